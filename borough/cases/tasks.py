@@ -1,0 +1,46 @@
+"""Background work for cases, run by the Huey consumer."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+log = logging.getLogger(__name__)
+
+
+@db_task(retries=3, retry_delay=30)
+def case_acknowledge(case_id: int) -> bool:
+    """Email an acknowledgement with the reference, if the resident gave an email address.
+
+    Returns whether a message was sent. Idempotent: a retry after success sends nothing.
+    """
+    from .models import Case, CaseEvent
+
+    case = Case.objects.select_related("service", "resident").get(pk=case_id)
+    if case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).exists():
+        return False
+    address = case.resident.email if case.resident and case.resident.email else None
+    if address is None:
+        address = next((case.answers.get(q.id) for q in case.service.form.questions
+                        if q.type == "email" and case.answers.get(q.id)), None)
+    if not address:
+        return False
+    send_mail(
+        subject=f"{case.service.name}: your reference is {case.reference}",
+        message=(
+            f"We have received your request: {case.service.name}.\n\n"
+            f"Your reference is {case.reference}.\n\n"
+            f"We aim to deal with it by {case.due_date.day} {case.due_date:%B %Y}.\n\n"
+            f"{settings.COUNCIL_NAME}"
+        ),
+        from_email=None,
+        recipient_list=[address],
+    )
+    CaseEvent.objects.create(case=case, at=timezone.now(), kind=CaseEvent.Kind.ACKNOWLEDGED,
+                             is_public=False, text="Acknowledgement email sent")
+    log.info("acknowledgement sent", extra={"case_id": case.pk})
+    return True

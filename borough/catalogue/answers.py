@@ -1,0 +1,306 @@
+"""Answers to a service's questions: clean, check, route and display them.
+
+One implementation for every channel: the portal's question pages, the hub's assisted-digital
+form, API and Open311 submissions, and the assistant all call these functions. Error messages
+follow the GOV.UK Design System's wording so residents see the same words everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from .definitions import CHECK_ANSWERS, Question, Route, ServiceForm
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_CHARS = re.compile(r"^[0-9+()\-\s]+$")
+_NAME = re.compile(r"^[^\d<>{}\[\]@#$%^*=_|\\~]+$")
+
+
+class AnswerError(ValueError):
+    """An answer the resident must change. ``str(error)`` is the message to show them."""
+
+
+class PlaceLookup(Protocol):
+    """What the form engine needs from the gazetteer (``borough.places.selectors.Gazetteer``)."""
+
+    def property_exists(self, uprn: int) -> bool: ...
+
+    def street_exists(self, usrn: int) -> bool: ...
+
+    def describe_property(self, uprn: int) -> str: ...
+
+    def describe_street(self, usrn: int) -> str: ...
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def is_blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    if isinstance(raw, list | tuple):
+        return not any(not is_blank(item) for item in raw)
+    if isinstance(raw, dict):
+        return all(is_blank(value) for value in raw.values())
+    return False
+
+
+def _clean_date(question: Question, raw: Any) -> str:
+    if isinstance(raw, str):
+        try:
+            value = dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            raise AnswerError("Enter a real date") from None
+    elif isinstance(raw, dict):
+        parts = {key: str(raw.get(key, "")).strip() for key in ("day", "month", "year")}
+        missing = [key for key, part in parts.items() if not part]
+        if missing:
+            raise AnswerError(f"The date must include a {missing[0]}")
+        if not all(part.isdigit() for part in parts.values()):
+            raise AnswerError("Enter a real date")
+        if len(parts["year"]) != 4:
+            raise AnswerError("Year must include 4 numbers")
+        try:
+            value = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            raise AnswerError("Enter a real date") from None
+    else:
+        raise AnswerError("Enter a real date")
+    now = today()
+    if question.allow == "past" and value > now:
+        raise AnswerError("The date must be today or in the past")
+    if question.allow == "future" and value < now:
+        raise AnswerError("The date must be today or in the future")
+    if question.max_days_past is not None and value < now - dt.timedelta(days=question.max_days_past):
+        raise AnswerError(f"The date must be within the last {question.max_days_past} days")
+    if question.max_days_ahead is not None and value > now + dt.timedelta(days=question.max_days_ahead):
+        raise AnswerError(f"The date must be within the next {question.max_days_ahead} days")
+    return value.isoformat()
+
+
+def _clean_number(question: Question, raw: Any) -> int | float:
+    text = str(raw).strip().replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise AnswerError("Enter a number") from None
+    if not number.is_finite():
+        raise AnswerError("Enter a number")
+    if question.integer and number != number.to_integral_value():
+        raise AnswerError("Enter a whole number")
+    value: int | float = int(number) if question.integer else float(number)
+    low, high = question.min, question.max
+    if low is not None and high is not None and not low <= value <= high:
+        raise AnswerError(f"Enter a number between {low:g} and {high:g}")
+    if low is not None and value < low:
+        raise AnswerError(f"Enter a number that is {low:g} or more")
+    if high is not None and value > high:
+        raise AnswerError(f"Enter a number that is {high:g} or less")
+    return value
+
+
+def _clean_phone(raw: Any) -> str:
+    text = str(raw).strip()
+    digits = re.sub(r"\D", "", text)
+    if not _PHONE_CHARS.match(text) or not 10 <= len(digits) <= 15:
+        raise AnswerError(
+            "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+        )
+    return text
+
+
+def _clean_selection(question: Question, raw: Any) -> str | list[str]:
+    values = {option.value for option in question.options}
+    if question.multiple:
+        chosen = [raw] if isinstance(raw, str) else list(raw or [])
+        chosen = [item for item in chosen if item]
+        if any(item not in values for item in chosen):
+            raise AnswerError("Select one of the options shown")
+        return [option.value for option in question.options if option.value in chosen]
+    if isinstance(raw, list):
+        raw = raw[0] if len(raw) == 1 else None
+    if raw not in values:
+        raise AnswerError("Select one of the options shown")
+    return raw
+
+
+def _clean_id(raw: Any, label: str) -> int:
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise AnswerError(f"{label} must be a number") from None
+
+
+def _clean_location(question: Question, raw: Any, places: PlaceLookup) -> dict:
+    if not isinstance(raw, dict):
+        raw = {"uprn": raw}
+    description = str(raw.get("description") or "").strip()
+    if len(description) > 500:
+        raise AnswerError("Description of the location must be 500 characters or less")
+    if not is_blank(raw.get("uprn")):
+        uprn = _clean_id(raw["uprn"], "UPRN")
+        if not places.property_exists(uprn):
+            raise AnswerError("Select an address from the list")
+        return {"uprn": uprn, "description": description}
+    if not is_blank(raw.get("usrn")):
+        usrn = _clean_id(raw["usrn"], "USRN")
+        if not places.street_exists(usrn):
+            raise AnswerError("Select a street from the list")
+        if not description:
+            raise AnswerError("Describe exactly where the problem is on the street")
+        return {"usrn": usrn, "description": description}
+    raise AnswerError(question.required_error)
+
+
+def clean_answer(question: Question, raw: Any, *, places: PlaceLookup) -> Any:
+    """The stored form of one answer. Raises ``AnswerError`` with the message to show.
+
+    Returns ``None`` for an optional question left blank.
+    """
+    if is_blank(raw):
+        if question.required:
+            raise AnswerError(question.required_error)
+        return None
+    kind = question.type
+    if kind == "address":
+        uprn = _clean_id(raw["uprn"] if isinstance(raw, dict) else raw, "UPRN")
+        if not places.property_exists(uprn):
+            raise AnswerError("Select an address from the list")
+        return uprn
+    if kind == "location":
+        return _clean_location(question, raw, places)
+    if kind == "date":
+        return _clean_date(question, raw)
+    if kind == "number":
+        return _clean_number(question, raw)
+    if kind == "selection":
+        return _clean_selection(question, raw)
+    if kind == "file":
+        if not isinstance(raw, dict) or not {"name", "path", "content_type", "size"} <= set(raw):
+            raise AnswerError("Select a file")
+        return {key: raw[key] for key in ("name", "path", "content_type", "size")}
+    text = str(raw).strip()
+    if kind == "email":
+        if len(text) > 254 or not _EMAIL.match(text):
+            raise AnswerError("Enter an email address in the correct format, like name@example.com")
+        return text
+    if kind == "phone":
+        return _clean_phone(text)
+    if kind == "name":
+        if len(text) > 100:
+            raise AnswerError("Name must be 100 characters or less")
+        if not _NAME.match(text):
+            raise AnswerError("Name must only include letters, spaces, hyphens and apostrophes")
+        return text
+    # text
+    if len(text) > question.max_length:
+        raise AnswerError(f"Answer must be {question.max_length} characters or less")
+    if len(text) < question.min_length:
+        raise AnswerError(f"Answer must be {question.min_length} characters or more")
+    return text
+
+
+@dataclass(frozen=True)
+class Exit:
+    """The resident's answers lead to an exit page: the request cannot be made online."""
+
+    question_id: str
+    title: str
+    body: str
+
+
+def next_step(form: ServiceForm, question: Question, value: Any) -> str | Exit:
+    """Where the journey goes after ``question`` is answered with ``value``."""
+    route: Route | None = next((r for r in question.routes if r.matches(value)), None)
+    if route is not None:
+        if route.is_exit:
+            return Exit(question.id, route.exit_title, route.exit_body)
+        return route.goto
+    position = form.index(question.id)
+    if position + 1 < len(form.questions):
+        return form.questions[position + 1].id
+    return CHECK_ANSWERS
+
+
+def journey(form: ServiceForm, answers: dict[str, Any]) -> tuple[list[Question], str | Exit]:
+    """The questions a resident with these answers passes through, and where that leads.
+
+    Walks from the first question following routes. The walk stops at the first question
+    without an answer (returning its id), at an exit, or at ``check_answers``.
+    """
+    path: list[Question] = []
+    current = form.first.id
+    while current != CHECK_ANSWERS:
+        question = form.by_id[current]
+        path.append(question)
+        if question.id not in answers:
+            return path, question.id
+        step = next_step(form, question, answers[question.id])
+        if isinstance(step, Exit):
+            return path, step
+        current = step
+    return path, CHECK_ANSWERS
+
+
+def validate_answers(form: ServiceForm, raw_answers: dict[str, Any], *,
+                     places: PlaceLookup) -> tuple[dict[str, Any], dict[str, str]]:
+    """Clean every answer on the resident's route through the form.
+
+    Returns ``(answers, errors)``: answers keyed by question id (answers to questions the route
+    skips are dropped; blank optional answers are kept as ``None``), and errors keyed by question
+    id. A route that ends at an exit page is an error on the question that led there.
+    """
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    current = form.first.id
+    while current != CHECK_ANSWERS:
+        question = form.by_id[current]
+        try:
+            value = clean_answer(question, raw_answers.get(question.id), places=places)
+        except AnswerError as error:
+            errors[question.id] = str(error)
+            break
+        cleaned[question.id] = value
+        step = next_step(form, question, value)
+        if isinstance(step, Exit):
+            errors[question.id] = f"{step.title}. This request cannot be made online."
+            break
+        current = step
+    unknown = set(raw_answers) - set(form.by_id)
+    for key in sorted(unknown):
+        errors[key] = "This question is not part of the service"
+    return cleaned, errors
+
+
+def display_answer(question: Question, value: Any, *, places: PlaceLookup) -> str:
+    """An answer as the resident would read it on a check-answers page or a case page."""
+    if value is None or value == [] or value == "":
+        return "Not answered"
+    kind = question.type
+    if kind == "address":
+        return places.describe_property(value)
+    if kind == "location":
+        place = (places.describe_property(value["uprn"]) if value.get("uprn")
+                 else places.describe_street(value["usrn"]))
+        return f"{place} – {value['description']}" if value.get("description") else place
+    if kind == "date":
+        day = dt.date.fromisoformat(value)
+        return f"{day.day} {day:%B %Y}"
+    if kind == "selection":
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(question.option_label(item) for item in values)
+    if kind == "number":
+        return f"{value:g} {question.unit}".strip() if isinstance(value, float) else \
+            f"{value} {question.unit}".strip()
+    if kind == "file":
+        return value["name"]
+    return str(value)

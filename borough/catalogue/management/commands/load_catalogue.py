@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from borough.catalogue.definitions import DefinitionError
+from borough.catalogue.services import SERVICES_YAML, catalogue_load
+
+
+class Command(BaseCommand):
+    help = "Check and load the service catalogue (LGSL list and service definitions)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", type=Path, default=SERVICES_YAML)
+
+    def handle(self, *args, file: Path, **options):
+        try:
+            catalogue = catalogue_load(file)
+        except DefinitionError as error:
+            problems = "\n".join(f"  {p}" for p in error.problems)
+            raise CommandError(f"The catalogue was not loaded. Problems:\n{problems}") from None
+        except FileNotFoundError:
+            raise CommandError(f"There is no catalogue file at {file}") from None
+        self.stdout.write(f"Loaded {len(catalogue.services)} services in "
+                          f"{len(catalogue.categories)} categories.")

@@ -1,0 +1,78 @@
+"""Every contact with the council, by channel, and online form sessions."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from borough.core.channels import SELF_SERVICE_CHANNELS, Channel
+
+
+class Contact(models.Model):
+    """One contact: a call, a visit, an email, a chat, a letter or an online submission."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", "From the resident"
+        OUTBOUND = "outbound", "To the resident"
+
+    class Outcome(models.TextChoices):
+        REQUEST_RAISED = "request_raised", "Request raised"
+        ANSWERED = "answered", "Question answered"
+        UPDATE_GIVEN = "update_given", "Update on an existing request"
+        REFERRED = "referred", "Referred elsewhere"
+        NO_ACTION = "no_action", "No action"
+
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices,
+                                 default=Direction.INBOUND)
+    started_at = models.DateTimeField(db_index=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    resident = models.ForeignKey("people.Resident", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="contacts")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="contacts")
+    service = models.ForeignKey("catalogue.Service", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="contacts")
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="handled_contacts")
+    reason = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["channel", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} contact at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_self_service(self) -> bool:
+        return self.channel in SELF_SERVICE_CHANNELS and self.handled_by_id is None
+
+
+class FormSession(models.Model):
+    """A resident starting an online form; completed when a request is submitted."""
+
+    class Outcome(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Request submitted"
+        NOT_ELIGIBLE = "not_eligible", "Exit page: cannot be done online"
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey("catalogue.Service", on_delete=models.CASCADE,
+                                related_name="form_sessions")
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    started_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices,
+                               default=Outcome.IN_PROGRESS)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="form_sessions")
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.service} form started {self.started_at:%Y-%m-%d}"

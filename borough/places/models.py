@@ -1,0 +1,96 @@
+"""The gazetteer: wards, streets (USRN) and properties (UPRN), as kept in the council's LLPG."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Ward(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(models.Model):
+    """A street, keyed by its Unique Street Reference Number."""
+
+    usrn = models.BigIntegerField(primary_key=True)
+    name = models.CharField(max_length=120)
+    locality = models.CharField(max_length=120, blank=True)
+    town = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.name, self.locality, self.town) if part)
+
+
+class Property(models.Model):
+    """An addressable place, keyed by its Unique Property Reference Number."""
+
+    uprn = models.BigIntegerField(primary_key=True)
+    usrn = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="properties",
+                             db_column="usrn")
+    sao = models.CharField("secondary addressable object", max_length=120, blank=True)
+    pao = models.CharField("primary addressable object", max_length=120)
+    locality = models.CharField(max_length=120, blank=True)
+    town = models.CharField(max_length=120)
+    postcode = models.CharField(max_length=8)
+    postcode_key = models.CharField(max_length=7, db_index=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    easting = models.IntegerField(null=True, blank=True)
+    northing = models.IntegerField(null=True, blank=True)
+    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="properties")
+    classification = models.CharField(max_length=8, blank=True,
+                                      help_text="AddressBase classification code, e.g. RD04")
+    is_current = models.BooleanField(default=True)
+    # Lower-cased address words for free-text search; kept in step by the importer.
+    search_text = models.CharField(max_length=400, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "properties"
+        ordering = ["postcode_key", "usrn_id", "pao", "sao"]
+        indexes = [models.Index(fields=["postcode_key", "is_current"])]
+
+    def __str__(self) -> str:
+        return self.single_line
+
+    @property
+    def street_name(self) -> str:
+        return self.usrn.name
+
+    @property
+    def lines(self) -> list[str]:
+        """Address lines in the order a letter would show them."""
+        first = f"{self.pao} {self.street_name}" if self.pao[:1].isdigit() else None
+        lines = [self.sao] if self.sao else []
+        if first:
+            lines.append(first)
+        else:
+            lines.extend([self.pao, self.street_name])
+        if self.locality:
+            lines.append(self.locality)
+        lines.extend([self.town, self.postcode])
+        return [line for line in lines if line]
+
+    @property
+    def single_line(self) -> str:
+        return ", ".join(self.lines)
+
+    @property
+    def is_residential(self) -> bool:
+        return self.classification.startswith("R") or not self.classification
+
+
+def build_search_text(*, sao: str, pao: str, street: str, locality: str, town: str,
+                      postcode: str) -> str:
+    words = " ".join([sao, pao, street, locality, town, postcode, postcode.replace(" ", "")])
+    return " ".join(words.lower().replace(",", " ").split())[:400]

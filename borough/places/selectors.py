@@ -1,0 +1,85 @@
+"""Address search: by postcode and by free text."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import and_
+
+from django.db.models import Q, QuerySet
+
+from .models import Property, Street
+from .postcodes import normalise_postcode, postcode_key
+
+
+def _natural_key(prop: Property) -> tuple:
+    """Sort 2 before 10 and Flat 2 before Flat 10, as people expect in an address list."""
+
+    def split(text: str) -> tuple:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        return (int(digits) if digits else 10**9, text)
+
+    return (prop.usrn.name, split(prop.pao), split(prop.sao))
+
+
+def properties_at_postcode(postcode: str) -> list[Property]:
+    """Current properties at a postcode, in address order. Empty if the postcode is unknown."""
+    normalised = normalise_postcode(postcode)
+    if not normalised:
+        return []
+    found = Property.objects.filter(postcode_key=postcode_key(normalised), is_current=True)
+    return sorted(found.select_related("usrn"), key=_natural_key)
+
+
+def streets_at_postcode(postcode: str) -> list[Street]:
+    normalised = normalise_postcode(postcode)
+    if not normalised:
+        return []
+    return list(
+        Street.objects.filter(properties__postcode_key=postcode_key(normalised)).distinct()
+        .order_by("name")
+    )
+
+
+def property_search(text: str, *, limit: int = 20) -> QuerySet[Property]:
+    """Properties whose address contains every word of ``text`` (any order, any case)."""
+    words = [word for word in text.lower().replace(",", " ").split() if word][:8]
+    if not words:
+        return Property.objects.none()
+    condition = reduce(and_, (Q(search_text__contains=word) for word in words))
+    return (
+        Property.objects.filter(condition, is_current=True)
+        .select_related("usrn", "ward")
+        .order_by("postcode_key", "usrn__name", "pao", "sao")[:limit]
+    )
+
+
+def property_get(uprn: int | str) -> Property | None:
+    try:
+        return Property.objects.select_related("usrn", "ward").get(uprn=int(uprn))
+    except (Property.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def street_get(usrn: int | str) -> Street | None:
+    try:
+        return Street.objects.get(usrn=int(usrn))
+    except (Street.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+class Gazetteer:
+    """What the catalogue's form engine needs to know about places (see catalogue.answers)."""
+
+    def property_exists(self, uprn: int) -> bool:
+        return Property.objects.filter(uprn=uprn, is_current=True).exists()
+
+    def street_exists(self, usrn: int) -> bool:
+        return Street.objects.filter(usrn=usrn).exists()
+
+    def describe_property(self, uprn: int) -> str:
+        prop = property_get(uprn)
+        return prop.single_line if prop else f"UPRN {uprn}"
+
+    def describe_street(self, usrn: int) -> str:
+        street = street_get(usrn)
+        return str(street) if street else f"USRN {usrn}"

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from borough.core import views as core_views
+
+admin.site.site_header = "Borough administration"
+admin.site.site_title = "Borough administration"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("hub/", include("borough.hub.urls")),
+    path("", include("borough.portal.urls")),
+]
+
+handler400 = "borough.core.views.bad_request"
+handler403 = "borough.core.views.permission_denied"
+handler404 = "borough.core.views.page_not_found"
+handler500 = "borough.core.views.server_error"
