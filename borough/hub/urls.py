@@ -1,3 +1,13 @@
+from django.contrib.auth.views import LogoutView
 from django.urls import path
-app_name='hub'
-urlpatterns=[]
+
+from . import views
+
+app_name = "hub"
+
+urlpatterns = [
+    path("", views.cases, name="cases"),
+    path("sign-in/", views.StaffLoginView.as_view(), name="login"),
+    path("sign-out/", LogoutView.as_view(next_page="hub:login"), name="logout"),
+    path("cases/<str:reference>/", views.case_detail, name="case"),
+]

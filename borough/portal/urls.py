@@ -1,3 +1,17 @@
 from django.urls import path
-app_name='portal'
-urlpatterns=[]
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("services/<slug:slug>/", views.service_start, name="start"),
+    path("services/<slug:slug>/questions/<slug:question_id>/", views.question, name="question"),
+    path("services/<slug:slug>/check-answers/", views.check_answers, name="check"),
+    path("services/<slug:slug>/cannot-continue/<slug:question_id>/", views.exit_page, name="exit"),
+    path("services/<slug:slug>/confirmation/", views.confirmation, name="confirmation"),
+    path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
+    path("cookies/", views.static_page, {"template": "cookies"}, name="cookies"),
+    path("privacy/", views.static_page, {"template": "privacy"}, name="privacy"),
+]

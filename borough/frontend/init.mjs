@@ -1,0 +1,5 @@
+// Start GOV.UK Frontend's components on browsers that support ES modules. Every page works
+// without this file: it only adds enhancements (error summary focus, character counts, menus).
+import { initAll } from "./govuk-frontend.min.js";
+
+initAll();
