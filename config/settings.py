@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "borough.contacts",
     "borough.portal",
     "borough.hub",
+    "borough.demo",
 ]
 
 MIDDLEWARE = [
@@ -157,8 +158,10 @@ LOGIN_URL = "hub:login"
 LOGIN_REDIRECT_URL = "hub:cases"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -205,6 +208,7 @@ LOCALE_PATHS = [BASE_DIR / "borough" / "locale"]
 # --- Static files (GOV.UK Frontend, built by `npm run build` into build/static) -------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 STORAGES = {
     "default": {

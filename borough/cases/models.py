@@ -54,21 +54,35 @@ class Case(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     answers = models.JSONField(default=dict)
-    resident = models.ForeignKey("people.Resident", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="cases")
-    property = models.ForeignKey("places.Property", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="cases")
-    street = models.ForeignKey("places.Street", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="cases")
-    ward = models.ForeignKey("places.Ward", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="cases")
+    resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    property = models.ForeignKey(
+        "places.Property", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    street = models.ForeignKey(
+        "places.Street", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    ward = models.ForeignKey(
+        "places.Ward", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     location_description = models.CharField(max_length=500, blank=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="assigned_cases")
-    assisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="assisted_cases")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assisted_cases",
+    )
     due_date = models.DateField()
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
@@ -107,8 +121,9 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     is_public = models.BooleanField(default=False)
     text = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)

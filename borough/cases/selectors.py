@@ -8,8 +8,9 @@ from .models import Case
 from .references import normalise_reference
 
 
-def case_list(*, team_ids: set[int] | None = None, status: str | None = None,
-              service_id: int | None = None) -> QuerySet[Case]:
+def case_list(
+    *, team_ids: set[int] | None = None, status: str | None = None, service_id: int | None = None
+) -> QuerySet[Case]:
     """Cases for a work queue, newest first. ``team_ids=None`` means every team."""
     cases = Case.objects.select_related("service", "team", "property__usrn", "street", "assignee")
     if team_ids is not None:
@@ -25,5 +26,8 @@ def case_by_reference(reference: str) -> Case | None:
     normalised = normalise_reference(reference)
     if normalised is None:
         return None
-    return (Case.objects.select_related("service", "team", "property__usrn", "street")
-            .filter(reference=normalised).first())
+    return (
+        Case.objects.select_related("service", "team", "property__usrn", "street")
+        .filter(reference=normalised)
+        .first()
+    )

@@ -86,29 +86,49 @@ def case_create(
     try:
         with transaction.atomic():
             case = _insert_with_unique_reference(
-                service=service, team_id=service.team_id, status=Status.NEW,
-                priority=priority, channel=channel, answers=cleaned, resident=resident,
-                property=prop, street=location.street, ward_id=prop.ward_id if prop else None,
+                service=service,
+                team_id=service.team_id,
+                status=Status.NEW,
+                priority=priority,
+                channel=channel,
+                answers=cleaned,
+                resident=resident,
+                property=prop,
+                street=location.street,
+                ward_id=prop.ward_id if prop else None,
                 latitude=prop.latitude if prop else None,
                 longitude=prop.longitude if prop else None,
-                location_description=location.description, assisted_by=assisted_by,
+                location_description=location.description,
+                assisted_by=assisted_by,
                 due_date=add_working_days(timezone.localdate(now), service.sla_working_days),
-                created_at=now, updated_at=now, idempotency_key=idempotency_key or None,
+                created_at=now,
+                updated_at=now,
+                idempotency_key=idempotency_key or None,
             )
             CaseEvent.objects.create(
-                case=case, at=now, kind=CaseEvent.Kind.CREATED, actor=assisted_by,
-                is_public=True, data={"channel": channel},
+                case=case,
+                at=now,
+                kind=CaseEvent.Kind.CREATED,
+                actor=assisted_by,
+                is_public=True,
+                data={"channel": channel},
                 text=f"Your request was received. We aim to deal with it by "
-                     f"{case.due_date.day} {case.due_date:%B %Y}.",
+                f"{case.due_date.day} {case.due_date:%B %Y}.",
             )
             contact_record(
-                channel=channel, resident=resident, case=case, service=service,
-                handled_by=assisted_by, started_at=now, reason=contact_reason or service.name,
+                channel=channel,
+                resident=resident,
+                case=case,
+                service=service,
+                handled_by=assisted_by,
+                started_at=now,
+                reason=contact_reason or service.name,
                 outcome=Contact.Outcome.REQUEST_RAISED,
             )
             if form_session_token:
-                form_session_finish(token=form_session_token,
-                                    outcome=FormSession.Outcome.SUBMITTED, case=case)
+                form_session_finish(
+                    token=form_session_token, outcome=FormSession.Outcome.SUBMITTED, case=case
+                )
             transaction.on_commit(lambda: _queue_acknowledgement(case.pk))
     except IntegrityError:
         # Another request with the same idempotency key won the race: return its case.
@@ -126,8 +146,10 @@ def _insert_with_unique_reference(**fields) -> Case:
             with transaction.atomic():
                 return Case.objects.create(reference=new_reference(), **fields)
         except IntegrityError:
-            if fields.get("idempotency_key") and \
-                    Case.objects.filter(idempotency_key=fields["idempotency_key"]).exists():
+            if (
+                fields.get("idempotency_key")
+                and Case.objects.filter(idempotency_key=fields["idempotency_key"]).exists()
+            ):
                 raise
     raise IntegrityError("could not find a free case reference")
 
@@ -139,8 +161,9 @@ def _queue_acknowledgement(case_id: int) -> None:
 
 
 @transaction.atomic
-def case_transition(*, case: Case, to_status: str, actor, resolution: str = "",
-                    note: str = "") -> Case:
+def case_transition(
+    *, case: Case, to_status: str, actor, resolution: str = "", note: str = ""
+) -> Case:
     """Move a case to another status, if its workflow allows it. Writes one timeline event."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to_status not in TRANSITIONS:
@@ -160,7 +183,12 @@ def case_transition(*, case: Case, to_status: str, actor, resolution: str = "",
     case.updated_at = now
     case.save(update_fields=["status", "resolution", "closed_at", "updated_at"])
     CaseEvent.objects.create(
-        case=case, at=now, kind=CaseEvent.Kind.STATUS_CHANGED, actor=actor, is_public=True,
-        text=note, data={"from": from_status, "to": to_status, "resolution": case.resolution},
+        case=case,
+        at=now,
+        kind=CaseEvent.Kind.STATUS_CHANGED,
+        actor=actor,
+        is_public=True,
+        text=note,
+        data={"from": from_status, "to": to_status, "resolution": case.resolution},
     )
     return case

@@ -25,8 +25,14 @@ def case_acknowledge(case_id: int) -> bool:
         return False
     address = case.resident.email if case.resident and case.resident.email else None
     if address is None:
-        address = next((case.answers.get(q.id) for q in case.service.form.questions
-                        if q.type == "email" and case.answers.get(q.id)), None)
+        address = next(
+            (
+                case.answers.get(q.id)
+                for q in case.service.form.questions
+                if q.type == "email" and case.answers.get(q.id)
+            ),
+            None,
+        )
     if not address:
         return False
     send_mail(
@@ -40,7 +46,12 @@ def case_acknowledge(case_id: int) -> bool:
         from_email=None,
         recipient_list=[address],
     )
-    CaseEvent.objects.create(case=case, at=timezone.now(), kind=CaseEvent.Kind.ACKNOWLEDGED,
-                             is_public=False, text="Acknowledgement email sent")
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=CaseEvent.Kind.ACKNOWLEDGED,
+        is_public=False,
+        text="Acknowledgement email sent",
+    )
     log.info("acknowledgement sent", extra={"case_id": case.pk})
     return True

@@ -80,9 +80,13 @@ def _clean_date(question: Question, raw: Any) -> str:
         raise AnswerError("The date must be today or in the past")
     if question.allow == "future" and value < now:
         raise AnswerError("The date must be today or in the future")
-    if question.max_days_past is not None and value < now - dt.timedelta(days=question.max_days_past):
+    if question.max_days_past is not None and value < now - dt.timedelta(
+        days=question.max_days_past
+    ):
         raise AnswerError(f"The date must be within the last {question.max_days_past} days")
-    if question.max_days_ahead is not None and value > now + dt.timedelta(days=question.max_days_ahead):
+    if question.max_days_ahead is not None and value > now + dt.timedelta(
+        days=question.max_days_ahead
+    ):
         raise AnswerError(f"The date must be within the next {question.max_days_ahead} days")
     return value.isoformat()
 
@@ -251,8 +255,9 @@ def journey(form: ServiceForm, answers: dict[str, Any]) -> tuple[list[Question],
     return path, CHECK_ANSWERS
 
 
-def validate_answers(form: ServiceForm, raw_answers: dict[str, Any], *,
-                     places: PlaceLookup) -> tuple[dict[str, Any], dict[str, str]]:
+def validate_answers(
+    form: ServiceForm, raw_answers: dict[str, Any], *, places: PlaceLookup
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Clean every answer on the resident's route through the form.
 
     Returns ``(answers, errors)``: answers keyed by question id (answers to questions the route
@@ -289,8 +294,11 @@ def display_answer(question: Question, value: Any, *, places: PlaceLookup) -> st
     if kind == "address":
         return places.describe_property(value)
     if kind == "location":
-        place = (places.describe_property(value["uprn"]) if value.get("uprn")
-                 else places.describe_street(value["usrn"]))
+        place = (
+            places.describe_property(value["uprn"])
+            if value.get("uprn")
+            else places.describe_street(value["usrn"])
+        )
         return f"{place} – {value['description']}" if value.get("description") else place
     if kind == "date":
         day = dt.date.fromisoformat(value)
@@ -299,8 +307,11 @@ def display_answer(question: Question, value: Any, *, places: PlaceLookup) -> st
         values = value if isinstance(value, list) else [value]
         return ", ".join(question.option_label(item) for item in values)
     if kind == "number":
-        return f"{value:g} {question.unit}".strip() if isinstance(value, float) else \
-            f"{value} {question.unit}".strip()
+        return (
+            f"{value:g} {question.unit}".strip()
+            if isinstance(value, float)
+            else f"{value} {question.unit}".strip()
+        )
     if kind == "file":
         return value["name"]
     return str(value)

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 QUESTION_TYPES = (
-    "address", "date", "email", "name", "number", "phone", "selection", "text", "file", "location",
+    "address",
+    "date",
+    "email",
+    "name",
+    "number",
+    "phone",
+    "selection",
+    "text",
+    "file",
+    "location",
 )
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 CHECK_ANSWERS = "check_answers"
@@ -155,7 +164,8 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
         problems.append(f"{path}.type: must be one of {', '.join(QUESTION_TYPES)} (got {qtype!r})")
         return None
     kwargs: dict[str, Any] = {
-        "id": qid, "type": qtype,
+        "id": qid,
+        "type": qtype,
         "label": _text(problems, path, data, "label"),
         "hint": _text(problems, path, data, "hint", required=False),
         "required": bool(data.get("required", True)),
@@ -168,12 +178,20 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
         options = []
         for n, raw in enumerate(data.get("options") or []):
             opath = f"{path}.options[{n}]"
-            if not isinstance(raw, dict) or not isinstance(raw.get("value"), str) \
-                    or not _ID.match(raw["value"]):
+            if (
+                not isinstance(raw, dict)
+                or not isinstance(raw.get("value"), str)
+                or not _ID.match(raw["value"])
+            ):
                 problems.append(f"{opath}.value: must be a lower_snake_case string")
                 continue
-            options.append(Option(value=raw["value"], label=_text(problems, opath, raw, "label"),
-                                  hint=_text(problems, opath, raw, "hint", required=False)))
+            options.append(
+                Option(
+                    value=raw["value"],
+                    label=_text(problems, opath, raw, "label"),
+                    hint=_text(problems, opath, raw, "hint", required=False),
+                )
+            )
         if len(options) < 2:
             problems.append(f"{path}.options: a selection needs at least two options")
         if len({o.value for o in options}) != len(options):
@@ -199,8 +217,11 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
                     problems.append(f"{path}.{key}: must be a number")
                 else:
                     kwargs[key] = data[key]
-        if kwargs.get("min") is not None and kwargs.get("max") is not None \
-                and kwargs["min"] >= kwargs["max"]:
+        if (
+            kwargs.get("min") is not None
+            and kwargs.get("max") is not None
+            and kwargs["min"] >= kwargs["max"]
+        ):
             problems.append(f"{path}: min must be less than max")
         kwargs["integer"] = bool(data.get("integer", True))
         kwargs["unit"] = _text(problems, path, data, "unit", required=False)
@@ -231,15 +252,23 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
     for n, raw in enumerate(data.get("routes") or []):
         rpath = f"{path}.routes[{n}]"
         when = raw.get("when") if isinstance(raw, dict) else None
-        if not isinstance(when, dict) or len(when) != 1 or \
-                next(iter(when)) not in {"equals", "in", "includes"}:
+        if (
+            not isinstance(when, dict)
+            or len(when) != 1
+            or next(iter(when)) not in {"equals", "in", "includes"}
+        ):
             problems.append(f"{rpath}.when: must be one of equals, in or includes")
             continue
         if "goto" in raw:
             routes.append(Route(when=when, goto=raw["goto"]))
         elif isinstance(raw.get("exit"), dict):
-            routes.append(Route(when=when, exit_title=_text(problems, rpath, raw["exit"], "title"),
-                                exit_body=_text(problems, rpath, raw["exit"], "body")))
+            routes.append(
+                Route(
+                    when=when,
+                    exit_title=_text(problems, rpath, raw["exit"], "title"),
+                    exit_body=_text(problems, rpath, raw["exit"], "body"),
+                )
+            )
         else:
             problems.append(f"{rpath}: needs goto or exit")
     kwargs["routes"] = tuple(routes)
@@ -270,7 +299,7 @@ def _parse_form(questions: Any, path: str, problems: list[str]) -> ServiceForm:
     if sum(1 for q in parsed if q.case_location) > 1:
         problems.append(f"{path}: only one question can be the case location")
     for n, question in enumerate(parsed):
-        later = set(ids[n + 1:]) | {CHECK_ANSWERS}
+        later = set(ids[n + 1 :]) | {CHECK_ANSWERS}
         for r, route in enumerate(question.routes):
             if route.goto is not None and route.goto not in later:
                 problems.append(
@@ -279,10 +308,13 @@ def _parse_form(questions: Any, path: str, problems: list[str]) -> ServiceForm:
                 )
             if question.type == "selection":
                 values = {o.value for o in question.options}
-                wanted = route.when.get("in", [route.when.get("equals", route.when.get("includes"))])
+                wanted = route.when.get(
+                    "in", [route.when.get("equals", route.when.get("includes"))]
+                )
                 if not set(wanted) <= values:
-                    problems.append(f"{path}[{n}].routes[{r}].when: names an option that "
-                                    "does not exist")
+                    problems.append(
+                        f"{path}[{n}].routes[{r}].when: names an option that does not exist"
+                    )
     return ServiceForm(questions=tuple(parsed))
 
 
@@ -323,9 +355,13 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
             if not isinstance(raw, dict) or not _SLUG.match(str(raw.get("slug", ""))):
                 problems.append(f"{path}.slug: must be lower-case words joined by hyphens")
                 continue
-            target.append({"slug": raw["slug"], "name": _text(problems, path, raw, "name"),
-                           "description": _text(problems, path, raw, "description",
-                                                required=False)})
+            target.append(
+                {
+                    "slug": raw["slug"],
+                    "name": _text(problems, path, raw, "name"),
+                    "description": _text(problems, path, raw, "description", required=False),
+                }
+            )
     team_slugs = {t["slug"] for t in teams}
     category_slugs = {c["slug"] for c in categories}
     services = []
@@ -350,8 +386,11 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
         fee = raw.get("fee")
         fee_pence, fee_description = None, ""
         if fee is not None:
-            if not isinstance(fee, dict) or not isinstance(fee.get("amount_pence"), int) \
-                    or fee["amount_pence"] < 0:
+            if (
+                not isinstance(fee, dict)
+                or not isinstance(fee.get("amount_pence"), int)
+                or fee["amount_pence"] < 0
+            ):
                 problems.append(f"{path}.fee: must be null or have amount_pence")
             else:
                 fee_pence = fee["amount_pence"]
@@ -361,18 +400,24 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
             problems.append(f"{path}.keywords: must be a list of words")
             keywords = []
         form = _parse_form(raw.get("questions"), f"{path}.questions", problems)
-        services.append(ServiceDefinition(
-            slug=slug, lgsl=lgsl if isinstance(lgsl, int) else 0,
-            name=_text(problems, path, raw, "name"),
-            summary=_text(problems, path, raw, "summary"),
-            description=_text(problems, path, raw, "description"),
-            category=str(raw.get("category")), team=str(raw.get("team")),
-            sla_working_days=sla if isinstance(sla, int) else 0,
-            fee_pence=fee_pence, fee_description=fee_description,
-            keywords=tuple(k.strip().lower() for k in keywords),
-            what_happens_next=_text(problems, path, raw, "what_happens_next"),
-            questions=raw.get("questions") or [], form=form,
-        ))
+        services.append(
+            ServiceDefinition(
+                slug=slug,
+                lgsl=lgsl if isinstance(lgsl, int) else 0,
+                name=_text(problems, path, raw, "name"),
+                summary=_text(problems, path, raw, "summary"),
+                description=_text(problems, path, raw, "description"),
+                category=str(raw.get("category")),
+                team=str(raw.get("team")),
+                sla_working_days=sla if isinstance(sla, int) else 0,
+                fee_pence=fee_pence,
+                fee_description=fee_description,
+                keywords=tuple(k.strip().lower() for k in keywords),
+                what_happens_next=_text(problems, path, raw, "what_happens_next"),
+                questions=raw.get("questions") or [],
+                form=form,
+            )
+        )
     slugs = [s.slug for s in services]
     duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
     if duplicates:

@@ -53,7 +53,9 @@ class Service(models.Model):
     fee_description = models.CharField(max_length=200, blank=True)
     keywords = models.JSONField(default=list, blank=True)
     what_happens_next = models.TextField()
-    questions = models.JSONField(help_text="The form definition: see docs/how-to/service-definitions.md")
+    questions = models.JSONField(
+        help_text="The form definition: see docs/how-to/service-definitions.md"
+    )
     is_online = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -21,8 +21,11 @@ SERVICES_YAML = DATA_DIR / "services.yaml"
 def lgsl_rows(path: Path = LGSL_CSV) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         return [
-            {"identifier": int(row["Identifier"]), "label": row["Label"].strip(),
-             "description": (row.get("Description") or "").strip()}
+            {
+                "identifier": int(row["Identifier"]),
+                "label": row["Label"].strip(),
+                "description": (row.get("Description") or "").strip(),
+            }
             for row in csv.DictReader(handle)
             if (row.get("Identifier") or "").strip().isdigit()
         ]
@@ -41,32 +44,44 @@ def catalogue_load(path: Path = SERVICES_YAML) -> Catalogue:
     catalogue = catalogue_read(path)
     rows = lgsl_rows()
     LgslService.objects.bulk_create(
-        [LgslService(**row) for row in rows], update_conflicts=True,
-        unique_fields=["identifier"], update_fields=["label", "description"],
+        [LgslService(**row) for row in rows],
+        update_conflicts=True,
+        unique_fields=["identifier"],
+        update_fields=["label", "description"],
     )
     teams = {}
     for item in catalogue.teams:
         teams[item["slug"]], _ = Team.objects.update_or_create(
-            slug=item["slug"], defaults={"name": item["name"]})
+            slug=item["slug"], defaults={"name": item["name"]}
+        )
     categories = {}
     for position, item in enumerate(catalogue.categories):
         categories[item["slug"]], _ = Category.objects.update_or_create(
             slug=item["slug"],
-            defaults={"name": item["name"], "description": item["description"],
-                      "position": position},
+            defaults={
+                "name": item["name"],
+                "description": item["description"],
+                "position": position,
+            },
         )
     for position, definition in enumerate(catalogue.services):
         Service.objects.update_or_create(
             slug=definition.slug,
             defaults={
-                "lgsl_id": definition.lgsl, "name": definition.name,
-                "summary": definition.summary, "description": definition.description,
-                "category": categories[definition.category], "team": teams[definition.team],
+                "lgsl_id": definition.lgsl,
+                "name": definition.name,
+                "summary": definition.summary,
+                "description": definition.description,
+                "category": categories[definition.category],
+                "team": teams[definition.team],
                 "sla_working_days": definition.sla_working_days,
-                "fee_pence": definition.fee_pence, "fee_description": definition.fee_description,
+                "fee_pence": definition.fee_pence,
+                "fee_description": definition.fee_description,
                 "keywords": list(definition.keywords),
                 "what_happens_next": definition.what_happens_next,
-                "questions": definition.questions, "is_online": True, "position": position,
+                "questions": definition.questions,
+                "is_online": True,
+                "position": position,
             },
         )
     Service.objects.exclude(slug__in=[s.slug for s in catalogue.services]).update(is_online=False)

@@ -25,18 +25,31 @@ class Contact(models.Model):
         NO_ACTION = "no_action", "No action"
 
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    direction = models.CharField(max_length=10, choices=Direction.choices,
-                                 default=Direction.INBOUND)
+    direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.INBOUND
+    )
     started_at = models.DateTimeField(db_index=True)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
-    resident = models.ForeignKey("people.Resident", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="contacts")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="contacts")
-    service = models.ForeignKey("catalogue.Service", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="contacts")
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="handled_contacts")
+    resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    service = models.ForeignKey(
+        "catalogue.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_contacts",
+    )
     reason = models.CharField(max_length=200, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
 
@@ -61,15 +74,16 @@ class FormSession(models.Model):
         NOT_ELIGIBLE = "not_eligible", "Exit page: cannot be done online"
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    service = models.ForeignKey("catalogue.Service", on_delete=models.CASCADE,
-                                related_name="form_sessions")
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.CASCADE, related_name="form_sessions"
+    )
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
     started_at = models.DateTimeField(db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices,
-                               default=Outcome.IN_PROGRESS)
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="form_sessions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.IN_PROGRESS)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="form_sessions"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["service", "started_at"])]

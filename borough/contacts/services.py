@@ -8,15 +8,30 @@ from .models import Contact, FormSession
 
 
 def contact_record(
-    *, channel: str, resident=None, case=None, service=None, handled_by=None, reason: str = "",
-    outcome: str = "", duration_seconds: int | None = None, started_at=None,
+    *,
+    channel: str,
+    resident=None,
+    case=None,
+    service=None,
+    handled_by=None,
+    reason: str = "",
+    outcome: str = "",
+    duration_seconds: int | None = None,
+    started_at=None,
     direction: str = Contact.Direction.INBOUND,
 ) -> Contact:
     """Record one contact with the council on any channel."""
     return Contact.objects.create(
-        channel=channel, direction=direction, started_at=started_at or timezone.now(),
-        duration_seconds=duration_seconds, resident=resident, case=case, service=service,
-        handled_by=handled_by, reason=reason[:200], outcome=outcome,
+        channel=channel,
+        direction=direction,
+        started_at=started_at or timezone.now(),
+        duration_seconds=duration_seconds,
+        resident=resident,
+        case=case,
+        service=service,
+        handled_by=handled_by,
+        reason=reason[:200],
+        outcome=outcome,
     )
 
 

@@ -6,7 +6,9 @@ from .logging import request_id_var
 from .models import AuditEvent
 
 
-def audit_record(*, actor, action: str, object_type: str, object_id, summary: str = "") -> AuditEvent:
+def audit_record(
+    *, actor, action: str, object_type: str, object_id, summary: str = ""
+) -> AuditEvent:
     """Record that ``actor`` (a user, or None for the system) did ``action`` to a record.
 
     Call it for every view or change of personal data by staff. It writes one row and never

@@ -43,7 +43,9 @@ def readyz(request):
             check()
             checks[name] = "ok"
         except Exception as error:  # noqa: BLE001 - any failure means not ready
-            log.warning("readiness check failed", extra={"check": name, "error": type(error).__name__})
+            log.warning(
+                "readiness check failed", extra={"check": name, "error": type(error).__name__}
+            )
             checks[name] = "unavailable"
             healthy = False
     return JsonResponse(

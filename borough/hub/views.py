@@ -24,10 +24,19 @@ PAGE_SIZE = 50
 
 
 class StaffSignInForm(AuthenticationForm):
-    username = forms.EmailField(label="Email address", widget=forms.EmailInput(
-        attrs={"autocomplete": "email", "class": "govuk-input", "spellcheck": "false"}))
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password", "class": "govuk-input"}))
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "class": "govuk-input", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "govuk-input"}
+        ),
+    )
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
@@ -52,13 +61,21 @@ def cases(request):
     if chosen_team is not None and team_ids is not None and chosen_team not in team_ids:
         chosen_team = None
     filter_ids = {chosen_team} if chosen_team is not None else team_ids
-    page = Paginator(case_list(team_ids=filter_ids, status=status or None), PAGE_SIZE) \
-        .get_page(request.GET.get("page"))
+    page = Paginator(case_list(team_ids=filter_ids, status=status or None), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     teams = Team.objects.all() if team_ids is None else Team.objects.filter(id__in=team_ids)
-    return render(request, "hub/cases.html", {
-        "page": page, "statuses": Status.choices, "status": status, "teams": teams,
-        "team": chosen_team,
-    })
+    return render(
+        request,
+        "hub/cases.html",
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "status": status,
+            "teams": teams,
+            "team": chosen_team,
+        },
+    )
 
 
 @staff_required
@@ -70,12 +87,18 @@ def case_detail(request, reference: str):
     team_ids = visible_team_ids(request.user)
     if team_ids is not None and case.team_id not in team_ids:
         raise PermissionDenied
-    audit_record(actor=request.user, action="viewed", object_type="case", object_id=case.pk,
-                 summary=f"case {case.reference}")
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="case",
+        object_id=case.pk,
+        summary=f"case {case.reference}",
+    )
     places = Gazetteer()
     answers = [
         {"label": q.label, "value": display_answer(q, case.answers.get(q.id), places=places)}
-        for q in case.service.form.questions if q.id in case.answers
+        for q in case.service.form.questions
+        if q.id in case.answers
     ]
     events = case.events.select_related("actor").order_by("at", "id")
     return render(request, "hub/case.html", {"case": case, "answers": answers, "events": events})

@@ -11,8 +11,9 @@ from borough.core.models import TimeStampedModel
 class Household(TimeStampedModel):
     """The people who live together at one property."""
 
-    property = models.ForeignKey("places.Property", on_delete=models.PROTECT,
-                                 related_name="households")
+    property = models.ForeignKey(
+        "places.Property", on_delete=models.PROTECT, related_name="households"
+    )
     moved_in = models.DateField(null=True, blank=True)
     moved_out = models.DateField(null=True, blank=True)
 
@@ -31,12 +32,19 @@ class Resident(TimeStampedModel):
     date_of_birth = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True, db_index=True)
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +447700900982")
-    preferred_language = models.CharField(max_length=12, default="en",
-                                          help_text="ISO 639-1 code, e.g. en, pl, pa")
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="members")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="resident")
+    preferred_language = models.CharField(
+        max_length=12, default="en", help_text="ISO 639-1 code, e.g. en, pl, pa"
+    )
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -80,17 +88,20 @@ class ResidentNeed(TimeStampedModel):
     note = models.CharField(max_length=300, blank=True)
     consent_basis = models.CharField(max_length=32, choices=ConsentBasis.choices)
     consent_recorded_at = models.DateTimeField()
-    consent_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                            on_delete=models.SET_NULL, related_name="+")
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(consent_basis=""), name="resident_need_requires_consent",
+                condition=~models.Q(consent_basis=""),
+                name="resident_need_requires_consent",
             ),
             models.UniqueConstraint(
-                fields=["resident", "need"], condition=models.Q(withdrawn_at__isnull=True),
+                fields=["resident", "need"],
+                condition=models.Q(withdrawn_at__isnull=True),
                 name="resident_need_unique_active",
             ),
         ]

@@ -24,12 +24,27 @@ from .models import Property, Street, Ward, build_search_text
 from .postcodes import normalise_postcode, postcode_key
 
 REQUIRED_COLUMNS = [
-    "UPRN", "USRN", "PAO_TEXT", "PAO_START_NUMBER", "STREET_DESCRIPTION", "TOWN_NAME",
-    "POSTCODE_LOCATOR", "LATITUDE", "LONGITUDE",
+    "UPRN",
+    "USRN",
+    "PAO_TEXT",
+    "PAO_START_NUMBER",
+    "STREET_DESCRIPTION",
+    "TOWN_NAME",
+    "POSTCODE_LOCATOR",
+    "LATITUDE",
+    "LONGITUDE",
 ]
 OPTIONAL_COLUMNS = [
-    "SAO_TEXT", "SAO_START_NUMBER", "PAO_START_SUFFIX", "LOCALITY", "X_COORDINATE",
-    "Y_COORDINATE", "WARD_CODE", "WARD_NAME", "CLASSIFICATION_CODE", "LOGICAL_STATUS",
+    "SAO_TEXT",
+    "SAO_START_NUMBER",
+    "PAO_START_SUFFIX",
+    "LOCALITY",
+    "X_COORDINATE",
+    "Y_COORDINATE",
+    "WARD_CODE",
+    "WARD_NAME",
+    "CLASSIFICATION_CODE",
+    "LOGICAL_STATUS",
 ]
 # BS7666 logical status: 1 approved, 3 alternative, 6 provisional, 8 historical.
 CURRENT_STATUSES = {"1", "3", "6", ""}
@@ -60,8 +75,10 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.policy == "all_or_nothing" and self.errors:
-            head = (f"Nothing was imported: {len(self.errors)} of {self.rows_read} rows have "
-                    "problems. Fix them and import the file again.")
+            head = (
+                f"Nothing was imported: {len(self.errors)} of {self.rows_read} rows have "
+                "problems. Fix them and import the file again."
+            )
         else:
             head = f"Imported {self.loaded} of {self.rows_read} rows."
             if self.errors:
@@ -130,16 +147,29 @@ def _parse_row(raw: dict[str, str]) -> _Row:
     status = get("LOGICAL_STATUS")
     if status not in KNOWN_STATUSES:
         raise ValueError(f"LOGICAL_STATUS {status!r} is not 1, 3, 6 or 8")
-    easting = _int(get("X_COORDINATE").split(".")[0], "X_COORDINATE") if get("X_COORDINATE") else None
-    northing = _int(get("Y_COORDINATE").split(".")[0], "Y_COORDINATE") if get("Y_COORDINATE") else None
+    easting = (
+        _int(get("X_COORDINATE").split(".")[0], "X_COORDINATE") if get("X_COORDINATE") else None
+    )
+    northing = (
+        _int(get("Y_COORDINATE").split(".")[0], "Y_COORDINATE") if get("Y_COORDINATE") else None
+    )
     return _Row(
-        uprn=uprn, usrn=usrn, street=street.title() if street.isupper() else street,
-        sao=sao, pao=pao, locality=get("LOCALITY"), town=town.title() if town.isupper() else town,
+        uprn=uprn,
+        usrn=usrn,
+        street=street.title() if street.isupper() else street,
+        sao=sao,
+        pao=pao,
+        locality=get("LOCALITY"),
+        town=town.title() if town.isupper() else town,
         postcode=postcode,
         latitude=_coordinate(get("LATITUDE"), "LATITUDE", 49.8, 60.9),
         longitude=_coordinate(get("LONGITUDE"), "LONGITUDE", -8.7, 1.8),
-        easting=easting, northing=northing, ward_code=get("WARD_CODE"), ward_name=get("WARD_NAME"),
-        classification=get("CLASSIFICATION_CODE")[:8], is_current=status in CURRENT_STATUSES,
+        easting=easting,
+        northing=northing,
+        ward_code=get("WARD_CODE"),
+        ward_name=get("WARD_NAME"),
+        classification=get("CLASSIFICATION_CODE")[:8],
+        is_current=status in CURRENT_STATUSES,
     )
 
 
@@ -184,7 +214,9 @@ def import_llpg(source: IO[bytes] | IO[str], *, policy: str = "all_or_nothing") 
             report.errors.append(RowError(line, str(error)))
             continue
         if row.uprn in seen:
-            report.errors.append(RowError(line, f"UPRN {row.uprn} is also on line {seen[row.uprn]}"))
+            report.errors.append(
+                RowError(line, f"UPRN {row.uprn} is also on line {seen[row.uprn]}")
+            )
             continue
         seen[row.uprn] = line
         rows.append(row)
@@ -207,32 +239,66 @@ def _load(rows: list[_Row]) -> None:
 
     streets = {}
     for row in rows:
-        streets.setdefault(row.usrn, Street(usrn=row.usrn, name=row.street,
-                                             locality=row.locality, town=row.town))
+        streets.setdefault(
+            row.usrn, Street(usrn=row.usrn, name=row.street, locality=row.locality, town=row.town)
+        )
     street_list = list(streets.values())
     for start in range(0, len(street_list), BATCH):
         Street.objects.bulk_create(
-            street_list[start:start + BATCH], update_conflicts=True, unique_fields=["usrn"],
+            street_list[start : start + BATCH],
+            update_conflicts=True,
+            unique_fields=["usrn"],
             update_fields=["name", "locality", "town"],
         )
     properties = [
         Property(
-            uprn=row.uprn, usrn_id=row.usrn, sao=row.sao, pao=row.pao, locality=row.locality,
-            town=row.town, postcode=row.postcode, postcode_key=postcode_key(row.postcode),
-            latitude=row.latitude, longitude=row.longitude, easting=row.easting,
-            northing=row.northing, ward=wards.get(row.ward_code),
-            classification=row.classification, is_current=row.is_current,
-            search_text=build_search_text(sao=row.sao, pao=row.pao, street=row.street,
-                                          locality=row.locality, town=row.town,
-                                          postcode=row.postcode),
+            uprn=row.uprn,
+            usrn_id=row.usrn,
+            sao=row.sao,
+            pao=row.pao,
+            locality=row.locality,
+            town=row.town,
+            postcode=row.postcode,
+            postcode_key=postcode_key(row.postcode),
+            latitude=row.latitude,
+            longitude=row.longitude,
+            easting=row.easting,
+            northing=row.northing,
+            ward=wards.get(row.ward_code),
+            classification=row.classification,
+            is_current=row.is_current,
+            search_text=build_search_text(
+                sao=row.sao,
+                pao=row.pao,
+                street=row.street,
+                locality=row.locality,
+                town=row.town,
+                postcode=row.postcode,
+            ),
         )
         for row in rows
     ]
-    fields = ["usrn", "sao", "pao", "locality", "town", "postcode", "postcode_key", "latitude",
-              "longitude", "easting", "northing", "ward", "classification", "is_current",
-              "search_text"]
+    fields = [
+        "usrn",
+        "sao",
+        "pao",
+        "locality",
+        "town",
+        "postcode",
+        "postcode_key",
+        "latitude",
+        "longitude",
+        "easting",
+        "northing",
+        "ward",
+        "classification",
+        "is_current",
+        "search_text",
+    ]
     for start in range(0, len(properties), BATCH):
         Property.objects.bulk_create(
-            properties[start:start + BATCH], update_conflicts=True, unique_fields=["uprn"],
+            properties[start : start + BATCH],
+            update_conflicts=True,
+            unique_fields=["uprn"],
             update_fields=fields,
         )

@@ -35,8 +35,9 @@ class Property(models.Model):
     """An addressable place, keyed by its Unique Property Reference Number."""
 
     uprn = models.BigIntegerField(primary_key=True)
-    usrn = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="properties",
-                             db_column="usrn")
+    usrn = models.ForeignKey(
+        Street, on_delete=models.PROTECT, related_name="properties", db_column="usrn"
+    )
     sao = models.CharField("secondary addressable object", max_length=120, blank=True)
     pao = models.CharField("primary addressable object", max_length=120)
     locality = models.CharField(max_length=120, blank=True)
@@ -47,10 +48,12 @@ class Property(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
     easting = models.IntegerField(null=True, blank=True)
     northing = models.IntegerField(null=True, blank=True)
-    ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="properties")
-    classification = models.CharField(max_length=8, blank=True,
-                                      help_text="AddressBase classification code, e.g. RD04")
+    ward = models.ForeignKey(
+        Ward, null=True, blank=True, on_delete=models.SET_NULL, related_name="properties"
+    )
+    classification = models.CharField(
+        max_length=8, blank=True, help_text="AddressBase classification code, e.g. RD04"
+    )
     is_current = models.BooleanField(default=True)
     # Lower-cased address words for free-text search; kept in step by the importer.
     search_text = models.CharField(max_length=400, db_index=True)
@@ -90,7 +93,8 @@ class Property(models.Model):
         return self.classification.startswith("R") or not self.classification
 
 
-def build_search_text(*, sao: str, pao: str, street: str, locality: str, town: str,
-                      postcode: str) -> str:
+def build_search_text(
+    *, sao: str, pao: str, street: str, locality: str, town: str, postcode: str
+) -> str:
     words = " ".join([sao, pao, street, locality, town, postcode, postcode.replace(" ", "")])
     return " ".join(words.lower().replace(",", " ").split())[:400]

@@ -7,7 +7,8 @@ import re
 # The shape of a UK postcode (outward code, space, inward code), including GIR 0AA.
 _POSTCODE = re.compile(
     r"^(GIR ?0AA|[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|"
-    r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]) ?([0-9][ABD-HJLNP-UW-Z]{2})$"
+    r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
+    r" ?([0-9][ABD-HJLNP-UW-Z]{2})$"
 )
 
 

@@ -35,7 +35,8 @@ def streets_at_postcode(postcode: str) -> list[Street]:
     if not normalised:
         return []
     return list(
-        Street.objects.filter(properties__postcode_key=postcode_key(normalised)).distinct()
+        Street.objects.filter(properties__postcode_key=postcode_key(normalised))
+        .distinct()
         .order_by("name")
     )
 

@@ -31,8 +31,11 @@ def raw_answer(question: Question, post, files) -> Any:
     if question.type == "location":
         choice = post.get(name, "")
         kind, _, ident = choice.partition(":")
-        return {"uprn": ident if kind == "uprn" else "", "usrn": ident if kind == "usrn" else "",
-                "description": post.get(f"{name}-description", "")}
+        return {
+            "uprn": ident if kind == "uprn" else "",
+            "usrn": ident if kind == "usrn" else "",
+            "description": post.get(f"{name}-description", ""),
+        }
     if question.type == "file":
         upload = files.get(name)
         return store_upload(question, upload) if upload else None

@@ -44,8 +44,11 @@ class Journeys:
 
     def save(self, service: Service, state: FormState) -> None:
         forms = self._all()
-        forms[service.slug] = {"token": state.token, "answers": state.answers,
-                               "postcodes": state.postcodes}
+        forms[service.slug] = {
+            "token": state.token,
+            "answers": state.answers,
+            "postcodes": state.postcodes,
+        }
         self.session[SESSION_KEY] = forms
 
     def finish(self, service: Service, reference: str) -> None:

@@ -110,8 +110,10 @@ def question(request, slug: str, question_id: str):
         elif normalised is None:
             errors["postcode"] = "Enter a real postcode, like UB8 1UW"
         elif not properties_at_postcode(normalised):
-            errors["postcode"] = (f"We cannot find any addresses at {normalised}. Check the "
-                                  "postcode is right and in this council's area")
+            errors["postcode"] = (
+                f"We cannot find any addresses at {normalised}. Check the "
+                "postcode is right and in this council's area"
+            )
         else:
             state.postcodes[item.id] = normalised
             journeys.save(service, state)
@@ -133,9 +135,14 @@ def question(request, slug: str, question_id: str):
             return redirect(_next_after_answer(service, state, change=change))
 
     context = {
-        "service": service, "question": item, "errors": errors, "form_has_errors": bool(errors),
-        "error": errors.get(item.id), "postcode_error": errors.get("postcode"),
-        "change": change, "back_url": _previous_url(service, state, item),
+        "service": service,
+        "question": item,
+        "errors": errors,
+        "form_has_errors": bool(errors),
+        "error": errors.get(item.id),
+        "postcode_error": errors.get("postcode"),
+        "change": change,
+        "back_url": _previous_url(service, state, item),
         "value": _shown_value(item, entered, state.answers.get(item.id)),
     }
     if needs_place and want_postcode:
@@ -171,8 +178,10 @@ def _shown_value(item: Question, entered, answer):
         return answer if isinstance(answer, list) else ([answer] if answer else [])
     if item.type == "location":
         if entered is not None and hasattr(entered, "get"):
-            return {"choice": entered.get(item.id, ""),
-                    "description": entered.get(f"{item.id}-description", "")}
+            return {
+                "choice": entered.get(item.id, ""),
+                "description": entered.get(f"{item.id}-description", ""),
+            }
         if answer:
             choice = f"uprn:{answer['uprn']}" if answer.get("uprn") else f"usrn:{answer['usrn']}"
             return {"choice": choice, "description": answer.get("description", "")}
@@ -188,8 +197,11 @@ def _check_rows(service: Service, state: FormState) -> list[dict]:
     path, _ = journey(service.form, state.answers)
     places = Gazetteer()
     return [
-        {"question": q, "value": display_answer(q, state.answers.get(q.id), places=places),
-         "change_url": _question_url(service, q.id, change=True)}
+        {
+            "question": q,
+            "value": display_answer(q, state.answers.get(q.id), places=places),
+            "change_url": _question_url(service, q.id, change=True),
+        }
         for q in path
     ]
 
@@ -211,19 +223,28 @@ def check_answers(request, slug: str):
     if request.method == "POST":
         try:
             case = case_create(
-                service=service, answers=state.answers, channel=Channel.WEB,
-                idempotency_key=f"web:{state.token}", form_session_token=state.token,
+                service=service,
+                answers=state.answers,
+                channel=Channel.WEB,
+                idempotency_key=f"web:{state.token}",
+                form_session_token=state.token,
             )
         except CaseInvalid as invalid:
             errors = {f"change-{key}": message for key, message in invalid.errors.items()}
         else:
             journeys.finish(service, case.reference)
             return redirect("portal:confirmation", slug=service.slug)
-    return render(request, "portal/check_answers.html", {
-        "service": service, "rows": _check_rows(service, state), "errors": errors,
-        "form_has_errors": bool(errors),
-        "back_url": _question_url(service, journey(service.form, state.answers)[0][-1].id),
-    })
+    return render(
+        request,
+        "portal/check_answers.html",
+        {
+            "service": service,
+            "rows": _check_rows(service, state),
+            "errors": errors,
+            "form_has_errors": bool(errors),
+            "back_url": _question_url(service, journey(service.form, state.answers)[0][-1].id),
+        },
+    )
 
 
 def exit_page(request, slug: str, question_id: str):
@@ -236,11 +257,16 @@ def exit_page(request, slug: str, question_id: str):
     if not isinstance(step, Exit) or step.question_id != question_id:
         return redirect(_next_after_answer(service, state, change=False))
     form_session_finish(token=state.token, outcome=FormSession.Outcome.NOT_ELIGIBLE)
-    return render(request, "portal/exit.html", {
-        "service": service, "exit": step,
-        "back_url": _question_url(service, question_id),
-        "paragraphs": [p for p in step.body.split("\n\n") if p.strip()],
-    })
+    return render(
+        request,
+        "portal/exit.html",
+        {
+            "service": service,
+            "exit": step,
+            "back_url": _question_url(service, question_id),
+            "paragraphs": [p for p in step.body.split("\n\n") if p.strip()],
+        },
+    )
 
 
 def confirmation(request, slug: str):
@@ -248,10 +274,15 @@ def confirmation(request, slug: str):
     reference = Journeys(request.session).submitted_reference(service)
     if reference is None:
         return redirect("portal:start", slug=service.slug)
-    return render(request, "portal/confirmation.html", {
-        "service": service, "reference": reference,
-        "next_steps": service.paragraphs("what_happens_next"),
-    })
+    return render(
+        request,
+        "portal/confirmation.html",
+        {
+            "service": service,
+            "reference": reference,
+            "next_steps": service.paragraphs("what_happens_next"),
+        },
+    )
 
 
 def static_page(request, template: str):

@@ -5,62 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='LgslService',
+            name="LgslService",
             fields=[
-                ('identifier', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('label', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
+                ("identifier", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("label", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name': 'LGSL service',
-                'ordering': ['label'],
+                "verbose_name": "LGSL service",
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('summary', models.CharField(max_length=300)),
-                ('description', models.TextField()),
-                ('sla_working_days', models.PositiveSmallIntegerField()),
-                ('fee_pence', models.PositiveIntegerField(blank=True, null=True)),
-                ('fee_description', models.CharField(blank=True, max_length=200)),
-                ('keywords', models.JSONField(blank=True, default=list)),
-                ('what_happens_next', models.TextField()),
-                ('questions', models.JSONField(help_text='The form definition: see docs/how-to/service-definitions.md')),
-                ('is_online', models.BooleanField(default=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='catalogue.category')),
-                ('lgsl', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='catalogue.lgslservice')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("summary", models.CharField(max_length=300)),
+                ("description", models.TextField()),
+                ("sla_working_days", models.PositiveSmallIntegerField()),
+                ("fee_pence", models.PositiveIntegerField(blank=True, null=True)),
+                ("fee_description", models.CharField(blank=True, max_length=200)),
+                ("keywords", models.JSONField(blank=True, default=list)),
+                ("what_happens_next", models.TextField()),
+                (
+                    "questions",
+                    models.JSONField(
+                        help_text="The form definition: see docs/how-to/service-definitions.md"
+                    ),
+                ),
+                ("is_online", models.BooleanField(default=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="catalogue.category",
+                    ),
+                ),
+                (
+                    "lgsl",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="catalogue.lgslservice",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
     ]

@@ -6,74 +6,179 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('moved_in', models.DateField(blank=True, null=True)),
-                ('moved_out', models.DateField(blank=True, null=True)),
-                ('property', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='places.property')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("moved_in", models.DateField(blank=True, null=True)),
+                ("moved_out", models.DateField(blank=True, null=True)),
+                (
+                    "property",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="places.property",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Resident',
+            name="Resident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254)),
-                ('phone', models.CharField(blank=True, help_text='E.164, e.g. +447700900982', max_length=20)),
-                ('preferred_language', models.CharField(default='en', help_text='ISO 639-1 code, e.g. en, pl, pa', max_length=12)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='people.household')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resident', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("email", models.EmailField(blank=True, db_index=True, max_length=254)),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, help_text="E.164, e.g. +447700900982", max_length=20
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        default="en", help_text="ISO 639-1 code, e.g. en, pl, pa", max_length=12
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="people.household",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resident",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name'],
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.CreateModel(
-            name='ResidentNeed',
+            name="ResidentNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('need', models.CharField(choices=[('health', 'Health condition or disability'), ('life_event', 'Recent life event (bereavement, job loss, relationship breakdown)'), ('resilience', 'Low financial or emotional resilience'), ('capability', 'Low capability (literacy, digital skills, language)'), ('interpreter', 'Needs an interpreter'), ('large_print', 'Needs large print or easy read'), ('hearing', 'Deaf or hard of hearing'), ('assisted_collection', 'Needs an assisted bin collection'), ('mobility', 'Limited mobility')], max_length=32)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('consent_basis', models.CharField(choices=[('explicit_consent', 'The resident gave explicit consent'), ('vital_interests', "To protect the resident's vital interests"), ('safeguarding', 'Safeguarding of a person at risk')], max_length=32)),
-                ('consent_recorded_at', models.DateTimeField()),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('consent_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='people.resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "need",
+                    models.CharField(
+                        choices=[
+                            ("health", "Health condition or disability"),
+                            (
+                                "life_event",
+                                "Recent life event (bereavement, job loss, relationship breakdown)",
+                            ),
+                            ("resilience", "Low financial or emotional resilience"),
+                            ("capability", "Low capability (literacy, digital skills, language)"),
+                            ("interpreter", "Needs an interpreter"),
+                            ("large_print", "Needs large print or easy read"),
+                            ("hearing", "Deaf or hard of hearing"),
+                            ("assisted_collection", "Needs an assisted bin collection"),
+                            ("mobility", "Limited mobility"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "consent_basis",
+                    models.CharField(
+                        choices=[
+                            ("explicit_consent", "The resident gave explicit consent"),
+                            ("vital_interests", "To protect the resident's vital interests"),
+                            ("safeguarding", "Safeguarding of a person at risk"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("consent_recorded_at", models.DateTimeField()),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "consent_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="people.resident",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['property', 'moved_out'], name='people_hous_propert_b94854_idx'),
+            model_name="household",
+            index=models.Index(
+                fields=["property", "moved_out"], name="people_hous_propert_b94854_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['last_name', 'first_name'], name='people_resi_last_na_dbd34d_idx'),
+            model_name="resident",
+            index=models.Index(
+                fields=["last_name", "first_name"], name="people_resi_last_na_dbd34d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='residentneed',
-            constraint=models.CheckConstraint(condition=models.Q(('consent_basis', ''), _negated=True), name='resident_need_requires_consent'),
+            model_name="residentneed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent_basis", ""), _negated=True),
+                name="resident_need_requires_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='residentneed',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('resident', 'need'), name='resident_need_unique_active'),
+            model_name="residentneed",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("resident", "need"),
+                name="resident_need_unique_active",
+            ),
         ),
     ]

@@ -5,60 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Street',
+            name="Street",
             fields=[
-                ('usrn', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=120)),
-                ('locality', models.CharField(blank=True, max_length=120)),
-                ('town', models.CharField(max_length=120)),
+                ("usrn", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=120)),
+                ("locality", models.CharField(blank=True, max_length=120)),
+                ("town", models.CharField(max_length=120)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True)),
-                ('name', models.CharField(max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, unique=True)),
+                ("name", models.CharField(max_length=120)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Property',
+            name="Property",
             fields=[
-                ('uprn', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('sao', models.CharField(blank=True, max_length=120, verbose_name='secondary addressable object')),
-                ('pao', models.CharField(max_length=120, verbose_name='primary addressable object')),
-                ('locality', models.CharField(blank=True, max_length=120)),
-                ('town', models.CharField(max_length=120)),
-                ('postcode', models.CharField(max_length=8)),
-                ('postcode_key', models.CharField(db_index=True, max_length=7)),
-                ('latitude', models.DecimalField(decimal_places=6, max_digits=9)),
-                ('longitude', models.DecimalField(decimal_places=6, max_digits=9)),
-                ('easting', models.IntegerField(blank=True, null=True)),
-                ('northing', models.IntegerField(blank=True, null=True)),
-                ('classification', models.CharField(blank=True, help_text='AddressBase classification code, e.g. RD04', max_length=8)),
-                ('is_current', models.BooleanField(default=True)),
-                ('search_text', models.CharField(db_index=True, max_length=400)),
-                ('usrn', models.ForeignKey(db_column='usrn', on_delete=django.db.models.deletion.PROTECT, related_name='properties', to='places.street')),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='properties', to='places.ward')),
+                ("uprn", models.BigIntegerField(primary_key=True, serialize=False)),
+                (
+                    "sao",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="secondary addressable object"
+                    ),
+                ),
+                (
+                    "pao",
+                    models.CharField(max_length=120, verbose_name="primary addressable object"),
+                ),
+                ("locality", models.CharField(blank=True, max_length=120)),
+                ("town", models.CharField(max_length=120)),
+                ("postcode", models.CharField(max_length=8)),
+                ("postcode_key", models.CharField(db_index=True, max_length=7)),
+                ("latitude", models.DecimalField(decimal_places=6, max_digits=9)),
+                ("longitude", models.DecimalField(decimal_places=6, max_digits=9)),
+                ("easting", models.IntegerField(blank=True, null=True)),
+                ("northing", models.IntegerField(blank=True, null=True)),
+                (
+                    "classification",
+                    models.CharField(
+                        blank=True,
+                        help_text="AddressBase classification code, e.g. RD04",
+                        max_length=8,
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=True)),
+                ("search_text", models.CharField(db_index=True, max_length=400)),
+                (
+                    "usrn",
+                    models.ForeignKey(
+                        db_column="usrn",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="properties",
+                        to="places.street",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="properties",
+                        to="places.ward",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'properties',
-                'ordering': ['postcode_key', 'usrn_id', 'pao', 'sao'],
-                'indexes': [models.Index(fields=['postcode_key', 'is_current'], name='places_prop_postcod_68232d_idx')],
+                "verbose_name_plural": "properties",
+                "ordering": ["postcode_key", "usrn_id", "pao", "sao"],
+                "indexes": [
+                    models.Index(
+                        fields=["postcode_key", "is_current"], name="places_prop_postcod_68232d_idx"
+                    )
+                ],
             },
         ),
     ]

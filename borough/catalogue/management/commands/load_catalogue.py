@@ -20,5 +20,6 @@ class Command(BaseCommand):
             raise CommandError(f"The catalogue was not loaded. Problems:\n{problems}") from None
         except FileNotFoundError:
             raise CommandError(f"There is no catalogue file at {file}") from None
-        self.stdout.write(f"Loaded {len(catalogue.services)} services in "
-                          f"{len(catalogue.categories)} categories.")
+        self.stdout.write(
+            f"Loaded {len(catalogue.services)} services in {len(catalogue.categories)} categories."
+        )

@@ -13,8 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--skip-invalid", action="store_true",
-                            help="load the good rows and report the bad ones")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="load the good rows and report the bad ones"
+        )
 
     def handle(self, *args, path: Path, skip_invalid: bool, **options):
         if not path.exists():

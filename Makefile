@@ -1,0 +1,63 @@
+# Borough: `make run` starts the demo borough; `make test` runs every check and test.
+# Works on a machine with only Python 3.11, Node.js and the usual system tools.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_RESIDENTS ?= 5000
+
+.PHONY: setup run test test-sqlite test-postgres lint bench frontend clean openapi help
+
+help:
+	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
+	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
+	@echo "make bench  run the benchmarks in bench/ and print their results"
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/static/borough/application.css: node_modules/.installed scripts/build-frontend.mjs $(wildcard borough/frontend/*)
+	npm run --silent build
+
+frontend: build/static/borough/application.css
+
+setup: $(BIN)/.installed frontend
+
+run: setup
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py load_catalogue
+	$(BIN)/python manage.py seed_demo --if-empty --residents $(DEMO_RESIDENTS)
+	PORT=$(PORT) scripts/run.sh
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: setup
+	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider
+
+test-postgres: setup
+	@if url=$$($(BIN)/python scripts/postgres_url.py); then \
+		echo "Running the suite on PostgreSQL"; \
+		DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider; \
+	elif [ -n "$$BOROUGH_REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is required here but not reachable"; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable (set DATABASE_URL or start it on 127.0.0.1:5432): skipped"; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: setup
+	$(BIN)/python bench/seed.py
+
+clean:
+	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache

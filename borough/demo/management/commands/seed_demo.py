@@ -1,0 +1,42 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from borough.demo.generator import DEMO_PASSWORD, database_is_empty, generate
+
+
+class Command(BaseCommand):
+    help = "Make the synthetic demo borough (reproducible for the same --residents and --seed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--residents", type=int, default=5000)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and succeed) if the database already has data",
+        )
+
+    def handle(self, *args, residents: int, seed: int, if_empty: bool, **options):
+        if if_empty and not database_is_empty():
+            self.stdout.write("The database already has data; the demo borough was not made.")
+            return
+        started = time.perf_counter()
+        try:
+            summary = generate(
+                residents=residents,
+                seed=seed,
+                progress=lambda message: self.stdout.write(f"  {message}"),
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo borough made in {time.perf_counter() - started:.1f}s: "
+                f"{summary.residents:,} residents, {summary.cases:,} cases, "
+                f"{summary.contacts:,} contacts."
+            )
+        )
+        self.stdout.write(f"Staff sign-ins (password {DEMO_PASSWORD}):")
+        for line in summary.staff:
+            self.stdout.write(f"  {line}")

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Start Borough's web app (gunicorn) and its task consumer (Huey) together; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${PORT:-8000}"
+BIN=.venv/bin
+
+"$BIN/python" manage.py run_huey --quiet &
+huey_pid=$!
+trap 'kill $huey_pid 2>/dev/null || true' EXIT INT TERM
+
+cat <<INFO
+
+  Borough is running (embedded mode: SQLite, Huey on SQLite, emails written to var/outbox).
+
+  Resident portal   http://127.0.0.1:${PORT}/
+  Resident Hub      http://127.0.0.1:${PORT}/hub/
+  Administration    http://127.0.0.1:${PORT}/admin/
+  Health            http://127.0.0.1:${PORT}/healthz   http://127.0.0.1:${PORT}/readyz
+
+  Staff sign-ins (password: borough-demo-2026)
+    agent@council.example            customer experience agent (sees every team's cases)
+    waste.officer@council.example    waste officer (sees waste cases)
+    admin@council.example            administrator (also /admin/)
+
+  Press Ctrl-C to stop.
+
+INFO
+
+exec "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 \
+  --threads 4 \
+  --error-logfile -

@@ -1,0 +1,70 @@
+"""Shared fixtures: the real catalogue, a small gazetteer imported through the LLPG importer,
+and staff and residents made with factories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from huey.contrib.djhuey import HUEY
+
+from borough.accounts.models import Role, Team
+from borough.catalogue.models import Service
+from borough.catalogue.services import catalogue_load
+from borough.places.importer import import_llpg
+
+from .factories import StaffFactory
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _huey_runs_tasks_at_once():
+    """Background tasks run in the test process, straight away (on commit)."""
+    HUEY.immediate = True
+    yield
+
+
+@pytest.fixture
+def catalogue(db):
+    """The catalogue Borough ships, loaded through the same code as `load_catalogue`."""
+    if not Service.objects.exists():
+        catalogue_load()
+    return {service.slug: service for service in Service.objects.all()}
+
+
+@pytest.fixture
+def gazetteer(db):
+    """Eleven properties (one historical) on three streets, imported from an LLPG extract."""
+    with (DATA / "llpg_sample.csv").open("rb") as handle:
+        report = import_llpg(handle)
+    assert report.ok, report.summary()
+    return report
+
+
+@pytest.fixture
+def missed_bin(catalogue):
+    return catalogue["report-missed-bin"]
+
+
+@pytest.fixture
+def team(catalogue):
+    return lambda slug: Team.objects.get(slug=slug)
+
+
+@pytest.fixture
+def waste_officer(catalogue):
+    return StaffFactory(
+        email="waste.officer@council.example",
+        membership__team=Team.objects.get(slug="waste"),
+        membership__role=Role.OFFICER,
+    )
+
+
+@pytest.fixture
+def agent(catalogue):
+    return StaffFactory(
+        email="agent@council.example",
+        membership__team=Team.objects.get(slug="customer-experience"),
+        membership__role=Role.AGENT,
+    )

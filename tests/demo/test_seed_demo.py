@@ -1,0 +1,64 @@
+import hashlib
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from borough.cases.models import Case
+from borough.catalogue.answers import validate_answers
+from borough.contacts.models import Contact
+from borough.core.channels import Channel
+from borough.people.models import Household, Resident
+from borough.places.models import Property
+from borough.places.postcodes import normalise_postcode
+from borough.places.selectors import Gazetteer
+
+
+def fingerprint() -> str:
+    rows = [
+        *Resident.objects.order_by("id").values_list("first_name", "last_name", "email"),
+        *Case.objects.order_by("id").values_list("reference", "service__slug", "status"),
+        *Property.objects.order_by("uprn").values_list("uprn", "postcode"),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_borough_is_realistic_and_reproducible():
+    call_command("seed_demo", residents=400, seed=7)
+    assert Resident.objects.count() == 400
+    households = Household.objects.count()
+    assert 120 <= households <= 200  # about 2.6 people a household
+    assert all(
+        normalise_postcode(p) == p for p in Property.objects.values_list("postcode", flat=True)
+    )
+    cases = Case.objects.count()
+    assert 150 <= cases <= 200
+    channels = set(Contact.objects.values_list("channel", flat=True))
+    assert {Channel.WEB, Channel.PHONE, Channel.EMAIL} <= channels
+    assert Contact.objects.count() > cases  # enquiries and chasers as well as requests
+    first = fingerprint()
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("seed_demo", residents=400, seed=7)
+    assert fingerprint() == first
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("seed_demo", residents=400, seed=8)
+    assert fingerprint() != first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_demo_case_passes_the_same_validation_as_a_real_one():
+    call_command("seed_demo", residents=300, seed=3)
+    places = Gazetteer()
+    for case in Case.objects.select_related("service"):
+        _, errors = validate_answers(case.service.form, case.answers, places=places)
+        assert errors == {}, (case.service.slug, case.answers, errors)
+
+
+@pytest.mark.django_db
+def test_the_demo_is_only_made_in_an_empty_database(gazetteer):
+    with pytest.raises(CommandError, match="only made in an empty database"):
+        call_command("seed_demo", residents=50)
+    call_command("seed_demo", residents=50, if_empty=True)  # succeeds, does nothing
+    assert Resident.objects.count() == 0

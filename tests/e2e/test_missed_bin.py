@@ -1,0 +1,132 @@
+"""A resident reports a missed bin in a real browser, with and without JavaScript; a member of
+staff then finds the case in the Resident Hub. Every page is checked with axe-core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from borough.accounts.models import Role, Team
+from borough.cases.models import Case
+from tests.factories import PASSWORD, StaffFactory
+
+
+def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
+    page = visit.page
+    page.goto(live_server.url + "/")
+    visit.assert_accessible()
+    page.get_by_role("link", name="Report a missed bin collection").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Report a missed bin collection"
+    visit.assert_accessible()
+    page.get_by_role("button", name="Start now").click()
+
+    # Find the address by postcode: first a postcode that is not in the borough.
+    page.get_by_label("Postcode").fill("UB9 9ZZ")
+    page.get_by_role("button", name="Find address").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "We cannot find any addresses at UB9 9ZZ" in summary.inner_text()
+    if javascript:
+        # GOV.UK Frontend moves focus to the error summary.
+        assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    page.get_by_label("Postcode").fill("ub8 1qa")
+    page.get_by_role("button", name="Find address").click()
+    visit.assert_accessible()
+    page.get_by_label("2 Acacia Avenue, Uxbridge, UB8 1QA").check()
+    page.get_by_role("button", name="Continue").click()
+
+    # Which bin: first try to continue without choosing.
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    visit.assert_accessible()
+    page.locator("input[name=bin_type]").first.check()
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+
+    today = dt.date.today()
+    visit.assert_accessible()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Continue").click()
+
+    page.locator("textarea[name=details]").fill("The lorry skipped the odd numbers")
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers"
+    assert "2 Acacia Avenue, Uxbridge, UB8 1QA" in page.locator(".govuk-summary-list").inner_text()
+    visit.assert_accessible()
+    page.get_by_role("button", name="Accept and send").click()
+
+    panel = page.locator(".govuk-panel--confirmation")
+    assert "Request sent" in panel.inner_text()
+    reference = page.get_by_test_id("reference").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", reference)
+    visit.assert_accessible()
+    assert not [e for e in visit.console_errors if "Content Security Policy" in e], (
+        visit.console_errors
+    )
+    return reference
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_resident_reports_a_missed_bin(visit, live_server, catalogue, gazetteer, javascript):
+    reference = report_missed_bin(visit(javascript=javascript), live_server, javascript=javascript)
+    case = Case.objects.get(reference=reference)
+    assert case.service.slug == "report-missed-bin"
+    assert case.property_id == 100021500002
+    assert case.answers["details"] == "The lorry skipped the odd numbers"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_find_the_new_case_in_the_hub(visit, live_server, catalogue, gazetteer):
+    reference = report_missed_bin(visit(javascript=True), live_server, javascript=True)
+    officer = StaffFactory(
+        email="olu@council.example",
+        membership__team=Team.objects.get(slug="waste"),
+        membership__role=Role.OFFICER,
+    )
+    staff = visit(javascript=True)
+    page = staff.page
+    page.goto(live_server.url + "/hub/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in to the Resident Hub"
+    staff.assert_accessible()
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    row = page.locator("tr", has_text=reference)
+    assert "Report a missed bin collection" in row.inner_text()
+    assert "Received" in row.inner_text()
+    staff.assert_accessible()
+    row.get_by_role("link", name=reference).click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Case {reference}"
+    assert "The lorry skipped the odd numbers" in page.content()
+    staff.assert_accessible()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [375, 1280], ids=["mobile", "desktop"])
+def test_the_exit_page_and_static_pages_are_accessible(
+    visit, live_server, catalogue, gazetteer, width
+):
+    visitor = visit(javascript=True, width=width)
+    page = visitor.page
+    for path in ("/", "/accessibility/", "/cookies/", "/privacy/", "/no-such-page/"):
+        page.goto(live_server.url + path)
+        visitor.assert_accessible()
+    page.goto(live_server.url + "/services/report-missed-bin/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Postcode").fill("UB8 1QA")
+    page.get_by_role("button", name="Find address").click()
+    page.get_by_label("1 Acacia Avenue, Uxbridge, UB8 1QA").check()
+    page.get_by_role("button", name="Continue").click()
+    page.locator("input[name=bin_type]").first.check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("No").check()
+    page.get_by_role("button", name="Continue").click()
+    assert "/cannot-continue/bin_out/" in page.url
+    visitor.assert_accessible()

@@ -1,0 +1,122 @@
+import datetime as dt
+
+import pytest
+
+from borough.accounts.models import Role, Team
+from borough.cases.services import case_create
+from borough.core.channels import Channel
+from borough.core.models import AuditEvent
+from tests.factories import PASSWORD, ResidentUserFactory, StaffFactory
+
+
+@pytest.fixture
+def missed_bin_case(missed_bin, gazetteer):
+    bin_type = missed_bin.form.by_id["bin_type"].options[0].value
+    return case_create(
+        service=missed_bin,
+        channel=Channel.WEB,
+        answers={
+            "address": 100021500001,
+            "bin_type": bin_type,
+            "bin_out": "yes",
+            "collection_date": dt.date.today().isoformat(),
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_the_hub_asks_people_to_sign_in(client, catalogue):
+    response = client.get("/hub/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/hub/sign-in/?next=/hub/")
+
+
+@pytest.mark.django_db
+def test_staff_sign_in_and_see_their_teams_cases(client, waste_officer, missed_bin_case):
+    response = client.post("/hub/sign-in/", {"username": waste_officer.email, "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/hub/").content.decode()
+    assert missed_bin_case.reference in page
+    assert "Report a missed bin collection" in page
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_gets_a_gov_uk_error(client, waste_officer):
+    response = client.post("/hub/sign-in/", {"username": waste_officer.email, "password": "wrong"})
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Enter a correct email address and password" in page
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_the_account(client, waste_officer):
+    for _ in range(5):
+        client.post("/hub/sign-in/", {"username": waste_officer.email, "password": "wrong"})
+    response = client.post("/hub/sign-in/", {"username": waste_officer.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Your account is locked" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_residents_cannot_use_the_hub(client, catalogue):
+    resident = ResidentUserFactory()
+    client.force_login(resident)
+    response = client.get("/hub/")
+    assert response.status_code == 403
+    assert "You cannot see this page" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_officers_see_only_their_own_teams_cases(client, missed_bin_case):
+    highways = StaffFactory(
+        membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
+    )
+    client.force_login(highways)
+    assert missed_bin_case.reference not in client.get("/hub/").content.decode()
+    # Asking for the waste team by URL does not widen what they see.
+    waste = Team.objects.get(slug="waste")
+    assert missed_bin_case.reference not in client.get(f"/hub/?team={waste.pk}").content.decode()
+    assert client.get(f"/hub/cases/{missed_bin_case.reference}/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_agents_see_every_teams_cases(client, agent, missed_bin_case):
+    client.force_login(agent)
+    assert missed_bin_case.reference in client.get("/hub/").content.decode()
+
+
+@pytest.mark.django_db
+def test_opening_a_case_is_audited(client, waste_officer, missed_bin_case):
+    client.force_login(waste_officer)
+    response = client.get(f"/hub/cases/{missed_bin_case.reference}/")
+    assert response.status_code == 200
+    assert "1 Acacia Avenue, Uxbridge, UB8 1QA" in response.content.decode()
+    audit = AuditEvent.objects.get()
+    assert (audit.actor, audit.action, audit.object_type, audit.object_id) == (
+        waste_officer,
+        "viewed",
+        "case",
+        str(missed_bin_case.pk),
+    )
+
+
+@pytest.mark.django_db
+def test_the_case_list_query_count_does_not_grow_with_cases(
+    client, waste_officer, missed_bin, gazetteer, django_assert_max_num_queries
+):
+    bin_type = missed_bin.form.by_id["bin_type"].options[0].value
+    for uprn in (100021500001, 100021500002, 100021500003, 100021500004, 100021500005):
+        case_create(
+            service=missed_bin,
+            channel=Channel.PHONE,
+            answers={
+                "address": uprn,
+                "bin_type": bin_type,
+                "bin_out": "yes",
+                "collection_date": dt.date.today().isoformat(),
+            },
+        )
+    client.force_login(waste_officer)
+    with django_assert_max_num_queries(8):
+        response = client.get("/hub/")
+    assert response.content.decode().count("Report a missed bin collection") == 5
