@@ -52,6 +52,8 @@ COUNCIL_NAME = env.str("BOROUGH_COUNCIL_NAME", default="Demo Borough Council")
 SERVICE_NAME = env.str("BOROUGH_SERVICE_NAME", default="Council services")
 SERVICE_PHASE = env.str("BOROUGH_SERVICE_PHASE", default="beta")
 FEEDBACK_EMAIL = env.str("BOROUGH_FEEDBACK_EMAIL", default="digital@council.example")
+# The council's service catalogue (docs/how-to/service-definitions.md); Borough ships one.
+BOROUGH_CATALOGUE_FILE = env.str("BOROUGH_CATALOGUE_FILE", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -170,6 +172,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "hub/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "borough.accounts.lockout.username_for_lockout"
 
 # --- Sessions, cookies and security ---------------------------------------------------------
 # Browsing sets no cookies. A session cookie (strictly necessary) is set only once a resident
@@ -190,7 +193,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

@@ -6,11 +6,12 @@ import csv
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 
 from borough.accounts.models import Team
 
-from .definitions import Catalogue, parse_catalogue
+from .definitions import Catalogue, DefinitionError, parse_catalogue
 from .models import Category, LgslService, Service
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -31,15 +32,24 @@ def lgsl_rows(path: Path = LGSL_CSV) -> list[dict]:
         ]
 
 
-def catalogue_read(path: Path = SERVICES_YAML) -> Catalogue:
+def catalogue_path() -> Path:
+    """The council's catalogue file: ``BOROUGH_CATALOGUE_FILE``, or the one Borough ships."""
+    return Path(getattr(settings, "BOROUGH_CATALOGUE_FILE", "") or SERVICES_YAML)
+
+
+def catalogue_read(path: Path | None = None) -> Catalogue:
     """Parse and check a catalogue file. Raises ``DefinitionError`` listing every problem."""
+    path = path or catalogue_path()
     with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        try:
+            data = yaml.safe_load(handle)
+        except yaml.YAMLError as error:
+            raise DefinitionError([f"the file is not valid YAML: {error}"]) from None
     return parse_catalogue(data, lgsl_ids={row["identifier"] for row in lgsl_rows()})
 
 
 @transaction.atomic
-def catalogue_load(path: Path = SERVICES_YAML) -> Catalogue:
+def catalogue_load(path: Path | None = None) -> Catalogue:
     """Load (or reload) LGSL and the service definitions. All or nothing; safe to run again."""
     catalogue = catalogue_read(path)
     rows = lgsl_rows()

@@ -12,5 +12,6 @@ class RequestIdFilter(logging.Filter):
     """Adds the current request id to every record so lines of one request can be joined."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from borough.cases.services import CaseInvalid, case_create
@@ -44,9 +45,13 @@ def _state_or_restart(request, service: Service) -> FormState | None:
     return Journeys(request.session).get(service)
 
 
+@csrf_exempt  # starting a form changes nothing but the visitor's own session
 @require_http_methods(["GET", "POST"])
 def service_start(request, slug: str):
-    """The start page. Pressing 'Start now' begins a form session (a POST, so crawlers don't)."""
+    """The start page. Pressing 'Start now' begins a form session (a POST, so crawlers don't).
+
+    The start page sets no cookie: the session (and its CSRF token) begins with the form.
+    """
     service = _service_or_404(slug)
     if request.method == "POST":
         journeys = Journeys(request.session)

@@ -102,10 +102,15 @@ def test_opening_a_case_is_audited(client, waste_officer, missed_bin_case):
 
 @pytest.mark.django_db
 def test_the_case_list_query_count_does_not_grow_with_cases(
-    client, waste_officer, missed_bin, gazetteer, django_assert_max_num_queries
+    client, waste_officer, missed_bin, gazetteer
 ):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     bin_type = missed_bin.form.by_id["bin_type"].options[0].value
-    for uprn in (100021500001, 100021500002, 100021500003, 100021500004, 100021500005):
+    client.force_login(waste_officer)
+
+    def add_case(uprn):
         case_create(
             service=missed_bin,
             channel=Channel.PHONE,
@@ -116,7 +121,14 @@ def test_the_case_list_query_count_does_not_grow_with_cases(
                 "collection_date": dt.date.today().isoformat(),
             },
         )
-    client.force_login(waste_officer)
-    with django_assert_max_num_queries(8):
+
+    add_case(100021500001)
+    client.get("/hub/")  # the first request after signing in also touches the session
+    with CaptureQueriesContext(connection) as one:
+        client.get("/hub/")
+    for uprn in (100021500002, 100021500003, 100021500004, 100021500005, 100021500006):
+        add_case(uprn)
+    with CaptureQueriesContext(connection) as six:
         response = client.get("/hub/")
-    assert response.content.decode().count("Report a missed bin collection") == 5
+    assert response.content.decode().count("Report a missed bin collection") == 6
+    assert len(six) == len(one) <= 10

@@ -3,17 +3,18 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from borough.catalogue.definitions import DefinitionError
-from borough.catalogue.services import SERVICES_YAML, catalogue_load
+from borough.catalogue.services import catalogue_load, catalogue_path
 
 
 class Command(BaseCommand):
     help = "Check and load the service catalogue (LGSL list and service definitions)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=SERVICES_YAML)
+        parser.add_argument("--file", type=Path, default=None)
 
     def handle(self, *args, file: Path, **options):
         try:
+            file = file or catalogue_path()
             catalogue = catalogue_load(file)
         except DefinitionError as error:
             problems = "\n".join(f"  {p}" for p in error.problems)
