@@ -134,3 +134,10 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+    @builtins.property
+    def headline(self) -> str:
+        """What happened, in words: "Status changed to closed"."""
+        if self.kind == self.Kind.STATUS_CHANGED and self.data.get("to") in Status.values:
+            return f"Status changed to {Status(self.data['to']).label.lower()}"
+        return self.get_kind_display()

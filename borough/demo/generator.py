@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -121,6 +122,7 @@ class DemoBorough:
         self.progress = progress or (lambda message: None)
         self.summary = Summary()
         self.tz = timezone.get_current_timezone()
+        self.now = timezone.now()
 
     # --- places ---------------------------------------------------------------------------
     def _places(self) -> list[Property]:
@@ -304,10 +306,12 @@ class DemoBorough:
     def _staff(self) -> dict[str, User]:
         teams = {team.slug: team for team in Team.objects.all()}
         staff = {}
+        # One hash for every demo account: password hashing is deliberately slow.
+        hashed = make_password(DEMO_PASSWORD)
         for email, first, last, team_slug, role, superuser in DEMO_STAFF:
-            user = User.objects.create_user(
+            user = User.objects.create(
                 email=email,
-                password=DEMO_PASSWORD,
+                password=hashed,
                 first_name=first,
                 last_name=last,
                 kind=User.Kind.STAFF,
@@ -484,7 +488,7 @@ class DemoBorough:
             if age_days > 2 and rng.random() < min(0.97, 0.35 + age_days / 30):
                 turnaround = rng.expovariate(1 / max(1, service.sla_working_days * 1.2))
                 closed_at = created + dt.timedelta(days=turnaround, hours=rng.randint(1, 8))
-                if closed_at.date() > self.today:
+                if closed_at > self.now:
                     closed_at = None
             status = (
                 Status.CLOSED
@@ -555,8 +559,7 @@ class DemoBorough:
             )
             if case.status != Status.NEW:
                 started = case.created_at + dt.timedelta(hours=rng.randint(1, 30))
-                if case.closed_at and started > case.closed_at:
-                    started = case.closed_at
+                started = min(started, case.closed_at or self.now)
                 events.append(
                     CaseEvent(
                         case=case,
@@ -610,7 +613,7 @@ class DemoBorough:
             # Failure demand: some residents chase an open request by phone within a week.
             if resident and rng.random() < 0.09:
                 chase = case.created_at + dt.timedelta(days=rng.uniform(1, 7))
-                if chase.date() <= self.today:
+                if chase <= self.now:
                     contacts.append(
                         Contact(
                             channel=Channel.PHONE,

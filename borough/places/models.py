@@ -71,18 +71,29 @@ class Property(models.Model):
         return self.usrn.name
 
     @property
-    def lines(self) -> list[str]:
-        """Address lines in the order a letter would show them."""
-        first = f"{self.pao} {self.street_name}" if self.pao[:1].isdigit() else None
+    def street_lines(self) -> list[str]:
+        """The flat, building and street lines: ["Flat 2", "Beech House", "14 Church Road"]."""
         lines = [self.sao] if self.sao else []
-        if first:
-            lines.append(first)
+        name, _, number = self.pao.rpartition(" ")
+        if self.pao[:1].isdigit():
+            lines.append(f"{self.pao} {self.street_name}")
+        elif name and number[:1].isdigit():
+            # A named building with a number on the street: "Beech House 14".
+            lines.extend([name, f"{number} {self.street_name}"])
         else:
             lines.extend([self.pao, self.street_name])
-        if self.locality:
-            lines.append(self.locality)
-        lines.extend([self.town, self.postcode])
+        return lines
+
+    @property
+    def lines(self) -> list[str]:
+        """Address lines in the order a letter would show them."""
+        lines = [*self.street_lines, self.locality, self.town, self.postcode]
         return [line for line in lines if line]
+
+    @property
+    def short_address(self) -> str:
+        """Flat, building, street and postcode: enough to tell addresses apart in a list."""
+        return ", ".join([*self.street_lines, self.postcode])
 
     @property
     def single_line(self) -> str:

@@ -20,7 +20,7 @@ def _csv(*rows: str) -> io.BytesIO:
 def test_a_clean_extract_loads_every_row(gazetteer):
     assert gazetteer.loaded == 11
     flat = Property.objects.get(uprn=100021500006)
-    assert flat.single_line == "Flat 2, Beech House 14, Church Road, Hillside, Uxbridge, UB8 1QB"
+    assert flat.single_line == "Flat 2, Beech House, 14 Church Road, Hillside, Uxbridge, UB8 1QB"
     assert flat.ward.name == "Ashgrove"
     assert Street.objects.get(usrn=20750001).name == "Acacia Avenue"
     assert not Property.objects.get(uprn=100021500011).is_current  # logical status 8

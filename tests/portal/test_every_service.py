@@ -57,11 +57,16 @@ CURRENT_FORM = [None]
 
 
 @pytest.mark.django_db
-def test_every_online_service_can_be_completed_online(client, catalogue, gazetteer, settings,
-                                                      tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)}}}
+def test_every_online_service_can_be_completed_online(
+    client, catalogue, gazetteer, settings, tmp_path
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
     for slug, service in catalogue.items():
         CURRENT_FORM[0] = service.form
         base = f"/services/{slug}/"
@@ -73,8 +78,11 @@ def test_every_online_service_can_be_completed_online(client, catalogue, gazette
             if question.type in {"address", "location"}:
                 client.post(location, {"step": "postcode", "postcode": "UB8 1QA"})
             response = client.post(location, {"step": "answer", **post_data(question)})
-            assert response.status_code == 302, (slug, question_id,
-                                                 response.content.decode()[-2000:])
+            assert response.status_code == 302, (
+                slug,
+                question_id,
+                response.content.decode()[-2000:],
+            )
             location = response["Location"]
             steps += 1
             assert steps <= len(service.form.questions)
@@ -82,29 +90,35 @@ def test_every_online_service_can_be_completed_online(client, catalogue, gazette
         assert client.post(location)["Location"] == base + "confirmation/"
         case = Case.objects.get(service=service)
         assert case.team == service.team
-        uploaded = [q for q in service.form.questions
-                    if q.type == "file" and case.answers.get(q.id)]
+        uploaded = [
+            q for q in service.form.questions if q.type == "file" and case.answers.get(q.id)
+        ]
         for question in uploaded:
             assert case.answers[question.id]["content_type"] == "image/png"
             assert (tmp_path / case.answers[question.id]["path"]).read_bytes() == PNG
 
 
 @pytest.mark.django_db
-def test_a_program_renamed_as_a_photo_is_refused(client, catalogue, gazetteer, settings,
-                                                 tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)}}}
+def test_a_program_renamed_as_a_photo_is_refused(client, catalogue, gazetteer, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
     service, question = next(
-        (s, q) for s in catalogue.values() for q in s.form.questions if q.type == "file")
+        (s, q) for s in catalogue.values() for q in s.form.questions if q.type == "file"
+    )
     client.post(f"/services/{service.slug}/")
     session = client.session
     session["borough_forms"][service.slug]["answers"] = _answers_before(service, question)
     session.save()
     fake = io.BytesIO(b"MZ\x90\x00" + b"\x00" * 100)
     fake.name = "holiday.jpg"
-    response = client.post(f"/services/{service.slug}/questions/{question.id}/",
-                           {"step": "answer", question.id: fake})
+    response = client.post(
+        f"/services/{service.slug}/questions/{question.id}/", {"step": "answer", question.id: fake}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "The selected file must be a" in page
