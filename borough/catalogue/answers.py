@@ -54,7 +54,7 @@ def is_blank(raw: Any) -> bool:
     return False
 
 
-def _clean_date(question: Question, raw: Any) -> str:
+def _clean_date(question: Question, raw: Any, on: dt.date | None) -> str:
     if isinstance(raw, str):
         try:
             value = dt.date.fromisoformat(raw.strip())
@@ -75,7 +75,7 @@ def _clean_date(question: Question, raw: Any) -> str:
             raise AnswerError("Enter a real date") from None
     else:
         raise AnswerError("Enter a real date")
-    now = today()
+    now = on or today()
     if question.allow == "past" and value > now:
         raise AnswerError("The date must be today or in the past")
     if question.allow == "future" and value < now:
@@ -165,10 +165,13 @@ def _clean_location(question: Question, raw: Any, places: PlaceLookup) -> dict:
     raise AnswerError(question.required_error)
 
 
-def clean_answer(question: Question, raw: Any, *, places: PlaceLookup) -> Any:
+def clean_answer(
+    question: Question, raw: Any, *, places: PlaceLookup, on: dt.date | None = None
+) -> Any:
     """The stored form of one answer. Raises ``AnswerError`` with the message to show.
 
-    Returns ``None`` for an optional question left blank.
+    Returns ``None`` for an optional question left blank. Dates are checked against ``on``, the
+    day the answer was given (today unless said otherwise).
     """
     if is_blank(raw):
         if question.required:
@@ -183,7 +186,7 @@ def clean_answer(question: Question, raw: Any, *, places: PlaceLookup) -> Any:
     if kind == "location":
         return _clean_location(question, raw, places)
     if kind == "date":
-        return _clean_date(question, raw)
+        return _clean_date(question, raw, on)
     if kind == "number":
         return _clean_number(question, raw)
     if kind == "selection":
@@ -256,7 +259,11 @@ def journey(form: ServiceForm, answers: dict[str, Any]) -> tuple[list[Question],
 
 
 def validate_answers(
-    form: ServiceForm, raw_answers: dict[str, Any], *, places: PlaceLookup
+    form: ServiceForm,
+    raw_answers: dict[str, Any],
+    *,
+    places: PlaceLookup,
+    on: dt.date | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Clean every answer on the resident's route through the form.
 
@@ -270,7 +277,7 @@ def validate_answers(
     while current != CHECK_ANSWERS:
         question = form.by_id[current]
         try:
-            value = clean_answer(question, raw_answers.get(question.id), places=places)
+            value = clean_answer(question, raw_answers.get(question.id), places=places, on=on)
         except AnswerError as error:
             errors[question.id] = str(error)
             break

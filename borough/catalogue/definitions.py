@@ -26,6 +26,45 @@ QUESTION_TYPES = (
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 CHECK_ANSWERS = "check_answers"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+QUESTION_KEYS = {
+    "id",
+    "type",
+    "label",
+    "hint",
+    "required",
+    "personal_data",
+    "error_required",
+    "routes",
+    "case_location",
+    "options",
+    "multiple",
+    "allow",
+    "max_days_past",
+    "max_days_ahead",
+    "min",
+    "max",
+    "integer",
+    "unit",
+    "multiline",
+    "max_length",
+    "min_length",
+    "accept",
+    "max_size_mb",
+}
+SERVICE_KEYS = {
+    "slug",
+    "lgsl",
+    "name",
+    "summary",
+    "description",
+    "category",
+    "team",
+    "sla_working_days",
+    "fee",
+    "keywords",
+    "what_happens_next",
+    "questions",
+}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 DEFAULT_REQUIRED_ERRORS = {
@@ -155,6 +194,9 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
     if not isinstance(data, dict):
         problems.append(f"{path}: must be a mapping")
         return None
+    unknown = sorted(set(data) - QUESTION_KEYS, key=str)
+    if unknown:
+        problems.append(f"{path}: unknown keys {', '.join(map(str, unknown))}")
     qid = data.get("id")
     if not isinstance(qid, str) or not _ID.match(qid) or qid == CHECK_ANSWERS:
         problems.append(f"{path}.id: must be snake_case (got {qid!r})")
@@ -370,6 +412,9 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
         if not isinstance(raw, dict):
             problems.append(f"{path}: must be a mapping")
             continue
+        unknown = sorted(set(raw) - SERVICE_KEYS, key=str)
+        if unknown:
+            problems.append(f"{path}: unknown keys {', '.join(map(str, unknown))}")
         slug = str(raw.get("slug", ""))
         if not _SLUG.match(slug):
             problems.append(f"{path}.slug: must be lower-case words joined by hyphens")

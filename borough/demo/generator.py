@@ -366,7 +366,16 @@ class DemoBorough:
             return resident.phone if resident and resident.phone else "+447700900123"
         if kind == "file":
             return None
-        return rng.choice(names.TEXT_SNIPPETS)
+        if "registration" in question.id:
+            letters = "ABCDEFGHJKLMNOPRSTUVWXY"
+            return (
+                f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(10, 75)} "
+                f"{''.join(rng.choice(letters) for _ in range(3))}"
+            )
+        text = rng.choice(names.TEXT_SNIPPETS)
+        if "make" in question.id:
+            text = rng.choice(names.VEHICLES)
+        return text[: question.max_length].ljust(question.min_length, ".")
 
     def _answers(self, service: Service, *, prop, resident, created) -> dict | None:
         """Answers that follow the form's routing to check-answers, or None if none found."""

@@ -438,3 +438,13 @@ TEXT_SNIPPETS = (
     "It is getting worse every day.",
     "Access is through the side gate.",
 )
+VEHICLES = (
+    "Silver Ford Focus",
+    "Blue Vauxhall Corsa",
+    "Black BMW 3 Series",
+    "White Ford Transit van",
+    "Red Toyota Yaris",
+    "Grey Volkswagen Golf",
+    "Green Nissan Micra",
+    "Silver Honda Civic",
+)

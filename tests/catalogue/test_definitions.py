@@ -58,6 +58,13 @@ def test_every_problem_in_a_broken_definition_is_reported_with_its_path():
                         "routes": [{"when": {"equals": "a"}, "goto": "earlier"}],
                     },
                     {"id": "when", "type": "colour", "label": "When?"},
+                    {
+                        "id": "plate",
+                        "type": "text",
+                        "label": "Plate?",
+                        "hint": "For example",
+                        "AB12 CDE.": None,
+                    },
                 ],
             }
         ],
@@ -75,6 +82,7 @@ def test_every_problem_in_a_broken_definition_is_reported_with_its_path():
             "services[0].questions[0].options: a selection needs at least two options",
             "services[0].questions[0].routes[0].goto: 'earlier' is not a later question or "
             "check_answers",
+            "services[0].questions[2]: unknown keys AB12 CDE.",
         ]
     )
 

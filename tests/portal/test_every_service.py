@@ -46,7 +46,7 @@ def post_data(question):
         return {name: "usrn:20750001", f"{name}-description": "Outside number 2"}
     if kind == "address":
         return {name: "100021500002"}
-    return {name: "x" * max(question.min_length, 12)}
+    return {name: "x" * max(question.min_length, min(12, question.max_length))}
 
 
 def next_step_for(question, value):
