@@ -1,7 +1,7 @@
 """The demo borough: a realistic, reproducible synthetic council area with a year of activity.
 
 Everything comes from one ``random.Random(seed)``, so the same ``--residents`` and ``--seed``
-always give the same borough. Rows are written with ``bulk_create`` in large batches inside one
+always give the same borough. Rows are written in large batches (``fast_insert``) inside one
 transaction: 100,000 residents take well under two minutes on SQLite (see docs/benchmarks.md).
 
 Answers are made from each service's form definition and follow its routing, so every demo case
@@ -36,6 +36,7 @@ from borough.places.models import Property, Street, Ward, build_search_text
 from borough.places.postcodes import postcode_key
 
 from . import names
+from .fast_insert import fast_insert
 
 BATCH = 5000
 DEMO_PASSWORD = "borough-demo-2026"  # noqa: S105 - demo accounts only, printed by `make run`
@@ -217,7 +218,7 @@ class DemoBorough:
                         )
                     )
                     in_postcode += 1
-        Property.objects.bulk_create(properties, batch_size=BATCH)
+        fast_insert(properties)
         self.summary.wards, self.summary.streets = len(wards), len(streets)
         self.summary.properties = len(properties)
         self.progress(f"{len(properties):,} properties on {len(streets):,} streets")
@@ -265,7 +266,7 @@ class DemoBorough:
             sizes.append(size)
             remaining -= size
         households = households[: len(sizes)]
-        Household.objects.bulk_create(households, batch_size=BATCH)
+        fast_insert(households)
         home_of: dict[int, int] = {}
         for household, size in zip(households, sizes, strict=True):
             family = rng.choice(names.LAST_NAMES)
@@ -283,7 +284,7 @@ class DemoBorough:
                 person = self._person(last, age)
                 person.household = household
                 residents.append(person)
-        Resident.objects.bulk_create(residents, batch_size=BATCH)
+        fast_insert(residents)
         for person in residents:
             home_of[person.pk] = person.household.property_id
         consent_at = timezone.now()
@@ -297,7 +298,7 @@ class DemoBorough:
             for person in residents
             if rng.random() < 0.04
         ]
-        ResidentNeed.objects.bulk_create(needs, batch_size=BATCH)
+        fast_insert(needs)
         self.summary.households, self.summary.residents = len(households), len(residents)
         self.progress(f"{len(residents):,} residents in {len(households):,} households")
         return residents, home_of
@@ -549,7 +550,7 @@ class DemoBorough:
                 )
             )
             plans.append((channel, assisted, resident))
-        Case.objects.bulk_create(cases, batch_size=BATCH)
+        fast_insert(cases)
         self.summary.cases = len(cases)
         self.progress(f"{len(cases):,} cases")
 
@@ -668,9 +669,9 @@ class DemoBorough:
                     duration_seconds=rng.randint(60, 720) if staffed else None,
                 )
             )
-        CaseEvent.objects.bulk_create(events, batch_size=BATCH)
-        Contact.objects.bulk_create(contacts, batch_size=BATCH)
-        FormSession.objects.bulk_create(sessions, batch_size=BATCH)
+        fast_insert(events)
+        fast_insert(contacts)
+        fast_insert(sessions)
         self.summary.events, self.summary.contacts = len(events), len(contacts)
         self.summary.form_sessions = len(sessions)
         self.progress(

@@ -65,3 +65,14 @@ def test_the_demo_is_only_made_in_an_empty_database(gazetteer):
         call_command("seed_demo", residents=50)
     call_command("seed_demo", residents=50, if_empty=True)  # succeeds, does nothing
     assert Resident.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_records_can_be_added_after_the_demo_is_made():
+    """The demo gives out ids itself; the database's sequences must have moved on."""
+    call_command("seed_demo", residents=100, seed=5)
+    highest = Resident.objects.order_by("-id").values_list("id", flat=True).first()
+    resident = Resident.objects.create(first_name="New", last_name="Resident")
+    assert resident.id > highest
+    contact = Contact.objects.create(channel=Channel.PHONE, started_at=timezone.now())
+    assert Contact.objects.filter(pk=contact.pk).count() == 1
