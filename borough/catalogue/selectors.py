@@ -19,5 +19,6 @@ def categories_with_services() -> QuerySet[Category]:
     return (
         Category.objects.annotate(service_count=Count("services"))
         .filter(service_count__gt=0)
+        .order_by("position", "name")  # Meta.ordering is not applied to grouped queries
         .prefetch_related(Prefetch("services", queryset=Service.objects.filter(is_online=True)))
     )

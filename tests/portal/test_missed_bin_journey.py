@@ -196,3 +196,13 @@ def test_every_online_service_start_page_renders(client, catalogue):
         response = client.get(f"/services/{slug}/")
         assert response.status_code == 200, slug
         assert service.name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_page_shows_categories_in_the_catalogue_order(client, catalogue):
+    from borough.catalogue.models import Category
+
+    page = client.get("/").content.decode()
+    names = list(Category.objects.order_by("position").values_list("name", flat=True))
+    positions = [page.index(f">{name}</h2>") for name in names]
+    assert positions == sorted(positions)
