@@ -21,3 +21,25 @@ def visible_team_ids(user) -> set[int] | None:
     if any(role in ROLES_SEEING_ALL_TEAMS for _, role in memberships):
         return None
     return {team_id for team_id, _ in memberships}
+
+
+# Roles that may change a case (assign, move status, add notes) in their own team. Agents raise
+# and look at cases but do not work them.
+ROLES_WORKING_CASES = {Role.OFFICER, Role.TEAM_LEAD, Role.ADMIN}
+
+
+def can_work_case(user, case) -> bool:
+    """May ``user`` change this case? Officers and team leads of its team, and admins."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    roles = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
+    if Role.ADMIN in roles.values():
+        return True
+    return roles.get(case.team_id) in ROLES_WORKING_CASES
+
+
+def can_see_case(user, case) -> bool:
+    team_ids = visible_team_ids(user)
+    return can_use_hub(user) and (team_ids is None or case.team_id in team_ids)

@@ -88,6 +88,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # Goes up by one with every change, so two people editing at once cannot overwrite
+    # each other's work without being told (see cases.services.CaseChanged).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at"]

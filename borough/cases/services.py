@@ -160,12 +160,46 @@ def _queue_acknowledgement(case_id: int) -> None:
     case_acknowledge(case_id)
 
 
+class CaseChanged(ValueError):
+    """Someone else changed the case since it was read. ``str(error)`` says so in plain words."""
+
+
+def _lock(case: Case, expected_version: int | None) -> Case:
+    """The case, locked for update, refusing the change if it moved on since it was read."""
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and current.version != expected_version:
+        latest = current.events.order_by("-at", "-id").select_related("actor").first()
+        who = f" by {latest.actor}" if latest and latest.actor else ""
+        raise CaseChanged(
+            f"This case was changed{who} while you were looking at it. Nothing you entered "
+            "was saved: check the latest version below and try again."
+        )
+    return current
+
+
+def _record(case: Case, *, kind: str, actor, text: str = "", data: dict | None = None,
+            public: bool = False, fields: tuple[str, ...] = ()) -> CaseEvent:
+    """Save the changed fields with a new version and write the one timeline event."""
+    now = timezone.now()
+    case.version += 1
+    case.updated_at = now
+    case.save(update_fields=[*fields, "version", "updated_at"])
+    return CaseEvent.objects.create(case=case, at=now, kind=kind, actor=actor, is_public=public,
+                                    text=text, data=data or {})
+
+
 @transaction.atomic
 def case_transition(
-    *, case: Case, to_status: str, actor, resolution: str = "", note: str = ""
+    *,
+    case: Case,
+    to_status: str,
+    actor,
+    resolution: str = "",
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Case:
     """Move a case to another status, if its workflow allows it. Writes one timeline event."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _lock(case, expected_version)
     if to_status not in TRANSITIONS:
         raise TransitionRefused(f"{to_status!r} is not a status")
     if to_status not in TRANSITIONS[case.status]:
@@ -175,20 +209,70 @@ def case_transition(
         )
     if to_status == Status.CLOSED and resolution not in Resolution.values:
         raise TransitionRefused("Choose how the request was resolved before closing it")
-    now = timezone.now()
     from_status = case.status
     case.status = to_status
     case.resolution = resolution if to_status == Status.CLOSED else ""
-    case.closed_at = now if to_status == Status.CLOSED else None
-    case.updated_at = now
-    case.save(update_fields=["status", "resolution", "closed_at", "updated_at"])
-    CaseEvent.objects.create(
-        case=case,
-        at=now,
-        kind=CaseEvent.Kind.STATUS_CHANGED,
-        actor=actor,
-        is_public=True,
-        text=note,
+    case.closed_at = timezone.now() if to_status == Status.CLOSED else None
+    event = _record(
+        case, kind=CaseEvent.Kind.STATUS_CHANGED, actor=actor, text=note.strip(), public=True,
         data={"from": from_status, "to": to_status, "resolution": case.resolution},
+        fields=("status", "resolution", "closed_at"),
     )
+    if note.strip():
+        transaction.on_commit(lambda: _queue_update_email(event.pk))
     return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assignee, actor, expected_version: int | None = None) -> Case:
+    """Give the case to a member of its team, or take it off anyone (``assignee=None``)."""
+    case = _lock(case, expected_version)
+    if assignee is not None and not assignee.memberships.filter(team_id=case.team_id).exists():
+        raise TransitionRefused(f"{assignee} is not in the {case.team} team")
+    if case.assignee_id == (assignee.pk if assignee else None):
+        return case
+    case.assignee = assignee
+    _record(case, kind=CaseEvent.Kind.ASSIGNED, actor=actor,
+            text=f"Assigned to {assignee}" if assignee else "No longer assigned",
+            data={"to": assignee.pk if assignee else None}, fields=("assignee",))
+    return case
+
+
+@transaction.atomic
+def case_set_priority(*, case: Case, priority: int, actor,
+                      expected_version: int | None = None) -> Case:
+    """Change how urgent the case is."""
+    case = _lock(case, expected_version)
+    if priority not in Priority.values:
+        raise TransitionRefused("Choose a priority from the list")
+    if case.priority == priority:
+        return case
+    previous = case.priority
+    case.priority = priority
+    _record(case, kind=CaseEvent.Kind.PRIORITY_CHANGED, actor=actor,
+            text=f"Priority changed to {Priority(priority).label.lower()}",
+            data={"from": previous, "to": priority}, fields=("priority",))
+    return case
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, text: str, actor, public: bool,
+                  expected_version: int | None = None) -> CaseEvent:
+    """Add an internal note (staff only) or a public update (the resident sees it and is told)."""
+    case = _lock(case, expected_version)
+    text = text.strip()
+    if not text:
+        raise TransitionRefused("Enter the note" if not public else "Enter the update")
+    if len(text) > 2000:
+        raise TransitionRefused("The note must be 2,000 characters or less")
+    event = _record(case, kind=CaseEvent.Kind.PUBLIC_UPDATE if public else CaseEvent.Kind.NOTE,
+                    actor=actor, text=text, public=public)
+    if public:
+        transaction.on_commit(lambda: _queue_update_email(event.pk))
+    return event
+
+
+def _queue_update_email(event_id: int) -> None:
+    from .tasks import case_update_email
+
+    case_update_email(event_id)

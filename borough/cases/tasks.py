@@ -12,6 +12,38 @@ from huey.contrib.djhuey import db_task
 log = logging.getLogger(__name__)
 
 
+def _resident_email(case) -> str | None:
+    """Where to write to the resident about a case: their record, or an email they answered."""
+    if case.resident and case.resident.email:
+        return case.resident.email
+    return next(
+        (case.answers.get(q.id) for q in case.service.form.questions
+         if q.type == "email" and case.answers.get(q.id)),
+        None,
+    )
+
+
+@db_task(retries=3, retry_delay=30)
+def case_update_email(event_id: int) -> bool:
+    """Email the resident a public update on their case. Returns whether one was sent."""
+    from .models import CaseEvent
+
+    event = CaseEvent.objects.select_related("case__service", "case__resident").get(pk=event_id)
+    case = event.case
+    address = _resident_email(case)
+    if not address or not event.is_public or not event.text:
+        return False
+    send_mail(
+        subject=f"Update on your request {case.reference}: {case.service.name}",
+        message=(f"{event.text}\n\nStatus: {case.get_status_display()}\n"
+                 f"Reference: {case.reference}\n\n{settings.COUNCIL_NAME}"),
+        from_email=None,
+        recipient_list=[address],
+    )
+    log.info("update email sent", extra={"case_id": case.pk, "event_id": event.pk})
+    return True
+
+
 @db_task(retries=3, retry_delay=30)
 def case_acknowledge(case_id: int) -> bool:
     """Email an acknowledgement with the reference, if the resident gave an email address.
@@ -23,16 +55,7 @@ def case_acknowledge(case_id: int) -> bool:
     case = Case.objects.select_related("service", "resident").get(pk=case_id)
     if case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).exists():
         return False
-    address = case.resident.email if case.resident and case.resident.email else None
-    if address is None:
-        address = next(
-            (
-                case.answers.get(q.id)
-                for q in case.service.form.questions
-                if q.type == "email" and case.answers.get(q.id)
-            ),
-            None,
-        )
+    address = _resident_email(case)
     if not address:
         return False
     send_mail(

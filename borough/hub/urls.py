@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-in/", views.StaffLoginView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(next_page="hub:login"), name="logout"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
+    path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
 ]

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from borough.accounts.models import Team
-from borough.accounts.policies import visible_team_ids
-from borough.cases.models import Status
+from borough.accounts.models import Team, User
+from borough.accounts.policies import can_see_case, can_work_case, visible_team_ids
+from borough.cases.models import TRANSITIONS, Priority, Resolution, Status
 from borough.cases.selectors import case_by_reference, case_list
+from borough.cases.services import (
+    CaseChanged,
+    TransitionRefused,
+    case_add_note,
+    case_assign,
+    case_set_priority,
+    case_transition,
+)
 from borough.catalogue.answers import display_answer
 from borough.core.services import audit_record
 from borough.places.selectors import Gazetteer
@@ -78,22 +88,16 @@ def cases(request):
     )
 
 
-@staff_required
-def case_detail(request, reference: str):
-    """Everything about one case. Viewing it is recorded in the audit log."""
+def _case_or_404(request, reference: str):
     case = case_by_reference(reference)
     if case is None:
         raise Http404("No such case")
-    team_ids = visible_team_ids(request.user)
-    if team_ids is not None and case.team_id not in team_ids:
+    if not can_see_case(request.user, case):
         raise PermissionDenied
-    audit_record(
-        actor=request.user,
-        action="viewed",
-        object_type="case",
-        object_id=case.pk,
-        summary=f"case {case.reference}",
-    )
+    return case
+
+
+def _render_case(request, case, *, errors: dict[str, str] | None = None, status: int = 200):
     places = Gazetteer()
     answers = [
         {"label": q.label, "value": display_answer(q, case.answers.get(q.id), places=places)}
@@ -101,4 +105,78 @@ def case_detail(request, reference: str):
         if q.id in case.answers
     ]
     events = case.events.select_related("actor").order_by("at", "id")
-    return render(request, "hub/case.html", {"case": case, "answers": answers, "events": events})
+    can_work = can_work_case(request.user, case)
+    context = {
+        "case": case, "answers": answers, "events": events, "can_work": can_work,
+        "errors": errors or {}, "form_has_errors": bool(errors),
+    }
+    if can_work:
+        context.update({
+            "next_statuses": [(value, Status(value).label) for value in Status.values
+                              if value in TRANSITIONS[case.status]],
+            "resolutions": Resolution.choices,
+            "priorities": Priority.choices,
+            "team_members": User.objects.filter(memberships__team_id=case.team_id,
+                                                is_active=True).order_by("first_name"),
+        })
+    return render(request, "hub/case.html", context, status=status)
+
+
+@staff_required
+def case_detail(request, reference: str):
+    """Everything about one case. Viewing it is recorded in the audit log."""
+    case = _case_or_404(request, reference)
+    audit_record(actor=request.user, action="viewed", object_type="case", object_id=case.pk,
+                 summary=f"case {case.reference}")
+    return _render_case(request, case)
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@staff_required
+@require_POST
+def case_action(request, reference: str, action: str):
+    """Assign, change status, set priority or add a note. Each is one ``cases`` service call."""
+    case = _case_or_404(request, reference)
+    if not can_work_case(request.user, case):
+        raise PermissionDenied
+    post, version = request.POST, _version(request)
+    try:
+        if action == "assign":
+            chosen = post.get("assignee", "")
+            assignee = User.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+            if chosen and assignee is None:
+                raise TransitionRefused("Choose someone from the list")
+            case_assign(case=case, assignee=assignee, actor=request.user,
+                        expected_version=version)
+            message = f"Assigned to {assignee}" if assignee else "The case is not assigned"
+        elif action == "status":
+            if not post.get("status"):
+                raise TransitionRefused("Choose the new status")
+            case_transition(case=case, to_status=post["status"], actor=request.user,
+                            resolution=post.get("resolution", ""),
+                            note=post.get("status_note", ""), expected_version=version)
+            message = f"Status changed to {Status(post['status']).label.lower()}"
+        elif action == "priority":
+            value = post.get("priority", "")
+            case_set_priority(case=case, priority=int(value) if value.isdigit() else 0,
+                              actor=request.user, expected_version=version)
+            message = "Priority changed"
+        elif action == "note":
+            public = post.get("visibility") == "public"
+            case_add_note(case=case, text=post.get("text", ""), actor=request.user,
+                          public=public, expected_version=version)
+            message = "Update sent to the resident" if public else "Note added"
+        else:
+            raise Http404("No such action")
+    except (TransitionRefused, CaseChanged) as error:
+        field = {"assign": "assignee", "status": "status", "priority": "priority",
+                 "note": "text"}[action]
+        case.refresh_from_db()
+        return _render_case(request, case, errors={field: str(error)},
+                            status=409 if isinstance(error, CaseChanged) else 200)
+    messages.success(request, message)
+    return redirect("hub:case", reference=case.reference)
