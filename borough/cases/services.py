@@ -177,15 +177,24 @@ def _lock(case: Case, expected_version: int | None) -> Case:
     return current
 
 
-def _record(case: Case, *, kind: str, actor, text: str = "", data: dict | None = None,
-            public: bool = False, fields: tuple[str, ...] = ()) -> CaseEvent:
+def _record(
+    case: Case,
+    *,
+    kind: str,
+    actor,
+    text: str = "",
+    data: dict | None = None,
+    public: bool = False,
+    fields: tuple[str, ...] = (),
+) -> CaseEvent:
     """Save the changed fields with a new version and write the one timeline event."""
     now = timezone.now()
     case.version += 1
     case.updated_at = now
     case.save(update_fields=[*fields, "version", "updated_at"])
-    return CaseEvent.objects.create(case=case, at=now, kind=kind, actor=actor, is_public=public,
-                                    text=text, data=data or {})
+    return CaseEvent.objects.create(
+        case=case, at=now, kind=kind, actor=actor, is_public=public, text=text, data=data or {}
+    )
 
 
 @transaction.atomic
@@ -214,7 +223,11 @@ def case_transition(
     case.resolution = resolution if to_status == Status.CLOSED else ""
     case.closed_at = timezone.now() if to_status == Status.CLOSED else None
     event = _record(
-        case, kind=CaseEvent.Kind.STATUS_CHANGED, actor=actor, text=note.strip(), public=True,
+        case,
+        kind=CaseEvent.Kind.STATUS_CHANGED,
+        actor=actor,
+        text=note.strip(),
+        public=True,
         data={"from": from_status, "to": to_status, "resolution": case.resolution},
         fields=("status", "resolution", "closed_at"),
     )
@@ -232,15 +245,21 @@ def case_assign(*, case: Case, assignee, actor, expected_version: int | None = N
     if case.assignee_id == (assignee.pk if assignee else None):
         return case
     case.assignee = assignee
-    _record(case, kind=CaseEvent.Kind.ASSIGNED, actor=actor,
-            text=f"Assigned to {assignee}" if assignee else "No longer assigned",
-            data={"to": assignee.pk if assignee else None}, fields=("assignee",))
+    _record(
+        case,
+        kind=CaseEvent.Kind.ASSIGNED,
+        actor=actor,
+        text=f"Assigned to {assignee}" if assignee else "No longer assigned",
+        data={"to": assignee.pk if assignee else None},
+        fields=("assignee",),
+    )
     return case
 
 
 @transaction.atomic
-def case_set_priority(*, case: Case, priority: int, actor,
-                      expected_version: int | None = None) -> Case:
+def case_set_priority(
+    *, case: Case, priority: int, actor, expected_version: int | None = None
+) -> Case:
     """Change how urgent the case is."""
     case = _lock(case, expected_version)
     if priority not in Priority.values:
@@ -249,15 +268,21 @@ def case_set_priority(*, case: Case, priority: int, actor,
         return case
     previous = case.priority
     case.priority = priority
-    _record(case, kind=CaseEvent.Kind.PRIORITY_CHANGED, actor=actor,
-            text=f"Priority changed to {Priority(priority).label.lower()}",
-            data={"from": previous, "to": priority}, fields=("priority",))
+    _record(
+        case,
+        kind=CaseEvent.Kind.PRIORITY_CHANGED,
+        actor=actor,
+        text=f"Priority changed to {Priority(priority).label.lower()}",
+        data={"from": previous, "to": priority},
+        fields=("priority",),
+    )
     return case
 
 
 @transaction.atomic
-def case_add_note(*, case: Case, text: str, actor, public: bool,
-                  expected_version: int | None = None) -> CaseEvent:
+def case_add_note(
+    *, case: Case, text: str, actor, public: bool, expected_version: int | None = None
+) -> CaseEvent:
     """Add an internal note (staff only) or a public update (the resident sees it and is told)."""
     case = _lock(case, expected_version)
     text = text.strip()
@@ -265,8 +290,13 @@ def case_add_note(*, case: Case, text: str, actor, public: bool,
         raise TransitionRefused("Enter the note" if not public else "Enter the update")
     if len(text) > 2000:
         raise TransitionRefused("The note must be 2,000 characters or less")
-    event = _record(case, kind=CaseEvent.Kind.PUBLIC_UPDATE if public else CaseEvent.Kind.NOTE,
-                    actor=actor, text=text, public=public)
+    event = _record(
+        case,
+        kind=CaseEvent.Kind.PUBLIC_UPDATE if public else CaseEvent.Kind.NOTE,
+        actor=actor,
+        text=text,
+        public=public,
+    )
     if public:
         transaction.on_commit(lambda: _queue_update_email(event.pk))
     return event

@@ -17,8 +17,11 @@ def _resident_email(case) -> str | None:
     if case.resident and case.resident.email:
         return case.resident.email
     return next(
-        (case.answers.get(q.id) for q in case.service.form.questions
-         if q.type == "email" and case.answers.get(q.id)),
+        (
+            case.answers.get(q.id)
+            for q in case.service.form.questions
+            if q.type == "email" and case.answers.get(q.id)
+        ),
         None,
     )
 
@@ -35,8 +38,10 @@ def case_update_email(event_id: int) -> bool:
         return False
     send_mail(
         subject=f"Update on your request {case.reference}: {case.service.name}",
-        message=(f"{event.text}\n\nStatus: {case.get_status_display()}\n"
-                 f"Reference: {case.reference}\n\n{settings.COUNCIL_NAME}"),
+        message=(
+            f"{event.text}\n\nStatus: {case.get_status_display()}\n"
+            f"Reference: {case.reference}\n\n{settings.COUNCIL_NAME}"
+        ),
         from_email=None,
         recipient_list=[address],
     )

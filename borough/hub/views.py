@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from borough.accounts.models import Team, User
 from borough.accounts.policies import can_see_case, can_work_case, visible_team_ids
 from borough.cases.models import TRANSITIONS, Priority, Resolution, Status
-from borough.cases.selectors import case_by_reference, case_list
+from borough.cases.selectors import CaseFilters, case_by_reference, case_list
 from borough.cases.services import (
     CaseChanged,
     TransitionRefused,
@@ -25,8 +26,9 @@ from borough.cases.services import (
     case_transition,
 )
 from borough.catalogue.answers import display_answer
+from borough.catalogue.selectors import services_online
 from borough.core.services import audit_record
-from borough.places.selectors import Gazetteer
+from borough.places.selectors import Gazetteer, ward_list
 
 from .access import staff_required
 
@@ -60,30 +62,53 @@ class StaffLoginView(LoginView):
     redirect_authenticated_user = True
 
 
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
 @staff_required
 def cases(request):
-    """The work queue: cases of the teams this member of staff may see, newest first."""
+    """The work queue: cases of the teams this member of staff may see, filtered and sorted."""
     team_ids = visible_team_ids(request.user)
-    status = request.GET.get("status", "")
-    status = status if status in Status.values else ""
-    team_filter = request.GET.get("team", "")
-    chosen_team = int(team_filter) if team_filter.isdigit() else None
+    get = request.GET
+    chosen_team = _int(get.get("team", ""))
     if chosen_team is not None and team_ids is not None and chosen_team not in team_ids:
-        chosen_team = None
-    filter_ids = {chosen_team} if chosen_team is not None else team_ids
-    page = Paginator(case_list(team_ids=filter_ids, status=status or None), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        chosen_team = None  # asking by URL for another team's cases shows your own
+    status = get.get("status", "")
+    filters = CaseFilters(
+        team_ids=frozenset({chosen_team})
+        if chosen_team is not None
+        else (frozenset(team_ids) if team_ids is not None else None),
+        status=status if status in Status.values or status == "open" else "",
+        service_id=_int(get.get("service", "")),
+        priority=_int(get.get("priority", "")),
+        ward_id=_int(get.get("ward", "")),
+        assignee=get.get("assignee", "") if get.get("assignee", "") in {"me", "nobody"} else "",
+        overdue=get.get("overdue") == "1",
+        text=get.get("q", "")[:100],
+        sort="due" if get.get("sort") == "due" else "newest",
     )
+    page = Paginator(case_list(filters, user=request.user), PAGE_SIZE).get_page(get.get("page"))
     teams = Team.objects.all() if team_ids is None else Team.objects.filter(id__in=team_ids)
+    services = services_online()
+    if team_ids is not None:
+        services = services.filter(team_id__in=team_ids)
+    query = get.copy()
+    query.pop("page", None)
     return render(
         request,
         "hub/cases.html",
         {
             "page": page,
-            "statuses": Status.choices,
-            "status": status,
-            "teams": teams,
+            "filters": filters,
             "team": chosen_team,
+            "teams": teams,
+            "statuses": [("open", "Any open status"), *Status.choices],
+            "services": services.order_by("name"),
+            "wards": ward_list(),
+            "priorities": Priority.choices,
+            "today": timezone.localdate(),
+            "query": query.urlencode(),
         },
     )
 
@@ -107,18 +132,28 @@ def _render_case(request, case, *, errors: dict[str, str] | None = None, status:
     events = case.events.select_related("actor").order_by("at", "id")
     can_work = can_work_case(request.user, case)
     context = {
-        "case": case, "answers": answers, "events": events, "can_work": can_work,
-        "errors": errors or {}, "form_has_errors": bool(errors),
+        "case": case,
+        "answers": answers,
+        "events": events,
+        "can_work": can_work,
+        "errors": errors or {},
+        "form_has_errors": bool(errors),
     }
     if can_work:
-        context.update({
-            "next_statuses": [(value, Status(value).label) for value in Status.values
-                              if value in TRANSITIONS[case.status]],
-            "resolutions": Resolution.choices,
-            "priorities": Priority.choices,
-            "team_members": User.objects.filter(memberships__team_id=case.team_id,
-                                                is_active=True).order_by("first_name"),
-        })
+        context.update(
+            {
+                "next_statuses": [
+                    (value, Status(value).label)
+                    for value in Status.values
+                    if value in TRANSITIONS[case.status]
+                ],
+                "resolutions": Resolution.choices,
+                "priorities": Priority.choices,
+                "team_members": User.objects.filter(
+                    memberships__team_id=case.team_id, is_active=True
+                ).order_by("first_name"),
+            }
+        )
     return render(request, "hub/case.html", context, status=status)
 
 
@@ -126,8 +161,13 @@ def _render_case(request, case, *, errors: dict[str, str] | None = None, status:
 def case_detail(request, reference: str):
     """Everything about one case. Viewing it is recorded in the audit log."""
     case = _case_or_404(request, reference)
-    audit_record(actor=request.user, action="viewed", object_type="case", object_id=case.pk,
-                 summary=f"case {case.reference}")
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="case",
+        object_id=case.pk,
+        summary=f"case {case.reference}",
+    )
     return _render_case(request, case)
 
 
@@ -150,33 +190,51 @@ def case_action(request, reference: str, action: str):
             assignee = User.objects.filter(pk=chosen).first() if chosen.isdigit() else None
             if chosen and assignee is None:
                 raise TransitionRefused("Choose someone from the list")
-            case_assign(case=case, assignee=assignee, actor=request.user,
-                        expected_version=version)
+            case_assign(case=case, assignee=assignee, actor=request.user, expected_version=version)
             message = f"Assigned to {assignee}" if assignee else "The case is not assigned"
         elif action == "status":
             if not post.get("status"):
                 raise TransitionRefused("Choose the new status")
-            case_transition(case=case, to_status=post["status"], actor=request.user,
-                            resolution=post.get("resolution", ""),
-                            note=post.get("status_note", ""), expected_version=version)
+            case_transition(
+                case=case,
+                to_status=post["status"],
+                actor=request.user,
+                resolution=post.get("resolution", ""),
+                note=post.get("status_note", ""),
+                expected_version=version,
+            )
             message = f"Status changed to {Status(post['status']).label.lower()}"
         elif action == "priority":
             value = post.get("priority", "")
-            case_set_priority(case=case, priority=int(value) if value.isdigit() else 0,
-                              actor=request.user, expected_version=version)
+            case_set_priority(
+                case=case,
+                priority=int(value) if value.isdigit() else 0,
+                actor=request.user,
+                expected_version=version,
+            )
             message = "Priority changed"
         elif action == "note":
             public = post.get("visibility") == "public"
-            case_add_note(case=case, text=post.get("text", ""), actor=request.user,
-                          public=public, expected_version=version)
+            case_add_note(
+                case=case,
+                text=post.get("text", ""),
+                actor=request.user,
+                public=public,
+                expected_version=version,
+            )
             message = "Update sent to the resident" if public else "Note added"
         else:
             raise Http404("No such action")
     except (TransitionRefused, CaseChanged) as error:
-        field = {"assign": "assignee", "status": "status", "priority": "priority",
-                 "note": "text"}[action]
+        field = {"assign": "assignee", "status": "status", "priority": "priority", "note": "text"}[
+            action
+        ]
         case.refresh_from_db()
-        return _render_case(request, case, errors={field: str(error)},
-                            status=409 if isinstance(error, CaseChanged) else 200)
+        return _render_case(
+            request,
+            case,
+            errors={field: str(error)},
+            status=409 if isinstance(error, CaseChanged) else 200,
+        )
     messages.success(request, message)
     return redirect("hub:case", reference=case.reference)

@@ -7,7 +7,7 @@ from operator import and_
 
 from django.db.models import Q, QuerySet
 
-from .models import Property, Street
+from .models import Property, Street, Ward
 from .postcodes import normalise_postcode, postcode_key
 
 
@@ -84,3 +84,7 @@ class Gazetteer:
     def describe_street(self, usrn: int) -> str:
         street = street_get(usrn)
         return str(street) if street else f"USRN {usrn}"
+
+
+def ward_list() -> QuerySet[Ward]:
+    return Ward.objects.order_by("name")
