@@ -43,3 +43,12 @@ def can_work_case(user, case) -> bool:
 def can_see_case(user, case) -> bool:
     team_ids = visible_team_ids(user)
     return can_use_hub(user) and (team_ids is None or case.team_id in team_ids)
+
+
+def can_see_resident(user, resident, *, case_team_ids: set[int]) -> bool:
+    """Agents and admins see every resident; officers only those with a case in their teams.
+
+    ``case_team_ids`` are the teams of the resident's cases.
+    """
+    team_ids = visible_team_ids(user)
+    return can_use_hub(user) and (team_ids is None or bool(team_ids & case_team_ids))

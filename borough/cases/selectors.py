@@ -72,7 +72,17 @@ def case_by_reference(reference: str) -> Case | None:
     if normalised is None:
         return None
     return (
-        Case.objects.select_related("service", "team", "property__usrn", "street")
+        Case.objects.select_related(
+            "service", "team", "property__usrn", "street", "ward", "resident", "assignee"
+        )
         .filter(reference=normalised)
         .first()
+    )
+
+
+def cases_for_resident(resident) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(resident=resident)
+        .select_related("service", "team")
+        .order_by("-created_at")
     )

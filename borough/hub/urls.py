@@ -11,4 +11,5 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(next_page="hub:login"), name="logout"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+    path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
 ]

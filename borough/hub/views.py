@@ -14,9 +14,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from borough.accounts.models import Team, User
-from borough.accounts.policies import can_see_case, can_work_case, visible_team_ids
+from borough.accounts.policies import (
+    can_see_case,
+    can_see_resident,
+    can_work_case,
+    visible_team_ids,
+)
 from borough.cases.models import TRANSITIONS, Priority, Resolution, Status
-from borough.cases.selectors import CaseFilters, case_by_reference, case_list
+from borough.cases.selectors import (
+    CaseFilters,
+    case_by_reference,
+    case_list,
+    cases_for_resident,
+)
 from borough.cases.services import (
     CaseChanged,
     TransitionRefused,
@@ -27,7 +37,9 @@ from borough.cases.services import (
 )
 from borough.catalogue.answers import display_answer
 from borough.catalogue.selectors import services_online
+from borough.contacts.selectors import contacts_for_resident
 from borough.core.services import audit_record
+from borough.people.selectors import household_members, resident_get
 from borough.places.selectors import Gazetteer, ward_list
 
 from .access import staff_required
@@ -238,3 +250,34 @@ def case_action(request, reference: str, action: str):
         )
     messages.success(request, message)
     return redirect("hub:case", reference=case.reference)
+
+
+@staff_required
+def resident_detail(request, resident_id: int):
+    """Resident 360: details, household, needs, every case and every contact. Audited."""
+    resident = resident_get(resident_id)
+    if resident is None:
+        raise Http404("No such resident")
+    resident_cases = list(cases_for_resident(resident))
+    if not can_see_resident(
+        request.user, resident, case_team_ids={case.team_id for case in resident_cases}
+    ):
+        raise PermissionDenied
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="resident",
+        object_id=resident.pk,
+        summary=f"resident {resident.pk}",
+    )
+    return render(
+        request,
+        "hub/resident.html",
+        {
+            "resident": resident,
+            "household": household_members(resident),
+            "cases": resident_cases,
+            "contacts": contacts_for_resident(resident),
+            "today": timezone.localdate(),
+        },
+    )

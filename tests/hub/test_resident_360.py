@@ -1,0 +1,92 @@
+"""Resident 360: one page with everything about a resident, for those allowed to see it."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from borough.accounts.models import Role, Team
+from borough.cases.services import case_create
+from borough.contacts.services import contact_record
+from borough.core.channels import Channel
+from borough.core.models import AuditEvent
+from borough.people.models import ConsentBasis, Household, Need, Resident
+from borough.people.services import resident_need_record
+from borough.places.models import Property
+from tests.factories import StaffFactory
+
+
+@pytest.fixture
+def family(missed_bin, gazetteer):
+    household = Household.objects.create(property=Property.objects.get(uprn=100021500002))
+    ama = Resident.objects.create(
+        first_name="Ama",
+        last_name="Owusu",
+        email="ama@example.com",
+        date_of_birth=dt.date(1961, 4, 2),
+        household=household,
+    )
+    kofi = Resident.objects.create(first_name="Kofi", last_name="Owusu", household=household)
+    resident_need_record(
+        resident=ama, need=Need.HEARING, consent_basis=ConsentBasis.EXPLICIT_CONSENT
+    )
+    bin_type = missed_bin.form.by_id["bin_type"].options[0].value
+    case = case_create(
+        service=missed_bin,
+        channel=Channel.PHONE,
+        resident=ama,
+        answers={
+            "address": 100021500002,
+            "bin_type": bin_type,
+            "bin_out": "yes",
+            "collection_date": dt.date.today().isoformat(),
+        },
+    )
+    contact_record(
+        channel=Channel.EMAIL,
+        resident=ama,
+        reason="Asked about bin days",
+        started_at=timezone.now(),
+    )
+    return {"ama": ama, "kofi": kofi, "case": case}
+
+
+@pytest.mark.django_db
+def test_an_agent_sees_everything_about_a_resident_and_the_view_is_audited(client, agent, family):
+    client.force_login(agent)
+    ama = family["ama"]
+    page = client.get(f"/hub/residents/{ama.pk}/").content.decode()
+    assert "Ama Owusu" in page and "2 April 1961" in page
+    assert "Deaf or hard of hearing" in page  # the need, so the agent never asks twice
+    assert "the resident gave explicit consent" in page
+    assert "Kofi Owusu" in page  # household
+    assert family["case"].reference in page
+    assert "Asked about bin days" in page and "Email" in page and "Phone" in page
+    audit = AuditEvent.objects.filter(object_type="resident").get()
+    assert (audit.actor, audit.object_id) == (agent, str(ama.pk))
+
+
+@pytest.mark.django_db
+def test_the_case_page_links_to_the_resident(client, agent, family):
+    client.force_login(agent)
+    page = client.get(f"/hub/cases/{family['case'].reference}/").content.decode()
+    assert f'href="/hub/residents/{family["ama"].pk}/"' in page
+
+
+@pytest.mark.django_db
+def test_officers_see_only_residents_with_a_case_in_their_team(client, waste_officer, family):
+    highways = StaffFactory(
+        membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
+    )
+    client.force_login(waste_officer)
+    assert client.get(f"/hub/residents/{family['ama'].pk}/").status_code == 200
+    assert client.get(f"/hub/residents/{family['kofi'].pk}/").status_code == 403
+    client.force_login(highways)
+    assert client.get(f"/hub/residents/{family['ama'].pk}/").status_code == 403
+    assert not AuditEvent.objects.filter(actor=highways).exists()
+
+
+@pytest.mark.django_db
+def test_unknown_residents_are_not_found(client, agent, catalogue):
+    client.force_login(agent)
+    assert client.get("/hub/residents/999999/").status_code == 404
