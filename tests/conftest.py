@@ -68,3 +68,24 @@ def agent(catalogue):
         membership__team=Team.objects.get(slug="customer-experience"),
         membership__role=Role.AGENT,
     )
+
+
+@pytest.fixture
+def make_case(missed_bin, gazetteer):
+    """Make a missed-bin case through ``case_create`` at a property of the sample gazetteer."""
+    import datetime as dt
+
+    from borough.cases.services import case_create
+    from borough.core.channels import Channel
+
+    def make(uprn: int = 100021500001, *, channel: str = Channel.WEB, **kwargs):
+        bin_type = missed_bin.form.by_id["bin_type"].options[0].value
+        answers = {
+            "address": uprn,
+            "bin_type": bin_type,
+            "bin_out": "yes",
+            "collection_date": dt.date.today().isoformat(),
+        }
+        return case_create(service=missed_bin, channel=channel, answers=answers, **kwargs)
+
+    return make

@@ -133,21 +133,31 @@ def test_the_exit_page_and_static_pages_are_accessible(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_queue_filters_and_resident_page_are_accessible(visit, live_server, catalogue,
-                                                            gazetteer):
+def test_the_queue_filters_and_resident_page_are_accessible(
+    visit, live_server, catalogue, gazetteer
+):
     from borough.cases.services import case_create
     from borough.core.channels import Channel
     from borough.people.models import Resident
 
     service = catalogue["report-missed-bin"]
-    resident = Resident.objects.create(first_name="Ama", last_name="Owusu",
-                                       email="ama@example.com")
-    case = case_create(service=service, channel=Channel.PHONE, resident=resident, answers={
-        "address": 100021500002, "bin_type": service.form.by_id["bin_type"].options[0].value,
-        "bin_out": "yes", "collection_date": dt.date.today().isoformat()})
-    agent = StaffFactory(email="amir@council.example",
-                         membership__team=Team.objects.get(slug="customer-experience"),
-                         membership__role=Role.AGENT)
+    resident = Resident.objects.create(first_name="Ama", last_name="Owusu", email="ama@example.com")
+    case = case_create(
+        service=service,
+        channel=Channel.PHONE,
+        resident=resident,
+        answers={
+            "address": 100021500002,
+            "bin_type": service.form.by_id["bin_type"].options[0].value,
+            "bin_out": "yes",
+            "collection_date": dt.date.today().isoformat(),
+        },
+    )
+    agent = StaffFactory(
+        email="amir@council.example",
+        membership__team=Team.objects.get(slug="customer-experience"),
+        membership__role=Role.AGENT,
+    )
     staff = visit(javascript=True)
     page = staff.page
     page.goto(live_server.url + "/hub/")

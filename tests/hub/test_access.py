@@ -1,27 +1,13 @@
-import datetime as dt
-
 import pytest
 
 from borough.accounts.models import Role, Team
-from borough.cases.services import case_create
-from borough.core.channels import Channel
 from borough.core.models import AuditEvent
 from tests.factories import PASSWORD, ResidentUserFactory, StaffFactory
 
 
 @pytest.fixture
-def missed_bin_case(missed_bin, gazetteer):
-    bin_type = missed_bin.form.by_id["bin_type"].options[0].value
-    return case_create(
-        service=missed_bin,
-        channel=Channel.WEB,
-        answers={
-            "address": 100021500001,
-            "bin_type": bin_type,
-            "bin_out": "yes",
-            "collection_date": dt.date.today().isoformat(),
-        },
-    )
+def missed_bin_case(make_case):
+    return make_case()
 
 
 @pytest.mark.django_db
@@ -101,27 +87,13 @@ def test_opening_a_case_is_audited(client, waste_officer, missed_bin_case):
 
 
 @pytest.mark.django_db
-def test_the_case_list_query_count_does_not_grow_with_cases(
-    client, waste_officer, missed_bin, gazetteer
-):
+def test_the_case_list_query_count_does_not_grow_with_cases(client, waste_officer, make_case):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    bin_type = missed_bin.form.by_id["bin_type"].options[0].value
     client.force_login(waste_officer)
 
-    def add_case(uprn):
-        case_create(
-            service=missed_bin,
-            channel=Channel.PHONE,
-            answers={
-                "address": uprn,
-                "bin_type": bin_type,
-                "bin_out": "yes",
-                "collection_date": dt.date.today().isoformat(),
-            },
-        )
-
+    add_case = make_case
     add_case(100021500001)
     client.get("/hub/")  # the first request after signing in also touches the session
     with CaptureQueriesContext(connection) as one:

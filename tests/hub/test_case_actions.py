@@ -1,30 +1,16 @@
 """Officers work cases from the case page; everyone else is refused, by URL and by form post."""
 
-import datetime as dt
-
 import pytest
 from django.core import mail
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent, Priority, Status
-from borough.cases.services import case_create
-from borough.core.channels import Channel
 from tests.factories import StaffFactory
 
 
 @pytest.fixture
-def case(missed_bin, gazetteer):
-    bin_type = missed_bin.form.by_id["bin_type"].options[0].value
-    return case_create(
-        service=missed_bin,
-        channel=Channel.WEB,
-        answers={
-            "address": 100021500001,
-            "bin_type": bin_type,
-            "bin_out": "yes",
-            "collection_date": dt.date.today().isoformat(),
-        },
-    )
+def case(make_case):
+    return make_case()
 
 
 def act(client, case, action, **data):

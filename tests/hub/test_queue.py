@@ -5,25 +5,13 @@ import datetime as dt
 import pytest
 
 from borough.cases.models import Case, Priority
-from borough.cases.services import case_assign, case_create
-from borough.core.channels import Channel
+from borough.cases.services import case_assign
 
 
 @pytest.fixture
-def three_cases(missed_bin, gazetteer, waste_officer):
-    bin_type = missed_bin.form.by_id["bin_type"].options[0].value
-
+def three_cases(make_case, waste_officer):
     def make(uprn, **fields):
-        case = case_create(
-            service=missed_bin,
-            channel=Channel.WEB,
-            answers={
-                "address": uprn,
-                "bin_type": bin_type,
-                "bin_out": "yes",
-                "collection_date": dt.date.today().isoformat(),
-            },
-        )
+        case = make_case(uprn)
         Case.objects.filter(pk=case.pk).update(**fields)
         case.refresh_from_db()
         return case

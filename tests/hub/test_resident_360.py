@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from borough.accounts.models import Role, Team
-from borough.cases.services import case_create
 from borough.contacts.services import contact_record
 from borough.core.channels import Channel
 from borough.core.models import AuditEvent
@@ -17,7 +16,7 @@ from tests.factories import StaffFactory
 
 
 @pytest.fixture
-def family(missed_bin, gazetteer):
+def family(make_case):
     household = Household.objects.create(property=Property.objects.get(uprn=100021500002))
     ama = Resident.objects.create(
         first_name="Ama",
@@ -30,18 +29,7 @@ def family(missed_bin, gazetteer):
     resident_need_record(
         resident=ama, need=Need.HEARING, consent_basis=ConsentBasis.EXPLICIT_CONSENT
     )
-    bin_type = missed_bin.form.by_id["bin_type"].options[0].value
-    case = case_create(
-        service=missed_bin,
-        channel=Channel.PHONE,
-        resident=ama,
-        answers={
-            "address": 100021500002,
-            "bin_type": bin_type,
-            "bin_out": "yes",
-            "collection_date": dt.date.today().isoformat(),
-        },
-    )
+    case = make_case(100021500002, channel=Channel.PHONE, resident=ama)
     contact_record(
         channel=Channel.EMAIL,
         resident=ama,
