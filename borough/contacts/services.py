@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from borough.core.channels import Channel
+
 from .models import Contact, FormSession
 
 
@@ -50,3 +52,44 @@ def form_session_finish(*, token, outcome: str, case=None) -> FormSession | None
     session.case = case
     session.save(update_fields=["completed_at", "outcome", "case"])
     return session
+
+
+class ContactInvalid(ValueError):
+    """A contact that staff tried to log cannot be saved. ``errors`` maps fields to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+# Channels a member of staff takes a contact on (web, chat and voice are logged automatically).
+STAFFED_CHANNELS = (Channel.PHONE, Channel.FACE_TO_FACE, Channel.EMAIL, Channel.LETTER)
+
+
+def contact_log(
+    *, resident, channel: str, reason: str, outcome: str, minutes: str, handled_by
+) -> Contact:
+    """Log a contact an agent handled for a resident (assisted digital), checking every field."""
+    errors = {}
+    if channel not in STAFFED_CHANNELS:
+        errors["channel"] = "Choose how the resident contacted us"
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Enter what the contact was about"
+    elif len(reason) > 200:
+        errors["reason"] = "What the contact was about must be 200 characters or less"
+    if outcome not in Contact.Outcome.values:
+        errors["outcome"] = "Choose the outcome of the contact"
+    minutes = (minutes or "").strip()
+    if minutes and (not minutes.isdigit() or not 0 < int(minutes) <= 600):
+        errors["minutes"] = "Enter the length of the contact in minutes, from 1 to 600"
+    if errors:
+        raise ContactInvalid(errors)
+    return contact_record(
+        channel=channel,
+        resident=resident,
+        handled_by=handled_by,
+        reason=reason,
+        outcome=outcome,
+        duration_seconds=int(minutes) * 60 if minutes else None,
+    )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
     path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
+    path("residents/<int:resident_id>/contacts/", views.resident_contact, name="resident_contact"),
 ]

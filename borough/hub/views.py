@@ -37,7 +37,9 @@ from borough.cases.services import (
 )
 from borough.catalogue.answers import display_answer
 from borough.catalogue.selectors import services_online
+from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
+from borough.contacts.services import STAFFED_CHANNELS, ContactInvalid, contact_log
 from borough.core.services import audit_record
 from borough.people.selectors import household_members, resident_get
 from borough.places.selectors import Gazetteer, ward_list
@@ -252,9 +254,7 @@ def case_action(request, reference: str, action: str):
     return redirect("hub:case", reference=case.reference)
 
 
-@staff_required
-def resident_detail(request, resident_id: int):
-    """Resident 360: details, household, needs, every case and every contact. Audited."""
+def _resident_or_403(request, resident_id: int):
     resident = resident_get(resident_id)
     if resident is None:
         raise Http404("No such resident")
@@ -263,13 +263,10 @@ def resident_detail(request, resident_id: int):
         request.user, resident, case_team_ids={case.team_id for case in resident_cases}
     ):
         raise PermissionDenied
-    audit_record(
-        actor=request.user,
-        action="viewed",
-        object_type="resident",
-        object_id=resident.pk,
-        summary=f"resident {resident.pk}",
-    )
+    return resident, resident_cases
+
+
+def _render_resident(request, resident, resident_cases, *, errors=None, entered=None):
     return render(
         request,
         "hub/resident.html",
@@ -279,5 +276,46 @@ def resident_detail(request, resident_id: int):
             "cases": resident_cases,
             "contacts": contacts_for_resident(resident),
             "today": timezone.localdate(),
+            "errors": errors or {},
+            "form_has_errors": bool(errors),
+            "entered": entered or {},
+            "channels": [(c.value, c.label) for c in STAFFED_CHANNELS],
+            "outcomes": Contact.Outcome.choices,
         },
     )
+
+
+@staff_required
+def resident_detail(request, resident_id: int):
+    """Resident 360: details, household, needs, every case and every contact. Audited."""
+    resident, resident_cases = _resident_or_403(request, resident_id)
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="resident",
+        object_id=resident.pk,
+        summary=f"resident {resident.pk}",
+    )
+    return _render_resident(request, resident, resident_cases)
+
+
+@staff_required
+@require_POST
+def resident_contact(request, resident_id: int):
+    """Log a phone, face-to-face, email or letter contact handled for this resident."""
+    resident, resident_cases = _resident_or_403(request, resident_id)
+    try:
+        contact_log(
+            resident=resident,
+            channel=request.POST.get("channel", ""),
+            reason=request.POST.get("reason", ""),
+            outcome=request.POST.get("outcome", ""),
+            minutes=request.POST.get("minutes", ""),
+            handled_by=request.user,
+        )
+    except ContactInvalid as invalid:
+        return _render_resident(
+            request, resident, resident_cases, errors=invalid.errors, entered=request.POST
+        )
+    messages.success(request, "Contact logged")
+    return redirect("hub:resident", resident_id=resident.pk)

@@ -78,3 +78,67 @@ def test_officers_see_only_residents_with_a_case_in_their_team(client, waste_off
 def test_unknown_residents_are_not_found(client, agent, catalogue):
     client.force_login(agent)
     assert client.get("/hub/residents/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_agent_logs_a_phone_contact_for_a_resident(client, agent, family):
+    from borough.contacts.models import Contact
+
+    client.force_login(agent)
+    ama = family["ama"]
+    response = client.post(
+        f"/hub/residents/{ama.pk}/contacts/",
+        {
+            "channel": "phone",
+            "reason": "Asked when the bin will be collected",
+            "outcome": "update_given",
+            "minutes": "6",
+        },
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(reason="Asked when the bin will be collected")
+    assert (contact.channel, contact.handled_by, contact.duration_seconds, contact.resident) == (
+        "phone",
+        agent,
+        360,
+        ama,
+    )
+    assert not contact.is_self_service
+    page = client.get(response["Location"]).content.decode()
+    assert "Contact logged" in page
+
+
+@pytest.mark.django_db
+def test_a_contact_with_missing_details_is_refused_and_nothing_is_saved(client, agent, family):
+    from borough.contacts.models import Contact
+
+    client.force_login(agent)
+    before = Contact.objects.count()
+    response = client.post(
+        f"/hub/residents/{family['ama'].pk}/contacts/",
+        {"channel": "web", "reason": "", "outcome": "", "minutes": "lots"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    for message in (
+        "Choose how the resident contacted us",
+        "Enter what the contact was about",
+        "Choose the outcome of the contact",
+        "Enter the length of the contact in minutes, from 1 to 600",
+    ):
+        assert message in page
+    assert 'value="lots"' in page
+    assert Contact.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_officers_cannot_log_contacts_for_residents_outside_their_teams(client, family):
+    highways = StaffFactory(
+        membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
+    )
+    client.force_login(highways)
+    response = client.post(
+        f"/hub/residents/{family['ama'].pk}/contacts/",
+        {"channel": "phone", "reason": "x", "outcome": "answered"},
+    )
+    assert response.status_code == 403
