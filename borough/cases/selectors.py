@@ -73,11 +73,23 @@ def case_by_reference(reference: str) -> Case | None:
         return None
     return (
         Case.objects.select_related(
-            "service", "team", "property__usrn", "street", "ward", "resident", "assignee"
+            "service",
+            "team",
+            "property__usrn",
+            "street",
+            "ward",
+            "resident",
+            "assignee",
+            "assisted_by",
         )
         .filter(reference=normalised)
         .first()
     )
+
+
+def case_by_idempotency_key(key: str) -> Case | None:
+    """The case a submission with this key made, if any (a second click of the same submit)."""
+    return Case.objects.filter(idempotency_key=key).only("reference", "team_id").first()
 
 
 def cases_for_resident(resident) -> QuerySet[Case]:

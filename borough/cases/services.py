@@ -64,6 +64,7 @@ def case_create(
     idempotency_key: str | None = None,
     form_session_token=None,
     contact_reason: str = "",
+    contact_duration_seconds: int | None = None,
 ) -> Case:
     """Create a case from answers to a service's form, on any channel.
 
@@ -124,6 +125,7 @@ def case_create(
                 started_at=now,
                 reason=contact_reason or service.name,
                 outcome=Contact.Outcome.REQUEST_RAISED,
+                duration_seconds=contact_duration_seconds,
             )
             if form_session_token:
                 form_session_finish(

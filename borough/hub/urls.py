@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from . import views
+from . import assist, views
 
 app_name = "hub"
 
@@ -13,4 +13,14 @@ urlpatterns = [
     path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
     path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
     path("residents/<int:resident_id>/contacts/", views.resident_contact, name="resident_contact"),
+    path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),
+    path("requests/<uuid:token>/check/", assist.assist_check, name="assist_check"),
+    path(
+        "requests/<uuid:token>/cannot-continue/<slug:question_id>/",
+        assist.assist_exit,
+        name="assist_exit",
+    ),
+    path(
+        "requests/<uuid:token>/<slug:question_id>/", assist.assist_question, name="assist_question"
+    ),
 ]

@@ -9,17 +9,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from borough.cases.services import CaseInvalid, case_create
-from borough.catalogue.answers import AnswerError, Exit, clean_answer, display_answer, journey
+from borough.catalogue.answers import Exit, display_answer, journey
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
+from borough.catalogue.inputs import question_step
 from borough.catalogue.models import Service
 from borough.catalogue.selectors import categories_with_services, service_get
 from borough.contacts.models import FormSession
 from borough.contacts.services import form_session_finish, form_session_start
 from borough.core.channels import Channel
-from borough.places.postcodes import normalise_postcode
-from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
+from borough.places.selectors import Gazetteer
 
-from .inputs import raw_answer
 from .journey import FormState, Journeys
 
 
@@ -100,102 +99,29 @@ def question(request, slug: str, question_id: str):
         return redirect(_next_after_answer(service, state, change=False))
 
     change = request.GET.get("change") == "1" or request.POST.get("change") == "1"
-    journeys = Journeys(request.session)
-    errors: dict[str, str] = {}
-    entered = None
-    needs_place = item.type in {"address", "location"}
-    postcode = state.postcodes.get(item.id, "")
-    want_postcode = needs_place and (not postcode or request.GET.get("postcode") == "change")
-
-    if request.method == "POST" and request.POST.get("step") == "postcode" and needs_place:
-        entered = request.POST.get("postcode", "")
-        normalised = normalise_postcode(entered)
-        if not entered.strip():
-            errors["postcode"] = "Enter a postcode"
-        elif normalised is None:
-            errors["postcode"] = "Enter a real postcode, like UB8 1UW"
-        elif not properties_at_postcode(normalised):
-            errors["postcode"] = (
-                f"We cannot find any addresses at {normalised}. Check the "
-                "postcode is right and in this council's area"
-            )
-        else:
-            state.postcodes[item.id] = normalised
-            journeys.save(service, state)
-            url = _question_url(service, item.id, change=change)
-            return HttpResponseRedirect(url)
-        want_postcode = True
-    elif request.method == "POST":
-        try:
-            raw = raw_answer(item, request.POST, request.FILES)
-            if item.type == "file" and raw is None and state.answers.get(item.id):
-                raw = state.answers[item.id]  # no new file chosen: keep the one uploaded
-            value = clean_answer(item, raw, places=Gazetteer())
-        except AnswerError as error:
-            errors[item.id] = str(error)
-            entered = request.POST
-        else:
-            state.answers[item.id] = value
-            journeys.save(service, state)
-            return redirect(_next_after_answer(service, state, change=change))
-
+    step = question_step(
+        item,
+        method=request.method,
+        post=request.POST,
+        files=request.FILES,
+        query=request.GET,
+        answers=state.answers,
+        postcodes=state.postcodes,
+    )
+    if step.saved or step.postcode_saved:
+        Journeys(request.session).save(service, state)
+        if step.postcode_saved:
+            return HttpResponseRedirect(_question_url(service, item.id, change=change))
+        return redirect(_next_after_answer(service, state, change=change))
     context = {
+        **step.context,
         "service": service,
-        "question": item,
-        "errors": errors,
-        "form_has_errors": bool(errors),
-        "error": errors.get(item.id),
-        "postcode_error": errors.get("postcode"),
         "change": change,
         "back_url": _previous_url(service, state, item),
-        "value": _shown_value(item, entered, state.answers.get(item.id)),
     }
-    if needs_place and want_postcode:
-        context["postcode"] = entered if entered is not None else postcode
+    if step.asks_postcode:
         return render(request, "portal/question_postcode.html", context)
-    if needs_place:
-        context["postcode"] = postcode
-        context["properties"] = properties_at_postcode(postcode)
-        if item.type == "location":
-            context["street_choices"] = [
-                (f"usrn:{street.usrn}", f"Somewhere on {street.name}")
-                for street in streets_at_postcode(postcode)
-            ]
-            context["property_choices"] = [
-                (f"uprn:{prop.uprn}", prop.single_line) for prop in context["properties"]
-            ]
-    template = f"questions/{item.type}.html"
-    return render(request, "portal/question.html", {**context, "question_template": template})
-
-
-def _shown_value(item: Question, entered, answer):
-    """What to show in the inputs: what was just typed (after an error), else the saved answer."""
-    if item.type == "date":
-        if entered is not None:
-            return {p: entered.get(f"{item.id}-{p}", "") for p in ("day", "month", "year")}
-        if answer:
-            year, month, day = answer.split("-")
-            return {"day": str(int(day)), "month": str(int(month)), "year": year}
-        return {"day": "", "month": "", "year": ""}
-    if item.type == "selection":
-        if entered is not None:
-            return entered.getlist(item.id)
-        return answer if isinstance(answer, list) else ([answer] if answer else [])
-    if item.type == "location":
-        if entered is not None and hasattr(entered, "get"):
-            return {
-                "choice": entered.get(item.id, ""),
-                "description": entered.get(f"{item.id}-description", ""),
-            }
-        if answer:
-            choice = f"uprn:{answer['uprn']}" if answer.get("uprn") else f"usrn:{answer['usrn']}"
-            return {"choice": choice, "description": answer.get("description", "")}
-        return {"choice": "", "description": ""}
-    if item.type == "file":
-        return answer
-    if entered is not None and hasattr(entered, "get"):
-        return entered.get(item.id, "")
-    return "" if answer is None else str(answer)
+    return render(request, "portal/question.html", context)
 
 
 def _check_rows(service: Service, state: FormState) -> list[dict]:

@@ -95,6 +95,19 @@ class Visit:
         violations = self.axe()
         assert violations == [], f"{self.page.url}: {json.dumps(violations, indent=1)}"
 
+    def sign_in(self, live_server, user) -> None:
+        """Start this browser signed in as ``user`` (made by Django's test client, so the
+        sign-in pages themselves are tested once, in their own tests)."""
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        name = settings.SESSION_COOKIE_NAME
+        self.context.add_cookies(
+            [{"name": name, "value": client.cookies[name].value, "url": live_server.url}]
+        )
+
     def close(self):
         self.context.close()
 

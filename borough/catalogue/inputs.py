@@ -1,0 +1,191 @@
+"""The form engine on the web: one question's page, posted and shown, for every channel's UI.
+
+The portal (residents) and the hub (agents raising a request for a resident) both show a
+service's questions one at a time from the same definition. This module turns what a browser
+posts into the raw answer the engine checks, keeps uploads safely, runs the postcode step of
+address and location questions, and says what to show back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+
+from borough.places.postcodes import normalise_postcode
+from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
+
+from .answers import AnswerError, clean_answer
+from .definitions import Question
+
+# The first bytes of each file type we accept: what a file is, not what its name claims.
+_SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+}
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+_NAMES = {"image/jpeg": "JPG", "image/png": "PNG", "application/pdf": "PDF"}
+
+
+def raw_answer(question: Question, post, files) -> Any:
+    """The raw answer to ``question`` from a POST (and its files)."""
+    name = question.id
+    if question.type == "date":
+        return {part: post.get(f"{name}-{part}", "") for part in ("day", "month", "year")}
+    if question.type == "selection" and question.multiple:
+        return post.getlist(name)
+    if question.type == "location":
+        choice = post.get(name, "")
+        kind, _, ident = choice.partition(":")
+        return {
+            "uprn": ident if kind == "uprn" else "",
+            "usrn": ident if kind == "usrn" else "",
+            "description": post.get(f"{name}-description", ""),
+        }
+    if question.type == "file":
+        upload = files.get(name)
+        return store_upload(question, upload) if upload else None
+    return post.get(name, "")
+
+
+def store_upload(question: Question, upload: UploadedFile) -> dict:
+    """Check an uploaded file's real type and size, then keep it under a random name.
+
+    The type is read from the file's first bytes, so a program renamed ``photo.jpg`` is refused.
+    """
+    allowed = " or ".join(_NAMES[kind] for kind in question.accept)
+    if upload.size == 0:
+        raise AnswerError("The selected file is empty")
+    if upload.size > question.max_size_mb * 1024 * 1024:
+        raise AnswerError(f"The selected file must be smaller than {question.max_size_mb}MB")
+    head = upload.read(16)
+    upload.seek(0)
+    kind = next((k for k in question.accept if head.startswith(_SIGNATURES[k])), None)
+    if kind is None:
+        raise AnswerError(f"The selected file must be a {allowed}")
+    path = default_storage.save(f"uploads/{uuid.uuid4().hex}.{_EXTENSIONS[kind]}", upload)
+    original = (upload.name or "file").rsplit("/", 1)[-1][:100]
+    return {"name": original, "path": path, "content_type": kind, "size": upload.size}
+
+
+@dataclass
+class QuestionStep:
+    """The outcome of showing or posting one question's page.
+
+    ``saved`` means an answer was kept and ``postcode_saved`` that the postcode of an address
+    or location question was: the caller saves its state and moves on (to the next question,
+    or back to this one to choose the address). Otherwise ``context`` is what the page shows,
+    and ``asks_postcode`` says whether it is the postcode step.
+    """
+
+    saved: bool = False
+    postcode_saved: bool = False
+    asks_postcode: bool = False
+    context: dict = field(default_factory=dict)
+
+
+def question_step(
+    item: Question, *, method: str, post, files, query, answers: dict, postcodes: dict
+) -> QuestionStep:
+    """Handle one question's page. Updates ``answers`` or ``postcodes`` in place when saved."""
+    errors: dict[str, str] = {}
+    entered = None
+    needs_place = item.type in {"address", "location"}
+    postcode = postcodes.get(item.id, "")
+    asks_postcode = needs_place and (not postcode or query.get("postcode") == "change")
+
+    if method == "POST" and post.get("step") == "postcode" and needs_place:
+        entered = post.get("postcode", "")
+        error, normalised = postcode_check(entered)
+        if error is None:
+            postcodes[item.id] = normalised
+            return QuestionStep(postcode_saved=True)
+        errors["postcode"] = error
+        asks_postcode = True
+    elif method == "POST":
+        try:
+            raw = raw_answer(item, post, files)
+            if item.type == "file" and raw is None and answers.get(item.id):
+                raw = answers[item.id]  # no new file chosen: keep the one uploaded
+            value = clean_answer(item, raw, places=Gazetteer())
+        except AnswerError as error:
+            errors[item.id] = str(error)
+            entered = post
+        else:
+            answers[item.id] = value
+            return QuestionStep(saved=True)
+
+    context = {
+        "question": item,
+        "errors": errors,
+        "form_has_errors": bool(errors),
+        "error": errors.get(item.id),
+        "postcode_error": errors.get("postcode"),
+        "value": shown_value(item, entered, answers.get(item.id)),
+    }
+    if asks_postcode:
+        context["postcode"] = entered if entered is not None else postcode
+        return QuestionStep(asks_postcode=True, context=context)
+    if needs_place:
+        context["postcode"] = postcode
+        context["properties"] = properties_at_postcode(postcode)
+        if item.type == "location":
+            context["street_choices"] = [
+                (f"usrn:{street.usrn}", f"Somewhere on {street.name}")
+                for street in streets_at_postcode(postcode)
+            ]
+            context["property_choices"] = [
+                (f"uprn:{prop.uprn}", prop.single_line) for prop in context["properties"]
+            ]
+    context["question_template"] = f"questions/{item.type}.html"
+    return QuestionStep(context=context)
+
+
+def postcode_check(entered: str) -> tuple[str | None, str | None]:
+    """``(error, normalised postcode)``: an error unless it is a postcode with addresses here."""
+    normalised = normalise_postcode(entered)
+    if not entered.strip():
+        return "Enter a postcode", None
+    if normalised is None:
+        return "Enter a real postcode, like UB8 1UW", None
+    if not properties_at_postcode(normalised):
+        return (
+            f"We cannot find any addresses at {normalised}. Check the postcode is right "
+            "and in this council's area",
+            None,
+        )
+    return None, normalised
+
+
+def shown_value(item: Question, entered, answer):
+    """What to show in the inputs: what was just typed (after an error), else the saved answer."""
+    if item.type == "date":
+        if entered is not None:
+            return {p: entered.get(f"{item.id}-{p}", "") for p in ("day", "month", "year")}
+        if answer:
+            year, month, day = answer.split("-")
+            return {"day": str(int(day)), "month": str(int(month)), "year": year}
+        return {"day": "", "month": "", "year": ""}
+    if item.type == "selection":
+        if entered is not None:
+            return entered.getlist(item.id)
+        return answer if isinstance(answer, list) else ([answer] if answer else [])
+    if item.type == "location":
+        if entered is not None and hasattr(entered, "get"):
+            return {
+                "choice": entered.get(item.id, ""),
+                "description": entered.get(f"{item.id}-description", ""),
+            }
+        if answer:
+            choice = f"uprn:{answer['uprn']}" if answer.get("uprn") else f"usrn:{answer['usrn']}"
+            return {"choice": choice, "description": answer.get("description", "")}
+        return {"choice": "", "description": ""}
+    if item.type == "file":
+        return answer
+    if entered is not None and hasattr(entered, "get"):
+        return entered.get(item.id, "")
+    return "" if answer is None else str(answer)

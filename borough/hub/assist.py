@@ -1,0 +1,276 @@
+"""Assisted digital: an agent raises a request for a resident who phoned or called in.
+
+The agent goes through the service's own questions, one at a time, exactly as the resident
+would online (the same form definition, checks and routing, through ``catalogue.inputs``),
+then checks the answers with the resident and sends. The case records the channel, the
+resident and the member of staff who raised it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from borough.accounts.policies import can_see_resident
+from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
+from borough.cases.services import CaseInvalid, case_create
+from borough.catalogue.answers import Exit, display_answer, journey
+from borough.catalogue.definitions import CHECK_ANSWERS
+from borough.catalogue.inputs import question_step
+from borough.catalogue.selectors import categories_with_services, service_get
+from borough.contacts.models import FormSession
+from borough.contacts.services import STAFFED_CHANNELS, form_session_finish, form_session_start
+from borough.people.selectors import resident_get
+from borough.places.selectors import Gazetteer
+
+from .access import staff_required
+
+SESSION_KEY = "hub_assisted_requests"
+# An agent rarely has more than a couple of requests open at once; older ones are dropped.
+MAX_OPEN = 10
+
+
+def _resident_for(request, resident_id: int):
+    """The resident, if this member of staff may act for them (the same rule as seeing them)."""
+    resident = resident_get(resident_id)
+    if resident is None:
+        raise Http404("No such resident")
+    team_ids = {case.team_id for case in cases_for_resident(resident)}
+    if not can_see_resident(request.user, resident, case_team_ids=team_ids):
+        raise PermissionDenied
+    return resident
+
+
+class _Assisted:
+    """One assisted request in progress, kept in the agent's session under its form token."""
+
+    def __init__(self, request, token: str):
+        self.request = request
+        self.token = str(token)
+        data = request.session.get(SESSION_KEY, {}).get(self.token)
+        if data is None:
+            raise Http404("This request is no longer in progress")
+        self.data = data
+        self.service = service_get(data["service"])
+        if self.service is None:
+            raise Http404("No such service")
+        self.resident = _resident_for(request, data["resident"])
+
+    @property
+    def answers(self) -> dict:
+        return self.data["answers"]
+
+    @property
+    def channel(self) -> str:
+        return self.data["channel"]
+
+    def save(self) -> None:
+        everything = self.request.session.get(SESSION_KEY, {})
+        everything[self.token] = self.data
+        self.request.session[SESSION_KEY] = everything
+
+    def forget(self) -> None:
+        everything = self.request.session.get(SESSION_KEY, {})
+        everything.pop(self.token, None)
+        self.request.session[SESSION_KEY] = everything
+
+    def url_for(self, step, *, change: bool = False) -> str:
+        if isinstance(step, Exit):
+            return reverse("hub:assist_exit", args=[self.token, step.question_id])
+        if step == CHECK_ANSWERS:
+            return reverse("hub:assist_check", args=[self.token])
+        url = reverse("hub:assist_question", args=[self.token, step])
+        return f"{url}?change=1" if change else url
+
+    def next_url(self, *, change: bool = False) -> str:
+        _, step = journey(self.service.form, self.answers)
+        if change and step == CHECK_ANSWERS:
+            return self.url_for(CHECK_ANSWERS)
+        return self.url_for(step)
+
+    def context(self, **extra) -> dict:
+        return {
+            "service": self.service,
+            "resident": self.resident,
+            "channel_label": dict(_channel_choices())[self.channel],
+            "token": self.token,
+            **extra,
+        }
+
+
+def _channel_choices():
+    return [(channel.value, channel.label) for channel in STAFFED_CHANNELS]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def assist_start(request, resident_id: int):
+    """Choose the service the resident wants and how they contacted us."""
+    resident = _resident_for(request, resident_id)
+    errors: dict[str, str] = {}
+    chosen = {"service": request.POST.get("service", ""), "channel": request.POST.get("channel")}
+    if request.method == "POST":
+        service = service_get(chosen["service"]) if chosen["service"] else None
+        if service is None:
+            errors["service"] = "Choose the service the resident needs"
+        if chosen["channel"] not in {value for value, _ in _channel_choices()}:
+            errors["channel"] = "Choose how the resident contacted us"
+        if not errors:
+            session = form_session_start(service=service, channel=chosen["channel"])
+            token = str(session.token)
+            everything = request.session.get(SESSION_KEY, {})
+            while len(everything) >= MAX_OPEN:
+                everything.pop(next(iter(everything)))
+            everything[token] = {
+                "service": service.slug,
+                "resident": resident.pk,
+                "channel": chosen["channel"],
+                "answers": {},
+                "postcodes": {},
+            }
+            request.session[SESSION_KEY] = everything
+            return redirect(_Assisted(request, token).next_url())
+    return render(
+        request,
+        "hub/assist_start.html",
+        {
+            "resident": resident,
+            "categories": categories_with_services(),
+            "channels": _channel_choices(),
+            "chosen": chosen,
+            "errors": errors,
+            "form_has_errors": bool(errors),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def assist_question(request, token: str, question_id: str):
+    """One of the service's questions, asked by the agent for the resident."""
+    assisted = _Assisted(request, token)
+    item = assisted.service.form.by_id.get(question_id)
+    if item is None:
+        raise Http404("No such question")
+    path, _ = journey(assisted.service.form, assisted.answers)
+    if item not in path:
+        return redirect(assisted.next_url())
+    change = request.GET.get("change") == "1" or request.POST.get("change") == "1"
+    step = question_step(
+        item,
+        method=request.method,
+        post=request.POST,
+        files=request.FILES,
+        query=request.GET,
+        answers=assisted.answers,
+        postcodes=assisted.data["postcodes"],
+    )
+    if step.postcode_saved:
+        assisted.save()
+        return redirect(assisted.url_for(item.id, change=change))
+    if step.saved:
+        assisted.save()
+        return redirect(assisted.next_url(change=change))
+    ids = [q.id for q in path]
+    position = ids.index(item.id)
+    back_url = (
+        assisted.url_for(ids[position - 1])
+        if position > 0
+        else reverse("hub:assist_start", args=[assisted.resident.pk])
+    )
+    return render(
+        request,
+        "hub/assist_question.html",
+        assisted.context(
+            **step.context,
+            asks_postcode=step.asks_postcode,
+            change=change,
+            back_url=back_url,
+            number=position + 1,
+        ),
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def assist_check(request, token: str):
+    """Read the answers back to the resident, then raise the request."""
+    if str(token) not in request.session.get(SESSION_KEY, {}):
+        # A second click on "Raise the request": show the case the first click made.
+        made = case_by_idempotency_key(f"assisted:{token}")
+        if made is not None:
+            return redirect("hub:case", reference=made.reference)
+    assisted = _Assisted(request, token)
+    path, step = journey(assisted.service.form, assisted.answers)
+    if step != CHECK_ANSWERS:
+        return redirect(assisted.next_url())
+    errors: dict[str, str] = {}
+    minutes = request.POST.get("minutes", "").strip()
+    if request.method == "POST":
+        if minutes and not (minutes.isdigit() and 0 < int(minutes) <= 600):
+            errors["minutes"] = "Enter the length of the contact in whole minutes, like 5"
+        else:
+            try:
+                case = case_create(
+                    service=assisted.service,
+                    answers=assisted.answers,
+                    channel=assisted.channel,
+                    resident=assisted.resident,
+                    assisted_by=request.user,
+                    idempotency_key=f"assisted:{token}",
+                    form_session_token=token,
+                    contact_duration_seconds=int(minutes) * 60 if minutes else None,
+                )
+            except CaseInvalid as invalid:
+                errors = {f"change-{key}": message for key, message in invalid.errors.items()}
+            else:
+                assisted.forget()
+                messages.success(
+                    request,
+                    f"Request {case.reference} raised for {assisted.resident.full_name}. "
+                    "Give them the reference.",
+                )
+                return redirect("hub:case", reference=case.reference)
+    places = Gazetteer()
+    rows = [
+        {
+            "question": q,
+            "value": display_answer(q, assisted.answers.get(q.id), places=places),
+            "change_url": assisted.url_for(q.id, change=True),
+        }
+        for q in path
+    ]
+    return render(
+        request,
+        "hub/assist_check.html",
+        assisted.context(
+            rows=rows,
+            minutes=minutes,
+            errors=errors,
+            form_has_errors=bool(errors),
+            back_url=assisted.url_for(path[-1].id),
+        ),
+    )
+
+
+@staff_required
+def assist_exit(request, token: str, question_id: str):
+    """The answers mean the request cannot be raised: what to tell the resident instead."""
+    assisted = _Assisted(request, token)
+    _, step = journey(assisted.service.form, assisted.answers)
+    if not isinstance(step, Exit) or step.question_id != question_id:
+        return redirect(assisted.next_url())
+    form_session_finish(token=token, outcome=FormSession.Outcome.NOT_ELIGIBLE)
+    return render(
+        request,
+        "hub/assist_exit.html",
+        assisted.context(
+            exit=step,
+            paragraphs=[p for p in step.body.split("\n\n") if p.strip()],
+            back_url=assisted.url_for(question_id),
+        ),
+    )
