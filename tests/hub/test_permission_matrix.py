@@ -1,0 +1,144 @@
+"""The hub's permission matrix: for each role and team, what they can see and do.
+
+Every refusal is tried both by URL and by form post, and a refused post must change nothing.
+The policy behind it is ``borough.accounts.policies``; this table is its specification.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from borough.accounts.models import Role, Team
+from borough.cases.models import Case
+from borough.contacts.models import Contact, FormSession
+from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
+
+ALLOWED, REFUSED, SIGN_IN = "allowed", "refused", "sign in"
+
+# Who is asking. The case in every test belongs to the waste team.
+PEOPLE = {
+    "anonymous": None,
+    "resident": ("resident", None),
+    "agent": ("customer-experience", Role.AGENT),
+    "waste officer": ("waste", Role.OFFICER),
+    "waste team lead": ("waste", Role.TEAM_LEAD),
+    "highways officer": ("highways", Role.OFFICER),
+    "highways team lead": ("highways", Role.TEAM_LEAD),
+    "admin": ("customer-experience", Role.ADMIN),
+}
+
+# What they try, and who may: every other person in PEOPLE is refused (or asked to sign in).
+ACTIONS = {
+    "see the queue": {
+        "agent",
+        "waste officer",
+        "waste team lead",
+        "highways officer",
+        "highways team lead",
+        "admin",
+    },
+    "open the case": {"agent", "waste officer", "waste team lead", "admin"},
+    "assign the case": {"waste officer", "waste team lead", "admin"},
+    "change the status": {"waste officer", "waste team lead", "admin"},
+    "set the priority": {"waste officer", "waste team lead", "admin"},
+    "add an internal note": {"waste officer", "waste team lead", "admin"},
+    "send a public update": {"waste officer", "waste team lead", "admin"},
+    "see the resident": {"agent", "waste officer", "waste team lead", "admin"},
+    "log a contact for the resident": {"agent", "waste officer", "waste team lead", "admin"},
+    "start a request for the resident": {"agent", "waste officer", "waste team lead", "admin"},
+}
+
+
+@pytest.fixture
+def world(make_case):
+    resident = ResidentFactory(first_name="Ama", last_name="Owusu")
+    case = make_case(100021500002, resident=resident)
+    crew = StaffFactory(membership__team=Team.objects.get(slug="waste"))
+    return {"case": case, "resident": resident, "crew": crew}
+
+
+def person(who):
+    if PEOPLE[who] is None:
+        return None
+    team_slug, role = PEOPLE[who]
+    if team_slug == "resident":
+        return ResidentUserFactory()
+    return StaffFactory(membership__team=Team.objects.get(slug=team_slug), membership__role=role)
+
+
+def attempt(client, action, world):
+    """Try ``action``; return the response and a function saying whether anything changed."""
+    case, resident = world["case"], world["resident"]
+    act = f"/hub/cases/{case.reference}/"
+    version = {"version": case.version}
+    before = (
+        Case.objects.get(pk=case.pk).version,
+        Contact.objects.count(),
+        FormSession.objects.count(),
+    )
+
+    def changed():
+        after = (
+            Case.objects.get(pk=case.pk).version,
+            Contact.objects.count(),
+            FormSession.objects.count(),
+        )
+        return after != before
+
+    requests = {
+        "see the queue": lambda: client.get("/hub/"),
+        "open the case": lambda: client.get(act),
+        "assign the case": lambda: client.post(
+            act + "assign/", {"assignee": world["crew"].pk, **version}
+        ),
+        "change the status": lambda: client.post(
+            act + "status/", {"status": "in_progress", **version}
+        ),
+        "set the priority": lambda: client.post(act + "priority/", {"priority": "4", **version}),
+        "add an internal note": lambda: client.post(
+            act + "note/", {"text": "Checked", "visibility": "internal", **version}
+        ),
+        "send a public update": lambda: client.post(
+            act + "note/", {"text": "On its way", "visibility": "public", **version}
+        ),
+        "see the resident": lambda: client.get(f"/hub/residents/{resident.pk}/"),
+        "log a contact for the resident": lambda: client.post(
+            f"/hub/residents/{resident.pk}/contacts/",
+            {"channel": "phone", "reason": "Asked about bins", "outcome": "answered"},
+        ),
+        "start a request for the resident": lambda: client.post(
+            f"/hub/residents/{resident.pk}/requests/new/",
+            {"service": "report-missed-bin", "channel": "phone"},
+        ),
+    }
+    return requests[action](), changed
+
+
+def expected(who, action):
+    if who == "anonymous":
+        return SIGN_IN
+    return ALLOWED if who in ACTIONS[action] else REFUSED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_permission_matrix(client, world, who, action):
+    user = person(who)
+    if user is not None:
+        client.force_login(user)
+    response, changed = attempt(client, action, world)
+    outcome = expected(who, action)
+    if outcome == SIGN_IN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/hub/sign-in/")
+        assert not changed()
+    elif outcome == REFUSED:
+        assert response.status_code == 403, response.status_code
+        assert b"You cannot see this page" in response.content
+        assert world["case"].reference.encode() not in response.content
+        assert not changed()
+    else:
+        assert response.status_code in (200, 302), response.status_code
+        if action not in {"see the queue", "open the case", "see the resident"}:
+            assert changed(), f"{who} was allowed to {action} but nothing happened"
