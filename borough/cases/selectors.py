@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import OPEN_STATUSES, Case
@@ -98,3 +99,15 @@ def cases_for_resident(resident) -> QuerySet[Case]:
         .select_related("service", "team")
         .order_by("-created_at")
     )
+
+
+def case_counts_by_service(*, days: int = 90) -> dict[int, int]:
+    """How many requests each service received in the last ``days`` days (for top tasks)."""
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = (
+        Case.objects.filter(created_at__gte=since)
+        .values("service_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return {row["service_id"]: row["count"] for row in rows}

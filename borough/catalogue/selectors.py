@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 
 from .models import Category, Service
+from .search import SearchDocument, ServiceIndex
 
 
 def services_online() -> QuerySet[Service]:
@@ -22,3 +23,37 @@ def categories_with_services() -> QuerySet[Category]:
         .order_by("position", "name")  # Meta.ordering is not applied to grouped queries
         .prefetch_related(Prefetch("services", queryset=Service.objects.filter(is_online=True)))
     )
+
+
+def category_get(slug: str) -> Category | None:
+    """A category with its online services, in catalogue order."""
+    return (
+        Category.objects.filter(slug=slug)
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.filter(is_online=True).order_by("position", "name"),
+            )
+        )
+        .first()
+    )
+
+
+def service_search(query: str, *, limit: int = 10) -> list[Service]:
+    """Online services for a resident's words, best first (see ``catalogue.search``)."""
+    services = {s.slug: s for s in services_online().select_related("lgsl")}
+    index = ServiceIndex(
+        [
+            SearchDocument(
+                slug=s.slug,
+                name=s.name,
+                summary=s.summary,
+                keywords=tuple(s.keywords),
+                category=s.category.name,
+                lgsl=s.lgsl.label,
+                description=s.description,
+            )
+            for s in services.values()
+        ]
+    )
+    return [services[hit.slug] for hit in index.search(query, limit=limit)]

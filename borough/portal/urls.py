@@ -6,6 +6,8 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("topics/<slug:slug>/", views.category, name="category"),
     path("services/<slug:slug>/", views.service_start, name="start"),
     path("services/<slug:slug>/questions/<slug:question_id>/", views.question, name="question"),
     path("services/<slug:slug>/check-answers/", views.check_answers, name="check"),

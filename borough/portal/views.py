@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from borough.cases.selectors import case_counts_by_service
 from borough.cases.services import CaseInvalid, case_create
 from borough.catalogue.answers import Exit, display_answer, journey
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
 from borough.catalogue.inputs import question_step
 from borough.catalogue.models import Service
-from borough.catalogue.selectors import categories_with_services, service_get
+from borough.catalogue.selectors import (
+    categories_with_services,
+    category_get,
+    service_get,
+    service_search,
+)
 from borough.contacts.models import FormSession
 from borough.contacts.services import form_session_finish, form_session_start
 from borough.core.channels import Channel
@@ -21,9 +28,57 @@ from borough.places.selectors import Gazetteer
 
 from .journey import FormState, Journeys
 
+TOP_TASKS = 8
+TOP_TASKS_CACHE_SECONDS = 60 * 60
+
+
+def top_tasks(services: list[Service], *, limit: int = TOP_TASKS) -> list[Service]:
+    """The services residents use most (requests in the last 90 days), busiest first.
+
+    Counted at most once an hour; services nobody has used yet follow in catalogue order.
+    """
+    counts = cache.get("portal:case-counts")
+    if counts is None:
+        counts = case_counts_by_service(days=90)
+        cache.set("portal:case-counts", counts, TOP_TASKS_CACHE_SECONDS)
+    ranked = sorted(services, key=lambda s: (-counts.get(s.pk, 0), s.position, s.name))
+    return ranked[:limit]
+
 
 def home(request):
-    return render(request, "portal/home.html", {"categories": categories_with_services()})
+    """Search, the most used services, and every topic with its busiest services."""
+    categories = list(categories_with_services())
+    services = [service for category in categories for service in category.services.all()]
+    ranked = top_tasks(services, limit=len(services))
+    rank = {service.pk: position for position, service in enumerate(ranked)}
+    topics = [
+        {
+            "category": category,
+            "popular": sorted(category.services.all(), key=lambda s: rank[s.pk])[:3],
+            "count": len(category.services.all()),
+        }
+        for category in categories
+    ]
+    return render(request, "portal/home.html", {"top_tasks": ranked[:TOP_TASKS], "topics": topics})
+
+
+def category(request, slug: str):
+    """One topic and all of its services."""
+    found = category_get(slug)
+    if found is None:
+        raise Http404("No such topic")
+    return render(request, "portal/category.html", {"category": found})
+
+
+def search(request):
+    """Services matching what the resident typed, in their own words."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = service_search(query) if query else []
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "results": results, "categories": categories_with_services()},
+    )
 
 
 def _service_or_404(slug: str) -> Service:

@@ -17,6 +17,9 @@ def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
     page = visit.page
     page.goto(live_server.url + "/")
     visit.assert_accessible()
+    page.get_by_label("Search council services").fill("bin not collected")
+    page.get_by_role("button", name="Search").click()
+    visit.assert_accessible()
     page.get_by_role("link", name="Report a missed bin collection").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Report a missed bin collection"
     visit.assert_accessible()
@@ -115,7 +118,15 @@ def test_the_exit_page_and_static_pages_are_accessible(
 ):
     visitor = visit(javascript=True, width=width)
     page = visitor.page
-    for path in ("/", "/accessibility/", "/cookies/", "/privacy/", "/no-such-page/"):
+    for path in (
+        "/",
+        "/topics/bins-and-recycling/",
+        "/search/?q=xylophone",
+        "/accessibility/",
+        "/cookies/",
+        "/privacy/",
+        "/no-such-page/",
+    ):
         page.goto(live_server.url + path)
         visitor.assert_accessible()
     page.goto(live_server.url + "/services/report-missed-bin/")
