@@ -8,12 +8,15 @@ address and location questions, and says what to show back.
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from borough.places.postcodes import normalise_postcode
 from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
@@ -53,9 +56,13 @@ def raw_answer(question: Question, post, files) -> Any:
 
 
 def store_upload(question: Question, upload: UploadedFile) -> dict:
-    """Check an uploaded file's real type and size, then keep it under a random name.
+    """Check an uploaded file's real type and size, make it safe, and keep it under a random name.
 
     The type is read from the file's first bytes, so a program renamed ``photo.jpg`` is refused.
+    Photos are decoded and saved again as new files: only the pixels are kept, so nothing
+    hidden in the original survives, and neither does its metadata (a phone photo's EXIF data
+    can give away where the resident lives). PDFs that can run anything (scripts, launch
+    actions, embedded files) are refused.
     """
     allowed = " or ".join(_NAMES[kind] for kind in question.accept)
     if upload.size == 0:
@@ -67,9 +74,52 @@ def store_upload(question: Question, upload: UploadedFile) -> dict:
     kind = next((k for k in question.accept if head.startswith(_SIGNATURES[k])), None)
     if kind is None:
         raise AnswerError(f"The selected file must be a {allowed}")
-    path = default_storage.save(f"uploads/{uuid.uuid4().hex}.{_EXTENSIONS[kind]}", upload)
+    content = _checked_pdf(upload) if kind == "application/pdf" else _reencoded_image(upload, kind)
+    path = default_storage.save(
+        f"uploads/{uuid.uuid4().hex}.{_EXTENSIONS[kind]}", ContentFile(content)
+    )
     original = (upload.name or "file").rsplit("/", 1)[-1][:100]
-    return {"name": original, "path": path, "content_type": kind, "size": upload.size}
+    return {"name": original, "path": path, "content_type": kind, "size": len(content)}
+
+
+# A photo bigger than this many pixels is refused before it is decoded (a "decompression bomb"
+# is a small file that unpacks into gigabytes).
+MAX_IMAGE_PIXELS = 50_000_000
+# The longest side of a kept photo: enough to see a pothole, small enough to store and send.
+MAX_IMAGE_SIDE = 3000
+# PDF names that make a document do something when opened.
+_ACTIVE_PDF = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+
+
+def _reencoded_image(upload: UploadedFile, kind: str) -> bytes:
+    unreadable = AnswerError("The selected file could not be opened as a photo. Try another file")
+    try:
+        with Image.open(upload) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise AnswerError("The selected photo is too big. Choose one under 50 megapixels")
+            image.load()
+            image = ImageOps.exif_transpose(image)  # keep it the right way up without EXIF
+            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            out = io.BytesIO()
+            if kind == "image/jpeg":
+                image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+            else:
+                keep = "RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB"
+                image.convert(keep).save(out, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise unreadable from None
+    return out.getvalue()
+
+
+def _checked_pdf(upload: UploadedFile) -> bytes:
+    content = upload.read()
+    upload.seek(0)
+    if any(name in content for name in _ACTIVE_PDF):
+        raise AnswerError(
+            "The selected PDF contains scripts or attachments. Save it again without them, "
+            "or send a photo instead"
+        )
+    return content
 
 
 @dataclass
