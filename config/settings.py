@@ -174,6 +174,19 @@ AXES_LOCKOUT_TEMPLATE = "hub/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "borough.accounts.lockout.username_for_lockout"
 
+# --- Rate limits -------------------------------------------------------------------------------
+# What anyone may do without signing in, per client (see borough.core.ratelimit). Counts live in
+# the cache: this process's memory by default; set CACHE_URL (redis://...) in production so all
+# web processes share them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://borough")}
+BOROUGH_RATE_LIMITS = {
+    "submit": env.str("BOROUGH_RATE_SUBMIT", default="30/h"),  # sending a request
+    "start": env.str("BOROUGH_RATE_START", default="120/h"),  # starting a form
+    "search": env.str("BOROUGH_RATE_SEARCH", default="120/m"),
+}
+# How many reverse proxies stand in front of Borough (their X-Forwarded-For is trusted).
+BOROUGH_TRUSTED_PROXIES = env.int("BOROUGH_TRUSTED_PROXIES", default=0)
+
 # --- Sessions, cookies and security ---------------------------------------------------------
 # Browsing sets no cookies. A session cookie (strictly necessary) is set only once a resident
 # starts a form or a member of staff signs in; the CSRF token lives in the session.

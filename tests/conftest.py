@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from huey.contrib.djhuey import HUEY
 
 from borough.accounts.models import Role, Team
@@ -22,6 +23,13 @@ DATA = Path(__file__).parent / "data"
 def _huey_runs_tasks_at_once():
     """Background tasks run in the test process, straight away (on commit)."""
     HUEY.immediate = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so no rate-limit count leaks between tests."""
+    cache.clear()
     yield
 
 

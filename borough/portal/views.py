@@ -24,6 +24,7 @@ from borough.catalogue.selectors import (
 from borough.contacts.models import FormSession
 from borough.contacts.services import form_session_finish, form_session_start
 from borough.core.channels import Channel
+from borough.core.ratelimit import rate_limited
 from borough.places.selectors import Gazetteer
 
 from .journey import FormState, Journeys
@@ -70,6 +71,7 @@ def category(request, slug: str):
     return render(request, "portal/category.html", {"category": found})
 
 
+@rate_limited("search", methods=("GET",))
 def search(request):
     """Services matching what the resident typed, in their own words."""
     query = request.GET.get("q", "").strip()[:200]
@@ -101,6 +103,7 @@ def _state_or_restart(request, service: Service) -> FormState | None:
 
 @csrf_exempt  # starting a form changes nothing but the visitor's own session
 @require_http_methods(["GET", "POST"])
+@rate_limited("start")
 def service_start(request, slug: str):
     """The start page. Pressing 'Start now' begins a form session (a POST, so crawlers don't).
 
@@ -193,6 +196,7 @@ def _check_rows(service: Service, state: FormState) -> list[dict]:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("submit")
 def check_answers(request, slug: str):
     """Check your answers, then submit. A second submit of the same form makes no second case."""
     service = _service_or_404(slug)

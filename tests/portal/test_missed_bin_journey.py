@@ -204,5 +204,5 @@ def test_home_page_shows_categories_in_the_catalogue_order(client, catalogue):
 
     page = client.get("/").content.decode()
     names = list(Category.objects.order_by("position").values_list("name", flat=True))
-    positions = [page.index(f">{name}</h2>") for name in names]
+    positions = [page.index(f">{name}</a></h3>") for name in names]
     assert positions == sorted(positions)
