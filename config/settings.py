@@ -183,6 +183,7 @@ BOROUGH_RATE_LIMITS = {
     "submit": env.str("BOROUGH_RATE_SUBMIT", default="30/h"),  # sending a request
     "start": env.str("BOROUGH_RATE_START", default="120/h"),  # starting a form
     "search": env.str("BOROUGH_RATE_SEARCH", default="120/m"),
+    "feedback": env.str("BOROUGH_RATE_FEEDBACK", default="30/h"),
 }
 # How many reverse proxies stand in front of Borough (their X-Forwarded-For is trusted).
 BOROUGH_TRUSTED_PROXIES = env.int("BOROUGH_TRUSTED_PROXIES", default=0)

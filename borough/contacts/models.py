@@ -90,3 +90,46 @@ class FormSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} form started {self.started_at:%Y-%m-%d}"
+
+
+class Feedback(models.Model):
+    """A resident's answer to "how satisfied were you with this service?" at the end of a task.
+
+    The five answers are the GDS satisfaction scale; every one is kept (not only the share
+    satisfied) so the KPI can be shown either way. The comment is optional and free text.
+    """
+
+    class Score(models.IntegerChoices):
+        VERY_DISSATISFIED = 1, "Very dissatisfied"
+        DISSATISFIED = 2, "Dissatisfied"
+        NEUTRAL = 3, "Neither satisfied nor dissatisfied"
+        SATISFIED = 4, "Satisfied"
+        VERY_SATISFIED = 5, "Very satisfied"
+
+    class Point(models.TextChoices):
+        SUBMITTED = "submitted", "After sending a request"
+        NOT_ELIGIBLE = "not_eligible", "After being told it cannot be done online"
+        CLOSED = "closed", "After the request was closed"
+
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.CASCADE, related_name="feedback"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    point = models.CharField(max_length=16, choices=Point.choices)
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    comment = models.TextField(blank=True, max_length=1200)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    given_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "channel", "given_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="feedback_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_score_display()} ({self.service})"

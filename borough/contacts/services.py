@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from borough.core.channels import Channel
 
-from .models import Contact, FormSession
+from .models import Contact, Feedback, FormSession
 
 
 def contact_record(
@@ -92,4 +92,33 @@ def contact_log(
         reason=reason,
         outcome=outcome,
         duration_seconds=int(minutes) * 60 if minutes else None,
+    )
+
+
+FEEDBACK_COMMENT_LIMIT = 1200
+
+
+def feedback_record(
+    *, service, channel: str, point: str, score: str, comment: str = "", case=None
+) -> Feedback:
+    """Keep a resident's satisfaction answer. Raises ``ContactInvalid`` with what to fix."""
+    errors: dict[str, str] = {}
+    value = int(score) if str(score).isdigit() else None
+    if value not in Feedback.Score.values:
+        errors["score"] = "Select how satisfied you were with this service"
+    comment = (comment or "").strip()
+    if len(comment) > FEEDBACK_COMMENT_LIMIT:
+        errors["comment"] = f"Your comments must be {FEEDBACK_COMMENT_LIMIT} characters or fewer"
+    if point not in Feedback.Point.values:
+        errors["score"] = "This feedback cannot be recorded here"
+    if errors:
+        raise ContactInvalid(errors)
+    return Feedback.objects.create(
+        service=service,
+        channel=channel,
+        point=point,
+        score=value,
+        comment=comment,
+        case=case,
+        given_at=timezone.now(),
     )

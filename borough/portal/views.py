@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from borough.cases.selectors import case_counts_by_service
+from borough.cases.selectors import case_by_reference, case_counts_by_service
 from borough.cases.services import CaseInvalid, case_create
 from borough.catalogue.answers import Exit, display_answer, journey
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
@@ -21,8 +21,13 @@ from borough.catalogue.selectors import (
     service_get,
     service_search,
 )
-from borough.contacts.models import FormSession
-from borough.contacts.services import form_session_finish, form_session_start
+from borough.contacts.models import Feedback, FormSession
+from borough.contacts.services import (
+    ContactInvalid,
+    feedback_record,
+    form_session_finish,
+    form_session_start,
+)
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
 from borough.places.selectors import Gazetteer
@@ -237,6 +242,14 @@ def check_answers(request, slug: str):
     )
 
 
+FEEDBACK_KEY = "borough_feedback_given"
+FEEDBACK_POINTS = {Feedback.Point.SUBMITTED, Feedback.Point.NOT_ELIGIBLE}
+
+
+def _feedback_key(service: Service, point: str, reference: str | None) -> str:
+    return f"{service.slug}:{point}:{reference or ''}"
+
+
 def exit_page(request, slug: str, question_id: str):
     """The resident's answers mean this cannot be done online; tell them what to do instead."""
     service = _service_or_404(slug)
@@ -255,6 +268,9 @@ def exit_page(request, slug: str, question_id: str):
             "exit": step,
             "back_url": _question_url(service, question_id),
             "paragraphs": [p for p in step.body.split("\n\n") if p.strip()],
+            "scores": Feedback.Score.choices[::-1],
+            "feedback_given": _feedback_key(service, "not_eligible", None)
+            in request.session.get(FEEDBACK_KEY, []),
         },
     )
 
@@ -271,6 +287,55 @@ def confirmation(request, slug: str):
             "service": service,
             "reference": reference,
             "next_steps": service.paragraphs("what_happens_next"),
+            "scores": Feedback.Score.choices[::-1],
+            "feedback_given": _feedback_key(service, "submitted", reference)
+            in request.session.get(FEEDBACK_KEY, []),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("feedback")
+def feedback(request, slug: str):
+    """The satisfaction question at the end of a task: once per request, then thanks."""
+    service = _service_or_404(slug)
+    point = request.POST.get("point") or request.GET.get("point", "")
+    if point not in FEEDBACK_POINTS:
+        point = Feedback.Point.SUBMITTED
+    reference = (
+        Journeys(request.session).submitted_reference(service)
+        if point == Feedback.Point.SUBMITTED
+        else None
+    )
+    key = _feedback_key(service, point, reference)
+    given = request.session.get(FEEDBACK_KEY, [])
+    errors: dict[str, str] = {}
+    if request.method == "POST" and key not in given:
+        try:
+            feedback_record(
+                service=service,
+                channel=Channel.WEB,
+                point=point,
+                score=request.POST.get("score", ""),
+                comment=request.POST.get("comment", ""),
+                case=case_by_reference(reference) if reference else None,
+            )
+        except ContactInvalid as invalid:
+            errors = invalid.errors
+        else:
+            request.session[FEEDBACK_KEY] = [*given[-19:], key]
+            return redirect(f"{reverse('portal:feedback', args=[service.slug])}?point={point}")
+    return render(
+        request,
+        "portal/feedback.html",
+        {
+            "service": service,
+            "point": point,
+            "scores": Feedback.Score.choices[::-1],
+            "thanked": key in request.session.get(FEEDBACK_KEY, []),
+            "errors": errors,
+            "form_has_errors": bool(errors),
+            "entered": request.POST,
         },
     )
 

@@ -72,6 +72,10 @@ def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
     assert not [e for e in visit.console_errors if "Content Security Policy" in e], (
         visit.console_errors
     )
+    page.get_by_label("Satisfied", exact=True).check()
+    page.get_by_role("button", name="Send feedback").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for your feedback"
+    visit.assert_accessible()
     return reference
 
 
