@@ -81,6 +81,7 @@ class SearchDocument:
     category: str = ""
     lgsl: str = ""
     description: str = ""
+    url: str = ""  # for pages that are not a catalogue service (found by search all the same)
 
 
 @dataclass

@@ -39,9 +39,14 @@ def category_get(slug: str) -> Category | None:
     )
 
 
-def service_search(query: str, *, limit: int = 10) -> list[Service]:
-    """Online services for a resident's words, best first (see ``catalogue.search``)."""
-    services = {s.slug: s for s in services_online().select_related("lgsl")}
+def service_search(
+    query: str, *, limit: int = 10, pages: tuple[SearchDocument, ...] = ()
+) -> list[Service | SearchDocument]:
+    """Online services (and any other ``pages`` the caller offers) for a resident's words,
+    best first (see ``catalogue.search``)."""
+    services: dict[str, Service | SearchDocument] = {
+        s.slug: s for s in services_online().select_related("lgsl")
+    }
     index = ServiceIndex(
         [
             SearchDocument(
@@ -55,5 +60,7 @@ def service_search(query: str, *, limit: int = 10) -> list[Service]:
             )
             for s in services.values()
         ]
+        + list(pages)
     )
+    services.update({page.slug: page for page in pages})
     return [services[hit.slug] for hit in index.search(query, limit=limit)]

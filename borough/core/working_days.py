@@ -13,6 +13,11 @@ def _bank_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
+def bank_holidays(year: int) -> frozenset[dt.date]:
+    """The bank holidays of England and Wales in ``year``."""
+    return _bank_holidays(year)
+
+
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 

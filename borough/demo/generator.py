@@ -32,7 +32,14 @@ from borough.contacts.models import Contact, FormSession
 from borough.core.channels import Channel
 from borough.core.working_days import add_working_days
 from borough.people.models import ConsentBasis, Household, Need, Resident, ResidentNeed
-from borough.places.models import Property, Street, Ward, build_search_text
+from borough.places.models import (
+    CollectionSchedule,
+    Property,
+    Street,
+    Ward,
+    WasteStream,
+    build_search_text,
+)
 from borough.places.postcodes import postcode_key
 
 from . import names
@@ -161,6 +168,7 @@ class DemoBorough:
                 lng + rng.uniform(-0.015, 0.015),
             )
         Street.objects.bulk_create(streets, batch_size=BATCH)
+        CollectionSchedule.objects.bulk_create(self._rounds(streets), batch_size=BATCH)
         properties: list[Property] = []
         uprn = 100021000000
         per_street = max(1, math.ceil(properties_needed / street_count))
@@ -225,6 +233,34 @@ class DemoBorough:
         return properties
 
     # --- people ---------------------------------------------------------------------------
+    def _rounds(self, streets: list[Street]) -> list[CollectionSchedule]:
+        """Bin rounds: each street has a weekday; general waste and recycling on alternate
+        weeks, food waste weekly, garden waste fortnightly. Made without the random generator
+        so the rest of the borough stays the same for a seed."""
+        today = timezone.localdate()
+        week_a = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=10)
+        rounds = []
+        for index, street in enumerate(streets):
+            weekday = index % 5
+            first = week_a + dt.timedelta(days=weekday)
+            alternate = first + dt.timedelta(weeks=1)
+            for stream, every, start in (
+                (WasteStream.GENERAL, 2, first if index % 2 else alternate),
+                (WasteStream.RECYCLING, 2, alternate if index % 2 else first),
+                (WasteStream.FOOD, 1, first),
+                (WasteStream.GARDEN, 2, first),
+            ):
+                rounds.append(
+                    CollectionSchedule(
+                        street_id=street.usrn,
+                        stream=stream,
+                        weekday=weekday,
+                        every_weeks=every,
+                        first_date=start,
+                    )
+                )
+        return rounds
+
     def _person(self, last_name: str, age: int) -> Resident:
         rng = self.rng
         female = rng.random() < 0.51

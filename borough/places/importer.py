@@ -13,6 +13,7 @@ Existing UPRNs are updated in place; properties not in the file are left alone.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,7 @@ from typing import IO
 
 from django.db import transaction
 
-from .models import Property, Street, Ward, build_search_text
+from .models import CollectionSchedule, Property, Street, Ward, WasteStream, build_search_text
 from .postcodes import normalise_postcode, postcode_key
 
 REQUIRED_COLUMNS = [
@@ -173,7 +174,7 @@ def _parse_row(raw: dict[str, str]) -> _Row:
     )
 
 
-def _read(source: IO[bytes] | IO[str]) -> csv.DictReader:
+def _read(source: IO[bytes] | IO[str], required: list[str] = REQUIRED_COLUMNS) -> csv.DictReader:
     if isinstance(source, io.TextIOBase):
         text = source
     else:
@@ -187,7 +188,7 @@ def _read(source: IO[bytes] | IO[str]) -> csv.DictReader:
         text = io.StringIO(data)
     reader = csv.DictReader(text)
     columns = [c.strip().upper() for c in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = [c for c in required if c not in columns]
     if missing:
         raise ImportRefused(f"The file is missing the columns: {', '.join(missing)}.")
     reader.fieldnames = columns
@@ -302,3 +303,80 @@ def _load(rows: list[_Row]) -> None:
             unique_fields=["uprn"],
             update_fields=fields,
         )
+
+
+ROUND_COLUMNS = ["USRN", "STREAM", "WEEKDAY", "EVERY_WEEKS", "FIRST_DATE"]
+_WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+
+
+def _parse_round(raw: dict[str, str], streets: set[int]) -> CollectionSchedule:
+    get = lambda name: (raw.get(name) or "").strip()  # noqa: E731
+    usrn = _int(get("USRN"), "USRN", digits=8)
+    if usrn not in streets:
+        raise ValueError(f"USRN {usrn} is not a street in the gazetteer")
+    stream = get("STREAM").lower()
+    if stream not in WasteStream.values:
+        raise ValueError(f"STREAM must be one of {', '.join(WasteStream.values)}, got {stream!r}")
+    weekday = get("WEEKDAY").upper()
+    if weekday not in _WEEKDAYS[:5]:
+        raise ValueError(f"WEEKDAY must be Monday to Friday, got {get('WEEKDAY')!r}")
+    every = _int(get("EVERY_WEEKS"), "EVERY_WEEKS")
+    if every not in (1, 2, 3, 4):
+        raise ValueError("EVERY_WEEKS must be 1, 2, 3 or 4")
+    try:
+        first = dt.date.fromisoformat(get("FIRST_DATE"))
+    except ValueError:
+        raise ValueError(
+            f"FIRST_DATE must be a date like 2026-01-05, got {get('FIRST_DATE')!r}"
+        ) from None
+    if first.weekday() != _WEEKDAYS.index(weekday):
+        raise ValueError(f"FIRST_DATE {first} is a {first:%A}, not a {weekday.title()}")
+    return CollectionSchedule(
+        street_id=usrn, stream=stream, weekday=first.weekday(), every_weeks=every, first_date=first
+    )
+
+
+def import_collection_rounds(
+    source: IO[bytes] | IO[str], *, policy: str = "all_or_nothing"
+) -> ImportReport:
+    """Check and load bin collection rounds (one row per street and waste stream).
+
+    Columns: USRN, STREAM (general, recycling, food, garden), WEEKDAY (Monday to Friday),
+    EVERY_WEEKS (1 to 4), FIRST_DATE (any date of a collection, ISO format). The same two
+    policies as the LLPG import; a street's existing schedule for a stream is replaced.
+    """
+    if policy not in {"all_or_nothing", "skip_invalid"}:
+        raise ValueError("policy must be 'all_or_nothing' or 'skip_invalid'")
+    reader = _read(source, ROUND_COLUMNS)
+    streets = set(Street.objects.values_list("usrn", flat=True))
+    report = ImportReport(policy=policy)
+    rounds: list[CollectionSchedule] = []
+    seen: dict[tuple[int, str], int] = {}
+    for raw in reader:
+        report.rows_read += 1
+        line = reader.line_num
+        try:
+            schedule = _parse_round(raw, streets)
+        except ValueError as error:
+            report.errors.append(RowError(line, str(error)))
+            continue
+        key = (schedule.street_id, schedule.stream)
+        if key in seen:
+            report.errors.append(
+                RowError(line, f"USRN {key[0]} {key[1]} is also on line {seen[key]}")
+            )
+            continue
+        seen[key] = line
+        rounds.append(schedule)
+    if report.errors and policy == "all_or_nothing":
+        return report
+    with transaction.atomic():
+        CollectionSchedule.objects.bulk_create(
+            rounds,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["street", "stream"],
+            update_fields=["weekday", "every_weeks", "first_date"],
+        )
+    report.loaded = len(rounds)
+    return report

@@ -109,3 +109,41 @@ def build_search_text(
 ) -> str:
     words = " ".join([sao, pao, street, locality, town, postcode, postcode.replace(" ", "")])
     return " ".join(words.lower().replace(",", " ").split())[:400]
+
+
+class WasteStream(models.TextChoices):
+    GENERAL = "general", "General waste (black bin)"
+    RECYCLING = "recycling", "Recycling (blue bin)"
+    FOOD = "food", "Food waste (green caddy)"
+    GARDEN = "garden", "Garden waste (brown bin, if you subscribe)"
+
+
+class CollectionSchedule(models.Model):
+    """When one kind of waste is collected on a street: a weekday, every one or two weeks.
+
+    ``first_date`` is any date the collection happens, which fixes the fortnightly weeks.
+    Imported from the waste team's rounds (``import_collection_rounds``).
+    """
+
+    street = models.ForeignKey(
+        Street, on_delete=models.CASCADE, related_name="collections", db_column="usrn"
+    )
+    stream = models.CharField(max_length=12, choices=WasteStream.choices)
+    weekday = models.PositiveSmallIntegerField(help_text="0 is Monday, 4 is Friday")
+    every_weeks = models.PositiveSmallIntegerField(default=1)
+    first_date = models.DateField()
+
+    class Meta:
+        ordering = ["street_id", "stream"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "stream"], name="one_schedule_per_stream"),
+            models.CheckConstraint(
+                condition=models.Q(weekday__lte=6), name="collection_weekday_0_to_6"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(every_weeks__in=[1, 2, 3, 4]), name="collection_every_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stream_display()} on {self.street}"

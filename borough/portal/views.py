@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -13,8 +17,9 @@ from borough.cases.selectors import case_by_reference, case_counts_by_service
 from borough.cases.services import CaseInvalid, case_create
 from borough.catalogue.answers import Exit, display_answer, journey
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
-from borough.catalogue.inputs import question_step
+from borough.catalogue.inputs import postcode_check, question_step
 from borough.catalogue.models import Service
+from borough.catalogue.search import SearchDocument
 from borough.catalogue.selectors import (
     categories_with_services,
     category_get,
@@ -30,7 +35,8 @@ from borough.contacts.services import (
 )
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
-from borough.places.selectors import Gazetteer
+from borough.places.collections import collections_between, icalendar, schedules_for
+from borough.places.selectors import Gazetteer, properties_at_postcode, property_get
 
 from .journey import FormState, Journeys
 
@@ -76,11 +82,34 @@ def category(request, slug: str):
     return render(request, "portal/category.html", {"category": found})
 
 
+# Pages residents look for that are not request forms.
+SEARCHABLE_PAGES = (
+    SearchDocument(
+        slug="page:bin-days",
+        name="Check your bin collection days",
+        summary="Find out which bins we collect on which day at your address, and add them "
+        "to your calendar.",
+        keywords=(
+            "bin day",
+            "bin days",
+            "collection day",
+            "collection days",
+            "when is my bin collected",
+            "bin calendar",
+            "recycling day",
+            "which bin this week",
+        ),
+        category="Bins and recycling",
+        url="/bin-days/",
+    ),
+)
+
+
 @rate_limited("search", methods=("GET",))
 def search(request):
     """Services matching what the resident typed, in their own words."""
     query = request.GET.get("q", "").strip()[:200]
-    results = service_search(query) if query else []
+    results = service_search(query, pages=SEARCHABLE_PAGES) if query else []
     return render(
         request,
         "portal/search.html",
@@ -342,3 +371,71 @@ def feedback(request, slug: str):
 
 def static_page(request, template: str):
     return render(request, f"portal/pages/{template}.html")
+
+
+COLLECTION_WEEKS_SHOWN = 4
+CALENDAR_DAYS = 366
+
+
+def bin_days(request):
+    """Find an address by postcode to see its bin collection days. No cookies, no session."""
+    entered = request.GET.get("postcode", "")
+    error, postcode = postcode_check(entered) if "postcode" in request.GET else (None, None)
+    return render(
+        request,
+        "portal/bin_days.html",
+        {
+            "entered": entered,
+            "postcode": postcode,
+            "properties": properties_at_postcode(postcode) if postcode else [],
+            "errors": {"postcode": error} if error else {},
+            "form_has_errors": bool(error),
+        },
+    )
+
+
+def _property_or_404(uprn: int):
+    prop = property_get(uprn)
+    if prop is None or not prop.is_current:
+        raise Http404("No such address")
+    return prop
+
+
+def bin_days_at(request, uprn: int):
+    """The next four weeks of collections at one address."""
+    prop = _property_or_404(uprn)
+    today = timezone.localdate()
+    upcoming = collections_between(
+        schedules_for(prop), today, today + dt.timedelta(weeks=COLLECTION_WEEKS_SHOWN)
+    )
+    days: dict[dt.date, list] = {}
+    for collection in upcoming:
+        days.setdefault(collection.day, []).append(collection)
+    related = [service_get(slug) for slug in ("report-missed-bin", "request-new-bin")]
+    return render(
+        request,
+        "portal/bin_days_at.html",
+        {
+            "property": prop,
+            "days": list(days.items()),
+            "today": today,
+            "related": [service for service in related if service],
+        },
+    )
+
+
+def bin_days_calendar(request, uprn: int):
+    """A year of collections at one address as an iCalendar file."""
+    prop = _property_or_404(uprn)
+    today = timezone.localdate()
+    upcoming = collections_between(
+        schedules_for(prop), today, today + dt.timedelta(days=CALENDAR_DAYS)
+    )
+    if not upcoming:
+        raise Http404("No collections at this address")
+    response = HttpResponse(
+        icalendar(prop, upcoming, council=settings.COUNCIL_NAME),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bin-collections-{prop.uprn}.ics"'
+    return response

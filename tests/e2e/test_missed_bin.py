@@ -120,10 +120,20 @@ def test_staff_find_the_new_case_in_the_hub(visit, live_server, catalogue, gazet
 def test_the_exit_page_and_static_pages_are_accessible(
     visit, live_server, catalogue, gazetteer, width
 ):
+    import io
+
+    from borough.places.importer import import_collection_rounds
+    from tests.places.test_collections import ROUNDS
+
+    import_collection_rounds(io.StringIO(ROUNDS))
     visitor = visit(javascript=True, width=width)
     page = visitor.page
     for path in (
         "/",
+        "/bin-days/",
+        "/bin-days/?postcode=nonsense",
+        "/bin-days/?postcode=UB8+1QA",
+        "/bin-days/100021500002/",
         "/topics/bins-and-recycling/",
         "/search/?q=xylophone",
         "/accessibility/",

@@ -1,0 +1,117 @@
+"""Bin collection days: the next collections at a street, bank holidays allowed for, and iCalendar.
+
+The rule most London boroughs use is followed: in a week with a bank holiday on or before the
+usual collection day (Monday to Friday), every collection that week is one day later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from borough.core.working_days import bank_holidays
+
+from .models import CollectionSchedule, Property, WasteStream
+
+
+@dataclass(frozen=True)
+class Collection:
+    day: dt.date
+    stream: str
+    usual_day: dt.date  # the day it would be without a bank holiday
+
+    @property
+    def label(self) -> str:
+        return WasteStream(self.stream).label
+
+    @property
+    def moved(self) -> bool:
+        return self.day != self.usual_day
+
+
+def _moved_for_bank_holidays(day: dt.date) -> dt.date:
+    monday = day - dt.timedelta(days=day.weekday())
+    holidays_this_week = [
+        h for h in bank_holidays(day.year) | bank_holidays(monday.year) if monday <= h <= day
+    ]
+    return day + dt.timedelta(days=1) if holidays_this_week and day.weekday() < 5 else day
+
+
+def collections_between(
+    schedules: list[CollectionSchedule], start: dt.date, end: dt.date
+) -> list[Collection]:
+    """Every collection from ``start`` to ``end`` inclusive, in date order."""
+    found = []
+    for schedule in schedules:
+        step = dt.timedelta(weeks=schedule.every_weeks)
+        # The first usual day on or after start that is in step with first_date.
+        offset = (start - schedule.first_date).days
+        period = step.days
+        day = schedule.first_date + dt.timedelta(days=-(-offset // period) * period)
+        # A collection moved by a bank holiday can fall after its usual day: look one step back.
+        day -= step
+        while day <= end:
+            actual = _moved_for_bank_holidays(day)
+            if start <= actual <= end:
+                found.append(Collection(day=actual, stream=schedule.stream, usual_day=day))
+            day += step
+    return sorted(found, key=lambda c: (c.day, list(WasteStream.values).index(c.stream)))
+
+
+def schedules_for(prop: Property) -> list[CollectionSchedule]:
+    return list(CollectionSchedule.objects.filter(street_id=prop.usrn_id))
+
+
+def icalendar(prop: Property, collections: list[Collection], *, council: str) -> str:
+    """An iCalendar (RFC 5545) file of all-day events, one per collection."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//Borough//{_escape(council)} bin collections//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape('Bin collections: ' + prop.single_line)}",
+    ]
+    for item in collections:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{prop.uprn}-{item.stream}-{item.day:%Y%m%d}@borough",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{item.day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{item.day + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_escape(item.label)}",
+            "DESCRIPTION:"
+            + _escape(
+                "Put your bin out by 6am."
+                + (
+                    f" Moved from {item.usual_day:%A %-d %B} because of a bank holiday."
+                    if item.moved
+                    else ""
+                )
+            ),
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets are folded, as RFC 5545 requires."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode()
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += encoded
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
