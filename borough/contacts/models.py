@@ -84,9 +84,24 @@ class FormSession(models.Model):
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="form_sessions"
     )
+    # Save and come back later (signed-in residents only): the answers so far, kept until the
+    # form is sent or SAVED_FORM_DAYS pass, then wiped.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="form_sessions",
+    )
+    saved_answers = models.JSONField(default=dict, blank=True)
+    saved_postcodes = models.JSONField(default=dict, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["service", "started_at"])]
+        indexes = [
+            models.Index(fields=["service", "started_at"]),
+            models.Index(fields=["user", "service", "saved_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service} form started {self.started_at:%Y-%m-%d}"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
 
-from .models import Contact
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Contact, FormSession
+from .services import SAVED_FORM_DAYS
 
 
 def contacts_for_resident(resident, *, limit: int = 100) -> QuerySet[Contact]:
@@ -14,3 +18,14 @@ def contacts_for_resident(resident, *, limit: int = 100) -> QuerySet[Contact]:
         .select_related("case", "service", "handled_by")
         .order_by("-started_at")[:limit]
     )
+
+
+def form_sessions_saved(*, user, service=None):
+    """A resident's unfinished, unexpired saved forms, newest first."""
+    since = timezone.now() - dt.timedelta(days=SAVED_FORM_DAYS)
+    found = FormSession.objects.filter(
+        user=user, completed_at__isnull=True, saved_at__gte=since
+    ).select_related("service")
+    if service is not None:
+        found = found.filter(service=service)
+    return found.order_by("-saved_at")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from borough.core.channels import Channel
@@ -50,8 +52,37 @@ def form_session_finish(*, token, outcome: str, case=None) -> FormSession | None
     session.completed_at = timezone.now()
     session.outcome = outcome
     session.case = case
-    session.save(update_fields=["completed_at", "outcome", "case"])
+    session.saved_answers, session.saved_postcodes, session.saved_at = {}, {}, None
+    session.save(
+        update_fields=[
+            "completed_at",
+            "outcome",
+            "case",
+            "saved_answers",
+            "saved_postcodes",
+            "saved_at",
+        ]
+    )
     return session
+
+
+# How long a signed-in resident's unfinished answers are kept.
+SAVED_FORM_DAYS = 28
+
+
+def form_session_save(*, token, user, answers: dict, postcodes: dict) -> None:
+    """Keep a signed-in resident's answers so far, to come back to on any device."""
+    FormSession.objects.filter(token=token, completed_at__isnull=True).update(
+        user=user, saved_answers=answers, saved_postcodes=postcodes, saved_at=timezone.now()
+    )
+
+
+def form_sessions_expire() -> int:
+    """Wipe saved answers older than SAVED_FORM_DAYS. Returns how many were wiped."""
+    before = timezone.now() - dt.timedelta(days=SAVED_FORM_DAYS)
+    return FormSession.objects.filter(saved_at__lt=before).update(
+        saved_answers={}, saved_postcodes={}, saved_at=None
+    )
 
 
 class ContactInvalid(ValueError):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("services/<slug:slug>/check-answers/", views.check_answers, name="check"),
     path("services/<slug:slug>/cannot-continue/<slug:question_id>/", views.exit_page, name="exit"),
     path("services/<slug:slug>/confirmation/", views.confirmation, name="confirmation"),
+    path("services/<slug:slug>/saved/", views.saved, name="saved"),
     path("services/<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
     path("cookies/", views.static_page, {"template": "cookies"}, name="cookies"),

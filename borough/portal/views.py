@@ -28,6 +28,7 @@ from borough.catalogue.selectors import (
 )
 from borough.contacts.models import Feedback, FormSession
 from borough.contacts.services import (
+    SAVED_FORM_DAYS,
     ContactInvalid,
     feedback_record,
     form_session_finish,
@@ -132,7 +133,7 @@ def _question_url(service: Service, question_id: str, *, change: bool = False) -
 
 
 def _state_or_restart(request, service: Service) -> FormState | None:
-    return Journeys(request.session).get(service)
+    return Journeys(request.session, request.user).get(service)
 
 
 @csrf_exempt  # starting a form changes nothing but the visitor's own session
@@ -145,7 +146,7 @@ def service_start(request, slug: str):
     """
     service = _service_or_404(slug)
     if request.method == "POST":
-        journeys = Journeys(request.session)
+        journeys = Journeys(request.session, request.user)
         state = journeys.get(service)
         if state is None:
             session = form_session_start(service=service, channel=Channel.WEB)
@@ -154,8 +155,26 @@ def service_start(request, slug: str):
         if isinstance(step, Exit):
             step = step.question_id
         return redirect(_question_url(service, step))
-    in_progress = Journeys(request.session).get(service) is not None
-    return render(request, "portal/start.html", {"service": service, "in_progress": in_progress})
+    journeys = Journeys(request.session, request.user)
+    in_progress = journeys.get(service) is not None
+    return render(
+        request,
+        "portal/start.html",
+        {"service": service, "in_progress": in_progress, "saved_at": journeys.saved_at(service)},
+    )
+
+
+def saved(request, slug: str):
+    """The answers of a signed-in resident are saved: when they can come back until."""
+    service = _service_or_404(slug)
+    saved_at = Journeys(request.session, request.user).saved_at(service)
+    if saved_at is None:
+        return redirect("portal:start", slug=service.slug)
+    return render(
+        request,
+        "portal/saved.html",
+        {"service": service, "keep_until": saved_at + dt.timedelta(days=SAVED_FORM_DAYS)},
+    )
 
 
 def _previous_url(service: Service, state: FormState, question: Question) -> str:
@@ -200,8 +219,14 @@ def question(request, slug: str, question_id: str):
         answers=state.answers,
         postcodes=state.postcodes,
     )
-    if step.saved or step.postcode_saved:
-        Journeys(request.session).save(service, state)
+    journeys = Journeys(request.session, request.user)
+    if request.POST.get("action") == "save" and journeys.user is not None:
+        if step.saved or step.postcode_saved or not _answered(request, item.id):
+            # "Save and come back later" does not make the resident answer this page first.
+            journeys.save(service, state)
+            return redirect("portal:saved", slug=service.slug)
+    elif step.saved or step.postcode_saved:
+        journeys.save(service, state)
         if step.postcode_saved:
             return HttpResponseRedirect(_question_url(service, item.id, change=change))
         return redirect(_next_after_answer(service, state, change=change))
@@ -210,10 +235,21 @@ def question(request, slug: str, question_id: str):
         "service": service,
         "change": change,
         "back_url": _previous_url(service, state, item),
+        "can_save": journeys.user is not None,
     }
     if step.asks_postcode:
         return render(request, "portal/question_postcode.html", context)
     return render(request, "portal/question.html", context)
+
+
+def _answered(request, question_id: str) -> bool:
+    """Did the resident enter anything for this question on the page just posted?"""
+    typed = any(
+        value.strip()
+        for key, value in request.POST.items()
+        if key == question_id or key.startswith(f"{question_id}-")
+    )
+    return typed or question_id in request.FILES
 
 
 def _check_rows(service: Service, state: FormState) -> list[dict]:
@@ -234,7 +270,7 @@ def _check_rows(service: Service, state: FormState) -> list[dict]:
 def check_answers(request, slug: str):
     """Check your answers, then submit. A second submit of the same form makes no second case."""
     service = _service_or_404(slug)
-    journeys = Journeys(request.session)
+    journeys = Journeys(request.session, request.user)
     state = journeys.get(service)
     if state is None:
         if request.method == "POST" and journeys.submitted_reference(service):
@@ -306,7 +342,7 @@ def exit_page(request, slug: str, question_id: str):
 
 def confirmation(request, slug: str):
     service = _service_or_404(slug)
-    reference = Journeys(request.session).submitted_reference(service)
+    reference = Journeys(request.session, request.user).submitted_reference(service)
     if reference is None:
         return redirect("portal:start", slug=service.slug)
     return render(
@@ -332,7 +368,7 @@ def feedback(request, slug: str):
     if point not in FEEDBACK_POINTS:
         point = Feedback.Point.SUBMITTED
     reference = (
-        Journeys(request.session).submitted_reference(service)
+        Journeys(request.session, request.user).submitted_reference(service)
         if point == Feedback.Point.SUBMITTED
         else None
     )

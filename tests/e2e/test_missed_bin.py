@@ -197,3 +197,27 @@ def test_the_queue_filters_and_resident_page_are_accessible(
     page.get_by_role("link", name="Ama Owusu").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Ama Owusu"
     staff.assert_accessible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_in_resident_saves_and_comes_back(visit, live_server, catalogue, gazetteer):
+    from tests.factories import ResidentUserFactory
+
+    resident = ResidentUserFactory(email="ama@example.com")
+    visitor = visit(javascript=False)
+    visitor.sign_in(live_server, resident)
+    page = visitor.page
+    page.goto(live_server.url + "/services/report-missed-bin/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Postcode").fill("UB8 1QA")
+    page.get_by_role("button", name="Find address").click()
+    page.get_by_label("2 Acacia Avenue, Uxbridge, UB8 1QA").check()
+    visitor.assert_accessible()
+    page.get_by_role("button", name="Save and come back later").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your answers have been saved"
+    visitor.assert_accessible()
+    page.goto(live_server.url + "/services/report-missed-bin/")
+    assert "You saved your answers on" in page.content()
+    visitor.assert_accessible()
+    page.get_by_role("button", name="Continue").click()
+    assert "/questions/bin_type/" in page.url
