@@ -221,3 +221,71 @@ def test_a_signed_in_resident_saves_and_comes_back(visit, live_server, catalogue
     visitor.assert_accessible()
     page.get_by_role("button", name="Continue").click()
     assert "/questions/bin_type/" in page.url
+
+
+def _tab_to(page, name: str, *, limit: int = 60) -> None:
+    """Press Tab until the focused element's accessible text contains ``name``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " const label = e.labels && e.labels.length ? e.labels[0].innerText : '';"
+            " return (e.innerText || e.value || '') + ' ' + label; }"
+        )
+        if name in focused:
+            return
+    raise AssertionError(f"Could not reach {name!r} with the Tab key")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_main_journey_works_with_the_keyboard_only(visit, live_server, catalogue, gazetteer):
+    visitor = visit(javascript=True)
+    page = visitor.page
+    page.goto(live_server.url + "/")
+    # The skip link is the first thing the keyboard reaches.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Skip to main content"
+    _tab_to(page, "Report a missed bin collection")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/services/report-missed-bin/")
+    _tab_to(page, "Start now")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/address/")
+    _tab_to(page, "Postcode")
+    page.keyboard.type("UB8 1QA")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=addresses found for")
+    _tab_to(page, "1 Acacia Avenue")
+    page.keyboard.press("ArrowDown")  # radios move with the arrow keys
+    assert page.get_by_label("2 Acacia Avenue, Uxbridge, UB8 1QA").is_checked()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/bin_type/")
+    _tab_to(page, "General waste")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/bin_out/")
+    _tab_to(page, "Yes")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/collection_date/")
+    today = dt.date.today()
+    _tab_to(page, "Day")
+    page.keyboard.type(str(today.day))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(today.month))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(today.year))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/details/")
+    _tab_to(page, "Is there anything else")
+    page.keyboard.type("Typed without a mouse")
+    _tab_to(page, "Continue")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/check-answers/")
+    _tab_to(page, "Accept and send")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/confirmation/")
+    reference = page.get_by_test_id("reference").inner_text()
+    case = Case.objects.get(reference=reference)
+    assert case.answers["details"] == "Typed without a mouse"
+    assert case.property_id == 100021500002
