@@ -11,6 +11,15 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(next_page="hub:login"), name="logout"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+    path(
+        "cases/<str:reference>/files/<slug:question_id>/",
+        views.case_attachment,
+        name="case_attachment",
+    ),
+    path("templates/", views.templates_list, name="templates"),
+    path("templates/new/", views.template_create, name="template_create"),
+    path("templates/<int:template_id>/", views.template_edit, name="template_edit"),
+    path("templates/<int:template_id>/delete/", views.template_delete, name="template_delete"),
     path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
     path("residents/<int:resident_id>/contacts/", views.resident_contact, name="resident_contact"),
 ]
