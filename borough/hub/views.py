@@ -335,7 +335,7 @@ def case_action(request, reference: str, action: str):
         elif action == "transfer":
             chosen = post.get("team", "")
             team = Team.objects.filter(pk=chosen).first() if chosen.isdigit() else None
-            case_transfer(
+            case = case_transfer(
                 case=case,
                 team=team,
                 reason=post.get("transfer_reason", ""),

@@ -288,7 +288,9 @@ def test_a_transfer_keeps_the_due_date_clears_the_assignee_and_records_why(
         version + 1,
     )
     event = case.events.last()
-    assert event.headline == "Transferred from Waste and recycling to Street cleansing and enforcement"
+    assert (
+        event.headline == "Transferred from Waste and recycling to Street cleansing and enforcement"
+    )
     assert event.text == "Fly-tipped, not a missed bin" and not event.is_public
 
 
