@@ -240,10 +240,7 @@ class SlaClock:
 def sla_clock(case: Case, today: dt.date | None = None) -> SlaClock:
     """How long is left to deal with the case, in working days (negative: overdue)."""
     today = today or timezone.localdate()
-    if case.due_date >= today:
-        left = working_days_between(today, case.due_date)
-    else:
-        left = -working_days_between(case.due_date, today)
+    left = working_days_between(today, case.due_date)  # negative once the due date has passed
     return SlaClock(due_date=case.due_date, working_days_left=left, is_open=case.is_open)
 
 

@@ -465,3 +465,20 @@ def test_an_admin_sees_the_transfer_form_on_any_case(client, case, catalogue):
     client.force_login(admin)
     assert "Transfer to another team" in page(client, case)
     assert not CaseEvent.objects.filter(kind="transferred").exists()
+
+
+@pytest.mark.django_db
+def test_the_starter_templates_offer_a_new_missed_bin_case_its_wordings(
+    client, case, waste_officer
+):
+    from borough.cases.services import response_templates_seed
+
+    response_templates_seed()
+    client.force_login(waste_officer)
+    html = page(client, case)
+    offered = html.split('id="template"')[1].split("</select>")[0]
+    assert "Missed bin - crew booked" in offered and "Missed bin - collected" in offered
+    assert "Highways" not in offered and "Waste - need more information" not in offered
+    collected = ResponseTemplate.objects.get(title="Missed bin - collected")
+    html = page(client, case, template=collected.pk)
+    assert "Hello Ama,\n\nWe have now collected the bin at 1 Acacia Avenue" in html
