@@ -52,3 +52,35 @@ def can_see_resident(user, resident, *, case_team_ids: set[int]) -> bool:
     """
     team_ids = visible_team_ids(user)
     return can_use_hub(user) and (team_ids is None or bool(team_ids & case_team_ids))
+
+
+def can_transfer_case(user, case) -> bool:
+    """Officers and team leads of the case's current team, and admins."""
+    return can_work_case(user, case)
+
+
+# Roles that may write and change their team's response templates.
+ROLES_MANAGING_TEMPLATES = {Role.TEAM_LEAD, Role.ADMIN}
+
+
+def template_team_ids(user) -> set[int] | None:
+    """Teams whose response templates ``user`` may manage, or ``None`` for every team."""
+    if not can_use_hub(user):
+        return set()
+    if user.is_superuser:
+        return None
+    memberships = list(Membership.objects.filter(user=user).values_list("team_id", "role"))
+    if any(role == Role.ADMIN for _, role in memberships):
+        return None
+    return {team_id for team_id, role in memberships if role in ROLES_MANAGING_TEMPLATES}
+
+
+def can_manage_templates(user, team=None) -> bool:
+    """Team leads manage their own teams' templates; admins manage every team's.
+
+    Without ``team``: may ``user`` manage templates of any team at all?
+    """
+    team_ids = template_team_ids(user)
+    if team_ids is None:
+        return True
+    return bool(team_ids) if team is None else team.pk in team_ids

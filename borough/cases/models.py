@@ -91,6 +91,10 @@ class Case(models.Model):
     # Goes up by one with every change, so two people editing at once cannot overwrite
     # each other's work without being told (see cases.services.CaseChanged).
     version = models.PositiveIntegerField(default=1)
+    # Set when the case is closed as a duplicate: always the original, never another duplicate.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -120,6 +124,12 @@ class CaseEvent(models.Model):
         NOTE = "note", "Internal note"
         PUBLIC_UPDATE = "public_update", "Update"
         ACKNOWLEDGED = "acknowledged", "Acknowledgement sent"
+        EMAIL_SENT = "email_sent", "Update email sent"
+        MARKED_DUPLICATE = "marked_duplicate", "Closed as a duplicate"
+        DUPLICATE_ATTACHED = "duplicate_attached", "Duplicate attached"
+        LINKED = "linked", "Linked to another case"
+        UNLINKED = "unlinked", "Link removed"
+        TRANSFERRED = "transferred", "Transferred to another team"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -143,4 +153,75 @@ class CaseEvent(models.Model):
         """What happened, in words: "Status changed to closed"."""
         if self.kind == self.Kind.STATUS_CHANGED and self.data.get("to") in Status.values:
             return f"Status changed to {Status(self.data['to']).label.lower()}"
+        if self.kind == self.Kind.MARKED_DUPLICATE and self.data.get("original"):
+            return f"Closed as a duplicate of {self.data['original']}"
+        if self.kind == self.Kind.DUPLICATE_ATTACHED and self.data.get("duplicate"):
+            return f"{self.data['duplicate']} was closed as a duplicate of this case"
+        if self.kind in (self.Kind.LINKED, self.Kind.UNLINKED) and self.data.get("other"):
+            verb = "Linked to" if self.kind == self.Kind.LINKED else "No longer linked to"
+            return f"{verb} {self.data['other']}"
+        if self.kind == self.Kind.TRANSFERRED and self.data.get("to_team"):
+            return f"Transferred from {self.data['from_team']} to {self.data['to_team']}"
         return self.get_kind_display()
+
+    @builtins.property
+    def related_reference(self) -> str:
+        """The other case this event names, if any (for a link on the timeline)."""
+        return self.data.get("original") or self.data.get("duplicate") or self.data.get("other", "")
+
+
+class CaseLink(models.Model):
+    """Two related cases, linked both ways. Stored once, with the lower case id first."""
+
+    first = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_as_first")
+    second = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_as_second")
+    reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="caselink_unique_pair"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="caselink_ordered_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} <-> {self.second_id}"
+
+    def other(self, case: Case) -> Case:
+        return self.second if self.first_id == case.pk else self.first
+
+
+class ResponseTemplate(models.Model):
+    """A team's ready-made wording for a public update, with placeholders such as {reference}.
+
+    Applies to one service of the team or to all of them (``service`` empty), and to cases in
+    one status or in any status (``status`` empty). Checked by ``cases.responses`` when saved.
+    """
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A base Status today; per-service workflow states can be added to the same field later.
+    status = models.CharField(max_length=32, blank=True)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "title"], name="responsetemplate_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status in Status.values else "Any status"

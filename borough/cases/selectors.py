@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import OPEN_STATUSES, Case
+from borough.core.models import AuditEvent
+from borough.core.working_days import working_days_between
+
+from .models import OPEN_STATUSES, Case, CaseEvent, CaseLink, ResponseTemplate
 from .references import normalise_reference
 
 
@@ -82,6 +88,7 @@ def case_by_reference(reference: str) -> Case | None:
             "resident",
             "assignee",
             "assisted_by",
+            "duplicate_of",
         )
         .filter(reference=normalised)
         .first()
@@ -99,6 +106,163 @@ def cases_for_resident(resident) -> QuerySet[Case]:
         .select_related("service", "team")
         .order_by("-created_at")
     )
+
+
+def case_events(case: Case) -> list[CaseEvent]:
+    """Every timeline event of a case, oldest first, with who did it, in one query."""
+    return list(case.events.select_related("actor").order_by("at", "id"))
+
+
+def case_links(case: Case) -> list[dict]:
+    """The cases linked to ``case``, each with the link's reason, in one query."""
+    links = (
+        CaseLink.objects.filter(Q(first=case) | Q(second=case))
+        .select_related("first__service", "second__service")
+        .order_by("created_at", "id")
+    )
+    return [{"link": link, "case": link.other(case)} for link in links]
+
+
+def case_duplicates(case: Case) -> list[Case]:
+    """The cases closed as duplicates of ``case``."""
+    return list(case.duplicates.order_by("created_at", "id"))
+
+
+EARTH_RADIUS_METRES = 6_371_008.8
+
+
+def haversine_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance between two points, in metres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class DuplicateSuggestion:
+    case: Case
+    distance_metres: float
+
+
+def duplicate_suggestions(
+    case: Case, *, radius_metres: int | None = None, days: int | None = None, limit: int = 10
+) -> list[DuplicateSuggestion]:
+    """Cases that may be the same request as ``case``, nearest first.
+
+    Same service; open, or closed within the window; created within the window; within the
+    radius of the case's location. A bounding box narrows the rows in SQL (any database) and
+    the exact distance is worked out here. Cases already closed as duplicates are left out
+    (their original is suggested instead), and so is ``case`` itself. One query.
+    """
+    if case.latitude is None or case.longitude is None:
+        return []
+    radius = (
+        radius_metres if radius_metres is not None else settings.BOROUGH_DUPLICATE_RADIUS_METRES
+    )
+    days = days if days is not None else settings.BOROUGH_DUPLICATE_WINDOW_DAYS
+    lat, lon = float(case.latitude), float(case.longitude)
+    d_lat = math.degrees(radius / EARTH_RADIUS_METRES)
+    d_lon = d_lat / max(math.cos(math.radians(lat)), 0.01)
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = (
+        Case.objects.filter(
+            service_id=case.service_id,
+            created_at__gte=since,
+            latitude__gte=lat - d_lat,
+            latitude__lte=lat + d_lat,
+            longitude__gte=lon - d_lon,
+            longitude__lte=lon + d_lon,
+            duplicate_of__isnull=True,
+        )
+        .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since))
+        .exclude(pk=case.pk)
+        .select_related("property__usrn", "street")
+        .order_by("-created_at")[:200]
+    )
+    found = []
+    for row in rows:
+        distance = haversine_metres(lat, lon, float(row.latitude), float(row.longitude))
+        if distance <= radius:
+            found.append(DuplicateSuggestion(case=row, distance_metres=distance))
+    found.sort(key=lambda item: (item.distance_metres, item.case.created_at))
+    return found[:limit]
+
+
+def response_templates_for_case(case: Case) -> list[ResponseTemplate]:
+    """Templates of the case's team for its service (or any) and its status (or any)."""
+    return list(
+        ResponseTemplate.objects.filter(team_id=case.team_id)
+        .filter(Q(service__isnull=True) | Q(service_id=case.service_id))
+        .filter(Q(status="") | Q(status=case.status))
+        .order_by("title")
+    )
+
+
+def response_templates_for_teams(team_ids: set[int] | None) -> QuerySet[ResponseTemplate]:
+    """Templates of these teams (``None``: every team), for the management list."""
+    templates = ResponseTemplate.objects.select_related("team", "service")
+    if team_ids is not None:
+        templates = templates.filter(team_id__in=team_ids)
+    return templates.order_by("team__name", "title")
+
+
+def case_viewers(case: Case) -> list[dict]:
+    """Who viewed the case, per person per day, most recent first, from the audit log.
+
+    Each row: ``name``, ``day`` (a date) and ``times``. One query.
+    """
+    rows = (
+        AuditEvent.objects.filter(object_type="case", object_id=str(case.pk), action="viewed")
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("actor_id", "actor__first_name", "actor__last_name", "actor__email", "day")
+        .annotate(times=Count("id"))
+        .order_by("-day", "actor__first_name", "actor_id")
+    )
+    return [
+        {
+            "name": " ".join(filter(None, [row["actor__first_name"], row["actor__last_name"]]))
+            or row["actor__email"]
+            or "Someone no longer on the system",
+            "day": row["day"],
+            "times": row["times"],
+        }
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    due_date: dt.date
+    working_days_left: int  # negative when overdue
+    is_open: bool
+
+    @property
+    def overdue_by(self) -> int:
+        return -self.working_days_left
+
+
+def sla_clock(case: Case, today: dt.date | None = None) -> SlaClock:
+    """How long is left to deal with the case, in working days (negative: overdue)."""
+    today = today or timezone.localdate()
+    left = working_days_between(today, case.due_date)  # negative once the due date has passed
+    return SlaClock(due_date=case.due_date, working_days_left=left, is_open=case.is_open)
+
+
+def case_attachments(case: Case) -> list[dict]:
+    """Files the resident gave in their answers: question id, label, name, type and size."""
+    return [
+        {
+            "question_id": question.id,
+            "label": question.label,
+            "name": case.answers[question.id]["name"],
+            "content_type": case.answers[question.id]["content_type"],
+            "size": case.answers[question.id]["size"],
+        }
+        for question in case.service.form.questions
+        if question.type == "file" and isinstance(case.answers.get(question.id), dict)
+    ]
 
 
 def case_counts_by_service(*, days: int = 90) -> dict[int, int]:

@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from borough.accounts.policies import (
+    can_manage_templates,
+    can_see_case,
+    can_transfer_case,
+    can_work_case,
+)
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.models import Service
 from borough.contacts.models import Contact, FormSession
@@ -15,8 +22,18 @@ from borough.contacts.services import contact_record, form_session_finish
 from borough.core.working_days import add_working_days
 from borough.places.selectors import Gazetteer, property_get, street_get
 
-from .models import TRANSITIONS, Case, CaseEvent, Priority, Resolution, Status
+from .models import (
+    TRANSITIONS,
+    Case,
+    CaseEvent,
+    CaseLink,
+    Priority,
+    Resolution,
+    ResponseTemplate,
+    Status,
+)
 from .references import new_reference
+from .responses import placeholder_problems
 
 
 class CaseInvalid(ValueError):
@@ -28,7 +45,14 @@ class CaseInvalid(ValueError):
 
 
 class TransitionRefused(ValueError):
-    """A status change the workflow does not allow. ``str(error)`` says why."""
+    """A change the workflow or the rules do not allow. ``str(error)`` says why.
+
+    ``field`` names the input the message is about, when it is not the action's main one.
+    """
+
+    def __init__(self, message: str, *, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -308,3 +332,351 @@ def _queue_update_email(event_id: int) -> None:
     from .tasks import case_update_email
 
     case_update_email(event_id)
+
+
+class NotAllowed(PermissionDenied):
+    """The person may not do this to this case (the hub answers 403)."""
+
+
+def _refuse_unless(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed
+
+
+def _lock_pair(case: Case, other: Case, expected_version: int | None) -> tuple[Case, Case]:
+    """Lock two cases in id order (so two people acting at once cannot deadlock)."""
+    if case.pk < other.pk:
+        case = _lock(case, expected_version)
+        other = Case.objects.select_for_update().get(pk=other.pk)
+    else:
+        other = Case.objects.select_for_update().get(pk=other.pk)
+        case = _lock(case, expected_version)
+    return case, other
+
+
+@transaction.atomic
+def case_send_update(
+    *,
+    case: Case,
+    text: str,
+    actor,
+    to_status: str = "",
+    resolution: str = "",
+    template: ResponseTemplate | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Send the resident a public update, changing the status in the same step if asked.
+
+    One timeline event either way: a public update, or a status change carrying the message.
+    The resident is emailed. ``template`` only records which wording it started from.
+    """
+    _refuse_unless(can_work_case(actor, case))
+    text = text.strip()
+    if not text:
+        raise TransitionRefused("Enter the update", field="text")
+    if len(text) > 2000:
+        raise TransitionRefused("The update must be 2,000 characters or less", field="text")
+    if to_status and to_status != case.status:
+        case = case_transition(
+            case=case,
+            to_status=to_status,
+            actor=actor,
+            resolution=resolution,
+            note=text,
+            expected_version=expected_version,
+        )
+        event = case.events.order_by("-id").first()
+    else:
+        event = case_add_note(
+            case=case, text=text, actor=actor, public=True, expected_version=expected_version
+        )
+        case = event.case
+    if template is not None:
+        event.data = {**event.data, "template": template.pk, "template_title": template.title}
+        event.save(update_fields=["data"])
+    return case
+
+
+def duplicate_root(case: Case) -> Case:
+    """The original a chain of duplicates leads to (``case`` itself if it is no duplicate)."""
+    seen = {case.pk}
+    while case.duplicate_of_id is not None:
+        case = Case.objects.select_related("service", "team").get(pk=case.duplicate_of_id)
+        if case.pk in seen:  # never expected; stop rather than loop
+            break
+        seen.add(case.pk)
+    return case
+
+
+@transaction.atomic
+def case_mark_duplicate(
+    *, case: Case, original: Case, actor, expected_version: int | None = None
+) -> Case:
+    """Close ``case`` as a duplicate of ``original`` (or of the case ``original`` duplicates).
+
+    Refused for the case itself, a case of another service, a case that is already closed,
+    and a case that others are duplicates of. Writes one event on each case: a public update
+    on the duplicate, pointing the resident to the original's reference (emailed), and an
+    internal note on the original.
+    """
+    _refuse_unless(can_work_case(actor, case))
+    _refuse_unless(can_see_case(actor, original))
+    original = duplicate_root(original)
+    if original.pk == case.pk:
+        raise TransitionRefused("A case cannot be a duplicate of itself")
+    case, original = _lock_pair(case, original, expected_version)
+    if case.duplicate_of_id:
+        raise TransitionRefused(
+            f"This case is already closed as a duplicate of {case.duplicate_of.reference}"
+        )
+    if not case.is_open:
+        raise TransitionRefused("This case is closed. Reopen it before marking it as a duplicate")
+    if original.service_id != case.service_id:
+        raise TransitionRefused(
+            f"{original.reference} is a request for a different service "
+            f"({original.service.name}). Link the cases instead"
+        )
+    if case.duplicates.exists():
+        raise TransitionRefused(
+            "Other cases are duplicates of this one. Mark the other case as a duplicate of "
+            "this one instead"
+        )
+    from_status = case.status
+    now = timezone.now()
+    case.status = Status.CLOSED
+    case.resolution = Resolution.DUPLICATE
+    case.closed_at = now
+    case.duplicate_of = original
+    event = _record(
+        case,
+        kind=CaseEvent.Kind.MARKED_DUPLICATE,
+        actor=actor,
+        public=True,
+        text=(
+            f"Someone has already reported this and we are dealing with it under reference "
+            f"{original.reference}. We have closed your request {case.reference} so that "
+            f"the work is only done once. Use reference {original.reference} if you contact us "
+            f"about it."
+        ),
+        data={
+            "original": original.reference,
+            "from": from_status,
+            "to": Status.CLOSED,
+            "resolution": Resolution.DUPLICATE,
+        },
+        fields=("status", "resolution", "closed_at", "duplicate_of"),
+    )
+    _record(
+        original,
+        kind=CaseEvent.Kind.DUPLICATE_ATTACHED,
+        actor=actor,
+        data={"duplicate": case.reference},
+    )
+    transaction.on_commit(lambda: _queue_update_email(event.pk))
+    return case
+
+
+def _link_refusal(case: Case, other: Case) -> str | None:
+    if other.pk == case.pk:
+        return "A case cannot be linked to itself"
+    first, second = sorted((case.pk, other.pk))
+    if CaseLink.objects.filter(first_id=first, second_id=second).exists():
+        return f"This case is already linked to {other.reference}"
+    return None
+
+
+@transaction.atomic
+def case_link(
+    *, case: Case, other: Case, actor, reason: str = "", expected_version: int | None = None
+) -> CaseLink:
+    """Link two related cases (both ways), with an optional reason. One event on each."""
+    _refuse_unless(can_work_case(actor, case))
+    _refuse_unless(can_see_case(actor, other))
+    reason = reason.strip()
+    if len(reason) > 500:
+        raise TransitionRefused("The reason must be 500 characters or less", field="reason")
+    if other.pk == case.pk:
+        raise TransitionRefused("A case cannot be linked to itself")
+    case, other = _lock_pair(case, other, expected_version)
+    refusal = _link_refusal(case, other)
+    if refusal:
+        raise TransitionRefused(refusal)
+    first, second = sorted((case, other), key=lambda item: item.pk)
+    link = CaseLink.objects.create(
+        first=first, second=second, reason=reason, created_by=actor, created_at=timezone.now()
+    )
+    for this, that in ((case, other), (other, case)):
+        _record(
+            this,
+            kind=CaseEvent.Kind.LINKED,
+            actor=actor,
+            text=reason,
+            data={"other": that.reference, "link": link.pk},
+        )
+    return link
+
+
+@transaction.atomic
+def case_unlink(*, case: Case, other: Case, actor, expected_version: int | None = None) -> None:
+    """Remove the link between two cases. One event on each."""
+    _refuse_unless(can_work_case(actor, case))
+    case, other = _lock_pair(case, other, expected_version)
+    first, second = sorted((case.pk, other.pk))
+    deleted, _ = CaseLink.objects.filter(first_id=first, second_id=second).delete()
+    if not deleted:
+        raise TransitionRefused(f"This case is not linked to {other.reference}")
+    for this, that in ((case, other), (other, case)):
+        _record(this, kind=CaseEvent.Kind.UNLINKED, actor=actor, data={"other": that.reference})
+
+
+@transaction.atomic
+def case_transfer(
+    *, case: Case, team, reason: str, actor, expected_version: int | None = None
+) -> Case:
+    """Move a case to another team, with a reason. The due date stays; the assignee is cleared.
+
+    Allowed to officers and team leads of the case's current team, and to admins.
+    """
+    _refuse_unless(can_transfer_case(actor, case))
+    case = _lock(case, expected_version)
+    reason = reason.strip()
+    if team is None:
+        raise TransitionRefused("Choose the team to transfer the case to")
+    if team.pk == case.team_id:
+        raise TransitionRefused(f"The case is already with the {team} team")
+    if not reason:
+        raise TransitionRefused("Enter why the case is being transferred", field="reason")
+    if len(reason) > 500:
+        raise TransitionRefused("The reason must be 500 characters or less", field="reason")
+    from_team = case.team
+    case.team = team
+    case.assignee = None
+    _record(
+        case,
+        kind=CaseEvent.Kind.TRANSFERRED,
+        actor=actor,
+        text=reason,
+        data={
+            "from_team": from_team.name,
+            "to_team": team.name,
+            "from_team_id": from_team.pk,
+            "to_team_id": team.pk,
+        },
+        fields=("team", "assignee"),
+    )
+    return case
+
+
+class TemplateInvalid(ValueError):
+    """A response template that cannot be saved. ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+@transaction.atomic
+def response_template_save(
+    *,
+    actor,
+    team,
+    title: str,
+    body: str,
+    service: Service | None = None,
+    status: str = "",
+    template: ResponseTemplate | None = None,
+) -> ResponseTemplate:
+    """Create a response template, or change ``template``. Checks every field and placeholder.
+
+    Team leads save their own teams' templates; admins any team's.
+    """
+    _refuse_unless(can_manage_templates(actor, team))
+    if template is not None:
+        _refuse_unless(can_manage_templates(actor, template.team))
+    title, body = title.strip(), body.strip()
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = "Enter a title"
+    elif len(title) > 120:
+        errors["title"] = "The title must be 120 characters or less"
+    elif (
+        ResponseTemplate.objects.filter(team=team, title__iexact=title)
+        .exclude(pk=template.pk if template else None)
+        .exists()
+    ):
+        errors["title"] = f"The {team} team already has a template called {title!r}"
+    if service is not None and service.team_id != team.pk:
+        errors["service"] = f"{service.name} is not a service of the {team} team"
+    if status and status not in Status.values:
+        errors["status"] = "Choose a status from the list"
+    if not body:
+        errors["body"] = "Enter the message"
+    elif len(body) > 2000:
+        errors["body"] = "The message must be 2,000 characters or less"
+    else:
+        problems = placeholder_problems(body)
+        if problems:
+            errors["body"] = problems[0]
+    if errors:
+        raise TemplateInvalid(errors)
+    now = timezone.now()
+    if template is None:
+        template = ResponseTemplate(team=team, created_at=now)
+    template.team = team
+    template.service = service
+    template.status = status
+    template.title = title
+    template.body = body
+    template.updated_at = now
+    template.save()
+    return template
+
+
+@transaction.atomic
+def response_template_delete(*, actor, template: ResponseTemplate) -> None:
+    """Delete a response template. Updates already sent keep their wording."""
+    _refuse_unless(can_manage_templates(actor, template.team))
+    template.delete()
+
+
+def response_templates_seed(path=None) -> int:
+    """Add the starter templates in ``data/response_templates.yaml`` that a team lacks.
+
+    Templates are matched by team and title, so a template a team lead has changed or deleted
+    on purpose is not brought back in another form, and running it again adds nothing.
+    Returns how many were added. Teams or services not in the catalogue are skipped.
+    """
+    from pathlib import Path
+
+    import yaml
+
+    from borough.accounts.models import Team
+
+    path = Path(path or Path(__file__).resolve().parent / "data" / "response_templates.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    teams = {team.slug: team for team in Team.objects.all()}
+    services = {service.slug: service for service in Service.objects.all()}
+    added = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for item in data.get("response_templates", []):
+            team = teams.get(item["team"])
+            service = services.get(item["service"]) if item.get("service") else None
+            if team is None or (item.get("service") and service is None):
+                continue
+            problems = placeholder_problems(item["body"])
+            if problems:
+                raise ValueError(f"starter template {item['title']!r}: {problems[0]}")
+            _, created = ResponseTemplate.objects.get_or_create(
+                team=team,
+                title=item["title"],
+                defaults={
+                    "service": service,
+                    "status": item.get("status", ""),
+                    "body": item["body"].strip(),
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            added += created
+    return added

@@ -36,6 +36,8 @@ def case_update_email(event_id: int) -> bool:
     address = _resident_email(case)
     if not address or not event.is_public or not event.text:
         return False
+    if case.events.filter(kind=CaseEvent.Kind.EMAIL_SENT, data__event=event.pk).exists():
+        return False  # a retry after the email went
     send_mail(
         subject=f"Update on your request {case.reference}: {case.service.name}",
         message=(
@@ -44,6 +46,16 @@ def case_update_email(event_id: int) -> bool:
         ),
         from_email=None,
         recipient_list=[address],
+    )
+    # The timeline shows every message sent; this records the sending, not a change to the
+    # case, so the case's version stays as it is.
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=CaseEvent.Kind.EMAIL_SENT,
+        is_public=False,
+        text=f"Emailed to the resident: {event.headline.lower()}",
+        data={"event": event.pk},
     )
     log.info("update email sent", extra={"case_id": case.pk, "event_id": event.pk})
     return True

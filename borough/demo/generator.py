@@ -24,6 +24,7 @@ from django.utils import timezone
 from borough.accounts.models import Membership, Role, Team, User
 from borough.cases.models import Case, CaseEvent, Priority, Resolution, Status
 from borough.cases.references import ALPHABET
+from borough.cases.services import response_templates_seed
 from borough.catalogue.answers import Exit, next_step
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
 from borough.catalogue.models import Service
@@ -717,6 +718,7 @@ class DemoBorough:
 
     def build(self) -> Summary:
         catalogue_load()
+        response_templates_seed()
         with transaction.atomic():
             properties = self._places()
             residents, home_of = self._people(properties)

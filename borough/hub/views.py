@@ -3,39 +3,62 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from borough.accounts.models import Team, User
 from borough.accounts.policies import (
+    can_manage_templates,
     can_see_case,
     can_see_resident,
     can_work_case,
+    template_team_ids,
     visible_team_ids,
 )
-from borough.cases.models import TRANSITIONS, Priority, Resolution, Status
+from borough.cases.models import TRANSITIONS, Priority, Resolution, ResponseTemplate, Status
+from borough.cases.responses import PLACEHOLDERS, fill
 from borough.cases.selectors import (
     CaseFilters,
+    case_attachments,
     case_by_reference,
+    case_duplicates,
+    case_events,
+    case_links,
     case_list,
+    case_viewers,
     cases_for_resident,
+    duplicate_suggestions,
+    response_templates_for_case,
+    response_templates_for_teams,
+    sla_clock,
 )
 from borough.cases.services import (
     CaseChanged,
+    TemplateInvalid,
     TransitionRefused,
     case_add_note,
     case_assign,
+    case_link,
+    case_mark_duplicate,
+    case_send_update,
     case_set_priority,
+    case_transfer,
     case_transition,
+    case_unlink,
+    response_template_delete,
+    response_template_save,
 )
 from borough.catalogue.answers import display_answer
+from borough.catalogue.models import Service
 from borough.catalogue.selectors import services_online
 from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
@@ -136,24 +159,56 @@ def _case_or_404(request, reference: str):
     return case
 
 
-def _render_case(request, case, *, errors: dict[str, str] | None = None, status: int = 200):
+def _viewed_label(row: dict, today) -> str:
+    times = "once" if row["times"] == 1 else f"{row['times']} times"
+    if row["day"] == today:
+        when = "today"
+    elif (today - row["day"]).days == 1:
+        when = "yesterday"
+    else:
+        when = f"on {row['day'].day} {row['day']:%B %Y}"
+    return f"Viewed by {row['name']}, {times} {when}"
+
+
+def _render_case(
+    request,
+    case,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    entered=None,
+    template: ResponseTemplate | None = None,
+):
     places = Gazetteer()
     answers = [
         {"label": q.label, "value": display_answer(q, case.answers.get(q.id), places=places)}
         for q in case.service.form.questions
-        if q.id in case.answers
+        if q.id in case.answers and q.type != "file"
     ]
-    events = case.events.select_related("actor").order_by("at", "id")
     can_work = can_work_case(request.user, case)
+    today = timezone.localdate()
+    viewers = case_viewers(case)
     context = {
         "case": case,
         "answers": answers,
-        "events": events,
+        "attachments": case_attachments(case),
+        "events": case_events(case),
+        "links": case_links(case),
+        "duplicates": case_duplicates(case),
+        "sla": sla_clock(case, today),
+        "views": [_viewed_label(row, today) for row in viewers],
+        "view_count": sum(row["times"] for row in viewers),
         "can_work": can_work,
         "errors": errors or {},
         "form_has_errors": bool(errors),
+        "entered": entered or {},
     }
     if can_work:
+        templates = response_templates_for_case(case)
+        entered = entered or {}
+        update_text = entered.get("update_text")
+        if update_text is None and template is not None:
+            update_text = fill(template.body, case)
         context.update(
             {
                 "next_statuses": [
@@ -166,6 +221,12 @@ def _render_case(request, case, *, errors: dict[str, str] | None = None, status:
                 "team_members": User.objects.filter(
                     memberships__team_id=case.team_id, is_active=True
                 ).order_by("first_name"),
+                "templates": templates,
+                "chosen_template": template,
+                "update_text": update_text or "",
+                "suggestions": duplicate_suggestions(case) if case.is_open else [],
+                "window_days": settings.BOROUGH_DUPLICATE_WINDOW_DAYS,
+                "other_teams": Team.objects.exclude(pk=case.team_id).order_by("name"),
             }
         )
     return render(request, "hub/case.html", context, status=status)
@@ -182,7 +243,17 @@ def case_detail(request, reference: str):
         object_id=case.pk,
         summary=f"case {case.reference}",
     )
-    return _render_case(request, case)
+    template = None
+    chosen = request.GET.get("template", "")
+    if chosen.isdigit() and can_work_case(request.user, case):
+        template = next((t for t in response_templates_for_case(case) if t.pk == int(chosen)), None)
+        if template is None:
+            return _render_case(
+                request,
+                case,
+                errors={"template": "Choose a template from the list"},
+            )
+    return _render_case(request, case, template=template)
 
 
 def _version(request) -> int | None:
@@ -237,21 +308,274 @@ def case_action(request, reference: str, action: str):
                 expected_version=version,
             )
             message = "Update sent to the resident" if public else "Note added"
+        elif action == "update":
+            message = _send_update(request, case, version)
+        elif action == "duplicate":
+            typed = post.get("original_reference", "").strip()
+            original = _other_case(request, typed or post.get("original", ""), field="original")
+            case_mark_duplicate(
+                case=case, original=original, actor=request.user, expected_version=version
+            )
+            case.refresh_from_db()
+            message = f"Closed as a duplicate of {case.duplicate_of.reference}"
+        elif action == "link":
+            other = _other_case(request, post.get("other_reference", ""), field="other_reference")
+            case_link(
+                case=case,
+                other=other,
+                actor=request.user,
+                reason=post.get("link_reason", ""),
+                expected_version=version,
+            )
+            message = f"Linked to {other.reference}"
+        elif action == "unlink":
+            other = _other_case(request, post.get("other", ""), field="links")
+            case_unlink(case=case, other=other, actor=request.user, expected_version=version)
+            message = f"No longer linked to {other.reference}"
+        elif action == "transfer":
+            chosen = post.get("team", "")
+            team = Team.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+            case = case_transfer(
+                case=case,
+                team=team,
+                reason=post.get("transfer_reason", ""),
+                actor=request.user,
+                expected_version=version,
+            )
+            message = f"Transferred to the {team} team"
         else:
             raise Http404("No such action")
     except (TransitionRefused, CaseChanged) as error:
-        field = {"assign": "assignee", "status": "status", "priority": "priority", "note": "text"}[
-            action
-        ]
-        case.refresh_from_db()
+        field = _error_field(action, getattr(error, "field", ""))
+        case = case_by_reference(case.reference)
         return _render_case(
             request,
             case,
             errors={field: str(error)},
             status=409 if isinstance(error, CaseChanged) else 200,
+            entered=post,
         )
     messages.success(request, message)
+    if action == "transfer" and not can_see_case(request.user, case):
+        return redirect("hub:cases")  # the case has left the only team this officer sees
     return redirect("hub:case", reference=case.reference)
+
+
+_ERROR_FIELDS = {
+    "assign": "assignee",
+    "status": "status",
+    "priority": "priority",
+    "note": "text",
+    "update": "update_status",
+    "duplicate": "original_reference",
+    "link": "other_reference",
+    "unlink": "links",
+    "transfer": "team",
+}
+_ERROR_FIELDS_BY_INPUT = {
+    ("update", "text"): "update_text",
+    ("link", "reason"): "link_reason",
+    ("transfer", "reason"): "transfer_reason",
+    ("duplicate", "original"): "original_reference",
+}
+
+
+def _error_field(action: str, field: str) -> str:
+    """The id of the input an error message belongs to (the error summary links to it)."""
+    return _ERROR_FIELDS_BY_INPUT.get((action, field), _ERROR_FIELDS[action])
+
+
+def _other_case(request, reference: str, *, field: str):
+    """Another case named in a form, which this member of staff must be able to see."""
+    if not reference.strip():
+        raise TransitionRefused("Enter a case reference", field=field)
+    other = case_by_reference(reference)
+    # A case of a team this person cannot see is answered as if it did not exist.
+    if other is None or not can_see_case(request.user, other):
+        raise TransitionRefused(
+            f"There is no case you can see with the reference {reference.strip()[:20]}",
+            field=field,
+        )
+    return other
+
+
+def _send_update(request, case, version) -> str:
+    post = request.POST
+    template = None
+    if post.get("template", "").isdigit():
+        template = next(
+            (t for t in response_templates_for_case(case) if t.pk == int(post["template"])), None
+        )
+    to_status = post.get("update_status", "")
+    if to_status and to_status not in Status.values:
+        raise TransitionRefused("Choose a status from the list")
+    case_send_update(
+        case=case,
+        text=post.get("update_text", ""),
+        actor=request.user,
+        to_status=to_status,
+        resolution=post.get("update_resolution", ""),
+        template=template,
+        expected_version=version,
+    )
+    if to_status and to_status != case.status:
+        return f"Update sent and status changed to {Status(to_status).label.lower()}"
+    return "Update sent to the resident"
+
+
+@staff_required
+def case_attachment(request, reference: str, question_id: str):
+    """Download a file the resident gave with their request. Audited."""
+    case = _case_or_404(request, reference)
+    attachment = next((a for a in case_attachments(case) if a["question_id"] == question_id), None)
+    if attachment is None:
+        raise Http404("No such file")
+    path = case.answers[question_id]["path"]
+    if not default_storage.exists(path):
+        raise Http404("The file is no longer kept")
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="case_attachment",
+        object_id=f"{case.pk}:{question_id}",
+        summary=f"file {question_id} of case {case.reference}",
+    )
+    return FileResponse(
+        default_storage.open(path, "rb"),
+        as_attachment=True,
+        filename=attachment["name"],
+        content_type=attachment["content_type"],
+    )
+
+
+# --- Response templates -----------------------------------------------------------------
+
+
+def _template_teams(request):
+    team_ids = template_team_ids(request.user)
+    teams = Team.objects.order_by("name")
+    return teams if team_ids is None else teams.filter(pk__in=team_ids)
+
+
+def _manager_required(request):
+    if not can_manage_templates(request.user):
+        raise PermissionDenied
+
+
+@staff_required
+def templates_list(request):
+    """Response templates of the teams this team lead or admin manages."""
+    _manager_required(request)
+    return render(
+        request,
+        "hub/templates_list.html",
+        {"templates": response_templates_for_teams(template_team_ids(request.user))},
+    )
+
+
+def _template_form(request, template=None, *, errors=None, entered=None, status=200):
+    teams = list(_template_teams(request))
+    if template is not None and entered is None:
+        entered = {
+            "team": str(template.team_id),
+            "service": str(template.service_id or ""),
+            "status": template.status,
+            "title": template.title,
+            "body": template.body,
+        }
+    return render(
+        request,
+        "hub/template_form.html",
+        {
+            "template": template,
+            "teams": teams,
+            "services": Service.objects.filter(team__in=teams).order_by("name"),
+            "statuses": Status.choices,
+            "placeholders": PLACEHOLDERS,
+            "errors": errors or {},
+            "form_has_errors": bool(errors),
+            "entered": entered or {},
+        },
+        status=status,
+    )
+
+
+def _template_save(request, template=None):
+    post = request.POST
+    errors = {}
+    team = (
+        _template_teams(request).filter(pk=post["team"]).first()
+        if post.get("team", "").isdigit()
+        else None
+    )
+    if team is None:
+        errors["team"] = "Choose a team"
+    service = None
+    if post.get("service", ""):
+        service = (
+            Service.objects.filter(pk=post["service"]).first()
+            if post["service"].isdigit()
+            else None
+        )
+        if service is None:
+            errors["service"] = "Choose a service from the list"
+    if team is not None:
+        try:
+            template = response_template_save(
+                actor=request.user,
+                team=team,
+                service=service,
+                status=post.get("status", ""),
+                title=post.get("title", ""),
+                body=post.get("body", ""),
+                template=template,
+            )
+        except TemplateInvalid as invalid:
+            errors.update(invalid.errors)
+    if errors:
+        ordered = {
+            key: errors[key]
+            for key in ("team", "service", "status", "title", "body")
+            if key in errors
+        }
+        return _template_form(request, template, errors=ordered, entered=post)
+    messages.success(request, f"Template {template.title!r} saved")
+    return redirect("hub:templates")
+
+
+@staff_required
+def template_create(request):
+    _manager_required(request)
+    if request.method == "POST":
+        return _template_save(request)
+    return _template_form(request)
+
+
+def _template_or_404(request, template_id: int) -> ResponseTemplate:
+    template = ResponseTemplate.objects.select_related("team").filter(pk=template_id).first()
+    if template is None:
+        raise Http404("No such template")
+    if not can_manage_templates(request.user, template.team):
+        raise PermissionDenied
+    return template
+
+
+@staff_required
+def template_edit(request, template_id: int):
+    template = _template_or_404(request, template_id)
+    if request.method == "POST":
+        return _template_save(request, template)
+    return _template_form(request, template)
+
+
+@staff_required
+def template_delete(request, template_id: int):
+    template = _template_or_404(request, template_id)
+    if request.method == "POST":
+        response_template_delete(actor=request.user, template=template)
+        messages.success(request, f"Template {template.title!r} deleted")
+        return redirect("hub:templates")
+    return render(request, "hub/template_delete.html", {"template": template})
 
 
 def _resident_or_403(request, resident_id: int):

@@ -70,6 +70,7 @@ def test_an_officer_works_a_case_to_closed(
         "status_changed",
         "note",
         "status_changed",
+        "email_sent",  # the timeline records the message sent to the resident
     ]
     assert not case.events.get(kind=CaseEvent.Kind.NOTE).is_public
     # Only the message meant for the resident was emailed to them.

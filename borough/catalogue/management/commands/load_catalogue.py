@@ -21,6 +21,17 @@ class Command(BaseCommand):
             raise CommandError(f"The catalogue was not loaded. Problems:\n{problems}") from None
         except FileNotFoundError:
             raise CommandError(f"There is no catalogue file at {file}") from None
+        # The starter response templates need the teams and services just loaded. Cases sits
+        # above catalogue, so the command (an entry point, not the catalogue app's code) asks
+        # for them by name rather than the catalogue importing cases.
+        from django.apps import apps
+
+        added = 0
+        if apps.is_installed("borough.cases"):
+            from borough.cases.services import response_templates_seed
+
+            added = response_templates_seed()
         self.stdout.write(
-            f"Loaded {len(catalogue.services)} services in {len(catalogue.categories)} categories."
+            f"Loaded {len(catalogue.services)} services in {len(catalogue.categories)} categories"
+            f" and {added} new response templates."
         )
