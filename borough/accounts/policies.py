@@ -52,3 +52,28 @@ def can_see_resident(user, resident, *, case_team_ids: set[int]) -> bool:
     """
     team_ids = visible_team_ids(user)
     return can_use_hub(user) and (team_ids is None or bool(team_ids & case_team_ids))
+
+
+# Roles that see the team dashboard of their own teams; admins see every team's. Agents work
+# across teams on contacts, not on a team's caseload, so the dashboard is not for them.
+ROLES_SEEING_TEAM_DASHBOARD = {Role.OFFICER, Role.TEAM_LEAD}
+
+
+def dashboard_team_ids(user) -> set[int] | None:
+    """Teams whose dashboard ``user`` may see: ``None`` for every team, an empty set for none.
+
+    Admins (and superusers) see every team; team leads and officers their own teams.
+    """
+    if not can_use_hub(user):
+        return set()
+    if user.is_superuser:
+        return None
+    memberships = list(Membership.objects.filter(user=user).values_list("team_id", "role"))
+    if any(role == Role.ADMIN for _, role in memberships):
+        return None
+    return {team_id for team_id, role in memberships if role in ROLES_SEEING_TEAM_DASHBOARD}
+
+
+def can_see_dashboard(user) -> bool:
+    team_ids = dashboard_team_ids(user)
+    return team_ids is None or bool(team_ids)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from borough.accounts.models import Membership, Role
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.models import Service
 from borough.contacts.models import Contact, FormSession
@@ -15,7 +20,7 @@ from borough.contacts.services import contact_record, form_session_finish
 from borough.core.working_days import add_working_days
 from borough.places.selectors import Gazetteer, property_get, street_get
 
-from .models import TRANSITIONS, Case, CaseEvent, Priority, Resolution, Status
+from .models import OPEN_STATUSES, Case, CaseEvent, Priority, Resolution, Status
 from .references import new_reference
 
 
@@ -88,7 +93,8 @@ def case_create(
             case = _insert_with_unique_reference(
                 service=service,
                 team_id=service.team_id,
-                status=Status.NEW,
+                status=service.flow.state(service.flow.initial).status,
+                state=service.flow.initial,
                 priority=priority,
                 channel=channel,
                 answers=cleaned,
@@ -201,35 +207,59 @@ def _record(
 def case_transition(
     *,
     case: Case,
-    to_status: str,
+    to_state: str = "",
+    to_status: str = "",
     actor,
     resolution: str = "",
     note: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    """Move a case to another status, if its workflow allows it. Writes one timeline event."""
+    """Move a case to another state of its service's workflow, if the workflow allows it.
+
+    ``to_status`` is the older name of ``to_state`` (in the default workflow the states are the
+    base statuses). Sets ``status`` to the state's base status and, for a closing state, the
+    resolution: the state's own, or the one staff chose. Writes one timeline event, with the
+    state labels as they were at the time.
+    """
+    to_state = to_state or to_status
     case = _lock(case, expected_version)
-    if to_status not in TRANSITIONS:
-        raise TransitionRefused(f"{to_status!r} is not a status")
-    if to_status not in TRANSITIONS[case.status]:
+    flow = case.service.flow
+    target = flow.state(to_state)
+    if target is None:
+        raise TransitionRefused(f"Choose a status from the list ({str(to_state)!r} is not one)")
+    current = case.current_state
+    if target.key not in {s.key for s in flow.next_states(current.key)}:
         raise TransitionRefused(
-            f"A case that is {case.get_status_display().lower()} cannot be moved to "
-            f"{Status(to_status).label.lower()}"
+            f"A case that is {current.label.lower()} cannot be moved to {target.label.lower()}"
         )
-    if to_status == Status.CLOSED and resolution not in Resolution.values:
-        raise TransitionRefused("Choose how the request was resolved before closing it")
-    from_status = case.status
-    case.status = to_status
-    case.resolution = resolution if to_status == Status.CLOSED else ""
-    case.closed_at = timezone.now() if to_status == Status.CLOSED else None
+    if target.is_closing:
+        resolution = target.resolution or resolution
+        if resolution not in Resolution.values:
+            raise TransitionRefused("Choose how the request was resolved before closing it")
+    from_state, from_status = current.key, case.status
+    case.state = target.key
+    case.status = target.status
+    case.resolution = resolution if target.is_closing else ""
+    if target.is_closing:
+        case.closed_at = case.closed_at if from_status == Status.CLOSED else timezone.now()
+    else:
+        case.closed_at = None
     event = _record(
         case,
         kind=CaseEvent.Kind.STATUS_CHANGED,
         actor=actor,
         text=note.strip(),
         public=True,
-        data={"from": from_status, "to": to_status, "resolution": case.resolution},
-        fields=("status", "resolution", "closed_at"),
+        data={
+            "from": from_state,
+            "to": target.key,
+            "from_status": from_status,
+            "status": target.status,
+            "to_label": target.label,
+            "to_public_label": target.public_label,
+            "resolution": case.resolution,
+        },
+        fields=("state", "status", "resolution", "closed_at"),
     )
     if note.strip():
         transaction.on_commit(lambda: _queue_update_email(event.pk))
@@ -306,3 +336,151 @@ def _queue_update_email(event_id: int) -> None:
     from .tasks import case_update_email
 
     case_update_email(event_id)
+
+
+# ---------------------------------------------------------------------------- SLA watch
+
+_BATCH = 500
+_EMAIL_LIST = 50  # cases listed in one escalation email; the rest are linked
+
+
+@dataclass
+class SlaReport:
+    """What one run of ``sla_check`` did: the cases newly at risk or overdue, who was told."""
+
+    at_risk: list[int] = field(default_factory=list)
+    overdue: list[int] = field(default_factory=list)
+    told: dict[str, list[str]] = field(default_factory=dict)  # team lead email -> references
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.at_risk)} newly at risk, {len(self.overdue)} newly overdue, "
+            f"{len(self.told)} team lead(s) emailed"
+        )
+
+
+def _batches(items: list, size: int = _BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def sla_check(*, now: dt.datetime) -> SlaReport:
+    """Mark open cases at risk (due within ``SLA_AT_RISK_WORKING_DAYS`` working days) or overdue
+    (past their due date), each once, with one timeline event; tell the team leads of the
+    teams with newly overdue cases, by email and on each case's timeline.
+
+    Idempotent: ``Case.at_risk_at`` and ``Case.overdue_at`` record that a case was marked, so a
+    second run finds nothing new. Bulk queries only: the number of queries depends on the
+    number of batches of 500 cases, never on each case. These markers are not a change made
+    by staff, so they do not bump ``Case.version`` (an officer's open page stays valid).
+    """
+    from .selectors import sla_at_risk_until
+
+    today = timezone.localdate(now)
+    report = SlaReport()
+    emails: list[EmailMessage] = []
+    with transaction.atomic():
+        open_cases = Case.objects.select_for_update(skip_locked=True).filter(
+            status__in=OPEN_STATUSES
+        )
+        at_risk = list(
+            open_cases.filter(
+                at_risk_at__isnull=True,
+                due_date__gte=today,
+                due_date__lte=sla_at_risk_until(today),
+            ).values_list("pk", "due_date")
+        )
+        overdue = list(
+            open_cases.filter(overdue_at__isnull=True, due_date__lt=today)
+            .order_by("team_id", "due_date", "pk")
+            .values_list("pk", "due_date", "team_id", "reference", "service__name")
+        )
+        events = [
+            CaseEvent(
+                case_id=pk,
+                at=now,
+                kind=CaseEvent.Kind.AT_RISK,
+                text=f"Due {_day(due)}: at risk of missing it",
+                data={"due_date": due.isoformat()},
+            )
+            for pk, due in at_risk
+        ]
+        for batch in _batches([pk for pk, _ in at_risk]):
+            Case.objects.filter(pk__in=batch).update(at_risk_at=now)
+        report.at_risk = [pk for pk, _ in at_risk]
+
+        leads: dict[int, list] = {}
+        if overdue:
+            memberships = Membership.objects.filter(
+                team_id__in={row[2] for row in overdue},
+                role=Role.TEAM_LEAD,
+                user__is_active=True,
+            ).select_related("user", "team")
+            for membership in memberships.order_by("user__first_name", "user__email"):
+                leads.setdefault(membership.team_id, []).append(membership.user)
+        by_team: dict[int, list[tuple]] = {}
+        for pk, due, team_id, reference, service_name in overdue:
+            events.append(
+                CaseEvent(
+                    case_id=pk,
+                    at=now,
+                    kind=CaseEvent.Kind.OVERDUE,
+                    text=f"Was due {_day(due)}",
+                    data={"due_date": due.isoformat()},
+                )
+            )
+            told = leads.get(team_id, [])
+            if told:
+                events.append(
+                    CaseEvent(
+                        case_id=pk,
+                        at=now,
+                        kind=CaseEvent.Kind.ESCALATED,
+                        text="Team lead told: " + ", ".join(str(user) for user in told),
+                        data={"told": [user.pk for user in told]},
+                    )
+                )
+            by_team.setdefault(team_id, []).append((reference, service_name, due))
+        for batch in _batches([row[0] for row in overdue]):
+            Case.objects.filter(pk__in=batch).update(overdue_at=now)
+        report.overdue = [row[0] for row in overdue]
+        CaseEvent.objects.bulk_create(events, batch_size=_BATCH)
+
+        for team_id, rows in by_team.items():
+            for lead in leads.get(team_id, []):
+                emails.append(_escalation_email(lead, rows))
+                report.told[lead.email] = [reference for reference, _, _ in rows]
+    if emails:
+        # After the commit: a failed send must not undo the markers (the timeline says who was
+        # meant to be told), and a rollback must not leave emails about cases never marked.
+        get_connection().send_messages(emails)
+    return report
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _escalation_email(lead, rows: list[tuple]) -> EmailMessage:
+    count = len(rows)
+    lines = [
+        f"{reference}  {service_name}  (due {_day(due)})  "
+        f"{settings.SITE_URL}{reverse('hub:case', args=[reference])}"
+        for reference, service_name, due in rows[:_EMAIL_LIST]
+    ]
+    if count > _EMAIL_LIST:
+        lines.append(
+            f"and {count - _EMAIL_LIST:,} more: {settings.SITE_URL}{reverse('hub:cases')}"
+            "?overdue=1&sort=due"
+        )
+    return EmailMessage(
+        subject=f"{count} case{'s are' if count != 1 else ' is'} now overdue",
+        body=(
+            f"Hello {lead.first_name or lead},\n\n"
+            f"{'These cases' if count != 1 else 'This case'} in your team passed "
+            f"{'their' if count != 1 else 'its'} due date:\n\n"
+            + "\n".join(lines)
+            + f"\n\nResident Hub\n{settings.COUNCIL_NAME}"
+        ),
+        to=[lead.email],
+    )
