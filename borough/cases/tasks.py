@@ -40,7 +40,7 @@ def case_update_email(event_id: int) -> bool:
     send_mail(
         subject=f"Update on your request {case.reference}: {case.service.name}",
         message=(
-            f"{event.text}\n\nStatus: {case.get_status_display()}\n"
+            f"{event.text}\n\nStatus: {case.public_state_label}\n"
             f"Reference: {case.reference}\n\n{settings.COUNCIL_NAME}"
         ),
         from_email=None,

@@ -77,6 +77,8 @@ def test_an_officer_works_a_case_to_closed(
         f"Update on your request {case.reference}: Report a missed bin collection"
     ]
     assert "We collected your bin this morning." in mail.outbox[0].body
+    # The resident is told the state in their words, not the staff label ("Collected").
+    assert "Status: Your bin has been collected" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
