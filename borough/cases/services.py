@@ -216,15 +216,30 @@ def case_transition(
 ) -> Case:
     """Move a case to another state of its service's workflow, if the workflow allows it.
 
-    ``to_status`` is the older name of ``to_state`` (in the default workflow the states are the
-    base statuses). Sets ``status`` to the state's base status and, for a closing state, the
-    resolution: the state's own, or the one staff chose. Writes one timeline event, with the
-    state labels as they were at the time.
+    ``to_status`` is for callers that only know base statuses: a state key, or a base status,
+    which picks the first allowed next state with that status (and the given resolution, if
+    one has it). In the default workflow the states are the base statuses.
+
+    Sets ``status`` to the state's base status and, for a closing state, the resolution: the
+    state's own, or the one staff chose. Writes one timeline event, with the state labels as
+    they were at the time.
     """
-    to_state = to_state or to_status
     case = _lock(case, expected_version)
     flow = case.service.flow
-    target = flow.state(to_state)
+    target = flow.state(to_state or to_status)
+    if target is None and not to_state and to_status in Status.values:
+        # A caller that only knows base statuses (a bulk action, an API client): the first
+        # allowed next state with that status, preferring the resolution asked for.
+        allowed = [s for s in flow.next_states(case.current_state.key) if s.status == to_status]
+        target = next((s for s in allowed if s.resolution == resolution), None) or next(
+            iter(allowed), None
+        )
+        if target is None:
+            raise TransitionRefused(
+                f"A case that is {case.current_state.label.lower()} cannot be moved to "
+                f"{Status(to_status).label.lower()}"
+            )
+    to_state = to_state or to_status
     if target is None:
         raise TransitionRefused(f"Choose a status from the list ({str(to_state)!r} is not one)")
     current = case.current_state
@@ -380,7 +395,7 @@ def sla_check(*, now: dt.datetime) -> SlaReport:
     report = SlaReport()
     emails: list[EmailMessage] = []
     with transaction.atomic():
-        open_cases = Case.objects.select_for_update(skip_locked=True).filter(
+        open_cases = Case.objects.select_for_update(skip_locked=True, of=("self",)).filter(
             status__in=OPEN_STATUSES
         )
         at_risk = list(

@@ -81,3 +81,17 @@ def test_a_case_in_a_state_its_workflow_no_longer_has_is_read_by_its_base_status
     assert case.state_label == "Crew sent"
     case = case_transition(case=case, to_state="fixed", actor=waste_officer)
     assert (case.state, case.status, case.resolution) == ("fixed", Status.CLOSED, "fixed")
+
+
+@pytest.mark.django_db
+def test_a_caller_that_only_knows_base_statuses_gets_the_matching_allowed_state(
+    make_case, waste_officer
+):
+    case = make_case()
+    case = case_transition(
+        case=case, to_status=Status.CLOSED, resolution="duplicate", actor=waste_officer
+    )
+    assert (case.state, case.resolution) == ("duplicate", "duplicate")
+    # Nothing follows "duplicate report" in the missed bin workflow.
+    with pytest.raises(TransitionRefused, match="duplicate report cannot be moved to in progress"):
+        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=waste_officer)
