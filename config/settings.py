@@ -52,6 +52,10 @@ COUNCIL_NAME = env.str("BOROUGH_COUNCIL_NAME", default="Demo Borough Council")
 SERVICE_NAME = env.str("BOROUGH_SERVICE_NAME", default="Council services")
 SERVICE_PHASE = env.str("BOROUGH_SERVICE_PHASE", default="beta")
 FEEDBACK_EMAIL = env.str("BOROUGH_FEEDBACK_EMAIL", default="digital@council.example")
+# Where staff reach the hub, for links in emails to staff (escalations).
+SITE_URL = env.str("BOROUGH_SITE_URL", default="http://localhost:8000").rstrip("/")
+# An open case is "at risk" when it is due within this many working days (0: due today).
+SLA_AT_RISK_WORKING_DAYS = env.int("BOROUGH_SLA_AT_RISK_WORKING_DAYS", default=1)
 # The council's service catalogue (docs/how-to/service-definitions.md); Borough ships one.
 BOROUGH_CATALOGUE_FILE = env.str("BOROUGH_CATALOGUE_FILE", default="")
 
@@ -107,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "borough.core.context_processors.borough",
-                "borough.hub.context_processors.hub",
+                "borough.hub.context_processors.hub_navigation",
             ],
         },
     },

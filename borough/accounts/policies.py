@@ -59,12 +59,8 @@ def can_transfer_case(user, case) -> bool:
     return can_work_case(user, case)
 
 
-# Roles that may write and change their team's response templates.
-ROLES_MANAGING_TEMPLATES = {Role.TEAM_LEAD, Role.ADMIN}
-
-
-def template_team_ids(user) -> set[int] | None:
-    """Teams whose response templates ``user`` may manage, or ``None`` for every team."""
+def _team_ids_where_role(user, roles: set[str]) -> set[int] | None:
+    """Teams where ``user`` holds one of ``roles``; ``None`` (every team) for admins."""
     if not can_use_hub(user):
         return set()
     if user.is_superuser:
@@ -72,7 +68,16 @@ def template_team_ids(user) -> set[int] | None:
     memberships = list(Membership.objects.filter(user=user).values_list("team_id", "role"))
     if any(role == Role.ADMIN for _, role in memberships):
         return None
-    return {team_id for team_id, role in memberships if role in ROLES_MANAGING_TEMPLATES}
+    return {team_id for team_id, role in memberships if role in roles}
+
+
+# Roles that may write and change their team's response templates.
+ROLES_MANAGING_TEMPLATES = {Role.TEAM_LEAD, Role.ADMIN}
+
+
+def template_team_ids(user) -> set[int] | None:
+    """Teams whose response templates ``user`` may manage, or ``None`` for every team."""
+    return _team_ids_where_role(user, ROLES_MANAGING_TEMPLATES)
 
 
 def can_manage_templates(user, team=None) -> bool:
@@ -84,3 +89,21 @@ def can_manage_templates(user, team=None) -> bool:
     if team_ids is None:
         return True
     return bool(team_ids) if team is None else team.pk in team_ids
+
+
+# Roles that see the team dashboard of their own teams; admins see every team's. Agents work
+# across teams on contacts, not on a team's caseload, so the dashboard is not for them.
+ROLES_SEEING_TEAM_DASHBOARD = {Role.OFFICER, Role.TEAM_LEAD}
+
+
+def dashboard_team_ids(user) -> set[int] | None:
+    """Teams whose dashboard ``user`` may see: ``None`` for every team, an empty set for none.
+
+    Admins (and superusers) see every team; team leads and officers their own teams.
+    """
+    return _team_ids_where_role(user, ROLES_SEEING_TEAM_DASHBOARD)
+
+
+def can_see_dashboard(user) -> bool:
+    team_ids = dashboard_team_ids(user)
+    return team_ids is None or bool(team_ids)

@@ -7,6 +7,7 @@ import builtins
 from django.conf import settings
 from django.db import models
 
+from borough.catalogue.definitions import DEFAULT_WORKFLOW, WorkflowState
 from borough.core.channels import Channel
 
 
@@ -17,14 +18,10 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-# The default workflow: which status may follow which. Reopening a closed case is allowed
-# (a resident saying "not fixed" is the commonest reason).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.CLOSED}),
-    Status.IN_PROGRESS: frozenset({Status.WAITING, Status.CLOSED}),
-    Status.WAITING: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
-    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
-}
+# Which base status may follow which in the default workflow (services without their own).
+# Per-service workflows live in the catalogue (``Service.flow``); ``Case.state`` is the state
+# in that workflow and ``Case.status`` the base status it maps to.
+TRANSITIONS: dict[str, frozenset[str]] = dict(DEFAULT_WORKFLOW.transitions)
 OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
 
 
@@ -50,6 +47,8 @@ class Case(models.Model):
     service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="cases")
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    # The state in the service's workflow; ``status`` is the base status it maps to.
+    state = models.CharField(max_length=40, default=Status.NEW)
     resolution = models.CharField(max_length=16, choices=Resolution.choices, blank=True)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     channel = models.CharField(max_length=16, choices=Channel.choices)
@@ -87,6 +86,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set once by cases.services.sla_check, so each warning is written to the timeline once.
+    at_risk_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # Goes up by one with every change, so two people editing at once cannot overwrite
     # each other's work without being told (see cases.services.CaseChanged).
@@ -112,6 +114,24 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @builtins.property
+    def current_state(self) -> WorkflowState:
+        """The case's state in its service's workflow. A case whose state the workflow no
+        longer has (the catalogue changed, or it predates the service's workflow) is read as
+        the workflow's first state with the same base status and resolution."""
+        flow = self.service.flow
+        return flow.state(self.state) or flow.state_for_status(self.status, self.resolution)
+
+    @builtins.property
+    def state_label(self) -> str:
+        """The state as staff see it ("Crew sent")."""
+        return self.current_state.label
+
+    @builtins.property
+    def public_state_label(self) -> str:
+        """The state as the resident sees it ("A crew is on the way")."""
+        return self.current_state.public_label
+
 
 class CaseEvent(models.Model):
     """One entry on a case's timeline. Every change to a case writes exactly one."""
@@ -130,6 +150,9 @@ class CaseEvent(models.Model):
         LINKED = "linked", "Linked to another case"
         UNLINKED = "unlinked", "Link removed"
         TRANSFERRED = "transferred", "Transferred to another team"
+        AT_RISK = "at_risk", "At risk of missing its due date"
+        OVERDUE = "overdue", "Overdue"
+        ESCALATED = "escalated", "Escalated to the team lead"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -151,6 +174,10 @@ class CaseEvent(models.Model):
     @builtins.property
     def headline(self) -> str:
         """What happened, in words: "Status changed to closed"."""
+        if self.kind == self.Kind.STATUS_CHANGED and self.data.get("to_label"):
+            return (
+                f"Status changed to {self.data['to_label'][:1].lower()}{self.data['to_label'][1:]}"
+            )
         if self.kind == self.Kind.STATUS_CHANGED and self.data.get("to") in Status.values:
             return f"Status changed to {Status(self.data['to']).label.lower()}"
         if self.kind == self.Kind.MARKED_DUPLICATE and self.data.get("original"):

@@ -23,7 +23,6 @@ from borough.core.working_days import add_working_days
 from borough.places.selectors import Gazetteer, property_get, street_get
 
 from .models import (
-    TRANSITIONS,
     Case,
     CaseEvent,
     CaseLink,
@@ -113,7 +112,8 @@ def case_create(
             case = _insert_with_unique_reference(
                 service=service,
                 team_id=service.team_id,
-                status=Status.NEW,
+                status=service.flow.state(service.flow.initial).status,
+                state=service.flow.initial,
                 priority=priority,
                 channel=channel,
                 answers=cleaned,
@@ -227,35 +227,74 @@ def _record(
 def case_transition(
     *,
     case: Case,
-    to_status: str,
+    to_state: str = "",
+    to_status: str = "",
     actor,
     resolution: str = "",
     note: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    """Move a case to another status, if its workflow allows it. Writes one timeline event."""
+    """Move a case to another state of its service's workflow, if the workflow allows it.
+
+    ``to_status`` is for callers that only know base statuses: a state key, or a base status,
+    which picks the first allowed next state with that status (and the given resolution, if
+    one has it). In the default workflow the states are the base statuses.
+
+    Sets ``status`` to the state's base status and, for a closing state, the resolution: the
+    state's own, or the one staff chose. Writes one timeline event, with the state labels as
+    they were at the time.
+    """
     case = _lock(case, expected_version)
-    if to_status not in TRANSITIONS:
-        raise TransitionRefused(f"{to_status!r} is not a status")
-    if to_status not in TRANSITIONS[case.status]:
-        raise TransitionRefused(
-            f"A case that is {case.get_status_display().lower()} cannot be moved to "
-            f"{Status(to_status).label.lower()}"
+    flow = case.service.flow
+    target = flow.state(to_state or to_status)
+    if target is None and not to_state and to_status in Status.values:
+        # A caller that only knows base statuses (a bulk action, an API client): the first
+        # allowed next state with that status, preferring the resolution asked for.
+        allowed = [s for s in flow.next_states(case.current_state.key) if s.status == to_status]
+        target = next((s for s in allowed if s.resolution == resolution), None) or next(
+            iter(allowed), None
         )
-    if to_status == Status.CLOSED and resolution not in Resolution.values:
-        raise TransitionRefused("Choose how the request was resolved before closing it")
-    from_status = case.status
-    case.status = to_status
-    case.resolution = resolution if to_status == Status.CLOSED else ""
-    case.closed_at = timezone.now() if to_status == Status.CLOSED else None
+        if target is None:
+            raise TransitionRefused(
+                f"A case that is {case.current_state.label.lower()} cannot be moved to "
+                f"{Status(to_status).label.lower()}"
+            )
+    to_state = to_state or to_status
+    if target is None:
+        raise TransitionRefused(f"Choose a status from the list ({str(to_state)!r} is not one)")
+    current = case.current_state
+    if target.key not in {s.key for s in flow.next_states(current.key)}:
+        raise TransitionRefused(
+            f"A case that is {current.label.lower()} cannot be moved to {target.label.lower()}"
+        )
+    if target.is_closing:
+        resolution = target.resolution or resolution
+        if resolution not in Resolution.values:
+            raise TransitionRefused("Choose how the request was resolved before closing it")
+    from_state, from_status = current.key, case.status
+    case.state = target.key
+    case.status = target.status
+    case.resolution = resolution if target.is_closing else ""
+    if target.is_closing:
+        case.closed_at = case.closed_at if from_status == Status.CLOSED else timezone.now()
+    else:
+        case.closed_at = None
     event = _record(
         case,
         kind=CaseEvent.Kind.STATUS_CHANGED,
         actor=actor,
         text=note.strip(),
         public=True,
-        data={"from": from_status, "to": to_status, "resolution": case.resolution},
-        fields=("status", "resolution", "closed_at"),
+        data={
+            "from": from_state,
+            "to": target.key,
+            "from_status": from_status,
+            "status": target.status,
+            "to_label": target.label,
+            "to_public_label": target.public_label,
+            "resolution": case.resolution,
+        },
+        fields=("state", "status", "resolution", "closed_at"),
     )
     if note.strip():
         transaction.on_commit(lambda: _queue_update_email(event.pk))
@@ -443,6 +482,8 @@ def case_mark_duplicate(
         )
     from_status = case.status
     now = timezone.now()
+    # The service's own closing state for duplicates (or its first closing state).
+    case.state = case.service.flow.state_for_status(Status.CLOSED, Resolution.DUPLICATE).key
     case.status = Status.CLOSED
     case.resolution = Resolution.DUPLICATE
     case.closed_at = now
@@ -464,7 +505,7 @@ def case_mark_duplicate(
             "to": Status.CLOSED,
             "resolution": Resolution.DUPLICATE,
         },
-        fields=("status", "resolution", "closed_at", "duplicate_of"),
+        fields=("state", "status", "resolution", "closed_at", "duplicate_of"),
     )
     _record(
         original,

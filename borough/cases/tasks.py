@@ -7,7 +7,8 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def case_update_email(event_id: int) -> bool:
     send_mail(
         subject=f"Update on your request {case.reference}: {case.service.name}",
         message=(
-            f"{event.text}\n\nStatus: {case.get_status_display()}\n"
+            f"{event.text}\n\nStatus: {case.public_state_label}\n"
             f"Reference: {case.reference}\n\n{settings.COUNCIL_NAME}"
         ),
         from_email=None,
@@ -95,3 +96,13 @@ def case_acknowledge(case_id: int) -> bool:
     )
     log.info("acknowledgement sent", extra={"case_id": case.pk})
     return True
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def sla_check_every_quarter_hour() -> str:
+    """Mark cases at risk or overdue and tell team leads (``cases.services.sla_check``)."""
+    from .services import sla_check
+
+    report = sla_check(now=timezone.now())
+    log.info("sla check", extra={"at_risk": len(report.at_risk), "overdue": len(report.overdue)})
+    return report.summary()

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.db import models
 
-from .definitions import ServiceForm, parse_form
+from .definitions import DEFAULT_WORKFLOW, ServiceForm, Workflow, parse_form, parse_workflow
 
 
 class LgslService(models.Model):
@@ -56,6 +56,11 @@ class Service(models.Model):
     questions = models.JSONField(
         help_text="The form definition: see docs/how-to/service-definitions.md"
     )
+    workflow = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The service's workflow (states and transitions); empty for the default",
+    )
     is_online = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -68,6 +73,11 @@ class Service(models.Model):
     @cached_property
     def form(self) -> ServiceForm:
         return parse_form(self.questions)
+
+    @cached_property
+    def flow(self) -> Workflow:
+        """The workflow this service's cases follow (the default one unless it declares one)."""
+        return parse_workflow(self.workflow) if self.workflow else DEFAULT_WORKFLOW
 
     @property
     def has_fee(self) -> bool:

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from borough.accounts.models import Team
 
-from .definitions import Catalogue, DefinitionError, parse_catalogue
+from .definitions import Catalogue, DefinitionError, parse_catalogue, workflow_to_data
 from .models import Category, LgslService, Service
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -90,6 +90,7 @@ def catalogue_load(path: Path | None = None) -> Catalogue:
                 "keywords": list(definition.keywords),
                 "what_happens_next": definition.what_happens_next,
                 "questions": definition.questions,
+                "workflow": workflow_to_data(definition.workflow),
                 "is_online": True,
                 "position": position,
             },

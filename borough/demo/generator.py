@@ -586,6 +586,11 @@ class DemoBorough:
                     closed_at=closed_at,
                 )
             )
+            # The service's workflow decides the state (and so the status it maps to).
+            state = service.flow.state_for_status(status, cases[-1].resolution)
+            cases[-1].state, cases[-1].status = state.key, state.status
+            if state.resolution:
+                cases[-1].resolution = state.resolution
             plans.append((channel, assisted, resident))
         fast_insert(cases)
         self.summary.cases = len(cases)

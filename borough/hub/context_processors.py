@@ -1,6 +1,14 @@
-from borough.accounts.policies import can_manage_templates
+"""What the hub's menu needs to know about the person signed in.
+
+Callables, so pages that do not show the hub menu (the portal) never run the queries.
+"""
+
+from borough.accounts.policies import can_manage_templates, can_see_dashboard
 
 
-def hub(request):
-    """What the hub's menu needs. Lazy: asked only when a hub page shows the menu."""
-    return {"manages_templates": lambda: can_manage_templates(request.user)}
+def hub_navigation(request):
+    """Which hub navigation links this person gets."""
+    return {
+        "manages_templates": lambda: can_manage_templates(request.user),
+        "hub_dashboard_allowed": lambda: can_see_dashboard(request.user),
+    }

@@ -7,6 +7,7 @@ app_name = "hub"
 
 urlpatterns = [
     path("", views.cases, name="cases"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("sign-in/", views.StaffLoginView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(next_page="hub:login"), name="logout"),
     path("cases/<str:reference>/", views.case_detail, name="case"),

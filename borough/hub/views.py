@@ -21,10 +21,11 @@ from borough.accounts.policies import (
     can_see_case,
     can_see_resident,
     can_work_case,
+    dashboard_team_ids,
     template_team_ids,
     visible_team_ids,
 )
-from borough.cases.models import TRANSITIONS, Priority, Resolution, ResponseTemplate, Status
+from borough.cases.models import Priority, Resolution, ResponseTemplate, Status
 from borough.cases.responses import PLACEHOLDERS, fill
 from borough.cases.selectors import (
     CaseFilters,
@@ -39,7 +40,9 @@ from borough.cases.selectors import (
     duplicate_suggestions,
     response_templates_for_case,
     response_templates_for_teams,
+    sla_at_risk_until,
     sla_clock,
+    team_dashboard,
 )
 from borough.cases.services import (
     CaseChanged,
@@ -103,6 +106,11 @@ def _int(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _assignee(value: str) -> str:
+    """ "me", "nobody" or a user id (the dashboard links to an officer's cases)."""
+    return value if value in {"me", "nobody"} or (value.isdigit() and len(value) < 10) else ""
+
+
 @staff_required
 def cases(request):
     """The work queue: cases of the teams this member of staff may see, filtered and sorted."""
@@ -120,8 +128,9 @@ def cases(request):
         service_id=_int(get.get("service", "")),
         priority=_int(get.get("priority", "")),
         ward_id=_int(get.get("ward", "")),
-        assignee=get.get("assignee", "") if get.get("assignee", "") in {"me", "nobody"} else "",
+        assignee=_assignee(get.get("assignee", "")),
         overdue=get.get("overdue") == "1",
+        at_risk=get.get("at_risk") == "1",
         text=get.get("q", "")[:100],
         sort="due" if get.get("sort") == "due" else "newest",
     )
@@ -145,6 +154,7 @@ def cases(request):
             "wards": ward_list(),
             "priorities": Priority.choices,
             "today": timezone.localdate(),
+            "at_risk_until": sla_at_risk_until(timezone.localdate()),
             "query": query.urlencode(),
         },
     )
@@ -211,11 +221,7 @@ def _render_case(
             update_text = fill(template.body, case)
         context.update(
             {
-                "next_statuses": [
-                    (value, Status(value).label)
-                    for value in Status.values
-                    if value in TRANSITIONS[case.status]
-                ],
+                "next_states": case.service.flow.next_states(case.current_state.key),
                 "resolutions": Resolution.choices,
                 "priorities": Priority.choices,
                 "team_members": User.objects.filter(
@@ -282,13 +288,13 @@ def case_action(request, reference: str, action: str):
                 raise TransitionRefused("Choose the new status")
             case_transition(
                 case=case,
-                to_status=post["status"],
+                to_state=post["status"],
                 actor=request.user,
                 resolution=post.get("resolution", ""),
                 note=post.get("status_note", ""),
                 expected_version=version,
             )
-            message = f"Status changed to {Status(post['status']).label.lower()}"
+            message = f"Status changed to {case.service.flow.label(post['status']).lower()}"
         elif action == "priority":
             value = post.get("priority", "")
             case_set_priority(
@@ -643,3 +649,18 @@ def resident_contact(request, resident_id: int):
         )
     messages.success(request, "Contact logged")
     return redirect("hub:resident", resident_id=resident.pk)
+
+
+@staff_required
+def dashboard(request):
+    """Per team and per officer: open, due today, overdue, created and closed this week.
+    Admins see every team; team leads and officers their own teams; agents are refused."""
+    team_ids = dashboard_team_ids(request.user)
+    if team_ids is not None and not team_ids:
+        raise PermissionDenied
+    now = timezone.now()
+    return render(
+        request,
+        "hub/dashboard.html",
+        {"teams": team_dashboard(team_ids=team_ids, now=now), "today": timezone.localdate(now)},
+    )

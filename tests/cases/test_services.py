@@ -101,10 +101,12 @@ def test_an_acknowledgement_is_emailed_after_the_case_is_saved(catalogue, gazett
 
 
 @pytest.mark.django_db
-def test_status_changes_follow_the_workflow(missed_bin, gazetteer, waste_officer):
-    case = case_create(
-        service=missed_bin, answers=missed_bin_answers(missed_bin), channel=Channel.WEB
-    )
+def test_services_without_a_workflow_follow_the_default_one(missed_bin, gazetteer, waste_officer):
+    missed_bin.workflow = {}
+    missed_bin.save()
+    service = type(missed_bin).objects.get(pk=missed_bin.pk)
+    case = case_create(service=service, answers=missed_bin_answers(service), channel=Channel.WEB)
+    assert (case.state, case.status) == ("new", "new")
     case = case_transition(case=case, to_status=Status.IN_PROGRESS, actor=waste_officer)
     with pytest.raises(TransitionRefused, match="Choose how the request was resolved"):
         case_transition(case=case, to_status=Status.CLOSED, actor=waste_officer)

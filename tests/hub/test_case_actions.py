@@ -37,7 +37,7 @@ def test_an_officer_works_a_case_to_closed(
     response = act(client, case, "assign", assignee=colleague.pk)
     assert response.status_code == 302
     assert act(client, case, "priority", priority=Priority.HIGH).status_code == 302
-    assert act(client, case, "status", status=Status.IN_PROGRESS).status_code == 302
+    assert act(client, case, "status", status="action_scheduled").status_code == 302
     assert (
         act(client, case, "note", text="Crew booked for Tuesday", visibility="internal").status_code
         == 302
@@ -47,13 +47,13 @@ def test_an_officer_works_a_case_to_closed(
             client,
             case,
             "status",
-            status=Status.CLOSED,
-            resolution="fixed",
+            status="fixed",
             status_note="We collected your bin this morning.",
         )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "Status changed to closed" in page
+    assert "Status changed to crew sent" in page
+    assert "Status changed to collected" in page
 
     case.refresh_from_db()
     assert (case.assignee, case.priority, case.status, case.resolution) == (
@@ -78,6 +78,8 @@ def test_an_officer_works_a_case_to_closed(
         f"Update on your request {case.reference}: Report a missed bin collection"
     ]
     assert "We collected your bin this morning." in mail.outbox[0].body
+    # The resident is told the state in their words, not the staff label ("Collected").
+    assert "Status: Your bin has been collected" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
@@ -101,14 +103,17 @@ def test_a_public_update_is_emailed_and_an_internal_note_is_not(
 @pytest.mark.django_db
 def test_the_workflow_refuses_invalid_changes_with_a_reason(client, case, waste_officer):
     client.force_login(waste_officer)
-    response = act(client, case, "status", status=Status.CLOSED)
-    assert "Choose how the request was resolved before closing it" in response.content.decode()
-    act(client, case, "status", status=Status.CLOSED, resolution="fixed")
-    response = act(client, case, "status", status=Status.WAITING)
+    response = act(client, case, "status")
+    assert "Choose the new status" in response.content.decode()
+    response = act(client, case, "status", status="repaired")
+    assert "Choose a status from the list" in response.content.decode()
+    act(client, case, "status", status="fixed")
+    response = act(client, case, "status", status="unable_to_fix")
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "A case that is closed cannot be moved to waiting for information" in page
-    assert Case.objects.get(pk=case.pk).status == Status.CLOSED
+    assert "A case that is collected cannot be moved to could not collect" in page
+    case = Case.objects.get(pk=case.pk)
+    assert (case.state, case.status, case.resolution) == ("fixed", Status.CLOSED, "fixed")
 
 
 @pytest.mark.django_db
