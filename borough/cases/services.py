@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from borough.accounts.models import Membership, Role
 from borough.accounts.policies import (
     can_manage_templates,
     can_see_case,
@@ -23,6 +28,7 @@ from borough.core.working_days import add_working_days
 from borough.places.selectors import Gazetteer, property_get, street_get
 
 from .models import (
+    OPEN_STATUSES,
     Case,
     CaseEvent,
     CaseLink,
@@ -721,3 +727,151 @@ def response_templates_seed(path=None) -> int:
             )
             added += created
     return added
+
+
+# ---------------------------------------------------------------------------- SLA watch
+
+_BATCH = 500
+_EMAIL_LIST = 50  # cases listed in one escalation email; the rest are linked
+
+
+@dataclass
+class SlaReport:
+    """What one run of ``sla_check`` did: the cases newly at risk or overdue, who was told."""
+
+    at_risk: list[int] = field(default_factory=list)
+    overdue: list[int] = field(default_factory=list)
+    told: dict[str, list[str]] = field(default_factory=dict)  # team lead email -> references
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.at_risk)} newly at risk, {len(self.overdue)} newly overdue, "
+            f"{len(self.told)} team lead(s) emailed"
+        )
+
+
+def _batches(items: list, size: int = _BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def sla_check(*, now: dt.datetime) -> SlaReport:
+    """Mark open cases at risk (due within ``SLA_AT_RISK_WORKING_DAYS`` working days) or overdue
+    (past their due date), each once, with one timeline event; tell the team leads of the
+    teams with newly overdue cases, by email and on each case's timeline.
+
+    Idempotent: ``Case.at_risk_at`` and ``Case.overdue_at`` record that a case was marked, so a
+    second run finds nothing new. Bulk queries only: the number of queries depends on the
+    number of batches of 500 cases, never on each case. These markers are not a change made
+    by staff, so they do not bump ``Case.version`` (an officer's open page stays valid).
+    """
+    from .selectors import sla_at_risk_until
+
+    today = timezone.localdate(now)
+    report = SlaReport()
+    emails: list[EmailMessage] = []
+    with transaction.atomic():
+        open_cases = Case.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            status__in=OPEN_STATUSES
+        )
+        at_risk = list(
+            open_cases.filter(
+                at_risk_at__isnull=True,
+                due_date__gte=today,
+                due_date__lte=sla_at_risk_until(today),
+            ).values_list("pk", "due_date")
+        )
+        overdue = list(
+            open_cases.filter(overdue_at__isnull=True, due_date__lt=today)
+            .order_by("team_id", "due_date", "pk")
+            .values_list("pk", "due_date", "team_id", "reference", "service__name")
+        )
+        events = [
+            CaseEvent(
+                case_id=pk,
+                at=now,
+                kind=CaseEvent.Kind.AT_RISK,
+                text=f"Due {_day(due)}: at risk of missing it",
+                data={"due_date": due.isoformat()},
+            )
+            for pk, due in at_risk
+        ]
+        for batch in _batches([pk for pk, _ in at_risk]):
+            Case.objects.filter(pk__in=batch).update(at_risk_at=now)
+        report.at_risk = [pk for pk, _ in at_risk]
+
+        leads: dict[int, list] = {}
+        if overdue:
+            memberships = Membership.objects.filter(
+                team_id__in={row[2] for row in overdue},
+                role=Role.TEAM_LEAD,
+                user__is_active=True,
+            ).select_related("user", "team")
+            for membership in memberships.order_by("user__first_name", "user__email"):
+                leads.setdefault(membership.team_id, []).append(membership.user)
+        by_team: dict[int, list[tuple]] = {}
+        for pk, due, team_id, reference, service_name in overdue:
+            events.append(
+                CaseEvent(
+                    case_id=pk,
+                    at=now,
+                    kind=CaseEvent.Kind.OVERDUE,
+                    text=f"Was due {_day(due)}",
+                    data={"due_date": due.isoformat()},
+                )
+            )
+            told = leads.get(team_id, [])
+            if told:
+                events.append(
+                    CaseEvent(
+                        case_id=pk,
+                        at=now,
+                        kind=CaseEvent.Kind.ESCALATED,
+                        text="Team lead told: " + ", ".join(str(user) for user in told),
+                        data={"told": [user.pk for user in told]},
+                    )
+                )
+            by_team.setdefault(team_id, []).append((reference, service_name, due))
+        for batch in _batches([row[0] for row in overdue]):
+            Case.objects.filter(pk__in=batch).update(overdue_at=now)
+        report.overdue = [row[0] for row in overdue]
+        CaseEvent.objects.bulk_create(events, batch_size=_BATCH)
+
+        for team_id, rows in by_team.items():
+            for lead in leads.get(team_id, []):
+                emails.append(_escalation_email(lead, rows))
+                report.told[lead.email] = [reference for reference, _, _ in rows]
+    if emails:
+        # After the commit: a failed send must not undo the markers (the timeline says who was
+        # meant to be told), and a rollback must not leave emails about cases never marked.
+        get_connection().send_messages(emails)
+    return report
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _escalation_email(lead, rows: list[tuple]) -> EmailMessage:
+    count = len(rows)
+    lines = [
+        f"{reference}  {service_name}  (due {_day(due)})  "
+        f"{settings.SITE_URL}{reverse('hub:case', args=[reference])}"
+        for reference, service_name, due in rows[:_EMAIL_LIST]
+    ]
+    if count > _EMAIL_LIST:
+        lines.append(
+            f"and {count - _EMAIL_LIST:,} more: {settings.SITE_URL}{reverse('hub:cases')}"
+            "?overdue=1&sort=due"
+        )
+    return EmailMessage(
+        subject=f"{count} case{'s are' if count != 1 else ' is'} now overdue",
+        body=(
+            f"Hello {lead.first_name or lead},\n\n"
+            f"{'These cases' if count != 1 else 'This case'} in your team passed "
+            f"{'their' if count != 1 else 'its'} due date:\n\n"
+            + "\n".join(lines)
+            + f"\n\nResident Hub\n{settings.COUNCIL_NAME}"
+        ),
+        to=[lead.email],
+    )
