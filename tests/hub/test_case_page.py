@@ -132,9 +132,9 @@ def test_update_errors_keep_what_was_typed(client, case, waste_officer):
     html = act(client, case, "update", update_text="  ").content.decode()
     assert '<a href="#update_text">Enter the update</a>' in html
     html = act(
-        client, case, "update", update_text="All done", update_status=Status.CLOSED
+        client, case, "update", update_text="All done", update_status="collected_by_magic"
     ).content.decode()
-    assert "Choose how the request was resolved before closing it" in html
+    assert "Choose a status from the list" in html
     assert ">All done</textarea>" in html
     assert [e.kind for e in fresh(case).events.all()] == ["created"]
 

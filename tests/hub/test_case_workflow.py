@@ -12,7 +12,8 @@ from borough.cases.selectors import sla_at_risk_until
 
 
 def status_options(page: str) -> list[str]:
-    form = page[page.index("Change status</legend>") : page.index("How was it resolved")]
+    start = page.index("Change status</legend>")
+    form = page[start : page.index("How was it resolved", start)]
     return re.findall(r'class="govuk-label govuk-radios__label"[^>]*>([^<]+)</label>', form)
 
 

@@ -92,7 +92,7 @@ def attempt(client, action, world):
             act + "assign/", {"assignee": world["crew"].pk, **version}
         ),
         "change the status": lambda: client.post(
-            act + "status/", {"status": "in_progress", **version}
+            act + "status/", {"status": "action_scheduled", **version}
         ),
         "set the priority": lambda: client.post(act + "priority/", {"priority": "4", **version}),
         "add an internal note": lambda: client.post(
