@@ -46,7 +46,7 @@ def test_a_team_lead_works_a_case_and_reads_the_dashboard(
     page.get_by_role("button", name="Sign in").click()
 
     page.get_by_role("link", name=case.reference).click()
-    page.get_by_label("Crew sent").check()
+    page.get_by_role("group", name="Change status").get_by_label("Crew sent").check()
     page.get_by_role("button", name="Change status").click()
     assert "Status changed to crew sent" in page.locator(".govuk-notification-banner").inner_text()
     choices = page.get_by_role("group", name="Change status")
