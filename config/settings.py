@@ -55,6 +55,16 @@ FEEDBACK_EMAIL = env.str("BOROUGH_FEEDBACK_EMAIL", default="digital@council.exam
 # The council's service catalogue (docs/how-to/service-definitions.md); Borough ships one.
 BOROUGH_CATALOGUE_FILE = env.str("BOROUGH_CATALOGUE_FILE", default="")
 
+# Cost of one contact by channel, in pounds (docs/how-to/kpis.md). The defaults are Socitm's
+# 2011 "Channel value benchmarking" figures: old, to be replaced with the council's own. A
+# channel left out has no cost set and the KPI pages say so rather than count it as free.
+BOROUGH_CONTACT_COSTS = env.dict(
+    "BOROUGH_CONTACT_COSTS",
+    default={"face_to_face": "8.62", "phone": "2.83", "web": "0.15"},
+)
+# Print and postage for one letter sent, in pounds; empty means no cost set.
+BOROUGH_LETTER_COST = env.str("BOROUGH_LETTER_COST", default="")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,6 +83,7 @@ INSTALLED_APPS = [
     "borough.catalogue",
     "borough.cases",
     "borough.contacts",
+    "borough.insights",
     "borough.portal",
     "borough.hub",
     "borough.demo",
@@ -107,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "borough.core.context_processors.borough",
+                "borough.hub.context_processors.hub",
             ],
         },
     },

@@ -52,3 +52,17 @@ def can_see_resident(user, resident, *, case_team_ids: set[int]) -> bool:
     """
     team_ids = visible_team_ids(user)
     return can_use_hub(user) and (team_ids is None or bool(team_ids & case_team_ids))
+
+
+# Roles that may read the KPI dashboards: they show how every team and channel performs, so
+# those who run teams and the platform. Agents and officers see their work in the queue.
+ROLES_READING_INSIGHTS = {Role.TEAM_LEAD, Role.ADMIN}
+
+
+def can_see_insights(user) -> bool:
+    """May ``user`` read the KPI dashboards in the hub? Team leads, admins and superusers."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=ROLES_READING_INSIGHTS).exists()

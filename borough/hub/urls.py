@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from . import assist, views
+from . import assist, insights, views
 
 app_name = "hub"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(next_page="hub:login"), name="logout"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+    path("insights/", insights.overview, name="insights"),
+    path("insights/services/<slug:slug>/", insights.service, name="insights_service"),
+    path("insights/channels/<slug:channel>/", insights.channel, name="insights_channel"),
     path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
     path("residents/<int:resident_id>/contacts/", views.resident_contact, name="resident_contact"),
     path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("services/<slug:slug>/cannot-continue/<slug:question_id>/", views.exit_page, name="exit"),
     path("services/<slug:slug>/confirmation/", views.confirmation, name="confirmation"),
     path("services/<slug:slug>/feedback/", views.feedback, name="feedback"),
+    path("performance/", views.performance, name="performance"),
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
     path("cookies/", views.static_page, {"template": "cookies"}, name="cookies"),
     path("privacy/", views.static_page, {"template": "privacy"}, name="privacy"),
