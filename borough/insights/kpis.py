@@ -123,7 +123,7 @@ class Spend:
     def note(self) -> str:
         if not self.channels_without_cost:
             return ""
-        names = ", ".join(CHANNEL_LABELS[c].lower() for c in self.channels_without_cost)
+        names = ", ".join(sorted(CHANNEL_LABELS[c].lower() for c in self.channels_without_cost))
         return f"Leaves out {names}: no cost set"
 
 
@@ -206,106 +206,65 @@ class Measure:
 
     key: str
     name: str
-    read: object
-    show: object
-    explain: str = ""
+    read: object  # Figures -> value
+    show: object  # Figures -> text
 
 
 def _spend_shown(f: Figures) -> str:
+    if f.contacts is None:
+        return NO_DATA
+    if f.spend.amount is None:
+        return NO_COST
     shown = show_money(f.spend.amount)
-    return f"{shown} ({f.spend.note})" if f.spend.note and f.spend.amount is not None else shown
+    return f"{shown} ({f.spend.note})" if f.spend.note else shown
+
+
+def _cost_per_transaction_shown(f: Figures) -> str:
+    if not f.requests_raised or f.contacts is None:
+        return NO_DATA
+    return show_money(f.cost_per_transaction)
+
+
+def _print_postage_shown(f: Figures) -> str:
+    return NO_DATA if f.letters is None else show_money(f.print_postage)
+
+
+def _measure(key: str, name: str, show) -> Measure:
+    return Measure(key, name, lambda f: getattr(f, key), lambda f: show(getattr(f, key)))
 
 
 MEASURES = [
-    Measure("contacts", "Contacts from residents", lambda f: f.contacts, show_count),
-    Measure(
-        "self_service_share",
-        "Self-service share",
-        lambda f: f.self_service_share,
-        show_percent,
-        "Contacts on web, chat, automated voice or API with no member of staff",
-    ),
-    Measure(
-        "digital_take_up",
-        "Digital take-up",
-        lambda f: f.digital_take_up,
-        show_percent,
-        "Requests raised by residents online",
-    ),
-    Measure(
-        "completion_rate",
-        "Completion rate",
-        lambda f: f.completion_rate,
-        show_percent,
-        "Online forms finished (sent, or ended at an exit page) out of forms started",
-    ),
-    Measure(
-        "satisfaction",
-        "User satisfaction",
-        lambda f: f.satisfaction,
-        show_percent,
-        "Satisfied or very satisfied",
-    ),
-    Measure(
-        "spend",
-        "Spend on customer contact",
-        lambda f: f.spend.amount,
-        lambda value, f=None: show_money(value),
-        "Contacts by channel times each channel's cost",
-    ),
+    _measure("contacts", "Contacts from residents", show_count),
+    _measure("self_service_share", "Self-service share", show_percent),
+    _measure("digital_take_up", "Digital take-up", show_percent),
+    _measure("completion_rate", "Completion rate", show_percent),
+    _measure("satisfaction", "User satisfaction", show_percent),
+    Measure("spend", "Spend on customer contact", lambda f: f.spend.amount, _spend_shown),
     Measure(
         "cost_per_transaction",
         "Cost per transaction",
         lambda f: f.cost_per_transaction,
-        lambda value, f=None: show_money(value),
-        "Spend on customer contact divided by requests raised",
+        _cost_per_transaction_shown,
     ),
-    Measure("letters", "Letters sent", lambda f: f.letters, show_count),
+    _measure("letters", "Letters sent", show_count),
     Measure(
-        "print_postage",
-        "Print and postage spend",
-        lambda f: f.print_postage,
-        lambda value, f=None: show_money(value),
+        "print_postage", "Print and postage spend", lambda f: f.print_postage, _print_postage_shown
     ),
-    Measure(
-        "repeat_contact_rate",
-        "Repeat contact within 7 days",
-        lambda f: f.repeat_contact_rate,
-        show_percent,
-        "Contacts about a request that came within 7 days of another about the same request",
-    ),
-    Measure("requests_raised", "Requests raised", lambda f: f.requests_raised, show_count),
-    Measure("requests_closed", "Requests closed", lambda f: f.requests_closed, show_count),
-    Measure(
-        "average_days_to_close",
-        "Average time to close",
-        lambda f: f.average_days_to_close,
-        show_days,
-    ),
-    Measure(
-        "average_contact_minutes",
-        "Average length of a contact",
-        lambda f: f.average_contact_minutes,
-        show_minutes,
-        "Of contacts with a recorded length",
-    ),
-    Measure("forms_started", "Online forms started", lambda f: f.forms_started, show_count),
+    _measure("repeat_contact_rate", "Repeat contact within 7 days", show_percent),
+    _measure("requests_raised", "Requests raised", show_count),
+    _measure("requests_closed", "Requests closed", show_count),
+    _measure("average_days_to_close", "Average time to close", show_days),
+    _measure("average_contact_minutes", "Average length of a contact", show_minutes),
+    _measure("forms_started", "Online forms started", show_count),
 ]
-
-
-def _shown(measure: Measure, f: Figures) -> str:
-    value = measure.read(f)
-    if measure.key == "spend":
-        return _spend_shown(f)
-    return measure.show(value)
 
 
 def comparison_table(now: Figures, before: Figures, *, caption: str) -> Table:
     rows = [
         [
             label_cell(m.name),
-            cell(m.read(now), _shown(m, now)),
-            cell(m.read(before), _shown(m, before)),
+            cell(m.read(now), m.show(now)),
+            cell(m.read(before), m.show(before)),
         ]
         for m in MEASURES
     ]
