@@ -61,7 +61,9 @@ def _page(request, *, title: str, caption: str, service=None, channel=None):
             "board": board,
             "errors": errors,
             "form_has_errors": bool(errors),
-            "entered": request.GET if errors else {"from": start, "to": end},
+            "entered": request.GET
+            if errors
+            else {"from": start.isoformat(), "to": end.isoformat()},
             "query": f"from={start}&to={end}",
             "is_overview": service is None and channel is None,
         },

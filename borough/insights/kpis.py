@@ -273,9 +273,12 @@ def comparison_table(now: Figures, before: Figures, *, caption: str) -> Table:
 
 def satisfaction_table(now: Figures, before: Figures) -> Table:
     names = dict(Kpi.choices)
+    # No answers at all in a period is no data, not five zeros.
+    now_counts = now.feedback_counts if any(now.feedback_counts) else [None] * 5
+    before_counts = before.feedback_counts if any(before.feedback_counts) else [None] * 5
     rows = [
         [label_cell(names[k]), cell(a, show_count(a)), cell(b, show_count(b))]
-        for k, a, b in zip(FEEDBACK, now.feedback_counts, before.feedback_counts, strict=True)
+        for k, a, b in zip(FEEDBACK, now_counts, before_counts, strict=True)
     ]
     return Table(
         "satisfaction",
@@ -359,9 +362,9 @@ def service_table(services, *, link) -> Table:
 # Charts -------------------------------------------------------------------------------------
 
 CHART_WIDTH = 640
-CHART_HEIGHT = 200
-CHART_LEFT = 48
-CHART_BOTTOM = 24
+CHART_HEIGHT = 260
+CHART_LEFT = 64
+CHART_BOTTOM = 32
 
 
 @dataclass(frozen=True)
@@ -451,7 +454,7 @@ def chart(series: Series, days: dict[dt.date, Totals], start: dt.date, end: dt.d
     values = [v for _, v in points if v is not None]
     top = Decimal(1) if series.percent else Decimal(max(values, default=0) or 1)
     plot_w = CHART_WIDTH - CHART_LEFT - 8
-    plot_h = CHART_HEIGHT - CHART_BOTTOM - 12
+    plot_h = CHART_HEIGHT - CHART_BOTTOM - 16
     step = Decimal(plot_w) / count
     bar_w = max(step * Decimal("0.8"), Decimal("0.5"))
     base = CHART_HEIGHT - CHART_BOTTOM
