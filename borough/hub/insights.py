@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -13,6 +14,7 @@ from borough.accounts.policies import can_see_insights
 from borough.catalogue.selectors import service_get
 from borough.core.channels import Channel
 from borough.insights.dashboards import PeriodInvalid, dashboard, default_period, period_from
+from borough.places.selectors import ward_list
 
 from .access import staff_required
 
@@ -43,11 +45,24 @@ def _page(request, *, title: str, caption: str, service=None, channel=None):
     except PeriodInvalid as invalid:
         errors = invalid.errors
         start, end = default_period()
-    board = dashboard(
-        start, end, service_id=service.pk if service else None, channel=channel, **_links()
-    )
+    wards = list(ward_list())
+    ward = None
+    if wanted_ward := request.GET.get("ward", "").strip():
+        ward = next((w for w in wards if str(w.pk) == wanted_ward), None)
+        if ward is None:
+            errors["period-ward"] = "Choose a ward from the list"
+    board = None
+    if not errors:
+        board = dashboard(
+            start,
+            end,
+            service_id=service.pk if service else None,
+            channel=channel,
+            ward_id=ward.pk if ward else None,
+            **_links(),
+        )
     wanted = request.GET.get("download")
-    if wanted and not errors:
+    if wanted and board is not None:
         table = board.table(wanted)
         if table is None:
             raise Http404("No such table")
@@ -64,7 +79,9 @@ def _page(request, *, title: str, caption: str, service=None, channel=None):
             "entered": request.GET
             if errors
             else {"from": start.isoformat(), "to": end.isoformat()},
-            "query": f"from={start}&to={end}",
+            "query": urlencode({"from": start, "to": end, **({"ward": ward.pk} if ward else {})}),
+            "wards": wards,
+            "ward": ward,
             "is_overview": service is None and channel is None,
         },
     )

@@ -87,6 +87,7 @@ def dashboard(
     *,
     service_id: int | None = None,
     channel: str | None = None,
+    ward_id: int | None = None,
     service_link=None,
     channel_link=None,
 ) -> Dashboard:
@@ -95,11 +96,15 @@ def dashboard(
     Seven queries whatever the period or the amount of data.
     """
     before_start, before_end = year_earlier(start), year_earlier(end)
-    totals = selectors.period_totals(start, end, service_id=service_id, channel=channel)
-    before = selectors.period_totals(
-        before_start, before_end, service_id=service_id, channel=channel
+    totals = selectors.period_totals(
+        start, end, service_id=service_id, channel=channel, ward_id=ward_id
     )
-    days = selectors.daily_totals(start, end, service_id=service_id, channel=channel)
+    before = selectors.period_totals(
+        before_start, before_end, service_id=service_id, channel=channel, ward_id=ward_id
+    )
+    days = selectors.daily_totals(
+        start, end, service_id=service_id, channel=channel, ward_id=ward_id
+    )
     costs = kpis.contact_costs()
     now = kpis.figures(totals, costs)
     then = kpis.figures(before, costs)
@@ -112,7 +117,7 @@ def dashboard(
     if service_id is None:
         tables.append(
             kpis.service_table(
-                selectors.service_totals(start, end, channel=channel),
+                selectors.service_totals(start, end, channel=channel, ward_id=ward_id),
                 link=service_link or (lambda s: ""),
             )
         )

@@ -35,7 +35,7 @@ class DailyCount(models.Model):
 
     Filled only by ``borough.insights.services.counts_rebuild``, which deletes and inserts whole
     days, so a rerun gives the same rows. ``channel`` is blank when the count has no channel;
-    ``service`` and ``team`` are empty when the event had none.
+    ``service``, ``team`` and ``ward`` are empty when the event had none.
     """
 
     day = models.DateField()
@@ -46,6 +46,10 @@ class DailyCount(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The ward of the request the event was about (none for events about no request).
+    ward = models.ForeignKey(
+        "places.Ward", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     value = models.BigIntegerField()
 

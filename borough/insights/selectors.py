@@ -32,8 +32,10 @@ class Totals:
         return dict(self.by_channel.get(kpi, {}))
 
 
-def _counts(start: dt.date, end: dt.date, *, service_id=None, channel=None):
+def _counts(start: dt.date, end: dt.date, *, service_id=None, channel=None, ward_id=None):
     rows = DailyCount.objects.filter(day__gte=start, day__lte=end)
+    if ward_id is not None:
+        rows = rows.filter(ward_id=ward_id)
     if service_id is not None:
         rows = rows.filter(service_id=service_id)
     if channel is not None:
@@ -41,11 +43,13 @@ def _counts(start: dt.date, end: dt.date, *, service_id=None, channel=None):
     return rows
 
 
-def period_totals(start: dt.date, end: dt.date, *, service_id=None, channel=None) -> Totals:
+def period_totals(
+    start: dt.date, end: dt.date, *, service_id=None, channel=None, ward_id=None
+) -> Totals:
     """Every KPI's total from ``start`` to ``end``, by channel."""
     totals = Totals()
     rows = (
-        _counts(start, end, service_id=service_id, channel=channel)
+        _counts(start, end, service_id=service_id, channel=channel, ward_id=ward_id)
         .values("kpi", "channel")
         .annotate(value=Sum("value"))
         .order_by()
@@ -56,12 +60,12 @@ def period_totals(start: dt.date, end: dt.date, *, service_id=None, channel=None
 
 
 def daily_totals(
-    start: dt.date, end: dt.date, *, service_id=None, channel=None
+    start: dt.date, end: dt.date, *, service_id=None, channel=None, ward_id=None
 ) -> dict[dt.date, Totals]:
     """Each day's totals by KPI and channel; a day without any count is absent."""
     days: dict[dt.date, Totals] = defaultdict(Totals)
     rows = (
-        _counts(start, end, service_id=service_id, channel=channel)
+        _counts(start, end, service_id=service_id, channel=channel, ward_id=ward_id)
         .values("day", "kpi", "channel")
         .annotate(value=Sum("value"))
         .order_by()
@@ -78,11 +82,13 @@ class ServiceTotals:
     totals: Totals
 
 
-def service_totals(start: dt.date, end: dt.date, *, channel=None) -> list[ServiceTotals]:
+def service_totals(
+    start: dt.date, end: dt.date, *, channel=None, ward_id=None
+) -> list[ServiceTotals]:
     """Totals for each service with any count in the period, by service name."""
     found: dict[str, ServiceTotals] = {}
     rows = (
-        _counts(start, end, channel=channel)
+        _counts(start, end, channel=channel, ward_id=ward_id)
         .filter(service__isnull=False)
         .values("service__slug", "service__name", "kpi", "channel")
         .annotate(value=Sum("value"))

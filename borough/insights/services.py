@@ -52,12 +52,28 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return low, high
 
 
-def _rows(day, service, channel, team, values: dict[str, int | None]) -> list[DailyCount]:
+def _rows(group: dict, team_key: str, ward_key: str, values: dict) -> list[DailyCount]:
     return [
-        DailyCount(day=day, kpi=kpi, service_id=service, channel=channel, team_id=team, value=value)
+        DailyCount(
+            day=group["day"],
+            kpi=kpi,
+            service_id=group["service_id"],
+            channel=group["channel"],
+            team_id=group[team_key],
+            ward_id=group[ward_key],
+            value=value,
+        )
         for kpi, value in values.items()
         if value
     ]
+
+
+# Contacts, forms and feedback take their team from their service and their ward from the
+# request they were about; cases have their own.
+BY_SERVICE = ("day", "service_id", "channel", "service__team_id", "case__ward_id")
+CASE_GROUP = ("day", "service_id", "channel", "team_id", "ward_id")
+SERVICE_KEYS = ("service__team_id", "case__ward_id")
+CASE_KEYS = ("team_id", "ward_id")
 
 
 def _contact_counts(low, high) -> list[DailyCount]:
@@ -73,7 +89,7 @@ def _contact_counts(low, high) -> list[DailyCount]:
     grouped = (
         Contact.objects.filter(started_at__gte=low, started_at__lt=high)
         .annotate(day=TruncDate("started_at"), is_repeat=Exists(earlier_about_same_case))
-        .values("day", "service_id", "channel", "service__team_id")
+        .values(*BY_SERVICE)
         .annotate(
             contacts=Count("id", filter=inbound),
             self_service=Count(
@@ -93,10 +109,8 @@ def _contact_counts(low, high) -> list[DailyCount]:
     rows: list[DailyCount] = []
     for g in grouped:
         rows += _rows(
-            g["day"],
-            g["service_id"],
-            g["channel"],
-            g["service__team_id"],
+            g,
+            *SERVICE_KEYS,
             {
                 Kpi.CONTACTS: g["contacts"],
                 Kpi.CONTACTS_SELF_SERVICE: g["self_service"],
@@ -115,15 +129,16 @@ def _form_counts(low, high) -> list[DailyCount]:
     started = (
         FormSession.objects.filter(started_at__gte=low, started_at__lt=high)
         .annotate(day=TruncDate("started_at"))
-        .values("day", "service_id", "channel", "service__team_id")
+        .values(*BY_SERVICE)
         .annotate(n=Count("id"))
         .order_by()
     )
     for g in started:
         rows += _rows(
-            g["day"], g["service_id"], g["channel"], g["service__team_id"],
+            g,
+            *SERVICE_KEYS,
             {Kpi.FORMS_STARTED: g["n"]},
-        )  # fmt: skip
+        )
     # Completions count on the day they happened, so a finished day's counts never change.
     completed = (
         FormSession.objects.filter(
@@ -132,7 +147,7 @@ def _form_counts(low, high) -> list[DailyCount]:
             outcome__in=[FormSession.Outcome.SUBMITTED, FormSession.Outcome.NOT_ELIGIBLE],
         )
         .annotate(day=TruncDate("completed_at"))
-        .values("day", "service_id", "channel", "service__team_id")
+        .values(*BY_SERVICE)
         .annotate(
             submitted=Count("id", filter=Q(outcome=FormSession.Outcome.SUBMITTED)),
             not_eligible=Count("id", filter=Q(outcome=FormSession.Outcome.NOT_ELIGIBLE)),
@@ -141,9 +156,10 @@ def _form_counts(low, high) -> list[DailyCount]:
     )
     for g in completed:
         rows += _rows(
-            g["day"], g["service_id"], g["channel"], g["service__team_id"],
+            g,
+            *SERVICE_KEYS,
             {Kpi.FORMS_SUBMITTED: g["submitted"], Kpi.FORMS_NOT_ELIGIBLE: g["not_eligible"]},
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -160,16 +176,17 @@ def _feedback_counts(low, high) -> list[DailyCount]:
     grouped = (
         Feedback.objects.filter(given_at__gte=low, given_at__lt=high)
         .annotate(day=TruncDate("given_at"))
-        .values("day", "service_id", "channel", "service__team_id")
+        .values(*BY_SERVICE)
         .annotate(**{f"s{score}": Count("id", filter=Q(score=score)) for score in FEEDBACK_KPIS})
         .order_by()
     )
     rows: list[DailyCount] = []
     for g in grouped:
         rows += _rows(
-            g["day"], g["service_id"], g["channel"], g["service__team_id"],
+            g,
+            *SERVICE_KEYS,
             {kpi: g[f"s{score}"] for score, kpi in FEEDBACK_KPIS.items()},
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -178,30 +195,29 @@ def _case_counts(low, high) -> list[DailyCount]:
     opened = (
         Case.objects.filter(created_at__gte=low, created_at__lt=high)
         .annotate(day=TruncDate("created_at"))
-        .values("day", "service_id", "channel", "team_id")
+        .values(*CASE_GROUP)
         .annotate(n=Count("id"))
         .order_by()
     )
     for g in opened:
-        rows += _rows(
-            g["day"], g["service_id"], g["channel"], g["team_id"], {Kpi.CASES_OPENED: g["n"]}
-        )
+        rows += _rows(g, *CASE_KEYS, {Kpi.CASES_OPENED: g["n"]})
     closed = (
         Case.objects.filter(closed_at__gte=low, closed_at__lt=high)
         .annotate(
             day=TruncDate("closed_at"),
             open_for=ExpressionWrapper(F("closed_at") - F("created_at"), DurationField()),
         )
-        .values("day", "service_id", "channel", "team_id")
+        .values(*CASE_GROUP)
         .annotate(n=Count("id"), open_for_total=Sum("open_for"))
         .order_by()
     )
     for g in closed:
         total = g["open_for_total"] or dt.timedelta(0)
         rows += _rows(
-            g["day"], g["service_id"], g["channel"], g["team_id"],
+            g,
+            *CASE_KEYS,
             {Kpi.CASES_CLOSED: g["n"], Kpi.CASE_CLOSE_SECONDS: round(total.total_seconds())},
-        )  # fmt: skip
+        )
     return rows
 
 

@@ -278,3 +278,23 @@ def test_the_performance_page_says_when_nothing_has_been_counted(client, db):
     html = client.get("/performance/").content.decode()
     assert "No figures have been counted for these months yet." in html
     assert "£0" not in html and "0.0%" not in html
+
+
+def test_the_ward_filter_keeps_counts_about_requests_in_that_ward(client, lead, week, gazetteer):
+    from borough.cases.models import Case
+    from borough.places.models import Ward
+
+    ward = Ward.objects.order_by("name").first()
+    first_case = Case.objects.order_by("created_at").filter(created_at__date__gte=week.first)[0]
+    Case.objects.filter(pk=first_case.pk).update(ward=ward)  # case A of the week
+    counts_rebuild(start=week.first, end=week.last)
+    client.force_login(lead)
+    html = client.get(f"/hub/insights/?{_period(week)}&ward={ward.pk}").content.decode()
+    assert f"in {ward.name} ward only" in html
+    assert 'numeric">1</td>' in _row(html, "Requests raised")
+    assert 'numeric">3</td>' in _row(html, "Contacts from residents")  # web, then 2 phone calls
+    assert 'numeric">1</td>' in _row(html, "Letters sent")
+    assert f"ward={ward.pk}" in html[html.index('id="table-kpis"') :]  # kept in the links
+    html = client.get(f"/hub/insights/?{_period(week)}&ward=999999").content.decode()
+    assert html.count("Choose a ward from the list") == 2
+    assert "table-kpis" not in html
