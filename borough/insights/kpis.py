@@ -296,10 +296,7 @@ def channel_table(totals: Totals, costs: dict[str, Decimal], *, link) -> Table:
         self_service = totals.channels(Kpi.CONTACTS_SELF_SERVICE).get(channel, 0)
         cost = costs.get(channel)
         spend = cost * contacts if cost is not None and contacts else None
-        if not contacts and not raised:
-            spend_text = show_money(None, missing=NO_DATA) if cost is not None else NO_COST
-        else:
-            spend_text = show_money(spend) if cost is not None else NO_COST
+        spend_text = NO_COST if cost is None else (show_money(spend) if contacts else NO_DATA)
         rows.append(
             [
                 label_cell(label, link(channel)),

@@ -148,10 +148,16 @@ def test_every_table_downloads_as_csv(client, lead, counted):
 def test_costs_come_from_settings_and_a_channel_without_one_is_never_free(
     client, lead, counted, settings
 ):
-    settings.BOROUGH_CONTACT_COSTS = {"phone": "3.00"}
+    settings.BOROUGH_CONTACT_COSTS = {"phone": "3.00", "voice": "1.00", "email": "lots"}
     settings.BOROUGH_LETTER_COST = "0.95"
     client.force_login(lead)
     html = client.get(f"/hub/insights/?{_period(counted)}").content.decode()
+    channels = html[html.index('id="table-channels"') :]
+    voice = channels[channels.index(">Automated voice</a>") :]
+    voice = voice[: voice.index("</tr>")]  # a cost but no contacts: no data, not £0
+    assert voice.count("No data") == 4 and 'numeric">£1.00</td>' in voice
+    email = channels[channels.index(">Email</a>") :]
+    assert email[: email.index("</tr>")].count("No cost set") == 2  # "lots" is not a cost
     assert "£12.00 (Leaves out email, face to face, web, web chat: no cost set)" in _row(
         html, "Spend on customer contact"
     )
