@@ -59,6 +59,16 @@ SLA_AT_RISK_WORKING_DAYS = env.int("BOROUGH_SLA_AT_RISK_WORKING_DAYS", default=1
 # The council's service catalogue (docs/how-to/service-definitions.md); Borough ships one.
 BOROUGH_CATALOGUE_FILE = env.str("BOROUGH_CATALOGUE_FILE", default="")
 
+# Cost of one contact by channel, in pounds (docs/how-to/kpis.md). The defaults are Socitm's
+# 2011 "Channel value benchmarking" figures: old, to be replaced with the council's own. A
+# channel left out has no cost set and the KPI pages say so rather than count it as free.
+BOROUGH_CONTACT_COSTS = env.dict(
+    "BOROUGH_CONTACT_COSTS",
+    default={"face_to_face": "8.62", "phone": "2.83", "web": "0.15"},
+)
+# Print and postage for one letter sent, in pounds; empty means no cost set.
+BOROUGH_LETTER_COST = env.str("BOROUGH_LETTER_COST", default="")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -77,6 +87,7 @@ INSTALLED_APPS = [
     "borough.catalogue",
     "borough.cases",
     "borough.contacts",
+    "borough.insights",
     "borough.portal",
     "borough.hub",
     "borough.demo",

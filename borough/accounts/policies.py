@@ -107,3 +107,17 @@ def dashboard_team_ids(user) -> set[int] | None:
 def can_see_dashboard(user) -> bool:
     team_ids = dashboard_team_ids(user)
     return team_ids is None or bool(team_ids)
+
+
+# Roles that may read the KPI dashboards: they show how every team and channel performs, so
+# those who run teams and the platform. Agents and officers see their work in the queue.
+ROLES_READING_INSIGHTS = {Role.TEAM_LEAD, Role.ADMIN}
+
+
+def can_see_insights(user) -> bool:
+    """May ``user`` read the KPI dashboards in the hub? Team leads, admins and superusers."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=ROLES_READING_INSIGHTS).exists()

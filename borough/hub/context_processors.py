@@ -3,7 +3,7 @@
 Callables, so pages that do not show the hub menu (the portal) never run the queries.
 """
 
-from borough.accounts.policies import can_manage_templates, can_see_dashboard
+from borough.accounts.policies import can_manage_templates, can_see_dashboard, can_see_insights
 
 
 def hub_navigation(request):
@@ -11,4 +11,5 @@ def hub_navigation(request):
     return {
         "manages_templates": lambda: can_manage_templates(request.user),
         "hub_dashboard_allowed": lambda: can_see_dashboard(request.user),
+        "can_see_insights": lambda: can_see_insights(request.user),
     }

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from . import assist, views
+from . import assist, insights, views
 
 app_name = "hub"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("templates/new/", views.template_create, name="template_create"),
     path("templates/<int:template_id>/", views.template_edit, name="template_edit"),
     path("templates/<int:template_id>/delete/", views.template_delete, name="template_delete"),
+    path("insights/", insights.overview, name="insights"),
+    path("insights/services/<slug:slug>/", insights.service, name="insights_service"),
+    path("insights/channels/<slug:channel>/", insights.channel, name="insights_channel"),
     path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
     path("residents/<int:resident_id>/contacts/", views.resident_contact, name="resident_contact"),
     path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),

@@ -36,6 +36,8 @@ from borough.contacts.services import (
 )
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
+from borough.insights.dashboards import performance as performance_figures
+from borough.insights.kpis import show_count, show_money, show_percent
 from borough.places.collections import collections_between, icalendar, schedules_for
 from borough.places.selectors import Gazetteer, properties_at_postcode, property_get
 
@@ -475,3 +477,33 @@ def bin_days_calendar(request, uprn: int):
     )
     response["Content-Disposition"] = f'attachment; filename="bin-collections-{prop.uprn}.ics"'
     return response
+
+
+def performance(request):
+    """The council's headline KPIs, published as GOV.UK services publish theirs."""
+    report = performance_figures()
+    return render(
+        request,
+        "portal/performance.html",
+        {
+            "report": report,
+            "months": [
+                {
+                    "month": row.month,
+                    "transactions": show_count(row.figures.requests_raised),
+                    "take_up": show_percent(row.figures.digital_take_up),
+                    "completion": show_percent(row.figures.completion_rate),
+                    "satisfaction": show_percent(row.figures.satisfaction),
+                    "cost": show_money(row.figures.cost_per_transaction),
+                }
+                for row in report.months
+            ],
+            "headline": {
+                "transactions": show_count(report.figures.requests_raised),
+                "take_up": show_percent(report.figures.digital_take_up),
+                "completion": show_percent(report.figures.completion_rate),
+                "satisfaction": show_percent(report.figures.satisfaction),
+                "cost": show_money(report.figures.cost_per_transaction),
+            },
+        },
+    )

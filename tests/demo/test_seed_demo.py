@@ -2,12 +2,14 @@ import hashlib
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.utils import timezone
 
 from borough.cases.models import Case
 from borough.catalogue.answers import validate_answers
 from borough.contacts.models import Contact
 from borough.core.channels import Channel
+from borough.insights.models import DailyCount, Kpi
 from borough.people.models import Household, Resident
 from borough.places.models import Property
 from borough.places.postcodes import normalise_postcode
@@ -37,6 +39,10 @@ def test_the_demo_borough_is_realistic_and_reproducible():
     channels = set(Contact.objects.values_list("channel", flat=True))
     assert {Channel.WEB, Channel.PHONE, Channel.EMAIL} <= channels
     assert Contact.objects.count() > cases  # enquiries and chasers as well as requests
+    # The demo year is counted for the KPI pages.
+    counted = DailyCount.objects.filter(kpi=Kpi.CONTACTS).aggregate(n=Sum("value"))["n"]
+    assert counted == Contact.objects.filter(direction=Contact.Direction.INBOUND).count()
+    assert DailyCount.objects.filter(kpi=Kpi.CASES_OPENED).aggregate(n=Sum("value"))["n"] == cases
     first = fingerprint()
 
     call_command("flush", interactive=False, verbosity=0)

@@ -1,6 +1,9 @@
+import datetime as dt
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from borough.demo.generator import DEMO_PASSWORD, database_is_empty, generate
 
@@ -30,6 +33,16 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
+        # The demo's year of contacts and cases, counted for the KPI pages.
+        today = timezone.localdate()
+        call_command(
+            "insights_backfill",
+            "--from",
+            (today - dt.timedelta(days=366)).isoformat(),
+            "--to",
+            today.isoformat(),
+            stdout=self.stdout,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo borough made in {time.perf_counter() - started:.1f}s: "

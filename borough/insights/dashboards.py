@@ -1,0 +1,171 @@
+"""What the KPI pages show, read only from the count tables (a fixed number of queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import kpis, selectors
+
+DEFAULT_DAYS = 28
+LONGEST_RANGE_DAYS = 366
+
+
+def year_earlier(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The last 28 whole days, ending yesterday."""
+    today = today or timezone.localdate()
+    end = today - dt.timedelta(days=1)
+    return end - dt.timedelta(days=DEFAULT_DAYS - 1), end
+
+
+class PeriodInvalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _parse(value: str, field_id: str, name: str, errors: dict[str, str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        errors[field_id] = f"{name} must be a real date, like 2026-01-31"
+        return None
+
+
+def period_from(params) -> tuple[dt.date, dt.date]:
+    """The period asked for in ``params`` (``from`` and ``to``), or the default one."""
+    default_start, default_end = default_period()
+    raw_start, raw_end = params.get("from", ""), params.get("to", "")
+    if not raw_start.strip() and not raw_end.strip():
+        return default_start, default_end
+    errors: dict[str, str] = {}
+    start = _parse(raw_start, "period-from", "The first day", errors) if raw_start.strip() else None
+    end = _parse(raw_end, "period-to", "The last day", errors) if raw_end.strip() else None
+    if not raw_start.strip():
+        errors["period-from"] = "Enter the first day"
+    if not raw_end.strip():
+        errors["period-to"] = "Enter the last day"
+    if start and end:
+        if end < start:
+            errors["period-to"] = "The last day must be the same as or after the first day"
+        elif (end - start).days + 1 > LONGEST_RANGE_DAYS:
+            errors["period-to"] = f"Choose a period of {LONGEST_RANGE_DAYS} days or fewer"
+    if errors:
+        raise PeriodInvalid(errors)
+    return start, end
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    start: dt.date
+    end: dt.date
+    last_year_start: dt.date
+    last_year_end: dt.date
+    figures: kpis.Figures
+    tables: list[kpis.Table]
+    charts: list[kpis.Chart]
+    days_not_counted: int
+    counted_at: dt.datetime | None
+
+    def table(self, table_id: str) -> kpis.Table | None:
+        every = self.tables + [c.table for c in self.charts]
+        return next((t for t in every if t.id == table_id), None)
+
+
+def dashboard(
+    start: dt.date,
+    end: dt.date,
+    *,
+    service_id: int | None = None,
+    channel: str | None = None,
+    ward_id: int | None = None,
+    service_link=None,
+    channel_link=None,
+) -> Dashboard:
+    """Every KPI for a period against the same days a year earlier, with charts and tables.
+
+    Seven queries whatever the period or the amount of data.
+    """
+    before_start, before_end = year_earlier(start), year_earlier(end)
+    totals = selectors.period_totals(
+        start, end, service_id=service_id, channel=channel, ward_id=ward_id
+    )
+    before = selectors.period_totals(
+        before_start, before_end, service_id=service_id, channel=channel, ward_id=ward_id
+    )
+    days = selectors.daily_totals(
+        start, end, service_id=service_id, channel=channel, ward_id=ward_id
+    )
+    costs = kpis.contact_costs()
+    now = kpis.figures(totals, costs)
+    then = kpis.figures(before, costs)
+    tables = [
+        kpis.comparison_table(now, then, caption="Every measure"),
+        kpis.satisfaction_table(now, then),
+    ]
+    if channel is None:
+        tables.append(kpis.channel_table(totals, costs, link=channel_link or (lambda c: "")))
+    if service_id is None:
+        tables.append(
+            kpis.service_table(
+                selectors.service_totals(start, end, channel=channel, ward_id=ward_id),
+                link=service_link or (lambda s: ""),
+            )
+        )
+    return Dashboard(
+        start=start,
+        end=end,
+        last_year_start=before_start,
+        last_year_end=before_end,
+        figures=now,
+        tables=tables,
+        charts=kpis.charts(days, start, end),
+        days_not_counted=selectors.days_not_counted(start, end),
+        counted_at=selectors.last_counted_at(),
+    )
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: dt.date
+    figures: kpis.Figures
+
+
+@dataclass(frozen=True)
+class Performance:
+    start: dt.date
+    end: dt.date
+    figures: kpis.Figures
+    months: list[MonthRow]
+
+
+def performance(today: dt.date | None = None) -> Performance:
+    """The headline KPIs for the 12 whole months to the end of last month, and each month."""
+    today = today or timezone.localdate()
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    start = year_earlier(end + dt.timedelta(days=1))
+    months = selectors.monthly_totals(start, end)
+    costs = kpis.contact_costs()
+    total = selectors.Totals()
+    for month_totals in months.values():
+        for kpi, by_channel in month_totals.by_channel.items():
+            for channel, value in by_channel.items():
+                total.add(kpi, channel, value)
+    return Performance(
+        start=start,
+        end=end,
+        figures=kpis.figures(total, costs),
+        months=[
+            MonthRow(month, kpis.figures(months[month], costs))
+            for month in sorted(months, reverse=True)
+        ],
+    )

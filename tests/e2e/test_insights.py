@@ -1,0 +1,68 @@
+"""A team lead reads the KPI dashboards, and anyone reads the performance page, in a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.utils import timezone
+
+from borough.accounts.models import Role, Team
+from borough.insights.services import counts_rebuild
+from tests.factories import StaffFactory
+from tests.insights.data import build_week
+
+
+@pytest.mark.django_db(transaction=True)
+def test_insights_pages_work_without_javascript_and_pass_axe(visit, live_server, catalogue):
+    today = timezone.localdate()
+    agent = StaffFactory(
+        membership__team=Team.objects.get(slug="customer-experience"),
+        membership__role=Role.AGENT,
+    )
+    build_week(first=today - dt.timedelta(days=16), catalogue=catalogue, agent=agent)
+    build_week(
+        first=(today.replace(day=1) - dt.timedelta(days=40)), catalogue=catalogue, agent=agent
+    )
+    counts_rebuild(start=today - dt.timedelta(days=90), end=today)
+    lead = StaffFactory(
+        membership__team=Team.objects.get(slug="waste"), membership__role=Role.TEAM_LEAD
+    )
+    staff = visit(javascript=False)
+    staff.sign_in(live_server, lead)
+    page = staff.page
+
+    page.goto(f"{live_server.url}/hub/")
+    page.get_by_role("link", name="Insights").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Insights"
+    assert page.get_by_role("img", name="Contacts from residents each day").is_visible()
+    staff.assert_accessible()
+    if os.environ.get("BOROUGH_SCREENSHOTS"):
+        page.screenshot(path=os.environ["BOROUGH_SCREENSHOTS"] + "/insights.png", full_page=True)
+
+    page.get_by_label("First day").fill("")
+    page.get_by_label("Last day").fill("")
+    page.get_by_role("button", name="Show this period").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Insights"
+
+    page.get_by_role("link", name="Report a missed bin collection").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Report a missed bin collection"
+    staff.assert_accessible()
+    page.get_by_role("link", name="Back to insights").click()
+    page.get_by_role("link", name="Phone").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Phone"
+    staff.assert_accessible()
+
+    page.goto(f"{live_server.url}/hub/insights/?from=2026-02-30&to=2026-01-01")
+    assert "The first day must be a real date" in page.locator(".govuk-error-summary").inner_text()
+    staff.assert_accessible()
+
+    public = visit(javascript=False)
+    public.page.goto(f"{live_server.url}/")
+    public.page.get_by_role("link", name="Performance").click()
+    heading = public.page.get_by_role("heading", level=1).inner_text()
+    assert heading == "How our online services are performing"
+    assert public.page.get_by_role("heading", name="User satisfaction").is_visible()
+    public.assert_accessible()
+    assert staff.console_errors == [] and public.console_errors == []
