@@ -80,6 +80,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "borough.core",
     "borough.accounts",
     "borough.places",
@@ -105,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -166,14 +172,81 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
-# --- Accounts -------------------------------------------------------------------------------
+# --- Accounts (django-allauth; docs/how-to/sign-in.md, ADR 0009) ----------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first, so a locked-out account is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "hub:login"
-LOGIN_REDIRECT_URL = "hub:cases"
+LOGIN_URL = "/account/login/"
+# Where people land after signing in when no page asked for it: the adapter sends staff to the
+# hub and residents to their account (borough.accounts.adapters.AccountAdapter).
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "borough.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a button on the page: link scanners cannot confirm
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_SESSION_REMEMBER = True  # sessions last SESSION_COOKIE_AGE, as before allauth
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Rate limits (per client address, per email address "key", per user). Refused attempts get
+# the GOV.UK "too many attempts" page or an error on the form. Counts live in CACHES.
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("BOROUGH_RATE_LOGIN", default="30/m/ip"),
+    "login_failed": env.str("BOROUGH_RATE_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "signup": env.str("BOROUGH_RATE_SIGNUP", default="10/m/ip,30/h/ip"),
+    "request_login_code": env.str("BOROUGH_RATE_LOGIN_CODE", default="10/m/ip,3/5m/key"),
+    "reset_password": env.str("BOROUGH_RATE_PASSWORD_RESET", default="10/m/ip,3/5m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_ADAPTER = "borough.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = COUNCIL_NAME
+MFA_TOTP_TOLERANCE = 1  # accept the code of the 30 seconds before or after (clock drift)
+SOCIALACCOUNT_ADAPTER = "borough.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_LOGIN_ON_GET = False  # "Continue" is a button (POST), not a link
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified provider email signs in to that account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
+# GOV.UK One Login (or any OpenID Connect provider): on when BOROUGH_OIDC_CLIENT_ID is set.
+BOROUGH_OIDC_CLIENT_ID = env.str("BOROUGH_OIDC_CLIENT_ID", default="")
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+if BOROUGH_OIDC_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": env.str("BOROUGH_OIDC_PROVIDER_ID", default="govuk-one-login"),
+            "name": env.str("BOROUGH_OIDC_NAME", default="GOV.UK One Login"),
+            "client_id": BOROUGH_OIDC_CLIENT_ID,
+            "secret": env.str("BOROUGH_OIDC_CLIENT_SECRET", default=""),
+            "settings": {
+                "server_url": env.str(
+                    "BOROUGH_OIDC_SERVER_URL", default="https://oidc.integration.account.gov.uk"
+                ),
+                "token_auth_method": env.str(
+                    "BOROUGH_OIDC_TOKEN_AUTH_METHOD", default="client_secret_post"
+                ),
+                "scope": env.list("BOROUGH_OIDC_SCOPES", default=["openid", "email"]),
+                "oauth_pkce_enabled": env.bool("BOROUGH_OIDC_PKCE", default=True),
+            },
+        }
+    )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -186,7 +259,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "hub/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "borough.accounts.lockout.username_for_lockout"
 

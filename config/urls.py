@@ -10,11 +10,13 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("account/", include("allauth.urls")),
     path("hub/", include("borough.hub.urls")),
     path("", include("borough.portal.urls")),
 ]
 
 handler400 = "borough.core.views.bad_request"
+handler429 = "borough.accounts.views.too_many_attempts"
 handler403 = "borough.core.views.permission_denied"
 handler404 = "borough.core.views.page_not_found"
 handler500 = "borough.core.views.server_error"

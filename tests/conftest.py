@@ -15,6 +15,7 @@ from borough.catalogue.services import catalogue_load
 from borough.places.importer import import_llpg
 
 from .factories import StaffFactory
+from .signing_in import staff_login as _staff_login
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,6 +32,12 @@ def _empty_cache():
     """Each test starts with an empty cache, so no rate-limit count leaks between tests."""
     cache.clear()
     yield
+
+
+@pytest.fixture
+def staff_login():
+    """``staff_login(client, user)``: sign a member of staff in, MFA done (tests.signing_in)."""
+    return _staff_login
 
 
 @pytest.fixture

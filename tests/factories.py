@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from allauth.account.models import EmailAddress
 
 from borough.accounts.models import Membership, Role, User
 from borough.people.models import Resident
@@ -27,6 +28,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
             Membership.objects.create(user=self, team=team, role=role)
         if create:
             self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
 class ResidentUserFactory(factory.django.DjangoModelFactory):
@@ -39,9 +41,13 @@ class ResidentUserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def saved(self, create, extracted, **kwargs):
+    def saved(self, create, extracted, verified=True, **kwargs):
+        """``ResidentUserFactory(saved__verified=False)``: a resident yet to confirm their email."""
         if create:
             self.save()
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=verified, primary=True
+            )
 
 
 class ResidentFactory(factory.django.DjangoModelFactory):

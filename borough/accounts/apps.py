@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "borough.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects allauth's MFA signal receivers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from .models import Membership, Team, User
@@ -29,4 +30,17 @@ def staff_create(
         is_superuser=is_superuser,
     )
     Membership.objects.create(user=user, team=team, role=role)
+    email_mark_verified(user=user)
     return user
+
+
+def email_mark_verified(*, user: User) -> EmailAddress:
+    """Record the user's email as their verified, primary address.
+
+    For accounts the council makes (staff): the council gave them the address, so there is
+    nothing to confirm before they sign in.
+    """
+    address, _ = EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return address

@@ -21,7 +21,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from borough.accounts.mfa import authenticator_app_add
 from borough.accounts.models import Membership, Role, Team, User
+from borough.accounts.services import email_mark_verified
 from borough.cases.models import Case, CaseEvent, Priority, Resolution, Status
 from borough.cases.references import ALPHABET
 from borough.cases.services import response_templates_seed
@@ -48,6 +50,8 @@ from .fast_insert import fast_insert
 
 BATCH = 5000
 DEMO_PASSWORD = "borough-demo-2026"  # noqa: S105 - demo accounts only, printed by `make run`
+# Demo staff's authenticator app secret (base32): `manage.py demo_totp_code EMAIL` shows the code.
+DEMO_TOTP_SECRET = "MJXXE33VM5UC2ZDFNVXS25DPORYC2MRQ"  # noqa: S105 - demo accounts only
 CENTRE = (51.5400, -0.4600)
 
 # Share of contacts by channel for requests, from the profile of a London borough moving online.
@@ -357,6 +361,8 @@ class DemoBorough:
                 is_superuser=superuser,
             )
             Membership.objects.create(user=user, team=teams[team_slug], role=role)
+            email_mark_verified(user=user)
+            authenticator_app_add(user=user, secret=DEMO_TOTP_SECRET)
             staff[email] = user
             self.summary.staff.append(f"{email} ({Role(role).label.lower()}, {teams[team_slug]})")
         return staff

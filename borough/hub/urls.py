@@ -1,4 +1,3 @@
-from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from . import assist, insights, views
@@ -8,8 +7,7 @@ app_name = "hub"
 urlpatterns = [
     path("", views.cases, name="cases"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("sign-in/", views.StaffLoginView.as_view(), name="login"),
-    path("sign-out/", LogoutView.as_view(next_page="hub:login"), name="logout"),
+    path("sign-in/", views.sign_in, name="login"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
     path(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -75,31 +73,10 @@ from .access import staff_required
 PAGE_SIZE = 50
 
 
-class StaffSignInForm(AuthenticationForm):
-    username = forms.EmailField(
-        label="Email address",
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "class": "govuk-input", "spellcheck": "false"}
-        ),
-    )
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(
-            attrs={"autocomplete": "current-password", "class": "govuk-input"}
-        ),
-    )
-
-    error_messages = {
-        "invalid_login": "Enter a correct email address and password",
-        "inactive": "This account has been switched off. Ask your team lead.",
-    }
-
-
-class StaffLoginView(LoginView):
-    template_name = "hub/login.html"
-    authentication_form = StaffSignInForm
-    redirect_authenticated_user = True
+def sign_in(request):
+    """The hub's old sign-in address: staff sign in on the account pages, like everyone."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("account_login") + (f"?{query}" if query else ""))
 
 
 def _int(value: str) -> int | None:

@@ -38,3 +38,53 @@ def resident_need_record(
         summary=f"need {need} for resident {resident.pk}",
     )
     return item
+
+
+@transaction.atomic
+def resident_claim_for_user(*, user, email: str) -> Resident | None:
+    """Give a resident who has just proved they own ``email`` the records kept under it.
+
+    Requests made without signing in keep the resident's details (``Resident``) with no user.
+    Once the user has confirmed ``email``: if they have no resident record yet, the oldest
+    unclaimed one with that email becomes theirs; every other unclaimed record with that email
+    is merged into theirs (its cases and contacts move across, and the empty duplicate is
+    removed; a duplicate with recorded needs is kept for staff to review in the single view,
+    since needs carry their own consent). Staff accounts claim nothing. Returns the user's
+    resident record, or ``None`` when there was nothing to claim.
+    """
+    if not email or getattr(user, "is_council_staff", False):
+        return None
+    unclaimed = list(
+        Resident.objects.select_for_update()
+        .filter(email__iexact=email.strip(), user__isnull=True)
+        .order_by("created_at", "pk")
+    )
+    own = Resident.objects.filter(user=user).first()
+    if not unclaimed:
+        return own
+    if own is None:
+        own, unclaimed = unclaimed[0], unclaimed[1:]
+        own.user = user
+        own.save(update_fields=["user", "updated_at"])
+    merged = [resident.pk for resident in unclaimed]
+    if merged:
+        _resident_merge(keep=own, duplicate_ids=merged)
+    audit_record(
+        actor=user,
+        action="claimed",
+        object_type="resident",
+        object_id=own.pk,
+        summary=f"linked to user {user.pk} on email confirmation; merged {len(merged)}",
+    )
+    return own
+
+
+def _resident_merge(*, keep: Resident, duplicate_ids: list[int]) -> None:
+    """Point every record that refers to a duplicate (cases, contacts, ...) at ``keep``."""
+    for relation in Resident._meta.related_objects:
+        if not relation.one_to_many or relation.related_model is ResidentNeed:
+            continue
+        relation.related_model._default_manager.filter(
+            **{f"{relation.field.name}__in": duplicate_ids}
+        ).update(**{relation.field.name: keep})
+    Resident.objects.filter(pk__in=duplicate_ids, needs__isnull=True).delete()

@@ -97,12 +97,18 @@ class Visit:
 
     def sign_in(self, live_server, user) -> None:
         """Start this browser signed in as ``user`` (made by Django's test client, so the
-        sign-in pages themselves are tested once, in their own tests)."""
+        sign-in pages themselves are tested once, in their own tests). Staff are signed in as
+        after their password and authenticator app code (tests.signing_in.staff_login)."""
         from django.conf import settings
         from django.test import Client
 
+        from tests.signing_in import staff_login
+
         client = Client()
-        client.force_login(user)
+        if user.is_council_staff:
+            staff_login(client, user)
+        else:
+            client.force_login(user)
         name = settings.SESSION_COOKIE_NAME
         self.context.add_cookies(
             [{"name": name, "value": client.cookies[name].value, "url": live_server.url}]

@@ -10,6 +10,7 @@ from borough.cases.models import Case
 from borough.contacts.models import Contact, FormSession
 from borough.core.channels import Channel
 from tests.factories import ResidentFactory, StaffFactory
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def answer_missed_bin(client, first_url, *, bin_out="yes"):
 def test_an_agent_raises_a_request_for_a_resident_on_the_phone(
     client, agent, missed_bin, ama, django_capture_on_commit_callbacks
 ):
-    client.force_login(agent)
+    staff_login(client, agent)
     resident_page = client.get(f"/hub/residents/{ama.pk}/").content.decode()
     assert f"/hub/residents/{ama.pk}/requests/new/" in resident_page
 
@@ -90,7 +91,7 @@ def test_an_agent_raises_a_request_for_a_resident_on_the_phone(
 
 @pytest.mark.django_db
 def test_a_second_click_on_raise_makes_no_second_request(client, agent, missed_bin, ama):
-    client.force_login(agent)
+    staff_login(client, agent)
     check_url = answer_missed_bin(client, begin(client, ama))["Location"]
     first = client.post(check_url)
     second = client.post(check_url)
@@ -100,7 +101,7 @@ def test_a_second_click_on_raise_makes_no_second_request(client, agent, missed_b
 
 @pytest.mark.django_db
 def test_the_form_rules_are_the_portals_rules(client, agent, missed_bin, ama):
-    client.force_login(agent)
+    staff_login(client, agent)
     first = begin(client, ama)
     base = first.rsplit("/", 2)[0] + "/"
     page = client.post(base + "address/", {"step": "postcode", "postcode": "not a postcode"})
@@ -117,7 +118,7 @@ def test_the_form_rules_are_the_portals_rules(client, agent, missed_bin, ama):
 def test_answers_that_rule_the_request_out_show_what_to_tell_the_resident(
     client, agent, missed_bin, ama
 ):
-    client.force_login(agent)
+    staff_login(client, agent)
     reply = answer_missed_bin(client, begin(client, ama), bin_out="no")
     page = client.get(reply["Location"]).content.decode()
     assert "We cannot treat this as a missed collection" in page
@@ -128,7 +129,7 @@ def test_answers_that_rule_the_request_out_show_what_to_tell_the_resident(
 
 @pytest.mark.django_db
 def test_choosing_nothing_or_a_bad_length_gets_clear_errors(client, agent, missed_bin, ama):
-    client.force_login(agent)
+    staff_login(client, agent)
     page = client.post(f"/hub/residents/{ama.pk}/requests/new/", {"channel": "carrier-pigeon"})
     text = page.content.decode()
     assert "Choose the service the resident needs" in text
@@ -145,11 +146,11 @@ def test_choosing_nothing_or_a_bad_length_gets_clear_errors(client, agent, misse
 @pytest.mark.django_db
 def test_only_staff_who_may_see_the_resident_can_raise_for_them(client, catalogue, ama):
     url = f"/hub/residents/{ama.pk}/requests/new/"
-    assert client.get(url)["Location"].startswith("/hub/sign-in/")
+    assert client.get(url)["Location"].startswith("/account/login/")
     highways = StaffFactory(
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
     )
-    client.force_login(highways)  # no case of the resident's is in their team
+    staff_login(client, highways)  # no case of the resident's is in their team
     assert client.get(url).status_code == 403
     assert client.post(url, {"service": "report-pothole", "channel": "phone"}).status_code == 403
     assert not FormSession.objects.exists()
@@ -157,10 +158,10 @@ def test_only_staff_who_may_see_the_resident_can_raise_for_them(client, catalogu
 
 @pytest.mark.django_db
 def test_a_request_in_progress_belongs_to_the_agent_who_started_it(client, agent, missed_bin, ama):
-    client.force_login(agent)
+    staff_login(client, agent)
     first = begin(client, ama)
     other = StaffFactory(
         membership__team=Team.objects.get(slug="customer-experience"), membership__role=Role.AGENT
     )
-    client.force_login(other)
+    staff_login(client, other)
     assert client.get(first).status_code == 404

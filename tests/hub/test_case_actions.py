@@ -6,6 +6,7 @@ from django.core import mail
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent, Priority, Status
 from tests.factories import StaffFactory
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_an_officer_works_a_case_to_closed(
     colleague = StaffFactory(
         first_name="Olu", membership__team=case.team, membership__role=Role.OFFICER
     )
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert "Work this case" in client.get(f"/hub/cases/{case.reference}/").content.decode()
 
     response = act(client, case, "assign", assignee=colleague.pk)
@@ -92,7 +93,7 @@ def test_a_public_update_is_emailed_and_an_internal_note_is_not(
         first_name="Ama", last_name="Owusu", email="ama@example.com"
     )
     case.save()
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     with django_capture_on_commit_callbacks(execute=True):
         act(client, case, "note", text="Internal only", visibility="internal")
         act(client, case, "note", text="We will come tomorrow", visibility="public")
@@ -102,7 +103,7 @@ def test_a_public_update_is_emailed_and_an_internal_note_is_not(
 
 @pytest.mark.django_db
 def test_the_workflow_refuses_invalid_changes_with_a_reason(client, case, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = act(client, case, "status")
     assert "Choose the new status" in response.content.decode()
     response = act(client, case, "status", status="repaired")
@@ -120,7 +121,7 @@ def test_the_workflow_refuses_invalid_changes_with_a_reason(client, case, waste_
 def test_a_second_officer_working_from_an_old_page_is_told_and_overwrites_nothing(
     client, case, waste_officer
 ):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     seen_version = Case.objects.get(pk=case.pk).version
     act(client, case, "priority", priority=Priority.URGENT, version=seen_version)
     response = act(client, case, "priority", priority=Priority.LOW, version=seen_version)
@@ -134,7 +135,7 @@ def test_cases_can_only_be_assigned_within_their_team(client, case, waste_office
     outsider = StaffFactory(
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
     )
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = act(client, case, "assign", assignee=outsider.pk)
     assert f"{outsider} is not in the Waste and recycling team" in response.content.decode()
     assert Case.objects.get(pk=case.pk).assignee is None
@@ -156,10 +157,10 @@ def test_agents_and_other_teams_cannot_work_a_case(client, case, agent, action, 
     )
     before = Case.objects.get(pk=case.pk).version
     for user in (agent, highways):
-        client.force_login(user)
+        staff_login(client, user)
         assert act(client, case, action, **data).status_code == 403
     assert Case.objects.get(pk=case.pk).version == before
-    client.force_login(agent)
+    staff_login(client, agent)
     page = client.get(f"/hub/cases/{case.reference}/").content.decode()
     assert "Work this case" not in page  # agents see the case but not the controls
 
@@ -167,5 +168,5 @@ def test_agents_and_other_teams_cannot_work_a_case(client, case, agent, action, 
 @pytest.mark.django_db
 def test_residents_and_strangers_cannot_post_actions(client, case):
     response = act(client, case, "status", status="in_progress")
-    assert response.status_code == 302 and "/hub/sign-in/" in response["Location"]
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
     assert Case.objects.get(pk=case.pk).status == Status.NEW

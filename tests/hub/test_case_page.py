@@ -14,6 +14,7 @@ from borough.cases.models import Case, CaseEvent, CaseLink, ResponseTemplate, St
 from borough.core.models import AuditEvent
 from borough.people.models import Resident
 from tests.factories import StaffFactory
+from tests.signing_in import staff_login
 
 
 def fresh(case):
@@ -80,7 +81,7 @@ def test_an_officer_fills_in_a_template_edits_it_and_closes_the_case_with_it(
     template(case.team, "For closed cases", "x", status=Status.CLOSED)
     template(Team.objects.get(slug="highways"), "Another team's", "x")
     template(case.team, "Any waste case", "Hello")
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
 
     html = page(client, case)
     offered = re.findall(
@@ -117,7 +118,7 @@ def test_an_officer_fills_in_a_template_edits_it_and_closes_the_case_with_it(
 
 @pytest.mark.django_db
 def test_a_free_text_update_keeps_the_status(client, case, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert "There are no response templates for this service" in page(client, case)
     response = act(client, case, "update", update_text="We are on our way", update_status="")
     assert response.status_code == 302
@@ -128,7 +129,7 @@ def test_a_free_text_update_keeps_the_status(client, case, waste_officer):
 
 @pytest.mark.django_db
 def test_update_errors_keep_what_was_typed(client, case, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     html = act(client, case, "update", update_text="  ").content.decode()
     assert '<a href="#update_text">Enter the update</a>' in html
     html = act(
@@ -142,7 +143,7 @@ def test_update_errors_keep_what_was_typed(client, case, waste_officer):
 @pytest.mark.django_db
 def test_a_template_not_for_this_case_is_not_filled_in(client, case, waste_officer, catalogue):
     other = template(case.team, "Closed only", "Bye {reference}", status=Status.CLOSED)
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     html = page(client, case, template=other.pk)
     assert "Choose a template from the list" in html
     assert "Bye " not in html
@@ -158,7 +159,7 @@ def test_suggested_duplicates_are_shown_and_marking_one_closes_this_case(
     original = make_case(100021500002)  # next door, about 8 m away
     far = make_case(100021500003)
     Case.objects.filter(pk=far.pk).update(latitude=Decimal("51.550000"))
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     html = page(client, case)
     assert "Is this a duplicate?" in html
     assert f">{original.reference}</a>" in html and far.reference not in html
@@ -182,7 +183,7 @@ def test_a_reference_typed_by_hand_is_checked(
     Case.objects.filter(pk=other_service.pk).update(service=catalogue["request-new-bin"])
     hidden = make_case(100021500003)
     Case.objects.filter(pk=hidden.pk).update(team=Team.objects.get(slug="highways"))
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     cases = [
         ("", "Enter a case reference"),
         ("ZZZZ-ZZZZ", "There is no case you can see with the reference ZZZZ-ZZZZ"),
@@ -206,7 +207,7 @@ def test_linked_cases_show_on_both_pages_and_can_be_unlinked(
     client, make_case, case, waste_officer
 ):
     other = make_case(100021500004)
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = act(client, case, "link", other_reference=other.reference, link_reason="Same bins")
     assert response.status_code == 302
     for this, that in ((case, other), (other, case)):
@@ -225,7 +226,7 @@ def test_linked_cases_show_on_both_pages_and_can_be_unlinked(
 
 @pytest.mark.django_db
 def test_link_errors_point_at_the_field(client, case, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     html = act(client, case, "link", other_reference=case.reference).content.decode()
     assert '<a href="#other_reference">A case cannot be linked to itself</a>' in html
     html = act(client, case, "unlink", other=case.reference).content.decode()
@@ -241,13 +242,13 @@ def test_a_transferred_case_leaves_the_queue_and_reaches_the_other_team(
 ):
     Case.objects.filter(pk=case.pk).update(assignee=waste_officer)
     highways = Team.objects.get(slug="highways")
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     due = case.due_date
     response = act(client, case, "transfer", team=highways.pk, transfer_reason="It is a drain")
     assert response.status_code == 302 and response["Location"] == "/hub/"
     assert case.reference not in client.get("/hub/").content.decode()
     assert client.get(f"/hub/cases/{case.reference}/").status_code == 403
-    client.force_login(highways_officer)
+    staff_login(client, highways_officer)
     assert case.reference in client.get("/hub/").content.decode()
     html = page(client, case)
     assert "Transferred from Waste and recycling to Highways" in html
@@ -257,7 +258,7 @@ def test_a_transferred_case_leaves_the_queue_and_reaches_the_other_team(
 
 @pytest.mark.django_db
 def test_transfer_errors(client, case, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     html = act(client, case, "transfer", team="", transfer_reason="x").content.decode()
     assert '<a href="#team">Choose the team to transfer the case to</a>' in html
     highways = Team.objects.get(slug="highways")
@@ -293,12 +294,12 @@ def test_agents_and_other_teams_get_403_for_every_new_action(
     data = _fill(data, other, Team.objects.get(slug="parks"))
     before = fresh(case).version, fresh(other).version
     for user in (agent, highways_officer):
-        client.force_login(user)
+        staff_login(client, user)
         assert act(client, case, action, **data).status_code == 403
     assert (fresh(case).version, fresh(other).version) == before
-    client.force_login(highways_officer)
+    staff_login(client, highways_officer)
     assert client.get(f"/hub/cases/{case.reference}/").status_code == 403
-    client.force_login(agent)
+    staff_login(client, agent)
     html = page(client, case)
     assert "Send a public update" not in html and "Transfer to another team" not in html
 
@@ -310,7 +311,7 @@ def test_every_new_action_refuses_a_stale_page(
 ):
     other = make_case(100021500002)
     data = _fill(data, other, Team.objects.get(slug="parks"))
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     stale = fresh(case).version
     act(client, case, "priority", priority=3)
     response = act(client, case, action, version=stale, **data)
@@ -323,7 +324,7 @@ def test_every_new_action_refuses_a_stale_page(
 @pytest.mark.django_db
 def test_unlinking_from_a_stale_page_is_refused(client, make_case, case, waste_officer):
     other = make_case(100021500002)
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     act(client, case, "link", other_reference=other.reference)
     stale = fresh(case).version
     act(client, case, "priority", priority=3)
@@ -338,7 +339,7 @@ def test_unlinking_from_a_stale_page_is_refused(client, make_case, case, waste_o
 def test_the_timeline_marks_internal_notes_public_updates_and_emails(
     client, case, waste_officer, django_capture_on_commit_callbacks
 ):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     with django_capture_on_commit_callbacks(execute=True):
         act(client, case, "note", text="Check the bin store", visibility="internal")
         act(client, case, "update", update_text="Crew on the way")
@@ -359,7 +360,7 @@ def test_views_are_collapsed_per_person_per_day(client, case, waste_officer, age
         actor=agent, action="viewed", object_type="case", object_id=str(case.pk)
     )
     AuditEvent.objects.filter(actor=agent).update(at=timezone.now() - dt.timedelta(days=1))
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page(client, case)
     page(client, case)
     html = page(client, case)
@@ -370,7 +371,7 @@ def test_views_are_collapsed_per_person_per_day(client, case, waste_officer, age
 
 @pytest.mark.django_db
 def test_the_sla_clock_counts_working_days(client, case, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday() + 7)  # a Monday a week or two ago
     Case.objects.filter(pk=case.pk).update(due_date=monday)
@@ -400,7 +401,7 @@ def test_attachments_download_for_those_who_may_see_the_case_and_are_audited(
     Case.objects.filter(pk=case.pk).update(
         service=catalogue["report-fly-tipping"], answers={"photo": photo}
     )
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     html = page(client, case)
     url = f"/hub/cases/{case.reference}/files/photo/"
     assert f'href="{url}"' in html and "Download tip.jpg" in html
@@ -412,7 +413,7 @@ def test_attachments_download_for_those_who_may_see_the_case_and_are_audited(
         actor=waste_officer, object_type="case_attachment", object_id=f"{case.pk}:photo"
     ).exists()
     assert client.get(f"/hub/cases/{case.reference}/files/details/").status_code == 404
-    client.force_login(highways_officer)
+    staff_login(client, highways_officer)
     assert client.get(url).status_code == 403
 
 
@@ -420,7 +421,7 @@ def test_attachments_download_for_those_who_may_see_the_case_and_are_audited(
 def test_the_case_page_query_count_does_not_grow_with_its_history(
     client, make_case, case, waste_officer, agent, django_assert_max_num_queries
 ):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     template(case.team, "Any", "Hello {reference}")
     page(client, case)  # the first request after signing in also touches the session
 
@@ -462,7 +463,7 @@ def test_an_admin_sees_the_transfer_form_on_any_case(client, case, catalogue):
     admin = StaffFactory(
         membership__team=Team.objects.get(slug="parks"), membership__role=Role.ADMIN
     )
-    client.force_login(admin)
+    staff_login(client, admin)
     assert "Transfer to another team" in page(client, case)
     assert not CaseEvent.objects.filter(kind="transferred").exists()
 
@@ -474,7 +475,7 @@ def test_the_starter_templates_offer_a_new_missed_bin_case_its_wordings(
     from borough.cases.services import response_templates_seed
 
     response_templates_seed()
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     html = page(client, case)
     offered = html.split('id="template"')[1].split("</select>")[0]
     assert "Missed bin - crew booked" in offered and "Missed bin - collected" in offered

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from borough.cases.models import Case
 from borough.cases.selectors import sla_at_risk_until
+from tests.signing_in import staff_login
 
 
 def status_options(page: str) -> list[str]:
@@ -29,7 +30,7 @@ def test_the_status_form_offers_only_the_next_states_of_the_missed_bin_workflow(
     client, make_case, waste_officer
 ):
     case = make_case()
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get(f"/hub/cases/{case.reference}/").content.decode()
     assert status_options(page) == [
         "Crew sent",
@@ -61,7 +62,7 @@ def test_a_state_from_another_workflow_posted_by_hand_is_refused_on_the_page(
     client, make_case, waste_officer
 ):
     case = make_case()
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = change(client, case, "investigating")  # a pothole state
     page = response.content.decode()
     assert response.status_code == 200
@@ -73,7 +74,7 @@ def test_a_state_from_another_workflow_posted_by_hand_is_refused_on_the_page(
 @pytest.mark.django_db
 def test_an_agent_cannot_change_the_state(client, make_case, agent):
     case = make_case()
-    client.force_login(agent)
+    staff_login(client, agent)
     assert change(client, case, "action_scheduled").status_code == 403
     assert Case.objects.get(pk=case.pk).state == "received"
 
@@ -106,7 +107,7 @@ def rows(page: str) -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_the_queue_tags_cases_at_risk_and_overdue(client, queue, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/").content.decode()
     shown = rows(page)
     tags = {
@@ -120,7 +121,7 @@ def test_the_queue_tags_cases_at_risk_and_overdue(client, queue, waste_officer):
 
 @pytest.mark.django_db
 def test_the_queue_shows_only_cases_at_risk_when_asked(client, queue, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/", {"at_risk": "1"}).content.decode()
     assert set(rows(page)) == {queue["today"].reference, queue["next"].reference}
     assert 'id="filter-at-risk" name="at_risk" type="checkbox" value="1" checked' in page

@@ -11,6 +11,7 @@ from borough.cases.models import Case
 from borough.cases.selectors import Counts, team_dashboard
 from borough.cases.services import case_assign, case_transition
 from tests.factories import ResidentUserFactory, StaffFactory
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def test_the_query_count_does_not_grow_with_teams_or_cases(
 
 @pytest.mark.django_db
 def test_the_page_shows_the_numbers_with_links_to_the_queue(client, cases, waste, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = client.get("/hub/dashboard/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -120,10 +121,10 @@ def test_admins_see_every_team_and_team_leads_their_own(client, cases, lead):
     admin = StaffFactory(
         membership__team=Team.objects.get(slug="customer-experience"), membership__role=Role.ADMIN
     )
-    client.force_login(admin)
+    staff_login(client, admin)
     page = client.get("/hub/dashboard/").content.decode()
     assert page.count('<caption class="govuk-table__caption') == Team.objects.count()
-    client.force_login(lead)
+    staff_login(client, lead)
     page = client.get("/hub/dashboard/").content.decode()
     assert page.count('<caption class="govuk-table__caption') == 1
     assert 'href="/hub/dashboard/" aria-current="page">Team dashboard' in page
@@ -131,17 +132,17 @@ def test_admins_see_every_team_and_team_leads_their_own(client, cases, lead):
 
 @pytest.mark.django_db
 def test_agents_and_residents_are_refused_and_visitors_sent_to_sign_in(client, agent, catalogue):
-    client.force_login(agent)
+    staff_login(client, agent)
     assert client.get("/hub/dashboard/").status_code == 403
     assert "Team dashboard" not in client.get("/hub/").content.decode()
     client.force_login(ResidentUserFactory())
     assert client.get("/hub/dashboard/").status_code == 403
     client.logout()
     response = client.get("/hub/dashboard/")
-    assert response.status_code == 302 and response["Location"].startswith("/hub/sign-in/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/login/")
 
 
 @pytest.mark.django_db
 def test_an_officer_finds_the_dashboard_in_the_navigation(client, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert 'href="/hub/dashboard/">Team dashboard' in client.get("/hub/").content.decode()

@@ -6,6 +6,7 @@ import pytest
 
 from borough.cases.models import Case, Priority
 from borough.cases.services import case_assign
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -44,13 +45,13 @@ def shown(client, cases, **params):
     ],
 )
 def test_filters_narrow_the_queue(client, waste_officer, three_cases, params, expected):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert shown(client, three_cases, **params) == expected
 
 
 @pytest.mark.django_db
 def test_a_reference_typed_loosely_finds_its_case(client, waste_officer, three_cases):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     reference = three_cases["mine"].reference
     page = client.get("/hub/", {"q": reference.lower().replace("-", " ")}).content.decode()
     assert reference in page
@@ -59,7 +60,7 @@ def test_a_reference_typed_loosely_finds_its_case(client, waste_officer, three_c
 
 @pytest.mark.django_db
 def test_overdue_cases_stand_out_and_sort_first_by_due_date(client, waste_officer, three_cases):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/", {"sort": "due"}).content.decode()
     assert page.count(">Overdue</strong>") == 1
     assert page.index(three_cases["overdue"].reference) < page.index(
@@ -72,6 +73,6 @@ def test_filters_survive_paging(client, waste_officer, three_cases, monkeypatch)
     from borough.hub import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/", {"status": "open", "sort": "due"}).content.decode()
     assert "status=open&amp;sort=due&amp;page=2" in page

@@ -13,6 +13,7 @@ from borough.people.models import ConsentBasis, Household, Need, Resident
 from borough.people.services import resident_need_record
 from borough.places.models import Property
 from tests.factories import StaffFactory
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def family(make_case):
 
 @pytest.mark.django_db
 def test_an_agent_sees_everything_about_a_resident_and_the_view_is_audited(client, agent, family):
-    client.force_login(agent)
+    staff_login(client, agent)
     ama = family["ama"]
     page = client.get(f"/hub/residents/{ama.pk}/").content.decode()
     assert "Ama Owusu" in page and "2 April 1961" in page
@@ -56,7 +57,7 @@ def test_an_agent_sees_everything_about_a_resident_and_the_view_is_audited(clien
 
 @pytest.mark.django_db
 def test_the_case_page_links_to_the_resident(client, agent, family):
-    client.force_login(agent)
+    staff_login(client, agent)
     page = client.get(f"/hub/cases/{family['case'].reference}/").content.decode()
     assert f'href="/hub/residents/{family["ama"].pk}/"' in page
 
@@ -66,17 +67,17 @@ def test_officers_see_only_residents_with_a_case_in_their_team(client, waste_off
     highways = StaffFactory(
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
     )
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert client.get(f"/hub/residents/{family['ama'].pk}/").status_code == 200
     assert client.get(f"/hub/residents/{family['kofi'].pk}/").status_code == 403
-    client.force_login(highways)
+    staff_login(client, highways)
     assert client.get(f"/hub/residents/{family['ama'].pk}/").status_code == 403
     assert not AuditEvent.objects.filter(actor=highways).exists()
 
 
 @pytest.mark.django_db
 def test_unknown_residents_are_not_found(client, agent, catalogue):
-    client.force_login(agent)
+    staff_login(client, agent)
     assert client.get("/hub/residents/999999/").status_code == 404
 
 
@@ -84,7 +85,7 @@ def test_unknown_residents_are_not_found(client, agent, catalogue):
 def test_an_agent_logs_a_phone_contact_for_a_resident(client, agent, family):
     from borough.contacts.models import Contact
 
-    client.force_login(agent)
+    staff_login(client, agent)
     ama = family["ama"]
     response = client.post(
         f"/hub/residents/{ama.pk}/contacts/",
@@ -112,7 +113,7 @@ def test_an_agent_logs_a_phone_contact_for_a_resident(client, agent, family):
 def test_a_contact_with_missing_details_is_refused_and_nothing_is_saved(client, agent, family):
     from borough.contacts.models import Contact
 
-    client.force_login(agent)
+    staff_login(client, agent)
     before = Contact.objects.count()
     response = client.post(
         f"/hub/residents/{family['ama'].pk}/contacts/",
@@ -136,7 +137,7 @@ def test_officers_cannot_log_contacts_for_residents_outside_their_teams(client, 
     highways = StaffFactory(
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
     )
-    client.force_login(highways)
+    staff_login(client, highways)
     response = client.post(
         f"/hub/residents/{family['ama'].pk}/contacts/",
         {"channel": "phone", "reason": "x", "outcome": "answered"},

@@ -6,6 +6,7 @@ from django.utils import timezone
 from borough.accounts.models import Role, Team
 from borough.cases.models import ResponseTemplate, Status
 from tests.factories import StaffFactory
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def make_template(team, title="Collected", body="Hello {reference}"):
 @pytest.mark.django_db
 def test_a_team_lead_adds_changes_and_deletes_a_template(client, waste_lead, waste, catalogue):
     make_template(Team.objects.get(slug="highways"), title="Pothole filled")
-    client.force_login(waste_lead)
+    staff_login(client, waste_lead)
     html = client.get("/hub/").content.decode()
     assert 'href="/hub/templates/"' in html
     html = client.get("/hub/templates/").content.decode()
@@ -79,7 +80,7 @@ def test_a_team_lead_adds_changes_and_deletes_a_template(client, waste_lead, was
 
 @pytest.mark.django_db
 def test_bad_input_gets_an_error_summary_and_nothing_is_saved(client, waste_lead, waste):
-    client.force_login(waste_lead)
+    staff_login(client, waste_lead)
     response = client.post(
         "/hub/templates/new/",
         {"team": waste.pk, "service": "", "status": "", "title": "", "body": "Hi {name}"},
@@ -104,13 +105,13 @@ def test_officers_agents_and_other_teams_leads_are_refused(client, waste, waste_
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.TEAM_LEAD
     )
     for user in (waste_officer, agent):
-        client.force_login(user)
+        staff_login(client, user)
         assert 'href="/hub/templates/"' not in client.get("/hub/").content.decode()
         assert client.get("/hub/templates/").status_code == 403
         assert client.get("/hub/templates/new/").status_code == 403
         assert client.post("/hub/templates/new/", {"team": waste.pk}).status_code == 403
     for user in (waste_officer, agent, highways_lead):
-        client.force_login(user)
+        staff_login(client, user)
         assert client.get(f"/hub/templates/{template.pk}/").status_code == 403
         response = client.post(
             f"/hub/templates/{template.pk}/", {"team": waste.pk, "title": "X", "body": "Y"}
@@ -118,7 +119,7 @@ def test_officers_agents_and_other_teams_leads_are_refused(client, waste, waste_
         assert response.status_code == 403
         assert client.post(f"/hub/templates/{template.pk}/delete/").status_code == 403
     # A team lead cannot move a template into, or make one for, a team they do not lead.
-    client.force_login(highways_lead)
+    staff_login(client, highways_lead)
     html = client.post(
         "/hub/templates/new/", {"team": waste.pk, "title": "X", "body": "Y"}
     ).content.decode()
@@ -134,7 +135,7 @@ def test_admins_manage_every_teams_templates(client, waste):
         membership__team=Team.objects.get(slug="parks"), membership__role=Role.ADMIN
     )
     template = make_template(waste)
-    client.force_login(admin)
+    staff_login(client, admin)
     assert "Collected" in client.get("/hub/templates/").content.decode()
     assert client.post(f"/hub/templates/{template.pk}/delete/").status_code == 302
 
@@ -142,4 +143,4 @@ def test_admins_manage_every_teams_templates(client, waste):
 @pytest.mark.django_db
 def test_strangers_are_sent_to_sign_in(client, waste):
     response = client.get("/hub/templates/")
-    assert response.status_code == 302 and "/hub/sign-in/" in response["Location"]
+    assert response.status_code == 302 and "/account/login/" in response["Location"]

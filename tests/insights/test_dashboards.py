@@ -14,6 +14,7 @@ from django.utils import timezone
 from borough.accounts.models import Role, Team
 from borough.insights.services import counts_rebuild
 from tests.factories import ResidentUserFactory, StaffFactory
+from tests.signing_in import staff_login
 
 from .data import build_week
 
@@ -41,7 +42,7 @@ def _row(html: str, name: str) -> str:
 
 
 def test_the_overview_shows_every_kpi_as_worked_out_by_hand(client, lead, counted):
-    client.force_login(lead)
+    staff_login(client, lead)
     response = client.get(f"/hub/insights/?{_period(counted)}")
     assert response.status_code == 200
     html = response.content.decode()
@@ -72,7 +73,7 @@ def test_the_overview_shows_every_kpi_as_worked_out_by_hand(client, lead, counte
 
 
 def test_channel_and_service_tables_break_the_figures_down(client, lead, counted):
-    client.force_login(lead)
+    staff_login(client, lead)
     html = client.get(f"/hub/insights/?{_period(counted)}").content.decode()
     channels = html[html.index('id="table-channels"') :]
     phone = channels[
@@ -96,7 +97,7 @@ def test_channel_and_service_tables_break_the_figures_down(client, lead, counted
 
 
 def test_a_day_with_no_data_is_a_gap_not_a_zero(client, lead, counted):
-    client.force_login(lead)
+    staff_login(client, lead)
     html = client.get(f"/hub/insights/?{_period(counted)}").content.decode()
     daily = html[html.index('id="table-contacts-daily"') :]
     empty = daily[daily.index(f">{_day(counted.empty_day)}</th>") :]
@@ -111,7 +112,7 @@ def test_a_day_with_no_data_is_a_gap_not_a_zero(client, lead, counted):
 
 
 def test_drill_downs_show_one_service_and_one_channel(client, lead, counted):
-    client.force_login(lead)
+    staff_login(client, lead)
     html = client.get(f"/hub/insights/services/report-pothole/?{_period(counted)}").content.decode()
     assert '<h1 class="govuk-heading-l">Report a pothole' in html
     assert 'numeric">1</td>' in _row(html, "Requests raised")  # B only
@@ -125,7 +126,7 @@ def test_drill_downs_show_one_service_and_one_channel(client, lead, counted):
 
 
 def test_every_table_downloads_as_csv(client, lead, counted):
-    client.force_login(lead)
+    staff_login(client, lead)
     for table in ("kpis", "satisfaction", "channels", "services", "contacts-daily"):
         response = client.get(f"/hub/insights/?{_period(counted)}&download={table}")
         assert response.status_code == 200
@@ -150,7 +151,7 @@ def test_costs_come_from_settings_and_a_channel_without_one_is_never_free(
 ):
     settings.BOROUGH_CONTACT_COSTS = {"phone": "3.00", "voice": "1.00", "email": "lots"}
     settings.BOROUGH_LETTER_COST = "0.95"
-    client.force_login(lead)
+    staff_login(client, lead)
     html = client.get(f"/hub/insights/?{_period(counted)}").content.decode()
     channels = html[html.index('id="table-channels"') :]
     voice = channels[channels.index(">Automated voice</a>") :]
@@ -170,7 +171,7 @@ def test_costs_come_from_settings_and_a_channel_without_one_is_never_free(
 
 
 def test_the_default_period_is_the_last_28_days_against_a_year_earlier(client, lead, counted):
-    client.force_login(lead)
+    staff_login(client, lead)
     html = client.get("/hub/insights/").content.decode()
     end = timezone.localdate() - dt.timedelta(days=1)
     start = end - dt.timedelta(days=27)
@@ -190,7 +191,7 @@ def test_the_default_period_is_the_last_28_days_against_a_year_earlier(client, l
     ],
 )
 def test_a_bad_period_is_explained_and_shows_no_figures(client, lead, counted, query, message):
-    client.force_login(lead)
+    staff_login(client, lead)
     response = client.get(f"/hub/insights/?{query}")
     html = response.content.decode()
     assert "There is a problem" in html and message in html
@@ -202,7 +203,7 @@ def test_a_bad_period_is_explained_and_shows_no_figures(client, lead, counted, q
 @pytest.mark.parametrize("role", [Role.AGENT, Role.OFFICER])
 def test_agents_and_officers_are_refused(client, catalogue, role):
     user = StaffFactory(membership__team=Team.objects.get(slug="waste"), membership__role=role)
-    client.force_login(user)
+    staff_login(client, user)
     for url in (
         "/hub/insights/",
         "/hub/insights/services/report-pothole/",
@@ -224,7 +225,7 @@ def test_team_leads_and_admins_may_read_insights_and_see_the_link(client, catalo
         membership__role=Role.ADMIN,
     )
     for user in (lead, admin):
-        client.force_login(user)
+        staff_login(client, user)
         assert client.get("/hub/insights/").status_code == 200
         assert 'href="/hub/insights/">Insights</a>' in client.get("/hub/").content.decode()
 
@@ -232,7 +233,7 @@ def test_team_leads_and_admins_may_read_insights_and_see_the_link(client, catalo
 def test_dashboard_pages_take_the_same_number_of_queries_whatever_the_data(
     client, lead, catalogue, agent
 ):
-    client.force_login(lead)
+    staff_login(client, lead)
     urls = [
         "/hub/insights/",
         "/hub/insights/services/report-missed-bin/",
@@ -294,7 +295,7 @@ def test_the_ward_filter_keeps_counts_about_requests_in_that_ward(client, lead, 
     first_case = Case.objects.order_by("created_at").filter(created_at__date__gte=week.first)[0]
     Case.objects.filter(pk=first_case.pk).update(ward=ward)  # case A of the week
     counts_rebuild(start=week.first, end=week.last)
-    client.force_login(lead)
+    staff_login(client, lead)
     html = client.get(f"/hub/insights/?{_period(week)}&ward={ward.pk}").content.decode()
     assert f"in {ward.name} ward only" in html
     assert 'numeric">1</td>' in _row(html, "Requests raised")

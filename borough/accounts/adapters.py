@@ -1,0 +1,81 @@
+"""How django-allauth behaves in Borough: GOV.UK words, where people land, staff MFA rules.
+
+Configured in settings (ACCOUNT_ADAPTER, MFA_ADAPTER, SOCIALACCOUNT_ADAPTER); see ADR 0009.
+"""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .policies import can_use_hub
+
+# The resident's account pages (built by the portal). Until they exist, residents land on the
+# portal's home page.
+RESIDENT_HOME = "/my-account/"
+
+
+def resident_home_url() -> str:
+    try:
+        resolve(RESIDENT_HOME)
+    except Resolver404:
+        return reverse("portal:home")
+    return RESIDENT_HOME
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _("Enter a correct email address and password"),
+        "email_taken": _(
+            "An account already exists with this email address. Sign in or reset your password"
+        ),
+        "incorrect_code": _("The code is not right. Check the email and try again"),
+        "incorrect_password": _("The password is not right"),
+        "invalid_login": _("Enter a correct email address and password"),
+        "account_inactive": _("This account has been switched off"),
+        "too_many_login_attempts": _(
+            "You have tried to sign in too many times. Wait 5 minutes and try again"
+        ),
+        "unknown_email": _("There is no account with this email address"),
+        "rate_limited": _("You have tried this too many times. Wait a few minutes and try again"),
+        "enter_current_password": _("Enter your current password"),
+    }
+
+    def get_login_redirect_url(self, request) -> str:
+        if can_use_hub(request.user):
+            return reverse("hub:cases")
+        return resident_home_url()
+
+    def get_signup_redirect_url(self, request) -> str:
+        return self.get_login_redirect_url(request)
+
+    def get_logout_redirect_url(self, request) -> str:
+        return reverse("portal:home")
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _("The code is not right. Enter the code your authenticator app shows"),
+        "cannot_delete_authenticator": _(
+            "Council staff must keep an authenticator app to sign in to the Resident Hub"
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """Staff may not switch off the authenticator app the hub requires (ADR 0009)."""
+        if authenticator.user.is_council_staff and authenticator.type == Authenticator.Type.TOTP:
+            return False
+        return super().can_delete_authenticator(authenticator)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Accounts made through GOV.UK One Login (OpenID Connect) are residents' accounts."""
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return True

@@ -1,0 +1,86 @@
+"""Staff must use two-factor authentication (an authenticator app) to use the Resident Hub.
+
+One check, used by the hub's access layer: a member of staff who is signed in but has no
+authenticator is sent to set one up; one who has an authenticator but has not used it in this
+session (for example, they signed in with an emailed code before MFA was required, or were
+signed in by an older session) is asked for a code. allauth records how someone authenticated
+in their session; the check reads that record.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+
+# The keys allauth keeps its record under (allauth.account.internal.flows.login).
+METHODS_KEY = "account_authentication_methods"
+METHODS_USER_KEY = "account_authentication_methods_user"
+
+
+class StaffMFA(enum.Enum):
+    DONE = "done"  # used an authenticator in this session
+    SET_UP = "set_up"  # has no authenticator yet
+    VERIFY = "verify"  # has one, has not used it in this session
+
+
+def mfa_used_in_session(request) -> bool:
+    """Did the person signed in complete MFA in this session (at sign-in or since)?"""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def staff_mfa_state(request) -> StaffMFA:
+    """Where the member of staff signed in stands with MFA. No query once MFA is done."""
+    if mfa_used_in_session(request):
+        return StaffMFA.DONE
+    has_authenticator = Authenticator.objects.filter(
+        user_id=request.user.pk, type=Authenticator.Type.TOTP
+    ).exists()
+    return StaffMFA.VERIFY if has_authenticator else StaffMFA.SET_UP
+
+
+def record_mfa_in_session(session, user, authenticator: Authenticator, **extra) -> None:
+    """Write allauth's record that ``user`` completed MFA with ``authenticator`` in ``session``.
+
+    Used when a member of staff sets up their authenticator app (entering a code from it proves
+    they hold it) and by tests that sign staff in without the sign-in pages.
+    """
+    records = list(session.get(METHODS_KEY) or [])
+    if session.get(METHODS_USER_KEY) != str(user.pk):
+        records = []
+    records.append(
+        {"method": "mfa", "at": time.time(), "id": authenticator.pk, "type": authenticator.type}
+        | extra
+    )
+    session[METHODS_KEY] = records
+    session[METHODS_USER_KEY] = str(user.pk)
+
+
+def authenticator_app_add(*, user, secret: str) -> Authenticator:
+    """Give ``user`` an authenticator app (TOTP) with a known secret: for the demo borough and
+    tests. People set up their own at /account/2fa/totp/activate/."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    return TOTP.activate(user, secret).instance
+
+
+def totp_code_now(secret: str) -> str:
+    """The code an authenticator app with ``secret`` shows now, computed the way allauth
+    checks it."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def totp_secret(authenticator: Authenticator) -> str:
+    from allauth.mfa.utils import decrypt
+
+    return decrypt(authenticator.data["secret"])
