@@ -5,10 +5,16 @@ Configured in settings (ACCOUNT_ADAPTER, MFA_ADAPTER, SOCIALACCOUNT_ADAPTER); se
 
 from __future__ import annotations
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +51,29 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": _("You have tried this too many times. Wait a few minutes and try again"),
         "enter_current_password": _("Enter your current password"),
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(
+            template_prefix,
+            email,
+            {**context, "council_name": settings.COUNCIL_NAME, "site_url": settings.SITE_URL},
+        )
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Someone who signed in in the last few minutes need not prove it is them again.
+
+        allauth asks for the password again before changes to two-factor authentication
+        unless the person *re*-authenticated recently; signing in is as good, and it saves
+        staff a third step when they set up their authenticator app on first sign-in.
+        """
+        request = context.request
+        user = getattr(request, "user", None)
+        if request is not None and user is not None and user.is_authenticated:
+            records = get_authentication_records(request, user)
+            timeout = account_settings.REAUTHENTICATION_TIMEOUT
+            if records and time.time() - records[-1]["at"] < timeout:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def get_login_redirect_url(self, request) -> str:
         if can_use_hub(request.user):

@@ -1,0 +1,108 @@
+"""Staff must use an authenticator app (TOTP) to reach any page of the Resident Hub."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import RequestFactory
+
+from borough.accounts.mfa import (
+    StaffMFA,
+    authenticator_app_add,
+    record_mfa_in_session,
+    staff_mfa_state,
+    totp_code_now,
+)
+from tests.factories import PASSWORD
+from tests.signing_in import TEST_TOTP_SECRET
+
+
+def _sign_in_with_password(client, user, next_url="/hub/"):
+    return client.post(
+        f"/account/login/?next={next_url}", {"login": user.email, "password": PASSWORD}
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # allauth signals the new app on commit
+def test_staff_without_an_authenticator_app_must_set_one_up_before_the_hub(client, waste_officer):
+    response = _sign_in_with_password(client, waste_officer)
+    assert response["Location"] == "/hub/"  # signed in: the password was right
+    for url in ("/hub/", "/hub/dashboard/", "/hub/templates/", "/hub/insights/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/account/2fa/totp/activate/"
+
+    page = client.get("/account/2fa/totp/activate/").content.decode()
+    assert "Council staff must use an authenticator app" in page
+    secret = re.search(r'<code class="app-code" id="totp-secret">(\w+)</code>', page).group(1)
+    response = client.post("/account/2fa/totp/activate/", {"code": totp_code_now(secret)})
+    assert response["Location"] == "/account/2fa/recovery-codes/"
+    page = client.get("/account/2fa/recovery-codes/").content.decode()
+    assert "Your authenticator app is set up" in page
+    assert "Continue to the Resident Hub" in page
+    # Setting the app up took a code from it: no second code is asked for.
+    assert client.get("/hub/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_with_an_app_enter_its_code_at_sign_in(client, waste_officer):
+    authenticator_app_add(user=waste_officer, secret=TEST_TOTP_SECRET)
+    response = _sign_in_with_password(client, waste_officer)
+    assert response["Location"] == "/account/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    response = client.post("/account/2fa/authenticate/", {"code": "123456"})
+    page = response.content.decode()
+    assert "There is a problem" in page and "The code is not right" in page
+    assert '<a href="#id_code">' in page
+    response = client.post("/account/2fa/authenticate/", {"code": totp_code_now(TEST_TOTP_SECRET)})
+    assert response["Location"] == "/hub/"
+    assert client.get("/hub/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_signed_in_without_using_their_app_are_asked_for_a_code(client, waste_officer):
+    authenticator_app_add(user=waste_officer, secret=TEST_TOTP_SECRET)
+    client.force_login(waste_officer)  # e.g. an emailed code, or a session from before MFA
+    response = client.get("/hub/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/2fa/reauthenticate/?next=%2Fhub%2Fdashboard%2F"
+    page = client.get(response["Location"]).content.decode()
+    assert "Enter the code from your authenticator app" in page
+    response = client.post(
+        "/account/2fa/reauthenticate/?next=/hub/dashboard/",
+        {"code": totp_code_now(TEST_TOTP_SECRET)},
+    )
+    assert response["Location"] == "/hub/dashboard/"
+    assert client.get("/hub/dashboard/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_check_reads_allauths_record_of_the_session(waste_officer):
+    request = RequestFactory().get("/hub/")
+    request.user = waste_officer
+    request.session = {}
+    assert staff_mfa_state(request) is StaffMFA.SET_UP
+    app = authenticator_app_add(user=waste_officer, secret=TEST_TOTP_SECRET)
+    assert staff_mfa_state(request) is StaffMFA.VERIFY
+    record_mfa_in_session(request.session, waste_officer, app)
+    assert staff_mfa_state(request) is StaffMFA.DONE
+    # A record left by someone else in the same session does not count.
+    request.session["account_authentication_methods_user"] = "someone-else"
+    assert staff_mfa_state(request) is StaffMFA.VERIFY
+
+
+@pytest.mark.django_db
+def test_staff_cannot_turn_their_authenticator_app_off(client, waste_officer, staff_login):
+    staff_login(client, waste_officer)
+    page = client.get("/account/2fa/").content.decode()
+    assert "Turn off" not in page
+    response = client.post("/account/2fa/totp/deactivate/")
+    assert Authenticator.objects.filter(user=waste_officer, type="totp").exists()
+    assert "Council staff must keep an authenticator app" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_staff_login_helper_leaves_staff_ready_for_the_hub(client, waste_officer, staff_login):
+    staff_login(client, waste_officer)
+    assert client.get("/hub/").status_code == 200
