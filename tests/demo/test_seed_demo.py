@@ -82,3 +82,42 @@ def test_new_records_can_be_added_after_the_demo_is_made():
     assert resident.id > highest
     contact = Contact.objects.create(channel=Channel.PHONE, started_at=timezone.now())
     assert Contact.objects.filter(pk=contact.pk).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_staff_sign_in_with_the_demo_password_and_an_app_code():
+    from io import StringIO
+
+    from django.test import Client
+
+    call_command("seed_demo", residents=50, seed=5)
+    out = StringIO()
+    call_command("demo_totp_code", "agent@council.example", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+
+    client = Client()
+    response = client.post(
+        "/account/login/?next=/hub/",
+        {"login": "agent@council.example", "password": "borough-demo-2026"},
+    )
+    assert response["Location"] == "/account/2fa/authenticate/"
+    response = client.post("/account/2fa/authenticate/", {"code": code})
+    assert response["Location"] == "/hub/"
+    assert client.get("/hub/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_totp_code_is_only_for_demo_accounts(catalogue):
+    from borough.accounts.mfa import authenticator_app_add
+    from tests.factories import StaffFactory
+    from tests.signing_in import TEST_TOTP_SECRET
+
+    staff = StaffFactory(email="real.person@council.example")
+    with pytest.raises(CommandError, match="no authenticator app"):
+        call_command("demo_totp_code", staff.email)
+    authenticator_app_add(user=staff, secret=TEST_TOTP_SECRET)
+    with pytest.raises(CommandError, match="not the demo one"):
+        call_command("demo_totp_code", staff.email)
+    with pytest.raises(CommandError, match="no account"):
+        call_command("demo_totp_code", "nobody@council.example")
