@@ -84,7 +84,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return self.get_login_redirect_url(request)
 
     def get_logout_redirect_url(self, request) -> str:
-        return reverse("portal:home")
+        """The sign-in page, which says "You have signed out"."""
+        return reverse("account_login")
 
 
 class MFAAdapter(DefaultMFAAdapter):

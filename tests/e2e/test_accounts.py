@@ -1,0 +1,166 @@
+"""Accounts in a real browser without JavaScript: a resident registers, confirms their email
+from the email sent, signs out and in again (with a password and with an emailed code); staff
+sign in with a code from their authenticator app, or set one up on first sign-in. Every
+account page is checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from borough.accounts.mfa import authenticator_app_add, totp_code_now
+from tests.factories import PASSWORD, StaffFactory
+from tests.signing_in import TEST_TOTP_SECRET
+
+
+def _path_in(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, catalogue):
+    resident = visit(javascript=False)
+    page = resident.page
+    page.goto(live_server.url + "/account/signup/")
+    resident.assert_accessible()
+
+    # A mistake first: the page says what is wrong and keeps the email address.
+    page.get_by_label("Email address").fill("amara@example.com")
+    page.get_by_label("Create a password").fill("short")
+    page.get_by_label("Type your password again").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("Email address").input_value() == "amara@example.com"
+    assert page.title().startswith("Error:")
+    resident.assert_accessible()
+
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Type your password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    resident.assert_accessible()
+
+    (message,) = mail.outbox
+    assert message.to == ["amara@example.com"]
+    page.goto(live_server.url + _path_in(message))
+    assert page.get_by_role("heading", level=1).inner_text() == "Confirm your email address"
+    resident.assert_accessible()
+    page.get_by_role("button", name="Confirm email address").click()
+    page.goto(live_server.url + "/account/2fa/")  # a page only for people signed in
+    assert page.get_by_role("heading", level=1).inner_text() == "Two-factor authentication"
+    assert "Your email address is confirmed" in page.content()
+    resident.assert_accessible()
+
+    page.goto(live_server.url + "/account/logout/")
+    resident.assert_accessible()
+    page.get_by_role("button", name="Sign out").click()
+    assert "You have signed out" in page.content()
+
+    # Sign in with a password: a wrong one first.
+    page.goto(live_server.url + "/account/login/")
+    resident.assert_accessible()
+    page.get_by_label("Email address").fill("amara@example.com")
+    page.get_by_label("Password").fill("not-my-password")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter a correct email address and password" in summary
+    resident.assert_accessible()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.goto(live_server.url + "/account/2fa/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Two-factor authentication"
+    assert "You are signed in" in page.content()
+    page.goto(live_server.url + "/account/logout/")
+    page.get_by_role("button", name="Sign out").click()
+
+    # Sign in with an emailed code.
+    page.goto(live_server.url + "/account/login/")
+    page.get_by_role("button", name="Email me a sign-in code").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Get a sign-in code by email"
+    resident.assert_accessible()
+    page.get_by_label("Email address").fill("amara@example.com")
+    page.get_by_role("button", name="Send code").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Enter your sign-in code"
+    resident.assert_accessible()
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
+    page.get_by_label("Sign-in code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + "/account/2fa/")
+    assert "You are signed in" in page.content()
+    assert resident.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resident_resets_their_password(visit, live_server, catalogue):
+    from tests.factories import ResidentUserFactory
+
+    person = ResidentUserFactory(email="kofi@example.com")
+    resident = visit(javascript=False)
+    page = resident.page
+    page.goto(live_server.url + "/account/login/")
+    page.get_by_role("link", name="I have forgotten my password").click()
+    resident.assert_accessible()
+    page.get_by_label("Email address").fill(person.email)
+    page.get_by_role("button", name="Send link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    resident.assert_accessible()
+    page.goto(live_server.url + _path_in(mail.outbox[-1]))
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose a new password"
+    resident.assert_accessible()
+    page.get_by_label("New password", exact=True).fill("a-long-new-passphrase-2026")
+    page.get_by_label("Type your new password again").fill("a-long-new-passphrase-2026")
+    page.get_by_role("button", name="Change password").click()
+    resident.assert_accessible()
+    person.refresh_from_db()
+    assert person.check_password("a-long-new-passphrase-2026")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_sign_in_with_a_code_from_their_authenticator_app(visit, live_server, catalogue):
+    officer = StaffFactory(email="officer@council.example")
+    authenticator_app_add(user=officer, secret=TEST_TOTP_SECRET)
+    staff = visit(javascript=False)
+    page = staff.page
+    page.goto(live_server.url + "/hub/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Enter the code from your authenticator app"
+    staff.assert_accessible()
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Continue").click()
+    assert "The code is not right" in page.locator(".govuk-error-summary").inner_text()
+    staff.assert_accessible()
+    page.get_by_label("Code").fill(totp_code_now(TEST_TOTP_SECRET))
+    page.get_by_role("button", name="Continue").click()
+    assert page.url == live_server.url + "/hub/"
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    assert "You have signed out" in page.content()
+    staff.assert_accessible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_set_up_an_authenticator_app_on_first_sign_in(visit, live_server, catalogue):
+    officer = StaffFactory(email="new.officer@council.example")
+    staff = visit(javascript=False)
+    page = staff.page
+    page.goto(live_server.url + "/account/login/?next=/hub/")
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Set up an authenticator app"
+    staff.assert_accessible()
+    page.reload()  # each showing of the page offers a new secret; use the one shown last
+    page.get_by_text("I cannot scan the QR code").click()
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.get_by_label("Enter the 6-digit code the app shows").fill(totp_code_now(secret))
+    page.get_by_role("button", name="Turn on").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your recovery codes"
+    staff.assert_accessible()
+    page.get_by_role("button", name="Continue to the Resident Hub").click()
+    assert page.url == live_server.url + "/hub/"
