@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from borough.accounts.admin_site import admin_site_secure
 from borough.core import views as core_views
 
 admin.site.site_header = "Borough administration"
 admin.site.site_title = "Borough administration"
+admin_site_secure(admin.site)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

@@ -42,6 +42,25 @@ def staff_mfa_state(request) -> StaffMFA:
     return StaffMFA.VERIFY if has_authenticator else StaffMFA.SET_UP
 
 
+def staff_mfa_redirect(request):
+    """Where a signed-in member of staff must go before a staff page, or ``None`` if nowhere.
+
+    No authenticator yet: set one up. One, but not used in this session: enter a code from it
+    (then come back to the page asked for).
+    """
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    state = staff_mfa_state(request)
+    if state is StaffMFA.DONE:
+        return None
+    if state is StaffMFA.SET_UP:
+        return redirect(reverse("mfa_activate_totp"))
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+
+
 def record_mfa_in_session(session, user, authenticator: Authenticator, **extra) -> None:
     """Write allauth's record that ``user`` completed MFA with ``authenticator`` in ``session``.
 

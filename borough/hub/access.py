@@ -7,31 +7,16 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import urlencode
 
-from borough.accounts.mfa import StaffMFA, staff_mfa_state
+from borough.accounts.mfa import staff_mfa_redirect
 from borough.accounts.policies import can_use_hub
-
-
-def hub_access_redirect(request):
-    """Where a signed-in member of staff must go before any hub page, or ``None``.
-
-    No authenticator yet: set one up. One, but not used in this session: enter a code from it.
-    """
-    state = staff_mfa_state(request)
-    if state is StaffMFA.DONE:
-        return None
-    if state is StaffMFA.SET_UP:
-        return redirect(reverse("mfa_activate_totp"))
-    query = urlencode({"next": request.get_full_path()})
-    return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
 
 
 def staff_required(view):
     """Send people who are not signed in to the sign-in page; refuse residents with a 403;
-    send staff who have not completed two-factor authentication to do so."""
+    send staff who have not completed two-factor authentication to do so
+    (``borough.accounts.mfa``: no authenticator yet, set one up; not used in this session,
+    enter a code)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -39,7 +24,7 @@ def staff_required(view):
             return redirect_to_login(request.get_full_path())
         if not can_use_hub(request.user):
             raise PermissionDenied
-        response = hub_access_redirect(request)
+        response = staff_mfa_redirect(request)
         if response is not None:
             return response
         return view(request, *args, **kwargs)

@@ -106,3 +106,21 @@ def test_staff_cannot_turn_their_authenticator_app_off(client, waste_officer, st
 def test_the_staff_login_helper_leaves_staff_ready_for_the_hub(client, waste_officer, staff_login):
     staff_login(client, waste_officer)
     assert client.get("/hub/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_asks_for_sign_in_and_mfa_like_the_hub(client, catalogue, staff_login):
+    from tests.factories import StaffFactory
+
+    admin = StaffFactory(email="admin@council.example", is_staff=True, is_superuser=True)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302 and response["Location"].startswith("/account/login/")
+
+    client.force_login(admin)  # a password only: no authenticator app yet
+    response = client.get(client.get("/admin/")["Location"])
+    assert response["Location"] == "/account/2fa/totp/activate/"
+
+    staff_login(client, admin)
+    assert client.get("/admin/").status_code == 200
