@@ -185,6 +185,16 @@ LOGIN_URL = "/account/login/"
 # hub and residents to their account (borough.accounts.adapters.AccountAdapter).
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "borough.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    name: f"borough.accounts.forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "reset_password": "ResetPasswordForm",
+        "request_login_code": "RequestLoginCodeForm",
+        "confirm_login_code": "ConfirmLoginCodeForm",
+    }.items()
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -216,6 +226,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_ADAPTER = "borough.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "borough.accounts.forms.AuthenticateForm",
+    "reauthenticate": "borough.accounts.forms.ReauthenticateForm",
+    "activate_totp": "borough.accounts.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = COUNCIL_NAME
 MFA_TOTP_TOLERANCE = 1  # accept the code of the 30 seconds before or after (clock drift)
 SOCIALACCOUNT_ADAPTER = "borough.accounts.adapters.SocialAccountAdapter"

@@ -161,3 +161,15 @@ def test_a_resident_may_turn_on_an_authenticator_app_and_then_needs_it(client):
     response = client.post("/account/2fa/authenticate/", {"code": recovery_code})
     assert response.status_code == 302
     assert _signed_in_as(client) == resident.pk
+
+
+@pytest.mark.django_db
+def test_an_empty_or_malformed_form_says_what_to_enter(client):
+    page = client.post("/account/login/", {"login": "", "password": ""}).content.decode()
+    assert "Enter your email address" in page and "Enter your password" in page
+    assert "Forgot your password?" not in page  # the page has its own link
+    page = client.post("/account/signup/", {"email": "not-an-email"}).content.decode()
+    assert "Enter an email address in the correct format, like name@example.com" in page
+    assert "Create a password" in page
+    page = client.post("/account/login/code/", {"email": ""}).content.decode()
+    assert "Enter your email address" in page

@@ -72,6 +72,11 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     page.goto(live_server.url + "/account/2fa/")
     assert page.get_by_role("heading", level=1).inner_text() == "Two-factor authentication"
     assert "You are signed in" in page.content()
+    # allauth's own pages (email addresses, password change) in GOV.UK markup too.
+    for path in ("/account/email/", "/account/password/change/"):
+        page.goto(live_server.url + path)
+        assert page.locator("h1.govuk-heading-l").count() == 1
+        resident.assert_accessible()
     page.goto(live_server.url + "/account/logout/")
     page.get_by_role("button", name="Sign out").click()
 

@@ -17,8 +17,16 @@ def _described_by(field) -> str:
 
 
 @register.inclusion_tag("includes/govuk_field.html")
-def govuk_field(field, label="", hint="", width="", autocomplete="", label_class=""):
-    """One form field as a GOV.UK form group: label, hint, inline error, input."""
+def govuk_field(
+    field, label="", hint="", width="", autocomplete="", label_class="", help_text=True
+):
+    """One form field as a GOV.UK form group: label, hint, inline error, input.
+
+    ``help_text=False`` leaves out the form's own help text (allauth's "Forgot your
+    password?" link, when the page has its own).
+    """
+    if not help_text:
+        field.help_text = ""
     widget = field.field.widget
     # GOV.UK: no placeholder text, it disappears as people type and is often too faint.
     widget.attrs.pop("placeholder", None)
@@ -39,7 +47,7 @@ def govuk_field(field, label="", hint="", width="", autocomplete="", label_class
     return {
         "field": field,
         "label": label or field.label,
-        "hint": hint or field.help_text,
+        "hint": hint or (field.help_text if help_text else ""),
         "widget": field.as_widget(attrs=attrs),
         "is_checkbox": is_checkbox,
         "hidden": field.is_hidden,
