@@ -22,6 +22,8 @@ cat <<INFO
     agent@council.example            customer experience agent (sees every team's cases)
     waste.officer@council.example    waste officer (sees waste cases)
     admin@council.example            administrator (also /admin/)
+  Then a code from the demo authenticator app:
+    .venv/bin/python manage.py demo_totp_code agent@council.example
 
   Press Ctrl-C to stop.
 

@@ -53,3 +53,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Staff sign-ins (password {DEMO_PASSWORD}):")
         for line in summary.staff:
             self.stdout.write(f"  {line}")
+        self.stdout.write(
+            "Then a code from the demo authenticator app: manage.py demo_totp_code EMAIL"
+        )
