@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "borough.accounts.govuk_one_login",
     "borough.core",
     "borough.accounts",
     "borough.places",
@@ -241,10 +242,15 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_ONLY = False
 # GOV.UK One Login (or any OpenID Connect provider): on when BOROUGH_OIDC_CLIENT_ID is set.
+# Borough's provider (borough.accounts.govuk_one_login) is allauth's OpenID Connect provider
+# plus a nonce and private_key_jwt client authentication. docs/how-to/sign-in.md.
 BOROUGH_OIDC_CLIENT_ID = env.str("BOROUGH_OIDC_CLIENT_ID", default="")
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+_oidc_private_key = env.str("BOROUGH_OIDC_PRIVATE_KEY", default="").replace("\\n", "\n")
+if not _oidc_private_key and env.str("BOROUGH_OIDC_PRIVATE_KEY_FILE", default=""):
+    _oidc_private_key = Path(env.str("BOROUGH_OIDC_PRIVATE_KEY_FILE")).read_text()
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}, "govuk_one_login": {"APPS": []}}
 if BOROUGH_OIDC_CLIENT_ID:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+    SOCIALACCOUNT_PROVIDERS["govuk_one_login"]["APPS"].append(
         {
             "provider_id": env.str("BOROUGH_OIDC_PROVIDER_ID", default="govuk-one-login"),
             "name": env.str("BOROUGH_OIDC_NAME", default="GOV.UK One Login"),
@@ -255,13 +261,18 @@ if BOROUGH_OIDC_CLIENT_ID:
                     "BOROUGH_OIDC_SERVER_URL", default="https://oidc.integration.account.gov.uk"
                 ),
                 "token_auth_method": env.str(
-                    "BOROUGH_OIDC_TOKEN_AUTH_METHOD", default="client_secret_post"
+                    "BOROUGH_OIDC_TOKEN_AUTH_METHOD",
+                    default="private_key_jwt" if _oidc_private_key else "client_secret_post",
                 ),
+                "private_key": _oidc_private_key,
+                "private_key_id": env.str("BOROUGH_OIDC_PRIVATE_KEY_ID", default=""),
                 "scope": env.list("BOROUGH_OIDC_SCOPES", default=["openid", "email"]),
                 "oauth_pkce_enabled": env.bool("BOROUGH_OIDC_PKCE", default=True),
+                "vtr": env.str("BOROUGH_OIDC_VTR", default=""),
             },
         }
     )
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -43,6 +43,8 @@ class LocalOIDCProvider:
     codes: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)  # (path, details) for assertions
+    # The service's public key, for private_key_jwt client authentication (GOV.UK One Login's).
+    client_public_key: object | None = None
 
     @property
     def issuer(self) -> str:
@@ -83,6 +85,25 @@ class LocalOIDCProvider:
         if nonce:
             claims["nonce"] = nonce
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
+
+    def client_authenticated(self, client_id, secret, form) -> bool:
+        if self.client_public_key is None:
+            return (client_id, secret) == (CLIENT_ID, CLIENT_SECRET)
+        if secret or form.get("client_assertion_type") != (
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        ):
+            return False
+        try:
+            claims = jwt.decode(
+                form.get("client_assertion", ""),
+                self.client_public_key,
+                algorithms=["RS256"],
+                audience=f"{self.issuer}/token",
+                issuer=CLIENT_ID,
+            )
+        except jwt.PyJWTError:
+            return False
+        return claims.get("sub") == CLIENT_ID and bool(claims.get("jti"))
 
     def start(self) -> LocalOIDCProvider:
         provider = self
@@ -141,7 +162,7 @@ class LocalOIDCProvider:
                 if basic.startswith("Basic "):
                     client_id, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
                 provider.requests.append(("token", form))
-                if (client_id, secret) != (CLIENT_ID, CLIENT_SECRET):
+                if not provider.client_authenticated(client_id, secret, form):
                     return self._json({"error": "invalid_client"}, 401)
                 asked = provider.codes.pop(form.get("code", ""), None)
                 if asked is None or asked.get("redirect_uri") != form.get("redirect_uri"):

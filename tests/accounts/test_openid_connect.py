@@ -112,3 +112,76 @@ def test_a_callback_that_does_not_match_the_sign_in_started_is_refused(client, p
     assert "Sorry, we could not sign you in" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert not User.objects.exists()
+
+
+@pytest.fixture
+def one_login(settings):
+    """The local provider set up as GOV.UK One Login is in production: the service signs a
+    client assertion with its private key (no client secret) and sends a nonce."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    service_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    running = LocalOIDCProvider(person=Person(sub="urn:fdc:gov.uk:2022:xyz", email="")).start()
+    running.client_public_key = service_key.public_key()
+    pem = service_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "govuk_one_login": {
+            "APPS": [
+                {
+                    "provider_id": PROVIDER_ID,
+                    "name": "GOV.UK One Login",
+                    "client_id": CLIENT_ID,
+                    "secret": "",
+                    "settings": {
+                        "server_url": running.issuer,
+                        "token_auth_method": "private_key_jwt",
+                        "private_key": pem,
+                        "private_key_id": "service-key-1",
+                        "scope": ["openid", "email"],
+                        "oauth_pkce_enabled": True,
+                        "vtr": '["Cl.Cm"]',
+                    },
+                }
+            ]
+        }
+    }
+    yield running
+    running.stop()
+
+
+@pytest.mark.django_db
+def test_one_login_with_a_signed_client_assertion_and_a_nonce(client, one_login):
+    one_login.person.email = "kofi@example.com"
+    page = client.get("/account/login/").content.decode()
+    assert "Continue with GOV.UK One Login" in page
+    start = f"/account/one-login/{PROVIDER_ID}/login/"
+    authorize = client.post(start)["Location"]
+    asked = parse_qs(urlparse(authorize).query)
+    assert asked["nonce"][0] and asked["vtr"] == ['["Cl.Cm"]']
+    back = requests.get(authorize, allow_redirects=False, timeout=5)
+    callback = urlparse(back.headers["Location"])
+    assert callback.path == f"/account/one-login/{PROVIDER_ID}/login/callback/"
+    response = client.get(f"{callback.path}?{callback.query}")
+    assert response.status_code == 302
+    user = User.objects.get(email="kofi@example.com")
+    assert int(client.session["_auth_user_id"]) == user.pk
+    token_request = next(details for name, details in one_login.requests if name == "token")
+    assert "client_secret" not in token_request and token_request["client_assertion"]
+
+
+@pytest.mark.django_db
+def test_an_id_token_with_another_nonce_is_refused(client, one_login):
+    one_login.person.email = "kofi@example.com"
+    authorize = client.post(f"/account/one-login/{PROVIDER_ID}/login/")["Location"]
+    # The provider answers as if another sign-in had asked: the nonce does not match.
+    forged = authorize.replace("nonce=", "nonce=other")
+    back = requests.get(forged, allow_redirects=False, timeout=5)
+    callback = urlparse(back.headers["Location"])
+    response = client.get(f"{callback.path}?{callback.query}")
+    assert "Sorry, we could not sign you in" in response.content.decode()
+    assert not User.objects.filter(email="kofi@example.com").exists()
