@@ -11,10 +11,12 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -109,3 +111,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return True
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        """Staff accounts are not signed in to through a resident's identity provider, even
+        with the same verified email address: staff use their password and authenticator."""
+        if sociallogin.is_existing and sociallogin.user.is_council_staff:
+            raise ImmediateHttpResponse(
+                render(request, "socialaccount/authentication_error.html", status=403)
+            )

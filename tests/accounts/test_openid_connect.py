@@ -185,3 +185,16 @@ def test_an_id_token_with_another_nonce_is_refused(client, one_login):
     response = client.get(f"{callback.path}?{callback.query}")
     assert "Sorry, we could not sign you in" in response.content.decode()
     assert not User.objects.filter(email="kofi@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_a_staff_email_address_does_not_sign_in_to_the_staff_account(client, provider):
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(email="officer@council.example")
+    provider.person.email = "officer@council.example"
+    response = _sign_in_through(client, provider)
+    assert response.status_code == 403
+    assert "Sorry, we could not sign you in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not staff.socialaccount_set.exists()
