@@ -43,6 +43,8 @@ def test_staff_without_an_authenticator_app_must_set_one_up_before_the_hub(clien
     assert "Continue to the Resident Hub" in page
     # Setting the app up took a code from it: no second code is asked for.
     assert client.get("/hub/").status_code == 200
+    page = client.get("/account/2fa/").content.decode()
+    assert "10 codes left" in page and "Turn off" not in page
 
 
 @pytest.mark.django_db
