@@ -173,3 +173,10 @@ def test_an_empty_or_malformed_form_says_what_to_enter(client):
     assert "Create a password" in page
     page = client.post("/account/login/code/", {"email": ""}).content.decode()
     assert "Enter your email address" in page
+
+
+@pytest.mark.django_db
+def test_an_unknown_confirmation_link_says_what_to_do(client):
+    page = client.get("/account/confirm-email/not-a-key/").content.decode()
+    assert "This link has expired or has already been used" in page
+    assert 'href="/account/login/">Sign in</a> and we will send you a new link' in page
