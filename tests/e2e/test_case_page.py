@@ -9,23 +9,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from borough.accounts.mfa import authenticator_app_add, totp_code_now
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, ResponseTemplate, Status
 from tests.factories import PASSWORD, StaffFactory
-from tests.signing_in import TEST_TOTP_SECRET
+from tests.signing_in import sign_in_on_pages
 
 
 def sign_in(visit, live_server, user):
     """Sign in on the real pages: password, then a code from the authenticator app."""
-    authenticator_app_add(user=user, secret=TEST_TOTP_SECRET)
-    page = visit.page
-    page.goto(live_server.url + "/account/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.get_by_label("Code").fill(totp_code_now(TEST_TOTP_SECRET))
-    page.get_by_role("button", name="Continue").click()
+    visit.page.goto(live_server.url + "/account/login/")
+    sign_in_on_pages(visit.page, user, PASSWORD)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,6 +11,7 @@ import pytest
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
 from tests.factories import PASSWORD, StaffFactory
+from tests.signing_in import sign_in_on_pages
 
 
 def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
@@ -100,11 +101,9 @@ def test_staff_find_the_new_case_in_the_hub(visit, live_server, catalogue, gazet
     staff = visit(javascript=True)
     page = staff.page
     page.goto(live_server.url + "/hub/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in to the Resident Hub"
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
     staff.assert_accessible()
-    page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_on_pages(page, officer, PASSWORD)
     row = page.locator("tr", has_text=reference)
     assert "Report a missed bin collection" in row.inner_text()
     assert "Received" in row.inner_text()
@@ -186,9 +185,7 @@ def test_the_queue_filters_and_resident_page_are_accessible(
     staff = visit(javascript=True)
     page = staff.page
     page.goto(live_server.url + "/hub/")
-    page.get_by_label("Email address").fill(agent.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_on_pages(page, agent, PASSWORD)
     page.get_by_label("Search").fill("owusu")
     page.get_by_role("button", name="Apply filters").click()
     assert case.reference in page.locator("table").inner_text()

@@ -12,6 +12,7 @@ from borough.cases.models import Case
 from borough.cases.services import case_create
 from borough.core.channels import Channel
 from tests.factories import PASSWORD, StaffFactory
+from tests.signing_in import sign_in_on_pages
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,9 +42,7 @@ def test_a_team_lead_works_a_case_and_reads_the_dashboard(
     staff = visit(javascript=javascript)
     page = staff.page
     page.goto(live_server.url + "/hub/")
-    page.get_by_label("Email address").fill(lead.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_on_pages(page, lead, PASSWORD)
 
     page.get_by_role("link", name=case.reference).click()
     page.get_by_role("group", name="Change status").get_by_label("Crew sent").check()
