@@ -1,3 +1,4 @@
+from allauth.account.views import logout
 from django.urls import path
 
 from . import assist, insights, views
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", views.cases, name="cases"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("sign-in/", views.sign_in, name="login"),
+    # Kept so links to the old address still work; the hub menu posts to account_logout.
+    path("sign-out/", logout, name="logout"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
     path(
