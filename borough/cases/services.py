@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from borough.catalogue.models import Service
 from borough.contacts.models import Contact, FormSession
 from borough.contacts.services import contact_record, form_session_finish
 from borough.core.working_days import add_working_days
+from borough.notify.services import send_email
 from borough.places.selectors import Gazetteer, property_get, street_get
 
 from .models import (
@@ -845,7 +846,12 @@ def sla_check(*, now: dt.datetime) -> SlaReport:
     if emails:
         # After the commit: a failed send must not undo the markers (the timeline says who was
         # meant to be told), and a rollback must not leave emails about cases never marked.
-        get_connection().send_messages(emails)
+        for email in emails:
+            send_email(
+                to=email.to[0],
+                template_key="team_overdue",
+                context={"subject": email.subject, "body": email.body},
+            )
     return report
 
 
@@ -881,6 +887,8 @@ def _escalation_email(lead, rows: list[tuple]) -> EmailMessage:
 # ------------------------------------------------------------- the resident's own actions
 
 RESIDENT_TEXT_LIMIT = 2000
+# The same text from the resident within this time is one message sent twice.
+RESIDENT_REPEAT_MINUTES = 10
 
 
 def _resident_text(text: str, *, field: str, empty: str) -> str:
@@ -916,6 +924,15 @@ def case_add_resident_update(
         text, field="text", empty=gettext("Enter the information you want to add")
     )
     case = _lock(case, None)
+    latest = case.events.order_by("-at", "-id").first()
+    if (
+        latest is not None
+        and latest.data.get("from_resident")
+        and latest.kind == CaseEvent.Kind.PUBLIC_UPDATE
+        and latest.text == text
+        and timezone.now() - latest.at < dt.timedelta(minutes=RESIDENT_REPEAT_MINUTES)
+    ):
+        return latest  # the same message sent twice (a double click): kept once
     data: dict = {"from_resident": True}
     if attachment:
         data["attachment"] = attachment

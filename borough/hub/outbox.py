@@ -42,6 +42,8 @@ def outbox(request):
         if request.GET.get("status") in Message.Status.values
         else "",
     )
+    to = request.GET.get("to", "").strip()[:254] if access == "all" else ""
+    filters = OutboxFilters(**{**filters.__dict__, "to": to})
     errors: dict[str, str] = {}
     page = None
     if typed and not reference:
@@ -61,6 +63,7 @@ def outbox(request):
                 ("case", reference),
                 ("template", filters.template),
                 ("status", filters.status),
+                ("to", filters.to),
             )
             if value
         }

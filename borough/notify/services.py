@@ -29,6 +29,7 @@ TEMPLATES = {
     "case_update": "Public update on a request (to the resident)",
     "team_resident_update": "The resident added information (to the team)",
     "team_not_fixed": "The resident says it is not fixed (to the team)",
+    "team_overdue": "Cases now overdue (to team leads)",
 }
 
 PROVIDERS = ("outbox", "email")

@@ -441,6 +441,8 @@ def _add_information(request, viewer: Viewer):
 def _not_fixed(request, viewer: Viewer):
     """Tell us a closed request is not fixed: it is reopened and the team is told."""
     refusal = case_not_fixed_refusal(viewer.case, now=timezone.now())
+    if refusal and request.method == "POST" and _just_reopened(viewer.case):
+        return redirect(viewer.url())  # the same button pressed twice: it is done already
     errors: dict[str, str] = {}
     reason = ""
     if refusal is None and request.method == "POST":
@@ -470,6 +472,15 @@ def _not_fixed(request, viewer: Viewer):
             "form_has_errors": bool(errors),
         },
         status=409 if refusal and request.method == "POST" else 200,
+    )
+
+
+def _just_reopened(case: Case) -> bool:
+    latest = case.events.order_by("-at", "-id").first()
+    return bool(
+        latest
+        and latest.data.get("not_fixed")
+        and timezone.now() - latest.at < dt.timedelta(minutes=10)
     )
 
 

@@ -70,6 +70,8 @@ def test_team_leads_list_filter_and_read_messages_and_reading_is_audited(
     assert (
         message.subject in client.get("/hub/outbox/?template=case_acknowledgement").content.decode()
     )
+    assert message.subject in client.get("/hub/outbox/?to=AMA@example.com").content.decode()
+    assert "No messages match" in client.get("/hub/outbox/?to=kit@example.com").content.decode()
     assert not AuditEvent.objects.filter(object_type="message").exists()
     detail = client.get(f"/hub/outbox/{message.pk}/").content.decode()
     assert "ama@example.com" in detail and acknowledged.reference in detail

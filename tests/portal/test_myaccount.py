@@ -298,9 +298,36 @@ def test_not_fixed_reopens_the_request_and_emails_the_team(
     assert "The bin was not emptied at all." in told.body and case.reference in told.subject
     page = signed_in.get(request_url(case)).content.decode()
     assert "You told us it is not fixed" in page
-    # Reopened: saying it again is refused until it is closed again.
+    # The button pressed twice: nothing more happens, and the request is open now.
     again = signed_in.post(request_url(case, "not-fixed"), {"reason": "Still not."})
-    assert again.status_code == 409 and "still open" in again.content.decode()
+    assert again["Location"] == request_url(case)
+    assert case.events.filter(data__not_fixed=True).count() == 1
+    assert "still open" in signed_in.get(request_url(case, "not-fixed")).content.decode()
+
+
+@pytest.mark.django_db
+def test_information_sent_twice_is_kept_once(signed_in, ama, make_case):
+    case = make_case(resident=ama)
+    for _ in range(2):
+        signed_in.post(request_url(case, "add-information"), {"text": "Bin 3 is broken."})
+    assert case.events.filter(data__from_resident=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_my_account_pages_make_the_same_number_of_queries_however_many_requests(
+    signed_in, ama, make_case, waste_officer, django_assert_max_num_queries
+):
+    cases = [make_case(resident=ama) for _ in range(3)]
+    for case in cases:
+        case_add_note(case=case, text="On its way.", actor=waste_officer, public=True)
+    with django_assert_max_num_queries(20):
+        assert signed_in.get(HOME).status_code == 200
+    for _ in range(5):
+        make_case(resident=ama)
+    with django_assert_max_num_queries(20):
+        assert signed_in.get(HOME).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert signed_in.get(request_url(cases[0])).status_code == 200
 
 
 @pytest.mark.django_db
