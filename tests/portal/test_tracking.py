@@ -83,3 +83,27 @@ def test_the_tracking_page_hides_personal_details_and_lets_them_add_information(
     event = case.events.get(data__from_resident=True)
     assert event.actor is None and event.text == "It is blocking the path."
     assert "It is blocking the path." in client.get(track_url(case)).content.decode()
+
+
+@pytest.mark.django_db
+def test_someone_without_an_account_gets_the_link_by_email_and_their_email_is_not_shown(
+    client, catalogue, gazetteer, django_capture_on_commit_callbacks
+):
+    from borough.cases.services import case_create
+    from borough.core.channels import Channel
+
+    service = catalogue["request-new-bin"]
+    answers = {
+        "address": 100021500003,
+        "bin_type": "recycling",
+        "reason": "damaged",
+        "email": "kit@example.com",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_create(service=service, answers=answers, channel=Channel.WEB)
+    message = Message.objects.get(template="case_acknowledgement")
+    assert message.to == "kit@example.com"
+    path = message.body[message.body.index(f"/track/{case.reference}/") :].split()[0]
+    page = client.get(path).content.decode()
+    assert "Recycling (blue bin)" in page and "10 Acacia Avenue" in page
+    assert "kit@example.com" not in page
