@@ -5,3 +5,6 @@ class NotifyConfig(AppConfig):
     name = "borough.notify"
     label = "notify"
     verbose_name = "Notifications"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system check)

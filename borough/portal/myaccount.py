@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from borough.cases.models import Case, CaseEvent
@@ -79,6 +80,7 @@ def _signed_in_resident(request):
     return resident_for_user(request.user)
 
 
+@never_cache
 @login_required
 def my_account(request):
     """The dashboard: requests, property and bin days, details, saved forms, download."""
@@ -108,6 +110,7 @@ def my_account(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_details(request):
@@ -159,6 +162,7 @@ def saved_form_delete(request, token):
     return redirect("portal:my_account")
 
 
+@never_cache
 @login_required
 def my_data(request):
     """Download my data: the resident record, requests with their public timelines, contacts
@@ -370,23 +374,27 @@ def _request_action(request, viewer: Viewer, action: str):
     raise Http404("No such action")
 
 
+@never_cache
 @login_required
 def my_request(request, reference: str):
     """One of the signed-in resident's own requests (anyone else's is not found)."""
     return _render_request(request, _owner_viewer(request, reference))
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_request_action(request, reference: str, action: str):
     return _request_action(request, _owner_viewer(request, reference), action)
 
 
+@never_cache
 def track(request, reference: str, token: str):
     """A request, opened by the tracking link from the confirmation page and email."""
     return _render_request(request, _token_viewer(reference, token))
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @rate_limited("submit", methods=("POST",))
 def track_action(request, reference: str, token: str, action: str):

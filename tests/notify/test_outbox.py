@@ -109,3 +109,12 @@ def test_officers_of_another_team_cannot_read_a_cases_messages(client, acknowled
 def test_residents_have_no_outbox(client, acknowledged):
     client.force_login(ResidentUserFactory())
     assert client.get("/hub/outbox/").status_code == 403
+
+
+def test_an_unknown_provider_is_refused_at_start(settings):
+    from borough.notify.checks import notify_provider_known
+
+    settings.BOROUGH_NOTIFY_PROVIDER = "pigeon"
+    assert [error.id for error in notify_provider_known(None)] == ["notify.E001"]
+    settings.BOROUGH_NOTIFY_PROVIDER = "outbox"
+    assert notify_provider_known(None) == []

@@ -408,3 +408,10 @@ def test_download_my_data_has_my_record_requests_contacts_and_feedback(
     assert AuditEvent.objects.filter(
         action="downloaded", object_type="resident", object_id=str(ama.pk)
     ).exists()
+
+
+@pytest.mark.django_db
+def test_my_account_pages_are_not_kept_in_caches(signed_in, ama, make_case):
+    case = make_case(resident=ama)
+    for url in (HOME, request_url(case), HOME + "download/"):
+        assert "no-store" in signed_in.get(url)["Cache-Control"]
