@@ -118,3 +118,12 @@ def test_an_unknown_provider_is_refused_at_start(settings):
     assert [error.id for error in notify_provider_known(None)] == ["notify.E001"]
     settings.BOROUGH_NOTIFY_PROVIDER = "outbox"
     assert notify_provider_known(None) == []
+
+
+@pytest.mark.django_db
+def test_the_case_page_links_each_email_sent_to_the_message(client, waste_officer, acknowledged):
+    client.force_login(waste_officer)
+    message = Message.objects.get()
+    page = client.get(f"/hub/cases/{acknowledged.reference}/").content.decode()
+    assert f"/hub/outbox/{message.pk}/" in page
+    assert "ama@example.com" in client.get(f"/hub/outbox/{message.pk}/").content.decode()
