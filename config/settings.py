@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "borough.cases",
     "borough.contacts",
     "borough.insights",
+    "borough.notify",
     "borough.portal",
     "borough.hub",
     "borough.demo",
@@ -397,6 +398,16 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 DEFAULT_FROM_EMAIL = env.str("BOROUGH_FROM_EMAIL", default="no-reply@council.example")
+# Every message Borough sends goes through borough.notify and is kept in its outbox (Message).
+# "outbox": the embedded sandbox, recorded only, nothing is sent; "email": recorded and sent
+# through the email backend above (SMTP from EMAIL_URL).
+BOROUGH_NOTIFY_PROVIDER = env.str(
+    "BOROUGH_NOTIFY_PROVIDER", default="email" if PRODUCTION else "outbox"
+)
+# How long the tracking link in a request's acknowledgement works (anonymous reporters).
+BOROUGH_TRACKING_LINK_DAYS = env.int("BOROUGH_TRACKING_LINK_DAYS", default=365)
+# How long after closing a resident may say a request is "not fixed" and reopen it.
+BOROUGH_NOT_FIXED_DAYS = env.int("BOROUGH_NOT_FIXED_DAYS", default=28)
 
 # --- Case page: duplicate suggestions ------------------------------------------------------
 # Open or recently closed cases of the same service within this distance of a case, created

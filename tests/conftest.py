@@ -28,6 +28,13 @@ def _huey_runs_tasks_at_once():
 
 
 @pytest.fixture(autouse=True)
+def _notify_also_emails(settings):
+    """Messages are kept in notify's outbox and also sent through Django's email backend, so
+    tests can read them in either (``notify.Message`` or ``django.core.mail.outbox``)."""
+    settings.BOROUGH_NOTIFY_PROVIDER = "email"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, so no rate-limit count leaks between tests."""
     cache.clear()

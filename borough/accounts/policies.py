@@ -121,3 +121,20 @@ def can_see_insights(user) -> bool:
     if user.is_superuser:
         return True
     return Membership.objects.filter(user=user, role__in=ROLES_READING_INSIGHTS).exists()
+
+
+# Roles that read every message in the outbox (notify): those who run teams and the platform.
+ROLES_READING_OUTBOX = {Role.TEAM_LEAD, Role.ADMIN}
+
+
+def outbox_access(user) -> str:
+    """How ``user`` may use the hub's outbox: "all" (team leads, admins, superusers),
+    "by_case" (other staff: the messages about one case they can see, found by its
+    reference) or "" (not at all)."""
+    if not can_use_hub(user):
+        return ""
+    if user.is_superuser:
+        return "all"
+    if Membership.objects.filter(user=user, role__in=ROLES_READING_OUTBOX).exists():
+        return "all"
+    return "by_case"

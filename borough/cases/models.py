@@ -174,6 +174,10 @@ class CaseEvent(models.Model):
     @builtins.property
     def headline(self) -> str:
         """What happened, in words: "Status changed to closed"."""
+        if self.data.get("not_fixed") and self.data.get("to_label"):
+            return f"The resident said it is not fixed: reopened as {self.data['to_label'].lower()}"
+        if self.data.get("from_resident"):
+            return "Information from the resident"
         if self.kind == self.Kind.STATUS_CHANGED and self.data.get("to_label"):
             return (
                 f"Status changed to {self.data['to_label'][:1].lower()}{self.data['to_label'][1:]}"

@@ -379,3 +379,61 @@ def team_dashboard(*, team_ids: set[int] | None, now: dt.datetime) -> list[TeamR
 
 def _add(first: Counts, second: Counts) -> Counts:
     return Counts(**{name: getattr(first, name) + getattr(second, name) for name in vars(first)})
+
+
+# ------------------------------------------------------------------- what residents see
+
+
+def case_public_events(case: Case) -> list[CaseEvent]:
+    """The timeline a resident sees: public events only, oldest first, without staff names."""
+    return list(case.events.filter(is_public=True).order_by("at", "id"))
+
+
+def case_for_resident(resident, reference: str) -> Case | None:
+    """One of this resident's own cases by reference; None for anyone else's (or none)."""
+    if resident is None:
+        return None
+    case = case_by_reference(reference)
+    if case is None or case.resident_id != resident.pk:
+        return None
+    return case
+
+
+def case_reopen_state(case: Case):
+    """The workflow state a closed case goes back to when the resident says it is not fixed:
+    the first state the workflow allows next that is open, preferring a "received" one."""
+    flow = case.service.flow
+    allowed = [s for s in flow.next_states(case.current_state.key) if not s.is_closing]
+    return next((s for s in allowed if s.status == Status.NEW), None) or next(iter(allowed), None)
+
+
+def case_not_fixed_refusal(case: Case, *, now: dt.datetime) -> str | None:
+    """Why the resident may not say this case is not fixed, or None if they may."""
+    from django.utils.translation import gettext
+
+    if case.is_open:
+        return gettext("This request is still open")
+    if case.resolution == "duplicate":
+        return gettext("This request was closed because someone had already reported it")
+    if case.closed_at and now - case.closed_at > dt.timedelta(days=settings.BOROUGH_NOT_FIXED_DAYS):
+        return gettext(
+            "This request was closed more than %(days)s days ago. Report the problem again"
+        ) % {"days": settings.BOROUGH_NOT_FIXED_DAYS}
+    if case_reopen_state(case) is None:
+        return gettext("This request cannot be reopened online. Report the problem again")
+    return None
+
+
+@dataclass
+class ResidentRequest:
+    case: Case
+    last_update: CaseEvent | None
+
+
+def resident_requests(resident, *, limit: int = 100) -> list[ResidentRequest]:
+    """A resident's requests, newest first, each with its latest public event (two queries)."""
+    cases = list(cases_for_resident(resident)[:limit])
+    latest: dict[int, CaseEvent] = {}
+    for event in CaseEvent.objects.filter(case__in=cases, is_public=True).order_by("at", "id"):
+        latest[event.case_id] = event
+    return [ResidentRequest(case=case, last_update=latest.get(case.pk)) for case in cases]

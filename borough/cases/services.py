@@ -8,10 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from borough.accounts.models import Membership, Role
 from borough.accounts.policies import (
@@ -25,6 +26,7 @@ from borough.catalogue.models import Service
 from borough.contacts.models import Contact, FormSession
 from borough.contacts.services import contact_record, form_session_finish
 from borough.core.working_days import add_working_days
+from borough.notify.services import send_email
 from borough.places.selectors import Gazetteer, property_get, street_get
 
 from .models import (
@@ -844,7 +846,12 @@ def sla_check(*, now: dt.datetime) -> SlaReport:
     if emails:
         # After the commit: a failed send must not undo the markers (the timeline says who was
         # meant to be told), and a rollback must not leave emails about cases never marked.
-        get_connection().send_messages(emails)
+        for email in emails:
+            send_email(
+                to=email.to[0],
+                template_key="team_overdue",
+                context={"subject": email.subject, "body": email.body},
+            )
     return report
 
 
@@ -875,3 +882,87 @@ def _escalation_email(lead, rows: list[tuple]) -> EmailMessage:
         ),
         to=[lead.email],
     )
+
+
+# ------------------------------------------------------------- the resident's own actions
+
+RESIDENT_TEXT_LIMIT = 2000
+# The same text from the resident within this time is one message sent twice.
+RESIDENT_REPEAT_MINUTES = 10
+
+
+def _resident_text(text: str, *, field: str, empty: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise TransitionRefused(empty, field=field)
+    if len(text) > RESIDENT_TEXT_LIMIT:
+        raise TransitionRefused(
+            gettext("Your message must be %(limit)s characters or fewer")
+            % {"limit": f"{RESIDENT_TEXT_LIMIT:,}"},
+            field=field,
+        )
+    return text
+
+
+def _queue_team_email(event_id: int, template_key: str) -> None:
+    from .tasks import case_tell_team
+
+    case_tell_team(event_id, template_key)
+
+
+@transaction.atomic
+def case_add_resident_update(
+    *, case: Case, text: str, attachment: dict | None = None, actor=None
+) -> CaseEvent:
+    """The resident adds information to their request (signed in, or by their tracking link).
+
+    ``attachment`` is a file already checked and kept by ``catalogue.inputs.store_upload``.
+    Writes one public timeline event (marked as from the resident) and tells the team by
+    email. ``actor`` is the resident's user, or None for someone using a tracking link.
+    """
+    text = _resident_text(
+        text, field="text", empty=gettext("Enter the information you want to add")
+    )
+    case = _lock(case, None)
+    latest = case.events.order_by("-at", "-id").first()
+    if (
+        latest is not None
+        and latest.data.get("from_resident")
+        and latest.kind == CaseEvent.Kind.PUBLIC_UPDATE
+        and latest.text == text
+        and timezone.now() - latest.at < dt.timedelta(minutes=RESIDENT_REPEAT_MINUTES)
+    ):
+        return latest  # the same message sent twice (a double click): kept once
+    data: dict = {"from_resident": True}
+    if attachment:
+        data["attachment"] = attachment
+    event = _record(
+        case, kind=CaseEvent.Kind.PUBLIC_UPDATE, actor=actor, text=text, public=True, data=data
+    )
+    transaction.on_commit(lambda: _queue_team_email(event.pk, "team_resident_update"))
+    return event
+
+
+@transaction.atomic
+def case_not_fixed(*, case: Case, reason: str, actor=None, now: dt.datetime | None = None) -> Case:
+    """The resident says a closed request is not fixed: reopen it through the workflow.
+
+    Allowed within ``BOROUGH_NOT_FIXED_DAYS`` of closing, for requests not closed as
+    duplicates, where the service's workflow lets a closed request be reopened
+    (``selectors.case_not_fixed_refusal``). Moves the case with ``case_transition`` (one
+    timeline event, carrying the resident's reason) and tells the team by email.
+    """
+    from .selectors import case_not_fixed_refusal, case_reopen_state
+
+    reason = _resident_text(reason, field="reason", empty=gettext("Enter what is still wrong"))
+    refusal = case_not_fixed_refusal(case, now=now or timezone.now())
+    if refusal:
+        raise TransitionRefused(refusal)
+    target = case_reopen_state(case)
+    case = case_transition(case=case, to_state=target.key, actor=actor)
+    event = case.events.order_by("-id").first()
+    event.text = reason
+    event.data = {**event.data, "from_resident": True, "not_fixed": True}
+    event.save(update_fields=["text", "data"])
+    transaction.on_commit(lambda: _queue_team_email(event.pk, "team_not_fixed"))
+    return case

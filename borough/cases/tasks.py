@@ -5,17 +5,27 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from borough.notify.services import send_email
+
+from .tracking import case_resident_url
+
 log = logging.getLogger(__name__)
 
 
-def _resident_email(case) -> str | None:
-    """Where to write to the resident about a case: their record, or an email they answered."""
+def _resident_email(case, *, update: bool = False) -> str | None:
+    """Where to write to the resident about a case: their record, or an email they answered.
+
+    For updates (not the acknowledgement), a resident who turned email updates off in
+    MyAccount is not written to.
+    """
     if case.resident and case.resident.email:
+        if update and not case.resident.email_updates:
+            return None
         return case.resident.email
     return next(
         (
@@ -27,6 +37,10 @@ def _resident_email(case) -> str | None:
     )
 
 
+def _day(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 @db_task(retries=3, retry_delay=30)
 def case_update_email(event_id: int) -> bool:
     """Email the resident a public update on their case. Returns whether one was sent."""
@@ -34,19 +48,22 @@ def case_update_email(event_id: int) -> bool:
 
     event = CaseEvent.objects.select_related("case__service", "case__resident").get(pk=event_id)
     case = event.case
-    address = _resident_email(case)
+    address = _resident_email(case, update=True)
     if not address or not event.is_public or not event.text:
         return False
     if case.events.filter(kind=CaseEvent.Kind.EMAIL_SENT, data__event=event.pk).exists():
         return False  # a retry after the email went
-    send_mail(
-        subject=f"Update on your request {case.reference}: {case.service.name}",
-        message=(
-            f"{event.text}\n\nStatus: {case.public_state_label}\n"
-            f"Reference: {case.reference}\n\n{settings.COUNCIL_NAME}"
-        ),
-        from_email=None,
-        recipient_list=[address],
+    message = send_email(
+        to=address,
+        template_key="case_update",
+        context={
+            "text": event.text,
+            "status": case.public_state_label,
+            "reference": case.reference,
+            "service": case.service.name,
+            "track_url": case_resident_url(case),
+        },
+        case=case,
     )
     # The timeline shows every message sent; this records the sending, not a change to the
     # case, so the case's version stays as it is.
@@ -56,7 +73,7 @@ def case_update_email(event_id: int) -> bool:
         kind=CaseEvent.Kind.EMAIL_SENT,
         is_public=False,
         text=f"Emailed to the resident: {event.headline.lower()}",
-        data={"event": event.pk},
+        data={"event": event.pk, "message": message.pk},
     )
     log.info("update email sent", extra={"case_id": case.pk, "event_id": event.pk})
     return True
@@ -76,16 +93,16 @@ def case_acknowledge(case_id: int) -> bool:
     address = _resident_email(case)
     if not address:
         return False
-    send_mail(
-        subject=f"{case.service.name}: your reference is {case.reference}",
-        message=(
-            f"We have received your request: {case.service.name}.\n\n"
-            f"Your reference is {case.reference}.\n\n"
-            f"We aim to deal with it by {case.due_date.day} {case.due_date:%B %Y}.\n\n"
-            f"{settings.COUNCIL_NAME}"
-        ),
-        from_email=None,
-        recipient_list=[address],
+    message = send_email(
+        to=address,
+        template_key="case_acknowledgement",
+        context={
+            "service": case.service.name,
+            "reference": case.reference,
+            "due_date": _day(case.due_date),
+            "track_url": case_resident_url(case),
+        },
+        case=case,
     )
     CaseEvent.objects.create(
         case=case,
@@ -93,9 +110,56 @@ def case_acknowledge(case_id: int) -> bool:
         kind=CaseEvent.Kind.ACKNOWLEDGED,
         is_public=False,
         text="Acknowledgement email sent",
+        data={"message": message.pk},
     )
     log.info("acknowledgement sent", extra={"case_id": case.pk})
     return True
+
+
+def team_recipients(case) -> list[str]:
+    """Who in the team hears about a resident's message: the assignee, and the team's shared
+    address (or, without one, its team leads)."""
+    from borough.accounts.models import Membership, Role
+
+    addresses = [case.assignee.email] if case.assignee_id and case.assignee.is_active else []
+    if case.team.email:
+        addresses.append(case.team.email)
+    else:
+        addresses += Membership.objects.filter(
+            team_id=case.team_id, role=Role.TEAM_LEAD, user__is_active=True
+        ).values_list("user__email", flat=True)
+    return list(dict.fromkeys(address for address in addresses if address))
+
+
+@db_task(retries=3, retry_delay=30)
+def case_tell_team(event_id: int, template_key: str) -> int:
+    """Email the team about something the resident did on a case (one event). Returns how many
+    messages were written; a retry after they were written writes none."""
+    from .models import CaseEvent
+
+    event = CaseEvent.objects.select_related("case__service", "case__team", "case__assignee").get(
+        pk=event_id
+    )
+    case = event.case
+    if event.data.get("team_told"):
+        return 0
+    context = {
+        "reference": case.reference,
+        "service": case.service.name,
+        "text": event.text,
+        "reason": event.text,
+        "has_photo": bool(event.data.get("attachment")),
+        "state": case.state_label,
+        "case_url": settings.SITE_URL + reverse("hub:case", args=[case.reference]),
+    }
+    sent = [
+        send_email(to=address, template_key=template_key, context=context, case=case)
+        for address in team_recipients(case)
+    ]
+    event.data = {**event.data, "team_told": [message.pk for message in sent]}
+    event.save(update_fields=["data"])
+    log.info("team told", extra={"case_id": case.pk, "event_id": event.pk, "count": len(sent)})
+    return len(sent)
 
 
 @db_periodic_task(crontab(minute="*/15"))

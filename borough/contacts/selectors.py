@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Contact, FormSession
+from .models import Contact, Feedback, FormSession
 from .services import SAVED_FORM_DAYS
 
 
@@ -29,3 +29,13 @@ def form_sessions_saved(*, user, service=None):
     if service is not None:
         found = found.filter(service=service)
     return found.order_by("-saved_at")
+
+
+def feedback_for_cases(cases) -> QuerySet[Feedback]:
+    """Satisfaction answers given about these cases, oldest first."""
+    return Feedback.objects.filter(case__in=cases).select_related("service").order_by("given_at")
+
+
+def feedback_given(*, case, point: str) -> bool:
+    """Has the satisfaction question been answered for this case at this point?"""
+    return Feedback.objects.filter(case=case, point=point).exists()

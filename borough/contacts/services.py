@@ -153,3 +153,12 @@ def feedback_record(
         case=case,
         given_at=timezone.now(),
     )
+
+
+def form_session_discard(*, token, user) -> bool:
+    """A signed-in resident deletes a form they saved. Returns whether there was one."""
+    return bool(
+        FormSession.objects.filter(token=token, user=user, completed_at__isnull=True)
+        .exclude(saved_at=None)
+        .update(saved_answers={}, saved_postcodes={}, saved_at=None)
+    )

@@ -1,7 +1,7 @@
 from allauth.account.views import logout
 from django.urls import path
 
-from . import assist, insights, views
+from . import assist, insights, outbox, views
 
 app_name = "hub"
 
@@ -18,6 +18,13 @@ urlpatterns = [
         views.case_attachment,
         name="case_attachment",
     ),
+    path(
+        "cases/<str:reference>/events/<int:event_id>/file/",
+        outbox.case_event_file,
+        name="case_event_file",
+    ),
+    path("outbox/", outbox.outbox, name="outbox"),
+    path("outbox/<int:message_id>/", outbox.outbox_message, name="outbox_message"),
     path("templates/", views.templates_list, name="templates"),
     path("templates/new/", views.template_create, name="template_create"),
     path("templates/<int:template_id>/", views.template_edit, name="template_edit"),

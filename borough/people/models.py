@@ -32,6 +32,8 @@ class Resident(TimeStampedModel):
     date_of_birth = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True, db_index=True)
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +447700900982")
+    # Contact preference set in MyAccount: email me updates on my requests.
+    email_updates = models.BooleanField(default=True)
     preferred_language = models.CharField(
         max_length=12, default="en", help_text="ISO 639-1 code, e.g. en, pl, pa"
     )

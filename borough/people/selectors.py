@@ -34,3 +34,14 @@ def household_members(resident: Resident) -> list[Resident]:
         .exclude(pk=resident.pk)
         .order_by("date_of_birth")
     )
+
+
+def resident_for_user(user) -> Resident | None:
+    """The resident record of a signed-in resident, with their household's property."""
+    if user is None or not user.is_authenticated or user.is_council_staff:
+        return None
+    return (
+        Resident.objects.select_related("household__property__usrn", "household__property__ward")
+        .filter(user=user)
+        .first()
+    )

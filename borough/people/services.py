@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from borough.core.services import audit_record
 
@@ -88,3 +91,46 @@ def _resident_merge(*, keep: Resident, duplicate_ids: list[int]) -> None:
             **{f"{relation.field.name}__in": duplicate_ids}
         ).update(**{relation.field.name: keep})
     Resident.objects.filter(pk__in=duplicate_ids, needs__isnull=True).delete()
+
+class DetailsInvalid(ValueError):
+    """Contact details that cannot be saved. ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ()-]+$")
+
+
+@transaction.atomic
+def resident_contact_update(
+    *, resident: Resident, phone: str, email_updates: bool, actor
+) -> Resident:
+    """A resident changes their phone number and whether we email them updates (MyAccount).
+
+    Checks the phone number (empty removes it), saves both or neither, and audits the change
+    without copying the details into the audit log.
+    """
+    phone = (phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    if phone and (not _PHONE_CHARS.match(phone) or not 10 <= len(digits) <= 15):
+        raise DetailsInvalid(
+            {
+                "phone": _(
+                    "Enter a telephone number, like 01632 960 001, 07700 900 982 or "
+                    "+44 808 157 0192"
+                )
+            }
+        )
+    resident.phone = phone
+    resident.email_updates = bool(email_updates)
+    resident.save(update_fields=["phone", "email_updates", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="changed",
+        object_type="resident",
+        object_id=resident.pk,
+        summary=f"contact details of resident {resident.pk} changed by the resident",
+    )
+    return resident

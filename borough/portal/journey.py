@@ -83,6 +83,11 @@ class Journeys:
                 token=state.token, user=self.user, answers=state.answers, postcodes=state.postcodes
             )
 
+    def discard(self, token: str) -> None:
+        """Forget a form in this session (the resident deleted their saved answers)."""
+        forms = {slug: data for slug, data in self._all().items() if data["token"] != token}
+        self.session[SESSION_KEY] = forms
+
     def finish(self, service: Service, reference: str) -> None:
         forms = self._all()
         forms.pop(service.slug, None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import myaccount, views
 
 app_name = "portal"
 
@@ -18,6 +18,26 @@ urlpatterns = [
     path("services/<slug:slug>/confirmation/", views.confirmation, name="confirmation"),
     path("services/<slug:slug>/saved/", views.saved, name="saved"),
     path("services/<slug:slug>/feedback/", views.feedback, name="feedback"),
+    path("my-account/", myaccount.my_account, name="my_account"),
+    path("my-account/details/", myaccount.my_details, name="my_details"),
+    path("my-account/download/", myaccount.my_data, name="my_data"),
+    path(
+        "my-account/saved-forms/<uuid:token>/delete/",
+        myaccount.saved_form_delete,
+        name="saved_form_delete",
+    ),
+    path("my-account/requests/<str:reference>/", myaccount.my_request, name="my_request"),
+    path(
+        "my-account/requests/<str:reference>/<slug:action>/",
+        myaccount.my_request_action,
+        name="my_request_action",
+    ),
+    path("track/<str:reference>/<str:token>/", myaccount.track, name="track"),
+    path(
+        "track/<str:reference>/<str:token>/<slug:action>/",
+        myaccount.track_action,
+        name="track_action",
+    ),
     path("performance/", views.performance, name="performance"),
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
     path("cookies/", views.static_page, {"template": "cookies"}, name="cookies"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from borough.cases.selectors import case_by_reference, case_counts_by_service
 from borough.cases.services import CaseInvalid, case_create
+from borough.cases.tracking import case_tracking_token
 from borough.catalogue.answers import Exit, display_answer, journey
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
 from borough.catalogue.inputs import postcode_check, question_step
@@ -38,6 +39,7 @@ from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
 from borough.insights.dashboards import performance as performance_figures
 from borough.insights.kpis import show_count, show_money, show_percent
+from borough.people.selectors import resident_for_user
 from borough.places.collections import collections_between, icalendar, schedules_for
 from borough.places.selectors import Gazetteer, properties_at_postcode, property_get
 
@@ -153,17 +155,50 @@ def service_start(request, slug: str):
         if state is None:
             session = form_session_start(service=service, channel=Channel.WEB)
             state = journeys.start(service, str(session.token))
+            if _prefill_location(service, state, request.POST.get("uprn", "")):
+                journeys.save(service, state)
         _, step = journey(service.form, state.answers)
         if isinstance(step, Exit):
             step = step.question_id
         return redirect(_question_url(service, step))
     journeys = Journeys(request.session, request.user)
     in_progress = journeys.get(service) is not None
+    uprn = request.GET.get("uprn", "")
+    prefill = _prefill_property(service, uprn) if not in_progress else None
     return render(
         request,
         "portal/start.html",
-        {"service": service, "in_progress": in_progress, "saved_at": journeys.saved_at(service)},
+        {
+            "service": service,
+            "in_progress": in_progress,
+            "saved_at": journeys.saved_at(service),
+            "prefill": prefill,
+        },
     )
+
+
+def _prefill_property(service: Service, uprn: str):
+    """The current property a "report another problem here" link names, if the service asks
+    where the problem is."""
+    if not uprn.isdigit() or service.form.location_question is None:
+        return None
+    prop = property_get(int(uprn))
+    return prop if prop is not None and prop.is_current else None
+
+
+def _prefill_location(service: Service, state: FormState, uprn: str) -> bool:
+    """Start a form with the location already given (``?uprn=`` from a request page): an
+    address question is answered; a location question starts from the property's postcode,
+    so the resident only picks the place and describes it."""
+    prop = _prefill_property(service, uprn)
+    if prop is None:
+        return False
+    question = service.form.location_question
+    if question.type == "address":
+        state.answers[question.id] = prop.uprn
+    else:
+        state.postcodes[question.id] = prop.postcode
+    return True
 
 
 def saved(request, slug: str):
@@ -288,6 +323,7 @@ def check_answers(request, slug: str):
                 service=service,
                 answers=state.answers,
                 channel=Channel.WEB,
+                resident=resident_for_user(request.user),
                 idempotency_key=f"web:{state.token}",
                 form_session_token=state.token,
             )
@@ -353,12 +389,24 @@ def confirmation(request, slug: str):
         {
             "service": service,
             "reference": reference,
+            "follow_url": _follow_url(request, reference),
             "next_steps": service.paragraphs("what_happens_next"),
             "scores": Feedback.Score.choices[::-1],
             "feedback_given": _feedback_key(service, "submitted", reference)
             in request.session.get(FEEDBACK_KEY, []),
         },
     )
+
+
+def _follow_url(request, reference: str) -> str:
+    """Where the resident follows this request: MyAccount if it is theirs there, or else its
+    tracking link."""
+    case = case_by_reference(reference)
+    if case is None:
+        return ""
+    if case.resident_id and case.resident.user_id == request.user.pk:
+        return reverse("portal:my_request", args=[case.reference])
+    return reverse("portal:track", args=[case.reference, case_tracking_token(case)])
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,132 @@
+"""The outbox (every message Borough wrote, from ``notify``) and files residents add later."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from borough.accounts.policies import can_see_case, outbox_access
+from borough.cases.references import normalise_reference
+from borough.cases.selectors import case_by_reference
+from borough.core.services import audit_record
+from borough.notify.models import Message
+from borough.notify.selectors import OutboxFilters, message_get, messages_list
+from borough.notify.services import TEMPLATES
+
+from .access import staff_required
+
+PAGE_SIZE = 50
+
+
+@staff_required
+def outbox(request):
+    """Messages, newest first, filtered by case reference, message and status.
+
+    Team leads and admins see every message; other staff see the messages about one case
+    they can see, once they give its reference.
+    """
+    access = outbox_access(request.user)
+    typed = request.GET.get("case", "").strip()[:20]
+    reference = normalise_reference(typed) or "" if typed else ""
+    filters = OutboxFilters(
+        case_reference=reference,
+        template=request.GET.get("template", "")
+        if request.GET.get("template") in TEMPLATES
+        else "",
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in Message.Status.values
+        else "",
+    )
+    to = request.GET.get("to", "").strip()[:254] if access == "all" else ""
+    filters = OutboxFilters(**{**filters.__dict__, "to": to})
+    errors: dict[str, str] = {}
+    page = None
+    if typed and not reference:
+        errors["filter-case"] = "Enter a case reference, like K7P2-QXM4"
+    elif access == "by_case" and not reference:
+        pass  # nothing listed until a reference is given
+    elif access == "by_case":
+        case = case_by_reference(reference)
+        if case is None or not can_see_case(request.user, case):
+            errors["filter-case"] = "There is no case with that reference that you can see"
+    if not errors and (access == "all" or reference):
+        page = Paginator(messages_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode(
+        {
+            key: value
+            for key, value in (
+                ("case", reference),
+                ("template", filters.template),
+                ("status", filters.status),
+                ("to", filters.to),
+            )
+            if value
+        }
+    )
+    return render(
+        request,
+        "hub/outbox.html",
+        {
+            "access": access,
+            "filters": filters,
+            "typed": typed,
+            "templates": TEMPLATES.items(),
+            "statuses": Message.Status.choices,
+            "page": page,
+            "query": query,
+            "errors": errors,
+            "case_error": errors.get("filter-case", ""),
+            "form_has_errors": bool(errors),
+        },
+    )
+
+
+@staff_required
+def outbox_message(request, message_id: int):
+    """One message as it was written. It names a person, so every view is audited."""
+    message = message_get(message_id)
+    if message is None:
+        raise Http404("No such message")
+    access = outbox_access(request.user)
+    if access != "all" and (message.case is None or not can_see_case(request.user, message.case)):
+        raise PermissionDenied
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="message",
+        object_id=message.pk,
+        summary=f"message {message.pk} ({message.template})",
+    )
+    return render(request, "hub/outbox_message.html", {"message": message})
+
+
+@staff_required
+def case_event_file(request, reference: str, event_id: int):
+    """Download a file the resident added to their request later. Audited."""
+    case = case_by_reference(reference)
+    if case is None:
+        raise Http404("No such case")
+    if not can_see_case(request.user, case):
+        raise PermissionDenied
+    event = case.events.filter(pk=event_id).first()
+    attachment = event.data.get("attachment") if event else None
+    if not attachment or not default_storage.exists(attachment["path"]):
+        raise Http404("No such file")
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="case_attachment",
+        object_id=f"{case.pk}:event-{event.pk}",
+        summary=f"file added by the resident to case {case.reference}",
+    )
+    return FileResponse(
+        default_storage.open(attachment["path"], "rb"),
+        as_attachment=True,
+        filename=attachment["name"],
+        content_type=attachment["content_type"],
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class NotifyConfig(AppConfig):
+    name = "borough.notify"
+    label = "notify"
+    verbose_name = "Notifications"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system check)

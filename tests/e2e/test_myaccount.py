@@ -1,0 +1,104 @@
+"""A resident follows their request in MyAccount in a real browser without JavaScript: opens
+it, adds information, and after staff close it says it is not fixed. Staff read the message
+the team was sent in the hub's outbox. Every page is checked with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from borough.accounts.models import Role, Team
+from borough.cases.models import Case
+from borough.cases.services import case_transition
+from borough.cases.tracking import case_tracking_token
+from borough.notify.models import Message
+from borough.people.models import Household
+from borough.places.models import Property
+from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resident_adds_information_and_says_not_fixed(visit, live_server, make_case):
+    user = ResidentUserFactory(email="ama@example.com")
+    household = Household.objects.create(property=Property.objects.get(uprn=100021500001))
+    ama = ResidentFactory(first_name="Ama", email="ama@example.com", user=user, household=household)
+    case = make_case(resident=ama)
+    waste = Team.objects.get(slug="waste")
+    lead = StaffFactory(
+        email="lead@council.example", membership__team=waste, membership__role=Role.TEAM_LEAD
+    )
+
+    resident = visit(javascript=False)
+    resident.sign_in(live_server, user)
+    page = resident.page
+    page.goto(live_server.url + "/my-account/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Your account"
+    assert "1 Acacia Avenue" in page.content()
+    resident.assert_accessible()
+
+    page.get_by_role("link", name="Change phone number").click()
+    page.get_by_label("Phone number (optional)").fill("not a number")
+    page.get_by_role("button", name="Save").click()
+    assert "Enter a telephone number" in page.locator(".govuk-error-summary").inner_text()
+    resident.assert_accessible()
+    page.get_by_label("Phone number (optional)").fill("07700 900982")
+    page.get_by_role("button", name="Save").click()
+    assert "Your details have been saved" in page.content()
+
+    page.get_by_role("link", name=case.service.name).click()
+    assert page.get_by_role("heading", level=1).inner_text() == case.service.name
+    resident.assert_accessible()
+
+    page.get_by_role("link", name="Add information or a photo").click()
+    resident.assert_accessible()
+    page.get_by_role("button", name="Send").click()
+    assert (
+        "Enter the information you want to add" in page.locator(".govuk-error-summary").inner_text()
+    )
+    resident.assert_accessible()
+    page.get_by_label("What do you want to tell us?").fill("The bin is still full.")
+    page.get_by_role("button", name="Send").click()
+    assert "We have added your information" in page.content()
+    assert "The bin is still full." in page.get_by_test_id("timeline").inner_text()
+
+    # Staff close it; the resident sees it closed and is asked how satisfied they were.
+    officer = StaffFactory(membership__team=waste, membership__role=Role.OFFICER)
+    case_transition(case=Case.objects.get(pk=case.pk), to_state="fixed", actor=officer)
+    page.reload()
+    assert "How satisfied were you with this service?" in page.content()
+    resident.assert_accessible()
+
+    page.get_by_role("link", name="Tell us it is not fixed").click()
+    resident.assert_accessible()
+    page.get_by_label("What is still wrong?").fill("Nobody came.")
+    page.get_by_role("button", name="Reopen my request").click()
+    assert "We have reopened your request" in page.content()
+    assert "You told us it is not fixed" in page.get_by_test_id("timeline").inner_text()
+    case.refresh_from_db()
+    assert case.is_open
+
+    # The team lead reads the message in the outbox.
+    staff = visit(javascript=False)
+    staff.sign_in(live_server, lead)
+    staff.page.goto(f"{live_server.url}/hub/outbox/?case={case.reference}")
+    staff.assert_accessible()
+    told = Message.objects.filter(template="team_not_fixed").get()
+    staff.page.get_by_role("link", name=told.subject).click()
+    assert "Nobody came." in staff.page.content()
+    staff.assert_accessible()
+    assert resident.console_errors == [] and staff.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tracking_page_works_without_signing_in(visit, live_server, make_case):
+    case = make_case()
+    browser = visit(javascript=False)
+    page = browser.page
+    page.goto(f"{live_server.url}/track/{case.reference}/{case_tracking_token(case)}/")
+    assert page.get_by_role("heading", level=1).inner_text() == case.service.name
+    browser.assert_accessible()
+    page.get_by_role("link", name="Add information or a photo").click()
+    page.get_by_label("What do you want to tell us?").fill("x" * 2001)
+    page.get_by_role("button", name="Send").click()
+    assert "2,000 characters or fewer" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("What do you want to tell us?").input_value() == "x" * 2001
+    browser.assert_accessible()
