@@ -73,5 +73,5 @@ def test_filters_survive_paging(client, waste_officer, three_cases, monkeypatch)
 
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     client.force_login(waste_officer)
-    page = client.get("/hub/", {"status": "open", "sort": "due"}).content.decode()
-    assert "status=open&amp;sort=due&amp;page=2" in page
+    page = client.get("/hub/", {"status": "open", "sort": "priority"}).content.decode()
+    assert "status=open&amp;sort=priority&amp;page=2" in page
