@@ -40,6 +40,7 @@ from borough.cases.selectors import (
     case_events,
     case_links,
     case_list,
+    case_rows,
     case_viewers,
     cases_for_resident,
     duplicate_suggestions,
@@ -120,17 +121,32 @@ COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP`` + 1 rows, so the queue stays fast with a million cases;
-    past the cap the page says "more than 10,000 cases" and offers the pages up to it."""
+    """Pages through at most ``COUNT_CAP`` + 1 cases in two queries, whatever the filters.
+
+    The first query reads only the ids of the matching cases, in the queue's order, up to the
+    cap: an index-only scan for the usual views, and a text search's subqueries run once. Its
+    length is the count ("more than 10,000 cases" past the cap). The second reads the page's
+    50 rows by id, with everything a row shows (ADR 0011).
+    """
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return list(self.object_list.values_list("id", flat=True)[: COUNT_CAP + 1])
 
     @cached_property
     def count(self) -> int:
-        # Only the ids: the count leaves out the row annotations and the joins.
-        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return len(self.ids)
 
     @property
     def capped(self) -> bool:
         return self.count > COUNT_CAP
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        chosen = self.ids[bottom : bottom + self.per_page]
+        rows = {case.pk: case for case in case_rows(chosen)}
+        return self._get_page([rows[pk] for pk in chosen if pk in rows], number, self)
 
 
 def _queue_context(request) -> dict:
