@@ -154,15 +154,3 @@ def can_share_view(user, team) -> bool:
 def can_change_saved_view(user, view) -> bool:
     """Only the owner renames, shares or deletes a saved view."""
     return can_use_hub(user) and view.owner_id == user.pk
-
-
-def can_see_saved_view(user, view) -> bool:
-    """The owner, and members of the team it is shared with."""
-    if not can_use_hub(user):
-        return False
-    if view.owner_id == user.pk:
-        return True
-    return (
-        view.team_id is not None
-        and Membership.objects.filter(user=user, team_id=view.team_id).exists()
-    )
