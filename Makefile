@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench frontend clean openapi help
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue frontend clean openapi help
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
 	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
 	@echo "make bench  run the benchmarks in bench/ and print their results"
+	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +57,15 @@ test-postgres: setup
 
 test: lint test-sqlite test-postgres
 
+BENCH_CASES ?= 1000000
+
 bench: setup
 	$(BIN)/python bench/seed.py
+	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
+
+# Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/borough_bench).
+bench-queue: setup
+	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache

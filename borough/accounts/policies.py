@@ -40,6 +40,18 @@ def can_work_case(user, case) -> bool:
     return roles.get(case.team_id) in ROLES_WORKING_CASES
 
 
+def work_team_ids(user) -> set[int] | None:
+    """Teams whose cases ``user`` may change, or ``None`` for every team (admins)."""
+    return _team_ids_where_role(user, ROLES_WORKING_CASES)
+
+
+def can_bulk_change(user) -> bool:
+    """May ``user`` use the queue's bulk actions at all? Anyone who works some team's cases.
+    Each selected case is still checked on its own (``work_team_ids``)."""
+    team_ids = work_team_ids(user)
+    return team_ids is None or bool(team_ids)
+
+
 def can_see_case(user, case) -> bool:
     team_ids = visible_team_ids(user)
     return can_use_hub(user) and (team_ids is None or case.team_id in team_ids)
@@ -138,3 +150,23 @@ def outbox_access(user) -> str:
     if Membership.objects.filter(user=user, role__in=ROLES_READING_OUTBOX).exists():
         return "all"
     return "by_case"
+
+# ------------------------------------------------------------------ saved views of the queue
+
+# Roles that may share a saved view with their team (everyone in the hub may save their own).
+ROLES_SHARING_VIEWS = {Role.TEAM_LEAD, Role.ADMIN}
+
+
+def view_share_team_ids(user) -> set[int] | None:
+    """Teams ``user`` may share a saved view with: team leads their own teams, admins any."""
+    return _team_ids_where_role(user, ROLES_SHARING_VIEWS)
+
+
+def can_share_view(user, team) -> bool:
+    team_ids = view_share_team_ids(user)
+    return team_ids is None or team.pk in team_ids
+
+
+def can_change_saved_view(user, view) -> bool:
+    """Only the owner renames, shares or deletes a saved view."""
+    return can_use_hub(user) and view.owner_id == user.pk

@@ -105,6 +105,23 @@ class Case(models.Model):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["service", "created_at"]),
             models.Index(fields=["assignee", "status"]),
+            # The work queue's sorts, within a team and across every team (issue 4).
+            models.Index(fields=["team", "due_date", "id"], name="case_queue_team_due"),
+            models.Index(fields=["due_date", "id"], name="case_queue_due"),
+            models.Index(fields=["team", "created_at", "id"], name="case_queue_team_created"),
+            models.Index(fields=["state"], name="case_queue_state"),
+            # Open cases are a few per cent of a council's history: small indexes that serve
+            # the queue's overdue, at-risk and open views in each sort without sorting.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=models.Q(status__in=["new", "in_progress", "waiting"]),
+                name="case_queue_open_due",
+            ),
+            models.Index(
+                fields=["-priority", "due_date", "id"],
+                condition=models.Q(status__in=["new", "in_progress", "waiting"]),
+                name="case_queue_open_priority",
+            ),
         ]
 
     def __str__(self) -> str:

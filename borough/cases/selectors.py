@@ -7,7 +7,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from borough.core.working_days import add_working_days, working_days_between
 from .models import OPEN_STATUSES, Case, CaseEvent, CaseLink, ResponseTemplate, Status
 from .references import normalise_reference
 
+SORTS = ("due", "newest", "oldest", "priority")
+
 
 @dataclass(frozen=True)
 class CaseFilters:
@@ -25,6 +28,7 @@ class CaseFilters:
 
     team_ids: frozenset[int] | None = None  # None: every team
     status: str = ""  # a Status value, or "open" for every open status
+    state: str = ""  # a workflow state key ("crew_sent"), whatever the service
     service_id: int | None = None
     priority: int | None = None
     ward_id: int | None = None
@@ -32,18 +36,88 @@ class CaseFilters:
     overdue: bool = False
     at_risk: bool = False  # open, due today or within the at-risk threshold
     text: str = ""
-    sort: str = "newest"  # "newest" or "due"
+    sort: str = "due"  # one of SORTS: soonest due, newest, oldest, or highest priority first
+
+
+# The order of each sort; every one ends in ``id`` so pages never overlap or skip a case.
+ORDERINGS = {
+    "due": ("due_date", "id"),
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "priority": ("-priority", "due_date", "id"),
+}
+
+
+def _matching(model, **lookups) -> Exists:
+    return Exists(model.objects.filter(**lookups))
+
+
+def _text_matches(word: str) -> QuerySet:
+    """Ids of the cases one search word matches: in the address, street, location description
+    or the resident's name. Each place is searched on its own and the case ids united, never
+    joined, so a case appears once and each part uses its own index (the trigram indexes on
+    PostgreSQL, then the case's foreign key index)."""
+    from borough.people.models import Resident
+    from borough.places.models import Property, Street
+
+    ids = Case.objects.order_by().values("id")
+    places = Property.objects.filter(search_text__contains=word).values("pk")
+    streets = Street.objects.filter(name__icontains=word).values("pk")
+    people = Resident.objects.filter(
+        Q(last_name__icontains=word) | Q(first_name__icontains=word)
+    ).values("pk")
+    return ids.filter(property_id__in=places).union(
+        ids.filter(street_id__in=streets),
+        ids.filter(location_description__icontains=word),
+        ids.filter(resident_id__in=people),
+    )
+
+
+def _filter_by_text(cases: QuerySet[Case], word: str) -> QuerySet[Case]:
+    matches = _text_matches(word)
+    if connection.vendor != "postgresql":
+        return cases.filter(id__in=matches)
+    # On PostgreSQL ``id IN (... UNION ...)`` is planned as a hash join over every case;
+    # ``id = ANY(ARRAY(...))`` runs the union once and reads the matches by primary key.
+    sql, params = matches.query.sql_with_params()
+    table = connection.ops.quote_name(Case._meta.db_table)
+    return cases.extra(where=[f"{table}.id = ANY(ARRAY({sql}))"], params=params)  # noqa: S610
+
+
+def case_rows(ids) -> QuerySet[Case]:
+    """The cases with these ids, with everything a queue row shows, in one query.
+
+    Each case carries ``needs_support``: its resident has a need or vulnerability recorded
+    (and not withdrawn), so the queue can flag it.
+    """
+    return _with_row_data(Case.objects.filter(id__in=ids))
+
+
+def _with_row_data(cases: QuerySet[Case]) -> QuerySet[Case]:
+    from borough.people.models import ResidentNeed
+
+    return cases.select_related("service", "team", "property__usrn", "street", "assignee").annotate(
+        needs_support=_matching(
+            ResidentNeed, resident_id=OuterRef("resident_id"), withdrawn_at__isnull=True
+        )
+    )
 
 
 def case_list(filters: CaseFilters = CaseFilters(), *, user=None) -> QuerySet[Case]:
-    """Cases for a work queue, with the related rows a queue row shows, in one query."""
-    cases = Case.objects.select_related("service", "team", "property__usrn", "street", "assignee")
+    """Cases for a work queue, with the related rows a queue row shows, in one query.
+
+    Each case carries ``needs_support``: its resident has a need or vulnerability recorded
+    (and not withdrawn), so the queue can flag it.
+    """
+    cases = _with_row_data(Case.objects.all())
     if filters.team_ids is not None:
         cases = cases.filter(team_id__in=filters.team_ids)
     if filters.status == "open":
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif filters.status:
         cases = cases.filter(status=filters.status)
+    if filters.state:
+        cases = cases.filter(state=filters.state)
     if filters.service_id:
         cases = cases.filter(service_id=filters.service_id)
     if filters.priority:
@@ -70,15 +144,8 @@ def case_list(filters: CaseFilters = CaseFilters(), *, user=None) -> QuerySet[Ca
             cases = cases.filter(reference=reference)
         else:
             for word in text.lower().replace(",", " ").split()[:6]:
-                cases = cases.filter(
-                    Q(property__search_text__contains=word)
-                    | Q(street__name__icontains=word)
-                    | Q(location_description__icontains=word)
-                    | Q(resident__last_name__iexact=word)
-                )
-    if filters.sort == "due":
-        return cases.order_by("due_date", "-priority", "id")
-    return cases.order_by("-created_at", "-id")
+                cases = _filter_by_text(cases, word)
+    return cases.order_by(*ORDERINGS.get(filters.sort, ORDERINGS["due"]))
 
 
 def case_by_reference(reference: str) -> Case | None:

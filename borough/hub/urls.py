@@ -7,6 +7,10 @@ app_name = "hub"
 
 urlpatterns = [
     path("", views.cases, name="cases"),
+    path("bulk/", views.cases_bulk, name="cases_bulk"),
+    path("views/", views.saved_view_save, name="saved_view_save"),
+    path("views/<int:view_id>/", views.saved_view_edit, name="saved_view_edit"),
+    path("views/<int:view_id>/delete/", views.saved_view_remove, name="saved_view_delete"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("sign-in/", views.sign_in, name="login"),
     # Kept so links to the old address still work; the hub menu posts to account_logout.

@@ -7,32 +7,37 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
-from borough.accounts.models import Team, User
+from borough.accounts.models import Role, Team, User
 from borough.accounts.policies import (
+    can_bulk_change,
+    can_change_saved_view,
     can_manage_templates,
     can_see_case,
     can_see_resident,
     can_work_case,
     dashboard_team_ids,
     template_team_ids,
+    view_share_team_ids,
     visible_team_ids,
+    work_team_ids,
 )
 from borough.cases.models import Priority, Resolution, ResponseTemplate, Status
 from borough.cases.responses import PLACEHOLDERS, fill
 from borough.cases.selectors import (
-    CaseFilters,
     case_attachments,
     case_by_reference,
     case_duplicates,
     case_events,
     case_links,
     case_list,
+    case_rows,
     case_viewers,
     cases_for_resident,
     duplicate_suggestions,
@@ -69,6 +74,15 @@ from borough.people.selectors import household_members, resident_get
 from borough.places.selectors import Gazetteer, ward_list
 
 from .access import staff_required
+from .selectors import queue_filters, queue_query, saved_view_get, saved_views_for
+from .services import (
+    SavedViewInvalid,
+    cases_bulk_assign,
+    cases_bulk_transition,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_update,
+)
 
 PAGE_SIZE = 50
 
@@ -79,62 +93,264 @@ def sign_in(request):
     return redirect(reverse("account_login") + (f"?{query}" if query else ""))
 
 
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+COUNT_CAP = 10_000
 
 
-def _assignee(value: str) -> str:
-    """ "me", "nobody" or a user id (the dashboard links to an officer's cases)."""
-    return value if value in {"me", "nobody"} or (value.isdigit() and len(value) < 10) else ""
+class CappedPaginator(Paginator):
+    """Pages through at most ``COUNT_CAP`` + 1 cases in two queries, whatever the filters.
+
+    The first query reads only the ids of the matching cases, in the queue's order, up to the
+    cap: an index-only scan for the usual views, and a text search's subqueries run once. Its
+    length is the count ("more than 10,000 cases" past the cap). The second reads the page's
+    50 rows by id, with everything a row shows (ADR 0011).
+    """
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return list(self.object_list.values_list("id", flat=True)[: COUNT_CAP + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.ids)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        chosen = self.ids[bottom : bottom + self.per_page]
+        rows = {case.pk: case for case in case_rows(chosen)}
+        return self._get_page([rows[pk] for pk in chosen if pk in rows], number, self)
 
 
-@staff_required
-def cases(request):
-    """The work queue: cases of the teams this member of staff may see, filtered and sorted."""
+def _queue_context(request) -> dict:
+    """Everything the queue page shows, in a number of queries that does not grow with cases."""
     team_ids = visible_team_ids(request.user)
-    get = request.GET
-    chosen_team = _int(get.get("team", ""))
-    if chosen_team is not None and team_ids is not None and chosen_team not in team_ids:
-        chosen_team = None  # asking by URL for another team's cases shows your own
-    status = get.get("status", "")
-    filters = CaseFilters(
-        team_ids=frozenset({chosen_team})
-        if chosen_team is not None
-        else (frozenset(team_ids) if team_ids is not None else None),
-        status=status if status in Status.values or status == "open" else "",
-        service_id=_int(get.get("service", "")),
-        priority=_int(get.get("priority", "")),
-        ward_id=_int(get.get("ward", "")),
-        assignee=_assignee(get.get("assignee", "")),
-        overdue=get.get("overdue") == "1",
-        at_risk=get.get("at_risk") == "1",
-        text=get.get("q", "")[:100],
-        sort="due" if get.get("sort") == "due" else "newest",
-    )
-    page = Paginator(case_list(filters, user=request.user), PAGE_SIZE).get_page(get.get("page"))
+    filters, chosen_team = queue_filters(request.GET, team_ids=team_ids)
+    paginator = CappedPaginator(case_list(filters, user=request.user), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     teams = Team.objects.all() if team_ids is None else Team.objects.filter(id__in=team_ids)
     services = services_online()
     if team_ids is not None:
         services = services.filter(team_id__in=team_ids)
-    query = get.copy()
-    query.pop("page", None)
+    services = list(services.order_by("name"))
+    may_work = work_team_ids(request.user)
+    can_bulk = may_work is None or bool(may_work)
+    query = queue_query(filters, team=chosen_team)
+    states: dict[str, str] = {}
+    for service in services:
+        for state in service.flow.states:
+            states.setdefault(state.key, state.label)
+    views = list(saved_views_for(request.user))
+    share_teams = view_share_team_ids(request.user)
+    context = {
+        "page": page,
+        "capped": paginator.capped,
+        "count_cap": COUNT_CAP,
+        "filters": filters,
+        "team": chosen_team,
+        "teams": teams,
+        "statuses": [("open", "Any open status"), *Status.choices],
+        "states": sorted(states.items(), key=lambda item: item[1]),
+        "sorts": SORT_CHOICES,
+        "services": services,
+        "wards": ward_list(),
+        "priorities": Priority.choices,
+        "today": timezone.localdate(),
+        "at_risk_until": sla_at_risk_until(timezone.localdate()),
+        "query": query,
+        "saved_views": views,
+        "current_view": next((v for v in views if v.query == query), None),
+        "share_teams": (
+            list(Team.objects.all() if share_teams is None else teams.filter(id__in=share_teams))
+            if share_teams is None or share_teams
+            else []
+        ),
+        "can_bulk": can_bulk,
+        "resolutions": Resolution.choices,
+        "queue_messages": _messages_by_level(request),
+    }
+    if can_bulk:
+        members = User.objects.filter(is_active=True, memberships__role__in=WORKING_ROLES)
+        if may_work is not None:
+            members = members.filter(memberships__team_id__in=may_work)
+        context["officers"] = list(members.distinct().order_by("first_name", "last_name", "email"))
+    return context
+
+
+def _messages_by_level(request) -> dict[str, list[str]]:
+    """Messages split for the queue: problems, successes, and the cases a bulk action skipped."""
+    grouped: dict[str, list[str]] = {"error": [], "success": [], "warning": []}
+    for message in messages.get_messages(request):
+        grouped.get(message.level_tag, grouped["success"]).append(str(message))
+    return grouped
+
+
+SORT_CHOICES = [
+    ("due", "Due date, soonest first"),
+    ("priority", "Priority, highest first"),
+    ("newest", "Received, newest first"),
+    ("oldest", "Received, oldest first"),
+]
+WORKING_ROLES = (Role.OFFICER, Role.TEAM_LEAD, Role.ADMIN)
+
+
+@staff_required
+def cases(request):
+    """The work queue: cases of the teams this member of staff may see, filtered and sorted,
+    with their saved views and, for those who work cases, bulk actions."""
+    return render(request, "hub/cases.html", _queue_context(request))
+
+
+def _back_to_queue(request) -> str:
+    """The queue with the filters the form was posted from (never another site)."""
+    team_ids = visible_team_ids(request.user)
+    filters, team = queue_filters(QueryDict(request.POST.get("query", "")), team_ids=team_ids)
+    query = queue_query(filters, team=team)
+    page = request.POST.get("page", "")
+    if page.isdigit() and page != "1":
+        query = f"{query}&page={page}" if query else f"page={page}"
+    return reverse("hub:cases") + (f"?{query}" if query else "")
+
+
+@staff_required
+@require_POST
+def cases_bulk(request):
+    """Assign the chosen cases, or move them to a workflow state, one case at a time."""
+    if not can_bulk_change(request.user):
+        raise PermissionDenied
+    post = request.POST
+    case_ids = post.getlist("case")
+    action = post.get("action", "")
+    back = redirect(_back_to_queue(request))
+    if not case_ids:
+        messages.error(request, "Select at least one case")
+        return back
+    try:
+        if action == "assign":
+            chosen = post.get("assignee", "")
+            if chosen == "nobody":
+                assignee = None
+            else:
+                assignee = User.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+                if assignee is None:
+                    raise TransitionRefused("Choose who to assign the cases to")
+            result = cases_bulk_assign(actor=request.user, case_ids=case_ids, assignee=assignee)
+            done = f"assigned to {assignee}" if assignee else "no longer assigned"
+        elif action == "status":
+            to_state = post.get("to_state", "")
+            if not to_state:
+                raise TransitionRefused("Choose the new status")
+            result = cases_bulk_transition(
+                actor=request.user,
+                case_ids=case_ids,
+                to_state=to_state,
+                note=post.get("note", ""),
+                resolution=post.get("resolution", ""),
+            )
+            done = "moved to the new status"
+        else:
+            raise TransitionRefused("Choose what to do with the selected cases")
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+        return back
+    if result.changed:
+        count = len(result.changed)
+        messages.success(request, f"{count} case{'s' if count != 1 else ''} {done}")
+    for reference, reason in result.skipped:
+        messages.warning(request, f"{reference}: {reason}")
+    if result.not_found:
+        count = result.not_found
+        messages.warning(
+            request,
+            f"{count} selected case{'s' if count != 1 else ''} could not be found or "
+            f"{'are' if count != 1 else 'is'} not one you can see",
+        )
+    return back
+
+
+def _saved_view_or_404(request, view_id: int):
+    view = saved_view_get(request.user, view_id)
+    if view is None:
+        raise Http404("No such saved view")
+    if not can_change_saved_view(request.user, view):
+        raise PermissionDenied
+    return view
+
+
+def _share_team(request) -> Team | None:
+    chosen = request.POST.get("team", "")
+    return Team.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+
+
+@staff_required
+@require_POST
+def saved_view_save(request):
+    """Save the queue's current filters under a name (and share with a team, for team leads)."""
+    team_ids = visible_team_ids(request.user)
+    filters, team = queue_filters(QueryDict(request.POST.get("query", "")), team_ids=team_ids)
+    try:
+        saved_view_create(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            query=queue_query(filters, team=team),
+            team=_share_team(request),
+        )
+    except SavedViewInvalid as invalid:
+        for error in invalid.errors.values():
+            messages.error(request, error)
+    else:
+        messages.success(request, f"View saved: {' '.join(request.POST['name'].split())}")
+    return redirect(_back_to_queue(request))
+
+
+@staff_required
+def saved_view_edit(request, view_id: int):
+    """Rename a saved view, or share it with a team or stop sharing it."""
+    view = _saved_view_or_404(request, view_id)
+    share_ids = view_share_team_ids(request.user)
+    share_teams = Team.objects.all() if share_ids is None else Team.objects.filter(id__in=share_ids)
+    errors, entered = {}, {"name": view.name, "team": view.team_id}
+    if request.method == "POST":
+        entered = {"name": request.POST.get("name", ""), "team": _int(request.POST.get("team", ""))}
+        try:
+            saved_view_update(
+                actor=request.user, view=view, name=entered["name"], team=_share_team(request)
+            )
+        except SavedViewInvalid as invalid:
+            errors = invalid.errors
+        else:
+            messages.success(request, f"View saved: {view.name}")
+            return redirect(reverse("hub:cases") + (f"?{view.query}" if view.query else ""))
     return render(
         request,
-        "hub/cases.html",
+        "hub/saved_view_form.html",
         {
-            "page": page,
-            "filters": filters,
-            "team": chosen_team,
-            "teams": teams,
-            "statuses": [("open", "Any open status"), *Status.choices],
-            "services": services.order_by("name"),
-            "wards": ward_list(),
-            "priorities": Priority.choices,
-            "today": timezone.localdate(),
-            "at_risk_until": sla_at_risk_until(timezone.localdate()),
-            "query": query.urlencode(),
+            "view": view,
+            "errors": errors,
+            "entered": entered,
+            "share_teams": share_teams.order_by("name"),
         },
+        status=400 if errors else 200,
     )
+
+
+@staff_required
+def saved_view_remove(request, view_id: int):
+    """Ask, then delete a saved view."""
+    view = _saved_view_or_404(request, view_id)
+    if request.method == "POST":
+        name = view.name
+        saved_view_delete(actor=request.user, view=view)
+        messages.success(request, f"View deleted: {name}")
+        return redirect("hub:cases")
+    return render(request, "hub/saved_view_delete.html", {"view": view})
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _case_or_404(request, reference: str):

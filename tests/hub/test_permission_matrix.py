@@ -143,3 +143,112 @@ def test_permission_matrix(client, world, who, action):
         assert response.status_code in (200, 302), response.status_code
         if action not in {"see the queue", "open the case", "see the resident"}:
             assert changed(), f"{who} was allowed to {action} but nothing happened"
+
+
+# Bulk actions and saved views. A bulk post names cases by id, so "refused" has two forms:
+# people who may not bulk change at all get a 403; officers of another team may post, but the
+# case they name is skipped and left unchanged (and its reference is not shown to them).
+SKIPPED = "skipped"
+BULK_ACTIONS = {
+    "bulk assign the case": {"waste officer", "waste team lead", "admin"},
+    "bulk change the status": {"waste officer", "waste team lead", "admin"},
+}
+BULK_SKIPPED = {"highways officer", "highways team lead"}
+VIEW_ACTIONS = {
+    "save a view": {
+        "agent",
+        "waste officer",
+        "waste team lead",
+        "highways officer",
+        "highways team lead",
+        "admin",
+    },
+    "share a view with the waste team": {"waste team lead", "admin"},
+}
+
+
+def bulk_expected(who, action):
+    if who == "anonymous":
+        return SIGN_IN
+    if who in BULK_ACTIONS[action]:
+        return ALLOWED
+    return SKIPPED if who in BULK_SKIPPED else REFUSED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(BULK_ACTIONS))
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_bulk_actions_matrix(client, world, who, action):
+    user = person(who)
+    if user is not None:
+        client.force_login(user)
+    case = world["case"]
+    before = Case.objects.get(pk=case.pk).version
+    data = {"case": [case.pk]}
+    if action == "bulk assign the case":
+        data.update(action="assign", assignee=world["crew"].pk)
+    else:
+        data.update(action="status", to_state="action_scheduled", note="Crew on the way")
+    response = client.post("/hub/bulk/", data)
+    changed = Case.objects.get(pk=case.pk).version != before
+    outcome = bulk_expected(who, action)
+    if outcome == SIGN_IN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/hub/sign-in/")
+    elif outcome == REFUSED:
+        assert response.status_code == 403
+    elif outcome == SKIPPED:
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert "1 selected case could not be found or is not one you can see" in page
+        assert case.reference not in page
+    else:
+        assert response.status_code == 302
+        assert changed, f"{who} was allowed to {action} but nothing happened"
+    assert changed == (outcome == ALLOWED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(VIEW_ACTIONS))
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_saved_views_matrix(client, world, who, action):
+    from borough.hub.models import SavedView
+
+    user = person(who)
+    if user is not None:
+        client.force_login(user)
+    data = {"name": "Open ones", "query": "status=open"}
+    if action == "share a view with the waste team":
+        data["team"] = Team.objects.get(slug="waste").pk
+    response = client.post("/hub/views/", data)
+    saved = SavedView.objects.filter(name="Open ones").first()
+    allowed = who in VIEW_ACTIONS[action]
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/hub/sign-in/")
+    elif who == "resident":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+    assert (saved is not None) == allowed
+    if allowed and "team" in data:
+        assert saved.team.slug == "waste"
+
+
+@pytest.mark.django_db
+def test_nobody_else_renames_or_deletes_a_saved_view(client, world):
+    from borough.hub.models import SavedView
+
+    owner = person("waste team lead")
+    client.force_login(owner)
+    client.post(
+        "/hub/views/",
+        {"name": "Shared", "query": "", "team": Team.objects.get(slug="waste").pk},
+    )
+    view = SavedView.objects.get()
+    for who in ("waste officer", "admin", "highways team lead"):
+        client.force_login(person(who))
+        assert client.post(f"/hub/views/{view.pk}/", {"name": "Mine now"}).status_code == 403
+        assert client.post(f"/hub/views/{view.pk}/delete/").status_code == 403
+    view.refresh_from_db()
+    assert view.name == "Shared"
