@@ -56,8 +56,11 @@ test-postgres: setup
 
 test: lint test-sqlite test-postgres
 
-bench: setup
+bench: setup bench-insights
 	$(BIN)/python bench/seed.py
+
+bench-insights: setup
+	$(BIN)/python bench/insights.py
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache
