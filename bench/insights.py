@@ -66,7 +66,10 @@ elif step == "backfill":
     call_command("insights_backfill", "--from", args["start"], "--to", args["end"],
                  stdout=open(os.devnull, "w"))
     seconds = time.perf_counter() - start
+    from django.db import connection
     from borough.insights.models import DailyCount
+    with connection.cursor() as c:  # as autovacuum would soon after so many new rows
+        c.execute("ANALYZE insights_dailycount")
     done(seconds=seconds, rows=DailyCount.objects.count())
 elif step == "incremental":
     import datetime as dt
