@@ -70,7 +70,8 @@ elif step == "backfill":
     from borough.insights.models import DailyCount
     with connection.cursor() as c:  # as autovacuum would soon after so many new rows
         c.execute("ANALYZE insights_dailycount")
-    done(seconds=seconds, rows=DailyCount.objects.count())
+    rows = DailyCount.objects.filter(day__gte=args["start"], day__lte=args["end"]).count()
+    done(seconds=seconds, rows=rows)
 elif step == "incremental":
     import datetime as dt
     from django.utils import timezone
