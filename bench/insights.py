@@ -13,8 +13,8 @@ sign-ins) spread over two years, it measures:
 
 Each measurement runs in a fresh process, so peak memory is that step's alone; a baseline
 process (Django started, one query) is measured too. The data is made inside PostgreSQL with
-`INSERT ... SELECT FROM generate_series` (no rows pass through Python), in about the time of a
-COPY; it is kept between runs and made again only when the sizes differ (or --fresh).
+`INSERT ... SELECT FROM generate_series` rather than COPY: no rows pass through Python or a
+pipe at all. It is kept between runs and made again only when the sizes differ (or --fresh).
 
 Usage:
   .venv/bin/python bench/insights.py [--events 10000000] [--cases 1000000] [--days 730]
