@@ -74,6 +74,7 @@ def test_the_overview_shows_every_kpi_as_worked_out_by_hand(client, lead, counte
     }
     for name, shown in expected.items():
         assert f'numeric">{shown}</td>' in _row(html, name), name
+    assert "Set it in BOROUGH_STAFF_COST_PER_HOUR" in html
     # Last year had nothing counted: no data, never zero.
     assert _row(html, "Contacts from residents").count("No data") == 1
     satisfaction = html[html.index("table-satisfaction") :]
@@ -334,6 +335,7 @@ def test_business_support_spend_targets_and_last_year_show_on_the_overview(
     client.force_login(lead)
     html = client.get(f"/hub/insights/?{_period(counted)}").content.decode()
     assert 'numeric">£47.50</td>' in _row(html, "Spend on business support")
+    assert "BOROUGH_STAFF_COST_PER_HOUR" not in html
     assert 'numeric">£0.85</td>' in _row(html, "Print and postage spend")
     contacts = _row(html, "Contacts from residents")
     assert [c.split("<")[0] for c in contacts.split('numeric">')[1:]] == ["11", "10", "9"]
