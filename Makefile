@@ -59,13 +59,16 @@ test: lint test-sqlite test-postgres
 
 BENCH_CASES ?= 1000000
 
-bench: setup
+bench: setup bench-insights
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 
 # Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/borough_bench).
 bench-queue: setup
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
+
+bench-insights: setup
+	$(BIN)/python bench/insights.py
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache

@@ -68,6 +68,12 @@ BOROUGH_CONTACT_COSTS = env.dict(
 )
 # Print and postage for one letter sent, in pounds; empty means no cost set.
 BOROUGH_LETTER_COST = env.str("BOROUGH_LETTER_COST", default="")
+# One hour of back-office staff time, in pounds, with on-costs; empty means no cost set. Staff
+# time recorded on requests times this is the spend on business support.
+BOROUGH_STAFF_COST_PER_HOUR = env.str("BOROUGH_STAFF_COST_PER_HOUR", default="")
+# Targets drawn on the KPI pages, by measure (docs/how-to/kpis.md): percentages as percentages,
+# e.g. "completion_rate=85,satisfaction=80,self_service_share=60". None are set by default.
+BOROUGH_KPI_TARGETS = env.dict("BOROUGH_KPI_TARGETS", default={})
 
 INSTALLED_APPS = [
     "django.contrib.admin",

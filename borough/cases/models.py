@@ -170,6 +170,7 @@ class CaseEvent(models.Model):
         AT_RISK = "at_risk", "At risk of missing its due date"
         OVERDUE = "overdue", "Overdue"
         ESCALATED = "escalated", "Escalated to the team lead"
+        TIME_RECORDED = "time_recorded", "Time recorded"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -208,6 +209,10 @@ class CaseEvent(models.Model):
         if self.kind in (self.Kind.LINKED, self.Kind.UNLINKED) and self.data.get("other"):
             verb = "Linked to" if self.kind == self.Kind.LINKED else "No longer linked to"
             return f"{verb} {self.data['other']}"
+        if self.kind == self.Kind.TIME_RECORDED and self.data.get("minutes"):
+            minutes = self.data["minutes"]
+            letter = " and a letter posted" if self.data.get("letter") else ""
+            return f"{minutes} minute{'s' if minutes != 1 else ''} of work recorded{letter}"
         if self.kind == self.Kind.TRANSFERRED and self.data.get("to_team"):
             return f"Transferred from {self.data['from_team']} to {self.data['to_team']}"
         return self.get_kind_display()

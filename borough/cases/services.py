@@ -25,6 +25,7 @@ from borough.catalogue.answers import validate_answers
 from borough.catalogue.models import Service
 from borough.contacts.models import Contact, FormSession
 from borough.contacts.services import contact_record, form_session_finish
+from borough.core.channels import Channel
 from borough.core.working_days import add_working_days
 from borough.notify.services import send_email
 from borough.places.selectors import Gazetteer, property_get, street_get
@@ -372,6 +373,58 @@ def case_add_note(
     )
     if public:
         transaction.on_commit(lambda: _queue_update_email(event.pk))
+    return event
+
+
+# The longest piece of work one entry may record: a working day.
+LONGEST_TIME_RECORDED = 480
+
+
+@transaction.atomic
+def case_record_time(
+    *,
+    case: Case,
+    actor,
+    minutes: str | int,
+    note: str = "",
+    letter: bool = False,
+    expected_version: int | None = None,
+) -> CaseEvent:
+    """Record staff time spent on a case's back-office work (and a letter posted, if one was).
+
+    One timeline event carries the minutes (``data["minutes"]``), which the insights counts
+    turn into spend on business support. A letter posted to the resident is also recorded as an
+    outbound letter contact, which the insights counts as print and postage.
+    """
+    _refuse_unless(can_work_case(actor, case))
+    text = str(minutes).strip()
+    if not text:
+        raise TransitionRefused("Enter the time you spent, in minutes", field="minutes")
+    if not text.isdigit() or not 0 < int(text) <= LONGEST_TIME_RECORDED:
+        raise TransitionRefused(
+            f"Enter the time you spent as a whole number of minutes, from 1 to "
+            f"{LONGEST_TIME_RECORDED}",
+            field="minutes",
+        )
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise TransitionRefused("What you did must be 500 characters or less", field="time_note")
+    case = _lock(case, expected_version)
+    data = {"minutes": int(text)}
+    if letter:
+        data["letter"] = True
+    event = _record(case, kind=CaseEvent.Kind.TIME_RECORDED, actor=actor, text=note, data=data)
+    if letter:
+        contact_record(
+            channel=Channel.LETTER,
+            direction=Contact.Direction.OUTBOUND,
+            case=case,
+            service=case.service,
+            resident=case.resident,
+            handled_by=actor,
+            outcome=Contact.Outcome.UPDATE_GIVEN,
+            started_at=event.at,
+        )
     return event
 
 

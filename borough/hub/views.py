@@ -55,6 +55,7 @@ from borough.cases.services import (
     case_assign,
     case_link,
     case_mark_duplicate,
+    case_record_time,
     case_send_update,
     case_set_priority,
     case_transfer,
@@ -509,6 +510,16 @@ def case_action(request, reference: str, action: str):
             message = "Update sent to the resident" if public else "Note added"
         elif action == "update":
             message = _send_update(request, case, version)
+        elif action == "time":
+            event = case_record_time(
+                case=case,
+                actor=request.user,
+                minutes=post.get("minutes", ""),
+                note=post.get("time_note", ""),
+                letter=post.get("letter") == "yes",
+                expected_version=version,
+            )
+            message = event.headline[:1].upper() + event.headline[1:]
         elif action == "duplicate":
             typed = post.get("original_reference", "").strip()
             original = _other_case(request, typed or post.get("original", ""), field="original")
@@ -570,11 +581,13 @@ _ERROR_FIELDS = {
     "link": "other_reference",
     "unlink": "links",
     "transfer": "team",
+    "time": "minutes",
 }
 _ERROR_FIELDS_BY_INPUT = {
     ("update", "text"): "update_text",
     ("link", "reason"): "link_reason",
     ("transfer", "reason"): "transfer_reason",
+    ("time", "time_note"): "time_note",
     ("duplicate", "original"): "original_reference",
 }
 

@@ -52,6 +52,26 @@ def letter_cost() -> Decimal | None:
     return _money(getattr(settings, "BOROUGH_LETTER_COST", ""))
 
 
+def staff_cost_per_hour() -> Decimal | None:
+    """What an hour of back-office staff time costs, with on-costs; ``None`` when not set."""
+    return _money(getattr(settings, "BOROUGH_STAFF_COST_PER_HOUR", ""))
+
+
+def targets() -> dict[str, Decimal]:
+    """Each KPI's target, by measure key, in the unit the KPI is shown in (percent as 0-1).
+
+    ``BOROUGH_KPI_TARGETS`` gives percentages as percentages (``completion_rate=85``).
+    """
+    found = {}
+    for key, value in getattr(settings, "BOROUGH_KPI_TARGETS", {}).items():
+        amount = _money(value)
+        measure = MEASURES_BY_KEY.get(key)
+        if measure is None or amount is None:
+            continue
+        found[key] = amount / 100 if measure.percent else amount
+    return found
+
+
 def ratio(part: int, whole: int) -> Decimal | None:
     return None if not whole else Decimal(part) / Decimal(whole)
 
@@ -77,6 +97,14 @@ def show_days(value: Decimal | None) -> str:
 
 def show_minutes(value: Decimal | None) -> str:
     return NO_DATA if value is None else f"{value:.1f} minutes"
+
+
+def show_hours(minutes: int | None) -> str:
+    return NO_DATA if minutes is None else f"{Decimal(minutes) / 60:,.1f} hours"
+
+
+def show_average(value: Decimal | None) -> str:
+    return NO_DATA if value is None else f"{value:,.1f}"
 
 
 def _raw(value) -> str:
@@ -157,6 +185,10 @@ class Figures:
     average_days_to_close: Decimal | None
     average_contact_minutes: Decimal | None
     forms_started: int | None
+    staff_minutes: int | None = None
+    business_support_spend: Decimal | None = None
+    registrations: int | None = None
+    signed_in_a_day: Decimal | None = None
 
 
 def _count(totals: Totals, kpi) -> int | None:
@@ -164,10 +196,19 @@ def _count(totals: Totals, kpi) -> int | None:
 
 
 def figures(
-    totals: Totals, costs: dict[str, Decimal] | None = None, letter: Decimal | None = None
+    totals: Totals,
+    costs: dict[str, Decimal] | None = None,
+    letter: Decimal | None = None,
+    *,
+    days: int | None = None,
+    hourly: Decimal | None = None,
 ) -> Figures:
+    """Every KPI from a period's totals. ``days`` is the period's length, for daily averages."""
     costs = contact_costs() if costs is None else costs
     letter = letter_cost() if letter is None else letter
+    hourly = staff_cost_per_hour() if hourly is None else hourly
+    minutes = _count(totals, Kpi.STAFF_MINUTES)
+    signed_in = _count(totals, Kpi.RESIDENTS_SIGNED_IN)
     t = totals.total
     spend = contact_spend(totals, costs)
     raised = t(Kpi.CASES_OPENED)
@@ -197,6 +238,12 @@ def figures(
         ),
         average_contact_minutes=(Decimal(t(Kpi.CONTACT_SECONDS)) / 60 / timed if timed else None),
         forms_started=_count(totals, Kpi.FORMS_STARTED),
+        staff_minutes=minutes,
+        business_support_spend=(
+            hourly * minutes / 60 if hourly is not None and minutes is not None else None
+        ),
+        registrations=_count(totals, Kpi.RESIDENTS_REGISTERED),
+        signed_in_a_day=(Decimal(signed_in) / days if signed_in is not None and days else None),
     )
 
 
@@ -208,6 +255,8 @@ class Measure:
     name: str
     read: object  # Figures -> value
     show: object  # Figures -> text
+    percent: bool = False
+    show_value: object = None  # value -> text, for a target
 
 
 def _spend_shown(f: Figures) -> str:
@@ -229,8 +278,19 @@ def _print_postage_shown(f: Figures) -> str:
     return NO_DATA if f.letters is None else show_money(f.print_postage)
 
 
+def _business_support_shown(f: Figures) -> str:
+    return NO_DATA if f.staff_minutes is None else show_money(f.business_support_spend)
+
+
 def _measure(key: str, name: str, show) -> Measure:
-    return Measure(key, name, lambda f: getattr(f, key), lambda f: show(getattr(f, key)))
+    return Measure(
+        key,
+        name,
+        lambda f: getattr(f, key),
+        lambda f: show(getattr(f, key)),
+        percent=show is show_percent,
+        show_value=show,
+    )
 
 
 MEASURES = [
@@ -239,16 +299,41 @@ MEASURES = [
     _measure("digital_take_up", "Digital take-up", show_percent),
     _measure("completion_rate", "Completion rate", show_percent),
     _measure("satisfaction", "User satisfaction", show_percent),
-    Measure("spend", "Spend on customer contact", lambda f: f.spend.amount, _spend_shown),
+    Measure(
+        "spend",
+        "Spend on customer contact",
+        lambda f: f.spend.amount,
+        _spend_shown,
+        show_value=show_money,
+    ),
     Measure(
         "cost_per_transaction",
         "Cost per transaction",
         lambda f: f.cost_per_transaction,
         _cost_per_transaction_shown,
+        show_value=show_money,
     ),
     _measure("letters", "Letters sent", show_count),
     Measure(
-        "print_postage", "Print and postage spend", lambda f: f.print_postage, _print_postage_shown
+        "print_postage",
+        "Print and postage spend",
+        lambda f: f.print_postage,
+        _print_postage_shown,
+        show_value=show_money,
+    ),
+    Measure(
+        "staff_minutes",
+        "Staff time recorded on requests",
+        lambda f: f.staff_minutes,
+        lambda f: show_hours(f.staff_minutes),
+        show_value=show_count,
+    ),
+    Measure(
+        "business_support_spend",
+        "Spend on business support",
+        lambda f: f.business_support_spend,
+        _business_support_shown,
+        show_value=show_money,
     ),
     _measure("repeat_contact_rate", "Repeat contact within 7 days", show_percent),
     _measure("requests_raised", "Requests raised", show_count),
@@ -256,19 +341,35 @@ MEASURES = [
     _measure("average_days_to_close", "Average time to close", show_days),
     _measure("average_contact_minutes", "Average length of a contact", show_minutes),
     _measure("forms_started", "Online forms started", show_count),
+    _measure("registrations", "MyAccount registrations", show_count),
+    _measure("signed_in_a_day", "Residents signed in to MyAccount, average a day", show_average),
 ]
+MEASURES_BY_KEY = {m.key: m for m in MEASURES}
 
 
-def comparison_table(now: Figures, before: Figures, *, caption: str) -> Table:
+def _target_cell(measure: Measure, goal: dict[str, Decimal]) -> Cell:
+    value = goal.get(measure.key)
+    if value is None or measure.show_value is None:
+        return Cell(text="No target set", raw="")
+    return cell(value, measure.show_value(value))
+
+
+def comparison_table(
+    now: Figures, before: Figures, *, caption: str, goal: dict[str, Decimal] | None = None
+) -> Table:
+    goal = targets() if goal is None else goal
     rows = [
         [
             label_cell(m.name),
             cell(m.read(now), m.show(now)),
             cell(m.read(before), m.show(before)),
+            _target_cell(m, goal),
         ]
         for m in MEASURES
     ]
-    return Table("kpis", caption, ["Measure", "This period", "Same period last year"], rows)
+    return Table(
+        "kpis", caption, ["Measure", "This period", "Same period last year", "Target"], rows
+    )
 
 
 def satisfaction_table(now: Figures, before: Figures) -> Table:
@@ -374,6 +475,13 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Dot:
+    x: str
+    y: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Chart:
     id: str
     title: str
@@ -383,6 +491,14 @@ class Chart:
     y_labels: list[tuple[str, str]]  # (y position, text)
     x_labels: list[tuple[str, str]]
     table: Table
+    last_year: list[Dot] = ()  # the same day a year earlier, where it has data
+    target_y: str = ""  # where the target line runs, if there is a target
+    target_label: str = ""
+
+    @property
+    def target_label_y(self) -> str:
+        return f"{max(float(self.target_y) - 6, 14):.1f}" if self.target_y else ""
+
     width: int = CHART_WIDTH
     height: int = CHART_HEIGHT
 
@@ -440,24 +556,58 @@ def _day_label(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def chart(series: Series, days: dict[dt.date, Totals], start: dt.date, end: dt.date) -> Chart:
-    """A column per day; a day with no data has no column and is marked as a gap."""
+def _year_earlier(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def chart(
+    series: Series,
+    days: dict[dt.date, Totals],
+    start: dt.date,
+    end: dt.date,
+    *,
+    before: dict[dt.date, Totals] | None = None,
+    target: Decimal | None = None,
+) -> Chart:
+    """A column per day; a day with no data has no column and is marked as a gap.
+
+    ``before`` holds the days a year earlier, drawn as dots on the same day; ``target`` is
+    drawn as a dashed line across.
+    """
+    before = before or {}
     count = (end - start).days + 1
-    points = []
+    points, earlier = [], []
     for n in range(count):
         day = start + dt.timedelta(days=n)
         totals = days.get(day)
         points.append((day, series.value(totals) if totals is not None else None))
+        then = before.get(_year_earlier(day))
+        earlier.append(series.value(then) if then is not None else None)
     values = [v for _, v in points if v is not None]
-    top = Decimal(1) if series.percent else Decimal(max(values, default=0) or 1)
+    known_earlier = [v for v in earlier if v is not None]
+    highest = max([*values, *known_earlier, *([target] if target is not None else [])], default=0)
+    top = Decimal(1) if series.percent else Decimal(highest or 1)
+    if series.percent and target is not None and target > 1:
+        top = Decimal(target)
     plot_w = CHART_WIDTH - CHART_LEFT - 8
     plot_h = CHART_HEIGHT - CHART_BOTTOM - 16
     step = Decimal(plot_w) / count
     bar_w = max(step * Decimal("0.8"), Decimal("0.5"))
     base = CHART_HEIGHT - CHART_BOTTOM
-    bars, gaps = [], []
+    bars, gaps, dots = [], [], []
     for i, (day, value) in enumerate(points):
         x = CHART_LEFT + step * i + (step - bar_w) / 2
+        if earlier[i] is not None:
+            dots.append(
+                Dot(
+                    x=f"{x + bar_w / 2:.1f}",
+                    y=f"{base - Decimal(earlier[i]) / top * plot_h:.1f}",
+                    label=f"{_day_label(_year_earlier(day))}: {series.show(earlier[i])}",
+                )
+            )
         if value is None:
             gaps.append(f"{x + bar_w / 2:.1f}")
             continue
@@ -478,16 +628,26 @@ def chart(series: Series, days: dict[dt.date, Totals], start: dt.date, end: dt.d
     ]
     x_labels = [(f"{CHART_LEFT}", _day_label(start)), (f"{CHART_WIDTH - 8}", _day_label(end))]
     missing = sum(1 for _, v in points if v is None)
+    target_text = f" Target: {series.show(target)} (dashed line)." if target is not None else ""
     description = (
         f"{series.title} from {_day_label(start)} to {_day_label(end)}. "
         f"Highest: {series.show(max(values)) if values else NO_DATA}. "
+        f"Dots show the same day last year ({len(known_earlier)} days with data).{target_text} "
         f"{missing} of {count} days have no data and are shown as gaps."
     )
+    name = series.title.removesuffix(" each day")
     table = Table(
         f"{series.key}-daily",
         series.title,
-        ["Day", series.title.removesuffix(" each day")],
-        [[label_cell(_day_label(day)), cell(value, series.show(value))] for day, value in points],
+        ["Day", name, "Same day last year"],
+        [
+            [
+                label_cell(_day_label(day)),
+                cell(value, series.show(value)),
+                cell(then, series.show(then)),
+            ]
+            for (day, value), then in zip(points, earlier, strict=True)
+        ],
     )
     return Chart(
         id=series.key,
@@ -498,8 +658,22 @@ def chart(series: Series, days: dict[dt.date, Totals], start: dt.date, end: dt.d
         y_labels=y_labels,
         x_labels=x_labels,
         table=table,
+        last_year=dots,
+        target_y=f"{base - Decimal(target) / top * plot_h:.1f}" if target is not None else "",
+        target_label=f"Target {series.show(target)}" if target is not None else "",
     )
 
 
-def charts(days: dict[dt.date, Totals], start: dt.date, end: dt.date) -> list[Chart]:
-    return [chart(series, days, start, end) for series in SERIES]
+def charts(
+    days: dict[dt.date, Totals],
+    start: dt.date,
+    end: dt.date,
+    *,
+    before: dict[dt.date, Totals] | None = None,
+    goal: dict[str, Decimal] | None = None,
+) -> list[Chart]:
+    goal = targets() if goal is None else goal
+    return [
+        chart(series, days, start, end, before=before, target=goal.get(series.key))
+        for series in SERIES
+    ]

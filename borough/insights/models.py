@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from borough.core.channels import Channel
@@ -28,6 +29,9 @@ class Kpi(models.TextChoices):
     FEEDBACK_3 = "feedback_3", "Neither satisfied nor dissatisfied"
     FEEDBACK_4 = "feedback_4", "Satisfied"
     FEEDBACK_5 = "feedback_5", "Very satisfied"
+    STAFF_MINUTES = "staff_minutes", "Minutes of staff time recorded on requests"
+    RESIDENTS_REGISTERED = "residents_registered", "Resident accounts created"
+    RESIDENTS_SIGNED_IN = "residents_signed_in", "Residents who signed in"
 
 
 class DailyCount(models.Model):
@@ -72,3 +76,22 @@ class CountedDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} counted at {self.counted_at:%Y-%m-%d %H:%M}"
+
+
+class ResidentSignIn(models.Model):
+    """A resident signed in to their account on this (local) day: at most one row a day each.
+
+    ``User.last_login`` keeps only the latest sign-in, so counting from it would lose every
+    earlier day when a day is rebuilt; this keeps each day. Deleted with the account.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "user"], name="insights_one_sign_in_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} sign-in"

@@ -75,6 +75,16 @@ def daily_totals(
     return dict(days)
 
 
+def add_up(parts) -> Totals:
+    """One ``Totals`` of several (days or months), without another query."""
+    total = Totals()
+    for part in parts:
+        for kpi, by_channel in part.by_channel.items():
+            for channel, value in by_channel.items():
+                total.add(kpi, channel, value)
+    return total
+
+
 @dataclass(frozen=True)
 class ServiceTotals:
     slug: str

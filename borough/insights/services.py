@@ -13,15 +13,27 @@ import logging
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
-from borough.cases.models import Case
+from borough.accounts.models import User
+from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact, Feedback, FormSession
 from borough.core.channels import SELF_SERVICE_CHANNELS, Channel
 
-from .models import CountedDay, DailyCount, Kpi
+from .models import CountedDay, DailyCount, Kpi, ResidentSignIn
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +233,63 @@ def _case_counts(low, high) -> list[DailyCount]:
     return rows
 
 
+def _staff_time_counts(low, high) -> list[DailyCount]:
+    """Minutes of back-office work recorded on requests, by the case's service, team and ward."""
+    grouped = (
+        CaseEvent.objects.filter(kind=CaseEvent.Kind.TIME_RECORDED, at__gte=low, at__lt=high)
+        .annotate(day=TruncDate("at"), minutes=Cast(KT("data__minutes"), IntegerField()))
+        .values("day", "case__service_id", "case__team_id", "case__ward_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    return [
+        DailyCount(
+            day=g["day"],
+            kpi=Kpi.STAFF_MINUTES,
+            service_id=g["case__service_id"],
+            channel="",
+            team_id=g["case__team_id"],
+            ward_id=g["case__ward_id"],
+            value=g["total"],
+        )
+        for g in grouped
+        if g["total"]
+    ]
+
+
+def _account_counts(low, high, start: dt.date, end: dt.date) -> list[DailyCount]:
+    """Resident accounts created, and residents who signed in, each day (no service or team)."""
+    rows = [
+        DailyCount(day=g["day"], kpi=Kpi.RESIDENTS_REGISTERED, channel="", value=g["n"])
+        for g in User.objects.filter(
+            kind=User.Kind.RESIDENT, date_joined__gte=low, date_joined__lt=high
+        )
+        .annotate(day=TruncDate("date_joined"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    ]
+    rows += [
+        DailyCount(day=g["day"], kpi=Kpi.RESIDENTS_SIGNED_IN, channel="", value=g["n"])
+        for g in ResidentSignIn.objects.filter(day__gte=start, day__lte=end)
+        .values("day")
+        .annotate(n=Count("user_id", distinct=True))
+        .order_by()
+    ]
+    return rows
+
+
+def sign_in_record(*, user) -> bool:
+    """Note that a resident signed in today (once a day at most). Staff sign-ins are not kept.
+
+    Called from the ``user_logged_in`` signal. Returns whether this was the day's first.
+    """
+    if getattr(user, "kind", None) != User.Kind.RESIDENT or user.pk is None:
+        return False
+    _, created = ResidentSignIn.objects.get_or_create(user_id=user.pk, day=timezone.localdate())
+    return created
+
+
 def counts_rebuild(*, start: dt.date, end: dt.date) -> RebuildReport:
     """Work out every daily count from ``start`` to ``end`` (both included) and replace them.
 
@@ -239,6 +308,8 @@ def counts_rebuild(*, start: dt.date, end: dt.date) -> RebuildReport:
             + _form_counts(low, high)
             + _feedback_counts(low, high)
             + _case_counts(low, high)
+            + _staff_time_counts(low, high)
+            + _account_counts(low, high, start, end)
         )
         DailyCount.objects.filter(day__gte=start, day__lte=end).delete()
         DailyCount.objects.bulk_create(rows, batch_size=2000)

@@ -38,7 +38,7 @@ from borough.contacts.services import (
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
 from borough.insights.dashboards import performance as performance_figures
-from borough.insights.kpis import show_count, show_money, show_percent
+from borough.insights.kpis import show_average, show_count, show_money, show_percent
 from borough.people.selectors import resident_for_user
 from borough.places.collections import collections_between, icalendar, schedules_for
 from borough.places.selectors import Gazetteer, properties_at_postcode, property_get
@@ -543,6 +543,8 @@ def performance(request):
                     "completion": show_percent(row.figures.completion_rate),
                     "satisfaction": show_percent(row.figures.satisfaction),
                     "cost": show_money(row.figures.cost_per_transaction),
+                    "registrations": show_count(row.figures.registrations),
+                    "signed_in": show_average(row.figures.signed_in_a_day),
                 }
                 for row in report.months
             ],
@@ -552,6 +554,8 @@ def performance(request):
                 "completion": show_percent(report.figures.completion_rate),
                 "satisfaction": show_percent(report.figures.satisfaction),
                 "cost": show_money(report.figures.cost_per_transaction),
+                "registrations": show_count(report.figures.registrations),
+                "signed_in": show_average(report.figures.signed_in_a_day),
             },
         },
     )

@@ -15,7 +15,11 @@ from tests.insights.data import build_week
 
 
 @pytest.mark.django_db(transaction=True)
-def test_insights_pages_work_without_javascript_and_pass_axe(visit, live_server, catalogue):
+def test_insights_pages_work_without_javascript_and_pass_axe(
+    visit, live_server, catalogue, settings
+):
+    settings.BOROUGH_KPI_TARGETS = {"completion_rate": "85", "contacts": "4"}
+    settings.BOROUGH_STAFF_COST_PER_HOUR = "28.50"
     today = timezone.localdate()
     agent = StaffFactory(
         membership__team=Team.objects.get(slug="customer-experience"),
@@ -37,6 +41,8 @@ def test_insights_pages_work_without_javascript_and_pass_axe(visit, live_server,
     page.get_by_role("link", name="Insights").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Insights"
     assert page.get_by_role("img", name="Contacts from residents each day").is_visible()
+    assert page.locator(".app-chart-target").count() == 2  # the two targets set
+    assert "Spend on business support" in page.locator("#table-kpis").inner_text()
     staff.assert_accessible()
     if os.environ.get("BOROUGH_SCREENSHOTS"):
         page.screenshot(path=os.environ["BOROUGH_SCREENSHOTS"] + "/insights.png", full_page=True)
@@ -64,5 +70,32 @@ def test_insights_pages_work_without_javascript_and_pass_axe(visit, live_server,
     heading = public.page.get_by_role("heading", level=1).inner_text()
     assert heading == "How our online services are performing"
     assert public.page.get_by_role("heading", name="User satisfaction").is_visible()
+    assert public.page.get_by_role("heading", name="MyAccount registrations").is_visible()
     public.assert_accessible()
     assert staff.console_errors == [] and public.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_records_time_on_a_case_without_javascript(
+    visit, live_server, make_case, waste_officer
+):
+    case = make_case()
+    staff = visit(javascript=False)
+    staff.sign_in(live_server, waste_officer)
+    page = staff.page
+    page.goto(f"{live_server.url}/hub/cases/{case.reference}/")
+    staff.assert_accessible()
+    page.get_by_label("Time spent, in minutes").fill("an hour")
+    page.get_by_label("What you did (optional)").fill("Checked the crew's round sheet")
+    page.get_by_role("button", name="Record time").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "whole number of minutes, from 1 to 480" in summary
+    assert page.get_by_label("What you did (optional)").input_value() == (
+        "Checked the crew's round sheet"
+    )  # (axe reloads the page by URL, which a refused POST has not got)
+    page.get_by_label("Time spent, in minutes").fill("45")
+    page.get_by_label("I posted a letter to the resident").check()
+    page.get_by_role("button", name="Record time").click()
+    assert page.get_by_text("45 minutes of work recorded and a letter posted").first.is_visible()
+    staff.assert_accessible()
+    assert staff.console_errors == []

@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from borough.cases.models import Case, Status
+from borough.accounts.models import User
+from borough.cases.models import Case, CaseEvent, Status
 from borough.cases.references import new_reference
 from borough.contacts.models import Contact, Feedback, FormSession
 from borough.core.channels import Channel
+from borough.insights.models import ResidentSignIn
 
 
 @dataclass
@@ -103,6 +105,32 @@ def build_week(*, first: dt.date, catalogue, agent) -> Week:
     feedback(bin_, 5, at(5, 10, 1))
     feedback(pothole, 1, at(4, 21, 5), channel=Channel.PHONE, point="closed")
 
+    def time(case, when, minutes, letter=False):
+        data = {"minutes": minutes, **({"letter": True} if letter else {})}
+        CaseEvent.objects.create(
+            case=case, at=when, kind=CaseEvent.Kind.TIME_RECORDED, actor=agent, data=data
+        )
+
+    time(a, at(0, 11), 30)
+    time(a, at(2, 11), 45, letter=True)  # its letter is the outbound letter contact above
+    time(b, at(1, 14), 20)
+    time(e, at(-10, 12), 15)  # before the week: not counted
+    CaseEvent.objects.create(case=b, at=at(1, 15), kind=CaseEvent.Kind.NOTE, text="30 minutes")
+
+    def resident(joined, n):
+        return User.objects.create(
+            email=f"week-{first}-{n}@example.com", kind=User.Kind.RESIDENT, date_joined=joined
+        )
+
+    r1, r2 = resident(at(0, 8), 1), resident(at(0, 9), 2)
+    resident(at(5, 20), 3)
+    r4 = resident(at(-3, 10), 4)  # joined before the week
+    User.objects.create(
+        email=f"week-{first}-staff@council.example", kind=User.Kind.STAFF, date_joined=at(1, 9)
+    )
+    for user, day in ((r1, 0), (r2, 0), (r1, 1), (r1, 5), (r4, -2)):
+        ResidentSignIn.objects.create(user=user, day=first + dt.timedelta(days=day))
+
     close_seconds = sum(
         (x.closed_at - x.created_at).total_seconds() for x in (a, b, e)
     )  # 2 + 3.5 + 16 days, give or take a clock change
@@ -124,6 +152,10 @@ def build_week(*, first: dt.date, catalogue, agent) -> Week:
         "cases_closed": 3,
         "feedback": [1, 1, 1, 1, 2],
         "spend": spend,
+        "staff_minutes": 95,
+        "staff_minutes_by_service": {"report-missed-bin": 75, "report-pothole": 20},
+        "residents_registered": 3,
+        "residents_signed_in": 4,
     }
     return Week(
         first=first,

@@ -21,6 +21,12 @@ from .data import build_week
 pytestmark = pytest.mark.django_db
 
 
+def _days_in_month(day: dt.date) -> int:
+    import calendar
+
+    return calendar.monthrange(day.year, day.month)[1]
+
+
 def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -62,9 +68,14 @@ def test_the_overview_shows_every_kpi_as_worked_out_by_hand(client, lead, counte
         "Average time to close": f"{counted.close_seconds / 86400 / 3:.1f} days",
         "Average length of a contact": "4.2 minutes",
         "Online forms started": "6",
+        "Staff time recorded on requests": "1.6 hours",  # 95 minutes
+        "Spend on business support": "No cost set",
+        "MyAccount registrations": "3",
+        "Residents signed in to MyAccount, average a day": "0.6",  # 4 sign-ins over 7 days
     }
     for name, shown in expected.items():
         assert f'numeric">{shown}</td>' in _row(html, name), name
+    assert "Set it in BOROUGH_STAFF_COST_PER_HOUR" in html
     # Last year had nothing counted: no data, never zero.
     assert _row(html, "Contacts from residents").count("No data") == 1
     satisfaction = html[html.index("table-satisfaction") :]
@@ -140,9 +151,9 @@ def test_every_table_downloads_as_csv(client, lead, counted):
             )
         )
     )
-    assert rows[0] == ["Measure", "This period", "Same period last year"]
-    assert ["Contacts from residents", "11", ""] in rows
-    assert ["Spend on customer contact", "20.54", ""] in rows
+    assert rows[0] == ["Measure", "This period", "Same period last year", "Target"]
+    assert ["Contacts from residents", "11", "", ""] in rows
+    assert ["Spend on customer contact", "20.54", "", ""] in rows
     assert client.get(f"/hub/insights/?{_period(counted)}&download=nope").status_code == 404
 
 
@@ -276,8 +287,10 @@ def test_the_performance_page_publishes_the_headline_kpis_without_sign_in(client
     month = html[html.index(f">{first:%B %Y}</th>") :]
     month = month[: month.index("</tr>")]
     assert [c.split("<")[0] for c in month.split('numeric">')[1:]] == [
-        "4", "75.0%", "85.7%", "50.0%", "£5.14",
+        "4", "75.0%", "85.7%", "50.0%", "£5.14", "3", f"{4 / _days_in_month(first):.1f}",
     ]  # fmt: skip
+    # The resident who joined (and signed in) the days before the week counts over the year.
+    assert ">4</p>" in headline and "residents created an account" in headline
     assert "Performance</a>" in client.get("/").content.decode()
 
 
@@ -305,3 +318,36 @@ def test_the_ward_filter_keeps_counts_about_requests_in_that_ward(client, lead, 
     html = client.get(f"/hub/insights/?{_period(week)}&ward=999999").content.decode()
     assert html.count("Choose a ward from the list") == 2
     assert "table-kpis" not in html
+
+
+def test_business_support_spend_targets_and_last_year_show_on_the_overview(
+    client, lead, counted, settings, catalogue, agent
+):
+    settings.BOROUGH_STAFF_COST_PER_HOUR = "30"
+    settings.BOROUGH_LETTER_COST = "0.85"
+    settings.BOROUGH_KPI_TARGETS = {"completion_rate": "85", "contacts": "9", "nonsense": "1"}
+    # The same week a year earlier, with one contact fewer on its first day.
+    from borough.contacts.models import Contact
+    from borough.insights.dashboards import year_earlier
+
+    earlier = build_week(first=year_earlier(counted.first), catalogue=catalogue, agent=agent)
+    Contact.objects.filter(started_at__date=earlier.first, channel="face_to_face").delete()
+    counts_rebuild(start=earlier.first, end=earlier.last)
+    client.force_login(lead)
+    html = client.get(f"/hub/insights/?{_period(counted)}").content.decode()
+    assert 'numeric">£47.50</td>' in _row(html, "Spend on business support")
+    assert "BOROUGH_STAFF_COST_PER_HOUR" not in html
+    assert 'numeric">£0.85</td>' in _row(html, "Print and postage spend")
+    contacts = _row(html, "Contacts from residents")
+    assert [c.split("<")[0] for c in contacts.split('numeric">')[1:]] == ["11", "10", "9"]
+    assert 'numeric">85.0%</td>' in _row(html, "Completion rate")
+    assert 'numeric">No target set</td>' in _row(html, "User satisfaction")
+    chart = html[html.index('id="chart-completion_rate"') :]
+    chart = chart[: chart.index("</figure>")]
+    assert 'class="app-chart-target"' in chart and "Target 85.0%" in chart
+    assert chart.count("<circle") == 4  # days a year earlier with forms started
+    assert "Same day last year" in chart
+    daily = client.get(f"/hub/insights/?{_period(counted)}&download=contacts-daily")
+    rows = list(csv.reader(io.StringIO(daily.content.decode())))
+    assert rows[0] == ["Day", "Contacts from residents", "Same day last year"]
+    assert rows[1][1:] == ["3", "2"]
