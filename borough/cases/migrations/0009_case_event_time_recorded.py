@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_event_kinds_for_workflow_and_relations"),
+        ("cases", "0008_queue_search_trigram_indexes"),
     ]
 
     operations = [
