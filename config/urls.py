@@ -11,6 +11,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("hub/", include("borough.hub.urls")),
+    path("open311/v2/", include("borough.api.open311.urls")),
     path("", include("borough.portal.urls")),
 ]
 

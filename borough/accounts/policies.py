@@ -121,3 +121,12 @@ def can_see_insights(user) -> bool:
     if user.is_superuser:
         return True
     return Membership.objects.filter(user=user, role__in=ROLES_READING_INSIGHTS).exists()
+
+
+def can_manage_api_clients(user) -> bool:
+    """May ``user`` create and deactivate API clients (keys for other systems)? Admins only."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
