@@ -128,7 +128,7 @@ EXTENDED_STATUSES = (
 _STATUS_FALLBACK = {
     "OPEN": ("open", ""),
     "REOPEN": ("open", ""),
-    "CLOSED": ("closed", "fixed"),
+    "CLOSED": ("closed", ""),
     "FIXED": ("closed", "fixed"),
     "IN_PROGRESS": ("in_progress", ""),
     "ACTION_SCHEDULED": ("in_progress", ""),
@@ -174,20 +174,24 @@ def target_for(flow, current_key: str, current_status: str, incoming: str):
     base, resolution = _STATUS_FALLBACK[incoming]
     state = flow.state(incoming.lower())
     if state is not None:
+        # The workflow names this status: that state, if the case can get there from here.
         if state.key == current_key:
             return None
         if state.key in {s.key for s in flow.next_states(current_key)}:
             return state
+        raise LookupError(incoming)
     if base == "open":
         if current_status != "closed":
             return None
         allowed = [s for s in flow.next_states(current_key) if s.status != "closed"]
     else:
-        if state is None and current_status == base and base != "closed":
+        if current_status == base and (base != "closed" or not resolution):
             return None
-        if base == "closed" and current_status == "closed" and incoming == "CLOSED":
-            return None
-        allowed = [s for s in flow.next_states(current_key) if s.status == base]
+        allowed = [
+            s
+            for s in flow.next_states(current_key)
+            if s.status == base and (not resolution or s.resolution in {resolution, ""})
+        ]
     if not allowed:
         raise LookupError(incoming)
     return next((s for s in allowed if s.resolution == resolution), allowed[0])

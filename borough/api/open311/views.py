@@ -49,9 +49,10 @@ STREET_SEARCH_METRES = 500
 
 
 class _Refusal(Exception):
-    def __init__(self, status: int, *descriptions: str):
+    def __init__(self, status: int, *descriptions: str, headers: dict | None = None):
         self.status = status
         self.descriptions = descriptions
+        self.headers = headers or {}
 
 
 def open311_view(*methods: str):
@@ -77,7 +78,10 @@ def open311_view(*methods: str):
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
             except _Refusal as refusal:
-                return error(fmt, refusal.status, *refusal.descriptions)
+                response = error(fmt, refusal.status, *refusal.descriptions)
+                for name, value in refusal.headers.items():
+                    response[name] = value
+                return response
 
         return wrapper
 
@@ -121,7 +125,11 @@ def _client(raw_key: str | None, scope: str):
 def _client_rate(request, client) -> None:
     wait = rate_limit_hit(request, "api", who=f"api-client:{client.pk}", rate=client.rate_limit)
     if wait:
-        raise _Refusal(429, f"Too many requests: try again in {wait} seconds")
+        raise _Refusal(
+            429,
+            f"Too many requests: try again in {wait} seconds",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 # ------------------------------------------------------------------------------ discovery
