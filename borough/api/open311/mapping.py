@@ -150,7 +150,7 @@ _RESOLUTION_STATUS = {
 def extended_status(state_key: str, status: str, resolution: str) -> str:
     """A case's state as an extended status: the state's own name where it is one
     (``action_scheduled`` -> ``ACTION_SCHEDULED``), else from its base status and resolution."""
-    if state_key.upper() in EXTENDED_STATUSES:
+    if state_key.upper() in EXTENDED_STATUSES and state_key not in {"open", "closed"}:
         return state_key.upper()
     if status == "closed":
         return _RESOLUTION_STATUS.get(resolution, "CLOSED")
@@ -259,15 +259,10 @@ def request_entry(case, *, full: bool, extended: bool, local_tz) -> dict[str, An
 def update_entry(event, *, case) -> dict[str, Any]:
     """A public timeline event as a mySociety service request update."""
     data = event.data or {}
-    if event.kind in {"status_changed", "marked_duplicate"}:
-        state = data.get("to", case.state)
-        status = extended_status(
-            state if isinstance(state, str) else "",
-            data.get("status", data.get("to", "")),
-            data.get("resolution", ""),
-        )
-    else:
-        status = extended_status(case.state, case.status, case.resolution)
+    state, status, resolution = getattr(
+        event, "state_then", (case.state, case.status, case.resolution)
+    )
+    status = extended_status(state, status, resolution)
     source = data.get("source") or {}
     return {
         "update_id": str(event.pk),

@@ -53,14 +53,40 @@ def requests_search(
 
 
 def updates_between(*, start: dt.datetime, end: dt.datetime, limit: int) -> list[CaseEvent]:
-    """Public timeline events (status changes, updates, duplicates) in a window, oldest first."""
-    return list(
+    """Public timeline events (status changes, updates, duplicates) in a window, oldest first.
+
+    Each event gets ``state_then``: the case's (state, status, resolution) just after it, from
+    the status changes before it (one more query for all the cases).
+    """
+    events = list(
         CaseEvent.objects.filter(
             kind__in=PUBLIC_UPDATE_KINDS, is_public=True, at__gte=start, at__lte=end
         )
         .select_related("case", "case__service")
         .order_by("at", "id")[:limit]
     )
+    changes: dict[int, list[tuple]] = {}
+    moves = CaseEvent.objects.filter(
+        case_id__in={e.case_id for e in events},
+        kind__in=(CaseEvent.Kind.STATUS_CHANGED, CaseEvent.Kind.MARKED_DUPLICATE),
+        at__lte=end,
+    ).order_by("at", "id")
+    for case_id, at, pk, data in moves.values_list("case_id", "at", "id", "data"):
+        changes.setdefault(case_id, []).append((at, pk, data or {}))
+    for event in events:
+        flow = event.case.service.flow
+        initial = flow.state(flow.initial)
+        state_then = (initial.key, initial.status, "") if initial else ("new", "new", "")
+        for at, pk, data in changes.get(event.case_id, []):
+            if (at, pk) > (event.at, event.pk):
+                break
+            if data.get("original"):  # closed as a duplicate of another case
+                state_then = ("duplicate", "closed", "duplicate")
+            else:
+                to = str(data.get("to", ""))
+                state_then = (to, data.get("status") or to, data.get("resolution", ""))
+        event.state_then = state_then
+    return events
 
 
 def update_by_source(*, case: Case, client_id: int, update_id: str) -> CaseEvent | None:
