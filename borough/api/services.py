@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from borough.accounts.policies import can_manage_api_clients
+from borough.core.models import AuditEvent
 from borough.core.ratelimit import parse_rate
 from borough.core.services import audit_record
 
@@ -92,7 +93,7 @@ def api_client_create(
             )
             audit_record(
                 actor=actor,
-                action="api_client_created",
+                action=AuditEvent.Action.CREATED,
                 object_type="api_client",
                 object_id=client.pk,
             )
@@ -113,9 +114,10 @@ def api_client_deactivate(*, client: ApiClient, actor) -> ApiClient:
         client.save(update_fields=["is_active", "deactivated_at"])
         audit_record(
             actor=actor,
-            action="api_client_deactivated",
+            action=AuditEvent.Action.CHANGED,
             object_type="api_client",
             object_id=client.pk,
+            summary="deactivated",
         )
     return client
 

@@ -33,7 +33,7 @@ def test_the_key_is_returned_once_and_only_its_hash_is_stored(admin):
     assert created.raw_key.startswith("brgh_") and len(created.raw_key) > 40
     assert created.raw_key not in (stored.key_hash, stored.key_prefix)
     assert stored.key_prefix == created.raw_key[:12]
-    assert AuditEvent.objects.filter(action="api_client_created").count() == 1
+    assert AuditEvent.objects.filter(object_type="api_client", action="created").count() == 1
 
 
 def test_authentication_checks_the_key_the_scope_and_the_active_flag(admin):
