@@ -102,3 +102,33 @@ def test_an_idempotency_key_returns_the_first_case(client, pothole_fields):
     again = form_post(client, f"{BASE}requests.json", pothole_fields, HTTP_IDEMPOTENCY_KEY="k1")
     assert parse_json(first)[0]["service_request_id"] == parse_json(again)[0]["service_request_id"]
     assert Case.objects.count() == 1
+
+
+def test_an_idempotency_key_replayed_with_a_different_body_is_refused(
+    client, pothole_fields, counts
+):
+    form_post(client, f"{BASE}requests.json", pothole_fields, HTTP_IDEMPOTENCY_KEY="k2")
+    before = counts()
+    changed = {**pothole_fields, "attribute[where_on_street]": "pavement"}
+    response = form_post(client, f"{BASE}requests.json", changed, HTTP_IDEMPOTENCY_KEY="k2")
+    assert response.status_code == 422
+    assert "different request" in parse_json(response)[0]["description"]
+    assert counts() == before
+
+
+def test_the_updates_list_takes_a_constant_number_of_queries(
+    client, pothole_fields, django_assert_max_num_queries
+):
+    for _ in range(3):
+        reference = parse_json(form_post(client, f"{BASE}requests.json", pothole_fields))[0][
+            "service_request_id"
+        ]
+        update = {
+            "api_key": pothole_fields["api_key"],
+            "service_request_id": reference,
+            "status": "INVESTIGATING",
+            "description": "Inspector booked",
+        }
+        form_post(client, f"{BASE}servicerequestupdates.json", update)
+    with django_assert_max_num_queries(3):
+        assert len(parse_json(client.get(f"{BASE}servicerequestupdates.json"))) == 3

@@ -98,3 +98,7 @@ def update_by_source(*, case: Case, client_id: int, update_id: str) -> CaseEvent
         .order_by("id")
         .first()
     )
+
+
+def case_by_idempotency_key(key: str) -> Case | None:
+    return Case.objects.filter(idempotency_key=key).select_related("service").first()

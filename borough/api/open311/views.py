@@ -28,10 +28,11 @@ from borough.cases.services import (
     case_create,
     case_transition,
 )
+from borough.catalogue.answers import validate_answers
 from borough.catalogue.selectors import service_get, services_online
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limit_hit
-from borough.places.selectors import property_nearest
+from borough.places.selectors import Gazetteer, property_nearest
 
 from . import mapping, selectors
 from .formats import FORMATS, BadInput, error, parse_body, parse_moment, respond
@@ -390,6 +391,22 @@ def _case_errors(service, errors: dict[str, str]) -> list[str]:
     return out
 
 
+def _refuse_a_different_replay(key: str, service, answers: dict) -> None:
+    """A retried request must be the same request: the same service and the same answers."""
+    existing = selectors.case_by_idempotency_key(key)
+    if existing is None:
+        return
+    cleaned, errors = validate_answers(
+        service.form, answers, places=Gazetteer(), on=timezone.localdate(existing.created_at)
+    )
+    if existing.service_id != service.pk or errors or cleaned != existing.answers:
+        raise _Refusal(
+            422,
+            "This Idempotency-Key (or fixmystreet_id) was used for a different request: "
+            "send a new key for a new request",
+        )
+
+
 def _request_create(request, fmt: str):
     fields = _read_post(request)
     client = _client(fields.get("api_key") or request.GET.get("api_key"), Scope.OPEN311_POST)
@@ -406,6 +423,8 @@ def _request_create(request, fmt: str):
         idempotency_key = f"open311:{client.pk}:{key}"[:80]
     elif fms_id:
         idempotency_key = f"open311:{client.pk}:fms:{fms_id}"[:80]
+    if idempotency_key:
+        _refuse_a_different_replay(idempotency_key, service, answers)
     try:
         case = case_create(
             service=service,
