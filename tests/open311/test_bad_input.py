@@ -96,6 +96,7 @@ def test_a_date_attribute_that_is_not_a_date_is_400(refused, catalogue, gazettee
         ({"lat": "", "long": "", "address_string": "Acacia Avenue"}, "address_string alone"),
         ({"lat": "40.0", "long": "-74.0"}, "outside the council's area"),
         ({"attribute[uprn]": "999"}, "location"),
+        ({"attribute[uprn]": "ten"}, "attribute[uprn] must be a UPRN"),
     ],
 )
 def test_locations_that_cannot_be_placed_are_400(changes, words, refused, pothole_fields):

@@ -132,3 +132,10 @@ def test_the_updates_list_takes_a_constant_number_of_queries(
         form_post(client, f"{BASE}servicerequestupdates.json", update)
     with django_assert_max_num_queries(3):
         assert len(parse_json(client.get(f"{BASE}servicerequestupdates.json"))) == 3
+
+
+def test_an_address_id_that_is_not_a_uprn_is_ignored(client, pothole_fields):
+    fields = {**pothole_fields, "address_id": "#NOTPINPOINTED#"}
+    response = form_post(client, f"{BASE}requests.json", fields)
+    assert response.status_code == 200, response.content
+    assert Case.objects.get().street_id == 20750001

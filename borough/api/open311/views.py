@@ -300,14 +300,15 @@ def _location_answer(service, fields: dict) -> tuple[object, float | None, float
     if question is None:
         return None, lat, lon
     address_string = fields.get("address_string", "").strip()[:500]
-    uprn = (
-        str(fields["attribute"].pop("uprn", "") or "").strip()
-        or fields.get("address_id", "").strip()
-    )
+    uprn = str(fields["attribute"].pop("uprn", "") or "").strip()
+    if uprn and not uprn.isdigit():
+        raise _Refusal(400, "attribute[uprn] must be a UPRN (a number)")
+    # address_id is the council's own address identifier, a UPRN here; other values (such as
+    # FixMyStreet's #NOTPINPOINTED#) are not addresses and are ignored.
+    address_id = fields.get("address_id", "").strip()
+    uprn = uprn or (address_id if address_id.isdigit() else "")
     how = "Send lat and long, address_id (a UPRN) or attribute[uprn]"
     if uprn:
-        if not uprn.isdigit():
-            raise _Refusal(400, "The UPRN (address_id or attribute[uprn]) must be a number")
         if question.type == "address":
             return int(uprn), None, None
         return {"uprn": int(uprn), "description": address_string}, lat, lon
