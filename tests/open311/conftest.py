@@ -7,7 +7,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET  # noqa: S405 (parsing our own responses)
 
 import pytest
-from jsonschema import Draft7Validator
+from jsonschema import Draft4Validator, Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
@@ -44,6 +44,16 @@ VALIDATORS = {
     name: Draft7Validator(_schema(name), registry=_REGISTRY)
     for name in ("services.json", "service-definition.json", "requests.json")
 }
+# What POST requests and GET tokens answer is described only in the Swagger file.
+_SWAGGER_DEFINITIONS = _schema("swagger.json")["definitions"]
+for _name, _definition in (("post", "RequestResponse"), ("token", "TokenResponse")):
+    VALIDATORS[f"swagger:{_name}"] = Draft4Validator(
+        {
+            "type": "array",
+            "items": {"$ref": f"#/definitions/{_definition}"},
+            "definitions": _SWAGGER_DEFINITIONS,
+        }
+    )
 
 
 def xml_to_spark(element: ET.Element):

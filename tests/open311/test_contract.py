@@ -83,14 +83,16 @@ def test_posting_a_request_answers_with_its_reference_and_a_token(client, pothol
             body = xml_to_spark(parse_xml(response, "service_requests"))
         else:
             body = parse(response)
+        assert_valid("swagger:post", body)
         assert body[0]["service_request_id"]
         token = body[0]["token"]
         by_token = parse_json(client.get(f"{BASE}tokens/{token}.json"))
+        assert_valid("swagger:token", by_token)
         assert by_token[0]["service_request_id"] == body[0]["service_request_id"]
         token_xml = xml_to_spark(
             parse_xml(client.get(f"{BASE}tokens/{token}.xml"), "service_requests")
         )
-        assert token_xml[0]["service_request_id"] == body[0]["service_request_id"]
+        assert token_xml == by_token
 
 
 def test_requests_and_one_request_validate_in_both_formats(client, pothole_fields):

@@ -444,7 +444,6 @@ def _request_create(request, fmt: str):
             "service_request_id": case.reference,
             "token": signing.dumps(case.reference, salt=TOKEN_SALT),
             "service_notice": service.what_happens_next,
-            "account_id": None,
         }
     ]
     return respond(fmt, "service_requests", body)
