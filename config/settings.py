@@ -54,6 +54,10 @@ SERVICE_PHASE = env.str("BOROUGH_SERVICE_PHASE", default="beta")
 FEEDBACK_EMAIL = env.str("BOROUGH_FEEDBACK_EMAIL", default="digital@council.example")
 # Where staff reach the hub, for links in emails to staff (escalations).
 SITE_URL = env.str("BOROUGH_SITE_URL", default="http://localhost:8000").rstrip("/")
+# Open311 GeoReport v2 (docs/how-to/open311.md): the council's jurisdiction_id (its website
+# without www), and how far a reported point may be from a property to stand for it.
+OPEN311_JURISDICTION = env.str("BOROUGH_OPEN311_JURISDICTION", default="council.example")
+OPEN311_SNAP_METRES = env.int("BOROUGH_OPEN311_SNAP_METRES", default=50)
 # An open case is "at risk" when it is due within this many working days (0: due today).
 SLA_AT_RISK_WORKING_DAYS = env.int("BOROUGH_SLA_AT_RISK_WORKING_DAYS", default=1)
 # The council's service catalogue (docs/how-to/service-definitions.md); Borough ships one.
@@ -103,6 +107,7 @@ INSTALLED_APPS = [
     "borough.notify",
     "borough.portal",
     "borough.hub",
+    "borough.api",
     "borough.demo",
 ]
 
@@ -306,6 +311,9 @@ BOROUGH_RATE_LIMITS = {
     "start": env.str("BOROUGH_RATE_START", default="120/h"),  # starting a form
     "search": env.str("BOROUGH_RATE_SEARCH", default="120/m"),
     "feedback": env.str("BOROUGH_RATE_FEEDBACK", default="30/h"),
+    # Per API client (a client's own rate_limit wins), and reading Open311 without a key.
+    "api": env.str("BOROUGH_RATE_API", default="600/m"),
+    "open311-read": env.str("BOROUGH_RATE_OPEN311_READ", default="300/m"),
 }
 # How many reverse proxies stand in front of Borough (their X-Forwarded-For is trusted).
 BOROUGH_TRUSTED_PROXIES = env.int("BOROUGH_TRUSTED_PROXIES", default=0)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("hub/", include("borough.hub.urls")),
+    path("open311/v2/", include("borough.api.open311.urls")),
     path("", include("borough.portal.urls")),
 ]
 

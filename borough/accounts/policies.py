@@ -151,6 +151,7 @@ def outbox_access(user) -> str:
         return "all"
     return "by_case"
 
+
 # ------------------------------------------------------------------ saved views of the queue
 
 # Roles that may share a saved view with their team (everyone in the hub may save their own).
@@ -170,3 +171,12 @@ def can_share_view(user, team) -> bool:
 def can_change_saved_view(user, view) -> bool:
     """Only the owner renames, shares or deletes a saved view."""
     return can_use_hub(user) and view.owner_id == user.pk
+
+
+def can_manage_api_clients(user) -> bool:
+    """May ``user`` create and deactivate API clients (keys for other systems)? Admins only."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role=Role.ADMIN).exists()

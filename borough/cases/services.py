@@ -97,8 +97,13 @@ def case_create(
     form_session_token=None,
     contact_reason: str = "",
     contact_duration_seconds: int | None = None,
+    latitude=None,
+    longitude=None,
 ) -> Case:
     """Create a case from answers to a service's form, on any channel.
+
+    ``latitude``/``longitude`` are the point a client reported (Open311); without them the
+    case takes its property's coordinates.
 
     Checks the answers against the service's form definition (raising ``CaseInvalid`` with
     every error), finds the location, sets the team and the due date from the SLA in working
@@ -130,8 +135,10 @@ def case_create(
                 property=prop,
                 street=location.street,
                 ward_id=prop.ward_id if prop else None,
-                latitude=prop.latitude if prop else None,
-                longitude=prop.longitude if prop else None,
+                latitude=latitude if latitude is not None else (prop.latitude if prop else None),
+                longitude=(
+                    longitude if longitude is not None else (prop.longitude if prop else None)
+                ),
                 location_description=location.description,
                 assisted_by=assisted_by,
                 due_date=add_working_days(timezone.localdate(now), service.sla_working_days),
@@ -242,8 +249,12 @@ def case_transition(
     resolution: str = "",
     note: str = "",
     expected_version: int | None = None,
+    source: dict | None = None,
 ) -> Case:
     """Move a case to another state of its service's workflow, if the workflow allows it.
+
+    ``source`` (optional) records where the change came from on the event (an API client and
+    its own id for the update), so a client's retry can be recognised.
 
     ``to_status`` is for callers that only know base statuses: a state key, or a base status,
     which picks the first allowed next state with that status (and the given resolution, if
@@ -302,6 +313,7 @@ def case_transition(
             "to_label": target.label,
             "to_public_label": target.public_label,
             "resolution": case.resolution,
+            **({"source": source} if source else {}),
         },
         fields=("state", "status", "resolution", "closed_at"),
     )
@@ -355,9 +367,18 @@ def case_set_priority(
 
 @transaction.atomic
 def case_add_note(
-    *, case: Case, text: str, actor, public: bool, expected_version: int | None = None
+    *,
+    case: Case,
+    text: str,
+    actor,
+    public: bool,
+    expected_version: int | None = None,
+    source: dict | None = None,
 ) -> CaseEvent:
-    """Add an internal note (staff only) or a public update (the resident sees it and is told)."""
+    """Add an internal note (staff only) or a public update (the resident sees it and is told).
+
+    ``source`` as for ``case_transition``.
+    """
     case = _lock(case, expected_version)
     text = text.strip()
     if not text:
@@ -370,6 +391,7 @@ def case_add_note(
         actor=actor,
         text=text,
         public=public,
+        data={"source": source} if source else None,
     )
     if public:
         transaction.on_commit(lambda: _queue_update_email(event.pk))

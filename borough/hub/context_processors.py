@@ -3,7 +3,12 @@
 Callables, so pages that do not show the hub menu (the portal) never run the queries.
 """
 
-from borough.accounts.policies import can_manage_templates, can_see_dashboard, can_see_insights
+from borough.accounts.policies import (
+    can_manage_api_clients,
+    can_manage_templates,
+    can_see_dashboard,
+    can_see_insights,
+)
 
 
 def hub_navigation(request):
@@ -12,4 +17,5 @@ def hub_navigation(request):
         "manages_templates": lambda: can_manage_templates(request.user),
         "hub_dashboard_allowed": lambda: can_see_dashboard(request.user),
         "can_see_insights": lambda: can_see_insights(request.user),
+        "manages_api_clients": lambda: can_manage_api_clients(request.user),
     }

@@ -1,7 +1,7 @@
 from allauth.account.views import logout
 from django.urls import path
 
-from . import assist, insights, outbox, views
+from . import api_clients, assist, insights, outbox, views
 
 app_name = "hub"
 
@@ -33,6 +33,13 @@ urlpatterns = [
     path("templates/new/", views.template_create, name="template_create"),
     path("templates/<int:template_id>/", views.template_edit, name="template_edit"),
     path("templates/<int:template_id>/delete/", views.template_delete, name="template_delete"),
+    path("api-clients/", api_clients.api_clients, name="api_clients"),
+    path("api-clients/new/", api_clients.api_client_new, name="api_client_new"),
+    path(
+        "api-clients/<int:client_id>/deactivate/",
+        api_clients.api_client_deactivate_view,
+        name="api_client_deactivate",
+    ),
     path("insights/", insights.overview, name="insights"),
     path("insights/services/<slug:slug>/", insights.service, name="insights_service"),
     path("insights/channels/<slug:channel>/", insights.channel, name="insights_channel"),

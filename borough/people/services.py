@@ -92,6 +92,7 @@ def _resident_merge(*, keep: Resident, duplicate_ids: list[int]) -> None:
         ).update(**{relation.field.name: keep})
     Resident.objects.filter(pk__in=duplicate_ids, needs__isnull=True).delete()
 
+
 class DetailsInvalid(ValueError):
     """Contact details that cannot be saved. ``errors`` maps field names to messages."""
 

@@ -88,3 +88,29 @@ class Gazetteer:
 
 def ward_list() -> QuerySet[Ward]:
     return Ward.objects.order_by("name")
+
+
+def property_nearest(latitude: float, longitude: float, *, within_metres: int) -> Property | None:
+    """The current property nearest a point, if one is within ``within_metres``.
+
+    A bounding box in SQL (indexable on any database), then the exact distance in Python.
+    """
+    import math
+
+    dlat = within_metres / 111_320
+    dlon = within_metres / (111_320 * max(math.cos(math.radians(latitude)), 0.01))
+    candidates = Property.objects.filter(
+        is_current=True,
+        latitude__range=(latitude - dlat, latitude + dlat),
+        longitude__range=(longitude - dlon, longitude + dlon),
+    ).select_related("usrn")[:500]
+
+    def metres(prop: Property) -> float:
+        lat1, lat2 = math.radians(latitude), math.radians(float(prop.latitude))
+        dphi = lat2 - lat1
+        dlmb = math.radians(float(prop.longitude) - longitude)
+        a = math.sin(dphi / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlmb / 2) ** 2
+        return 6_371_000 * 2 * math.asin(math.sqrt(a))
+
+    best = min(candidates, key=metres, default=None)
+    return best if best is not None and metres(best) <= within_metres else None

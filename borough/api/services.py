@@ -1,0 +1,151 @@
+"""Every write to API clients: create, authenticate (records last use), deactivate."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from borough.accounts.policies import can_manage_api_clients
+from borough.core.models import AuditEvent
+from borough.core.ratelimit import parse_rate
+from borough.core.services import audit_record
+
+from .models import ApiClient, Scope
+
+KEY_PREFIX = "brgh_"
+
+
+class ApiClientInvalid(ValueError):
+    """The details cannot make a client. ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class AuthenticationFailed(PermissionDenied):
+    """No key, a key Borough does not know, a deactivated client or a missing scope."""
+
+
+def hash_key(raw_key: str) -> str:
+    """The stored form of a key: SHA-256 keyed with the site's secret (keys are long and random,
+    so a slow hash adds nothing; the secret stops a stolen table being checked offline)."""
+    return hmac.new(settings.SECRET_KEY.encode(), raw_key.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewClient:
+    client: ApiClient
+    raw_key: str  # shown once, never stored
+
+
+def api_client_create(
+    *,
+    name: str,
+    scopes: list[str],
+    actor,
+    team=None,
+    rate_limit: str = "",
+) -> NewClient:
+    """Create a client with a new random key. Returns the key once; only its hash is kept."""
+    if not can_manage_api_clients(actor):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "Enter a name for the client"
+    elif len(name) > 120:
+        errors["name"] = "The name must be 120 characters or less"
+    elif ApiClient.objects.filter(name__iexact=name).exists():
+        errors["name"] = "A client with this name already exists"
+    scopes = [s for s in dict.fromkeys(scopes or [])]
+    if not scopes:
+        errors["scopes"] = "Choose at least one permission"
+    elif any(s not in Scope.values for s in scopes):
+        errors["scopes"] = "Choose permissions from the list"
+    rate_limit = (rate_limit or "").strip()
+    if rate_limit:
+        try:
+            parse_rate(rate_limit)
+        except ValueError:
+            errors["rate_limit"] = "Enter a rate like 600/m or 10000/h, or leave it blank"
+    if errors:
+        raise ApiClientInvalid(errors)
+    raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            client = ApiClient.objects.create(
+                name=name,
+                team=team,
+                key_prefix=raw_key[:12],
+                key_hash=hash_key(raw_key),
+                scopes=scopes,
+                rate_limit=rate_limit,
+                created_at=timezone.now(),
+                created_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.CREATED,
+                object_type="api_client",
+                object_id=client.pk,
+            )
+    except IntegrityError:
+        raise ApiClientInvalid({"name": "A client with this name already exists"}) from None
+    return NewClient(client=client, raw_key=raw_key)
+
+
+@transaction.atomic
+def api_client_deactivate(*, client: ApiClient, actor) -> ApiClient:
+    """Stop a client's key working at once. Deactivating twice changes nothing."""
+    if not can_manage_api_clients(actor):
+        raise PermissionDenied
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if client.is_active:
+        client.is_active = False
+        client.deactivated_at = timezone.now()
+        client.save(update_fields=["is_active", "deactivated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGED,
+            object_type="api_client",
+            object_id=client.pk,
+            summary="deactivated",
+        )
+    return client
+
+
+# last_used_at is written at most this often per client, so busy clients do not write on
+# every request.
+_LAST_USED_RESOLUTION_SECONDS = 60
+
+
+def api_client_authenticate(raw_key: str | None, scope: str) -> ApiClient:
+    """The active client owning ``raw_key``, if it holds ``scope``; else ``AuthenticationFailed``.
+
+    Records when the client was last used (to the minute).
+    """
+    if not raw_key:
+        raise AuthenticationFailed("api_key is required")
+    client = ApiClient.objects.filter(key_hash=hash_key(raw_key.strip())).first()
+    if client is None:
+        raise AuthenticationFailed("api_key is not valid")
+    if not client.is_active:
+        raise AuthenticationFailed("api_key belongs to a client that has been deactivated")
+    if not client.has_scope(scope):
+        raise AuthenticationFailed(f"api_key does not allow {scope}")
+    now = timezone.now()
+    if (
+        client.last_used_at is None
+        or (now - client.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS
+    ):
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+        client.last_used_at = now
+    return client

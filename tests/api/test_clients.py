@@ -1,0 +1,109 @@
+"""API clients: keys shown once and stored hashed, scopes, deactivation, and the hub page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from borough.accounts.models import Role, Team
+from borough.api.models import ApiClient, Scope
+from borough.api.services import (
+    ApiClientInvalid,
+    AuthenticationFailed,
+    api_client_authenticate,
+    api_client_create,
+    api_client_deactivate,
+)
+from borough.core.models import AuditEvent
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(catalogue):
+    return StaffFactory(
+        membership__team=Team.objects.get(slug="customer-experience"), membership__role=Role.ADMIN
+    )
+
+
+def test_the_key_is_returned_once_and_only_its_hash_is_stored(admin):
+    created = api_client_create(name="FixMyStreet", scopes=[Scope.OPEN311_POST], actor=admin)
+    stored = ApiClient.objects.get()
+    assert created.raw_key.startswith("brgh_") and len(created.raw_key) > 40
+    assert created.raw_key not in (stored.key_hash, stored.key_prefix)
+    assert stored.key_prefix == created.raw_key[:12]
+    assert AuditEvent.objects.filter(object_type="api_client", action="created").count() == 1
+
+
+def test_authentication_checks_the_key_the_scope_and_the_active_flag(admin):
+    key = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin).raw_key
+    client = api_client_authenticate(key, Scope.OPEN311_POST)
+    assert client.name == "FMS" and client.last_used_at is not None
+    for raw, scope in ((key, Scope.CASES_READ), ("brgh_other", Scope.OPEN311_POST), ("", "x")):
+        with pytest.raises(AuthenticationFailed):
+            api_client_authenticate(raw, scope)
+    api_client_deactivate(client=client, actor=admin)
+    with pytest.raises(AuthenticationFailed, match="deactivated"):
+        api_client_authenticate(key, Scope.OPEN311_POST)
+
+
+def test_bad_details_are_refused_with_every_problem(admin):
+    api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin)
+    with pytest.raises(ApiClientInvalid) as invalid:
+        api_client_create(name="fms", scopes=["everything"], rate_limit="lots", actor=admin)
+    assert set(invalid.value.errors) == {"name", "scopes", "rate_limit"}
+    assert ApiClient.objects.count() == 1
+
+
+def test_only_admins_manage_clients(catalogue, waste_officer, admin):
+    with pytest.raises(PermissionDenied):
+        api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=waste_officer)
+    client = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin).client
+    with pytest.raises(PermissionDenied):
+        api_client_deactivate(client=client, actor=waste_officer)
+
+
+def test_an_admin_creates_a_client_in_the_hub_and_sees_the_key_once(client, admin):
+    client.force_login(admin)
+    assert "API clients" in client.get("/hub/").content.decode()
+    response = client.post(
+        "/hub/api-clients/new/",
+        {"name": "FixMyStreet", "scopes": [Scope.OPEN311_POST], "rate_limit": "100/m"},
+    )
+    assert response.status_code == 200
+    key = response.context["raw_key"]
+    assert key in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    listing = client.get("/hub/api-clients/").content.decode()
+    assert "FixMyStreet" in listing and key not in listing
+    assert api_client_authenticate(key, Scope.OPEN311_POST).rate_limit == "100/m"
+
+
+def test_the_hub_form_shows_errors_and_saves_nothing(client, admin):
+    client.force_login(admin)
+    response = client.post("/hub/api-clients/new/", {"name": "", "rate_limit": "fast"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a name for the client" in page
+    assert "Choose at least one permission" in page
+    assert "Enter a rate like 600/m" in page
+    assert not ApiClient.objects.exists()
+
+
+def test_an_admin_deactivates_a_client_in_the_hub(client, admin):
+    created = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin)
+    client.force_login(admin)
+    url = f"/hub/api-clients/{created.client.pk}/deactivate/"
+    assert "Are you sure" in client.get(url).content.decode()
+    response = client.post(url, follow=True)
+    assert "FMS can no longer use its key" in response.content.decode()
+    with pytest.raises(AuthenticationFailed):
+        api_client_authenticate(created.raw_key, Scope.OPEN311_POST)
+
+
+def test_other_staff_cannot_open_the_api_client_pages(client, waste_officer):
+    client.force_login(waste_officer)
+    assert "API clients" not in client.get("/hub/").content.decode()
+    assert client.get("/hub/api-clients/").status_code == 403
+    assert client.post("/hub/api-clients/new/", {"name": "x"}).status_code == 403
