@@ -18,6 +18,7 @@ urlpatterns = [
     path("services/<slug:slug>/confirmation/", views.confirmation, name="confirmation"),
     path("services/<slug:slug>/saved/", views.saved, name="saved"),
     path("services/<slug:slug>/feedback/", views.feedback, name="feedback"),
+    path("language/<slug:code>/", views.language, name="language"),
     path("performance/", views.performance, name="performance"),
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
     path("cookies/", views.static_page, {"template": "cookies"}, name="cookies"),
