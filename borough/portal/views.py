@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -320,11 +321,11 @@ def check_answers(request, slug: str):
 FEEDBACK_KEY = "borough_feedback_given"
 # The satisfaction scale, most satisfied first, in the resident's language.
 FEEDBACK_SCORES = (
-    (Feedback.Score.VERY_SATISFIED, _("Very satisfied")),
-    (Feedback.Score.SATISFIED, _("Satisfied")),
-    (Feedback.Score.NEUTRAL, _("Neither satisfied nor dissatisfied")),
-    (Feedback.Score.DISSATISFIED, _("Dissatisfied")),
-    (Feedback.Score.VERY_DISSATISFIED, _("Very dissatisfied")),
+    (Feedback.Score.VERY_SATISFIED, gettext_lazy("Very satisfied")),
+    (Feedback.Score.SATISFIED, gettext_lazy("Satisfied")),
+    (Feedback.Score.NEUTRAL, gettext_lazy("Neither satisfied nor dissatisfied")),
+    (Feedback.Score.DISSATISFIED, gettext_lazy("Dissatisfied")),
+    (Feedback.Score.VERY_DISSATISFIED, gettext_lazy("Very dissatisfied")),
 )
 FEEDBACK_POINTS = {Feedback.Point.SUBMITTED, Feedback.Point.NOT_ELIGIBLE}
 
