@@ -140,6 +140,13 @@ class Service(models.Model):
         return self._local("name")
 
     @property
+    def untranslated_lang(self) -> str:
+        """``en-GB`` when the page is in another language but this service's text is not
+        translated into it, for a ``lang`` attribute on that text (WCAG 3.1.2); else empty."""
+        language, found = _active_translation(self.translations)
+        return "" if language == settings.LANGUAGE_CODE or found else "en-GB"
+
+    @property
     def local_summary(self) -> str:
         return self._local("summary")
 

@@ -35,7 +35,8 @@ def borough(request):
     """What every page needs to know about the council running it."""
     return {
         "council_name": settings.COUNCIL_NAME,
-        "service_name": settings.SERVICE_NAME,
+        # The default name is in the translation catalogue; a council's own name stays as set.
+        "service_name": translation.gettext(settings.SERVICE_NAME),
         "service_phase": settings.SERVICE_PHASE,
         "feedback_email": settings.FEEDBACK_EMAIL,
         "csp_nonce": getattr(request, "csp_nonce", ""),

@@ -25,6 +25,14 @@ RESIDENT_TEMPLATES = [
 POLISH = {"HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}=pl"}
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A request in Polish leaves Polish active in this thread (as Django's LocaleMiddleware
+    does); later tests expect the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def catalogue(db):
     call_command("load_catalogue", verbosity=0)
@@ -120,6 +128,10 @@ def test_a_service_without_a_translation_falls_back_to_english(client, catalogue
     assert '<html lang="pl"' in page
     assert Service.objects.get(slug="report-graffiti").name in page
     assert "Rozpocznij" in page  # the portal's own words are still Polish
+    # The English text is marked as English for screen readers (WCAG 3.1.2, language of parts).
+    assert '<h1 class="govuk-heading-xl" lang="en-GB">' in page
+    translated = client.get("/services/report-pothole/", **POLISH).content.decode()
+    assert '<h1 class="govuk-heading-xl">Zgłoś dziurę w drodze</h1>' in translated
 
 
 @pytest.mark.parametrize(
