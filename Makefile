@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue frontend clean openapi help
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -56,6 +56,13 @@ test-postgres: setup
 	fi
 
 test: lint test-sqlite test-postgres
+
+# Extract new resident-facing strings into the .po files (needs xgettext), then compile the .mo
+# files in pure Python. See docs/how-to/translations.md.
+messages: setup
+	$(BIN)/python manage.py makemessages -a --no-location --ignore='.venv/*' --ignore='node_modules/*' \
+		--ignore='build/*' --ignore='tests/*' --ignore='bench/*' --ignore='borough/hub/*'
+	$(BIN)/python scripts/compile_messages.py
 
 BENCH_CASES ?= 1000000
 

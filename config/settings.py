@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "borough.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "borough.core.middleware.ResidentLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "borough.core.context_processors.borough",
+                "borough.core.context_processors.languages",
                 "borough.hub.context_processors.hub_navigation",
             ],
         },
@@ -346,7 +347,15 @@ CSP_EXTRA_CONNECT_SRC = env.list("BOROUGH_CSP_CONNECT_SRC", default=[])
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+# Residents choose their language with the switcher in the page header (a cookie, see
+# docs/adr/0014-language-by-cookie.md); staff pages, the admin and APIs stay in English.
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
+LANGUAGE_COOKIE_NAME = "borough_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+STAFF_PATH_PREFIXES = ("/hub/", "/admin/", "/api/", "/open311/")
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

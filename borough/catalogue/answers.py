@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from .definitions import CHECK_ANSWERS, Question, Route, ServiceForm
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -54,40 +58,63 @@ def is_blank(raw: Any) -> bool:
     return False
 
 
+_MISSING_DATE_PART = {
+    "day": lambda: _("The date must include a day"),
+    "month": lambda: _("The date must include a month"),
+    "year": lambda: _("The date must include a year"),
+}
+
+
 def _clean_date(question: Question, raw: Any, on: dt.date | None) -> str:
     if isinstance(raw, str):
         try:
             value = dt.date.fromisoformat(raw.strip())
         except ValueError:
-            raise AnswerError("Enter a real date") from None
+            raise AnswerError(_("Enter a real date")) from None
     elif isinstance(raw, dict):
         parts = {key: str(raw.get(key, "")).strip() for key in ("day", "month", "year")}
         missing = [key for key, part in parts.items() if not part]
         if missing:
-            raise AnswerError(f"The date must include a {missing[0]}")
+            raise AnswerError(_MISSING_DATE_PART[missing[0]]())
         if not all(part.isdigit() for part in parts.values()):
-            raise AnswerError("Enter a real date")
+            raise AnswerError(_("Enter a real date"))
         if len(parts["year"]) != 4:
-            raise AnswerError("Year must include 4 numbers")
+            raise AnswerError(_("Year must include 4 numbers"))
         try:
             value = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
         except ValueError:
-            raise AnswerError("Enter a real date") from None
+            raise AnswerError(_("Enter a real date")) from None
     else:
-        raise AnswerError("Enter a real date")
+        raise AnswerError(_("Enter a real date"))
     now = on or today()
     if question.allow == "past" and value > now:
-        raise AnswerError("The date must be today or in the past")
+        raise AnswerError(_("The date must be today or in the past"))
     if question.allow == "future" and value < now:
-        raise AnswerError("The date must be today or in the future")
+        raise AnswerError(_("The date must be today or in the future"))
     if question.max_days_past is not None and value < now - dt.timedelta(
         days=question.max_days_past
     ):
-        raise AnswerError(f"The date must be within the last {question.max_days_past} days")
+        days = question.max_days_past
+        raise AnswerError(
+            ngettext(
+                "The date must be within the last %(days)d day",
+                "The date must be within the last %(days)d days",
+                days,
+            )
+            % {"days": days}
+        )
     if question.max_days_ahead is not None and value > now + dt.timedelta(
         days=question.max_days_ahead
     ):
-        raise AnswerError(f"The date must be within the next {question.max_days_ahead} days")
+        days = question.max_days_ahead
+        raise AnswerError(
+            ngettext(
+                "The date must be within the next %(days)d day",
+                "The date must be within the next %(days)d days",
+                days,
+            )
+            % {"days": days}
+        )
     return value.isoformat()
 
 
@@ -96,19 +123,22 @@ def _clean_number(question: Question, raw: Any) -> int | float:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise AnswerError("Enter a number") from None
+        raise AnswerError(_("Enter a number")) from None
     if not number.is_finite():
-        raise AnswerError("Enter a number")
+        raise AnswerError(_("Enter a number"))
     if question.integer and number != number.to_integral_value():
-        raise AnswerError("Enter a whole number")
+        raise AnswerError(_("Enter a whole number"))
     value: int | float = int(number) if question.integer else float(number)
     low, high = question.min, question.max
     if low is not None and high is not None and not low <= value <= high:
-        raise AnswerError(f"Enter a number between {low:g} and {high:g}")
+        raise AnswerError(
+            _("Enter a number between %(low)s and %(high)s")
+            % {"low": f"{low:g}", "high": f"{high:g}"}
+        )
     if low is not None and value < low:
-        raise AnswerError(f"Enter a number that is {low:g} or more")
+        raise AnswerError(_("Enter a number that is %(low)s or more") % {"low": f"{low:g}"})
     if high is not None and value > high:
-        raise AnswerError(f"Enter a number that is {high:g} or less")
+        raise AnswerError(_("Enter a number that is %(high)s or less") % {"high": f"{high:g}"})
     return value
 
 
@@ -117,7 +147,7 @@ def _clean_phone(raw: Any) -> str:
     digits = re.sub(r"\D", "", text)
     if not _PHONE_CHARS.match(text) or not 10 <= len(digits) <= 15:
         raise AnswerError(
-            "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+            _("Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
         )
     return text
 
@@ -128,12 +158,12 @@ def _clean_selection(question: Question, raw: Any) -> str | list[str]:
         chosen = [raw] if isinstance(raw, str) else list(raw or [])
         chosen = [item for item in chosen if item]
         if any(item not in values for item in chosen):
-            raise AnswerError("Select one of the options shown")
+            raise AnswerError(_("Select one of the options shown"))
         return [option.value for option in question.options if option.value in chosen]
     if isinstance(raw, list):
         raw = raw[0] if len(raw) == 1 else None
     if raw not in values:
-        raise AnswerError("Select one of the options shown")
+        raise AnswerError(_("Select one of the options shown"))
     return raw
 
 
@@ -141,7 +171,7 @@ def _clean_id(raw: Any, label: str) -> int:
     try:
         return int(str(raw).strip())
     except ValueError:
-        raise AnswerError(f"{label} must be a number") from None
+        raise AnswerError(_("%(label)s must be a number") % {"label": label}) from None
 
 
 def _clean_location(question: Question, raw: Any, places: PlaceLookup) -> dict:
@@ -149,18 +179,18 @@ def _clean_location(question: Question, raw: Any, places: PlaceLookup) -> dict:
         raw = {"uprn": raw}
     description = str(raw.get("description") or "").strip()
     if len(description) > 500:
-        raise AnswerError("Description of the location must be 500 characters or less")
+        raise AnswerError(_("Description of the location must be 500 characters or less"))
     if not is_blank(raw.get("uprn")):
         uprn = _clean_id(raw["uprn"], "UPRN")
         if not places.property_exists(uprn):
-            raise AnswerError("Select an address from the list")
+            raise AnswerError(_("Select an address from the list"))
         return {"uprn": uprn, "description": description}
     if not is_blank(raw.get("usrn")):
         usrn = _clean_id(raw["usrn"], "USRN")
         if not places.street_exists(usrn):
-            raise AnswerError("Select a street from the list")
+            raise AnswerError(_("Select a street from the list"))
         if not description:
-            raise AnswerError("Describe exactly where the problem is on the street")
+            raise AnswerError(_("Describe exactly where the problem is on the street"))
         return {"usrn": usrn, "description": description}
     raise AnswerError(question.required_error)
 
@@ -181,7 +211,7 @@ def clean_answer(
     if kind == "address":
         uprn = _clean_id(raw["uprn"] if isinstance(raw, dict) else raw, "UPRN")
         if not places.property_exists(uprn):
-            raise AnswerError("Select an address from the list")
+            raise AnswerError(_("Select an address from the list"))
         return uprn
     if kind == "location":
         return _clean_location(question, raw, places)
@@ -193,26 +223,32 @@ def clean_answer(
         return _clean_selection(question, raw)
     if kind == "file":
         if not isinstance(raw, dict) or not {"name", "path", "content_type", "size"} <= set(raw):
-            raise AnswerError("Select a file")
+            raise AnswerError(_("Select a file"))
         return {key: raw[key] for key in ("name", "path", "content_type", "size")}
     text = str(raw).strip()
     if kind == "email":
         if len(text) > 254 or not _EMAIL.match(text):
-            raise AnswerError("Enter an email address in the correct format, like name@example.com")
+            raise AnswerError(
+                _("Enter an email address in the correct format, like name@example.com")
+            )
         return text
     if kind == "phone":
         return _clean_phone(text)
     if kind == "name":
         if len(text) > 100:
-            raise AnswerError("Name must be 100 characters or less")
+            raise AnswerError(_("Name must be 100 characters or less"))
         if not _NAME.match(text):
-            raise AnswerError("Name must only include letters, spaces, hyphens and apostrophes")
+            raise AnswerError(_("Name must only include letters, spaces, hyphens and apostrophes"))
         return text
     # text
     if len(text) > question.max_length:
-        raise AnswerError(f"Answer must be {question.max_length} characters or less")
+        raise AnswerError(
+            _("Answer must be %(count)d characters or less") % {"count": question.max_length}
+        )
     if len(text) < question.min_length:
-        raise AnswerError(f"Answer must be {question.min_length} characters or more")
+        raise AnswerError(
+            _("Answer must be %(count)d characters or more") % {"count": question.min_length}
+        )
     return text
 
 
@@ -284,19 +320,21 @@ def validate_answers(
         cleaned[question.id] = value
         step = next_step(form, question, value)
         if isinstance(step, Exit):
-            errors[question.id] = f"{step.title}. This request cannot be made online."
+            errors[question.id] = _("%(reason)s. This request cannot be made online.") % {
+                "reason": step.title
+            }
             break
         current = step
     unknown = set(raw_answers) - set(form.by_id)
     for key in sorted(unknown):
-        errors[key] = "This question is not part of the service"
+        errors[key] = _("This question is not part of the service")
     return cleaned, errors
 
 
 def display_answer(question: Question, value: Any, *, places: PlaceLookup) -> str:
     """An answer as the resident would read it on a check-answers page or a case page."""
     if value is None or value == [] or value == "":
-        return "Not answered"
+        return _("Not answered")
     kind = question.type
     if kind == "address":
         return places.describe_property(value)
@@ -308,8 +346,7 @@ def display_answer(question: Question, value: Any, *, places: PlaceLookup) -> st
         )
         return f"{place} – {value['description']}" if value.get("description") else place
     if kind == "date":
-        day = dt.date.fromisoformat(value)
-        return f"{day.day} {day:%B %Y}"
+        return date_format(dt.date.fromisoformat(value), "j E Y")
     if kind == "selection":
         values = value if isinstance(value, list) else [value]
         return ", ".join(question.option_label(item) for item in values)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 QUESTION_TYPES = (
     "address",
     "date",
@@ -69,16 +71,16 @@ SERVICE_KEYS = {
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 DEFAULT_REQUIRED_ERRORS = {
-    "address": "Select an address",
-    "location": "Select where the problem is",
-    "date": "Enter a date",
-    "email": "Enter an email address",
-    "name": "Enter a name",
-    "number": "Enter a number",
-    "phone": "Enter a phone number",
-    "selection": "Select an option",
-    "text": "Enter an answer",
-    "file": "Select a file",
+    "address": _("Select an address"),
+    "location": _("Select where the problem is"),
+    "date": _("Enter a date"),
+    "email": _("Enter an email address"),
+    "name": _("Enter a name"),
+    "number": _("Enter a number"),
+    "phone": _("Enter a phone number"),
+    "selection": _("Select an option"),
+    "text": _("Enter an answer"),
+    "file": _("Select a file"),
 }
 
 
@@ -149,8 +151,8 @@ class Question:
         if self.error_required:
             return self.error_required
         if self.type == "selection" and self.multiple:
-            return "Select at least one option"
-        return DEFAULT_REQUIRED_ERRORS[self.type]
+            return str(_("Select at least one option"))
+        return str(DEFAULT_REQUIRED_ERRORS[self.type])
 
     def option_label(self, value: str) -> str:
         for option in self.options:
@@ -316,6 +318,54 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
             problems.append(f"{rpath}: needs goto or exit")
     kwargs["routes"] = tuple(routes)
     return Question(**kwargs)
+
+
+TRANSLATABLE_QUESTION_KEYS = ("label", "hint", "error_required", "unit")
+
+
+def translate_questions(questions: list[dict], translated: dict) -> list[dict]:
+    """A copy of a form definition's ``questions`` with their words replaced by a translation.
+
+    ``translated`` maps question ids to ``label``, ``hint``, ``error_required``, ``unit``,
+    ``options`` (option value to label, or to ``{label, hint}``) and ``exits`` (the question's
+    exit routes in order, each ``{title, body}``). Anything not translated stays in English;
+    ids, values and routing are never changed, so answers mean the same in every language.
+    """
+    result = []
+    for question in questions:
+        words = translated.get(question.get("id")) if isinstance(question, dict) else None
+        if not words:
+            result.append(question)
+            continue
+        question = dict(question)
+        for key in TRANSLATABLE_QUESTION_KEYS:
+            if words.get(key):
+                question[key] = words[key]
+        options = words.get("options") or {}
+        if options and isinstance(question.get("options"), list):
+            question["options"] = [
+                _translated_option(option, options) for option in question["options"]
+            ]
+        exits = list(words.get("exits") or [])
+        if exits and isinstance(question.get("routes"), list):
+            routes = []
+            for route in question["routes"]:
+                if isinstance(route, dict) and isinstance(route.get("exit"), dict) and exits:
+                    exit_words = exits.pop(0) or {}
+                    route = {**route, "exit": {**route["exit"], **exit_words}}
+                routes.append(route)
+            question["routes"] = routes
+        result.append(question)
+    return result
+
+
+def _translated_option(option: Any, options: dict) -> Any:
+    if not isinstance(option, dict) or str(option.get("value")) not in options:
+        return option
+    words = options[str(option.get("value"))]
+    if isinstance(words, str):
+        return {**option, "label": words}
+    return {**option, **{k: v for k, v in words.items() if k in ("label", "hint") and v}}
 
 
 def parse_form(questions: Any, path: str = "questions") -> ServiceForm:

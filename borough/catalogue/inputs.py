@@ -16,6 +16,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from borough.places.postcodes import normalise_postcode
@@ -32,6 +33,14 @@ _SIGNATURES = {
 }
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 _NAMES = {"image/jpeg": "JPG", "image/png": "PNG", "application/pdf": "PDF"}
+
+
+def file_kinds(question: Question) -> str:
+    """The file types a question accepts, as a resident reads them: "JPG, PNG or PDF"."""
+    names = [_NAMES[kind] for kind in question.accept]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s or %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def raw_answer(question: Question, post, files) -> Any:
@@ -64,16 +73,19 @@ def store_upload(question: Question, upload: UploadedFile) -> dict:
     can give away where the resident lives). PDFs that can run anything (scripts, launch
     actions, embedded files) are refused.
     """
-    allowed = " or ".join(_NAMES[kind] for kind in question.accept)
     if upload.size == 0:
-        raise AnswerError("The selected file is empty")
+        raise AnswerError(_("The selected file is empty"))
     if upload.size > question.max_size_mb * 1024 * 1024:
-        raise AnswerError(f"The selected file must be smaller than {question.max_size_mb}MB")
+        raise AnswerError(
+            _("The selected file must be smaller than %(size)sMB") % {"size": question.max_size_mb}
+        )
     head = upload.read(16)
     upload.seek(0)
     kind = next((k for k in question.accept if head.startswith(_SIGNATURES[k])), None)
     if kind is None:
-        raise AnswerError(f"The selected file must be a {allowed}")
+        raise AnswerError(
+            _("The selected file must be a %(kinds)s") % {"kinds": file_kinds(question)}
+        )
     content = _checked_pdf(upload) if kind == "application/pdf" else _reencoded_image(upload, kind)
     path = default_storage.save(
         f"uploads/{uuid.uuid4().hex}.{_EXTENSIONS[kind]}", ContentFile(content)
@@ -92,11 +104,15 @@ _ACTIVE_PDF = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedi
 
 
 def _reencoded_image(upload: UploadedFile, kind: str) -> bytes:
-    unreadable = AnswerError("The selected file could not be opened as a photo. Try another file")
+    unreadable = AnswerError(
+        _("The selected file could not be opened as a photo. Try another file")
+    )
     try:
         with Image.open(upload) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise AnswerError("The selected photo is too big. Choose one under 50 megapixels")
+                raise AnswerError(
+                    _("The selected photo is too big. Choose one under 50 megapixels")
+                )
             image.load()
             image = ImageOps.exif_transpose(image)  # keep it the right way up without EXIF
             image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
@@ -116,8 +132,10 @@ def _checked_pdf(upload: UploadedFile) -> bytes:
     upload.seek(0)
     if any(name in content for name in _ACTIVE_PDF):
         raise AnswerError(
-            "The selected PDF contains scripts or attachments. Save it again without them, "
-            "or send a photo instead"
+            _(
+                "The selected PDF contains scripts or attachments. Save it again without them, "
+                "or send a photo instead"
+            )
         )
     return content
 
@@ -185,12 +203,14 @@ def question_step(
         context["properties"] = properties_at_postcode(postcode)
         if item.type == "location":
             context["street_choices"] = [
-                (f"usrn:{street.usrn}", f"Somewhere on {street.name}")
+                (f"usrn:{street.usrn}", _("Somewhere on %(street)s") % {"street": street.name})
                 for street in streets_at_postcode(postcode)
             ]
             context["property_choices"] = [
                 (f"uprn:{prop.uprn}", prop.single_line) for prop in context["properties"]
             ]
+    if item.type == "file":
+        context["file_kinds"] = file_kinds(item)
     context["question_template"] = f"questions/{item.type}.html"
     return QuestionStep(context=context)
 
@@ -199,13 +219,16 @@ def postcode_check(entered: str) -> tuple[str | None, str | None]:
     """``(error, normalised postcode)``: an error unless it is a postcode with addresses here."""
     normalised = normalise_postcode(entered)
     if not entered.strip():
-        return "Enter a postcode", None
+        return _("Enter a postcode"), None
     if normalised is None:
-        return "Enter a real postcode, like UB8 1UW", None
+        return _("Enter a real postcode, like UB8 1UW"), None
     if not properties_at_postcode(normalised):
         return (
-            f"We cannot find any addresses at {normalised}. Check the postcode is right "
-            "and in this council's area",
+            _(
+                "We cannot find any addresses at %(postcode)s. Check the postcode is right "
+                "and in this council's area"
+            )
+            % {"postcode": normalised},
             None,
         )
     return None, normalised

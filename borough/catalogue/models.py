@@ -4,9 +4,32 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from .definitions import DEFAULT_WORKFLOW, ServiceForm, Workflow, parse_form, parse_workflow
+from .definitions import (
+    DEFAULT_WORKFLOW,
+    ServiceForm,
+    Workflow,
+    parse_form,
+    parse_workflow,
+    translate_questions,
+)
+
+
+def _active_translation(translations: dict) -> tuple[str, dict]:
+    """The translation of a catalogue entry into the active language, if it has one.
+
+    English is the catalogue's own language, so it (and any language without a translation)
+    gets ``{}``: callers fall back to the English fields.
+    """
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not translations or language == settings.LANGUAGE_CODE:
+        return language, {}
+    found = translations.get(language) or translations.get(language.split("-")[0]) or {}
+    return language, found
 
 
 class LgslService(models.Model):
@@ -29,6 +52,11 @@ class Category(models.Model):
     name = models.CharField(max_length=120)
     description = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Name and description in other languages: {language: {name, description}}",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -36,6 +64,15 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the resident's language (English when it has no translation)."""
+        return _active_translation(self.translations)[1].get("name") or self.name
+
+    @property
+    def local_description(self) -> str:
+        return _active_translation(self.translations)[1].get("description") or self.description
 
 
 class Service(models.Model):
@@ -63,6 +100,11 @@ class Service(models.Model):
     )
     is_online = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The service's text in other languages, from catalogue/data/translations/",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -71,8 +113,52 @@ class Service(models.Model):
         return self.name
 
     @cached_property
+    def _forms(self) -> dict[str, ServiceForm]:
+        return {}
+
+    @property
     def form(self) -> ServiceForm:
-        return parse_form(self.questions)
+        """The form definition, its words in the active language (English where untranslated).
+
+        Only the words change: question ids, option values and routes are the same in every
+        language, so answers are stored the same whatever language the resident used.
+        """
+        language, found = _active_translation(self.translations)
+        if language not in self._forms:
+            questions = found.get("questions")
+            self._forms[language] = parse_form(
+                translate_questions(self.questions, questions) if questions else self.questions
+            )
+        return self._forms[language]
+
+    def _local(self, field: str) -> str:
+        return _active_translation(self.translations)[1].get(field) or getattr(self, field)
+
+    @property
+    def local_name(self) -> str:
+        """The name in the resident's language (English when it has no translation)."""
+        return self._local("name")
+
+    @property
+    def untranslated_lang(self) -> str:
+        """``en-GB`` when the page is in another language but this service's text is not
+        translated into it, for a ``lang`` attribute on that text (WCAG 3.1.2); else empty."""
+        language, found = _active_translation(self.translations)
+        return "" if language == settings.LANGUAGE_CODE or found else "en-GB"
+
+    @property
+    def local_summary(self) -> str:
+        return self._local("summary")
+
+    @property
+    def local_fee_description(self) -> str:
+        return self._local("fee_description")
+
+    @property
+    def local_keywords(self) -> list[str]:
+        """Words residents search with: the English ones and those of the active language."""
+        extra = _active_translation(self.translations)[1].get("keywords") or []
+        return [*self.keywords, *extra]
 
     @cached_property
     def flow(self) -> Workflow:
@@ -86,9 +172,9 @@ class Service(models.Model):
     @property
     def fee_display(self) -> str:
         if self.fee_pence is None:
-            return "Free"
+            return _("Free")
         return f"£{self.fee_pence / 100:,.2f}".replace(".00", "")
 
     def paragraphs(self, field: str = "description") -> list[str]:
-        text = getattr(self, field)
+        text = self._local(field)
         return [part.strip() for part in text.split("\n\n") if part.strip()]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,6 +36,10 @@ STOPWORDS = frozenset(
     being to of for on in at by with from into about there this that these those has have had do
     does did can could will would should please how what where when who why which want need
     local near outside some any""".split()  # noqa: SIM905 (a list of words reads better so)
+) | frozenset(
+    # Polish, for residents who search in Polish (written without diacritics, as folded below)
+    """w we na z ze do o od po przy u jest sa moj moja moje moim mnie mi sie czy jak gdzie
+    chce prosze""".split()  # noqa: SIM905
 )
 
 # How much each field counts when a word is found in it.
@@ -64,9 +69,15 @@ def _fold(word: str) -> str:
     return word
 
 
+def _plain(text: str) -> str:
+    """``text`` without diacritics, so "śmieci" and "smieci" are the same word."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def words(text: str) -> list[str]:
     """Lower-cased, folded words of ``text``, without punctuation or stop words."""
-    raw = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
+    raw = re.findall(r"[a-z0-9]+", _plain(text.lower().replace("'", "")))
     return [_fold(w) for w in raw if w not in STOPWORDS]
 
 

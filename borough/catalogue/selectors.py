@@ -51,10 +51,10 @@ def service_search(
         [
             SearchDocument(
                 slug=s.slug,
-                name=s.name,
-                summary=s.summary,
-                keywords=tuple(s.keywords),
-                category=s.category.name,
+                name=s.local_name,
+                summary=s.local_summary,
+                keywords=(*s.local_keywords, *({s.name} - {s.local_name})),
+                category=s.category.local_name,
                 lgsl=s.lgsl.label,
                 description=s.description,
             )

@@ -48,10 +48,39 @@ def catalogue_read(path: Path | None = None) -> Catalogue:
     return parse_catalogue(data, lgsl_ids={row["identifier"] for row in lgsl_rows()})
 
 
+def translations_read(catalogue_file: Path) -> dict[str, dict]:
+    """The catalogue's translations: ``translations/<language>.yaml`` beside the catalogue file.
+
+    Each file has ``categories`` and ``services`` keyed by slug (see
+    docs/how-to/translations.md). Returns ``{language: {"categories": ..., "services": ...}}``.
+    """
+    found: dict[str, dict] = {}
+    for file in sorted((catalogue_file.parent / "translations").glob("*.yaml")):
+        with file.open(encoding="utf-8") as handle:
+            try:
+                data = yaml.safe_load(handle) or {}
+            except yaml.YAMLError as error:
+                raise DefinitionError([f"{file.name} is not valid YAML: {error}"]) from None
+        if not isinstance(data, dict):
+            raise DefinitionError([f"{file.name}: must be a mapping"])
+        found[file.stem] = {
+            "categories": data.get("categories") or {},
+            "services": data.get("services") or {},
+        }
+    return found
+
+
+def _translations_of(translations: dict[str, dict], kind: str, slug: str) -> dict:
+    return {
+        language: data[kind][slug] for language, data in translations.items() if slug in data[kind]
+    }
+
+
 @transaction.atomic
 def catalogue_load(path: Path | None = None) -> Catalogue:
     """Load (or reload) LGSL and the service definitions. All or nothing; safe to run again."""
     catalogue = catalogue_read(path)
+    translations = translations_read(path or catalogue_path())
     rows = lgsl_rows()
     LgslService.objects.bulk_create(
         [LgslService(**row) for row in rows],
@@ -72,6 +101,7 @@ def catalogue_load(path: Path | None = None) -> Catalogue:
                 "name": item["name"],
                 "description": item["description"],
                 "position": position,
+                "translations": _translations_of(translations, "categories", item["slug"]),
             },
         )
     for position, definition in enumerate(catalogue.services):
@@ -91,6 +121,7 @@ def catalogue_load(path: Path | None = None) -> Catalogue:
                 "what_happens_next": definition.what_happens_next,
                 "questions": definition.questions,
                 "workflow": workflow_to_data(definition.workflow),
+                "translations": _translations_of(translations, "services", definition.slug),
                 "is_online": True,
                 "position": position,
             },

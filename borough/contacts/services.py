@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from borough.core.channels import Channel
 
@@ -136,12 +137,14 @@ def feedback_record(
     errors: dict[str, str] = {}
     value = int(score) if str(score).isdigit() else None
     if value not in Feedback.Score.values:
-        errors["score"] = "Select how satisfied you were with this service"
+        errors["score"] = _("Select how satisfied you were with this service")
     comment = (comment or "").strip()
     if len(comment) > FEEDBACK_COMMENT_LIMIT:
-        errors["comment"] = f"Your comments must be {FEEDBACK_COMMENT_LIMIT} characters or fewer"
+        errors["comment"] = _("Your comments must be %(limit)d characters or fewer") % {
+            "limit": FEEDBACK_COMMENT_LIMIT
+        }
     if point not in Feedback.Point.values:
-        errors["score"] = "This feedback cannot be recorded here"
+        errors["score"] = _("This feedback cannot be recorded here")
     if errors:
         raise ContactInvalid(errors)
     return Feedback.objects.create(

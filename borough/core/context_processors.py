@@ -1,11 +1,42 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+# The BCP 47 tag for each language's <html lang>: Django's codes are lower case.
+HTML_LANG = {"en-gb": "en-GB"}
+
+
+def _is_staff_path(request) -> bool:
+    return request.path_info.startswith(tuple(settings.STAFF_PATH_PREFIXES))
+
+
+def languages(request):
+    """The page's language and, on resident pages, the switcher's links to the others."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    switcher = []
+    if len(settings.LANGUAGES) > 1 and not _is_staff_path(request):
+        here = request.get_full_path()
+        for code, name in settings.LANGUAGES:
+            switcher.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "html_lang": HTML_LANG.get(code, code),
+                    "current": code == current,
+                    "url": f"{reverse('portal:language', args=[code])}?{urlencode({'next': here})}",
+                }
+            )
+    return {"html_lang": HTML_LANG.get(current, current), "language_switcher": switcher}
 
 
 def borough(request):
     """What every page needs to know about the council running it."""
     return {
         "council_name": settings.COUNCIL_NAME,
-        "service_name": settings.SERVICE_NAME,
+        # The default name is in the translation catalogue; a council's own name stays as set.
+        "service_name": translation.gettext(settings.SERVICE_NAME),
         "service_phase": settings.SERVICE_PHASE,
         "feedback_email": settings.FEEDBACK_EMAIL,
         "csp_nonce": getattr(request, "csp_nonce", ""),

@@ -8,6 +8,9 @@ import time
 import uuid
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .logging import request_id_var
 
@@ -80,4 +83,27 @@ class ContentSecurityPolicyMiddleware:
         )
         response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        return response
+
+
+class ResidentLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware for resident pages; staff pages and APIs are always English.
+
+    Residents pick a language with the switcher (a cookie) or their browser's preference. The
+    hub, the admin and the APIs are not translated, and what staff and integrators read (case
+    answers, validation errors) must not change with a browser setting, so those paths use
+    ``LANGUAGE_CODE`` whatever the request says.
+    """
+
+    def process_request(self, request):
+        if request.path_info.startswith(tuple(settings.STAFF_PATH_PREFIXES)):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+            return
+        super().process_request(request)
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if not request.path_info.startswith(tuple(settings.STAFF_PATH_PREFIXES)):
+            patch_vary_headers(response, ("Cookie",))  # the language cookie changes the page
         return response

@@ -38,6 +38,7 @@ urlpatterns = [
         myaccount.track_action,
         name="track_action",
     ),
+    path("language/<slug:code>/", views.language, name="language"),
     path("performance/", views.performance, name="performance"),
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
     path("cookies/", views.static_page, {"template": "cookies"}, name="cookies"),

@@ -10,6 +10,9 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -87,34 +90,40 @@ def category(request, slug: str):
     return render(request, "portal/category.html", {"category": found})
 
 
-# Pages residents look for that are not request forms.
-SEARCHABLE_PAGES = (
-    SearchDocument(
-        slug="page:bin-days",
-        name="Check your bin collection days",
-        summary="Find out which bins we collect on which day at your address, and add them "
-        "to your calendar.",
-        keywords=(
-            "bin day",
-            "bin days",
-            "collection day",
-            "collection days",
-            "when is my bin collected",
-            "bin calendar",
-            "recycling day",
-            "which bin this week",
+def searchable_pages() -> tuple[SearchDocument, ...]:
+    """Pages residents look for that are not request forms, in the active language."""
+    return (
+        SearchDocument(
+            slug="page:bin-days",
+            name=_("Check your bin collection days"),
+            summary=_(
+                "Find out which bins we collect on which day at your address, and add them "
+                "to your calendar."
+            ),
+            keywords=(
+                "bin day",
+                "bin days",
+                "collection day",
+                "collection days",
+                "when is my bin collected",
+                "bin calendar",
+                "recycling day",
+                "which bin this week",
+                "dzień odbioru śmieci",
+                "kiedy odbiór śmieci",
+                "harmonogram wywozu",
+            ),
+            category=_("Bins and recycling"),
+            url="/bin-days/",
         ),
-        category="Bins and recycling",
-        url="/bin-days/",
-    ),
-)
+    )
 
 
 @rate_limited("search", methods=("GET",))
 def search(request):
     """Services matching what the resident typed, in their own words."""
     query = request.GET.get("q", "").strip()[:200]
-    results = service_search(query, pages=SEARCHABLE_PAGES) if query else []
+    results = service_search(query, pages=searchable_pages()) if query else []
     return render(
         request,
         "portal/search.html",
@@ -346,6 +355,14 @@ def check_answers(request, slug: str):
 
 
 FEEDBACK_KEY = "borough_feedback_given"
+# The satisfaction scale, most satisfied first, in the resident's language.
+FEEDBACK_SCORES = (
+    (Feedback.Score.VERY_SATISFIED, gettext_lazy("Very satisfied")),
+    (Feedback.Score.SATISFIED, gettext_lazy("Satisfied")),
+    (Feedback.Score.NEUTRAL, gettext_lazy("Neither satisfied nor dissatisfied")),
+    (Feedback.Score.DISSATISFIED, gettext_lazy("Dissatisfied")),
+    (Feedback.Score.VERY_DISSATISFIED, gettext_lazy("Very dissatisfied")),
+)
 FEEDBACK_POINTS = {Feedback.Point.SUBMITTED, Feedback.Point.NOT_ELIGIBLE}
 
 
@@ -371,7 +388,7 @@ def exit_page(request, slug: str, question_id: str):
             "exit": step,
             "back_url": _question_url(service, question_id),
             "paragraphs": [p for p in step.body.split("\n\n") if p.strip()],
-            "scores": Feedback.Score.choices[::-1],
+            "scores": FEEDBACK_SCORES,
             "feedback_given": _feedback_key(service, "not_eligible", None)
             in request.session.get(FEEDBACK_KEY, []),
         },
@@ -391,7 +408,7 @@ def confirmation(request, slug: str):
             "reference": reference,
             "follow_url": _follow_url(request, reference),
             "next_steps": service.paragraphs("what_happens_next"),
-            "scores": Feedback.Score.choices[::-1],
+            "scores": FEEDBACK_SCORES,
             "feedback_given": _feedback_key(service, "submitted", reference)
             in request.session.get(FEEDBACK_KEY, []),
         },
@@ -446,13 +463,42 @@ def feedback(request, slug: str):
         {
             "service": service,
             "point": point,
-            "scores": Feedback.Score.choices[::-1],
+            "scores": FEEDBACK_SCORES,
             "thanked": key in request.session.get(FEEDBACK_KEY, []),
             "errors": errors,
             "form_has_errors": bool(errors),
             "entered": request.POST,
         },
     )
+
+
+@require_http_methods(["GET"])
+def language(request, code: str):
+    """Switch the resident's language and go back to the page they were on.
+
+    A plain link rather than Django's ``set_language`` form: the switcher is on every page, and
+    a form would need a CSRF token and so a session cookie on pages that otherwise set none.
+    Changing one's own display language is harmless if a third party links to it.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:home")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def static_page(request, template: str):
