@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from .ingest import IngestError, ingest
+from .standardise import standardise_table
 
 
 def _connect(path: str) -> duckdb.DuckDBPyConnection:
@@ -33,6 +34,13 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+def cmd_standardise(args) -> int:
+    with _connect(args.db) as con:
+        count = standardise_table(con)
+    print(f"standardised {count} records")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m borough.linkage", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="load an extract much smaller than last time"
     )
     command.set_defaults(run=cmd_ingest)
+
+    command = commands.add_parser("standardise", help="build the clean table from the records")
+    command.add_argument("--db", required=True, help="DuckDB database file")
+    command.set_defaults(run=cmd_standardise)
     return parser
 
 

@@ -77,7 +77,8 @@ class ParsedName:
 
 
 def _name_words(text: str) -> list[str]:
-    words = (clean_text(text) or "").split()
+    # Cleaned word by word, so a double-barrelled name stays one word ("smith jones").
+    words = [word for word in map(clean_text, text.split()) if word]
     while words and words[0] in TITLES:
         words.pop(0)
     while words and words[-1] in SUFFIXES:
@@ -230,6 +231,8 @@ def normalise_postcode(value: str | None) -> str | None:
     as a zero or one.
     """
     compact = re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
+    if compact == "GIR0AA":
+        return "GIR 0AA"
     if not 5 <= len(compact) <= 7:
         return None
     outward, inward = compact[:-3], compact[-3:]
@@ -379,3 +382,77 @@ def normalise_sex(value: str | None) -> str | None:
     if text in ("m", "male", "man", "boy"):
         return "m"
     return None
+
+
+# --- the records table -------------------------------------------------------------------------
+def standardise_record(record: dict) -> dict:
+    """One row of the records table -> the row that is linked on."""
+    first_name = standard_name(record.get("first_name"))
+    last_name = standard_name(record.get("last_name"))
+    postcode = normalise_postcode(record.get("postcode"))
+    district, sector = postcode_parts(postcode)
+    tokens = address_tokens(record.get("address"), postcode)
+    return {
+        "unique_id": record["record_id"],
+        "source": record["source"],
+        "source_id": record["source_id"],
+        "first_name": first_name,
+        "first_name_canonical": name_canonical(first_name),
+        "middle_names": standard_name(record.get("middle_names")),
+        "last_name": last_name,
+        "dob": record.get("dob"),
+        "sex": normalise_sex(record.get("sex")),
+        "address": " ".join(tokens) or None,
+        "address_tokens": tokens or None,
+        "house_number": house_number(tokens),
+        "postcode": postcode,
+        "postcode_district": district,
+        "postcode_sector": sector,
+        "uprn": (re.sub(r"\D", "", record.get("uprn") or "") or None),
+        "phone": normalise_phone(record.get("phone")),
+        "email": normalise_email(record.get("email")),
+        "ni_number": normalise_ni_number(record.get("ni_number")),
+        "last_seen": record.get("last_seen"),
+    }
+
+
+def standardise_table(con) -> int:
+    """Build the clean table from the records table (replacing it); returns its row count."""
+    import pyarrow as pa
+
+    from .schema import CLEAN_TABLE, RECORDS_TABLE
+
+    records = con.sql(f"SELECT * FROM {RECORDS_TABLE} ORDER BY record_id").to_arrow_table()
+    rows = [standardise_record(record) for record in records.to_pylist()]
+    text = pa.string()
+    arrow_schema = pa.schema(
+        [
+            ("unique_id", text),
+            ("source", text),
+            ("source_id", text),
+            ("first_name", text),
+            ("first_name_canonical", text),
+            ("middle_names", text),
+            ("last_name", text),
+            ("dob", pa.date32()),
+            ("sex", text),
+            ("address", text),
+            ("address_tokens", pa.list_(text)),
+            ("house_number", text),
+            ("postcode", text),
+            ("postcode_district", text),
+            ("postcode_sector", text),
+            ("uprn", text),
+            ("phone", text),
+            ("email", text),
+            ("ni_number", text),
+            ("last_seen", pa.date32()),
+        ]
+    )
+    table = pa.Table.from_pylist(rows, schema=arrow_schema)
+    con.register("incoming_clean", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS SELECT * FROM incoming_clean")
+    finally:
+        con.unregister("incoming_clean")
+    return len(rows)
