@@ -41,6 +41,16 @@ def cmd_standardise(args) -> int:
     return 0
 
 
+def cmd_generate(args) -> int:
+    from .generate import generate
+
+    summary = generate(people=args.people, sources=args.sources, seed=args.seed, out=args.out)
+    for source, count in summary.records_by_source.items():
+        print(f"{source}: {count} records")
+    print(f"{summary.people} people; mappings and truth.csv in {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m borough.linkage", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -56,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("standardise", help="build the clean table from the records")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.set_defaults(run=cmd_standardise)
+
+    command = commands.add_parser(
+        "generate", help="write synthetic extracts from several sources with the truth"
+    )
+    command.add_argument("--people", type=int, required=True)
+    command.add_argument("--sources", type=int, default=4, help="how many systems (1 to 8)")
+    command.add_argument("--seed", type=int, default=1)
+    command.add_argument("--out", required=True, help="folder for the extracts and truth.csv")
+    command.set_defaults(run=cmd_generate)
     return parser
 
 

@@ -283,6 +283,9 @@ def address_tokens(address: str | None, postcode: str | None = None) -> list[str
     ``'Flat 3, 12a Mill Rd., UXBRIDGE UB8 1AA'`` -> ``['flat', '3', '12a', 'mill', 'road',
     'uxbridge']``. "St" before a name is Saint (St Johns Road), after one it is Street.
     """
+    if address:
+        # "3/12 Mill Road" is flat 3 at number 12.
+        address = re.sub(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b", r"flat \1 \2", address)
     text = clean_text(address)
     if not text:
         return []

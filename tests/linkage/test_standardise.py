@@ -116,6 +116,7 @@ def test_postcode_district_and_sector():
         ("12 Mill Rd., Uxbridge", None, ["12", "mill", "road", "uxbridge"], "12"),
         ("Flat 3, 12 A Mill Road UB8 1AA", "UB8 1AA", ["flat", "3", "12a", "mill", "road"], "12a"),
         ("Flat 3, 12a Mill Road UB81AA", "UB8 1AA", ["flat", "3", "12a", "mill", "road"], "12a"),
+        ("3/12 Mill Rd", None, ["flat", "3", "12", "mill", "road"], "12"),
         ("1 St Johns Rd", None, ["1", "saint", "johns", "road"], "1"),
         ("5 High St", None, ["5", "high", "street"], "5"),
         ("Apt 7, Park Hse", None, ["flat", "7", "park", "house"], None),
