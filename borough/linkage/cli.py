@@ -51,6 +51,65 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def cmd_link(args) -> int:
+    from .link import link
+
+    with _connect(args.db) as con:
+        result, counts = link(
+            con,
+            models_dir=args.models_dir,
+            model=args.model,
+            threshold=args.threshold,
+            seed=args.seed,
+        )
+    print("pairs compared, by blocking rule (each rule counts only pairs no earlier rule made):")
+    for count in counts:
+        print(f"  {count.comparisons:>10,}  {count.rule}")
+    print(f"  {result.pairs_scored:>10,}  in all, for {result.records:,} records")
+    print(f"pairs kept (probability >= 0.5): {result.pairs_kept:,}")
+    print(f"people (clusters at {args.threshold}): {result.clusters:,}")
+    if result.model_path:
+        print(f"model: {result.model_path}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate
+
+    with _connect(args.db) as con:
+        print(evaluate(con, args.truth).summary())
+    return 0
+
+
+def cmd_run(args) -> int:
+    out = Path(args.out)
+    args.db = str(out / "people.duckdb")
+    args.truth = str(out / "truth.csv")
+    args.mappings = sorted(str(path) for path in out.glob("*.yaml"))
+    args.force = True
+    steps = [cmd_generate, cmd_ingest, cmd_standardise, cmd_link, cmd_evaluate]
+    for step in steps:
+        if step is cmd_ingest:
+            args.mappings = sorted(str(path) for path in out.glob("*.yaml"))
+        code = step(args)
+        if code:
+            return code
+    return 0
+
+
+def _add_link_options(command) -> None:
+    from .link import CLUSTER_THRESHOLD
+
+    command.add_argument("--models-dir", default="models", help="where trained models are kept")
+    command.add_argument("--model", help="a saved model to use instead of training one")
+    command.add_argument(
+        "--threshold",
+        type=float,
+        default=CLUSTER_THRESHOLD,
+        help="match probability at which two records are one person",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m borough.linkage", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +134,25 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--seed", type=int, default=1)
     command.add_argument("--out", required=True, help="folder for the extracts and truth.csv")
     command.set_defaults(run=cmd_generate)
+
+    command = commands.add_parser("link", help="train (or load) the model, predict and cluster")
+    command.add_argument("--db", required=True, help="DuckDB database file")
+    command.add_argument("--seed", type=int, default=1, help="seed for sampling u values")
+    _add_link_options(command)
+    command.set_defaults(run=cmd_link)
+
+    command = commands.add_parser("evaluate", help="score the clusters against a truth CSV")
+    command.add_argument("--db", required=True, help="DuckDB database file")
+    command.add_argument("--truth", required=True, help="CSV of source, source_id, person_id")
+    command.set_defaults(run=cmd_evaluate)
+
+    command = commands.add_parser("run", help="generate, then ingest, standardise, link, evaluate")
+    command.add_argument("--people", type=int, required=True)
+    command.add_argument("--sources", type=int, default=4)
+    command.add_argument("--seed", type=int, default=1)
+    command.add_argument("--out", required=True)
+    _add_link_options(command)
+    command.set_defaults(run=cmd_run)
     return parser
 
 

@@ -55,6 +55,8 @@ class Person:
     email: str | None = None
     ni_number: str | None = None
     household: int = 0
+    other_phone: str | None = None  # an old or work number some systems still hold
+    other_email: str | None = None
 
     @property
     def age(self) -> int:
@@ -155,11 +157,15 @@ class _PopulationBuilder:
             person.ni_number = _ni_number(rng)
             if rng.random() < 0.8:
                 person.phone = self.phone()
+            if rng.random() < 0.2:
+                person.other_phone = self.phone()
             if rng.random() < 0.7:
                 domain = rng.choice(names.EMAIL_DOMAINS)
                 serial = rng.randint(1, 999)
                 first, last = person.first_name.lower(), person.last_name.lower()
                 person.email = f"{first}.{last}{serial}@{domain}".replace(" ", "")
+                if rng.random() < 0.2:
+                    person.other_email = f"{first[0]}{last}{serial + 1}@{domain}".replace(" ", "")
         self.population.people.append(person)
         return person
 
@@ -175,8 +181,8 @@ class _PopulationBuilder:
         elif size_hint in ("couple", "family"):
             first = self.person(sex="m", address=address, last_name=surname, dob=_dob(rng, 22, 85))
             second_dob = first.dob + dt.timedelta(days=rng.randint(-2500, 2500))
-            if second_dob > TODAY - dt.timedelta(days=18 * 366):
-                second_dob = first.dob
+            youngest_adult = TODAY - dt.timedelta(days=18 * 366 + rng.randint(0, 2000))
+            second_dob = min(second_dob, youngest_adult)
             married = rng.random() < 0.7
             second = self.person(
                 sex="f",
@@ -193,7 +199,7 @@ class _PopulationBuilder:
                 for _ in range(children):
                     top = max(0, min(25, youngest_parent - 18))
                     dob = _dob(rng, 0, top)
-                    if rng.random() < 0.06:  # twins
+                    if rng.random() < 0.015:  # twins: about 3% of children, as in England
                         sex = rng.choice("fm")
                         members.append(
                             self.person(sex=sex, address=address, last_name=surname, dob=dob)
@@ -555,10 +561,13 @@ def _record(spec: SourceSpec, person: Person, errors: _Errors, rng: random.Rando
     values["postcode"] = _postcode_text(address.postcode, rng)
     values["uprn"] = address.uprn
     values["phone"] = person.phone
-    if person.phone and rng.random() < 0.5:
-        national = "0" + person.phone[3:]
+    if person.other_phone and rng.random() < 0.4:
+        values["phone"] = person.other_phone
+    if values["phone"] and rng.random() < 0.5:
+        national = "0" + values["phone"][3:]
         values["phone"] = f"{national[:5]} {national[5:]}"
-    values["email"] = person.email.upper() if person.email and rng.random() < 0.05 else person.email
+    email = person.other_email if person.other_email and rng.random() < 0.4 else person.email
+    values["email"] = email.upper() if email and rng.random() < 0.05 else email
     values["ni_number"] = person.ni_number
     if person.ni_number and rng.random() < 0.3:
         ni = person.ni_number

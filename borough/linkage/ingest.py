@@ -36,6 +36,7 @@ import duckdb
 import pyarrow as pa
 import yaml
 
+from .db import run
 from .schema import COLUMNS, DATE_FIELDS, MAPPABLE_FIELDS, RECORDS_DDL, RECORDS_TABLE
 from .standardise import parse_date, parse_name
 
@@ -309,13 +310,12 @@ def _arrow_table(records: list[dict]) -> pa.Table:
 
 
 def _previous_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    con.execute(
+    run(
+        con,
         "CREATE TABLE IF NOT EXISTS source_loads "
-        "(source VARCHAR, records INTEGER, loaded_at TIMESTAMP)"
+        "(source VARCHAR, records INTEGER, loaded_at TIMESTAMP)",
     )
-    rows = con.execute(
-        "SELECT source, arg_max(records, loaded_at) FROM source_loads GROUP BY source"
-    ).fetchall()
+    rows = run(con, "SELECT source, arg_max(records, loaded_at) FROM source_loads GROUP BY source")
     return dict(rows)
 
 
@@ -362,19 +362,19 @@ def ingest(
     if problems:
         raise IngestError(problems)
     table = _arrow_table(records)
-    con.execute("BEGIN TRANSACTION")
+    run(con, "BEGIN TRANSACTION")
     try:
-        con.execute(f"DROP TABLE IF EXISTS {RECORDS_TABLE}")
-        con.execute(RECORDS_DDL)
+        run(con, f"DROP TABLE IF EXISTS {RECORDS_TABLE}")
+        run(con, RECORDS_DDL)
         con.register("incoming_records", table)
-        con.execute(f"INSERT INTO {RECORDS_TABLE} SELECT * FROM incoming_records")
+        run(con, f"INSERT INTO {RECORDS_TABLE} SELECT * FROM incoming_records")
         con.unregister("incoming_records")
         con.executemany(
             "INSERT INTO source_loads VALUES (?, ?, current_timestamp)",
             list(counts.items()),
         )
-        con.execute("COMMIT")
+        run(con, "COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        run(con, "ROLLBACK")
         raise
     return IngestSummary(records_by_source=counts)

@@ -423,6 +423,7 @@ def standardise_table(con) -> int:
     """Build the clean table from the records table (replacing it); returns its row count."""
     import pyarrow as pa
 
+    from .db import run
     from .schema import CLEAN_TABLE, RECORDS_TABLE
 
     records = con.sql(f"SELECT * FROM {RECORDS_TABLE} ORDER BY record_id").to_arrow_table()
@@ -455,7 +456,7 @@ def standardise_table(con) -> int:
     table = pa.Table.from_pylist(rows, schema=arrow_schema)
     con.register("incoming_clean", table)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS SELECT * FROM incoming_clean")
+        run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS SELECT * FROM incoming_clean")
     finally:
         con.unregister("incoming_clean")
     return len(rows)
