@@ -53,6 +53,7 @@ def cmd_generate(args) -> int:
 
 def cmd_link(args) -> int:
     from .link import link
+    from .person_ids import assign_person_ids
 
     with _connect(args.db) as con:
         result, counts = link(
@@ -62,6 +63,8 @@ def cmd_link(args) -> int:
             threshold=args.threshold,
             seed=args.seed,
         )
+        model = str(result.model_path) if result.model_path else None
+        assignment = assign_person_ids(con, model=model, threshold=args.threshold)
     print("pairs compared, by blocking rule (each rule counts only pairs no earlier rule made):")
     for count in counts:
         print(f"  {count.comparisons:>10,}  {count.rule}")
@@ -70,6 +73,7 @@ def cmd_link(args) -> int:
     print(f"people (clusters at {args.threshold}): {result.clusters:,}")
     if result.model_path:
         print(f"model: {result.model_path}")
+    print(f"person ids: {assignment.summary()}")
     return 0
 
 
