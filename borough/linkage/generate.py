@@ -491,10 +491,9 @@ class _Errors:
         if roll < TRANSPOSED_DOB and dob.day <= 12 and dob.day != dob.month:
             return dob.replace(day=dob.month, month=dob.day)
         if roll < TRANSPOSED_DOB + DOB_TYPO:
-            try:
-                return dob.replace(day=dob.day + rng.choice([-1, 1]))
-            except ValueError:
-                return dob.replace(year=dob.year + 1)
+            if rng.random() < 0.5 and not (dob.month == 2 and dob.day == 29):
+                return dob.replace(year=dob.year + rng.choice([-1, 1]))
+            return dob + dt.timedelta(days=rng.choice([-1, 1]))
         return dob
 
 

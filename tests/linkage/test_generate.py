@@ -75,3 +75,13 @@ def test_source_records_carry_realistic_errors(tmp_path):
         if first == person.last_name.lower():
             swapped += 1
     assert nicknames > 20 and transposed > 5 and swapped > 3
+
+
+def test_a_typo_in_a_leap_day_birthday_is_still_a_date():
+    import datetime as dt
+    import random
+
+    errors = g._Errors(random.Random(1))
+    for _ in range(200):
+        assert isinstance(errors.dob(dt.date(1988, 2, 29)), dt.date)
+        assert isinstance(errors.dob(dt.date(1988, 1, 31)), dt.date)
