@@ -141,7 +141,6 @@ def comparisons() -> list:
         comparison_levels=[
             _null("email"),
             _level(f"email_l = email_r AND {names_agree}", "same, first names agree"),
-            _level("email_l = email_r", "same, first names differ (shared email)"),
             ELSE,
         ],
     )
@@ -150,7 +149,6 @@ def comparisons() -> list:
         comparison_levels=[
             _null("phone"),
             _level(f"phone_l = phone_r AND {names_agree}", "same, first names agree"),
-            _level("phone_l = phone_r", "same, first names differ (shared phone)"),
             ELSE,
         ],
     )

@@ -375,6 +375,29 @@ def normalise_ni_number(value: str | None) -> str | None:
     return text
 
 
+_TITLE_SEX = {
+    "mr": "m",
+    "master": "m",
+    "sir": "m",
+    "lord": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "lady": "f",
+    "dame": "f",
+}
+
+
+def sex_from_title(full_name: str | None) -> str | None:
+    """``'SMITH, Mrs Margaret'`` -> ``'f'``: the sex a title says, where a source has no sex
+    column. ``None`` for no title or one that says nothing (Dr, Mx, Rev)."""
+    if not full_name:
+        return None
+    surname, comma, given = full_name.partition(",")
+    words = (clean_text(given if comma else surname) or "").split()
+    return _TITLE_SEX.get(words[0]) if words else None
+
+
 def normalise_sex(value: str | None) -> str | None:
     """``'F'``, ``'female'``, ``'Woman'`` -> ``'f'``; ``'m'`` likewise; anything else ``None``."""
     text = clean_text(value)
@@ -404,7 +427,7 @@ def standardise_record(record: dict) -> dict:
         "middle_names": standard_name(record.get("middle_names")),
         "last_name": last_name,
         "dob": record.get("dob"),
-        "sex": normalise_sex(record.get("sex")),
+        "sex": normalise_sex(record.get("sex")) or sex_from_title(record.get("full_name")),
         "address": " ".join(tokens) or None,
         "address_tokens": tokens or None,
         "house_number": house_number(tokens),

@@ -222,3 +222,19 @@ def test_the_clean_table_holds_the_standard_forms(tmp_path):
         "ni_number": "AB123456C",
         "last_seen": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("full_name", "sex"),
+    [
+        ("SMITH, Mrs Margaret", "f"),
+        ("Mr John Smith", "m"),
+        ("Miss Ava Shah", "f"),
+        ("Dr Anna Berg", None),  # a title that does not say
+        ("SMITH, Margaret", None),
+        ("Mrs", "f"),
+        (None, None),
+    ],
+)
+def test_a_title_gives_the_sex_where_a_source_has_no_sex_column(full_name, sex):
+    assert s.sex_from_title(full_name) == sex
