@@ -137,11 +137,15 @@ def test_one_percent_new_and_changed_records_leave_everyone_else_their_id(tmp_pa
     assign_person_ids(con)
     after = ids(con, 2)
 
-    kept = sum(after[unique_id] == person_id for unique_id, person_id in before.items())
-    # Measured: 99.9% of the records that were there before keep their person's id; a person
-    # loses it only where the change itself moved their records between clusters.
-    assert kept >= 0.99 * total
+    # Measured (1,952 records): 1,932 of the 1,933 unchanged records keep their person's id
+    # (the one that did not was in a person split evenly by a changed record); 1,940 of all
+    # 1,952; 18 of the 19 new records join the person they belong to. Each bound is a little
+    # below what was measured.
+    changed_ids = {unique_id for (unique_id,) in changed}
+    unchanged = [unique_id for unique_id in before if unique_id not in changed_ids]
+    assert sum(after[u] == before[u] for u in unchanged) >= 0.995 * len(unchanged)
+    assert sum(after[u] == person_id for u, person_id in before.items()) >= 0.985 * total
     new_records = [u for u in after if u.endswith("-new")]
     assert len(new_records) == total // 100
     joined = sum(after[u] == before.get(u.removesuffix("-new")) for u in new_records)
-    assert joined >= 0.9 * len(new_records)
+    assert joined >= 0.85 * len(new_records)
