@@ -65,9 +65,10 @@ def cmd_link(args) -> int:
         )
         model = str(result.model_path) if result.model_path else None
         assignment = assign_person_ids(con, model=model, threshold=args.threshold)
-    print("pairs compared, by blocking rule (each rule counts only pairs no earlier rule made):")
+    print("pairs compared, by blocking rule (each rule counts only pairs no earlier rule made),")
+    print("and the records in its largest block:")
     for count in counts:
-        print(f"  {count.comparisons:>10,}  {count.rule}")
+        print(f"  {count.comparisons:>10,}  {count.largest_block:>6,}  {count.rule}")
     print(f"  {result.pairs_scored:>10,}  in all, for {result.records:,} records")
     print(f"pairs kept (probability >= 0.5): {result.pairs_kept:,}")
     print(f"people (clusters at {args.threshold}): {result.clusters:,}")

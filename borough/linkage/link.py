@@ -248,21 +248,28 @@ class BlockingCount:
     rule: str
     comparisons: int
     cumulative: int
+    largest_block: int  # records sharing the commonest value of the rule's keys
 
 
 def blocking_counts(linker: Linker) -> list[BlockingCount]:
-    """How many pairs each prediction rule adds (exact counts, not a sample)."""
+    """How many pairs each prediction rule adds (exact counts, not a sample), and how many
+    records its biggest block holds: the number that explodes first on a council's data."""
     records = linker.blocking_analysis.count_comparisons_from_blocking_rules(
         record_sample_proportion=1.0
     )
-    return [
-        BlockingCount(
-            rule=record["blocking_rule"],
-            comparisons=int(record["marginal_comparison_count"]),
-            cumulative=int(record["cumulative_comparison_count"]),
+    counts = []
+    for record in records:
+        rule = record["blocking_rule"]
+        largest = linker.blocking_analysis.n_largest_blocks(rule, n_largest=1).as_record_list()
+        counts.append(
+            BlockingCount(
+                rule=rule,
+                comparisons=int(record["marginal_comparison_count"]),
+                cumulative=int(record["cumulative_comparison_count"]),
+                largest_block=max((int(row["count_l"]) for row in largest), default=0),
+            )
         )
-        for record in records
-    ]
+    return counts
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ def test_no_blocking_rule_explodes(linked):
     assert result.pairs_scored <= 3 * result.records
     for count in counts:
         assert count.comparisons <= result.records, count.rule
+        # Measured: the largest block anywhere is 9 records (one surname at one postcode).
+        assert count.largest_block <= 30, count.rule
     assert [count.comparisons > 0 for count in counts].count(True) >= 6
 
 
