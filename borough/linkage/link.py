@@ -1,0 +1,342 @@
+"""Link the clean records with Splink 5 on DuckDB: train without labels, predict, cluster.
+
+The model is a Fellegi-Sunter model: each comparison below has levels from "agrees exactly" to
+"disagrees", and Splink learns how much each level says for or against two records being one
+person. u probabilities (how often two different people agree by chance) come from random pairs;
+m probabilities (how often one person's two records agree) from expectation maximisation on two
+blocked samples, so no labels are needed.
+
+Every table the engine keeps is in the same DuckDB database: ``records_clean`` (input),
+``predictions`` (scored pairs above the prediction threshold) and ``clusters`` (each record's
+cluster at the clustering threshold).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+from .db import run, scalar
+from .schema import CLEAN_TABLE
+
+PREDICTIONS_TABLE = "predictions"
+CLUSTERS_TABLE = "clusters"
+#: Pairs at or above this probability are kept in the predictions table (the review band's floor).
+PREDICT_THRESHOLD = 0.5
+#: Pairs at or above this probability join two records into one person.
+CLUSTER_THRESHOLD = 0.99
+
+
+def _level(sql: str, label: str, tf_column: str | None = None) -> dict:
+    level = {"sql_condition": sql, "label_for_charts": label}
+    if tf_column:
+        level |= {"tf_adjustment_column": tf_column, "tf_adjustment_weight": 1.0}
+    return level
+
+
+def _null(column: str) -> dict:
+    return {
+        "sql_condition": f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
+        "label_for_charts": f"{column} missing",
+        "is_null_level": True,
+    }
+
+
+ELSE = {"sql_condition": "ELSE", "label_for_charts": "all other comparisons"}
+
+
+def comparisons() -> list:
+    """The evidence the model weighs, strongest level first in each comparison."""
+    jw = "jaro_winkler_similarity"
+    first_name = cl.CustomComparison(
+        output_column_name="first_name",
+        comparison_levels=[
+            _null("first_name"),
+            _level("first_name_l = first_name_r", "exact", "first_name"),
+            _level(
+                "first_name_canonical_l = first_name_canonical_r",
+                "same name (nickname: Bill, William)",
+            ),
+            _level(
+                "first_name_l = last_name_r AND last_name_l = first_name_r",
+                "first and last names swapped",
+            ),
+            _level(f"{jw}(first_name_l, first_name_r) >= 0.92", "Jaro-Winkler >= 0.92"),
+            _level(f"{jw}(first_name_l, first_name_r) >= 0.80", "Jaro-Winkler >= 0.80"),
+            ELSE,
+        ],
+    )
+    last_name = cl.CustomComparison(
+        output_column_name="last_name",
+        comparison_levels=[
+            _null("last_name"),
+            _level("last_name_l = last_name_r", "exact", "last_name"),
+            _level("last_name_l = first_name_r AND first_name_l = last_name_r", "swapped"),
+            _level(f"{jw}(last_name_l, last_name_r) >= 0.92", "Jaro-Winkler >= 0.92"),
+            _level(f"{jw}(last_name_l, last_name_r) >= 0.80", "Jaro-Winkler >= 0.80"),
+            ELSE,
+        ],
+    )
+    dob = cl.CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            _null("dob"),
+            _level("dob_l = dob_r", "exact", "dob"),
+            _level(
+                "year(dob_l) = year(dob_r) AND day(dob_l) = month(dob_r) "
+                "AND month(dob_l) = day(dob_r)",
+                "day and month transposed",
+            ),
+            _level(
+                "damerau_levenshtein(strftime(dob_l, '%Y%m%d'), strftime(dob_r, '%Y%m%d')) <= 1",
+                "one digit different",
+            ),
+            _level("abs(date_diff('day', dob_l, dob_r)) <= 366", "within a year"),
+            ELSE,
+        ],
+    )
+    # One comparison for where someone lives: postcode and street address say much the same
+    # thing, and counting both would count the same evidence twice.
+    address = cl.CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            {
+                "sql_condition": "(postcode_l IS NULL OR postcode_r IS NULL) "
+                "AND (address_l IS NULL OR address_r IS NULL)",
+                "label_for_charts": "address missing",
+                "is_null_level": True,
+            },
+            _level("address_l = address_r AND postcode_l = postcode_r", "same address"),
+            _level(
+                "postcode_l = postcode_r AND house_number_l = house_number_r",
+                "same postcode and house number",
+            ),
+            _level(
+                "house_number_l = house_number_r AND "
+                "len(list_intersect(address_tokens_l, address_tokens_r)) >= 3",
+                "same number and street, postcode differs or missing",
+            ),
+            _level("postcode_l = postcode_r", "same postcode"),
+            _level("postcode_sector_l = postcode_sector_r", "same postcode sector"),
+            _level("postcode_district_l = postcode_district_r", "same postcode district"),
+            ELSE,
+        ],
+    )
+    # A family often shares one email or landline, so "same email" counts only when the first
+    # names agree too; with different first names it falls to "all other". A level of its own
+    # for "same contact, different first names" let EM learn households as people (precision
+    # 0.91 instead of 0.99 on 30,000 generated people; docs/how-to/linkage.md).
+    names_agree = (
+        "(first_name_canonical_l = first_name_canonical_r "
+        f"OR {jw}(first_name_l, first_name_r) >= 0.8)"
+    )
+    email = cl.CustomComparison(
+        output_column_name="email",
+        comparison_levels=[
+            _null("email"),
+            _level(f"email_l = email_r AND {names_agree}", "same, first names agree"),
+            ELSE,
+        ],
+    )
+    phone = cl.CustomComparison(
+        output_column_name="phone",
+        comparison_levels=[
+            _null("phone"),
+            _level(f"phone_l = phone_r AND {names_agree}", "same, first names agree"),
+            ELSE,
+        ],
+    )
+    ni_number = cl.CustomComparison(
+        output_column_name="ni_number",
+        comparison_levels=[
+            _null("ni_number"),
+            _level("ni_number_l = ni_number_r", "exact"),
+            _level("damerau_levenshtein(ni_number_l, ni_number_r) <= 1", "one character"),
+            ELSE,
+        ],
+    )
+    sex = cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[_null("sex"), _level("sex_l = sex_r", "same"), ELSE],
+    )
+    return [first_name, last_name, dob, address, email, phone, ni_number, sex]
+
+
+#: Pairs are only scored where one of these holds. Each is narrow enough that no block explodes
+#: (every rule joins on a value shared by a household at most, or a person's own details), and
+#: together they catch a person whatever one thing went wrong: a typo or nickname (date of birth),
+#: a move (names), a married name (first name and postcode, or contact details), a transposed date
+#: (names), swapped names (the swapped join).
+BLOCKING_RULES = [
+    block_on("dob", "substr(last_name, 1, 1)"),
+    block_on("dob", "substr(first_name_canonical, 1, 1)"),
+    block_on("first_name_canonical", "last_name"),
+    block_on("first_name_canonical", "postcode"),
+    block_on("last_name", "postcode"),
+    block_on("email"),
+    block_on("phone"),
+    block_on("ni_number"),
+    "l.first_name = r.last_name AND l.last_name = r.first_name",
+]
+
+#: Rules that admit very few false matches, to estimate how common matches are.
+DETERMINISTIC_RULES = [
+    block_on("first_name", "last_name", "dob"),
+    block_on("ni_number"),
+]
+#: Two training samples: each estimates the comparisons its rule does not use.
+EM_RULES = [block_on("dob"), block_on("first_name_canonical", "postcode")]
+
+
+def settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=True,
+        additional_columns_to_retain=["source"],
+        max_iterations=20,
+    )
+
+
+def make_linker(con: duckdb.DuckDBPyConnection, model: str | Path | dict | None = None) -> Linker:
+    """A linker over the clean table, untrained or from a saved model."""
+    db_api = DuckDBAPI(con)
+    data = db_api.register(CLEAN_TABLE)
+    chosen = settings() if model is None else (str(model) if isinstance(model, Path) else model)
+    return Linker(data, chosen, log_level=logging.ERROR)
+
+
+def train(linker: Linker, *, seed: int = 1, max_pairs: float = 2e6) -> None:
+    """Estimate the model's parameters from the data alone (no labels)."""
+    linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in EM_RULES:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+
+
+def save_model(linker: Linker, models_dir: str | Path, *, now: dt.datetime | None = None) -> Path:
+    """Write the trained model as ``<models_dir>/<UTC timestamp>-<content hash>.json``.
+
+    The hash is of the model itself, so two runs that learnt the same parameters have the same
+    suffix, and a file is never overwritten.
+    """
+    model = linker.misc.save_model_to_json()
+    model.pop("linker_uid", None)
+    text = json.dumps(model, indent=2, sort_keys=True)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    path = models_dir / f"{stamp}-{digest}.json"
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class BlockingCount:
+    rule: str
+    comparisons: int
+    cumulative: int
+    largest_block: int  # records sharing the commonest value of the rule's keys
+
+
+def blocking_counts(linker: Linker) -> list[BlockingCount]:
+    """How many pairs each prediction rule adds (exact counts, not a sample), and how many
+    records its biggest block holds: the number that explodes first on a council's data."""
+    records = linker.blocking_analysis.count_comparisons_from_blocking_rules(
+        record_sample_proportion=1.0
+    )
+    counts = []
+    for record in records:
+        rule = record["blocking_rule"]
+        largest = linker.blocking_analysis.n_largest_blocks(rule, n_largest=1).as_record_list()
+        counts.append(
+            BlockingCount(
+                rule=rule,
+                comparisons=int(record["marginal_comparison_count"]),
+                cumulative=int(record["cumulative_comparison_count"]),
+                largest_block=max((int(row["count_l"]) for row in largest), default=0),
+            )
+        )
+    return counts
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    records: int
+    pairs_scored: int
+    pairs_kept: int
+    clusters: int
+    model_path: Path | None
+
+
+def predict_and_cluster(
+    linker: Linker,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    threshold: float = CLUSTER_THRESHOLD,
+    predict_threshold: float = PREDICT_THRESHOLD,
+) -> tuple[int, int]:
+    """Score the blocked pairs, keep those above ``predict_threshold`` in the predictions table,
+    and write each record's cluster at ``threshold`` to the clusters table.
+    Returns (pairs kept, clusters)."""
+    predictions = linker.inference.predict(
+        threshold_match_probability=predict_threshold, warning_mode="never"
+    )
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    run(
+        con,
+        f"CREATE OR REPLACE TABLE {PREDICTIONS_TABLE} AS SELECT * FROM {predictions.physical_name}",
+    )
+    run(
+        con,
+        f"CREATE OR REPLACE TABLE {CLUSTERS_TABLE} AS "
+        f"SELECT unique_id, cluster_id, source FROM {clusters.physical_name}",
+    )
+    kept = scalar(con, f"SELECT count(*) FROM {PREDICTIONS_TABLE}")
+    count = scalar(con, f"SELECT count(DISTINCT cluster_id) FROM {CLUSTERS_TABLE}")
+    linker.table_management.delete_tables_created_by_splink_from_db()
+    return kept, count
+
+
+def link(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    models_dir: str | Path | None = "models",
+    model: str | Path | None = None,
+    threshold: float = CLUSTER_THRESHOLD,
+    seed: int = 1,
+) -> tuple[LinkResult, list[BlockingCount]]:
+    """Train (or load ``model``), report blocking, predict and cluster the clean table."""
+    linker = make_linker(con, model)
+    counts = blocking_counts(linker)
+    model_path = Path(model) if model else None
+    if model is None:
+        train(linker, seed=seed)
+        if models_dir is not None:
+            model_path = save_model(linker, models_dir)
+    kept, clusters = predict_and_cluster(linker, con, threshold=threshold)
+    records = scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")
+    result = LinkResult(
+        records=records,
+        pairs_scored=counts[-1].cumulative if counts else 0,
+        pairs_kept=kept,
+        clusters=clusters,
+        model_path=model_path,
+    )
+    return result, counts

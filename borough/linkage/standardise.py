@@ -1,0 +1,485 @@
+"""Standardise person fields so that the same value written two ways compares equal.
+
+Every function takes the raw text a source gave and returns the standard form, or ``None`` when
+there is nothing usable (blank, or not shaped like the thing at all). None of them raise on bad
+values except :func:`parse_date`, because an unreadable date in an extract is an error the
+officer loading it must see, not a blank to link on.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+NICKNAMES_FILE = Path(__file__).parent / "data" / "nicknames.csv"
+
+TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "rev",
+        "revd",
+        "reverend",
+        "sir",
+        "dame",
+        "lady",
+        "lord",
+        "fr",
+        "father",
+        "sister",
+        "master",
+    }
+)
+SUFFIXES = frozenset({"jr", "jnr", "junior", "sr", "snr", "senior", "ii", "iii", "iv"})
+SURNAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "del", "la", "le"})
+
+
+# Letters that Unicode does not split into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE"}
+)
+
+
+# --- text --------------------------------------------------------------------------------------
+def clean_text(value: str | None) -> str | None:
+    """Lower case, accents folded (Zoë -> zoe), punctuation to spaces, single spaces.
+
+    Apostrophes vanish rather than split a word (O'Brien -> obrien), and hyphens become spaces
+    (Smith-Jones -> smith jones) so double-barrelled names can be matched part by part.
+    """
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKD", str(value).translate(_UNDECOMPOSED))
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = re.sub(r"['’`]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return text or None
+
+
+# --- names -------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    first_name: str | None
+    middle_names: str | None
+    last_name: str | None
+
+
+def _name_words(text: str) -> list[str]:
+    # Cleaned word by word, so a double-barrelled name stays one word ("smith jones").
+    words = [word for word in map(clean_text, text.split()) if word]
+    while words and words[0] in TITLES:
+        words.pop(0)
+    while words and words[-1] in SUFFIXES:
+        words.pop()
+    return words
+
+
+def _join(words: list[str]) -> str | None:
+    return " ".join(words) or None
+
+
+def parse_name(full_name: str | None, name_format: str = "First Last") -> ParsedName:
+    """Split a full name into first, middle and last names.
+
+    ``name_format`` is ``"LAST, First"`` (surname first, then a comma) or ``"First Last"``.
+    A comma always means surname first, whatever the format says, because that is how people
+    type it. Titles (Mr, Dr, ...) and suffixes (Jr, III) are dropped; surname particles stay
+    with the surname (Anna van der Berg -> last name ``van der berg``).
+    """
+    if not full_name or not full_name.strip():
+        return ParsedName(None, None, None)
+    if "," in full_name:
+        surname_part, _, given_part = full_name.partition(",")
+        surname = _name_words(surname_part)
+        given = _name_words(given_part)
+        if not given:
+            return ParsedName(None, None, _join(surname))
+        return ParsedName(given[0], _join(given[1:]), _join(surname))
+    words = _name_words(full_name)
+    if name_format.upper().startswith("LAST") and len(words) >= 2:
+        # "SMITH John Paul" without the comma.
+        return ParsedName(words[1], _join(words[2:]), words[0])
+    if not words:
+        return ParsedName(None, None, None)
+    if len(words) == 1:
+        return ParsedName(None, None, words[0])
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in SURNAME_PARTICLES:
+        start -= 1
+    return ParsedName(words[0], _join(words[1:start]), _join(words[start:]))
+
+
+def standard_name(value: str | None) -> str | None:
+    """A name part as compared: cleaned, titles and suffixes removed."""
+    return _join(_name_words(value)) if value else None
+
+
+@cache
+def nickname_lexicon() -> dict[str, str]:
+    """Every known form of a first name -> the formal name of its group (bill -> william).
+
+    A nickname in more than one group (for example ``bert``: Albert, Herbert, Robert) keeps the
+    first group in the file, which lists the commoner formal name first.
+    """
+    lexicon: dict[str, str] = {}
+    with NICKNAMES_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(line for line in handle if not line.startswith("#"))
+        for row in rows:
+            if not row:
+                continue
+            formal = clean_text(row[0])
+            lexicon.setdefault(formal, formal)
+            for variant in row[1:]:
+                key = clean_text(variant)
+                if key:
+                    lexicon.setdefault(key, formal)
+    return lexicon
+
+
+def name_canonical(first_name: str | None) -> str | None:
+    """The formal name a first name stands for (peggy -> margaret); itself if unknown."""
+    name = standard_name(first_name)
+    if name is None:
+        return None
+    first_word = name.split()[0]
+    return nickname_lexicon().get(first_word, first_word)
+
+
+# --- dates -------------------------------------------------------------------------------------
+#: Every format the council's extracts are known to use, tried in this order when a mapping does
+#: not say. Day before month: these are UK systems.
+KNOWN_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d/%m/%y",
+    "%d-%m-%y",
+    "%d-%b-%y",
+    "%Y%m%d",
+    "%Y/%m/%d",
+)
+
+
+def parse_date(
+    value: str | dt.date | None,
+    formats: tuple[str, ...] | list[str] | str | None = None,
+    *,
+    today: dt.date | None = None,
+) -> dt.date | None:
+    """Read a date written in one of ``formats`` (strftime codes; all known formats if None).
+
+    Blank -> ``None``. A time after the date (``2024-01-31 00:00:00``, ``...T09:30``) is ignored.
+    Two-digit years are taken as the most recent year that is not in the future
+    (``01-02-65`` is 1965, not 2065). Raises ``ValueError`` if no format reads it.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", "", text)
+    if isinstance(formats, str):
+        formats = (formats,)
+    today = today or dt.date.today()
+    for fmt in formats or KNOWN_DATE_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no zone
+        except ValueError:
+            continue
+        if "%y" in fmt and parsed > today:
+            parsed = parsed.replace(year=parsed.year - 100)
+        return parsed
+    expected = " or ".join(formats) if formats else "a known date format"
+    raise ValueError(f"{text!r} is not a date in {expected}")
+
+
+# --- postcodes and addresses -------------------------------------------------------------------
+_POSTCODE = re.compile(
+    r"^(GIR ?0AA|[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|"
+    r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
+    r" ([0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+# Letters typed for digits and back, in the positions where only one of them is allowed.
+_AS_DIGIT = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5"})
+_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S"})
+
+
+def normalise_postcode(value: str | None) -> str | None:
+    """``'ub3 1aa '`` -> ``'UB3 1AA'``; ``None`` unless shaped like a valid UK postcode.
+
+    The inward code always starts with a digit, so an O or I typed there (``UB3 OAA``) is read
+    as a zero or one.
+    """
+    compact = re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
+    if compact == "GIR0AA":
+        return "GIR 0AA"
+    if not 5 <= len(compact) <= 7:
+        return None
+    outward, inward = compact[:-3], compact[-3:]
+    inward = inward[0].translate(_AS_DIGIT) + inward[1:].translate(_AS_LETTER)
+    candidate = f"{outward} {inward}"
+    return candidate if _POSTCODE.match(candidate) else None
+
+
+def postcode_parts(postcode: str | None) -> tuple[str | None, str | None]:
+    """(district, sector) of a standard postcode: ``UB3 1AA`` -> (``UB3``, ``UB3 1``)."""
+    if not postcode:
+        return None, None
+    outward, _, inward = postcode.partition(" ")
+    return outward, f"{outward} {inward[:1]}"
+
+
+ADDRESS_ABBREVIATIONS = {
+    "rd": "road",
+    "st": "street",
+    "str": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "cl": "close",
+    "ln": "lane",
+    "gdns": "gardens",
+    "gdn": "gardens",
+    "cres": "crescent",
+    "cresc": "crescent",
+    "dr": "drive",
+    "ct": "court",
+    "pl": "place",
+    "sq": "square",
+    "ter": "terrace",
+    "terr": "terrace",
+    "gr": "grove",
+    "wlk": "walk",
+    "hse": "house",
+    "ho": "house",
+    "apt": "flat",
+    "apartment": "flat",
+    "fl": "flat",
+}
+
+
+def address_tokens(address: str | None, postcode: str | None = None) -> list[str]:
+    """The words of an address, cleaned, abbreviations spelt out, the postcode left out.
+
+    ``'Flat 3, 12a Mill Rd., UXBRIDGE UB8 1AA'`` -> ``['flat', '3', '12a', 'mill', 'road',
+    'uxbridge']``. "St" before a name is Saint (St Johns Road), after one it is Street.
+    """
+    if address:
+        # "3/12 Mill Road" is flat 3 at number 12.
+        address = re.sub(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b", r"flat \1 \2", address)
+    text = clean_text(address)
+    if not text:
+        return []
+    if postcode:
+        for form in {postcode.lower(), postcode.lower().replace(" ", "")}:
+            text = re.sub(rf"\b{re.escape(form)}\b", " ", text)
+    # "12 a" -> "12a", as house numbers are written both ways.
+    text = re.sub(r"\b(\d+) ([a-h])\b(?! \d)", r"\1\2", text)
+    words = text.split()
+    tokens = []
+    for index, word in enumerate(words):
+        if word == "st" and index + 1 < len(words) and not words[index + 1].isdigit():
+            following = words[index + 1]
+            if following not in ADDRESS_ABBREVIATIONS and following not in ("road", "street"):
+                tokens.append("saint")
+                continue
+        tokens.append(ADDRESS_ABBREVIATIONS.get(word, word))
+    return tokens
+
+
+def house_number(tokens: list[str]) -> str | None:
+    """The first token holding a number that is not a flat number (``flat 3, 12a`` -> ``12a``)."""
+    previous = None
+    for token in tokens:
+        if token[0].isdigit() and previous not in ("flat", "unit", "room"):
+            return token
+        previous = token
+    return None
+
+
+# --- contact details and identifiers -----------------------------------------------------------
+def normalise_phone(value: str | None) -> str | None:
+    """A UK phone number in E.164 (``07700 900123`` -> ``+447700900123``), else ``None``.
+
+    Accepts national (0...), international (+44, 0044) and the common ``+44 (0)...`` form.
+    Numbers abroad (+ another country code) are kept in E.164 as they are.
+    """
+    if not value:
+        return None
+    text = str(value).strip()
+    text = text.replace("(0)", "")
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+") or digits.startswith("00"):
+        digits = digits[2:] if digits.startswith("00") else digits
+        if digits.startswith("44"):
+            national = digits[2:]
+        else:
+            return f"+{digits}" if 8 <= len(digits) <= 15 else None
+    elif digits.startswith("44") and len(digits) in (11, 12):
+        national = digits[2:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    elif len(digits) == 10 and digits[0] in "123578":
+        national = digits  # the leading zero lost, as spreadsheets do
+    else:
+        return None
+    national = national.removeprefix("0")
+    if len(national) not in (9, 10) or national[0] not in "123578":
+        return None
+    return f"+44{national}"
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(value: str | None) -> str | None:
+    """Lower-cased and trimmed (``mailto:`` and brackets removed); ``None`` if not an email."""
+    if not value:
+        return None
+    text = str(value).strip().strip("<>").lower().removeprefix("mailto:")
+    return text if _EMAIL.match(text) else None
+
+
+_NI_NUMBER = re.compile(r"^(?![DFIQUV])[A-Z](?![DFIOQUV])[A-Z][0-9]{6}[A-D]$")
+_NI_NOT_ISSUED = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
+
+
+def normalise_ni_number(value: str | None) -> str | None:
+    """``'ab 12 34 56 c'`` -> ``'AB123456C'``; ``None`` unless shaped like an issued NI number.
+
+    HMRC's rules: no D, F, I, Q, U or V as the first letter, nor O as the second; the prefixes
+    BG, GB, NK, KN, TN, NT and ZZ are never issued; the suffix is A to D.
+    """
+    text = re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
+    if not _NI_NUMBER.match(text) or text[:2] in _NI_NOT_ISSUED:
+        return None
+    return text
+
+
+_TITLE_SEX = {
+    "mr": "m",
+    "master": "m",
+    "sir": "m",
+    "lord": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "lady": "f",
+    "dame": "f",
+}
+
+
+def sex_from_title(full_name: str | None) -> str | None:
+    """``'SMITH, Mrs Margaret'`` -> ``'f'``: the sex a title says, where a source has no sex
+    column. ``None`` for no title or one that says nothing (Dr, Mx, Rev)."""
+    if not full_name:
+        return None
+    surname, comma, given = full_name.partition(",")
+    words = (clean_text(given if comma else surname) or "").split()
+    return _TITLE_SEX.get(words[0]) if words else None
+
+
+def normalise_sex(value: str | None) -> str | None:
+    """``'F'``, ``'female'``, ``'Woman'`` -> ``'f'``; ``'m'`` likewise; anything else ``None``."""
+    text = clean_text(value)
+    if not text:
+        return None
+    if text in ("f", "female", "woman", "w", "girl"):
+        return "f"
+    if text in ("m", "male", "man", "boy"):
+        return "m"
+    return None
+
+
+# --- the records table -------------------------------------------------------------------------
+def standardise_record(record: dict) -> dict:
+    """One row of the records table -> the row that is linked on."""
+    first_name = standard_name(record.get("first_name"))
+    last_name = standard_name(record.get("last_name"))
+    postcode = normalise_postcode(record.get("postcode"))
+    district, sector = postcode_parts(postcode)
+    tokens = address_tokens(record.get("address"), postcode)
+    return {
+        "unique_id": record["record_id"],
+        "source": record["source"],
+        "source_id": record["source_id"],
+        "first_name": first_name,
+        "first_name_canonical": name_canonical(first_name),
+        "middle_names": standard_name(record.get("middle_names")),
+        "last_name": last_name,
+        "dob": record.get("dob"),
+        "sex": normalise_sex(record.get("sex")) or sex_from_title(record.get("full_name")),
+        "address": " ".join(tokens) or None,
+        "address_tokens": tokens or None,
+        "house_number": house_number(tokens),
+        "postcode": postcode,
+        "postcode_district": district,
+        "postcode_sector": sector,
+        "uprn": (re.sub(r"\D", "", record.get("uprn") or "") or None),
+        "phone": normalise_phone(record.get("phone")),
+        "email": normalise_email(record.get("email")),
+        "ni_number": normalise_ni_number(record.get("ni_number")),
+        "last_seen": record.get("last_seen"),
+    }
+
+
+def standardise_table(con) -> int:
+    """Build the clean table from the records table (replacing it); returns its row count."""
+    import pyarrow as pa
+
+    from .db import run
+    from .schema import CLEAN_TABLE, RECORDS_TABLE
+
+    records = con.sql(f"SELECT * FROM {RECORDS_TABLE} ORDER BY record_id").to_arrow_table()
+    rows = [standardise_record(record) for record in records.to_pylist()]
+    text = pa.string()
+    arrow_schema = pa.schema(
+        [
+            ("unique_id", text),
+            ("source", text),
+            ("source_id", text),
+            ("first_name", text),
+            ("first_name_canonical", text),
+            ("middle_names", text),
+            ("last_name", text),
+            ("dob", pa.date32()),
+            ("sex", text),
+            ("address", text),
+            ("address_tokens", pa.list_(text)),
+            ("house_number", text),
+            ("postcode", text),
+            ("postcode_district", text),
+            ("postcode_sector", text),
+            ("uprn", text),
+            ("phone", text),
+            ("email", text),
+            ("ni_number", text),
+            ("last_seen", pa.date32()),
+        ]
+    )
+    table = pa.Table.from_pylist(rows, schema=arrow_schema)
+    con.register("incoming_clean", table)
+    try:
+        run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS SELECT * FROM incoming_clean")
+    finally:
+        con.unregister("incoming_clean")
+    return len(rows)

@@ -1,0 +1,204 @@
+import datetime as dt
+import textwrap
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from borough.linkage.ingest import IngestError, ingest
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_text(textwrap.dedent(text).lstrip(), encoding=encoding)
+    return path
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def council_tax(tmp_path):
+    write(
+        tmp_path / "ctax.csv",
+        """
+        Account Ref,Name,DOB,Addr 1,Town,Post Code
+        CT001,"SMITH, Mrs Margaret Anne",03/04/1950,12 Mill Rd,Uxbridge,ub8 1aa
+        CT002,"O'BRIEN, Bill",21/11/1984,Flat 2 Park House,Hayes,UB3 2BD
+        """,
+    )
+    return write(
+        tmp_path / "ctax.yaml",
+        """
+        source: council_tax
+        path: ctax.csv
+        name_format: "LAST, First"
+        date_formats: {dob: "%d/%m/%Y"}
+        columns:
+          source_id: Account Ref
+          full_name: Name
+          dob: DOB
+          address: [Addr 1, Town]
+          postcode: Post Code
+        """,
+    )
+
+
+@pytest.fixture
+def electoral(tmp_path):
+    table = pa.table(
+        {
+            "elector_no": ["E-1", "E-2"],
+            "forename": ["Peggy", "Liam"],
+            "surname": ["Smith", "Obrien"],
+            "birth": [dt.date(1950, 4, 3), None],
+        }
+    )
+    pq.write_table(table, tmp_path / "electoral.parquet")
+    return write(
+        tmp_path / "electoral.yaml",
+        """
+        source: electoral_register
+        path: electoral.parquet
+        columns:
+          source_id: elector_no
+          first_name: forename
+          last_name: surname
+          dob: birth
+        """,
+    )
+
+
+def test_csv_and_parquet_sources_load_into_one_table(con, council_tax, electoral):
+    summary = ingest([council_tax, electoral], con)
+
+    assert summary.records_by_source == {"council_tax": 2, "electoral_register": 2}
+    rows = con.execute(
+        "SELECT record_id, first_name, middle_names, last_name, full_name, dob, address, postcode "
+        "FROM records ORDER BY record_id"
+    ).fetchall()
+    assert rows[0] == (
+        "council_tax:CT001",
+        "margaret",
+        "anne",
+        "smith",
+        "SMITH, Mrs Margaret Anne",
+        dt.date(1950, 4, 3),
+        "12 Mill Rd, Uxbridge",
+        "ub8 1aa",
+    )
+    assert rows[1][1:4] == ("bill", None, "obrien")
+    assert rows[2][:4] == ("electoral_register:E-1", "Peggy", None, "Smith")
+    assert rows[3][5] is None
+
+
+def test_a_missing_column_is_named_and_nothing_is_loaded(con, tmp_path, council_tax, electoral):
+    ingest([council_tax, electoral], con)
+    write(tmp_path / "ctax.csv", 'Account Ref,Name,DOB,Addr 1,Town\nCT009,"A, B",01/01/1990,x,y\n')
+
+    with pytest.raises(IngestError) as error:
+        ingest([council_tax, electoral], con)
+
+    assert "council_tax, row 1, column 'Post Code': the mapped column is not in the extract" in str(
+        error.value
+    )
+    assert con.execute("SELECT count(*) FROM records").fetchone() == (4,)
+
+
+def test_unreadable_dates_are_reported_by_row_and_column(con, tmp_path, council_tax):
+    write(
+        tmp_path / "ctax.csv",
+        """
+        Account Ref,Name,DOB,Addr 1,Town,Post Code
+        CT001,"SMITH, Margaret",03/04/1950,12 Mill Rd,Uxbridge,UB8 1AA
+        CT002,"JONES, Alan",1984-11-21,1 High St,Hayes,UB3 2BD
+        CT003,"JONES, Ann",31/02/1984,1 High St,Hayes,UB3 2BD
+        """,
+    )
+
+    with pytest.raises(IngestError) as error:
+        ingest([council_tax], con)
+
+    messages = [str(problem) for problem in error.value.problems]
+    assert messages == [
+        "council_tax, row 3, column 'DOB': '1984-11-21' is not a date in %d/%m/%Y",
+        "council_tax, row 4, column 'DOB': '31/02/1984' is not a date in %d/%m/%Y",
+    ]
+    assert con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'records'"
+    ).fetchone() == (0,)
+
+
+def test_bad_files_are_reported_not_loaded(con, tmp_path, council_tax):
+    (tmp_path / "ctax.csv").write_bytes(
+        'Account Ref,Name,DOB,Addr 1,Town,Post Code\nCT1,"Zoë",,,,\n'.encode("latin-1")
+    )
+    with pytest.raises(IngestError, match=r"council_tax, row 2: the file is not valid utf-8"):
+        ingest([council_tax], con)
+
+    (tmp_path / "ctax.csv").unlink()
+    with pytest.raises(IngestError, match=r"council_tax: cannot read .*ctax.csv"):
+        ingest([council_tax], con)
+
+    (tmp_path / "broken.parquet").write_bytes(b"not parquet")
+    mapping = write(
+        tmp_path / "broken.yaml",
+        "source: parking\npath: broken.parquet\ncolumns: {source_id: id}\n",
+    )
+    with pytest.raises(IngestError, match=r"parking: cannot read broken.parquet"):
+        ingest([mapping], con)
+
+
+def test_ragged_rows_and_repeated_ids_are_errors(con, tmp_path, council_tax):
+    write(
+        tmp_path / "ctax.csv",
+        """
+        Account Ref,Name,DOB,Addr 1,Town,Post Code
+        CT001,"SMITH, Margaret",03/04/1950,12 Mill Rd,Uxbridge,UB8 1AA
+        CT002,"JONES, Alan",21/11/1984,1 High St
+        CT001,"SMITH, Peggy",03/04/1950,12 Mill Rd,Uxbridge,UB8 1AA
+        """,
+    )
+    with pytest.raises(IngestError) as error:
+        ingest([council_tax], con)
+    assert [str(problem) for problem in error.value.problems] == [
+        "council_tax, row 3: 4 fields where the header has 6",
+        "council_tax, row 4, column 'Account Ref': id 'CT001' is also on row 2",
+    ]
+
+
+def test_a_bad_mapping_says_what_is_wrong(con, tmp_path):
+    mapping = write(
+        tmp_path / "bad.yaml",
+        """
+        source: Housing Rents
+        path: rents.csv
+        name_format: "Surname First"
+        columns: {tenant: Name, dob: DOB}
+        """,
+    )
+    with pytest.raises(IngestError) as error:
+        ingest([mapping], con)
+    text = str(error.value)
+    assert "'source' must be lower-case letters" in text
+    assert "'tenant' is not a schema field" in text
+    assert "'source_id' must be mapped" in text
+    assert "name_format 'Surname First' is not one of" in text
+
+
+def test_an_extract_much_smaller_than_last_time_is_refused_unless_forced(
+    con, tmp_path, council_tax
+):
+    ingest([council_tax], con)
+    write(tmp_path / "ctax.csv", "Account Ref,Name,DOB,Addr 1,Town,Post Code\n")
+
+    with pytest.raises(IngestError, match="0 records where the last load had 2; .* --force"):
+        ingest([council_tax], con)
+    assert con.execute("SELECT count(*) FROM records").fetchone() == (2,)
+
+    ingest([council_tax], con, force=True)
+    assert con.execute("SELECT count(*) FROM records").fetchone() == (0,)

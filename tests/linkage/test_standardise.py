@@ -1,0 +1,240 @@
+import datetime as dt
+
+import duckdb
+import pytest
+
+from borough.linkage import standardise as s
+from borough.linkage.ingest import ingest
+
+
+@pytest.mark.parametrize(
+    ("full_name", "name_format", "expected"),
+    [
+        ("SMITH, Mrs Margaret Anne", "LAST, First", ("margaret", "anne", "smith")),
+        ("Smith,Margaret", "First Last", ("margaret", None, "smith")),  # a comma wins
+        ("Dr. John Paul O'Brien Jr", "First Last", ("john", "paul", "obrien")),
+        ("Anna van der Berg", "First Last", ("anna", None, "van der berg")),
+        ("Mary Smith-Jones", "First Last", ("mary", None, "smith jones")),
+        ("JONES Alan", "LAST, First", ("alan", None, "jones")),
+        ("Zoë Łukasik", "First Last", ("zoe", None, "lukasik")),
+        ("  Mr   Prince  ", "First Last", (None, None, "prince")),
+        ("Mrs", "First Last", (None, None, None)),
+        ("", "First Last", (None, None, None)),
+    ],
+)
+def test_names_are_parsed(full_name, name_format, expected):
+    parsed = s.parse_name(full_name, name_format)
+    assert (parsed.first_name, parsed.middle_names, parsed.last_name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "formal"),
+    [
+        ("Bill", "william"),
+        ("Peggy", "margaret"),
+        ("BOB", "robert"),
+        ("Kasia", "katarzyna"),
+        ("Margaret", "margaret"),
+        ("Wojtek", "wojciech"),
+        ("Zebedee", "zebedee"),  # not in the lexicon: itself
+        ("Mary-Jane", "mary"),  # the first name of a double name
+        (None, None),
+    ],
+)
+def test_nicknames_map_to_their_formal_name(name, formal):
+    assert s.name_canonical(name) == formal
+
+
+def test_the_nickname_lexicon_has_no_name_in_two_places_by_accident():
+    lexicon = s.nickname_lexicon()
+    # Every formal name maps to itself, so a formal name is never read as someone else's.
+    assert all(lexicon[formal] == formal for formal in set(lexicon.values()))
+    assert len(lexicon) > 300
+
+
+@pytest.mark.parametrize(
+    ("text", "formats", "expected"),
+    [
+        ("03/04/1950", None, dt.date(1950, 4, 3)),
+        ("1950-04-03", None, dt.date(1950, 4, 3)),
+        ("3 Apr 1950", None, dt.date(1950, 4, 3)),
+        ("3 April 1950", None, dt.date(1950, 4, 3)),
+        ("03-04-50", None, dt.date(1950, 4, 3)),
+        ("03-04-19", None, dt.date(2019, 4, 3)),
+        ("03.04.1950", None, dt.date(1950, 4, 3)),
+        ("19500403", None, dt.date(1950, 4, 3)),
+        ("1950-04-03 00:00:00", None, dt.date(1950, 4, 3)),
+        ("1950-04-03T00:00:00Z", None, dt.date(1950, 4, 3)),
+        (" 03/04/1950 ", "%d/%m/%Y", dt.date(1950, 4, 3)),
+        ("04/03/1950", ["%m/%d/%Y"], dt.date(1950, 4, 3)),
+        ("", "%d/%m/%Y", None),
+        (None, None, None),
+    ],
+)
+def test_dates_in_every_format_the_extracts_use(text, formats, expected):
+    assert s.parse_date(text, formats, today=dt.date(2026, 11, 25)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "formats"),
+    [("31/02/1990", None), ("1990-04-03", "%d/%m/%Y"), ("yesterday", None), ("13/13/13", None)],
+)
+def test_a_date_that_does_not_read_is_an_error(text, formats):
+    with pytest.raises(ValueError, match="is not a date"):
+        s.parse_date(text, formats)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ub3 1aa", "UB3 1AA"),
+        ("UB31AA", "UB3 1AA"),
+        (" sw1a-1aa ", "SW1A 1AA"),
+        ("W1A 0AX", "W1A 0AX"),
+        ("EC1A1BB", "EC1A 1BB"),
+        ("UB3 OAA", "UB3 0AA"),  # letter O typed for zero in the inward code
+        ("GIR 0AA", "GIR 0AA"),
+        ("QB3 1AA", None),  # no area starts with Q
+        ("UB3 1CA", None),  # C is never in an inward code
+        ("UB3", None),
+        ("not known", None),
+        (None, None),
+    ],
+)
+def test_uk_postcodes_are_normalised_and_checked(text, expected):
+    assert s.normalise_postcode(text) == expected
+
+
+def test_postcode_district_and_sector():
+    assert s.postcode_parts("UB3 1AA") == ("UB3", "UB3 1")
+    assert s.postcode_parts(None) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("address", "postcode", "tokens", "number"),
+    [
+        ("12 Mill Rd., Uxbridge", None, ["12", "mill", "road", "uxbridge"], "12"),
+        ("Flat 3, 12 A Mill Road UB8 1AA", "UB8 1AA", ["flat", "3", "12a", "mill", "road"], "12a"),
+        ("Flat 3, 12a Mill Road UB81AA", "UB8 1AA", ["flat", "3", "12a", "mill", "road"], "12a"),
+        ("3/12 Mill Rd", None, ["flat", "3", "12", "mill", "road"], "12"),
+        ("1 St Johns Rd", None, ["1", "saint", "johns", "road"], "1"),
+        ("5 High St", None, ["5", "high", "street"], "5"),
+        ("Apt 7, Park Hse", None, ["flat", "7", "park", "house"], None),
+        ("", None, [], None),
+    ],
+)
+def test_addresses_are_tokenised(address, postcode, tokens, number):
+    result = s.address_tokens(address, postcode)
+    assert result == tokens
+    assert s.house_number(result) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("07700 900123", "+447700900123"),
+        ("+44 7700 900123", "+447700900123"),
+        ("+44 (0)7700 900123", "+447700900123"),
+        ("0044 20 7946 0123", "+442079460123"),
+        ("(020) 7946-0123", "+442079460123"),
+        ("7700900123", "+447700900123"),  # leading zero lost in a spreadsheet
+        ("447700900123", "+447700900123"),
+        ("+48 601 234 567", "+48601234567"),  # abroad: kept as it is
+        ("01632 960", None),  # too short
+        ("09001 234567", None),  # premium rate, not a person
+        ("n/a", None),
+        (None, None),
+    ],
+)
+def test_phones_become_e164(text, expected):
+    assert s.normalise_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (" Jane.Smith@Example.COM ", "jane.smith@example.com"),
+        ("<jane@example.org>", "jane@example.org"),
+        ("mailto:Jane@Example.org", "jane@example.org"),
+        ("jane at example.org", None),
+        ("", None),
+    ],
+)
+def test_emails_are_lower_cased_and_checked(text, expected):
+    assert s.normalise_email(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ab 12 34 56 c", "AB123456C"),
+        ("AB-123456-D", "AB123456D"),
+        ("AB123456E", None),  # suffix A to D only
+        ("DA123456A", None),  # D is never a first letter
+        ("AO123456A", None),  # O is never a second letter
+        ("GB123456A", None),  # never issued
+        ("TN123456A", None),  # temporary numbers are not identifiers
+        ("AB12345C", None),
+        (None, None),
+    ],
+)
+def test_ni_numbers_are_normalised_and_checked(text, expected):
+    assert s.normalise_ni_number(text) == expected
+
+
+def test_the_clean_table_holds_the_standard_forms(tmp_path):
+    (tmp_path / "ctax.csv").write_text(
+        "Ref,Name,DOB,Address,Postcode,Phone,Email,NI,Sex\n"
+        'C1,"SMITH, Mrs Peggy",03/04/1950,"Flat 2, 12 Mill Rd",ub8 1aa,07700 900123,'
+        "Peggy@Example.com,ab 12 34 56 c,F\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ctax.yaml").write_text(
+        "source: council_tax\npath: ctax.csv\nname_format: 'LAST, First'\n"
+        "columns: {source_id: Ref, full_name: Name, dob: DOB, address: Address, "
+        "postcode: Postcode, phone: Phone, email: Email, ni_number: NI, sex: Sex}\n",
+        encoding="utf-8",
+    )
+    con = duckdb.connect()
+    ingest([tmp_path / "ctax.yaml"], con)
+
+    assert s.standardise_table(con) == 1
+    row = con.sql("SELECT * FROM records_clean").to_arrow_table().to_pylist()[0]
+    assert row == {
+        "unique_id": "council_tax:C1",
+        "source": "council_tax",
+        "source_id": "C1",
+        "first_name": "peggy",
+        "first_name_canonical": "margaret",
+        "middle_names": None,
+        "last_name": "smith",
+        "dob": dt.date(1950, 4, 3),
+        "sex": "f",
+        "address": "flat 2 12 mill road",
+        "address_tokens": ["flat", "2", "12", "mill", "road"],
+        "house_number": "12",
+        "postcode": "UB8 1AA",
+        "postcode_district": "UB8",
+        "postcode_sector": "UB8 1",
+        "uprn": None,
+        "phone": "+447700900123",
+        "email": "peggy@example.com",
+        "ni_number": "AB123456C",
+        "last_seen": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("full_name", "sex"),
+    [
+        ("SMITH, Mrs Margaret", "f"),
+        ("Mr John Smith", "m"),
+        ("Miss Ava Shah", "f"),
+        ("Dr Anna Berg", None),  # a title that does not say
+        ("SMITH, Margaret", None),
+        ("Mrs", "f"),
+        (None, None),
+    ],
+)
+def test_a_title_gives_the_sex_where_a_source_has_no_sex_column(full_name, sex):
+    assert s.sex_from_title(full_name) == sex
