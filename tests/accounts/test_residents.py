@@ -87,7 +87,7 @@ def test_a_resident_who_has_not_confirmed_their_email_cannot_sign_in(client):
 def test_a_resident_signs_in_with_a_password_and_signs_out(client):
     resident = ResidentUserFactory()
     response = client.post("/account/login/", {"login": resident.email, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/my-account/"
     assert _signed_in_as(client) == resident.pk
     assert "Are you sure you want to sign out?" in client.get("/account/logout/").content.decode()
     response = client.post("/account/logout/")

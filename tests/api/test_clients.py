@@ -16,6 +16,7 @@ from borough.api.services import (
 )
 from borough.core.models import AuditEvent
 from tests.factories import StaffFactory
+from tests.signing_in import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_only_admins_manage_clients(catalogue, waste_officer, admin):
 
 
 def test_an_admin_creates_a_client_in_the_hub_and_sees_the_key_once(client, admin):
-    client.force_login(admin)
+    staff_login(client, admin)
     assert "API clients" in client.get("/hub/").content.decode()
     response = client.post(
         "/hub/api-clients/new/",
@@ -81,7 +82,7 @@ def test_an_admin_creates_a_client_in_the_hub_and_sees_the_key_once(client, admi
 
 
 def test_the_hub_form_shows_errors_and_saves_nothing(client, admin):
-    client.force_login(admin)
+    staff_login(client, admin)
     response = client.post("/hub/api-clients/new/", {"name": "", "rate_limit": "fast"})
     assert response.status_code == 400
     page = response.content.decode()
@@ -93,7 +94,7 @@ def test_the_hub_form_shows_errors_and_saves_nothing(client, admin):
 
 def test_an_admin_deactivates_a_client_in_the_hub(client, admin):
     created = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin)
-    client.force_login(admin)
+    staff_login(client, admin)
     url = f"/hub/api-clients/{created.client.pk}/deactivate/"
     assert "Are you sure" in client.get(url).content.decode()
     response = client.post(url, follow=True)
@@ -103,7 +104,7 @@ def test_an_admin_deactivates_a_client_in_the_hub(client, admin):
 
 
 def test_other_staff_cannot_open_the_api_client_pages(client, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert "API clients" not in client.get("/hub/").content.decode()
     assert client.get("/hub/api-clients/").status_code == 403
     assert client.post("/hub/api-clients/new/", {"name": "x"}).status_code == 403

@@ -6,6 +6,7 @@ from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent
 from borough.cases.services import case_transition
 from tests.factories import StaffFactory
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def messages_of(response):
 
 @pytest.mark.django_db
 def test_bulk_assign_assigns_each_case_with_one_timeline_event(client, waste_officer, cases, crew):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = client.post(
         "/hub/bulk/",
         {"case": [c.pk for c in cases], "action": "assign", "assignee": crew.pk},
@@ -51,7 +52,7 @@ def test_bulk_assign_assigns_each_case_with_one_timeline_event(client, waste_off
 def test_bulk_status_change_needs_a_note_and_changes_nothing_without_one(
     client, waste_officer, cases
 ):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = client.post(
         "/hub/bulk/",
         {"case": [c.pk for c in cases], "action": "status", "to_state": "action_scheduled"},
@@ -66,7 +67,7 @@ def test_bulk_status_change_needs_a_note_and_changes_nothing_without_one(
 def test_bulk_status_change_skips_cases_the_workflow_does_not_allow(client, waste_officer, cases):
     done = cases[0]
     case_transition(case=done, to_state="fixed", actor=waste_officer)
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = client.post(
         "/hub/bulk/?ignored=1",
         {
@@ -104,7 +105,7 @@ def test_bulk_assign_skips_cases_the_officer_is_not_in_the_team_of(
     highways_crew = StaffFactory(
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
     )
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.post(
         "/hub/bulk/",
         {"case": [cases[0].pk], "action": "assign", "assignee": highways_crew.pk},
@@ -117,7 +118,7 @@ def test_bulk_assign_skips_cases_the_officer_is_not_in_the_team_of(
 
 @pytest.mark.django_db
 def test_selecting_nothing_says_so(client, waste_officer, cases):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.post("/hub/bulk/", {"action": "assign"}, follow=True).content.decode()
     assert "Select at least one case" in page
 
@@ -126,7 +127,7 @@ def test_selecting_nothing_says_so(client, waste_officer, cases):
 def test_the_queue_offers_bulk_actions_in_a_form_that_works_without_javascript(
     client, waste_officer, cases
 ):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/").content.decode()
     assert '<form method="post" action="/hub/bulk/"' in page
     for case in cases:
@@ -136,7 +137,7 @@ def test_the_queue_offers_bulk_actions_in_a_form_that_works_without_javascript(
 
 @pytest.mark.django_db
 def test_agents_see_no_bulk_actions(client, agent, cases):
-    client.force_login(agent)
+    staff_login(client, agent)
     page = client.get("/hub/").content.decode()
     assert cases[0].reference in page
     assert "/hub/bulk/" not in page

@@ -181,7 +181,7 @@ def bulk_expected(who, action):
 def test_bulk_actions_matrix(client, world, who, action):
     user = person(who)
     if user is not None:
-        client.force_login(user)
+        staff_login(client, user)
     case = world["case"]
     before = Case.objects.get(pk=case.pk).version
     data = {"case": [case.pk]}
@@ -194,7 +194,7 @@ def test_bulk_actions_matrix(client, world, who, action):
     outcome = bulk_expected(who, action)
     if outcome == SIGN_IN:
         assert response.status_code == 302
-        assert response["Location"].startswith("/hub/sign-in/")
+        assert response["Location"].startswith("/account/login/")
     elif outcome == REFUSED:
         assert response.status_code == 403
     elif outcome == SKIPPED:
@@ -216,7 +216,7 @@ def test_saved_views_matrix(client, world, who, action):
 
     user = person(who)
     if user is not None:
-        client.force_login(user)
+        staff_login(client, user)
     data = {"name": "Open ones", "query": "status=open"}
     if action == "share a view with the waste team":
         data["team"] = Team.objects.get(slug="waste").pk
@@ -225,7 +225,7 @@ def test_saved_views_matrix(client, world, who, action):
     allowed = who in VIEW_ACTIONS[action]
     if who == "anonymous":
         assert response.status_code == 302
-        assert response["Location"].startswith("/hub/sign-in/")
+        assert response["Location"].startswith("/account/login/")
     elif who == "resident":
         assert response.status_code == 403
     else:
@@ -240,14 +240,14 @@ def test_nobody_else_renames_or_deletes_a_saved_view(client, world):
     from borough.hub.models import SavedView
 
     owner = person("waste team lead")
-    client.force_login(owner)
+    staff_login(client, owner)
     client.post(
         "/hub/views/",
         {"name": "Shared", "query": "", "team": Team.objects.get(slug="waste").pk},
     )
     view = SavedView.objects.get()
     for who in ("waste officer", "admin", "highways team lead"):
-        client.force_login(person(who))
+        staff_login(client, person(who))
         assert client.post(f"/hub/views/{view.pk}/", {"name": "Mine now"}).status_code == 403
         assert client.post(f"/hub/views/{view.pk}/delete/").status_code == 403
     view.refresh_from_db()

@@ -73,7 +73,7 @@ def test_filters_survive_paging(client, waste_officer, three_cases, monkeypatch)
     from borough.hub import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/", {"status": "open", "sort": "priority"}).content.decode()
     assert "status=open&amp;sort=priority&amp;page=2" in page
 
@@ -116,7 +116,7 @@ def people_cases(make_case, waste_officer):
 def test_search_finds_residents_names_and_descriptions(
     client, waste_officer, people_cases, params, expected
 ):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert shown(client, people_cases, **params) == expected
 
 
@@ -125,7 +125,7 @@ def test_a_case_matching_in_several_places_is_listed_once(client, waste_officer,
     from borough.people.models import Resident
 
     Resident.objects.filter(pk=people_cases["owusu"].resident_id).update(first_name="Acacia")
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/", {"q": "acacia"}).content.decode()
     assert page.count(people_cases["owusu"].reference + "</a>") == 1
     assert "1 case<" in page
@@ -135,7 +135,7 @@ def test_a_case_matching_in_several_places_is_listed_once(client, waste_officer,
 def test_cases_of_residents_who_need_support_are_tagged_in_words(
     client, waste_officer, people_cases
 ):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/").content.decode()
     assert page.count(">Needs support</strong>") == 1
     row = page[page.index(people_cases["nowak"].reference) :]
@@ -147,7 +147,7 @@ def test_filters_combine(client, waste_officer, three_cases):
     from borough.cases.services import case_transition
 
     case_transition(case=three_cases["mine"], to_state="action_scheduled", actor=waste_officer)
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert shown(client, three_cases, state="action_scheduled") == {"mine"}
     assert shown(client, three_cases, state="received", assignee="unassigned") == {
         "overdue",
@@ -162,7 +162,7 @@ def test_filters_combine(client, waste_officer, three_cases):
 
 @pytest.mark.django_db
 def test_team_service_and_ward_filters(client, agent, three_cases, missed_bin, team):
-    client.force_login(agent)
+    staff_login(client, agent)
     waste, highways = team("waste"), team("highways")
     assert shown(client, three_cases, team=str(waste.pk)) == set(three_cases)
     assert shown(client, three_cases, team=str(highways.pk)) == set()
@@ -181,7 +181,7 @@ def test_at_risk_shows_open_cases_due_soon(client, waste_officer, three_cases):
     Case.objects.filter(pk=three_cases["mine"].pk).update(
         due_date=dt.date.today() + dt.timedelta(days=30)
     )
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert shown(client, three_cases, at_risk="1") == {"urgent"}
 
 
@@ -191,7 +191,7 @@ def test_at_risk_shows_open_cases_due_soon(client, waste_officer, three_cases):
     [("", "overdue"), ("due", "overdue"), ("priority", "urgent"), ("newest", "mine")],
 )
 def test_sorts(client, waste_officer, three_cases, sort, first):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/", {"sort": sort} if sort else {}).content.decode()
     positions = {name: page.index(case.reference) for name, case in three_cases.items()}
     assert min(positions, key=positions.get) == first
@@ -205,7 +205,7 @@ def test_a_long_queue_says_more_than_the_cap_and_pages_still_work(
 
     monkeypatch.setattr(views, "COUNT_CAP", 2)
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/").content.decode()
     assert "More than 2 cases" in page
     assert 'href="?page=2"' in page
@@ -220,7 +220,7 @@ def test_queue_queries_stay_constant_with_search_and_filters(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     params = {"q": "acacia", "status": "open", "sort": "priority"}
     client.get("/hub/", params)
     with CaptureQueriesContext(connection) as few:

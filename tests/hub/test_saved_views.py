@@ -5,6 +5,7 @@ import pytest
 from borough.accounts.models import Role, Team
 from borough.hub.models import SavedView
 from tests.factories import StaffFactory
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def save(client, name, query="status=open&assignee=me", **extra):
 @pytest.mark.django_db
 def test_saving_the_current_filters_lists_the_view_and_opens_it(client, waste_officer, make_case):
     make_case()
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = save(client, "  My open   cases ", query="assignee=me&status=open&bogus=1").content
     page = page.decode()
     assert "View saved: My open cases" in page
@@ -39,7 +40,7 @@ def test_saving_the_current_filters_lists_the_view_and_opens_it(client, waste_of
 
 @pytest.mark.django_db
 def test_a_view_needs_a_name_not_already_used(client, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert "Enter a name for the view" in save(client, "   ").content.decode()
     save(client, "Overdue")
     assert "You already have a view with this name" in save(client, "overdue").content.decode()
@@ -48,7 +49,7 @@ def test_a_view_needs_a_name_not_already_used(client, waste_officer):
 
 @pytest.mark.django_db
 def test_renaming_and_deleting_a_view(client, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     save(client, "Overdue", query="overdue=1")
     view = SavedView.objects.get()
     assert client.get(f"/hub/views/{view.pk}/").status_code == 200
@@ -68,12 +69,12 @@ def test_renaming_and_deleting_a_view(client, waste_officer):
 @pytest.mark.django_db
 def test_a_team_lead_shares_a_view_with_their_team(client, waste_lead, waste_officer):
     waste = Team.objects.get(slug="waste")
-    client.force_login(waste_lead)
+    staff_login(client, waste_lead)
     assert "Share with a team" in client.get("/hub/").content.decode()
     save(client, "Unassigned", query="assignee=nobody", team=waste.pk)
     view = SavedView.objects.get()
     assert view.team == waste
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get("/hub/").content.decode()
     assert ">Unassigned</a>" in page
     assert "Shared with Waste" in page
@@ -86,7 +87,7 @@ def test_a_team_lead_shares_a_view_with_their_team(client, waste_lead, waste_off
 @pytest.mark.django_db
 def test_an_officer_cannot_share_a_view(client, waste_officer):
     waste = Team.objects.get(slug="waste")
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert "Share with a team" not in client.get("/hub/").content.decode()
     page = save(client, "Mine", team=waste.pk).content.decode()
     assert "You can only share views with a team you lead" in page
@@ -96,10 +97,10 @@ def test_an_officer_cannot_share_a_view(client, waste_officer):
 @pytest.mark.django_db
 def test_other_teams_do_not_see_a_shared_view(client, waste_lead, catalogue):
     save_client = client
-    save_client.force_login(waste_lead)
+    staff_login(save_client, waste_lead)
     save(save_client, "Waste only", team=Team.objects.get(slug="waste").pk)
     highways = StaffFactory(
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
     )
-    client.force_login(highways)
+    staff_login(client, highways)
     assert "Waste only" not in client.get("/hub/").content.decode()

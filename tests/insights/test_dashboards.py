@@ -226,7 +226,7 @@ def test_agents_and_officers_are_refused(client, catalogue, role):
 
 def test_residents_are_refused_and_strangers_asked_to_sign_in(client, catalogue):
     assert client.get("/hub/insights/").status_code == 302
-    client.force_login(ResidentUserFactory())
+    staff_login(client, ResidentUserFactory())
     assert client.get("/hub/insights/").status_code == 403
 
 
@@ -333,7 +333,7 @@ def test_business_support_spend_targets_and_last_year_show_on_the_overview(
     earlier = build_week(first=year_earlier(counted.first), catalogue=catalogue, agent=agent)
     Contact.objects.filter(started_at__date=earlier.first, channel="face_to_face").delete()
     counts_rebuild(start=earlier.first, end=earlier.last)
-    client.force_login(lead)
+    staff_login(client, lead)
     html = client.get(f"/hub/insights/?{_period(counted)}").content.decode()
     assert 'numeric">£47.50</td>' in _row(html, "Spend on business support")
     assert "BOROUGH_STAFF_COST_PER_HOUR" not in html

@@ -14,6 +14,7 @@ from borough.contacts.models import Contact
 from borough.insights.models import DailyCount, Kpi, ResidentSignIn
 from borough.insights.services import counts_rebuild
 from tests.factories import ResidentUserFactory, StaffFactory
+from tests.signing_in import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_an_officer_records_time_and_a_letter_and_the_counts_take_them_up(
     client, make_case, waste_officer
 ):
     case = make_case()
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     page = client.get(f"/hub/cases/{case.reference}/").content.decode()
     assert "Record your time" in page and 'name="minutes"' in page
     response = _post(client, case, minutes="25", time_note="Checked the round sheet")
@@ -67,7 +68,7 @@ def test_time_that_is_not_a_number_of_minutes_is_explained_and_nothing_is_saved(
     client, make_case, waste_officer, minutes, message
 ):
     case = make_case()
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     response = _post(client, case, minutes=minutes, time_note="Phoned the crew", letter="yes")
     html = response.content.decode()
     assert response.status_code == 200
@@ -92,18 +93,18 @@ def test_only_staff_who_may_work_the_case_record_time_on_it(client, make_case, c
     )
     with pytest.raises(NotAllowed):
         case_record_time(case=case, actor=other, minutes=10)
-    client.force_login(other)
+    staff_login(client, other)
     assert _post(client, case, minutes="10").status_code in (403, 404)
     assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.TIME_RECORDED).exists()
 
 
 def test_a_resident_signing_in_counts_once_a_day_and_staff_do_not(client, catalogue, agent):
     resident, other = ResidentUserFactory(), ResidentUserFactory()
-    client.force_login(resident)
+    staff_login(client, resident)
     client.logout()
-    client.force_login(resident)
-    client.force_login(other)
-    client.force_login(agent)
+    staff_login(client, resident)
+    staff_login(client, other)
+    staff_login(client, agent)
     assert ResidentSignIn.objects.count() == 2
     today = timezone.localdate()
     counts_rebuild(start=today, end=today)

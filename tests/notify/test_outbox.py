@@ -10,6 +10,7 @@ from borough.core.models import AuditEvent
 from borough.notify.models import Message
 from borough.notify.services import send_email
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
+from tests.signing_in import staff_login
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_the_email_provider_keeps_and_sends(settings, db):
 def test_team_leads_list_filter_and_read_messages_and_reading_is_audited(
     client, lead, acknowledged
 ):
-    client.force_login(lead)
+    staff_login(client, lead)
     page = client.get("/hub/outbox/").content.decode()
     message = Message.objects.get()
     assert message.subject in page and "sandbox" in page.lower()
@@ -82,7 +83,7 @@ def test_team_leads_list_filter_and_read_messages_and_reading_is_audited(
 
 @pytest.mark.django_db
 def test_agents_find_messages_only_by_case_reference(client, agent, acknowledged):
-    client.force_login(agent)
+    staff_login(client, agent)
     message = Message.objects.get()
     page = client.get("/hub/outbox/").content.decode()
     assert message.subject not in page and "Enter a case reference" in page
@@ -98,7 +99,7 @@ def test_officers_of_another_team_cannot_read_a_cases_messages(client, acknowled
     other = StaffFactory(
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
     )
-    client.force_login(other)
+    staff_login(client, other)
     message = Message.objects.get()
     page = client.get(f"/hub/outbox/?case={acknowledged.reference}").content.decode()
     assert message.subject not in page and "no case with that reference" in page
@@ -107,7 +108,7 @@ def test_officers_of_another_team_cannot_read_a_cases_messages(client, acknowled
 
 @pytest.mark.django_db
 def test_residents_have_no_outbox(client, acknowledged):
-    client.force_login(ResidentUserFactory())
+    staff_login(client, ResidentUserFactory())
     assert client.get("/hub/outbox/").status_code == 403
 
 
@@ -122,7 +123,7 @@ def test_an_unknown_provider_is_refused_at_start(settings):
 
 @pytest.mark.django_db
 def test_the_case_page_links_each_email_sent_to_the_message(client, waste_officer, acknowledged):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     message = Message.objects.get()
     page = client.get(f"/hub/cases/{acknowledged.reference}/").content.decode()
     assert f"/hub/outbox/{message.pk}/" in page

@@ -24,6 +24,7 @@ from borough.people.models import Household
 from borough.places.models import CollectionSchedule, Property
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 from tests.portal.test_missed_bin_journey import START, answer_all
+from tests.signing_in import staff_login
 
 HOME = "/my-account/"
 
@@ -187,7 +188,7 @@ def test_a_resident_cannot_open_or_act_on_anothers_request(signed_in, ben, make_
 
 @pytest.mark.django_db
 def test_staff_have_no_my_account(client, make_case, waste_officer):
-    client.force_login(waste_officer)
+    staff_login(client, waste_officer)
     assert client.get(HOME).status_code == 404
 
 
@@ -227,7 +228,7 @@ def test_added_information_appears_on_the_hub_case_page_and_the_team_is_told(
     assert event.is_public and event.actor == ama.user
     assert event.data["attachment"]["content_type"] == "image/png"
     staff = Client()
-    staff.force_login(waste_officer)
+    staff_login(staff, waste_officer)
     hub_page = staff.get(f"/hub/cases/{case.reference}/").content.decode()
     assert "The bin is still on the pavement." in hub_page
     assert "From the resident" in hub_page
