@@ -45,10 +45,11 @@ lint: setup
 test-sqlite: setup
 	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider
 
+# The linkage tests use DuckDB files, never the database: once (on SQLite) is enough.
 test-postgres: setup
 	@if url=$$($(BIN)/python scripts/postgres_url.py); then \
 		echo "Running the suite on PostgreSQL"; \
-		DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider; \
+		DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider -m "not linkage"; \
 	elif [ -n "$$BOROUGH_REQUIRE_POSTGRES" ]; then \
 		echo "PostgreSQL is required here but not reachable"; exit 1; \
 	else \

@@ -390,7 +390,10 @@ LOG_LEVEL = env.str("BOROUGH_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "borough.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "borough.core.logging.RequestIdFilter"},
+        "redact_path": {"()": "borough.core.logging.PathRedactingFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -411,6 +414,9 @@ LOGGING = {
         # Request lines may carry identifiers; our own middleware logs method, route and status.
         "django.server": {"level": "WARNING"},
         "huey": {"level": "INFO"},
+        # Django's 4xx/5xx warnings name the path, which may hold references and tokens.
+        "django.request": {"filters": ["redact_path"]},
+        "django.security.csrf": {"filters": ["redact_path"]},
     },
 }
 

@@ -15,3 +15,31 @@ class RequestIdFilter(logging.Filter):
         if not hasattr(record, "request_id"):
             record.request_id = request_id_var.get()
         return True
+
+
+class PathRedactingFilter(logging.Filter):
+    """Replaces the request path in Django's own request warnings with its URL pattern.
+
+    Django logs "Not Found: /track/BO-…/…" and "Forbidden (CSRF …): /my-account/…" with the
+    whole path, which can carry case references, tracking tokens and resident ids. The pattern
+    ("track/<str:reference>/<str:token>/") says which page it was without saying whose.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if path and isinstance(record.args, tuple) and path in record.args:
+            record.args = tuple(_route(request) if arg == path else arg for arg in record.args)
+        return True
+
+
+def _route(request) -> str:
+    from django.urls import Resolver404, resolve
+
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return "[unknown path]"
+    return "/" + match.route if match.route else "[unknown path]"

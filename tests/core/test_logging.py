@@ -35,3 +35,16 @@ def test_the_json_formatter_emits_the_request_id():
     RequestIdFilter().filter(record)
     line = json.loads(formatter.format(record))
     assert line == {"levelname": "INFO", "message": "hello", "request_id": "-"}
+
+
+@pytest.mark.django_db
+def test_django_request_warnings_name_the_page_not_the_path(client, caplog):
+    caplog.set_level(logging.WARNING, logger="django.request")
+    client.get("/track/BO-ABC123/secret-token-value/")
+    client.get("/no-such-page-for-BO-XYZ987/")
+    warnings = [r for r in caplog.records if r.name == "django.request"]
+    assert len(warnings) == 2
+    lines = [record.getMessage() for record in warnings]
+    assert lines[0] == "Not Found: /track/<str:reference>/<str:token>/"
+    assert lines[1] == "Not Found: [unknown path]"
+    assert "secret-token-value" not in " ".join(lines) and "XYZ987" not in " ".join(lines)
