@@ -90,6 +90,8 @@ SERVICE_WEIGHTS = {
     "report-dog-fouling": 2,
 }
 
+DEMO_RESIDENT_EMAIL = "resident@example.com"
+
 DEMO_STAFF = (
     # email, first, last, team slug, role, superuser
     ("admin@council.example", "Ada", "Admin", "customer-experience", Role.ADMIN, True),
@@ -118,6 +120,7 @@ class Summary:
     contacts: int = 0
     form_sessions: int = 0
     staff: list[str] = field(default_factory=list)
+    resident_account: str = ""
 
 
 class DemoBorough:
@@ -735,7 +738,38 @@ class DemoBorough:
             residents, home_of = self._people(properties)
             staff = self._staff()
             self._activity(residents, home_of, properties, staff)
+            self._resident_account()
         return self.summary
+
+    # --- a resident who can sign in to MyAccount --------------------------------------------
+    def _resident_account(self) -> None:
+        """Give the resident at home with the most requests a verified MyAccount sign-in, so the
+        demo's MyAccount has requests, a property and bin days to show."""
+        from django.db.models import Count
+
+        busiest = (
+            Case.objects.filter(resident__household__isnull=False)
+            .values("resident")
+            .annotate(requests=Count("id"))
+            .order_by("-requests", "resident")
+            .first()
+        )
+        if busiest is None:
+            return
+        resident = Resident.objects.get(pk=busiest["resident"])
+        user = User.objects.create(
+            email=DEMO_RESIDENT_EMAIL,
+            password=make_password(DEMO_PASSWORD),
+            first_name=resident.first_name,
+            last_name=resident.last_name,
+            kind=User.Kind.RESIDENT,
+        )
+        email_mark_verified(user=user)
+        Resident.objects.filter(pk=resident.pk).update(user=user, email=DEMO_RESIDENT_EMAIL)
+        self.summary.resident_account = (
+            f"{DEMO_RESIDENT_EMAIL} ({resident.first_name} {resident.last_name}, "
+            f"{busiest['requests']} requests)"
+        )
 
 
 def database_is_empty() -> bool:

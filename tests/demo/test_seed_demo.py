@@ -107,6 +107,25 @@ def test_demo_staff_sign_in_with_the_demo_password_and_an_app_code():
     assert client.get("/hub/").status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_resident_signs_in_and_sees_their_requests_in_myaccount():
+    from django.test import Client
+
+    call_command("seed_demo", residents=200, seed=5)
+    resident = Resident.objects.get(user__email="resident@example.com")
+    references = list(Case.objects.filter(resident=resident).values_list("reference", flat=True))
+    assert references and resident.household_id
+
+    client = Client()
+    response = client.post(
+        "/account/login/", {"login": "resident@example.com", "password": "borough-demo-2026"}
+    )
+    assert response["Location"] == "/my-account/"
+    page = client.get("/my-account/").content.decode()
+    assert all(reference in page for reference in references)
+    assert resident.household.property.single_line.split(",")[0] in page
+
+
 @pytest.mark.django_db
 def test_demo_totp_code_is_only_for_demo_accounts(catalogue):
     from borough.accounts.mfa import authenticator_app_add

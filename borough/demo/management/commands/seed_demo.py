@@ -56,3 +56,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "Then a code from the demo authenticator app: manage.py demo_totp_code EMAIL"
         )
+        if summary.resident_account:
+            self.stdout.write(
+                f"Resident MyAccount sign-in (password {DEMO_PASSWORD}): {summary.resident_account}"
+            )
