@@ -618,8 +618,10 @@ def _send_update(request, case, version) -> str:
         template = next(
             (t for t in response_templates_for_case(case) if t.pk == int(post["template"])), None
         )
+    # The form offers the workflow's next states; API-style base statuses are accepted too.
     to_status = post.get("update_status", "")
-    if to_status and to_status not in Status.values:
+    target = case.service.flow.state(to_status) if to_status else None
+    if to_status and target is None and to_status not in Status.values:
         raise TransitionRefused("Choose a status from the list")
     case_send_update(
         case=case,
@@ -630,7 +632,9 @@ def _send_update(request, case, version) -> str:
         template=template,
         expected_version=version,
     )
-    if to_status and to_status != case.status:
+    if target is not None and target.key != case.current_state.key:
+        return f"Update sent and status changed to {target.label.lower()}"
+    if to_status in Status.values and to_status != case.status:
         return f"Update sent and status changed to {Status(to_status).label.lower()}"
     return "Update sent to the resident"
 

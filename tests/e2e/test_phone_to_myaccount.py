@@ -91,10 +91,10 @@ def test_a_phone_request_is_worked_to_closed_and_the_resident_sees_it(
     work.assert_accessible()
     page.get_by_label("Collected (closes the case)").check()
     page.get_by_role("button", name="Send update").click()
-    assert "Update sent to the resident" in page.content()
+    assert "Update sent and status changed to collected" in page.content()
     case.refresh_from_db()
     assert (case.state, case.is_open) == ("fixed", False)
-    message_text = case.events.filter(kind="public_update").latest("pk").text
+    message_text = case.events.filter(kind="status_changed").latest("pk").text
     assert message_text
 
     # 3. Ama signs in to her account and sees the request closed, with the officer's words.

@@ -483,3 +483,18 @@ def test_the_starter_templates_offer_a_new_missed_bin_case_its_wordings(
     collected = ResponseTemplate.objects.get(title="Missed bin - collected")
     html = page(client, case, template=collected.pk)
     assert "Hello Ama,\n\nWe have now collected the bin at 1 Acacia Avenue" in html
+
+
+@pytest.mark.django_db
+def test_an_update_can_move_the_case_to_a_state_the_form_offers(client, case, waste_officer):
+    staff_login(client, waste_officer)
+    assert 'name="update_status" type="radio" value="fixed"' in page(client, case)
+    response = act(
+        client, case, "update", update_text="Collected this morning", update_status="fixed"
+    )
+    assert response.status_code == 302
+    assert "Update sent and status changed to collected" in page(client, case)
+    case = fresh(case)
+    assert (case.state, case.status, case.resolution) == ("fixed", Status.CLOSED, "fixed")
+    event = case.events.last()
+    assert (event.kind, event.text) == ("status_changed", "Collected this morning")
