@@ -11,7 +11,7 @@ trap 'kill $huey_pid 2>/dev/null || true' EXIT INT TERM
 
 cat <<INFO
 
-  Borough is running (embedded mode: SQLite, Huey on SQLite, emails written to var/outbox).
+  Borough is running (embedded mode: SQLite, Huey on SQLite, emails kept in the hub's Outbox, /hub/outbox/).
 
   Resident portal   http://127.0.0.1:${PORT}/
   Resident Hub      http://127.0.0.1:${PORT}/hub/
@@ -24,6 +24,9 @@ cat <<INFO
     admin@council.example            administrator (also /admin/)
   Then a code from the demo authenticator app:
     .venv/bin/python manage.py demo_totp_code agent@council.example
+
+  Resident MyAccount sign-in (password: borough-demo-2026)
+    resident@example.com             the demo resident with the most requests
 
   Press Ctrl-C to stop.
 

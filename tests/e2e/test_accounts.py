@@ -48,9 +48,11 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     assert page.get_by_role("heading", level=1).inner_text() == "Confirm your email address"
     resident.assert_accessible()
     page.get_by_role("button", name="Confirm email address").click()
+    # Confirming signs the resident in and takes them to their account.
+    assert page.url == live_server.url + "/my-account/"
+    assert "Your email address is confirmed" in page.content()
     page.goto(live_server.url + "/account/2fa/")  # a page only for people signed in
     assert page.get_by_role("heading", level=1).inner_text() == "Two-factor authentication"
-    assert "Your email address is confirmed" in page.content()
     resident.assert_accessible()
 
     page.goto(live_server.url + "/account/logout/")
@@ -69,8 +71,7 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     resident.assert_accessible()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    page.goto(live_server.url + "/account/2fa/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Two-factor authentication"
+    assert page.url == live_server.url + "/my-account/"
     assert "You are signed in" in page.content()
     # allauth's own pages (email addresses, password change) in GOV.UK markup too.
     for path in ("/account/email/", "/account/password/change/"):
@@ -92,7 +93,7 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
     page.get_by_label("Sign-in code").fill(code)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(live_server.url + "/account/2fa/")
+    assert page.url == live_server.url + "/my-account/"
     assert "You are signed in" in page.content()
     assert resident.console_errors == []
 
