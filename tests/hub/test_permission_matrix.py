@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from borough.accounts.models import Role, Team
-from borough.cases.models import Case
+from borough.api.models import ApiClient
+from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact, FormSession
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 from tests.signing_in import staff_login
@@ -47,6 +48,16 @@ ACTIONS = {
     "see the resident": {"agent", "waste officer", "waste team lead", "admin"},
     "log a contact for the resident": {"agent", "waste officer", "waste team lead", "admin"},
     "start a request for the resident": {"agent", "waste officer", "waste team lead", "admin"},
+    "record time on the case": {"waste officer", "waste team lead", "admin"},
+    "see the team dashboard": {
+        "waste officer",
+        "waste team lead",
+        "highways officer",
+        "highways team lead",
+        "admin",
+    },
+    "see the KPI dashboards": {"waste team lead", "highways team lead", "admin"},
+    "create an API client": {"admin"},
 }
 
 
@@ -72,19 +83,20 @@ def attempt(client, action, world):
     case, resident = world["case"], world["resident"]
     act = f"/hub/cases/{case.reference}/"
     version = {"version": case.version}
-    before = (
-        Case.objects.get(pk=case.pk).version,
-        Contact.objects.count(),
-        FormSession.objects.count(),
-    )
 
-    def changed():
-        after = (
+    def state():
+        return (
             Case.objects.get(pk=case.pk).version,
+            CaseEvent.objects.count(),
             Contact.objects.count(),
             FormSession.objects.count(),
+            ApiClient.objects.count(),
         )
-        return after != before
+
+    before = state()
+
+    def changed():
+        return state() != before
 
     requests = {
         "see the queue": lambda: client.get("/hub/"),
@@ -110,6 +122,14 @@ def attempt(client, action, world):
         "start a request for the resident": lambda: client.post(
             f"/hub/residents/{resident.pk}/requests/new/",
             {"service": "report-missed-bin", "channel": "phone"},
+        ),
+        "record time on the case": lambda: client.post(
+            act + "time/", {"minutes": "20", "note": "Called the crew", **version}
+        ),
+        "see the team dashboard": lambda: client.get("/hub/dashboard/"),
+        "see the KPI dashboards": lambda: client.get("/hub/insights/"),
+        "create an API client": lambda: client.post(
+            "/hub/api-clients/new/", {"name": "Waste back office", "scopes": ["cases.read"]}
         ),
     }
     return requests[action](), changed
@@ -141,7 +161,7 @@ def test_permission_matrix(client, world, who, action):
         assert not changed()
     else:
         assert response.status_code in (200, 302), response.status_code
-        if action not in {"see the queue", "open the case", "see the resident"}:
+        if not action.startswith("see ") and action != "open the case":
             assert changed(), f"{who} was allowed to {action} but nothing happened"
 
 
