@@ -26,9 +26,8 @@ def resident(db, gazetteer):
 
 
 def add_data(times: int, resident, make_case, catalogue, officer) -> None:
-    """``times`` of everything the pages show: the resident's requests with public updates and
-    saved forms, and other residents with their own requests (across services, for the home
-    page's most used services)."""
+    """``times`` of everything the pages show: the resident's requests with public updates,
+    saved forms (for different services) and other residents with their own requests."""
     services = [service for service in catalogue.values() if service.is_online]
     for n in range(times):
         case = make_case(UPRNS[n % len(UPRNS)], resident=resident)
