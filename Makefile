@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights frontend clean openapi help messages
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
 	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
 	@echo "make bench  run the benchmarks in bench/ and print their results"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
+	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +71,7 @@ messages: setup
 
 BENCH_CASES ?= 1000000
 
-bench: setup bench-insights
+bench: setup bench-insights bench-portal
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 
@@ -80,6 +81,12 @@ bench-queue: setup
 
 bench-insights: setup
 	$(BIN)/python bench/insights.py
+
+# The portal under concurrent load (wrk; installed with apt-get if missing) on the demo borough
+# with 100,000 residents, in SQLite files under var/bench/. BENCH_PORTAL_ARGS=--reuse keeps them.
+BENCH_PORTAL_ARGS ?=
+bench-portal: setup
+	$(BIN)/python bench/portal.py $(BENCH_PORTAL_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache
