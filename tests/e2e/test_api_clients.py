@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from tests.factories import StaffFactory
@@ -21,7 +22,7 @@ def test_an_admin_manages_api_clients_in_a_browser(visit, live_server, catalogue
     staff.assert_accessible()
     page.get_by_role("button", name="Add an API client").click()
     page.get_by_role("button", name="Create the key").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     staff.assert_accessible()
     page.get_by_label("Name").fill("FixMyStreet")
     page.get_by_label("Send Open311 requests and updates").check()
@@ -32,5 +33,5 @@ def test_an_admin_manages_api_clients_in_a_browser(visit, live_server, catalogue
     page.get_by_role("link", name="Deactivate FixMyStreet").click()
     staff.assert_accessible()
     page.get_by_role("button", name="Deactivate the key").click()
-    assert page.get_by_text("FixMyStreet can no longer use its key").is_visible()
-    assert page.get_by_text("Deactivated").is_visible()
+    expect(page.get_by_text("FixMyStreet can no longer use its key")).to_be_visible()
+    expect(page.get_by_text("Deactivated")).to_be_visible()

@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.insights.services import counts_rebuild
@@ -40,7 +41,7 @@ def test_insights_pages_work_without_javascript_and_pass_axe(
     page.goto(f"{live_server.url}/hub/")
     page.get_by_role("link", name="Insights").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Insights"
-    assert page.get_by_role("img", name="Contacts from residents each day").is_visible()
+    expect(page.get_by_role("img", name="Contacts from residents each day")).to_be_visible()
     assert page.locator(".app-chart-target").count() == 2  # the two targets set
     assert "Spend on business support" in page.locator("#table-kpis").inner_text()
     staff.assert_accessible()
@@ -69,8 +70,8 @@ def test_insights_pages_work_without_javascript_and_pass_axe(
     public.page.get_by_role("link", name="Performance").click()
     heading = public.page.get_by_role("heading", level=1).inner_text()
     assert heading == "How our online services are performing"
-    assert public.page.get_by_role("heading", name="User satisfaction").is_visible()
-    assert public.page.get_by_role("heading", name="MyAccount registrations").is_visible()
+    expect(public.page.get_by_role("heading", name="User satisfaction")).to_be_visible()
+    expect(public.page.get_by_role("heading", name="MyAccount registrations")).to_be_visible()
     public.assert_accessible()
     assert staff.console_errors == [] and public.console_errors == []
 
@@ -96,6 +97,8 @@ def test_an_officer_records_time_on_a_case_without_javascript(
     page.get_by_label("Time spent, in minutes").fill("45")
     page.get_by_label("I posted a letter to the resident").check()
     page.get_by_role("button", name="Record time").click()
-    assert page.get_by_text("45 minutes of work recorded and a letter posted").first.is_visible()
+    expect(
+        page.get_by_text("45 minutes of work recorded and a letter posted").first
+    ).to_be_visible()
     staff.assert_accessible()
     assert staff.console_errors == []

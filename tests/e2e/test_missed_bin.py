@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
@@ -42,7 +43,7 @@ def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
 
     # Which bin: first try to continue without choosing.
     page.get_by_role("button", name="Continue").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     visit.assert_accessible()
     page.locator("input[name=bin_type]").first.check()
     page.get_by_role("button", name="Continue").click()

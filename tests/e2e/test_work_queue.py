@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
@@ -56,7 +57,7 @@ def test_a_team_lead_saves_a_view_and_changes_cases_in_bulk(
     page.get_by_label("Share with a team (optional)").select_option(label="Waste and recycling")
     page.get_by_role("button", name="Save view").click()
     assert "View saved: Open missed bins" in page.locator(".govuk-notification-banner").inner_text()
-    assert page.get_by_role("link", name="Open missed bins", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Open missed bins", exact=True)).to_be_visible()
 
     page.goto(live_server.url + "/hub/")
     page.get_by_label(f"Select {first.reference}").check()

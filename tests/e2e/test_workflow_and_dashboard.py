@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
@@ -50,7 +51,7 @@ def test_a_team_lead_works_a_case_and_reads_the_dashboard(
     assert "Status changed to crew sent" in page.locator(".govuk-notification-banner").inner_text()
     choices = page.get_by_role("group", name="Change status")
     assert choices.get_by_role("radio").count() == 2
-    assert choices.get_by_label("Collected").is_visible()
+    expect(choices.get_by_label("Collected")).to_be_visible()
     staff.assert_accessible()
 
     page.get_by_role("link", name="Team dashboard").click()
