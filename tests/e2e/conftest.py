@@ -67,8 +67,11 @@ class Visit:
         )
         self.checked: list[str] = []
 
-    def axe(self) -> list[dict]:
-        """Run axe-core's WCAG 2.2 AA rules on the current page; return the violations."""
+    def axe(self, *, as_shown: bool = False) -> list[dict]:
+        """Run axe-core's WCAG 2.2 AA rules on the current page; return the violations.
+
+        ``as_shown=True`` checks the page as it is shown now (say, the error summary after a
+        form was posted) instead of loading its address again by GET."""
         # A separate context with JavaScript on and CSP bypassed, so axe can be injected even
         # when the page under test has JavaScript off; it loads the same URL with the same
         # cookies, so it sees the same page.
@@ -78,6 +81,12 @@ class Visit:
         )
         try:
             page = checker.new_page()
+            if as_shown:
+                html = self.page.content()
+                page.route(
+                    self.page.url,
+                    lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
+                )
             page.goto(self.page.url)
             page.add_script_tag(path=str(AXE_SOURCE))
             result = page.evaluate(
