@@ -338,11 +338,13 @@ def main() -> None:
         ("queue, page 150 of the default view", "/hub/?page=150", agent),
         ("case page", f"/hub/cases/{references[0]}/", officer),
     ]
+    from tests.signing_in import staff_login
+
     sessions = {}
     clients = {}
     for user in (officer, agent):
         client = Client()
-        client.force_login(user)
+        staff_login(client, user)  # signed in with MFA done, as the hub requires
         sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
         clients[user.pk] = client
 
