@@ -5,9 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 
 from borough.accounts.policies import can_see_case, outbox_access
@@ -103,30 +102,3 @@ def outbox_message(request, message_id: int):
         summary=f"message {message.pk} ({message.template})",
     )
     return render(request, "hub/outbox_message.html", {"message": message})
-
-
-@staff_required
-def case_event_file(request, reference: str, event_id: int):
-    """Download a file the resident added to their request later. Audited."""
-    case = case_by_reference(reference)
-    if case is None:
-        raise Http404("No such case")
-    if not can_see_case(request.user, case):
-        raise PermissionDenied
-    event = case.events.filter(pk=event_id).first()
-    attachment = event.data.get("attachment") if event else None
-    if not attachment or not default_storage.exists(attachment["path"]):
-        raise Http404("No such file")
-    audit_record(
-        actor=request.user,
-        action="viewed",
-        object_type="case_attachment",
-        object_id=f"{case.pk}:event-{event.pk}",
-        summary=f"file added by the resident to case {case.reference}",
-    )
-    return FileResponse(
-        default_storage.open(attachment["path"], "rb"),
-        as_attachment=True,
-        filename=attachment["name"],
-        content_type=attachment["content_type"],
-    )

@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "cases/<str:reference>/events/<int:event_id>/file/",
-        outbox.case_event_file,
+        views.case_event_file,
         name="case_event_file",
     ),
     path("outbox/", outbox.outbox, name="outbox"),

@@ -639,6 +639,25 @@ def _send_update(request, case, version) -> str:
     return "Update sent to the resident"
 
 
+def _audited_download(request, *, path: str, name: str, content_type: str, object_id, summary):
+    """Hand staff a resident's file from a case, writing who opened it to the audit log."""
+    if not default_storage.exists(path):
+        raise Http404("The file is no longer kept")
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="case_attachment",
+        object_id=object_id,
+        summary=summary,
+    )
+    return FileResponse(
+        default_storage.open(path, "rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=content_type,
+    )
+
+
 @staff_required
 def case_attachment(request, reference: str, question_id: str):
     """Download a file the resident gave with their request. Audited."""
@@ -646,21 +665,31 @@ def case_attachment(request, reference: str, question_id: str):
     attachment = next((a for a in case_attachments(case) if a["question_id"] == question_id), None)
     if attachment is None:
         raise Http404("No such file")
-    path = case.answers[question_id]["path"]
-    if not default_storage.exists(path):
-        raise Http404("The file is no longer kept")
-    audit_record(
-        actor=request.user,
-        action="viewed",
-        object_type="case_attachment",
+    return _audited_download(
+        request,
+        path=case.answers[question_id]["path"],
+        name=attachment["name"],
+        content_type=attachment["content_type"],
         object_id=f"{case.pk}:{question_id}",
         summary=f"file {question_id} of case {case.reference}",
     )
-    return FileResponse(
-        default_storage.open(path, "rb"),
-        as_attachment=True,
-        filename=attachment["name"],
+
+
+@staff_required
+def case_event_file(request, reference: str, event_id: int):
+    """Download a file the resident added to their request later. Audited."""
+    case = _case_or_404(request, reference)
+    event = case.events.filter(pk=event_id).first()
+    attachment = event.data.get("attachment") if event else None
+    if not attachment:
+        raise Http404("No such file")
+    return _audited_download(
+        request,
+        path=attachment["path"],
+        name=attachment["name"],
         content_type=attachment["content_type"],
+        object_id=f"{case.pk}:event-{event.pk}",
+        summary=f"file added by the resident to case {case.reference}",
     )
 
 

@@ -9,14 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from borough.insights.export import DUCKDB_FILE, export
 
+from .insights_backfill import _date as parse_date
+
 
 def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{value!r} is not a date like 2026-01-31") from None
+    return None if value is None else parse_date(value)
 
 
 class Command(BaseCommand):
