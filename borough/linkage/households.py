@@ -216,6 +216,15 @@ def match_addresses(con: duckdb.DuckDBPyConnection, only: str | None = None) -> 
     return scalar(con, f"SELECT count(*) FROM {MATCHES_TABLE}")
 
 
+def has_address_matches(con: duckdb.DuckDBPyConnection) -> bool:
+    return _has_table(con, MATCHES_TABLE) and _has_table(con, GAZETTEER_TABLE)
+
+
+def truth_columns(truth_csv: str | Path) -> list[str]:
+    with Path(truth_csv).open(encoding="utf-8") as handle:
+        return handle.readline().strip().split(",")
+
+
 @dataclass(frozen=True)
 class AddressAccuracy:
     without_uprn: int
