@@ -106,7 +106,7 @@ def cmd_link(args) -> int:
             return 1
         if getattr(args, "incremental", False):
             try:
-                incremental = link_incremental(con, threshold=args.threshold)
+                incremental = link_incremental(con, threshold=args.threshold, model=args.model)
             except IncrementalError as error:
                 print(error, file=sys.stderr)
                 return 1

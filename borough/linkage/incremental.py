@@ -139,7 +139,10 @@ class IncrementalResult:
 
 
 def link_incremental(
-    con: duckdb.DuckDBPyConnection, *, threshold: float | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    threshold: float | None = None,
+    model: str | Path | None = None,
 ) -> IncrementalResult:
     """Link the records added or changed since the last run (see the module's notes)."""
     result = IncrementalResult()
@@ -157,7 +160,8 @@ def link_incremental(
     last = run(con, "SELECT run_id, model, threshold FROM link_runs ORDER BY run_id DESC LIMIT 1")
     if not last:
         raise IncrementalError("nothing has been linked yet: run a full link first")
-    previous_run, model, last_threshold = last[0]
+    previous_run, last_model, last_threshold = last[0]
+    model = str(model) if model else last_model
     if not model or not Path(model).exists():
         raise IncrementalError(
             f"the last run's model {model!r} is not there: a full link with a saved model first"
