@@ -46,6 +46,8 @@ from .schema import CLEAN_TABLE, RECORDS_TABLE
 from .standardise import clean_arrow
 
 SNAPSHOT_TABLE = "link_snapshot"
+#: person_ids (old and new) the last incremental run re-clustered.
+TOUCHED_TABLE = "touched_people_last_run"
 TF_COLUMNS = ("first_name", "last_name", "dob")
 
 
@@ -203,7 +205,7 @@ def link_incremental(
         )
         run(
             con,
-            f"CREATE OR REPLACE TEMP TABLE incr_existing AS SELECT * FROM {CLEAN_TABLE} "
+            f"CREATE OR REPLACE TEMP VIEW incr_existing AS SELECT * FROM {CLEAN_TABLE} "
             "WHERE unique_id NOT IN (SELECT unique_id FROM delta)",
         )
         db_api = DuckDBAPI(con)
@@ -348,6 +350,12 @@ def link_incremental(
         )
         if events:
             con.executemany("INSERT INTO person_events VALUES (?, ?, ?, ?, ?)", events)
+        # The people this run touched, by old and new id, for the steps after it.
+        run(
+            con,
+            f"CREATE OR REPLACE TABLE {TOUCHED_TABLE} AS SELECT person_id FROM touched_people "
+            "UNION SELECT DISTINCT person_id FROM incoming_person_ids",
+        )
         run(
             con,
             f"DELETE FROM {CLUSTERS_TABLE} WHERE unique_id IN "

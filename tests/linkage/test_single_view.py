@@ -312,6 +312,9 @@ def test_incremental_link_keeps_everyone_elses_ids(base, db_copy, capsys):
     kept = run(con, "SELECT unique_id_l, unique_id_r FROM predictions")
     assert sum(1 for pair in kept if not (set(pair) & delta)) <= predictions_before
     assert run(con, "SELECT max(run_id), count(*) FROM link_runs")[0] == (2, 2)
+    # The golden record was rebuilt for the people touched only, and is whole.
+    golden = {row[0] for row in run(con, "SELECT DISTINCT person_id FROM golden_fields")}
+    assert golden == set(after.values())
     assert (
         run(
             con,
