@@ -89,7 +89,7 @@ def _after_link(con, args, *, incremental: bool = False) -> int:
 
     only = TOUCHED_TABLE if incremental else None
     print(f"golden records: {build_golden(con, rules, only=only):,} people (re)built")
-    duplicates, conflicts = build_quality(con)
+    duplicates, conflicts = build_quality(con, only=only)
     print(f"data quality: {duplicates:,} duplicates inside a system, {conflicts:,} conflicts")
     lower = getattr(args, "review_lower", None) or PREDICT_THRESHOLD
     upper = args.threshold

@@ -18,7 +18,13 @@ from borough.linkage.generate import generate
 from borough.linkage.golden import GoldenRulesError, build_golden, load_rules
 from borough.linkage.households import GazetteerError, evaluate_addresses, load_gazetteer
 from borough.linkage.incremental import IncrementalError, link_incremental
+from borough.linkage.quality import build_quality
 from borough.linkage.review import DecisionsError, load_decisions
+
+DQ_QUERIES = (
+    "SELECT * FROM dq_duplicates ORDER BY ALL",
+    "SELECT * FROM dq_conflicts ORDER BY ALL",
+)
 
 
 def _latest(con):
@@ -317,6 +323,10 @@ def test_incremental_link_keeps_everyone_elses_ids(base, db_copy, capsys):
     # The golden record was rebuilt for the people touched only, and is whole.
     golden = {row[0] for row in run(con, "SELECT DISTINCT person_id FROM golden_fields")}
     assert golden == set(after.values())
+    # So were the quality tables: the same as building them whole.
+    incremental = [run(con, query) for query in DQ_QUERIES]
+    build_quality(con)
+    assert incremental == [run(con, query) for query in DQ_QUERIES]
     assert (
         run(
             con,
