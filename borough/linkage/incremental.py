@@ -349,7 +349,20 @@ def link_incremental(
             [run_id, model, threshold, records, people],
         )
         if events:
-            con.executemany("INSERT INTO person_events VALUES (?, ?, ?, ?, ?)", events)
+            con.register(
+                "incoming_events",
+                pa.table(
+                    {
+                        "run_id": pa.array([e[0] for e in events], pa.int32()),
+                        "event": pa.array([e[1] for e in events], pa.string()),
+                        "person_id": pa.array([e[2] for e in events], pa.string()),
+                        "other_person_id": pa.array([e[3] for e in events], pa.string()),
+                        "records": pa.array([e[4] for e in events], pa.int32()),
+                    }
+                ),
+            )
+            run(con, "INSERT INTO person_events SELECT * FROM incoming_events")
+            con.unregister("incoming_events")
         # The people this run touched, by old and new id, for the steps after it.
         run(
             con,
