@@ -9,9 +9,9 @@ deterministic scorer (ADR 0018):
    number, in any order) are exactly the record's numbers;
 2. if none match, the addresses in the record's postcode district with the same numbers and the
    same street word (the word after the house number): the postcode was wrong or missing;
-3. each candidate scores the share of its words (street, locality, town, "flat") the record
-   also has; the best wins if it scores at least 0.5 (0.6 without the postcode) and no other
-   UPRN scores as much.
+3. each candidate scores the words (street, locality, town, building, "flat") it shares with the
+   record (Dice: twice the shared words over the words of both); the best wins if it scores at
+   least 0.5 (0.6 without the postcode) and no other UPRN scores as much.
 
 People whose address matched no UPRN are grouped by their standardised address and postcode.
 Tables: ``gazetteer``, ``address_matches (unique_id, uprn, score, method)``, ``households`` and
@@ -182,7 +182,9 @@ def match_addresses(con: duckdb.DuckDBPyConnection, only: str | None = None) -> 
         WHERE uprn IS NULL AND address_tokens IS NOT NULL AND house_number IS NOT NULL {scope}
         """,
     )
-    score = "len(list_intersect(t.words, g.words)) / greatest(len(g.words), 1)"
+    # Dice: words both have, over the words of each (a building name the record leaves out
+    # costs less than a street word that differs).
+    score = "2 * len(list_intersect(t.words, g.words)) / greatest(len(t.words) + len(g.words), 1)"
     run(
         con,
         f"""
