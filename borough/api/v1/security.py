@@ -39,11 +39,17 @@ def _check_body(request) -> None:
             "Send the body as JSON, with Content-Type: application/json",
         )
     try:
-        json.loads(request.body)
+        document = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as problem:
         raise ApiError(
             ErrorCode.MALFORMED_JSON, f"The request body is not well-formed JSON: {problem}"
         ) from None
+    if not isinstance(document, dict):
+        raise ApiError(
+            ErrorCode.VALIDATION_FAILED,
+            "The request has problems: see details",
+            details=[{"field": "body", "message": "The body must be a JSON object"}],
+        )
 
 
 class ApiKey(HttpBearer):
