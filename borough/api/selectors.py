@@ -49,7 +49,8 @@ def cases_page(
     is a next page)."""
     from borough.cases.models import OPEN_STATUSES
 
-    cases = Case.objects.select_related("service", "team", "ward", "duplicate_of")
+    # Services prefetched (shared per page, their forms parsed once), not joined per row.
+    cases = Case.objects.select_related("team", "ward", "duplicate_of").prefetch_related("service")
     if query.service:
         cases = cases.filter(service__slug=query.service)
     if query.status == "open":
