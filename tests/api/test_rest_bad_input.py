@@ -16,7 +16,7 @@ from .conftest import assert_error
 pytestmark = pytest.mark.django_db
 
 
-def test_malformed_json_is_refused_before_anything_is_read(api, rows, missed_bin_body):
+def _malformed_json(api, rows, missed_bin_body):
     before = rows()
     body = json.dumps(missed_bin_body)[:-3]
     error = assert_error(api.post("/cases", raw=body), 400, "malformed_json")
@@ -24,7 +24,7 @@ def test_malformed_json_is_refused_before_anything_is_read(api, rows, missed_bin
     assert rows() == before
 
 
-def test_unknown_service_slug(api, rows, missed_bin_body):
+def _unknown_service(api, rows, missed_bin_body):
     before = rows()
     error = assert_error(
         api.post("/cases", {**missed_bin_body, "service": "report-dragon"}),
@@ -37,7 +37,7 @@ def test_unknown_service_slug(api, rows, missed_bin_body):
     assert rows() == before
 
 
-def test_missing_required_answers_are_listed_by_question(api, rows, missed_bin_body):
+def _missing_answers(api, rows, missed_bin_body):
     before = rows()
     answers = dict(missed_bin_body["answers"])
     del answers["bin_out"]
@@ -50,7 +50,7 @@ def test_missing_required_answers_are_listed_by_question(api, rows, missed_bin_b
     assert rows() == before
 
 
-def test_wrong_datatypes_get_the_field_and_the_reason(api, rows, missed_bin_body):
+def _wrong_datatypes(api, rows, missed_bin_body):
     before = rows()
     for body, field in (
         ({**missed_bin_body, "answers": ["not", "a", "mapping"]}, "answers"),
@@ -66,7 +66,7 @@ def test_wrong_datatypes_get_the_field_and_the_reason(api, rows, missed_bin_body
     assert rows() == before
 
 
-def test_out_of_range_dates(api, rows, missed_bin_body):
+def _out_of_range_dates(api, rows, missed_bin_body):
     before = rows()
     for day in (dt.date.today() + dt.timedelta(days=3), dt.date.today() - dt.timedelta(days=60)):
         answers = {**missed_bin_body["answers"], "collection_date": day.isoformat()}
@@ -90,7 +90,7 @@ def test_out_of_range_dates(api, rows, missed_bin_body):
     assert rows() == before
 
 
-def test_a_ten_megabyte_body_is_refused_unread(api, rows, missed_bin_body):
+def _ten_megabytes(api, rows, missed_bin_body):
     before = rows()
     huge = json.dumps({**missed_bin_body, "padding": "x" * (10 * 1024 * 1024)})
     error = assert_error(
@@ -100,7 +100,7 @@ def test_a_ten_megabyte_body_is_refused_unread(api, rows, missed_bin_body):
     assert rows() == before
 
 
-def test_a_body_that_is_not_json_is_an_unsupported_media_type(api, rows):
+def _not_json(api, rows):
     before = rows()
     response = api.post(
         "/cases", raw="service=report-missed-bin", content_type="application/x-www-form-urlencoded"
@@ -109,7 +109,7 @@ def test_a_body_that_is_not_json_is_an_unsupported_media_type(api, rows):
     assert rows() == before
 
 
-def test_unknown_addresses_and_methods_answer_in_the_envelope(api):
+def _unknown_addresses_and_methods(api):
     assert_error(api.get("/nothing-here"), 404, "not_found")
     assert_error(api.get("/cases/NOPE-0000"), 404, "not_found")
     response = api.client.delete("/api/v1/cases", headers={"Authorization": f"Bearer {api.key}"})
@@ -139,7 +139,7 @@ def test_missing_wrong_expired_and_revoked_keys(client, make_key, api_admin, row
     assert rows() == before
 
 
-def test_a_key_without_the_scope_is_forbidden(client, make_key, rows, missed_bin_body):
+def _a_key_without_the_scope_is_forbidden(client, make_key, rows, missed_bin_body):
     from .conftest import Api
 
     before = rows()
@@ -152,7 +152,7 @@ def test_a_key_without_the_scope_is_forbidden(client, make_key, rows, missed_bin
     assert rows() == before
 
 
-def test_each_client_has_its_own_rate_limit(client, make_key, settings):
+def _each_client_has_its_own_rate_limit(client, make_key):
     from .conftest import Api
 
     slow = Api(client, make_key(Scope.CASES_READ, rate_limit="2/m"))
@@ -175,3 +175,29 @@ def test_a_replayed_idempotency_key_with_a_different_body_is_refused(api, rows, 
     assert "different request" in error["message"]
     assert rows() == before
     assert IdempotentResponse.objects.count() == 1
+
+
+def test_bodies_that_cannot_be_read_are_refused_before_anything_is_parsed(
+    api, rows, missed_bin_body
+):
+    """Malformed JSON (400), 10 MB (413), not JSON at all (415): nothing written."""
+    _malformed_json(api, rows, missed_bin_body)
+    _ten_megabytes(api, rows, missed_bin_body)
+    _not_json(api, rows)
+
+
+def test_answers_that_do_not_fit_the_form_are_listed_by_field(api, rows, missed_bin_body):
+    """Unknown service, missing answers, wrong datatypes, out-of-range dates (422)."""
+    _unknown_service(api, rows, missed_bin_body)
+    _missing_answers(api, rows, missed_bin_body)
+    _wrong_datatypes(api, rows, missed_bin_body)
+    _out_of_range_dates(api, rows, missed_bin_body)
+
+
+def test_scopes_rate_limits_and_unknown_addresses_answer_in_the_envelope(
+    client, api, make_key, rows, missed_bin_body
+):
+    """403 without the scope, 429 with Retry-After over the client's own rate, 404 and 405."""
+    _a_key_without_the_scope_is_forbidden(client, make_key, rows, missed_bin_body)
+    _each_client_has_its_own_rate_limit(client, make_key)
+    _unknown_addresses_and_methods(api)

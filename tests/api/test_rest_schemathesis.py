@@ -31,7 +31,7 @@ from .conftest import ALL_SCOPES
 pytestmark = pytest.mark.django_db
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"
-EXAMPLES = 8
+EXAMPLES = 6
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
