@@ -54,9 +54,13 @@ def api_client_create(
     actor,
     team=None,
     rate_limit: str = "",
-    expires_at=None,
+    expires_on: dt.date | str | None = None,
 ) -> NewClient:
-    """Create a client with a new random key. Returns the key once; only its hash is kept."""
+    """Create a client with a new random key. Returns the key once; only its hash is kept.
+
+    ``expires_on`` (a date, or text like 31/12/2027 or 2027-12-31): the key stops working at
+    the end of that day in the council's time zone.
+    """
     if not can_manage_api_clients(actor):
         raise PermissionDenied
     errors: dict[str, str] = {}
@@ -78,8 +82,15 @@ def api_client_create(
             parse_rate(rate_limit)
         except ValueError:
             errors["rate_limit"] = "Enter a rate like 600/m or 10000/h, or leave it blank"
-    if expires_at is not None and expires_at <= timezone.now():
-        errors["expires_at"] = "The expiry must be in the future"
+    expires_at = None
+    if expires_on:
+        day = _day(expires_on)
+        if day is None:
+            errors["expires_on"] = "Enter the expiry date like 31/12/2027, or leave it blank"
+        else:
+            expires_at = timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+            if expires_at <= timezone.now():
+                errors["expires_on"] = "The expiry date must be in the future"
     if errors:
         raise ApiClientInvalid(errors)
     raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -105,6 +116,17 @@ def api_client_create(
     except IntegrityError:
         raise ApiClientInvalid({"name": "A client with this name already exists"}) from None
     return NewClient(client=client, raw_key=raw_key)
+
+
+def _day(value: dt.date | str) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 @transaction.atomic

@@ -120,7 +120,7 @@ def test_missing_wrong_expired_and_revoked_keys(client, make_key, api_admin, row
     from .conftest import Api
 
     before = rows()
-    expired = make_key(Scope.CASES_WRITE, expires_at=timezone.now() + dt.timedelta(seconds=1))
+    expired = make_key(Scope.CASES_WRITE, expires_on=dt.date.today() + dt.timedelta(days=1))
     ApiClient.objects.filter(key_prefix=expired[:12]).update(
         expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
