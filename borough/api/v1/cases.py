@@ -12,6 +12,7 @@ from pydantic import Field
 
 from borough.api import selectors
 from borough.api.models import Scope
+from borough.cases import services as case_services
 from borough.cases.models import Case, CaseEvent, Priority, Status
 from borough.cases.selectors import case_by_reference
 from borough.cases.services import (
@@ -19,7 +20,6 @@ from borough.cases.services import (
     CaseInvalid,
     TransitionRefused,
     case_add_note,
-    case_create,
     case_transition,
 )
 from borough.catalogue.selectors import service_get
@@ -133,11 +133,15 @@ def _decimal(value) -> float | None:
 def case_out(case: Case, *, personal: bool) -> dict:
     """A case as the API shows it; answers that are personal data only if ``personal``."""
     form = case.service.form
-    answers = {
-        key: value
-        for key, value in case.answers.items()
-        if personal or not (form.by_id.get(key) and form.by_id[key].personal_data)
-    }
+    answers = {}
+    for key, value in case.answers.items():
+        question = form.by_id.get(key)
+        if question is not None and question.personal_data and not personal:
+            continue
+        if question is not None and question.type == "file" and isinstance(value, dict):
+            # Where Borough stores the upload is its own business: name, type and size only.
+            value = {k: value.get(k) for k in ("name", "content_type", "size")}
+        answers[key] = value
     state = case.current_state
     location = case.answers.get(form.location_question.id) if form.location_question else None
     return {
@@ -222,7 +226,7 @@ def _source(request) -> dict:
     summary="Create a case",
 )
 @idempotent
-def case_create_endpoint(request, payload: CaseIn, idempotency_key: str | None = IdempotencyKey):
+def case_create(request, payload: CaseIn, idempotency_key: str | None = IdempotencyKey):
     """Answers are checked against the service's form definition exactly as the portal
     checks them; every problem is listed in ``details`` (``answers.<question id>``)."""
     service = service_get(payload.service)
@@ -242,7 +246,7 @@ def case_create_endpoint(request, payload: CaseIn, idempotency_key: str | None =
         )
     client = client_of(request)
     try:
-        case = case_create(
+        case = case_services.case_create(
             service=service,
             answers=payload.answers,
             channel=Channel.API,
