@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -235,7 +236,7 @@ def post_body() -> str:
     return json.dumps({"service": service.slug, "answers": answers}, separators=(",", ":"))
 
 
-def remove_benchmark_cases(key_prefix: str) -> int:
+def remove_benchmark_cases() -> int:
     """Delete the cases the POSTs made (with their events and contacts)."""
     from django.db import transaction
 
@@ -336,7 +337,7 @@ def main() -> None:
         )
     print()
     if not args.keep:
-        print(f"Removed the {remove_benchmark_cases(key[:12]):,} cases the POSTs made.")
+        print(f"Removed the {remove_benchmark_cases():,} cases the POSTs made.")
     print(f"Cases now: {Case.objects.count():,}; load average {os.getloadavg()[0]:.1f} at the end")
 
 
