@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal frontend clean openapi help messages
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -15,6 +15,8 @@ help:
 	@echo "make bench  run the benchmarks in bench/ and print their results"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
+	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
+	@echo "make openapi      regenerate docs/api/openapi.json from the code"
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +44,11 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py openapi --check
+
+# The REST API's OpenAPI file, generated from the code (lint fails when it is out of date).
+openapi: setup
+	$(BIN)/python manage.py openapi
 
 test-sqlite: setup
 	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider
@@ -74,6 +81,13 @@ BENCH_CASES ?= 1000000
 bench: setup bench-insights bench-portal
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
+	$(BIN)/python bench/api.py
+
+# Open311 and the REST API under load (wrk, gunicorn) over the hub queue benchmark's
+# PostgreSQL database (bench-queue seeds it); BENCH_API_ARGS="--duration 5" for shorter runs.
+BENCH_API_ARGS ?=
+bench-api: setup
+	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 # Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/borough_bench).
 bench-queue: setup

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "borough.core.middleware.RequestIdMiddleware",
+    "borough.api.middleware.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "borough.core.middleware.ContentSecurityPolicyMiddleware",

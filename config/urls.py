@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from borough.accounts.admin_site import admin_site_secure
+from borough.api.v1.api import api as api_v1
 from borough.core import views as core_views
 
 admin.site.site_header = "Borough administration"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("hub/", include("borough.hub.urls")),
     path("open311/v2/", include("borough.api.open311.urls")),
+    path("api/v1/", api_v1.urls),
     path("", include("borough.portal.urls")),
 ]
 

@@ -1,4 +1,5 @@
-"""Clients of Borough's APIs (Open311 GeoReport v2 now, the REST API later)."""
+"""Clients of Borough's APIs (Open311 GeoReport v2 and the REST API v1), and the responses kept
+for idempotent retries of the REST API's POSTs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ class Scope(models.TextChoices):
     OPEN311_POST = "open311.post", "Send Open311 requests and updates"
     CASES_READ = "cases.read", "Read cases, with addresses"
     CASES_WRITE = "cases.write", "Create and update cases"
-    RESIDENTS_READ = "residents.read", "Read residents"
+    RESIDENTS_READ = "residents.read", "Read residents (every read is audited)"
+    PROPERTIES_READ = "properties.read", "Read properties and streets"
+    CONTACTS_READ = "contacts.read", "Read contacts"
+    CONTACTS_WRITE = "contacts.write", "Record contacts"
 
 
 class ApiClient(models.Model):
@@ -32,6 +36,8 @@ class ApiClient(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # After this moment the key no longer works (empty: it works until deactivated).
+    expires_at = models.DateTimeField(null=True, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -46,3 +52,25 @@ class ApiClient(models.Model):
 
     def scope_labels(self) -> list[str]:
         return [Scope(s).label if s in Scope.values else s for s in self.scopes]
+
+
+class IdempotentResponse(models.Model):
+    """The response to a POST sent with an ``Idempotency-Key``, kept for 24 hours so that the
+    client's retry gets the same answer without a second write. Keys belong to one client."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, the path and the body (JSON with sorted keys): a retry with a
+    # different request under the same key is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotentresponse_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.key}"

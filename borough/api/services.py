@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -17,7 +18,7 @@ from borough.core.models import AuditEvent
 from borough.core.ratelimit import parse_rate
 from borough.core.services import audit_record
 
-from .models import ApiClient, Scope
+from .models import ApiClient, IdempotentResponse, Scope
 
 KEY_PREFIX = "brgh_"
 
@@ -53,8 +54,13 @@ def api_client_create(
     actor,
     team=None,
     rate_limit: str = "",
+    expires_on: dt.date | str | None = None,
 ) -> NewClient:
-    """Create a client with a new random key. Returns the key once; only its hash is kept."""
+    """Create a client with a new random key. Returns the key once; only its hash is kept.
+
+    ``expires_on`` (a date, or text like 31/12/2027 or 2027-12-31): the key stops working at
+    the end of that day in the council's time zone.
+    """
     if not can_manage_api_clients(actor):
         raise PermissionDenied
     errors: dict[str, str] = {}
@@ -76,6 +82,15 @@ def api_client_create(
             parse_rate(rate_limit)
         except ValueError:
             errors["rate_limit"] = "Enter a rate like 600/m or 10000/h, or leave it blank"
+    expires_at = None
+    if expires_on:
+        day = _day(expires_on)
+        if day is None:
+            errors["expires_on"] = "Enter the expiry date like 31/12/2027, or leave it blank"
+        else:
+            expires_at = timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+            if expires_at <= timezone.now():
+                errors["expires_on"] = "The expiry date must be in the future"
     if errors:
         raise ApiClientInvalid(errors)
     raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -88,6 +103,7 @@ def api_client_create(
                 key_hash=hash_key(raw_key),
                 scopes=scopes,
                 rate_limit=rate_limit,
+                expires_at=expires_at,
                 created_at=timezone.now(),
                 created_by=actor,
             )
@@ -100,6 +116,17 @@ def api_client_create(
     except IntegrityError:
         raise ApiClientInvalid({"name": "A client with this name already exists"}) from None
     return NewClient(client=client, raw_key=raw_key)
+
+
+def _day(value: dt.date | str) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 @transaction.atomic
@@ -127,8 +154,13 @@ def api_client_deactivate(*, client: ApiClient, actor) -> ApiClient:
 _LAST_USED_RESOLUTION_SECONDS = 60
 
 
-def api_client_authenticate(raw_key: str | None, scope: str) -> ApiClient:
-    """The active client owning ``raw_key``, if it holds ``scope``; else ``AuthenticationFailed``.
+class ScopeMissing(AuthenticationFailed):
+    """The key is good but does not allow what was asked."""
+
+
+def api_client_authenticate(raw_key: str | None, scope: str | None) -> ApiClient:
+    """The active, unexpired client owning ``raw_key``, if it holds ``scope`` (``None``: any
+    client); else ``AuthenticationFailed`` (``ScopeMissing`` for a good key without the scope).
 
     Records when the client was last used (to the minute).
     """
@@ -139,9 +171,11 @@ def api_client_authenticate(raw_key: str | None, scope: str) -> ApiClient:
         raise AuthenticationFailed("api_key is not valid")
     if not client.is_active:
         raise AuthenticationFailed("api_key belongs to a client that has been deactivated")
-    if not client.has_scope(scope):
-        raise AuthenticationFailed(f"api_key does not allow {scope}")
     now = timezone.now()
+    if client.expires_at is not None and client.expires_at <= now:
+        raise AuthenticationFailed("api_key has expired")
+    if scope is not None and not client.has_scope(scope):
+        raise ScopeMissing(f"api_key does not allow {scope}")
     if (
         client.last_used_at is None
         or (now - client.last_used_at).total_seconds() > _LAST_USED_RESOLUTION_SECONDS
@@ -149,3 +183,44 @@ def api_client_authenticate(raw_key: str | None, scope: str) -> ApiClient:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         client.last_used_at = now
     return client
+
+
+# ------------------------------------------------------------------------------ idempotency
+
+IDEMPOTENCY_HOURS = 24
+
+
+def idempotent_response_get(*, client: ApiClient, key: str) -> IdempotentResponse | None:
+    """The response kept for this client's key, if it is less than 24 hours old."""
+    since = timezone.now() - dt.timedelta(hours=IDEMPOTENCY_HOURS)
+    return IdempotentResponse.objects.filter(client=client, key=key, created_at__gte=since).first()
+
+
+def idempotent_response_save(
+    *, client: ApiClient, key: str, fingerprint: str, status: int, body
+) -> IdempotentResponse:
+    """Keep the response to a POST under the client's key, replacing one older than 24 hours.
+
+    Raises ``IntegrityError`` when another request with the same key saved first (the caller's
+    transaction, with its write, must then be rolled back).
+    """
+    since = timezone.now() - dt.timedelta(hours=IDEMPOTENCY_HOURS)
+    IdempotentResponse.objects.filter(client=client, key=key, created_at__lt=since).delete()
+    with transaction.atomic():
+        return IdempotentResponse.objects.create(
+            client=client,
+            key=key,
+            fingerprint=fingerprint,
+            status=status,
+            body=body,
+            created_at=timezone.now(),
+        )
+
+
+def idempotent_responses_purge(*, now=None) -> int:
+    """Forget responses older than 24 hours. Returns how many were removed."""
+    now = now or timezone.now()
+    deleted, _ = IdempotentResponse.objects.filter(
+        created_at__lt=now - dt.timedelta(hours=IDEMPOTENCY_HOURS)
+    ).delete()
+    return deleted

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from borough.accounts.models import Team
@@ -29,7 +30,7 @@ def _admin_required(request) -> None:
 def api_clients(request):
     _admin_required(request)
     clients = ApiClient.objects.select_related("team").order_by("-is_active", "name")
-    return render(request, "hub/api_clients.html", {"clients": clients})
+    return render(request, "hub/api_clients.html", {"clients": clients, "now": timezone.now()})
 
 
 @never_cache
@@ -37,13 +38,14 @@ def api_clients(request):
 def api_client_new(request):
     _admin_required(request)
     errors: dict[str, str] = {}
-    entered = {"name": "", "team": "", "scopes": [], "rate_limit": ""}
+    entered = {"name": "", "team": "", "scopes": [], "rate_limit": "", "expires_on": ""}
     if request.method == "POST":
         entered = {
             "name": request.POST.get("name", ""),
             "team": request.POST.get("team", ""),
             "scopes": request.POST.getlist("scopes"),
             "rate_limit": request.POST.get("rate_limit", ""),
+            "expires_on": request.POST.get("expires_on", "").strip(),
         }
         team = None
         if entered["team"]:
@@ -62,6 +64,7 @@ def api_client_new(request):
                 scopes=entered["scopes"],
                 team=team,
                 rate_limit=entered["rate_limit"],
+                expires_on=entered["expires_on"],
                 actor=request.user,
             )
         except ApiClientInvalid as invalid:

@@ -27,7 +27,7 @@ def properties_at_postcode(postcode: str) -> list[Property]:
     if not normalised:
         return []
     found = Property.objects.filter(postcode_key=postcode_key(normalised), is_current=True)
-    return sorted(found.select_related("usrn"), key=_natural_key)
+    return sorted(found.select_related("usrn", "ward"), key=_natural_key)
 
 
 def streets_at_postcode(postcode: str) -> list[Street]:

@@ -70,7 +70,12 @@ def test_an_admin_creates_a_client_in_the_hub_and_sees_the_key_once(client, admi
     assert "API clients" in client.get("/hub/").content.decode()
     response = client.post(
         "/hub/api-clients/new/",
-        {"name": "FixMyStreet", "scopes": [Scope.OPEN311_POST], "rate_limit": "100/m"},
+        {
+            "name": "FixMyStreet",
+            "scopes": [Scope.OPEN311_POST],
+            "rate_limit": "100/m",
+            "expires_on": "31/12/2099",
+        },
     )
     assert response.status_code == 200
     key = response.context["raw_key"]
@@ -78,17 +83,28 @@ def test_an_admin_creates_a_client_in_the_hub_and_sees_the_key_once(client, admi
     assert "no-store" in response["Cache-Control"]
     listing = client.get("/hub/api-clients/").content.decode()
     assert "FixMyStreet" in listing and key not in listing
-    assert api_client_authenticate(key, Scope.OPEN311_POST).rate_limit == "100/m"
+    assert "Until 31 December 2099" in listing
+    authenticated = api_client_authenticate(key, Scope.OPEN311_POST)
+    assert authenticated.rate_limit == "100/m"
+    assert authenticated.expires_at.year == 2099
 
 
 def test_the_hub_form_shows_errors_and_saves_nothing(client, admin):
     staff_login(client, admin)
-    response = client.post("/hub/api-clients/new/", {"name": "", "rate_limit": "fast"})
+    response = client.post(
+        "/hub/api-clients/new/", {"name": "", "rate_limit": "fast", "expires_on": "soon"}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Enter a name for the client" in page
     assert "Choose at least one permission" in page
     assert "Enter a rate like 600/m" in page
+    assert "Enter the expiry date like 31/12/2027" in page
+    past = client.post(
+        "/hub/api-clients/new/",
+        {"name": "Old", "scopes": [Scope.CASES_READ], "expires_on": "01/01/2020"},
+    )
+    assert "The expiry date must be in the future" in past.content.decode()
     assert not ApiClient.objects.exists()
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from borough.api.auth import client_rate_wait
 from borough.api.models import Scope
 from borough.api.services import AuthenticationFailed, api_client_authenticate
 from borough.cases.selectors import case_by_reference
@@ -124,7 +125,7 @@ def _client(raw_key: str | None, scope: str):
 
 
 def _client_rate(request, client) -> None:
-    wait = rate_limit_hit(request, "api", who=f"api-client:{client.pk}", rate=client.rate_limit)
+    wait = client_rate_wait(request, client)
     if wait:
         raise _Refusal(
             429,
