@@ -58,7 +58,7 @@ def understand(text: str, *, today: datetime.date | None = None) -> Understandin
             flags=found_flags,
         )
     brain = load()
-    vector = brain.embed([cleaned])[0]
+    vector = brain.embed_one(cleaned)
     intent, confidence = brain.classifier.predict(vector[None, :])[0]
     return Understanding(
         text=cleaned,
@@ -79,5 +79,5 @@ def retrieve(text: str, *, limit: int = 3) -> list[Passage]:
     if not any(c.isalnum() for c in cleaned) or limit < 1:
         return []
     brain = load()
-    vector = brain.embed([cleaned])[0]
+    vector = brain.embed_one(cleaned)
     return brain.index.search(vector, limit=limit)
