@@ -4,7 +4,7 @@ Offline and CPU-only: sentence embeddings from all-MiniLM-L6-v2 computed in nump
 logistic-regression intent classifier trained at load time on the team's utterances, an
 auditable vulnerability lexicon, and lingua for language identification. No Django models: the
 chat (the rest of ``borough.assistant``) does the dialogue, cases and storage.
-See docs/adr/0021-assistant-understanding.md and ASSISTANT_CONTRACT in the docs.
+See docs/adr/0021-assistant-understanding.md and docs/architecture.md.
 
     understand(text) -> Understanding
     retrieve(text, limit=3) -> list[Passage]

@@ -62,6 +62,18 @@ def test_understand_and_a_batch_agree(brain):
         assert float(single @ vector) > 0.9999
 
 
+def test_embeddings_match_sentence_transformers_reference_values(brain):
+    """The similarities sentence-transformers' quickstart prints for all-MiniLM-L6-v2
+    (0.6660, 0.1046, 0.1411): the numpy forward pass computes the same model."""
+    v = brain.encoder.encode(
+        ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+    )
+    similarities = v @ v.T
+    assert abs(similarities[0, 1] - 0.6660) < 5e-4
+    assert abs(similarities[0, 2] - 0.1046) < 5e-4
+    assert abs(similarities[1, 2] - 0.1411) < 5e-4
+
+
 def test_embeddings_are_unit_vectors_that_put_paraphrases_together(brain):
     v = brain.encoder.encode(
         ["My bin was not emptied", "The binmen missed my rubbish", "I love sunny weather"]
