@@ -17,10 +17,15 @@ def linkage_file(tmp_path):
     return make
 
 
+def team(slug: str) -> Team:
+    """A team as the catalogue makes it (loading the whole catalogue is slow and not needed)."""
+    return Team.objects.get_or_create(slug=slug, defaults={"name": slug})[0]
+
+
 @pytest.fixture
-def data_officer(catalogue):
+def data_officer(db):
     return StaffFactory(
         email="data.officer@council.example",
-        membership__team=Team.objects.get(slug="data"),
+        membership__team=team("data"),
         membership__role=Role.OFFICER,
     )
