@@ -1,7 +1,7 @@
 """``manage.py linkage [--import] <engine command> [its arguments]``: the linkage engine's
 command line (``python -m borough.linkage``), from inside Borough.
 
-Before ``link`` (and ``run``), the data team's match decisions are written to a CSV and given
+Before ``link``, the data team's match decisions are written to a CSV and given
 to the engine with ``--decisions``, unless the command already names a file. With ``--import``,
 the run is then loaded into the single view (``linkage_import``).
 """
@@ -16,6 +16,7 @@ from borough.linkage.cli import main as engine_main
 from borough.singleview.models import MatchDecision
 from borough.singleview.services import LinkageImportError, decisions_write, linkage_import
 
+#: Commands after which ``--import`` loads the run; only ``link`` reads decisions.
 LINKING_COMMANDS = {"link", "run"}
 
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         command = engine_args[0]
         with tempfile.TemporaryDirectory(prefix="borough-linkage-") as scratch:
             if (
-                command in LINKING_COMMANDS
+                command == "link"
                 and _option(engine_args, "--decisions") is None
                 and MatchDecision.objects.exists()
             ):
