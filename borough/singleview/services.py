@@ -167,8 +167,17 @@ def _write(run: Run) -> dict[str, int]:
         ),
         batch_size=BATCH,
     )
+    # A household is the gazetteer's property with its UPRN, unless the postcodes disagree
+    # (a mistyped UPRN in a source system must not put people at someone else's address).
     uprns = {int(row["uprn"]) for row in run.households if str(row["uprn"]).isdigit()}
-    known = set(Property.objects.filter(uprn__in=uprns).values_list("uprn", flat=True))
+    postcode_of = dict(Property.objects.filter(uprn__in=uprns).values_list("uprn", "postcode_key"))
+    known = {
+        int(row["uprn"])
+        for row in run.households
+        if str(row["uprn"]).isdigit()
+        and int(row["uprn"]) in postcode_of
+        and postcode_key(row["postcode"]) in {"", postcode_of[int(row["uprn"])]}
+    }
     LinkedHousehold.objects.bulk_create(
         (
             LinkedHousehold(
