@@ -60,10 +60,10 @@ class LinkedPerson(models.Model):
         related_name="linked_people",
     )
     # From the golden record, for lists and search.
-    first_name = models.CharField(max_length=200, blank=True)
-    last_name = models.CharField(max_length=200, blank=True, db_index=True)
+    first_name = models.TextField(blank=True)
+    last_name = models.TextField(blank=True, db_index=True)
     dob = models.DateField(null=True, blank=True, db_index=True)
-    postcode = models.CharField(max_length=16, blank=True)
+    postcode = models.TextField(blank=True)
     # Every name, date of birth and postcode any system holds, lower-case and space-separated,
     # so a search finds a person by a nickname or an old postcode too.
     names = models.TextField(blank=True)
@@ -84,18 +84,18 @@ class SourceRecord(models.Model):
     record_id = models.CharField(max_length=200, unique=True)
     source = models.CharField(max_length=100, db_index=True)
     source_id = models.CharField(max_length=200)
-    first_name = models.CharField(max_length=200, blank=True)
-    middle_names = models.CharField(max_length=200, blank=True)
-    last_name = models.CharField(max_length=200, blank=True)
-    full_name = models.CharField(max_length=300, blank=True)
+    first_name = models.TextField(blank=True)
+    middle_names = models.TextField(blank=True)
+    last_name = models.TextField(blank=True)
+    full_name = models.TextField(blank=True)
     dob = models.DateField(null=True, blank=True)
-    sex = models.CharField(max_length=20, blank=True)
-    address = models.CharField(max_length=500, blank=True)
-    postcode = models.CharField(max_length=16, blank=True)
-    uprn = models.CharField(max_length=20, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    email = models.CharField(max_length=254, blank=True)
-    ni_number = models.CharField(max_length=20, blank=True)
+    sex = models.TextField(blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.TextField(blank=True)
+    uprn = models.TextField(blank=True)
+    phone = models.TextField(blank=True)
+    email = models.TextField(blank=True)
+    ni_number = models.TextField(blank=True)
     last_seen = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -110,7 +110,7 @@ class GoldenField(models.Model):
 
     person = models.ForeignKey(LinkedPerson, on_delete=models.CASCADE, related_name="golden")
     field = models.CharField(max_length=32)
-    value = models.CharField(max_length=500)
+    value = models.TextField()
     source = models.CharField(max_length=100)
     record_id = models.CharField(max_length=200)
     rule = models.CharField(max_length=100)
@@ -127,10 +127,10 @@ class GoldenField(models.Model):
 class LinkedHousehold(models.Model):
     """People living at one address, as the engine grouped them."""
 
-    household_id = models.CharField(max_length=64, unique=True)
+    household_id = models.CharField(max_length=200, unique=True)
     uprn = models.CharField(max_length=20, blank=True, db_index=True)
-    address = models.CharField(max_length=500, blank=True)
-    postcode = models.CharField(max_length=16, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.TextField(blank=True)
     matched_by = models.CharField(max_length=20, blank=True)
     property = models.ForeignKey(
         "places.Property",

@@ -143,11 +143,7 @@ def _write(run: Run) -> dict[str, int]:
         (
             SourceRecord(
                 person_id=pk_of[r["person_id"]],
-                **{
-                    k: r[k] or ("" if k not in {"dob", "last_seen"} else None)
-                    for k in r
-                    if k != "person_id"
-                },
+                **{k: value for k, value in r.items() if k != "person_id"},
             )
             for r in run.records
         ),
