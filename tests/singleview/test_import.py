@@ -154,3 +154,13 @@ def test_decided_pairs_stay_out_of_the_queue_after_a_reimport(linkage_file, data
         (PERSON_AMY, PERSON_KOFI)
     ]
     assert MatchDecision.objects.count() == 1
+
+
+def test_the_linkage_command_says_what_went_wrong(tmp_path):
+    with pytest.raises(CommandError, match="Name an engine command"):
+        call_command("linkage")
+    with pytest.raises(CommandError, match="--import goes with the link or run command"):
+        call_command("linkage", "--import", "standardise", "--db", str(tmp_path / "p.duckdb"))
+    with pytest.raises(CommandError, match=r"The linkage engine stopped \(exit code 2\)"):
+        call_command("linkage", "relink-everything")
+    assert not LinkageImport.objects.exists()

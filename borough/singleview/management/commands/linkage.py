@@ -50,6 +50,8 @@ class Command(BaseCommand):
         if engine_args == ["--help-engine"]:
             engine_args = ["--help"]
         command = engine_args[0]
+        if import_run and command not in LINKING_COMMANDS:
+            raise CommandError("--import goes with the link or run command")
         with tempfile.TemporaryDirectory(prefix="borough-linkage-") as scratch:
             if (
                 command == "link"
@@ -68,8 +70,6 @@ class Command(BaseCommand):
             if code:
                 raise CommandError(f"The linkage engine stopped (exit code {code})")
         if import_run:
-            if command not in LINKING_COMMANDS:
-                raise CommandError("--import goes with the link or run command")
             db = _option(engine_args, "--db")
             if command == "run":
                 db = str(Path(_option(engine_args, "--out") or ".") / "people.duckdb")
