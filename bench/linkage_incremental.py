@@ -30,10 +30,19 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from borough.linkage.generate import generate  # noqa: E402
-from borough.linkage.incremental import add_records, link_incremental, write_snapshot  # noqa: E402
+from borough.linkage.golden import build_golden  # noqa: E402
+from borough.linkage.households import build_households  # noqa: E402
+from borough.linkage.incremental import (  # noqa: E402
+    TOUCHED_TABLE,
+    add_records,
+    link_incremental,
+    write_snapshot,
+)
 from borough.linkage.ingest import ingest  # noqa: E402
 from borough.linkage.link import link  # noqa: E402
 from borough.linkage.person_ids import assign_person_ids  # noqa: E402
+from borough.linkage.quality import build_quality  # noqa: E402
+from borough.linkage.review import write_review_pairs  # noqa: E402
 from borough.linkage.standardise import standardise_table  # noqa: E402
 
 NEW_SHARE = 0.0095  # held out of every extract: about 9,500 new records
@@ -59,7 +68,7 @@ def _split(path: Path, rng: random.Random, new_dir: Path, changed_left: list[int
     changed_left[0] -= take
     for row in rng.sample(keep, take):
         changed = dict(row)
-        changed[phone] = "07700 900999"
+        changed[phone] = f"07700 9{rng.randrange(100000):05d}"  # a new number of their own
         new.append(changed)
 
     def write(target: Path, data: list[dict]) -> None:
@@ -109,29 +118,107 @@ def prepare(work: Path, people: int) -> dict:
     return info
 
 
+def synthesise_delta(base: Path, out: Path, *, new: int = 9_500, changed: int = 500) -> list[Path]:
+    """For a linked database made elsewhere (``--base``): an extract of ``new`` records that are
+    copies of random existing records under a new system's ids with a fresh phone number (so
+    each should join its person), and ``changed`` existing records re-sent with a new phone."""
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(base), read_only=True)
+    count = int(new + changed)
+    rows = con.execute(
+        f"SELECT * FROM records USING SAMPLE reservoir({count} ROWS) REPEATABLE (1)"  # noqa: S608
+    ).fetchall()
+    columns = [column[0] for column in con.execute("DESCRIBE records").fetchall()]
+    con.close()
+    paths = []
+    for name, chunk, fresh in (("late", rows[:new], True), ("resent", rows[new:], False)):
+        data = []
+        for index, row in enumerate(chunk):
+            record = dict(zip(columns, row, strict=True))
+            record["phone"] = f"07700 9{index % 100000:05d}"
+            if fresh:
+                record["source_id"] = f"L{index:06d}"
+            data.append(record)
+        by_source: dict[str, list[dict]] = {}
+        for record in data:
+            by_source.setdefault("late" if fresh else record["source"], []).append(record)
+        for source, records in by_source.items():
+            fields = [c for c in columns if c not in ("record_id", "source")]
+            csv_path = out / f"{name}-{source}.csv"
+            with csv_path.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+                writer.writeheader()
+                writer.writerows(records)
+            mapping = {
+                "source": source,
+                "path": csv_path.name,
+                "date_formats": {"dob": "%Y-%m-%d", "last_seen": "%Y-%m-%d"},
+                "columns": {field: field for field in fields},
+            }
+            mapping_path = out / f"{name}-{source}.yaml"
+            mapping_path.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+            paths.append(mapping_path)
+    return paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--work", default="linkage-incremental-work")
     parser.add_argument("--people", type=int, default=630_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--base",
+        help="a linked DuckDB file made elsewhere (e.g. by bench/linkage.py): the 10,000 records "
+        "are then copies of its records under new ids, plus changed ones",
+    )
+    parser.add_argument("--model", help="the base's model file, if link_runs does not say")
+    parser.add_argument("--full-link-seconds", type=float, help="the base's full link time")
     args = parser.parse_args()
     work = Path(args.work)
-    info = prepare(work, args.people)
+    if args.base:
+        work.mkdir(parents=True, exist_ok=True)
+        shutil.copy(args.base, work / "base.duckdb")
+        mappings = synthesise_delta(work / "base.duckdb", work / "synth")
+        con = duckdb.connect(str(work / "base.duckdb"))
+        write_snapshot(con)  # what `link` keeps; a base linked by link.link() alone has none
+        if args.model:
+            con.execute(
+                "UPDATE link_runs SET model = ? WHERE run_id = (SELECT max(run_id) FROM link_runs)",
+                [args.model],
+            )
+        records = con.execute("SELECT count(*) FROM records").fetchone()[0]
+        con.close()
+        info = {"records": records, "full_link_seconds": args.full_link_seconds or float("nan")}
+    else:
+        info = prepare(work, args.people)
+        mappings = sorted((work / "new").glob("*.yaml"))
     print(f"base: {info['records']:,} records, full link {info['full_link_seconds']:.1f}s")
-    mappings = sorted((work / "new").glob("*.yaml"))
     timings: list[dict[str, float]] = []
     for repeat in range(args.repeats):
         db = work / f"run{repeat}.duckdb"
         shutil.copy(work / "base.duckdb", db)
         con = duckdb.connect(str(db))
         before = dict(
-            con.execute("SELECT unique_id, person_id FROM person_ids WHERE run_id = 1").fetchall()
+            con.execute(
+                "SELECT unique_id, person_id FROM person_ids "
+                "WHERE run_id = (SELECT max(run_id) FROM person_ids)"
+            ).fetchall()
         )
         started = time.perf_counter()
         added = add_records(con, mappings)
         add_seconds = time.perf_counter() - started
         result = link_incremental(con)
         total = time.perf_counter() - started
+        after_steps = {}
+        for name, step in (
+            ("households (all)", build_households),
+            ("golden record (touched people)", lambda c: build_golden(c, only=TOUCHED_TABLE)),
+            ("quality tables (touched people)", lambda c: build_quality(c, only=TOUCHED_TABLE)),
+            ("review band (all)", write_review_pairs),
+        ):
+            step_started = time.perf_counter()
+            step(con)
+            after_steps[f"after: {name}"] = time.perf_counter() - step_started
         after = dict(
             con.execute(
                 "SELECT unique_id, person_id FROM person_ids WHERE run_id = ?", [result.run_id]
@@ -142,15 +229,18 @@ def main() -> None:
         db.unlink()
         stages = {"add (read, standardise, upsert)": add_seconds, **result.seconds}
         stages["total"] = total
+        stages.update(after_steps)
+        stages["total with the steps after"] = total + sum(after_steps.values())
         timings.append(stages)
         print(f"repeat {repeat + 1}: {added}; {result.summary()}")
         print(f"  records linked before whose person id changed: {changed_ids}")
     print(f"\nmedians over {args.repeats} runs ({info['records']:,} records in the base):")
     for stage in timings[0]:
-        print(f"  {stage:<34} {statistics.median(t[stage] for t in timings):7.2f} s")
+        print(f"  {stage:<40} {statistics.median(t[stage] for t in timings):7.2f} s")
     median_total = statistics.median(t["total"] for t in timings)
     print(f"  full link of the base (baseline)   {info['full_link_seconds']:7.2f} s")
-    print(f"  ratio incremental / full link      {median_total / info['full_link_seconds']:7.3f}")
+    ratio = median_total / info["full_link_seconds"]
+    print(f"  ratio incremental link / full link {ratio:7.3f}")
     print(f"load average: {os.getloadavg()}")
 
 

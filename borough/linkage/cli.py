@@ -70,7 +70,7 @@ def _load_decisions(con, args) -> bool:
     return True
 
 
-def _after_link(con, args) -> int:
+def _after_link(con, args, *, incremental: bool = False) -> int:
     """Households, golden record, data quality and the review band for the run just made."""
     from .golden import GoldenRulesError, build_golden, load_rules
     from .households import GazetteerError, build_households, load_gazetteer
@@ -85,8 +85,11 @@ def _after_link(con, args) -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"households: {build_households(con).summary()}")
-    print(f"golden records: {build_golden(con, rules):,} people")
-    duplicates, conflicts = build_quality(con)
+    from .incremental import TOUCHED_TABLE
+
+    only = TOUCHED_TABLE if incremental else None
+    print(f"golden records: {build_golden(con, rules, only=only):,} people (re)built")
+    duplicates, conflicts = build_quality(con, only=only)
     print(f"data quality: {duplicates:,} duplicates inside a system, {conflicts:,} conflicts")
     lower = getattr(args, "review_lower", None) or PREDICT_THRESHOLD
     upper = args.threshold
@@ -106,12 +109,12 @@ def cmd_link(args) -> int:
             return 1
         if getattr(args, "incremental", False):
             try:
-                incremental = link_incremental(con, threshold=args.threshold)
+                incremental = link_incremental(con, threshold=args.threshold, model=args.model)
             except IncrementalError as error:
                 print(error, file=sys.stderr)
                 return 1
             print(f"incremental link: {incremental.summary()}")
-            return _after_link(con, args)
+            return _after_link(con, args, incremental=True)
         result, counts = link(
             con,
             models_dir=args.models_dir,

@@ -140,8 +140,16 @@ def choose(field: str, rule: FieldRule, records: list[dict]) -> tuple[dict, str]
     return min(has, key=recency), "most recent"
 
 
-def build_golden(con: duckdb.DuckDBPyConnection, rules: dict[str, FieldRule] | None = None) -> int:
-    """Write ``golden_fields`` for the latest run's people. Returns how many people."""
+def build_golden(
+    con: duckdb.DuckDBPyConnection,
+    rules: dict[str, FieldRule] | None = None,
+    *,
+    only: str | None = None,
+) -> int:
+    """Write ``golden_fields`` for the latest run's people. Returns how many people.
+
+    ``only`` names a table of person_ids (an incremental run's touched people, old ids and new):
+    just their rows are replaced, everyone else's are kept."""
     rules = rules or load_rules()
     latest = scalar(con, "SELECT max(run_id) FROM person_ids")
     matches = (
@@ -153,6 +161,7 @@ def build_golden(con: duckdb.DuckDBPyConnection, rules: dict[str, FieldRule] | N
         else "LEFT JOIN (SELECT NULL::VARCHAR AS unique_id, NULL::VARCHAR AS uprn) m "
         "USING (unique_id)"
     )
+    scope = f"AND p.person_id IN (SELECT person_id FROM {only})" if only else ""
     table = con.sql(
         f"""
         SELECT p.person_id, c.unique_id, c.source, c.first_name, c.first_name_canonical,
@@ -161,7 +170,7 @@ def build_golden(con: duckdb.DuckDBPyConnection, rules: dict[str, FieldRule] | N
         FROM person_ids p JOIN {CLEAN_TABLE} c USING (unique_id)
         JOIN {RECORDS_TABLE} r ON r.record_id = c.unique_id
         {matches}
-        WHERE p.run_id = {latest or 0}
+        WHERE p.run_id = {latest or 0} {scope}
         ORDER BY p.person_id, c.unique_id
         """
     ).to_arrow_table()
@@ -216,7 +225,17 @@ def build_golden(con: duckdb.DuckDBPyConnection, rules: dict[str, FieldRule] | N
     )
     con.register("incoming_golden", arrow)
     try:
-        run(con, f"CREATE OR REPLACE TABLE {GOLDEN_TABLE} AS SELECT * FROM incoming_golden")
+        if only and scalar(
+            con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+            [GOLDEN_TABLE],
+        ):
+            run(
+                con, f"DELETE FROM {GOLDEN_TABLE} WHERE person_id IN (SELECT person_id FROM {only})"
+            )
+            run(con, f"INSERT INTO {GOLDEN_TABLE} SELECT * FROM incoming_golden")
+        else:
+            run(con, f"CREATE OR REPLACE TABLE {GOLDEN_TABLE} AS SELECT * FROM incoming_golden")
     finally:
         con.unregister("incoming_golden")
     return people

@@ -46,6 +46,8 @@ from .schema import CLEAN_TABLE, RECORDS_TABLE
 from .standardise import clean_arrow
 
 SNAPSHOT_TABLE = "link_snapshot"
+#: person_ids (old and new) the last incremental run re-clustered.
+TOUCHED_TABLE = "touched_people_last_run"
 TF_COLUMNS = ("first_name", "last_name", "dob")
 
 
@@ -139,7 +141,10 @@ class IncrementalResult:
 
 
 def link_incremental(
-    con: duckdb.DuckDBPyConnection, *, threshold: float | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    threshold: float | None = None,
+    model: str | Path | None = None,
 ) -> IncrementalResult:
     """Link the records added or changed since the last run (see the module's notes)."""
     result = IncrementalResult()
@@ -157,7 +162,8 @@ def link_incremental(
     last = run(con, "SELECT run_id, model, threshold FROM link_runs ORDER BY run_id DESC LIMIT 1")
     if not last:
         raise IncrementalError("nothing has been linked yet: run a full link first")
-    previous_run, model, last_threshold = last[0]
+    previous_run, last_model, last_threshold = last[0]
+    model = str(model) if model else last_model
     if not model or not Path(model).exists():
         raise IncrementalError(
             f"the last run's model {model!r} is not there: a full link with a saved model first"
@@ -199,7 +205,7 @@ def link_incremental(
         )
         run(
             con,
-            f"CREATE OR REPLACE TEMP TABLE incr_existing AS SELECT * FROM {CLEAN_TABLE} "
+            f"CREATE OR REPLACE TEMP VIEW incr_existing AS SELECT * FROM {CLEAN_TABLE} "
             "WHERE unique_id NOT IN (SELECT unique_id FROM delta)",
         )
         db_api = DuckDBAPI(con)
@@ -343,7 +349,26 @@ def link_incremental(
             [run_id, model, threshold, records, people],
         )
         if events:
-            con.executemany("INSERT INTO person_events VALUES (?, ?, ?, ?, ?)", events)
+            con.register(
+                "incoming_events",
+                pa.table(
+                    {
+                        "run_id": pa.array([e[0] for e in events], pa.int32()),
+                        "event": pa.array([e[1] for e in events], pa.string()),
+                        "person_id": pa.array([e[2] for e in events], pa.string()),
+                        "other_person_id": pa.array([e[3] for e in events], pa.string()),
+                        "records": pa.array([e[4] for e in events], pa.int32()),
+                    }
+                ),
+            )
+            run(con, "INSERT INTO person_events SELECT * FROM incoming_events")
+            con.unregister("incoming_events")
+        # The people this run touched, by old and new id, for the steps after it.
+        run(
+            con,
+            f"CREATE OR REPLACE TABLE {TOUCHED_TABLE} AS SELECT person_id FROM touched_people "
+            "UNION SELECT DISTINCT person_id FROM incoming_person_ids",
+        )
         run(
             con,
             f"DELETE FROM {CLUSTERS_TABLE} WHERE unique_id IN "

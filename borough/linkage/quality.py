@@ -29,31 +29,28 @@ CONFLICT_FIELDS = {
 }
 
 
-def build_quality(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """Write both tables for the latest run. Returns (duplicates, conflicts)."""
+def build_quality(con: duckdb.DuckDBPyConnection, *, only: str | None = None) -> tuple[int, int]:
+    """Write both tables for the latest run. Returns (duplicates, conflicts).
+
+    ``only`` names a table of person_ids (an incremental run's touched people): just their rows
+    are replaced."""
     latest = scalar(con, "SELECT max(run_id) FROM person_ids") or 0
-    run(
-        con,
-        f"""
-        CREATE OR REPLACE TABLE {DUPLICATES_TABLE} AS
+    scope = f"AND p.person_id IN (SELECT person_id FROM {only})" if only else ""
+    duplicates_sql = f"""
         SELECT c.source, p.person_id, count(*)::INTEGER AS records,
                string_agg(c.unique_id, ',' ORDER BY c.unique_id) AS record_ids
         FROM person_ids p JOIN {CLEAN_TABLE} c USING (unique_id)
-        WHERE p.run_id = {latest}
+        WHERE p.run_id = {latest} {scope}
         GROUP BY c.source, p.person_id HAVING count(*) > 1
         ORDER BY c.source, p.person_id
-        """,
-    )
+    """
     values = " UNION ALL ".join(
         f"SELECT p.person_id, '{field}' AS field, {expression} AS value, c.source "
         f"FROM person_ids p JOIN {CLEAN_TABLE} c USING (unique_id) "
-        f"WHERE p.run_id = {latest} AND {expression} IS NOT NULL"
+        f"WHERE p.run_id = {latest} {scope} AND {expression} IS NOT NULL"
         for field, expression in CONFLICT_FIELDS.items()
     )
-    run(
-        con,
-        f"""
-        CREATE OR REPLACE TABLE {CONFLICTS_TABLE} AS
+    conflicts_sql = f"""
         WITH v AS ({values}),
         per_value AS (
             SELECT person_id, field, value, list_sort(list_distinct(list(source))) AS sources
@@ -65,8 +62,14 @@ def build_quality(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         GROUP BY person_id, field
         HAVING count(*) > 1 AND len(list_distinct(flatten(list(sources)))) > 1
         ORDER BY person_id, field
-        """,
-    )
+    """
+    tables = {row[0] for row in run(con, "SELECT table_name FROM information_schema.tables")}
+    for table, sql in ((DUPLICATES_TABLE, duplicates_sql), (CONFLICTS_TABLE, conflicts_sql)):
+        if only and table in tables:
+            run(con, f"DELETE FROM {table} WHERE person_id IN (SELECT person_id FROM {only})")
+            run(con, f"INSERT INTO {table} {sql}")
+        else:
+            run(con, f"CREATE OR REPLACE TABLE {table} AS {sql}")
     duplicates = scalar(con, f"SELECT count(*) FROM {DUPLICATES_TABLE}")
     conflicts = scalar(con, f"SELECT count(*) FROM {CONFLICTS_TABLE}")
     return duplicates, conflicts
