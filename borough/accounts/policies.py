@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from .models import Membership, Role
 
 # Roles that may look at cases of every team (agents raise requests for any service; admins
@@ -198,8 +200,7 @@ def may_use_single_view(user) -> bool:
     if user.is_superuser:
         return True
     return (
-        Membership.objects.filter(user=user, role=Role.ADMIN).exists()
-        or Membership.objects.filter(
-            user=user, team__slug=DATA_TEAM_SLUG, role__in=ROLES_USING_SINGLE_VIEW
-        ).exists()
+        Membership.objects.filter(user=user)
+        .filter(Q(role=Role.ADMIN) | Q(team__slug=DATA_TEAM_SLUG, role__in=ROLES_USING_SINGLE_VIEW))
+        .exists()
     )
