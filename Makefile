@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
+DEMO_LINKED_PEOPLE ?= 2000
 
 .PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant frontend clean openapi help messages
 
@@ -43,6 +44,7 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py seed_demo --if-empty --residents $(DEMO_RESIDENTS)
+	$(BIN)/python manage.py singleview_demo --if-empty --people $(DEMO_LINKED_PEOPLE)
 	PORT=$(PORT) scripts/run.sh
 
 lint: setup

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "borough.cases",
     "borough.contacts",
     "borough.insights",
+    "borough.singleview",
     "borough.notify",
     "borough.portal",
     "borough.hub",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from .models import Membership, Role
 
 # Roles that may look at cases of every team (agents raise requests for any service; admins
@@ -180,3 +182,25 @@ def can_manage_api_clients(user) -> bool:
     if user.is_superuser:
         return True
     return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+# ------------------------------------------------------------------ single view
+
+#: The team that links the council's records into a single view and reviews uncertain matches.
+DATA_TEAM_SLUG = "data"
+ROLES_USING_SINGLE_VIEW = {Role.OFFICER, Role.TEAM_LEAD}
+
+
+def may_use_single_view(user) -> bool:
+    """May ``user`` search the single view, see linked people and households, review uncertain
+    matches and read the data-quality report? Officers and team leads of the data team, admins
+    and superusers: it joins personal data from every system."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Membership.objects.filter(user=user)
+        .filter(Q(role=Role.ADMIN) | Q(team__slug=DATA_TEAM_SLUG, role__in=ROLES_USING_SINGLE_VIEW))
+        .exists()
+    )

@@ -100,6 +100,7 @@ DEMO_STAFF = (
     ("highways.officer@council.example", "Hana", "Officer", "highways", Role.OFFICER, False),
     ("housing.officer@council.example", "Harry", "Officer", "housing-repairs", Role.OFFICER, False),
     ("waste.lead@council.example", "Lena", "Lead", "waste", Role.TEAM_LEAD, False),
+    ("data.officer@council.example", "Dev", "Data", "data", Role.OFFICER, False),
 )
 
 

@@ -8,6 +8,7 @@ from borough.accounts.policies import (
     can_manage_templates,
     can_see_dashboard,
     can_see_insights,
+    may_use_single_view,
 )
 
 
@@ -18,4 +19,5 @@ def hub_navigation(request):
         "hub_dashboard_allowed": lambda: can_see_dashboard(request.user),
         "can_see_insights": lambda: can_see_insights(request.user),
         "manages_api_clients": lambda: can_manage_api_clients(request.user),
+        "uses_single_view": lambda: may_use_single_view(request.user),
     }

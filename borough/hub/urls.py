@@ -1,7 +1,7 @@
 from allauth.account.views import logout
 from django.urls import path
 
-from . import api_clients, assist, insights, outbox, views
+from . import api_clients, assist, insights, outbox, singleview, views
 
 app_name = "hub"
 
@@ -43,6 +43,20 @@ urlpatterns = [
     path("insights/", insights.overview, name="insights"),
     path("insights/services/<slug:slug>/", insights.service, name="insights_service"),
     path("insights/channels/<slug:channel>/", insights.channel, name="insights_channel"),
+    path("single-view/", singleview.search, name="singleview_search"),
+    path("single-view/people/<str:person_id>/", singleview.person, name="singleview_person"),
+    path(
+        "single-view/households/<str:household_id>/",
+        singleview.household,
+        name="singleview_household",
+    ),
+    path("single-view/review/", singleview.review_queue, name="singleview_review"),
+    path(
+        "single-view/review/<int:pair_id>/",
+        singleview.review_pair,
+        name="singleview_review_pair",
+    ),
+    path("single-view/data-quality/", singleview.data_quality, name="singleview_quality"),
     path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
     path("residents/<int:resident_id>/contacts/", views.resident_contact, name="resident_contact"),
     path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),

@@ -190,6 +190,24 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:assist_question", AGENT, data["assist_question"], False),
         Page("hub:assist_exit", AGENT, data["assist_exit"], False),
         Page("hub:assist_check", AGENT, data["assist_check"], False),
+        # The single view (the data team's pages; admins may use them too).
+        Page("hub:singleview_search", ADMIN, "/hub/single-view/?name=owusu", False),
+        Page("hub:singleview_person", ADMIN, "/hub/single-view/people/PER000000001/", False),
+        Page(
+            "hub:singleview_household",
+            ADMIN,
+            "/hub/single-view/households/HH-100021500001/",
+            False,
+        ),
+        Page("hub:singleview_review", ADMIN, "/hub/single-view/review/", False),
+        Page(
+            "hub:singleview_review_pair",
+            ADMIN,
+            f"/hub/single-view/review/{data['review_pair'].pk}/",
+            False,
+            "Save decision",
+        ),
+        Page("hub:singleview_quality", ADMIN, "/hub/single-view/data-quality/", False),
     ]
     return portal + account + hub
 
@@ -211,6 +229,8 @@ LISTED = {
     "hub:api_clients", "hub:api_client_new", "hub:insights", "hub:insights_service",
     "hub:insights_channel", "hub:resident", "hub:assist_start", "hub:assist_question",
     "hub:assist_exit", "hub:assist_check",
+    "hub:singleview_search", "hub:singleview_person", "hub:singleview_household",
+    "hub:singleview_review", "hub:singleview_review_pair", "hub:singleview_quality",
 }  # fmt: skip
 
 
@@ -274,14 +294,18 @@ def _assist(client: Client, resident, service) -> tuple[str, str, str]:
 
 
 @pytest.fixture
-def every_page(make_case, missed_bin, catalogue, staff_login):
+def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     from borough.cases.services import response_template_save
     from borough.hub.services import saved_view_create
     from borough.notify.models import Message
     from borough.people.models import Household
     from borough.places.importer import import_collection_rounds
     from borough.places.models import Property
+    from borough.singleview.models import ReviewPair
+    from borough.singleview.services import linkage_import
+    from tests.singleview.linkage_files import make_linkage_file
 
+    linkage_import(path=make_linkage_file(tmp_path / "people.duckdb"))
     import_collection_rounds(io.StringIO(ROUNDS))
     waste = Team.objects.get(slug="waste")
     user = ResidentUserFactory(email="ama@example.com")
@@ -321,6 +345,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login):
         "assist_exit": assist_exit,
         "assist_check": assist_check,
         "agent_client": agent_client,
+        "review_pair": ReviewPair.objects.order_by("-match_probability").first(),
     }
     return people, data
 

@@ -27,11 +27,13 @@ PEOPLE = {
     "highways officer": ("highways", Role.OFFICER),
     "highways team lead": ("highways", Role.TEAM_LEAD),
     "admin": ("customer-experience", Role.ADMIN),
+    "data officer": ("data", Role.OFFICER),
 }
 
 # What they try, and who may: every other person in PEOPLE is refused (or asked to sign in).
 ACTIONS = {
     "see the queue": {
+        "data officer",
         "agent",
         "waste officer",
         "waste team lead",
@@ -50,6 +52,7 @@ ACTIONS = {
     "start a request for the resident": {"agent", "waste officer", "waste team lead", "admin"},
     "record time on the case": {"waste officer", "waste team lead", "admin"},
     "see the team dashboard": {
+        "data officer",
         "waste officer",
         "waste team lead",
         "highways officer",
@@ -58,6 +61,9 @@ ACTIONS = {
     },
     "see the KPI dashboards": {"waste team lead", "highways team lead", "admin"},
     "create an API client": {"admin"},
+    "search the single view": {"data officer", "admin"},
+    "see a linked person": {"data officer", "admin"},
+    "decide a review pair": {"data officer", "admin"},
 }
 
 
@@ -78,9 +84,27 @@ def person(who):
     return StaffFactory(membership__team=Team.objects.get(slug=team_slug), membership__role=role)
 
 
+def _single_view():
+    """A linked person and a pair to review, as an import of a linkage run leaves them."""
+    from borough.singleview.models import LinkedPerson, ReviewPair
+
+    LinkedPerson.objects.create(person_id="PER000000001", first_name="Ama", last_name="Owusu")
+    return ReviewPair.objects.create(
+        unique_id_l="council_tax:CT1",
+        unique_id_r="housing:H1",
+        match_probability=0.9,
+        person_id_l="PER000000001",
+        person_id_r="PER000000002",
+    )
+
+
 def attempt(client, action, world):
     """Try ``action``; return the response and a function saying whether anything changed."""
+    from borough.singleview.models import MatchDecision
+
     case, resident = world["case"], world["resident"]
+    single_view = ("search the single view", "see a linked person", "decide a review pair")
+    pair = _single_view() if action in single_view else None
     act = f"/hub/cases/{case.reference}/"
     version = {"version": case.version}
 
@@ -91,6 +115,7 @@ def attempt(client, action, world):
             Contact.objects.count(),
             FormSession.objects.count(),
             ApiClient.objects.count(),
+            MatchDecision.objects.count(),
         )
 
     before = state()
@@ -131,6 +156,11 @@ def attempt(client, action, world):
         "create an API client": lambda: client.post(
             "/hub/api-clients/new/", {"name": "Waste back office", "scopes": ["cases.read"]}
         ),
+        "search the single view": lambda: client.get("/hub/single-view/", {"name": "owusu"}),
+        "see a linked person": lambda: client.get("/hub/single-view/people/PER000000001/"),
+        "decide a review pair": lambda: client.post(
+            f"/hub/single-view/review/{pair.pk}/", {"decision": "match", "note": "Same"}
+        ),
     }
     return requests[action](), changed
 
@@ -161,7 +191,7 @@ def test_permission_matrix(client, world, who, action):
         assert not changed()
     else:
         assert response.status_code in (200, 302), response.status_code
-        if not action.startswith("see ") and action != "open the case":
+        if not action.startswith(("see ", "search ")) and action != "open the case":
             assert changed(), f"{who} was allowed to {action} but nothing happened"
 
 
@@ -173,9 +203,10 @@ BULK_ACTIONS = {
     "bulk assign the case": {"waste officer", "waste team lead", "admin"},
     "bulk change the status": {"waste officer", "waste team lead", "admin"},
 }
-BULK_SKIPPED = {"highways officer", "highways team lead"}
+BULK_SKIPPED = {"highways officer", "highways team lead", "data officer"}
 VIEW_ACTIONS = {
     "save a view": {
+        "data officer",
         "agent",
         "waste officer",
         "waste team lead",

@@ -1,0 +1,232 @@
+"""Reads for the single view's hub pages. Each page's query count is fixed, whatever the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from .models import (
+    GOLDEN_FIELDS,
+    DqConflict,
+    DqDuplicate,
+    LinkageImport,
+    LinkedHousehold,
+    LinkedPerson,
+    MatchDecision,
+    PersonEvent,
+    ReviewPair,
+    SourceRecord,
+)
+
+SEARCH_LIMIT = 50
+#: The fields of a source record shown side by side, in order, with their labels.
+RECORD_FIELDS = (
+    ("source_id", "Source id"),
+    ("full_name", "Name as held"),
+    ("first_name", "First name"),
+    ("middle_names", "Middle names"),
+    ("last_name", "Last name"),
+    ("dob", "Date of birth"),
+    ("sex", "Sex"),
+    ("address", "Address"),
+    ("postcode", "Postcode"),
+    ("uprn", "UPRN"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("ni_number", "National Insurance number"),
+    ("last_seen", "Last seen"),
+)
+
+
+def latest_import() -> LinkageImport | None:
+    return LinkageImport.objects.first()
+
+
+def person_search(
+    *, name: str = "", dob: dt.date | None = None, postcode: str = "", person_id: str = ""
+) -> tuple[list[LinkedPerson], bool]:
+    """People matching every criterion given: each word of ``name`` is part of some name any
+    system holds; ``dob`` and ``postcode`` are held by some system. Returns the first
+    ``SEARCH_LIMIT`` by name and whether there were more."""
+    people = LinkedPerson.objects.all()
+    if person_id:
+        people = people.filter(person_id__iexact=person_id.strip())
+    for word in name.lower().replace(",", " ").split():
+        people = people.filter(names__contains=word)
+    if dob:
+        people = people.filter(dobs__contains=dob.isoformat())
+    if postcode:
+        people = people.filter(postcodes__contains="".join(postcode.split()).upper())
+    found = list(people.order_by("last_name", "first_name", "person_id")[: SEARCH_LIMIT + 1])
+    return found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
+
+
+@dataclass
+class GoldenRow:
+    field: str
+    label: str
+    value: str
+    source: str
+    record_id: str
+    rule: str
+
+
+@dataclass
+class PersonView:
+    person: LinkedPerson
+    golden: list[GoldenRow]
+    records: list[SourceRecord]
+    record_rows: list[tuple[str, list]]  # (label, a value per record)
+    households: list[LinkedHousehold]
+    events: list[PersonEvent]
+    pairs: list[ReviewPair]
+    decisions: list[MatchDecision]
+
+
+def _record_rows(records: list[SourceRecord]) -> list[tuple[str, list]]:
+    """The records' fields as rows (one column per record), leaving out fields none holds."""
+    rows = []
+    for field, label in RECORD_FIELDS:
+        values = [getattr(record, field) or "" for record in records]
+        if any(values):
+            rows.append((label, values))
+    return rows
+
+
+def person_view(person_id: str) -> PersonView | None:
+    """Everything the person page shows, or ``None`` if no such person was imported."""
+    person = (
+        LinkedPerson.objects.select_related("resident")
+        .prefetch_related(
+            "golden",
+            Prefetch("records", queryset=SourceRecord.objects.order_by("source", "source_id")),
+        )
+        .filter(person_id=person_id)
+        .first()
+    )
+    if person is None:
+        return None
+    by_field = {g.field: g for g in person.golden.all()}
+    golden = [
+        GoldenRow(field, label, g.value, g.source, g.record_id, g.rule)
+        for field, label in GOLDEN_FIELDS
+        if (g := by_field.get(field))
+    ]
+    records = list(person.records.all())
+    record_ids = [r.record_id for r in records]
+    households = list(
+        LinkedHousehold.objects.filter(householdmember__person=person)
+        .select_related("property")
+        .prefetch_related(Prefetch("people", queryset=LinkedPerson.objects.order_by("person_id")))
+    )
+    events = list(PersonEvent.objects.filter(Q(person_id=person_id) | Q(other_person_id=person_id)))
+    pairs = list(
+        ReviewPair.objects.filter(Q(unique_id_l__in=record_ids) | Q(unique_id_r__in=record_ids))
+    )
+    decisions = list(
+        MatchDecision.objects.filter(Q(unique_id_l__in=record_ids) | Q(unique_id_r__in=record_ids))
+    )
+    return PersonView(
+        person=person,
+        golden=golden,
+        records=records,
+        record_rows=_record_rows(records),
+        households=households,
+        events=events,
+        pairs=pairs,
+        decisions=decisions,
+    )
+
+
+def household_view(household_id: str) -> LinkedHousehold | None:
+    return (
+        LinkedHousehold.objects.select_related("property")
+        .prefetch_related(
+            Prefetch(
+                "people",
+                queryset=LinkedPerson.objects.order_by("last_name", "first_name", "person_id"),
+            )
+        )
+        .filter(household_id=household_id)
+        .first()
+    )
+
+
+def review_queue():
+    """Pairs waiting for review, most likely matches first."""
+    return ReviewPair.objects.order_by("-match_probability", "unique_id_l", "unique_id_r")
+
+
+@dataclass
+class PairView:
+    pair: ReviewPair
+    left: SourceRecord | None
+    right: SourceRecord | None
+    evidence: list[dict]
+
+
+def review_pair_view(pair_id: int) -> PairView | None:
+    pair = ReviewPair.objects.filter(pk=pair_id).first()
+    if pair is None:
+        return None
+    records = {
+        r.record_id: r
+        for r in SourceRecord.objects.filter(
+            record_id__in=[pair.unique_id_l, pair.unique_id_r]
+        ).select_related("person")
+    }
+    evidence = [
+        {
+            "field": str(item.get("field", "")),
+            "left": "" if item.get("left") is None else str(item.get("left")),
+            "right": "" if item.get("right") is None else str(item.get("right")),
+            "level": str(item.get("level", "")),
+        }
+        for item in pair.evidence
+        if isinstance(item, dict)
+    ]
+    return PairView(
+        pair=pair,
+        left=records.get(pair.unique_id_l),
+        right=records.get(pair.unique_id_r),
+        evidence=evidence,
+    )
+
+
+@dataclass
+class QualityReport:
+    duplicates_by_source: list[dict]  # source, people, records
+    conflicts_by_field: list[dict]  # field, people
+    duplicates: int
+    conflicts: int
+
+
+def data_quality() -> QualityReport:
+    by_source = list(
+        DqDuplicate.objects.values("source")
+        .annotate(people=Count("id"), records=Sum("records"))
+        .order_by("-people", "source")
+    )
+    by_field = list(
+        DqConflict.objects.values("field").annotate(people=Count("id")).order_by("-people", "field")
+    )
+    return QualityReport(
+        duplicates_by_source=by_source,
+        conflicts_by_field=by_field,
+        duplicates=sum(row["people"] for row in by_source),
+        conflicts=sum(row["people"] for row in by_field),
+    )
+
+
+def duplicates_rows():
+    return DqDuplicate.objects.order_by("source", "person_id").values_list(
+        "source", "person_id", "records", "record_ids"
+    )
+
+
+def conflicts_rows():
+    return DqConflict.objects.order_by("field", "person_id").values_list(
+        "person_id", "field", "values", "sources"
+    )
