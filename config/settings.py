@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "borough.portal",
     "borough.hub",
     "borough.api",
+    "borough.integrations",
     "borough.demo",
 ]
 

@@ -180,3 +180,9 @@ def can_manage_api_clients(user) -> bool:
     if user.is_superuser:
         return True
     return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def can_manage_integrations(user) -> bool:
+    """May ``user`` manage webhook subscriptions, connectors and service routing? Admins only
+    (the same people who hold other systems' keys)."""
+    return can_manage_api_clients(user)
