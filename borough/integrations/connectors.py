@@ -379,10 +379,14 @@ class Applied:
     event_id: int | None = None
 
 
+def _norm(status: str) -> str:
+    return status.strip().lower().replace(" ", "_").replace("-", "_")
+
+
 def _target(connector: Connector, case: Case, external_status: str) -> tuple[str, str] | None:
     """(state or base status, resolution) an external status asks for; None for no change."""
-    key = external_status.strip().lower().replace(" ", "_")
-    mapped = {str(k).strip().lower(): v for k, v in (connector.status_map or {}).items()}
+    key = _norm(external_status)
+    mapped = {_norm(str(k)): v for k, v in (connector.status_map or {}).items()}
     flow = case.service.flow
     if key in mapped:
         value = mapped[key]
@@ -393,7 +397,7 @@ def _target(connector: Connector, case: Case, external_status: str) -> tuple[str
     elif key in Status.values:
         value = key
     else:
-        known = sorted(mapped) or sorted(OPEN311_STATUSES)
+        known = sorted(connector.status_map or {}) or sorted(OPEN311_STATUSES)
         raise InboundRefused(
             400, f"status {external_status!r} is not known: use one of {', '.join(known)}"
         )
