@@ -158,10 +158,21 @@ def test_inbound_status_update_lands_on_the_timeline_once(sent_case, committed):
     assert again.json()["outcome"] == "duplicate"
     assert case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED).count() == 1
 
-    done = _inbound(new.inbound_token, {**update, "status": "done", "updated_at": ""})
+    # Only the connector's own token, at its own address, and only POST.
+    assert _inbound("bcin_wrong", {**update, "status": "done"}).status_code == 401
+    assert _inbound(new.inbound_token, update, slug="someone-else").status_code == 401
+    assert Client().get("/integrations/inbound/street-works/").status_code == 405
+
+    with committed():
+        done = _inbound(new.inbound_token, {**update, "status": "done", "updated_at": ""})
     assert done.json()["outcome"] == "applied"
     case.refresh_from_db()
     assert (case.status, case.resolution) == ("closed", "fixed")
+    # A move the workflow does not allow is a conflict, and changes nothing.
+    refused = _inbound(new.inbound_token, {"external_id": "SW-42", "status": "rejected"})
+    assert refused.status_code == 409
+    case.refresh_from_db()
+    assert case.resolution == "fixed"
 
 
 BAD_UPDATES = [
@@ -188,26 +199,6 @@ def test_bad_inbound_updates_are_refused_and_write_nothing(sent_case):
     case.refresh_from_db()
     assert (CaseEvent.objects.count(), InboundUpdate.objects.count(), case.version) == before
     assert case.status == "new"
-
-
-def test_inbound_needs_the_connectors_own_token(sent_case):
-    case, new = sent_case
-    body = {"external_id": "SW-42", "status": "done"}
-    assert _inbound("bcin_wrong", body).status_code == 401
-    assert _inbound(new.inbound_token, body, slug="someone-else").status_code == 401
-    assert Client().get("/integrations/inbound/street-works/").status_code == 405
-    case.refresh_from_db()
-    assert case.status == "new"
-
-
-def test_a_move_the_workflow_forbids_is_a_conflict(sent_case, committed):
-    case, new = sent_case
-    with committed():
-        _inbound(new.inbound_token, {"external_id": "SW-42", "status": "done"})
-    response = _inbound(new.inbound_token, {"external_id": "SW-42", "status": "rejected"})
-    assert response.status_code == 409
-    case.refresh_from_db()
-    assert case.resolution == "fixed"
 
 
 @pytest.mark.django_db(transaction=True)
