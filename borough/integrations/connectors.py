@@ -510,6 +510,9 @@ def open311_poll(*, connector: Connector, now: dt.datetime | None = None) -> int
         f"{connector.endpoint.rstrip('/')}/servicerequestupdates.json?{query}",
         headers={"Accept": "application/json"},
     )
+    if answer.status in (404, 405, 501):
+        # A plain GeoReport v2 server without mySociety's updates: read the requests instead.
+        return _poll_requests(connector=connector, now=now)
     try:
         updates = _answer_json(answer, connector.name)
     except SendFailed as failure:
@@ -540,5 +543,50 @@ def open311_poll(*, connector: Connector, now: dt.datetime | None = None) -> int
             log.warning("open311 update not applied", extra={"error": str(refused)})
             continue
         changed += result.outcome == "applied"
+    Connector.objects.filter(pk=connector.pk).update(polled_until=now)
+    return changed
+
+
+def _poll_requests(*, connector: Connector, now: dt.datetime, batch: int = 100) -> int:
+    """Poll ``requests.json?service_request_id=...`` for the open cases sent to a connector
+    whose Open311 server has no ``servicerequestupdates``; a status that differs from the last
+    one seen is applied (once: the update is identified by id, status and updated time)."""
+    handoffs = list(
+        Handoff.objects.filter(
+            connector=connector, status=Handoff.Status.SENT, case__closed_at__isnull=True
+        ).values_list("external_id", "last_external_status")
+    )
+    changed = 0
+    for start in range(0, len(handoffs), batch):
+        chunk = dict(handoffs[start : start + batch])
+        query = urlencode({"service_request_id": ",".join(chunk), "api_key": connector.credential})
+        answer = http.request(
+            f"{connector.endpoint.rstrip('/')}/requests.json?{query}",
+            headers={"Accept": "application/json"},
+        )
+        try:
+            found = _answer_json(answer, connector.name)
+        except SendFailed as failure:
+            log.warning(
+                "open311 poll failed", extra={"connector": connector.slug, "error": str(failure)}
+            )
+            return changed
+        for request in found if isinstance(found, list) else []:
+            external_id = str(request.get("service_request_id") or "")
+            status = str(request.get("status") or "")
+            if external_id not in chunk or not status or _norm(status) == _norm(chunk[external_id]):
+                continue
+            try:
+                result = inbound_apply(
+                    connector=connector,
+                    external_id=external_id,
+                    status=status,
+                    description=str(request.get("status_notes") or ""),
+                    updated_at=str(request.get("updated_datetime") or ""),
+                )
+            except InboundRefused as refused:
+                log.warning("open311 request status not applied", extra={"error": str(refused)})
+                continue
+            changed += result.outcome == "applied"
     Connector.objects.filter(pk=connector.pk).update(polled_until=now)
     return changed

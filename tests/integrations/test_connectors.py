@@ -274,3 +274,73 @@ def test_open311_round_trip_with_borough_as_the_other_system(
     connector.save(update_fields=["polled_until"])
     assert open311_poll(connector=connector, now=timezone.now() + dt.timedelta(seconds=3)) == 0
     assert case.events.count() == events
+
+
+def test_open311_connector_without_service_request_updates_reads_requests(
+    make_case, missed_bin, admin, receiver, committed
+):
+    """A plain GeoReport v2 server: the case is posted form-encoded with attribute[...], and
+    its status is read back from requests.json when servicerequestupdates is not offered."""
+    from urllib.parse import parse_qs
+
+    from borough.integrations.connectors import open311_poll
+
+    connector = connector_create(
+        name="Waste contractor",
+        kind="open311",
+        endpoint=receiver.url + "/georeport/v2",
+        credential="their-key",
+        actor=admin,
+    ).connector
+    route_set(service=missed_bin, connector=connector, actor=admin, remote_service_code="MB1")
+    receiver.answers = [(200, [{"service_request_id": "WC-9", "service_notice": ""}])]
+    with committed():
+        case = make_case()
+    posted = receiver.requests[0]
+    assert posted["path"] == "/georeport/v2/requests.json"
+    assert posted["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
+    fields = parse_qs(posted["body"].decode())
+    assert fields["api_key"] == ["their-key"] and fields["service_code"] == ["MB1"]
+    assert fields["attribute[bin_type]"] == [case.answers["bin_type"]]
+    assert fields["address_id"] == ["100021500001"] and "lat" in fields
+    assert Handoff.objects.get(case=case).external_id == "WC-9"
+
+    receiver.answers = [
+        (404, "no such resource"),
+        (
+            200,
+            [
+                {
+                    "service_request_id": "WC-9",
+                    "status": "open",
+                    "updated_datetime": "2026-11-26T09:00:00Z",
+                }
+            ],
+        ),
+        (404, "no such resource"),
+        (
+            200,
+            [
+                {
+                    "service_request_id": "WC-9",
+                    "status": "closed",
+                    "status_notes": "Collected",
+                    "updated_datetime": "2026-11-26T10:00:00Z",
+                }
+            ],
+        ),
+        (404, "no such resource"),
+    ]
+    with committed():
+        assert open311_poll(connector=connector) == 0  # still open: nothing to change
+        assert open311_poll(connector=connector) == 1
+        assert open311_poll(connector=connector) == 0  # closed here: no longer asked about
+    paths = [r["path"].split("?")[0] for r in receiver.requests[1:]]
+    assert paths == [
+        "/georeport/v2/servicerequestupdates.json",
+        "/georeport/v2/requests.json",
+    ] * 2 + ["/georeport/v2/servicerequestupdates.json"]
+    assert "service_request_id=WC-9" in receiver.requests[-2]["path"]
+    case.refresh_from_db()
+    assert (case.state, case.status) == ("fixed", "closed")
+    assert case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED).get().text == "Collected"
