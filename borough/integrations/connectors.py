@@ -112,9 +112,9 @@ class SendFailed(Exception):
 def _claim(handoff_id: int, now: dt.datetime) -> Handoff | None:
     with transaction.atomic():
         row = (
-            Handoff.objects.select_for_update(skip_locked=True)
+            Handoff.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("connector", "case__service")
-            .filter(pk=handoff_id, status=Handoff.Status.PENDING)
+            .filter(pk=handoff_id, status=Handoff.Status.PENDING, connector__is_active=True)
             .first()
         )
         if row is None:
@@ -204,7 +204,7 @@ def handoffs_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
     """Retry the handoffs that are due (the periodic task). Returns how many went."""
     now = now or timezone.now()
     due = Handoff.objects.filter(
-        status=Handoff.Status.PENDING, next_attempt_at__lte=now
+        status=Handoff.Status.PENDING, next_attempt_at__lte=now, connector__is_active=True
     ).values_list("pk", flat=True)[:limit]
     return sum(handoff_send(handoff_id=pk, now=now) for pk in list(due))
 

@@ -259,7 +259,7 @@ def _claim_head(subscription_id: int, case_id: int, now: dt.datetime) -> Deliver
         if head is None:
             return None
         row = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("subscription", "event")
             .filter(pk=head)
             .first()
