@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "borough.portal",
     "borough.hub",
     "borough.api",
+    "borough.integrations",
     "borough.demo",
 ]
 

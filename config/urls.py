@@ -17,6 +17,7 @@ urlpatterns = [
     path("hub/", include("borough.hub.urls")),
     path("open311/v2/", include("borough.api.open311.urls")),
     path("api/v1/", api_v1.urls),
+    path("integrations/", include("borough.integrations.urls")),
     path("", include("borough.portal.urls")),
 ]
 

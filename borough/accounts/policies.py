@@ -184,6 +184,12 @@ def can_manage_api_clients(user) -> bool:
     return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
 
 
+def can_manage_integrations(user) -> bool:
+    """May ``user`` manage webhook subscriptions, connectors and service routing? Admins only
+    (the same people who hold other systems' keys)."""
+    return can_manage_api_clients(user)
+
+
 # ------------------------------------------------------------------ single view
 
 #: The team that links the council's records into a single view and reviews uncertain matches.

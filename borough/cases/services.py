@@ -42,6 +42,7 @@ from .models import (
 )
 from .references import new_reference
 from .responses import placeholder_problems
+from .signals import announce_on_commit
 
 
 class CaseInvalid(ValueError):
@@ -146,7 +147,7 @@ def case_create(
                 updated_at=now,
                 idempotency_key=idempotency_key or None,
             )
-            CaseEvent.objects.create(
+            created_event = CaseEvent.objects.create(
                 case=case,
                 at=now,
                 kind=CaseEvent.Kind.CREATED,
@@ -172,6 +173,7 @@ def case_create(
                     token=form_session_token, outcome=FormSession.Outcome.SUBMITTED, case=case
                 )
             transaction.on_commit(lambda: _queue_acknowledgement(case.pk))
+            announce_on_commit(created_event)
     except IntegrityError:
         # Another request with the same idempotency key won the race: return its case.
         if idempotency_key:
@@ -234,9 +236,11 @@ def _record(
     case.version += 1
     case.updated_at = now
     case.save(update_fields=[*fields, "version", "updated_at"])
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, at=now, kind=kind, actor=actor, is_public=public, text=text, data=data or {}
     )
+    announce_on_commit(event)  # other apps (integrations) hear of it after the commit
+    return event
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from allauth.account.views import logout
 from django.urls import path
 
-from . import api_clients, assist, insights, outbox, singleview, views
+from . import api_clients, assist, insights, outbox, singleview, views, webhooks
 
 app_name = "hub"
 
@@ -39,6 +39,24 @@ urlpatterns = [
         "api-clients/<int:client_id>/deactivate/",
         api_clients.api_client_deactivate_view,
         name="api_client_deactivate",
+    ),
+    path("webhooks/", webhooks.webhooks, name="webhooks"),
+    path("webhooks/new/", webhooks.webhook_new, name="webhook_new"),
+    path("webhooks/<int:subscription_id>/", webhooks.webhook_detail, name="webhook"),
+    path("webhooks/<int:subscription_id>/active/", webhooks.webhook_active, name="webhook_active"),
+    path(
+        "webhooks/deliveries/<int:delivery_id>/replay/",
+        webhooks.webhook_replay,
+        name="webhook_replay",
+    ),
+    path("connectors/", webhooks.connectors, name="connectors"),
+    path("connectors/new/", webhooks.connector_new, name="connector_new"),
+    path("connectors/routes/", webhooks.connector_route, name="connector_route"),
+    path("connectors/<int:connector_id>/", webhooks.connector_detail, name="connector"),
+    path(
+        "connectors/<int:connector_id>/active/",
+        webhooks.connector_active,
+        name="connector_active",
     ),
     path("insights/", insights.overview, name="insights"),
     path("insights/services/<slug:slug>/", insights.service, name="insights_service"),

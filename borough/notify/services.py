@@ -30,6 +30,7 @@ TEMPLATES = {
     "team_resident_update": "The resident added information (to the team)",
     "team_not_fixed": "The resident says it is not fixed (to the team)",
     "team_overdue": "Cases now overdue (to team leads)",
+    "case_handoff": "A new case sent on to a back-office mailbox (integrations connector)",
 }
 
 PROVIDERS = ("outbox", "email")

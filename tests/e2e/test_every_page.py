@@ -33,6 +33,13 @@ SKIP = {
     "hub:template_delete": "POST-only: deletes a response template",
     "hub:api_client_deactivate": "POST-only: deactivates an API client",
     "hub:resident_contact": "POST-only: records a contact with a resident",
+    "hub:webhook_active": "POST-only: pauses or resumes a webhook subscription",
+    "hub:webhook_replay": "POST-only: sends a webhook delivery again",
+    "hub:connector_route": "POST-only: routes a service to a connector (errors re-render "
+    "hub:connectors, which is checked)",
+    "hub:connector_active": "POST-only: turns a connector off or on",
+    # Not walked here (namespace "integrations"): /integrations/inbound/<slug>/ is a JSON
+    # endpoint for other systems, tested in tests/integrations/test_connectors.py.
     "portal:saved_form_delete": "POST-only: discards a saved form",
     "portal:language": "sets the language cookie and redirects back",
     "hub:logout": "old address of account_logout, kept for links",
@@ -176,6 +183,12 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:template_edit", LEAD, f"/hub/templates/{data['template'].pk}/", False),
         Page("hub:api_clients", ADMIN, "/hub/api-clients/", False),
         Page("hub:api_client_new", ADMIN, "/hub/api-clients/new/", False),
+        Page("hub:webhooks", ADMIN, "/hub/webhooks/", False),
+        Page("hub:webhook_new", ADMIN, "/hub/webhooks/new/", False, "Add the subscription"),
+        Page("hub:webhook", ADMIN, f"/hub/webhooks/{data['subscription'].pk}/", False),
+        Page("hub:connectors", ADMIN, "/hub/connectors/", False, "Save where cases go"),
+        Page("hub:connector_new", ADMIN, "/hub/connectors/new/", False, "Add the connector"),
+        Page("hub:connector", ADMIN, f"/hub/connectors/{data['connector'].pk}/", False),
         Page("hub:insights", LEAD, "/hub/insights/", False),
         Page("hub:insights_service", LEAD, f"/hub/insights/services/{slug}/", False),
         Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
@@ -226,7 +239,8 @@ LISTED = {
     "mfa_index", "mfa_deactivate_totp", "mfa_generate_recovery_codes",
     "hub:login", "hub:cases", "hub:saved_view_edit", "hub:dashboard", "hub:case", "hub:outbox",
     "hub:outbox_message", "hub:templates", "hub:template_create", "hub:template_edit",
-    "hub:api_clients", "hub:api_client_new", "hub:insights", "hub:insights_service",
+    "hub:api_clients", "hub:api_client_new", "hub:webhooks", "hub:webhook_new", "hub:webhook",
+    "hub:connectors", "hub:connector_new", "hub:connector", "hub:insights", "hub:insights_service",
     "hub:insights_channel", "hub:resident", "hub:assist_start", "hub:assist_question",
     "hub:assist_exit", "hub:assist_check",
     "hub:singleview_search", "hub:singleview_person", "hub:singleview_household",
@@ -347,7 +361,32 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
         "agent_client": agent_client,
         "review_pair": ReviewPair.objects.order_by("-match_probability").first(),
     }
+    data.update(_integrations(people[ADMIN], case))
     return people, data
+
+
+def _integrations(admin, case) -> dict:
+    """A webhook subscription with a delivery that failed (nothing listens on port 9) and an
+    email connector that a case was sent to."""
+    from borough.api.services import api_client_create
+    from borough.integrations.connectors import handoff_start
+    from borough.integrations.services import connector_create, route_set, subscription_create
+    from borough.integrations.webhooks import publish
+
+    client = api_client_create(name="Back office", scopes=["cases.read"], actor=admin).client
+    subscription = subscription_create(
+        client=client,
+        target_url="http://127.0.0.1:9/borough-events",
+        event_types=["case.created"],
+        actor=admin,
+    ).subscription
+    publish(case_event_id=case.events.get(kind="created").pk)
+    connector = connector_create(
+        name="Waste back office", kind="email", email="waste.bo@council.example", actor=admin
+    ).connector
+    route_set(service=case.service, connector=connector, actor=admin)
+    handoff_start(case_id=case.pk)
+    return {"subscription": subscription, "connector": connector}
 
 
 OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"

@@ -1,0 +1,10 @@
+"""What integrations do when ``cases`` announces a committed timeline event."""
+
+from __future__ import annotations
+
+
+def case_event_recorded(sender, *, event_id: int, case_id: int, **kwargs) -> None:
+    """Queue the webhooks and, for a new case, the routing to a connector (tasks.py)."""
+    from .tasks import case_event_published
+
+    case_event_published(event_id)
