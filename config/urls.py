@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("hub/", include("borough.hub.urls")),
     path("open311/v2/", include("borough.api.open311.urls")),
+    path("chat/", include("borough.assistant.urls")),
     path("", include("borough.portal.urls")),
 ]
 
