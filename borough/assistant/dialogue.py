@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from borough.cases.references import normalise_reference
 from borough.cases.selectors import case_by_reference
 from borough.cases.services import CaseInvalid, case_create
 from borough.cases.tracking import case_tracking_token, tracking_token_valid
@@ -279,7 +280,7 @@ def _open_turn(conversation: Conversation, text: str, u, turn: Turn) -> None:
             return
     if intent == "status":
         state["failures"] = 0
-        if u.entities.references or _TRACK_LINK.search(text):
+        if u.entities.references or _TRACK_LINK.search(text) or _reference_in(text):
             _status_turn(conversation, text, u, turn)
         else:
             state["mode"] = "status"
@@ -799,6 +800,15 @@ def _follow_url(conversation: Conversation, case) -> str:
 # ------------------------------------------------------------------------------- status
 
 
+def _reference_in(text: str) -> str | None:
+    """A word of the message that is a case reference as Borough writes them."""
+    for word in re.findall(r"\b[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}\b", text):
+        reference = normalise_reference(word)
+        if reference is not None and any(ch.isdigit() for ch in reference):
+            return reference
+    return None
+
+
 def _status_turn(conversation: Conversation, text: str, u, turn: Turn) -> None:
     """A request's progress, only for its owner: made in this chat, the signed-in resident's
     own, or opened with the tracking link. Anything else gets the same reply, whether or not
@@ -811,7 +821,7 @@ def _status_turn(conversation: Conversation, text: str, u, turn: Turn) -> None:
     elif u is not None and u.entities.references:
         reference = u.entities.references[0]
     else:
-        reference = text.strip()
+        reference = _reference_in(text) or text.strip()
     case = case_by_reference(reference)
     allowed = case is not None and (
         case.reference in conversation.state.get("own_cases", [])

@@ -7,9 +7,11 @@ The policy behind it is ``borough.accounts.policies``; this table is its specifi
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from borough.accounts.models import Role, Team
 from borough.api.models import ApiClient
+from borough.assistant.models import ChatMessage, Conversation
 from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact, FormSession
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
@@ -58,6 +60,14 @@ ACTIONS = {
     },
     "see the KPI dashboards": {"waste team lead", "highways team lead", "admin"},
     "create an API client": {"admin"},
+    "reply to a live chat": {
+        "agent",
+        "waste officer",
+        "waste team lead",
+        "highways officer",
+        "highways team lead",
+        "admin",
+    },
 }
 
 
@@ -66,7 +76,11 @@ def world(make_case):
     resident = ResidentFactory(first_name="Ama", last_name="Owusu")
     case = make_case(100021500002, resident=resident)
     crew = StaffFactory(membership__team=Team.objects.get(slug="waste"))
-    return {"case": case, "resident": resident, "crew": crew}
+    now = timezone.now()
+    chat = Conversation.objects.create(
+        status=Conversation.Status.WAITING, started_at=now, updated_at=now, waiting_since=now
+    )
+    return {"case": case, "resident": resident, "crew": crew, "chat": chat}
 
 
 def person(who):
@@ -91,6 +105,7 @@ def attempt(client, action, world):
             Contact.objects.count(),
             FormSession.objects.count(),
             ApiClient.objects.count(),
+            ChatMessage.objects.count(),
         )
 
     before = state()
@@ -130,6 +145,9 @@ def attempt(client, action, world):
         "see the KPI dashboards": lambda: client.get("/hub/insights/"),
         "create an API client": lambda: client.post(
             "/hub/api-clients/new/", {"name": "Waste back office", "scopes": ["cases.read"]}
+        ),
+        "reply to a live chat": lambda: client.post(
+            f"/hub/live-chat/{world['chat'].pk}/reply/", {"text": "Hello, I can help"}
         ),
     }
     return requests[action](), changed
