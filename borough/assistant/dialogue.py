@@ -528,6 +528,7 @@ def _ask_current(conversation: Conversation, service: Service, turn: Turn) -> No
     form = conversation.state["form"]
     question = _question(service, form)
     parts = [question.label]
+    links: list[dict] = []
     if question.hint:
         parts.append(question.hint)
     choices: list[str] = []
@@ -561,18 +562,20 @@ def _ask_current(conversation: Conversation, service: Service, turn: Turn) -> No
     elif question.type == "file":
         form["step"] = "answer"
         parts.append(
-            _("Attach the file with the “Attach a file” button, then send.")
+            _("Attach the file on the chat page, then send.")
             if question.required
-            else _("Attach a file with the “Attach a file” button, or type “skip”.")
+            else _("This question is optional: attach a file on the chat page, or type “skip”.")
         )
+        links = [{"url": reverse("assistant:chat"), "text": _("Attach a file on the chat page")}]
     else:
         form["step"] = "answer"
         if question.type == "date":
             parts.append(_("Type the date, for example 5/11/2026, today or yesterday."))
     if not question.required and question.type != "file":
         parts.append(_("This question is optional: type “skip” to leave it out."))
+    if not question.required:
         choices = [*choices, _("Skip")]
-    turn.say("\n".join(parts), choices=choices)
+    turn.say("\n".join(parts), choices=choices, links=links)
 
 
 def _offer_places(form: dict, question: Question, postcode: str) -> None:

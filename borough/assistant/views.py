@@ -177,6 +177,8 @@ def api_conversations(request):
     if limited:
         return limited
     conversation = conversation_start(user=request.user)
+    # The same chat continues on the chat page (to attach a file, or without JavaScript).
+    request.session[SESSION_KEY] = str(conversation.token)
     return JsonResponse(
         _conversation_json(conversation, messages_after(conversation, 0)), status=201
     )

@@ -50,6 +50,11 @@ SKIP = {
     "account_reauthenticate": "needs a stale sign-in; redirects otherwise",
     "mfa_view_recovery_codes": "404 until recovery codes are generated (staff here have none)",
     "account_set_password": "only for users without a password; everyone here has one",
+    # The resident assistant.
+    "assistant:start": "POST-only: starts a chat and redirects to the chat page",
+    "assistant:api_conversations": "JSON API (the widget's); the widget is on every page",
+    "assistant:api_messages": "JSON API (the widget's); the widget is on every page",
+    "hub:livechat_action": "POST-only: take, reply to, raise a request from or close a chat",
 }
 
 RESIDENT, ANONYMOUS, OFFICER, AGENT, LEAD, ADMIN = (
@@ -85,7 +90,7 @@ def named_patterns() -> set[str]:
                 yield namespace, prefix + str(pattern.pattern), pattern.name
 
     for namespace, route, name in walk(get_resolver().url_patterns, "", ""):
-        if namespace in {"portal", "hub"}:
+        if namespace in {"portal", "hub", "assistant"}:
             names.add(f"{namespace}:{name}")
         elif route.startswith("account/") and name.startswith(("account_", "mfa_")):
             names.add(name)
@@ -132,6 +137,7 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:accessibility", ANONYMOUS, "/accessibility/", True),
         Page("portal:cookies", ANONYMOUS, "/cookies/", True),
         Page("portal:privacy", ANONYMOUS, "/privacy/", True),
+        Page("assistant:chat", RESIDENT, "/chat/", True, "Send", prepare="chat"),
     ]
     account = [
         Page("account_login", ANONYMOUS, "/account/login/", True, "Sign in"),
@@ -188,6 +194,14 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:assist_question", AGENT, data["assist_question"], False),
         Page("hub:assist_exit", AGENT, data["assist_exit"], False),
         Page("hub:assist_check", AGENT, data["assist_check"], False),
+        Page("hub:livechat", AGENT, "/hub/live-chat/", False),
+        Page(
+            "hub:livechat_chat",
+            AGENT,
+            f"/hub/live-chat/{data['chat'].pk}/",
+            False,
+            "Send reply",
+        ),
     ]
     return portal + account + hub
 
@@ -207,7 +221,8 @@ LISTED = {
     "hub:outbox_message", "hub:templates", "hub:template_create", "hub:template_edit",
     "hub:api_clients", "hub:api_client_new", "hub:insights", "hub:insights_service",
     "hub:insights_channel", "hub:resident", "hub:assist_start", "hub:assist_question",
-    "hub:assist_exit", "hub:assist_check",
+    "hub:assist_exit", "hub:assist_check", "assistant:chat", "hub:livechat",
+    "hub:livechat_chat",
 }  # fmt: skip
 
 
@@ -272,6 +287,7 @@ def _assist(client: Client, resident, service) -> tuple[str, str, str]:
 
 @pytest.fixture
 def every_page(make_case, missed_bin, catalogue, staff_login):
+    from borough.assistant.services import conversation_post, conversation_start
     from borough.cases.services import response_template_save
     from borough.hub.services import saved_view_create
     from borough.notify.models import Message
@@ -301,6 +317,9 @@ def every_page(make_case, missed_bin, catalogue, staff_login):
     agent_client = Client()
     staff_login(agent_client, people[AGENT])
     assist_question, assist_exit, assist_check = _assist(agent_client, ama, missed_bin)
+    chat = conversation_start(user=user)
+    conversation_post(conversation=chat, text="Report fly-tipping")
+    conversation_post(conversation=chat, text="Can I talk to a person?")
     data = {
         "case": case,
         "my_case": my_case,
@@ -318,6 +337,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login):
         "assist_exit": assist_exit,
         "assist_check": assist_check,
         "agent_client": agent_client,
+        "chat": chat,
     }
     return people, data
 
@@ -406,7 +426,10 @@ def _prepare(browser, page: Page, service) -> None:
     client = Client()
     client.cookies[name] = session
     start = f"/services/{service.slug}/"
-    if page.prepare == "form":
+    if page.prepare == "chat":
+        client.post("/chat/start/", {"message": "When is my bin day?"})
+        client.post("/chat/", {"message": "UB8 1QA"})
+    elif page.prepare == "form":
         _missed_bin_to_check(client, service)
     elif page.prepare == "send":
         _missed_bin_to_check(client, service)
