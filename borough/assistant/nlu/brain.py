@@ -1,0 +1,176 @@
+"""The loaded understanding: one per process, built on first use (docs/adr/0021)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import content
+from .classifier import OUT_OF_SCOPE, IntentClassifier, train
+from .embeddings import Encoder, encoder, model_dir
+
+logger = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("BOROUGH_ASSISTANT_CACHE_DIR")
+    if configured == "":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "borough" / "assistant"
+
+
+def model_stamp() -> str:
+    weights = model_dir() / "model.safetensors"
+    described = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}"
+    return hashlib.sha1(described.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+# Bump when the classifier's training changes, so cached classifiers are not reused.
+CLASSIFIER_VERSION = "1"
+
+
+def trained_classifier(vectors: np.ndarray, texts: list[str], labels: list[str]):
+    """Train, or reuse the classifier trained on exactly these utterances by this model."""
+    directory = cache_dir()
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(f"{CLASSIFIER_VERSION}:{model_stamp()}".encode())
+    for text, label in zip(texts, labels, strict=True):
+        digest.update(f"\x00{label}\x01{text}".encode())
+    path = directory / f"classifier-{digest.hexdigest()[:16]}.npz" if directory else None
+    if path is not None and path.exists():
+        try:
+            with np.load(path) as stored:
+                classifier = IntentClassifier(
+                    labels=stored["labels"].tolist(),
+                    weights=stored["weights"],
+                    bias=stored["bias"],
+                    temperature=float(stored["temperature"]),
+                    threshold=float(stored["threshold"]),
+                )
+                report = json.loads(str(stored["report"]))
+            return classifier, report
+        except (OSError, ValueError, KeyError):
+            pass
+    classifier, report = train(vectors, labels)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(
+                partial,
+                labels=np.array(classifier.labels),
+                weights=classifier.weights,
+                bias=classifier.bias,
+                temperature=classifier.temperature,
+                threshold=classifier.threshold,
+                report=json.dumps(report),
+            )
+            os.replace(partial, path)
+        except OSError:
+            logger.warning("Could not write the assistant's classifier cache at %s", path)
+    return classifier, report
+
+
+class EmbeddingCache:
+    """Sentence vectors of known texts, on disk between processes (keyed by the model and
+    the exact text), so a restart does not re-embed hundreds of training utterances."""
+
+    def __init__(self, model: Encoder):
+        self.model = model
+        self.path = None
+        self.vectors: dict[str, np.ndarray] = {}
+        directory = cache_dir()
+        if directory is None:
+            return
+        self.directory = directory
+        self.path = directory / f"minilm-{model_stamp()}.npz"
+        try:
+            with np.load(self.path) as stored:
+                self.vectors = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+        except (OSError, ValueError, KeyError):
+            self.vectors = {}
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        missing = sorted({t for t, k in zip(texts, keys, strict=True) if k not in self.vectors})
+        if missing:
+            for text, vector in zip(missing, self.model.encode(missing), strict=True):
+                self.vectors[self._key(text)] = vector
+            self._save()
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self.vectors[k] for k in keys])
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(
+                partial,
+                keys=np.array(list(self.vectors)),
+                vectors=np.stack(list(self.vectors.values())),
+            )
+            os.replace(partial, self.path)
+        except OSError:
+            logger.warning("Could not write the assistant's embedding cache at %s", self.path)
+
+
+class Brain:
+    def __init__(self):
+        started = time.perf_counter()
+        self.encoder = encoder()
+        self.cache = EmbeddingCache(self.encoder)
+        intents, out_of_scope = content.training()
+        texts, labels = [], []
+        for intent, examples in intents.items():
+            texts += examples
+            labels += [intent] * len(examples)
+        texts += out_of_scope
+        labels += [OUT_OF_SCOPE] * len(out_of_scope)
+        vectors = self.cache.embed(texts)
+        self.classifier: IntentClassifier
+        self.classifier, self.validation = trained_classifier(vectors, texts, labels)
+        from .retrieval import Index
+        from .vulnerability import Triage
+
+        self.index = Index(self)
+        self.triage = Triage(self)
+        self.load_seconds = time.perf_counter() - started
+        logger.info(
+            "Assistant understanding loaded in %.2fs (threshold %.2f, temperature %.2f)",
+            self.load_seconds,
+            self.validation["threshold"],
+            self.validation["temperature"],
+        )
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode(texts)
+
+
+_brain: Brain | None = None
+_lock = threading.Lock()
+
+
+def brain() -> Brain:
+    global _brain
+    if _brain is None:
+        with _lock:
+            if _brain is None:
+                _brain = Brain()
+    return _brain
