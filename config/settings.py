@@ -323,7 +323,7 @@ BOROUGH_RATE_LIMITS = {
 
 # --- Resident assistant (chat) ------------------------------------------------------------
 # The emergency line the assistant gives with safeguarding signposting (with 999, Samaritans).
-BOROUGH_OUT_OF_HOURS_PHONE = env.str("BOROUGH_OUT_OF_HOURS_PHONE", default="020 7946 0000")
+BOROUGH_OUT_OF_HOURS_PHONE = env.str("BOROUGH_OUT_OF_HOURS_PHONE", default="0800 000 0000")
 # Optional LLM (any OpenAI-compatible chat-completions endpoint). Off unless the URL is set.
 BOROUGH_ASSISTANT_LLM_URL = env.str("BOROUGH_ASSISTANT_LLM_URL", default="")
 BOROUGH_ASSISTANT_LLM_MODEL = env.str("BOROUGH_ASSISTANT_LLM_MODEL", default="")

@@ -135,11 +135,48 @@ def supported_language(code: str) -> str | None:
     return None
 
 
+_CHOICE = re.compile(r"^\s*\d{1,3}(\s*[,;]\s*\d{1,3})*\s*$")
+
+
+def _choice_only(conversation: Conversation, text: str):
+    """A reply that is only the number(s) of a listed choice, or only a postcode, while the
+    assistant is asking for one: there is nothing in it to classify (no intent, no sign of
+    vulnerability), so the model is not asked. Saves most of a turn's time in a long form."""
+    if not conversation.state.get("mode"):
+        return None
+    brain = nlu()
+    postcode = normalise_postcode(text) if len(text) <= 9 else None
+    if not _CHOICE.match(text) and postcode is None:
+        return None
+    return brain.Understanding(
+        text=text,
+        language=conversation.language,
+        intent=None,
+        confidence=1.0,
+        out_of_scope=False,
+        entities=brain.Entities(postcodes=(postcode,) if postcode else ()),
+        vulnerability=brain.Vulnerability(),
+        flags=(),
+    )
+
+
+# Identifying the language of a few words is guesswork ("Report fly-tipping" reads as Tagalog):
+# the conversation changes language only on a message long enough, or written with letters
+# English does not use.
+MIN_WORDS_FOR_LANGUAGE = 6
+
+
+def _language_is_clear(text: str) -> bool:
+    return len(text.split()) >= MIN_WORDS_FOR_LANGUAGE or any(
+        ch.isalpha() and not ch.isascii() for ch in text
+    )
+
+
 def respond(conversation: Conversation, text: str, *, upload=None) -> Turn:
     """The assistant's answer to one resident message. Changes ``conversation`` in memory
     (state, language, priority, status); the caller saves it and the messages."""
     turn = Turn()
-    understanding = nlu().understand(text)
+    understanding = _choice_only(conversation, text) or nlu().understand(text)
     language = understanding.language or "en"
     if supported_language(language) is None and llm.configured():
         english = llm.translate_to_english(text)
@@ -147,7 +184,11 @@ def respond(conversation: Conversation, text: str, *, upload=None) -> Turn:
             understood_english = nlu().understand(english)
             understanding = dataclasses.replace(understood_english, language=language)
     turn.understood = _understanding_summary(understanding)
-    if len(text.split()) >= 2 or conversation.language == "en":
+    if _language_is_clear(text) and not (
+        # Plain English letters the classifier (trained in English) understood: English, even
+        # if a reference or a postcode made the words look like another language.
+        supported_language(language) is None and text.isascii() and understanding.intent
+    ):
         conversation.language = language
     portal_language = supported_language(conversation.language)
     with translation.override(portal_language or settings.LANGUAGE_CODE):
@@ -197,10 +238,14 @@ def _respond(conversation: Conversation, text: str, u, turn: Turn, *, upload=Non
 
     if "injection" in u.flags:
         turn.say(
-            _(
-                "I can only help with the council's services: reporting a problem, asking for "
-                "something, your bin days, the progress of a request or a question about our "
-                "services. What would you like to do?"
+            _fixed(
+                "injection",
+                _(
+                    "I can only help with the council's services: reporting a problem, asking for "
+                    "something, your bin days, the progress of a request or a question about our "
+                    "services. What would you like to do?"
+                ),
+                conversation.language,
             ),
             choices=starter_choices(),
         )
@@ -208,9 +253,13 @@ def _respond(conversation: Conversation, text: str, u, turn: Turn, *, upload=Non
         return
     if "abusive" in u.flags:
         turn.say(
-            _(
-                "I want to help. Please tell me what you need without offensive words, or ask "
-                "to talk to a person."
+            _fixed(
+                "abusive",
+                _(
+                    "I want to help. Please tell me what you need without offensive words, or ask "
+                    "to talk to a person."
+                ),
+                conversation.language,
             ),
             choices=[_("Talk to a person")],
         )
@@ -269,6 +318,17 @@ def starter_choices() -> list[str]:
 def _open_turn(conversation: Conversation, text: str, u, turn: Turn) -> None:
     state = conversation.state
     intent = u.intent or ""
+    # The suggested first replies mean what they say, whatever the classifier makes of them.
+    typed = text.strip().casefold()
+    intent = {
+        _("Check my bin days").casefold(): "bin_days",
+        _("Check a request").casefold(): "status",
+        _("Talk to a person").casefold(): "human",
+        _("Report a problem").casefold(): "report",
+    }.get(typed, intent)
+    if intent == "human":
+        _hand_over(conversation, turn, reason="asked")
+        return
     named = _service_named(text)
     if named is not None:
         intent = f"service:{named.slug}"
@@ -302,21 +362,37 @@ def _open_turn(conversation: Conversation, text: str, u, turn: Turn) -> None:
         return
     if intent == "greeting":
         turn.say(
-            _(
-                "Hello. I am the council's automated assistant. I can report a problem, ask "
-                "for a service, tell you your bin days or the progress of a request, and answer "
-                "questions about our services. What would you like to do?"
+            _fixed(
+                "greeting",
+                _(
+                    "Hello. I am the council's automated assistant. I can report a problem, ask "
+                    "for a service, tell you your bin days or the progress of a request, and "
+                    "answer questions about our services. What would you like to do?"
+                ),
+                conversation.language,
             ),
             choices=starter_choices(),
         )
         return
     if intent == "thanks":
-        turn.say(_("You're welcome. Is there anything else I can help you with?"))
+        turn.say(
+            _fixed(
+                "thanks",
+                _("You're welcome. Is there anything else I can help you with?"),
+                conversation.language,
+            )
+        )
         return
     if intent == "goodbye":
-        turn.say(_("Goodbye. You can start a new chat at any time."))
+        turn.say(
+            _fixed(
+                "goodbye",
+                _("Goodbye. You can start a new chat at any time."),
+                conversation.language,
+            )
+        )
         return
-    if text.strip().casefold() == _("Report a problem").casefold():
+    if intent == "report":
         turn.say(
             _("What would you like to report or ask for? Tell me in a few words."),
             links=[{"url": reverse("portal:home"), "text": _("See all our services")}],

@@ -133,7 +133,7 @@ def test_safeguarding_signs_show_emergency_numbers_and_go_to_the_front_of_the_qu
     )
     chat.start()
     replies = chat.say("I want to kill myself")
-    assert "999" in replies[0] and "116 123" in replies[0] and "020 7946 0000" in replies[0]
+    assert "999" in replies[0] and "116 123" in replies[0] and "0800 000 0000" in replies[0]
     conversation = chat.conversation
     assert conversation.priority == Conversation.Priority.SAFEGUARDING
     assert conversation.status == Conversation.Status.WAITING
@@ -161,8 +161,11 @@ def test_support_signs_ask_consent_and_record_a_need_only_with_it(client, chat):
     chat2.start()
     chat2.say("I lost my job and cannot pay my council tax")
     chat2.say("yes")
-    need = ResidentNeed.objects.get()
-    assert (need.resident, need.consent_basis) == (other_resident, "explicit_consent")
+    needs = list(ResidentNeed.objects.all())
+    assert needs and {(n.resident, n.consent_basis) for n in needs} == {
+        (other_resident, "explicit_consent")
+    }
+    assert {n.need for n in needs} <= {"life_event", "resilience"}
     assert not resident.needs.exists()
 
 
