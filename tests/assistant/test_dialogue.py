@@ -200,3 +200,21 @@ def test_a_closed_chat_takes_no_more_messages(chat):
     Conversation.objects.filter(pk=chat.conversation.pk).update(status="closed")
     chat.say("hello", status=200)
     assert "This chat has ended" in chat.last_response.content.decode()
+
+
+# ------------------------------------------------------------------------------ languages
+
+
+@pytest.mark.django_db
+def test_polish_gets_polish_and_another_language_english_with_an_interpreter(chat):
+    chat.start()
+    replies = chat.say("Dzień dobry, chcę zgłosić nielegalne wysypisko śmieci na ulicy")
+    assert chat.conversation.language == "pl"
+    assert "Pan/Pani" in " ".join(replies)  # a Polish reply (the offer of a person)
+    assert "interpreter" not in " ".join(replies)
+
+    other = type(chat)(chat.client.__class__())
+    other.start()
+    replies = other.say("Waxaan rabaa inaan la hadlo qof shaqaale ah fadlan")
+    assert other.conversation.language == "so"
+    assert replies[0].startswith("I can only reply in English. If you would like an interpreter")
