@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal frontend clean openapi help messages
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal eval-assistant frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
 	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
 	@echo "make bench  run the benchmarks in bench/ and print their results"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
+	@echo "make eval-assistant  the resident assistant's accuracy and latency on its held-out set"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 
 $(BIN)/.installed: pyproject.toml
@@ -90,6 +91,11 @@ bench-insights: setup
 BENCH_PORTAL_ARGS ?=
 bench-portal: setup
 	$(BIN)/python bench/portal.py $(BENCH_PORTAL_ARGS)
+
+# The resident assistant's understanding on its held-out set: intent accuracy, out-of-scope
+# and safeguarding recall, p95 turn latency (docs/benchmarks.md, "Assistant").
+eval-assistant: setup
+	$(BIN)/python bench/assistant_eval.py
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache

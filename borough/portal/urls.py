@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import myaccount, views
+from . import help, myaccount, views
 
 app_name = "portal"
 
@@ -38,6 +38,8 @@ urlpatterns = [
         myaccount.track_action,
         name="track_action",
     ),
+    path("help/", help.index, name="help"),
+    path("help/<slug:slug>/", help.page, name="help_page"),
     path("language/<slug:code>/", views.language, name="language"),
     path("performance/", views.performance, name="performance"),
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),

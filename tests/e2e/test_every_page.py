@@ -137,6 +137,8 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:accessibility", ANONYMOUS, "/accessibility/", True),
         Page("portal:cookies", ANONYMOUS, "/cookies/", True),
         Page("portal:privacy", ANONYMOUS, "/privacy/", True),
+        Page("portal:help", ANONYMOUS, "/help/", True),
+        Page("portal:help_page", ANONYMOUS, "/help/council-tax-bands/", True),
         Page("assistant:chat", RESIDENT, "/chat/", True, "Send", prepare="chat"),
     ]
     account = [
@@ -212,6 +214,7 @@ LISTED = {
     "portal:confirmation", "portal:feedback", "portal:my_account", "portal:my_details",
     "portal:my_request", "portal:my_request_action", "portal:track", "portal:track_action",
     "portal:performance", "portal:accessibility", "portal:cookies", "portal:privacy",
+    "portal:help", "portal:help_page",
     "account_login", "account_signup", "account_reset_password", "account_reset_password_done",
     "account_reset_password_from_key", "account_reset_password_from_key_done",
     "account_confirm_email", "account_email_verification_sent", "account_inactive",

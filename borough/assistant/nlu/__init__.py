@@ -4,7 +4,7 @@ Offline and CPU-only: sentence embeddings from all-MiniLM-L6-v2 computed in nump
 logistic-regression intent classifier trained at load time on the team's utterances, an
 auditable vulnerability lexicon, and lingua for language identification. No Django models: the
 chat (the rest of ``borough.assistant``) does the dialogue, cases and storage.
-See docs/adr/0021-assistant-understanding.md and ASSISTANT_CONTRACT in the docs.
+See docs/adr/0021-assistant-understanding.md and docs/architecture.md.
 
     understand(text) -> Understanding
     retrieve(text, limit=3) -> list[Passage]
@@ -58,7 +58,7 @@ def understand(text: str, *, today: datetime.date | None = None) -> Understandin
             flags=found_flags,
         )
     brain = load()
-    vector = brain.embed([cleaned])[0]
+    vector = brain.embed_one(cleaned)
     intent, confidence = brain.classifier.predict(vector[None, :])[0]
     return Understanding(
         text=cleaned,
@@ -79,5 +79,5 @@ def retrieve(text: str, *, limit: int = 3) -> list[Passage]:
     if not any(c.isalnum() for c in cleaned) or limit < 1:
         return []
     brain = load()
-    vector = brain.embed([cleaned])[0]
+    vector = brain.embed_one(cleaned)
     return brain.index.search(vector, limit=limit)

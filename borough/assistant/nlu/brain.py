@@ -36,7 +36,7 @@ def model_stamp() -> str:
 
 
 # Bump when the classifier's training changes, so cached classifiers are not reused.
-CLASSIFIER_VERSION = "1"
+CLASSIFIER_VERSION = "2"
 
 
 def trained_classifier(vectors: np.ndarray, texts: list[str], labels: list[str]):
@@ -134,6 +134,8 @@ class EmbeddingCache:
 class Brain:
     def __init__(self):
         started = time.perf_counter()
+        self._recent: dict[str, np.ndarray] = {}
+        self._recent_lock = threading.Lock()
         self.encoder = encoder()
         self.cache = EmbeddingCache(self.encoder)
         intents, out_of_scope = content.training()
@@ -144,6 +146,8 @@ class Brain:
         texts += out_of_scope
         labels += [OUT_OF_SCOPE] * len(out_of_scope)
         vectors = self.cache.embed(texts)
+        in_scope = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
+        self.training_vectors = vectors[in_scope]
         self.classifier: IntentClassifier
         self.classifier, self.validation = trained_classifier(vectors, texts, labels)
         from .retrieval import Index
@@ -159,8 +163,19 @@ class Brain:
             self.validation["temperature"],
         )
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        return self.encoder.encode(texts)
+    def embed_one(self, text: str) -> np.ndarray:
+        """One message's vector; the last few are remembered, because a turn usually asks
+        understand() and then retrieve() about the same text."""
+        with self._recent_lock:
+            vector = self._recent.get(text)
+        if vector is None:
+            vector = self.encoder.encode([text])[0]
+            vector.setflags(write=False)
+            with self._recent_lock:
+                self._recent[text] = vector
+                while len(self._recent) > 64:
+                    self._recent.pop(next(iter(self._recent)))
+        return vector
 
 
 _brain: Brain | None = None

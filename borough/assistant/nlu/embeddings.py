@@ -130,6 +130,9 @@ class Encoder:
         # One BLAS thread: a turn is one short sentence, and on a busy shared server extra
         # threads wait on each other (measured: p95 several times worse under load).
         self._threads = ThreadpoolController()
+        self._threads_lock = threading.Lock()
+        self._encoding = 0
+        self._limited = None
 
     def tokenize(self, texts: list[str]) -> list[list[int]]:
         return [e.ids for e in self.tokenizer.encode_batch(list(texts))]
@@ -142,11 +145,29 @@ class Encoder:
         # Sort by length so each batch pads little; put the rows back in order at the end.
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.zeros((len(ids), self.word.shape[1]), dtype=np.float32)
-        with self._threads.limit(limits=1, user_api="blas"):
+        self._one_blas_thread(enter=True)
+        try:
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
                 out[chunk] = self._forward([ids[i] for i in chunk])
+        finally:
+            self._one_blas_thread(enter=False)
         return out
+
+    def _one_blas_thread(self, *, enter: bool) -> None:
+        """Limit BLAS to one thread while any thread is encoding, and restore the process's
+        setting when the last one finishes (a plain nested context per call could restore in
+        the wrong order when web threads overlap)."""
+        with self._threads_lock:
+            if enter:
+                if self._encoding == 0:
+                    self._limited = self._threads.limit(limits=1, user_api="blas")
+                self._encoding += 1
+            else:
+                self._encoding -= 1
+                if self._encoding == 0 and self._limited is not None:
+                    self._limited.restore_original_limits()
+                    self._limited = None
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
         n = len(batch)

@@ -1,0 +1,42 @@
+"""Language identification offline, on short messages as residents write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from borough.assistant import nlu
+from borough.assistant.nlu.language import detect
+
+SAMPLES = [
+    ("pl", "Dzień dobry, nie odebrano moich śmieci"),
+    ("pl", "chce zglosic dziure w drodze"),  # no Polish letters typed
+    ("pa", "ਮੇਰਾ ਕੂੜਾ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ"),
+    ("ur", "میرا کوڑا نہیں اٹھایا گیا"),
+    ("ar", "لم يتم جمع القمامة الخاصة بي"),
+    ("so", "Qashinkayga lama qaadin toddobaadkan"),
+    ("ta", "என் குப்பை எடுக்கப்படவில்லை"),
+    ("gu", "મારો કચરો ઉપાડવામાં આવ્યો નથી"),
+    ("ro", "Gunoiul meu nu a fost ridicat săptămâna aceasta"),
+    ("ro", "gunoiul meu nu a fost ridicat"),
+    ("bn", "আমার ময়লা নেওয়া হয়নি"),
+    ("pt", "Eu quero falar com alguém sobre o lixo"),
+    ("es", "Quiero hablar con alguien sobre la basura"),
+    ("fr", "Bonjour, ma poubelle n'a pas été vidée"),
+    ("tr", "Merhaba, çöpüm bu hafta alınmadı"),
+    ("en", "my bin was not collected"),
+    ("en", "there's a pothole on Mare Street E8"),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), SAMPLES)
+def test_language_of_a_sentence(language, text):
+    assert detect(text) == language
+
+
+@pytest.mark.parametrize("text", ["ok", "hi", "no", "bins", "E8 1DY", "K7P2-QXM4", "thanks!", "?"])
+def test_very_short_or_ambiguous_messages_are_english(text):
+    assert detect(text) == "en"
+
+
+def test_understanding_carries_the_language(brain):
+    assert nlu.understand("Dzień dobry, chcę zgłosić dziurę w drodze").language == "pl"
