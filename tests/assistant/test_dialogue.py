@@ -196,7 +196,7 @@ def test_injection_abuse_and_mixed_languages_get_a_safe_clear_reply(chat):
     assert "without offensive words" in replies[0]
     assert "Talk to a person" in chat.conversation.messages.last().choices
     # English and Polish in one message: understood, and the form is asked in Polish.
-    replies = chat.say("I want to report fly-tipping, dzień dobry, jest śmieci")
+    replies = chat.say("Someone dumped rubbish on my street, proszę pomóc")
     assert chat.conversation.state["form"]["service"] == "report-fly-tipping"
     assert "kod pocztowy" in replies[-1]
 
