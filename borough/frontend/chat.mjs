@@ -85,12 +85,7 @@ class ChatWidget {
       if (ok) return;
       this.id = null;
     }
-    const data = await this.request(this.api, { method: "POST", body: "{}" });
-    if (data) {
-      this.id = data.id;
-      sessionStorage.setItem(STORE, this.id);
-      this.show(data);
-    }
+    await this.start();
   }
 
   close() {
@@ -137,9 +132,20 @@ class ChatWidget {
     this.input.removeAttribute("aria-describedby");
   }
 
+  async start() {
+    const data = await this.request(this.api, { method: "POST", body: "{}" });
+    if (data) {
+      this.id = data.id;
+      sessionStorage.setItem(STORE, this.id);
+      this.show(data);
+    }
+    return data;
+  }
+
   async send(text) {
-    if (!this.id) return;
     this.clearError();
+    // A chat an agent has closed: the next message starts a new one.
+    if ((!this.id || this.status === "closed") && !(await this.start())) return;
     const data = await this.request(this.messagesUrl(), {
       method: "POST",
       body: JSON.stringify({ text }),
