@@ -100,6 +100,8 @@ def _request_in_chat(chat, service) -> dict:
     form = service.form
     chat.start()
     replies = chat.say(service.name)
+    asked = chat.conversation.messages.filter(sender="resident").last()
+    assert asked.understood["intent"] == f"service:{service.slug}", asked.understood
     assert f"“{service.name}”" in replies[0], (service.slug, replies)
     expected = {}
     for _turn in range(40):
