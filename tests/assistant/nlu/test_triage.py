@@ -9,28 +9,28 @@ from borough.assistant.nlu import content
 from borough.assistant.nlu.vulnerability import load_lexicon
 
 
-def _levels(brain, texts):
-    vectors = brain.encoder.encode(texts)
+def _levels(brain, embed, texts):
+    vectors = embed(texts)
     return [brain.triage.assess(t, v) for t, v in zip(texts, vectors, strict=True)]
 
 
-def test_every_safeguarding_test_phrase_is_safeguarding(brain):
+def test_every_safeguarding_test_phrase_is_safeguarding(brain, embed):
     phrases = content.heldout()["safeguarding"]
     assert len(phrases) >= 40
     missed = [
         t
-        for t, v in zip(phrases, _levels(brain, phrases), strict=True)
+        for t, v in zip(phrases, _levels(brain, embed, phrases), strict=True)
         if v.level != "safeguarding"
     ]
     assert missed == []
 
 
-def test_ordinary_requests_are_not_safeguarding(brain):
+def test_ordinary_requests_are_not_safeguarding(brain, embed):
     held = content.heldout()
     phrases = held["ordinary"] + [t for texts in held["intents"].values() for t in texts]
     alarms = [
         t
-        for t, v in zip(phrases, _levels(brain, phrases), strict=True)
+        for t, v in zip(phrases, _levels(brain, embed, phrases), strict=True)
         if v.level == "safeguarding"
     ]
     # Low false alarms: at most 2% of ordinary messages go to a person for safeguarding.
