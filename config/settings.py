@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "borough.hub",
     "borough.api",
     "borough.integrations",
+    "borough.assistant",
     "borough.demo",
 ]
 
@@ -318,7 +319,19 @@ BOROUGH_RATE_LIMITS = {
     # Per API client (a client's own rate_limit wins), and reading Open311 without a key.
     "api": env.str("BOROUGH_RATE_API", default="600/m"),
     "open311-read": env.str("BOROUGH_RATE_OPEN311_READ", default="300/m"),
+    # The resident assistant: starting chats and sending messages without signing in.
+    "chat-start": env.str("BOROUGH_RATE_CHAT_START", default="30/h"),
+    "chat-message": env.str("BOROUGH_RATE_CHAT_MESSAGE", default="300/h"),
 }
+
+# --- Resident assistant (chat) ------------------------------------------------------------
+# The emergency line the assistant gives with safeguarding signposting (with 999, Samaritans).
+BOROUGH_OUT_OF_HOURS_PHONE = env.str("BOROUGH_OUT_OF_HOURS_PHONE", default="0800 000 0000")
+# Optional LLM (any OpenAI-compatible chat-completions endpoint). Off unless the URL is set.
+BOROUGH_ASSISTANT_LLM_URL = env.str("BOROUGH_ASSISTANT_LLM_URL", default="")
+BOROUGH_ASSISTANT_LLM_MODEL = env.str("BOROUGH_ASSISTANT_LLM_MODEL", default="")
+BOROUGH_ASSISTANT_LLM_KEY = env.str("BOROUGH_ASSISTANT_LLM_KEY", default="")
+BOROUGH_ASSISTANT_LLM_TIMEOUT = env.float("BOROUGH_ASSISTANT_LLM_TIMEOUT", default=10.0)
 # How many reverse proxies stand in front of Borough (their X-Forwarded-For is trusted).
 BOROUGH_TRUSTED_PROXIES = env.int("BOROUGH_TRUSTED_PROXIES", default=0)
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("open311/v2/", include("borough.api.open311.urls")),
     path("api/v1/", api_v1.urls),
     path("integrations/", include("borough.integrations.urls")),
+    path("chat/", include("borough.assistant.urls")),
     path("", include("borough.portal.urls")),
 ]
 

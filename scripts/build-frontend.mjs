@@ -22,6 +22,7 @@ writeFileSync(join(out, "borough", "application.css"), css.css);
 
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "borough", "govuk-frontend.min.js"));
 cpSync(join(own, "init.mjs"), join(out, "borough", "init.mjs"));
+cpSync(join(own, "chat.mjs"), join(out, "borough", "chat.mjs"));
 cpSync(join(own, "favicon.svg"), join(out, "borough", "favicon.svg"));
 // Only the fonts folder is needed for print styles; the GOV.UK crown images are not used.
 mkdirSync(join(out, "govuk", "assets"), { recursive: true });

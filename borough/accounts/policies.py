@@ -210,3 +210,18 @@ def may_use_single_view(user) -> bool:
         .filter(Q(role=Role.ADMIN) | Q(team__slug=DATA_TEAM_SLUG, role__in=ROLES_USING_SINGLE_VIEW))
         .exists()
     )
+
+
+# ------------------------------------------------------------------------------ live chat
+
+# Every role answers residents in the live chat queue: agents first of all, and anyone above.
+ROLES_HANDLING_LIVE_CHAT = {Role.AGENT, Role.OFFICER, Role.TEAM_LEAD, Role.ADMIN}
+
+
+def can_handle_live_chat(user) -> bool:
+    """May ``user`` see the live chat queue, take chats and reply? Agents and above."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=ROLES_HANDLING_LIVE_CHAT).exists()

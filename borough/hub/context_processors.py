@@ -4,6 +4,7 @@ Callables, so pages that do not show the hub menu (the portal) never run the que
 """
 
 from borough.accounts.policies import (
+    can_handle_live_chat,
     can_manage_api_clients,
     can_manage_templates,
     can_see_dashboard,
@@ -20,4 +21,5 @@ def hub_navigation(request):
         "can_see_insights": lambda: can_see_insights(request.user),
         "manages_api_clients": lambda: can_manage_api_clients(request.user),
         "uses_single_view": lambda: may_use_single_view(request.user),
+        "handles_live_chat": lambda: can_handle_live_chat(request.user),
     }

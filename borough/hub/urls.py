@@ -1,7 +1,7 @@
 from allauth.account.views import logout
 from django.urls import path
 
-from . import api_clients, assist, insights, outbox, singleview, views, webhooks
+from . import api_clients, assist, insights, livechat, outbox, singleview, views, webhooks
 
 app_name = "hub"
 
@@ -26,6 +26,13 @@ urlpatterns = [
         "cases/<str:reference>/events/<int:event_id>/file/",
         views.case_event_file,
         name="case_event_file",
+    ),
+    path("live-chat/", livechat.queue, name="livechat"),
+    path("live-chat/<int:conversation_id>/", livechat.chat, name="livechat_chat"),
+    path(
+        "live-chat/<int:conversation_id>/<slug:action>/",
+        livechat.chat_action,
+        name="livechat_action",
     ),
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:message_id>/", outbox.outbox_message, name="outbox_message"),

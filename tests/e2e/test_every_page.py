@@ -57,6 +57,11 @@ SKIP = {
     "account_reauthenticate": "needs a stale sign-in; redirects otherwise",
     "mfa_view_recovery_codes": "404 until recovery codes are generated (staff here have none)",
     "account_set_password": "only for users without a password; everyone here has one",
+    # The resident assistant.
+    "assistant:start": "POST-only: starts a chat and redirects to the chat page",
+    "assistant:api_conversations": "JSON API (the widget's); the widget is on every page",
+    "assistant:api_messages": "JSON API (the widget's); the widget is on every page",
+    "hub:livechat_action": "POST-only: take, reply to, raise a request from or close a chat",
 }
 
 RESIDENT, ANONYMOUS, OFFICER, AGENT, LEAD, ADMIN = (
@@ -92,7 +97,7 @@ def named_patterns() -> set[str]:
                 yield namespace, prefix + str(pattern.pattern), pattern.name
 
     for namespace, route, name in walk(get_resolver().url_patterns, "", ""):
-        if namespace in {"portal", "hub"}:
+        if namespace in {"portal", "hub", "assistant"}:
             names.add(f"{namespace}:{name}")
         elif route.startswith("account/") and name.startswith(("account_", "mfa_")):
             names.add(name)
@@ -141,6 +146,7 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:privacy", ANONYMOUS, "/privacy/", True),
         Page("portal:help", ANONYMOUS, "/help/", True),
         Page("portal:help_page", ANONYMOUS, "/help/council-tax-bands/", True),
+        Page("assistant:chat", RESIDENT, "/chat/", True, "Send", prepare="chat"),
     ]
     account = [
         Page("account_login", ANONYMOUS, "/account/login/", True, "Sign in"),
@@ -221,6 +227,14 @@ def _pages(data: dict) -> list[Page]:
             "Save decision",
         ),
         Page("hub:singleview_quality", ADMIN, "/hub/single-view/data-quality/", False),
+        Page("hub:livechat", AGENT, "/hub/live-chat/", False),
+        Page(
+            "hub:livechat_chat",
+            AGENT,
+            f"/hub/live-chat/{data['chat'].pk}/",
+            False,
+            "Send reply",
+        ),
     ]
     return portal + account + hub
 
@@ -242,7 +256,8 @@ LISTED = {
     "hub:api_clients", "hub:api_client_new", "hub:webhooks", "hub:webhook_new", "hub:webhook",
     "hub:connectors", "hub:connector_new", "hub:connector", "hub:insights", "hub:insights_service",
     "hub:insights_channel", "hub:resident", "hub:assist_start", "hub:assist_question",
-    "hub:assist_exit", "hub:assist_check",
+    "hub:assist_exit", "hub:assist_check", "assistant:chat", "hub:livechat",
+    "hub:livechat_chat",
     "hub:singleview_search", "hub:singleview_person", "hub:singleview_household",
     "hub:singleview_review", "hub:singleview_review_pair", "hub:singleview_quality",
 }  # fmt: skip
@@ -309,6 +324,7 @@ def _assist(client: Client, resident, service) -> tuple[str, str, str]:
 
 @pytest.fixture
 def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
+    from borough.assistant.services import conversation_post, conversation_start
     from borough.cases.services import response_template_save
     from borough.hub.services import saved_view_create
     from borough.notify.models import Message
@@ -342,6 +358,9 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     agent_client = Client()
     staff_login(agent_client, people[AGENT])
     assist_question, assist_exit, assist_check = _assist(agent_client, ama, missed_bin)
+    chat = conversation_start(user=user)
+    conversation_post(conversation=chat, text="Report fly-tipping")
+    conversation_post(conversation=chat, text="Can I talk to a person?")
     data = {
         "case": case,
         "my_case": my_case,
@@ -360,6 +379,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
         "assist_check": assist_check,
         "agent_client": agent_client,
         "review_pair": ReviewPair.objects.order_by("-match_probability").first(),
+        "chat": chat,
     }
     data.update(_integrations(people[ADMIN], case))
     return people, data
@@ -473,7 +493,10 @@ def _prepare(browser, page: Page, service) -> None:
     client = Client()
     client.cookies[name] = session
     start = f"/services/{service.slug}/"
-    if page.prepare == "form":
+    if page.prepare == "chat":
+        client.post("/chat/start/", {"message": "When is my bin day?"})
+        client.post("/chat/", {"message": "UB8 1QA"})
+    elif page.prepare == "form":
         _missed_bin_to_check(client, service)
     elif page.prepare == "send":
         _missed_bin_to_check(client, service)

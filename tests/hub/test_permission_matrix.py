@@ -7,9 +7,11 @@ The policy behind it is ``borough.accounts.policies``; this table is its specifi
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from borough.accounts.models import Role, Team
 from borough.api.models import ApiClient
+from borough.assistant.models import ChatMessage, Conversation
 from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact, FormSession
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
@@ -64,6 +66,15 @@ ACTIONS = {
     "search the single view": {"data officer", "admin"},
     "see a linked person": {"data officer", "admin"},
     "decide a review pair": {"data officer", "admin"},
+    "reply to a live chat": {
+        "agent",
+        "waste officer",
+        "waste team lead",
+        "highways officer",
+        "highways team lead",
+        "data officer",
+        "admin",
+    },
 }
 
 
@@ -72,7 +83,11 @@ def world(make_case):
     resident = ResidentFactory(first_name="Ama", last_name="Owusu")
     case = make_case(100021500002, resident=resident)
     crew = StaffFactory(membership__team=Team.objects.get(slug="waste"))
-    return {"case": case, "resident": resident, "crew": crew}
+    now = timezone.now()
+    chat = Conversation.objects.create(
+        status=Conversation.Status.WAITING, started_at=now, updated_at=now, waiting_since=now
+    )
+    return {"case": case, "resident": resident, "crew": crew, "chat": chat}
 
 
 def person(who):
@@ -116,6 +131,7 @@ def attempt(client, action, world):
             FormSession.objects.count(),
             ApiClient.objects.count(),
             MatchDecision.objects.count(),
+            ChatMessage.objects.count(),
         )
 
     before = state()
@@ -160,6 +176,9 @@ def attempt(client, action, world):
         "see a linked person": lambda: client.get("/hub/single-view/people/PER000000001/"),
         "decide a review pair": lambda: client.post(
             f"/hub/single-view/review/{pair.pk}/", {"decision": "match", "note": "Same"}
+        ),
+        "reply to a live chat": lambda: client.post(
+            f"/hub/live-chat/{world['chat'].pk}/reply/", {"text": "Hello, I can help"}
         ),
     }
     return requests[action](), changed

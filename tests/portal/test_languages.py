@@ -21,6 +21,7 @@ RESIDENT_TEMPLATES = [
     Path(settings.BASE_DIR) / "borough" / "templates" / "questions",
     Path(settings.BASE_DIR) / "borough" / "templates" / "errors",
     Path(settings.BASE_DIR) / "borough" / "templates" / "base.html",
+    Path(settings.BASE_DIR) / "borough" / "assistant" / "templates",
 ]
 POLISH = {"HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}=pl"}
 

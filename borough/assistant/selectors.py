@@ -1,0 +1,38 @@
+"""Reading conversations: a resident's own by token, the transcript, the live chat queue."""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet
+
+from .models import ChatMessage, Conversation
+
+
+def conversation_for_token(token) -> Conversation | None:
+    try:
+        return Conversation.objects.filter(token=token).first()
+    except (ValueError, TypeError):  # not a UUID
+        return None
+
+
+def transcript(conversation: Conversation) -> list[ChatMessage]:
+    return list(conversation.messages.select_related("author").order_by("seq"))
+
+
+def live_queue() -> QuerySet[Conversation]:
+    """Chats waiting for a person, most urgent first (safeguarding, then signs of
+    vulnerability), then the longest waiting; then chats agents have taken."""
+    return (
+        Conversation.objects.filter(
+            status__in=(Conversation.Status.WAITING, Conversation.Status.LIVE)
+        )
+        .select_related("agent", "resident")
+        .order_by("-status", "-priority", F("waiting_since").asc(nulls_last=True), "pk")
+    )
+
+
+def conversation_get(conversation_id: int) -> Conversation | None:
+    return (
+        Conversation.objects.select_related("agent", "resident", "user")
+        .filter(pk=conversation_id)
+        .first()
+    )

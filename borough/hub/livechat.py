@@ -1,0 +1,179 @@
+"""The live chat queue: residents the assistant handed over to a person.
+
+Agents (and anyone above) see waiting chats, most urgent first (safeguarding, then signs of
+vulnerability, then the longest wait), take one, read the transcript with what the assistant
+detected and the resident's record (audited), reply (the resident sees it in the widget or on
+the chat page), turn the chat into a case, and close it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from borough.accounts.policies import can_handle_live_chat
+from borough.assistant.models import ChatMessage, Conversation
+from borough.assistant.selectors import conversation_get, live_queue, transcript
+from borough.assistant.services import (
+    CaseInvalid,
+    ChatInvalid,
+    livechat_case_create,
+    livechat_close,
+    livechat_reply,
+    livechat_take,
+)
+from borough.catalogue.answers import display_answer, journey
+from borough.catalogue.selectors import service_get
+from borough.core.services import audit_record
+from borough.people.models import Need
+from borough.places.selectors import Gazetteer
+
+from .access import staff_required
+
+DRIVER_LABELS = {
+    "health": Need.HEALTH.label,
+    "life_events": Need.LIFE_EVENT.label,
+    "resilience": Need.RESILIENCE.label,
+    "capability": Need.CAPABILITY.label,
+}
+REASONS = {
+    "asked": "The resident asked for a person",
+    "safeguarding": "Safeguarding: signs the resident may be at risk",
+    "failed": "The assistant could not help",
+    "out_of_scope": "Out of the assistant's scope",
+}
+
+
+def _allowed(request) -> None:
+    if not can_handle_live_chat(request.user):
+        raise PermissionDenied
+
+
+@staff_required
+def queue(request):
+    """Waiting chats, most urgent first, then chats agents have taken."""
+    _allowed(request)
+    chats = list(live_queue()[:100])
+    return render(
+        request,
+        "hub/livechat_queue.html",
+        {
+            "waiting": [c for c in chats if c.status == Conversation.Status.WAITING],
+            "live": [c for c in chats if c.status == Conversation.Status.LIVE],
+            "reasons": REASONS,
+        },
+    )
+
+
+def _conversation_or_404(conversation_id: int) -> Conversation:
+    conversation = conversation_get(conversation_id)
+    if conversation is None:
+        raise Http404("No such chat")
+    return conversation
+
+
+def _answers(conversation: Conversation) -> tuple[object, list[dict]]:
+    form = conversation.state.get("form")
+    service = service_get(form["service"]) if form else None
+    if service is None:
+        return None, []
+    path, _step = journey(service.form, form["answers"])
+    places = Gazetteer()
+    rows = [
+        {"label": q.label, "value": display_answer(q, form["answers"][q.id], places=places)}
+        for q in path
+        if q.id in form["answers"]
+    ]
+    return service, rows
+
+
+@staff_required
+def chat(request, conversation_id: int, errors: dict | None = None, entered: str = ""):
+    """One chat: the transcript, what was detected, the resident's record, and the reply box."""
+    _allowed(request)
+    conversation = _conversation_or_404(conversation_id)
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="conversation",
+        object_id=conversation.pk,
+        summary=f"chat {conversation.pk}",
+    )
+    if conversation.resident_id:
+        audit_record(
+            actor=request.user,
+            action="viewed",
+            object_type="resident",
+            object_id=conversation.resident_id,
+            summary=f"resident {conversation.resident_id} in chat {conversation.pk}",
+        )
+    service, answers = _answers(conversation)
+    needs = (
+        list(conversation.resident.needs.filter(withdrawn_at=None))
+        if conversation.resident_id
+        else []
+    )
+    return render(
+        request,
+        "hub/livechat.html",
+        {
+            "conversation": conversation,
+            "transcript": transcript(conversation),
+            "drivers": [DRIVER_LABELS.get(d, d) for d in conversation.drivers],
+            "reason": REASONS.get(conversation.handover_reason, ""),
+            "service": service,
+            "answers": answers,
+            "resident": conversation.resident,
+            "needs": needs,
+            "cases": list(conversation.cases.select_related("service")),
+            "errors": errors or {},
+            "form_has_errors": bool(errors),
+            "entered": entered,
+            "agent_sender": ChatMessage.Sender.AGENT,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@staff_required
+@require_POST
+def chat_action(request, conversation_id: int, action: str):
+    """Take the chat, reply, raise the request from the chat's answers, or close it."""
+    _allowed(request)
+    conversation = _conversation_or_404(conversation_id)
+    try:
+        if action == "take":
+            livechat_take(conversation=conversation, agent=request.user)
+        elif action == "reply":
+            livechat_reply(
+                conversation=conversation, agent=request.user, text=request.POST.get("text", "")
+            )
+        elif action == "case":
+            case = livechat_case_create(conversation=conversation, agent=request.user)
+            messages.success(request, f"Request {case.reference} raised")
+        elif action == "close":
+            livechat_close(conversation=conversation, agent=request.user)
+            messages.success(request, "Chat closed")
+            return redirect("hub:livechat")
+        else:
+            raise Http404("No such action")
+    except ChatInvalid as invalid:
+        field = "text" if action == "reply" else "action"
+        return chat.__wrapped__(
+            request,
+            conversation_id,
+            errors={field: str(invalid)},
+            entered=request.POST.get("text", ""),
+        )
+    except CaseInvalid as invalid:
+        return chat.__wrapped__(
+            request,
+            conversation_id,
+            errors={
+                "action": "The request cannot be raised yet: " + "; ".join(invalid.errors.values())
+            },
+        )
+    return redirect("hub:livechat_chat", conversation_id=conversation.pk)

@@ -1,0 +1,154 @@
+"""Scripted conversations: every online service's form completed in chat makes the same case
+the portal would, with channel chat; and the other things the assistant does."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from borough.cases.models import Case
+from borough.catalogue.answers import Exit, next_step
+from borough.contacts.models import Contact
+from borough.core.channels import Channel
+from borough.places.selectors import properties_at_postcode
+from tests.assistant.conftest import Chat
+
+SERVICES = [
+    "report-missed-bin",
+    "request-new-bin",
+    "book-bulky-waste-collection",
+    "subscribe-to-garden-waste",
+    "request-assisted-bin-collection",
+    "report-fly-tipping",
+    "report-graffiti",
+    "report-dog-fouling",
+    "report-litter",
+    "report-overflowing-litter-bin",
+    "report-damaged-pavement",
+    "report-pothole",
+    "report-street-light-fault",
+    "report-blocked-drain",
+    "report-abandoned-vehicle",
+    "apply-for-resident-parking-permit",
+    "report-parking-problem",
+    "report-housing-repair",
+    "report-damp-and-mould",
+    "tell-us-you-have-moved",
+    "apply-single-person-discount",
+    "report-noise",
+    "request-pest-control",
+    "report-dangerous-tree",
+    "report-park-problem",
+]
+POSTCODE = "UB8 1QA"
+
+
+def test_every_online_service_is_scripted(catalogue):
+    assert sorted(SERVICES) == sorted(catalogue)
+
+
+def _png() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, format="PNG")
+    return SimpleUploadedFile("log-book.png", out.getvalue(), content_type="image/png")
+
+
+def _answer(form, question, step: str):
+    """What a resident types for ``question`` (and the answer the portal would store)."""
+    today = timezone.localdate()
+    kind = question.type
+    if kind in ("address", "location"):
+        if step == "postcode":
+            return POSTCODE, None
+        if step == "pick":
+            if kind == "address":
+                return "1", properties_at_postcode(POSTCODE)[0].uprn
+            return "1", None  # "Somewhere on Acacia Avenue"
+        return "Outside number 2", {"usrn": 20750001, "description": "Outside number 2"}
+    if kind == "selection":
+        for position, option in enumerate(question.options, start=1):
+            value = [option.value] if question.multiple else option.value
+            if not isinstance(next_step(form, question, value), Exit):
+                return str(position), value
+    if kind == "date":
+        return "today", today.isoformat()
+    if kind == "number":
+        low = int(question.min or 1)
+        return str(low), low
+    if kind == "email":
+        return "ama@example.com", "ama@example.com"
+    if kind == "phone":
+        return "07700 900 982", "07700 900 982"
+    if kind == "name":
+        return "Ama Owusu", "Ama Owusu"
+    if kind == "file":
+        if question.required:
+            return _png(), "file"
+        return "skip", None
+    text = "The details the resident gives".ljust(question.min_length, ".")[: question.max_length]
+    return text, text
+
+
+def _request_in_chat(chat, service) -> dict:
+    """Go through ``service``'s questions in the chat; return the answers the portal would
+    store for what was typed."""
+    form = service.form
+    chat.start()
+    replies = chat.say(service.name)
+    asked = chat.conversation.messages.filter(sender="resident").last()
+    assert asked.understood["intent"] == f"service:{service.slug}", asked.understood
+    assert f"“{service.name}”" in replies[0], (service.slug, replies)
+    expected = {}
+    for _turn in range(40):
+        state = chat.conversation.state
+        if state.get("mode") == "confirm":
+            break
+        question = form.by_id[state["form"]["question"]]
+        step = state["form"]["step"]
+        typed, value = _answer(form, question, step)
+        replies = chat.say("", upload=typed) if not isinstance(typed, str) else chat.say(typed)
+        assert chat.conversation.state.get("failures", 0) == 0, (service.slug, question.id, replies)
+        if value is not None:
+            expected[question.id] = value
+        elif step not in ("postcode", "pick"):
+            expected[question.id] = None
+    assert "Please check your answers" in replies[-1], (service.slug, replies)
+    return expected
+
+
+@pytest.mark.django_db
+def test_every_service_is_requested_in_chat_with_the_answers_the_portal_stores(
+    catalogue, gazetteer, settings, tmp_path
+):
+    """Each online service (one test, one catalogue load: the loop is the parametrisation)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    for slug in SERVICES:
+        service = catalogue[slug]
+        chat = Chat(Client())
+        expected = _request_in_chat(chat, service)
+        replies = chat.say("yes")
+        case = Case.objects.get(service=service)
+        assert case.channel == Channel.CHAT
+        assert f"Your reference is {case.reference}" in replies[0], (slug, replies)
+        stored = dict(case.answers)
+        assert set(stored) == set(expected), slug
+        for key, value in expected.items():
+            if value == "file":
+                assert stored[key]["content_type"] == "image/png", slug
+            else:
+                assert stored[key] == value, (slug, key)
+        # One contact for the conversation, on the chat channel, with the request it raised.
+        contact = Contact.objects.get(case=case)
+        assert (contact.channel, contact.outcome) == ("chat", "request_raised")
+        assert chat.conversation.contact == contact
