@@ -2,6 +2,7 @@
 
 ingest MAPPING.yaml ... --db people.duckdb [--force]
 standardise --db people.duckdb
+link --db people.duckdb [--model MODEL.json] [--backend duckdb|spark]
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def cmd_link(args) -> int:
             model=args.model,
             threshold=args.threshold,
             seed=args.seed,
+            backend=args.backend,
+            spark_master=args.spark_master,
         )
         model = str(result.model_path) if result.model_path else None
         assignment = assign_person_ids(con, model=model, threshold=args.threshold)
@@ -103,7 +106,7 @@ def cmd_run(args) -> int:
 
 
 def _add_link_options(command) -> None:
-    from .link import CLUSTER_THRESHOLD
+    from .link import BACKENDS, CLUSTER_THRESHOLD
 
     command.add_argument("--models-dir", default="models", help="where trained models are kept")
     command.add_argument("--model", help="a saved model to use instead of training one")
@@ -112,6 +115,16 @@ def _add_link_options(command) -> None:
         type=float,
         default=CLUSTER_THRESHOLD,
         help="match probability at which two records are one person",
+    )
+    command.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="duckdb",
+        help="where to predict and cluster (training is always on DuckDB); spark needs the "
+        "'spark' extra and Java 17",
+    )
+    command.add_argument(
+        "--spark-master", default="local[*]", help="Spark master URL for --backend spark"
     )
 
 

@@ -33,6 +33,8 @@ CLUSTERS_TABLE = "clusters"
 PREDICT_THRESHOLD = 0.5
 #: Pairs at or above this probability join two records into one person.
 CLUSTER_THRESHOLD = 0.99
+#: Where predictions and clusters can be computed; training is always on DuckDB.
+BACKENDS = ("duckdb", "spark")
 
 
 def _level(sql: str, label: str, tf_column: str | None = None) -> dict:
@@ -321,8 +323,15 @@ def link(
     model: str | Path | None = None,
     threshold: float = CLUSTER_THRESHOLD,
     seed: int = 1,
+    backend: str = "duckdb",
+    spark_master: str = "local[*]",
 ) -> tuple[LinkResult, list[BlockingCount]]:
-    """Train (or load ``model``), report blocking, predict and cluster the clean table."""
+    """Train (or load ``model``), report blocking, predict and cluster the clean table.
+
+    Training is always on DuckDB; with ``backend="spark"`` the trained (or loaded) model
+    predicts and clusters on Spark (``borough.linkage.spark``), into the same tables."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}: choose from {', '.join(BACKENDS)}")
     linker = make_linker(con, model)
     counts = blocking_counts(linker)
     model_path = Path(model) if model else None
@@ -330,7 +339,15 @@ def link(
         train(linker, seed=seed)
         if models_dir is not None:
             model_path = save_model(linker, models_dir)
-    kept, clusters = predict_and_cluster(linker, con, threshold=threshold)
+    if backend == "spark":
+        from .spark import predict_and_cluster_with_spark
+
+        trained = model_path or linker.misc.save_model_to_json()
+        kept, clusters = predict_and_cluster_with_spark(
+            con, trained, master=spark_master, threshold=threshold
+        )
+    else:
+        kept, clusters = predict_and_cluster(linker, con, threshold=threshold)
     records = scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")
     result = LinkResult(
         records=records,
