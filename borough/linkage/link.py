@@ -219,11 +219,16 @@ def make_linker(con: duckdb.DuckDBPyConnection, model: str | Path | dict | None 
     return Linker(data, chosen, log_level=logging.ERROR)
 
 
-def train(linker: Linker, *, seed: int = 1, max_pairs: float = 2e6) -> None:
-    """Estimate the model's parameters from the data alone (no labels)."""
+def train(
+    linker: Linker, *, seed: int = 1, max_pairs: float = 2e6, em_rules: list | None = None
+) -> None:
+    """Estimate the model's parameters from the data alone (no labels).
+
+    ``em_rules`` replaces :data:`EM_RULES` for data they do not suit (the FEBRL benchmark has
+    no UK postcodes, so the postcode rule finds no pairs)."""
     linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in EM_RULES:
+    for rule in em_rules or EM_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
