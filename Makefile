@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal frontend clean openapi help messages
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench  run the benchmarks in bench/ and print their results"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
+	@echo "make bench-linkage only the linkage benchmarks (100k accuracy, 1M and 5M on DuckDB, FEBRL 1-4)"
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,7 +72,7 @@ messages: setup
 
 BENCH_CASES ?= 1000000
 
-bench: setup bench-insights bench-portal
+bench: setup bench-insights bench-portal bench-linkage
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 
@@ -87,6 +88,15 @@ bench-insights: setup
 BENCH_PORTAL_ARGS ?=
 bench-portal: setup
 	$(BIN)/python bench/portal.py $(BENCH_PORTAL_ARGS)
+
+# Record linkage (issue 6): generated extracts under var/bench/linkage (reused when present),
+# the linked 1M database copied to BENCH_LINKAGE_KEEP; FEBRL needs the bench extra.
+BENCH_LINKAGE_ARGS ?=
+BENCH_LINKAGE_KEEP ?= var/bench/linkage/kept
+bench-linkage: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/linkage.py --keep $(BENCH_LINKAGE_KEEP) $(BENCH_LINKAGE_ARGS)
+	$(BIN)/python bench/linkage_febrl.py
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
 """The Spark backend: the model trained on DuckDB, used on a local Spark session, gives the same
-people as DuckDB. 400 people in 4 sources (about 640 records); one Spark session (local[1])."""
+people as DuckDB. 250 people in 4 sources (about 400 records); one Spark session (local[1])."""
 
 import json
 import shutil
@@ -28,7 +28,7 @@ def _partition(con) -> set[frozenset[str]]:
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
     out = tmp_path_factory.mktemp("spark")
-    summary = generate(people=400, sources=4, seed=2, out=out)
+    summary = generate(people=250, sources=4, seed=2, out=out)
     on_duckdb = out / "duckdb.duckdb"
     con = duckdb.connect(str(on_duckdb))
     ingest(summary.mappings, con)
