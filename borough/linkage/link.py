@@ -196,6 +196,19 @@ DETERMINISTIC_RULES = [
 ]
 #: Two training samples: each estimates the comparisons its rule does not use.
 EM_RULES = [block_on("dob"), block_on("first_name_canonical", "postcode")]
+#: EM trains on pairs of records from a random subset of about this many records: a block (one
+#: date of birth) grows with the square of the records, and EM needs proportions, not everyone.
+EM_SAMPLE_RECORDS = 200_000
+
+
+def em_rule_on_sample(rule, records: int, sample_records: int = EM_SAMPLE_RECORDS) -> str:
+    """``rule`` restricted to pairs whose two records both fall in a hash-chosen subset of
+    about ``sample_records`` of the ``records``; the rule itself when there are few enough."""
+    sql = rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+    every = -(-records // sample_records)  # ceiling division
+    if every <= 1:
+        return sql
+    return f"({sql}) AND hash(l.unique_id) % {every} = 0 AND hash(r.unique_id) % {every} = 0"
 
 
 def settings() -> SettingsCreator:
@@ -228,9 +241,12 @@ def train(
     no UK postcodes, so the postcode rule finds no pairs)."""
     linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    counted = linker.misc.query_sql(f"SELECT count(*) AS n FROM {CLEAN_TABLE}")
+    records = int(counted.as_record_list()[0]["n"])
+    counted.drop_table_from_database_and_remove_from_cache()
     for rule in em_rules or EM_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
+            em_rule_on_sample(rule, records), estimate_without_term_frequencies=True
         )
 
 
