@@ -64,12 +64,27 @@ def test_spark_scores_the_same_pairs_with_the_same_probabilities(both):
     assert spark_result.pairs_kept == result.pairs_kept
     columns = "SELECT column_name FROM (DESCRIBE predictions) ORDER BY column_name"
     assert run(spark, columns) == run(duck, columns)
+    gammas = ["first_name", "last_name", "dob", "address", "email", "phone", "ni_number", "sex"]
+    selected = ", ".join(f"gamma_{name}" for name in gammas)
     query = (
-        "SELECT unique_id_l, unique_id_r, round(match_probability, 9), "
-        "gamma_first_name, gamma_last_name, gamma_dob, gamma_address "
+        f"SELECT unique_id_l, unique_id_r, round(match_probability, 9), {selected} "  # noqa: S608
         "FROM predictions ORDER BY unique_id_l, unique_id_r"
     )
-    assert run(spark, query) == run(duck, query)
+    on_duckdb, on_spark = run(duck, query), run(spark, query)
+    assert [row[:2] for row in on_spark] == [row[:2] for row in on_duckdb]
+    # Where both engines put a pair in the same level of every comparison, the probability is
+    # the same: it is the same model. The one place they may differ is Jaro-Winkler, which
+    # Spark takes from Splink's jar (Apache Commons Text) and DuckDB computes itself: measured,
+    # DuckDB scores johnson/johson 0.928 and Spark under 0.92, one level lower for that pair.
+    differing = []
+    for duck_row, spark_row in zip(on_duckdb, on_spark, strict=True):
+        if duck_row[3:] == spark_row[3:]:
+            assert duck_row[2] == spark_row[2], duck_row
+        else:
+            differing.append((duck_row, spark_row))
+            changed = {gammas[i] for i in range(len(gammas)) if duck_row[3 + i] != spark_row[3 + i]}
+            assert changed <= {"first_name", "last_name"}, (duck_row, spark_row)
+    assert len(differing) <= max(2, len(on_duckdb) // 100), differing
 
 
 def test_person_ids_work_on_spark_output(both):
