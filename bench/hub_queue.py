@@ -335,6 +335,11 @@ def main() -> None:
             agent,
         ),
         (f"queue, text search ({street_word.lower()!r})", f"/hub/?q={street_word.lower()}", agent),
+        (
+            f"queue, text search, two words ({street_word.lower()} road)",
+            f"/hub/?q={street_word.lower()}+road",
+            agent,
+        ),
         ("queue, page 150 of the default view", "/hub/?page=150", agent),
         ("case page", f"/hub/cases/{references[0]}/", officer),
     ]
@@ -362,6 +367,9 @@ def main() -> None:
         server.wait(timeout=10)
     print(
         f"{args.requests} sequential requests per page after 5 warm-up requests; gunicorn, 1 sync worker"
+    )
+    print(
+        "Load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
     )
     print("| page | median ms | p95 ms | SQL queries |")
     print("|---|---:|---:|---:|")

@@ -52,36 +52,33 @@ def _matching(model, **lookups) -> Exists:
     return Exists(model.objects.filter(**lookups))
 
 
-def _text_matches(word: str) -> QuerySet:
-    """Ids of the cases one search word matches: in the address, street, location description
-    or the resident's name. Each place is searched on its own and the case ids united, never
-    joined, so a case appears once and each part uses its own index (the trigram indexes on
-    PostgreSQL, then the case's foreign key index)."""
+def _text_conditions(word: str) -> list[Q]:
+    """Where one search word may match a case: the address, the street, the location
+    description or the resident's name. Each is its own condition, so each can use its own
+    index (the trigram indexes on PostgreSQL, then the case's covering foreign key index)."""
     from borough.people.models import Resident
     from borough.places.models import Property, Street
 
-    ids = Case.objects.order_by().values("id")
     places = Property.objects.filter(search_text__contains=word).values("pk")
     streets = Street.objects.filter(name__icontains=word).values("pk")
     people = Resident.objects.filter(
         Q(last_name__icontains=word) | Q(first_name__icontains=word)
     ).values("pk")
-    return ids.filter(property_id__in=places).union(
-        ids.filter(street_id__in=streets),
-        ids.filter(location_description__icontains=word),
-        ids.filter(resident_id__in=people),
-    )
+    return [
+        Q(property_id__in=places),
+        Q(street_id__in=streets),
+        Q(location_description__icontains=word),
+        Q(resident_id__in=people),
+    ]
 
 
-def _filter_by_text(cases: QuerySet[Case], word: str) -> QuerySet[Case]:
-    matches = _text_matches(word)
-    if connection.vendor != "postgresql":
-        return cases.filter(id__in=matches)
-    # On PostgreSQL ``id IN (... UNION ...)`` is planned as a hash join over every case;
-    # ``id = ANY(ARRAY(...))`` runs the union once and reads the matches by primary key.
-    sql, params = matches.query.sql_with_params()
-    table = connection.ops.quote_name(Case._meta.db_table)
-    return cases.extra(where=[f"{table}.id = ANY(ARRAY({sql}))"], params=params)  # noqa: S610
+def _matches_word(word: str) -> Q:
+    """A case that one search word matches in any of the places it may be."""
+    conditions = _text_conditions(word)
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
 
 
 def case_rows(ids) -> QuerySet[Case]:
@@ -103,13 +100,12 @@ def _with_row_data(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def case_list(filters: CaseFilters = CaseFilters(), *, user=None) -> QuerySet[Case]:
-    """Cases for a work queue, with the related rows a queue row shows, in one query.
+def _search_words(text: str) -> list[str]:
+    return text.lower().replace(",", " ").split()[:6]
 
-    Each case carries ``needs_support``: its resident has a need or vulnerability recorded
-    (and not withdrawn), so the queue can flag it.
-    """
-    cases = _with_row_data(Case.objects.all())
+
+def _filtered(filters: CaseFilters, cases: QuerySet[Case], *, user=None) -> QuerySet[Case]:
+    """``cases`` narrowed by every filter except the free text."""
     if filters.team_ids is not None:
         cases = cases.filter(team_id__in=filters.team_ids)
     if filters.status == "open":
@@ -137,15 +133,80 @@ def case_list(filters: CaseFilters = CaseFilters(), *, user=None) -> QuerySet[Ca
         cases = cases.filter(
             status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=sla_at_risk_until(today)
         )
+    return cases
+
+
+def case_list(filters: CaseFilters = CaseFilters(), *, user=None) -> QuerySet[Case]:
+    """Cases for a work queue, with the related rows a queue row shows, in one query.
+
+    Each case carries ``needs_support``: its resident has a need or vulnerability recorded
+    (and not withdrawn), so the queue can flag it.
+    """
+    cases = _filtered(filters, _with_row_data(Case.objects.all()), user=user)
     text = filters.text.strip()
     if text:
         reference = normalise_reference(text)
         if reference:
             cases = cases.filter(reference=reference)
         else:
-            for word in text.lower().replace(",", " ").split()[:6]:
-                cases = _filter_by_text(cases, word)
+            for word in _search_words(text):
+                cases = cases.filter(_matches_word(word))
     return cases.order_by(*ORDERINGS.get(filters.sort, ORDERINGS["due"]))
+
+
+def case_ids(filters: CaseFilters = CaseFilters(), *, user=None, limit: int) -> list[int]:
+    """The ids of the first ``limit`` cases of a work queue, in its order (ADR 0011).
+
+    Without search words this is ``case_list``'s ids: an index-only scan for the usual views.
+    With them, every other filter goes inside each place the longest word may match (address,
+    street, location, resident), each part reads only the ids and the columns the order needs
+    (from covering indexes on PostgreSQL, without visiting the table), and the parts are united
+    and ordered. Any other words narrow each part as ``case_list`` does.
+    """
+    text = filters.text.strip()
+    words = _search_words(text) if text and not normalise_reference(text) else []
+    ordering = ORDERINGS.get(filters.sort, ORDERINGS["due"])
+    if not words:
+        return list(case_list(filters, user=user).values_list("id", flat=True)[:limit])
+    # The longest word is likely the rarest: it picks the candidates, the others narrow them.
+    driver = max(words, key=len)
+    others = [word for word in words if word is not driver]
+    cases = _filtered(filters, Case.objects.order_by(), user=user)
+    columns = ["id"] + [name.lstrip("-") for name in ordering if name.lstrip("-") != "id"]
+    first, *rest = (
+        cases.filter(condition).values_list(*columns) for condition in _text_conditions(driver)
+    )
+    candidates, params = first.union(*rest).query.sql_with_params()
+    order = ", ".join(
+        f"{connection.ops.quote_name(name.lstrip('-'))} {'DESC' if name[0] == '-' else 'ASC'}"
+        for name in ordering
+    )
+    if not others:
+        # Ordered outside the union, so only the ids travel back (thousands of timestamps
+        # would cost more to read than the query takes).
+        sql = f"SELECT id FROM ({candidates}) AS matches ORDER BY {order} LIMIT %s"  # noqa: S608
+        return _ids(sql, [*params, limit])
+    # The other words narrow the candidates, read by primary key: ``id = ANY(ARRAY(...))``
+    # runs the candidates' query once. Joined instead, the planner guesses that the other
+    # words match most cases and reads them all.
+    narrowed = Case.objects.order_by()
+    for word in others:
+        narrowed = narrowed.filter(_matches_word(word))
+    table = connection.ops.quote_name(Case._meta.db_table)
+    if connection.vendor == "postgresql":
+        where = f"{table}.id = ANY(ARRAY(SELECT id FROM ({candidates}) AS candidates))"  # noqa: S608
+    else:
+        where = f"{table}.id IN (SELECT id FROM ({candidates}) AS candidates)"  # noqa: S608
+    narrowed = narrowed.extra(where=[where], params=params)  # noqa: S610
+    outer, outer_params = narrowed.values_list(*columns).query.sql_with_params()
+    sql = f"SELECT id FROM ({outer}) AS matches ORDER BY {order} LIMIT %s"  # noqa: S608
+    return _ids(sql, [*outer_params, limit])
+
+
+def _ids(sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def case_by_reference(reference: str) -> Case | None:

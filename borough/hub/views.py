@@ -35,8 +35,8 @@ from borough.cases.selectors import (
     case_by_reference,
     case_duplicates,
     case_events,
+    case_ids,
     case_links,
-    case_list,
     case_rows,
     case_viewers,
     cases_for_resident,
@@ -106,9 +106,14 @@ class CappedPaginator(Paginator):
     50 rows by id, with everything a row shows (ADR 0011).
     """
 
+    def __init__(self, filters, user, per_page):
+        super().__init__([], per_page)
+        self.filters = filters
+        self.user = user
+
     @cached_property
     def ids(self) -> list[int]:
-        return list(self.object_list.values_list("id", flat=True)[: COUNT_CAP + 1])
+        return case_ids(self.filters, user=self.user, limit=COUNT_CAP + 1)
 
     @cached_property
     def count(self) -> int:
@@ -130,7 +135,7 @@ def _queue_context(request) -> dict:
     """Everything the queue page shows, in a number of queries that does not grow with cases."""
     team_ids = visible_team_ids(request.user)
     filters, chosen_team = queue_filters(request.GET, team_ids=team_ids)
-    paginator = CappedPaginator(case_list(filters, user=request.user), PAGE_SIZE)
+    paginator = CappedPaginator(filters, request.user, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     teams = Team.objects.all() if team_ids is None else Team.objects.filter(id__in=team_ids)
     services = services_online()
@@ -223,10 +228,10 @@ def cases_bulk(request):
     if not can_bulk_change(request.user):
         raise PermissionDenied
     post = request.POST
-    case_ids = post.getlist("case")
+    selected = post.getlist("case")
     action = post.get("action", "")
     back = redirect(_back_to_queue(request))
-    if not case_ids:
+    if not selected:
         messages.error(request, "Select at least one case")
         return back
     try:
@@ -238,7 +243,7 @@ def cases_bulk(request):
                 assignee = User.objects.filter(pk=chosen).first() if chosen.isdigit() else None
                 if assignee is None:
                     raise TransitionRefused("Choose who to assign the cases to")
-            result = cases_bulk_assign(actor=request.user, case_ids=case_ids, assignee=assignee)
+            result = cases_bulk_assign(actor=request.user, case_ids=selected, assignee=assignee)
             done = f"assigned to {assignee}" if assignee else "no longer assigned"
         elif action == "status":
             to_state = post.get("to_state", "")
@@ -246,7 +251,7 @@ def cases_bulk(request):
                 raise TransitionRefused("Choose the new status")
             result = cases_bulk_transition(
                 actor=request.user,
-                case_ids=case_ids,
+                case_ids=selected,
                 to_state=to_state,
                 note=post.get("note", ""),
                 resolution=post.get("resolution", ""),

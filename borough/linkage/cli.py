@@ -2,7 +2,11 @@
 
 ingest MAPPING.yaml ... --db people.duckdb [--force]
 standardise --db people.duckdb
-link --db people.duckdb [--model MODEL.json] [--backend duckdb|spark]
+link --db people.duckdb [--decisions decisions.csv] [--gazetteer llpg.csv] [--incremental]
+     [--model MODEL.json] [--backend duckdb|spark]
+add MAPPING.yaml ... --db people.duckdb      (new and changed records; then link --incremental)
+households | golden | review --db people.duckdb
+quality --db people.duckdb --out DIR
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from .ingest import IngestError, ingest
+from .link import BACKENDS, CLUSTER_THRESHOLD, PREDICT_THRESHOLD
 from .standardise import standardise_table
 
 
@@ -52,11 +57,65 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def _load_decisions(con, args) -> bool:
+    from .review import DecisionsError, load_decisions
+
+    if not getattr(args, "decisions", None):
+        return True
+    try:
+        count = load_decisions(con, args.decisions)
+    except DecisionsError as error:
+        print(error, file=sys.stderr)
+        return False
+    print(f"decisions stored: {count}")
+    return True
+
+
+def _after_link(con, args, *, incremental: bool = False) -> int:
+    """Households, golden record, data quality and the review band for the run just made."""
+    from .golden import GoldenRulesError, build_golden, load_rules
+    from .households import GazetteerError, build_households, load_gazetteer
+    from .quality import build_quality
+    from .review import write_review_pairs
+
+    try:
+        rules = load_rules(getattr(args, "golden_rules", None))
+        if getattr(args, "gazetteer", None):
+            print(f"gazetteer: {load_gazetteer(con, args.gazetteer):,} addresses")
+    except (GoldenRulesError, GazetteerError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"households: {build_households(con).summary()}")
+    from .incremental import TOUCHED_TABLE
+
+    only = TOUCHED_TABLE if incremental else None
+    print(f"golden records: {build_golden(con, rules, only=only):,} people (re)built")
+    duplicates, conflicts = build_quality(con, only=only)
+    print(f"data quality: {duplicates:,} duplicates inside a system, {conflicts:,} conflicts")
+    lower = getattr(args, "review_lower", None) or PREDICT_THRESHOLD
+    upper = args.threshold
+    count = write_review_pairs(con, lower=lower, upper=upper)
+    print(f"pairs to review ({lower} <= p < {upper}): {count:,}")
+    return 0
+
+
 def cmd_link(args) -> int:
+    from .incremental import IncrementalError, link_incremental, write_snapshot
     from .link import link
     from .person_ids import assign_person_ids
+    from .review import current_decisions, recluster
 
     with _connect(args.db) as con:
+        if not _load_decisions(con, args):
+            return 1
+        if getattr(args, "incremental", False):
+            try:
+                incremental = link_incremental(con, threshold=args.threshold, model=args.model)
+            except IncrementalError as error:
+                print(error, file=sys.stderr)
+                return 1
+            print(f"incremental link: {incremental.summary()}")
+            return _after_link(con, args, incremental=True)
         result, counts = link(
             con,
             models_dir=args.models_dir,
@@ -66,8 +125,13 @@ def cmd_link(args) -> int:
             backend=args.backend,
             spark_master=args.spark_master,
         )
+        if current_decisions(con):
+            clusters = recluster(con, threshold=args.threshold)
+            print(f"people after people's decisions: {clusters:,}")
         model = str(result.model_path) if result.model_path else None
         assignment = assign_person_ids(con, model=model, threshold=args.threshold)
+        write_snapshot(con)
+        code = _after_link(con, args)
     print("pairs compared, by blocking rule (each rule counts only pairs no earlier rule made),")
     print("and the records in its largest block:")
     for count in counts:
@@ -78,14 +142,81 @@ def cmd_link(args) -> int:
     if result.model_path:
         print(f"model: {result.model_path}")
     print(f"person ids: {assignment.summary()}")
+    return code
+
+
+def cmd_add(args) -> int:
+    from .incremental import add_records
+
+    with _connect(args.db) as con:
+        try:
+            counts = add_records(con, args.mappings)
+        except IngestError as error:
+            print(error, file=sys.stderr)
+            return 1
+    print(f"added {counts['new']} new and {counts['changed']} changed records")
+    print("link them with: python -m borough.linkage link --incremental --db " + args.db)
+    return 0
+
+
+def cmd_households(args) -> int:
+    from .households import GazetteerError, build_households, evaluate_addresses, load_gazetteer
+
+    with _connect(args.db) as con:
+        if args.gazetteer:
+            try:
+                print(f"gazetteer: {load_gazetteer(con, args.gazetteer):,} addresses")
+            except GazetteerError as error:
+                print(error, file=sys.stderr)
+                return 1
+        print(build_households(con).summary())
+        if args.truth:
+            print(evaluate_addresses(con, args.truth).summary())
+    return 0
+
+
+def cmd_golden(args) -> int:
+    from .golden import GoldenRulesError, build_golden, load_rules
+
+    try:
+        rules = load_rules(args.rules)
+    except GoldenRulesError as error:
+        print(error, file=sys.stderr)
+        return 1
+    with _connect(args.db) as con:
+        print(f"golden records: {build_golden(con, rules):,} people")
+    return 0
+
+
+def cmd_quality(args) -> int:
+    from .quality import build_quality, write_quality_csv
+
+    with _connect(args.db) as con:
+        duplicates, conflicts = build_quality(con)
+        paths = write_quality_csv(con, args.out)
+    print(f"{duplicates:,} duplicates inside a system, {conflicts:,} conflicts across systems")
+    for path in paths:
+        print(f"  {path}")
+    return 0
+
+
+def cmd_review(args) -> int:
+    from .review import write_review_pairs
+
+    with _connect(args.db) as con:
+        count = write_review_pairs(con, lower=args.lower, upper=args.upper)
+    print(f"pairs to review ({args.lower} <= p < {args.upper}): {count:,}")
     return 0
 
 
 def cmd_evaluate(args) -> int:
     from .evaluate import evaluate
+    from .households import evaluate_addresses, has_address_matches, truth_columns
 
     with _connect(args.db) as con:
         print(evaluate(con, args.truth).summary())
+        if has_address_matches(con) and "uprn" in truth_columns(args.truth):
+            print(evaluate_addresses(con, args.truth).summary())
     return 0
 
 
@@ -95,6 +226,7 @@ def cmd_run(args) -> int:
     args.truth = str(out / "truth.csv")
     args.mappings = sorted(str(path) for path in out.glob("*.yaml"))
     args.force = True
+    args.gazetteer = str(out / "gazetteer.csv")
     steps = [cmd_generate, cmd_ingest, cmd_standardise, cmd_link, cmd_evaluate]
     for step in steps:
         if step is cmd_ingest:
@@ -106,7 +238,15 @@ def cmd_run(args) -> int:
 
 
 def _add_link_options(command) -> None:
-    from .link import BACKENDS, CLUSTER_THRESHOLD
+    command.add_argument(
+        "--golden-rules", help="YAML rules for the golden record (the built-in rules if not given)"
+    )
+    command.add_argument(
+        "--review-lower",
+        type=float,
+        default=PREDICT_THRESHOLD,
+        help="pairs at or above this probability (and below --threshold) are listed for review",
+    )
 
     command.add_argument("--models-dir", default="models", help="where trained models are kept")
     command.add_argument("--model", help="a saved model to use instead of training one")
@@ -156,8 +296,45 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("link", help="train (or load) the model, predict and cluster")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument("--seed", type=int, default=1, help="seed for sampling u values")
+    command.add_argument(
+        "--decisions",
+        help="CSV of people's decisions (unique_id_l,unique_id_r,decision,decided_by,decided_at)",
+    )
+    command.add_argument("--gazetteer", help="LLPG extract (CSV or Parquet) to match addresses to")
+    command.add_argument(
+        "--incremental",
+        action="store_true",
+        help="link only records added or changed since the last run, with its model",
+    )
     _add_link_options(command)
     command.set_defaults(run=cmd_link)
+
+    command = commands.add_parser("add", help="load new and changed records (same mappings)")
+    command.add_argument("mappings", nargs="+", help="one YAML mapping per extract")
+    command.add_argument("--db", required=True, help="DuckDB database file")
+    command.set_defaults(run=cmd_add)
+
+    command = commands.add_parser("households", help="group the people by where they live")
+    command.add_argument("--db", required=True, help="DuckDB database file")
+    command.add_argument("--gazetteer", help="LLPG extract (CSV or Parquet)")
+    command.add_argument("--truth", help="generator's truth.csv, to score the address matches")
+    command.set_defaults(run=cmd_households)
+
+    command = commands.add_parser("golden", help="choose each person's values by the rules")
+    command.add_argument("--db", required=True, help="DuckDB database file")
+    command.add_argument("--rules", help="YAML rules (the built-in rules if not given)")
+    command.set_defaults(run=cmd_golden)
+
+    command = commands.add_parser("quality", help="duplicates and conflicts, written as CSV")
+    command.add_argument("--db", required=True, help="DuckDB database file")
+    command.add_argument("--out", required=True, help="folder for the CSV files")
+    command.set_defaults(run=cmd_quality)
+
+    command = commands.add_parser("review", help="list the uncertain pairs for people to decide")
+    command.add_argument("--db", required=True, help="DuckDB database file")
+    command.add_argument("--lower", type=float, default=PREDICT_THRESHOLD)
+    command.add_argument("--upper", type=float, default=CLUSTER_THRESHOLD)
+    command.set_defaults(run=cmd_review)
 
     command = commands.add_parser("evaluate", help="score the clusters against a truth CSV")
     command.add_argument("--db", required=True, help="DuckDB database file")

@@ -267,6 +267,8 @@ class SourceSpec:
     missing: dict[str, float] = field(default_factory=dict)
     with_title: bool = False
     address_columns: int = 2  # address split over this many columns (1: one line)
+    uprn_missing: float = 0.0  # share of records whose UPRN column is empty
+    last_seen_column: str = "last_updated"  # when the system last saw the person
 
 
 SOURCES: tuple[SourceSpec, ...] = (
@@ -279,6 +281,7 @@ SOURCES: tuple[SourceSpec, ...] = (
         with_title=True,
         columns={
             "source_id": "Account Ref",
+            "uprn": "UPRN",
             "full_name": "Account Name",
             "dob": "DOB",
             "address": "Property Address",
@@ -291,6 +294,8 @@ SOURCES: tuple[SourceSpec, ...] = (
         maiden=0.05,
         missing={"dob": 0.3, "phone": 0.3, "email": 0.4},
         address_columns=2,
+        uprn_missing=0.25,
+        last_seen_column="Last Bill Date",
     ),
     SourceSpec(
         name="housing",
@@ -393,6 +398,7 @@ SOURCES: tuple[SourceSpec, ...] = (
         name_style="parts",
         columns={
             "source_id": "elector_number",
+            "uprn": "property_uprn",
             "first_name": "first_name",
             "middle_names": "middle_names",
             "last_name": "surname",
@@ -406,6 +412,8 @@ SOURCES: tuple[SourceSpec, ...] = (
         maiden=0.05,
         missing={"dob": 0.6},
         address_columns=1,
+        uprn_missing=0.5,
+        last_seen_column="canvass_date",
     ),
     SourceSpec(
         name="benefits",
@@ -564,6 +572,7 @@ def _record(spec: SourceSpec, person: Person, errors: _Errors, rng: random.Rando
     values["address"] = _address_text(spec, address, rng)
     values["postcode"] = _postcode_text(address.postcode, rng)
     values["uprn"] = address.uprn
+    values["true_uprn"] = address.uprn  # kept for truth.csv even when the source loses it
     values["phone"] = person.phone
     if person.other_phone and rng.random() < 0.4:
         values["phone"] = person.other_phone
@@ -601,9 +610,13 @@ def _eligible(spec: SourceSpec, population: Population, rng: random.Random) -> l
     return chosen
 
 
+def _source_columns(spec: SourceSpec) -> dict[str, str]:
+    return {**spec.columns, "last_seen": spec.last_seen_column}
+
+
 def _write_source(spec: SourceSpec, rows: list[dict], out: Path) -> None:
     header = []
-    for schema_field, column in spec.columns.items():
+    for schema_field, column in _source_columns(spec).items():
         if schema_field == "address" and spec.address_columns == 2:
             header += [f"{column} 1", f"{column} 2"]
         else:
@@ -611,7 +624,7 @@ def _write_source(spec: SourceSpec, rows: list[dict], out: Path) -> None:
     table_rows = []
     for values in rows:
         row = {}
-        for schema_field, column in spec.columns.items():
+        for schema_field, column in _source_columns(spec).items():
             value = values.get(schema_field)
             if schema_field == "address":
                 lines = value or []
@@ -621,7 +634,7 @@ def _write_source(spec: SourceSpec, rows: list[dict], out: Path) -> None:
                 else:
                     row[column] = lines[0] if lines else None
             elif isinstance(value, dt.date):
-                row[column] = value.strftime(spec.date_format)
+                row[column] = value.strftime(spec.date_format or "%Y-%m-%d")
             else:
                 row[column] = value
         table_rows.append(row)
@@ -638,7 +651,7 @@ def _write_source(spec: SourceSpec, rows: list[dict], out: Path) -> None:
             writer.writeheader()
             writer.writerows(table_rows)
     columns: dict[str, object] = {}
-    for schema_field, column in spec.columns.items():
+    for schema_field, column in _source_columns(spec).items():
         if schema_field == "address" and spec.address_columns == 2:
             columns[schema_field] = [f"{column} 1", f"{column} 2"]
         else:
@@ -646,12 +659,62 @@ def _write_source(spec: SourceSpec, rows: list[dict], out: Path) -> None:
     mapping: dict[str, object] = {"source": spec.name, "path": path.name}
     if spec.name_style in ("LAST, First", "First Last"):
         mapping["name_format"] = spec.name_style
+    date_formats = {"last_seen": spec.date_format or "%Y-%m-%d"}
     if spec.date_format and "dob" in spec.columns:
-        mapping["date_formats"] = {"dob": spec.date_format}
+        date_formats = {"dob": spec.date_format, **date_formats}
+    mapping["date_formats"] = date_formats
     mapping["columns"] = columns
     (out / f"{spec.name}.yaml").write_text(
         yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
+
+
+GAZETTEER_COLUMNS = [
+    "UPRN",
+    "USRN",
+    "SAO_TEXT",
+    "SAO_START_NUMBER",
+    "PAO_TEXT",
+    "PAO_START_NUMBER",
+    "PAO_START_SUFFIX",
+    "STREET_DESCRIPTION",
+    "LOCALITY",
+    "TOWN_NAME",
+    "POSTCODE_LOCATOR",
+    "LATITUDE",
+    "LONGITUDE",
+    "LOGICAL_STATUS",
+]
+
+
+def write_gazetteer(population: Population, path: Path) -> Path:
+    """Every address of the population as a flat LLPG extract (the columns Borough's gazetteer
+    importer reads), so households can match addresses that came without a UPRN."""
+    streets: dict[tuple[str, str], int] = {}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(GAZETTEER_COLUMNS)
+        for address in sorted(population.addresses, key=lambda a: a.uprn):
+            usrn = streets.setdefault((address.street, address.town), 20750001 + len(streets))
+            writer.writerow(
+                [
+                    address.uprn,
+                    usrn,
+                    f"FLAT {address.flat}" if address.flat else "",
+                    address.flat or "",
+                    "",
+                    address.number,
+                    "",
+                    address.street.upper(),
+                    "",
+                    address.town.upper(),
+                    address.postcode,
+                    "",
+                    "",
+                    "1",
+                ]
+            )
+    return path
 
 
 @dataclass(frozen=True)
@@ -660,6 +723,7 @@ class GenerateSummary:
     records_by_source: dict[str, int]
     mappings: list[Path]
     truth: Path
+    gazetteer: Path | None = None
 
 
 def generate(*, people: int, sources: int, seed: int, out: str | Path) -> GenerateSummary:
@@ -684,19 +748,33 @@ def generate(*, people: int, sources: int, seed: int, out: str | Path) -> Genera
         rng.shuffle(entries)
         id_numbers = rng.sample(range(1, max(10 * len(entries), 1000)), len(entries))
         rows = []
+        # UPRNs dropped and last-seen dates come from a stream of their own, so adding them
+        # left every other value the same seed gave before.
+        extra = random.Random(f"{seed}:{spec.name}:extra")
         for person, number in zip(entries, sorted(id_numbers), strict=True):
             values = _record(spec, person, errors, rng)
             values["source_id"] = spec.id_format.format(n=number + index)
+            true_uprn = values.pop("true_uprn")
+            moved_away = person.previous_address and true_uprn == person.previous_address.uprn
+            if extra.random() < spec.uprn_missing:
+                values["uprn"] = None
+            days = extra.randint(400, 2500) if moved_away else extra.randint(0, 365)
+            values["last_seen"] = TODAY - dt.timedelta(days=days)
             rows.append(values)
-            truth_rows.append((spec.name, values["source_id"], person.person_id))
+            truth_rows.append((spec.name, values["source_id"], person.person_id, true_uprn))
         _write_source(spec, rows, out)
         counts[spec.name] = len(rows)
         mappings.append(out / f"{spec.name}.yaml")
     truth = out / "truth.csv"
     with truth.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["source", "source_id", "person_id"])
+        writer.writerow(["source", "source_id", "person_id", "uprn"])
         writer.writerows(truth_rows)
+    gazetteer = write_gazetteer(population, out / "gazetteer.csv")
     return GenerateSummary(
-        people=len(population.people), records_by_source=counts, mappings=mappings, truth=truth
+        people=len(population.people),
+        records_by_source=counts,
+        mappings=mappings,
+        truth=truth,
+        gazetteer=gazetteer,
     )

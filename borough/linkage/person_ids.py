@@ -73,31 +73,11 @@ def _id_number(person_id: str) -> int:
     return int(person_id.removeprefix(ID_PREFIX))
 
 
-def assign_person_ids(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    model: str | None = None,
-    threshold: float | None = None,
-) -> Assignment:
-    """Give every record in the clusters table a stable person id, as a new run."""
-    for statement in DDL.split(";"):
-        if statement.strip():
-            run(con, statement)
-    previous_run = scalar(con, "SELECT max(run_id) FROM link_runs")
-    run_id = (previous_run or 0) + 1
-    previous: dict[str, str] = {}
-    if previous_run is not None:
-        previous = dict(
-            run(con, "SELECT unique_id, person_id FROM person_ids WHERE run_id = ?", [previous_run])
-        )
-    highest = scalar(con, "SELECT max(person_id) FROM person_ids")
-    next_number = _id_number(highest) + 1 if highest else 1
-
-    clusters: dict[str, list[str]] = defaultdict(list)
-    for unique_id, cluster_id in run(
-        con, f"SELECT unique_id, cluster_id FROM {CLUSTERS_TABLE} ORDER BY unique_id"
-    ):
-        clusters[str(cluster_id)].append(unique_id)
+def assign(
+    clusters: dict[str, list[str]], previous: dict[str, str], next_number: int, run_id: int
+) -> tuple[dict[str, str], list[tuple], tuple[int, int, int, int, int]]:
+    """Give each cluster a person id from ``previous`` (record -> last run's id) by the rules
+    above. Returns (record -> id, events, (kept, created, merged, split, retired))."""
 
     # How many of each old id's records are in each cluster now.
     overlap: dict[str, Counter] = defaultdict(Counter)
@@ -140,6 +120,37 @@ def assign_person_ids(
     for person_id in sorted(set(previous.values()) - set(overlap)):
         events.append((run_id, "retired", person_id, None, 0))
         retired += 1
+
+    return assignment, events, (kept, created, merged, split, retired)
+
+
+def assign_person_ids(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    model: str | None = None,
+    threshold: float | None = None,
+) -> Assignment:
+    """Give every record in the clusters table a stable person id, as a new run."""
+    for statement in DDL.split(";"):
+        if statement.strip():
+            run(con, statement)
+    previous_run = scalar(con, "SELECT max(run_id) FROM link_runs")
+    run_id = (previous_run or 0) + 1
+    previous: dict[str, str] = {}
+    if previous_run is not None:
+        previous = dict(
+            run(con, "SELECT unique_id, person_id FROM person_ids WHERE run_id = ?", [previous_run])
+        )
+    highest = scalar(con, "SELECT max(person_id) FROM person_ids")
+    next_number = _id_number(highest) + 1 if highest else 1
+
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for unique_id, cluster_id in run(
+        con, f"SELECT unique_id, cluster_id FROM {CLUSTERS_TABLE} ORDER BY unique_id"
+    ):
+        clusters[str(cluster_id)].append(unique_id)
+    assignment, events, counts = assign(clusters, previous, next_number, run_id)
+    kept, created, merged, split, retired = counts
 
     run(con, "BEGIN TRANSACTION")
     try:

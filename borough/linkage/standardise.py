@@ -459,13 +459,24 @@ def standardise_record(record: dict) -> dict:
 
 def standardise_table(con) -> int:
     """Build the clean table from the records table (replacing it); returns its row count."""
-    import pyarrow as pa
-
     from .db import run
     from .schema import CLEAN_TABLE, RECORDS_TABLE
 
     records = con.sql(f"SELECT * FROM {RECORDS_TABLE} ORDER BY record_id").to_arrow_table()
-    rows = [standardise_record(record) for record in records.to_pylist()]
+    table = clean_arrow(records.to_pylist())
+    con.register("incoming_clean", table)
+    try:
+        run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS SELECT * FROM incoming_clean")
+    finally:
+        con.unregister("incoming_clean")
+    return table.num_rows
+
+
+def clean_arrow(records: list[dict]):
+    """Rows of the records table -> an Arrow table in the clean table's shape."""
+    import pyarrow as pa
+
+    rows = [standardise_record(record) for record in records]
     text = pa.string()
     arrow_schema = pa.schema(
         [
@@ -491,10 +502,4 @@ def standardise_table(con) -> int:
             ("last_seen", pa.date32()),
         ]
     )
-    table = pa.Table.from_pylist(rows, schema=arrow_schema)
-    con.register("incoming_clean", table)
-    try:
-        run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS SELECT * FROM incoming_clean")
-    finally:
-        con.unregister("incoming_clean")
-    return len(rows)
+    return pa.Table.from_pylist(rows, schema=arrow_schema)

@@ -126,7 +126,9 @@ def test_cluster_level_scores_when_every_person_is_found(tmp_path):
 def test_the_engine_never_imports_django():
     code = (
         "import sys, borough.linkage.cli, borough.linkage.link, borough.linkage.generate, "
-        "borough.linkage.evaluate; assert not [m for m in sys.modules if m.startswith('django')]"
+        "borough.linkage.evaluate, borough.linkage.households, borough.linkage.golden, "
+        "borough.linkage.quality, borough.linkage.review, borough.linkage.incremental; "
+        "assert not [m for m in sys.modules if m.startswith('django')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603
 
@@ -153,6 +155,9 @@ def test_the_command_line_runs_every_step(tmp_path):
         check=True,
     )
     assert "loaded" in completed.stdout and "F1" in completed.stdout
+    for step in ("households:", "golden records:", "data quality:", "pairs to review"):
+        assert step in completed.stdout
+    assert "addresses without a UPRN" in completed.stdout
     assert list((tmp_path / "models").glob("*.json"))
 
     bad = subprocess.run(  # noqa: S603

@@ -1,0 +1,347 @@
+"""People who decide: the review band, the decisions CSV, and clustering that obeys decisions.
+
+``review_pairs`` lists the pairs the model is unsure about (match probability between two
+thresholds, 0.5 and 0.99 by default) with the evidence field by field, so that a person can
+say "same person" or "not the same person". Their answers come back as a CSV::
+
+    unique_id_l,unique_id_r,decision,decided_by,decided_at
+    council_tax:CT001,housing:HSG-002,match,j.smith,2026-11-25T10:30:00
+
+and are kept in ``match_decisions`` (the latest decision on a pair wins). Every clustering from
+then on, full or incremental, starts from the confirmed matches, then joins the model's pairs
+from the most to the least likely, and never makes a join that would put a rejected pair in
+one person (not even through a third record). A decided pair is never listed for review again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .db import run, scalar
+from .link import CLUSTER_THRESHOLD, CLUSTERS_TABLE, PREDICT_THRESHOLD, PREDICTIONS_TABLE
+from .schema import CLEAN_TABLE
+
+DECISIONS_TABLE = "match_decisions"
+REVIEW_TABLE = "review_pairs"
+DECISION_COLUMNS = ["unique_id_l", "unique_id_r", "decision", "decided_by", "decided_at"]
+DECISIONS = ("match", "non_match")
+#: The fields shown side by side for a pair: (field, comparison's gamma column, value columns).
+EVIDENCE_FIELDS = [
+    ("first_name", "first_name", ["first_name"]),
+    ("last_name", "last_name", ["last_name"]),
+    ("dob", "dob", ["dob"]),
+    ("address", "address", ["address", "postcode"]),
+    ("email", "email", ["email"]),
+    ("phone", "phone", ["phone"]),
+    ("ni_number", "ni_number", ["ni_number"]),
+    ("sex", "sex", ["sex"]),
+]
+
+DECISIONS_DDL = f"""
+CREATE TABLE IF NOT EXISTS {DECISIONS_TABLE} (
+    unique_id_l VARCHAR NOT NULL,
+    unique_id_r VARCHAR NOT NULL,
+    decision VARCHAR NOT NULL,
+    decided_by VARCHAR,
+    decided_at TIMESTAMP NOT NULL
+)
+"""
+
+
+class DecisionsError(Exception):
+    """The decisions file was refused as a whole; ``problems`` says why, line by line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = "\n".join(f"  {problem}" for problem in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"no decisions were loaded: {len(problems)} problems\n{shown}{more}")
+
+
+# --- decisions in --------------------------------------------------------------------------------
+def load_decisions(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
+    """Store the decisions in ``path``; all or nothing. Returns how many rows were stored."""
+    problems: list[str] = []
+    rows: list[tuple] = []
+    if not Path(path).is_file():
+        raise DecisionsError([f"{path}: no such file"])
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [column for column in DECISION_COLUMNS if column not in header]
+        if missing:
+            raise DecisionsError([f"{path}: missing columns: {', '.join(missing)}"])
+        known = {
+            row[0] for row in run(con, f"SELECT unique_id FROM {CLEAN_TABLE}")
+        }  # a decision about a record nobody has is a typo
+        for line, row in enumerate(reader, start=2):
+            left, right = (row["unique_id_l"] or "").strip(), (row["unique_id_r"] or "").strip()
+            decision = (row["decision"] or "").strip()
+            where = f"line {line}"
+            if not left or not right:
+                problems.append(f"{where}: both record ids are needed")
+                continue
+            if left == right:
+                problems.append(f"{where}: a record cannot be paired with itself ({left})")
+            for unique_id in (left, right):
+                if unique_id not in known:
+                    problems.append(f"{where}: no record {unique_id}")
+            if decision not in DECISIONS:
+                problems.append(f"{where}: decision must be match or non_match, not {decision!r}")
+            try:
+                decided_at = dt.datetime.fromisoformat((row["decided_at"] or "").strip())
+            except ValueError:
+                problems.append(f"{where}: decided_at {row['decided_at']!r} is not an ISO time")
+                continue
+            if decided_at.tzinfo is not None:
+                decided_at = decided_at.astimezone(dt.UTC).replace(tzinfo=None)
+            left, right = sorted((left, right))
+            rows.append((left, right, decision, (row["decided_by"] or "").strip(), decided_at))
+    if problems:
+        raise DecisionsError(problems)
+    run(con, DECISIONS_DDL)
+    if rows:
+        con.executemany(f"INSERT INTO {DECISIONS_TABLE} VALUES (?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def current_decisions(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """The latest decision on each pair (the later row wins a tie on decided_at)."""
+    run(con, DECISIONS_DDL)
+    rows = run(
+        con,
+        f"SELECT unique_id_l, unique_id_r, arg_max(decision, (decided_at, rowid)) "
+        f"FROM {DECISIONS_TABLE} GROUP BY 1, 2",
+    )
+    return {(left, right): decision for left, right, decision in rows}
+
+
+# --- clustering that obeys decisions -------------------------------------------------------------
+@dataclass
+class Components:
+    """Union-find with cannot-link constraints."""
+
+    parent: dict[str, str]
+    apart: dict[str, set[str]]  # root -> records its cluster must never join
+    refused: int = 0  # joins not made because of a rejected pair
+
+    @classmethod
+    def of(cls, nodes: Iterable[str]) -> Components:
+        return cls(parent={node: node for node in nodes}, apart={})
+
+    def find(self, node: str) -> str:
+        parent = self.parent
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    def keep_apart(self, left: str, right: str) -> None:
+        self.apart.setdefault(self.find(left), set()).add(right)
+        self.apart.setdefault(self.find(right), set()).add(left)
+
+    def join(self, left: str, right: str) -> bool:
+        a, b = self.find(left), self.find(right)
+        if a == b:
+            return True
+        apart_a, apart_b = self.apart.get(a, set()), self.apart.get(b, set())
+        if any(self.find(node) == b for node in apart_a) or any(
+            self.find(node) == a for node in apart_b
+        ):
+            self.refused += 1
+            return False
+        if b < a:
+            a, b = b, a
+        self.parent[b] = a
+        if apart_a or apart_b:
+            self.apart[a] = apart_a | apart_b
+            self.apart.pop(b, None)
+        return True
+
+    def clusters(self) -> dict[str, str]:
+        """record -> cluster id (the smallest record id in the cluster, as Splink does)."""
+        members: dict[str, list[str]] = {}
+        for node in self.parent:
+            members.setdefault(self.find(node), []).append(node)
+        return {node: min(group) for group in members.values() for node in group}
+
+
+def cluster_with_decisions(
+    nodes: Iterable[str],
+    edges: Iterable[tuple[str, str, float]],
+    decisions: dict[tuple[str, str], str],
+) -> tuple[dict[str, str], int]:
+    """Cluster ``nodes`` from scored ``edges`` (already at or above the threshold): confirmed
+    matches first, then edges most likely first, never joining a rejected pair. Returns
+    (record -> cluster id, joins refused)."""
+    components = Components.of(nodes)
+    for (left, right), decision in decisions.items():
+        if decision == "non_match" and left in components.parent and right in components.parent:
+            components.keep_apart(left, right)
+    for (left, right), decision in sorted(decisions.items()):
+        if decision == "match" and left in components.parent and right in components.parent:
+            components.join(left, right)
+    for left, right, _ in sorted(edges, key=lambda edge: -edge[2]):
+        if decisions.get((min(left, right), max(left, right))) == "non_match":
+            continue
+        components.join(left, right)
+    return components.clusters(), components.refused
+
+
+def recluster(con: duckdb.DuckDBPyConnection, *, threshold: float = CLUSTER_THRESHOLD) -> int:
+    """Rewrite the clusters table from the predictions table and the decisions.
+    Returns the number of clusters."""
+    decisions = current_decisions(con)
+    nodes = [row[0] for row in run(con, f"SELECT unique_id FROM {CLEAN_TABLE}")]
+    edges = run(
+        con,
+        f"SELECT unique_id_l, unique_id_r, match_probability FROM {PREDICTIONS_TABLE} "
+        "WHERE match_probability >= ?",
+        [threshold],
+    )
+    clusters, _ = cluster_with_decisions(nodes, edges, decisions)
+    table = pa.table(
+        {
+            "unique_id": pa.array(list(clusters), pa.string()),
+            "cluster_id": pa.array(list(clusters.values()), pa.string()),
+        }
+    )
+    con.register("incoming_clusters", table)
+    try:
+        run(
+            con,
+            f"CREATE OR REPLACE TABLE {CLUSTERS_TABLE} AS SELECT i.unique_id, i.cluster_id, "
+            f"c.source FROM incoming_clusters i JOIN {CLEAN_TABLE} c USING (unique_id)",
+        )
+    finally:
+        con.unregister("incoming_clusters")
+    return len(set(clusters.values()))
+
+
+# --- the review band out -------------------------------------------------------------------------
+def _level_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, str]]:
+    """comparison -> gamma value -> the level's label, from the model the last run used."""
+    model = None
+    path = scalar(con, "SELECT model FROM link_runs ORDER BY run_id DESC LIMIT 1")
+    if path and Path(path).exists():
+        model = json.loads(Path(path).read_text(encoding="utf-8"))
+    if model is None:
+        from .link import comparisons
+
+        model = {"comparisons": [c.get_comparison("duckdb").as_dict() for c in comparisons()]}
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        real = [level for level in levels if not level.get("is_null_level")]
+        by_gamma = {-1: "null"}
+        for index, level in enumerate(real):
+            label = level.get("label_for_charts") or level["sql_condition"]
+            by_gamma[len(real) - 1 - index] = (
+                "different" if label.startswith("all other") else label
+            )
+        labels[comparison["output_column_name"]] = by_gamma
+    return labels
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def write_review_pairs(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    lower: float = PREDICT_THRESHOLD,
+    upper: float = CLUSTER_THRESHOLD,
+) -> int:
+    """Write ``review_pairs``: undecided pairs with lower <= probability < upper, with evidence.
+    Returns how many."""
+    run(con, DECISIONS_DDL)
+    labels = _level_labels(con)
+    columns = ["match_probability", "match_weight", "unique_id_l", "unique_id_r"]
+    for _, gamma, values in EVIDENCE_FIELDS:
+        columns.append(f"gamma_{gamma}")
+        for value in values:
+            columns += [f"{value}_l", f"{value}_r"]
+    present = {row[0] for row in run(con, f"DESCRIBE {PREDICTIONS_TABLE}")}
+    select = ", ".join(f"p.{c}" if c in present else f"NULL AS {c}" for c in columns)
+    latest_run = scalar(con, "SELECT max(run_id) FROM person_ids")
+    rows = con.sql(
+        f"""
+        SELECT {select}, pl.person_id AS person_id_l, pr.person_id AS person_id_r
+        FROM {PREDICTIONS_TABLE} p
+        LEFT JOIN person_ids pl ON pl.run_id = {latest_run or 0} AND pl.unique_id = p.unique_id_l
+        LEFT JOIN person_ids pr ON pr.run_id = {latest_run or 0} AND pr.unique_id = p.unique_id_r
+        ANTI JOIN {DECISIONS_TABLE} d
+            ON d.unique_id_l = least(p.unique_id_l, p.unique_id_r)
+            AND d.unique_id_r = greatest(p.unique_id_l, p.unique_id_r)
+        WHERE p.match_probability >= {float(lower)} AND p.match_probability < {float(upper)}
+        ORDER BY p.match_probability DESC, p.unique_id_l, p.unique_id_r
+        """
+    ).to_arrow_table()
+    out = []
+    for row in rows.to_pylist():
+        left, right = row["unique_id_l"], row["unique_id_r"]
+        person_l, person_r = row["person_id_l"], row["person_id_r"]
+        swap = right < left
+        evidence = []
+        for field, gamma, values in EVIDENCE_FIELDS:
+            sides = []
+            for side in ("r", "l") if swap else ("l", "r"):
+                parts = [_text(row[f"{value}_{side}"]) for value in values]
+                parts = [part for part in parts if part]
+                sides.append(", ".join(parts) if parts else None)
+            level = row[f"gamma_{gamma}"]
+            evidence.append(
+                {
+                    "field": field,
+                    "left": sides[0],
+                    "right": sides[1],
+                    "level": labels.get(gamma, {}).get(level, str(level)),
+                }
+            )
+        if swap:
+            left, right, person_l, person_r = right, left, person_r, person_l
+        out.append(
+            {
+                "unique_id_l": left,
+                "unique_id_r": right,
+                "match_probability": row["match_probability"],
+                "match_weight": row["match_weight"],
+                "person_id_l": person_l,
+                "person_id_r": person_r,
+                "evidence": json.dumps(evidence),
+            }
+        )
+    text = pa.string()
+    table = pa.Table.from_pylist(
+        out,
+        schema=pa.schema(
+            [
+                ("unique_id_l", text),
+                ("unique_id_r", text),
+                ("match_probability", pa.float64()),
+                ("match_weight", pa.float64()),
+                ("person_id_l", text),
+                ("person_id_r", text),
+                ("evidence", text),
+            ]
+        ),
+    )
+    con.register("incoming_review", table)
+    try:
+        run(con, f"CREATE OR REPLACE TABLE {REVIEW_TABLE} AS SELECT * FROM incoming_review")
+    finally:
+        con.unregister("incoming_review")
+    return len(out)
