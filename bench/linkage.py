@@ -135,11 +135,13 @@ def run_size(records: int, work: Path, keep: Path | None) -> dict:
     db_path = folder / "people.duckdb"
     completed = subprocess.run(  # noqa: S603
         [sys.executable, __file__, "--child", str(folder), str(db_path)],
-        check=True,
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
+    if completed.returncode:
+        sys.stderr.write(completed.stderr)
+        raise SystemExit(f"the pipeline for {records:,} records failed (above)")
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     result["generate_seconds"] = generate_seconds
     if keep is not None:
