@@ -165,9 +165,16 @@ def comparisons() -> list:
             ELSE,
         ],
     )
+    # m for sex is fixed, not learnt: one person's records almost never disagree on it, so EM
+    # drives "differs" towards zero among matches until, at a million records, Splink refuses
+    # the value (below 1e-300). 1% allows for keying errors.
     sex = cl.CustomComparison(
         output_column_name="sex",
-        comparison_levels=[_null("sex"), _level("sex_l = sex_r", "same"), ELSE],
+        comparison_levels=[
+            _null("sex"),
+            _level("sex_l = sex_r", "same") | {"m_probability": 0.99, "fix_m_probability": True},
+            ELSE | {"m_probability": 0.01, "fix_m_probability": True},
+        ],
     )
     return [first_name, last_name, dob, address, email, phone, ni_number, sex]
 
