@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 DEMO_LINKED_PEOPLE ?= 2000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant frontend clean openapi help messages
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
 	@echo "make openapi      regenerate docs/api/openapi.json from the code"
+	@echo "make bench-linkage only the linkage benchmarks (100k accuracy, 1M and 5M on DuckDB, FEBRL 1-4)"
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -84,7 +85,7 @@ messages: setup
 
 BENCH_CASES ?= 1000000
 
-bench: setup bench-insights bench-portal
+bench: setup bench-insights bench-portal bench-linkage
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 	$(BIN)/python bench/api.py
@@ -112,6 +113,15 @@ bench-portal: setup
 # and safeguarding recall, p95 turn latency (docs/benchmarks.md, "Assistant").
 eval-assistant: setup
 	$(BIN)/python bench/assistant_eval.py
+
+# Record linkage (issue 6): generated extracts under var/bench/linkage (reused when present),
+# the linked 1M database copied to BENCH_LINKAGE_KEEP; FEBRL needs the bench extra.
+BENCH_LINKAGE_ARGS ?=
+BENCH_LINKAGE_KEEP ?= var/bench/linkage/kept
+bench-linkage: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/linkage.py --keep $(BENCH_LINKAGE_KEEP) $(BENCH_LINKAGE_ARGS)
+	$(BIN)/python bench/linkage_febrl.py
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache

@@ -3,6 +3,7 @@
 ingest MAPPING.yaml ... --db people.duckdb [--force]
 standardise --db people.duckdb
 link --db people.duckdb [--decisions decisions.csv] [--gazetteer llpg.csv] [--incremental]
+     [--model MODEL.json] [--backend duckdb|spark]
 add MAPPING.yaml ... --db people.duckdb      (new and changed records; then link --incremental)
 households | golden | review --db people.duckdb
 quality --db people.duckdb --out DIR
@@ -17,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from .ingest import IngestError, ingest
-from .link import CLUSTER_THRESHOLD, PREDICT_THRESHOLD
+from .link import BACKENDS, CLUSTER_THRESHOLD, PREDICT_THRESHOLD
 from .standardise import standardise_table
 
 
@@ -121,6 +122,8 @@ def cmd_link(args) -> int:
             model=args.model,
             threshold=args.threshold,
             seed=args.seed,
+            backend=args.backend,
+            spark_master=args.spark_master,
         )
         if current_decisions(con):
             clusters = recluster(con, threshold=args.threshold)
@@ -252,6 +255,16 @@ def _add_link_options(command) -> None:
         type=float,
         default=CLUSTER_THRESHOLD,
         help="match probability at which two records are one person",
+    )
+    command.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="duckdb",
+        help="where to predict and cluster (training is always on DuckDB); spark needs the "
+        "'spark' extra and Java 17",
+    )
+    command.add_argument(
+        "--spark-master", default="local[*]", help="Spark master URL for --backend spark"
     )
 
 

@@ -84,12 +84,17 @@ def _addresses(rng: random.Random, count: int) -> list[Address]:
         postcode, in_postcode = None, 99
         for number in range(1, rng.randint(20, 60)):
             if in_postcode >= rng.randint(10, 18):
-                while postcode is None or postcode in used_postcodes:
+                # A district has 9 x 20 x 20 unit postcodes: past about 200,000 people they run
+                # out, so after some tries a used one is taken (two streets share a postcode)
+                # rather than looping for ever.
+                for _ in range(50):
                     postcode = (
                         f"{district} {rng.randint(1, 9)}"
                         f"{rng.choice(names.POSTCODE_UNIT_LETTERS)}"
                         f"{rng.choice(names.POSTCODE_UNIT_LETTERS)}"
                     )
+                    if postcode not in used_postcodes:
+                        break
                 used_postcodes.add(postcode)
                 in_postcode = 0
             flats = rng.randint(4, 10) if rng.random() < 0.08 else 0

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 NICKNAMES_FILE = Path(__file__).parent / "data" / "nicknames.csv"
@@ -411,26 +411,41 @@ def normalise_sex(value: str | None) -> str | None:
 
 
 # --- the records table -------------------------------------------------------------------------
+# Names, postcodes and addresses repeat across sources and households (a million records hold
+# far fewer distinct values), so the table is standardised through caches of the pure functions.
+_CACHE_SIZE = 1 << 18
+_standard_name = lru_cache(maxsize=_CACHE_SIZE)(standard_name)
+_name_canonical = lru_cache(maxsize=_CACHE_SIZE)(name_canonical)
+_normalise_postcode = lru_cache(maxsize=_CACHE_SIZE)(normalise_postcode)
+_postcode_parts = lru_cache(maxsize=_CACHE_SIZE)(postcode_parts)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _address(address: str | None, postcode: str | None) -> tuple[tuple[str, ...], str | None]:
+    tokens = address_tokens(address, postcode)
+    return tuple(tokens), house_number(tokens)
+
+
 def standardise_record(record: dict) -> dict:
     """One row of the records table -> the row that is linked on."""
-    first_name = standard_name(record.get("first_name"))
-    last_name = standard_name(record.get("last_name"))
-    postcode = normalise_postcode(record.get("postcode"))
-    district, sector = postcode_parts(postcode)
-    tokens = address_tokens(record.get("address"), postcode)
+    first_name = _standard_name(record.get("first_name"))
+    last_name = _standard_name(record.get("last_name"))
+    postcode = _normalise_postcode(record.get("postcode"))
+    district, sector = _postcode_parts(postcode)
+    tokens, number = _address(record.get("address"), postcode)
     return {
         "unique_id": record["record_id"],
         "source": record["source"],
         "source_id": record["source_id"],
         "first_name": first_name,
-        "first_name_canonical": name_canonical(first_name),
-        "middle_names": standard_name(record.get("middle_names")),
+        "first_name_canonical": _name_canonical(first_name),
+        "middle_names": _standard_name(record.get("middle_names")),
         "last_name": last_name,
         "dob": record.get("dob"),
         "sex": normalise_sex(record.get("sex")) or sex_from_title(record.get("full_name")),
         "address": " ".join(tokens) or None,
-        "address_tokens": tokens or None,
-        "house_number": house_number(tokens),
+        "address_tokens": list(tokens) or None,
+        "house_number": number,
         "postcode": postcode,
         "postcode_district": district,
         "postcode_sector": sector,

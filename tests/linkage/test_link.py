@@ -95,6 +95,32 @@ def test_pairwise_scores_are_counted_from_clusters(tmp_path):
     assert (scores.predicted_pairs, scores.true_pairs, scores.true_positive_pairs) == (4, 4, 2)
     assert scores.precision == scores.recall == scores.f1 == 0.5
     assert scores.cluster_accuracy == 0
+    # B-cubed, record by record. Precision: s:1 and s:2 are 2/2 of their cluster; s:3 1/3;
+    # s:4 and s:5 2/3 each. Recall: s:1, s:2 are 2/3 of A; s:3 1/3; s:4, s:5 2/2 of B.
+    assert scores.bcubed_precision == pytest.approx((1 + 1 + 1 / 3 + 2 / 3 + 2 / 3) / 5)
+    assert scores.bcubed_recall == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1 + 1) / 5)
+    assert "B-cubed precision 0.7333  recall 0.7333" in scores.summary()
+
+
+def test_cluster_level_scores_when_every_person_is_found(tmp_path):
+    con = duckdb.connect()
+    run(con, "CREATE TABLE clusters (unique_id VARCHAR, cluster_id VARCHAR, source VARCHAR)")
+    # Three people, each exactly one cluster, and one person left as two singletons.
+    run(
+        con,
+        "INSERT INTO clusters VALUES ('s:1','c1','s'), ('s:2','c1','s'), ('s:3','c2','s'), "
+        "('s:4','c3','s'), ('s:5','c4','s')",
+    )
+    truth = tmp_path / "truth.csv"
+    truth.write_text("source,source_id,person_id\ns,1,A\ns,2,A\ns,3,B\ns,4,C\ns,5,C\n")
+
+    scores = evaluate(con, truth)
+
+    assert scores.precision == 1.0 and scores.recall == 0.5
+    assert scores.cluster_accuracy == pytest.approx(2 / 3)  # A and B, not C
+    assert scores.clusters_exactly_right == pytest.approx(2 / 4)
+    assert scores.bcubed_precision == 1.0
+    assert scores.bcubed_recall == pytest.approx((1 + 1 + 1 + 0.5 + 0.5) / 5)
 
 
 def test_the_engine_never_imports_django():

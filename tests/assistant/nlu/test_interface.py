@@ -1,4 +1,4 @@
-"""The interface the chat codes against (ASSISTANT_CONTRACT): shapes, intent names, replies."""
+"""The interface the chat codes against (`borough.assistant.nlu`): shapes, intent names, replies."""
 
 from __future__ import annotations
 
