@@ -57,14 +57,23 @@ lint: setup
 openapi: setup
 	$(BIN)/python manage.py openapi
 
+# Each leg runs everything once between them: the linkage tests use DuckDB files, never the
+# database, so they run on the SQLite leg only; the browser tests run on the PostgreSQL leg (the
+# production database), or on SQLite when PostgreSQL is not reachable. Every other test runs on
+# both databases.
 test-sqlite: setup
-	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider
+	@if $(BIN)/python scripts/postgres_url.py >/dev/null 2>&1; then \
+		echo "Running the suite on SQLite (the browser tests run on PostgreSQL)"; \
+		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=10 -m "not browser"; \
+	else \
+		echo "Running the suite on SQLite"; \
+		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=10; \
+	fi
 
-# The linkage tests use DuckDB files, never the database: once (on SQLite) is enough.
 test-postgres: setup
 	@if url=$$($(BIN)/python scripts/postgres_url.py); then \
 		echo "Running the suite on PostgreSQL"; \
-		DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider -m "not linkage"; \
+		DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider --durations=10 -m "not linkage"; \
 	elif [ -n "$$BOROUGH_REQUIRE_POSTGRES" ]; then \
 		echo "PostgreSQL is required here but not reachable"; exit 1; \
 	else \
