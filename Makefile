@@ -57,14 +57,17 @@ lint: setup
 openapi: setup
 	$(BIN)/python manage.py openapi
 
-# Each leg runs everything once between them: the linkage tests use DuckDB files, never the
-# database, so they run on the SQLite leg only; the browser tests run on the PostgreSQL leg (the
-# production database), or on SQLite when PostgreSQL is not reachable. Every other test runs on
-# both databases.
+# Every test runs on both databases except two groups that run once: the linkage tests use
+# DuckDB files and Spark, never the database, so they run on the SQLite leg; the browser tests
+# run on the PostgreSQL leg (the production database), except the every-page accessibility
+# check and the Polish journey, which run on the SQLite leg so the two legs take about as long
+# (CI has two cores). When PostgreSQL is not reachable, the SQLite leg runs them all.
+BROWSER_ON_SQLITE := tests/e2e/test_every_page.py tests/e2e/test_polish.py
 test-sqlite: setup
 	@if $(BIN)/python scripts/postgres_url.py >/dev/null 2>&1; then \
-		echo "Running the suite on SQLite (the browser tests run on PostgreSQL)"; \
-		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=10 -m "not browser"; \
+		echo "Running the suite on SQLite (most browser tests run on PostgreSQL)"; \
+		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=10 -m "not browser" && \
+		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=5 -m browser $(BROWSER_ON_SQLITE); \
 	else \
 		echo "Running the suite on SQLite"; \
 		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=10; \
@@ -73,7 +76,8 @@ test-sqlite: setup
 test-postgres: setup
 	@if url=$$($(BIN)/python scripts/postgres_url.py); then \
 		echo "Running the suite on PostgreSQL"; \
-		DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider --durations=10 -m "not linkage"; \
+		DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider --durations=10 -m "not linkage" \
+			$(addprefix --ignore=,$(BROWSER_ON_SQLITE)); \
 	elif [ -n "$$BOROUGH_REQUIRE_POSTGRES" ]; then \
 		echo "PostgreSQL is required here but not reachable"; exit 1; \
 	else \
