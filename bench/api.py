@@ -38,6 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.hub_queue import setup_django  # noqa: E402 - after the path is set
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/borough_bench"
 CLIENT_NAME = "API benchmark"
 
@@ -65,15 +68,6 @@ request = function()
   return wrk.format()
 end
 """
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("BOROUGH_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
 
 
 def machine() -> str:
