@@ -245,8 +245,8 @@ def test_review_pages_name_records_fields_values_and_missing_evidence_in_words(
     for name in ENGINE_NAMES + ("null",):
         assert name not in text, name
     assert "<title>Review Housing H1 and Parking P1" in page
-    assert f"Housing H1 now person {PERSON_AMA}" in text
-    assert f"Parking P1 now person {PERSON_AMY}" in text
+    assert f"Housing H1 Now person {PERSON_AMA}" in text
+    assert f"Parking P1 Now person {PERSON_AMY}" in text
     assert "First name ama amy Jaro-Winkler &gt;= 0.9" in text
     assert "Date of birth 27 March 1980 27 March 1980 exact" in text
     assert "Email – amy@example.com missing from one or both" in text
