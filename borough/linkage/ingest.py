@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 import duckdb
@@ -303,34 +303,44 @@ def _csv_batches_in(handle, mapping: Mapping, needed: list[str], found: _Found) 
     position = {name: index for index, name in enumerate(header)}  # a repeated name: the last
     indices = [position[column] for column in needed]
     id_columns = [needed.index(column) for column in mapping.columns["source_id"]]
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    try:
-        for values in reader:
-            if len(values) != width:
-                if any(value.strip() for value in values):
-                    found.add(
-                        Problem(
-                            mapping.source,
-                            f"{len(values)} fields where the header has {width}",
-                            row=reader.line_num,
-                        )
-                    )
-                continue
-            rows.append(values)
-            lines.append(reader.line_num)
-            if len(rows) == BATCH_ROWS:
+    while True:
+        chunk: list[tuple[list[str], int]] = []
+        stopped = False
+        try:
+            chunk.extend((values, reader.line_num) for values in islice(reader, BATCH_ROWS))
+        except csv.Error as error:
+            found.add(Problem(mapping.source, f"not a CSV file: {error}", row=reader.line_num))
+            stopped = True
+        if chunk:
+            rows, lines = zip(*chunk, strict=True)
+            if set(map(len, rows)) != {width}:
+                rows, lines = _whole_rows(mapping, rows, lines, width, found)
+            if rows:
                 yield _csv_batch(rows, lines, indices, needed, id_columns)
-                rows, lines = [], []
-    except csv.Error as error:
-        found.add(Problem(mapping.source, f"not a CSV file: {error}", row=reader.line_num))
-    if rows:
-        yield _csv_batch(rows, lines, indices, needed, id_columns)
+        if stopped or len(chunk) < BATCH_ROWS:
+            return
+
+
+def _whole_rows(mapping: Mapping, rows, lines, width: int, found: _Found) -> tuple:
+    """The rows with as many fields as the header; the others are problems unless blank."""
+    kept_rows, kept_lines = [], []
+    for values, line in zip(rows, lines, strict=True):
+        if len(values) == width:
+            kept_rows.append(values)
+            kept_lines.append(line)
+        elif any(value.strip() for value in values):
+            found.add(
+                Problem(
+                    mapping.source, f"{len(values)} fields where the header has {width}", row=line
+                )
+            )
+    return kept_rows, kept_lines
 
 
 def _csv_batch(rows, lines, indices, needed, id_columns) -> tuple:
+    by_column = list(zip(*rows, strict=True))
     columns = {
-        name: pa.array([row[index] for row in rows], pa.string())
+        name: pa.array(by_column[index], pa.string())
         for name, index in zip(needed, indices, strict=True)
     }
     line_numbers = pa.array(lines, pa.int64())

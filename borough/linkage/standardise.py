@@ -83,9 +83,14 @@ class ParsedName:
     last_name: str | None
 
 
+@lru_cache(maxsize=1 << 16)
+def _clean_word(word: str) -> str | None:
+    return clean_text(word)
+
+
 def _name_words(text: str) -> list[str]:
     # Cleaned word by word, so a double-barrelled name stays one word ("smith jones").
-    words = [word for word in map(clean_text, text.split()) if word]
+    words = [word for word in map(_clean_word, text.split()) if word]
     while words and words[0] in TITLES:
         words.pop(0)
     while words and words[-1] in SUFFIXES:
@@ -183,6 +188,39 @@ KNOWN_DATE_FORMATS = (
 )
 
 
+# The all-digit formats, read without strptime (which is slow) when the text has exactly the
+# digits the format writes; anything else goes to strptime. Groups: day, month, year.
+_NUMERIC_FORMATS = {
+    "%d/%m/%Y": re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})"),
+    "%Y-%m-%d": re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"),
+    "%d-%m-%Y": re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})"),
+    "%d.%m.%Y": re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})"),
+    "%d/%m/%y": re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{2})"),
+    "%d-%m-%y": re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{2})"),
+    "%Y%m%d": re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"),
+    "%Y/%m/%d": re.compile(r"(?P<y>[0-9]{4})/(?P<m>[0-9]{2})/(?P<d>[0-9]{2})"),
+}
+
+
+def _numeric_date(text: str, fmt: str) -> dt.date | None:
+    """What ``strptime(text, fmt)`` gives for an all-digit format, or None to ask strptime.
+    Raises ValueError where strptime would (a day or month out of range)."""
+    pattern = _NUMERIC_FORMATS.get(fmt)
+    match = pattern.fullmatch(text) if pattern else None
+    if match is None:
+        return None
+    if pattern.groupindex:
+        year, month, day = match["y"], match["m"], match["d"]
+    else:
+        day, month, year = match.groups()
+    number = int(year)
+    if len(year) == 2:
+        number += 2000 if number <= 68 else 1900  # as strptime reads %y
+    if number == 0 or month == "00" or day == "00":
+        raise ValueError(f"{text!r} is not a date in {fmt}")
+    return dt.date(number, int(month), int(day))
+
+
 def parse_date(
     value: str | dt.date | None,
     formats: tuple[str, ...] | list[str] | str | None = None,
@@ -210,7 +248,7 @@ def parse_date(
     today = today or dt.date.today()
     for fmt in formats or KNOWN_DATE_FORMATS:
         try:
-            parsed = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no zone
+            parsed = _numeric_date(text, fmt) or dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no zone
         except ValueError:
             continue
         if "%y" in fmt and parsed > today:
@@ -310,8 +348,9 @@ def _whole_word(form: str) -> re.Pattern:
     return re.compile(rf"\b{re.escape(form)}\b")
 
 
-def _postcode_forms(postcode: str) -> set[str]:
-    return {postcode.lower(), postcode.lower().replace(" ", "")}
+@lru_cache(maxsize=1 << 16)
+def _postcode_forms(postcode: str) -> frozenset[str]:
+    return frozenset({postcode.lower(), postcode.lower().replace(" ", "")})
 
 
 def _address_words(text: str | None, postcode: str | None) -> list[str]:
