@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from .db import run, scalar
+from .db import memory_limit, run, scalar
 from .ingest import (
     IngestError,
     Problem,
@@ -66,6 +66,11 @@ class IncrementalError(Exception):
 def add_records(con: duckdb.DuckDBPyConnection, mapping_files: Iterable[str | Path]) -> dict:
     """Insert new records and replace changed ones (same record id); all or nothing.
     Returns {"new": n, "changed": n} counted by record id."""
+    with memory_limit(con):
+        return _add_records(con, mapping_files)
+
+
+def _add_records(con: duckdb.DuckDBPyConnection, mapping_files: Iterable[str | Path]) -> dict:
     problems: list[Problem] = []
     mappings = load_mappings(mapping_files, problems)
     staged = []

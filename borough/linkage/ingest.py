@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from .db import run, scalar
+from .db import memory_limit, run, scalar
 from .schema import COLUMNS, DATE_FIELDS, MAPPABLE_FIELDS, RECORDS_DDL, RECORDS_TABLE
 from .standardise import parse_date, parse_name
 
@@ -191,10 +191,15 @@ class _Found:
     more: int = 0
 
     def add(self, problem: Problem, order: int = 0) -> None:
-        if len(self.problems) < MAX_PROBLEMS_PER_SOURCE:
-            self.problems.append((problem.row or 0, order, problem))
-        else:
-            self.more += 1
+        self.problems.append((problem.row or 0, order, problem))
+        if len(self.problems) > 2 * MAX_PROBLEMS_PER_SOURCE:
+            self.keep_first()
+
+    def keep_first(self) -> None:
+        """Only the first problems by row are listed; the others are counted."""
+        self.problems.sort(key=lambda found: found[:2])
+        self.more += max(0, len(self.problems) - MAX_PROBLEMS_PER_SOURCE)
+        del self.problems[MAX_PROBLEMS_PER_SOURCE:]
 
 
 @cache
@@ -615,11 +620,10 @@ def stage_extracts(
         counts[mapping.source] = scalar(
             con, f"SELECT count(DISTINCT source_id) FROM {staged.fields}"
         )
-        found.problems.sort(key=lambda item: item[:2])
-        problems.extend(problem for _, _, problem in found.problems[:MAX_PROBLEMS_PER_SOURCE])
-        more = found.more + max(0, len(found.problems) - MAX_PROBLEMS_PER_SOURCE)
-        if more:
-            problems.append(Problem(mapping.source, f"{more} more problems not listed"))
+        found.keep_first()
+        problems.extend(problem for _, _, problem in found.problems)
+        if found.more:
+            problems.append(Problem(mapping.source, f"{found.more} more problems not listed"))
         staged_extracts.append(staged)
     return staged_extracts, counts
 
@@ -716,33 +720,34 @@ def ingest(
         problems.append(Problem("ingest", "no mapping files given"))
     staged: list[_Staged] = []
     try:
-        staged, counts = stage_extracts(con, mappings, problems)
-        previous = _previous_counts(con)
-        for source, count in counts.items():
-            if not force and source in previous and count < previous[source] * SHRINK_LIMIT:
-                problems.append(
-                    Problem(
-                        source,
-                        f"{count} records where the last load had {previous[source]}; "
-                        "if the extract really is this small, load it with --force",
+        with memory_limit(con):
+            staged, counts = stage_extracts(con, mappings, problems)
+            previous = _previous_counts(con)
+            for source, count in counts.items():
+                if not force and source in previous and count < previous[source] * SHRINK_LIMIT:
+                    problems.append(
+                        Problem(
+                            source,
+                            f"{count} records where the last load had {previous[source]}; "
+                            "if the extract really is this small, load it with --force",
+                        )
                     )
+            if problems:
+                raise IngestError(problems)
+            incoming = incoming_records_sql(con, staged)
+            run(con, "BEGIN TRANSACTION")
+            try:
+                run(con, f"DROP TABLE IF EXISTS {RECORDS_TABLE}")
+                run(con, RECORDS_DDL)
+                run(con, f"INSERT INTO {RECORDS_TABLE} {incoming}")
+                con.executemany(
+                    "INSERT INTO source_loads VALUES (?, ?, current_timestamp)",
+                    list(counts.items()),
                 )
-        if problems:
-            raise IngestError(problems)
-        incoming = incoming_records_sql(con, staged)
-        run(con, "BEGIN TRANSACTION")
-        try:
-            run(con, f"DROP TABLE IF EXISTS {RECORDS_TABLE}")
-            run(con, RECORDS_DDL)
-            run(con, f"INSERT INTO {RECORDS_TABLE} {incoming}")
-            con.executemany(
-                "INSERT INTO source_loads VALUES (?, ?, current_timestamp)",
-                list(counts.items()),
-            )
-            run(con, "COMMIT")
-        except Exception:
-            run(con, "ROLLBACK")
-            raise
+                run(con, "COMMIT")
+            except Exception:
+                run(con, "ROLLBACK")
+                raise
     finally:
         drop_staging(con, staged)
     return IngestSummary(records_by_source=counts)

@@ -706,12 +706,13 @@ def drop_lookups(con) -> None:
 
 def standardise_table(con) -> int:
     """Build the clean table from the records table (replacing it); returns its row count."""
-    from .db import run, scalar
+    from .db import memory_limit, run, scalar
     from .schema import CLEAN_TABLE, RECORDS_TABLE
 
     try:
-        select = clean_select(con, RECORDS_TABLE)
-        run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS {select} ORDER BY unique_id")
+        with memory_limit(con):
+            select = clean_select(con, RECORDS_TABLE)
+            run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS {select} ORDER BY unique_id")
     finally:
         drop_lookups(con)
     return scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")
