@@ -80,7 +80,13 @@ def _in(code: int, block: tuple[int, int]) -> bool:
     return block[0] <= code <= block[1]
 
 
+# Request references (K7P2-QXM4), postcodes, phone numbers and other codes are no language: their
+# letters would only mislead lingua (a reference like PRZ5-QS6Q reads as Polish).
+_CODES = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b|\S*\d\S*")
+
+
 def detect(text: str) -> str:
+    text = _CODES.sub(" ", text)
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 2:
         return DEFAULT

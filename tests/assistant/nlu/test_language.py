@@ -38,5 +38,12 @@ def test_very_short_or_ambiguous_messages_are_english(text):
     assert detect(text) == "en"
 
 
+@pytest.mark.parametrize("reference", ["PRZ5-QS6Q", "WDZC-PRZY", "SZCZ-3RZE"])
+def test_a_reference_in_an_english_message_does_not_change_its_language(reference):
+    # References are random letters and digits: some look Polish to a language model.
+    assert detect(f"What is the status of my request {reference}?") == "en"
+    assert detect(f"Where is my request {reference} please") == "en"
+
+
 def test_understanding_carries_the_language(brain):
     assert nlu.understand("Dzień dobry, chcę zgłosić dziurę w drodze").language == "pl"
