@@ -46,7 +46,8 @@ class ChatWidget {
     header.append(el("h2", { id: "app-chat-title", class: "govuk-heading-s govuk-!-margin-bottom-0" }, this.words.title));
     this.closer = el("button", { type: "button", class: "govuk-button govuk-button--secondary govuk-!-margin-bottom-0" }, this.words.close);
     header.append(this.closer);
-    this.log = el("ol", { class: "app-chat__log app-chat-widget__log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "-1" });
+    // The log scrolls, so it takes keyboard focus (tabindex 0) for arrow-key scrolling.
+    this.log = el("ol", { class: "app-chat__log app-chat-widget__log", "aria-labelledby": "app-chat-title", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
     this.form = el("form", { class: "app-chat-widget__form", novalidate: "" });
     this.group = el("div", { class: "govuk-form-group govuk-!-margin-bottom-2" });
     this.group.append(el("label", { class: "govuk-label govuk-label--s", for: "app-chat-input" }, this.words.label));
