@@ -114,6 +114,11 @@ def write_snapshot(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # --- linking the delta ----------------------------------------------------------------------------
+#: unique_ids of the records the last incremental run linked (new and changed): the records whose
+#: addresses are matched to the gazetteer again after it.
+CHANGED_TABLE = "records_linked_last_run"
+
+
 @dataclass
 class IncrementalResult:
     run_id: int = 0
@@ -343,6 +348,7 @@ def link_incremental(
         )
         run(con, "INSERT INTO person_events SELECT * FROM assigned_events")
         # The people this run touched, by old and new id, for the steps after it.
+        run(con, f"CREATE OR REPLACE TABLE {CHANGED_TABLE} AS SELECT unique_id FROM delta")
         run(
             con,
             f"CREATE OR REPLACE TABLE {TOUCHED_TABLE} AS SELECT person_id FROM touched_people "
