@@ -3,15 +3,22 @@
     python bench/linkage.py                       # 100k accuracy, 1M and 5M end to end
     python bench/linkage.py --records 100000      # one size only
     python bench/linkage.py --keep DIR            # keep the linked 1M database in DIR
+    python bench/linkage.py --records 5000000 --work /work/linkdata --db-dir var/bench/db
+                                                  # extracts made elsewhere (read only)
 
 For each size it generates extracts from 8 source systems (not timed with the pipeline: shown
 on its own line), then runs the pipeline in a fresh child process, so the peak memory reported
 is the pipeline's alone: the child's maximum resident set size (getrusage), which includes
-DuckDB's memory as DuckDB runs inside the process. Stages: ingest, standardise, train (EM, no
-labels), blocking analysis (the exact pair counts ``link`` prints), predict and cluster, person
-ids, and evaluation against the truth (pairwise precision, recall, F1 and cluster-level scores).
+DuckDB's memory as DuckDB runs inside the process. The stages are those of a full
+``python -m borough.linkage ingest``, ``standardise`` and ``link`` (with the gazetteer): ingest,
+standardise, blocking analysis (the exact pair counts ``link`` prints), train (EM, no labels),
+predict and cluster, person ids, the snapshot for incremental runs, gazetteer, households,
+golden record, data quality tables and review band; then evaluation against the truth (pairwise
+precision, recall, F1 and cluster-level scores; up to 1,000,000 records). Each stage shows wall
+time, processor time (every thread) and the peak memory so far.
 
-The extracts are kept under --work (default var/bench/linkage) and reused when present.
+The extracts are kept under --work (default var/bench/linkage) and reused when present; the
+database and models go beside them, or under --db-dir.
 """
 
 from __future__ import annotations

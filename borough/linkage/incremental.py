@@ -330,17 +330,23 @@ def link_incremental(
     # 4. Write the run: untouched people copied, touched ones as assigned.
     run(con, "BEGIN TRANSACTION")
     try:
-        run(
+        copied = scalar(
             con,
             f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM person_ids "
             f"WHERE run_id = {previous_run} AND person_id NOT IN "
             "(SELECT person_id FROM touched_people)",
         )
-        run(con, f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM assigned")
-        people = scalar(
-            con, f"SELECT count(DISTINCT person_id) FROM person_ids WHERE run_id = {run_id}"
+        added = scalar(
+            con, f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM assigned"
         )
-        records = scalar(con, f"SELECT count(*) FROM person_ids WHERE run_id = {run_id}")
+        records = copied + added
+        # Counted from the last run rather than over the whole new run: the people copied are
+        # the last run's less those touched, and the touched people's ids are all in assigned.
+        people = (
+            scalar(con, "SELECT people FROM link_runs WHERE run_id = ?", [previous_run])
+            - scalar(con, "SELECT count(*) FROM touched_people")
+            + scalar(con, "SELECT count(DISTINCT person_id) FROM assigned")
+        )
         run(
             con,
             "INSERT INTO link_runs VALUES (?, current_timestamp, ?, ?, ?, ?)",
