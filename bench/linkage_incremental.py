@@ -218,7 +218,7 @@ def main() -> None:
             ),
             ("golden record (touched people)", lambda c: build_golden(c, only=TOUCHED_TABLE)),
             ("quality tables (touched people)", lambda c: build_quality(c, only=TOUCHED_TABLE)),
-            ("review band (all)", write_review_pairs),
+            ("review band (touched people)", lambda c: write_review_pairs(c, only=TOUCHED_TABLE)),
         ):
             step_started = time.perf_counter()
             step(con)

@@ -97,7 +97,7 @@ def _after_link(con, args, *, incremental: bool = False) -> int:
     print(f"data quality: {duplicates:,} duplicates inside a system, {conflicts:,} conflicts")
     lower = getattr(args, "review_lower", None) or PREDICT_THRESHOLD
     upper = args.threshold
-    count = write_review_pairs(con, lower=lower, upper=upper)
+    count = write_review_pairs(con, lower=lower, upper=upper, only=only)
     print(f"pairs to review ({lower} <= p < {upper}): {count:,}")
     return 0
 

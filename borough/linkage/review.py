@@ -31,6 +31,8 @@ from .schema import CLEAN_TABLE
 
 DECISIONS_TABLE = "match_decisions"
 REVIEW_TABLE = "review_pairs"
+#: The probabilities the review band was last written for (one row).
+REVIEW_BAND_TABLE = "review_band"
 DECISION_COLUMNS = ["unique_id_l", "unique_id_r", "decision", "decided_by", "decided_at"]
 DECISIONS = ("match", "non_match")
 #: The fields shown side by side for a pair: (field, comparison's gamma column, value columns).
@@ -266,13 +268,16 @@ def write_review_pairs(
     *,
     lower: float = PREDICT_THRESHOLD,
     upper: float = CLUSTER_THRESHOLD,
+    only: str | None = None,
 ) -> int:
     """Write ``review_pairs``: undecided pairs with lower <= probability < upper, with evidence.
     Returns how many.
 
     Each pair is written with the smaller record id on the left, and its evidence as a JSON list
     of {field, left, right, level}, built in SQL (hundreds of thousands of pairs at a million
-    records)."""
+    records). ``only`` names a table of person_ids (an incremental run's touched people, old ids
+    and new): just the pairs of those people are written again, when the last band had the same
+    bounds; every other pair, its scores and its people's ids are as they were."""
     run(con, DECISIONS_DDL)
     labels = _level_labels(con)
     present = {row[0] for row in run(con, f"DESCRIBE {PREDICTIONS_TABLE}")}
@@ -305,10 +310,7 @@ def write_review_pairs(
             f"level := {level})"
         )
     latest_run = scalar(con, "SELECT max(run_id) FROM person_ids")
-    run(
-        con,
-        f"""
-        CREATE OR REPLACE TABLE {REVIEW_TABLE} AS
+    select = f"""
         SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l,
                greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r,
                CAST(p.match_probability AS DOUBLE) AS match_probability,
@@ -323,7 +325,25 @@ def write_review_pairs(
             ON d.unique_id_l = least(p.unique_id_l, p.unique_id_r)
             AND d.unique_id_r = greatest(p.unique_id_l, p.unique_id_r)
         WHERE p.match_probability >= {float(lower)} AND p.match_probability < {float(upper)}
+        {{scope}}
         ORDER BY p.match_probability DESC, p.unique_id_l, p.unique_id_r
-        """,
-    )
+    """
+    run(con, f"CREATE TABLE IF NOT EXISTS {REVIEW_BAND_TABLE} (lower DOUBLE, upper DOUBLE)")
+    same_band = run(con, f"SELECT lower, upper FROM {REVIEW_BAND_TABLE}") == [
+        (float(lower), float(upper))
+    ]
+    tables = {row[0] for row in run(con, "SELECT table_name FROM information_schema.tables")}
+    if only and same_band and REVIEW_TABLE in tables:
+        touched = f"(SELECT person_id FROM {only})"
+        run(
+            con,
+            f"DELETE FROM {REVIEW_TABLE} "
+            f"WHERE person_id_l IN {touched} OR person_id_r IN {touched}",
+        )
+        scope = f"AND (pl.person_id IN {touched} OR pr.person_id IN {touched})"
+        run(con, f"INSERT INTO {REVIEW_TABLE} {select.replace('{scope}', scope)}")
+    else:
+        run(con, f"CREATE OR REPLACE TABLE {REVIEW_TABLE} AS {select.replace('{scope}', '')}")
+        run(con, f"DELETE FROM {REVIEW_BAND_TABLE}")
+        run(con, f"INSERT INTO {REVIEW_BAND_TABLE} VALUES (?, ?)", [float(lower), float(upper)])
     return scalar(con, f"SELECT count(*) FROM {REVIEW_TABLE}")

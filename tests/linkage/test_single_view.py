@@ -24,7 +24,7 @@ from borough.linkage.households import (
 )
 from borough.linkage.incremental import IncrementalError, link_incremental
 from borough.linkage.quality import build_quality
-from borough.linkage.review import DecisionsError, load_decisions
+from borough.linkage.review import DecisionsError, load_decisions, write_review_pairs
 
 DQ_QUERIES = (
     "SELECT * FROM dq_duplicates ORDER BY ALL",
@@ -292,6 +292,7 @@ HOUSEHOLD_QUERIES = (
     "SELECT * FROM households ORDER BY ALL",
     "SELECT * FROM household_members ORDER BY ALL",
     "SELECT * FROM address_matches ORDER BY ALL",
+    "SELECT * FROM review_pairs ORDER BY ALL",
 )
 
 
@@ -339,10 +340,12 @@ def test_incremental_link_keeps_everyone_elses_ids(base, db_copy, capsys):
     incremental = [run(con, query) for query in DQ_QUERIES]
     build_quality(con)
     assert incremental == [run(con, query) for query in DQ_QUERIES]
-    # Only the new and changed addresses were matched to the gazetteer again: the households
-    # are those that matching every address gives.
+    # Only the new and changed addresses were matched to the gazetteer again, and only the
+    # touched people's pairs listed for review again: the households and the review band are
+    # those that building them whole gives.
     households = [run(con, query) for query in HOUSEHOLD_QUERIES]
     build_households(con)
+    write_review_pairs(con)
     assert households == [run(con, query) for query in HOUSEHOLD_QUERIES]
     # The run's counts are its person ids'.
     assert (
