@@ -405,6 +405,8 @@ def link(
         from .spark import predict_and_cluster_with_spark
 
         trained = model_path or linker.misc.save_model_to_json()
+        # The blocked pairs counted above are DuckDB's; Spark makes its own.
+        linker.table_management.delete_tables_created_by_splink_from_db()
         kept, clusters = predict_and_cluster_with_spark(
             con, trained, master=spark_master, threshold=threshold
         )
