@@ -340,7 +340,12 @@ def write_review_pairs(
             f"DELETE FROM {REVIEW_TABLE} "
             f"WHERE person_id_l IN {touched} OR person_id_r IN {touched}",
         )
-        scope = f"AND (pl.person_id IN {touched} OR pr.person_id IN {touched})"
+        # The touched people's records, so that only their pairs are joined to the ids.
+        records = (
+            f"(SELECT unique_id FROM person_ids WHERE run_id = {latest_run or 0} "
+            f"AND person_id IN {touched})"
+        )
+        scope = f"AND (p.unique_id_l IN {records} OR p.unique_id_r IN {records})"
         run(con, f"INSERT INTO {REVIEW_TABLE} {select.replace('{scope}', scope)}")
     else:
         run(con, f"CREATE OR REPLACE TABLE {REVIEW_TABLE} AS {select.replace('{scope}', '')}")
