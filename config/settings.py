@@ -60,6 +60,10 @@ OPEN311_JURISDICTION = env.str("BOROUGH_OPEN311_JURISDICTION", default="council.
 OPEN311_SNAP_METRES = env.int("BOROUGH_OPEN311_SNAP_METRES", default=50)
 # An open case is "at risk" when it is due within this many working days (0: due today).
 SLA_AT_RISK_WORKING_DAYS = env.int("BOROUGH_SLA_AT_RISK_WORKING_DAYS", default=1)
+# The single view's names for the council's source systems, e.g.
+# "council_tax=Council tax (Northgate),adult_social_care=Adult social care (Mosaic)"; systems not
+# named here are named from their slug (borough/singleview/labels.py).
+SINGLEVIEW_SOURCE_NAMES = env.dict("BOROUGH_SINGLEVIEW_SOURCE_NAMES", default={})
 # The council's service catalogue (docs/how-to/service-definitions.md); Borough ships one.
 BOROUGH_CATALOGUE_FILE = env.str("BOROUGH_CATALOGUE_FILE", default="")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 
 from borough.accounts.models import Role, Team
@@ -18,6 +19,17 @@ from .factories import StaffFactory
 from .signing_in import staff_login as _staff_login
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Passwords are hashed with a fast hasher in tests, as Django's testing guide advises:
+    production's PBKDF2 costs half a second per hash here, and every user a test makes and
+    every sign-in pays it. ``test_security`` checks production keeps the strong hasher."""
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True, scope="session")

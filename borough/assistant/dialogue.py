@@ -291,7 +291,10 @@ def _respond(conversation: Conversation, text: str, u, turn: Turn, *, upload=Non
         _open_turn(conversation, text, u, turn)
 
     if u.vulnerability.level == "support":
-        _ask_consent(conversation, u, turn)
+        if conversation.resident_id is None:
+            _acknowledge_support(conversation, turn)
+        else:
+            _ask_consent(conversation, u, turn)
 
 
 # --------------------------------------------------------------------------- open questions
@@ -495,6 +498,25 @@ def _ask_consent(conversation: Conversation, u, turn: Turn) -> None:
             "or no. Nothing is noted unless you say yes."
         ),
         choices=[_("Yes"), _("No")],
+    )
+
+
+def _acknowledge_support(conversation: Conversation, turn: Turn) -> None:
+    """Signs of vulnerability from someone not signed in (there is no record to note them on):
+    say once that we heard, and how to reach a person, before whatever the assistant says next
+    (the form's question carries on below)."""
+    if conversation.state.get("support_acknowledged"):
+        return
+    conversation.state["support_acknowledged"] = True
+    turn.replies.insert(
+        0,
+        Reply(
+            text=_(
+                "Thank you for telling me. If you would like help from a person, ask to talk to "
+                "a person at any time."
+            ),
+            choices=[_("Talk to a person")],
+        ),
     )
 
 

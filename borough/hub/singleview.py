@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from borough.accounts.policies import may_use_single_view
 from borough.core.services import audit_record
-from borough.singleview import selectors
+from borough.singleview import labels, selectors
 from borough.singleview.services import DecisionInvalid, match_decide
 
 from .access import staff_required
@@ -160,7 +160,8 @@ def review_pair(request, pair_id: int):
         else:
             messages.success(
                 request,
-                f"{made.get_decision_display()}: {made.unique_id_l} and {made.unique_id_r}. "
+                f"{made.get_decision_display()}: {labels.record_name(made.unique_id_l)} and "
+                f"{labels.record_name(made.unique_id_r)}. "
                 "The next linkage run will use this decision.",
             )
             return redirect("hub:singleview_review")

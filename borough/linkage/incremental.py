@@ -29,8 +29,15 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from .db import run, scalar
-from .ingest import IngestError, Mapping, Problem, _arrow_table, read_source
+from .db import memory_limit, run, scalar
+from .ingest import (
+    IngestError,
+    Problem,
+    drop_staging,
+    incoming_records_sql,
+    load_mappings,
+    stage_extracts,
+)
 from .link import (
     BLOCKING_RULES,
     CLUSTER_THRESHOLD,
@@ -42,7 +49,7 @@ from .person_ids import DDL as PERSON_IDS_DDL
 from .person_ids import _id_number_sql, assign
 from .review import DECISIONS_TABLE, cluster_with_decisions, current_decisions
 from .schema import CLEAN_TABLE, RECORDS_TABLE
-from .standardise import clean_arrow
+from .standardise import clean_select, drop_lookups
 
 SNAPSHOT_TABLE = "link_snapshot"
 #: person_ids (old and new) the last incremental run re-clustered.
@@ -58,49 +65,60 @@ class IncrementalError(Exception):
 def add_records(con: duckdb.DuckDBPyConnection, mapping_files: Iterable[str | Path]) -> dict:
     """Insert new records and replace changed ones (same record id); all or nothing.
     Returns {"new": n, "changed": n} counted by record id."""
+    with memory_limit(con):
+        return _add_records(con, mapping_files)
+
+
+def _add_records(con: duckdb.DuckDBPyConnection, mapping_files: Iterable[str | Path]) -> dict:
     problems: list[Problem] = []
-    records: list[dict] = []
-    for mapping_file in mapping_files:
-        try:
-            mapping = Mapping.load(mapping_file)
-        except IngestError as error:
-            problems.extend(error.problems)
-            continue
-        records.extend(read_source(mapping, problems))
-    if not records and not problems:
-        problems.append(Problem("add", "no records in the files given"))
-    if problems:
-        raise IngestError(problems)
-    incoming = _arrow_table(records)
-    clean = clean_arrow(records)
-    con.register("incoming_records", incoming)
-    con.register("incoming_clean", clean)
-    run(con, "BEGIN TRANSACTION")
+    mappings = load_mappings(mapping_files, problems)
+    staged = []
     try:
-        changed = scalar(
-            con,
-            f"SELECT count(*) FROM {RECORDS_TABLE} WHERE record_id IN "
-            "(SELECT record_id FROM incoming_records)",
-        )
+        staged, counts = stage_extracts(con, mappings, problems)
+        if not sum(counts.values()) and not problems:
+            problems.append(Problem("add", "no records in the files given"))
+        if problems:
+            raise IngestError(problems)
         run(
             con,
-            f"DELETE FROM {RECORDS_TABLE} WHERE record_id IN "
-            "(SELECT record_id FROM incoming_records)",
+            "CREATE OR REPLACE TEMP TABLE incoming_records AS " + incoming_records_sql(con, staged),
         )
-        run(con, f"INSERT INTO {RECORDS_TABLE} SELECT * FROM incoming_records")
-        run(
-            con,
-            f"DELETE FROM {CLEAN_TABLE} WHERE unique_id IN (SELECT unique_id FROM incoming_clean)",
-        )
-        run(con, f"INSERT INTO {CLEAN_TABLE} BY NAME SELECT * FROM incoming_clean")
-        run(con, "COMMIT")
-    except Exception:
-        run(con, "ROLLBACK")
-        raise
+        try:
+            run(
+                con,
+                "CREATE OR REPLACE TEMP TABLE incoming_clean AS "
+                + clean_select(con, "incoming_records"),
+            )
+        finally:
+            drop_lookups(con)
+        run(con, "BEGIN TRANSACTION")
+        try:
+            changed = scalar(
+                con,
+                f"SELECT count(*) FROM {RECORDS_TABLE} WHERE record_id IN "
+                "(SELECT record_id FROM incoming_records)",
+            )
+            run(
+                con,
+                f"DELETE FROM {RECORDS_TABLE} WHERE record_id IN "
+                "(SELECT record_id FROM incoming_records)",
+            )
+            run(con, f"INSERT INTO {RECORDS_TABLE} SELECT * FROM incoming_records")
+            run(
+                con,
+                f"DELETE FROM {CLEAN_TABLE} WHERE unique_id IN "
+                "(SELECT unique_id FROM incoming_clean)",
+            )
+            run(con, f"INSERT INTO {CLEAN_TABLE} BY NAME SELECT * FROM incoming_clean")
+            run(con, "COMMIT")
+        except Exception:
+            run(con, "ROLLBACK")
+            raise
     finally:
-        con.unregister("incoming_records")
-        con.unregister("incoming_clean")
-    return {"new": len(records) - changed, "changed": changed}
+        drop_staging(con, staged)
+        run(con, "DROP TABLE IF EXISTS incoming_records")
+        run(con, "DROP TABLE IF EXISTS incoming_clean")
+    return {"new": sum(counts.values()) - changed, "changed": changed}
 
 
 # --- the snapshot of what was linked -------------------------------------------------------------

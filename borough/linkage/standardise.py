@@ -52,6 +52,10 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+_APOSTROPHES = re.compile(r"['’`]")
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
 # --- text --------------------------------------------------------------------------------------
 def clean_text(value: str | None) -> str | None:
     """Lower case, accents folded (Zoë -> zoe), punctuation to spaces, single spaces.
@@ -61,10 +65,13 @@ def clean_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    text = unicodedata.normalize("NFKD", str(value).translate(_UNDECOMPOSED))
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    text = re.sub(r"['’`]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = str(value)
+    # ASCII has nothing to translate, decompose or drop, so it skips the slow part.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    text = _APOSTROPHES.sub("", text.lower())
+    text = _NOT_ALPHANUMERIC.sub(" ", text).strip()
     return text or None
 
 
@@ -76,9 +83,14 @@ class ParsedName:
     last_name: str | None
 
 
+@lru_cache(maxsize=1 << 16)
+def _clean_word(word: str) -> str | None:
+    return clean_text(word)
+
+
 def _name_words(text: str) -> list[str]:
     # Cleaned word by word, so a double-barrelled name stays one word ("smith jones").
-    words = [word for word in map(clean_text, text.split()) if word]
+    words = [word for word in map(_clean_word, text.split()) if word]
     while words and words[0] in TITLES:
         words.pop(0)
     while words and words[-1] in SUFFIXES:
@@ -176,6 +188,39 @@ KNOWN_DATE_FORMATS = (
 )
 
 
+# The all-digit formats, read without strptime (which is slow) when the text has exactly the
+# digits the format writes; anything else goes to strptime. Groups: day, month, year.
+_NUMERIC_FORMATS = {
+    "%d/%m/%Y": re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})"),
+    "%Y-%m-%d": re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"),
+    "%d-%m-%Y": re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})"),
+    "%d.%m.%Y": re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})"),
+    "%d/%m/%y": re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{2})"),
+    "%d-%m-%y": re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{2})"),
+    "%Y%m%d": re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"),
+    "%Y/%m/%d": re.compile(r"(?P<y>[0-9]{4})/(?P<m>[0-9]{2})/(?P<d>[0-9]{2})"),
+}
+
+
+def _numeric_date(text: str, fmt: str) -> dt.date | None:
+    """What ``strptime(text, fmt)`` gives for an all-digit format, or None to ask strptime.
+    Raises ValueError where strptime would (a day or month out of range)."""
+    pattern = _NUMERIC_FORMATS.get(fmt)
+    match = pattern.fullmatch(text) if pattern else None
+    if match is None:
+        return None
+    if pattern.groupindex:
+        year, month, day = match["y"], match["m"], match["d"]
+    else:
+        day, month, year = match.groups()
+    number = int(year)
+    if len(year) == 2:
+        number += 2000 if number <= 68 else 1900  # as strptime reads %y
+    if number == 0 or month == "00" or day == "00":
+        raise ValueError(f"{text!r} is not a date in {fmt}")
+    return dt.date(number, int(month), int(day))
+
+
 def parse_date(
     value: str | dt.date | None,
     formats: tuple[str, ...] | list[str] | str | None = None,
@@ -203,7 +248,7 @@ def parse_date(
     today = today or dt.date.today()
     for fmt in formats or KNOWN_DATE_FORMATS:
         try:
-            parsed = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no zone
+            parsed = _numeric_date(text, fmt) or dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no zone
         except ValueError:
             continue
         if "%y" in fmt and parsed > today:
@@ -283,17 +328,40 @@ def address_tokens(address: str | None, postcode: str | None = None) -> list[str
     ``'Flat 3, 12a Mill Rd., UXBRIDGE UB8 1AA'`` -> ``['flat', '3', '12a', 'mill', 'road',
     'uxbridge']``. "St" before a name is Saint (St Johns Road), after one it is Street.
     """
+    return _address_words(_address_text(address), postcode)
+
+
+_FLAT_AT_NUMBER = re.compile(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b")
+_NUMBER_LETTER = re.compile(r"\b(\d+) ([a-h])\b(?! \d)")
+
+
+def _address_text(address: str | None) -> str | None:
+    """The first half of :func:`address_tokens`: the address as clean text."""
     if address:
         # "3/12 Mill Road" is flat 3 at number 12.
-        address = re.sub(r"\b(\d+[A-Za-z]?)\s*/\s*(\d+[A-Za-z]?)\b", r"flat \1 \2", address)
-    text = clean_text(address)
+        address = _FLAT_AT_NUMBER.sub(r"flat \1 \2", address)
+    return clean_text(address)
+
+
+@lru_cache(maxsize=1 << 16)
+def _whole_word(form: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(form)}\b")
+
+
+@lru_cache(maxsize=1 << 16)
+def _postcode_forms(postcode: str) -> frozenset[str]:
+    return frozenset({postcode.lower(), postcode.lower().replace(" ", "")})
+
+
+def _address_words(text: str | None, postcode: str | None) -> list[str]:
+    """The second half of :func:`address_tokens`: clean text -> tokens, the postcode left out."""
     if not text:
         return []
     if postcode:
-        for form in {postcode.lower(), postcode.lower().replace(" ", "")}:
-            text = re.sub(rf"\b{re.escape(form)}\b", " ", text)
+        for form in _postcode_forms(postcode):
+            text = _whole_word(form).sub(" ", text)
     # "12 a" -> "12a", as house numbers are written both ways.
-    text = re.sub(r"\b(\d+) ([a-h])\b(?! \d)", r"\1\2", text)
+    text = _NUMBER_LETTER.sub(r"\1\2", text)
     words = text.split()
     tokens = []
     for index, word in enumerate(words):
@@ -411,45 +479,44 @@ def normalise_sex(value: str | None) -> str | None:
 
 
 # --- the records table -------------------------------------------------------------------------
-# Names, postcodes and addresses repeat across sources and households (a million records hold
-# far fewer distinct values), so the table is standardised through caches of the pure functions.
-_CACHE_SIZE = 1 << 18
-_standard_name = lru_cache(maxsize=_CACHE_SIZE)(standard_name)
-_name_canonical = lru_cache(maxsize=_CACHE_SIZE)(name_canonical)
-_normalise_postcode = lru_cache(maxsize=_CACHE_SIZE)(normalise_postcode)
-_postcode_parts = lru_cache(maxsize=_CACHE_SIZE)(postcode_parts)
+# standardise_record is the definition of a clean row. The table is built to the same result
+# without a Python object per row: names, postcodes, addresses, phones and the rest repeat across
+# sources and households (a million records hold a few hundred thousand distinct addresses and far
+# fewer names), so each function above runs once per distinct value, the answers go into small
+# lookup tables, and DuckDB joins them to the records in one statement on every core.
+LOOKUP_BATCH = 100_000
+_LOOKUP_PREFIX = "clean_lookup_"
+_LOOKUPS = ("name", "sex", "title", "postcode", "address", "uprn", "phone", "email", "ni_number")
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
-def _address(address: str | None, postcode: str | None) -> tuple[tuple[str, ...], str | None]:
-    tokens = address_tokens(address, postcode)
-    return tuple(tokens), house_number(tokens)
+def _uprn(value: str | None) -> str | None:
+    return re.sub(r"\D", "", value or "") or None
 
 
 def standardise_record(record: dict) -> dict:
     """One row of the records table -> the row that is linked on."""
-    first_name = _standard_name(record.get("first_name"))
-    last_name = _standard_name(record.get("last_name"))
-    postcode = _normalise_postcode(record.get("postcode"))
-    district, sector = _postcode_parts(postcode)
-    tokens, number = _address(record.get("address"), postcode)
+    first_name = standard_name(record.get("first_name"))
+    last_name = standard_name(record.get("last_name"))
+    postcode = normalise_postcode(record.get("postcode"))
+    district, sector = postcode_parts(postcode)
+    tokens = address_tokens(record.get("address"), postcode)
     return {
         "unique_id": record["record_id"],
         "source": record["source"],
         "source_id": record["source_id"],
         "first_name": first_name,
-        "first_name_canonical": _name_canonical(first_name),
-        "middle_names": _standard_name(record.get("middle_names")),
+        "first_name_canonical": name_canonical(first_name),
+        "middle_names": standard_name(record.get("middle_names")),
         "last_name": last_name,
         "dob": record.get("dob"),
         "sex": normalise_sex(record.get("sex")) or sex_from_title(record.get("full_name")),
         "address": " ".join(tokens) or None,
-        "address_tokens": list(tokens) or None,
-        "house_number": number,
+        "address_tokens": tokens or None,
+        "house_number": house_number(tokens),
         "postcode": postcode,
         "postcode_district": district,
         "postcode_sector": sector,
-        "uprn": (re.sub(r"\D", "", record.get("uprn") or "") or None),
+        "uprn": _uprn(record.get("uprn")),
         "phone": normalise_phone(record.get("phone")),
         "email": normalise_email(record.get("email")),
         "ni_number": normalise_ni_number(record.get("ni_number")),
@@ -457,28 +524,11 @@ def standardise_record(record: dict) -> dict:
     }
 
 
-def standardise_table(con) -> int:
-    """Build the clean table from the records table (replacing it); returns its row count."""
-    from .db import run
-    from .schema import CLEAN_TABLE, RECORDS_TABLE
-
-    records = con.sql(f"SELECT * FROM {RECORDS_TABLE} ORDER BY record_id").to_arrow_table()
-    table = clean_arrow(records.to_pylist())
-    con.register("incoming_clean", table)
-    try:
-        run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS SELECT * FROM incoming_clean")
-    finally:
-        con.unregister("incoming_clean")
-    return table.num_rows
-
-
-def clean_arrow(records: list[dict]):
-    """Rows of the records table -> an Arrow table in the clean table's shape."""
+def _arrow_schema():
     import pyarrow as pa
 
-    rows = [standardise_record(record) for record in records]
     text = pa.string()
-    arrow_schema = pa.schema(
+    return pa.schema(
         [
             ("unique_id", text),
             ("source", text),
@@ -502,4 +552,167 @@ def clean_arrow(records: list[dict]):
             ("last_seen", pa.date32()),
         ]
     )
-    return pa.Table.from_pylist(rows, schema=arrow_schema)
+
+
+def clean_arrow(records: list[dict]):
+    """Rows of the records table -> an Arrow table in the clean table's shape, row by row
+    through :func:`standardise_record`: for a handful of rows (tests, examples)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist([standardise_record(r) for r in records], schema=_arrow_schema())
+
+
+def _build_lookup(con, name: str, keys_sql: str, columns: dict[str, str], compute) -> None:
+    """Temp table ``clean_lookup_<name>`` (``columns``: name -> SQL type): the distinct keys
+    ``keys_sql`` selects, then what ``compute`` makes of them, a batch of keys at a time (the
+    keys wait in Arrow, not as Python objects)."""
+    import pyarrow as pa
+
+    from .db import run
+
+    table = _LOOKUP_PREFIX + name
+    arrow_types = {"VARCHAR": pa.string(), "VARCHAR[]": pa.list_(pa.string())}
+    schema = pa.schema([(column, arrow_types[kind]) for column, kind in columns.items()])
+    ddl = ", ".join(f"{column} {kind}" for column, kind in columns.items())
+    run(con, f"CREATE OR REPLACE TEMP TABLE {table} ({ddl})")
+    keys = con.sql(keys_sql).to_arrow_table()
+    for batch in keys.to_batches(max_chunksize=LOOKUP_BATCH):
+        results = compute(*(column.to_pylist() for column in batch.columns))
+        arrays = list(batch.columns)
+        for values in results:
+            arrays.append(pa.array(values, schema.field(len(arrays)).type))
+        con.register("clean_lookup_batch", pa.Table.from_arrays(arrays, schema=schema))
+        try:
+            run(con, f"INSERT INTO {table} SELECT * FROM clean_lookup_batch")
+        finally:
+            con.unregister("clean_lookup_batch")
+
+
+def _names(raws: list[str]) -> tuple[list, list]:
+    standard = [standard_name(raw) for raw in raws]
+    return standard, [name_canonical(name) for name in standard]
+
+
+def _postcodes(raws: list[str]) -> tuple[list, list, list]:
+    postcodes = [normalise_postcode(raw) for raw in raws]
+    parts = [postcode_parts(postcode) for postcode in postcodes]
+    return postcodes, [part[0] for part in parts], [part[1] for part in parts]
+
+
+def _addresses(addresses: list[str], postcodes: list[str]) -> tuple[list, list, list]:
+    """address_tokens for (address, standard postcode or '') pairs sorted by address.
+
+    An address is cleaned once however many postcodes it comes with; the postcode changes the
+    tokens only where one of its forms is in the cleaned text (it is removed as a word), so
+    elsewhere the tokens without it are the answer.
+    """
+    texts, token_lists, numbers = [], [], []
+    last_address, text, plain = None, None, []
+    for address, postcode in zip(addresses, postcodes, strict=True):
+        if address != last_address or not token_lists:
+            last_address, text = address, _address_text(address)
+            plain = _address_words(text, None)
+        tokens = plain
+        if postcode and text and any(form in text for form in _postcode_forms(postcode)):
+            tokens = _address_words(text, postcode)
+        texts.append(" ".join(tokens) or None)
+        token_lists.append(tokens or None)
+        numbers.append(house_number(tokens))
+    return texts, token_lists, numbers
+
+
+def _each(function):
+    return lambda raws: ([function(raw) for raw in raws],)
+
+
+def clean_select(con, source: str) -> str:
+    """Build the lookup tables for the distinct values of ``source`` (a table or view in the
+    records table's shape) and return the SQL that selects its clean rows from them.
+    :func:`drop_lookups` removes the lookups once the rows are written."""
+    text = "VARCHAR"
+    lookups = [
+        (
+            "name",
+            "SELECT first_name FROM {s} WHERE first_name IS NOT NULL UNION "
+            "SELECT middle_names FROM {s} WHERE middle_names IS NOT NULL UNION "
+            "SELECT last_name FROM {s} WHERE last_name IS NOT NULL",
+            {"raw": text, "standard": text, "canonical": text},
+            _names,
+        ),
+        ("sex", "sex", {"raw": text, "sex": text}, _each(normalise_sex)),
+        ("title", "full_name", {"raw": text, "sex": text}, _each(sex_from_title)),
+        (
+            "postcode",
+            "postcode",
+            {"raw": text, "postcode": text, "district": text, "sector": text},
+            _postcodes,
+        ),
+        ("uprn", "uprn", {"raw": text, "uprn": text}, _each(_uprn)),
+        ("phone", "phone", {"raw": text, "phone": text}, _each(normalise_phone)),
+        ("email", "email", {"raw": text, "email": text}, _each(normalise_email)),
+        ("ni_number", "ni_number", {"raw": text, "ni_number": text}, _each(normalise_ni_number)),
+    ]
+    for name, values, columns, compute in lookups:
+        if " " not in values:
+            values = f"SELECT DISTINCT {values} FROM {{s}} WHERE {values} IS NOT NULL"
+        _build_lookup(con, name, values.format(s=source), columns, compute)
+    # The postcode is taken out of the address, so an address is looked up with its postcode.
+    _build_lookup(
+        con,
+        "address",
+        f"SELECT DISTINCT r.address, coalesce(p.postcode, '') AS postcode "
+        f"FROM {source} r LEFT JOIN {_LOOKUP_PREFIX}postcode p ON p.raw = r.postcode "
+        "WHERE r.address IS NOT NULL ORDER BY r.address",
+        {
+            "raw": text,
+            "postcode": text,
+            "address": text,
+            "tokens": "VARCHAR[]",
+            "house_number": text,
+        },
+        _addresses,
+    )
+    p = _LOOKUP_PREFIX
+    return f"""
+        SELECT r.record_id AS unique_id, r.source, r.source_id,
+            fn.standard AS first_name, fn.canonical AS first_name_canonical,
+            mn.standard AS middle_names, ln.standard AS last_name, r.dob,
+            coalesce(sx.sex, tt.sex) AS sex,
+            ad.address, ad.tokens AS address_tokens, ad.house_number,
+            pc.postcode, pc.district AS postcode_district, pc.sector AS postcode_sector,
+            up.uprn, ph.phone, em.email, ni.ni_number, r.last_seen
+        FROM {source} r
+        LEFT JOIN {p}name fn ON fn.raw = r.first_name
+        LEFT JOIN {p}name mn ON mn.raw = r.middle_names
+        LEFT JOIN {p}name ln ON ln.raw = r.last_name
+        LEFT JOIN {p}sex sx ON sx.raw = r.sex
+        LEFT JOIN {p}title tt ON tt.raw = r.full_name
+        LEFT JOIN {p}postcode pc ON pc.raw = r.postcode
+        LEFT JOIN {p}address ad
+            ON ad.raw = r.address AND ad.postcode = coalesce(pc.postcode, '')
+        LEFT JOIN {p}uprn up ON up.raw = r.uprn
+        LEFT JOIN {p}phone ph ON ph.raw = r.phone
+        LEFT JOIN {p}email em ON em.raw = r.email
+        LEFT JOIN {p}ni_number ni ON ni.raw = r.ni_number
+    """
+
+
+def drop_lookups(con) -> None:
+    from .db import run
+
+    for name in _LOOKUPS:
+        run(con, f"DROP TABLE IF EXISTS {_LOOKUP_PREFIX}{name}")
+
+
+def standardise_table(con) -> int:
+    """Build the clean table from the records table (replacing it); returns its row count."""
+    from .db import memory_limit, run, scalar
+    from .schema import CLEAN_TABLE, RECORDS_TABLE
+
+    try:
+        with memory_limit(con):
+            select = clean_select(con, RECORDS_TABLE)
+            run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS {select} ORDER BY unique_id")
+    finally:
+        drop_lookups(con)
+    return scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
 
+from . import labels
 from .models import (
     GOLDEN_FIELDS,
     DqConflict,
@@ -21,22 +22,22 @@ from .models import (
 )
 
 SEARCH_LIMIT = 50
-#: The fields of a source record shown side by side, in order, with their labels.
+#: The fields of a source record shown side by side, in order (labelled by ``labels``).
 RECORD_FIELDS = (
-    ("source_id", "Source id"),
-    ("full_name", "Name as held"),
-    ("first_name", "First name"),
-    ("middle_names", "Middle names"),
-    ("last_name", "Last name"),
-    ("dob", "Date of birth"),
-    ("sex", "Sex"),
-    ("address", "Address"),
-    ("postcode", "Postcode"),
-    ("uprn", "UPRN"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("ni_number", "National Insurance number"),
-    ("last_seen", "Last seen"),
+    "source_id",
+    "full_name",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "dob",
+    "sex",
+    "address",
+    "postcode",
+    "uprn",
+    "phone",
+    "email",
+    "ni_number",
+    "last_seen",
 )
 
 
@@ -86,12 +87,13 @@ class PersonView:
 
 
 def _record_rows(records: list[SourceRecord]) -> list[tuple[str, list]]:
-    """The records' fields as rows (one column per record), leaving out fields none holds."""
+    """The records' fields as rows (one column per record, each value as people read it),
+    leaving out fields none holds."""
     rows = []
-    for field, label in RECORD_FIELDS:
-        values = [getattr(record, field) or "" for record in records]
+    for field in RECORD_FIELDS:
+        values = [labels.field_value(getattr(record, field) or "", field) for record in records]
         if any(values):
-            rows.append((label, values))
+            rows.append((labels.field_label(field), values))
     return rows
 
 

@@ -169,6 +169,52 @@ def test_support_signs_ask_consent_and_record_a_need_only_with_it(client, chat):
     assert not resident.needs.exists()
 
 
+SUPPORT_HEARD = "Thank you for telling me. If you would like help from a person"
+
+
+@pytest.mark.django_db
+def test_support_signs_from_someone_not_signed_in_are_acknowledged_once_and_the_form_goes_on(
+    chat,
+):
+    chat.start()
+    chat.say("Report a missed bin collection")
+    asked = chat.conversation.state["form"]["question"]
+    replies = chat.say("I use a wheelchair and live alone")
+    # Heard, with the way to a person, then the form's question again; no consent question
+    # (there is no record to note it on).
+    assert replies[0].startswith(SUPPORT_HEARD)
+    assert len(replies) >= 2 and not replies[-1].startswith(SUPPORT_HEARD)
+    assert not any("May we note this on your record" in reply for reply in replies)
+    conversation = chat.conversation
+    assert conversation.priority == Conversation.Priority.SUPPORT
+    assert conversation.state["form"]["question"] == asked
+    assert conversation.status != Conversation.Status.WAITING
+    heard = conversation.messages.filter(sender="assistant", text__startswith=SUPPORT_HEARD).get()
+    assert heard.choices == ["Talk to a person"]
+    # Said again: not acknowledged again.
+    replies = chat.say("I am disabled and live on my own")
+    assert not any(reply.startswith(SUPPORT_HEARD) for reply in replies)
+    # The choice it offered puts the chat in the queue, at the priority it was given.
+    replies = chat.say("Talk to a person")
+    assert "asked a member of staff to join this chat" in replies[0]
+    assert chat.conversation.status == Conversation.Status.WAITING
+    assert chat.conversation.priority == Conversation.Priority.SUPPORT
+
+
+@pytest.mark.django_db
+def test_the_acknowledgement_is_in_polish_for_a_chat_in_polish():
+    from django.utils import translation
+
+    from borough.assistant.dialogue import Turn, _acknowledge_support
+
+    conversation = Conversation(state={})
+    turn = Turn()
+    with translation.override("pl"):
+        _acknowledge_support(conversation, turn)
+    assert turn.replies[0].text.startswith("Dziękuję za tę informację")
+    assert turn.replies[0].choices == ["Rozmowa z pracownikiem"]
+
+
 # ----------------------------------------------------------------------------- bad input
 
 

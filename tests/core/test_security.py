@@ -63,3 +63,28 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_stored_passwords_use_a_slow_salted_hash(tmp_path):
+    # The tests hash with MD5 for speed (tests/conftest.py); Borough itself must not.
+    env = {**os.environ, "BOROUGH_VAR_DIR": str(tmp_path)}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'hash.sqlite3'}"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.contrib.auth.hashers import make_password; print(make_password('pw'))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    algorithm, iterations, salt, digest = result.stdout.strip().splitlines()[-1].split("$")
+    assert algorithm == "pbkdf2_sha256"
+    assert int(iterations) >= 600_000  # OWASP's floor for PBKDF2-HMAC-SHA256
+    assert len(salt) >= 16 and digest

@@ -52,12 +52,29 @@ def browser():
         chromium.close()
 
 
+RUN_AXE = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+
+
+def _violations(result: dict) -> list[dict]:
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
 class Visit:
     """A browser context that records console errors and can run axe-core on each page."""
 
-    def __init__(self, browser, *, javascript: bool, width: int = 1280):
+    def __init__(self, browser, *, javascript: bool, width: int = 1280, csp_for_axe: bool = False):
+        # ``csp_for_axe``: with JavaScript on, turn the pages' Content Security Policy off in
+        # this browser so axe can be injected into the page as shown, instead of loading it
+        # again in a second browser (half the page loads of an accessibility walk). Only for
+        # tests that do not look at what the policy blocks.
+        self.inline_axe = javascript and csp_for_axe
         self.context = browser.new_context(
-            java_script_enabled=javascript, viewport={"width": width, "height": 900}
+            java_script_enabled=javascript,
+            viewport={"width": width, "height": 900},
+            bypass_csp=self.inline_axe,
         )
         self.context.set_default_timeout(15000)
         self.page = self.context.new_page()
@@ -66,39 +83,42 @@ class Visit:
             "console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text)
         )
         self.checked: list[str] = []
+        self._checker = self._checker_tab = None
+        self._shown_html = ""
 
-    def axe(self, *, as_shown: bool = False) -> list[dict]:
-        """Run axe-core's WCAG 2.2 AA rules on the current page; return the violations.
-
-        ``as_shown=True`` checks the page as it is shown now (say, the error summary after a
-        form was posted) instead of loading its address again by GET."""
-        # A separate context with JavaScript on and CSP bypassed, so axe can be injected even
-        # when the page under test has JavaScript off; it loads the same URL with the same
-        # cookies, so it sees the same page.
-        state = self.context.storage_state()
-        checker = self.context.browser.new_context(
-            bypass_csp=True, storage_state=state, viewport=self.page.viewport_size
-        )
-        try:
-            page = checker.new_page()
-            if as_shown:
-                html = self.page.content()
-                page.route(
-                    self.page.url,
-                    lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
-                )
-            page.goto(self.page.url)
-            page.add_script_tag(path=str(AXE_SOURCE))
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-            )
-        finally:
-            checker.close()
+    def axe(self) -> list[dict]:
+        """Run axe-core's WCAG 2.2 AA rules on the page as it is shown now (say, the error
+        summary after a form was posted); return the violations."""
+        if self.inline_axe:
+            self.page.add_script_tag(path=str(AXE_SOURCE))
+            result = self.page.evaluate(RUN_AXE, WCAG_TAGS)
+        else:
+            # A second browser context, with JavaScript on and CSP bypassed so axe can be
+            # injected even when the page under test has JavaScript off, shows this page's
+            # HTML at the same address and width (its styles and scripts load as usual).
+            self._shown_html = self.page.content()
+            checker = self._checker_page()
+            checker.goto(self.page.url)
+            checker.add_script_tag(path=str(AXE_SOURCE))
+            result = checker.evaluate(RUN_AXE, WCAG_TAGS)
         self.checked.append(self.page.url)
-        return [
-            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]
-        ]
+        return _violations(result)
+
+    def _checker_page(self):
+        if self._checker is None:
+            self._checker = self.context.browser.new_context(
+                bypass_csp=True, viewport=self.page.viewport_size
+            )
+            page = self._checker.new_page()
+            page.route("**/*", self._serve_shown_html)
+            self._checker_tab = page
+        return self._checker_tab
+
+    def _serve_shown_html(self, route) -> None:
+        if route.request.resource_type == "document":
+            route.fulfill(body=self._shown_html, content_type="text/html; charset=utf-8")
+        else:
+            route.continue_()
 
     def assert_accessible(self):
         violations = self.axe()
@@ -124,6 +144,8 @@ class Visit:
         )
 
     def close(self):
+        if self._checker is not None:
+            self._checker.close()
         self.context.close()
 
 
@@ -131,8 +153,8 @@ class Visit:
 def visit(browser):
     opened: list[Visit] = []
 
-    def open_visit(*, javascript: bool = True, width: int = 1280) -> Visit:
-        item = Visit(browser, javascript=javascript, width=width)
+    def open_visit(*, javascript: bool = True, width: int = 1280, csp_for_axe=False) -> Visit:
+        item = Visit(browser, javascript=javascript, width=width, csp_for_axe=csp_for_axe)
         opened.append(item)
         return item
 

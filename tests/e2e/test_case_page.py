@@ -101,7 +101,7 @@ def test_a_team_lead_manages_response_templates(visit, live_server, catalogue):
         membership__team=Team.objects.get(slug="waste"),
         membership__role=Role.TEAM_LEAD,
     )
-    browser = visit(javascript=True)
+    browser = visit(javascript=True, csp_for_axe=True)
     page = browser.page
     sign_in(browser, live_server, lead)
     page.get_by_role("link", name="Response templates").click()

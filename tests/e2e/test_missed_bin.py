@@ -99,7 +99,7 @@ def test_staff_find_the_new_case_in_the_hub(visit, live_server, catalogue, gazet
         membership__team=Team.objects.get(slug="waste"),
         membership__role=Role.OFFICER,
     )
-    staff = visit(javascript=True)
+    staff = visit(javascript=True, csp_for_axe=True)
     page = staff.page
     page.goto(live_server.url + "/hub/")
     assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
@@ -126,7 +126,7 @@ def test_the_exit_page_and_static_pages_are_accessible(
     from tests.places.test_collections import ROUNDS
 
     import_collection_rounds(io.StringIO(ROUNDS))
-    visitor = visit(javascript=True, width=width)
+    visitor = visit(javascript=True, width=width, csp_for_axe=True)
     page = visitor.page
     for path in (
         "/",
@@ -183,7 +183,7 @@ def test_the_queue_filters_and_resident_page_are_accessible(
         membership__team=Team.objects.get(slug="customer-experience"),
         membership__role=Role.AGENT,
     )
-    staff = visit(javascript=True)
+    staff = visit(javascript=True, csp_for_axe=True)
     page = staff.page
     page.goto(live_server.url + "/hub/")
     sign_in_on_pages(page, agent, PASSWORD)
@@ -237,7 +237,7 @@ def _tab_to(page, name: str, *, limit: int = 60) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_main_journey_works_with_the_keyboard_only(visit, live_server, catalogue, gazetteer):
-    visitor = visit(javascript=True)
+    visitor = visit(javascript=True, csp_for_axe=True)
     page = visitor.page
     page.goto(live_server.url + "/")
     # The skip link is the first thing the keyboard reaches.

@@ -21,7 +21,7 @@ def assert_polish(visit) -> None:
 def test_a_resident_reports_a_missed_bin_in_polish(
     visit, live_server, catalogue, gazetteer, javascript
 ):
-    visit = visit(javascript=javascript)
+    visit = visit(javascript=javascript, csp_for_axe=True)
     page = visit.page
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "en-GB"

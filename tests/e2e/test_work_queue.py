@@ -43,7 +43,7 @@ def test_a_team_lead_saves_a_view_and_changes_cases_in_bulk(
         membership__role=Role.TEAM_LEAD,
     )
     case_transition(case=second, to_state="fixed", actor=lead)
-    staff = visit(javascript=javascript)
+    staff = visit(javascript=javascript, csp_for_axe=True)
     staff.sign_in(live_server, lead)
     page = staff.page
     page.goto(live_server.url + "/hub/?status=open")

@@ -40,7 +40,7 @@ def test_a_team_lead_works_a_case_and_reads_the_dashboard(
         membership__team=Team.objects.get(slug="waste"),
         membership__role=Role.TEAM_LEAD,
     )
-    staff = visit(javascript=javascript)
+    staff = visit(javascript=javascript, csp_for_axe=True)
     page = staff.page
     page.goto(live_server.url + "/hub/")
     sign_in_on_pages(page, lead, PASSWORD)

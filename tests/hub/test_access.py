@@ -124,3 +124,27 @@ def test_the_case_list_query_count_does_not_grow_with_cases(client, waste_office
     # saved views; officers for bulk assign; the permission checks of the page and the menu
     # (templates, dashboard, insights, API clients, single view, live chat).
     assert len(six) == len(one) <= 18
+
+
+def _footer(page: str) -> str:
+    return page[page.index('<footer class="govuk-footer"') :]
+
+
+STAFF_SIGN_IN = ">Staff sign in</a>"
+
+
+@pytest.mark.django_db
+def test_the_footer_offers_staff_sign_in_only_to_those_not_signed_in_as_staff(
+    client, waste_officer
+):
+    # Residents, signed in or not, see it on the portal.
+    assert STAFF_SIGN_IN in _footer(client.get("/").content.decode())
+    client.force_login(ResidentUserFactory())
+    assert STAFF_SIGN_IN in _footer(client.get("/").content.decode())
+    # Staff signed in do not, in the hub or on the portal.
+    client.logout()
+    staff_login(client, waste_officer)
+    hub = client.get("/hub/")
+    assert hub.status_code == 200
+    assert "Staff sign in" not in _footer(hub.content.decode())
+    assert "Staff sign in" not in _footer(client.get("/").content.decode())

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from borough.linkage import ingest as ingest_module
 from borough.linkage.ingest import IngestError, ingest
 
 
@@ -202,3 +203,111 @@ def test_an_extract_much_smaller_than_last_time_is_refused_unless_forced(
 
     ingest([council_tax], con, force=True)
     assert con.execute("SELECT count(*) FROM records").fetchone() == (0,)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Read extracts two rows at a time, so checks must hold across batches."""
+    monkeypatch.setattr(ingest_module, "BATCH_ROWS", 2)
+
+
+def test_checks_hold_across_batches_and_blank_rows_keep_the_line_numbers(
+    con, tmp_path, council_tax, small_batches
+):
+    (tmp_path / "ctax.csv").write_text(
+        "\ufeffAccount Ref,Name,DOB,Addr 1,Town,Post Code\n"
+        'CT001,"SMITH, Margaret",03/04/1950,12 Mill Rd,Uxbridge,UB8 1AA\n'
+        "\n"
+        ",,,,,\n"
+        'CT002,"JONES, Alan",21/11/1984,"1 High St\nHayes",Hayes,UB3 2BD\n'
+        'CT003,"JONES, Ann",21/13/1984,1 High St,Hayes,UB3 2BD\n'
+        '  ,"NOBODY, Anne",01/01/1990,,,\n'
+        'CT001,"SMITH, Peggy",03/04/1950,12 Mill Rd,Uxbridge,UB8 1AA\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(IngestError) as error:
+        ingest([council_tax], con)
+
+    assert [str(problem) for problem in error.value.problems] == [
+        "council_tax, row 7, column 'DOB': '21/13/1984' is not a date in %d/%m/%Y",
+        "council_tax, row 8, column 'Account Ref': no id",
+        "council_tax, row 9, column 'Account Ref': id 'CT001' is also on row 2",
+    ]
+
+
+def test_a_clean_extract_read_in_batches_loads_every_row_in_file_order(
+    con, tmp_path, council_tax, small_batches
+):
+    rows = "".join(
+        f'CT{n:03},"SMITH, Mr John",01/02/19{n:02},{n} Mill Rd,Hayes,UB3 1AA\n' for n in range(7)
+    )
+    write(tmp_path / "ctax.csv", "Account Ref,Name,DOB,Addr 1,Town,Post Code\n" + rows)
+
+    assert ingest([council_tax], con).records_by_source == {"council_tax": 7}
+    assert con.execute("SELECT source_id, dob, address FROM records").fetchall()[5] == (
+        "CT005",
+        dt.date(1905, 2, 1),
+        "5 Mill Rd, Hayes",
+    )
+
+
+def test_a_bad_byte_deep_in_a_file_is_found_with_its_line(
+    con, tmp_path, council_tax, small_batches
+):
+    good = "".join(f'CT{n:03},"SMITH, John",01/02/1990,,,\n' for n in range(5))
+    raw = ("Account Ref,Name,DOB,Addr 1,Town,Post Code\n" + good).encode() + b'CT9,"Zo\xeb",,,,\n'
+    (tmp_path / "ctax.csv").write_bytes(raw)
+
+    bad_byte = raw.index(b"\xeb")
+
+    with pytest.raises(IngestError) as error:
+        ingest([council_tax], con)
+
+    assert [str(problem) for problem in error.value.problems] == [
+        f"council_tax, row 7: the file is not valid utf-8 (byte {bad_byte}); "
+        "set 'encoding' in the mapping"
+    ]
+
+
+def test_past_the_limit_problems_are_counted_not_listed(con, tmp_path, council_tax, monkeypatch):
+    monkeypatch.setattr(ingest_module, "MAX_PROBLEMS_PER_SOURCE", 3)
+    rows = "".join(f'CT{n},"SMITH, John",1990-01-0{n},,,\n' for n in range(1, 6))
+    write(tmp_path / "ctax.csv", "Account Ref,Name,DOB,Addr 1,Town,Post Code\n" + rows)
+
+    with pytest.raises(IngestError) as error:
+        ingest([council_tax], con)
+
+    messages = [str(problem) for problem in error.value.problems]
+    assert messages[:3] == [
+        f"council_tax, row {n + 1}, column 'DOB': '1990-01-0{n}' is not a date in %d/%m/%Y"
+        for n in range(1, 4)
+    ]
+    assert messages[3:] == ["council_tax: 2 more problems not listed"]
+
+
+def test_typed_parquet_columns_are_read_as_dates_and_text(con, tmp_path):
+    pq.write_table(
+        pa.table(
+            {
+                "id": pa.array([7, 8], pa.int64()),
+                "surname": ["Shah", None],
+                "born": pa.array([dt.datetime(1970, 5, 6, 9, 30), None], pa.timestamp("s")),
+                "uprn": pa.array([100021000001.0, None], pa.float64()),
+            }
+        ),
+        tmp_path / "typed.parquet",
+    )
+    mapping = write(
+        tmp_path / "typed.yaml",
+        "source: parking\npath: typed.parquet\n"
+        "columns: {source_id: id, last_name: surname, dob: born, uprn: uprn}\n",
+    )
+
+    ingest([mapping], con)
+
+    assert con.execute(
+        "SELECT record_id, last_name, dob, uprn FROM records ORDER BY record_id"
+    ).fetchall() == [
+        ("parking:7", "Shah", dt.date(1970, 5, 6), "100021000001"),
+        ("parking:8", None, None, None),
+    ]

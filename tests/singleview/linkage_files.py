@@ -14,6 +14,8 @@ EVIDENCE = [
     {"field": "last_name", "left": "owusu", "right": "owusu", "level": "exact"},
     {"field": "dob", "left": "1980-03-27", "right": "1980-03-27", "level": "exact"},
     {"field": "email", "left": None, "right": "amy@example.com", "level": "null"},
+    {"field": "sex", "left": "f", "right": "f", "level": "same"},
+    {"field": "ni_number", "left": "QQ123456C", "right": None, "level": "null"},
 ]
 
 TABLES = {
@@ -38,10 +40,12 @@ TABLES = {
 }
 
 
-def _record(record_id, first, last, dob, *, postcode="UB8 1QA", uprn="100021500001", email=None):
+def _record(
+    record_id, first, last, dob, *, postcode="UB8 1QA", uprn="100021500001", email=None, sex=None
+):
     source, source_id = record_id.split(":", 1)
     return (
-        record_id, source, source_id, first, None, last, f"{first} {last}", dob, None,
+        record_id, source, source_id, first, None, last, f"{first} {last}", dob, sex,
         "1 High Street, Uxbridge", postcode, uprn, None, email, None, "2026-10-01",
     )  # fmt: skip
 
@@ -60,7 +64,7 @@ def make_linkage_file(
     records = [
         _record("council_tax:CT1", ama_first_name, "Owusu", "1980-03-27", email="ama@example.com"),
         _record("council_tax:CT2", "Ama", "Owusu", "1980-03-27"),
-        _record("housing:H1", "Ama", "Owusu", "1980-03-27", email="ama.o@example.com"),
+        _record("housing:H1", "Ama", "Owusu", "1980-03-27", email="ama.o@example.com", sex="f"),
         _record("waste:W1", "Kofi", "Owusu", "1978-11-02"),
         _record("parking:P1", "Amy", "Owusu", "1980-03-27", postcode="UB8 2AB", uprn=None),
     ]
@@ -86,6 +90,7 @@ def make_linkage_file(
         (PERSON_AMA, "last_name", "Owusu", "council_tax", "council_tax:CT1", "source priority"),
         (PERSON_AMA, "dob", "1980-03-27", "housing", "housing:H1", "most frequent"),
         (PERSON_AMA, "email", "ama.o@example.com", "housing", "housing:H1", "most recent"),
+        (PERSON_AMA, "sex", "f", "housing", "housing:H1", "source priority"),
         (PERSON_AMA, "postcode", "UB8 1QA", "council_tax", "council_tax:CT1", "source priority"),
         (PERSON_KOFI, "first_name", "Kofi", "waste", "waste:W1", "source priority"),
         (PERSON_KOFI, "last_name", "Owusu", "waste", "waste:W1", "source priority"),
@@ -126,6 +131,12 @@ def make_linkage_file(
                 "email",
                 json.dumps(["ama@example.com", "ama.o@example.com"]),
                 json.dumps(["council_tax", "housing"]),
+            ),
+            (
+                PERSON_AMA,
+                "ni_number",
+                json.dumps(["QQ123456C", "QQ123456D"]),
+                json.dumps(["housing", "benefits"]),
             ),
         ],
     }

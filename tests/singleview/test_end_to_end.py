@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from borough.singleview.labels import record_name
 from borough.singleview.models import LinkageImport, MatchDecision, ReviewPair, SourceRecord
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,8 @@ def test_link_import_confirm_a_pair_and_the_next_run_keeps_it_together(
     pair = next(p for p in ReviewPair.objects.all() if p.person_id_l != p.person_id_r)
     staff_login(client, data_officer)
     page = client.get(f"/hub/single-view/review/{pair.pk}/").content.decode()
-    assert pair.unique_id_l in page and pair.unique_id_r in page
+    assert record_name(pair.unique_id_l) in page and record_name(pair.unique_id_r) in page
+    assert record_name(pair.unique_id_l).startswith("Council tax CT")  # not council_tax:CT...
     response = client.post(f"/hub/single-view/review/{pair.pk}/", {"decision": "match"})
     assert response.status_code == 302
 

@@ -57,7 +57,7 @@ def test_import_loads_people_records_golden_fields_households_pairs_and_quality(
     assert pairs == [("housing:H1", "parking:P1"), ("parking:P1", "waste:W1")]
     assert ReviewPair.objects.first().evidence[0]["level"] == "Jaro-Winkler >= 0.9"
     assert DqDuplicate.objects.get().record_ids == "council_tax:CT1,council_tax:CT2"
-    assert DqConflict.objects.get().sources == ["council_tax", "housing"]
+    assert DqConflict.objects.get(field="email").sources == ["council_tax", "housing"]
     assert PersonEvent.objects.filter(event="merged", other_person_id=PERSON_AMA).exists()
     done = LinkageImport.objects.get()
     assert (done.run_id, done.people, done.records, done.review_pairs) == (1, 3, 6, 2)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 
 from borough.accounts.models import Role
 from borough.core.models import AuditEvent
-from borough.singleview.models import MatchDecision, ReviewPair
+from borough.singleview.models import DqDuplicate, MatchDecision, ReviewPair
 from borough.singleview.services import linkage_import
 from tests.factories import StaffFactory
 from tests.signing_in import staff_login
@@ -79,16 +80,16 @@ def test_person_page_shows_the_golden_record_with_provenance_sources_household_a
     page = response.content.decode()
     assert response.status_code == 200
     # Golden email: the value, the system it came from and the rule that chose it.
-    assert "ama.o@example.com" in page and "most recent" in page and "housing:H1" in page
-    # Every source record side by side.
-    assert page.count('<th scope="col" class="govuk-table__header">council_tax</th>') == 2
+    assert "ama.o@example.com" in page and "most recent" in page and "Housing H1" in page
+    # Every source record side by side, headed by its system's name.
+    assert page.count('<th scope="col" class="govuk-table__header">Council tax</th>') == 2
     assert "ama@example.com" in page
     # The household and its other member.
     assert "/hub/single-view/households/HH-100021500001/" in page and PERSON_KOFI in page
     # History: another id was merged into this one.
     assert "PER000000009 merged into PER000000001" in page
     # The pair waiting for review.
-    assert "housing:H1 and parking:P1" in page
+    assert "Housing H1 and Parking P1" in page
     assert _audits("linked_person") == [(PERSON_AMA, "viewed")]
 
 
@@ -122,7 +123,7 @@ def test_household_page_shows_address_uprn_gazetteer_and_members(
 def test_review_queue_lists_pairs_most_likely_first(officer_client, imported):
     page = officer_client.get("/hub/single-view/review/").content.decode()
     assert "2 pairs waiting" in page
-    assert page.index("housing:H1 and parking:P1") < page.index("parking:P1 and waste:W1")
+    assert page.index("Housing H1 and Parking P1") < page.index("Parking P1 and Waste W1")
     assert "0.830" in page
 
 
@@ -135,7 +136,7 @@ def test_review_pair_shows_both_records_field_by_field_with_the_evidence(officer
     page = officer_client.get(f"/hub/single-view/review/{pair.pk}/").content.decode()
     assert "Are these the same person?" in page
     assert "Jaro-Winkler &gt;= 0.9" in page and "amy@example.com" in page
-    assert "housing, now" in page and "parking, now" in page
+    assert "Housing H1" in page and "Parking P1" in page
     assert _audits("review_pair") == [("housing:H1|parking:P1", "viewed")]
 
 
@@ -148,7 +149,7 @@ def test_confirming_a_match_keeps_the_decision_takes_it_off_the_queue_and_export
     )
     assert response.status_code == 302
     page = officer_client.get(response["Location"]).content.decode()
-    assert "Same person: housing:H1 and parking:P1" in page
+    assert "Same person: Housing H1 and Parking P1" in page
     assert "1 pair waiting" in page and f"/hub/single-view/review/{pair.pk}/" not in page
     decision = MatchDecision.objects.get()
     assert (decision.decision, decision.decided_by, decision.note) == (
@@ -195,7 +196,7 @@ def test_data_quality_page_counts_duplicates_and_conflicts_and_downloads_csv(
     officer_client, imported
 ):
     page = officer_client.get("/hub/single-view/data-quality/").content.decode()
-    assert "council_tax" in page and "email" in page
+    assert ">Council tax</th>" in page and ">Email</th>" in page
     response = officer_client.get("/hub/single-view/data-quality/", {"download": "duplicates"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -207,6 +208,69 @@ def test_data_quality_page_counts_duplicates_and_conflicts_and_downloads_csv(
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][:2] == [PERSON_AMA, "email"]
     assert ("conflicts", "exported") in _audits("data_quality")
+
+
+def _text(page: str) -> str:
+    """What the officer reads: the page without its tags and attributes (so without URLs)."""
+    return " ".join(re.sub(r"<[^>]*>", " ", page).split())
+
+
+ENGINE_NAMES = ("council_tax", "housing:", "parking:", "first_name", "ni_number", "dob")
+
+
+def test_person_page_names_systems_fields_and_values_in_words(officer_client, imported):
+    text = _text(officer_client.get(f"/hub/single-view/people/{PERSON_AMA}/").content.decode())
+    for name in ENGINE_NAMES:
+        assert name not in text, name
+    # The golden record: each value with the system and the system's own id it came from.
+    assert "First name Ama Council tax CT1 source priority" in text
+    assert "Email ama.o@example.com Housing H1 most recent" in text
+    assert "Date of birth 27 March 1980 Housing H1" in text
+    assert "Sex Female Housing H1" in text
+    # Source records: headed by system, dates and sex in words.
+    assert "Field Council tax Council tax Housing" in text
+    assert "Sex – – Female" in text
+    assert "Last seen 1 October 2026" in text
+    assert "Housing H1 and Parking P1 are waiting for review" in text
+
+
+def test_review_pages_name_records_fields_values_and_missing_evidence_in_words(
+    officer_client, imported
+):
+    text = _text(officer_client.get("/hub/single-view/review/").content.decode())
+    assert "Housing H1 and Parking P1" in text and "Parking P1 and Waste W1" in text
+    assert "housing:" not in text and "parking:" not in text
+    page = officer_client.get(f"/hub/single-view/review/{_first_pair().pk}/").content.decode()
+    text = _text(page)
+    for name in ENGINE_NAMES + ("null",):
+        assert name not in text, name
+    assert "<title>Review Housing H1 and Parking P1" in page
+    assert f"Housing H1 Now person {PERSON_AMA}" in text
+    assert f"Parking P1 Now person {PERSON_AMY}" in text
+    assert "First name ama amy Jaro-Winkler &gt;= 0.9" in text
+    assert "Date of birth 27 March 1980 27 March 1980 exact" in text
+    assert "Email – amy@example.com missing from one or both" in text
+    assert "Sex Female Female same" in text
+    assert "National Insurance number QQ123456C – missing from one or both" in text
+
+
+def test_data_quality_page_names_systems_and_fields_and_any_other_system_from_its_name(
+    officer_client, imported
+):
+    DqDuplicate.objects.create(
+        source="street_trading_licences", person_id=PERSON_KOFI, records=2, record_ids="x,y"
+    )
+    text = _text(officer_client.get("/hub/single-view/data-quality/").content.decode())
+    for name in ENGINE_NAMES + ("street_trading",):
+        assert name not in text, name
+    assert "Council tax 1 2" in text and "Street trading licences 1 2" in text
+    assert "Email 1" in text and "National Insurance number 1" in text
+
+
+def test_a_council_names_its_own_systems_in_settings(officer_client, imported, settings):
+    settings.SINGLEVIEW_SOURCE_NAMES = {"council_tax": "Council tax (Northgate)"}
+    text = _text(officer_client.get(f"/hub/single-view/people/{PERSON_AMA}/").content.decode())
+    assert "First name Ama Council tax (Northgate) CT1" in text
 
 
 def test_pages_say_when_nothing_has_been_imported(officer_client):
