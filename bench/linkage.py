@@ -3,7 +3,7 @@
     python bench/linkage.py                       # 100k accuracy, 1M and 5M end to end
     python bench/linkage.py --records 100000      # one size only
     python bench/linkage.py --keep DIR            # keep the linked 1M database in DIR
-    python bench/linkage.py --records 5000000 --work /work/linkdata --db-dir var/bench/db
+    python bench/linkage.py --records 5000000 --work DIR --db-dir var/bench/db
                                                   # extracts made elsewhere (read only)
 
 For each size it generates extracts from 8 source systems (not timed with the pipeline: shown
