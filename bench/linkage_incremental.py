@@ -33,6 +33,7 @@ from borough.linkage.generate import generate  # noqa: E402
 from borough.linkage.golden import build_golden  # noqa: E402
 from borough.linkage.households import build_households  # noqa: E402
 from borough.linkage.incremental import (  # noqa: E402
+    CHANGED_TABLE,
     TOUCHED_TABLE,
     add_records,
     link_incremental,
@@ -211,10 +212,13 @@ def main() -> None:
         total = time.perf_counter() - started
         after_steps = {}
         for name, step in (
-            ("households (all)", build_households),
+            (
+                "households (new addresses matched)",
+                lambda c: build_households(c, only_records=CHANGED_TABLE),
+            ),
             ("golden record (touched people)", lambda c: build_golden(c, only=TOUCHED_TABLE)),
             ("quality tables (touched people)", lambda c: build_quality(c, only=TOUCHED_TABLE)),
-            ("review band (all)", write_review_pairs),
+            ("review band (touched people)", lambda c: write_review_pairs(c, only=TOUCHED_TABLE)),
         ):
             step_started = time.perf_counter()
             step(con)

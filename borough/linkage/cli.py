@@ -75,26 +75,29 @@ def _after_link(con, args, *, incremental: bool = False) -> int:
     """Households, golden record, data quality and the review band for the run just made."""
     from .golden import GoldenRulesError, build_golden, load_rules
     from .households import GazetteerError, build_households, load_gazetteer
+    from .incremental import CHANGED_TABLE, TOUCHED_TABLE
     from .quality import build_quality
     from .review import write_review_pairs
 
+    new_gazetteer = bool(getattr(args, "gazetteer", None))
     try:
         rules = load_rules(getattr(args, "golden_rules", None))
-        if getattr(args, "gazetteer", None):
+        if new_gazetteer:
             print(f"gazetteer: {load_gazetteer(con, args.gazetteer):,} addresses")
     except (GoldenRulesError, GazetteerError) as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"households: {build_households(con).summary()}")
-    from .incremental import TOUCHED_TABLE
-
+    # An incremental run matches only its new and changed records' addresses, unless a new
+    # gazetteer came with it.
+    rematch = CHANGED_TABLE if incremental and not new_gazetteer else None
+    print(f"households: {build_households(con, only_records=rematch).summary()}")
     only = TOUCHED_TABLE if incremental else None
     print(f"golden records: {build_golden(con, rules, only=only):,} people (re)built")
     duplicates, conflicts = build_quality(con, only=only)
     print(f"data quality: {duplicates:,} duplicates inside a system, {conflicts:,} conflicts")
     lower = getattr(args, "review_lower", None) or PREDICT_THRESHOLD
     upper = args.threshold
-    count = write_review_pairs(con, lower=lower, upper=upper)
+    count = write_review_pairs(con, lower=lower, upper=upper, only=only)
     print(f"pairs to review ({lower} <= p < {upper}): {count:,}")
     return 0
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +46,7 @@ from .link import (
     PREDICTIONS_TABLE,
 )
 from .person_ids import DDL as PERSON_IDS_DDL
-from .person_ids import _id_number, assign
+from .person_ids import _id_number_sql, assign
 from .review import DECISIONS_TABLE, cluster_with_decisions, current_decisions
 from .schema import CLEAN_TABLE, RECORDS_TABLE
 from .standardise import clean_select, drop_lookups
@@ -133,6 +132,11 @@ def write_snapshot(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # --- linking the delta ----------------------------------------------------------------------------
+#: unique_ids of the records the last incremental run linked (new and changed): the records whose
+#: addresses are matched to the gazetteer again after it.
+CHANGED_TABLE = "records_linked_last_run"
+
+
 @dataclass
 class IncrementalResult:
     run_id: int = 0
@@ -319,92 +323,71 @@ def link_incremental(
         [threshold],
     )
     clustered, _ = cluster_with_decisions(nodes, edges, decisions)
-    previous = dict(
-        run(
-            con,
-            "SELECT unique_id, person_id FROM person_ids WHERE run_id = ? "
-            "AND person_id IN (SELECT person_id FROM touched_people)",
-            [previous_run],
-        )
+    cluster_rows = pa.table(
+        {
+            "unique_id": pa.array(list(clustered), pa.string()),
+            "cluster_id": pa.array(list(clustered.values()), pa.string()),
+        }
     )
-    clusters: dict[str, list[str]] = defaultdict(list)
-    for unique_id, cluster_id in sorted(clustered.items()):
-        clusters[cluster_id].append(unique_id)
-    highest = scalar(con, "SELECT max(person_id) FROM person_ids")
+    con.register("incoming_clusters", cluster_rows)
+    highest = scalar(con, f"SELECT max({_id_number_sql('person_id')}) FROM person_ids")
     run_id = previous_run + 1
-    assignment, events, counts = assign(
-        clusters, previous, _id_number(highest) + 1 if highest else 1, run_id
+    counts = assign(
+        con,
+        clusters="SELECT unique_id, cluster_id FROM incoming_clusters",
+        previous=f"SELECT unique_id, person_id FROM person_ids WHERE run_id = {previous_run} "
+        "AND person_id IN (SELECT person_id FROM touched_people)",
+        next_number=(highest or 0) + 1,
+        run_id=run_id,
     )
     result.run_id = run_id
-    result.people_touched = len(clusters)
+    result.people_touched = len(set(clustered.values()))
     result.kept, result.created, result.merged, result.split, result.retired = counts
     lap("cluster touched people")
 
     # 4. Write the run: untouched people copied, touched ones as assigned.
-    rows = pa.table(
-        {
-            "unique_id": pa.array(list(assignment), pa.string()),
-            "person_id": pa.array(list(assignment.values()), pa.string()),
-        }
-    )
-    con.register("incoming_person_ids", rows)
     run(con, "BEGIN TRANSACTION")
     try:
-        run(
+        copied = scalar(
             con,
             f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM person_ids "
             f"WHERE run_id = {previous_run} AND person_id NOT IN "
             "(SELECT person_id FROM touched_people)",
         )
-        run(con, f"INSERT INTO person_ids SELECT {run_id}, * FROM incoming_person_ids")
-        people = scalar(
-            con, f"SELECT count(DISTINCT person_id) FROM person_ids WHERE run_id = {run_id}"
+        added = scalar(
+            con, f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM assigned"
         )
-        records = scalar(con, f"SELECT count(*) FROM person_ids WHERE run_id = {run_id}")
+        records = copied + added
+        # Counted from the last run rather than over the whole new run: the people copied are
+        # the last run's less those touched, and the touched people's ids are all in assigned.
+        people = (
+            scalar(con, "SELECT people FROM link_runs WHERE run_id = ?", [previous_run])
+            - scalar(con, "SELECT count(*) FROM touched_people")
+            + scalar(con, "SELECT count(DISTINCT person_id) FROM assigned")
+        )
         run(
             con,
             "INSERT INTO link_runs VALUES (?, current_timestamp, ?, ?, ?, ?)",
             [run_id, model, threshold, records, people],
         )
-        if events:
-            con.register(
-                "incoming_events",
-                pa.table(
-                    {
-                        "run_id": pa.array([e[0] for e in events], pa.int32()),
-                        "event": pa.array([e[1] for e in events], pa.string()),
-                        "person_id": pa.array([e[2] for e in events], pa.string()),
-                        "other_person_id": pa.array([e[3] for e in events], pa.string()),
-                        "records": pa.array([e[4] for e in events], pa.int32()),
-                    }
-                ),
-            )
-            run(con, "INSERT INTO person_events SELECT * FROM incoming_events")
-            con.unregister("incoming_events")
+        run(con, "INSERT INTO person_events SELECT * FROM assigned_events")
         # The people this run touched, by old and new id, for the steps after it.
+        run(con, f"CREATE OR REPLACE TABLE {CHANGED_TABLE} AS SELECT unique_id FROM delta")
         run(
             con,
             f"CREATE OR REPLACE TABLE {TOUCHED_TABLE} AS SELECT person_id FROM touched_people "
-            "UNION SELECT DISTINCT person_id FROM incoming_person_ids",
+            "UNION SELECT DISTINCT person_id FROM assigned",
         )
         run(
             con,
             f"DELETE FROM {CLUSTERS_TABLE} WHERE unique_id IN "
             "(SELECT unique_id FROM touched UNION SELECT unique_id FROM removed)",
         )
-        cluster_rows = pa.table(
-            {
-                "unique_id": pa.array(list(clustered), pa.string()),
-                "cluster_id": pa.array(list(clustered.values()), pa.string()),
-            }
-        )
-        con.register("incoming_clusters", cluster_rows)
         run(
             con,
             f"INSERT INTO {CLUSTERS_TABLE} SELECT i.unique_id, i.cluster_id, c.source "
             f"FROM incoming_clusters i JOIN {CLEAN_TABLE} c USING (unique_id)",
         )
-        con.unregister("incoming_clusters")
         if has_snapshot:
             run(
                 con,
@@ -423,6 +406,8 @@ def link_incremental(
         run(con, "ROLLBACK")
         raise
     finally:
-        con.unregister("incoming_person_ids")
+        con.unregister("incoming_clusters")
+        run(con, "DROP TABLE IF EXISTS assigned")
+        run(con, "DROP TABLE IF EXISTS assigned_events")
     lap("write run")
     return result

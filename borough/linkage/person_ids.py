@@ -16,11 +16,9 @@ record's person in each run) and ``person_events``.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
 from .db import run, scalar
 from .link import CLUSTERS_TABLE
@@ -73,55 +71,123 @@ def _id_number(person_id: str) -> int:
     return int(person_id.removeprefix(ID_PREFIX))
 
 
+def _id_number_sql(column: str) -> str:
+    return f"CAST(substr({column}, {len(ID_PREFIX) + 1}) AS BIGINT)"
+
+
 def assign(
-    clusters: dict[str, list[str]], previous: dict[str, str], next_number: int, run_id: int
-) -> tuple[dict[str, str], list[tuple], tuple[int, int, int, int, int]]:
-    """Give each cluster a person id from ``previous`` (record -> last run's id) by the rules
-    above. Returns (record -> id, events, (kept, created, merged, split, retired))."""
+    con: duckdb.DuckDBPyConnection,
+    *,
+    clusters: str,
+    previous: str,
+    next_number: int,
+    run_id: int,
+) -> tuple[int, int, int, int, int]:
+    """Give each cluster a person id by the rules above, in SQL (a million records in seconds).
 
+    ``clusters`` and ``previous`` are queries of (unique_id, cluster_id) and (unique_id,
+    person_id): the records now and the ids the last run gave them. Writes the temporary tables
+    ``assigned (unique_id, person_id)`` and ``assigned_events`` (rows of ``person_events``, in
+    the order the rules make them). Returns (kept, created, merged, split, retired)."""
+    number = _id_number_sql("person_id")
+    run(con, f"CREATE OR REPLACE TEMP TABLE assign_clusters AS {clusters}")
+    run(con, f"CREATE OR REPLACE TEMP TABLE assign_previous AS {previous}")
     # How many of each old id's records are in each cluster now.
-    overlap: dict[str, Counter] = defaultdict(Counter)
-    for cluster_id, members in clusters.items():
-        for unique_id in members:
-            if unique_id in previous:
-                overlap[previous[unique_id]][cluster_id] += 1
-    # Each old id goes to the cluster holding most of its records (the first cluster on a tie).
-    claims: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for person_id, counts in overlap.items():
-        cluster_id, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
-        claims[cluster_id].append((count, person_id))
-
-    events: list[tuple] = []
-    assignment: dict[str, str] = {}
-    kept = created = merged = split = 0
-    for cluster_id in sorted(clusters):
-        members = clusters[cluster_id]
-        if claims[cluster_id]:
-            ranked = sorted(claims[cluster_id], key=lambda item: (-item[0], _id_number(item[1])))
-            person_id = ranked[0][1]
-            kept += 1
-            for count, other in ranked[1:]:
-                events.append((run_id, "merged", other, person_id, count))
-                merged += 1
-        else:
-            person_id = f"{ID_PREFIX}{next_number:09d}"
-            next_number += 1
-            old_ids = Counter(previous[u] for u in members if u in previous)
-            if old_ids:
-                source_id, count = min(old_ids.items(), key=lambda item: (-item[1], item[0]))
-                events.append((run_id, "split", source_id, person_id, count))
-                split += 1
-            else:
-                events.append((run_id, "created", person_id, None, len(members)))
-                created += 1
-        for unique_id in members:
-            assignment[unique_id] = person_id
-    retired = 0
-    for person_id in sorted(set(previous.values()) - set(overlap)):
-        events.append((run_id, "retired", person_id, None, 0))
-        retired += 1
-
-    return assignment, events, (kept, created, merged, split, retired)
+    run(
+        con,
+        """
+        CREATE OR REPLACE TEMP TABLE assign_overlap AS
+        SELECT p.person_id, c.cluster_id, count(*) AS n
+        FROM assign_clusters c JOIN assign_previous p USING (unique_id)
+        GROUP BY ALL
+        """,
+    )
+    # Each old id goes to the cluster holding most of its records (the first cluster on a tie);
+    # a cluster several ids go to keeps the one with most records there (the oldest on a tie).
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TEMP TABLE assign_claims AS
+        WITH claims AS (
+            SELECT person_id, arg_min(cluster_id, (-n, cluster_id)) AS cluster_id, max(n) AS n
+            FROM assign_overlap GROUP BY person_id
+        )
+        SELECT cluster_id, person_id, n,
+               row_number() OVER (PARTITION BY cluster_id ORDER BY n DESC, {number}) AS rank
+        FROM claims
+        """,
+    )
+    # A cluster no id goes to gets the next new id, in cluster order; it is a split if some of
+    # its records had an id (the one with most records there, the first on a tie).
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TEMP TABLE assign_people AS
+        WITH sizes AS (
+            SELECT cluster_id, count(*) AS members FROM assign_clusters GROUP BY cluster_id
+        ),
+        unclaimed AS (
+            SELECT cluster_id, members,
+                   {next_number} - 1 + row_number() OVER (ORDER BY cluster_id) AS number
+            FROM sizes ANTI JOIN assign_claims USING (cluster_id)
+        ),
+        split_from AS (
+            SELECT cluster_id, arg_min(person_id, (-n, person_id)) AS person_id, max(n) AS n
+            FROM assign_overlap GROUP BY cluster_id
+        )
+        SELECT cluster_id, person_id, 'kept' AS how, NULL::VARCHAR AS source_id, n
+        FROM assign_claims WHERE rank = 1
+        UNION ALL
+        SELECT u.cluster_id, '{ID_PREFIX}' || lpad(u.number::VARCHAR, 9, '0'),
+               CASE WHEN s.person_id IS NULL THEN 'created' ELSE 'split' END,
+               s.person_id, coalesce(s.n, u.members)
+        FROM unclaimed u LEFT JOIN split_from s USING (cluster_id)
+        """,
+    )
+    run(
+        con,
+        """
+        CREATE OR REPLACE TEMP TABLE assigned AS
+        SELECT c.unique_id, p.person_id
+        FROM assign_clusters c JOIN assign_people p USING (cluster_id)
+        """,
+    )
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TEMP TABLE assigned_events AS
+        WITH events AS (
+            SELECT 0 AS phase, cluster_id AS place, 0 AS rank, {run_id} AS run_id,
+                   how AS event,
+                   CASE WHEN how = 'split' THEN source_id ELSE person_id END AS person_id,
+                   CASE WHEN how = 'split' THEN person_id END AS other_person_id, n AS records
+            FROM assign_people WHERE how <> 'kept'
+            UNION ALL
+            SELECT 0, c.cluster_id, c.rank, {run_id}, 'merged', c.person_id, k.person_id, c.n
+            FROM assign_claims c JOIN assign_claims k ON k.cluster_id = c.cluster_id
+             AND k.rank = 1
+            WHERE c.rank > 1
+            UNION ALL
+            SELECT 1, person_id, 0, {run_id}, 'retired', person_id, NULL, 0
+            FROM (SELECT DISTINCT person_id FROM assign_previous)
+            ANTI JOIN assign_overlap USING (person_id)
+        )
+        SELECT run_id::INTEGER AS run_id, event, person_id, other_person_id,
+               records::INTEGER AS records
+        FROM events ORDER BY phase, place, rank
+        """,
+    )
+    counted = dict(run(con, "SELECT event, count(*) FROM assigned_events GROUP BY event"))
+    kept = scalar(con, "SELECT count(*) FROM assign_people WHERE how = 'kept'")
+    for table in ("clusters", "previous", "overlap", "claims", "people"):
+        run(con, f"DROP TABLE assign_{table}")
+    return (
+        kept,
+        counted.get("created", 0),
+        counted.get("merged", 0),
+        counted.get("split", 0),
+        counted.get("retired", 0),
+    )
 
 
 def assign_person_ids(
@@ -136,61 +202,46 @@ def assign_person_ids(
             run(con, statement)
     previous_run = scalar(con, "SELECT max(run_id) FROM link_runs")
     run_id = (previous_run or 0) + 1
-    previous: dict[str, str] = {}
-    if previous_run is not None:
-        previous = dict(
-            run(con, "SELECT unique_id, person_id FROM person_ids WHERE run_id = ?", [previous_run])
-        )
-    highest = scalar(con, "SELECT max(person_id) FROM person_ids")
-    next_number = _id_number(highest) + 1 if highest else 1
-
-    clusters: dict[str, list[str]] = defaultdict(list)
-    for unique_id, cluster_id in run(
-        con, f"SELECT unique_id, cluster_id FROM {CLUSTERS_TABLE} ORDER BY unique_id"
-    ):
-        clusters[str(cluster_id)].append(unique_id)
-    assignment, events, counts = assign(clusters, previous, next_number, run_id)
-    kept, created, merged, split, retired = counts
+    previous = (
+        f"SELECT unique_id, person_id FROM person_ids WHERE run_id = {int(previous_run)}"
+        if previous_run is not None
+        else "SELECT NULL::VARCHAR AS unique_id, NULL::VARCHAR AS person_id WHERE false"
+    )
+    highest = scalar(con, f"SELECT max({_id_number_sql('person_id')}) FROM person_ids")
+    kept, created, merged, split, retired = assign(
+        con,
+        clusters=f"SELECT unique_id, CAST(cluster_id AS VARCHAR) AS cluster_id "
+        f"FROM {CLUSTERS_TABLE}",
+        previous=previous,
+        next_number=(highest or 0) + 1,
+        run_id=run_id,
+    )
+    records = scalar(con, "SELECT count(*) FROM assigned")
+    people = scalar(con, "SELECT count(DISTINCT person_id) FROM assigned")
 
     run(con, "BEGIN TRANSACTION")
     try:
         run(
             con,
             "INSERT INTO link_runs VALUES (?, current_timestamp, ?, ?, ?, ?)",
-            [run_id, model, threshold, len(assignment), len(clusters)],
+            [run_id, model, threshold, records, people],
         )
-        rows = pa.table(
-            {
-                "run_id": pa.array([run_id] * len(assignment), pa.int32()),
-                "unique_id": pa.array(list(assignment), pa.string()),
-                "person_id": pa.array(list(assignment.values()), pa.string()),
-            }
+        run(
+            con,
+            f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM assigned "
+            "ORDER BY unique_id",
         )
-        con.register("incoming_person_ids", rows)
-        run(con, "INSERT INTO person_ids SELECT * FROM incoming_person_ids")
-        con.unregister("incoming_person_ids")
-        if events:
-            # One Arrow insert: executemany is a statement per row (minutes at a million).
-            columns = list(zip(*events, strict=True))
-            event_rows = pa.table(
-                {
-                    "run_id": pa.array(columns[0], pa.int32()),
-                    "event": pa.array(columns[1], pa.string()),
-                    "person_id": pa.array(columns[2], pa.string()),
-                    "other_person_id": pa.array(columns[3], pa.string()),
-                    "records": pa.array(columns[4], pa.int32()),
-                }
-            )
-            con.register("incoming_person_events", event_rows)
-            run(con, "INSERT INTO person_events SELECT * FROM incoming_person_events")
-            con.unregister("incoming_person_events")
+        run(con, "INSERT INTO person_events SELECT * FROM assigned_events")
         run(con, "COMMIT")
     except Exception:
         run(con, "ROLLBACK")
         raise
+    finally:
+        run(con, "DROP TABLE IF EXISTS assigned")
+        run(con, "DROP TABLE IF EXISTS assigned_events")
     return Assignment(
         run_id=run_id,
-        people=len(clusters),
+        people=people,
         kept=kept,
         created=created,
         merged=merged,

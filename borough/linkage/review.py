@@ -31,6 +31,8 @@ from .schema import CLEAN_TABLE
 
 DECISIONS_TABLE = "match_decisions"
 REVIEW_TABLE = "review_pairs"
+#: The probabilities the review band was last written for (one row).
+REVIEW_BAND_TABLE = "review_band"
 DECISION_COLUMNS = ["unique_id_l", "unique_id_r", "decision", "decided_by", "decided_at"]
 DECISIONS = ("match", "non_match")
 #: The fields shown side by side for a pair: (field, comparison's gamma column, value columns).
@@ -253,10 +255,12 @@ def _level_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, str]]:
     return labels
 
 
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+def _sql_text(value: str) -> str:
+    return f"nullif(CAST({value} AS VARCHAR), '')"
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def write_review_pairs(
@@ -264,22 +268,56 @@ def write_review_pairs(
     *,
     lower: float = PREDICT_THRESHOLD,
     upper: float = CLUSTER_THRESHOLD,
+    only: str | None = None,
 ) -> int:
     """Write ``review_pairs``: undecided pairs with lower <= probability < upper, with evidence.
-    Returns how many."""
+    Returns how many.
+
+    Each pair is written with the smaller record id on the left, and its evidence as a JSON list
+    of {field, left, right, level}, built in SQL (hundreds of thousands of pairs at a million
+    records). ``only`` names a table of person_ids (an incremental run's touched people, old ids
+    and new): just the pairs of those people are written again, when the last band had the same
+    bounds; every other pair, its scores and its people's ids are as they were."""
     run(con, DECISIONS_DDL)
     labels = _level_labels(con)
-    columns = ["match_probability", "match_weight", "unique_id_l", "unique_id_r"]
-    for _, gamma, values in EVIDENCE_FIELDS:
-        columns.append(f"gamma_{gamma}")
-        for value in values:
-            columns += [f"{value}_l", f"{value}_r"]
     present = {row[0] for row in run(con, f"DESCRIBE {PREDICTIONS_TABLE}")}
-    select = ", ".join(f"p.{c}" if c in present else f"NULL AS {c}" for c in columns)
+
+    def column(name: str) -> str:
+        return f"p.{name}" if name in present else "NULL"
+
+    swap = "p.unique_id_r < p.unique_id_l"
+    items = []
+    for field, gamma, values in EVIDENCE_FIELDS:
+        sides = {}
+        for side in ("l", "r"):
+            parts = ", ".join(_sql_text(column(f"{value}_{side}")) for value in values)
+            sides[side] = f"nullif(concat_ws(', ', {parts}), '')"
+        level_column = column(f"gamma_{gamma}")
+        cases = " ".join(
+            f"WHEN {int(level)} THEN {_sql_string(label)}"
+            for level, label in labels.get(gamma, {}).items()
+        )
+        level = (
+            f"coalesce(CASE {level_column} {cases} END, "
+            f"coalesce(CAST({level_column} AS VARCHAR), 'None'))"
+            if cases
+            else f"coalesce(CAST({level_column} AS VARCHAR), 'None')"
+        )
+        items.append(
+            f"struct_pack(field := {_sql_string(field)}, "
+            f'"left" := CASE WHEN {swap} THEN {sides["r"]} ELSE {sides["l"]} END, '
+            f'"right" := CASE WHEN {swap} THEN {sides["l"]} ELSE {sides["r"]} END, '
+            f"level := {level})"
+        )
     latest_run = scalar(con, "SELECT max(run_id) FROM person_ids")
-    rows = con.sql(
-        f"""
-        SELECT {select}, pl.person_id AS person_id_l, pr.person_id AS person_id_r
+    select = f"""
+        SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l,
+               greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r,
+               CAST(p.match_probability AS DOUBLE) AS match_probability,
+               CAST({column("match_weight")} AS DOUBLE) AS match_weight,
+               CASE WHEN {swap} THEN pr.person_id ELSE pl.person_id END AS person_id_l,
+               CASE WHEN {swap} THEN pl.person_id ELSE pr.person_id END AS person_id_r,
+               CAST(to_json([{", ".join(items)}]) AS VARCHAR) AS evidence
         FROM {PREDICTIONS_TABLE} p
         LEFT JOIN person_ids pl ON pl.run_id = {latest_run or 0} AND pl.unique_id = p.unique_id_l
         LEFT JOIN person_ids pr ON pr.run_id = {latest_run or 0} AND pr.unique_id = p.unique_id_r
@@ -287,61 +325,30 @@ def write_review_pairs(
             ON d.unique_id_l = least(p.unique_id_l, p.unique_id_r)
             AND d.unique_id_r = greatest(p.unique_id_l, p.unique_id_r)
         WHERE p.match_probability >= {float(lower)} AND p.match_probability < {float(upper)}
+        {{scope}}
         ORDER BY p.match_probability DESC, p.unique_id_l, p.unique_id_r
-        """
-    ).to_arrow_table()
-    out = []
-    for row in rows.to_pylist():
-        left, right = row["unique_id_l"], row["unique_id_r"]
-        person_l, person_r = row["person_id_l"], row["person_id_r"]
-        swap = right < left
-        evidence = []
-        for field, gamma, values in EVIDENCE_FIELDS:
-            sides = []
-            for side in ("r", "l") if swap else ("l", "r"):
-                parts = [_text(row[f"{value}_{side}"]) for value in values]
-                parts = [part for part in parts if part]
-                sides.append(", ".join(parts) if parts else None)
-            level = row[f"gamma_{gamma}"]
-            evidence.append(
-                {
-                    "field": field,
-                    "left": sides[0],
-                    "right": sides[1],
-                    "level": labels.get(gamma, {}).get(level, str(level)),
-                }
-            )
-        if swap:
-            left, right, person_l, person_r = right, left, person_r, person_l
-        out.append(
-            {
-                "unique_id_l": left,
-                "unique_id_r": right,
-                "match_probability": row["match_probability"],
-                "match_weight": row["match_weight"],
-                "person_id_l": person_l,
-                "person_id_r": person_r,
-                "evidence": json.dumps(evidence),
-            }
+    """
+    run(con, f"CREATE TABLE IF NOT EXISTS {REVIEW_BAND_TABLE} (lower DOUBLE, upper DOUBLE)")
+    same_band = run(con, f"SELECT lower, upper FROM {REVIEW_BAND_TABLE}") == [
+        (float(lower), float(upper))
+    ]
+    tables = {row[0] for row in run(con, "SELECT table_name FROM information_schema.tables")}
+    if only and same_band and REVIEW_TABLE in tables:
+        touched = f"(SELECT person_id FROM {only})"
+        run(
+            con,
+            f"DELETE FROM {REVIEW_TABLE} "
+            f"WHERE person_id_l IN {touched} OR person_id_r IN {touched}",
         )
-    text = pa.string()
-    table = pa.Table.from_pylist(
-        out,
-        schema=pa.schema(
-            [
-                ("unique_id_l", text),
-                ("unique_id_r", text),
-                ("match_probability", pa.float64()),
-                ("match_weight", pa.float64()),
-                ("person_id_l", text),
-                ("person_id_r", text),
-                ("evidence", text),
-            ]
-        ),
-    )
-    con.register("incoming_review", table)
-    try:
-        run(con, f"CREATE OR REPLACE TABLE {REVIEW_TABLE} AS SELECT * FROM incoming_review")
-    finally:
-        con.unregister("incoming_review")
-    return len(out)
+        # The touched people's records, so that only their pairs are joined to the ids.
+        records = (
+            f"(SELECT unique_id FROM person_ids WHERE run_id = {latest_run or 0} "
+            f"AND person_id IN {touched})"
+        )
+        scope = f"AND (p.unique_id_l IN {records} OR p.unique_id_r IN {records})"
+        run(con, f"INSERT INTO {REVIEW_TABLE} {select.replace('{scope}', scope)}")
+    else:
+        run(con, f"CREATE OR REPLACE TABLE {REVIEW_TABLE} AS {select.replace('{scope}', '')}")
+        run(con, f"DELETE FROM {REVIEW_BAND_TABLE}")
+        run(con, f"INSERT INTO {REVIEW_BAND_TABLE} VALUES (?, ?)", [float(lower), float(upper)])
+    return scalar(con, f"SELECT count(*) FROM {REVIEW_TABLE}")

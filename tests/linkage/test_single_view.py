@@ -16,10 +16,15 @@ from borough.linkage.cli import main
 from borough.linkage.db import run
 from borough.linkage.generate import generate
 from borough.linkage.golden import GoldenRulesError, build_golden, load_rules
-from borough.linkage.households import GazetteerError, evaluate_addresses, load_gazetteer
+from borough.linkage.households import (
+    GazetteerError,
+    build_households,
+    evaluate_addresses,
+    load_gazetteer,
+)
 from borough.linkage.incremental import IncrementalError, link_incremental
 from borough.linkage.quality import build_quality
-from borough.linkage.review import DecisionsError, load_decisions
+from borough.linkage.review import DecisionsError, load_decisions, write_review_pairs
 
 DQ_QUERIES = (
     "SELECT * FROM dq_duplicates ORDER BY ALL",
@@ -283,6 +288,14 @@ def test_a_bad_decisions_file_is_refused_whole(base, db_copy, tmp_path):
     assert main(["link", "--db", str(db_copy), "--decisions", str(bad)]) == 1
 
 
+HOUSEHOLD_QUERIES = (
+    "SELECT * FROM households ORDER BY ALL",
+    "SELECT * FROM household_members ORDER BY ALL",
+    "SELECT * FROM address_matches ORDER BY ALL",
+    "SELECT * FROM review_pairs ORDER BY ALL",
+)
+
+
 def test_incremental_link_keeps_everyone_elses_ids(base, db_copy, capsys):
     con = duckdb.connect(str(db_copy))
     before = _latest(con)
@@ -327,6 +340,20 @@ def test_incremental_link_keeps_everyone_elses_ids(base, db_copy, capsys):
     incremental = [run(con, query) for query in DQ_QUERIES]
     build_quality(con)
     assert incremental == [run(con, query) for query in DQ_QUERIES]
+    # Only the new and changed addresses were matched to the gazetteer again, and only the
+    # touched people's pairs listed for review again: the households and the review band are
+    # those that building them whole gives.
+    households = [run(con, query) for query in HOUSEHOLD_QUERIES]
+    build_households(con)
+    write_review_pairs(con)
+    assert households == [run(con, query) for query in HOUSEHOLD_QUERIES]
+    # The run's counts are its person ids'.
+    assert (
+        run(con, "SELECT records, people FROM link_runs WHERE run_id = 2")[0]
+        == run(con, "SELECT count(*), count(DISTINCT person_id) FROM person_ids WHERE run_id = 2")[
+            0
+        ]
+    )
     assert (
         run(
             con,
