@@ -113,7 +113,21 @@ def _winners_sql(field: str, rule: FieldRule) -> str:
     sources = "[" + ", ".join(_quote(source) for source in rule.sources) + "]::VARCHAR[]"
     place = f"coalesce(list_position({sources}, source), {len(rule.sources) + 1})"
     recency = f"coalesce(last_seen, DATE '0001-01-01') DESC, {place}, unique_id"
-    ranked = f"SELECT * FROM golden_input WHERE {has}"
+    # Only the columns the field needs go through the window's sort.
+    columns = ", ".join(
+        [
+            "person_id",
+            "unique_id",
+            "source",
+            "last_seen",
+            *{
+                "first_name": ["first_name", "first_name_canonical", "first_title"],
+                "last_name": ["last_name", "last_title"],
+                "address": ["address", "raw_address", "postcode", "uprn", "matched_uprn"],
+            }.get(field, [field]),
+        ]
+    )
+    ranked = f"SELECT {columns} FROM golden_input WHERE {has}"
     if rule.rule == "source priority":
         trusted = f"list_contains({sources}, source)"
         order = f"{trusted} DESC, {recency}"
@@ -125,7 +139,8 @@ def _winners_sql(field: str, rule: FieldRule) -> str:
         }.get(field, field)
         ranked = f"""
             WITH has AS (
-                SELECT *, count(*) OVER (PARTITION BY person_id, {comparable}) AS votes
+                SELECT {columns},
+                       count(*) OVER (PARTITION BY person_id, {comparable}) AS votes
                 FROM golden_input WHERE {has}
             ),
             tallied AS (SELECT *, max(votes) OVER (PARTITION BY person_id) AS best FROM has)
