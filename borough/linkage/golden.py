@@ -9,8 +9,6 @@ where each value came from.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +36,6 @@ FIELDS = (
 #: Fields chosen by a rule of their own; postcode and uprn go with the address.
 RULED_FIELDS = ("first_name", "last_name", "dob", "sex", "address", "phone", "email", "ni_number")
 RULES = ("source priority", "most recent", "most frequent")
-NEVER = dt.date(1, 1, 1)
 
 
 class GoldenRulesError(Exception):
@@ -92,52 +89,123 @@ def load_rules(path: str | Path | None = None) -> dict[str, FieldRule]:
     return rules
 
 
-def _value(field: str, record: dict):
-    if field in ("first_name", "last_name"):
-        value = record[field]
-        return value.title() if value else None
-    if field == "address":
-        return record["raw_address"] or record["address"]
-    if field == "dob":
-        return record["dob"].isoformat() if record["dob"] else None
-    return record[field]
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _comparable(field: str, record: dict):
-    """What counts as the same value when counting votes."""
-    if field == "first_name":
-        return record["first_name_canonical"] or record["first_name"]
-    if field == "address":
-        return (record["address"], record["postcode"])
-    return record[field]
+def _winners_sql(field: str, rule: FieldRule) -> str:
+    """The record whose value wins ``field`` for each person in ``golden_input``, and why.
 
+    A record has a value when the field is not missing (a name or an address: not empty
+    either). Records are ranked most recent first (``last_seen``, a missing one oldest), then by
+    the rule's source order (other sources after), then by the smallest record id; the first
+    wins, after the rule's own preference:
 
-def choose(field: str, rule: FieldRule, records: list[dict]) -> tuple[dict, str] | None:
-    """The record whose value wins, and the rule that made it win."""
-    has = [r for r in records if _value(field, r) is not None]
-    if field == "address":
-        has = [r for r in records if r["address"] or r["postcode"]]
-    if not has:
-        return None
-
-    def recency(record: dict):
-        order = rule.sources
-        place = order.index(record["source"]) if record["source"] in order else len(order)
-        return (-(record["last_seen"] or NEVER).toordinal(), place, record["unique_id"])
-
+    * ``source priority``: a record from one of the rule's sources, if any has a value;
+    * ``most frequent``: a record holding the value the most records agree on, when more than
+      one record holds it and no other value has as many votes (the first name compared by its
+      canonical form, the address with its postcode); otherwise the most recent."""
+    has = {
+        "first_name": "first_name <> ''",
+        "last_name": "last_name <> ''",
+        "address": "(address <> '' OR postcode <> '')",
+    }.get(field, f"{field} IS NOT NULL")
+    sources = "[" + ", ".join(_quote(source) for source in rule.sources) + "]::VARCHAR[]"
+    place = f"coalesce(list_position({sources}, source), {len(rule.sources) + 1})"
+    recency = f"coalesce(last_seen, DATE '0001-01-01') DESC, {place}, unique_id"
+    # Only the columns the field needs go through the window's sort.
+    columns = ", ".join(
+        [
+            "person_id",
+            "unique_id",
+            "source",
+            "last_seen",
+            *{
+                "first_name": ["first_name", "first_name_canonical", "first_title"],
+                "last_name": ["last_name", "last_title"],
+                "address": ["address", "raw_address", "postcode", "uprn", "matched_uprn"],
+            }.get(field, [field]),
+        ]
+    )
+    ranked = f"SELECT {columns} FROM golden_input WHERE {has}"
     if rule.rule == "source priority":
-        trusted = [r for r in has if r["source"] in rule.sources]
-        if trusted:
-            return min(trusted, key=recency), "source priority"
-        return min(has, key=recency), "most recent"
-    if rule.rule == "most frequent":
-        votes = Counter(_comparable(field, r) for r in has)
-        best = max(votes.values())
-        if best > 1 and list(votes.values()).count(best) == 1:
-            winners = [r for r in has if votes[_comparable(field, r)] == best]
-            return min(winners, key=recency), "most frequent"
-        return min(has, key=recency), "most recent"
-    return min(has, key=recency), "most recent"
+        trusted = f"list_contains({sources}, source)"
+        order = f"{trusted} DESC, {recency}"
+        why = f"CASE WHEN {trusted} THEN 'source priority' ELSE 'most recent' END"
+    elif rule.rule == "most frequent":
+        comparable = {
+            "first_name": "coalesce(nullif(first_name_canonical, ''), first_name)",
+            "address": "struct_pack(a := address, p := postcode)",
+        }.get(field, field)
+        ranked = f"""
+            WITH has AS (
+                SELECT {columns},
+                       count(*) OVER (PARTITION BY person_id, {comparable}) AS votes
+                FROM golden_input WHERE {has}
+            ),
+            tallied AS (SELECT *, max(votes) OVER (PARTITION BY person_id) AS best FROM has)
+            SELECT *, count(*) FILTER (WHERE votes = best) OVER (PARTITION BY person_id)
+                   AS at_best
+            FROM tallied
+        """
+        # Exactly ``best`` records hold ``best`` votes only when one value has them all.
+        clear = "(best > 1 AND at_best = best)"
+        order = f"CASE WHEN {clear} AND votes = best THEN 0 ELSE 1 END, {recency}"
+        why = f"CASE WHEN {clear} THEN 'most frequent' ELSE 'most recent' END"
+    else:
+        order = recency
+        why = "'most recent'"
+    return f"""
+        SELECT *, {why} AS why FROM ({ranked})
+        QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY {order}) = 1
+    """
+
+
+def _golden_rows_sql(rules: dict[str, FieldRule]) -> str:
+    """Every person's chosen values, in person then field order.
+
+    The address is chosen as a whole: its postcode and UPRN come from the same record (the UPRN
+    of the record's gazetteer match, rule ``gazetteer match``, when the record had none)."""
+    parts = []
+    for position, field in enumerate(RULED_FIELDS):
+        winners = _winners_sql(field, rules[field])
+        if field == "address":
+            parts.append(
+                f"""
+                SELECT person_id, {position} AS position, unnest([
+                    CASE WHEN address <> '' THEN struct_pack(
+                        sub := 0, field := 'address',
+                        value := coalesce(nullif(raw_address, ''), address), rule := why) END,
+                    CASE WHEN postcode <> '' THEN struct_pack(
+                        sub := 1, field := 'postcode', value := postcode, rule := why) END,
+                    CASE WHEN uprn <> '' THEN struct_pack(
+                        sub := 2, field := 'uprn', value := uprn, rule := why)
+                         WHEN matched_uprn <> '' THEN struct_pack(
+                        sub := 2, field := 'uprn', value := matched_uprn,
+                        rule := 'gazetteer match') END
+                ], recursive := true), source, unique_id
+                FROM ({winners})
+                """
+            )
+            continue
+        value = {
+            "first_name": "first_title",
+            "last_name": "last_title",
+            "dob": "CAST(dob AS VARCHAR)",
+        }.get(field, field)
+        parts.append(
+            f"SELECT person_id, {position} AS position, 0 AS sub, '{field}' AS field, "
+            f"{value} AS value, why AS rule, source, unique_id FROM ({winners})"
+        )
+    union = " UNION ALL ".join(
+        f"SELECT person_id, position, sub, field, value, source, unique_id, rule FROM ({part})"
+        for part in parts
+    )
+    return f"""
+        SELECT person_id, field, value, source, unique_id AS record_id, rule
+        FROM ({union}) WHERE field IS NOT NULL
+        ORDER BY person_id, position, sub
+    """
 
 
 def build_golden(
@@ -149,7 +217,10 @@ def build_golden(
     """Write ``golden_fields`` for the latest run's people. Returns how many people.
 
     ``only`` names a table of person_ids (an incremental run's touched people, old ids and new):
-    just their rows are replaced, everyone else's are kept."""
+    just their rows are replaced, everyone else's are kept.
+
+    All in SQL (a window per field ranks each person's records), so it runs on every core; only
+    the title case of names (Python's, for the distinct names) is done in Python."""
     rules = rules or load_rules()
     latest = scalar(con, "SELECT max(run_id) FROM person_ids")
     matches = (
@@ -162,8 +233,10 @@ def build_golden(
         "USING (unique_id)"
     )
     scope = f"AND p.person_id IN (SELECT person_id FROM {only})" if only else ""
-    table = con.sql(
+    run(
+        con,
         f"""
+        CREATE OR REPLACE TEMP TABLE golden_records AS
         SELECT p.person_id, c.unique_id, c.source, c.first_name, c.first_name_canonical,
                c.last_name, c.dob, c.sex, c.address, r.address AS raw_address, c.postcode,
                c.uprn, m.uprn AS matched_uprn, c.phone, c.email, c.ni_number, c.last_seen
@@ -171,60 +244,36 @@ def build_golden(
         JOIN {RECORDS_TABLE} r ON r.record_id = c.unique_id
         {matches}
         WHERE p.run_id = {latest or 0} {scope}
-        ORDER BY p.person_id, c.unique_id
-        """
-    ).to_arrow_table()
-    out: list[tuple] = []
-    people = 0
-
-    def person_rows(person_id: str, records: list[dict]) -> None:
-        for field in RULED_FIELDS:
-            chosen = choose(field, rules[field], records)
-            if chosen is None:
-                continue
-            record, why = chosen
-            source, unique_id = record["source"], record["unique_id"]
-            if field != "address":
-                out.append((person_id, field, str(_value(field, record)), source, unique_id, why))
-                continue
-            if record["address"]:
-                out.append(
-                    (person_id, "address", _value("address", record), source, unique_id, why)
-                )
-            if record["postcode"]:
-                out.append((person_id, "postcode", record["postcode"], source, unique_id, why))
-            if record["uprn"]:
-                out.append((person_id, "uprn", record["uprn"], source, unique_id, why))
-            elif record["matched_uprn"]:
-                out.append(
-                    (
-                        person_id,
-                        "uprn",
-                        record["matched_uprn"],
-                        source,
-                        unique_id,
-                        "gazetteer match",
-                    )
-                )
-
-    current, records = None, []
-    for record in table.to_pylist():
-        if record["person_id"] != current:
-            if records:
-                person_rows(current, records)
-                people += 1
-            current, records = record["person_id"], []
-        records.append(record)
-    if records:
-        person_rows(current, records)
-        people += 1
-    text = pa.string()
-    columns = ["person_id", "field", "value", "source", "record_id", "rule"]
-    arrow = pa.table(
-        {name: pa.array([row[i] for row in out], text) for i, name in enumerate(columns)}
+        """,
     )
-    con.register("incoming_golden", arrow)
     try:
+        names = [
+            row[0]
+            for row in run(
+                con,
+                "SELECT first_name FROM golden_records WHERE first_name <> '' UNION "
+                "SELECT last_name FROM golden_records WHERE last_name <> ''",
+            )
+        ]
+        text = pa.string()
+        titles = pa.table(
+            {"name": pa.array(names, text), "title": pa.array([n.title() for n in names], text)}
+        )
+        con.register("golden_titles", titles)
+        run(
+            con,
+            """
+            CREATE OR REPLACE TEMP TABLE golden_input AS
+            SELECT g.*, f.title AS first_title, l.title AS last_title
+            FROM golden_records g
+            LEFT JOIN golden_titles f ON f.name = g.first_name
+            LEFT JOIN golden_titles l ON l.name = g.last_name
+            """,
+        )
+        con.unregister("golden_titles")
+        run(con, "DROP TABLE golden_records")
+        people = scalar(con, "SELECT count(DISTINCT person_id) FROM golden_input")
+        rows = _golden_rows_sql(rules)
         if only and scalar(
             con,
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
@@ -233,9 +282,10 @@ def build_golden(
             run(
                 con, f"DELETE FROM {GOLDEN_TABLE} WHERE person_id IN (SELECT person_id FROM {only})"
             )
-            run(con, f"INSERT INTO {GOLDEN_TABLE} SELECT * FROM incoming_golden")
+            run(con, f"INSERT INTO {GOLDEN_TABLE} {rows}")
         else:
-            run(con, f"CREATE OR REPLACE TABLE {GOLDEN_TABLE} AS SELECT * FROM incoming_golden")
+            run(con, f"CREATE OR REPLACE TABLE {GOLDEN_TABLE} AS {rows}")
     finally:
-        con.unregister("incoming_golden")
+        run(con, "DROP TABLE IF EXISTS golden_records")
+        run(con, "DROP TABLE IF EXISTS golden_input")
     return people

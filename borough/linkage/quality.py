@@ -44,21 +44,30 @@ def build_quality(con: duckdb.DuckDBPyConnection, *, only: str | None = None) ->
         GROUP BY c.source, p.person_id HAVING count(*) > 1
         ORDER BY c.source, p.person_id
     """
-    values = " UNION ALL ".join(
-        f"SELECT p.person_id, '{field}' AS field, {expression} AS value, c.source "
-        f"FROM person_ids p JOIN {CLEAN_TABLE} c USING (unique_id) "
-        f"WHERE p.run_id = {latest} {scope} AND {expression} IS NOT NULL"
+    # Each record is read once and unnested into one row per field that has a value.
+    values = ", ".join(
+        f"struct_pack(field := '{field}', value := {expression})"
         for field, expression in CONFLICT_FIELDS.items()
     )
     conflicts_sql = f"""
-        WITH v AS ({values}),
+        WITH v AS (
+            SELECT person_id, source, field, value FROM (
+                SELECT p.person_id, c.source, unnest([{values}], recursive := true)
+                FROM person_ids p JOIN {CLEAN_TABLE} c USING (unique_id)
+                WHERE p.run_id = {latest} {scope}
+            ) WHERE value IS NOT NULL
+        ),
         per_value AS (
             SELECT person_id, field, value, list_sort(list_distinct(list(source))) AS sources
             FROM v GROUP BY person_id, field, value
+        ),
+        -- Most people's fields hold one value: only the rest are gathered into lists.
+        several AS (
+            SELECT person_id, field FROM per_value GROUP BY person_id, field HAVING count(*) > 1
         )
         SELECT person_id, field, to_json(list(value ORDER BY value))::VARCHAR AS "values",
                to_json(list(sources ORDER BY value))::VARCHAR AS sources
-        FROM per_value
+        FROM per_value SEMI JOIN several USING (person_id, field)
         GROUP BY person_id, field
         HAVING count(*) > 1 AND len(list_distinct(flatten(list(sources)))) > 1
         ORDER BY person_id, field
