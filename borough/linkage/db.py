@@ -27,6 +27,18 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return rows[0][0] if rows else None
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in one transaction: committed if it ends, rolled back if it raises."""
+    run(con, "BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        run(con, "ROLLBACK")
+        raise
+    run(con, "COMMIT")
+
+
 #: DuckDB's memory while records are loaded and standardised: past it, DuckDB spills sorts,
 #: joins and temp tables to disk (next to the database file) instead of growing with the rows.
 LOAD_MEMORY_LIMIT = 2 * 2**30

@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from .db import memory_limit, run, scalar
+from .db import memory_limit, run, scalar, transaction
 from .ingest import (
     IngestError,
     Problem,
@@ -91,8 +91,7 @@ def _add_records(con: duckdb.DuckDBPyConnection, mapping_files: Iterable[str | P
             )
         finally:
             drop_lookups(con)
-        run(con, "BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             changed = scalar(
                 con,
                 f"SELECT count(*) FROM {RECORDS_TABLE} WHERE record_id IN "
@@ -110,10 +109,6 @@ def _add_records(con: duckdb.DuckDBPyConnection, mapping_files: Iterable[str | P
                 "(SELECT unique_id FROM incoming_clean)",
             )
             run(con, f"INSERT INTO {CLEAN_TABLE} BY NAME SELECT * FROM incoming_clean")
-            run(con, "COMMIT")
-        except Exception:
-            run(con, "ROLLBACK")
-            raise
     finally:
         drop_staging(con, staged)
         run(con, "DROP TABLE IF EXISTS incoming_records")
@@ -253,8 +248,7 @@ def link_incremental(
         )
         lap("score pairs")
         columns = [row[0] for row in run(con, f"DESCRIBE {PREDICTIONS_TABLE}")]
-        run(con, "BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             run(
                 con,
                 f"DELETE FROM {PREDICTIONS_TABLE} WHERE unique_id_l IN (SELECT unique_id FROM "
@@ -269,10 +263,6 @@ def link_incremental(
                     f"INSERT INTO {PREDICTIONS_TABLE} BY NAME SELECT {chosen} "
                     f"FROM {scored.physical_name} WHERE unique_id_l <> unique_id_r",
                 )
-            run(con, "COMMIT")
-        except Exception:
-            run(con, "ROLLBACK")
-            raise
         new_pairs = scalar(
             con,
             f"SELECT count(*) FROM {PREDICTIONS_TABLE} WHERE unique_id_l IN "
@@ -346,65 +336,61 @@ def link_incremental(
     lap("cluster touched people")
 
     # 4. Write the run: untouched people copied, touched ones as assigned.
-    run(con, "BEGIN TRANSACTION")
     try:
-        copied = scalar(
-            con,
-            f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM person_ids "
-            f"WHERE run_id = {previous_run} AND person_id NOT IN "
-            "(SELECT person_id FROM touched_people)",
-        )
-        added = scalar(
-            con, f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM assigned"
-        )
-        records = copied + added
-        # Counted from the last run rather than over the whole new run: the people copied are
-        # the last run's less those touched, and the touched people's ids are all in assigned.
-        people = (
-            scalar(con, "SELECT people FROM link_runs WHERE run_id = ?", [previous_run])
-            - scalar(con, "SELECT count(*) FROM touched_people")
-            + scalar(con, "SELECT count(DISTINCT person_id) FROM assigned")
-        )
-        run(
-            con,
-            "INSERT INTO link_runs VALUES (?, current_timestamp, ?, ?, ?, ?)",
-            [run_id, model, threshold, records, people],
-        )
-        run(con, "INSERT INTO person_events SELECT * FROM assigned_events")
-        # The people this run touched, by old and new id, for the steps after it.
-        run(con, f"CREATE OR REPLACE TABLE {CHANGED_TABLE} AS SELECT unique_id FROM delta")
-        run(
-            con,
-            f"CREATE OR REPLACE TABLE {TOUCHED_TABLE} AS SELECT person_id FROM touched_people "
-            "UNION SELECT DISTINCT person_id FROM assigned",
-        )
-        run(
-            con,
-            f"DELETE FROM {CLUSTERS_TABLE} WHERE unique_id IN "
-            "(SELECT unique_id FROM touched UNION SELECT unique_id FROM removed)",
-        )
-        run(
-            con,
-            f"INSERT INTO {CLUSTERS_TABLE} SELECT i.unique_id, i.cluster_id, c.source "
-            f"FROM incoming_clusters i JOIN {CLEAN_TABLE} c USING (unique_id)",
-        )
-        if has_snapshot:
-            run(
+        with transaction(con):
+            copied = scalar(
                 con,
-                f"DELETE FROM {SNAPSHOT_TABLE} WHERE unique_id IN "
-                "(SELECT unique_id FROM delta UNION SELECT unique_id FROM removed)",
+                f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM person_ids "
+                f"WHERE run_id = {previous_run} AND person_id NOT IN "
+                "(SELECT person_id FROM touched_people)",
+            )
+            added = scalar(
+                con, f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM assigned"
+            )
+            records = copied + added
+            # Counted from the last run rather than over the whole new run: the people copied are
+            # the last run's less those touched, and the touched people's ids are all in assigned.
+            people = (
+                scalar(con, "SELECT people FROM link_runs WHERE run_id = ?", [previous_run])
+                - scalar(con, "SELECT count(*) FROM touched_people")
+                + scalar(con, "SELECT count(DISTINCT person_id) FROM assigned")
             )
             run(
                 con,
-                f"INSERT INTO {SNAPSHOT_TABLE} "
-                f"{_row_hashes('WHERE unique_id IN (SELECT unique_id FROM delta)')}",
+                "INSERT INTO link_runs VALUES (?, current_timestamp, ?, ?, ?, ?)",
+                [run_id, model, threshold, records, people],
             )
-        else:
-            run(con, f"CREATE TABLE {SNAPSHOT_TABLE} AS {_row_hashes()}")
-        run(con, "COMMIT")
-    except Exception:
-        run(con, "ROLLBACK")
-        raise
+            run(con, "INSERT INTO person_events SELECT * FROM assigned_events")
+            # The people this run touched, by old and new id, for the steps after it.
+            run(con, f"CREATE OR REPLACE TABLE {CHANGED_TABLE} AS SELECT unique_id FROM delta")
+            run(
+                con,
+                f"CREATE OR REPLACE TABLE {TOUCHED_TABLE} AS SELECT person_id FROM touched_people "
+                "UNION SELECT DISTINCT person_id FROM assigned",
+            )
+            run(
+                con,
+                f"DELETE FROM {CLUSTERS_TABLE} WHERE unique_id IN "
+                "(SELECT unique_id FROM touched UNION SELECT unique_id FROM removed)",
+            )
+            run(
+                con,
+                f"INSERT INTO {CLUSTERS_TABLE} SELECT i.unique_id, i.cluster_id, c.source "
+                f"FROM incoming_clusters i JOIN {CLEAN_TABLE} c USING (unique_id)",
+            )
+            if has_snapshot:
+                run(
+                    con,
+                    f"DELETE FROM {SNAPSHOT_TABLE} WHERE unique_id IN "
+                    "(SELECT unique_id FROM delta UNION SELECT unique_id FROM removed)",
+                )
+                run(
+                    con,
+                    f"INSERT INTO {SNAPSHOT_TABLE} "
+                    f"{_row_hashes('WHERE unique_id IN (SELECT unique_id FROM delta)')}",
+                )
+            else:
+                run(con, f"CREATE TABLE {SNAPSHOT_TABLE} AS {_row_hashes()}")
     finally:
         con.unregister("incoming_clusters")
         run(con, "DROP TABLE IF EXISTS assigned")

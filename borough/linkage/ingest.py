@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from .db import memory_limit, run, scalar
+from .db import memory_limit, run, scalar, transaction
 from .schema import COLUMNS, DATE_FIELDS, MAPPABLE_FIELDS, RECORDS_DDL, RECORDS_TABLE
 from .standardise import parse_date, parse_name
 
@@ -735,8 +735,7 @@ def ingest(
             if problems:
                 raise IngestError(problems)
             incoming = incoming_records_sql(con, staged)
-            run(con, "BEGIN TRANSACTION")
-            try:
+            with transaction(con):
                 run(con, f"DROP TABLE IF EXISTS {RECORDS_TABLE}")
                 run(con, RECORDS_DDL)
                 run(con, f"INSERT INTO {RECORDS_TABLE} {incoming}")
@@ -744,10 +743,6 @@ def ingest(
                     "INSERT INTO source_loads VALUES (?, ?, current_timestamp)",
                     list(counts.items()),
                 )
-                run(con, "COMMIT")
-            except Exception:
-                run(con, "ROLLBACK")
-                raise
     finally:
         drop_staging(con, staged)
     return IngestSummary(records_by_source=counts)

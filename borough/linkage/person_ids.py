@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .db import run, scalar
+from .db import run, scalar, transaction
 from .link import CLUSTERS_TABLE
 
 ID_PREFIX = "PER"
@@ -219,23 +219,19 @@ def assign_person_ids(
     records = scalar(con, "SELECT count(*) FROM assigned")
     people = scalar(con, "SELECT count(DISTINCT person_id) FROM assigned")
 
-    run(con, "BEGIN TRANSACTION")
     try:
-        run(
-            con,
-            "INSERT INTO link_runs VALUES (?, current_timestamp, ?, ?, ?, ?)",
-            [run_id, model, threshold, records, people],
-        )
-        run(
-            con,
-            f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM assigned "
-            "ORDER BY unique_id",
-        )
-        run(con, "INSERT INTO person_events SELECT * FROM assigned_events")
-        run(con, "COMMIT")
-    except Exception:
-        run(con, "ROLLBACK")
-        raise
+        with transaction(con):
+            run(
+                con,
+                "INSERT INTO link_runs VALUES (?, current_timestamp, ?, ?, ?, ?)",
+                [run_id, model, threshold, records, people],
+            )
+            run(
+                con,
+                f"INSERT INTO person_ids SELECT {run_id}, unique_id, person_id FROM assigned "
+                "ORDER BY unique_id",
+            )
+            run(con, "INSERT INTO person_events SELECT * FROM assigned_events")
     finally:
         run(con, "DROP TABLE IF EXISTS assigned")
         run(con, "DROP TABLE IF EXISTS assigned_events")

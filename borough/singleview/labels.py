@@ -54,7 +54,7 @@ def _humanised(slug: str) -> str:
 def source_name(slug: str) -> str:
     """A source system's name: ``council_tax`` -> ``Council tax``."""
     slug = str(slug or "")
-    names = {**SOURCE_NAMES, **getattr(settings, "SINGLEVIEW_SOURCE_NAMES", {})}
+    names = {**SOURCE_NAMES, **settings.SINGLEVIEW_SOURCE_NAMES}
     return names.get(slug) or _humanised(slug)
 
 
