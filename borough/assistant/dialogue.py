@@ -483,8 +483,6 @@ def _note_signs(conversation: Conversation, u) -> None:
 
 def _ask_consent(conversation: Conversation, u, turn: Turn) -> None:
     """Signs of vulnerability: ask a signed-in resident if we may note them on their record."""
-    if conversation.resident_id is None:
-        return
     asked = set(conversation.state.get("consent_asked", []))
     drivers = [d for d in u.vulnerability.drivers if d in DRIVER_NEEDS and d not in asked]
     if not drivers:
