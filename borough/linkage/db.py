@@ -27,6 +27,12 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return rows[0][0] if rows else None
 
 
+def sql_string(text: str) -> str:
+    """``text`` as an SQL string literal (single quotes doubled), for values written into SQL
+    that cannot be parameters (column lists, CASE labels)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the block in one transaction: committed if it ends, rolled back if it raises."""

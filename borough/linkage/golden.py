@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import yaml
 
-from .db import run, scalar
+from .db import run, scalar, sql_string
 from .schema import CLEAN_TABLE, RECORDS_TABLE
 
 GOLDEN_TABLE = "golden_fields"
@@ -89,10 +89,6 @@ def load_rules(path: str | Path | None = None) -> dict[str, FieldRule]:
     return rules
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _winners_sql(field: str, rule: FieldRule) -> str:
     """The record whose value wins ``field`` for each person in ``golden_input``, and why.
 
@@ -110,7 +106,7 @@ def _winners_sql(field: str, rule: FieldRule) -> str:
         "last_name": "last_name <> ''",
         "address": "(address <> '' OR postcode <> '')",
     }.get(field, f"{field} IS NOT NULL")
-    sources = "[" + ", ".join(_quote(source) for source in rule.sources) + "]::VARCHAR[]"
+    sources = "[" + ", ".join(sql_string(source) for source in rule.sources) + "]::VARCHAR[]"
     place = f"coalesce(list_position({sources}, source), {len(rule.sources) + 1})"
     recency = f"coalesce(last_seen, DATE '0001-01-01') DESC, {place}, unique_id"
     # Only the columns the field needs go through the window's sort.

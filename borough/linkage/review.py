@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .db import run, scalar
+from .db import run, scalar, sql_string
 from .link import CLUSTER_THRESHOLD, CLUSTERS_TABLE, PREDICT_THRESHOLD, PREDICTIONS_TABLE
 from .schema import CLEAN_TABLE
 
@@ -259,10 +259,6 @@ def _sql_text(value: str) -> str:
     return f"nullif(CAST({value} AS VARCHAR), '')"
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def write_review_pairs(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -294,7 +290,7 @@ def write_review_pairs(
             sides[side] = f"nullif(concat_ws(', ', {parts}), '')"
         level_column = column(f"gamma_{gamma}")
         cases = " ".join(
-            f"WHEN {int(level)} THEN {_sql_string(label)}"
+            f"WHEN {int(level)} THEN {sql_string(label)}"
             for level, label in labels.get(gamma, {}).items()
         )
         level = (
@@ -304,7 +300,7 @@ def write_review_pairs(
             else f"coalesce(CAST({level_column} AS VARCHAR), 'None')"
         )
         items.append(
-            f"struct_pack(field := {_sql_string(field)}, "
+            f"struct_pack(field := {sql_string(field)}, "
             f'"left" := CASE WHEN {swap} THEN {sides["r"]} ELSE {sides["l"]} END, '
             f'"right" := CASE WHEN {swap} THEN {sides["l"]} ELSE {sides["r"]} END, '
             f"level := {level})"
