@@ -83,7 +83,7 @@ class Visit:
             "console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text)
         )
         self.checked: list[str] = []
-        self._checker = self._checker_tab = None
+        self._checker_tab = None
         self._shown_html = ""
 
     def axe(self) -> list[dict]:
@@ -105,13 +105,12 @@ class Visit:
         return _violations(result)
 
     def _checker_page(self):
-        if self._checker is None:
-            self._checker = self.context.browser.new_context(
+        if self._checker_tab is None:
+            checker = self.context.browser.new_context(
                 bypass_csp=True, viewport=self.page.viewport_size
             )
-            page = self._checker.new_page()
-            page.route("**/*", self._serve_shown_html)
-            self._checker_tab = page
+            self._checker_tab = checker.new_page()
+            self._checker_tab.route("**/*", self._serve_shown_html)
         return self._checker_tab
 
     def _serve_shown_html(self, route) -> None:
@@ -144,8 +143,8 @@ class Visit:
         )
 
     def close(self):
-        if self._checker is not None:
-            self._checker.close()
+        if self._checker_tab is not None:
+            self._checker_tab.context.close()
         self.context.close()
 
 
