@@ -197,24 +197,30 @@ NAMES_DOB_AGREE = (
     "OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob)) "
     "OR l.dob IS NULL OR r.dob IS NULL)"
 )
+NAMES_RULE = (
+    "l.first_name_canonical = r.first_name_canonical AND l.last_name = r.last_name "
+    f"AND {NAMES_DOB_AGREE}"
+)
+PHONE_RULE = (
+    "l.phone = r.phone AND (substr(l.first_name, 1, 1) = substr(r.first_name, 1, 1) "
+    "OR l.last_name = r.last_name OR l.dob = r.dob)"
+)
 BLOCKING_RULES = [
     block_on("dob", "substr(last_name, 1, 1)"),
     block_on("dob", "substr(first_name_canonical, 1, 1)"),
-    "l.first_name_canonical = r.first_name_canonical AND l.last_name = r.last_name "
-    f"AND {NAMES_DOB_AGREE}",
+    NAMES_RULE,
     block_on("first_name_canonical", "postcode"),
     block_on("last_name", "postcode"),
     block_on("email"),
-    "l.phone = r.phone AND (substr(l.first_name, 1, 1) = substr(r.first_name, 1, 1) "
-    "OR l.last_name = r.last_name OR l.dob = r.dob)",
+    PHONE_RULE,
     block_on("ni_number"),
     "l.first_name = r.last_name AND l.last_name = r.first_name",
 ]
 #: The rules that keep only some pairs of a block, by the keys their blocks are made of (Splink
 #: measures a block's size by its equality conditions alone).
 BLOCK_KEYS = {
-    BLOCKING_RULES[2]: block_on("first_name_canonical", "last_name"),
-    BLOCKING_RULES[6]: block_on("phone"),
+    NAMES_RULE: block_on("first_name_canonical", "last_name"),
+    PHONE_RULE: block_on("phone"),
 }
 
 #: Rules that admit very few false matches, to estimate how common matches are.
