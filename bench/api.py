@@ -25,9 +25,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from common import ensure_wrk, free_port, machine  # noqa: E402 - bench/common.py
 
 from bench.hub_queue import setup_django  # noqa: E402 - after the path is set
 
@@ -68,37 +67,6 @@ request = function()
   return wrk.format()
 end
 """
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()
-    return (
-        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) at the start"
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def ensure_wrk() -> str:
-    wrk = shutil.which("wrk")
-    if wrk:
-        return wrk
-    print("wrk is missing: installing Debian's package")
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
-    return shutil.which("wrk") or sys.exit("wrk could not be installed")
 
 
 def start_server(port: int, var_dir: str) -> subprocess.Popen:

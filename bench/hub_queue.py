@@ -21,14 +21,14 @@ import argparse
 import datetime as dt
 import http.client
 import os
-import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from common import free_port, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -54,24 +54,6 @@ def setup_django(database_url: str) -> None:
     import django
 
     django.setup()
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        ram_kb = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-        ram = f"{ram_kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, StopIteration):
-        ram = "RAM unknown"
-    return f"{cpu}, nproc {os.cpu_count()}, {ram}, Python {platform.python_version()}"
 
 
 # ------------------------------------------------------------------------------------ seeding
@@ -199,12 +181,6 @@ def seed_cases(count: int, seed: int = 2026) -> float:
 
 
 # ---------------------------------------------------------------------------------- measuring
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(port: int) -> subprocess.Popen:

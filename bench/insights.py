@@ -28,11 +28,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from common import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/borough_bench_insights"
@@ -148,24 +149,6 @@ def run(step: str, url: str, **args) -> dict:
         sys.stderr.write(out.stderr[-4000:])
         raise SystemExit(f"bench step {step} failed")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        kb = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-        ram = f"{kb / 1024 / 1024:.0f} GiB"
-    except (OSError, StopIteration):
-        ram = "unknown"
-    return f"{cpu}, {os.cpu_count()} cores (nproc), {ram} RAM, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -26,16 +26,15 @@ import html
 import http.client
 import json
 import os
-import platform
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
+
+from common import ensure_wrk, free_port, machine  # noqa: E402 - bench/common.py
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var" / "bench"
@@ -54,24 +53,6 @@ done = function(summary, latency, requests)
     + summary.errors.write + summary.errors.timeout))
 end
 """
-
-
-def machine() -> str:
-    cpu = platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    ram_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    return (
-        f"{cpu}, nproc {os.cpu_count()}, {ram_kb / 1024 / 1024:.0f} GiB RAM, "
-        f"load average {' '.join(load)}, Python {platform.python_version()}"
-    )
 
 
 def env_for(database: Path) -> dict:
@@ -163,12 +144,6 @@ def query_counts(database: Path) -> dict:
 # ------------------------------------------------------------------------------ load test
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Browser:
     """Just enough of a browser to sign in and start a journey: cookies and CSRF tokens."""
 
@@ -227,15 +202,6 @@ def start_server(port: int, database: Path) -> subprocess.Popen:
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not start")
-
-
-def ensure_wrk() -> str:
-    wrk = shutil.which("wrk")
-    if wrk:
-        return wrk
-    print("wrk is missing: installing Debian's package")
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
-    return shutil.which("wrk") or sys.exit("wrk could not be installed")
 
 
 def load(wrk: str, port: int, path: str, cookie: str, args, script: str) -> dict:
