@@ -293,25 +293,29 @@ def _post(delivery: Delivery, *, now: dt.datetime, replay: bool = False) -> http
     return http.request(delivery.subscription.target_url, method="POST", body=body, headers=headers)
 
 
+def _attempt_write(delivery: Delivery, answer: http.Answer, *, now: dt.datetime, **extra) -> dict:
+    """Keep one try in the delivery's attempt log; returns the delivery's "last try" fields."""
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        at=now,
+        status_code=answer.status,
+        duration_ms=answer.duration_ms,
+        error=answer.error[:300],
+        **extra,
+    )
+    return {
+        "last_status_code": answer.status,
+        "last_error": answer.error[:300],
+        "last_duration_ms": answer.duration_ms,
+    }
+
+
 def _record(delivery: Delivery, answer: http.Answer, *, now: dt.datetime, claim: str) -> bool:
     """Write what one try did. Returns whether it was delivered."""
     with transaction.atomic():
         attempts = delivery.attempts + 1
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            at=now,
-            status_code=answer.status,
-            duration_ms=answer.duration_ms,
-            error=answer.error[:300],
-        )
-        changes = {
-            "attempts": attempts,
-            "claim": "",
-            "claimed_until": None,
-            "last_status_code": answer.status,
-            "last_error": answer.error[:300],
-            "last_duration_ms": answer.duration_ms,
-        }
+        changes = _attempt_write(delivery, answer, now=now)
+        changes.update(attempts=attempts, claim="", claimed_until=None)
         next_at = now + backoff(attempts)
         if answer.ok:
             changes.update(status=Delivery.Status.DELIVERED, delivered_at=now, next_attempt_at=None)
@@ -379,20 +383,7 @@ def replay(*, delivery: Delivery, actor, now: dt.datetime | None = None) -> http
     delivery = Delivery.objects.select_related("subscription", "event").get(pk=delivery.pk)
     answer = _post(delivery, now=now, replay=True)
     with transaction.atomic():
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            at=now,
-            status_code=answer.status,
-            duration_ms=answer.duration_ms,
-            error=answer.error[:300],
-            replay=True,
-            actor=actor,
-        )
-        changes = {
-            "last_status_code": answer.status,
-            "last_error": answer.error[:300],
-            "last_duration_ms": answer.duration_ms,
-        }
+        changes = _attempt_write(delivery, answer, now=now, replay=True, actor=actor)
         if answer.ok and delivery.status == Delivery.Status.DEAD:
             changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
         Delivery.objects.filter(pk=delivery.pk).update(**changes)
