@@ -437,7 +437,9 @@ def _check(visit, page: Page, failures: list[str], *, width: int, javascript: bo
         # The POSTs of the form pages so far count against the per-address "submit" rate
         # limit; start afresh so the empty submit shows its error, not "too many attempts".
         cache.clear()
-        button.first.click()
+        # Pressing the button loads a new page; wait for it rather than look at the old one.
+        with visit.page.expect_navigation():
+            button.first.click()
         if visit.page.locator(".govuk-error-summary").count():
             violations = visit.axe()
             if violations:
