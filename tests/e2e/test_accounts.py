@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from borough.accounts.mfa import authenticator_app_add, totp_code_now
 from tests.factories import PASSWORD, StaffFactory
@@ -49,8 +50,8 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     resident.assert_accessible()
     page.get_by_role("button", name="Confirm email address").click()
     # Confirming signs the resident in and takes them to their account.
-    assert page.url == live_server.url + "/my-account/"
-    assert "Your email address is confirmed" in page.content()
+    expect(page).to_have_url(live_server.url + "/my-account/")
+    expect(page.locator("body")).to_contain_text("Your email address is confirmed")
     page.goto(live_server.url + "/account/2fa/")  # a page only for people signed in
     assert page.get_by_role("heading", level=1).inner_text() == "Two-factor authentication"
     resident.assert_accessible()
@@ -58,7 +59,7 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     page.goto(live_server.url + "/account/logout/")
     resident.assert_accessible()
     page.get_by_role("button", name="Sign out").click()
-    assert "You have signed out" in page.content()
+    expect(page.locator("body")).to_contain_text("You have signed out")
 
     # Sign in with a password: a wrong one first.
     page.goto(live_server.url + "/account/login/")
@@ -71,8 +72,8 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     resident.assert_accessible()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    assert page.url == live_server.url + "/my-account/"
-    assert "You are signed in" in page.content()
+    expect(page).to_have_url(live_server.url + "/my-account/")
+    expect(page.locator("body")).to_contain_text("You are signed in")
     # allauth's own pages (email addresses, password change) in GOV.UK markup too.
     for path in ("/account/email/", "/account/password/change/"):
         page.goto(live_server.url + path)
@@ -93,8 +94,8 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
     page.get_by_label("Sign-in code").fill(code)
     page.get_by_role("button", name="Sign in").click()
-    assert page.url == live_server.url + "/my-account/"
-    assert "You are signed in" in page.content()
+    expect(page).to_have_url(live_server.url + "/my-account/")
+    expect(page.locator("body")).to_contain_text("You are signed in")
     assert resident.console_errors == []
 
 
@@ -143,10 +144,10 @@ def test_staff_sign_in_with_a_code_from_their_authenticator_app(visit, live_serv
     staff.assert_accessible()
     page.get_by_label("Code").fill(totp_code_now(TEST_TOTP_SECRET))
     page.get_by_role("button", name="Continue").click()
-    assert page.url == live_server.url + "/hub/"
+    expect(page).to_have_url(live_server.url + "/hub/")
     page.get_by_role("button", name="Sign out").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
-    assert "You have signed out" in page.content()
+    expect(page.locator("body")).to_contain_text("You have signed out")
     staff.assert_accessible()
 
 
@@ -169,4 +170,4 @@ def test_staff_set_up_an_authenticator_app_on_first_sign_in(visit, live_server, 
     assert page.get_by_role("heading", level=1).inner_text() == "Your recovery codes"
     staff.assert_accessible()
     page.get_by_role("button", name="Continue to the Resident Hub").click()
-    assert page.url == live_server.url + "/hub/"
+    expect(page).to_have_url(live_server.url + "/hub/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
@@ -67,5 +68,5 @@ def test_an_agent_raises_a_missed_bin_for_a_caller(visit, live_server, catalogue
         agent.pk,
     )
     assert page.get_by_role("heading", level=1).inner_text() == f"Case {case.reference}"
-    assert f"Request {case.reference} raised for Ama Owusu" in page.content()
+    expect(page.locator("body")).to_contain_text(f"Request {case.reference} raised for Ama Owusu")
     staff.assert_accessible()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, ResponseTemplate, Status
@@ -67,8 +68,8 @@ def test_an_officer_uses_a_template_sees_duplicates_and_links_cases(visit, live_
     officer.assert_accessible()
     message.fill(message.input_value() + " Sorry for the trouble.")
     page.get_by_role("button", name="Send update").click()
-    assert "Update sent to the resident" in page.content()
-    assert "Sorry for the trouble." in page.content()
+    expect(page.locator("body")).to_contain_text("Update sent to the resident")
+    expect(page.locator("body")).to_contain_text("Sorry for the trouble.")
 
     # An error on the page: a duplicate of itself.
     page.get_by_label("Or enter the reference of the original request").fill(case.reference)
@@ -84,13 +85,15 @@ def test_an_officer_uses_a_template_sees_duplicates_and_links_cases(visit, live_
     officer.assert_accessible()
 
     page.get_by_role("button", name=f"Mark as duplicate of {nearby.reference}").click()
+    expect(page.locator("body")).to_contain_text(f"Closed as a duplicate of {nearby.reference}")
     assert page.locator(".govuk-error-summary").count() == 0, page.locator(
         ".govuk-error-summary"
     ).inner_text()
-    assert f"Closed as a duplicate of {nearby.reference}" in page.content()
     officer.assert_accessible()
     page.get_by_role("link", name=f"Open {nearby.reference}").first.click()
-    assert f"{case.reference} was closed as a duplicate of this case" in page.content()
+    expect(page.locator("body")).to_contain_text(
+        f"{case.reference} was closed as a duplicate of this case"
+    )
     officer.assert_accessible()
 
 
@@ -119,12 +122,12 @@ def test_a_team_lead_manages_response_templates(visit, live_server, catalogue):
     page.get_by_label("Message").fill("Hello {resident_first_name}, ref {reference}")
     page.get_by_label("Service", exact=True).select_option(label="Report a missed bin collection")
     page.get_by_role("button", name="Save template").click()
-    assert "Template 'Bin collected' saved" in page.content()
+    expect(page.locator("body")).to_contain_text("Template 'Bin collected' saved")
     page.get_by_role("link", name="Bin collected", exact=True).click()
     browser.assert_accessible()
     page.get_by_role("link", name="Back to response templates").click()
     page.get_by_role("link", name="Delete Bin collected").click()
     browser.assert_accessible()
     page.get_by_role("button", name="Delete template").click()
-    assert "Template 'Bin collected' deleted" in page.content()
+    expect(page.locator("body")).to_contain_text("Template 'Bin collected' deleted")
     assert not ResponseTemplate.objects.filter(title="Bin collected").exists()

@@ -111,7 +111,7 @@ def test_staff_find_the_new_case_in_the_hub(visit, live_server, catalogue, gazet
     staff.assert_accessible()
     row.get_by_role("link", name=reference).click()
     assert page.get_by_role("heading", level=1).inner_text() == f"Case {reference}"
-    assert "The lorry skipped the odd numbers" in page.content()
+    expect(page.locator("body")).to_contain_text("The lorry skipped the odd numbers")
     staff.assert_accessible()
 
 
@@ -215,7 +215,7 @@ def test_a_signed_in_resident_saves_and_comes_back(visit, live_server, catalogue
     assert page.get_by_role("heading", level=1).inner_text() == "Your answers have been saved"
     visitor.assert_accessible()
     page.goto(live_server.url + "/services/report-missed-bin/")
-    assert "You saved your answers on" in page.content()
+    expect(page.locator("body")).to_contain_text("You saved your answers on")
     visitor.assert_accessible()
     page.get_by_role("button", name="Continue").click()
     assert "/questions/bin_type/" in page.url

@@ -5,6 +5,7 @@ the team was sent in the hub's outbox. Every page is checked with axe-core."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
@@ -32,7 +33,7 @@ def test_a_resident_adds_information_and_says_not_fixed(visit, live_server, make
     page = resident.page
     page.goto(live_server.url + "/my-account/")
     assert page.get_by_role("heading", level=1).inner_text() == "Your account"
-    assert "1 Acacia Avenue" in page.content()
+    expect(page.locator("body")).to_contain_text("1 Acacia Avenue")
     resident.assert_accessible()
 
     page.get_by_role("link", name="Change phone number").click()
@@ -42,7 +43,7 @@ def test_a_resident_adds_information_and_says_not_fixed(visit, live_server, make
     resident.assert_accessible()
     page.get_by_label("Phone number (optional)").fill("07700 900982")
     page.get_by_role("button", name="Save").click()
-    assert "Your details have been saved" in page.content()
+    expect(page.locator("body")).to_contain_text("Your details have been saved")
 
     page.get_by_role("link", name=case.service.name).click()
     assert page.get_by_role("heading", level=1).inner_text() == case.service.name
@@ -57,21 +58,21 @@ def test_a_resident_adds_information_and_says_not_fixed(visit, live_server, make
     resident.assert_accessible()
     page.get_by_label("What do you want to tell us?").fill("The bin is still full.")
     page.get_by_role("button", name="Send").click()
-    assert "We have added your information" in page.content()
+    expect(page.locator("body")).to_contain_text("We have added your information")
     assert "The bin is still full." in page.get_by_test_id("timeline").inner_text()
 
     # Staff close it; the resident sees it closed and is asked how satisfied they were.
     officer = StaffFactory(membership__team=waste, membership__role=Role.OFFICER)
     case_transition(case=Case.objects.get(pk=case.pk), to_state="fixed", actor=officer)
     page.reload()
-    assert "How satisfied were you with this service?" in page.content()
+    expect(page.locator("body")).to_contain_text("How satisfied were you with this service?")
     resident.assert_accessible()
 
     page.get_by_role("link", name="Tell us it is not fixed").click()
     resident.assert_accessible()
     page.get_by_label("What is still wrong?").fill("Nobody came.")
     page.get_by_role("button", name="Reopen my request").click()
-    assert "We have reopened your request" in page.content()
+    expect(page.locator("body")).to_contain_text("We have reopened your request")
     assert "You told us it is not fixed" in page.get_by_test_id("timeline").inner_text()
     case.refresh_from_db()
     assert case.is_open
@@ -83,7 +84,7 @@ def test_a_resident_adds_information_and_says_not_fixed(visit, live_server, make
     staff.assert_accessible()
     told = Message.objects.filter(template="team_not_fixed").get()
     staff.page.get_by_role("link", name=told.subject).click()
-    assert "Nobody came." in staff.page.content()
+    expect(staff.page.locator("body")).to_contain_text("Nobody came.")
     staff.assert_accessible()
     assert resident.console_errors == [] and staff.console_errors == []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
@@ -91,7 +92,7 @@ def test_a_phone_request_is_worked_to_closed_and_the_resident_sees_it(
     work.assert_accessible()
     page.get_by_label("Collected (closes the case)").check()
     page.get_by_role("button", name="Send update").click()
-    assert "Update sent and status changed to collected" in page.content()
+    expect(page.locator("body")).to_contain_text("Update sent and status changed to collected")
     case.refresh_from_db()
     assert (case.state, case.is_open) == ("fixed", False)
     message_text = case.events.filter(kind="status_changed").latest("pk").text
@@ -109,7 +110,7 @@ def test_a_phone_request_is_worked_to_closed_and_the_resident_sees_it(
     timeline = page.get_by_test_id("timeline").inner_text()
     assert message_text.splitlines()[0] in timeline
     assert "Olu" not in timeline  # staff are "the council" to residents
-    assert "How satisfied were you with this service?" in page.content()
+    expect(page.locator("body")).to_contain_text("How satisfied were you with this service?")
     home_page.assert_accessible()
     assert desk.console_errors == [] and work.console_errors == []
     assert home_page.console_errors == []

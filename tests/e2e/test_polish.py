@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.cases.models import Case
 
@@ -28,7 +29,7 @@ def test_a_resident_reports_a_missed_bin_in_polish(
     page.get_by_role("navigation", name="Choose a language").get_by_role(
         "link", name="Polski"
     ).click()
-    assert page.url == live_server.url + "/"
+    expect(page).to_have_url(live_server.url + "/")
     assert page.get_by_role("heading", level=1).inner_text() == "Usługi urzędu"
     assert_polish(visit)
 

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from borough.cases.models import Case
 from borough.contacts.models import Feedback
@@ -82,7 +83,7 @@ def test_a_resident_reports_fly_tipping_with_a_photo(visit, live_server, catalog
     # Satisfaction on the confirmation page.
     page.get_by_label("Very satisfied").check()
     page.get_by_role("button", name="Send feedback").click()
-    assert "Thank you for your feedback" in page.content()
+    expect(page.locator("body")).to_contain_text("Thank you for your feedback")
     feedback = Feedback.objects.get()
     assert (feedback.score, feedback.point) == (5, "submitted")
     assert feedback.service_id == case.service_id
