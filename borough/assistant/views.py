@@ -64,22 +64,33 @@ def chat_page(request):
             return redirect(reverse("assistant:chat") + "#latest")
     elif request.method == "POST":
         return redirect("assistant:chat")
+    messages = transcript(conversation) if conversation else []
     return render(
         request,
         "assistant/chat.html",
         {
             "conversation": conversation,
-            "messages_shown": [
-                {"message": m, "name": _sender_name(m)} for m in transcript(conversation)
-            ]
-            if conversation
-            else [],
+            "messages_shown": [{"message": m, "name": _sender_name(m)} for m in messages],
+            "choices": _latest_choices(messages),
             "asks_file": conversation is not None and _asks_file(conversation),
             "errors": errors,
             "form_has_errors": bool(errors),
             "entered": entered,
         },
     )
+
+
+def _latest_choices(messages: list[ChatMessage]) -> list[str]:
+    """The choices offered since the resident last wrote, in order, each once: a reply such as
+    "you can ask for a person" may come before the question whose answers are offered."""
+    choices: list[str] = []
+    for message in reversed(messages):
+        if message.sender == ChatMessage.Sender.RESIDENT:
+            break
+        for choice in reversed(message.choices or []):
+            if choice not in choices:
+                choices.insert(0, choice)
+    return choices
 
 
 def _asks_file(conversation: Conversation) -> bool:

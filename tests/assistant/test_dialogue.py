@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -191,6 +192,13 @@ def test_support_signs_from_someone_not_signed_in_are_acknowledged_once_and_the_
     assert conversation.status != Conversation.Status.WAITING
     heard = conversation.messages.filter(sender="assistant", text__startswith=SUPPORT_HEARD).get()
     assert heard.choices == ["Talk to a person"]
+    # The page without JavaScript offers it beside the choices of the question that follows.
+    question = conversation.messages.filter(sender="assistant").last()
+    offered = re.search(r'id="choices-hint">(.*?)</p>', chat.page(), re.S).group(1)
+    assert re.findall(r"<q>(.*?)</q>", offered) == [
+        "Talk to a person",
+        *(choice for choice in question.choices if choice != "Talk to a person"),
+    ]
     # Said again: not acknowledged again.
     replies = chat.say("I am disabled and live on my own")
     assert not any(reply.startswith(SUPPORT_HEARD) for reply in replies)
