@@ -326,8 +326,10 @@ def blocking_counts(linker: Linker) -> list[BlockingCount]:
     counted.drop_table_from_database_and_remove_from_cache()
     counts: list[BlockingCount] = []
     cumulative = 0
-    for index, rule in enumerate(linker._settings_obj._blocking_rules_to_generate_predictions):
-        keys = BLOCK_KEYS.get(rule.blocking_rule_sql, rule)
+    model = linker.misc.save_model_to_json()
+    rules = [rule["blocking_rule"] for rule in model["blocking_rules_to_generate_predictions"]]
+    for index, rule in enumerate(rules):
+        keys = BLOCK_KEYS.get(rule, rule)
         largest = linker.blocking_analysis.n_largest_blocks(keys, n_largest=1)
         rows = largest.as_record_list()
         largest.drop_table_from_database_and_remove_from_cache()
@@ -335,7 +337,7 @@ def blocking_counts(linker: Linker) -> list[BlockingCount]:
         cumulative += comparisons
         counts.append(
             BlockingCount(
-                rule=rule.blocking_rule_sql,
+                rule=rule,
                 comparisons=comparisons,
                 cumulative=cumulative,
                 largest_block=max((int(row["count_l"]) for row in rows), default=0),
