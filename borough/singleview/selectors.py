@@ -85,6 +85,14 @@ class PersonView:
     pairs: list[ReviewPair]
     decisions: list[MatchDecision]
 
+    @property
+    def record_cards(self) -> list[tuple[SourceRecord, list[tuple[str, str]]]]:
+        """The same values a record at a time (one card per record on a phone)."""
+        return [
+            (record, [(label, values[index]) for label, values in self.record_rows])
+            for index, record in enumerate(self.records)
+        ]
+
 
 def _record_rows(records: list[SourceRecord]) -> list[tuple[str, list]]:
     """The records' fields as rows (one column per record, each value as people read it),

@@ -80,10 +80,15 @@ def test_person_page_shows_the_golden_record_with_provenance_sources_household_a
     page = response.content.decode()
     assert response.status_code == 200
     # Golden email: the value, the system it came from and the rule that chose it.
-    assert "ama.o@example.com" in page and "most recent" in page and "Housing H1" in page
+    assert "ama.o@example.com" in page
+    assert "From Housing H1, chosen by most recent" in page
     # Every source record side by side, headed by its system's name.
     assert page.count('<th scope="col" class="govuk-table__header">Council tax</th>') == 2
     assert "ama@example.com" in page
+    # On a phone, the same records one card each, headed by system and id.
+    cards = re.findall(r'<h3 class="govuk-summary-card__title">(.*?)</h3>', page)
+    assert len(cards) == page.count('<th scope="col" class="govuk-table__header">') - 1
+    assert "Housing H1" in cards and sum(card.startswith("Council tax ") for card in cards) == 2
     # The household and its other member.
     assert "/hub/single-view/households/HH-100021500001/" in page and PERSON_KOFI in page
     # History: another id was merged into this one.
@@ -137,6 +142,13 @@ def test_review_pair_shows_both_records_field_by_field_with_the_evidence(officer
     assert "Are these the same person?" in page
     assert "Jaro-Winkler &gt;= 0.9" in page and "amy@example.com" in page
     assert "Housing H1" in page and "Parking P1" in page
+    # On a phone, where the table's four columns would be cut off, each field is a card
+    # headed by the field and its evidence, with the two records' values in it.
+    rows = re.findall(r'<th scope="row" class="govuk-table__header">(.*?)</th>', page)
+    cards = re.findall(r'<h3 class="govuk-summary-card__title">(.*?)</h3>', page)
+    assert len(cards) == len(rows) >= 5
+    assert [card.split(":")[0] for card in cards] == rows
+    assert "First name: Jaro-Winkler &gt;= 0.9" in cards
     assert _audits("review_pair") == [("housing:H1|parking:P1", "viewed")]
 
 
@@ -223,10 +235,10 @@ def test_person_page_names_systems_fields_and_values_in_words(officer_client, im
     for name in ENGINE_NAMES:
         assert name not in text, name
     # The golden record: each value with the system and the system's own id it came from.
-    assert "First name Ama Council tax CT1 source priority" in text
-    assert "Email ama.o@example.com Housing H1 most recent" in text
-    assert "Date of birth 27 March 1980 Housing H1" in text
-    assert "Sex Female Housing H1" in text
+    assert "First name Ama From Council tax CT1, chosen by source priority" in text
+    assert "Email ama.o@example.com From Housing H1, chosen by most recent" in text
+    assert "Date of birth 27 March 1980 From Housing H1" in text
+    assert "Sex Female From Housing H1" in text
     # Source records: headed by system, dates and sex in words.
     assert "Field Council tax Council tax Housing" in text
     assert "Sex – – Female" in text
@@ -270,7 +282,7 @@ def test_data_quality_page_names_systems_and_fields_and_any_other_system_from_it
 def test_a_council_names_its_own_systems_in_settings(officer_client, imported, settings):
     settings.SINGLEVIEW_SOURCE_NAMES = {"council_tax": "Council tax (Northgate)"}
     text = _text(officer_client.get(f"/hub/single-view/people/{PERSON_AMA}/").content.decode())
-    assert "First name Ama Council tax (Northgate) CT1" in text
+    assert "First name Ama From Council tax (Northgate) CT1" in text
 
 
 def test_pages_say_when_nothing_has_been_imported(officer_client):
