@@ -1,4 +1,5 @@
-"""Reading conversations: a resident's own by token, the transcript, the live chat queue."""
+"""Reading conversations: a resident's own by token, the transcript, the choices on offer, the live
+chat queue."""
 
 from __future__ import annotations
 
@@ -16,6 +17,19 @@ def conversation_for_token(token) -> Conversation | None:
 
 def transcript(conversation: Conversation) -> list[ChatMessage]:
     return list(conversation.messages.select_related("author").order_by("seq"))
+
+
+def choices_offered(messages: list[ChatMessage]) -> list[str]:
+    """The choices offered since the resident last wrote, in order, each once: a reply such as
+    "you can ask for a person" may come before the question whose answers are offered."""
+    choices: list[str] = []
+    for message in reversed(messages):
+        if message.sender == ChatMessage.Sender.RESIDENT:
+            break
+        for choice in reversed(message.choices or []):
+            if choice not in choices:
+                choices.insert(0, choice)
+    return choices
 
 
 def live_queue() -> QuerySet[Conversation]:

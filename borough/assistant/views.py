@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from borough.core.ratelimit import rate_limit_hit, rate_limited
 
 from .models import ChatMessage, Conversation
-from .selectors import conversation_for_token, transcript
+from .selectors import choices_offered, conversation_for_token, transcript
 from .services import ChatInvalid, conversation_post, conversation_start, messages_after
 
 SESSION_KEY = "assistant_conversation"
@@ -71,26 +71,13 @@ def chat_page(request):
         {
             "conversation": conversation,
             "messages_shown": [{"message": m, "name": _sender_name(m)} for m in messages],
-            "choices": _latest_choices(messages),
+            "choices": choices_offered(messages),
             "asks_file": conversation is not None and _asks_file(conversation),
             "errors": errors,
             "form_has_errors": bool(errors),
             "entered": entered,
         },
     )
-
-
-def _latest_choices(messages: list[ChatMessage]) -> list[str]:
-    """The choices offered since the resident last wrote, in order, each once: a reply such as
-    "you can ask for a person" may come before the question whose answers are offered."""
-    choices: list[str] = []
-    for message in reversed(messages):
-        if message.sender == ChatMessage.Sender.RESIDENT:
-            break
-        for choice in reversed(message.choices or []):
-            if choice not in choices:
-                choices.insert(0, choice)
-    return choices
 
 
 def _asks_file(conversation: Conversation) -> bool:
