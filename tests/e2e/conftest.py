@@ -89,6 +89,9 @@ class Visit:
     def axe(self) -> list[dict]:
         """Run axe-core's WCAG 2.2 AA rules on the page as it is shown now (say, the error
         summary after a form was posted); return the violations."""
+        # A click that submits a form returns once the next page has started to load; its
+        # document may still be empty. Check the page only when it has loaded.
+        self.page.wait_for_load_state("load")
         if self.inline_axe:
             self.page.add_script_tag(path=str(AXE_SOURCE))
             result = self.page.evaluate(RUN_AXE, WCAG_TAGS)

@@ -40,20 +40,26 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Type your password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your email", use_inner_text=True
+    )
     resident.assert_accessible()
 
     (message,) = mail.outbox
     assert message.to == ["amara@example.com"]
     page.goto(live_server.url + _path_in(message))
-    assert page.get_by_role("heading", level=1).inner_text() == "Confirm your email address"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Confirm your email address", use_inner_text=True
+    )
     resident.assert_accessible()
     page.get_by_role("button", name="Confirm email address").click()
     # Confirming signs the resident in and takes them to their account.
     expect(page).to_have_url(live_server.url + "/my-account/")
     expect(page.locator("body")).to_contain_text("Your email address is confirmed")
     page.goto(live_server.url + "/account/2fa/")  # a page only for people signed in
-    assert page.get_by_role("heading", level=1).inner_text() == "Two-factor authentication"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Two-factor authentication", use_inner_text=True
+    )
     resident.assert_accessible()
 
     page.goto(live_server.url + "/account/logout/")
@@ -85,11 +91,15 @@ def test_a_resident_registers_confirms_signs_out_and_in(visit, live_server, cata
     # Sign in with an emailed code.
     page.goto(live_server.url + "/account/login/")
     page.get_by_role("button", name="Email me a sign-in code").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Get a sign-in code by email"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Get a sign-in code by email", use_inner_text=True
+    )
     resident.assert_accessible()
     page.get_by_label("Email address").fill("amara@example.com")
     page.get_by_role("button", name="Send code").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Enter your sign-in code"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter your sign-in code", use_inner_text=True
+    )
     resident.assert_accessible()
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
     page.get_by_label("Sign-in code").fill(code)
@@ -111,10 +121,14 @@ def test_a_resident_resets_their_password(visit, live_server, catalogue):
     resident.assert_accessible()
     page.get_by_label("Email address").fill(person.email)
     page.get_by_role("button", name="Send link").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your email", use_inner_text=True
+    )
     resident.assert_accessible()
     page.goto(live_server.url + _path_in(mail.outbox[-1]))
-    assert page.get_by_role("heading", level=1).inner_text() == "Choose a new password"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Choose a new password", use_inner_text=True
+    )
     resident.assert_accessible()
     page.get_by_label("New password", exact=True).fill("a-long-new-passphrase-2026")
     page.get_by_label("Type your new password again").fill("a-long-new-passphrase-2026")
@@ -131,7 +145,7 @@ def test_staff_sign_in_with_a_code_from_their_authenticator_app(visit, live_serv
     staff = visit(javascript=False)
     page = staff.page
     page.goto(live_server.url + "/hub/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in", use_inner_text=True)
     page.get_by_label("Email address").fill(officer.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
@@ -146,7 +160,7 @@ def test_staff_sign_in_with_a_code_from_their_authenticator_app(visit, live_serv
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(live_server.url + "/hub/")
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in", use_inner_text=True)
     expect(page.locator("body")).to_contain_text("You have signed out")
     staff.assert_accessible()
 
@@ -160,14 +174,18 @@ def test_staff_set_up_an_authenticator_app_on_first_sign_in(visit, live_server, 
     page.get_by_label("Email address").fill(officer.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Set up an authenticator app"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Set up an authenticator app", use_inner_text=True
+    )
     staff.assert_accessible()
     page.reload()  # each showing of the page offers a new secret; use the one shown last
     page.get_by_text("I cannot scan the QR code").click()
     secret = page.locator("#totp-secret").inner_text().strip()
     page.get_by_label("Enter the 6-digit code the app shows").fill(totp_code_now(secret))
     page.get_by_role("button", name="Turn on").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your recovery codes"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your recovery codes", use_inner_text=True
+    )
     staff.assert_accessible()
     page.get_by_role("button", name="Continue to the Resident Hub").click()
     expect(page).to_have_url(live_server.url + "/hub/")

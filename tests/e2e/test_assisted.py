@@ -26,7 +26,9 @@ def test_an_agent_raises_a_missed_bin_for_a_caller(visit, live_server, catalogue
     page = staff.page
     page.goto(f"{live_server.url}/hub/residents/{resident.pk}/")
     page.get_by_role("link", name="Raise a request for Ama").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Raise a request for Ama Owusu"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Raise a request for Ama Owusu", use_inner_text=True
+    )
     page.get_by_role("button", name="Start").click()
     assert (
         "Choose the service the resident needs" in page.locator(".govuk-error-summary").inner_text()
@@ -54,8 +56,8 @@ def test_an_agent_raises_a_missed_bin_for_a_caller(visit, live_server, catalogue
     page.locator("textarea[name=details]").fill("Caller says the bin is by the gate")
     page.get_by_role("button", name="Continue").click()
 
-    assert (
-        page.get_by_role("heading", level=1).inner_text() == "Check the answers with the resident"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check the answers with the resident", use_inner_text=True
     )
     staff.assert_accessible()
     page.get_by_label("Length of the phone contact in minutes (optional)").fill("4")
@@ -67,6 +69,8 @@ def test_an_agent_raises_a_missed_bin_for_a_caller(visit, live_server, catalogue
         resident.pk,
         agent.pk,
     )
-    assert page.get_by_role("heading", level=1).inner_text() == f"Case {case.reference}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Case {case.reference}", use_inner_text=True
+    )
     expect(page.locator("body")).to_contain_text(f"Request {case.reference} raised for Ama Owusu")
     staff.assert_accessible()

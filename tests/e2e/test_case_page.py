@@ -44,7 +44,9 @@ def test_an_officer_uses_a_template_sees_duplicates_and_links_cases(visit, live_
     page = officer.page
     sign_in(officer, live_server, lead)
     page.goto(f"{live_server.url}/hub/cases/{case.reference}/")
-    assert page.get_by_role("heading", level=1).inner_text() == f"Case {case.reference}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Case {case.reference}", use_inner_text=True
+    )
     duplicates = page.locator("table", has_text="Possible duplicates")
     assert nearby.reference in duplicates.inner_text()
     assert related.reference not in duplicates.inner_text()

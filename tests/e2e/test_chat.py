@@ -20,7 +20,7 @@ def _open_widget(visit, live_server):
     panel = page.locator("#app-chat-panel")
     expect(panel.locator(".app-chat__message--assistant").first).to_contain_text("Hello")
     # Focus goes to the message box, which has a label.
-    assert page.evaluate("document.activeElement.id") == "app-chat-input"
+    expect(page.locator("#app-chat-input")).to_be_focused()
     return page, panel
 
 

@@ -40,7 +40,7 @@ def test_insights_pages_work_without_javascript_and_pass_axe(
 
     page.goto(f"{live_server.url}/hub/")
     page.get_by_role("link", name="Insights").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Insights"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Insights", use_inner_text=True)
     expect(page.get_by_role("img", name="Contacts from residents each day")).to_be_visible()
     assert page.locator(".app-chart-target").count() == 2  # the two targets set
     assert "Spend on business support" in page.locator("#table-kpis").inner_text()
@@ -51,14 +51,16 @@ def test_insights_pages_work_without_javascript_and_pass_axe(
     page.get_by_label("First day").fill("")
     page.get_by_label("Last day").fill("")
     page.get_by_role("button", name="Show this period").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Insights"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Insights", use_inner_text=True)
 
     page.get_by_role("link", name="Report a missed bin collection").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Report a missed bin collection"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Report a missed bin collection", use_inner_text=True
+    )
     staff.assert_accessible()
     page.get_by_role("link", name="Back to insights").click()
     page.get_by_role("link", name="Phone").first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Phone"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phone", use_inner_text=True)
     staff.assert_accessible()
 
     page.goto(f"{live_server.url}/hub/insights/?from=2026-02-30&to=2026-01-01")

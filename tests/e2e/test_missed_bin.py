@@ -23,7 +23,9 @@ def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
     page.get_by_role("button", name="Search").click()
     visit.assert_accessible()
     page.get_by_role("link", name="Report a missed bin collection").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Report a missed bin collection"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Report a missed bin collection", use_inner_text=True
+    )
     visit.assert_accessible()
     page.get_by_role("button", name="Start now").click()
 
@@ -34,7 +36,7 @@ def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
     assert "We cannot find any addresses at UB9 9ZZ" in summary.inner_text()
     if javascript:
         # GOV.UK Frontend moves focus to the error summary.
-        assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+        expect(summary).to_be_focused()
     page.get_by_label("Postcode").fill("ub8 1qa")
     page.get_by_role("button", name="Find address").click()
     visit.assert_accessible()
@@ -61,7 +63,9 @@ def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
     page.locator("textarea[name=details]").fill("The lorry skipped the odd numbers")
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers", use_inner_text=True
+    )
     assert "2 Acacia Avenue, Uxbridge, UB8 1QA" in page.locator(".govuk-summary-list").inner_text()
     visit.assert_accessible()
     page.get_by_role("button", name="Accept and send").click()
@@ -76,7 +80,9 @@ def report_missed_bin(visit, live_server, *, javascript: bool) -> str:
     )
     page.get_by_label("Satisfied", exact=True).check()
     page.get_by_role("button", name="Send feedback").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for your feedback"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Thank you for your feedback", use_inner_text=True
+    )
     visit.assert_accessible()
     return reference
 
@@ -102,7 +108,7 @@ def test_staff_find_the_new_case_in_the_hub(visit, live_server, catalogue, gazet
     staff = visit(javascript=True, csp_for_axe=True)
     page = staff.page
     page.goto(live_server.url + "/hub/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in", use_inner_text=True)
     staff.assert_accessible()
     sign_in_on_pages(page, officer, PASSWORD)
     row = page.locator("tr", has_text=reference)
@@ -110,7 +116,9 @@ def test_staff_find_the_new_case_in_the_hub(visit, live_server, catalogue, gazet
     assert "Received" in row.inner_text()
     staff.assert_accessible()
     row.get_by_role("link", name=reference).click()
-    assert page.get_by_role("heading", level=1).inner_text() == f"Case {reference}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Case {reference}", use_inner_text=True
+    )
     expect(page.locator("body")).to_contain_text("The lorry skipped the odd numbers")
     staff.assert_accessible()
 
@@ -153,7 +161,7 @@ def test_the_exit_page_and_static_pages_are_accessible(
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("No").check()
     page.get_by_role("button", name="Continue").click()
-    assert "/cannot-continue/bin_out/" in page.url
+    expect(page).to_have_url(re.compile("/cannot-continue/bin_out/"))
     visitor.assert_accessible()
 
 
@@ -193,7 +201,7 @@ def test_the_queue_filters_and_resident_page_are_accessible(
     staff.assert_accessible()
     page.get_by_role("link", name=case.reference).click()
     page.get_by_role("link", name="Ama Owusu").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Ama Owusu"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ama Owusu", use_inner_text=True)
     staff.assert_accessible()
 
 
@@ -212,13 +220,15 @@ def test_a_signed_in_resident_saves_and_comes_back(visit, live_server, catalogue
     page.get_by_label("2 Acacia Avenue, Uxbridge, UB8 1QA").check()
     visitor.assert_accessible()
     page.get_by_role("button", name="Save and come back later").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your answers have been saved"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your answers have been saved", use_inner_text=True
+    )
     visitor.assert_accessible()
     page.goto(live_server.url + "/services/report-missed-bin/")
     expect(page.locator("body")).to_contain_text("You saved your answers on")
     visitor.assert_accessible()
     page.get_by_role("button", name="Continue").click()
-    assert "/questions/bin_type/" in page.url
+    expect(page).to_have_url(re.compile("/questions/bin_type/"))
 
 
 def _tab_to(page, name: str, *, limit: int = 60) -> None:

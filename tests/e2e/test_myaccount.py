@@ -32,7 +32,7 @@ def test_a_resident_adds_information_and_says_not_fixed(visit, live_server, make
     resident.sign_in(live_server, user)
     page = resident.page
     page.goto(live_server.url + "/my-account/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Your account"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account", use_inner_text=True)
     expect(page.locator("body")).to_contain_text("1 Acacia Avenue")
     resident.assert_accessible()
 
@@ -46,7 +46,9 @@ def test_a_resident_adds_information_and_says_not_fixed(visit, live_server, make
     expect(page.locator("body")).to_contain_text("Your details have been saved")
 
     page.get_by_role("link", name=case.service.name).click()
-    assert page.get_by_role("heading", level=1).inner_text() == case.service.name
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        case.service.name, use_inner_text=True
+    )
     resident.assert_accessible()
 
     page.get_by_role("link", name="Add information or a photo").click()
@@ -95,7 +97,9 @@ def test_the_tracking_page_works_without_signing_in(visit, live_server, make_cas
     browser = visit(javascript=False)
     page = browser.page
     page.goto(f"{live_server.url}/track/{case.reference}/{case_tracking_token(case)}/")
-    assert page.get_by_role("heading", level=1).inner_text() == case.service.name
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        case.service.name, use_inner_text=True
+    )
     browser.assert_accessible()
     page.get_by_role("link", name="Add information or a photo").click()
     page.get_by_label("What do you want to tell us?").fill("x" * 2001)

@@ -82,7 +82,9 @@ def test_a_phone_request_is_worked_to_closed_and_the_resident_sees_it(
     page.get_by_role("button", name="Apply filters").click()
     work.assert_accessible()
     page.get_by_role("link", name=case.reference).click()
-    assert page.get_by_role("heading", level=1).inner_text() == f"Case {case.reference}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Case {case.reference}", use_inner_text=True
+    )
     page.get_by_label("Start from a response template").select_option(
         label="Missed bin - collected"
     )

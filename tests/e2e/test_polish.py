@@ -13,7 +13,7 @@ from borough.cases.models import Case
 
 
 def assert_polish(visit) -> None:
-    assert visit.page.locator("html").get_attribute("lang") == "pl"
+    expect(visit.page.locator("html")).to_have_attribute("lang", "pl")
     visit.assert_accessible()
 
 
@@ -30,19 +30,21 @@ def test_a_resident_reports_a_missed_bin_in_polish(
         "link", name="Polski"
     ).click()
     expect(page).to_have_url(live_server.url + "/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Usługi urzędu"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Usługi urzędu", use_inner_text=True)
     assert_polish(visit)
 
     page.get_by_label("Szukaj usług urzędu").fill("nie zabrano śmieci")
     page.get_by_role("button", name="Szukaj").click()
     assert_polish(visit)
     page.get_by_role("link", name="Zgłoś nieodebrane śmieci").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Zgłoś nieodebrane śmieci"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Zgłoś nieodebrane śmieci", use_inner_text=True
+    )
     assert_polish(visit)
     page.get_by_role("button", name="Rozpocznij").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == (
-        "Pod jakim adresem nie odebrano śmieci?"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Pod jakim adresem nie odebrano śmieci?", use_inner_text=True
     )
     page.get_by_label("Kod pocztowy").fill("UB9 9ZZ")
     page.get_by_role("button", name="Znajdź adres").click()
@@ -57,8 +59,8 @@ def test_a_resident_reports_a_missed_bin_in_polish(
     page.get_by_label("2 Acacia Avenue, Uxbridge, UB8 1QA").check()
     page.get_by_role("button", name="Dalej").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == (
-        "Który pojemnik nie został opróżniony?"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Który pojemnik nie został opróżniony?", use_inner_text=True
     )
     page.get_by_role("button", name="Dalej").click()
     assert "Proszę wybrać odpowiedź" in page.locator(".govuk-error-summary").inner_text()
@@ -81,7 +83,9 @@ def test_a_resident_reports_a_missed_bin_in_polish(
     page.locator("textarea[name=details]").fill("Pominięto numery nieparzyste")
     page.get_by_role("button", name="Dalej").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Proszę sprawdzić odpowiedzi"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Proszę sprawdzić odpowiedzi", use_inner_text=True
+    )
     answers = page.locator(".govuk-summary-list").inner_text()
     assert "Recykling (niebieski pojemnik)" in answers and "Tak" in answers
     assert_polish(visit)
@@ -95,7 +99,9 @@ def test_a_resident_reports_a_missed_bin_in_polish(
     assert_polish(visit)
     page.get_by_label("Zadowolony(-a)", exact=True).check()
     page.get_by_role("button", name="Wyślij opinię").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Dziękujemy za opinię"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Dziękujemy za opinię", use_inner_text=True
+    )
     assert_polish(visit)
 
     # The answers are stored as the same values whatever the language.
@@ -106,4 +112,6 @@ def test_a_resident_reports_a_missed_bin_in_polish(
     # And back to English with the same switcher.
     page.get_by_role("navigation", name="Wybierz język").get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en-GB"
-    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for your feedback"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Thank you for your feedback", use_inner_text=True
+    )

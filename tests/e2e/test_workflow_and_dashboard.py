@@ -55,7 +55,7 @@ def test_a_team_lead_works_a_case_and_reads_the_dashboard(
     staff.assert_accessible()
 
     page.get_by_role("link", name="Team dashboard").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Team dashboard"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team dashboard", use_inner_text=True)
     table = page.get_by_role("table", name="Waste and recycling")
     assert "Not assigned" in table.inner_text()
     staff.assert_accessible()
