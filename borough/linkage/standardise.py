@@ -344,13 +344,30 @@ def _address_text(address: str | None) -> str | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def _whole_word(form: str) -> re.Pattern:
-    return re.compile(rf"\b{re.escape(form)}\b")
+def _postcode_forms(postcode: str) -> tuple[str, ...]:
+    spaced = postcode.lower()
+    compact = spaced.replace(" ", "")
+    return (spaced, compact) if compact != spaced else (spaced,)
 
 
-@lru_cache(maxsize=1 << 16)
-def _postcode_forms(postcode: str) -> frozenset[str]:
-    return frozenset({postcode.lower(), postcode.lower().replace(" ", "")})
+def _without_form(text: str, form: str) -> str:
+    """``text`` (clean: words of a to z and 0 to 9, single spaces) with every whole-word
+    occurrence of ``form`` left out, leaving a gap of two spaces where it was (so ``12 <postcode>
+    a`` does not become the house number ``12a``)."""
+    if form not in text:
+        return text
+    form_words = form.split()
+    size = len(form_words)
+    words = text.split(" ")
+    kept, index = [], 0
+    while index < len(words):
+        if words[index : index + size] == form_words:
+            kept.append("")
+            index += size
+        else:
+            kept.append(words[index])
+            index += 1
+    return " ".join(kept)
 
 
 def _address_words(text: str | None, postcode: str | None) -> list[str]:
@@ -359,7 +376,7 @@ def _address_words(text: str | None, postcode: str | None) -> list[str]:
         return []
     if postcode:
         for form in _postcode_forms(postcode):
-            text = _whole_word(form).sub(" ", text)
+            text = _without_form(text, form)
     # "12 a" -> "12a", as house numbers are written both ways.
     text = _NUMBER_LETTER.sub(r"\1\2", text)
     words = text.split()
