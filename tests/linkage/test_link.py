@@ -44,6 +44,64 @@ def test_no_blocking_rule_explodes(linked):
     assert set(linkage.BLOCK_KEYS) <= {count.rule for count in counts}
 
 
+def _compared(records: list[dict]) -> set[tuple[str, str]]:
+    """The pairs of ``records`` that any prediction blocking rule compares."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t (unique_id VARCHAR, first_name VARCHAR, first_name_canonical VARCHAR, "
+        "last_name VARCHAR, dob DATE, postcode VARCHAR, postcode_district VARCHAR, "
+        "email VARCHAR, phone VARCHAR, ni_number VARCHAR)"
+    )
+    for record in records:
+        con.execute(
+            "INSERT INTO t (unique_id, first_name, first_name_canonical, last_name, dob, "
+            "postcode, postcode_district) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                record["id"],
+                record["first"],
+                record["first"],
+                record["last"],
+                record.get("dob"),
+                record.get("postcode"),
+                record.get("postcode", " ").split(" ")[0] or None,
+            ],
+        )
+    rules = [
+        rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+        for rule in linkage.BLOCKING_RULES
+    ]
+    where = " OR ".join(f"({rule})" for rule in rules)
+    rows = con.execute(
+        f"SELECT l.unique_id, r.unique_id FROM t l JOIN t r ON l.unique_id < r.unique_id "
+        f"WHERE {where}"
+    ).fetchall()
+    return set(rows)
+
+
+def test_namesakes_without_a_date_of_birth_are_compared_only_in_one_district():
+    # Four John Smiths at different addresses, no other detail shared. Where a date of birth is
+    # missing, a pair is compared only when the postcode districts agree or one is unknown:
+    # otherwise every namesake in the borough would be paired (most of the pairs at scale).
+    records = [
+        {"id": "a", "first": "john", "last": "smith", "postcode": "UB8 1AA"},
+        {"id": "b", "first": "john", "last": "smith", "postcode": "UB8 2BB"},
+        {"id": "c", "first": "john", "last": "smith", "postcode": "UB3 4CC"},
+        {"id": "d", "first": "john", "last": "smith"},
+        {"id": "e", "first": "john", "last": "smith", "postcode": "UB3 5DD", "dob": "1980-02-03"},
+        {"id": "f", "first": "john", "last": "smith", "postcode": "HA4 6EE", "dob": "1980-03-02"},
+    ]
+    assert _compared(records) == {
+        ("a", "b"),  # same district, no dates
+        ("c", "e"),  # same district, one date missing
+        ("a", "d"),  # a district unknown
+        ("b", "d"),
+        ("c", "d"),
+        ("d", "e"),
+        ("d", "f"),
+        ("e", "f"),  # day and month transposed: both dates known, the year agrees
+    }
+
+
 def test_the_trained_model_is_saved_as_versioned_json(linked):
     con, result, _, summary = linked
     path = result.model_path
