@@ -239,10 +239,15 @@ EM_RULES = [block_on("dob"), block_on("first_name_canonical", "postcode")]
 EM_SAMPLE_RECORDS = 200_000
 
 
+def rule_sql(rule) -> str:
+    """A blocking rule (SQL, or Splink's ``block_on``) as DuckDB SQL over ``l`` and ``r``."""
+    return rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+
+
 def em_rule_on_sample(rule, records: int, sample_records: int = EM_SAMPLE_RECORDS) -> str:
     """``rule`` restricted to pairs whose two records both fall in a hash-chosen subset of
     about ``sample_records`` of the ``records``; the rule itself when there are few enough."""
-    sql = rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+    sql = rule_sql(rule)
     every = -(-records // sample_records)  # ceiling division
     if every <= 1:
         return sql

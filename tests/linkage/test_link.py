@@ -13,7 +13,7 @@ from borough.linkage.db import run
 from borough.linkage.evaluate import evaluate
 from borough.linkage.generate import generate
 from borough.linkage.ingest import ingest
-from borough.linkage.standardise import standardise_table
+from borough.linkage.standardise import postcode_parts, standardise_table
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +63,11 @@ def _compared(records: list[dict]) -> set[tuple[str, str]]:
                 record["last"],
                 record.get("dob"),
                 record.get("postcode"),
-                record.get("postcode", " ").split(" ")[0] or None,
+                postcode_parts(record.get("postcode"))[0],
             ],
         )
-    rules = [
-        rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
-        for rule in linkage.BLOCKING_RULES
-    ]
     # The rules are the engine's own SQL, no outside input.
-    where = " OR ".join(f"({rule})" for rule in rules)
+    where = " OR ".join(f"({linkage.rule_sql(rule)})" for rule in linkage.BLOCKING_RULES)
     pairs = "SELECT l.unique_id, r.unique_id FROM t l JOIN t r ON l.unique_id < r.unique_id"
     rows = con.execute(f"{pairs} WHERE {where}").fetchall()  # noqa: S608
     return set(rows)
