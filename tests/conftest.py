@@ -13,6 +13,7 @@ from huey.contrib.djhuey import HUEY
 from borough.accounts.models import Role, Team
 from borough.catalogue.models import Service
 from borough.catalogue.services import catalogue_load
+from borough.core.actors import ResidentActor
 from borough.places.importer import import_llpg
 
 from .factories import StaffFactory
@@ -120,6 +121,8 @@ def make_case(missed_bin, gazetteer):
             "bin_out": "yes",
             "collection_date": dt.date.today().isoformat(),
         }
-        return case_create(service=missed_bin, channel=channel, answers=answers, **kwargs)
+        return case_create(
+            actor=ResidentActor(), service=missed_bin, channel=channel, answers=answers, **kwargs
+        )
 
     return make

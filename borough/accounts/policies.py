@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from borough.core.actors import Actor, ApiClientActor, ResidentActor, StaffActor, SystemActor
+
 from .models import Membership, Role
 
 # Roles that may look at cases of every team (agents raise requests for any service; admins
@@ -225,3 +227,81 @@ def can_handle_live_chat(user) -> bool:
     if user.is_superuser:
         return True
     return Membership.objects.filter(user=user, role__in=ROLES_HANDLING_LIVE_CHAT).exists()
+
+
+# ------------------------------------------------------- actions on cases, by any actor
+
+# Every state-changing service in ``cases`` asks one of these about the typed actor it was
+# given (ADR 0023), so a view, an API router, the assistant or a task cannot forget the check.
+
+# What staff who work a case may do to it (``can_work_case``: officers and team leads of its
+# team, admins).
+STAFF_CASE_ACTIONS = frozenset(
+    {
+        "transition",
+        "assign",
+        "set_priority",
+        "add_note",
+        "send_update",
+        "mark_duplicate",
+        "link",
+        "transfer",
+        "record_time",
+    }
+)
+# What an API client holding a write scope may do: move a case on and add notes or updates.
+API_CASE_ACTIONS = frozenset({"transition", "add_note"})
+# The API scopes that allow writing cases (``clients.Scope`` values).
+CASE_WRITE_SCOPES = frozenset({"cases.write", "open311.post"})
+# What a resident may do to their own request.
+RESIDENT_CASE_ACTIONS = frozenset({"add_information", "not_fixed"})
+
+
+def may_create_case(actor: Actor) -> bool:
+    """May ``actor`` raise a request? Residents for themselves, hub staff for a resident
+    (assisted digital, live chat), API clients with a write scope, and Borough itself."""
+    match actor:
+        case StaffActor(user=user):
+            return can_use_hub(user)
+        case ApiClientActor(scopes=scopes):
+            return bool(scopes & CASE_WRITE_SCOPES)
+        case ResidentActor() | SystemActor():
+            return True
+    return False
+
+
+def _resident_owns(actor: ResidentActor, case) -> bool:
+    if actor.tracking_case_id is not None:
+        return actor.tracking_case_id == case.pk
+    return actor.resident is not None and case.resident_id == actor.resident.pk
+
+
+def may_change_case(actor: Actor, case, action: str) -> bool:
+    """May ``actor`` do ``action`` (one of the ``*_CASE_ACTIONS``) to ``case``?"""
+    match actor:
+        case StaffActor(user=user):
+            return action in STAFF_CASE_ACTIONS and can_work_case(user, case)
+        case ApiClientActor(scopes=scopes):
+            return action in API_CASE_ACTIONS and bool(scopes & CASE_WRITE_SCOPES)
+        case ResidentActor():
+            return action in RESIDENT_CASE_ACTIONS and _resident_owns(actor, case)
+        case SystemActor():
+            return True
+    return False
+
+
+def may_see_case(actor: Actor, case) -> bool:
+    """May ``actor`` see ``case`` (to name it as the original of a duplicate, or link it)?"""
+    match actor:
+        case StaffActor(user=user):
+            return can_see_case(user, case)
+        case ResidentActor():
+            return _resident_owns(actor, case)
+        case SystemActor():
+            return True
+    return False
+
+
+def may_manage_templates(actor: Actor, team) -> bool:
+    """Response templates: team leads of ``team`` and admins (staff only)."""
+    return isinstance(actor, StaffActor) and can_manage_templates(actor.user, team)

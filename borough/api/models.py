@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from borough.core.actors import ApiClientActor
+
 
 class Scope(models.TextChoices):
     OPEN311_POST = "open311.post", "Send Open311 requests and updates"
@@ -49,6 +51,10 @@ class ApiClient(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def as_actor(self) -> ApiClientActor:
+        """This client as the actor of what it asks Borough to do (ADR 0023)."""
+        return ApiClientActor(client_id=self.pk, name=self.name, scopes=frozenset(self.scopes))
 
     def scope_labels(self) -> list[str]:
         return [Scope(s).label if s in Scope.values else s for s in self.scopes]

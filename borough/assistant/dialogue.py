@@ -43,6 +43,7 @@ from borough.catalogue.models import Service
 from borough.catalogue.selectors import service_get, services_online
 from borough.contacts.models import FormSession
 from borough.contacts.services import form_session_finish, form_session_start
+from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.people.models import ConsentBasis, Need
 from borough.people.services import resident_need_record
@@ -867,6 +868,7 @@ def _send(conversation: Conversation, service: Service, turn: Turn) -> None:
             answers=form["answers"],
             channel=Channel.CHAT,
             resident=conversation.resident,
+            actor=ResidentActor(resident=conversation.resident),
             idempotency_key=f"chat:{form['token']}",
             form_session_token=form["token"],
             contact_reason=service.name,

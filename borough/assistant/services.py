@@ -18,6 +18,7 @@ from borough.cases.services import CaseInvalid, case_create
 from borough.catalogue.selectors import service_get
 from borough.contacts.models import Contact
 from borough.contacts.services import contact_record
+from borough.core.actors import StaffActor
 from borough.core.channels import Channel
 from borough.people.selectors import resident_for_user
 
@@ -250,7 +251,7 @@ def livechat_case_create(*, conversation: Conversation, agent):
             answers=form["answers"],
             channel=Channel.CHAT,
             resident=conversation.resident,
-            assisted_by=agent,
+            actor=StaffActor(agent),
             idempotency_key=f"chat:{form['token']}",
             form_session_token=form["token"],
         )

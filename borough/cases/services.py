@@ -16,15 +16,16 @@ from django.utils.translation import gettext
 
 from borough.accounts.models import Membership, Role
 from borough.accounts.policies import (
-    can_manage_templates,
-    can_see_case,
-    can_transfer_case,
-    can_work_case,
+    may_change_case,
+    may_create_case,
+    may_manage_templates,
+    may_see_case,
 )
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.models import Service
 from borough.contacts.models import Contact, FormSession
 from borough.contacts.services import contact_record, form_session_finish
+from borough.core.actors import Actor, acting_user, staff_user
 from borough.core.channels import Channel
 from borough.core.working_days import add_working_days
 from borough.notify.services import send_email
@@ -88,11 +89,11 @@ def _locate(service: Service, answers: dict[str, Any]) -> _Location:
 
 def case_create(
     *,
+    actor: Actor,
     service: Service,
     answers: dict[str, Any],
     channel: str,
     resident=None,
-    assisted_by=None,
     priority: int = Priority.NORMAL,
     idempotency_key: str | None = None,
     form_session_token=None,
@@ -103,6 +104,8 @@ def case_create(
 ) -> Case:
     """Create a case from answers to a service's form, on any channel.
 
+    ``actor`` is who is raising it: the resident, a member of staff for them (recorded as
+    ``Case.assisted_by``), an API client or Borough itself. ``resident`` is whom it is for.
     ``latitude``/``longitude`` are the point a client reported (Open311); without them the
     case takes its property's coordinates.
 
@@ -112,6 +115,8 @@ def case_create(
     With an ``idempotency_key`` already used, returns the case made the first time instead of
     making another (a double-clicked submit, a client retrying a request).
     """
+    _refuse_unless(may_create_case(actor))
+    assisted_by = staff_user(actor)
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -225,7 +230,7 @@ def _record(
     case: Case,
     *,
     kind: str,
-    actor,
+    actor: Actor | None,
     text: str = "",
     data: dict | None = None,
     public: bool = False,
@@ -237,7 +242,13 @@ def _record(
     case.updated_at = now
     case.save(update_fields=[*fields, "version", "updated_at"])
     event = CaseEvent.objects.create(
-        case=case, at=now, kind=kind, actor=actor, is_public=public, text=text, data=data or {}
+        case=case,
+        at=now,
+        kind=kind,
+        actor=acting_user(actor) if actor is not None else None,
+        is_public=public,
+        text=text,
+        data=data or {},
     )
     announce_on_commit(event)  # other apps (integrations) hear of it after the commit
     return event
@@ -249,7 +260,7 @@ def case_transition(
     case: Case,
     to_state: str = "",
     to_status: str = "",
-    actor,
+    actor: Actor,
     resolution: str = "",
     note: str = "",
     expected_version: int | None = None,
@@ -266,8 +277,37 @@ def case_transition(
 
     Sets ``status`` to the state's base status and, for a closing state, the resolution: the
     state's own, or the one staff chose. Writes one timeline event, with the state labels as
-    they were at the time.
+    they were at the time; a note goes to the resident by email.
     """
+    _refuse_unless(may_change_case(actor, case, "transition"))
+    case, _event = _transition(
+        case=case,
+        to_state=to_state,
+        to_status=to_status,
+        actor=actor,
+        resolution=resolution,
+        text=note,
+        data={"source": source} if source else None,
+        expected_version=expected_version,
+        email_resident=bool(note.strip()),
+    )
+    return case
+
+
+def _transition(
+    *,
+    case: Case,
+    to_state: str,
+    to_status: str,
+    actor: Actor,
+    resolution: str,
+    text: str,
+    data: dict | None,
+    expected_version: int | None,
+    email_resident: bool,
+) -> tuple[Case, CaseEvent]:
+    """``case_transition`` after its policy check, for the actions built on it (an update that
+    changes the status, a resident's "not fixed"): their text and data go on the one event."""
     case = _lock(case, expected_version)
     flow = case.service.flow
     target = flow.state(to_state or to_status)
@@ -307,7 +347,7 @@ def case_transition(
         case,
         kind=CaseEvent.Kind.STATUS_CHANGED,
         actor=actor,
-        text=note.strip(),
+        text=text.strip(),
         public=True,
         data={
             "from": from_state,
@@ -317,18 +357,19 @@ def case_transition(
             "to_label": target.label,
             "to_public_label": target.public_label,
             "resolution": case.resolution,
-            **({"source": source} if source else {}),
+            **(data or {}),
         },
         fields=("state", "status", "resolution", "closed_at"),
     )
-    if note.strip():
+    if email_resident:
         transaction.on_commit(lambda: _queue_update_email(event.pk))
-    return case
+    return case, event
 
 
 @transaction.atomic
-def case_assign(*, case: Case, assignee, actor, expected_version: int | None = None) -> Case:
+def case_assign(*, case: Case, assignee, actor: Actor, expected_version: int | None = None) -> Case:
     """Give the case to a member of its team, or take it off anyone (``assignee=None``)."""
+    _refuse_unless(may_change_case(actor, case, "assign"))
     case = _lock(case, expected_version)
     if assignee is not None and not assignee.memberships.filter(team_id=case.team_id).exists():
         raise TransitionRefused(f"{assignee} is not in the {case.team} team")
@@ -348,9 +389,10 @@ def case_assign(*, case: Case, assignee, actor, expected_version: int | None = N
 
 @transaction.atomic
 def case_set_priority(
-    *, case: Case, priority: int, actor, expected_version: int | None = None
+    *, case: Case, priority: int, actor: Actor, expected_version: int | None = None
 ) -> Case:
     """Change how urgent the case is."""
+    _refuse_unless(may_change_case(actor, case, "set_priority"))
     case = _lock(case, expected_version)
     if priority not in Priority.values:
         raise TransitionRefused("Choose a priority from the list")
@@ -374,7 +416,7 @@ def case_add_note(
     *,
     case: Case,
     text: str,
-    actor,
+    actor: Actor,
     public: bool,
     expected_version: int | None = None,
     source: dict | None = None,
@@ -383,6 +425,26 @@ def case_add_note(
 
     ``source`` as for ``case_transition``.
     """
+    _refuse_unless(may_change_case(actor, case, "add_note"))
+    return _add_note(
+        case=case,
+        text=text,
+        actor=actor,
+        public=public,
+        expected_version=expected_version,
+        data={"source": source} if source else None,
+    )
+
+
+def _add_note(
+    *,
+    case: Case,
+    text: str,
+    actor: Actor,
+    public: bool,
+    expected_version: int | None,
+    data: dict | None,
+) -> CaseEvent:
     case = _lock(case, expected_version)
     text = text.strip()
     if not text:
@@ -395,7 +457,7 @@ def case_add_note(
         actor=actor,
         text=text,
         public=public,
-        data={"source": source} if source else None,
+        data=data,
     )
     if public:
         transaction.on_commit(lambda: _queue_update_email(event.pk))
@@ -410,7 +472,7 @@ LONGEST_TIME_RECORDED = 480
 def case_record_time(
     *,
     case: Case,
-    actor,
+    actor: Actor,
     minutes: str | int,
     note: str = "",
     letter: bool = False,
@@ -422,7 +484,7 @@ def case_record_time(
     turn into spend on business support. A letter posted to the resident is also recorded as an
     outbound letter contact, which the insights counts as print and postage.
     """
-    _refuse_unless(can_work_case(actor, case))
+    _refuse_unless(may_change_case(actor, case, "record_time"))
     text = str(minutes).strip()
     if not text:
         raise TransitionRefused("Enter the time you spent, in minutes", field="minutes")
@@ -447,7 +509,7 @@ def case_record_time(
             case=case,
             service=case.service,
             resident=case.resident,
-            handled_by=actor,
+            handled_by=staff_user(actor),
             outcome=Contact.Outcome.UPDATE_GIVEN,
             started_at=event.at,
         )
@@ -485,7 +547,7 @@ def case_send_update(
     *,
     case: Case,
     text: str,
-    actor,
+    actor: Actor,
     to_status: str = "",
     resolution: str = "",
     template: ResponseTemplate | None = None,
@@ -496,31 +558,35 @@ def case_send_update(
     One timeline event either way: a public update, or a status change carrying the message.
     The resident is emailed. ``template`` only records which wording it started from.
     """
-    _refuse_unless(can_work_case(actor, case))
+    _refuse_unless(may_change_case(actor, case, "send_update"))
     text = text.strip()
     if not text:
         raise TransitionRefused("Enter the update", field="text")
     if len(text) > 2000:
         raise TransitionRefused("The update must be 2,000 characters or less", field="text")
+    data = {"template": template.pk, "template_title": template.title} if template else None
     if to_status and to_status != case.status:
-        case = case_transition(
+        case, _event = _transition(
             case=case,
+            to_state="",
             to_status=to_status,
             actor=actor,
             resolution=resolution,
-            note=text,
+            text=text,
+            data=data,
             expected_version=expected_version,
+            email_resident=True,
         )
-        event = case.events.order_by("-id").first()
-    else:
-        event = case_add_note(
-            case=case, text=text, actor=actor, public=True, expected_version=expected_version
-        )
-        case = event.case
-    if template is not None:
-        event.data = {**event.data, "template": template.pk, "template_title": template.title}
-        event.save(update_fields=["data"])
-    return case
+        return case
+    event = _add_note(
+        case=case,
+        text=text,
+        actor=actor,
+        public=True,
+        expected_version=expected_version,
+        data=data,
+    )
+    return event.case
 
 
 def duplicate_root(case: Case) -> Case:
@@ -536,7 +602,7 @@ def duplicate_root(case: Case) -> Case:
 
 @transaction.atomic
 def case_mark_duplicate(
-    *, case: Case, original: Case, actor, expected_version: int | None = None
+    *, case: Case, original: Case, actor: Actor, expected_version: int | None = None
 ) -> Case:
     """Close ``case`` as a duplicate of ``original`` (or of the case ``original`` duplicates).
 
@@ -545,8 +611,8 @@ def case_mark_duplicate(
     on the duplicate, pointing the resident to the original's reference (emailed), and an
     internal note on the original.
     """
-    _refuse_unless(can_work_case(actor, case))
-    _refuse_unless(can_see_case(actor, original))
+    _refuse_unless(may_change_case(actor, case, "mark_duplicate"))
+    _refuse_unless(may_see_case(actor, original))
     original = duplicate_root(original)
     if original.pk == case.pk:
         raise TransitionRefused("A case cannot be a duplicate of itself")
@@ -615,11 +681,16 @@ def _link_refusal(case: Case, other: Case) -> str | None:
 
 @transaction.atomic
 def case_link(
-    *, case: Case, other: Case, actor, reason: str = "", expected_version: int | None = None
+    *,
+    case: Case,
+    other: Case,
+    actor: Actor,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> CaseLink:
     """Link two related cases (both ways), with an optional reason. One event on each."""
-    _refuse_unless(can_work_case(actor, case))
-    _refuse_unless(can_see_case(actor, other))
+    _refuse_unless(may_change_case(actor, case, "link"))
+    _refuse_unless(may_see_case(actor, other))
     reason = reason.strip()
     if len(reason) > 500:
         raise TransitionRefused("The reason must be 500 characters or less", field="reason")
@@ -631,7 +702,11 @@ def case_link(
         raise TransitionRefused(refusal)
     first, second = sorted((case, other), key=lambda item: item.pk)
     link = CaseLink.objects.create(
-        first=first, second=second, reason=reason, created_by=actor, created_at=timezone.now()
+        first=first,
+        second=second,
+        reason=reason,
+        created_by=acting_user(actor),
+        created_at=timezone.now(),
     )
     for this, that in ((case, other), (other, case)):
         _record(
@@ -645,9 +720,11 @@ def case_link(
 
 
 @transaction.atomic
-def case_unlink(*, case: Case, other: Case, actor, expected_version: int | None = None) -> None:
+def case_unlink(
+    *, case: Case, other: Case, actor: Actor, expected_version: int | None = None
+) -> None:
     """Remove the link between two cases. One event on each."""
-    _refuse_unless(can_work_case(actor, case))
+    _refuse_unless(may_change_case(actor, case, "link"))
     case, other = _lock_pair(case, other, expected_version)
     first, second = sorted((case.pk, other.pk))
     deleted, _ = CaseLink.objects.filter(first_id=first, second_id=second).delete()
@@ -659,13 +736,13 @@ def case_unlink(*, case: Case, other: Case, actor, expected_version: int | None 
 
 @transaction.atomic
 def case_transfer(
-    *, case: Case, team, reason: str, actor, expected_version: int | None = None
+    *, case: Case, team, reason: str, actor: Actor, expected_version: int | None = None
 ) -> Case:
     """Move a case to another team, with a reason. The due date stays; the assignee is cleared.
 
     Allowed to officers and team leads of the case's current team, and to admins.
     """
-    _refuse_unless(can_transfer_case(actor, case))
+    _refuse_unless(may_change_case(actor, case, "transfer"))
     case = _lock(case, expected_version)
     reason = reason.strip()
     if team is None:
@@ -706,7 +783,7 @@ class TemplateInvalid(ValueError):
 @transaction.atomic
 def response_template_save(
     *,
-    actor,
+    actor: Actor,
     team,
     title: str,
     body: str,
@@ -718,9 +795,9 @@ def response_template_save(
 
     Team leads save their own teams' templates; admins any team's.
     """
-    _refuse_unless(can_manage_templates(actor, team))
+    _refuse_unless(may_manage_templates(actor, team))
     if template is not None:
-        _refuse_unless(can_manage_templates(actor, template.team))
+        _refuse_unless(may_manage_templates(actor, template.team))
     title, body = title.strip(), body.strip()
     errors: dict[str, str] = {}
     if not title:
@@ -761,9 +838,9 @@ def response_template_save(
 
 
 @transaction.atomic
-def response_template_delete(*, actor, template: ResponseTemplate) -> None:
+def response_template_delete(*, actor: Actor, template: ResponseTemplate) -> None:
     """Delete a response template. Updates already sent keep their wording."""
-    _refuse_unless(can_manage_templates(actor, template.team))
+    _refuse_unless(may_manage_templates(actor, template.team))
     template.delete()
 
 
@@ -991,14 +1068,15 @@ def _queue_team_email(event_id: int, template_key: str) -> None:
 
 @transaction.atomic
 def case_add_resident_update(
-    *, case: Case, text: str, attachment: dict | None = None, actor=None
+    *, case: Case, text: str, actor: Actor, attachment: dict | None = None
 ) -> CaseEvent:
     """The resident adds information to their request (signed in, or by their tracking link).
 
     ``attachment`` is a file already checked and kept by ``catalogue.inputs.store_upload``.
     Writes one public timeline event (marked as from the resident) and tells the team by
-    email. ``actor`` is the resident's user, or None for someone using a tracking link.
+    email. ``actor`` is the resident (signed in, or holding the request's tracking link).
     """
+    _refuse_unless(may_change_case(actor, case, "add_information"))
     text = _resident_text(
         text, field="text", empty=gettext("Enter the information you want to add")
     )
@@ -1023,7 +1101,9 @@ def case_add_resident_update(
 
 
 @transaction.atomic
-def case_not_fixed(*, case: Case, reason: str, actor=None, now: dt.datetime | None = None) -> Case:
+def case_not_fixed(
+    *, case: Case, reason: str, actor: Actor, now: dt.datetime | None = None
+) -> Case:
     """The resident says a closed request is not fixed: reopen it through the workflow.
 
     Allowed within ``BOROUGH_NOT_FIXED_DAYS`` of closing, for requests not closed as
@@ -1033,15 +1113,22 @@ def case_not_fixed(*, case: Case, reason: str, actor=None, now: dt.datetime | No
     """
     from .selectors import case_not_fixed_refusal, case_reopen_state
 
+    _refuse_unless(may_change_case(actor, case, "not_fixed"))
     reason = _resident_text(reason, field="reason", empty=gettext("Enter what is still wrong"))
     refusal = case_not_fixed_refusal(case, now=now or timezone.now())
     if refusal:
         raise TransitionRefused(refusal)
     target = case_reopen_state(case)
-    case = case_transition(case=case, to_state=target.key, actor=actor)
-    event = case.events.order_by("-id").first()
-    event.text = reason
-    event.data = {**event.data, "from_resident": True, "not_fixed": True}
-    event.save(update_fields=["text", "data"])
+    case, event = _transition(
+        case=case,
+        to_state=target.key,
+        to_status="",
+        actor=actor,
+        resolution="",
+        text=reason,
+        data={"from_resident": True, "not_fixed": True},
+        expected_version=None,
+        email_resident=False,
+    )
     transaction.on_commit(lambda: _queue_team_email(event.pk, "team_not_fixed"))
     return case

@@ -24,6 +24,7 @@ from borough.catalogue.inputs import question_step
 from borough.catalogue.selectors import categories_with_services, service_get
 from borough.contacts.models import FormSession
 from borough.contacts.services import STAFFED_CHANNELS, form_session_finish, form_session_start
+from borough.core.actors import StaffActor
 from borough.people.selectors import resident_get
 from borough.places.selectors import Gazetteer
 
@@ -220,7 +221,7 @@ def assist_check(request, token: str):
                     answers=assisted.answers,
                     channel=assisted.channel,
                     resident=assisted.resident,
-                    assisted_by=request.user,
+                    actor=StaffActor(request.user),
                     idempotency_key=f"assisted:{token}",
                     form_session_token=token,
                     contact_duration_seconds=int(minutes) * 60 if minutes else None,

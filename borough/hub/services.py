@@ -22,6 +22,7 @@ from borough.accounts.policies import (
 )
 from borough.cases.models import Case, Resolution
 from borough.cases.services import CaseChanged, TransitionRefused, case_assign, case_transition
+from borough.core.actors import StaffActor
 
 from .models import SavedView
 
@@ -135,7 +136,7 @@ def cases_bulk_assign(*, actor, case_ids, assignee) -> BulkResult:
     def assign(case: Case) -> None:
         if assignee is not None and not assignee.memberships.filter(team_id=case.team_id).exists():
             raise TransitionRefused(f"{assignee} is not in the {case.team} team")
-        case_assign(case=case, assignee=assignee, actor=actor)
+        case_assign(case=case, assignee=assignee, actor=StaffActor(actor))
 
     return _each(actor, case_ids, assign)
 
@@ -163,7 +164,11 @@ def cases_bulk_transition(
         if target.is_closing and not (target.resolution or resolution):
             raise TransitionRefused(f"choose a resolution to move it to {target.label}")
         case_transition(
-            case=case, to_state=target.key, actor=actor, resolution=resolution, note=note
+            case=case,
+            to_state=target.key,
+            actor=StaffActor(actor),
+            resolution=resolution,
+            note=note,
         )
 
     return _each(actor, case_ids, move)

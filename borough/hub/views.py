@@ -70,6 +70,7 @@ from borough.catalogue.selectors import services_online
 from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
 from borough.contacts.services import STAFFED_CHANNELS, ContactInvalid, contact_log
+from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.people.selectors import household_members, resident_get
 from borough.places.selectors import Gazetteer, ward_list
@@ -480,7 +481,12 @@ def case_action(request, reference: str, action: str):
             assignee = User.objects.filter(pk=chosen).first() if chosen.isdigit() else None
             if chosen and assignee is None:
                 raise TransitionRefused("Choose someone from the list")
-            case_assign(case=case, assignee=assignee, actor=request.user, expected_version=version)
+            case_assign(
+                case=case,
+                assignee=assignee,
+                actor=StaffActor(request.user),
+                expected_version=version,
+            )
             message = f"Assigned to {assignee}" if assignee else "The case is not assigned"
         elif action == "status":
             if not post.get("status"):
@@ -488,7 +494,7 @@ def case_action(request, reference: str, action: str):
             case_transition(
                 case=case,
                 to_state=post["status"],
-                actor=request.user,
+                actor=StaffActor(request.user),
                 resolution=post.get("resolution", ""),
                 note=post.get("status_note", ""),
                 expected_version=version,
@@ -499,7 +505,7 @@ def case_action(request, reference: str, action: str):
             case_set_priority(
                 case=case,
                 priority=int(value) if value.isdigit() else 0,
-                actor=request.user,
+                actor=StaffActor(request.user),
                 expected_version=version,
             )
             message = "Priority changed"
@@ -508,7 +514,7 @@ def case_action(request, reference: str, action: str):
             case_add_note(
                 case=case,
                 text=post.get("text", ""),
-                actor=request.user,
+                actor=StaffActor(request.user),
                 public=public,
                 expected_version=version,
             )
@@ -518,7 +524,7 @@ def case_action(request, reference: str, action: str):
         elif action == "time":
             event = case_record_time(
                 case=case,
-                actor=request.user,
+                actor=StaffActor(request.user),
                 minutes=post.get("minutes", ""),
                 note=post.get("time_note", ""),
                 letter=post.get("letter") == "yes",
@@ -529,7 +535,10 @@ def case_action(request, reference: str, action: str):
             typed = post.get("original_reference", "").strip()
             original = _other_case(request, typed or post.get("original", ""), field="original")
             case_mark_duplicate(
-                case=case, original=original, actor=request.user, expected_version=version
+                case=case,
+                original=original,
+                actor=StaffActor(request.user),
+                expected_version=version,
             )
             case.refresh_from_db()
             message = f"Closed as a duplicate of {case.duplicate_of.reference}"
@@ -538,14 +547,16 @@ def case_action(request, reference: str, action: str):
             case_link(
                 case=case,
                 other=other,
-                actor=request.user,
+                actor=StaffActor(request.user),
                 reason=post.get("link_reason", ""),
                 expected_version=version,
             )
             message = f"Linked to {other.reference}"
         elif action == "unlink":
             other = _other_case(request, post.get("other", ""), field="links")
-            case_unlink(case=case, other=other, actor=request.user, expected_version=version)
+            case_unlink(
+                case=case, other=other, actor=StaffActor(request.user), expected_version=version
+            )
             message = f"No longer linked to {other.reference}"
         elif action == "transfer":
             chosen = post.get("team", "")
@@ -554,7 +565,7 @@ def case_action(request, reference: str, action: str):
                 case=case,
                 team=team,
                 reason=post.get("transfer_reason", ""),
-                actor=request.user,
+                actor=StaffActor(request.user),
                 expected_version=version,
             )
             message = f"Transferred to the {team} team"
@@ -631,7 +642,7 @@ def _send_update(request, case, version) -> str:
     case_send_update(
         case=case,
         text=post.get("update_text", ""),
-        actor=request.user,
+        actor=StaffActor(request.user),
         to_status=to_status,
         resolution=post.get("update_resolution", ""),
         template=template,
@@ -772,7 +783,7 @@ def _template_save(request, template=None):
     if team is not None:
         try:
             template = response_template_save(
-                actor=request.user,
+                actor=StaffActor(request.user),
                 team=team,
                 service=service,
                 status=post.get("status", ""),
@@ -822,7 +833,7 @@ def template_edit(request, template_id: int):
 def template_delete(request, template_id: int):
     template = _template_or_404(request, template_id)
     if request.method == "POST":
-        response_template_delete(actor=request.user, template=template)
+        response_template_delete(actor=StaffActor(request.user), template=template)
         messages.success(request, f"Template {template.title!r} deleted")
         return redirect("hub:templates")
     return render(request, "hub/template_delete.html", {"template": template})

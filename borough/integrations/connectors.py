@@ -28,6 +28,7 @@ from borough.cases.services import (
     case_add_note,
     case_transition,
 )
+from borough.core.actors import SystemActor
 from borough.notify.services import send_email
 
 from . import http
@@ -212,7 +213,11 @@ def handoffs_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
 def _note(case: Case, text: str, connector: Connector) -> None:
     try:
         case_add_note(
-            case=case, text=text, actor=None, public=False, source={"connector": connector.slug}
+            case=case,
+            text=text,
+            actor=SystemActor(f"connector:{connector.slug}"),
+            public=False,
+            source={"connector": connector.slug},
         )
     except (CaseChanged, TransitionRefused):  # never expected without a version
         log.exception("could not note a handoff on the timeline")
@@ -470,14 +475,18 @@ def inbound_apply(
                     to_state=state if case.service.flow.state(state) else "",
                     to_status="" if case.service.flow.state(state) else state,
                     resolution=resolution,
-                    actor=None,
+                    actor=SystemActor(f"connector:{connector.slug}"),
                     note=description,
                     source=source,
                 )
                 event = case.events.order_by("-id").first()
             elif description:
                 event = case_add_note(
-                    case=case, text=description, actor=None, public=True, source=source
+                    case=case,
+                    text=description,
+                    actor=SystemActor(f"connector:{connector.slug}"),
+                    public=True,
+                    source=source,
                 )
             update.case_event_id = event.pk if event else None
             update.save(update_fields=["case_event_id"])

@@ -50,6 +50,7 @@ from borough.contacts.services import (
     feedback_record,
     form_session_discard,
 )
+from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
 from borough.core.services import audit_record
@@ -251,7 +252,7 @@ class Viewer:
     """Who is looking at a request page and how: the owner signed in, or a tracking link."""
 
     case: Case
-    actor: object  # the resident's user, or None with a tracking link
+    actor: ResidentActor  # the owner signed in, or whoever holds the tracking link
     token: str = ""
 
     @property
@@ -274,10 +275,11 @@ class Viewer:
 def _owner_viewer(request, reference: str) -> Viewer:
     if not request.user.is_authenticated:
         raise Http404
-    case = case_for_resident(_signed_in_resident(request), reference)
+    resident = _signed_in_resident(request)
+    case = case_for_resident(resident, reference)
     if case is None:
         raise Http404("No such request")  # someone else's request is not found, not refused
-    return Viewer(case=case, actor=request.user)
+    return Viewer(case=case, actor=ResidentActor(resident=resident, user=request.user))
 
 
 def _token_viewer(reference: str, token: str) -> Viewer:
@@ -286,7 +288,7 @@ def _token_viewer(reference: str, token: str) -> Viewer:
     case = case_by_reference(reference)
     if case is None:
         raise Http404("No such request")
-    return Viewer(case=case, actor=None, token=token)
+    return Viewer(case=case, actor=ResidentActor(tracking_case_id=case.pk), token=token)
 
 
 def _answer_rows(case: Case, *, places, hide_personal: bool = False) -> list[dict]:

@@ -38,6 +38,7 @@ from borough.contacts.services import (
     form_session_finish,
     form_session_start,
 )
+from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
 from borough.insights.dashboards import performance as performance_figures
@@ -327,12 +328,17 @@ def check_answers(request, slug: str):
         return redirect(_next_after_answer(service, state, change=False))
     errors: dict[str, str] = {}
     if request.method == "POST":
+        resident = resident_for_user(request.user)
         try:
             case = case_create(
                 service=service,
                 answers=state.answers,
                 channel=Channel.WEB,
-                resident=resident_for_user(request.user),
+                resident=resident,
+                actor=ResidentActor(
+                    resident=resident,
+                    user=request.user if request.user.is_authenticated else None,
+                ),
                 idempotency_key=f"web:{state.token}",
                 form_session_token=state.token,
             )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from borough.api.models import Scope
 from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact
+from borough.core.actors import ResidentActor
 from borough.core.models import AuditEvent
 
 from .conftest import assert_error
@@ -143,7 +144,7 @@ def test_personal_answers_need_residents_read_and_each_read_is_audited(
         "reason": form.by_id["reason"].options[0].value,
         "email": "resident@example.com",
     }
-    case = case_create(service=service, answers=answers, channel=Channel.WEB)
+    case = case_create(actor=ResidentActor(), service=service, answers=answers, channel=Channel.WEB)
     cases_only = make_key(Scope.CASES_READ)
     both = make_key(Scope.CASES_READ, Scope.RESIDENTS_READ)
     url = f"/api/v1/cases/{case.reference}"

@@ -24,6 +24,7 @@ from borough.cases.services import (
     response_template_save,
     response_templates_seed,
 )
+from borough.core.actors import StaffActor
 from borough.people.models import Resident
 from tests.factories import StaffFactory
 
@@ -58,7 +59,10 @@ def test_marking_a_duplicate_closes_it_points_to_the_original_and_tells_the_resi
     versions = fresh(original).version, fresh(duplicate).version
     with django_capture_on_commit_callbacks(execute=True):
         case_mark_duplicate(
-            case=duplicate, original=original, actor=waste_officer, expected_version=versions[1]
+            case=duplicate,
+            original=original,
+            actor=StaffActor(waste_officer),
+            expected_version=versions[1],
         )
     duplicate, original = fresh(duplicate), fresh(original)
     assert (duplicate.status, duplicate.resolution, duplicate.duplicate_of) == (
@@ -81,8 +85,8 @@ def test_marking_a_duplicate_closes_it_points_to_the_original_and_tells_the_resi
 @pytest.mark.django_db
 def test_a_duplicate_of_a_duplicate_points_to_the_original(make_case, waste_officer):
     original, first, second = make_case(), make_case(), make_case()
-    case_mark_duplicate(case=first, original=original, actor=waste_officer)
-    case_mark_duplicate(case=second, original=fresh(first), actor=waste_officer)
+    case_mark_duplicate(case=first, original=original, actor=StaffActor(waste_officer))
+    case_mark_duplicate(case=second, original=fresh(first), actor=StaffActor(waste_officer))
     assert fresh(second).duplicate_of == original
     assert fresh(original).duplicates.count() == 2
 
@@ -91,17 +95,19 @@ def test_a_duplicate_of_a_duplicate_points_to_the_original(make_case, waste_offi
 def test_a_case_cannot_be_a_duplicate_of_itself(make_case, waste_officer):
     case = make_case()
     with pytest.raises(TransitionRefused, match="A case cannot be a duplicate of itself"):
-        case_mark_duplicate(case=case, original=case, actor=waste_officer)
+        case_mark_duplicate(case=case, original=case, actor=StaffActor(waste_officer))
     assert fresh(case).status == Status.NEW
 
 
 @pytest.mark.django_db
 def test_a_case_cannot_be_a_duplicate_of_its_own_duplicate(make_case, waste_officer):
     original, duplicate = make_case(), make_case()
-    case_mark_duplicate(case=duplicate, original=original, actor=waste_officer)
+    case_mark_duplicate(case=duplicate, original=original, actor=StaffActor(waste_officer))
     # The chain leads back to ``original`` itself.
     with pytest.raises(TransitionRefused, match="A case cannot be a duplicate of itself"):
-        case_mark_duplicate(case=fresh(original), original=fresh(duplicate), actor=waste_officer)
+        case_mark_duplicate(
+            case=fresh(original), original=fresh(duplicate), actor=StaffActor(waste_officer)
+        )
 
 
 @pytest.mark.django_db
@@ -109,24 +115,26 @@ def test_a_case_of_another_service_cannot_be_the_original(two, waste_officer, ca
     case, other = two
     Case.objects.filter(pk=other.pk).update(service=catalogue["request-new-bin"])
     with pytest.raises(TransitionRefused, match="is a request for a different service"):
-        case_mark_duplicate(case=case, original=fresh(other), actor=waste_officer)
+        case_mark_duplicate(case=case, original=fresh(other), actor=StaffActor(waste_officer))
     assert fresh(case).status == Status.NEW
 
 
 @pytest.mark.django_db
 def test_a_closed_case_cannot_be_marked_as_a_duplicate(two, waste_officer):
     case, original = two
-    case_transition(case=case, to_status=Status.CLOSED, resolution="fixed", actor=waste_officer)
+    case_transition(
+        case=case, to_status=Status.CLOSED, resolution="fixed", actor=StaffActor(waste_officer)
+    )
     with pytest.raises(TransitionRefused, match="This case is closed. Reopen it"):
-        case_mark_duplicate(case=fresh(case), original=original, actor=waste_officer)
+        case_mark_duplicate(case=fresh(case), original=original, actor=StaffActor(waste_officer))
 
 
 @pytest.mark.django_db
 def test_a_case_that_has_duplicates_cannot_become_a_duplicate(make_case, waste_officer):
     original, duplicate, other = make_case(), make_case(), make_case()
-    case_mark_duplicate(case=duplicate, original=original, actor=waste_officer)
+    case_mark_duplicate(case=duplicate, original=original, actor=StaffActor(waste_officer))
     with pytest.raises(TransitionRefused, match="Other cases are duplicates of this one"):
-        case_mark_duplicate(case=fresh(original), original=other, actor=waste_officer)
+        case_mark_duplicate(case=fresh(original), original=other, actor=StaffActor(waste_officer))
 
 
 @pytest.mark.django_db
@@ -134,10 +142,13 @@ def test_marking_a_duplicate_refuses_stale_pages_and_outsiders(two, waste_office
     case, original = two
     with pytest.raises(CaseChanged):
         case_mark_duplicate(
-            case=case, original=original, actor=waste_officer, expected_version=case.version - 1
+            case=case,
+            original=original,
+            actor=StaffActor(waste_officer),
+            expected_version=case.version - 1,
         )
     with pytest.raises(NotAllowed):
-        case_mark_duplicate(case=case, original=original, actor=agent)
+        case_mark_duplicate(case=case, original=original, actor=StaffActor(agent))
     assert kinds(fresh(original)) == ["created"] and fresh(case).status == Status.NEW
 
 
@@ -213,7 +224,7 @@ def test_cases_already_marked_as_duplicates_and_cases_without_a_place_are_not_su
     make_case, waste_officer
 ):
     case, original, duplicate = place(make_case()), place(make_case()), place(make_case())
-    case_mark_duplicate(case=duplicate, original=original, actor=waste_officer)
+    case_mark_duplicate(case=duplicate, original=original, actor=StaffActor(waste_officer))
     assert [s.case for s in duplicate_suggestions(case)] == [original]
     Case.objects.filter(pk=case.pk).update(latitude=None, longitude=None)
     assert duplicate_suggestions(fresh(case)) == []
@@ -230,26 +241,26 @@ def test_haversine_agrees_with_a_known_distance():
 @pytest.mark.django_db
 def test_linking_is_symmetric_stored_once_with_events_on_both(two, waste_officer):
     case, other = two
-    case_link(case=other, other=case, actor=waste_officer, reason="Same bin store")
+    case_link(case=other, other=case, actor=StaffActor(waste_officer), reason="Same bin store")
     link = CaseLink.objects.get()
     assert (link.first_id, link.second_id) == tuple(sorted((case.pk, other.pk)))
     assert kinds(fresh(case))[-1] == kinds(fresh(other))[-1] == "linked"
     with pytest.raises(TransitionRefused, match=f"already linked to {other.reference}"):
-        case_link(case=fresh(case), other=fresh(other), actor=waste_officer)
-    case_unlink(case=fresh(case), other=fresh(other), actor=waste_officer)
+        case_link(case=fresh(case), other=fresh(other), actor=StaffActor(waste_officer))
+    case_unlink(case=fresh(case), other=fresh(other), actor=StaffActor(waste_officer))
     assert not CaseLink.objects.exists()
     assert kinds(fresh(case))[-1] == kinds(fresh(other))[-1] == "unlinked"
     with pytest.raises(TransitionRefused, match=f"not linked to {other.reference}"):
-        case_unlink(case=fresh(case), other=fresh(other), actor=waste_officer)
+        case_unlink(case=fresh(case), other=fresh(other), actor=StaffActor(waste_officer))
 
 
 @pytest.mark.django_db
 def test_a_case_cannot_be_linked_to_itself_or_with_a_long_reason(two, waste_officer):
     case, other = two
     with pytest.raises(TransitionRefused, match="cannot be linked to itself"):
-        case_link(case=case, other=case, actor=waste_officer)
+        case_link(case=case, other=case, actor=StaffActor(waste_officer))
     with pytest.raises(TransitionRefused, match="500 characters or less"):
-        case_link(case=case, other=other, actor=waste_officer, reason="x" * 501)
+        case_link(case=case, other=other, actor=StaffActor(waste_officer), reason="x" * 501)
     assert not CaseLink.objects.exists()
 
 
@@ -258,7 +269,7 @@ def test_linking_to_a_case_the_officer_cannot_see_is_not_allowed(two, waste_offi
     case, other = two
     Case.objects.filter(pk=other.pk).update(team=Team.objects.get(slug="highways"))
     with pytest.raises(NotAllowed):
-        case_link(case=case, other=fresh(other), actor=waste_officer)
+        case_link(case=case, other=fresh(other), actor=StaffActor(waste_officer))
 
 
 # --- Transfer -----------------------------------------------------------------------------
@@ -277,7 +288,7 @@ def test_a_transfer_keeps_the_due_date_clears_the_assignee_and_records_why(
         case=case,
         team=street_scene,
         reason="Fly-tipped, not a missed bin",
-        actor=waste_officer,
+        actor=StaffActor(waste_officer),
         expected_version=version,
     )
     case = fresh(case)
@@ -301,15 +312,15 @@ def test_a_transfer_is_refused_without_a_reason_to_the_same_team_or_by_others(
     case = make_case()
     highways = Team.objects.get(slug="highways")
     with pytest.raises(TransitionRefused, match="Enter why the case is being transferred"):
-        case_transfer(case=case, team=highways, reason="  ", actor=waste_officer)
+        case_transfer(case=case, team=highways, reason="  ", actor=StaffActor(waste_officer))
     with pytest.raises(TransitionRefused, match="already with the Waste and recycling team"):
-        case_transfer(case=case, team=case.team, reason="Because", actor=waste_officer)
+        case_transfer(case=case, team=case.team, reason="Because", actor=StaffActor(waste_officer))
     with pytest.raises(TransitionRefused, match="Choose the team"):
-        case_transfer(case=case, team=None, reason="Because", actor=waste_officer)
+        case_transfer(case=case, team=None, reason="Because", actor=StaffActor(waste_officer))
     highways_officer = StaffFactory(membership__team=highways, membership__role=Role.OFFICER)
     for outsider in (agent, highways_officer):
         with pytest.raises(NotAllowed):
-            case_transfer(case=case, team=highways, reason="Because", actor=outsider)
+            case_transfer(case=case, team=highways, reason="Because", actor=StaffActor(outsider))
     assert fresh(case).team.slug == "waste" and kinds(fresh(case)) == ["created"]
 
 
@@ -319,7 +330,9 @@ def test_admins_may_transfer_any_case(make_case, catalogue):
     admin = StaffFactory(
         membership__team=Team.objects.get(slug="parks"), membership__role=Role.ADMIN
     )
-    case_transfer(case=case, team=Team.objects.get(slug="parks"), reason="Tree", actor=admin)
+    case_transfer(
+        case=case, team=Team.objects.get(slug="parks"), reason="Tree", actor=StaffActor(admin)
+    )
     assert fresh(case).team.slug == "parks"
 
 
@@ -345,7 +358,7 @@ def test_an_update_can_close_the_case_in_the_same_step_with_one_event(
             to_status=Status.CLOSED,
             resolution="fixed",
             template=template,
-            actor=waste_officer,
+            actor=StaffActor(waste_officer),
             expected_version=case.version,
         )
     case = fresh(case)
@@ -360,11 +373,13 @@ def test_an_update_can_close_the_case_in_the_same_step_with_one_event(
 def test_an_update_without_text_or_by_an_agent_is_refused(make_case, waste_officer, agent):
     case = make_case()
     with pytest.raises(TransitionRefused, match="Enter the update"):
-        case_send_update(case=case, text=" ", actor=waste_officer)
+        case_send_update(case=case, text=" ", actor=StaffActor(waste_officer))
     with pytest.raises(NotAllowed):
-        case_send_update(case=case, text="Hello", actor=agent)
+        case_send_update(case=case, text="Hello", actor=StaffActor(agent))
     with pytest.raises(TransitionRefused, match="cannot be moved to"):
-        case_send_update(case=case, text="Done", to_status="waiting", actor=waste_officer)
+        case_send_update(
+            case=case, text="Done", to_status="waiting", actor=StaffActor(waste_officer)
+        )
     assert kinds(fresh(case)) == ["created"]
 
 
@@ -382,7 +397,7 @@ def waste_lead(catalogue):
 def test_a_team_lead_saves_a_template_and_every_field_is_checked(waste_lead, catalogue):
     waste = Team.objects.get(slug="waste")
     template = response_template_save(
-        actor=waste_lead,
+        actor=StaffActor(waste_lead),
         team=waste,
         service=catalogue["report-missed-bin"],
         status=Status.NEW,
@@ -392,7 +407,7 @@ def test_a_team_lead_saves_a_template_and_every_field_is_checked(waste_lead, cat
     assert template.pk and template.status_label() == "Received"
     with pytest.raises(TemplateInvalid) as invalid:
         response_template_save(
-            actor=waste_lead,
+            actor=StaffActor(waste_lead),
             team=waste,
             service=catalogue["report-pothole"],
             status="lost",
@@ -417,7 +432,7 @@ def test_officers_and_other_teams_leads_cannot_save_templates(waste_officer, cat
     for actor in (waste_officer, highways_lead):
         with pytest.raises(NotAllowed):
             response_template_save(
-                actor=actor, team=Team.objects.get(slug="waste"), title="T", body="B"
+                actor=StaffActor(actor), team=Team.objects.get(slug="waste"), title="T", body="B"
             )
 
 

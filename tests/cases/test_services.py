@@ -7,6 +7,7 @@ from borough.cases.models import Case, CaseEvent, Resolution, Status
 from borough.cases.references import normalise_reference
 from borough.cases.services import CaseInvalid, TransitionRefused, case_create, case_transition
 from borough.contacts.models import Contact
+from borough.core.actors import ResidentActor, StaffActor
 from borough.core.channels import Channel
 from borough.core.working_days import add_working_days
 
@@ -27,7 +28,10 @@ def missed_bin_answers(service, **overrides):
 @pytest.mark.django_db
 def test_a_case_gets_a_reference_team_due_date_location_timeline_and_contact(missed_bin, gazetteer):
     case = case_create(
-        service=missed_bin, answers=missed_bin_answers(missed_bin), channel=Channel.WEB
+        actor=ResidentActor(),
+        service=missed_bin,
+        answers=missed_bin_answers(missed_bin),
+        channel=Channel.WEB,
     )
     assert normalise_reference(case.reference) == case.reference
     assert case.team.slug == "waste"
@@ -47,6 +51,7 @@ def test_a_case_gets_a_reference_team_due_date_location_timeline_and_contact(mis
 def test_invalid_answers_make_no_case_and_report_every_error(missed_bin, gazetteer):
     with pytest.raises(CaseInvalid) as caught:
         case_create(
+            actor=ResidentActor(),
             service=missed_bin,
             channel=Channel.PHONE,
             answers=missed_bin_answers(missed_bin, address="999999999999"),
@@ -60,6 +65,7 @@ def test_invalid_answers_make_no_case_and_report_every_error(missed_bin, gazette
 def test_answers_that_lead_to_an_exit_page_cannot_make_a_case(missed_bin, gazetteer):
     with pytest.raises(CaseInvalid) as caught:
         case_create(
+            actor=ResidentActor(),
             service=missed_bin,
             channel=Channel.WEB,
             answers=missed_bin_answers(missed_bin, bin_out="no"),
@@ -70,12 +76,14 @@ def test_answers_that_lead_to_an_exit_page_cannot_make_a_case(missed_bin, gazett
 @pytest.mark.django_db
 def test_the_same_idempotency_key_returns_the_first_case(missed_bin, gazetteer):
     first = case_create(
+        actor=ResidentActor(),
         service=missed_bin,
         answers=missed_bin_answers(missed_bin),
         channel=Channel.WEB,
         idempotency_key="web:abc",
     )
     again = case_create(
+        actor=ResidentActor(),
         service=missed_bin,
         answers=missed_bin_answers(missed_bin),
         channel=Channel.WEB,
@@ -92,7 +100,11 @@ def test_an_acknowledgement_is_emailed_after_the_case_is_saved(catalogue, gazett
 
     resident = Resident.objects.create(first_name="Ama", last_name="Owusu", email="ama@example.com")
     case = case_create(
-        service=service, answers=missed_bin_answers(service), channel=Channel.WEB, resident=resident
+        actor=ResidentActor(resident=resident),
+        service=service,
+        answers=missed_bin_answers(service),
+        channel=Channel.WEB,
+        resident=resident,
     )
     assert len(mail.outbox) == 1
     assert case.reference in mail.outbox[0].subject
@@ -105,15 +117,20 @@ def test_services_without_a_workflow_follow_the_default_one(missed_bin, gazettee
     missed_bin.workflow = {}
     missed_bin.save()
     service = type(missed_bin).objects.get(pk=missed_bin.pk)
-    case = case_create(service=service, answers=missed_bin_answers(service), channel=Channel.WEB)
+    case = case_create(
+        actor=ResidentActor(),
+        service=service,
+        answers=missed_bin_answers(service),
+        channel=Channel.WEB,
+    )
     assert (case.state, case.status) == ("new", "new")
-    case = case_transition(case=case, to_status=Status.IN_PROGRESS, actor=waste_officer)
+    case = case_transition(case=case, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))
     with pytest.raises(TransitionRefused, match="Choose how the request was resolved"):
-        case_transition(case=case, to_status=Status.CLOSED, actor=waste_officer)
+        case_transition(case=case, to_status=Status.CLOSED, actor=StaffActor(waste_officer))
     case = case_transition(
         case=case,
         to_status=Status.CLOSED,
-        actor=waste_officer,
+        actor=StaffActor(waste_officer),
         resolution=Resolution.FIXED,
         note="Collected this morning",
     )
@@ -121,7 +138,7 @@ def test_services_without_a_workflow_follow_the_default_one(missed_bin, gazettee
     with pytest.raises(
         TransitionRefused, match="A case that is closed cannot be moved to waiting for information"
     ):
-        case_transition(case=case, to_status=Status.WAITING, actor=waste_officer)
+        case_transition(case=case, to_status=Status.WAITING, actor=StaffActor(waste_officer))
     kinds = list(case.events.values_list("kind", "data__to"))
     assert kinds == [
         ("created", None),

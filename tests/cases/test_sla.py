@@ -11,6 +11,7 @@ from django.utils import timezone
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent
 from borough.cases.services import case_transition, sla_check
+from borough.core.actors import StaffActor
 from tests.factories import StaffFactory
 
 # Friday 22 August 2025. Monday 25 August is the summer bank holiday, so the next working
@@ -84,7 +85,7 @@ def test_overdue_cases_are_escalated_to_each_team_lead_once(due, waste_leads):
     overdue = due(dt.date(2025, 8, 21))
     older = due(dt.date(2025, 8, 18), uprn=100021500005)
     closed = due(dt.date(2025, 8, 20), uprn=100021500009)
-    case_transition(case=closed, to_state="fixed", actor=waste_leads[0])
+    case_transition(case=closed, to_state="fixed", actor=StaffActor(waste_leads[0]))
     mail.outbox.clear()
 
     report = sla_check(now=NOW)

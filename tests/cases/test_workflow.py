@@ -4,6 +4,7 @@ import pytest
 
 from borough.cases.models import Case, Status
 from borough.cases.services import TransitionRefused, case_transition
+from borough.core.actors import StaffActor
 
 
 @pytest.mark.django_db
@@ -11,19 +12,19 @@ def test_a_missed_bin_moves_through_its_own_workflow(make_case, waste_officer):
     case = make_case()
     assert (case.state, case.status, case.state_label) == ("received", Status.NEW, "Received")
 
-    case = case_transition(case=case, to_state="action_scheduled", actor=waste_officer)
+    case = case_transition(case=case, to_state="action_scheduled", actor=StaffActor(waste_officer))
     assert (case.state, case.status) == ("action_scheduled", Status.IN_PROGRESS)
     assert case.state_label == "Crew sent"
     assert case.public_state_label == "A crew is on the way"
     assert case.is_open
 
     # A closing state brings its own resolution: staff do not choose one.
-    case = case_transition(case=case, to_state="unable_to_fix", actor=waste_officer)
+    case = case_transition(case=case, to_state="unable_to_fix", actor=StaffActor(waste_officer))
     assert (case.status, case.resolution) == (Status.CLOSED, "not_possible")
     assert case.closed_at is not None and not case.is_open
 
     # "Could not collect" may be tried again; the case opens again.
-    case = case_transition(case=case, to_state="action_scheduled", actor=waste_officer)
+    case = case_transition(case=case, to_state="action_scheduled", actor=StaffActor(waste_officer))
     assert (case.status, case.resolution, case.closed_at) == (Status.IN_PROGRESS, "", None)
 
     event = case.events.order_by("-id").first()
@@ -53,7 +54,7 @@ def test_moves_the_workflow_does_not_have_are_refused_and_change_nothing(
 ):
     case = make_case()
     with pytest.raises(TransitionRefused) as refused:
-        case_transition(case=case, to_state=to_state, actor=waste_officer)
+        case_transition(case=case, to_state=to_state, actor=StaffActor(waste_officer))
     assert str(refused.value) == reason
     stored = Case.objects.get(pk=case.pk)
     assert (stored.state, stored.version, stored.events.count()) == ("received", 1, 1)
@@ -64,10 +65,10 @@ def test_a_closed_case_cannot_skip_back_to_a_state_the_workflow_does_not_allow(
     make_case, waste_officer
 ):
     case = make_case()
-    case = case_transition(case=case, to_state="duplicate", actor=waste_officer)
+    case = case_transition(case=case, to_state="duplicate", actor=StaffActor(waste_officer))
     assert case.resolution == "duplicate"
     with pytest.raises(TransitionRefused, match="duplicate report cannot be moved to crew sent"):
-        case_transition(case=case, to_state="action_scheduled", actor=waste_officer)
+        case_transition(case=case, to_state="action_scheduled", actor=StaffActor(waste_officer))
 
 
 @pytest.mark.django_db
@@ -79,7 +80,7 @@ def test_a_case_in_a_state_its_workflow_no_longer_has_is_read_by_its_base_status
     Case.objects.filter(pk=case.pk).update(state="in_progress", status=Status.IN_PROGRESS)
     case = Case.objects.get(pk=case.pk)
     assert case.state_label == "Crew sent"
-    case = case_transition(case=case, to_state="fixed", actor=waste_officer)
+    case = case_transition(case=case, to_state="fixed", actor=StaffActor(waste_officer))
     assert (case.state, case.status, case.resolution) == ("fixed", Status.CLOSED, "fixed")
 
 
@@ -89,9 +90,9 @@ def test_a_caller_that_only_knows_base_statuses_gets_the_matching_allowed_state(
 ):
     case = make_case()
     case = case_transition(
-        case=case, to_status=Status.CLOSED, resolution="duplicate", actor=waste_officer
+        case=case, to_status=Status.CLOSED, resolution="duplicate", actor=StaffActor(waste_officer)
     )
     assert (case.state, case.resolution) == ("duplicate", "duplicate")
     # Nothing follows "duplicate report" in the missed bin workflow.
     with pytest.raises(TransitionRefused, match="duplicate report cannot be moved to in progress"):
-        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=waste_officer)
+        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))

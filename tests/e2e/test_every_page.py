@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from borough.accounts.models import Role, Team
 from borough.cases.tracking import case_tracking_token
+from borough.core.actors import StaffActor
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 
 # Named URL patterns that are not pages a person reads, with the reason.
@@ -371,7 +372,10 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
         "resident": ama,
         "view": saved_view_create(actor=people[OFFICER], name="Mine", query="assigned=me"),
         "template": response_template_save(
-            actor=lead, team=waste, title="Bin on its way", body="We will collect it today."
+            actor=StaffActor(lead),
+            team=waste,
+            title="Bin on its way",
+            body="We will collect it today.",
         ),
         "message": Message.objects.filter(case=my_case).first() or Message.objects.first(),
         "assist_question": assist_question,

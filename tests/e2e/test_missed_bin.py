@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
+from borough.core.actors import ResidentActor
 from tests.factories import PASSWORD, StaffFactory
 from tests.signing_in import sign_in_on_pages
 
@@ -176,6 +177,7 @@ def test_the_queue_filters_and_resident_page_are_accessible(
     service = catalogue["report-missed-bin"]
     resident = Resident.objects.create(first_name="Ama", last_name="Owusu", email="ama@example.com")
     case = case_create(
+        actor=ResidentActor(resident=resident),
         service=service,
         channel=Channel.PHONE,
         resident=resident,

@@ -11,6 +11,7 @@ from borough.accounts.models import Role, Team
 from borough.cases.models import Case
 from borough.cases.services import case_transition
 from borough.cases.tracking import case_tracking_token
+from borough.core.actors import StaffActor
 from borough.notify.models import Message
 from borough.people.models import Household
 from borough.places.models import Property
@@ -65,7 +66,7 @@ def test_a_resident_adds_information_and_says_not_fixed(visit, live_server, make
 
     # Staff close it; the resident sees it closed and is asked how satisfied they were.
     officer = StaffFactory(membership__team=waste, membership__role=Role.OFFICER)
-    case_transition(case=Case.objects.get(pk=case.pk), to_state="fixed", actor=officer)
+    case_transition(case=Case.objects.get(pk=case.pk), to_state="fixed", actor=StaffActor(officer))
     page.reload()
     expect(page.locator("body")).to_contain_text("How satisfied were you with this service?")
     resident.assert_accessible()

@@ -12,12 +12,14 @@ from playwright.sync_api import expect
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
 from borough.cases.services import case_create, case_transition
+from borough.core.actors import ResidentActor, StaffActor
 from borough.core.channels import Channel
 from tests.factories import StaffFactory
 
 
 def _case(service, uprn):
     return case_create(
+        actor=ResidentActor(),
         service=service,
         channel=Channel.WEB,
         answers={
@@ -42,7 +44,7 @@ def test_a_team_lead_saves_a_view_and_changes_cases_in_bulk(
         membership__team=Team.objects.get(slug="waste"),
         membership__role=Role.TEAM_LEAD,
     )
-    case_transition(case=second, to_state="fixed", actor=lead)
+    case_transition(case=second, to_state="fixed", actor=StaffActor(lead))
     staff = visit(javascript=javascript, csp_for_axe=True)
     staff.sign_in(live_server, lead)
     page = staff.page

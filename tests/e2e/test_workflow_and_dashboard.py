@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
 from borough.cases.services import case_create
+from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from tests.factories import PASSWORD, StaffFactory
 from tests.signing_in import sign_in_on_pages
@@ -23,6 +24,7 @@ def test_a_team_lead_works_a_case_and_reads_the_dashboard(
 ):
     service = catalogue["report-missed-bin"]
     case = case_create(
+        actor=ResidentActor(),
         service=service,
         channel=Channel.WEB,
         answers={

@@ -5,6 +5,7 @@ import pytest
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent
 from borough.cases.services import case_transition
+from borough.core.actors import StaffActor
 from tests.factories import StaffFactory
 from tests.signing_in import staff_login
 
@@ -66,7 +67,7 @@ def test_bulk_status_change_needs_a_note_and_changes_nothing_without_one(
 @pytest.mark.django_db
 def test_bulk_status_change_skips_cases_the_workflow_does_not_allow(client, waste_officer, cases):
     done = cases[0]
-    case_transition(case=done, to_state="fixed", actor=waste_officer)
+    case_transition(case=done, to_state="fixed", actor=StaffActor(waste_officer))
     staff_login(client, waste_officer)
     response = client.post(
         "/hub/bulk/?ignored=1",

@@ -10,6 +10,7 @@ from borough.accounts.models import Role, Team
 from borough.cases.models import Case
 from borough.cases.selectors import Counts, team_dashboard
 from borough.cases.services import case_assign, case_transition
+from borough.core.actors import StaffActor
 from tests.factories import ResidentUserFactory, StaffFactory
 from tests.signing_in import staff_login
 
@@ -36,7 +37,7 @@ def cases(make_case, waste_officer, lead):
     def make(uprn, *, due, assignee=None, **fields):
         case = make_case(uprn)
         if assignee:
-            case = case_assign(case=case, assignee=assignee, actor=lead)
+            case = case_assign(case=case, assignee=assignee, actor=StaffActor(lead))
         Case.objects.filter(pk=case.pk).update(due_date=due, **fields)
         return Case.objects.get(pk=case.pk)
 
@@ -44,7 +45,7 @@ def cases(make_case, waste_officer, lead):
     overdue = make(100021500005, due=today - dt.timedelta(days=2), assignee=waste_officer)
     waiting = make(100021500009, due=today + dt.timedelta(days=5))
     done = make(100021500002, due=today + dt.timedelta(days=5), assignee=lead)
-    case_transition(case=done, to_state="fixed", actor=lead)
+    case_transition(case=done, to_state="fixed", actor=StaffActor(lead))
     last_week = make(
         100021500003,
         due=today - dt.timedelta(days=4),
@@ -52,7 +53,7 @@ def cases(make_case, waste_officer, lead):
     )
     # Closed last week: counts nowhere.
     old = make(100021500004, due=today - dt.timedelta(days=9))
-    case_transition(case=old, to_state="fixed", actor=lead)
+    case_transition(case=old, to_state="fixed", actor=StaffActor(lead))
     Case.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - dt.timedelta(days=12),
         closed_at=timezone.now() - dt.timedelta(days=8),

@@ -6,6 +6,7 @@ import pytest
 
 from borough.cases.models import Case, Priority
 from borough.cases.services import case_assign
+from borough.core.actors import StaffActor
 from tests.signing_in import staff_login
 
 
@@ -20,7 +21,7 @@ def three_cases(make_case, waste_officer):
     overdue = make(100021500001, due_date=dt.date.today() - dt.timedelta(days=3))
     urgent = make(100021500005, priority=Priority.URGENT)
     mine = make(100021500009)
-    case_assign(case=mine, assignee=waste_officer, actor=waste_officer)
+    case_assign(case=mine, assignee=waste_officer, actor=StaffActor(waste_officer))
     return {"overdue": overdue, "urgent": urgent, "mine": mine}
 
 
@@ -146,7 +147,9 @@ def test_cases_of_residents_who_need_support_are_tagged_in_words(
 def test_filters_combine(client, waste_officer, three_cases):
     from borough.cases.services import case_transition
 
-    case_transition(case=three_cases["mine"], to_state="action_scheduled", actor=waste_officer)
+    case_transition(
+        case=three_cases["mine"], to_state="action_scheduled", actor=StaffActor(waste_officer)
+    )
     staff_login(client, waste_officer)
     assert shown(client, three_cases, state="action_scheduled") == {"mine"}
     assert shown(client, three_cases, state="received", assignee="unassigned") == {

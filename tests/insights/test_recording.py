@@ -11,6 +11,7 @@ from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent
 from borough.cases.services import NotAllowed, TransitionRefused, case_record_time
 from borough.contacts.models import Contact
+from borough.core.actors import StaffActor
 from borough.insights.models import DailyCount, Kpi, ResidentSignIn
 from borough.insights.services import counts_rebuild
 from tests.factories import ResidentUserFactory, StaffFactory
@@ -82,7 +83,7 @@ def test_time_that_is_not_a_number_of_minutes_is_explained_and_nothing_is_saved(
 def test_a_note_too_long_is_refused_by_its_own_field(make_case, waste_officer):
     case = make_case()
     with pytest.raises(TransitionRefused) as refused:
-        case_record_time(case=case, actor=waste_officer, minutes=5, note="x" * 501)
+        case_record_time(case=case, actor=StaffActor(waste_officer), minutes=5, note="x" * 501)
     assert refused.value.field == "time_note"
 
 
@@ -92,7 +93,7 @@ def test_only_staff_who_may_work_the_case_record_time_on_it(client, make_case, c
         membership__team=Team.objects.get(slug="highways"), membership__role=Role.OFFICER
     )
     with pytest.raises(NotAllowed):
-        case_record_time(case=case, actor=other, minutes=10)
+        case_record_time(case=case, actor=StaffActor(other), minutes=10)
     staff_login(client, other)
     assert _post(client, case, minutes="10").status_code in (403, 404)
     assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.TIME_RECORDED).exists()

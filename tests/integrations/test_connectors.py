@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from borough.cases.models import Case, CaseEvent
+from borough.core.actors import ResidentActor, StaffActor
 from borough.integrations.connectors import handoffs_due
 from borough.integrations.models import Connector, Handoff, InboundUpdate
 from borough.integrations.services import connector_create, route_set
@@ -233,6 +234,7 @@ def test_open311_round_trip_with_borough_as_the_other_system(
         fixed_attributes="problem = hole",
     )
     case = case_create(
+        actor=ResidentActor(),
         service=litter,
         channel="web",
         answers={
@@ -254,14 +256,18 @@ def test_open311_round_trip_with_borough_as_the_other_system(
     start = timezone.now() - dt.timedelta(minutes=1)
     connector.polled_until = start
     connector.save(update_fields=["polled_until"])
-    case_transition(case=remote, to_state="investigating", actor=officer, note="Inspector sent")
+    case_transition(
+        case=remote, to_state="investigating", actor=StaffActor(officer), note="Inspector sent"
+    )
     assert open311_poll(connector=connector, now=timezone.now() + dt.timedelta(seconds=1)) == 1
     case.refresh_from_db()
     assert (case.state, case.status) == ("action_scheduled", "in_progress")
     remote.refresh_from_db()
-    case_transition(case=remote, to_state="action_scheduled", actor=officer)
+    case_transition(case=remote, to_state="action_scheduled", actor=StaffActor(officer))
     remote.refresh_from_db()
-    case_transition(case=remote, to_state="fixed", actor=officer, note="Cleared and repaired")
+    case_transition(
+        case=remote, to_state="fixed", actor=StaffActor(officer), note="Cleared and repaired"
+    )
     open311_poll(connector=connector, now=timezone.now() + dt.timedelta(seconds=2))
     case.refresh_from_db()
     assert (case.state, case.status, case.resolution) == ("fixed", "closed", "fixed")

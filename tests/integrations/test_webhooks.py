@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from borough.cases.models import Status
 from borough.cases.services import case_add_note, case_assign, case_transition
+from borough.core.actors import ResidentActor, StaffActor
 from borough.integrations.models import Delivery, DeliveryAttempt, EventType
 from borough.integrations.services import delivery_replay, subscription_create
 from borough.integrations.webhooks import deliver_due, verify
@@ -32,7 +33,7 @@ def test_events_are_signed_and_carry_public_fields_only(
     with committed():
         case = make_case()
     with committed():
-        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=waste_officer)
+        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))
 
     assert len(receiver.requests) == 2
     first = receiver.requests[0]
@@ -70,6 +71,7 @@ def test_personal_answers_and_place_need_scopes(catalogue, gazetteer, admin, rec
     form = service.form
     with committed():
         case_create(
+            actor=ResidentActor(),
             service=service,
             channel=Channel.WEB,
             answers={
@@ -98,13 +100,13 @@ def test_receiver_down_then_back_gets_every_event_once_in_order(
     port = receiver.server.server_address[1]
     receiver.close()
     with committed():
-        case_transition(case=first, to_status=Status.IN_PROGRESS, actor=waste_officer)
+        case_transition(case=first, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))
     with committed():
-        case_assign(case=first, assignee=waste_officer, actor=waste_officer)
+        case_assign(case=first, assignee=waste_officer, actor=StaffActor(waste_officer))
     with committed():
-        case_transition(case=second, to_status=Status.IN_PROGRESS, actor=waste_officer)
+        case_transition(case=second, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))
     with committed():
-        case_add_note(case=first, text="Crew sent", actor=waste_officer, public=True)
+        case_add_note(case=first, text="Crew sent", actor=StaffActor(waste_officer), public=True)
     statuses = dict(
         Delivery.objects.filter(subscription=subscription).values_list("status", "attempts")
     )
@@ -168,7 +170,7 @@ def test_a_receiver_that_always_fails_ends_in_dead_letter_and_the_next_event_goe
     with committed():
         case = make_case()
     with committed():
-        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=waste_officer)
+        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))
     now = timezone.now()
     for hours in range(1, 27):
         deliver_due(now=now + dt.timedelta(hours=hours))
@@ -220,15 +222,17 @@ def test_paused_subscription_and_event_types(
     with committed():
         paused = make_case()
     with committed():
-        case_transition(case=paused, to_status=Status.IN_PROGRESS, actor=waste_officer)
+        case_transition(case=paused, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))
     with committed():
         subscription_set_active(subscription=subscription, active=True, actor=admin)
     with committed():
         case = make_case(uprn=100021500002)
     with committed():
-        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=waste_officer)
+        case_transition(case=case, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))
     with committed():
-        case_transition(case=case, to_status=Status.CLOSED, resolution="fixed", actor=waste_officer)
+        case_transition(
+            case=case, to_status=Status.CLOSED, resolution="fixed", actor=StaffActor(waste_officer)
+        )
     # Only the closing of the case made after the pause ended was sent.
     assert [(b["type"], b["case"]["reference"]) for b in receiver.json_bodies()] == [
         ("case.closed", case.reference)

@@ -17,6 +17,7 @@ from borough.cases.models import Case, CaseEvent
 from borough.cases.services import case_add_note, case_transition
 from borough.contacts.models import Feedback, FormSession
 from borough.contacts.services import form_session_save, form_session_start
+from borough.core.actors import StaffActor
 from borough.core.channels import Channel
 from borough.core.models import AuditEvent
 from borough.notify.models import Message
@@ -66,7 +67,9 @@ def waste_lead(catalogue):
 
 
 def close(case, officer):
-    return case_transition(case=case, to_state="fixed", actor=officer, note="Collected today.")
+    return case_transition(
+        case=case, to_state="fixed", actor=StaffActor(officer), note="Collected today."
+    )
 
 
 def png(name: str = "bin.png") -> SimpleUploadedFile:
@@ -131,10 +134,12 @@ def test_with_email_updates_off_public_updates_are_not_emailed(
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(resident=ama)
     with django_capture_on_commit_callbacks(execute=True):
-        case_add_note(case=case, text="First update.", actor=waste_officer, public=True)
+        case_add_note(case=case, text="First update.", actor=StaffActor(waste_officer), public=True)
     signed_in.post(HOME + "details/", {"phone": "", "email_updates": "no"})
     with django_capture_on_commit_callbacks(execute=True):
-        case_add_note(case=case, text="We will come tomorrow.", actor=waste_officer, public=True)
+        case_add_note(
+            case=case, text="We will come tomorrow.", actor=StaffActor(waste_officer), public=True
+        )
     sent = Message.objects.filter(template="case_update")
     assert ["First update." in message.body for message in sent] == [True]
     assert Message.objects.filter(template="case_acknowledgement", to="ama@example.com").exists()
@@ -197,8 +202,12 @@ def test_the_request_page_shows_public_events_only_and_no_staff_names(
     signed_in, ama, make_case, waste_officer
 ):
     case = make_case(resident=ama)
-    case_add_note(case=case, text="Crew says the lid was shut.", actor=waste_officer, public=False)
-    case_add_note(case=case, text="We will come tomorrow.", actor=waste_officer, public=True)
+    case_add_note(
+        case=case, text="Crew says the lid was shut.", actor=StaffActor(waste_officer), public=False
+    )
+    case_add_note(
+        case=case, text="We will come tomorrow.", actor=StaffActor(waste_officer), public=True
+    )
     page = signed_in.get(request_url(case)).content.decode()
     assert "We will come tomorrow." in page and "Update from the council" in page
     assert "Crew says the lid was shut." not in page
@@ -320,7 +329,7 @@ def test_my_account_pages_make_the_same_number_of_queries_however_many_requests(
 ):
     cases = [make_case(resident=ama) for _ in range(3)]
     for case in cases:
-        case_add_note(case=case, text="On its way.", actor=waste_officer, public=True)
+        case_add_note(case=case, text="On its way.", actor=StaffActor(waste_officer), public=True)
     with django_assert_max_num_queries(20):
         assert signed_in.get(HOME).status_code == 200
     for _ in range(5):
@@ -391,7 +400,7 @@ def test_download_my_data_has_my_record_requests_contacts_and_feedback(
 ):
     case = make_case(resident=ama)
     make_case(100021500002, resident=ben)
-    case_add_note(case=case, text="Internal only.", actor=waste_officer, public=False)
+    case_add_note(case=case, text="Internal only.", actor=StaffActor(waste_officer), public=False)
     close(case, waste_officer)
     signed_in.post(request_url(case, "feedback"), {"score": "5", "comment": "Great"})
     response = signed_in.get(HOME + "download/")

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from borough.cases.services import case_add_note
 from borough.contacts.services import form_session_save, form_session_start
+from borough.core.actors import StaffActor
 from borough.core.channels import Channel
 from borough.people.models import Household
 from borough.places.models import Property
@@ -31,7 +32,7 @@ def add_data(times: int, resident, make_case, catalogue, officer) -> None:
     services = [service for service in catalogue.values() if service.is_online]
     for n in range(times):
         case = make_case(UPRNS[n % len(UPRNS)], resident=resident)
-        case_add_note(case=case, text="On its way.", actor=officer, public=True)
+        case_add_note(case=case, text="On its way.", actor=StaffActor(officer), public=True)
         saved = form_session_start(service=services[n % len(services)], channel=Channel.WEB)
         form_session_save(token=saved.token, user=resident.user, answers={}, postcodes={})
         other = ResidentFactory(user=ResidentUserFactory())

@@ -9,6 +9,7 @@ from django.core import signing
 
 from borough.cases.models import Case
 from borough.cases.tracking import case_tracking_token
+from borough.core.actors import ResidentActor
 from borough.notify.models import Message
 from tests.factories import ResidentFactory
 from tests.portal.test_missed_bin_journey import START, answer_all
@@ -100,7 +101,9 @@ def test_someone_without_an_account_gets_the_link_by_email_and_their_email_is_no
         "email": "kit@example.com",
     }
     with django_capture_on_commit_callbacks(execute=True):
-        case = case_create(service=service, answers=answers, channel=Channel.WEB)
+        case = case_create(
+            actor=ResidentActor(), service=service, answers=answers, channel=Channel.WEB
+        )
     message = Message.objects.get(template="case_acknowledgement")
     assert message.to == "kit@example.com"
     path = message.body[message.body.index(f"/track/{case.reference}/") :].split()[0]

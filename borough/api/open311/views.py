@@ -432,6 +432,7 @@ def _request_create(request, fmt: str):
             service=service,
             answers=answers,
             channel=Channel.API,
+            actor=client.as_actor(),
             idempotency_key=idempotency_key,
             contact_reason=f"Open311 request from {client.name}"[:200],
             latitude=lat,
@@ -517,13 +518,17 @@ def _update_create(request, fmt: str):
         with transaction.atomic():
             if target is None:
                 event = case_add_note(
-                    case=case, text=description, actor=None, public=True, source=source
+                    case=case,
+                    text=description,
+                    actor=client.as_actor(),
+                    public=True,
+                    source=source,
                 )
             else:
                 case = case_transition(
                     case=case,
                     to_state=target.key,
-                    actor=None,
+                    actor=client.as_actor(),
                     resolution=target.resolution or resolution or "fixed",
                     note=description,
                     source=source,

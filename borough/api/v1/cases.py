@@ -250,6 +250,7 @@ def case_create(request, payload: CaseIn, idempotency_key: str | None = Idempote
             service=service,
             answers=payload.answers,
             channel=Channel.API,
+            actor=client.as_actor(),
             contact_reason=f"API request from {client.name}"[:200],
             latitude=payload.latitude,
             longitude=payload.longitude,
@@ -393,7 +394,7 @@ def case_status(
         case = case_transition(
             case=case,
             to_status=payload.state,
-            actor=None,
+            actor=client_of(request).as_actor(),
             resolution=payload.resolution,
             note=payload.note,
             expected_version=payload.expected_version,
@@ -413,7 +414,11 @@ def _add_note(request, reference: str, text: str, *, public: bool):
     case = _case(reference)
     try:
         event = case_add_note(
-            case=case, text=text, actor=None, public=public, source=_source(request)
+            case=case,
+            text=text,
+            actor=client_of(request).as_actor(),
+            public=public,
+            source=_source(request),
         )
     except TransitionRefused as refused:
         raise ApiError(
