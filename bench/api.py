@@ -164,17 +164,18 @@ def load(wrk: str, url: str, script: str, args, headers: list[str]) -> dict:
 def bench_client() -> str:
     """A new key for the benchmark's API client (made once; its key replaced each run)."""
     from borough.accounts.models import Role, User
-    from borough.api.models import ApiClient, Scope
-    from borough.api.services import api_client_create, api_client_deactivate
+    from borough.clients.models import ApiClient, Scope
+    from borough.clients.services import api_client_create, api_client_deactivate
+    from borough.core.actors import StaffActor
 
     admin = User.objects.filter(memberships__role=Role.ADMIN, is_active=True).first()
     if admin is None:
         raise SystemExit("The database has no admin to create the API client")
     for old in ApiClient.objects.filter(name__startswith=CLIENT_NAME, is_active=True):
-        api_client_deactivate(client=old, actor=admin)
+        api_client_deactivate(client=old, actor=StaffActor(admin))
     name = f"{CLIENT_NAME} {time.strftime('%Y-%m-%d %H:%M:%S')}"
     created = api_client_create(
-        name=name, scopes=list(Scope.values), actor=admin, rate_limit="100000000/m"
+        name=name, scopes=list(Scope.values), actor=StaffActor(admin), rate_limit="100000000/m"
     )
     return created.raw_key
 
@@ -202,8 +203,8 @@ def remove_benchmark_cases() -> int:
     """Delete the cases the POSTs made (with their events and contacts)."""
     from django.db import transaction
 
-    from borough.api.models import ApiClient, IdempotentResponse
     from borough.cases.models import Case
+    from borough.clients.models import ApiClient, IdempotentResponse
     from borough.contacts.models import Contact
 
     clients = ApiClient.objects.filter(name__startswith=CLIENT_NAME)

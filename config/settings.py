@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "borough.accounts.govuk_one_login",
     "borough.core",
     "borough.accounts",
+    "borough.clients",
     "borough.places",
     "borough.people",
     "borough.catalogue",

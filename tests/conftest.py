@@ -1,5 +1,6 @@
 """Shared fixtures: the real catalogue, a small gazetteer imported through the LLPG importer,
-and staff and residents made with factories."""
+staff and residents made with factories, and API clients with keys (for the REST API, Open311
+and integrations tests)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from huey.contrib.djhuey import HUEY
 from borough.accounts.models import Role, Team
 from borough.catalogue.models import Service
 from borough.catalogue.services import catalogue_load
-from borough.core.actors import ResidentActor
+from borough.clients.models import Scope
+from borough.clients.services import NewClient, api_client_create
+from borough.core.actors import ResidentActor, StaffActor
 from borough.places.importer import import_llpg
 
 from .factories import StaffFactory
@@ -103,6 +106,34 @@ def agent(catalogue):
         membership__team=Team.objects.get(slug="customer-experience"),
         membership__role=Role.AGENT,
     )
+
+
+@pytest.fixture
+def admin(catalogue):
+    """An admin (customer experience team): manages API clients, webhooks and connectors."""
+    return StaffFactory(
+        email="admin@council.example",
+        membership__team=Team.objects.get(slug="customer-experience"),
+        membership__role=Role.ADMIN,
+    )
+
+
+@pytest.fixture
+def new_api_client(admin):
+    """``new_api_client(*scopes, name=..., **options)``: an API client made by ``admin``
+    through ``api_client_create``, with every scope when none is named (``.client`` and the
+    ``.raw_key`` shown once)."""
+    made = iter(range(1000))
+
+    def make(*scopes: str, name: str = "", **options) -> NewClient:
+        return api_client_create(
+            name=name or f"Client {next(made)}",
+            scopes=list(scopes) or list(Scope.values),
+            actor=StaffActor(admin),
+            **options,
+        )
+
+    return make
 
 
 @pytest.fixture

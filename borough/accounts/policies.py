@@ -192,6 +192,16 @@ def can_manage_integrations(user) -> bool:
     return can_manage_api_clients(user)
 
 
+def may_manage_api_clients(actor: Actor) -> bool:
+    """May ``actor`` create or deactivate API clients? Staff admins only (ADR 0026)."""
+    return isinstance(actor, StaffActor) and can_manage_api_clients(actor.user)
+
+
+def may_manage_integrations(actor: Actor) -> bool:
+    """May ``actor`` change webhook subscriptions, connectors and routing? Staff admins only."""
+    return isinstance(actor, StaffActor) and can_manage_integrations(actor.user)
+
+
 # ------------------------------------------------------------------ single view
 
 #: The team that links the council's records into a single view and reviews uncertain matches.

@@ -15,8 +15,10 @@ from django.views.decorators.cache import never_cache
 
 from borough.accounts.models import Team
 from borough.accounts.policies import can_manage_api_clients
-from borough.api.models import ApiClient, Scope
-from borough.api.services import ApiClientInvalid, api_client_create, api_client_deactivate
+from borough.clients.models import Scope
+from borough.clients.selectors import client_get, clients_list
+from borough.clients.services import ApiClientInvalid, api_client_create, api_client_deactivate
+from borough.core.actors import StaffActor
 
 from .access import staff_required
 
@@ -29,8 +31,9 @@ def _admin_required(request) -> None:
 @staff_required
 def api_clients(request):
     _admin_required(request)
-    clients = ApiClient.objects.select_related("team").order_by("-is_active", "name")
-    return render(request, "hub/api_clients.html", {"clients": clients, "now": timezone.now()})
+    return render(
+        request, "hub/api_clients.html", {"clients": clients_list(), "now": timezone.now()}
+    )
 
 
 @never_cache
@@ -65,7 +68,7 @@ def api_client_new(request):
                 team=team,
                 rate_limit=entered["rate_limit"],
                 expires_on=entered["expires_on"],
-                actor=request.user,
+                actor=StaffActor(request.user),
             )
         except ApiClientInvalid as invalid:
             errors = {**errors, **invalid.errors}
@@ -91,11 +94,11 @@ def api_client_new(request):
 @staff_required
 def api_client_deactivate_view(request, client_id: int):
     _admin_required(request)
-    client = ApiClient.objects.filter(pk=client_id).first()
+    client = client_get(client_id)
     if client is None:
         raise Http404
     if request.method == "POST":
-        api_client_deactivate(client=client, actor=request.user)
+        api_client_deactivate(client=client, actor=StaffActor(request.user))
         messages.success(request, f"{client.name} can no longer use its key")
         return redirect("hub:api_clients")
     return render(request, "hub/api_client_deactivate.html", {"client": client})

@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from borough.accounts.policies import can_manage_integrations
-from borough.api.models import ApiClient
 from borough.catalogue.models import Service
+from borough.clients.selectors import client_get, clients_active
+from borough.core.actors import StaffActor
 from borough.integrations import selectors
 from borough.integrations.models import Connector, Delivery, EventType
 from borough.integrations.services import (
@@ -59,17 +60,13 @@ def webhook_new(request):
             "target_url": request.POST.get("target_url", ""),
             "event_types": request.POST.getlist("event_types"),
         }
-        client = (
-            ApiClient.objects.filter(pk=entered["client"], is_active=True).first()
-            if entered["client"].isdigit()
-            else None
-        )
+        client = client_get(entered["client"], active_only=True)
         try:
             created = subscription_create(
                 client=client,
                 target_url=entered["target_url"],
                 event_types=entered["event_types"],
-                actor=request.user,
+                actor=StaffActor(request.user),
             )
         except IntegrationInvalid as invalid:
             errors = invalid.errors
@@ -85,7 +82,7 @@ def webhook_new(request):
         {
             "errors": errors,
             "entered": entered,
-            "clients": ApiClient.objects.filter(is_active=True).order_by("name"),
+            "clients": clients_active(),
             "event_types": EventType.choices,
         },
         status=400 if errors else 200,
@@ -119,7 +116,9 @@ def webhook_active(request, subscription_id: int):
     if subscription is None:
         raise Http404
     active = request.POST.get("active") == "1"
-    subscription_set_active(subscription=subscription, active=active, actor=request.user)
+    subscription_set_active(
+        subscription=subscription, active=active, actor=StaffActor(request.user)
+    )
     messages.success(
         request,
         "Events are being sent again" if active else "Paused: events wait until you resume",
@@ -135,7 +134,7 @@ def webhook_replay(request, delivery_id: int):
     if delivery is None:
         raise Http404
     try:
-        delivery_replay(delivery=delivery, actor=request.user)
+        delivery_replay(delivery=delivery, actor=StaffActor(request.user))
     except IntegrationInvalid as invalid:
         messages.error(request, invalid.errors["delivery"])
     else:
@@ -197,7 +196,7 @@ def connector_route(request):
             connector=connector,
             remote_service_code=entered["remote_service_code"],
             fixed_attributes=entered["fixed_attributes"],
-            actor=request.user,
+            actor=StaffActor(request.user),
         )
     except IntegrationInvalid as invalid:
         return render(
@@ -227,7 +226,7 @@ def connector_new(request):
                 **entered,
                 credential=request.POST.get("credential", ""),
                 signing_secret=request.POST.get("signing_secret", ""),
-                actor=request.user,
+                actor=StaffActor(request.user),
             )
         except IntegrationInvalid as invalid:
             errors = invalid.errors
@@ -276,6 +275,6 @@ def connector_active(request, connector_id: int):
     if connector is None:
         raise Http404
     active = request.POST.get("active") == "1"
-    connector_set_active(connector=connector, active=active, actor=request.user)
+    connector_set_active(connector=connector, active=active, actor=StaffActor(request.user))
     messages.success(request, f"{connector.name} is {'on' if active else 'off'}")
     return redirect("hub:connector", connector_id=connector.pk)

@@ -1,10 +1,5 @@
 from django.apps import AppConfig
-
-
-def _resident_signed_in(sender, request, user, **kwargs):
-    from .services import sign_in_record
-
-    sign_in_record(user=user)
+from django.contrib.auth.signals import user_logged_in
 
 
 class InsightsConfig(AppConfig):
@@ -13,8 +8,9 @@ class InsightsConfig(AppConfig):
     verbose_name = "Insights"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        # The receivers use the models, which can only be imported once the apps are ready.
+        from . import receivers  # noqa: PLC0415
 
-        # Only notes the day: the active-residents count needs every day a resident signed
-        # in, which ``User.last_login`` (the latest only) cannot give.
-        user_logged_in.connect(_resident_signed_in, dispatch_uid="insights-resident-signed-in")
+        user_logged_in.connect(
+            receivers.resident_signed_in, dispatch_uid="insights-resident-signed-in"
+        )

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact, Feedback, FormSession
 
 from .models import DailyCount
+from .services import _bounds
 
 DUCKDB_FILE = "borough.duckdb"
 CHUNK = 20_000
@@ -226,10 +228,6 @@ def export(*, out: Path, start: dt.date | None = None, end: dt.date | None = Non
     ``start``/``end`` (local days, both included) keep events of those days only. Returns the
     rows written for each dataset. An existing DuckDB file in ``out`` is replaced.
     """
-    import duckdb
-
-    from .services import _bounds
-
     low = high = None
     if start is not None:
         low = _bounds(start, start)[0]

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from borough.cases.signals import case_event_recorded
+
 
 class IntegrationsConfig(AppConfig):
     name = "borough.integrations"
@@ -7,8 +9,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
-        from borough.cases.signals import case_event_recorded
-
-        from . import receivers, tasks  # noqa: F401 (registers the Huey tasks)
+        # The receivers and tasks use models, which can only be imported once the apps are
+        # ready; importing ``tasks`` also registers the Huey tasks.
+        from . import receivers, tasks  # noqa: F401, PLC0415
 
         case_event_recorded.connect(receivers.case_event_recorded, dispatch_uid="integrations")

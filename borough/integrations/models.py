@@ -20,7 +20,7 @@ class WebhookSubscription(models.Model):
     """An API client's request to be told of case events at a URL, signed with a secret."""
 
     client = models.ForeignKey(
-        "api.ApiClient", on_delete=models.CASCADE, related_name="webhook_subscriptions"
+        "clients.ApiClient", on_delete=models.CASCADE, related_name="webhook_subscriptions"
     )
     target_url = models.URLField(max_length=500)
     # Kept to sign each delivery (HMAC needs the secret itself); shown to people only once.

@@ -1,5 +1,6 @@
 """Every write admins make to integrations: webhook subscriptions, replays, connectors and the
-routing of services to connectors. Each checks the policy and records an audit event."""
+routing of services to connectors. Each takes the acting admin as a typed actor (ADR 0023),
+checks ``accounts.policies.may_manage_integrations`` itself and records an audit event."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from borough.accounts.policies import can_manage_integrations
+from borough.accounts.policies import may_manage_integrations
+from borough.core.actors import Actor, acting_user
 from borough.core.models import AuditEvent
 from borough.core.services import audit_record
 
-from .connectors import hash_token, new_token
+from .inbound import hash_token, new_token
 from .models import Connector, Delivery, EventType, ServiceRoute, WebhookSubscription
+from .tasks import integrations_every_minute, webhook_replay
 from .webhooks import new_secret
 
 
@@ -29,8 +32,8 @@ class IntegrationInvalid(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
-def _allowed(actor) -> None:
-    if not can_manage_integrations(actor):
+def _allowed(actor: Actor) -> None:
+    if not may_manage_integrations(actor):
         raise PermissionDenied
 
 
@@ -52,7 +55,7 @@ class NewSubscription:
     secret: str  # shown once
 
 
-def subscription_create(*, client, target_url: str, event_types: list[str], actor):
+def subscription_create(*, client, target_url: str, event_types: list[str], actor: Actor):
     """Subscribe an active API client to case events at a URL, with a new signing secret."""
     _allowed(actor)
     errors: dict[str, str] = {}
@@ -78,10 +81,10 @@ def subscription_create(*, client, target_url: str, event_types: list[str], acto
             secret_prefix=secret[:12],
             event_types=event_types,
             created_at=timezone.now(),
-            created_by=actor,
+            created_by=acting_user(actor),
         )
         audit_record(
-            actor=actor,
+            actor=acting_user(actor),
             action=AuditEvent.Action.CREATED,
             object_type="webhook_subscription",
             object_id=subscription.pk,
@@ -90,7 +93,7 @@ def subscription_create(*, client, target_url: str, event_types: list[str], acto
 
 
 @transaction.atomic
-def subscription_set_active(*, subscription: WebhookSubscription, active: bool, actor):
+def subscription_set_active(*, subscription: WebhookSubscription, active: bool, actor: Actor):
     """Pause a subscription (events are kept and wait) or resume it (what waited is sent)."""
     _allowed(actor)
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
@@ -99,46 +102,35 @@ def subscription_set_active(*, subscription: WebhookSubscription, active: bool, 
     subscription.is_active = active
     subscription.save(update_fields=["is_active"])
     audit_record(
-        actor=actor,
+        actor=acting_user(actor),
         action=AuditEvent.Action.CHANGED,
         object_type="webhook_subscription",
         object_id=subscription.pk,
         summary="resumed" if active else "paused",
     )
     if active:
-        transaction.on_commit(_queue_due)
+        transaction.on_commit(integrations_every_minute.call_local)
     return subscription
 
 
-def _queue_due() -> None:
-    from .tasks import integrations_every_minute
-
-    integrations_every_minute.call_local()
-
-
 @transaction.atomic
-def delivery_replay(*, delivery: Delivery, actor) -> None:
+def delivery_replay(*, delivery: Delivery, actor: Actor) -> None:
     """Send a delivered or dead-lettered event to the subscription again (through the queue)."""
     _allowed(actor)
     if delivery.status == Delivery.Status.PENDING:
         raise IntegrationInvalid(
             {"delivery": "This event has not been delivered yet: it is still being retried"}
         )
+    user = acting_user(actor)
     audit_record(
-        actor=actor,
+        actor=user,
         action=AuditEvent.Action.CHANGED,
         object_type="webhook_delivery",
         object_id=delivery.pk,
         summary="replayed",
     )
-    delivery_id, actor_id = delivery.pk, actor.pk
-
-    def queue() -> None:
-        from .tasks import webhook_replay
-
-        webhook_replay(delivery_id, actor_id)
-
-    transaction.on_commit(queue)
+    delivery_id, actor_id = delivery.pk, user.pk if user else None
+    transaction.on_commit(lambda: webhook_replay(delivery_id, actor_id))
 
 
 @dataclass(frozen=True)
@@ -179,7 +171,7 @@ def connector_create(
     *,
     name: str,
     kind: str,
-    actor,
+    actor: Actor,
     endpoint: str = "",
     email: str = "",
     credential: str = "",
@@ -228,10 +220,10 @@ def connector_create(
                 status_map=mapped,
                 inbound_token_hash=hash_token(token),
                 created_at=timezone.now(),
-                created_by=actor,
+                created_by=acting_user(actor),
             )
             audit_record(
-                actor=actor,
+                actor=acting_user(actor),
                 action=AuditEvent.Action.CREATED,
                 object_type="connector",
                 object_id=connector.pk,
@@ -242,14 +234,14 @@ def connector_create(
 
 
 @transaction.atomic
-def connector_set_active(*, connector: Connector, active: bool, actor) -> Connector:
+def connector_set_active(*, connector: Connector, active: bool, actor: Actor) -> Connector:
     """Turn a connector off (no new cases are sent to it, its token stops working) or on."""
     _allowed(actor)
     if connector.is_active != active:
         connector.is_active = active
         connector.save(update_fields=["is_active"])
         audit_record(
-            actor=actor,
+            actor=acting_user(actor),
             action=AuditEvent.Action.CHANGED,
             object_type="connector",
             object_id=connector.pk,
@@ -262,7 +254,7 @@ def route_set(
     *,
     service,
     connector: Connector | None,
-    actor,
+    actor: Actor,
     remote_service_code: str = "",
     fixed_attributes: str = "",
 ) -> ServiceRoute | None:
@@ -299,11 +291,11 @@ def route_set(
                     "remote_service_code": remote_service_code,
                     "fixed_attributes": attributes,
                     "updated_at": timezone.now(),
-                    "updated_by": actor,
+                    "updated_by": acting_user(actor),
                 },
             )
         audit_record(
-            actor=actor,
+            actor=acting_user(actor),
             action=AuditEvent.Action.CHANGED,
             object_type="service_route",
             object_id=service.pk,

@@ -19,7 +19,7 @@ import json
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from .connectors import InboundRefused, hash_token, inbound_apply
+from .inbound import InboundRefused, hash_token, inbound_apply
 from .models import Connector
 
 MAX_BODY_BYTES = 64 * 1024

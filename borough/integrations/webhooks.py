@@ -4,7 +4,8 @@ order per case and subscription, signed, retried with backoff, dead-lettered, re
 How a delivery goes (docs/how-to/webhooks.md, ADR 0017):
 
 - ``publish`` (after a case event commits) gives the event the next ``sequence`` of its case and
-  writes one ``Delivery`` per active subscription wanting that type, with the body fixed.
+  writes one ``Delivery`` per active subscription wanting that type, with the body fixed; the
+  task that called it (``tasks.case_event_published``) queues their sending.
 - ``deliver_pending`` sends the pending deliveries of one (subscription, case) in sequence order,
   stopping at the first that fails: a later event of the case never overtakes an earlier one.
   Each delivery is claimed by a conditional update (a short lease) under
@@ -24,6 +25,7 @@ import json
 import logging
 import random
 import secrets
+from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -168,9 +170,19 @@ def payload(outbound: OutboundEvent, event: CaseEvent, case: Case, *, scopes: li
 # ------------------------------------------------------------------------------ publishing
 
 
-def publish(*, case_event_id: int, now: dt.datetime | None = None) -> OutboundEvent | None:
+@dataclass(frozen=True)
+class Published:
+    """A case event numbered for subscribers, and the subscriptions given a delivery of it now
+    (none when it had been published before), whose queues are to be sent."""
+
+    outbound: OutboundEvent
+    subscription_ids: tuple[int, ...] = ()
+
+
+def publish(*, case_event_id: int, now: dt.datetime | None = None) -> Published | None:
     """Number a committed case event within its case and write its deliveries. Idempotent: an
-    event already published is returned as it was. Returns None for events not published."""
+    event already published is returned as it was, with no new deliveries. Returns None for
+    events not published."""
     now = now or timezone.now()
     event = CaseEvent.objects.select_related("case__service").filter(pk=case_event_id).first()
     if event is None:
@@ -196,7 +208,7 @@ def publish(*, case_event_id: int, now: dt.datetime | None = None) -> OutboundEv
                 )
                 existing = OutboundEvent.objects.filter(case_event=event).first()
                 if existing is not None:
-                    return existing
+                    return Published(existing)
                 last = OutboundEvent.objects.filter(case=case).aggregate(n=Max("sequence"))["n"]
                 outbound = OutboundEvent.objects.create(
                     type=event_type,
@@ -217,21 +229,10 @@ def publish(*, case_event_id: int, now: dt.datetime | None = None) -> OutboundEv
                     )
                     for s in subscriptions
                 )
-                for subscription in subscriptions:
-                    _queue_delivery(subscription.pk, case.pk)
-                return outbound
+                return Published(outbound, tuple(s.pk for s in subscriptions))
         except IntegrityError:
             continue  # another worker numbered an event of the case at the same moment
     raise RuntimeError(f"could not number case event {case_event_id}")
-
-
-def _queue_delivery(subscription_id: int, case_id: int) -> None:
-    def queue() -> None:
-        from .tasks import webhook_deliver
-
-        webhook_deliver(subscription_id, case_id)
-
-    transaction.on_commit(queue)
 
 
 # ------------------------------------------------------------------------------ delivering

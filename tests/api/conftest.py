@@ -7,38 +7,18 @@ import json
 
 import pytest
 
-from borough.accounts.models import Role, Team
-from borough.api.models import Scope
-from borough.api.services import api_client_create
 from borough.cases.models import Case, CaseEvent
+from borough.clients.models import IdempotentResponse, Scope
 from borough.contacts.models import Contact
-from tests.factories import StaffFactory
 
 BASE = "/api/v1"
 ALL_SCOPES = list(Scope.values)
 
 
 @pytest.fixture
-def api_admin(catalogue):
-    return StaffFactory(
-        email="api.admin@council.example",
-        membership__team=Team.objects.get(slug="customer-experience"),
-        membership__role=Role.ADMIN,
-    )
-
-
-@pytest.fixture
-def make_key(api_admin):
-    """``make_key(*scopes, **options)``: a new client's raw key."""
-    made = iter(range(1000))
-
-    def make(*scopes: str, **options) -> str:
-        name = options.pop("name", None) or f"Client {next(made)}"
-        return api_client_create(
-            name=name, scopes=list(scopes) or ALL_SCOPES, actor=api_admin, **options
-        ).raw_key
-
-    return make
+def make_key(new_api_client):
+    """``make_key(*scopes, **options)``: a new client's raw key (every scope when none)."""
+    return lambda *scopes, **options: new_api_client(*scopes, **options).raw_key
 
 
 @pytest.fixture
@@ -104,8 +84,6 @@ def missed_bin_body(missed_bin, gazetteer):
 @pytest.fixture
 def rows():
     """Counts of every table an API write touches, to show a refused call wrote nothing."""
-    from borough.api.models import IdempotentResponse
-
     return lambda: (
         Case.objects.count(),
         CaseEvent.objects.count(),

@@ -8,8 +8,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from borough.api.models import ApiClient, IdempotentResponse, Scope
-from borough.api.services import api_client_deactivate
+from borough.clients.models import ApiClient, IdempotentResponse, Scope
+from borough.clients.services import api_client_deactivate
+from borough.core.actors import StaffActor
 
 from .conftest import assert_error
 
@@ -116,7 +117,7 @@ def _unknown_addresses_and_methods(api):
     assert_error(response, 405, "method_not_allowed")
 
 
-def test_missing_wrong_expired_and_revoked_keys(client, make_key, api_admin, rows, missed_bin_body):
+def test_missing_wrong_expired_and_revoked_keys(client, make_key, admin, rows, missed_bin_body):
     from .conftest import Api
 
     before = rows()
@@ -125,7 +126,9 @@ def test_missing_wrong_expired_and_revoked_keys(client, make_key, api_admin, row
         expires_at=timezone.now() - dt.timedelta(minutes=1)
     )
     revoked = make_key(Scope.CASES_WRITE)
-    api_client_deactivate(client=ApiClient.objects.get(key_prefix=revoked[:12]), actor=api_admin)
+    api_client_deactivate(
+        client=ApiClient.objects.get(key_prefix=revoked[:12]), actor=StaffActor(admin)
+    )
     anonymous = client.post(
         "/api/v1/cases", json.dumps(missed_bin_body), content_type="application/json"
     )

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from borough.api.models import Scope
 from borough.cases.models import Case, CaseEvent
+from borough.clients.models import Scope
 from borough.contacts.models import Contact
 from borough.core.actors import ResidentActor
 from borough.core.models import AuditEvent

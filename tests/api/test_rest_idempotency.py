@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from borough.api.models import IdempotentResponse, Scope
-from borough.api.services import idempotent_responses_purge
 from borough.cases.models import Case, CaseEvent
+from borough.clients.models import IdempotentResponse, Scope
+from borough.clients.services import idempotent_responses_purge
 
 from .conftest import Api, assert_error
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from borough.api.models import Scope
+from borough.clients.models import Scope
 from borough.contacts.models import Contact
 from borough.core.models import AuditEvent
 from tests.factories import ResidentFactory

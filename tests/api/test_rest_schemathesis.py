@@ -24,10 +24,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from borough.api.services import api_client_create
-
-from .conftest import ALL_SCOPES
-
 pytestmark = pytest.mark.django_db
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"
@@ -41,12 +37,10 @@ CHECKS = [
 
 
 def test_generated_requests_get_no_server_error_and_fit_the_schema(
-    catalogue, gazetteer, make_case, api_admin
+    catalogue, gazetteer, make_case, make_key
 ):
     case_ = make_case()
-    key = api_client_create(
-        name="Fuzzer", scopes=ALL_SCOPES, actor=api_admin, rate_limit="100000/m"
-    ).raw_key
+    key = make_key(name="Fuzzer", rate_limit="100000/m")
     app = WSGIHandler()
     # As Django's test client does: the requests share the test's connection and transaction,
     # so the end of a request must not close it.

@@ -392,24 +392,24 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
 def _integrations(admin, case) -> dict:
     """A webhook subscription with a delivery that failed (nothing listens on port 9) and an
     email connector that a case was sent to."""
-    from borough.api.services import api_client_create
-    from borough.integrations.connectors import handoff_start
+    from borough.clients.services import api_client_create
     from borough.integrations.services import connector_create, route_set, subscription_create
-    from borough.integrations.webhooks import publish
+    from borough.integrations.tasks import case_event_published
 
-    client = api_client_create(name="Back office", scopes=["cases.read"], actor=admin).client
+    actor = StaffActor(admin)
+    client = api_client_create(name="Back office", scopes=["cases.read"], actor=actor).client
     subscription = subscription_create(
         client=client,
         target_url="http://127.0.0.1:9/borough-events",
         event_types=["case.created"],
-        actor=admin,
+        actor=actor,
     ).subscription
-    publish(case_event_id=case.events.get(kind="created").pk)
     connector = connector_create(
-        name="Waste back office", kind="email", email="waste.bo@council.example", actor=admin
+        name="Waste back office", kind="email", email="waste.bo@council.example", actor=actor
     ).connector
-    route_set(service=case.service, connector=connector, actor=admin)
-    handoff_start(case_id=case.pk)
+    route_set(service=case.service, connector=connector, actor=actor)
+    # What a new case sets off: its webhook delivery (tried and failed) and its handoff (sent).
+    case_event_published.call_local(case.events.get(kind="created").pk)
     return {"subscription": subscription, "connector": connector}
 
 

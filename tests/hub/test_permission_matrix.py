@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from borough.accounts.models import Role, Team
-from borough.api.models import ApiClient
 from borough.assistant.models import ChatMessage, Conversation
 from borough.cases.models import Case, CaseEvent
+from borough.clients.models import ApiClient
 from borough.contacts.models import Contact, FormSession
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 from tests.signing_in import staff_login

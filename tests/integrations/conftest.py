@@ -8,11 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from borough.accounts.models import Role, Team
-from borough.api.models import Scope
-from borough.api.services import api_client_create
-
-from ..factories import StaffFactory
+from borough.clients.models import Scope
 
 
 class Receiver:
@@ -75,17 +71,8 @@ def receiver():
 
 
 @pytest.fixture
-def admin(catalogue):
-    return StaffFactory(
-        email="integrations.admin@council.example",
-        membership__team=Team.objects.get(slug="customer-experience"),
-        membership__role=Role.ADMIN,
-    )
-
-
-@pytest.fixture
-def api_client(admin):
-    return api_client_create(name="Back office", scopes=[Scope.CASES_READ], actor=admin).client
+def api_client(new_api_client):
+    return new_api_client(Scope.CASES_READ, name="Back office").client
 
 
 @pytest.fixture

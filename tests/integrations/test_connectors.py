@@ -27,7 +27,7 @@ def _json_connector(admin, url, **extra):
         credential="token-for-them",
         signing_secret="shared-secret",
         status_map="in hand = in_progress\ndone = closed:fixed\nrejected = closed:not_possible",
-        actor=admin,
+        actor=StaffActor(admin),
         **extra,
     )
 
@@ -41,7 +41,7 @@ def test_json_connector_sends_new_cases_and_keeps_their_id(
 ):
     receiver.default = (201, {"id": "SW-1001"})
     new = _json_connector(admin, receiver.url + "/cases")
-    route_set(service=missed_bin, connector=new.connector, actor=admin)
+    route_set(service=missed_bin, connector=new.connector, actor=StaffActor(admin))
     with committed():
         case = make_case()
 
@@ -64,7 +64,9 @@ def test_json_connector_retries_until_the_system_takes_the_case(
     receiver.answers = [(503, "busy"), (500, "oops")]
     receiver.default = (200, {"id": "SW-7"})
     route_set(
-        service=missed_bin, connector=_json_connector(admin, receiver.url).connector, actor=admin
+        service=missed_bin,
+        connector=_json_connector(admin, receiver.url).connector,
+        actor=StaffActor(admin),
     )
     with committed():
         case = make_case()
@@ -91,7 +93,9 @@ def test_a_system_that_never_takes_the_case_is_failed_and_shown(
 ):
     receiver.default = (200, {"no": "id"})
     route_set(
-        service=missed_bin, connector=_json_connector(admin, receiver.url).connector, actor=admin
+        service=missed_bin,
+        connector=_json_connector(admin, receiver.url).connector,
+        actor=StaffActor(admin),
     )
     with committed():
         case = make_case()
@@ -107,9 +111,12 @@ def test_a_system_that_never_takes_the_case_is_failed_and_shown(
 
 def test_email_connector_sends_the_case_to_the_mailbox(make_case, missed_bin, admin, committed):
     new = connector_create(
-        name="Waste back office", kind="email", email="waste.bo@council.example", actor=admin
+        name="Waste back office",
+        kind="email",
+        email="waste.bo@council.example",
+        actor=StaffActor(admin),
     )
-    route_set(service=missed_bin, connector=new.connector, actor=admin)
+    route_set(service=missed_bin, connector=new.connector, actor=StaffActor(admin))
     with committed():
         case = make_case()
     to_mailbox = [m for m in mail.outbox if m.to == ["waste.bo@council.example"]]
@@ -122,7 +129,7 @@ def test_email_connector_sends_the_case_to_the_mailbox(make_case, missed_bin, ad
 def sent_case(make_case, missed_bin, admin, receiver, committed):
     receiver.default = (200, {"id": "SW-42"})
     new = _json_connector(admin, receiver.url)
-    route_set(service=missed_bin, connector=new.connector, actor=admin)
+    route_set(service=missed_bin, connector=new.connector, actor=StaffActor(admin))
     with committed():
         case = make_case()
     return case, new
@@ -204,23 +211,22 @@ def test_bad_inbound_updates_are_refused_and_write_nothing(sent_case):
 
 @pytest.mark.django_db(transaction=True)
 def test_open311_round_trip_with_borough_as_the_other_system(
-    live_server, catalogue, gazetteer, admin, waste_officer
+    live_server, catalogue, gazetteer, admin, new_api_client, waste_officer
 ):
     """Litter reports are sent on to another Open311 endpoint (here Borough's own, served by
     the live server) as damaged-pavement reports; that system's updates, read back from its
     servicerequestupdates, move the litter report along its own workflow."""
     from borough.accounts.models import Team
-    from borough.api.services import api_client_create
     from borough.cases.services import case_create, case_transition
-    from borough.integrations.connectors import open311_poll
+    from borough.integrations.inbound import open311_poll
 
-    key = api_client_create(name="Us, elsewhere", scopes=["open311.post"], actor=admin).raw_key
+    key = new_api_client("open311.post", name="Us, elsewhere").raw_key
     connector = connector_create(
         name="Highways",
         kind="open311",
         endpoint=live_server.url + "/open311/v2/",
         credential=key,
-        actor=admin,
+        actor=StaffActor(admin),
     ).connector
     litter, pavement = (
         catalogue["report-litter"],
@@ -229,7 +235,7 @@ def test_open311_round_trip_with_borough_as_the_other_system(
     route_set(
         service=litter,
         connector=connector,
-        actor=admin,
+        actor=StaffActor(admin),
         remote_service_code=pavement.slug,
         fixed_attributes="problem = hole",
     )
@@ -289,16 +295,18 @@ def test_open311_connector_without_service_request_updates_reads_requests(
     its status is read back from requests.json when servicerequestupdates is not offered."""
     from urllib.parse import parse_qs
 
-    from borough.integrations.connectors import open311_poll
+    from borough.integrations.inbound import open311_poll
 
     connector = connector_create(
         name="Waste contractor",
         kind="open311",
         endpoint=receiver.url + "/georeport/v2",
         credential="their-key",
-        actor=admin,
+        actor=StaffActor(admin),
     ).connector
-    route_set(service=missed_bin, connector=connector, actor=admin, remote_service_code="MB1")
+    route_set(
+        service=missed_bin, connector=connector, actor=StaffActor(admin), remote_service_code="MB1"
+    )
     receiver.answers = [(200, [{"service_request_id": "WC-9", "service_notice": ""}])]
     with committed():
         case = make_case()

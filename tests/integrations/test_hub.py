@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from borough.accounts.models import Role, Team
+from borough.core.actors import StaffActor
 from borough.core.models import AuditEvent
 from borough.integrations.models import Connector, Delivery, ServiceRoute, WebhookSubscription
 from borough.integrations.services import connector_create, subscription_create
@@ -60,7 +61,10 @@ def test_delivery_log_shows_tries_and_replay_is_audited(
     admin_client, admin, api_client, make_case, receiver, committed, django_assert_max_num_queries
 ):
     subscription = subscription_create(
-        client=api_client, target_url=receiver.url, event_types=["case.created"], actor=admin
+        client=api_client,
+        target_url=receiver.url,
+        event_types=["case.created"],
+        actor=StaffActor(admin),
     ).subscription
     receiver.answers = [(503, "down")]
     with committed():
@@ -92,7 +96,7 @@ def test_pause_and_resume(admin_client, admin, api_client):
         client=api_client,
         target_url="https://x.example/",
         event_types=["case.created"],
-        actor=admin,
+        actor=StaffActor(admin),
     ).subscription
     admin_client.post(f"/hub/webhooks/{subscription.pk}/active/", {"active": "0"})
     subscription.refresh_from_db()
@@ -157,10 +161,10 @@ def test_only_admins_manage_webhooks_and_connectors(
         client=api_client,
         target_url="https://x.example/",
         event_types=["case.created"],
-        actor=admin,
+        actor=StaffActor(admin),
     ).subscription
     connector = connector_create(
-        name="Mailbox", kind="email", email="bo@council.example", actor=admin
+        name="Mailbox", kind="email", email="bo@council.example", actor=StaffActor(admin)
     ).connector
     for role in (Role.TEAM_LEAD, Role.OFFICER, Role.AGENT):
         _refused_everything(role, subscription, connector, api_client, missed_bin, staff_login)

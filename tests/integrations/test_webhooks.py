@@ -19,7 +19,9 @@ ALL = list(EventType.values)
 
 
 def _subscribe(admin, client, url, events=ALL):
-    return subscription_create(client=client, target_url=url, event_types=events, actor=admin)
+    return subscription_create(
+        client=client, target_url=url, event_types=events, actor=StaffActor(admin)
+    )
 
 
 def _sequence(bodies, reference):
@@ -60,12 +62,13 @@ def test_events_are_signed_and_carry_public_fields_only(
     assert len(receiver.requests) == 2
 
 
-def test_personal_answers_and_place_need_scopes(catalogue, gazetteer, admin, receiver, committed):
-    from borough.api.services import api_client_create
+def test_personal_answers_and_place_need_scopes(
+    catalogue, gazetteer, admin, new_api_client, receiver, committed
+):
     from borough.cases.services import case_create
     from borough.core.channels import Channel
 
-    public = api_client_create(name="Public", scopes=["open311.post"], actor=admin).client
+    public = new_api_client("open311.post", name="Public").client
     _subscribe(admin, public, receiver.url)
     service = catalogue["request-new-bin"]
     form = service.form
@@ -185,7 +188,7 @@ def test_a_receiver_that_always_fails_ends_in_dead_letter_and_the_next_event_goe
     receiver.default = (204, "")
     receiver.requests.clear()
     with committed():
-        delivery_replay(delivery=head, actor=admin)
+        delivery_replay(delivery=head, actor=StaffActor(admin))
     head.refresh_from_db()
     assert head.status == Delivery.Status.DELIVERED
     assert receiver.requests[0]["headers"]["Borough-Replay"] == "1"
@@ -218,13 +221,13 @@ def test_paused_subscription_and_event_types(
 
     subscription = _subscribe(admin, api_client, receiver.url, events=[EventType.CASE_CLOSED])
     subscription = subscription.subscription
-    subscription_set_active(subscription=subscription, active=False, actor=admin)
+    subscription_set_active(subscription=subscription, active=False, actor=StaffActor(admin))
     with committed():
         paused = make_case()
     with committed():
         case_transition(case=paused, to_status=Status.IN_PROGRESS, actor=StaffActor(waste_officer))
     with committed():
-        subscription_set_active(subscription=subscription, active=True, actor=admin)
+        subscription_set_active(subscription=subscription, active=True, actor=StaffActor(admin))
     with committed():
         case = make_case(uprn=100021500002)
     with committed():

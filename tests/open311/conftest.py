@@ -11,11 +11,8 @@ from jsonschema import Draft4Validator, Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from borough.api.models import Scope
-from borough.api.services import api_client_create
 from borough.cases.models import Case, CaseEvent
-
-from ..factories import StaffFactory
+from borough.clients.models import Scope
 
 SCHEMAS = Path(__file__).parent.parent / "data" / "open311"
 LISTS = {
@@ -91,25 +88,14 @@ def parse_json(response):
 
 
 @pytest.fixture
-def admin(catalogue):
-    from borough.accounts.models import Role, Team
-
-    return StaffFactory(
-        email="admin@council.example",
-        membership__team=Team.objects.get(slug="customer-experience"),
-        membership__role=Role.ADMIN,
-    )
-
-
-@pytest.fixture
-def fms_key(admin):
+def fms_key(new_api_client):
     """The key of a FixMyStreet-like client that may post requests and updates."""
-    return api_client_create(name="FixMyStreet", scopes=[Scope.OPEN311_POST], actor=admin).raw_key
+    return new_api_client(Scope.OPEN311_POST, name="FixMyStreet").raw_key
 
 
 @pytest.fixture
-def reader_key(admin):
-    return api_client_create(name="Back office", scopes=[Scope.CASES_READ], actor=admin).raw_key
+def reader_key(new_api_client):
+    return new_api_client(Scope.CASES_READ, name="Back office").raw_key
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from borough.api.models import ApiClient
+from borough.clients.models import ApiClient
 
 from .conftest import form_post, parse_json, parse_xml
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 (writing only)
 
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
 from django.http import HttpResponse
+from django.utils.dateparse import parse_date, parse_datetime
 
 FORMATS = ("xml", "json")
 CONTENT_TYPES = {
@@ -149,8 +151,6 @@ def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
                 fields.append((child.tag, (child.text or "").strip()))
         return _gather(fields)
     if kind in {"application/x-www-form-urlencoded", ""}:
-        from urllib.parse import parse_qsl
-
         try:
             pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
         except ValueError:
@@ -202,8 +202,6 @@ def parse_moment(name: str, raw: str) -> dt.datetime | None:
     A date alone means its midnight in UTC; a time without an offset is refused, as the
     specification requires one.
     """
-    from django.utils.dateparse import parse_date, parse_datetime
-
     raw = (raw or "").strip()
     if not raw:
         return None

@@ -17,9 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from borough.api.auth import client_rate_wait
-from borough.api.models import Scope
-from borough.api.services import AuthenticationFailed, api_client_authenticate
 from borough.cases.selectors import case_by_reference
 from borough.cases.services import (
     CaseChanged,
@@ -31,6 +28,9 @@ from borough.cases.services import (
 )
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.selectors import service_get, services_online
+from borough.clients.auth import client_rate_wait
+from borough.clients.models import Scope
+from borough.clients.services import AuthenticationFailed, api_client_authenticate
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limit_hit
 from borough.places.selectors import Gazetteer, property_nearest

@@ -11,7 +11,6 @@ from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
 from borough.api import selectors
-from borough.api.models import Scope
 from borough.cases import services as case_services
 from borough.cases.models import Case, CaseEvent, Priority, Status
 from borough.cases.selectors import case_by_reference
@@ -23,6 +22,7 @@ from borough.cases.services import (
     case_transition,
 )
 from borough.catalogue.selectors import service_get
+from borough.clients.models import Scope
 from borough.core.channels import Channel
 from borough.core.errors import ApiError, ErrorCode
 from borough.core.models import AuditEvent

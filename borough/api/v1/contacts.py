@@ -10,9 +10,9 @@ from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
 from borough.api import selectors
-from borough.api.models import Scope
 from borough.cases.selectors import case_by_reference
 from borough.catalogue.selectors import service_get
+from borough.clients.models import Scope
 from borough.contacts.models import Contact
 from borough.contacts.services import contact_record
 from borough.core.channels import Channel

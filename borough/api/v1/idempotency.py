@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from pydantic import BaseModel
 
-from borough.api.services import idempotent_response_get, idempotent_response_save
+from borough.clients.services import idempotent_response_get, idempotent_response_save
 from borough.core.errors import ApiError, ErrorCode
 
 HEADER = "Idempotency-Key"

@@ -6,7 +6,7 @@ import datetime as dt
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from borough.api.models import Scope
+from borough.clients.models import Scope
 from borough.core.errors import ApiError, ErrorCode
 from borough.core.models import AuditEvent
 from borough.core.services import audit_record

@@ -10,9 +10,9 @@ import json
 
 from ninja.security import HttpBearer
 
-from borough.api.auth import bearer_key, client_rate_wait
-from borough.api.models import ApiClient
-from borough.api.services import AuthenticationFailed, ScopeMissing, api_client_authenticate
+from borough.clients.auth import bearer_key, client_rate_wait
+from borough.clients.models import ApiClient
+from borough.clients.services import AuthenticationFailed, ScopeMissing, api_client_authenticate
 from borough.core.errors import ApiError, ErrorCode
 
 MAX_BODY_BYTES = 1024 * 1024

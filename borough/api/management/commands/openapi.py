@@ -8,13 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from borough.api.v1.api import api
+
 DEFAULT_PATH = Path(settings.BASE_DIR) / "docs" / "api" / "openapi.json"
 
 
 def openapi_document() -> str:
     """The OpenAPI file's text, the same on every run for the same code."""
-    from borough.api.v1.api import api
-
     return json.dumps(api.get_openapi_schema(), indent=2, ensure_ascii=False) + "\n"
 
 

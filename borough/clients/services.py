@@ -1,4 +1,5 @@
-"""Every write to API clients: create, authenticate (records last use), deactivate."""
+"""Every write to API clients: create, authenticate (records last use), deactivate; and the
+responses kept for idempotent retries of their POSTs."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from borough.accounts.policies import can_manage_api_clients
+from borough.accounts.policies import may_manage_api_clients
+from borough.core.actors import Actor, acting_user
 from borough.core.models import AuditEvent
 from borough.core.ratelimit import parse_rate
 from borough.core.services import audit_record
@@ -51,7 +53,7 @@ def api_client_create(
     *,
     name: str,
     scopes: list[str],
-    actor,
+    actor: Actor,
     team=None,
     rate_limit: str = "",
     expires_on: dt.date | str | None = None,
@@ -59,9 +61,9 @@ def api_client_create(
     """Create a client with a new random key. Returns the key once; only its hash is kept.
 
     ``expires_on`` (a date, or text like 31/12/2027 or 2027-12-31): the key stops working at
-    the end of that day in the council's time zone.
+    the end of that day in the council's time zone. Only staff admins may create clients.
     """
-    if not can_manage_api_clients(actor):
+    if not may_manage_api_clients(actor):
         raise PermissionDenied
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -105,10 +107,10 @@ def api_client_create(
                 rate_limit=rate_limit,
                 expires_at=expires_at,
                 created_at=timezone.now(),
-                created_by=actor,
+                created_by=acting_user(actor),
             )
             audit_record(
-                actor=actor,
+                actor=acting_user(actor),
                 action=AuditEvent.Action.CREATED,
                 object_type="api_client",
                 object_id=client.pk,
@@ -130,9 +132,10 @@ def _day(value: dt.date | str) -> dt.date | None:
 
 
 @transaction.atomic
-def api_client_deactivate(*, client: ApiClient, actor) -> ApiClient:
-    """Stop a client's key working at once. Deactivating twice changes nothing."""
-    if not can_manage_api_clients(actor):
+def api_client_deactivate(*, client: ApiClient, actor: Actor) -> ApiClient:
+    """Stop a client's key working at once (staff admins only). Deactivating twice changes
+    nothing."""
+    if not may_manage_api_clients(actor):
         raise PermissionDenied
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if client.is_active:
@@ -140,7 +143,7 @@ def api_client_deactivate(*, client: ApiClient, actor) -> ApiClient:
         client.deactivated_at = timezone.now()
         client.save(update_fields=["is_active", "deactivated_at"])
         audit_record(
-            actor=actor,
+            actor=acting_user(actor),
             action=AuditEvent.Action.CHANGED,
             object_type="api_client",
             object_id=client.pk,

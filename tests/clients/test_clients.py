@@ -5,31 +5,25 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from borough.accounts.models import Role, Team
-from borough.api.models import ApiClient, Scope
-from borough.api.services import (
+from borough.clients.models import ApiClient, Scope
+from borough.clients.services import (
     ApiClientInvalid,
     AuthenticationFailed,
     api_client_authenticate,
     api_client_create,
     api_client_deactivate,
 )
+from borough.core.actors import StaffActor
 from borough.core.models import AuditEvent
-from tests.factories import StaffFactory
 from tests.signing_in import staff_login
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin(catalogue):
-    return StaffFactory(
-        membership__team=Team.objects.get(slug="customer-experience"), membership__role=Role.ADMIN
-    )
-
-
 def test_the_key_is_returned_once_and_only_its_hash_is_stored(admin):
-    created = api_client_create(name="FixMyStreet", scopes=[Scope.OPEN311_POST], actor=admin)
+    created = api_client_create(
+        name="FixMyStreet", scopes=[Scope.OPEN311_POST], actor=StaffActor(admin)
+    )
     stored = ApiClient.objects.get()
     assert created.raw_key.startswith("brgh_") and len(created.raw_key) > 40
     assert created.raw_key not in (stored.key_hash, stored.key_prefix)
@@ -38,31 +32,37 @@ def test_the_key_is_returned_once_and_only_its_hash_is_stored(admin):
 
 
 def test_authentication_checks_the_key_the_scope_and_the_active_flag(admin):
-    key = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin).raw_key
+    key = api_client_create(
+        name="FMS", scopes=[Scope.OPEN311_POST], actor=StaffActor(admin)
+    ).raw_key
     client = api_client_authenticate(key, Scope.OPEN311_POST)
     assert client.name == "FMS" and client.last_used_at is not None
     for raw, scope in ((key, Scope.CASES_READ), ("brgh_other", Scope.OPEN311_POST), ("", "x")):
         with pytest.raises(AuthenticationFailed):
             api_client_authenticate(raw, scope)
-    api_client_deactivate(client=client, actor=admin)
+    api_client_deactivate(client=client, actor=StaffActor(admin))
     with pytest.raises(AuthenticationFailed, match="deactivated"):
         api_client_authenticate(key, Scope.OPEN311_POST)
 
 
 def test_bad_details_are_refused_with_every_problem(admin):
-    api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin)
+    api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=StaffActor(admin))
     with pytest.raises(ApiClientInvalid) as invalid:
-        api_client_create(name="fms", scopes=["everything"], rate_limit="lots", actor=admin)
+        api_client_create(
+            name="fms", scopes=["everything"], rate_limit="lots", actor=StaffActor(admin)
+        )
     assert set(invalid.value.errors) == {"name", "scopes", "rate_limit"}
     assert ApiClient.objects.count() == 1
 
 
 def test_only_admins_manage_clients(catalogue, waste_officer, admin):
     with pytest.raises(PermissionDenied):
-        api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=waste_officer)
-    client = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin).client
+        api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=StaffActor(waste_officer))
+    client = api_client_create(
+        name="FMS", scopes=[Scope.OPEN311_POST], actor=StaffActor(admin)
+    ).client
     with pytest.raises(PermissionDenied):
-        api_client_deactivate(client=client, actor=waste_officer)
+        api_client_deactivate(client=client, actor=StaffActor(waste_officer))
 
 
 def test_an_admin_creates_a_client_in_the_hub_and_sees_the_key_once(client, admin):
@@ -109,7 +109,7 @@ def test_the_hub_form_shows_errors_and_saves_nothing(client, admin):
 
 
 def test_an_admin_deactivates_a_client_in_the_hub(client, admin):
-    created = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=admin)
+    created = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=StaffActor(admin))
     staff_login(client, admin)
     url = f"/hub/api-clients/{created.client.pk}/deactivate/"
     assert "Are you sure" in client.get(url).content.decode()

@@ -1,5 +1,7 @@
 """Clients of Borough's APIs (Open311 GeoReport v2 and the REST API v1), and the responses kept
-for idempotent retries of the REST API's POSTs."""
+for idempotent retries of the REST API's POSTs.
+
+The tables keep the names they had when these models lived in the ``api`` app (ADR 0026)."""
 
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ class ApiClient(models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "api_apiclient"
         ordering = ["name"]
         verbose_name = "API client"
 
@@ -74,6 +77,7 @@ class IdempotentResponse(models.Model):
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        db_table = "api_idempotentresponse"
         constraints = [
             models.UniqueConstraint(fields=["client", "key"], name="idempotentresponse_unique_key")
         ]

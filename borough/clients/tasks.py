@@ -1,4 +1,4 @@
-"""Background work of the api app."""
+"""Background work of the clients app."""
 
 from __future__ import annotations
 

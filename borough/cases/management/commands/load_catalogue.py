@@ -1,7 +1,15 @@
+"""``manage.py load_catalogue``: the service catalogue, then the starter response templates.
+
+The command lives in ``cases``, not ``catalogue``: the templates are a ``cases`` concept that
+needs the teams and services just loaded, and ``catalogue`` sits below ``cases`` and never
+imports it (ADR 0006, ADR 0026).
+"""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from borough.cases.services import response_templates_seed
 from borough.catalogue.definitions import DefinitionError
 from borough.catalogue.services import catalogue_load, catalogue_path
 
@@ -21,16 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"The catalogue was not loaded. Problems:\n{problems}") from None
         except FileNotFoundError:
             raise CommandError(f"There is no catalogue file at {file}") from None
-        # The starter response templates need the teams and services just loaded. Cases sits
-        # above catalogue, so the command (an entry point, not the catalogue app's code) asks
-        # for them by name rather than the catalogue importing cases.
-        from django.apps import apps
-
-        added = 0
-        if apps.is_installed("borough.cases"):
-            from borough.cases.services import response_templates_seed
-
-            added = response_templates_seed()
+        added = response_templates_seed()
         self.stdout.write(
             f"Loaded {len(catalogue.services)} services in {len(catalogue.categories)} categories"
             f" and {added} new response templates."
