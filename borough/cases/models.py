@@ -7,7 +7,7 @@ import builtins
 from django.conf import settings
 from django.db import models
 
-from borough.catalogue.definitions import DEFAULT_WORKFLOW, WorkflowState
+from borough.catalogue.workflows import DEFAULT_WORKFLOW, WorkflowState
 from borough.core.channels import Channel
 
 

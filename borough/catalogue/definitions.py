@@ -1,4 +1,6 @@
-"""Service definitions: parse and check the catalogue file (see docs/how-to/service-definitions.md).
+"""Form definitions: a service's questions, their types, checks and routing, parsed and checked
+(see docs/how-to/service-definitions.md). Workflows are in ``workflows.py`` and the whole
+catalogue file in ``catalogue_file.py``.
 
 Pure Python, no database: the same code checks the YAML file, the JSON stored on each
 ``Service`` and anything an API client sends. Problems are collected with their path
@@ -27,7 +29,7 @@ QUESTION_TYPES = (
 )
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 CHECK_ANSWERS = "check_answers"
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 QUESTION_KEYS = {
     "id",
     "type",
@@ -53,23 +55,6 @@ QUESTION_KEYS = {
     "accept",
     "max_size_mb",
 }
-SERVICE_KEYS = {
-    "slug",
-    "lgsl",
-    "name",
-    "summary",
-    "description",
-    "category",
-    "team",
-    "sla_working_days",
-    "fee",
-    "keywords",
-    "what_happens_next",
-    "questions",
-    "workflow",
-}
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
 DEFAULT_REQUIRED_ERRORS = {
     "address": _("Select an address"),
     "location": _("Select where the problem is"),
@@ -183,7 +168,8 @@ class ServiceForm:
         return next(i for i, q in enumerate(self.questions) if q.id == question_id)
 
 
-def _text(problems, path, data, key, *, required=True, default=""):
+def text_value(problems, path, data, key, *, required=True, default=""):
+    """``data[key]`` as stripped text, or ``default`` with a problem noted at ``path``."""
     value = data.get(key, default)
     if value is None:
         value = default
@@ -201,7 +187,7 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
     if unknown:
         problems.append(f"{path}: unknown keys {', '.join(map(str, unknown))}")
     qid = data.get("id")
-    if not isinstance(qid, str) or not _ID.match(qid) or qid == CHECK_ANSWERS:
+    if not isinstance(qid, str) or not IDENTIFIER.match(qid) or qid == CHECK_ANSWERS:
         problems.append(f"{path}.id: must be snake_case (got {qid!r})")
         qid = "invalid"
     qtype = data.get("type")
@@ -211,11 +197,11 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
     kwargs: dict[str, Any] = {
         "id": qid,
         "type": qtype,
-        "label": _text(problems, path, data, "label"),
-        "hint": _text(problems, path, data, "hint", required=False),
+        "label": text_value(problems, path, data, "label"),
+        "hint": text_value(problems, path, data, "hint", required=False),
         "required": bool(data.get("required", True)),
         "personal_data": bool(data.get("personal_data", qtype in {"name", "email", "phone"})),
-        "error_required": _text(problems, path, data, "error_required", required=False),
+        "error_required": text_value(problems, path, data, "error_required", required=False),
     }
     if qtype in {"address", "location"}:
         kwargs["case_location"] = bool(data.get("case_location", False))
@@ -226,15 +212,15 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
             if (
                 not isinstance(raw, dict)
                 or not isinstance(raw.get("value"), str)
-                or not _ID.match(raw["value"])
+                or not IDENTIFIER.match(raw["value"])
             ):
                 problems.append(f"{opath}.value: must be a lower_snake_case string")
                 continue
             options.append(
                 Option(
                     value=raw["value"],
-                    label=_text(problems, opath, raw, "label"),
-                    hint=_text(problems, opath, raw, "hint", required=False),
+                    label=text_value(problems, opath, raw, "label"),
+                    hint=text_value(problems, opath, raw, "hint", required=False),
                 )
             )
         if len(options) < 2:
@@ -269,7 +255,7 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
         ):
             problems.append(f"{path}: min must be less than max")
         kwargs["integer"] = bool(data.get("integer", True))
-        kwargs["unit"] = _text(problems, path, data, "unit", required=False)
+        kwargs["unit"] = text_value(problems, path, data, "unit", required=False)
     if qtype == "text":
         kwargs["multiline"] = bool(data.get("multiline", False))
         default_max = 1200 if kwargs["multiline"] else 500
@@ -310,8 +296,8 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
             routes.append(
                 Route(
                     when=when,
-                    exit_title=_text(problems, rpath, raw["exit"], "title"),
-                    exit_body=_text(problems, rpath, raw["exit"], "body"),
+                    exit_title=text_value(problems, rpath, raw["exit"], "title"),
+                    exit_body=text_value(problems, rpath, raw["exit"], "body"),
                 )
             )
         else:
@@ -371,13 +357,14 @@ def _translated_option(option: Any, options: dict) -> Any:
 def parse_form(questions: Any, path: str = "questions") -> ServiceForm:
     """Parse and check a list of questions. Raises ``DefinitionError`` listing every problem."""
     problems: list[str] = []
-    form = _parse_form(questions, path, problems)
+    form = read_form(questions, path, problems)
     if problems:
         raise DefinitionError(problems)
     return form
 
 
-def _parse_form(questions: Any, path: str, problems: list[str]) -> ServiceForm:
+def read_form(questions: Any, path: str, problems: list[str]) -> ServiceForm:
+    """Parse a list of questions, adding every problem to ``problems`` instead of raising."""
     if not isinstance(questions, list) or not questions:
         problems.append(f"{path}: a service needs at least one question")
         return ServiceForm(questions=())
@@ -409,362 +396,3 @@ def _parse_form(questions: Any, path: str, problems: list[str]) -> ServiceForm:
                         f"{path}[{n}].routes[{r}].when: names an option that does not exist"
                     )
     return ServiceForm(questions=tuple(parsed))
-
-
-# ---------------------------------------------------------------------------- workflows
-
-BASE_STATUSES = ("new", "in_progress", "waiting", "closed")
-# Kept in step with cases.models.Resolution (a test checks): this module imports no Django.
-RESOLUTIONS = ("fixed", "no_action", "duplicate", "referred", "not_possible")
-WORKFLOW_KEYS = {"key", "initial", "states", "transitions"}
-STATE_KEYS = {"key", "label", "public_label", "status", "resolution"}
-
-
-@dataclass(frozen=True)
-class WorkflowState:
-    key: str
-    label: str  # what staff see
-    public_label: str  # what residents see
-    status: str  # the base status: new, in_progress, waiting or closed
-    resolution: str = ""  # closing states may fix the resolution; otherwise staff choose
-
-    @property
-    def is_closing(self) -> bool:
-        return self.status == "closed"
-
-
-@dataclass(frozen=True)
-class Workflow:
-    """The states a service's cases move through and which moves are allowed."""
-
-    key: str
-    states: tuple[WorkflowState, ...]
-    initial: str
-    transitions: dict[str, frozenset[str]] = field(compare=False)
-
-    def state(self, key: str) -> WorkflowState | None:
-        return next((s for s in self.states if s.key == key), None)
-
-    def label(self, key: str) -> str:
-        state = self.state(key)
-        return state.label if state else key.replace("_", " ").capitalize()
-
-    def public_label(self, key: str) -> str:
-        state = self.state(key)
-        return state.public_label if state else key.replace("_", " ").capitalize()
-
-    def next_states(self, key: str) -> list[WorkflowState]:
-        """States a case in ``key`` may move to, in the order the workflow lists them."""
-        allowed = self.transitions.get(key, frozenset())
-        return [s for s in self.states if s.key in allowed]
-
-    def state_for_status(self, status: str, resolution: str = "") -> WorkflowState:
-        """The first state mapped to a base status (and resolution, if one fits)."""
-        candidates = [s for s in self.states if s.status == status]
-        if not candidates:
-            return self.state(self.initial)
-        return next((s for s in candidates if s.resolution == resolution), candidates[0])
-
-
-def _default_workflow() -> Workflow:
-    states = (
-        WorkflowState("new", "Received", "Received", "new"),
-        WorkflowState("in_progress", "In progress", "In progress", "in_progress"),
-        WorkflowState("waiting", "Waiting for information", "Waiting for information", "waiting"),
-        WorkflowState("closed", "Closed", "Closed", "closed"),
-    )
-    # Reopening a closed case is allowed (a resident saying "not fixed" is the commonest reason).
-    transitions = {
-        "new": frozenset({"in_progress", "waiting", "closed"}),
-        "in_progress": frozenset({"waiting", "closed"}),
-        "waiting": frozenset({"in_progress", "closed"}),
-        "closed": frozenset({"in_progress"}),
-    }
-    return Workflow(key="default", states=states, initial="new", transitions=transitions)
-
-
-DEFAULT_WORKFLOW = _default_workflow()
-
-
-def parse_workflow(data: Any, path: str = "workflow") -> Workflow:
-    """Parse and check one workflow. Raises ``DefinitionError`` listing every problem."""
-    problems: list[str] = []
-    workflow = _parse_workflow(data, path, problems)
-    if problems:
-        raise DefinitionError(problems)
-    return workflow
-
-
-def _parse_workflow(data: Any, path: str, problems: list[str], *, key: str = "") -> Workflow:
-    if not isinstance(data, dict):
-        problems.append(f"{path}: must be a mapping with states and transitions")
-        return DEFAULT_WORKFLOW
-    unknown = sorted(set(data) - WORKFLOW_KEYS, key=str)
-    if unknown:
-        problems.append(f"{path}: unknown keys {', '.join(map(str, unknown))}")
-    states: list[WorkflowState] = []
-    raw_states = data.get("states")
-    if not isinstance(raw_states, list) or not raw_states:
-        problems.append(f"{path}.states: a workflow needs at least one state")
-        raw_states = []
-    for n, raw in enumerate(raw_states):
-        spath = f"{path}.states[{n}]"
-        if not isinstance(raw, dict):
-            problems.append(f"{spath}: must be a mapping")
-            continue
-        unknown = sorted(set(raw) - STATE_KEYS, key=str)
-        if unknown:
-            problems.append(f"{spath}: unknown keys {', '.join(map(str, unknown))}")
-        skey = raw.get("key")
-        if not isinstance(skey, str) or not _ID.match(skey) or len(skey) > 40:
-            problems.append(
-                f"{spath}.key: must be snake_case, 40 characters or less (got {skey!r})"
-            )
-            continue
-        status = raw.get("status")
-        if status not in BASE_STATUSES:
-            problems.append(
-                f"{spath}.status: must be one of {', '.join(BASE_STATUSES)} (got {status!r})"
-            )
-            status = "new"
-        resolution = raw.get("resolution") or ""
-        if resolution and status != "closed":
-            problems.append(f"{spath}.resolution: only a closing state (status closed) has one")
-            resolution = ""
-        elif resolution and resolution not in RESOLUTIONS:
-            problems.append(
-                f"{spath}.resolution: must be one of {', '.join(RESOLUTIONS)} (got {resolution!r})"
-            )
-            resolution = ""
-        label = _text(problems, spath, raw, "label")
-        states.append(
-            WorkflowState(
-                key=skey,
-                label=label,
-                public_label=_text(problems, spath, raw, "public_label", required=False) or label,
-                status=status,
-                resolution=resolution,
-            )
-        )
-    keys = [s.key for s in states]
-    duplicates = sorted({k for k in keys if keys.count(k) > 1})
-    if duplicates:
-        problems.append(f"{path}.states: keys used twice: {', '.join(duplicates)}")
-    known = set(keys)
-    initial = data.get("initial", keys[0] if keys else "")
-    if states and initial not in known:
-        problems.append(f"{path}.initial: {initial!r} is not a state of this workflow")
-    elif states and next(s for s in states if s.key == initial).status != "new":
-        problems.append(f"{path}.initial: the first state must have status new")
-    if states and not any(s.is_closing for s in states):
-        problems.append(f"{path}.states: no closing state (a state with status closed)")
-    transitions: dict[str, frozenset[str]] = {}
-    raw_transitions = data.get("transitions")
-    if not isinstance(raw_transitions, dict) or not raw_transitions:
-        problems.append(f"{path}.transitions: must map each state to the states that may follow")
-        raw_transitions = {}
-    for source, targets in raw_transitions.items():
-        tpath = f"{path}.transitions.{source}"
-        if source not in known:
-            problems.append(f"{tpath}: {source!r} is not a state of this workflow")
-            continue
-        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
-            problems.append(f"{tpath}: must be a list of states")
-            continue
-        for target in targets:
-            if target not in known:
-                problems.append(f"{tpath}: {target!r} is not a state of this workflow")
-            elif target == source:
-                problems.append(f"{tpath}: a state cannot move to itself")
-        transitions[source] = frozenset(t for t in targets if t in known and t != source)
-    if states and initial in known:
-        reached, todo = {initial}, [initial]
-        while todo:
-            for target in transitions.get(todo.pop(), ()):
-                if target not in reached:
-                    reached.add(target)
-                    todo.append(target)
-        unreachable = [k for k in keys if k not in reached]
-        if unreachable:
-            problems.append(
-                f"{path}.transitions: cannot reach {', '.join(unreachable)} from {initial}"
-            )
-        stuck = [
-            s.key
-            for s in states
-            if not s.is_closing and s.key in reached and not transitions.get(s.key)
-        ]
-        if stuck:
-            problems.append(f"{path}.transitions: open states with no way out: {', '.join(stuck)}")
-    return Workflow(
-        key=key or str(data.get("key", "")),
-        states=tuple(states),
-        initial=initial if initial in known else (keys[0] if keys else ""),
-        transitions=transitions,
-    )
-
-
-def workflow_to_data(workflow: Workflow) -> dict:
-    """The workflow as plain data (how ``Service.workflow`` stores it); ``{}`` for the default."""
-    if workflow is DEFAULT_WORKFLOW:
-        return {}
-    return {
-        "key": workflow.key,
-        "initial": workflow.initial,
-        "states": [
-            {
-                "key": s.key,
-                "label": s.label,
-                "public_label": s.public_label,
-                "status": s.status,
-                **({"resolution": s.resolution} if s.resolution else {}),
-            }
-            for s in workflow.states
-        ],
-        "transitions": {
-            s.key: [t.key for t in workflow.next_states(s.key)]
-            for s in workflow.states
-            if workflow.transitions.get(s.key)
-        },
-    }
-
-
-@dataclass(frozen=True)
-class ServiceDefinition:
-    slug: str
-    lgsl: int
-    name: str
-    summary: str
-    description: str
-    category: str
-    team: str
-    sla_working_days: int
-    fee_pence: int | None
-    fee_description: str
-    keywords: tuple[str, ...]
-    what_happens_next: str
-    questions: list[dict]
-    form: ServiceForm
-    workflow: Workflow = DEFAULT_WORKFLOW
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    teams: list[dict]
-    categories: list[dict]
-    services: list[ServiceDefinition]
-    workflows: dict[str, Workflow] = field(default_factory=dict)
-
-
-def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue:
-    """Parse and check a whole catalogue file. Raises ``DefinitionError`` with every problem."""
-    problems: list[str] = []
-    if not isinstance(data, dict):
-        raise DefinitionError(["the file must be a mapping with teams, categories and services"])
-    teams, categories = [], []
-    for key, target in (("teams", teams), ("categories", categories)):
-        for n, raw in enumerate(data.get(key) or []):
-            path = f"{key}[{n}]"
-            if not isinstance(raw, dict) or not _SLUG.match(str(raw.get("slug", ""))):
-                problems.append(f"{path}.slug: must be lower-case words joined by hyphens")
-                continue
-            target.append(
-                {
-                    "slug": raw["slug"],
-                    "name": _text(problems, path, raw, "name"),
-                    "description": _text(problems, path, raw, "description", required=False),
-                }
-            )
-    workflows: dict[str, Workflow] = {}
-    raw_workflows = data.get("workflows") or []
-    if not isinstance(raw_workflows, list):
-        problems.append("workflows: must be a list of workflows")
-        raw_workflows = []
-    for n, raw in enumerate(raw_workflows):
-        path = f"workflows[{n}]"
-        wkey = raw.get("key") if isinstance(raw, dict) else None
-        if not isinstance(wkey, str) or not _SLUG.match(wkey):
-            problems.append(f"{path}.key: must be lower-case words joined by hyphens")
-            continue
-        if wkey in workflows:
-            problems.append(f"{path}.key: {wkey!r} is used by another workflow")
-            continue
-        workflows[wkey] = _parse_workflow(raw, path, problems, key=wkey)
-    team_slugs = {t["slug"] for t in teams}
-    category_slugs = {c["slug"] for c in categories}
-    services = []
-    for n, raw in enumerate(data.get("services") or []):
-        path = f"services[{n}]"
-        if not isinstance(raw, dict):
-            problems.append(f"{path}: must be a mapping")
-            continue
-        unknown = sorted(set(raw) - SERVICE_KEYS, key=str)
-        if unknown:
-            problems.append(f"{path}: unknown keys {', '.join(map(str, unknown))}")
-        slug = str(raw.get("slug", ""))
-        if not _SLUG.match(slug):
-            problems.append(f"{path}.slug: must be lower-case words joined by hyphens")
-        lgsl = raw.get("lgsl")
-        if not isinstance(lgsl, int) or (lgsl_ids is not None and lgsl not in lgsl_ids):
-            problems.append(f"{path}.lgsl: {lgsl!r} is not an LGSL service identifier")
-        if raw.get("category") not in category_slugs:
-            problems.append(f"{path}.category: {raw.get('category')!r} is not a category")
-        if raw.get("team") not in team_slugs:
-            problems.append(f"{path}.team: {raw.get('team')!r} is not a team")
-        sla = raw.get("sla_working_days")
-        if not isinstance(sla, int) or not 0 < sla <= 365:
-            problems.append(f"{path}.sla_working_days: must be a whole number of days, 1 to 365")
-        fee = raw.get("fee")
-        fee_pence, fee_description = None, ""
-        if fee is not None:
-            if (
-                not isinstance(fee, dict)
-                or not isinstance(fee.get("amount_pence"), int)
-                or fee["amount_pence"] < 0
-            ):
-                problems.append(f"{path}.fee: must be null or have amount_pence")
-            else:
-                fee_pence = fee["amount_pence"]
-                fee_description = _text(problems, f"{path}.fee", fee, "description")
-        keywords = raw.get("keywords") or []
-        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-            problems.append(f"{path}.keywords: must be a list of words")
-            keywords = []
-        form = _parse_form(raw.get("questions"), f"{path}.questions", problems)
-        workflow = DEFAULT_WORKFLOW
-        raw_workflow = raw.get("workflow")
-        if isinstance(raw_workflow, str):
-            if raw_workflow not in workflows:
-                problems.append(f"{path}.workflow: {raw_workflow!r} is not a workflow in this file")
-            else:
-                workflow = workflows[raw_workflow]
-        elif raw_workflow is not None:
-            workflow = _parse_workflow(
-                raw_workflow, f"{path}.workflow", problems, key=f"{slug}-workflow"
-            )
-        services.append(
-            ServiceDefinition(
-                slug=slug,
-                lgsl=lgsl if isinstance(lgsl, int) else 0,
-                name=_text(problems, path, raw, "name"),
-                summary=_text(problems, path, raw, "summary"),
-                description=_text(problems, path, raw, "description"),
-                category=str(raw.get("category")),
-                team=str(raw.get("team")),
-                sla_working_days=sla if isinstance(sla, int) else 0,
-                fee_pence=fee_pence,
-                fee_description=fee_description,
-                keywords=tuple(k.strip().lower() for k in keywords),
-                what_happens_next=_text(problems, path, raw, "what_happens_next"),
-                questions=raw.get("questions") or [],
-                form=form,
-                workflow=workflow,
-            )
-        )
-    slugs = [s.slug for s in services]
-    duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
-    if duplicates:
-        problems.append(f"services: slugs used twice: {', '.join(duplicates)}")
-    if problems:
-        raise DefinitionError(problems)
-    return Catalogue(teams=teams, categories=categories, services=services, workflows=workflows)

@@ -9,14 +9,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .definitions import (
-    DEFAULT_WORKFLOW,
-    ServiceForm,
-    Workflow,
-    parse_form,
-    parse_workflow,
-    translate_questions,
-)
+from .definitions import ServiceForm, parse_form, translate_questions
+from .workflows import DEFAULT_WORKFLOW, Workflow, parse_workflow
 
 
 def _active_translation(translations: dict) -> tuple[str, dict]:

@@ -11,8 +11,10 @@ from django.db import transaction
 
 from borough.accounts.models import Team
 
-from .definitions import Catalogue, DefinitionError, parse_catalogue, workflow_to_data
+from .catalogue_file import Catalogue, parse_catalogue
+from .definitions import DefinitionError
 from .models import Category, LgslService, Service
+from .workflows import workflow_to_data
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LGSL_CSV = DATA_DIR / "lgsl_services.csv"

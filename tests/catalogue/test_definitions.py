@@ -2,7 +2,8 @@ from collections import Counter
 
 import pytest
 
-from borough.catalogue.definitions import QUESTION_TYPES, DefinitionError, parse_catalogue
+from borough.catalogue.catalogue_file import parse_catalogue
+from borough.catalogue.definitions import QUESTION_TYPES, DefinitionError
 from borough.catalogue.services import catalogue_read, lgsl_rows
 
 

@@ -6,15 +6,15 @@ import copy
 import pytest
 
 from borough.cases.models import Resolution, Status
-from borough.catalogue.definitions import (
+from borough.catalogue.catalogue_file import parse_catalogue
+from borough.catalogue.definitions import DefinitionError
+from borough.catalogue.services import catalogue_read
+from borough.catalogue.workflows import (
     BASE_STATUSES,
     DEFAULT_WORKFLOW,
     RESOLUTIONS,
-    DefinitionError,
-    parse_catalogue,
     parse_workflow,
 )
-from borough.catalogue.services import catalogue_read
 
 BIN_WORKFLOW = {
     "key": "bins",

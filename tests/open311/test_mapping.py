@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from borough.api.open311.mapping import extended_status, target_for
-from borough.catalogue.definitions import DEFAULT_WORKFLOW
+from borough.catalogue.workflows import DEFAULT_WORKFLOW
 
 from .conftest import form_post, parse_json
 

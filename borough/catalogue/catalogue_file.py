@@ -1,0 +1,173 @@
+"""The catalogue file (``data/services.yaml``, or a council's own): teams, categories, workflows
+and services, parsed and checked as a whole (see docs/how-to/service-definitions.md).
+
+Pure Python, no database: ``services.catalogue_load`` stores what this returns. Every problem
+is collected with its path, so an author can fix them all in one go.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .definitions import DefinitionError, ServiceForm, read_form, text_value
+from .workflows import DEFAULT_WORKFLOW, Workflow, read_workflow
+
+SERVICE_KEYS = {
+    "slug",
+    "lgsl",
+    "name",
+    "summary",
+    "description",
+    "category",
+    "team",
+    "sla_working_days",
+    "fee",
+    "keywords",
+    "what_happens_next",
+    "questions",
+    "workflow",
+}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    slug: str
+    lgsl: int
+    name: str
+    summary: str
+    description: str
+    category: str
+    team: str
+    sla_working_days: int
+    fee_pence: int | None
+    fee_description: str
+    keywords: tuple[str, ...]
+    what_happens_next: str
+    questions: list[dict]
+    form: ServiceForm
+    workflow: Workflow = DEFAULT_WORKFLOW
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    teams: list[dict]
+    categories: list[dict]
+    services: list[ServiceDefinition]
+    workflows: dict[str, Workflow] = field(default_factory=dict)
+
+
+def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue:
+    """Parse and check a whole catalogue file. Raises ``DefinitionError`` with every problem."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise DefinitionError(["the file must be a mapping with teams, categories and services"])
+    teams, categories = [], []
+    for key, target in (("teams", teams), ("categories", categories)):
+        for n, raw in enumerate(data.get(key) or []):
+            path = f"{key}[{n}]"
+            if not isinstance(raw, dict) or not _SLUG.match(str(raw.get("slug", ""))):
+                problems.append(f"{path}.slug: must be lower-case words joined by hyphens")
+                continue
+            target.append(
+                {
+                    "slug": raw["slug"],
+                    "name": text_value(problems, path, raw, "name"),
+                    "description": text_value(problems, path, raw, "description", required=False),
+                }
+            )
+    workflows: dict[str, Workflow] = {}
+    raw_workflows = data.get("workflows") or []
+    if not isinstance(raw_workflows, list):
+        problems.append("workflows: must be a list of workflows")
+        raw_workflows = []
+    for n, raw in enumerate(raw_workflows):
+        path = f"workflows[{n}]"
+        wkey = raw.get("key") if isinstance(raw, dict) else None
+        if not isinstance(wkey, str) or not _SLUG.match(wkey):
+            problems.append(f"{path}.key: must be lower-case words joined by hyphens")
+            continue
+        if wkey in workflows:
+            problems.append(f"{path}.key: {wkey!r} is used by another workflow")
+            continue
+        workflows[wkey] = read_workflow(raw, path, problems, key=wkey)
+    team_slugs = {t["slug"] for t in teams}
+    category_slugs = {c["slug"] for c in categories}
+    services = []
+    for n, raw in enumerate(data.get("services") or []):
+        path = f"services[{n}]"
+        if not isinstance(raw, dict):
+            problems.append(f"{path}: must be a mapping")
+            continue
+        unknown = sorted(set(raw) - SERVICE_KEYS, key=str)
+        if unknown:
+            problems.append(f"{path}: unknown keys {', '.join(map(str, unknown))}")
+        slug = str(raw.get("slug", ""))
+        if not _SLUG.match(slug):
+            problems.append(f"{path}.slug: must be lower-case words joined by hyphens")
+        lgsl = raw.get("lgsl")
+        if not isinstance(lgsl, int) or (lgsl_ids is not None and lgsl not in lgsl_ids):
+            problems.append(f"{path}.lgsl: {lgsl!r} is not an LGSL service identifier")
+        if raw.get("category") not in category_slugs:
+            problems.append(f"{path}.category: {raw.get('category')!r} is not a category")
+        if raw.get("team") not in team_slugs:
+            problems.append(f"{path}.team: {raw.get('team')!r} is not a team")
+        sla = raw.get("sla_working_days")
+        if not isinstance(sla, int) or not 0 < sla <= 365:
+            problems.append(f"{path}.sla_working_days: must be a whole number of days, 1 to 365")
+        fee = raw.get("fee")
+        fee_pence, fee_description = None, ""
+        if fee is not None:
+            if (
+                not isinstance(fee, dict)
+                or not isinstance(fee.get("amount_pence"), int)
+                or fee["amount_pence"] < 0
+            ):
+                problems.append(f"{path}.fee: must be null or have amount_pence")
+            else:
+                fee_pence = fee["amount_pence"]
+                fee_description = text_value(problems, f"{path}.fee", fee, "description")
+        keywords = raw.get("keywords") or []
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            problems.append(f"{path}.keywords: must be a list of words")
+            keywords = []
+        form = read_form(raw.get("questions"), f"{path}.questions", problems)
+        workflow = DEFAULT_WORKFLOW
+        raw_workflow = raw.get("workflow")
+        if isinstance(raw_workflow, str):
+            if raw_workflow not in workflows:
+                problems.append(f"{path}.workflow: {raw_workflow!r} is not a workflow in this file")
+            else:
+                workflow = workflows[raw_workflow]
+        elif raw_workflow is not None:
+            workflow = read_workflow(
+                raw_workflow, f"{path}.workflow", problems, key=f"{slug}-workflow"
+            )
+        services.append(
+            ServiceDefinition(
+                slug=slug,
+                lgsl=lgsl if isinstance(lgsl, int) else 0,
+                name=text_value(problems, path, raw, "name"),
+                summary=text_value(problems, path, raw, "summary"),
+                description=text_value(problems, path, raw, "description"),
+                category=str(raw.get("category")),
+                team=str(raw.get("team")),
+                sla_working_days=sla if isinstance(sla, int) else 0,
+                fee_pence=fee_pence,
+                fee_description=fee_description,
+                keywords=tuple(k.strip().lower() for k in keywords),
+                what_happens_next=text_value(problems, path, raw, "what_happens_next"),
+                questions=raw.get("questions") or [],
+                form=form,
+                workflow=workflow,
+            )
+        )
+    slugs = [s.slug for s in services]
+    duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
+    if duplicates:
+        problems.append(f"services: slugs used twice: {', '.join(duplicates)}")
+    if problems:
+        raise DefinitionError(problems)
+    return Catalogue(teams=teams, categories=categories, services=services, workflows=workflows)
