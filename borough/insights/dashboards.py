@@ -7,17 +7,13 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from . import kpis, selectors
+from . import charts, formulas, kpis, selectors
+from .charts import Chart, year_earlier
+from .display import Table
+from .formulas import Figures
 
 DEFAULT_DAYS = 28
 LONGEST_RANGE_DAYS = 366
-
-
-def year_earlier(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -70,13 +66,13 @@ class Dashboard:
     end: dt.date
     last_year_start: dt.date
     last_year_end: dt.date
-    figures: kpis.Figures
-    tables: list[kpis.Table]
-    charts: list[kpis.Chart]
+    figures: Figures
+    tables: list[Table]
+    charts: list[Chart]
     days_not_counted: int
     counted_at: dt.datetime | None
 
-    def table(self, table_id: str) -> kpis.Table | None:
+    def table(self, table_id: str) -> Table | None:
         every = self.tables + [c.table for c in self.charts]
         return next((t for t in every if t.id == table_id), None)
 
@@ -105,11 +101,11 @@ def dashboard(
     )
     totals = selectors.add_up(days.values())
     before = selectors.add_up(days_before.values())
-    costs = kpis.contact_costs()
+    costs = formulas.contact_costs()
     goal = kpis.targets()
     length = (end - start).days + 1
-    now = kpis.figures(totals, costs, days=length)
-    then = kpis.figures(before, costs, days=(before_end - before_start).days + 1)
+    now = formulas.figures(totals, costs, days=length)
+    then = formulas.figures(before, costs, days=(before_end - before_start).days + 1)
     tables = [
         kpis.comparison_table(now, then, caption="Every measure", goal=goal),
         kpis.satisfaction_table(now, then),
@@ -130,7 +126,7 @@ def dashboard(
         last_year_end=before_end,
         figures=now,
         tables=tables,
-        charts=kpis.charts(days, start, end, before=days_before, goal=goal),
+        charts=charts.charts(days, start, end, before=days_before, goal=goal),
         days_not_counted=selectors.days_not_counted(start, end),
         counted_at=selectors.last_counted_at(),
     )
@@ -139,14 +135,14 @@ def dashboard(
 @dataclass(frozen=True)
 class MonthRow:
     month: dt.date
-    figures: kpis.Figures
+    figures: Figures
 
 
 @dataclass(frozen=True)
 class Performance:
     start: dt.date
     end: dt.date
-    figures: kpis.Figures
+    figures: Figures
     months: list[MonthRow]
 
 
@@ -156,14 +152,14 @@ def performance(today: dt.date | None = None) -> Performance:
     end = today.replace(day=1) - dt.timedelta(days=1)
     start = year_earlier(end + dt.timedelta(days=1))
     months = selectors.monthly_totals(start, end)
-    costs = kpis.contact_costs()
+    costs = formulas.contact_costs()
     total = selectors.add_up(months.values())
     return Performance(
         start=start,
         end=end,
-        figures=kpis.figures(total, costs, days=(end - start).days + 1),
+        figures=formulas.figures(total, costs, days=(end - start).days + 1),
         months=[
-            MonthRow(month, kpis.figures(months[month], costs, days=_days_in_month(month)))
+            MonthRow(month, formulas.figures(months[month], costs, days=_days_in_month(month)))
             for month in sorted(months, reverse=True)
         ],
     )

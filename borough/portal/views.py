@@ -42,7 +42,7 @@ from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
 from borough.insights.dashboards import performance as performance_figures
-from borough.insights.kpis import show_average, show_count, show_money, show_percent
+from borough.insights.display import show_average, show_count, show_money, show_percent
 from borough.people.selectors import resident_for_user
 from borough.places.collections import collections_between, icalendar, schedules_for
 from borough.places.selectors import Gazetteer, properties_at_postcode, property_get
