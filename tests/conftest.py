@@ -90,32 +90,26 @@ def team(catalogue):
     return lambda slug: Team.objects.get(slug=slug)
 
 
+def _staff(email: str, team_slug: str, role: str):
+    return StaffFactory(
+        email=email, membership__team=Team.objects.get(slug=team_slug), membership__role=role
+    )
+
+
 @pytest.fixture
 def waste_officer(catalogue):
-    return StaffFactory(
-        email="waste.officer@council.example",
-        membership__team=Team.objects.get(slug="waste"),
-        membership__role=Role.OFFICER,
-    )
+    return _staff("waste.officer@council.example", "waste", Role.OFFICER)
 
 
 @pytest.fixture
 def agent(catalogue):
-    return StaffFactory(
-        email="agent@council.example",
-        membership__team=Team.objects.get(slug="customer-experience"),
-        membership__role=Role.AGENT,
-    )
+    return _staff("agent@council.example", "customer-experience", Role.AGENT)
 
 
 @pytest.fixture
 def admin(catalogue):
     """An admin (customer experience team): manages API clients, webhooks and connectors."""
-    return StaffFactory(
-        email="admin@council.example",
-        membership__team=Team.objects.get(slug="customer-experience"),
-        membership__role=Role.ADMIN,
-    )
+    return _staff("admin@council.example", "customer-experience", Role.ADMIN)
 
 
 @pytest.fixture
