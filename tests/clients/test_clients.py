@@ -13,7 +13,7 @@ from borough.clients.services import (
     api_client_create,
     api_client_deactivate,
 )
-from borough.core.actors import StaffActor
+from borough.core.actors import ApiClientActor, ResidentActor, StaffActor, SystemActor
 from borough.core.models import AuditEvent
 from tests.signing_in import staff_login
 
@@ -124,3 +124,26 @@ def test_other_staff_cannot_open_the_api_client_pages(client, waste_officer):
     assert "API clients" not in client.get("/hub/").content.decode()
     assert client.get("/hub/api-clients/").status_code == 403
     assert client.post("/hub/api-clients/new/", {"name": "x"}).status_code == 403
+
+
+def _not_admins(officer):
+    """Every kind of actor that is not a staff admin, as any caller might pass it."""
+    return [
+        StaffActor(officer),
+        ApiClientActor(client_id=1, name="Back office", scopes=frozenset(Scope.values)),
+        ResidentActor(),
+        SystemActor("a task"),
+    ]
+
+
+def test_creating_and_deactivating_a_client_is_refused_to_any_actor_but_an_admin(
+    admin, waste_officer
+):
+    client = api_client_create(name="FMS", scopes=[Scope.OPEN311_POST], actor=StaffActor(admin))
+    for actor in _not_admins(waste_officer):
+        with pytest.raises(PermissionDenied):
+            api_client_create(name="Other", scopes=[Scope.CASES_READ], actor=actor)
+        with pytest.raises(PermissionDenied):
+            api_client_deactivate(client=client.client, actor=actor)
+    assert list(ApiClient.objects.values_list("name", "is_active")) == [("FMS", True)]
+    assert AuditEvent.objects.filter(object_type="api_client").count() == 1
