@@ -40,7 +40,12 @@ def progress_wanted(show: bool | None = None) -> bool:
 
 
 def progress_bar(
-    description: str, *, total: int | None = None, unit: str = "it", show: bool | None = None
+    description: str,
+    *,
+    total: int | None = None,
+    unit: str = "it",
+    show: bool | None = None,
+    bar_format: str | None = None,
 ) -> tqdm:
     """A bar on standard error; when bars are not wanted, one that draws nothing (the same
     methods, so callers never ask)."""
@@ -48,6 +53,7 @@ def progress_bar(
         total=total,
         desc=description,
         unit=unit,
+        bar_format=bar_format,
         disable=not progress_wanted(show),
         file=sys.stderr,
         dynamic_ncols=True,
@@ -62,12 +68,18 @@ def say(text: str, write: Callable[[str], object] = print) -> None:
         write(text)
 
 
+#: Steps take as long as they take, so a bar of steps shows no rate and no time left.
+STEPS_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]"
+
+
 class Steps:
     """A bar over a command's steps: ``start(name)`` marks the step before done and shows the
     one now running. Use it as a context manager, or ``close()`` it."""
 
     def __init__(self, description: str, total: int, *, show: bool | None = None):
-        self.bar = progress_bar(description, total=total, unit="step", show=show)
+        self.bar = progress_bar(
+            description, total=total, unit="step", show=show, bar_format=STEPS_FORMAT
+        )
         self.started = 0
 
     def start(self, name: str) -> None:
