@@ -8,7 +8,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from . import wordlists as names
+from . import wordlists
 
 TODAY = dt.date(2026, 11, 1)
 #: Letters a National Insurance number's prefix may use.
@@ -56,14 +56,16 @@ class Population:
 
 
 def _addresses(rng: random.Random, count: int) -> list[Address]:
-    combos = [(word, suffix) for word in names.STREET_WORDS for suffix in names.STREET_SUFFIXES]
+    combos = [
+        (word, suffix) for word in wordlists.STREET_WORDS for suffix in wordlists.STREET_SUFFIXES
+    ]
     rng.shuffle(combos)
     addresses, used_postcodes, uprn = [], set(), 100021000000
     street_index = 0
     while len(addresses) < count:
         word, suffix = combos[street_index % len(combos)]
-        town = names.TOWNS[street_index % len(names.TOWNS)]
-        district = rng.choice(names.POSTCODE_DISTRICTS[town])
+        town = wordlists.TOWNS[street_index % len(wordlists.TOWNS)]
+        district = rng.choice(wordlists.POSTCODE_DISTRICTS[town])
         street_index += 1
         postcode, in_postcode = None, 99
         for number in range(1, rng.randint(20, 60)):
@@ -74,8 +76,8 @@ def _addresses(rng: random.Random, count: int) -> list[Address]:
                 for _ in range(50):
                     postcode = (
                         f"{district} {rng.randint(1, 9)}"
-                        f"{rng.choice(names.POSTCODE_UNIT_LETTERS)}"
-                        f"{rng.choice(names.POSTCODE_UNIT_LETTERS)}"
+                        f"{rng.choice(wordlists.POSTCODE_UNIT_LETTERS)}"
+                        f"{rng.choice(wordlists.POSTCODE_UNIT_LETTERS)}"
                     )
                     if postcode not in used_postcodes:
                         break
@@ -123,20 +125,20 @@ class _PopulationBuilder:
     def phone(self) -> str:
         # Ofcom keeps 1,000 numbers of each range for drama: unique up to 9,000 phones.
         self.phone_serial += 1
-        prefixes = names.PHONE_PREFIXES
+        prefixes = wordlists.PHONE_PREFIXES
         prefix = prefixes[(self.phone_serial // 1000) % len(prefixes)]
         return f"{prefix}{self.phone_serial % 1000:03d}"
 
     def person(self, *, sex=None, last_name=None, dob=None, address) -> Person:
         rng = self.rng
         sex = sex or rng.choice("fm")
-        pool = names.FIRST_NAMES_FEMALE if sex == "f" else names.FIRST_NAMES_MALE
+        pool = wordlists.FIRST_NAMES_FEMALE if sex == "f" else wordlists.FIRST_NAMES_MALE
         middle = rng.choice(pool) if rng.random() < 0.4 else None
         person = Person(
             person_id=f"P{len(self.population.people) + 1:07d}",
             first_name=rng.choice(pool),
             middle_name=middle,
-            last_name=last_name or rng.choice(names.LAST_NAMES),
+            last_name=last_name or rng.choice(wordlists.LAST_NAMES),
             sex=sex,
             dob=dob or _dob(rng, 18, 90),
             address=address,
@@ -149,7 +151,7 @@ class _PopulationBuilder:
             if rng.random() < 0.2:
                 person.other_phone = self.phone()
             if rng.random() < 0.7:
-                domain = rng.choice(names.EMAIL_DOMAINS)
+                domain = rng.choice(wordlists.EMAIL_DOMAINS)
                 serial = rng.randint(1, 999)
                 first, last = person.first_name.lower(), person.last_name.lower()
                 person.email = f"{first}.{last}{serial}@{domain}".replace(" ", "")
@@ -164,7 +166,7 @@ class _PopulationBuilder:
         address = self.free.pop()
         previous = self.free.pop() if rng.random() < 0.15 and len(self.free) > 10 else None
         members: list[Person] = []
-        surname = rng.choice(names.LAST_NAMES)
+        surname = rng.choice(wordlists.LAST_NAMES)
         if size_hint == "single":
             members.append(self.person(address=address, last_name=surname))
         elif size_hint in ("couple", "family"):
@@ -180,7 +182,7 @@ class _PopulationBuilder:
                 dob=second_dob,
             )
             if married:
-                second.maiden_name = rng.choice(names.LAST_NAMES)
+                second.maiden_name = rng.choice(wordlists.LAST_NAMES)
             members += [first, second]
             if size_hint == "family":
                 youngest_parent = min(first.age, second.age)
@@ -196,7 +198,9 @@ class _PopulationBuilder:
                         twin = self.person(sex=sex, address=address, last_name=surname, dob=dob)
                         while twin.first_name == members[-1].first_name:
                             pool = (
-                                names.FIRST_NAMES_FEMALE if sex == "f" else names.FIRST_NAMES_MALE
+                                wordlists.FIRST_NAMES_FEMALE
+                                if sex == "f"
+                                else wordlists.FIRST_NAMES_MALE
                             )
                             twin.first_name = rng.choice(pool)
                         members.append(twin)
@@ -209,7 +213,7 @@ class _PopulationBuilder:
         family_email = None
         if rng.random() < 0.15:
             family_email = (
-                f"the{surname.lower()}s{rng.randint(1, 99)}@{rng.choice(names.EMAIL_DOMAINS)}"
+                f"the{surname.lower()}s{rng.randint(1, 99)}@{rng.choice(wordlists.EMAIL_DOMAINS)}"
             )
         for member in members:
             member.previous_address = previous
