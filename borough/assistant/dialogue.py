@@ -45,10 +45,10 @@ from borough.contacts.models import FormSession
 from borough.contacts.services import form_session_finish, form_session_start
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
+from borough.core.postcodes import normalise_postcode
 from borough.people.models import ConsentBasis, Need
 from borough.people.services import resident_need_record
 from borough.places.collections import collections_between, schedules_for
-from borough.places.postcodes import normalise_postcode
 from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
 
 from . import llm

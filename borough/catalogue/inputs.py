@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from borough.places.postcodes import normalise_postcode
+from borough.core.postcodes import normalise_postcode
 from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
 
 from .answers import AnswerError, clean_answer

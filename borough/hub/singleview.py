@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from borough.accounts.policies import may_use_single_view
+from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.singleview import labels, selectors
 from borough.singleview.services import DecisionInvalid, match_decide
@@ -150,7 +151,7 @@ def review_pair(request, pair_id: int):
         entered = request.POST
         try:
             made = match_decide(
-                actor=request.user,
+                actor=StaffActor(request.user),
                 pair=view.pair,
                 decision=request.POST.get("decision", ""),
                 note=request.POST.get("note", ""),

@@ -7,18 +7,56 @@ link --db people.duckdb [--decisions decisions.csv] [--gazetteer llpg.csv] [--in
 add MAPPING.yaml ... --db people.duckdb      (new and changed records; then link --incremental)
 households | golden | review --db people.duckdb
 quality --db people.duckdb --out DIR
+
+generate, ingest, standardise, link and run draw a progress bar on a terminal, none elsewhere
+(--progress and --no-progress decide instead).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
 import duckdb
 
-from .ingest import IngestError, ingest
-from .link import BACKENDS, CLUSTER_THRESHOLD, PREDICT_THRESHOLD
+from borough.core.progress import ENV_VAR as PROGRESS_ENV_VAR
+from borough.core.progress import Steps, say
+
+from .evaluate import evaluate
+from .generate import generate
+from .golden import GoldenRulesError, build_golden, load_rules
+from .households import (
+    GazetteerError,
+    build_households,
+    evaluate_addresses,
+    has_address_matches,
+    load_gazetteer,
+    truth_columns,
+)
+from .incremental import (
+    CHANGED_TABLE,
+    TOUCHED_TABLE,
+    IncrementalError,
+    add_records,
+    link_incremental,
+    write_snapshot,
+)
+from .ingest import ingest
+from .link import BACKENDS, link
+from .mapping import IngestError
+from .person_ids import assign_person_ids
+from .quality import build_quality, write_quality_csv
+from .review import (
+    DecisionsError,
+    current_decisions,
+    load_decisions,
+    recluster,
+    write_review_pairs,
+)
+from .schema import CLUSTER_THRESHOLD, PREDICT_THRESHOLD
+from .standardise import STEPS as STANDARDISE_STEPS
 from .standardise import standardise_table
 
 
@@ -27,98 +65,114 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(path)
 
 
+def _error(error: Exception) -> None:
+    say(str(error), write=lambda text: print(text, file=sys.stderr))
+
+
 def cmd_ingest(args) -> int:
-    with _connect(args.db) as con:
+    with (
+        _connect(args.db) as con,
+        Steps("ingest", len(args.mappings) + 1, show=args.progress) as steps,
+    ):
         try:
-            summary = ingest(args.mappings, con, force=args.force)
+            summary = ingest(args.mappings, con, force=args.force, progress=steps.start)
         except IngestError as error:
-            print(error, file=sys.stderr)
+            _error(error)
             return 1
     for source, count in summary.records_by_source.items():
-        print(f"{source}: {count} records")
-    print(f"loaded {summary.total} records into {args.db}")
+        say(f"{source}: {count} records")
+    say(f"loaded {summary.total} records into {args.db}")
     return 0
 
 
 def cmd_standardise(args) -> int:
-    with _connect(args.db) as con:
-        count = standardise_table(con)
-    print(f"standardised {count} records")
+    with (
+        _connect(args.db) as con,
+        Steps("standardise", STANDARDISE_STEPS, show=args.progress) as steps,
+    ):
+        count = standardise_table(con, progress=steps.start)
+    say(f"standardised {count} records")
     return 0
 
 
 def cmd_generate(args) -> int:
-    from .generate import generate
-
-    summary = generate(people=args.people, sources=args.sources, seed=args.seed, out=args.out)
+    with Steps("generate", args.sources + 2, show=args.progress) as steps:
+        summary = generate(
+            people=args.people,
+            sources=args.sources,
+            seed=args.seed,
+            out=args.out,
+            progress=steps.start,
+        )
     for source, count in summary.records_by_source.items():
-        print(f"{source}: {count} records")
-    print(f"{summary.people} people; mappings and truth.csv in {args.out}")
+        say(f"{source}: {count} records")
+    say(f"{summary.people} people; mappings and truth.csv in {args.out}")
     return 0
 
 
 def _load_decisions(con, args) -> bool:
-    from .review import DecisionsError, load_decisions
-
     if not getattr(args, "decisions", None):
         return True
     try:
         count = load_decisions(con, args.decisions)
     except DecisionsError as error:
-        print(error, file=sys.stderr)
+        _error(error)
         return False
-    print(f"decisions stored: {count}")
+    say(f"decisions stored: {count}")
     return True
 
 
-def _after_link(con, args, *, incremental: bool = False) -> int:
-    """Households, golden record, data quality and the review band for the run just made."""
-    from .golden import GoldenRulesError, build_golden, load_rules
-    from .households import GazetteerError, build_households, load_gazetteer
-    from .incremental import CHANGED_TABLE, TOUCHED_TABLE
-    from .quality import build_quality
-    from .review import write_review_pairs
+#: The steps of :func:`_after_link`, besides loading a gazetteer.
+AFTER_LINK_STEPS = 4
 
+
+def _after_link(con, args, steps: Steps, *, incremental: bool = False) -> int:
+    """Households, golden record, data quality and the review band for the run just made."""
     new_gazetteer = bool(getattr(args, "gazetteer", None))
     try:
         rules = load_rules(getattr(args, "golden_rules", None))
         if new_gazetteer:
-            print(f"gazetteer: {load_gazetteer(con, args.gazetteer):,} addresses")
+            steps.start("loading the gazetteer")
+            say(f"gazetteer: {load_gazetteer(con, args.gazetteer):,} addresses")
     except (GoldenRulesError, GazetteerError) as error:
-        print(error, file=sys.stderr)
+        _error(error)
         return 1
     # An incremental run matches only its new and changed records' addresses, unless a new
     # gazetteer came with it.
     rematch = CHANGED_TABLE if incremental and not new_gazetteer else None
-    print(f"households: {build_households(con, only_records=rematch).summary()}")
+    steps.start("grouping households")
+    say(f"households: {build_households(con, only_records=rematch).summary()}")
     only = TOUCHED_TABLE if incremental else None
-    print(f"golden records: {build_golden(con, rules, only=only):,} people (re)built")
+    steps.start("choosing golden records")
+    say(f"golden records: {build_golden(con, rules, only=only):,} people (re)built")
+    steps.start("checking data quality")
     duplicates, conflicts = build_quality(con, only=only)
-    print(f"data quality: {duplicates:,} duplicates inside a system, {conflicts:,} conflicts")
+    say(f"data quality: {duplicates:,} duplicates inside a system, {conflicts:,} conflicts")
     lower = getattr(args, "review_lower", None) or PREDICT_THRESHOLD
     upper = args.threshold
+    steps.start("listing pairs to review")
     count = write_review_pairs(con, lower=lower, upper=upper, only=only)
-    print(f"pairs to review ({lower} <= p < {upper}): {count:,}")
+    say(f"pairs to review ({lower} <= p < {upper}): {count:,}")
     return 0
 
 
 def cmd_link(args) -> int:
-    from .incremental import IncrementalError, link_incremental, write_snapshot
-    from .link import link
-    from .person_ids import assign_person_ids
-    from .review import current_decisions, recluster
-
-    with _connect(args.db) as con:
+    # Incremental: one step, then the rest; else pairs, training (without a model), predicting,
+    # person ids.
+    linking = 1 if getattr(args, "incremental", False) else 3 + (args.model is None)
+    total = linking + AFTER_LINK_STEPS + bool(getattr(args, "gazetteer", None))
+    with _connect(args.db) as con, Steps("link", total, show=args.progress) as steps:
         if not _load_decisions(con, args):
             return 1
         if getattr(args, "incremental", False):
+            steps.start("linking new and changed records")
             try:
                 incremental = link_incremental(con, threshold=args.threshold, model=args.model)
             except IncrementalError as error:
-                print(error, file=sys.stderr)
+                _error(error)
                 return 1
-            print(f"incremental link: {incremental.summary()}")
-            return _after_link(con, args, incremental=True)
+            say(f"incremental link: {incremental.summary()}")
+            return _after_link(con, args, steps, incremental=True)
         result, counts = link(
             con,
             models_dir=args.models_dir,
@@ -127,99 +181,89 @@ def cmd_link(args) -> int:
             seed=args.seed,
             backend=args.backend,
             spark_master=args.spark_master,
+            progress=steps.start,
         )
         if current_decisions(con):
+            steps.start("applying people's decisions")
             clusters = recluster(con, threshold=args.threshold)
-            print(f"people after people's decisions: {clusters:,}")
+            say(f"people after people's decisions: {clusters:,}")
         model = str(result.model_path) if result.model_path else None
+        steps.start("assigning person ids")
         assignment = assign_person_ids(con, model=model, threshold=args.threshold)
         write_snapshot(con)
-        code = _after_link(con, args)
-    print("pairs compared, by blocking rule (each rule counts only pairs no earlier rule made),")
-    print("and the records in its largest block:")
+        code = _after_link(con, args, steps)
+    say("pairs compared, by blocking rule (each rule counts only pairs no earlier rule made),")
+    say("and the records in its largest block:")
     for count in counts:
-        print(f"  {count.comparisons:>10,}  {count.largest_block:>6,}  {count.rule}")
-    print(f"  {result.pairs_scored:>10,}  in all, for {result.records:,} records")
-    print(f"pairs kept (probability >= 0.5): {result.pairs_kept:,}")
-    print(f"people (clusters at {args.threshold}): {result.clusters:,}")
+        say(f"  {count.comparisons:>10,}  {count.largest_block:>6,}  {count.rule}")
+    say(f"  {result.pairs_scored:>10,}  in all, for {result.records:,} records")
+    say(f"pairs kept (probability >= 0.5): {result.pairs_kept:,}")
+    say(f"people (clusters at {args.threshold}): {result.clusters:,}")
     if result.model_path:
-        print(f"model: {result.model_path}")
-    print(f"person ids: {assignment.summary()}")
+        say(f"model: {result.model_path}")
+    say(f"person ids: {assignment.summary()}")
     return code
 
 
 def cmd_add(args) -> int:
-    from .incremental import add_records
-
     with _connect(args.db) as con:
         try:
             counts = add_records(con, args.mappings)
         except IngestError as error:
-            print(error, file=sys.stderr)
+            _error(error)
             return 1
-    print(f"added {counts['new']} new and {counts['changed']} changed records")
-    print("link them with: python -m borough.linkage link --incremental --db " + args.db)
+    say(f"added {counts['new']} new and {counts['changed']} changed records")
+    say("link them with: python -m borough.linkage link --incremental --db " + args.db)
     return 0
 
 
 def cmd_households(args) -> int:
-    from .households import GazetteerError, build_households, evaluate_addresses, load_gazetteer
-
     with _connect(args.db) as con:
         if args.gazetteer:
             try:
-                print(f"gazetteer: {load_gazetteer(con, args.gazetteer):,} addresses")
+                say(f"gazetteer: {load_gazetteer(con, args.gazetteer):,} addresses")
             except GazetteerError as error:
-                print(error, file=sys.stderr)
+                _error(error)
                 return 1
-        print(build_households(con).summary())
+        say(build_households(con).summary())
         if args.truth:
-            print(evaluate_addresses(con, args.truth).summary())
+            say(evaluate_addresses(con, args.truth).summary())
     return 0
 
 
 def cmd_golden(args) -> int:
-    from .golden import GoldenRulesError, build_golden, load_rules
-
     try:
         rules = load_rules(args.rules)
     except GoldenRulesError as error:
-        print(error, file=sys.stderr)
+        _error(error)
         return 1
     with _connect(args.db) as con:
-        print(f"golden records: {build_golden(con, rules):,} people")
+        say(f"golden records: {build_golden(con, rules):,} people")
     return 0
 
 
 def cmd_quality(args) -> int:
-    from .quality import build_quality, write_quality_csv
-
     with _connect(args.db) as con:
         duplicates, conflicts = build_quality(con)
         paths = write_quality_csv(con, args.out)
-    print(f"{duplicates:,} duplicates inside a system, {conflicts:,} conflicts across systems")
+    say(f"{duplicates:,} duplicates inside a system, {conflicts:,} conflicts across systems")
     for path in paths:
-        print(f"  {path}")
+        say(f"  {path}")
     return 0
 
 
 def cmd_review(args) -> int:
-    from .review import write_review_pairs
-
     with _connect(args.db) as con:
         count = write_review_pairs(con, lower=args.lower, upper=args.upper)
-    print(f"pairs to review ({args.lower} <= p < {args.upper}): {count:,}")
+    say(f"pairs to review ({args.lower} <= p < {args.upper}): {count:,}")
     return 0
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate
-    from .households import evaluate_addresses, has_address_matches, truth_columns
-
     with _connect(args.db) as con:
-        print(evaluate(con, args.truth).summary())
+        say(evaluate(con, args.truth).summary())
         if has_address_matches(con) and "uprn" in truth_columns(args.truth):
-            print(evaluate_addresses(con, args.truth).summary())
+            say(evaluate_addresses(con, args.truth).summary())
     return 0
 
 
@@ -274,8 +318,17 @@ def _add_link_options(command) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m borough.linkage", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    progress_option = argparse.ArgumentParser(add_help=False)
+    progress_option.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"draw progress bars on standard error (default: only on a terminal, unless "
+        f"{PROGRESS_ENV_VAR} is 1 or 0)",
+    )
+    add_command = functools.partial(commands.add_parser, parents=[progress_option])
 
-    command = commands.add_parser("ingest", help="load extracts described by YAML mappings")
+    command = add_command("ingest", help="load extracts described by YAML mappings")
     command.add_argument("mappings", nargs="+", help="one YAML mapping per source")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument(
@@ -283,11 +336,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.set_defaults(run=cmd_ingest)
 
-    command = commands.add_parser("standardise", help="build the clean table from the records")
+    command = add_command("standardise", help="build the clean table from the records")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.set_defaults(run=cmd_standardise)
 
-    command = commands.add_parser(
+    command = add_command(
         "generate", help="write synthetic extracts from several sources with the truth"
     )
     command.add_argument("--people", type=int, required=True)
@@ -296,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--out", required=True, help="folder for the extracts and truth.csv")
     command.set_defaults(run=cmd_generate)
 
-    command = commands.add_parser("link", help="train (or load) the model, predict and cluster")
+    command = add_command("link", help="train (or load) the model, predict and cluster")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument("--seed", type=int, default=1, help="seed for sampling u values")
     command.add_argument(
@@ -312,39 +365,39 @@ def build_parser() -> argparse.ArgumentParser:
     _add_link_options(command)
     command.set_defaults(run=cmd_link)
 
-    command = commands.add_parser("add", help="load new and changed records (same mappings)")
+    command = add_command("add", help="load new and changed records (same mappings)")
     command.add_argument("mappings", nargs="+", help="one YAML mapping per extract")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.set_defaults(run=cmd_add)
 
-    command = commands.add_parser("households", help="group the people by where they live")
+    command = add_command("households", help="group the people by where they live")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument("--gazetteer", help="LLPG extract (CSV or Parquet)")
     command.add_argument("--truth", help="generator's truth.csv, to score the address matches")
     command.set_defaults(run=cmd_households)
 
-    command = commands.add_parser("golden", help="choose each person's values by the rules")
+    command = add_command("golden", help="choose each person's values by the rules")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument("--rules", help="YAML rules (the built-in rules if not given)")
     command.set_defaults(run=cmd_golden)
 
-    command = commands.add_parser("quality", help="duplicates and conflicts, written as CSV")
+    command = add_command("quality", help="duplicates and conflicts, written as CSV")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument("--out", required=True, help="folder for the CSV files")
     command.set_defaults(run=cmd_quality)
 
-    command = commands.add_parser("review", help="list the uncertain pairs for people to decide")
+    command = add_command("review", help="list the uncertain pairs for people to decide")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument("--lower", type=float, default=PREDICT_THRESHOLD)
     command.add_argument("--upper", type=float, default=CLUSTER_THRESHOLD)
     command.set_defaults(run=cmd_review)
 
-    command = commands.add_parser("evaluate", help="score the clusters against a truth CSV")
+    command = add_command("evaluate", help="score the clusters against a truth CSV")
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument("--truth", required=True, help="CSV of source, source_id, person_id")
     command.set_defaults(run=cmd_evaluate)
 
-    command = commands.add_parser("run", help="generate, then ingest, standardise, link, evaluate")
+    command = add_command("run", help="generate, then ingest, standardise, link, evaluate")
     command.add_argument("--people", type=int, required=True)
     command.add_argument("--sources", type=int, default=4)
     command.add_argument("--seed", type=int, default=1)

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from .db import run
-from .link import CLUSTERS_TABLE
+from .schema import CLUSTERS_TABLE
 
 
 @dataclass(frozen=True)

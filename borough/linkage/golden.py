@@ -17,24 +17,12 @@ import pyarrow as pa
 import yaml
 
 from .db import run, scalar, sql_string
-from .schema import CLEAN_TABLE, RECORDS_TABLE
+from .schema import CLEAN_TABLE, GOLDEN_FIELDS, RECORDS_TABLE
 
 GOLDEN_TABLE = "golden_fields"
 DEFAULT_RULES = Path(__file__).parent / "data" / "golden.yaml"
-FIELDS = (
-    "first_name",
-    "last_name",
-    "dob",
-    "sex",
-    "address",
-    "postcode",
-    "uprn",
-    "phone",
-    "email",
-    "ni_number",
-)
 #: Fields chosen by a rule of their own; postcode and uprn go with the address.
-RULED_FIELDS = ("first_name", "last_name", "dob", "sex", "address", "phone", "email", "ni_number")
+RULED_FIELDS = tuple(name for name in GOLDEN_FIELDS if name not in ("postcode", "uprn"))
 RULES = ("source priority", "most recent", "most frequent")
 
 

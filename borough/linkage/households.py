@@ -26,9 +26,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from borough.core.postcodes import normalise_postcode
+
+from .addresses import address_tokens, house_number, postcode_parts
 from .db import run, scalar
 from .schema import CLEAN_TABLE, RECORDS_TABLE
-from .standardise import address_tokens, house_number, normalise_postcode, postcode_parts
 
 GAZETTEER_TABLE = "gazetteer"
 MATCHES_TABLE = "address_matches"

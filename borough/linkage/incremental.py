@@ -30,25 +30,20 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from .db import memory_limit, run, scalar, transaction
-from .ingest import (
-    IngestError,
-    Problem,
-    drop_staging,
-    incoming_records_sql,
-    load_mappings,
-    stage_extracts,
-)
-from .link import (
-    BLOCKING_RULES,
+from .link import BLOCKING_RULES
+from .mapping import IngestError, Problem, load_mappings
+from .person_ids import DDL as PERSON_IDS_DDL
+from .person_ids import _id_number_sql, assign
+from .review import DECISIONS_TABLE, cluster_with_decisions, current_decisions
+from .schema import (
+    CLEAN_TABLE,
     CLUSTER_THRESHOLD,
     CLUSTERS_TABLE,
     PREDICT_THRESHOLD,
     PREDICTIONS_TABLE,
+    RECORDS_TABLE,
 )
-from .person_ids import DDL as PERSON_IDS_DDL
-from .person_ids import _id_number_sql, assign
-from .review import DECISIONS_TABLE, cluster_with_decisions, current_decisions
-from .schema import CLEAN_TABLE, RECORDS_TABLE
+from .staging import drop_staging, incoming_records_sql, stage_extracts
 from .standardise import clean_select, drop_lookups
 
 SNAPSHOT_TABLE = "link_snapshot"

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,14 +26,15 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from .db import run, scalar
-from .schema import CLEAN_TABLE
+from .schema import (
+    CLEAN_TABLE,
+    CLUSTER_THRESHOLD,
+    CLUSTERS_TABLE,
+    PREDICT_THRESHOLD,
+    PREDICTIONS_TABLE,
+)
+from .spark import predict_and_cluster_with_spark
 
-PREDICTIONS_TABLE = "predictions"
-CLUSTERS_TABLE = "clusters"
-#: Pairs at or above this probability are kept in the predictions table (the review band's floor).
-PREDICT_THRESHOLD = 0.5
-#: Pairs at or above this probability join two records into one person.
-CLUSTER_THRESHOLD = 0.99
 #: Where predictions and clusters can be computed; training is always on DuckDB.
 BACKENDS = ("duckdb", "spark")
 
@@ -404,23 +406,28 @@ def link(
     seed: int = 1,
     backend: str = "duckdb",
     spark_master: str = "local[*]",
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[LinkResult, list[BlockingCount]]:
     """Train (or load ``model``), report blocking, predict and cluster the clean table.
 
     Training is always on DuckDB; with ``backend="spark"`` the trained (or loaded) model
-    predicts and clusters on Spark (``borough.linkage.spark``), into the same tables."""
+    predicts and clusters on Spark (``borough.linkage.spark``), into the same tables.
+    ``progress`` is told each step as it starts (counting pairs, training unless a model is
+    given, predicting and clustering)."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: choose from {', '.join(BACKENDS)}")
+    progress = progress or (lambda step: None)
     linker = make_linker(con, model)
+    progress("counting blocked pairs")
     counts = blocking_counts(linker)
     model_path = Path(model) if model else None
     if model is None:
+        progress("training the model")
         train(linker, seed=seed)
         if models_dir is not None:
             model_path = save_model(linker, models_dir)
+    progress(f"predicting and clustering on {'Spark' if backend == 'spark' else 'DuckDB'}")
     if backend == "spark":
-        from .spark import predict_and_cluster_with_spark
-
         trained = model_path or linker.misc.save_model_to_json()
         # The blocked pairs counted above are DuckDB's; Spark makes its own.
         linker.table_management.delete_tables_created_by_splink_from_db()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import duckdb
 
 from .db import run, scalar, transaction
-from .link import CLUSTERS_TABLE
+from .schema import CLUSTERS_TABLE
 
 ID_PREFIX = "PER"
 

@@ -26,8 +26,14 @@ import duckdb
 import pyarrow as pa
 
 from .db import run, scalar, sql_string
-from .link import CLUSTER_THRESHOLD, CLUSTERS_TABLE, PREDICT_THRESHOLD, PREDICTIONS_TABLE
-from .schema import CLEAN_TABLE
+from .link import comparisons
+from .schema import (
+    CLEAN_TABLE,
+    CLUSTER_THRESHOLD,
+    CLUSTERS_TABLE,
+    PREDICT_THRESHOLD,
+    PREDICTIONS_TABLE,
+)
 
 DECISIONS_TABLE = "match_decisions"
 REVIEW_TABLE = "review_pairs"
@@ -238,8 +244,6 @@ def _level_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, str]]:
     if path and Path(path).exists():
         model = json.loads(Path(path).read_text(encoding="utf-8"))
     if model is None:
-        from .link import comparisons
-
         model = {"comparisons": [c.get_comparison("duckdb").as_dict() for c in comparisons()]}
     labels: dict[str, dict[int, str]] = {}
     for comparison in model["comparisons"]:

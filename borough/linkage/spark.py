@@ -26,11 +26,17 @@ from pathlib import Path
 
 import duckdb
 import sqlglot
+from splink import Linker
 from sqlglot import exp
 
 from .db import run, scalar
-from .link import CLUSTER_THRESHOLD, CLUSTERS_TABLE, PREDICT_THRESHOLD, PREDICTIONS_TABLE
-from .schema import CLEAN_TABLE
+from .schema import (
+    CLEAN_TABLE,
+    CLUSTER_THRESHOLD,
+    CLUSTERS_TABLE,
+    PREDICT_THRESHOLD,
+    PREDICTIONS_TABLE,
+)
 
 #: Settings for a local session: one machine, few partitions (Spark's default of 200 shuffle
 #: partitions costs seconds of scheduling on a small extract), no web UI, quiet logs.
@@ -110,10 +116,14 @@ def local_session(
 
     ``work_dir`` holds Spark's scratch files and checkpoints; on a cluster it must be storage
     every executor can reach."""
+    # pyspark is the optional extra 'spark' (about 320 MB, needs Java 17): imported only when a
+    # Spark session is asked for, so the engine and its DuckDB backend run without it.
     try:
-        from pyspark import SparkConf
-        from pyspark.sql import SparkSession
-        from splink.backends.spark import similarity_jar_location
+        from pyspark import SparkConf  # noqa: PLC0415 - optional heavy dependency
+        from pyspark.sql import SparkSession  # noqa: PLC0415 - optional heavy dependency
+        from splink.backends.spark import (  # noqa: PLC0415 - imports pyspark
+            similarity_jar_location,
+        )
     except ImportError as error:  # pragma: no cover - depends on the installed extras
         raise SparkUnavailable(
             "the Spark backend needs pyspark: pip install -e '.[spark]' (and Java 17)"
@@ -149,8 +159,8 @@ def predict_and_cluster_on_spark(
     """Score and cluster the clean table on ``spark`` with a saved model, writing the DuckDB
     ``predictions`` and ``clusters`` tables as :func:`link.predict_and_cluster` does.
     Returns (pairs kept, clusters)."""
-    from splink import Linker
-    from splink.backends.spark import SparkAPI
+    # Splink's Spark backend imports pyspark, the optional extra: only once Spark is in use.
+    from splink.backends.spark import SparkAPI  # noqa: PLC0415 - imports pyspark
 
     if not isinstance(model, dict):
         model = json.loads(Path(model).read_text(encoding="utf-8"))

@@ -21,8 +21,9 @@ from typing import IO
 
 from django.db import transaction
 
+from borough.core.postcodes import normalise_postcode, postcode_key
+
 from .models import CollectionSchedule, Property, Street, Ward, WasteStream, build_search_text
-from .postcodes import normalise_postcode, postcode_key
 
 REQUIRED_COLUMNS = [
     "UPRN",

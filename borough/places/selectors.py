@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from functools import reduce
 from operator import and_
 
 from django.db.models import Q, QuerySet
 
+from borough.core.postcodes import normalise_postcode, postcode_key
+
 from .models import Property, Street, Ward
-from .postcodes import normalise_postcode, postcode_key
 
 
 def _natural_key(prop: Property) -> tuple:
@@ -95,8 +97,6 @@ def property_nearest(latitude: float, longitude: float, *, within_metres: int) -
 
     A bounding box in SQL (indexable on any database), then the exact distance in Python.
     """
-    import math
-
     dlat = within_metres / 111_320
     dlon = within_metres / (111_320 * max(math.cos(math.radians(latitude)), 0.01))
     candidates = Property.objects.filter(

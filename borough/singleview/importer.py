@@ -13,26 +13,11 @@ from pathlib import Path
 
 import duckdb
 
+from borough.linkage.schema import COLUMNS, DATE_FIELDS
+
 #: Every table (and the columns) an import needs; a file without them is refused.
 REQUIRED_TABLES: dict[str, tuple[str, ...]] = {
-    "records": (
-        "record_id",
-        "source",
-        "source_id",
-        "first_name",
-        "middle_names",
-        "last_name",
-        "full_name",
-        "dob",
-        "sex",
-        "address",
-        "postcode",
-        "uprn",
-        "phone",
-        "email",
-        "ni_number",
-        "last_seen",
-    ),
+    "records": COLUMNS,
     "link_runs": ("run_id", "ran_at"),
     "person_ids": ("run_id", "unique_id", "person_id"),
     "person_events": ("run_id", "event", "person_id", "other_person_id", "records"),
@@ -224,5 +209,5 @@ def _check_references(run: Run) -> None:
             row[key] = _text(row[key])
     for row in run.records:
         for key in RECORD_COLUMNS:
-            if key not in {"dob", "last_seen"}:
+            if key not in DATE_FIELDS:
                 row[key] = _text(row[key])

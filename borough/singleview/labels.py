@@ -14,7 +14,9 @@ import datetime as dt
 from django.conf import settings
 from django.utils import dateformat
 
-from .models import BOROUGH_RESIDENTS_SOURCE, GOLDEN_FIELDS
+from borough.linkage.schema import DATE_FIELDS
+
+from .models import BOROUGH_RESIDENTS_SOURCE
 
 #: Names of the source systems the linkage engine's mappings use. A council names its own in
 #: the ``SINGLEVIEW_SOURCE_NAMES`` setting; any other is named from its slug.
@@ -31,16 +33,24 @@ SOURCE_NAMES = {
 
 #: Labels of every field a record, golden record, review pair or data-quality report names.
 FIELD_LABELS = {
-    **dict(GOLDEN_FIELDS),
     "source_id": "Source id",
     "full_name": "Name as held",
+    "first_name": "First name",
     "middle_names": "Middle names",
+    "last_name": "Last name",
+    "dob": "Date of birth",
+    "sex": "Sex",
+    "address": "Address",
+    "postcode": "Postcode",
+    "uprn": "UPRN",
+    "phone": "Phone",
+    "email": "Email",
+    "ni_number": "National Insurance number",
     "last_seen": "Last seen",
 }
 
 SEX_NAMES = {"m": "Male", "f": "Female"}
 DATE_FORMAT = "j F Y"  # GOV.UK style: 7 November 2001
-DATE_FIELDS = {"dob", "last_seen"}
 #: The engine's label for a comparison where one record or both have no value.
 NULL_LEVEL = "null"
 

@@ -10,20 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-#: Golden-record fields, in the order the person page shows them (the engine's contract).
-GOLDEN_FIELDS = (
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("dob", "Date of birth"),
-    ("sex", "Sex"),
-    ("address", "Address"),
-    ("postcode", "Postcode"),
-    ("uprn", "UPRN"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("ni_number", "National Insurance number"),
-)
-
 #: The source system that is Borough's own residents: its source ids are ``Resident`` ids.
 BOROUGH_RESIDENTS_SOURCE = "borough_residents"
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
 
+from borough.core.postcodes import postcode_key
+from borough.linkage.schema import GOLDEN_FIELDS, SOURCE_FIELDS
+
 from . import labels
 from .models import (
-    GOLDEN_FIELDS,
     DqConflict,
     DqDuplicate,
     LinkageImport,
@@ -22,22 +24,12 @@ from .models import (
 )
 
 SEARCH_LIMIT = 50
-#: The fields of a source record shown side by side, in order (labelled by ``labels``).
+#: The fields of a source record shown side by side, in order (labelled by ``labels``): the
+#: engine's person fields but for the ids it makes, the name as the source wrote it first.
 RECORD_FIELDS = (
     "source_id",
     "full_name",
-    "first_name",
-    "middle_names",
-    "last_name",
-    "dob",
-    "sex",
-    "address",
-    "postcode",
-    "uprn",
-    "phone",
-    "email",
-    "ni_number",
-    "last_seen",
+    *(name for name in SOURCE_FIELDS if name not in ("source_id", "full_name")),
 )
 
 
@@ -59,7 +51,7 @@ def person_search(
     if dob:
         people = people.filter(dobs__contains=dob.isoformat())
     if postcode:
-        people = people.filter(postcodes__contains="".join(postcode.split()).upper())
+        people = people.filter(postcodes__contains=postcode_key(postcode))
     found = list(people.order_by("last_name", "first_name", "person_id")[: SEARCH_LIMIT + 1])
     return found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
 
@@ -120,8 +112,8 @@ def person_view(person_id: str) -> PersonView | None:
         return None
     by_field = {g.field: g for g in person.golden.all()}
     golden = [
-        GoldenRow(field, label, g.value, g.source, g.record_id, g.rule)
-        for field, label in GOLDEN_FIELDS
+        GoldenRow(field, labels.field_label(field), g.value, g.source, g.record_id, g.rule)
+        for field in GOLDEN_FIELDS
         if (g := by_field.get(field))
     ]
     records = list(person.records.all())

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from borough.accounts.policies import may_use_single_view
+from borough.core.actors import Actor, StaffActor, SystemActor, staff_user
+from borough.core.postcodes import postcode_key
 from borough.core.services import audit_record
 from borough.people.models import Resident
 from borough.places.models import Property
@@ -32,15 +34,10 @@ from .models import (
     SourceRecord,
 )
 
-__all__ = ["LinkageImportError", "DecisionInvalid", "linkage_import", "match_decide"]
+__all__ = ["LinkageImportError", "DecisionInvalid", "NotAllowed", "linkage_import", "match_decide"]
 
 BATCH = 500
 DECISIONS_HEADER = ("unique_id_l", "unique_id_r", "decision", "decided_by", "decided_at")
-
-
-def postcode_key(postcode: str) -> str:
-    """A postcode as search compares it: upper case, no spaces."""
-    return "".join(postcode.split()).upper()
 
 
 def _date(value) -> dt.date | None:
@@ -227,19 +224,34 @@ def _write(run: Run) -> dict[str, int]:
     }
 
 
-def linkage_import(*, path: str | Path, imported_by: str = "") -> LinkageImport:
+class NotAllowed(PermissionDenied):
+    """The actor may not change the single view (the hub answers 403)."""
+
+
+def _refuse_unless_single_view_user(actor: Actor) -> None:
+    """Only the system (a command, a task) and staff who may use the single view change it."""
+    if isinstance(actor, SystemActor):
+        return
+    if not isinstance(actor, StaffActor) or not may_use_single_view(actor.user):
+        raise NotAllowed
+
+
+def linkage_import(*, actor: Actor, path: str | Path) -> LinkageImport:
     """Replace the single view with the latest run in the engine's DuckDB file at ``path``.
 
     The file is read and checked in full first; the old single view is then replaced in one
     transaction, so a refused or failed import leaves it exactly as it was. Raises
     ``LinkageImportError`` with a message for the data team. Match decisions are kept.
+    ``actor`` is the system (``SystemActor("manage.py linkage_import")``) or a member of staff
+    who may use the single view (``NotAllowed`` otherwise); the import records who it was.
     """
+    _refuse_unless_single_view_user(actor)
     run = read_run(path)
     with transaction.atomic():
         _clear()
         counts = _write(run)
         done = LinkageImport.objects.create(
-            imported_by=imported_by,
+            imported_by=str(actor),
             database=run.database,
             run_id=run.run_id,
             ran_at=run.ran_at
@@ -248,7 +260,7 @@ def linkage_import(*, path: str | Path, imported_by: str = "") -> LinkageImport:
             **counts,
         )
         audit_record(
-            actor=None,
+            actor=staff_user(actor),
             action="created",
             object_type="linkage_import",
             object_id=done.pk,
@@ -263,14 +275,16 @@ class DecisionInvalid(Exception):
         self.errors = errors
 
 
-def match_decide(*, actor, pair: ReviewPair, decision: str, note: str = "") -> MatchDecision:
+def match_decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = "") -> MatchDecision:
     """Record an officer's decision on a review pair and take the pair off the queue.
 
     The decision goes to the engine in the decisions CSV (``decisions_write``), so the next
-    run keeps the pair together (match) or apart (non_match).
+    run keeps the pair together (match) or apart (non_match). Only staff who may use the single
+    view decide (``NotAllowed`` for anyone else, the system too: a decision is a person's).
     """
-    if not may_use_single_view(actor):
-        raise PermissionDenied
+    user = staff_user(actor)
+    if user is None or not may_use_single_view(user):
+        raise NotAllowed
     errors = {}
     if decision not in MatchDecision.Decision.values:
         errors["decision"] = "Select whether these records are the same person"
@@ -286,13 +300,13 @@ def match_decide(*, actor, pair: ReviewPair, decision: str, note: str = "") -> M
                 unique_id_r=pair.unique_id_r,
                 decision=decision,
                 note=note,
-                decided_by=actor,
-                decided_by_email=actor.email,
+                decided_by=user,
+                decided_by_email=user.email,
                 match_probability=pair.match_probability,
             )
             ReviewPair.objects.filter(pk=pair.pk).delete()
             audit_record(
-                actor=actor,
+                actor=user,
                 action="changed",
                 object_type="review_pair",
                 object_id=f"{pair.unique_id_l}|{pair.unique_id_r}",

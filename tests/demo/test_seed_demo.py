@@ -9,10 +9,10 @@ from borough.cases.models import Case
 from borough.catalogue.answers import validate_answers
 from borough.contacts.models import Contact
 from borough.core.channels import Channel
+from borough.core.postcodes import normalise_postcode
 from borough.insights.models import DailyCount, Kpi
 from borough.people.models import Household, Resident
 from borough.places.models import Property
-from borough.places.postcodes import normalise_postcode
 from borough.places.selectors import Gazetteer
 
 

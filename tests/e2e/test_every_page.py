@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from borough.accounts.models import Role, Team
 from borough.cases.tracking import case_tracking_token
-from borough.core.actors import StaffActor
+from borough.core.actors import StaffActor, SystemActor
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 
 # Named URL patterns that are not pages a person reads, with the reason.
@@ -336,7 +336,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     from borough.singleview.services import linkage_import
     from tests.singleview.linkage_files import make_linkage_file
 
-    linkage_import(path=make_linkage_file(tmp_path / "people.duckdb"))
+    linkage_import(actor=SystemActor("tests"), path=make_linkage_file(tmp_path / "people.duckdb"))
     import_collection_rounds(io.StringIO(ROUNDS))
     waste = Team.objects.get(slug="waste")
     user = ResidentUserFactory(email="ama@example.com")

@@ -5,6 +5,7 @@ import duckdb
 
 from borough.linkage import generate as g
 from borough.linkage.ingest import ingest
+from borough.linkage.population import make_population
 
 
 def test_extracts_load_through_their_mappings_and_match_the_truth(tmp_path):
@@ -38,7 +39,7 @@ def test_the_same_seed_gives_the_same_extracts(tmp_path):
 
 
 def test_the_population_has_the_hard_cases():
-    population = g.make_population(3000, seed=11)
+    population = make_population(3000, seed=11)
     people = population.people
     assert len(people) == 3000
     by_home = Counter((p.last_name, p.dob, p.address) for p in people)
@@ -60,7 +61,7 @@ def test_source_records_carry_realistic_errors(tmp_path):
     assert any(count > 1 for count in per_source_person.values()), "duplicates inside a source"
     con = duckdb.connect()
     ingest(summary.mappings, con)
-    people = {p.person_id: p for p in g.make_population(3000, seed=5).people}
+    people = {p.person_id: p for p in make_population(3000, seed=5).people}
     truth = {(row["source"], row["source_id"]): row["person_id"] for row in rows}
     nicknames = transposed = swapped = 0
     for source, source_id, first, dob in con.execute(

@@ -6,8 +6,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from borough.linkage import ingest as ingest_module
-from borough.linkage.ingest import IngestError, ingest
+from borough.linkage import extracts, staging
+from borough.linkage.ingest import ingest
+from borough.linkage.mapping import IngestError
 
 
 def write(path, text, encoding="utf-8"):
@@ -208,7 +209,8 @@ def test_an_extract_much_smaller_than_last_time_is_refused_unless_forced(
 @pytest.fixture
 def small_batches(monkeypatch):
     """Read extracts two rows at a time, so checks must hold across batches."""
-    monkeypatch.setattr(ingest_module, "BATCH_ROWS", 2)
+    monkeypatch.setattr(extracts, "BATCH_ROWS", 2)
+    monkeypatch.setattr(staging, "BATCH_ROWS", 2)
 
 
 def test_checks_hold_across_batches_and_blank_rows_keep_the_line_numbers(
@@ -270,7 +272,8 @@ def test_a_bad_byte_deep_in_a_file_is_found_with_its_line(
 
 
 def test_past_the_limit_problems_are_counted_not_listed(con, tmp_path, council_tax, monkeypatch):
-    monkeypatch.setattr(ingest_module, "MAX_PROBLEMS_PER_SOURCE", 3)
+    monkeypatch.setattr(extracts, "MAX_PROBLEMS_PER_SOURCE", 3)
+    monkeypatch.setattr(staging, "MAX_PROBLEMS_PER_SOURCE", 3)
     rows = "".join(f'CT{n},"SMITH, John",1990-01-0{n},,,\n' for n in range(1, 6))
     write(tmp_path / "ctax.csv", "Account Ref,Name,DOB,Addr 1,Town,Post Code\n" + rows)
 

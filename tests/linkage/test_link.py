@@ -9,11 +9,12 @@ import duckdb
 import pytest
 
 from borough.linkage import link as linkage
+from borough.linkage.addresses import postcode_parts
 from borough.linkage.db import run
 from borough.linkage.evaluate import evaluate
 from borough.linkage.generate import generate
 from borough.linkage.ingest import ingest
-from borough.linkage.standardise import postcode_parts, standardise_table
+from borough.linkage.standardise import standardise_table
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,11 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from borough.core import postcodes
+from borough.linkage import addresses, dates, names
+from borough.linkage import personal_details as details
 from borough.linkage import standardise as s
+from borough.linkage import text as free_text
 from borough.linkage.ingest import ingest
 from borough.linkage.schema import COLUMNS, DATE_FIELDS, RECORDS_DDL
 
@@ -27,7 +31,7 @@ from borough.linkage.schema import COLUMNS, DATE_FIELDS, RECORDS_DDL
     ],
 )
 def test_names_are_parsed(full_name, name_format, expected):
-    parsed = s.parse_name(full_name, name_format)
+    parsed = names.parse_name(full_name, name_format)
     assert (parsed.first_name, parsed.middle_names, parsed.last_name) == expected
 
 
@@ -46,11 +50,11 @@ def test_names_are_parsed(full_name, name_format, expected):
     ],
 )
 def test_nicknames_map_to_their_formal_name(name, formal):
-    assert s.name_canonical(name) == formal
+    assert names.name_canonical(name) == formal
 
 
 def test_the_nickname_lexicon_has_no_name_in_two_places_by_accident():
-    lexicon = s.nickname_lexicon()
+    lexicon = names.nickname_lexicon()
     # Every formal name maps to itself, so a formal name is never read as someone else's.
     assert all(lexicon[formal] == formal for formal in set(lexicon.values()))
     assert len(lexicon) > 300
@@ -76,7 +80,7 @@ def test_the_nickname_lexicon_has_no_name_in_two_places_by_accident():
     ],
 )
 def test_dates_in_every_format_the_extracts_use(text, formats, expected):
-    assert s.parse_date(text, formats, today=dt.date(2026, 11, 25)) == expected
+    assert dates.parse_date(text, formats, today=dt.date(2026, 11, 25)) == expected
 
 
 @pytest.mark.parametrize(
@@ -85,7 +89,7 @@ def test_dates_in_every_format_the_extracts_use(text, formats, expected):
 )
 def test_a_date_that_does_not_read_is_an_error(text, formats):
     with pytest.raises(ValueError, match="is not a date"):
-        s.parse_date(text, formats)
+        dates.parse_date(text, formats)
 
 
 @pytest.mark.parametrize(
@@ -106,12 +110,12 @@ def test_a_date_that_does_not_read_is_an_error(text, formats):
     ],
 )
 def test_uk_postcodes_are_normalised_and_checked(text, expected):
-    assert s.normalise_postcode(text) == expected
+    assert postcodes.normalise_postcode(text) == expected
 
 
 def test_postcode_district_and_sector():
-    assert s.postcode_parts("UB3 1AA") == ("UB3", "UB3 1")
-    assert s.postcode_parts(None) == (None, None)
+    assert addresses.postcode_parts("UB3 1AA") == ("UB3", "UB3 1")
+    assert addresses.postcode_parts(None) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -128,9 +132,9 @@ def test_postcode_district_and_sector():
     ],
 )
 def test_addresses_are_tokenised(address, postcode, tokens, number):
-    result = s.address_tokens(address, postcode)
+    result = addresses.address_tokens(address, postcode)
     assert result == tokens
-    assert s.house_number(result) == number
+    assert addresses.house_number(result) == number
 
 
 @pytest.mark.parametrize(
@@ -151,7 +155,7 @@ def test_addresses_are_tokenised(address, postcode, tokens, number):
     ],
 )
 def test_phones_become_e164(text, expected):
-    assert s.normalise_phone(text) == expected
+    assert details.normalise_phone(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -165,7 +169,7 @@ def test_phones_become_e164(text, expected):
     ],
 )
 def test_emails_are_lower_cased_and_checked(text, expected):
-    assert s.normalise_email(text) == expected
+    assert details.normalise_email(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -183,7 +187,7 @@ def test_emails_are_lower_cased_and_checked(text, expected):
     ],
 )
 def test_ni_numbers_are_normalised_and_checked(text, expected):
-    assert s.normalise_ni_number(text) == expected
+    assert details.normalise_ni_number(text) == expected
 
 
 def test_the_clean_table_holds_the_standard_forms(tmp_path):
@@ -241,7 +245,7 @@ def test_the_clean_table_holds_the_standard_forms(tmp_path):
     ],
 )
 def test_a_title_gives_the_sex_where_a_source_has_no_sex_column(full_name, sex):
-    assert s.sex_from_title(full_name) == sex
+    assert details.sex_from_title(full_name) == sex
 
 
 # Awkward values for every field, combined below into many records.
@@ -350,7 +354,7 @@ def test_the_clean_table_is_standardise_record_for_every_row():
 
 def _clean_text_as_written(value):
     # clean_text before its ASCII shortcut, to check the shortcut changes nothing.
-    text = unicodedata.normalize("NFKD", str(value).translate(s._UNDECOMPOSED))
+    text = unicodedata.normalize("NFKD", str(value).translate(free_text._UNDECOMPOSED))
     text = "".join(char for char in text if not unicodedata.combining(char)).lower()
     text = re.sub(r"['’`]", "", text)
     return re.sub(r"[^a-z0-9]+", " ", text).strip() or None
@@ -372,10 +376,13 @@ def _address_tokens_as_written(address, postcode=None):
     for index, word in enumerate(words):
         if word == "st" and index + 1 < len(words) and not words[index + 1].isdigit():
             following = words[index + 1]
-            if following not in s.ADDRESS_ABBREVIATIONS and following not in ("road", "street"):
+            if following not in addresses.ADDRESS_ABBREVIATIONS and following not in (
+                "road",
+                "street",
+            ):
                 tokens.append("saint")
                 continue
-        tokens.append(s.ADDRESS_ABBREVIATIONS.get(word, word))
+        tokens.append(addresses.ADDRESS_ABBREVIATIONS.get(word, word))
     return tokens
 
 
@@ -383,7 +390,7 @@ def test_the_fast_paths_give_what_the_plain_definitions_give():
     texts = [*FIRST_NAMES, *LAST_NAMES, *FULL_NAMES, *ADDRESSES, "Å\u0301ngström-İz", "ß'`’x"]
     for text in texts:
         if text is not None:
-            assert s.clean_text(text) == _clean_text_as_written(text), text
+            assert free_text.clean_text(text) == _clean_text_as_written(text), text
     # The postcode is left out word by word, not with a pattern per postcode: the same where
     # it sits between a number and a letter, comes twice, or is part of a longer word.
     postcode_places = [
@@ -395,8 +402,8 @@ def test_the_fast_paths_give_what_the_plain_definitions_give():
     ]
     for address in [*ADDRESSES, *postcode_places]:
         for postcode in POSTCODES:
-            standard = s.normalise_postcode(postcode)
-            assert s.address_tokens(address, standard) == _address_tokens_as_written(
+            standard = postcodes.normalise_postcode(postcode)
+            assert addresses.address_tokens(address, standard) == _address_tokens_as_written(
                 address, standard
             ), (address, standard)
 
@@ -429,7 +436,7 @@ def test_the_fast_paths_give_what_the_plain_definitions_give():
 )
 def test_all_digit_dates_read_as_strptime_reads_them(text):
     today = dt.date(2026, 11, 25)
-    for fmt in s._NUMERIC_FORMATS:
+    for fmt in dates._NUMERIC_FORMATS:
         try:
             expected = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date
         except ValueError:
@@ -437,7 +444,7 @@ def test_all_digit_dates_read_as_strptime_reads_them(text):
         if expected and "%y" in fmt and expected > today:
             expected = expected.replace(year=expected.year - 100)
         try:
-            parsed = s.parse_date(text, fmt, today=today)
+            parsed = dates.parse_date(text, fmt, today=today)
         except ValueError:
             parsed = None
         assert parsed == expected, (text, fmt)

@@ -1,6 +1,6 @@
 import pytest
 
-from borough.places.postcodes import normalise_postcode
+from borough.core.postcodes import normalise_postcode
 from borough.places.selectors import properties_at_postcode, property_search, streets_at_postcode
 
 

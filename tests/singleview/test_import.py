@@ -8,6 +8,7 @@ import duckdb
 import pytest
 from django.core.management import CommandError, call_command
 
+from borough.core.actors import SystemActor
 from borough.singleview.models import (
     DqConflict,
     DqDuplicate,
@@ -26,6 +27,8 @@ from tests.factories import ResidentFactory
 from .linkage_files import PERSON_AMA, PERSON_AMY, PERSON_KOFI
 
 pytestmark = pytest.mark.django_db
+
+IMPORTER = SystemActor("tests")
 
 
 def test_import_loads_people_records_golden_fields_households_pairs_and_quality(
@@ -65,14 +68,14 @@ def test_import_loads_people_records_golden_fields_households_pairs_and_quality(
 
 def test_people_without_a_resident_or_gazetteer_property_are_not_linked(linkage_file):
     ResidentFactory()  # not named by any source record
-    linkage_import(path=linkage_file())
+    linkage_import(actor=IMPORTER, path=linkage_file())
     assert not LinkedPerson.objects.filter(resident__isnull=False).exists()
     assert LinkedHousehold.objects.get().property is None  # no gazetteer loaded
 
 
 def test_a_new_import_replaces_the_previous_one(linkage_file):
-    linkage_import(path=linkage_file())
-    linkage_import(path=linkage_file(run_id=2, ama_first_name="Amma"))
+    linkage_import(actor=IMPORTER, path=linkage_file())
+    linkage_import(actor=IMPORTER, path=linkage_file(run_id=2, ama_first_name="Amma"))
     assert LinkedPerson.objects.count() == 3
     assert SourceRecord.objects.count() == 5
     assert LinkedPerson.objects.get(person_id=PERSON_AMA).first_name == "Amma"
@@ -94,7 +97,7 @@ def _state():
 def test_a_file_missing_tables_is_refused_with_a_clear_message_and_changes_nothing(
     linkage_file,
 ):
-    linkage_import(path=linkage_file())
+    linkage_import(actor=IMPORTER, path=linkage_file())
     before = _state()
     bad = linkage_file(leave_out=("golden_fields", "review_pairs"))
     with pytest.raises(CommandError) as refused:
@@ -106,27 +109,27 @@ def test_a_file_missing_tables_is_refused_with_a_clear_message_and_changes_nothi
 
 def test_a_missing_file_or_a_file_that_is_not_duckdb_is_refused(tmp_path):
     with pytest.raises(LinkageImportError, match="There is no file at"):
-        linkage_import(path=tmp_path / "nowhere.duckdb")
+        linkage_import(actor=IMPORTER, path=tmp_path / "nowhere.duckdb")
     text = tmp_path / "people.duckdb"
     text.write_text("source_id,name\n1,Ama\n")
     with pytest.raises(LinkageImportError, match="not a DuckDB database"):
-        linkage_import(path=text)
+        linkage_import(actor=IMPORTER, path=text)
 
 
 def test_an_import_that_fails_part_way_keeps_the_old_single_view(linkage_file):
-    linkage_import(path=linkage_file())
+    linkage_import(actor=IMPORTER, path=linkage_file())
     before = _state()
     # A household member who is not in the run: found only after the tables were read.
     broken = linkage_file(run_id=2, ama_first_name="Amma")
     with duckdb.connect(str(broken)) as con:
         con.execute("INSERT INTO household_members VALUES ('HH-100021500001', 'PER000000077')")
     with pytest.raises(LinkageImportError, match="names person PER000000077"):
-        linkage_import(path=broken)
+        linkage_import(actor=IMPORTER, path=broken)
     assert _state() == before
 
 
 def test_a_database_error_while_writing_rolls_the_whole_import_back(linkage_file):
-    linkage_import(path=linkage_file())
+    linkage_import(actor=IMPORTER, path=linkage_file())
     before = _state()
     broken = linkage_file(run_id=2, ama_first_name="Amma")
     with duckdb.connect(str(broken)) as con:
@@ -137,7 +140,7 @@ def test_a_database_error_while_writing_rolls_the_whole_import_back(linkage_file
             "('PER000000002', 'first_name', 'Kwame', 'waste', 'waste:W1', 'most recent')"
         )
     with pytest.raises(Exception):  # noqa: B017 - the database's own IntegrityError
-        linkage_import(path=broken)
+        linkage_import(actor=IMPORTER, path=broken)
     assert _state() == before
 
 
@@ -149,7 +152,7 @@ def test_decided_pairs_stay_out_of_the_queue_after_a_reimport(linkage_file, data
         decided_by=data_officer,
         decided_by_email=data_officer.email,
     )
-    linkage_import(path=linkage_file())
+    linkage_import(actor=IMPORTER, path=linkage_file())
     assert list(ReviewPair.objects.values_list("person_id_l", "person_id_r")) == [
         (PERSON_AMY, PERSON_KOFI)
     ]

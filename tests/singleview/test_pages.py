@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from borough.accounts.models import Role
+from borough.core.actors import SystemActor
 from borough.core.models import AuditEvent
 from borough.singleview.models import DqDuplicate, MatchDecision, ReviewPair
 from borough.singleview.services import linkage_import
@@ -22,10 +23,12 @@ from .linkage_files import PERSON_AMA, PERSON_AMY, PERSON_KOFI
 
 pytestmark = pytest.mark.django_db
 
+IMPORTER = SystemActor("tests")
+
 
 @pytest.fixture
 def imported(linkage_file, db):
-    return linkage_import(path=linkage_file())
+    return linkage_import(actor=IMPORTER, path=linkage_file())
 
 
 @pytest.fixture
@@ -102,7 +105,7 @@ def test_person_page_links_borough_s_own_resident(officer_client, linkage_file):
     from tests.factories import ResidentFactory
 
     resident = ResidentFactory(first_name="Ama", last_name="Owusu")
-    linkage_import(path=linkage_file(resident_id=resident.pk))
+    linkage_import(actor=IMPORTER, path=linkage_file(resident_id=resident.pk))
     page = officer_client.get(f"/hub/single-view/people/{PERSON_AMA}/").content.decode()
     assert f"/hub/residents/{resident.pk}/" in page
 
@@ -115,7 +118,7 @@ def test_unknown_person_or_household_is_not_found(officer_client, imported):
 def test_household_page_shows_address_uprn_gazetteer_and_members(
     officer_client, gazetteer, linkage_file
 ):
-    linkage_import(path=linkage_file())
+    linkage_import(actor=IMPORTER, path=linkage_file())
     page = officer_client.get("/hub/single-view/households/HH-100021500001/").content.decode()
     assert "1 High Street, Uxbridge" in page and "100021500001" in page
     assert "The UPRN the source systems hold" in page

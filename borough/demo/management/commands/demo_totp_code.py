@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from borough.accounts.mfa import totp_code_now, totp_secret
 from borough.accounts.models import User
-from borough.demo.generator import DEMO_TOTP_SECRET
+from borough.demo.people import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

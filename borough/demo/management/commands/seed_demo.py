@@ -1,3 +1,4 @@
+import argparse
 import datetime as dt
 import time
 
@@ -5,7 +6,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from borough.demo.generator import DEMO_PASSWORD, database_is_empty, generate
+from borough.core.progress import ENV_VAR as PROGRESS_ENV_VAR
+from borough.core.progress import Steps, say
+from borough.demo.generator import STEPS, database_is_empty, generate
+from borough.demo.people import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -19,30 +23,41 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing (and succeed) if the database already has data",
         )
+        parser.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="draw progress bars on standard error (default: only on a terminal, unless "
+            f"{PROGRESS_ENV_VAR} is 1 or 0)",
+        )
 
     def handle(self, *args, residents: int, seed: int, if_empty: bool, **options):
         if if_empty and not database_is_empty():
             self.stdout.write("The database already has data; the demo borough was not made.")
             return
+        progress = options.get("progress")
         started = time.perf_counter()
         try:
-            summary = generate(
-                residents=residents,
-                seed=seed,
-                progress=lambda message: self.stdout.write(f"  {message}"),
-            )
+            with Steps("demo borough", len(STEPS), show=progress) as steps:
+                summary = generate(
+                    residents=residents,
+                    seed=seed,
+                    progress=lambda message: say(f"  {message}", write=self.stdout.write),
+                    step=steps.start,
+                )
         except ValueError as error:
             raise CommandError(str(error)) from None
         # The demo's year of contacts and cases, counted for the KPI pages.
         today = timezone.localdate()
-        call_command(
-            "insights_backfill",
+        backfill = [
             "--from",
             (today - dt.timedelta(days=366)).isoformat(),
             "--to",
             today.isoformat(),
-            stdout=self.stdout,
-        )
+        ]
+        if progress is not None:
+            backfill.append("--progress" if progress else "--no-progress")
+        call_command("insights_backfill", *backfill, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo borough made in {time.perf_counter() - started:.1f}s: "

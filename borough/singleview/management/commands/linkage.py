@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from borough.core.actors import SystemActor
 from borough.linkage.cli import main as engine_main
 from borough.singleview.models import MatchDecision
 from borough.singleview.services import LinkageImportError, decisions_write, linkage_import
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             if command == "run":
                 db = str(Path(_option(engine_args, "--out") or ".") / "people.duckdb")
             try:
-                done = linkage_import(path=db, imported_by="manage.py linkage --import")
+                done = linkage_import(actor=SystemActor("manage.py linkage --import"), path=db)
             except LinkageImportError as error:
                 raise CommandError(f"Linked, but nothing was imported: {error}") from None
             self.stdout.write(

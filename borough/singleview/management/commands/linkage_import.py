@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from borough.core.actors import SystemActor
 from borough.singleview.services import LinkageImportError, linkage_import
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, db: str, **options):
         try:
-            done = linkage_import(path=db, imported_by="manage.py linkage_import")
+            done = linkage_import(actor=SystemActor("manage.py linkage_import"), path=db)
         except LinkageImportError as error:
             raise CommandError(f"Nothing was imported: {error}") from None
         self.stdout.write(

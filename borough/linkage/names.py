@@ -1,0 +1,133 @@
+"""People's names: split a full name, drop titles and suffixes, and find the formal name a
+nickname stands for (Bill -> William)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from .text import clean_text
+
+NICKNAMES_FILE = Path(__file__).parent / "data" / "nicknames.csv"
+
+TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "rev",
+        "revd",
+        "reverend",
+        "sir",
+        "dame",
+        "lady",
+        "lord",
+        "fr",
+        "father",
+        "sister",
+        "master",
+    }
+)
+SUFFIXES = frozenset({"jr", "jnr", "junior", "sr", "snr", "senior", "ii", "iii", "iv"})
+SURNAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "del", "la", "le"})
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    first_name: str | None
+    middle_names: str | None
+    last_name: str | None
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_word(word: str) -> str | None:
+    return clean_text(word)
+
+
+def _name_words(text: str) -> list[str]:
+    # Cleaned word by word, so a double-barrelled name stays one word ("smith jones").
+    words = [word for word in map(_clean_word, text.split()) if word]
+    while words and words[0] in TITLES:
+        words.pop(0)
+    while words and words[-1] in SUFFIXES:
+        words.pop()
+    return words
+
+
+def _join(words: list[str]) -> str | None:
+    return " ".join(words) or None
+
+
+def parse_name(full_name: str | None, name_format: str = "First Last") -> ParsedName:
+    """Split a full name into first, middle and last names.
+
+    ``name_format`` is ``"LAST, First"`` (surname first, then a comma) or ``"First Last"``.
+    A comma always means surname first, whatever the format says, because that is how people
+    type it. Titles (Mr, Dr, ...) and suffixes (Jr, III) are dropped; surname particles stay
+    with the surname (Anna van der Berg -> last name ``van der berg``).
+    """
+    if not full_name or not full_name.strip():
+        return ParsedName(None, None, None)
+    if "," in full_name:
+        surname_part, _, given_part = full_name.partition(",")
+        surname = _name_words(surname_part)
+        given = _name_words(given_part)
+        if not given:
+            return ParsedName(None, None, _join(surname))
+        return ParsedName(given[0], _join(given[1:]), _join(surname))
+    words = _name_words(full_name)
+    if name_format.upper().startswith("LAST") and len(words) >= 2:
+        # "SMITH John Paul" without the comma.
+        return ParsedName(words[1], _join(words[2:]), words[0])
+    if not words:
+        return ParsedName(None, None, None)
+    if len(words) == 1:
+        return ParsedName(None, None, words[0])
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in SURNAME_PARTICLES:
+        start -= 1
+    return ParsedName(words[0], _join(words[1:start]), _join(words[start:]))
+
+
+def standard_name(value: str | None) -> str | None:
+    """A name part as compared: cleaned, titles and suffixes removed."""
+    return _join(_name_words(value)) if value else None
+
+
+@cache
+def nickname_lexicon() -> dict[str, str]:
+    """Every known form of a first name -> the formal name of its group (bill -> william).
+
+    A nickname in more than one group (for example ``bert``: Albert, Herbert, Robert) keeps the
+    first group in the file, which lists the commoner formal name first.
+    """
+    lexicon: dict[str, str] = {}
+    with NICKNAMES_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(line for line in handle if not line.startswith("#"))
+        for row in rows:
+            if not row:
+                continue
+            formal = clean_text(row[0])
+            lexicon.setdefault(formal, formal)
+            for variant in row[1:]:
+                key = clean_text(variant)
+                if key:
+                    lexicon.setdefault(key, formal)
+    return lexicon
+
+
+def name_canonical(first_name: str | None) -> str | None:
+    """The formal name a first name stands for (peggy -> margaret); itself if unknown."""
+    name = standard_name(first_name)
+    if name is None:
+        return None
+    first_word = name.split()[0]
+    return nickname_lexicon().get(first_word, first_word)
