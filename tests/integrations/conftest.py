@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from borough.clients.models import Scope
+from borough.core.actors import StaffActor
+from borough.integrations.services import connector_create, subscription_create
 
 
 class Receiver:
@@ -73,6 +75,23 @@ def receiver():
 @pytest.fixture
 def api_client(new_api_client):
     return new_api_client(Scope.CASES_READ, name="Back office").client
+
+
+@pytest.fixture
+def subscribed(admin, api_client):
+    """``(subscription, connector)``: ``api_client``'s subscription to new cases and an email
+    connector, both made by ``admin``."""
+    actor = StaffActor(admin)
+    subscription = subscription_create(
+        client=api_client,
+        target_url="https://x.example/",
+        event_types=["case.created"],
+        actor=actor,
+    ).subscription
+    connector = connector_create(
+        name="Mailbox", kind="email", email="bo@council.example", actor=actor
+    ).connector
+    return subscription, connector
 
 
 @pytest.fixture

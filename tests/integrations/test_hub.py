@@ -10,7 +10,7 @@ from borough.accounts.models import Role, Team
 from borough.core.actors import StaffActor
 from borough.core.models import AuditEvent
 from borough.integrations.models import Connector, Delivery, ServiceRoute, WebhookSubscription
-from borough.integrations.services import connector_create, subscription_create
+from borough.integrations.services import subscription_create
 
 from ..factories import StaffFactory
 
@@ -155,17 +155,9 @@ def test_bad_connector_is_refused_and_saves_nothing(admin_client):
 
 
 def test_only_admins_manage_webhooks_and_connectors(
-    catalogue, admin, api_client, missed_bin, staff_login
+    catalogue, subscribed, api_client, missed_bin, staff_login
 ):
-    subscription = subscription_create(
-        client=api_client,
-        target_url="https://x.example/",
-        event_types=["case.created"],
-        actor=StaffActor(admin),
-    ).subscription
-    connector = connector_create(
-        name="Mailbox", kind="email", email="bo@council.example", actor=StaffActor(admin)
-    ).connector
+    subscription, connector = subscribed
     for role in (Role.TEAM_LEAD, Role.OFFICER, Role.AGENT):
         _refused_everything(role, subscription, connector, api_client, missed_bin, staff_login)
     subscription.refresh_from_db()

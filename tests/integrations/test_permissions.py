@@ -29,17 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_action_is_refused_to_any_actor_but_an_admin(
-    admin, waste_officer, api_client, missed_bin, make_case
+    subscribed, waste_officer, api_client, missed_bin, make_case
 ):
-    subscription = subscription_create(
-        client=api_client,
-        target_url="https://x.example/",
-        event_types=["case.created"],
-        actor=StaffActor(admin),
-    ).subscription
-    connector = connector_create(
-        name="Mailbox", kind="email", email="bo@council.example", actor=StaffActor(admin)
-    ).connector
+    subscription, connector = subscribed
     case = make_case()
     outbound = OutboundEvent.objects.create(
         type="case.created",
