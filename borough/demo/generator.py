@@ -26,7 +26,7 @@ from borough.accounts.models import Membership, Role, Team, User
 from borough.accounts.services import email_mark_verified
 from borough.cases.models import Case, CaseEvent, Priority, Resolution, Status
 from borough.cases.references import ALPHABET
-from borough.cases.services import response_templates_seed
+from borough.cases.response_templates import response_templates_seed
 from borough.catalogue.answers import Exit, next_step
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
 from borough.catalogue.models import Service

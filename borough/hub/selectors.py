@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from borough.accounts.models import Membership
+from borough.cases.lists import SORTS, CaseFilters
 from borough.cases.models import Status
-from borough.cases.selectors import SORTS, CaseFilters
 
 from .models import SavedView
 

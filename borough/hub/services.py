@@ -20,8 +20,9 @@ from borough.accounts.policies import (
     visible_team_ids,
     work_team_ids,
 )
+from borough.cases.errors import CaseChanged, TransitionRefused
 from borough.cases.models import Case, Resolution
-from borough.cases.services import CaseChanged, TransitionRefused, case_assign, case_transition
+from borough.cases.workflow import case_assign, case_transition
 from borough.core.actors import StaffActor
 
 from .models import SavedView

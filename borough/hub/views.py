@@ -28,41 +28,35 @@ from borough.accounts.policies import (
     visible_team_ids,
     work_team_ids,
 )
+from borough.cases.dashboard import team_dashboard
+from borough.cases.errors import CaseChanged, TemplateInvalid, TransitionRefused
+from borough.cases.lists import case_ids, case_rows
 from borough.cases.models import Priority, Resolution, ResponseTemplate, Status
+from borough.cases.nearby import duplicate_suggestions
+from borough.cases.relations import case_link, case_mark_duplicate, case_unlink
+from borough.cases.response_templates import response_template_delete, response_template_save
 from borough.cases.responses import PLACEHOLDERS, fill
 from borough.cases.selectors import (
     case_attachments,
     case_by_reference,
     case_duplicates,
     case_events,
-    case_ids,
     case_links,
-    case_rows,
     case_viewers,
     cases_for_resident,
-    duplicate_suggestions,
     response_templates_for_case,
     response_templates_for_teams,
     sla_at_risk_until,
     sla_clock,
-    team_dashboard,
 )
-from borough.cases.services import (
-    CaseChanged,
-    TemplateInvalid,
-    TransitionRefused,
+from borough.cases.workflow import (
     case_add_note,
     case_assign,
-    case_link,
-    case_mark_duplicate,
     case_record_time,
     case_send_update,
     case_set_priority,
     case_transfer,
     case_transition,
-    case_unlink,
-    response_template_delete,
-    response_template_save,
 )
 from borough.catalogue.answers import display_answer
 from borough.catalogue.models import Service

@@ -21,13 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from borough.cases.errors import CaseChanged, TransitionRefused
 from borough.cases.models import Case, Status
-from borough.cases.services import (
-    CaseChanged,
-    TransitionRefused,
-    case_add_note,
-    case_transition,
-)
+from borough.cases.workflow import case_add_note, case_transition
 from borough.core.actors import SystemActor
 from borough.notify.services import send_email
 

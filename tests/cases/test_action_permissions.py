@@ -13,24 +13,20 @@ from __future__ import annotations
 import pytest
 
 from borough.accounts.models import Role, Team
+from borough.cases.create import case_create
+from borough.cases.errors import NotAllowed
 from borough.cases.models import CaseEvent, CaseLink, ResponseTemplate
-from borough.cases.services import (
-    NotAllowed,
+from borough.cases.relations import case_link, case_mark_duplicate, case_unlink
+from borough.cases.resident import case_add_resident_update, case_not_fixed
+from borough.cases.response_templates import response_template_delete, response_template_save
+from borough.cases.workflow import (
     case_add_note,
-    case_add_resident_update,
     case_assign,
-    case_create,
-    case_link,
-    case_mark_duplicate,
-    case_not_fixed,
     case_record_time,
     case_send_update,
     case_set_priority,
     case_transfer,
     case_transition,
-    case_unlink,
-    response_template_delete,
-    response_template_save,
 )
 from borough.core.actors import ApiClientActor, ResidentActor, StaffActor, SystemActor
 from borough.people.models import Resident

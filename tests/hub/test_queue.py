@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from borough.cases.models import Case, Priority
-from borough.cases.services import case_assign
+from borough.cases.workflow import case_assign
 from borough.core.actors import StaffActor
 from tests.signing_in import staff_login
 
@@ -145,7 +145,7 @@ def test_cases_of_residents_who_need_support_are_tagged_in_words(
 
 @pytest.mark.django_db
 def test_filters_combine(client, waste_officer, three_cases):
-    from borough.cases.services import case_transition
+    from borough.cases.workflow import case_transition
 
     case_transition(
         case=three_cases["mine"], to_state="action_scheduled", actor=StaffActor(waste_officer)

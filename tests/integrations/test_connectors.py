@@ -211,7 +211,8 @@ def test_open311_round_trip_with_borough_as_the_other_system(
     servicerequestupdates, move the litter report along its own workflow."""
     from borough.accounts.models import Team
     from borough.api.services import api_client_create
-    from borough.cases.services import case_create, case_transition
+    from borough.cases.create import case_create
+    from borough.cases.workflow import case_transition
     from borough.integrations.connectors import open311_poll
 
     key = api_client_create(name="Us, elsewhere", scopes=["open311.post"], actor=admin).raw_key

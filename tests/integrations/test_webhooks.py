@@ -9,7 +9,7 @@ import json
 from django.utils import timezone
 
 from borough.cases.models import Status
-from borough.cases.services import case_add_note, case_assign, case_transition
+from borough.cases.workflow import case_add_note, case_assign, case_transition
 from borough.core.actors import ResidentActor, StaffActor
 from borough.integrations.models import Delivery, DeliveryAttempt, EventType
 from borough.integrations.services import delivery_replay, subscription_create
@@ -62,7 +62,7 @@ def test_events_are_signed_and_carry_public_fields_only(
 
 def test_personal_answers_and_place_need_scopes(catalogue, gazetteer, admin, receiver, committed):
     from borough.api.services import api_client_create
-    from borough.cases.services import case_create
+    from borough.cases.create import case_create
     from borough.core.channels import Channel
 
     public = api_client_create(name="Public", scopes=["open311.post"], actor=admin).client

@@ -20,15 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from borough.api.auth import client_rate_wait
 from borough.api.models import Scope
 from borough.api.services import AuthenticationFailed, api_client_authenticate
+from borough.cases.create import case_create
+from borough.cases.errors import CaseChanged, CaseInvalid, TransitionRefused
 from borough.cases.selectors import case_by_reference
-from borough.cases.services import (
-    CaseChanged,
-    CaseInvalid,
-    TransitionRefused,
-    case_add_note,
-    case_create,
-    case_transition,
-)
+from borough.cases.workflow import case_add_note, case_transition_event
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.selectors import service_get, services_online
 from borough.core.channels import Channel
@@ -525,7 +520,7 @@ def _update_create(request, fmt: str):
                     source=source,
                 )
             else:
-                case = case_transition(
+                event = case_transition_event(
                     case=case,
                     to_state=target.key,
                     actor=client.as_actor(),
@@ -533,7 +528,6 @@ def _update_create(request, fmt: str):
                     note=description,
                     source=source,
                 )
-                event = case.events.order_by("-id").first()
     except (TransitionRefused, CaseChanged) as refused:
         raise _Refusal(400, str(refused)) from None
     return respond(fmt, "service_request_updates", [{"update_id": str(event.pk)}])

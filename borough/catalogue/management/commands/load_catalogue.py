@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
         added = 0
         if apps.is_installed("borough.cases"):
-            from borough.cases.services import response_templates_seed
+            from borough.cases.response_templates import response_templates_seed
 
             added = response_templates_seed()
         self.stdout.write(
