@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from borough.accounts.models import Role, Team
+from borough.cases.bulk import cases_bulk_assign, cases_bulk_transition
 from borough.cases.create import case_create
 from borough.cases.errors import NotAllowed
 from borough.cases.models import CaseEvent, CaseLink, ResponseTemplate
@@ -204,3 +205,32 @@ def test_borough_itself_may_move_a_case_on(cases):
     case, _ = cases
     case = case_transition(case=case, to_state="action_scheduled", actor=SystemActor("test"))
     assert case.state == "action_scheduled"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bulk", ["assign", "move to a state"])
+def test_bulk_actions_refuse_everyone_who_works_no_cases_and_skip_cases_they_cannot_see(
+    bulk, cases, actors, waste_officer
+):
+    case, _ = cases
+
+    def call(actor):
+        if bulk == "assign":
+            return cases_bulk_assign(actor=actor, case_ids=[case.pk], assignee=waste_officer)
+        return cases_bulk_transition(
+            actor=actor, case_ids=[case.pk], to_state="action_scheduled", note="Crew on the way"
+        )
+
+    before = (case.version, CaseEvent.objects.count())
+    for kind, actor in actors.items():
+        if kind == "officer of another team":
+            # They work their own team's cases, so they may use bulk actions; a case of a team
+            # they cannot see is counted as not found and left alone.
+            result = call(actor)
+            assert (result.changed, result.skipped, result.not_found) == ([], [], 1)
+            continue
+        with pytest.raises(NotAllowed):
+            call(actor)
+    case.refresh_from_db()
+    assert (case.version, CaseEvent.objects.count()) == before
+    assert call(StaffActor(waste_officer)).changed == [case.reference]

@@ -370,7 +370,9 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
         "exit": _missed_bin_to_check(Client(), missed_bin),
         "category": missed_bin.category.slug,
         "resident": ama,
-        "view": saved_view_create(actor=people[OFFICER], name="Mine", query="assigned=me"),
+        "view": saved_view_create(
+            actor=StaffActor(people[OFFICER]), name="Mine", query="assigned=me"
+        ),
         "template": response_template_save(
             actor=StaffActor(lead),
             team=waste,
