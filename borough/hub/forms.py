@@ -21,30 +21,28 @@ from . import selectors
 ID_MAX = 10**11 - 1
 
 
-class OptionalIntegerField(forms.IntegerField):
+class _NoneIfInvalid:
+    """A field that cleans anything it cannot take to None instead of an error."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)  # type: ignore[misc]
+        except ValidationError:
+            return None
+
+
+class OptionalIntegerField(_NoneIfInvalid, forms.IntegerField):
     """A whole number from 0, or None for anything else."""
 
     def __init__(self, **kwargs):
         super().__init__(required=False, min_value=0, max_value=ID_MAX, **kwargs)
 
-    def clean(self, value):
-        try:
-            return super().clean(value)
-        except ValidationError:
-            return None
 
-
-class OptionalModelChoiceField(forms.ModelChoiceField):
+class OptionalModelChoiceField(_NoneIfInvalid, forms.ModelChoiceField):
     """One of ``queryset``, or None for anything else (the action says what is missing)."""
 
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, required=False, **kwargs)
-
-    def clean(self, value):
-        try:
-            return super().clean(value)
-        except ValidationError:
-            return None
 
 
 class CaseIdsField(forms.Field):
