@@ -116,6 +116,18 @@ class EditViewForm(forms.Form):
     team = OptionalModelChoiceField(selectors.teams())
 
 
+# ------------------------------------------------------------------------------ a resident
+
+
+class ContactLogForm(forms.Form):
+    """A contact handled for a resident (``contacts.services.contact_log`` checks each field)."""
+
+    channel = forms.CharField(required=False)
+    reason = forms.CharField(required=False, strip=False)
+    outcome = forms.CharField(required=False)
+    minutes = forms.CharField(required=False)
+
+
 # ---------------------------------------------------------------------------- the case page
 
 

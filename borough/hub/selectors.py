@@ -130,6 +130,14 @@ def teams_by_name(team_ids: set[int] | None = None) -> QuerySet[Team]:
     return teams(team_ids).order_by("name")
 
 
+def share_teams(share_ids: set[int] | None, *, visible_ids: set[int] | None) -> list[Team]:
+    """The teams the queue offers to share a saved view with: every team for those who may
+    share with any (``None``), else those of ``share_ids`` among the teams they see."""
+    if share_ids is None:
+        return list(teams())
+    return list(teams(visible_ids).filter(id__in=share_ids)) if share_ids else []
+
+
 def other_teams(team_id: int) -> QuerySet[Team]:
     """The teams a case of ``team_id`` may be transferred to, by name."""
     return Team.objects.exclude(pk=team_id).order_by("name")

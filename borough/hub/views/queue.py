@@ -29,6 +29,7 @@ from ..selectors import (
     queue_query,
     queue_services,
     saved_views_for,
+    share_teams,
     teams,
 )
 
@@ -93,7 +94,6 @@ def _queue_context(request) -> dict:
         for state in service.flow.states:
             states.setdefault(state.key, state.label)
     views = list(saved_views_for(request.user))
-    share_teams = view_share_team_ids(request.user)
     context = {
         "page": page,
         "capped": paginator.capped,
@@ -112,11 +112,7 @@ def _queue_context(request) -> dict:
         "query": query,
         "saved_views": views,
         "current_view": next((v for v in views if v.query == query), None),
-        "share_teams": (
-            list(teams() if share_teams is None else visible_teams.filter(id__in=share_teams))
-            if share_teams is None or share_teams
-            else []
-        ),
+        "share_teams": share_teams(view_share_team_ids(request.user), visible_ids=team_ids),
         "can_bulk": can_bulk,
         "resolutions": Resolution.choices,
         "queue_messages": _messages_by_level(request),

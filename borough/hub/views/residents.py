@@ -18,6 +18,7 @@ from borough.core.services import audit_record
 from borough.people.selectors import household_members, resident_get
 
 from ..access import staff_required
+from ..forms import ContactLogForm
 
 
 def _resident_or_403(request, resident_id: int):
@@ -70,15 +71,10 @@ def resident_detail(request, resident_id: int):
 def resident_contact(request, resident_id: int):
     """Log a phone, face-to-face, email or letter contact handled for this resident."""
     resident, resident_cases = _resident_or_403(request, resident_id)
+    form = ContactLogForm(request.POST)
+    form.is_valid()  # every field is optional: contact_log says what is missing
     try:
-        contact_log(
-            resident=resident,
-            channel=request.POST.get("channel", ""),
-            reason=request.POST.get("reason", ""),
-            outcome=request.POST.get("outcome", ""),
-            minutes=request.POST.get("minutes", ""),
-            handled_by=request.user,
-        )
+        contact_log(resident=resident, handled_by=request.user, **form.cleaned_data)
     except ContactInvalid as invalid:
         return _render_resident(
             request, resident, resident_cases, errors=invalid.errors, entered=request.POST
