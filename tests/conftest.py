@@ -135,7 +135,7 @@ def make_case(missed_bin, gazetteer):
     """Make a missed-bin case through ``case_create`` at a property of the sample gazetteer."""
     import datetime as dt
 
-    from borough.cases.services import case_create
+    from borough.cases.create import case_create
     from borough.core.channels import Channel
 
     def make(uprn: int = 100021500001, *, channel: str = Channel.WEB, **kwargs):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from borough.cases.lists import CaseFilters, cases_filtered
 from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact
 
@@ -21,57 +22,22 @@ CASE_ORDERS = {
 }
 
 
-@dataclass(frozen=True)
-class CaseQuery:
-    """The filters of a case list. Empty values mean any."""
-
-    service: str = ""
-    status: str = ""  # a base status, or "open"
-    state: str = ""
-    team: str = ""
-    ward: str = ""
-    channel: str = ""
-    created_since: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    updated_since: dt.datetime | None = None
-    order: str = "newest"
-
-
 def _after(field: str, direction: str, moment: dt.datetime, pk: int) -> Q:
     op = "lt" if direction == "desc" else "gt"
     return Q(**{f"{field}__{op}": moment}) | Q(**{field: moment, f"id__{op}": pk})
 
 
 def cases_page(
-    query: CaseQuery, *, after: tuple[dt.datetime, int] | None, limit: int
+    filters: CaseFilters, *, order: str, after: tuple[dt.datetime, int] | None, limit: int
 ) -> list[Case]:
-    """Up to ``limit`` + 1 cases matching ``query`` after the cursor (the extra one says there
-    is a next page)."""
-    from borough.cases.models import OPEN_STATUSES
-
+    """Up to ``limit`` + 1 cases matching ``filters`` (the one case filter, ``cases.lists``)
+    in ``order`` after the cursor (the extra one says there is a next page)."""
     # Services prefetched (shared per page, their forms parsed once), not joined per row.
-    cases = Case.objects.select_related("team", "ward", "duplicate_of").prefetch_related("service")
-    if query.service:
-        cases = cases.filter(service__slug=query.service)
-    if query.status == "open":
-        cases = cases.filter(status__in=OPEN_STATUSES)
-    elif query.status:
-        cases = cases.filter(status=query.status)
-    if query.state:
-        cases = cases.filter(state=query.state)
-    if query.team:
-        cases = cases.filter(team__slug=query.team)
-    if query.ward:
-        cases = cases.filter(ward__code=query.ward)
-    if query.channel:
-        cases = cases.filter(channel=query.channel)
-    if query.created_since:
-        cases = cases.filter(created_at__gte=query.created_since)
-    if query.created_before:
-        cases = cases.filter(created_at__lt=query.created_before)
-    if query.updated_since:
-        cases = cases.filter(updated_at__gte=query.updated_since)
-    field, direction = CASE_ORDERS[query.order]
+    cases = cases_filtered(
+        filters,
+        Case.objects.select_related("team", "ward", "duplicate_of").prefetch_related("service"),
+    )
+    field, direction = CASE_ORDERS[order]
     if after is not None:
         cases = cases.filter(_after(field, direction, *after))
     sign = "-" if direction == "desc" else ""

@@ -32,9 +32,10 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from borough.cases.create import case_create
+from borough.cases.errors import CaseInvalid
 from borough.cases.references import normalise_reference
 from borough.cases.selectors import case_by_reference
-from borough.cases.services import CaseInvalid, case_create
 from borough.cases.tracking import case_tracking_token, tracking_token_valid
 from borough.catalogue.answers import AnswerError, Exit, clean_answer, display_answer, journey
 from borough.catalogue.definitions import CHECK_ANSWERS, Question

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from borough.accounts.policies import can_handle_live_chat
-from borough.cases.services import CaseInvalid, case_create
+from borough.cases.create import case_create
+from borough.cases.errors import CaseInvalid
 from borough.catalogue.selectors import service_get
 from borough.contacts.models import Contact
 from borough.contacts.services import contact_record

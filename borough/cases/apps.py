@@ -5,3 +5,8 @@ class CasesConfig(AppConfig):
     name = "borough.cases"
     label = "cases"
     verbose_name = "Cases"
+
+    def ready(self) -> None:
+        # The SLA check's Huey schedule lives with the check; the consumer discovers only
+        # ``tasks`` modules, and ``tasks`` may not import the check (it imports no action).
+        from . import sla  # noqa: F401, PLC0415

@@ -41,7 +41,8 @@ class Resolution(models.TextChoices):
 
 
 class Case(models.Model):
-    """One service request, however it arrived. Changed only through ``cases.services``."""
+    """One service request, however it arrived. Changed only through the actions of ``cases``
+    (``create``, ``workflow``, ``bulk``, ``relations``, ``resident``, ``sla``)."""
 
     reference = models.CharField(max_length=12, unique=True)
     service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="cases")
@@ -86,12 +87,12 @@ class Case(models.Model):
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Set once by cases.services.sla_check, so each warning is written to the timeline once.
+    # Set once by cases.sla.sla_check, so each warning is written to the timeline once.
     at_risk_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     # Goes up by one with every change, so two people editing at once cannot overwrite
-    # each other's work without being told (see cases.services.CaseChanged).
+    # each other's work without being told (see cases.errors.CaseChanged).
     version = models.PositiveIntegerField(default=1)
     # Set when the case is closed as a duplicate: always the original, never another duplicate.
     duplicate_of = models.ForeignKey(

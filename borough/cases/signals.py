@@ -1,10 +1,10 @@
 """Signals other apps listen to, so that ``cases`` never imports them.
 
 ``case_event_recorded`` is sent after the transaction that wrote a timeline event commits
-(never for a change that was rolled back), once per event written by ``cases.services`` through
-``case_create`` or a change to a case. Receivers get ``event_id`` and ``case_id`` and must do
-their own work in a background task or a short transaction of their own: an error in a
-receiver is logged, never raised to the person who made the change.
+(never for a change that was rolled back), once per event written by ``case_create`` or by an
+action that changes a case (through ``events.record``). Receivers get ``event_id`` and
+``case_id`` and must do their own work in a background task or a short transaction of their
+own: an error in a receiver is logged, never raised to the person who made the change.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Background work for cases, run by the Huey consumer."""
+"""Messages about cases, sent in the background by the Huey consumer.
+
+Actions queue these after their transaction commits (``cases.side_effects``); the tasks read
+the case and write to people, and import no action, so actions and tasks never import each
+other. The SLA check's schedule lives with the check (``cases.sla``).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import logging
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
+from borough.accounts.models import Membership, Role
 from borough.notify.services import send_email
 
+from .models import Case, CaseEvent
 from .tracking import case_resident_url
 
 log = logging.getLogger(__name__)
@@ -44,8 +50,6 @@ def _day(day) -> str:
 @db_task(retries=3, retry_delay=30)
 def case_update_email(event_id: int) -> bool:
     """Email the resident a public update on their case. Returns whether one was sent."""
-    from .models import CaseEvent
-
     event = CaseEvent.objects.select_related("case__service", "case__resident").get(pk=event_id)
     case = event.case
     address = _resident_email(case, update=True)
@@ -85,8 +89,6 @@ def case_acknowledge(case_id: int) -> bool:
 
     Returns whether a message was sent. Idempotent: a retry after success sends nothing.
     """
-    from .models import Case, CaseEvent
-
     case = Case.objects.select_related("service", "resident").get(pk=case_id)
     if case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).exists():
         return False
@@ -119,8 +121,6 @@ def case_acknowledge(case_id: int) -> bool:
 def team_recipients(case) -> list[str]:
     """Who in the team hears about a resident's message: the assignee, and the team's shared
     address (or, without one, its team leads)."""
-    from borough.accounts.models import Membership, Role
-
     addresses = [case.assignee.email] if case.assignee_id and case.assignee.is_active else []
     if case.team.email:
         addresses.append(case.team.email)
@@ -135,8 +135,6 @@ def team_recipients(case) -> list[str]:
 def case_tell_team(event_id: int, template_key: str) -> int:
     """Email the team about something the resident did on a case (one event). Returns how many
     messages were written; a retry after they were written writes none."""
-    from .models import CaseEvent
-
     event = CaseEvent.objects.select_related("case__service", "case__team", "case__assignee").get(
         pk=event_id
     )
@@ -162,11 +160,9 @@ def case_tell_team(event_id: int, template_key: str) -> int:
     return len(sent)
 
 
-@db_periodic_task(crontab(minute="*/15"))
-def sla_check_every_quarter_hour() -> str:
-    """Mark cases at risk or overdue and tell team leads (``cases.services.sla_check``)."""
-    from .services import sla_check
-
-    report = sla_check(now=timezone.now())
-    log.info("sla check", extra={"at_risk": len(report.at_risk), "overdue": len(report.overdue)})
-    return report.summary()
+@db_task(retries=3, retry_delay=30)
+def team_overdue_email(to: str, context: dict) -> int:
+    """Tell one team lead which of their team's cases are newly overdue (``sla.sla_check``
+    queues one per team lead, so one address that cannot be written to stops no other).
+    Returns the id of the message written."""
+    return send_email(to=to, template_key="team_overdue", context=context).pk

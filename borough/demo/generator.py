@@ -16,7 +16,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from borough.cases.models import Case
-from borough.cases.services import response_templates_seed
+from borough.cases.response_templates import response_templates_seed
 from borough.catalogue.services import catalogue_load
 from borough.places.models import Property
 

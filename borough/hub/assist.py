@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from borough.accounts.policies import can_see_resident
+from borough.cases.create import case_create
+from borough.cases.errors import CaseInvalid
 from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
-from borough.cases.services import CaseInvalid, case_create
 from borough.catalogue.answers import Exit, display_answer, journey
 from borough.catalogue.definitions import CHECK_ANSWERS
 from borough.catalogue.inputs import question_step

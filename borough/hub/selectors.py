@@ -1,13 +1,18 @@
-"""Reading what the hub keeps: the queue's filters as a query string, and saved views."""
+"""What the hub's pages read: the queue's filters as a query string, saved views, and the
+teams, staff and services its forms offer. Views read through these, never the ORM."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
-from borough.accounts.models import Membership
-from borough.cases.models import Status
-from borough.cases.selectors import SORTS, CaseFilters
+from borough.accounts.models import Membership, Role, Team, User
+from borough.accounts.policies import can_see_case
+from borough.cases.lists import SORTS, CaseFilters
+from borough.cases.models import Case, Status
+from borough.cases.selectors import case_by_reference
+from borough.catalogue.models import Service
+from borough.catalogue.selectors import services_online
 
 from .models import SavedView
 
@@ -107,3 +112,78 @@ def saved_views_for(user) -> QuerySet[SavedView]:
 
 def saved_view_get(user, view_id: int) -> SavedView | None:
     return SavedView.objects.select_related("owner", "team").filter(pk=view_id).first()
+
+
+# ------------------------------------------------------------------ what the pages offer
+
+# Roles whose members the queue's bulk assign offers.
+WORKING_ROLES = (Role.OFFICER, Role.TEAM_LEAD, Role.ADMIN)
+
+
+def teams(team_ids: set[int] | None = None) -> QuerySet[Team]:
+    """Every team (``None``), or these teams."""
+    return Team.objects.all() if team_ids is None else Team.objects.filter(id__in=team_ids)
+
+
+def teams_by_name(team_ids: set[int] | None = None) -> QuerySet[Team]:
+    """``teams``, by name."""
+    return teams(team_ids).order_by("name")
+
+
+def share_teams(share_ids: set[int] | None, *, visible_ids: set[int] | None) -> list[Team]:
+    """The teams the queue offers to share a saved view with: every team for those who may
+    share with any (``None``), else those of ``share_ids`` among the teams they see."""
+    if share_ids is None:
+        return list(teams())
+    return list(teams(visible_ids).filter(id__in=share_ids)) if share_ids else []
+
+
+def other_teams(team_id: int) -> QuerySet[Team]:
+    """The teams a case of ``team_id`` may be transferred to, by name."""
+    return Team.objects.exclude(pk=team_id).order_by("name")
+
+
+def users() -> QuerySet[User]:
+    """Everyone with an account, for forms that name a person by id (the action then checks
+    they may be given the case)."""
+    return User.objects.all()
+
+
+def team_members(team_id: int) -> QuerySet[User]:
+    """Active members of a team, by first name (whom a case may be assigned to)."""
+    return User.objects.filter(memberships__team_id=team_id, is_active=True).order_by("first_name")
+
+
+def bulk_assignees(team_ids: set[int] | None) -> list[User]:
+    """Whom the queue's bulk assign offers: active officers, team leads and admins of these
+    teams (``None``: every team). One query."""
+    members = User.objects.filter(is_active=True, memberships__role__in=WORKING_ROLES)
+    if team_ids is not None:
+        members = members.filter(memberships__team_id__in=team_ids)
+    return list(members.distinct().order_by("first_name", "last_name", "email"))
+
+
+def services() -> QuerySet[Service]:
+    """Every service, for forms that name one by id."""
+    return Service.objects.all()
+
+
+def services_of_teams(team_list) -> QuerySet[Service]:
+    """The services of these teams, by name."""
+    return Service.objects.filter(team__in=team_list).order_by("name")
+
+
+def queue_services(team_ids: set[int] | None) -> list[Service]:
+    """The online services of these teams (``None``: every team), by name, for the queue's
+    service filter."""
+    found = services_online()
+    if team_ids is not None:
+        found = found.filter(team_id__in=team_ids)
+    return list(found.order_by("name"))
+
+
+def case_visible_to(user, reference: str) -> Case | None:
+    """The case with this reference, if ``user`` may see it; None otherwise, so a case of a team
+    they cannot see reads as one that does not exist."""
+    case = case_by_reference(reference)
+    return case if case is not None and can_see_case(user, case) else None

@@ -1,30 +1,40 @@
 from allauth.account.views import logout
 from django.urls import path
 
-from . import api_clients, assist, insights, livechat, outbox, singleview, views, webhooks
+from . import api_clients, assist, insights, livechat, outbox, singleview, webhooks
+from .views import (
+    case,
+    case_actions,
+    dashboard,
+    queue,
+    residents,
+    response_templates,
+    saved_views,
+    sign_in,
+)
 
 app_name = "hub"
 
 urlpatterns = [
-    path("", views.cases, name="cases"),
-    path("bulk/", views.cases_bulk, name="cases_bulk"),
-    path("views/", views.saved_view_save, name="saved_view_save"),
-    path("views/<int:view_id>/", views.saved_view_edit, name="saved_view_edit"),
-    path("views/<int:view_id>/delete/", views.saved_view_remove, name="saved_view_delete"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("sign-in/", views.sign_in, name="login"),
+    path("", queue.cases, name="cases"),
+    path("bulk/", queue.cases_bulk, name="cases_bulk"),
+    path("views/", saved_views.saved_view_save, name="saved_view_save"),
+    path("views/<int:view_id>/", saved_views.saved_view_edit, name="saved_view_edit"),
+    path("views/<int:view_id>/delete/", saved_views.saved_view_remove, name="saved_view_delete"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("sign-in/", sign_in.sign_in, name="login"),
     # Kept so links to the old address still work; the hub menu posts to account_logout.
     path("sign-out/", logout, name="logout"),
-    path("cases/<str:reference>/", views.case_detail, name="case"),
-    path("cases/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+    path("cases/<str:reference>/", case.case_detail, name="case"),
+    path("cases/<str:reference>/<slug:action>/", case_actions.case_action, name="case_action"),
     path(
         "cases/<str:reference>/files/<slug:question_id>/",
-        views.case_attachment,
+        case.case_attachment,
         name="case_attachment",
     ),
     path(
         "cases/<str:reference>/events/<int:event_id>/file/",
-        views.case_event_file,
+        case.case_event_file,
         name="case_event_file",
     ),
     path("live-chat/", livechat.queue, name="livechat"),
@@ -36,10 +46,14 @@ urlpatterns = [
     ),
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:message_id>/", outbox.outbox_message, name="outbox_message"),
-    path("templates/", views.templates_list, name="templates"),
-    path("templates/new/", views.template_create, name="template_create"),
-    path("templates/<int:template_id>/", views.template_edit, name="template_edit"),
-    path("templates/<int:template_id>/delete/", views.template_delete, name="template_delete"),
+    path("templates/", response_templates.templates_list, name="templates"),
+    path("templates/new/", response_templates.template_create, name="template_create"),
+    path("templates/<int:template_id>/", response_templates.template_edit, name="template_edit"),
+    path(
+        "templates/<int:template_id>/delete/",
+        response_templates.template_delete,
+        name="template_delete",
+    ),
     path("api-clients/", api_clients.api_clients, name="api_clients"),
     path("api-clients/new/", api_clients.api_client_new, name="api_client_new"),
     path(
@@ -82,8 +96,10 @@ urlpatterns = [
         name="singleview_review_pair",
     ),
     path("single-view/data-quality/", singleview.data_quality, name="singleview_quality"),
-    path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
-    path("residents/<int:resident_id>/contacts/", views.resident_contact, name="resident_contact"),
+    path("residents/<int:resident_id>/", residents.resident_detail, name="resident"),
+    path(
+        "residents/<int:resident_id>/contacts/", residents.resident_contact, name="resident_contact"
+    ),
     path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),
     path("requests/<uuid:token>/check/", assist.assist_check, name="assist_check"),
     path(

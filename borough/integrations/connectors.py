@@ -2,7 +2,7 @@
 over HTTP, or email), with retries. The system's status updates come back through
 ``inbound.py``; the Huey tasks that drive both are in ``tasks.py``.
 
-Notes on the timeline go through ``cases.services.case_add_note``, one event each.
+Notes on the timeline go through ``cases.workflow.case_add_note``, one event each.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from borough.cases.errors import CaseChanged, TransitionRefused
 from borough.cases.models import Case
-from borough.cases.services import CaseChanged, TransitionRefused, case_add_note
+from borough.cases.workflow import case_add_note
 from borough.core.actors import SystemActor
 from borough.notify.services import send_email
 

@@ -1,7 +1,7 @@
 """Updates from the back-office systems cases were sent to: pushed to the inbound endpoint
 (``views.py``) or read by polling an Open311 server, each applied to the case's timeline once.
 
-Every write to a case goes through ``cases.services`` (``case_add_note``, ``case_transition``),
+Every write to a case goes through ``cases.workflow`` (``case_add_note``, ``case_transition_event``),
 each writing its one timeline event.
 """
 
@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from borough.cases.models import Case, Status
-from borough.cases.services import TransitionRefused, case_add_note, case_transition
+from borough.cases.errors import TransitionRefused
+from borough.cases.workflow import case_add_note, case_transition_event
 from borough.core.actors import SystemActor
 
 from . import http
@@ -159,7 +160,7 @@ def inbound_apply(
             event = None
             if target is not None:
                 state, resolution = target
-                case = case_transition(
+                event = case_transition_event(
                     case=case,
                     to_state=state if case.service.flow.state(state) else "",
                     to_status="" if case.service.flow.state(state) else state,
@@ -168,7 +169,6 @@ def inbound_apply(
                     note=description,
                     source=source,
                 )
-                event = case.events.order_by("-id").first()
             elif description:
                 event = case_add_note(
                     case=case,

@@ -18,19 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from borough.cases.errors import TransitionRefused
 from borough.cases.models import Case, CaseEvent
+from borough.cases.resident import RESIDENT_TEXT_LIMIT, case_add_resident_update, case_not_fixed
 from borough.cases.selectors import (
     case_by_reference,
     case_for_resident,
     case_not_fixed_refusal,
     case_public_events,
     resident_requests,
-)
-from borough.cases.services import (
-    RESIDENT_TEXT_LIMIT,
-    TransitionRefused,
-    case_add_resident_update,
-    case_not_fixed,
 )
 from borough.cases.tracking import tracking_token_valid
 from borough.catalogue.answers import AnswerError, display_answer, journey

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from borough.cases.selectors import case_by_reference, case_counts_by_service
-from borough.cases.services import CaseInvalid, case_create
+from borough.cases.create import case_create
+from borough.cases.dashboard import case_counts_by_service
+from borough.cases.errors import CaseInvalid
+from borough.cases.selectors import case_by_reference
 from borough.cases.tracking import case_tracking_token
 from borough.catalogue.answers import Exit, display_answer, journey
 from borough.catalogue.definitions import CHECK_ANSWERS, Question

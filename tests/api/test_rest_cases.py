@@ -133,7 +133,7 @@ def test_notes_stay_internal_and_updates_are_public(api, make_case):
 def test_personal_answers_need_residents_read_and_each_read_is_audited(
     client, make_key, catalogue, gazetteer
 ):
-    from borough.cases.services import case_create
+    from borough.cases.create import case_create
     from borough.core.channels import Channel
 
     service = catalogue["request-new-bin"]

@@ -13,24 +13,21 @@ from __future__ import annotations
 import pytest
 
 from borough.accounts.models import Role, Team
+from borough.cases.bulk import cases_bulk_assign, cases_bulk_transition
+from borough.cases.create import case_create
+from borough.cases.errors import NotAllowed
 from borough.cases.models import CaseEvent, CaseLink, ResponseTemplate
-from borough.cases.services import (
-    NotAllowed,
+from borough.cases.relations import case_link, case_mark_duplicate, case_unlink
+from borough.cases.resident import case_add_resident_update, case_not_fixed
+from borough.cases.response_templates import response_template_delete, response_template_save
+from borough.cases.workflow import (
     case_add_note,
-    case_add_resident_update,
     case_assign,
-    case_create,
-    case_link,
-    case_mark_duplicate,
-    case_not_fixed,
     case_record_time,
     case_send_update,
     case_set_priority,
     case_transfer,
     case_transition,
-    case_unlink,
-    response_template_delete,
-    response_template_save,
 )
 from borough.core.actors import ApiClientActor, ResidentActor, StaffActor, SystemActor
 from borough.people.models import Resident
@@ -208,3 +205,32 @@ def test_borough_itself_may_move_a_case_on(cases):
     case, _ = cases
     case = case_transition(case=case, to_state="action_scheduled", actor=SystemActor("test"))
     assert case.state == "action_scheduled"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bulk", ["assign", "move to a state"])
+def test_bulk_actions_refuse_everyone_who_works_no_cases_and_skip_cases_they_cannot_see(
+    bulk, cases, actors, waste_officer
+):
+    case, _ = cases
+
+    def call(actor):
+        if bulk == "assign":
+            return cases_bulk_assign(actor=actor, case_ids=[case.pk], assignee=waste_officer)
+        return cases_bulk_transition(
+            actor=actor, case_ids=[case.pk], to_state="action_scheduled", note="Crew on the way"
+        )
+
+    before = (case.version, CaseEvent.objects.count())
+    for kind, actor in actors.items():
+        if kind == "officer of another team":
+            # They work their own team's cases, so they may use bulk actions; a case of a team
+            # they cannot see is counted as not found and left alone.
+            result = call(actor)
+            assert (result.changed, result.skipped, result.not_found) == ([], [], 1)
+            continue
+        with pytest.raises(NotAllowed):
+            call(actor)
+    case.refresh_from_db()
+    assert (case.version, CaseEvent.objects.count()) == before
+    assert call(StaffActor(waste_officer)).changed == [case.reference]

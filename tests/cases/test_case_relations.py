@@ -8,22 +8,12 @@ from django.core import mail
 from django.utils import timezone
 
 from borough.accounts.models import Role, Team
+from borough.cases.errors import CaseChanged, NotAllowed, TemplateInvalid, TransitionRefused
 from borough.cases.models import Case, CaseEvent, CaseLink, ResponseTemplate, Status
-from borough.cases.selectors import duplicate_suggestions, haversine_metres
-from borough.cases.services import (
-    CaseChanged,
-    NotAllowed,
-    TemplateInvalid,
-    TransitionRefused,
-    case_link,
-    case_mark_duplicate,
-    case_send_update,
-    case_transfer,
-    case_transition,
-    case_unlink,
-    response_template_save,
-    response_templates_seed,
-)
+from borough.cases.nearby import duplicate_suggestions, haversine_metres
+from borough.cases.relations import case_link, case_mark_duplicate, case_unlink
+from borough.cases.response_templates import response_template_save, response_templates_seed
+from borough.cases.workflow import case_send_update, case_transfer, case_transition
 from borough.core.actors import StaffActor
 from borough.people.models import Resident
 from tests.factories import StaffFactory

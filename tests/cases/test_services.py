@@ -3,9 +3,11 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from borough.cases.create import case_create
+from borough.cases.errors import CaseInvalid, TransitionRefused
 from borough.cases.models import Case, CaseEvent, Resolution, Status
 from borough.cases.references import normalise_reference
-from borough.cases.services import CaseInvalid, TransitionRefused, case_create, case_transition
+from borough.cases.workflow import case_transition
 from borough.contacts.models import Contact
 from borough.core.actors import ResidentActor, StaffActor
 from borough.core.channels import Channel

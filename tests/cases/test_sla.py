@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent
-from borough.cases.services import case_transition, sla_check
+from borough.cases.sla import sla_check
+from borough.cases.workflow import case_transition
 from borough.core.actors import StaffActor
 from tests.factories import StaffFactory
 
@@ -81,14 +82,17 @@ def test_the_at_risk_threshold_is_a_setting(due, settings):
 
 
 @pytest.mark.django_db
-def test_overdue_cases_are_escalated_to_each_team_lead_once(due, waste_leads):
+def test_overdue_cases_are_escalated_to_each_team_lead_once(
+    due, waste_leads, django_capture_on_commit_callbacks
+):
     overdue = due(dt.date(2025, 8, 21))
     older = due(dt.date(2025, 8, 18), uprn=100021500005)
     closed = due(dt.date(2025, 8, 20), uprn=100021500009)
     case_transition(case=closed, to_state="fixed", actor=StaffActor(waste_leads[0]))
     mail.outbox.clear()
 
-    report = sla_check(now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):  # each email is queued on commit
+        report = sla_check(now=NOW)
 
     assert sorted(report.overdue) == sorted([overdue.pk, older.pk])
     assert [m.to for m in mail.outbox] == [
@@ -110,7 +114,8 @@ def test_overdue_cases_are_escalated_to_each_team_lead_once(due, waste_leads):
     assert not closed.events.filter(kind=CaseEvent.Kind.OVERDUE).exists()
 
     # Running again (every 15 minutes) writes and sends nothing more.
-    again = sla_check(now=NOW + dt.timedelta(minutes=15))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = sla_check(now=NOW + dt.timedelta(minutes=15))
     assert (again.at_risk, again.overdue, again.told) == ([], [], {})
     assert len(mail.outbox) == 2
     assert kinds(overdue).count("overdue") == 1
@@ -128,10 +133,13 @@ def test_an_at_risk_case_becomes_overdue_later_and_is_marked_again_only_as_overd
 
 
 @pytest.mark.django_db
-def test_without_a_team_lead_the_overdue_case_is_marked_but_nobody_is_emailed(due):
+def test_without_a_team_lead_the_overdue_case_is_marked_but_nobody_is_emailed(
+    due, django_capture_on_commit_callbacks
+):
     case = due(dt.date(2025, 8, 21))
     mail.outbox.clear()
-    report = sla_check(now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = sla_check(now=NOW)
     assert report.overdue == [case.pk] and report.told == {}
     assert mail.outbox == []
     assert "escalated" not in kinds(case)
@@ -146,7 +154,7 @@ def test_the_sla_check_does_not_make_an_open_case_page_stale(due):
 
 @pytest.mark.django_db
 def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(
-    due, waste_leads, django_assert_num_queries
+    due, waste_leads, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     def make(count: int):
         for n in range(count):
@@ -156,10 +164,10 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(
     # Select at risk, select overdue, mark at risk, the team leads, mark overdue, write events
     # (and the savepoint around them); then one message in the outbox per team lead told.
     expected = 8 + len(waste_leads)
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(expected), django_capture_on_commit_callbacks(execute=True):
         sla_check(now=NOW)
     make(30)
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(expected), django_capture_on_commit_callbacks(execute=True):
         report = sla_check(now=NOW + dt.timedelta(minutes=15))
     assert (len(report.at_risk), len(report.overdue)) == (15, 15)
 
@@ -173,7 +181,7 @@ def test_the_management_command_runs_the_check(due, capsys):
 
 @pytest.mark.django_db
 def test_huey_runs_the_check_every_quarter_of_an_hour(due):
-    from borough.cases.tasks import sla_check_every_quarter_hour
+    from borough.cases.sla import sla_check_every_quarter_hour
 
     due(dt.date(2000, 1, 3))
     task = sla_check_every_quarter_hour.task_class()

@@ -2,8 +2,9 @@
 
 import pytest
 
+from borough.cases.errors import TransitionRefused
 from borough.cases.models import Case, Status
-from borough.cases.services import TransitionRefused, case_transition
+from borough.cases.workflow import case_transition
 from borough.core.actors import StaffActor
 
 

@@ -326,7 +326,7 @@ def _assist(client: Client, resident, service) -> tuple[str, str, str]:
 @pytest.fixture
 def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     from borough.assistant.services import conversation_post, conversation_start
-    from borough.cases.services import response_template_save
+    from borough.cases.response_templates import response_template_save
     from borough.hub.services import saved_view_create
     from borough.notify.models import Message
     from borough.people.models import Household
@@ -370,7 +370,9 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
         "exit": _missed_bin_to_check(Client(), missed_bin),
         "category": missed_bin.category.slug,
         "resident": ama,
-        "view": saved_view_create(actor=people[OFFICER], name="Mine", query="assigned=me"),
+        "view": saved_view_create(
+            actor=StaffActor(people[OFFICER]), name="Mine", query="assigned=me"
+        ),
         "template": response_template_save(
             actor=StaffActor(lead),
             team=waste,

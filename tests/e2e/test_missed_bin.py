@@ -170,7 +170,7 @@ def test_the_exit_page_and_static_pages_are_accessible(
 def test_the_queue_filters_and_resident_page_are_accessible(
     visit, live_server, catalogue, gazetteer
 ):
-    from borough.cases.services import case_create
+    from borough.cases.create import case_create
     from borough.core.channels import Channel
     from borough.people.models import Resident
 

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
-from borough.cases.services import case_transition
 from borough.cases.tracking import case_tracking_token
+from borough.cases.workflow import case_transition
 from borough.core.actors import StaffActor
 from borough.notify.models import Message
 from borough.people.models import Household

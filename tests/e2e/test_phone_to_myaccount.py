@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case
-from borough.cases.services import response_templates_seed
+from borough.cases.response_templates import response_templates_seed
 from borough.core.channels import Channel
 from borough.people.models import Household
 from borough.places.models import Property

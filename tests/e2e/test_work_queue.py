@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
+from borough.cases.create import case_create
 from borough.cases.models import Case
-from borough.cases.services import case_create, case_transition
+from borough.cases.workflow import case_transition
 from borough.core.actors import ResidentActor, StaffActor
 from borough.core.channels import Channel
 from tests.factories import StaffFactory

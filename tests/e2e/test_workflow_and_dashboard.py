@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
+from borough.cases.create import case_create
 from borough.cases.models import Case
-from borough.cases.services import case_create
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from tests.factories import PASSWORD, StaffFactory

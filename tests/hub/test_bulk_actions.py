@@ -4,7 +4,7 @@ import pytest
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent
-from borough.cases.services import case_transition
+from borough.cases.workflow import case_transition
 from borough.core.actors import StaffActor
 from tests.factories import StaffFactory
 from tests.signing_in import staff_login

@@ -472,7 +472,7 @@ def test_an_admin_sees_the_transfer_form_on_any_case(client, case, catalogue):
 def test_the_starter_templates_offer_a_new_missed_bin_case_its_wordings(
     client, case, waste_officer
 ):
-    from borough.cases.services import response_templates_seed
+    from borough.cases.response_templates import response_templates_seed
 
     response_templates_seed()
     staff_login(client, waste_officer)

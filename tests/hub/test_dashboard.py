@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from borough.accounts.models import Role, Team
+from borough.cases.dashboard import Counts, team_dashboard
 from borough.cases.models import Case
-from borough.cases.selectors import Counts, team_dashboard
-from borough.cases.services import case_assign, case_transition
+from borough.cases.workflow import case_assign, case_transition
 from borough.core.actors import StaffActor
 from tests.factories import ResidentUserFactory, StaffFactory
 from tests.signing_in import staff_login

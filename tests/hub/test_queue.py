@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from borough.cases.models import Case, Priority
-from borough.cases.services import case_assign
+from borough.cases.workflow import case_assign
 from borough.core.actors import StaffActor
 from tests.signing_in import staff_login
 
@@ -71,7 +71,7 @@ def test_overdue_cases_stand_out_and_sort_first_by_due_date(client, waste_office
 
 @pytest.mark.django_db
 def test_filters_survive_paging(client, waste_officer, three_cases, monkeypatch):
-    from borough.hub import views
+    from borough.hub.views import queue as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     staff_login(client, waste_officer)
@@ -145,7 +145,7 @@ def test_cases_of_residents_who_need_support_are_tagged_in_words(
 
 @pytest.mark.django_db
 def test_filters_combine(client, waste_officer, three_cases):
-    from borough.cases.services import case_transition
+    from borough.cases.workflow import case_transition
 
     case_transition(
         case=three_cases["mine"], to_state="action_scheduled", actor=StaffActor(waste_officer)
@@ -204,7 +204,7 @@ def test_sorts(client, waste_officer, three_cases, sort, first):
 def test_a_long_queue_says_more_than_the_cap_and_pages_still_work(
     client, waste_officer, three_cases, monkeypatch
 ):
-    from borough.hub import views
+    from borough.hub.views import queue as views
 
     monkeypatch.setattr(views, "COUNT_CAP", 2)
     monkeypatch.setattr(views, "PAGE_SIZE", 1)

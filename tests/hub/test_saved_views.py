@@ -1,10 +1,13 @@
 """Saved views of the work queue: save, open, rename, share with a team, delete."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from borough.accounts.models import Role, Team
+from borough.core.actors import StaffActor
 from borough.hub.models import SavedView
-from tests.factories import StaffFactory
+from borough.hub.services import saved_view_create, saved_view_delete, saved_view_update
+from tests.factories import ResidentUserFactory, StaffFactory
 from tests.signing_in import staff_login
 
 
@@ -104,3 +107,16 @@ def test_other_teams_do_not_see_a_shared_view(client, waste_lead, catalogue):
     )
     staff_login(client, highways)
     assert "Waste only" not in client.get("/hub/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_saved_view_services_check_who_acts_whoever_calls_them(waste_lead, waste_officer):
+    view = saved_view_create(actor=StaffActor(waste_lead), name="Open", query="status=open")
+    with pytest.raises(PermissionDenied):
+        saved_view_update(actor=StaffActor(waste_officer), view=view, name="Mine", team=None)
+    with pytest.raises(PermissionDenied):
+        saved_view_delete(actor=StaffActor(waste_officer), view=view)
+    with pytest.raises(PermissionDenied):  # a resident's account is not staff
+        saved_view_create(actor=StaffActor(ResidentUserFactory()), name="Mine", query="")
+    view.refresh_from_db()
+    assert (view.name, SavedView.objects.count()) == ("Open", 1)

@@ -8,8 +8,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from borough.accounts.models import Role, Team
+from borough.cases.errors import NotAllowed, TransitionRefused
 from borough.cases.models import Case, CaseEvent
-from borough.cases.services import NotAllowed, TransitionRefused, case_record_time
+from borough.cases.workflow import case_record_time
 from borough.contacts.models import Contact
 from borough.core.actors import StaffActor
 from borough.insights.models import DailyCount, Kpi, ResidentSignIn

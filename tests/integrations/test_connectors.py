@@ -217,7 +217,8 @@ def test_open311_round_trip_with_borough_as_the_other_system(
     the live server) as damaged-pavement reports; that system's updates, read back from its
     servicerequestupdates, move the litter report along its own workflow."""
     from borough.accounts.models import Team
-    from borough.cases.services import case_create, case_transition
+    from borough.cases.create import case_create
+    from borough.cases.workflow import case_transition
     from borough.integrations.inbound import open311_poll
 
     key = new_api_client("open311.post", name="Us, elsewhere").raw_key

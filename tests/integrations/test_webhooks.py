@@ -9,7 +9,7 @@ import json
 from django.utils import timezone
 
 from borough.cases.models import Status
-from borough.cases.services import case_add_note, case_assign, case_transition
+from borough.cases.workflow import case_add_note, case_assign, case_transition
 from borough.core.actors import ResidentActor, StaffActor
 from borough.integrations.models import Delivery, DeliveryAttempt, EventType
 from borough.integrations.services import delivery_replay, subscription_create
@@ -65,7 +65,7 @@ def test_events_are_signed_and_carry_public_fields_only(
 def test_personal_answers_and_place_need_scopes(
     catalogue, gazetteer, admin, new_api_client, receiver, committed
 ):
-    from borough.cases.services import case_create
+    from borough.cases.create import case_create
     from borough.core.channels import Channel
 
     public = new_api_client("open311.post", name="Public").client

@@ -14,7 +14,7 @@ from PIL import Image
 
 from borough.accounts.models import Role, Team
 from borough.cases.models import Case, CaseEvent
-from borough.cases.services import case_add_note, case_transition
+from borough.cases.workflow import case_add_note, case_transition
 from borough.contacts.models import Feedback, FormSession
 from borough.contacts.services import form_session_save, form_session_start
 from borough.core.actors import StaffActor

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from borough.cases.services import case_add_note
+from borough.cases.workflow import case_add_note
 from borough.contacts.services import form_session_save, form_session_start
 from borough.core.actors import StaffActor
 from borough.core.channels import Channel

@@ -90,7 +90,7 @@ def test_the_tracking_page_hides_personal_details_and_lets_them_add_information(
 def test_someone_without_an_account_gets_the_link_by_email_and_their_email_is_not_shown(
     client, catalogue, gazetteer, django_capture_on_commit_callbacks
 ):
-    from borough.cases.services import case_create
+    from borough.cases.create import case_create
     from borough.core.channels import Channel
 
     service = catalogue["request-new-bin"]

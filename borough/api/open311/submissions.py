@@ -1,5 +1,5 @@
 """What Open311 clients send: new requests (``POST requests``) and updates
-(``POST servicerequestupdates``), each through ``cases.services`` on the API channel, as the
+(``POST servicerequestupdates``), each through the ``cases`` actions on the API channel, as the
 client's actor. Every problem is a ``Refusal`` and nothing is written.
 """
 
@@ -13,14 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from borough.cases.selectors import case_by_reference
-from borough.cases.services import (
-    CaseChanged,
-    CaseInvalid,
-    TransitionRefused,
-    case_add_note,
-    case_create,
-    case_transition,
-)
+from borough.cases.create import case_create
+from borough.cases.errors import CaseChanged, CaseInvalid, TransitionRefused
+from borough.cases.workflow import case_add_note, case_transition_event
 from borough.catalogue.answers import validate_answers
 from borough.clients.models import Scope
 from borough.core.channels import Channel
@@ -273,7 +268,7 @@ def update_create(request, fmt: str):
                     source=source,
                 )
             else:
-                case = case_transition(
+                event = case_transition_event(
                     case=case,
                     to_state=target.key,
                     actor=client.as_actor(),
@@ -281,7 +276,6 @@ def update_create(request, fmt: str):
                     note=description,
                     source=source,
                 )
-                event = case.events.order_by("-id").first()
     except (TransitionRefused, CaseChanged) as refused:
         raise Refusal(400, str(refused)) from None
     return respond(fmt, "service_request_updates", [{"update_id": str(event.pk)}])

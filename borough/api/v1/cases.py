@@ -1,6 +1,6 @@
-"""Cases: create (through ``cases.services.case_create``, validated against the service's form
+"""Cases: create (through ``cases.create.case_create``, validated against the service's form
 definition as in the portal), read, list by cursor, move through the workflow, add notes and
-public updates. Every write goes through ``cases.services``."""
+public updates. Every write goes through the ``cases`` actions."""
 
 import datetime as dt
 import logging
@@ -11,16 +11,12 @@ from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
 from borough.api import selectors
-from borough.cases import services as case_services
+from borough.cases import create as case_services
+from borough.cases import lists
+from borough.cases.errors import CaseChanged, CaseInvalid, TransitionRefused
 from borough.cases.models import Case, CaseEvent, Priority, Status
 from borough.cases.selectors import case_by_reference
-from borough.cases.services import (
-    CaseChanged,
-    CaseInvalid,
-    TransitionRefused,
-    case_add_note,
-    case_transition,
-)
+from borough.cases.workflow import case_add_note, case_transition
 from borough.catalogue.selectors import service_get
 from borough.clients.models import Scope
 from borough.core.channels import Channel
@@ -312,20 +308,19 @@ def _aware(name: str, value: dt.datetime | None) -> dt.datetime | None:
 def case_list(request, filters: Query[CaseFilters]):
     """Cases matching every filter given, in a stable order, ``limit`` at a time. Follow
     ``next_cursor`` for the next page (keep the same filters and order)."""
-    query = selectors.CaseQuery(
-        service=filters.service,
+    query = lists.CaseFilters(
+        service_slug=filters.service,
         status=filters.status,
         state=filters.state,
-        team=filters.team,
-        ward=filters.ward,
+        team_slug=filters.team,
+        ward_code=filters.ward,
         channel=filters.channel,
         created_since=_aware("created_since", filters.created_since),
         created_before=_aware("created_before", filters.created_before),
         updated_since=_aware("updated_since", filters.updated_since),
-        order=filters.order,
     )
     after = decode_cursor(filters.cursor, filters.order) if filters.cursor else None
-    rows = selectors.cases_page(query, after=after, limit=filters.limit)
+    rows = selectors.cases_page(query, order=filters.order, after=after, limit=filters.limit)
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     next_cursor = None

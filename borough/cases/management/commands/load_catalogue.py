@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from borough.cases.services import response_templates_seed
+from borough.cases.response_templates import response_templates_seed
 from borough.catalogue.definitions import DefinitionError
 from borough.catalogue.services import catalogue_load, catalogue_path
 

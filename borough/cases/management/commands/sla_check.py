@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from borough.cases.services import sla_check
+from borough.cases.sla import sla_check
 
 
 class Command(BaseCommand):
