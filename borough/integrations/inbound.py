@@ -1,8 +1,8 @@
 """Updates from the back-office systems cases were sent to: pushed to the inbound endpoint
 (``views.py``) or read by polling an Open311 server, each applied to the case's timeline once.
 
-Every write to a case goes through ``cases.workflow`` (``case_add_note``, ``case_transition_event``),
-each writing its one timeline event.
+Every write to a case goes through ``cases.workflow`` (``case_add_note``,
+``case_transition_event``), each writing its one timeline event.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from borough.cases.models import Case, Status
 from borough.cases.errors import TransitionRefused
+from borough.cases.models import Case, Status
 from borough.cases.workflow import case_add_note, case_transition_event
 from borough.core.actors import SystemActor
 

@@ -12,9 +12,9 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from borough.cases.selectors import case_by_reference
 from borough.cases.create import case_create
 from borough.cases.errors import CaseChanged, CaseInvalid, TransitionRefused
+from borough.cases.selectors import case_by_reference
 from borough.cases.workflow import case_add_note, case_transition_event
 from borough.catalogue.answers import validate_answers
 from borough.clients.models import Scope
