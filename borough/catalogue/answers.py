@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,8 +42,6 @@ class PlaceLookup(Protocol):
 
 
 def today() -> dt.date:
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
@@ -259,6 +258,11 @@ class Exit:
     question_id: str
     title: str
     body: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """What to do instead, one paragraph at a time."""
+        return [p for p in self.body.split("\n\n") if p.strip()]
 
 
 def next_step(form: ServiceForm, question: Question, value: Any) -> str | Exit:

@@ -1,9 +1,10 @@
 """The form engine on the web: one question's page, posted and shown, for every channel's UI.
 
 The portal (residents) and the hub (agents raising a request for a resident) both show a
-service's questions one at a time from the same definition. This module turns what a browser
-posts into the raw answer the engine checks, keeps uploads safely, runs the postcode step of
-address and location questions, and says what to show back.
+service's questions one at a time from the same definition, walked by ``catalogue.journey``.
+This module turns what a browser posts into the raw answer the journey records, keeps uploads
+safely, runs the postcode step of address and location questions on a page, and says what to
+show back.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from borough.places.postcodes import normalise_postcode
-from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
+from borough.places.selectors import properties_at_postcode
 
-from .answers import AnswerError, clean_answer
+from .answers import AnswerError
 from .definitions import Question
+from .journey import FormJourney, place_chosen, property_choices, street_choices
 
 # The first bytes of each file type we accept: what a file is, not what its name claims.
 _SIGNATURES = {
@@ -51,11 +52,8 @@ def raw_answer(question: Question, post, files) -> Any:
     if question.type == "selection" and question.multiple:
         return post.getlist(name)
     if question.type == "location":
-        choice = post.get(name, "")
-        kind, _, ident = choice.partition(":")
         return {
-            "uprn": ident if kind == "uprn" else "",
-            "usrn": ident if kind == "usrn" else "",
+            **place_chosen(post.get(name, "")),
             "description": post.get(f"{name}-description", ""),
         }
     if question.type == "file":
@@ -157,34 +155,32 @@ class QuestionStep:
 
 
 def question_step(
-    item: Question, *, method: str, post, files, query, answers: dict, postcodes: dict
+    item: Question, *, journey: FormJourney, method: str, post, files, query
 ) -> QuestionStep:
-    """Handle one question's page. Updates ``answers`` or ``postcodes`` in place when saved."""
+    """Handle one question's page. Records the answer or postcode on ``journey`` when saved."""
     errors: dict[str, str] = {}
     entered = None
     needs_place = item.type in {"address", "location"}
-    postcode = postcodes.get(item.id, "")
+    postcode = journey.postcodes.get(item.id, "")
     asks_postcode = needs_place and (not postcode or query.get("postcode") == "change")
 
     if method == "POST" and post.get("step") == "postcode" and needs_place:
         entered = post.get("postcode", "")
-        error, normalised = postcode_check(entered)
+        error = journey.record_postcode(item, entered)
         if error is None:
-            postcodes[item.id] = normalised
             return QuestionStep(postcode_saved=True)
         errors["postcode"] = error
         asks_postcode = True
     elif method == "POST":
         try:
             raw = raw_answer(item, post, files)
-            if item.type == "file" and raw is None and answers.get(item.id):
-                raw = answers[item.id]  # no new file chosen: keep the one uploaded
-            value = clean_answer(item, raw, places=Gazetteer())
+            if item.type == "file" and raw is None and journey.answers.get(item.id):
+                raw = journey.answers[item.id]  # no new file chosen: keep the one uploaded
+            journey.record(item, raw)
         except AnswerError as error:
             errors[item.id] = str(error)
             entered = post
         else:
-            answers[item.id] = value
             return QuestionStep(saved=True)
 
     context = {
@@ -193,7 +189,7 @@ def question_step(
         "form_has_errors": bool(errors),
         "error": errors.get(item.id),
         "postcode_error": errors.get("postcode"),
-        "value": shown_value(item, entered, answers.get(item.id)),
+        "value": shown_value(item, entered, journey.answers.get(item.id)),
     }
     if asks_postcode:
         context["postcode"] = entered if entered is not None else postcode
@@ -202,36 +198,12 @@ def question_step(
         context["postcode"] = postcode
         context["properties"] = properties_at_postcode(postcode)
         if item.type == "location":
-            context["street_choices"] = [
-                (f"usrn:{street.usrn}", _("Somewhere on %(street)s") % {"street": street.name})
-                for street in streets_at_postcode(postcode)
-            ]
-            context["property_choices"] = [
-                (f"uprn:{prop.uprn}", prop.single_line) for prop in context["properties"]
-            ]
+            context["street_choices"] = street_choices(postcode)
+            context["property_choices"] = property_choices(context["properties"])
     if item.type == "file":
         context["file_kinds"] = file_kinds(item)
     context["question_template"] = f"questions/{item.type}.html"
     return QuestionStep(context=context)
-
-
-def postcode_check(entered: str) -> tuple[str | None, str | None]:
-    """``(error, normalised postcode)``: an error unless it is a postcode with addresses here."""
-    normalised = normalise_postcode(entered)
-    if not entered.strip():
-        return _("Enter a postcode"), None
-    if normalised is None:
-        return _("Enter a real postcode, like UB8 1UW"), None
-    if not properties_at_postcode(normalised):
-        return (
-            _(
-                "We cannot find any addresses at %(postcode)s. Check the postcode is right "
-                "and in this council's area"
-            )
-            % {"postcode": normalised},
-            None,
-        )
-    return None, normalised
 
 
 def shown_value(item: Question, entered, answer):
