@@ -17,13 +17,15 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from borough.places.selectors import properties_at_postcode
 
-from .answers import AnswerError
-from .definitions import Question
+from .answers import AnswerError, Exit
+from .definitions import CHECK_ANSWERS, Question
 from .journey import FormJourney, place_chosen, property_choices, street_choices
 
 # The first bytes of each file type we accept: what a file is, not what its name claims.
@@ -142,22 +144,68 @@ def _checked_pdf(upload: UploadedFile) -> bytes:
 class QuestionStep:
     """The outcome of showing or posting one question's page.
 
-    ``saved`` means an answer was kept and ``postcode_saved`` that the postcode of an address
-    or location question was: the caller saves its state and moves on (to the next question,
-    or back to this one to choose the address). Otherwise ``context`` is what the page shows,
-    and ``asks_postcode`` says whether it is the postcode step.
+    ``unreachable`` means the answers so far do not lead to this question: the caller sends
+    the resident to where they are up to (``journey.step``). ``saved`` means an answer was kept
+    and ``postcode_saved`` that the postcode of an address or location question was: the caller
+    saves its state and moves on (to the next question, or back to this one to choose the
+    address). Otherwise ``context`` is what the page shows, and ``asks_postcode`` says whether
+    it is the postcode step. ``change`` says the resident came from checking their answers.
     """
 
+    question: Question
+    change: bool = False
+    unreachable: bool = False
     saved: bool = False
     postcode_saved: bool = False
     asks_postcode: bool = False
     context: dict = field(default_factory=dict)
 
 
-def question_step(
+@dataclass(frozen=True)
+class StepPages:
+    """A channel's URL names for the pages of a form's steps, and the arguments before the
+    question id (the portal's service slug, the hub's form token)."""
+
+    question: str
+    check: str
+    exit: str
+    args: tuple = ()
+
+    def url(self, step: str | Exit, *, change: bool = False) -> str:
+        """The page of a step of the journey: a question (``?change=1`` when changing an answer
+        from check answers), check answers, or an exit page."""
+        if isinstance(step, Exit):
+            return reverse(self.exit, args=[*self.args, step.question_id])
+        if step == CHECK_ANSWERS:
+            return reverse(self.check, args=list(self.args))
+        url = reverse(self.question, args=[*self.args, step])
+        return f"{url}?change=1" if change else url
+
+
+def question_page(journey: FormJourney, question_id: str, request) -> QuestionStep:
+    """Handle one question's page (shown on GET, recorded on ``journey`` on POST) for any
+    channel's web pages. A question the form does not have is not found."""
+    item = journey.question(question_id)
+    if item is None:
+        raise Http404("No such question")
+    change = request.GET.get("change") == "1" or request.POST.get("change") == "1"
+    if not journey.reaches(item.id):
+        return QuestionStep(question=item, change=change, unreachable=True)
+    step = _question_step(
+        item,
+        journey=journey,
+        method=request.method,
+        post=request.POST,
+        files=request.FILES,
+        query=request.GET,
+    )
+    step.change = change
+    return step
+
+
+def _question_step(
     item: Question, *, journey: FormJourney, method: str, post, files, query
 ) -> QuestionStep:
-    """Handle one question's page. Records the answer or postcode on ``journey`` when saved."""
     errors: dict[str, str] = {}
     entered = None
     needs_place = item.type in {"address", "location"}
@@ -168,7 +216,7 @@ def question_step(
         entered = post.get("postcode", "")
         error = journey.record_postcode(item, entered)
         if error is None:
-            return QuestionStep(postcode_saved=True)
+            return QuestionStep(question=item, postcode_saved=True)
         errors["postcode"] = error
         asks_postcode = True
     elif method == "POST":
@@ -181,7 +229,7 @@ def question_step(
             errors[item.id] = str(error)
             entered = post
         else:
-            return QuestionStep(saved=True)
+            return QuestionStep(question=item, saved=True)
 
     context = {
         "question": item,
@@ -193,7 +241,7 @@ def question_step(
     }
     if asks_postcode:
         context["postcode"] = entered if entered is not None else postcode
-        return QuestionStep(asks_postcode=True, context=context)
+        return QuestionStep(question=item, asks_postcode=True, context=context)
     if needs_place:
         context["postcode"] = postcode
         context["properties"] = properties_at_postcode(postcode)
@@ -203,7 +251,7 @@ def question_step(
     if item.type == "file":
         context["file_kinds"] = file_kinds(item)
     context["question_template"] = f"questions/{item.type}.html"
-    return QuestionStep(context=context)
+    return QuestionStep(question=item, context=context)
 
 
 def shown_value(item: Question, entered, answer):

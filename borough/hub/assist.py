@@ -19,9 +19,7 @@ from django.views.decorators.http import require_http_methods
 from borough.accounts.policies import can_see_resident
 from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
 from borough.cases.services import CaseInvalid, case_create
-from borough.catalogue.answers import Exit
-from borough.catalogue.definitions import CHECK_ANSWERS
-from borough.catalogue.inputs import question_step
+from borough.catalogue.inputs import StepPages, question_page
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.selectors import categories_with_services, service_get
 from borough.contacts.models import FormSession
@@ -86,12 +84,10 @@ class _Assisted:
         self.request.session[SESSION_KEY] = everything
 
     def url_for(self, step, *, change: bool = False) -> str:
-        if isinstance(step, Exit):
-            return reverse("hub:assist_exit", args=[self.token, step.question_id])
-        if step == CHECK_ANSWERS:
-            return reverse("hub:assist_check", args=[self.token])
-        url = reverse("hub:assist_question", args=[self.token, step])
-        return f"{url}?change=1" if change else url
+        pages = StepPages(
+            "hub:assist_question", "hub:assist_check", "hub:assist_exit", args=(self.token,)
+        )
+        return pages.url(step, change=change)
 
     def next_url(self) -> str:
         return self.url_for(self.journey.step)
@@ -158,23 +154,13 @@ def assist_question(request, token: str, question_id: str):
     """One of the service's questions, asked by the agent for the resident."""
     assisted = _Assisted(request, token)
     journey = assisted.journey
-    item = journey.question(question_id)
-    if item is None:
-        raise Http404("No such question")
-    if not journey.reaches(item.id):
+    step = question_page(journey, question_id, request)
+    if step.unreachable:
         return redirect(assisted.next_url())
-    change = request.GET.get("change") == "1" or request.POST.get("change") == "1"
-    step = question_step(
-        item,
-        journey=journey,
-        method=request.method,
-        post=request.POST,
-        files=request.FILES,
-        query=request.GET,
-    )
+    item = step.question
     if step.postcode_saved:
         assisted.save()
-        return redirect(assisted.url_for(item.id, change=change))
+        return redirect(assisted.url_for(item.id, change=step.change))
     if step.saved:
         assisted.save()
         return redirect(assisted.next_url())
@@ -190,7 +176,7 @@ def assist_question(request, token: str, question_id: str):
         assisted.context(
             **step.context,
             asks_postcode=step.asks_postcode,
-            change=change,
+            change=step.change,
             back_url=back_url,
             number=journey.number(item.id),
         ),

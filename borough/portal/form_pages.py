@@ -21,8 +21,7 @@ from borough.cases.selectors import case_by_reference
 from borough.cases.services import CaseInvalid, case_create
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import Exit
-from borough.catalogue.definitions import CHECK_ANSWERS
-from borough.catalogue.inputs import question_step
+from borough.catalogue.inputs import StepPages, question_page
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.models import Service
 from borough.catalogue.selectors import service_get
@@ -51,14 +50,8 @@ def _service_or_404(slug: str) -> Service:
 
 
 def _step_url(service: Service, step: str | Exit, *, change: bool = False) -> str:
-    """The page of a step of the journey: a question (``?change=1`` when changing an answer
-    from check answers), check answers, or an exit page."""
-    if isinstance(step, Exit):
-        return reverse("portal:exit", args=[service.slug, step.question_id])
-    if step == CHECK_ANSWERS:
-        return reverse("portal:check", args=[service.slug])
-    url = reverse("portal:question", args=[service.slug, step])
-    return f"{url}?change=1" if change else url
+    pages = StepPages("portal:question", "portal:check", "portal:exit", args=(service.slug,))
+    return pages.url(step, change=change)
 
 
 @csrf_exempt  # starting a form changes nothing but the visitor's own session
@@ -148,22 +141,11 @@ def question(request, slug: str, question_id: str):
     if state is None:
         return redirect("portal:start", slug=service.slug)
     journey = state.journey(service)
-    item = journey.question(question_id)
-    if item is None:
-        raise Http404("No such question")
-    if not journey.reaches(item.id):
+    step = question_page(journey, question_id, request)
+    if step.unreachable:
         # Not reachable with the answers given so far: go to where the resident is up to.
         return redirect(_step_url(service, journey.step))
-
-    change = request.GET.get("change") == "1" or request.POST.get("change") == "1"
-    step = question_step(
-        item,
-        journey=journey,
-        method=request.method,
-        post=request.POST,
-        files=request.FILES,
-        query=request.GET,
-    )
+    item = step.question
     if request.POST.get("action") == "save" and journeys.user is not None:
         if step.saved or step.postcode_saved or not _answered(request, item.id):
             # "Save and come back later" does not make the resident answer this page first.
@@ -172,12 +154,12 @@ def question(request, slug: str, question_id: str):
     elif step.saved or step.postcode_saved:
         journeys.save(service, state)
         if step.postcode_saved:
-            return HttpResponseRedirect(_step_url(service, item.id, change=change))
+            return HttpResponseRedirect(_step_url(service, item.id, change=step.change))
         return redirect(_step_url(service, journey.step))
     context = {
         **step.context,
         "service": service,
-        "change": change,
+        "change": step.change,
         "back_url": _back_url(service, journey, item.id),
         "can_save": journeys.user is not None,
     }
