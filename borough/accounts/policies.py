@@ -235,6 +235,15 @@ def may_handle_live_chat(actor: Actor) -> bool:
     return isinstance(actor, StaffActor) and can_handle_live_chat(actor.user)
 
 
+def may_change_resident_details(actor: Actor, resident) -> bool:
+    """May ``actor`` change this resident's contact details? The resident themselves."""
+    return (
+        isinstance(actor, ResidentActor)
+        and actor.resident is not None
+        and actor.resident.pk == resident.pk
+    )
+
+
 def may_write_in_chat(actor: Actor, conversation=None) -> bool:
     """May ``actor`` start a chat with the assistant (no ``conversation``) or write in this one?
     Anyone may start one. A chat started without signing in is open to whoever holds its

@@ -24,6 +24,7 @@ from borough.contacts.selectors import (
     form_sessions_saved,
 )
 from borough.contacts.services import SAVED_FORM_DAYS, form_session_discard
+from borough.core.actors import ResidentActor
 from borough.core.services import audit_record
 from borough.people.export import resident_data
 from borough.people.services import DetailsInvalid, resident_contact_update
@@ -86,7 +87,7 @@ def my_details(request):
                     resident=resident,
                     phone=entered["phone"],
                     email_updates=entered["email_updates"] == "yes",
-                    actor=request.user,
+                    actor=ResidentActor(resident=resident, user=request.user),
                 )
             except DetailsInvalid as invalid:
                 errors = invalid.errors
