@@ -239,6 +239,35 @@ def can_handle_live_chat(user) -> bool:
     return Membership.objects.filter(user=user, role__in=ROLES_HANDLING_LIVE_CHAT).exists()
 
 
+def may_handle_live_chat(actor: Actor) -> bool:
+    """May ``actor`` take, answer, close or raise a request from a chat? Staff who handle the
+    live chat queue (``can_handle_live_chat``)."""
+    return isinstance(actor, StaffActor) and can_handle_live_chat(actor.user)
+
+
+def may_change_resident_details(actor: Actor, resident) -> bool:
+    """May ``actor`` change this resident's contact details? The resident themselves."""
+    return (
+        isinstance(actor, ResidentActor)
+        and actor.resident is not None
+        and actor.resident.pk == resident.pk
+    )
+
+
+def may_write_in_chat(actor: Actor, conversation=None) -> bool:
+    """May ``actor`` start a chat with the assistant (no ``conversation``) or write in this one?
+    Anyone may start one. A chat started without signing in is open to whoever holds its
+    unguessable token; a signed-in resident's chat is theirs alone. Borough itself (a channel
+    such as the phone) may write in any."""
+    match actor:
+        case ResidentActor(user=user):
+            owner = conversation.user_id if conversation is not None else None
+            return owner is None or (user is not None and user.pk == owner)
+        case SystemActor():
+            return True
+    return False
+
+
 # ------------------------------------------------------- actions on cases, by any actor
 
 # Every state-changing service in ``cases`` asks one of these about the typed actor it was

@@ -1,8 +1,9 @@
 """Conversations with the resident assistant: the web chat page, the widget and the chat API.
 
 A conversation is one resident's chat, from the first message until it is closed. Its
-``state`` is the dialogue's memory (what it is asking, the answers so far); its messages are
-the transcript the resident and, after a handover, an agent read.
+``state`` is the dialogue's memory (what it is asking, the answers so far), read and written as
+``assistant.state.DialogueState``; its messages are the transcript the resident and, after a
+handover, an agent read.
 """
 
 from __future__ import annotations

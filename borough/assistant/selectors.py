@@ -1,9 +1,11 @@
 """Reading conversations: a resident's own by token, the transcript, the choices on offer, the live
-chat queue."""
+chat queue, the contact a request is recorded on."""
 
 from __future__ import annotations
 
 from django.db.models import F, QuerySet
+
+from borough.contacts.models import Contact
 
 from .models import ChatMessage, Conversation
 
@@ -50,3 +52,12 @@ def conversation_get(conversation_id: int) -> Conversation | None:
         .filter(pk=conversation_id)
         .first()
     )
+
+
+def contact_without_case(conversation: Conversation) -> Contact | None:
+    """The conversation's contact while no request is recorded on it: the first request a chat
+    raises is recorded on the chat's own contact, so one chat counts as one contact."""
+    if conversation.contact_id is None:
+        return None
+    contact = conversation.contact
+    return contact if contact.case_id is None else None

@@ -1,8 +1,9 @@
 """Every write to a conversation: residents' messages, the assistant's replies, the live chat.
 
 The chat page, the widget and the chat API all call ``conversation_start`` and
-``conversation_post``; the hub's live chat calls the ``livechat_*`` functions, which check the
-policy. Each conversation is recorded as one contact on the ``chat`` channel.
+``conversation_post``; the hub's live chat calls the ``livechat_*`` functions. Each takes a typed
+actor (``core.actors``) and checks ``accounts.policies`` itself. Each conversation is recorded
+as one contact on the ``chat`` channel; the first request it raises is recorded on that contact.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borough.accounts.policies import can_handle_live_chat
+from borough.accounts.policies import may_handle_live_chat, may_write_in_chat
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
 from borough.catalogue.selectors import service_get
 from borough.contacts.models import Contact
 from borough.contacts.services import contact_record
-from borough.core.actors import StaffActor
+from borough.core.actors import Actor, ResidentActor, staff_user
 from borough.core.channels import Channel
-from borough.people.selectors import resident_for_user
 
 from . import dialogue
 from .models import ChatMessage, Conversation
+from .selectors import contact_without_case
+from .state import DialogueState
+from .turns import MAX_MESSAGE_LENGTH, Reply, Turn, starter_choices
 
 MAX_AGENT_MESSAGE_LENGTH = 2000
 
@@ -33,22 +36,31 @@ class ChatInvalid(ValueError):
     """A message that cannot be sent. ``str(error)`` says why, in the resident's words."""
 
 
-def conversation_start(*, user=None, channel: str = Channel.CHAT) -> Conversation:
-    """A new conversation, with its contact on the chat channel, and the assistant's welcome."""
-    resident = resident_for_user(user)
+def _refuse_unless(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def conversation_start(*, actor: ResidentActor, channel: str = Channel.CHAT) -> Conversation:
+    """A new conversation, with its contact on the chat channel, and the assistant's welcome.
+
+    ``actor`` is the resident starting it: their account when signed in, their record if
+    Borough knows it.
+    """
+    _refuse_unless(may_write_in_chat(actor))
     now = timezone.now()
     with transaction.atomic():
         contact = contact_record(
             channel=channel,
-            resident=resident,
+            resident=actor.resident,
             started_at=now,
             reason="Web chat",
             outcome=Contact.Outcome.NO_ACTION,
         )
         conversation = Conversation.objects.create(
             channel=channel,
-            user=user if user is not None and user.is_authenticated else None,
-            resident=resident,
+            user=actor.user,
+            resident=actor.resident,
             contact=contact,
             started_at=now,
             updated_at=now,
@@ -56,20 +68,16 @@ def conversation_start(*, user=None, channel: str = Channel.CHAT) -> Conversatio
         _add(
             conversation,
             sender=ChatMessage.Sender.ASSISTANT,
-            reply=dialogue.Reply(
+            reply=Reply(
                 text=_(
                     "Hello. I am the council's automated assistant. Tell me what you need in "
                     "a few words: for example “report fly-tipping”, “when is my bin day” or "
                     "“where is my request”. You can ask for a person at any time."
                 ),
-                choices=dialogue_starters(),
+                choices=starter_choices(),
             ),
         )
     return conversation
-
-
-def dialogue_starters() -> list[str]:
-    return dialogue.starter_choices()
 
 
 def _next_seq(conversation: Conversation) -> int:
@@ -91,32 +99,50 @@ def _add(conversation, *, sender, text="", reply=None, understood=None, author=N
     )
 
 
+def _locked(conversation: Conversation) -> Conversation:
+    """The conversation read again and locked until the transaction ends (its contact and
+    resident read with it; only its own row is locked)."""
+    return (
+        Conversation.objects.select_related("contact", "resident")
+        .select_for_update(of=("self",))
+        .get(pk=conversation.pk)
+    )
+
+
 def message_check(text: str) -> str:
     """The message as it will be kept, or ``ChatInvalid`` saying what to change."""
     text = (text or "").replace("\x00", "").strip()
     if not text:
         raise ChatInvalid(_("Enter a message"))
-    if len(text) > dialogue.MAX_MESSAGE_LENGTH:
+    if len(text) > MAX_MESSAGE_LENGTH:
         raise ChatInvalid(
             _("Your message must be %(limit)s characters or fewer")
-            % {"limit": f"{dialogue.MAX_MESSAGE_LENGTH:,}"}
+            % {"limit": f"{MAX_MESSAGE_LENGTH:,}"}
         )
     return text
 
 
-def conversation_post(*, conversation: Conversation, text: str, upload=None) -> list[ChatMessage]:
-    """A resident's message and the assistant's replies, kept in one transaction.
+def conversation_post(
+    *, conversation: Conversation, text: str, actor: Actor, upload=None
+) -> list[ChatMessage]:
+    """A resident's message and the assistant's replies.
 
     Raises ``ChatInvalid`` (nothing kept) for an empty or too long message or a closed chat.
+    The message is understood before the conversation is locked; the dialogue's decision, the
+    message and the replies are then kept in one transaction. Only with a language model
+    configured, and a reply for it to reword or translate, are the replies kept in a second
+    short transaction after the model has answered, so no lock is held while it is asked.
     """
+    _refuse_unless(may_write_in_chat(actor, conversation))
     if conversation.status == Conversation.Status.CLOSED:
         raise ChatInvalid(_("This chat has ended. Start a new chat to carry on."))
     if upload is not None and not (text or "").strip():
         text = upload.name or _("A file")
     text = message_check(text)
+    understood = dialogue.understand(conversation, text)
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        turn = dialogue.respond(conversation, text, upload=upload)
+        conversation = _locked(conversation)
+        turn = dialogue.respond(conversation, text, understood, upload=upload)
         added = [
             _add(
                 conversation,
@@ -125,34 +151,44 @@ def conversation_post(*, conversation: Conversation, text: str, upload=None) -> 
                 understood=turn.understood,
             )
         ]
-        added += [
-            _add(conversation, sender=ChatMessage.Sender.ASSISTANT, reply=reply)
-            for reply in turn.replies
-        ]
-        if turn.cases:
-            conversation.cases.add(*turn.cases)
-            _adopt_case_contact(conversation, turn.cases[0])
-        elif turn.replies and conversation.contact_id:
-            Contact.objects.filter(
-                pk=conversation.contact_id, outcome=Contact.Outcome.NO_ACTION
-            ).update(outcome=Contact.Outcome.ANSWERED)
+        polish = dialogue.needs_polish(turn)
+        if not polish:
+            added += _add_replies(conversation, turn)
+        _record_outcome(conversation, turn)
         conversation.updated_at = timezone.now()
         conversation.save()
+    if polish:
+        dialogue.polish(turn)
+        with transaction.atomic():
+            added += _add_replies(_locked(conversation), turn)
     return added
 
 
-def _adopt_case_contact(conversation: Conversation, case) -> None:
-    """``case_create`` records a contact for the request it makes. When the conversation's own
-    contact has nothing else on it, that contact becomes the conversation's, so one chat that
-    raises one request counts as one contact, not two."""
-    own = Contact.objects.filter(pk=conversation.contact_id, case=None).first()
-    made = Contact.objects.filter(case=case, channel=conversation.channel).first()
-    if made is None:
-        return
-    if own is not None:
-        own.delete()
-    if own is not None or conversation.contact_id is None:
-        conversation.contact = made
+def _add_replies(conversation: Conversation, turn: Turn) -> list[ChatMessage]:
+    return [
+        _add(conversation, sender=ChatMessage.Sender.ASSISTANT, reply=reply)
+        for reply in turn.replies
+    ]
+
+
+def _record_outcome(conversation: Conversation, turn: Turn) -> None:
+    """What the conversation's contact led to: the requests raised (the first is recorded on
+    the contact by ``case_create``), or an answer."""
+    if turn.cases:
+        _cases_raised(conversation, *turn.cases)
+    elif turn.replies and conversation.contact_id:
+        Contact.objects.filter(
+            pk=conversation.contact_id, outcome=Contact.Outcome.NO_ACTION
+        ).update(outcome=Contact.Outcome.ANSWERED)
+
+
+def _cases_raised(conversation: Conversation, *cases) -> None:
+    conversation.cases.add(*cases)
+    if conversation.contact_id is None:
+        # A chat whose contact has gone: the contact ``case_create`` recorded becomes its own.
+        conversation.contact = Contact.objects.filter(
+            case=cases[0], channel=conversation.channel
+        ).first()
 
 
 def messages_after(conversation: Conversation, seq: int) -> list[ChatMessage]:
@@ -162,16 +198,12 @@ def messages_after(conversation: Conversation, seq: int) -> list[ChatMessage]:
 # ------------------------------------------------------------------------------ live chat
 
 
-def _agent_allowed(agent) -> None:
-    if not can_handle_live_chat(agent):
-        raise PermissionDenied
-
-
-def livechat_take(*, conversation: Conversation, agent) -> Conversation:
+def livechat_take(*, conversation: Conversation, actor: Actor) -> Conversation:
     """An agent takes a waiting chat (or one another agent left). Tells the resident."""
-    _agent_allowed(agent)
+    _refuse_unless(may_handle_live_chat(actor))
+    agent = staff_user(actor)
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        conversation = _locked(conversation)
         if conversation.status == Conversation.Status.CLOSED:
             raise ChatInvalid("This chat has ended")
         if conversation.agent_id == agent.pk and conversation.status == Conversation.Status.LIVE:
@@ -191,9 +223,10 @@ def livechat_take(*, conversation: Conversation, agent) -> Conversation:
     return conversation
 
 
-def livechat_reply(*, conversation: Conversation, agent, text: str) -> ChatMessage:
+def livechat_reply(*, conversation: Conversation, actor: Actor, text: str) -> ChatMessage:
     """An agent's message to the resident; they see it in the widget or on the chat page."""
-    _agent_allowed(agent)
+    _refuse_unless(may_handle_live_chat(actor))
+    agent = staff_user(actor)
     text = (text or "").strip()
     if not text:
         raise ChatInvalid("Enter a reply")
@@ -202,18 +235,19 @@ def livechat_reply(*, conversation: Conversation, agent, text: str) -> ChatMessa
     if conversation.status == Conversation.Status.CLOSED:
         raise ChatInvalid("This chat has ended")
     if conversation.status != Conversation.Status.LIVE or conversation.agent_id != agent.pk:
-        conversation = livechat_take(conversation=conversation, agent=agent)
+        conversation = livechat_take(conversation=conversation, actor=actor)
     with transaction.atomic():
         message = _add(conversation, sender=ChatMessage.Sender.AGENT, text=text, author=agent)
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
     return message
 
 
-def livechat_close(*, conversation: Conversation, agent) -> Conversation:
+def livechat_close(*, conversation: Conversation, actor: Actor) -> Conversation:
     """An agent ends the chat. The contact records how long it lasted and who handled it."""
-    _agent_allowed(agent)
+    _refuse_unless(may_handle_live_chat(actor))
+    agent = staff_user(actor)
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        conversation = _locked(conversation)
         if conversation.status == Conversation.Status.CLOSED:
             return conversation
         now = timezone.now()
@@ -234,40 +268,39 @@ def livechat_close(*, conversation: Conversation, agent) -> Conversation:
     return conversation
 
 
-def livechat_case_create(*, conversation: Conversation, agent):
+def livechat_case_create(*, conversation: Conversation, actor: Actor):
     """Raise the request the resident was making in the chat from the answers they gave.
 
     The same ``case_create`` the assistant uses, on the chat channel, recording the agent who
     raised it. Raises ``CaseInvalid`` with what is missing; ``ChatInvalid`` when the chat has no
     request in progress.
     """
-    _agent_allowed(agent)
-    form = conversation.state.get("form")
-    service = service_get(form["service"]) if form else None
-    if service is None:
-        raise ChatInvalid("The resident has not started a request in this chat")
+    _refuse_unless(may_handle_live_chat(actor))
     with transaction.atomic():
+        conversation = _locked(conversation)
+        state = DialogueState.of(conversation)
+        form = state.form
+        service = service_get(form.service) if form else None
+        if form is None or service is None:
+            raise ChatInvalid("The resident has not started a request in this chat")
         case = case_create(
             service=service,
-            answers=form["answers"],
+            answers=form.answers,
             channel=Channel.CHAT,
             resident=conversation.resident,
-            actor=StaffActor(agent),
-            idempotency_key=f"chat:{form['token']}",
-            form_session_token=form["token"],
+            actor=actor,
+            idempotency_key=f"chat:{form.token}",
+            form_session_token=form.token,
+            contact=contact_without_case(conversation),
         )
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        conversation.state.pop("form", None)
-        conversation.state["mode"] = ""
-        conversation.state.setdefault("own_cases", []).append(case.reference)
+        state.finish_form(case.reference)
+        state.save_to(conversation)
+        _cases_raised(conversation, case)
         conversation.save()
-        conversation.cases.add(case)
-        _adopt_case_contact(conversation, case)
-        conversation.save(update_fields=["contact"])
         _add(
             conversation,
             sender=ChatMessage.Sender.AGENT,
-            author=agent,
+            author=staff_user(actor),
             text=_("I have sent your request. Your reference is %(reference)s.")
             % {"reference": case.reference},
         )

@@ -15,11 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from borough.core.actors import ResidentActor
 from borough.core.ratelimit import rate_limit_hit, rate_limited
+from borough.people.selectors import resident_for_user
 
+from .flows.service_form import asking_for_file
 from .models import ChatMessage, Conversation
 from .selectors import choices_offered, conversation_for_token, transcript
 from .services import ChatInvalid, conversation_post, conversation_start, messages_after
+from .state import DialogueState
 
 SESSION_KEY = "assistant_conversation"
 
@@ -33,6 +37,17 @@ def _own_conversation(request, token) -> Conversation | None:
     if conversation.user_id is not None and conversation.user_id != request.user.pk:
         return None
     return conversation
+
+
+def _visitor(request, *, with_record: bool = False) -> ResidentActor:
+    """The person chatting: their account when signed in (and their resident record, to start
+    a chat)."""
+    user = request.user if request.user.is_authenticated else None
+    return ResidentActor(resident=resident_for_user(user) if with_record else None, user=user)
+
+
+def _start(request) -> Conversation:
+    return conversation_start(actor=_visitor(request, with_record=True))
 
 
 def _session_conversation(request) -> Conversation | None:
@@ -56,7 +71,10 @@ def chat_page(request):
         entered = request.POST.get("message", "")
         try:
             conversation_post(
-                conversation=conversation, text=entered, upload=request.FILES.get("file")
+                conversation=conversation,
+                text=entered,
+                actor=_visitor(request),
+                upload=request.FILES.get("file"),
             )
         except ChatInvalid as invalid:
             errors["message"] = str(invalid)
@@ -72,23 +90,13 @@ def chat_page(request):
             "conversation": conversation,
             "messages_shown": [{"message": m, "name": _sender_name(m)} for m in messages],
             "choices": choices_offered(messages),
-            "asks_file": conversation is not None and _asks_file(conversation),
+            "asks_file": conversation is not None
+            and asking_for_file(DialogueState.of(conversation)),
             "errors": errors,
             "form_has_errors": bool(errors),
             "entered": entered,
         },
     )
-
-
-def _asks_file(conversation: Conversation) -> bool:
-    from borough.catalogue.selectors import service_get
-
-    form = conversation.state.get("form") or {}
-    if conversation.state.get("mode") != "form" or not form.get("question"):
-        return False
-    service = service_get(form["service"])
-    question = service.form.by_id.get(form["question"]) if service else None
-    return question is not None and question.type == "file"
 
 
 @csrf_exempt  # starting a chat changes nothing but the visitor's own session (like a form)
@@ -98,13 +106,13 @@ def chat_start(request):
     """Start a chat (the session, and its CSRF token, begin here), with a first message."""
     conversation = _session_conversation(request)
     if conversation is None or conversation.status == Conversation.Status.CLOSED:
-        conversation = conversation_start(user=request.user)
+        conversation = _start(request)
         request.session[SESSION_KEY] = str(conversation.token)
     text = request.POST.get("message", "")
     if text.strip():
         # A first message that cannot be kept: the welcome is shown and the resident types again.
         with contextlib.suppress(ChatInvalid):
-            conversation_post(conversation=conversation, text=text)
+            conversation_post(conversation=conversation, text=text, actor=_visitor(request))
     return redirect(reverse("assistant:chat") + "#latest")
 
 
@@ -174,7 +182,7 @@ def api_conversations(request):
     limited = _limited(request, "chat-start")
     if limited:
         return limited
-    conversation = conversation_start(user=request.user)
+    conversation = _start(request)
     # The same chat continues on the chat page (to attach a file, or without JavaScript).
     request.session[SESSION_KEY] = str(conversation.token)
     return JsonResponse(
@@ -208,7 +216,7 @@ def api_messages(request, token: uuid.UUID):
     if not isinstance(text, str):
         return _error(400, "invalid", "text must be a string", field="text")
     try:
-        added = conversation_post(conversation=conversation, text=text)
+        added = conversation_post(conversation=conversation, text=text, actor=_visitor(request))
     except ChatInvalid as invalid:
         return _error(400, "invalid", str(invalid), field="text")
     conversation.refresh_from_db(fields=["status"])

@@ -58,6 +58,7 @@ def case_create(
     form_session_token=None,
     contact_reason: str = "",
     contact_duration_seconds: int | None = None,
+    contact=None,
     latitude=None,
     longitude=None,
 ) -> Case:
@@ -66,7 +67,8 @@ def case_create(
     ``actor`` is who is raising it: the resident, a member of staff for them (recorded as
     ``Case.assisted_by``), an API client or Borough itself. ``resident`` is whom it is for.
     ``latitude``/``longitude`` are the point a client reported (Open311); without them the
-    case takes its property's coordinates.
+    case takes its property's coordinates. ``contact`` is the contact the resident is in
+    already (a chat's), which the request is recorded on instead of a new one.
 
     Checks the answers against the service's form definition (raising ``CaseInvalid`` with
     every error), finds the location, sets the team and the due date from the SLA in working
@@ -131,6 +133,7 @@ def case_create(
                 reason=contact_reason or service.name,
                 outcome=Contact.Outcome.REQUEST_RAISED,
                 duration_seconds=contact_duration_seconds,
+                into=contact,
             )
             if form_session_token:
                 form_session_finish(

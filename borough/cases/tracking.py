@@ -39,9 +39,20 @@ def tracking_token_valid(reference: str, token: str) -> bool:
 
 def case_tracking_url(case) -> str:
     """The full tracking link for emails."""
-    return settings.SITE_URL + reverse(
-        "portal:track", args=[case.reference, case_tracking_token(case)]
-    )
+    return settings.SITE_URL + _tracking_path(case)
+
+
+def _tracking_path(case) -> str:
+    return reverse("portal:track", args=[case.reference, case_tracking_token(case)])
+
+
+def case_follow_path(case, *, user_id: int | None) -> str:
+    """Where the person with this user id follows the case on the site (the portal's
+    confirmation, the assistant's links): its MyAccount page when it is their own request,
+    else its tracking link."""
+    if user_id is not None and case.resident_id and case.resident.user_id == user_id:
+        return reverse("portal:my_request", args=[case.reference])
+    return _tracking_path(case)
 
 
 def case_resident_url(case) -> str:

@@ -259,6 +259,11 @@ class Exit:
     title: str
     body: str
 
+    @property
+    def paragraphs(self) -> list[str]:
+        """What to do instead, one paragraph at a time."""
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
 
 def next_step(form: ServiceForm, question: Question, value: Any) -> str | Exit:
     """Where the journey goes after ``question`` is answered with ``value``."""

@@ -1,9 +1,10 @@
 """The form engine on the web: one question's page, posted and shown, for every channel's UI.
 
 The portal (residents) and the hub (agents raising a request for a resident) both show a
-service's questions one at a time from the same definition. This module turns what a browser
-posts into the raw answer the engine checks, keeps uploads safely, runs the postcode step of
-address and location questions, and says what to show back.
+service's questions one at a time from the same definition, walked by ``catalogue.journey``.
+This module turns what a browser posts into the raw answer the journey records, keeps uploads
+safely, runs the postcode step of address and location questions on a page, and says what to
+show back.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from borough.core.postcodes import normalise_postcode
-from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
+from borough.places.selectors import properties_at_postcode
 
-from .answers import AnswerError, clean_answer
-from .definitions import Question
+from .answers import AnswerError, Exit
+from .definitions import CHECK_ANSWERS, Question
+from .journey import FormJourney, place_chosen, property_choices, street_choices
 
 # The first bytes of each file type we accept: what a file is, not what its name claims.
 _SIGNATURES = {
@@ -51,11 +54,8 @@ def raw_answer(question: Question, post, files) -> Any:
     if question.type == "selection" and question.multiple:
         return post.getlist(name)
     if question.type == "location":
-        choice = post.get(name, "")
-        kind, _, ident = choice.partition(":")
         return {
-            "uprn": ident if kind == "uprn" else "",
-            "usrn": ident if kind == "usrn" else "",
+            **place_chosen(post.get(name, "")),
             "description": post.get(f"{name}-description", ""),
         }
     if question.type == "file":
@@ -144,48 +144,92 @@ def _checked_pdf(upload: UploadedFile) -> bytes:
 class QuestionStep:
     """The outcome of showing or posting one question's page.
 
-    ``saved`` means an answer was kept and ``postcode_saved`` that the postcode of an address
-    or location question was: the caller saves its state and moves on (to the next question,
-    or back to this one to choose the address). Otherwise ``context`` is what the page shows,
-    and ``asks_postcode`` says whether it is the postcode step.
+    ``unreachable`` means the answers so far do not lead to this question: the caller sends
+    the resident to where they are up to (``journey.step``). ``saved`` means an answer was kept
+    and ``postcode_saved`` that the postcode of an address or location question was: the caller
+    saves its state and moves on (to the next question, or back to this one to choose the
+    address). Otherwise ``context`` is what the page shows, and ``asks_postcode`` says whether
+    it is the postcode step. ``change`` says the resident came from checking their answers.
     """
 
+    question: Question
+    change: bool = False
+    unreachable: bool = False
     saved: bool = False
     postcode_saved: bool = False
     asks_postcode: bool = False
     context: dict = field(default_factory=dict)
 
 
-def question_step(
-    item: Question, *, method: str, post, files, query, answers: dict, postcodes: dict
+@dataclass(frozen=True)
+class StepPages:
+    """A channel's URL names for the pages of a form's steps, and the arguments before the
+    question id (the portal's service slug, the hub's form token)."""
+
+    question: str
+    check: str
+    exit: str
+    args: tuple = ()
+
+    def url(self, step: str | Exit, *, change: bool = False) -> str:
+        """The page of a step of the journey: a question (``?change=1`` when changing an answer
+        from check answers), check answers, or an exit page."""
+        if isinstance(step, Exit):
+            return reverse(self.exit, args=[*self.args, step.question_id])
+        if step == CHECK_ANSWERS:
+            return reverse(self.check, args=list(self.args))
+        url = reverse(self.question, args=[*self.args, step])
+        return f"{url}?change=1" if change else url
+
+
+def question_page(journey: FormJourney, question_id: str, request) -> QuestionStep:
+    """Handle one question's page (shown on GET, recorded on ``journey`` on POST) for any
+    channel's web pages. A question the form does not have is not found."""
+    item = journey.question(question_id)
+    if item is None:
+        raise Http404("No such question")
+    change = request.GET.get("change") == "1" or request.POST.get("change") == "1"
+    if not journey.reaches(item.id):
+        return QuestionStep(question=item, change=change, unreachable=True)
+    step = _question_step(
+        item,
+        journey=journey,
+        method=request.method,
+        post=request.POST,
+        files=request.FILES,
+        query=request.GET,
+    )
+    step.change = change
+    return step
+
+
+def _question_step(
+    item: Question, *, journey: FormJourney, method: str, post, files, query
 ) -> QuestionStep:
-    """Handle one question's page. Updates ``answers`` or ``postcodes`` in place when saved."""
     errors: dict[str, str] = {}
     entered = None
     needs_place = item.type in {"address", "location"}
-    postcode = postcodes.get(item.id, "")
+    postcode = journey.postcodes.get(item.id, "")
     asks_postcode = needs_place and (not postcode or query.get("postcode") == "change")
 
     if method == "POST" and post.get("step") == "postcode" and needs_place:
         entered = post.get("postcode", "")
-        error, normalised = postcode_check(entered)
+        error = journey.record_postcode(item, entered)
         if error is None:
-            postcodes[item.id] = normalised
-            return QuestionStep(postcode_saved=True)
+            return QuestionStep(question=item, postcode_saved=True)
         errors["postcode"] = error
         asks_postcode = True
     elif method == "POST":
         try:
             raw = raw_answer(item, post, files)
-            if item.type == "file" and raw is None and answers.get(item.id):
-                raw = answers[item.id]  # no new file chosen: keep the one uploaded
-            value = clean_answer(item, raw, places=Gazetteer())
+            if item.type == "file" and raw is None and journey.answers.get(item.id):
+                raw = journey.answers[item.id]  # no new file chosen: keep the one uploaded
+            journey.record(item, raw)
         except AnswerError as error:
             errors[item.id] = str(error)
             entered = post
         else:
-            answers[item.id] = value
-            return QuestionStep(saved=True)
+            return QuestionStep(question=item, saved=True)
 
     context = {
         "question": item,
@@ -193,45 +237,21 @@ def question_step(
         "form_has_errors": bool(errors),
         "error": errors.get(item.id),
         "postcode_error": errors.get("postcode"),
-        "value": shown_value(item, entered, answers.get(item.id)),
+        "value": shown_value(item, entered, journey.answers.get(item.id)),
     }
     if asks_postcode:
         context["postcode"] = entered if entered is not None else postcode
-        return QuestionStep(asks_postcode=True, context=context)
+        return QuestionStep(question=item, asks_postcode=True, context=context)
     if needs_place:
         context["postcode"] = postcode
         context["properties"] = properties_at_postcode(postcode)
         if item.type == "location":
-            context["street_choices"] = [
-                (f"usrn:{street.usrn}", _("Somewhere on %(street)s") % {"street": street.name})
-                for street in streets_at_postcode(postcode)
-            ]
-            context["property_choices"] = [
-                (f"uprn:{prop.uprn}", prop.single_line) for prop in context["properties"]
-            ]
+            context["street_choices"] = street_choices(postcode)
+            context["property_choices"] = property_choices(context["properties"])
     if item.type == "file":
         context["file_kinds"] = file_kinds(item)
     context["question_template"] = f"questions/{item.type}.html"
-    return QuestionStep(context=context)
-
-
-def postcode_check(entered: str) -> tuple[str | None, str | None]:
-    """``(error, normalised postcode)``: an error unless it is a postcode with addresses here."""
-    normalised = normalise_postcode(entered)
-    if not entered.strip():
-        return _("Enter a postcode"), None
-    if normalised is None:
-        return _("Enter a real postcode, like UB8 1UW"), None
-    if not properties_at_postcode(normalised):
-        return (
-            _(
-                "We cannot find any addresses at %(postcode)s. Check the postcode is right "
-                "and in this council's area"
-            )
-            % {"postcode": normalised},
-            None,
-        )
-    return None, normalised
+    return QuestionStep(question=item, context=context)
 
 
 def shown_value(item: Question, entered, answer):

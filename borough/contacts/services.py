@@ -24,8 +24,34 @@ def contact_record(
     duration_seconds: int | None = None,
     started_at=None,
     direction: str = Contact.Direction.INBOUND,
+    into: Contact | None = None,
 ) -> Contact:
-    """Record one contact with the council on any channel."""
+    """Record one contact with the council on any channel.
+
+    ``into`` is a contact the channel recorded already when the resident got in touch (a chat
+    has one from its start): what the contact led to is written on it instead, so one
+    conversation counts as one contact. It keeps its channel, direction and start.
+    """
+    if into is not None:
+        into.case, into.service, into.reason, into.outcome = case, service, reason[:200], outcome
+        if resident is not None:
+            into.resident = resident
+        if handled_by is not None:
+            into.handled_by = handled_by
+        if duration_seconds is not None:
+            into.duration_seconds = duration_seconds
+        into.save(
+            update_fields=[
+                "case",
+                "service",
+                "reason",
+                "outcome",
+                "resident",
+                "handled_by",
+                "duration_seconds",
+            ]
+        )
+        return into
     return Contact.objects.create(
         channel=channel,
         direction=direction,

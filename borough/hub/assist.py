@@ -1,9 +1,10 @@
 """Assisted digital: an agent raises a request for a resident who phoned or called in.
 
 The agent goes through the service's own questions, one at a time, exactly as the resident
-would online (the same form definition, checks and routing, through ``catalogue.inputs``),
-then checks the answers with the resident and sends. The case records the channel, the
-resident and the member of staff who raised it.
+would online (the same form definition, checks and routing: the form journey of
+``catalogue.journey``, its pages through ``catalogue.inputs``), then checks the answers with the
+resident and sends. Here the answers so far are kept in the agent's session. The case records
+the channel, the resident and the member of staff who raised it.
 """
 
 from __future__ import annotations
@@ -19,15 +20,13 @@ from borough.accounts.policies import can_see_resident
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
 from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
-from borough.catalogue.answers import Exit, display_answer, journey
-from borough.catalogue.definitions import CHECK_ANSWERS
-from borough.catalogue.inputs import question_step
+from borough.catalogue.inputs import StepPages, question_page
+from borough.catalogue.journey import FormJourney
 from borough.catalogue.selectors import categories_with_services, service_get
 from borough.contacts.models import FormSession
 from borough.contacts.services import STAFFED_CHANNELS, form_session_finish, form_session_start
 from borough.core.actors import StaffActor
 from borough.people.selectors import resident_get
-from borough.places.selectors import Gazetteer
 
 from .access import staff_required
 
@@ -67,6 +66,11 @@ class _Assisted:
         return self.data["answers"]
 
     @property
+    def journey(self) -> FormJourney:
+        """The form journey over the answers kept here: recording on it changes them."""
+        return FormJourney(self.service.form, self.data["answers"], self.data["postcodes"])
+
+    @property
     def channel(self) -> str:
         return self.data["channel"]
 
@@ -81,18 +85,13 @@ class _Assisted:
         self.request.session[SESSION_KEY] = everything
 
     def url_for(self, step, *, change: bool = False) -> str:
-        if isinstance(step, Exit):
-            return reverse("hub:assist_exit", args=[self.token, step.question_id])
-        if step == CHECK_ANSWERS:
-            return reverse("hub:assist_check", args=[self.token])
-        url = reverse("hub:assist_question", args=[self.token, step])
-        return f"{url}?change=1" if change else url
+        pages = StepPages(
+            "hub:assist_question", "hub:assist_check", "hub:assist_exit", args=(self.token,)
+        )
+        return pages.url(step, change=change)
 
-    def next_url(self, *, change: bool = False) -> str:
-        _, step = journey(self.service.form, self.answers)
-        if change and step == CHECK_ANSWERS:
-            return self.url_for(CHECK_ANSWERS)
-        return self.url_for(step)
+    def next_url(self) -> str:
+        return self.url_for(self.journey.step)
 
     def context(self, **extra) -> dict:
         return {
@@ -155,33 +154,21 @@ def assist_start(request, resident_id: int):
 def assist_question(request, token: str, question_id: str):
     """One of the service's questions, asked by the agent for the resident."""
     assisted = _Assisted(request, token)
-    item = assisted.service.form.by_id.get(question_id)
-    if item is None:
-        raise Http404("No such question")
-    path, _ = journey(assisted.service.form, assisted.answers)
-    if item not in path:
+    journey = assisted.journey
+    step = question_page(journey, question_id, request)
+    if step.unreachable:
         return redirect(assisted.next_url())
-    change = request.GET.get("change") == "1" or request.POST.get("change") == "1"
-    step = question_step(
-        item,
-        method=request.method,
-        post=request.POST,
-        files=request.FILES,
-        query=request.GET,
-        answers=assisted.answers,
-        postcodes=assisted.data["postcodes"],
-    )
+    item = step.question
     if step.postcode_saved:
         assisted.save()
-        return redirect(assisted.url_for(item.id, change=change))
+        return redirect(assisted.url_for(item.id, change=step.change))
     if step.saved:
         assisted.save()
-        return redirect(assisted.next_url(change=change))
-    ids = [q.id for q in path]
-    position = ids.index(item.id)
+        return redirect(assisted.next_url())
+    previous = journey.previous(item.id)
     back_url = (
-        assisted.url_for(ids[position - 1])
-        if position > 0
+        assisted.url_for(previous)
+        if previous is not None
         else reverse("hub:assist_start", args=[assisted.resident.pk])
     )
     return render(
@@ -190,9 +177,9 @@ def assist_question(request, token: str, question_id: str):
         assisted.context(
             **step.context,
             asks_postcode=step.asks_postcode,
-            change=change,
+            change=step.change,
             back_url=back_url,
-            number=position + 1,
+            number=journey.number(item.id),
         ),
     )
 
@@ -207,8 +194,8 @@ def assist_check(request, token: str):
         if made is not None:
             return redirect("hub:case", reference=made.reference)
     assisted = _Assisted(request, token)
-    path, step = journey(assisted.service.form, assisted.answers)
-    if step != CHECK_ANSWERS:
+    journey = assisted.journey
+    if not journey.ready:
         return redirect(assisted.next_url())
     errors: dict[str, str] = {}
     minutes = request.POST.get("minutes", "").strip()
@@ -237,14 +224,13 @@ def assist_check(request, token: str):
                     "Give them the reference.",
                 )
                 return redirect("hub:case", reference=case.reference)
-    places = Gazetteer()
     rows = [
         {
-            "question": q,
-            "value": display_answer(q, assisted.answers.get(q.id), places=places),
-            "change_url": assisted.url_for(q.id, change=True),
+            "question": row.question,
+            "value": row.value,
+            "change_url": assisted.url_for(row.question.id, change=True),
         }
-        for q in path
+        for row in journey.rows()
     ]
     return render(
         request,
@@ -254,7 +240,7 @@ def assist_check(request, token: str):
             minutes=minutes,
             errors=errors,
             form_has_errors=bool(errors),
-            back_url=assisted.url_for(path[-1].id),
+            back_url=assisted.url_for(journey.last_question.id),
         ),
     )
 
@@ -263,16 +249,16 @@ def assist_check(request, token: str):
 def assist_exit(request, token: str, question_id: str):
     """The answers mean the request cannot be raised: what to tell the resident instead."""
     assisted = _Assisted(request, token)
-    _, step = journey(assisted.service.form, assisted.answers)
-    if not isinstance(step, Exit) or step.question_id != question_id:
+    found = assisted.journey.exit_from(question_id)
+    if found is None:
         return redirect(assisted.next_url())
     form_session_finish(token=token, outcome=FormSession.Outcome.NOT_ELIGIBLE)
     return render(
         request,
         "hub/assist_exit.html",
         assisted.context(
-            exit=step,
-            paragraphs=[p for p in step.body.split("\n\n") if p.strip()],
+            exit=found,
+            paragraphs=found.paragraphs,
             back_url=assisted.url_for(question_id),
         ),
     )

@@ -25,11 +25,11 @@ from borough.assistant.services import (
     livechat_reply,
     livechat_take,
 )
-from borough.catalogue.answers import display_answer, journey
+from borough.assistant.state import DialogueState
 from borough.catalogue.selectors import service_get
+from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.people.models import Need
-from borough.places.selectors import Gazetteer
 
 from .access import staff_required
 
@@ -76,16 +76,13 @@ def _conversation_or_404(conversation_id: int) -> Conversation:
 
 
 def _answers(conversation: Conversation) -> tuple[object, list[dict]]:
-    form = conversation.state.get("form")
-    service = service_get(form["service"]) if form else None
+    """The request the resident was making in the chat, and their answers so far."""
+    form = DialogueState.of(conversation).form
+    service = service_get(form.service) if form else None
     if service is None:
         return None, []
-    path, _step = journey(service.form, form["answers"])
-    places = Gazetteer()
     rows = [
-        {"label": q.label, "value": display_answer(q, form["answers"][q.id], places=places)}
-        for q in path
-        if q.id in form["answers"]
+        {"label": row.question.label, "value": row.value} for row in form.journey(service).rows()
     ]
     return service, rows
 
@@ -144,18 +141,19 @@ def chat_action(request, conversation_id: int, action: str):
     """Take the chat, reply, raise the request from the chat's answers, or close it."""
     _allowed(request)
     conversation = _conversation_or_404(conversation_id)
+    actor = StaffActor(request.user)
     try:
         if action == "take":
-            livechat_take(conversation=conversation, agent=request.user)
+            livechat_take(conversation=conversation, actor=actor)
         elif action == "reply":
             livechat_reply(
-                conversation=conversation, agent=request.user, text=request.POST.get("text", "")
+                conversation=conversation, actor=actor, text=request.POST.get("text", "")
             )
         elif action == "case":
-            case = livechat_case_create(conversation=conversation, agent=request.user)
+            case = livechat_case_create(conversation=conversation, actor=actor)
             messages.success(request, f"Request {case.reference} raised")
         elif action == "close":
-            livechat_close(conversation=conversation, agent=request.user)
+            livechat_close(conversation=conversation, actor=actor)
             messages.success(request, "Chat closed")
             return redirect("hub:livechat")
         else:

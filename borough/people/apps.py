@@ -7,4 +7,6 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the email confirmation receivers
+        # Imported when the app is ready (the models must be loaded first): connects the email
+        # confirmation receivers.
+        from . import signals  # noqa: F401, PLC0415

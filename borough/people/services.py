@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from borough.accounts.policies import may_change_resident_details
+from borough.core.actors import Actor, acting_user
 from borough.core.services import audit_record
 
 from .models import ConsentBasis, Resident, ResidentNeed
@@ -106,13 +109,16 @@ _PHONE_CHARS = re.compile(r"^\+?[0-9 ()-]+$")
 
 @transaction.atomic
 def resident_contact_update(
-    *, resident: Resident, phone: str, email_updates: bool, actor
+    *, resident: Resident, phone: str, email_updates: bool, actor: Actor
 ) -> Resident:
     """A resident changes their phone number and whether we email them updates (MyAccount).
 
+    ``actor`` must be that resident (``accounts.policies.may_change_resident_details``).
     Checks the phone number (empty removes it), saves both or neither, and audits the change
     without copying the details into the audit log.
     """
+    if not may_change_resident_details(actor, resident):
+        raise PermissionDenied
     phone = (phone or "").strip()
     digits = re.sub(r"\D", "", phone)
     if phone and (not _PHONE_CHARS.match(phone) or not 10 <= len(digits) <= 15):
@@ -128,7 +134,7 @@ def resident_contact_update(
     resident.email_updates = bool(email_updates)
     resident.save(update_fields=["phone", "email_updates", "updated_at"])
     audit_record(
-        actor=actor,
+        actor=acting_user(actor),
         action="changed",
         object_type="resident",
         object_id=resident.pk,

@@ -62,6 +62,20 @@ def schedules_for(prop: Property) -> list[CollectionSchedule]:
     return list(CollectionSchedule.objects.filter(street_id=prop.usrn_id))
 
 
+def collections_coming(prop: Property, *, start: dt.date, days: int) -> list[Collection]:
+    """The collections at ``prop`` from ``start`` for ``days`` days, in date order."""
+    return collections_between(schedules_for(prop), start, start + dt.timedelta(days=days))
+
+
+def collections_by_day(collections: list[Collection]) -> list[tuple[dt.date, list[Collection]]]:
+    """Collections grouped by the day they happen, in date order: what a resident reads as
+    "Tuesday 3 March: general waste, recycling"."""
+    days: dict[dt.date, list[Collection]] = {}
+    for collection in collections:
+        days.setdefault(collection.day, []).append(collection)
+    return list(days.items())
+
+
 def icalendar(prop: Property, collections: list[Collection], *, council: str) -> str:
     """An iCalendar (RFC 5545) file of all-day events, one per collection."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import help, myaccount, views
+from . import bin_days, form_pages, help, myaccount, request_page, views
 
 app_name = "portal"
 
@@ -8,16 +8,22 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("topics/<slug:slug>/", views.category, name="category"),
-    path("bin-days/", views.bin_days, name="bin_days"),
-    path("bin-days/<int:uprn>/", views.bin_days_at, name="bin_days_at"),
-    path("bin-days/<int:uprn>/calendar.ics", views.bin_days_calendar, name="bin_days_calendar"),
-    path("services/<slug:slug>/", views.service_start, name="start"),
-    path("services/<slug:slug>/questions/<slug:question_id>/", views.question, name="question"),
-    path("services/<slug:slug>/check-answers/", views.check_answers, name="check"),
-    path("services/<slug:slug>/cannot-continue/<slug:question_id>/", views.exit_page, name="exit"),
-    path("services/<slug:slug>/confirmation/", views.confirmation, name="confirmation"),
-    path("services/<slug:slug>/saved/", views.saved, name="saved"),
-    path("services/<slug:slug>/feedback/", views.feedback, name="feedback"),
+    path("bin-days/", bin_days.bin_days, name="bin_days"),
+    path("bin-days/<int:uprn>/", bin_days.bin_days_at, name="bin_days_at"),
+    path("bin-days/<int:uprn>/calendar.ics", bin_days.bin_days_calendar, name="bin_days_calendar"),
+    path("services/<slug:slug>/", form_pages.service_start, name="start"),
+    path(
+        "services/<slug:slug>/questions/<slug:question_id>/", form_pages.question, name="question"
+    ),
+    path("services/<slug:slug>/check-answers/", form_pages.check_answers, name="check"),
+    path(
+        "services/<slug:slug>/cannot-continue/<slug:question_id>/",
+        form_pages.exit_page,
+        name="exit",
+    ),
+    path("services/<slug:slug>/confirmation/", form_pages.confirmation, name="confirmation"),
+    path("services/<slug:slug>/saved/", form_pages.saved, name="saved"),
+    path("services/<slug:slug>/feedback/", form_pages.feedback, name="feedback"),
     path("my-account/", myaccount.my_account, name="my_account"),
     path("my-account/details/", myaccount.my_details, name="my_details"),
     path("my-account/download/", myaccount.my_data, name="my_data"),
@@ -26,16 +32,16 @@ urlpatterns = [
         myaccount.saved_form_delete,
         name="saved_form_delete",
     ),
-    path("my-account/requests/<str:reference>/", myaccount.my_request, name="my_request"),
+    path("my-account/requests/<str:reference>/", request_page.my_request, name="my_request"),
     path(
         "my-account/requests/<str:reference>/<slug:action>/",
-        myaccount.my_request_action,
+        request_page.my_request_action,
         name="my_request_action",
     ),
-    path("track/<str:reference>/<str:token>/", myaccount.track, name="track"),
+    path("track/<str:reference>/<str:token>/", request_page.track, name="track"),
     path(
         "track/<str:reference>/<str:token>/<slug:action>/",
-        myaccount.track_action,
+        request_page.track_action,
         name="track_action",
     ),
     path("help/", help.index, name="help"),

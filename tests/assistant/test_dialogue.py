@@ -213,12 +213,13 @@ def test_support_signs_from_someone_not_signed_in_are_acknowledged_once_and_the_
 def test_the_acknowledgement_is_in_polish_for_a_chat_in_polish():
     from django.utils import translation
 
-    from borough.assistant.dialogue import Turn, _acknowledge_support
+    from borough.assistant.flows.consent import acknowledge_support
+    from borough.assistant.state import DialogueState
+    from borough.assistant.turns import Turn
 
-    conversation = Conversation(state={})
     turn = Turn()
     with translation.override("pl"):
-        _acknowledge_support(conversation, turn)
+        acknowledge_support(DialogueState(), turn)
     assert turn.replies[0].text.startswith("Dziękuję za tę informację")
     assert turn.replies[0].choices == ["Rozmowa z pracownikiem"]
 

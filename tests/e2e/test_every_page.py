@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from borough.accounts.models import Role, Team
 from borough.cases.tracking import case_tracking_token
-from borough.core.actors import StaffActor, SystemActor
+from borough.core.actors import ResidentActor, StaffActor, SystemActor
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 
 # Named URL patterns that are not pages a person reads, with the reason.
@@ -359,9 +359,10 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     agent_client = Client()
     staff_login(agent_client, people[AGENT])
     assist_question, assist_exit, assist_check = _assist(agent_client, ama, missed_bin)
-    chat = conversation_start(user=user)
-    conversation_post(conversation=chat, text="Report fly-tipping")
-    conversation_post(conversation=chat, text="Can I talk to a person?")
+    resident = ResidentActor(resident=ama, user=user)
+    chat = conversation_start(actor=resident)
+    conversation_post(conversation=chat, text="Report fly-tipping", actor=resident)
+    conversation_post(conversation=chat, text="Can I talk to a person?", actor=resident)
     data = {
         "case": case,
         "my_case": my_case,

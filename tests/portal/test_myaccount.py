@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -17,11 +18,12 @@ from borough.cases.models import Case, CaseEvent
 from borough.cases.workflow import case_add_note, case_transition
 from borough.contacts.models import Feedback, FormSession
 from borough.contacts.services import form_session_save, form_session_start
-from borough.core.actors import StaffActor
+from borough.core.actors import ResidentActor, StaffActor
 from borough.core.channels import Channel
 from borough.core.models import AuditEvent
 from borough.notify.models import Message
 from borough.people.models import Household
+from borough.people.services import resident_contact_update
 from borough.places.models import CollectionSchedule, Property
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 from tests.portal.test_missed_bin_journey import START, answer_all
@@ -125,6 +127,22 @@ def test_my_details_are_changed_only_when_all_are_right(signed_in, ama):
     assert ama.phone == "07700 900982" and ama.email_updates is False
     page = signed_in.get(HOME).content.decode()
     assert "07700 900982" in page and "Your details have been saved" in page
+
+
+@pytest.mark.django_db
+def test_only_the_resident_themselves_may_change_their_details(ama, ben, agent):
+    for someone_else in (
+        ResidentActor(resident=ben, user=ben.user),
+        ResidentActor(),  # not signed in
+        StaffActor(agent),
+    ):
+        with pytest.raises(PermissionDenied):
+            resident_contact_update(
+                resident=ama, phone="07700 900982", email_updates=False, actor=someone_else
+            )
+    ama.refresh_from_db()
+    assert (ama.phone, ama.email_updates) == ("", True)
+    assert not AuditEvent.objects.filter(object_type="resident", action="changed").exists()
 
 
 @pytest.mark.django_db

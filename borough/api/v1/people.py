@@ -10,6 +10,7 @@ from borough.clients.models import Scope
 from borough.core.errors import ApiError, ErrorCode
 from borough.core.models import AuditEvent
 from borough.core.services import audit_record
+from borough.people.export import resident_data
 from borough.people.selectors import resident_get
 from borough.places.selectors import properties_at_postcode, property_get
 
@@ -90,13 +91,7 @@ def resident_detail(request, resident_id: int):
     household = resident.household
     return {
         "id": resident.pk,
-        "first_name": resident.first_name,
-        "last_name": resident.last_name,
-        "date_of_birth": resident.date_of_birth,
-        "email": resident.email,
-        "phone": resident.phone,
-        "preferred_language": resident.preferred_language,
-        "email_updates": resident.email_updates,
+        **resident_data(resident),
         "household": (
             {"id": household.pk, "uprn": household.property_id} if household is not None else None
         ),

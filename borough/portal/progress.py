@@ -1,4 +1,5 @@
-"""A resident's progress through one service's form, kept in their session.
+"""A resident's progress through one service's form, kept in their session (the portal's
+store for ``catalogue.journey``).
 
 Only cleaned answers are kept (the same JSON a case stores), keyed by question id, together
 with the form session token that makes the final submit idempotent. For a signed-in resident
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from borough.catalogue.journey import FormJourney
 from borough.catalogue.models import Service
 from borough.contacts.selectors import form_sessions_saved
 from borough.contacts.services import form_session_save
@@ -24,6 +26,10 @@ class FormState:
     token: str
     answers: dict[str, Any]
     postcodes: dict[str, str]
+
+    def journey(self, service: Service) -> FormJourney:
+        """The form journey over these answers: recording on it changes this state."""
+        return FormJourney(service.form, self.answers, self.postcodes)
 
 
 class Journeys:

@@ -1,0 +1,64 @@
+"""Handing a chat to a person: when asked, for safeguarding, or after turns the assistant could
+not help with; the chat goes to the live queue (ordered by priority, then wait)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from borough.assistant.models import Conversation
+from borough.assistant.state import Mode
+from borough.assistant.turns import Exchange, fixed
+
+# Turns in a row the assistant cannot help with before it offers a person.
+FAILED_TURNS_BEFORE_HANDOVER = 2
+
+
+def signposting(language: str) -> str:
+    return fixed(
+        "safeguarding_signposting",
+        _(
+            "If you or someone else is in immediate danger, call 999 now. You can talk to "
+            "Samaritans free, day or night, on 116 123. Outside office hours, call the "
+            "council's emergency line on %(phone)s. I am passing you to a member of staff now."
+        )
+        % {"phone": settings.BOROUGH_OUT_OF_HOURS_PHONE},
+        language,
+    )
+
+
+def hand_over(x: Exchange, *, reason: str) -> None:
+    """Put the chat in the live queue (the caller saves it; the queue orders by priority).
+    A request in progress keeps its answers, for the agent."""
+    conversation = x.conversation
+    x.state.mode = Mode.ANYTHING
+    conversation.status = Conversation.Status.WAITING
+    conversation.waiting_since = timezone.now()
+    conversation.handover_reason = reason
+    x.turn.handover = reason
+    if reason != "safeguarding":
+        x.say(
+            _(
+                "I have asked a member of staff to join this chat. Please stay on this page: "
+                "their reply will appear here."
+            )
+        )
+
+
+def note_signs(x: Exchange) -> None:
+    """Keep what the understanding noticed (FCA drivers, the signs matched) for the agent."""
+    conversation, vulnerability = x.conversation, x.u.vulnerability
+    conversation.drivers = sorted(set(conversation.drivers) | set(vulnerability.drivers))
+    conversation.signs = sorted(set(conversation.signs) | set(vulnerability.signs))[:50]
+
+
+def failed(x: Exchange, *, offered: bool = False) -> None:
+    """A turn the assistant could not help with: at the second in a row, offer a person
+    (unless this turn's reply offered one already)."""
+    x.state.failures += 1
+    if x.state.failures >= FAILED_TURNS_BEFORE_HANDOVER and not offered:
+        x.say(
+            _("I am having trouble helping you. Would you like to talk to a person?"),
+            choices=[_("Talk to a person")],
+        )

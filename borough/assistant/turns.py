@@ -1,0 +1,115 @@
+"""One turn of the dialogue: the resident's message as understood, the conversation it is in, and
+the replies it leads to. Every flow (``assistant.flows``) works on an ``Exchange``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from borough.assistant import nlu
+from borough.assistant.nlu import Passage, Understanding
+
+from .models import Conversation
+from .state import DialogueState
+
+MAX_MESSAGE_LENGTH = 1000
+# Words that are commands in any mode (the resident's way out), not things to classify.
+CANCEL_WORDS = {"cancel", "stop", "start again", "anuluj", "stop."}
+SKIP_WORDS = {"skip", "no answer", "none", "pomiń", "-"}
+YES_WORDS = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "correct", "tak", "confirm"}
+NO_WORDS = {"no", "n", "no thanks", "nope", "nie", "no thank you"}
+
+
+@dataclass
+class Reply:
+    text: str
+    links: list[dict] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)
+    # A reply quoting the council's content: the resident's question and the passages quoted,
+    # from which a configured language model may word a clearer answer (``dialogue.polish``).
+    question: str = ""
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """What one resident message led to."""
+
+    replies: list[Reply] = field(default_factory=list)
+    understood: dict = field(default_factory=dict)
+    handover: str = ""  # why the chat goes to a person ("asked", "safeguarding", ...)
+    cases: list = field(default_factory=list)
+    # A language Borough has no translation for: a configured model translates the replies.
+    translate_to: str = ""
+
+    def say(self, text: str, *, links=(), choices=()) -> Reply:
+        reply = Reply(text=text, links=list(links), choices=list(choices))
+        self.replies.append(reply)
+        return reply
+
+    def say_first(self, text: str, *, choices=()) -> None:
+        """A reply before everything else said this turn."""
+        self.replies.insert(0, Reply(text=text, choices=list(choices)))
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a resident's message means, worked out before the conversation is locked: the
+    understanding (translated first when Borough does not speak the language and a model is
+    configured), the language it is in, and the council's content that may answer it (looked
+    up only when the message may be a question; None when it was not looked up)."""
+
+    understanding: Understanding
+    language: str
+    passages: list[Passage] | None = None
+
+
+@dataclass
+class Exchange:
+    """One resident message being answered: the conversation (locked for the turn), the
+    dialogue's typed state, what the message was understood to mean, and the turn's replies."""
+
+    conversation: Conversation
+    state: DialogueState
+    understood: Understood
+    text: str
+    turn: Turn = field(default_factory=Turn)
+    upload: Any = None
+
+    @property
+    def u(self) -> Understanding:
+        return self.understood.understanding
+
+    @property
+    def lowered(self) -> str:
+        return self.text.strip().casefold()
+
+    def say(self, text: str, *, links=(), choices=()) -> Reply:
+        return self.turn.say(text, links=links, choices=choices)
+
+
+def fixed(key: str, english: str, language: str) -> str:
+    """One of the assistant's fixed replies in the resident's language where Borough has it:
+    the understanding's own translations first, then the portal's catalogue (gettext), else
+    the English given (already translated by gettext when the active language has it)."""
+    if language and not language.startswith("en"):
+        translated = nlu.translate(key, language)
+        if translated:
+            return translated
+    return english
+
+
+def numbered(items: list[str]) -> str:
+    return "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))
+
+
+def starter_choices() -> list[str]:
+    return [
+        _("Report a problem"),
+        _("Check my bin days"),
+        _("Check a request"),
+        _("Talk to a person"),
+    ]

@@ -1,0 +1,343 @@
+"""A service's form on the portal: the start page, one question per page, check answers, exit
+pages, confirmation and the satisfaction question.
+
+The walk through the form is ``catalogue.journey`` (the same for the hub and the assistant);
+these pages keep the resident's answers in their session (``progress.Journeys``) and render
+each step as a GOV.UK page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from borough.cases.create import case_create
+from borough.cases.errors import CaseInvalid
+from borough.cases.selectors import case_by_reference
+from borough.cases.tracking import case_follow_path
+from borough.catalogue.answers import Exit
+from borough.catalogue.inputs import StepPages, question_page
+from borough.catalogue.journey import FormJourney
+from borough.catalogue.models import Service
+from borough.catalogue.selectors import service_get
+from borough.contacts.models import Feedback, FormSession
+from borough.contacts.services import (
+    SAVED_FORM_DAYS,
+    ContactInvalid,
+    feedback_record,
+    form_session_finish,
+    form_session_start,
+)
+from borough.core.actors import ResidentActor
+from borough.core.channels import Channel
+from borough.core.ratelimit import rate_limited
+from borough.people.selectors import resident_for_user
+from borough.places.selectors import property_get
+
+from .progress import FormState, Journeys
+
+
+def _service_or_404(slug: str) -> Service:
+    service = service_get(slug)
+    if service is None:
+        raise Http404("No such service")
+    return service
+
+
+def _step_url(service: Service, step: str | Exit, *, change: bool = False) -> str:
+    pages = StepPages("portal:question", "portal:check", "portal:exit", args=(service.slug,))
+    return pages.url(step, change=change)
+
+
+@csrf_exempt  # starting a form changes nothing but the visitor's own session
+@require_http_methods(["GET", "POST"])
+@rate_limited("start")
+def service_start(request, slug: str):
+    """The start page. Pressing 'Start now' begins a form session (a POST, so crawlers don't).
+
+    The start page sets no cookie: the session (and its CSRF token) begins with the form.
+    """
+    service = _service_or_404(slug)
+    if request.method == "POST":
+        journeys = Journeys(request.session, request.user)
+        state = journeys.get(service)
+        if state is None:
+            session = form_session_start(service=service, channel=Channel.WEB)
+            state = journeys.start(service, str(session.token))
+            if _prefill_location(service, state, request.POST.get("uprn", "")):
+                journeys.save(service, state)
+        return redirect(_step_url(service, state.journey(service).resume_at))
+    journeys = Journeys(request.session, request.user)
+    in_progress = journeys.get(service) is not None
+    uprn = request.GET.get("uprn", "")
+    prefill = _prefill_property(service, uprn) if not in_progress else None
+    return render(
+        request,
+        "portal/start.html",
+        {
+            "service": service,
+            "in_progress": in_progress,
+            "saved_at": journeys.saved_at(service),
+            "prefill": prefill,
+        },
+    )
+
+
+def _prefill_property(service: Service, uprn: str):
+    """The current property a "report another problem here" link names, if the service asks
+    where the problem is."""
+    if not uprn.isdigit() or service.form.location_question is None:
+        return None
+    prop = property_get(int(uprn))
+    return prop if prop is not None and prop.is_current else None
+
+
+def _prefill_location(service: Service, state: FormState, uprn: str) -> bool:
+    """Start a form with the location already given (``?uprn=`` from a request page): an
+    address question is answered; a location question starts from the property's postcode,
+    so the resident only picks the place and describes it."""
+    prop = _prefill_property(service, uprn)
+    if prop is None:
+        return False
+    question = service.form.location_question
+    if question.type == "address":
+        state.answers[question.id] = prop.uprn
+    else:
+        state.postcodes[question.id] = prop.postcode
+    return True
+
+
+def saved(request, slug: str):
+    """The answers of a signed-in resident are saved: when they can come back until."""
+    service = _service_or_404(slug)
+    saved_at = Journeys(request.session, request.user).saved_at(service)
+    if saved_at is None:
+        return redirect("portal:start", slug=service.slug)
+    return render(
+        request,
+        "portal/saved.html",
+        {"service": service, "keep_until": saved_at + dt.timedelta(days=SAVED_FORM_DAYS)},
+    )
+
+
+def _back_url(service: Service, journey: FormJourney, question_id: str) -> str:
+    previous = journey.previous(question_id)
+    if previous is None:
+        return reverse("portal:start", args=[service.slug])
+    return _step_url(service, previous)
+
+
+@require_http_methods(["GET", "POST"])
+def question(request, slug: str, question_id: str):
+    """One question, on its own page. Address and location questions have a postcode step."""
+    service = _service_or_404(slug)
+    journeys = Journeys(request.session, request.user)
+    state = journeys.get(service)
+    if state is None:
+        return redirect("portal:start", slug=service.slug)
+    journey = state.journey(service)
+    step = question_page(journey, question_id, request)
+    if step.unreachable:
+        # Not reachable with the answers given so far: go to where the resident is up to.
+        return redirect(_step_url(service, journey.step))
+    item = step.question
+    if request.POST.get("action") == "save" and journeys.user is not None:
+        if step.saved or step.postcode_saved or not _answered(request, item.id):
+            # "Save and come back later" does not make the resident answer this page first.
+            journeys.save(service, state)
+            return redirect("portal:saved", slug=service.slug)
+    elif step.saved or step.postcode_saved:
+        journeys.save(service, state)
+        if step.postcode_saved:
+            return HttpResponseRedirect(_step_url(service, item.id, change=step.change))
+        return redirect(_step_url(service, journey.step))
+    context = {
+        **step.context,
+        "service": service,
+        "change": step.change,
+        "back_url": _back_url(service, journey, item.id),
+        "can_save": journeys.user is not None,
+    }
+    if step.asks_postcode:
+        return render(request, "portal/question_postcode.html", context)
+    return render(request, "portal/question.html", context)
+
+
+def _answered(request, question_id: str) -> bool:
+    """Did the resident enter anything for this question on the page just posted?"""
+    typed = any(
+        value.strip()
+        for key, value in request.POST.items()
+        if key == question_id or key.startswith(f"{question_id}-")
+    )
+    return typed or question_id in request.FILES
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("submit")
+def check_answers(request, slug: str):
+    """Check your answers, then submit. A second submit of the same form makes no second case."""
+    service = _service_or_404(slug)
+    journeys = Journeys(request.session, request.user)
+    state = journeys.get(service)
+    if state is None:
+        if request.method == "POST" and journeys.submitted_reference(service):
+            return redirect("portal:confirmation", slug=service.slug)
+        return redirect("portal:start", slug=service.slug)
+    journey = state.journey(service)
+    if not journey.ready:
+        return redirect(_step_url(service, journey.step))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        resident = resident_for_user(request.user)
+        try:
+            case = case_create(
+                service=service,
+                answers=state.answers,
+                channel=Channel.WEB,
+                resident=resident,
+                actor=ResidentActor(
+                    resident=resident,
+                    user=request.user if request.user.is_authenticated else None,
+                ),
+                idempotency_key=f"web:{state.token}",
+                form_session_token=state.token,
+            )
+        except CaseInvalid as invalid:
+            errors = {f"change-{key}": message for key, message in invalid.errors.items()}
+        else:
+            journeys.finish(service, case.reference)
+            return redirect("portal:confirmation", slug=service.slug)
+    return render(
+        request,
+        "portal/check_answers.html",
+        {
+            "service": service,
+            "rows": [
+                {
+                    "question": row.question,
+                    "value": row.value,
+                    "change_url": _step_url(service, row.question.id, change=True),
+                }
+                for row in journey.rows()
+            ],
+            "errors": errors,
+            "form_has_errors": bool(errors),
+            "back_url": _step_url(service, journey.last_question.id),
+        },
+    )
+
+
+FEEDBACK_KEY = "borough_feedback_given"
+# The satisfaction scale, most satisfied first, in the resident's language.
+FEEDBACK_SCORES = (
+    (Feedback.Score.VERY_SATISFIED, gettext_lazy("Very satisfied")),
+    (Feedback.Score.SATISFIED, gettext_lazy("Satisfied")),
+    (Feedback.Score.NEUTRAL, gettext_lazy("Neither satisfied nor dissatisfied")),
+    (Feedback.Score.DISSATISFIED, gettext_lazy("Dissatisfied")),
+    (Feedback.Score.VERY_DISSATISFIED, gettext_lazy("Very dissatisfied")),
+)
+FEEDBACK_POINTS = {Feedback.Point.SUBMITTED, Feedback.Point.NOT_ELIGIBLE}
+
+
+def _feedback_key(service: Service, point: str, reference: str | None) -> str:
+    return f"{service.slug}:{point}:{reference or ''}"
+
+
+def exit_page(request, slug: str, question_id: str):
+    """The resident's answers mean this cannot be done online; tell them what to do instead."""
+    service = _service_or_404(slug)
+    state = Journeys(request.session, request.user).get(service)
+    if state is None:
+        return redirect("portal:start", slug=service.slug)
+    journey = state.journey(service)
+    found = journey.exit_from(question_id)
+    if found is None:
+        return redirect(_step_url(service, journey.step))
+    form_session_finish(token=state.token, outcome=FormSession.Outcome.NOT_ELIGIBLE)
+    return render(
+        request,
+        "portal/exit.html",
+        {
+            "service": service,
+            "exit": found,
+            "back_url": _step_url(service, question_id),
+            "paragraphs": found.paragraphs,
+            "scores": FEEDBACK_SCORES,
+            "feedback_given": _feedback_key(service, "not_eligible", None)
+            in request.session.get(FEEDBACK_KEY, []),
+        },
+    )
+
+
+def confirmation(request, slug: str):
+    service = _service_or_404(slug)
+    reference = Journeys(request.session, request.user).submitted_reference(service)
+    if reference is None:
+        return redirect("portal:start", slug=service.slug)
+    case = case_by_reference(reference)
+    return render(
+        request,
+        "portal/confirmation.html",
+        {
+            "service": service,
+            "reference": reference,
+            "follow_url": case_follow_path(case, user_id=request.user.pk) if case else "",
+            "next_steps": service.paragraphs("what_happens_next"),
+            "scores": FEEDBACK_SCORES,
+            "feedback_given": _feedback_key(service, "submitted", reference)
+            in request.session.get(FEEDBACK_KEY, []),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("feedback")
+def feedback(request, slug: str):
+    """The satisfaction question at the end of a task: once per request, then thanks."""
+    service = _service_or_404(slug)
+    point = request.POST.get("point") or request.GET.get("point", "")
+    if point not in FEEDBACK_POINTS:
+        point = Feedback.Point.SUBMITTED
+    reference = (
+        Journeys(request.session, request.user).submitted_reference(service)
+        if point == Feedback.Point.SUBMITTED
+        else None
+    )
+    key = _feedback_key(service, point, reference)
+    given = request.session.get(FEEDBACK_KEY, [])
+    errors: dict[str, str] = {}
+    if request.method == "POST" and key not in given:
+        try:
+            feedback_record(
+                service=service,
+                channel=Channel.WEB,
+                point=point,
+                score=request.POST.get("score", ""),
+                comment=request.POST.get("comment", ""),
+                case=case_by_reference(reference) if reference else None,
+            )
+        except ContactInvalid as invalid:
+            errors = invalid.errors
+        else:
+            request.session[FEEDBACK_KEY] = [*given[-19:], key]
+            return redirect(f"{reverse('portal:feedback', args=[service.slug])}?point={point}")
+    return render(
+        request,
+        "portal/feedback.html",
+        {
+            "service": service,
+            "point": point,
+            "scores": FEEDBACK_SCORES,
+            "thanked": key in request.session.get(FEEDBACK_KEY, []),
+            "errors": errors,
+            "form_has_errors": bool(errors),
+            "entered": request.POST,
+        },
+    )
