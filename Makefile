@@ -52,6 +52,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py openapi --check
+	$(BIN)/python scripts/mypy_check.py
 
 # The REST API's OpenAPI file, generated from the code (lint fails when it is out of date).
 openapi: setup
