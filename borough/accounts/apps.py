@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects allauth's MFA signal receivers
+        from . import signals  # noqa: F401, PLC0415 - connects allauth's MFA receivers once apps are loaded

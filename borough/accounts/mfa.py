@@ -14,6 +14,16 @@ import time
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from allauth.mfa.utils import decrypt
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 # The keys allauth keeps its record under (allauth.account.internal.flows.login).
 METHODS_KEY = "account_authentication_methods"
@@ -48,10 +58,6 @@ def staff_mfa_redirect(request):
     No authenticator yet: set one up. One, but not used in this session: enter a code from it
     (then come back to the page asked for).
     """
-    from django.shortcuts import redirect
-    from django.urls import reverse
-    from django.utils.http import urlencode
-
     state = staff_mfa_state(request)
     if state is StaffMFA.DONE:
         return None
@@ -81,25 +87,15 @@ def record_mfa_in_session(session, user, authenticator: Authenticator, **extra) 
 def authenticator_app_add(*, user, secret: str) -> Authenticator:
     """Give ``user`` an authenticator app (TOTP) with a known secret: for the demo borough and
     tests. People set up their own at /account/2fa/totp/activate/."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
     return TOTP.activate(user, secret).instance
 
 
 def totp_code_now(secret: str) -> str:
     """The code an authenticator app with ``secret`` shows now, computed the way allauth
     checks it."""
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
-
     counters = list(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def totp_secret(authenticator: Authenticator) -> str:
-    from allauth.mfa.utils import decrypt
-
     return decrypt(authenticator.data["secret"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextvars
 import logging
 
+from django.urls import Resolver404, resolve
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 
@@ -34,8 +36,6 @@ class PathRedactingFilter(logging.Filter):
 
 
 def _route(request) -> str:
-    from django.urls import Resolver404, resolve
-
     match = getattr(request, "resolver_match", None)
     if match is None:
         try:

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from huey.contrib.djhuey import HUEY
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,6 @@ def _check_database() -> None:
 
 
 def _check_task_queue() -> None:
-    from huey.contrib.djhuey import HUEY
-
     HUEY.storage.queue_size()
 
 

@@ -7,4 +7,4 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system check)
+        from . import checks  # noqa: F401, PLC0415 - registers the system check once apps are loaded

@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
+from .services import PROVIDERS
+
 
 @register()
 def notify_provider_known(app_configs, **kwargs):
-    from .services import PROVIDERS
-
     name = getattr(settings, "BOROUGH_NOTIFY_PROVIDER", "outbox")
     if name in PROVIDERS:
         return []

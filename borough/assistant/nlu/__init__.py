@@ -18,6 +18,7 @@ import datetime
 from . import entities as _entities
 from . import flags as _flags
 from . import language as _language
+from .brain import brain
 from .replies import translate
 from .types import Entities, Passage, Understanding, Vulnerability
 
@@ -35,8 +36,6 @@ __all__ = [
 
 def load():
     """Load the model and train the classifier now (it happens on first use otherwise)."""
-    from .brain import brain
-
     return brain()
 
 

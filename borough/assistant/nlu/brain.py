@@ -16,6 +16,8 @@ import numpy as np
 from . import content
 from .classifier import OUT_OF_SCOPE, IntentClassifier, train
 from .embeddings import Encoder, encoder, model_dir
+from .retrieval import Index
+from .vulnerability import Triage
 
 logger = logging.getLogger(__name__)
 
@@ -158,9 +160,6 @@ class Brain:
         self.training_vectors = vectors[in_scope]
         self.classifier: IntentClassifier
         self.classifier, self.validation = trained_classifier(vectors, texts, labels)
-        from .retrieval import Index
-        from .vulnerability import Triage
-
         self.index = Index(self)
         self.triage = Triage(self)
         self.load_seconds = time.perf_counter() - started

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
+from tokenizers import Tokenizer
 
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
@@ -86,8 +87,6 @@ class Encoder:
     """all-MiniLM-L6-v2 as numpy arrays. ``encode(texts)`` returns unit vectors (n, 384)."""
 
     def __init__(self, directory: Path | None = None):
-        from tokenizers import Tokenizer
-
         directory = directory or model_dir()
         config = json.loads((directory / "config.json").read_text())
         self.heads = config["num_attention_heads"]

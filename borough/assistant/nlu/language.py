@@ -12,6 +12,8 @@ import re
 import threading
 import unicodedata
 
+from lingua import Language, LanguageDetectorBuilder
+
 DEFAULT = "en"
 
 # Unicode block ranges -> ISO 639-1 for scripts used by essentially one language here.
@@ -61,8 +63,6 @@ def _detector(kind: str, names: list[str]):
     if kind not in _detectors:
         with _lock:
             if kind not in _detectors:
-                from lingua import Language, LanguageDetectorBuilder
-
                 languages = [getattr(Language, name) for name in names]
                 _detectors[kind] = (
                     LanguageDetectorBuilder.from_languages(*languages)
