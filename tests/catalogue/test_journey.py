@@ -10,7 +10,6 @@ from borough.catalogue.definitions import CHECK_ANSWERS, parse_form
 from borough.catalogue.journey import FormJourney, place_chosen, postcode_check
 from tests.catalogue.test_answers import FakePlaces
 
-
 OPTIONS = [
     {"value": "yes", "label": "Yes"},
     {"value": "no", "label": "No"},
