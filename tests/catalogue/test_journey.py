@@ -8,21 +8,7 @@ import pytest
 from borough.catalogue.answers import AnswerError, Exit
 from borough.catalogue.definitions import CHECK_ANSWERS, parse_form
 from borough.catalogue.journey import FormJourney, place_chosen, postcode_check
-
-
-class FakePlaces:
-    def property_exists(self, uprn):
-        return uprn == 100021500001
-
-    def street_exists(self, usrn):
-        return usrn == 20750001
-
-    def describe_property(self, uprn):
-        return "1 Acacia Avenue"
-
-    def describe_street(self, usrn):
-        return "Acacia Avenue"
-
+from tests.catalogue.test_answers import FakePlaces
 
 OPTIONS = [
     {"value": "yes", "label": "Yes"},
