@@ -344,3 +344,24 @@ def may_see_case(actor: Actor, case) -> bool:
 def may_manage_templates(actor: Actor, team) -> bool:
     """Response templates: team leads of ``team`` and admins (staff only)."""
     return isinstance(actor, StaffActor) and can_manage_templates(actor.user, team)
+
+
+# ------------------------------------------------------------- residents' records, by any actor
+
+
+def may_log_contact(actor: Actor) -> bool:
+    """May ``actor`` log a contact handled for a resident? Hub staff only."""
+    return isinstance(actor, StaffActor) and can_use_hub(actor.user)
+
+
+def may_record_need(actor: Actor, resident) -> bool:
+    """May ``actor`` record a need on ``resident``'s record (with its consent)? Hub staff, the
+    resident themselves (in chat), and Borough itself."""
+    match actor:
+        case StaffActor(user=user):
+            return can_use_hub(user)
+        case ResidentActor(resident=own):
+            return own is not None and own.pk == resident.pk
+        case SystemActor():
+            return True
+    return False

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from borough.accounts.policies import may_log_contact
+from borough.core.actors import Actor, staff_user
 from borough.core.channels import Channel
 
 from .models import Contact, Feedback, FormSession
@@ -125,9 +128,15 @@ STAFFED_CHANNELS = (Channel.PHONE, Channel.FACE_TO_FACE, Channel.EMAIL, Channel.
 
 
 def contact_log(
-    *, resident, channel: str, reason: str, outcome: str, minutes: str, handled_by
+    *, actor: Actor, resident, channel: str, reason: str, outcome: str, minutes: str
 ) -> Contact:
-    """Log a contact an agent handled for a resident (assisted digital), checking every field."""
+    """Log a contact an agent handled for a resident (assisted digital), checking every field.
+
+    Only hub staff may (``accounts.policies.may_log_contact``); the contact records who handled
+    it.
+    """
+    if not may_log_contact(actor):
+        raise PermissionDenied
     errors = {}
     if channel not in STAFFED_CHANNELS:
         errors["channel"] = "Choose how the resident contacted us"
@@ -146,7 +155,7 @@ def contact_log(
     return contact_record(
         channel=channel,
         resident=resident,
-        handled_by=handled_by,
+        handled_by=staff_user(actor),
         reason=reason,
         outcome=outcome,
         duration_seconds=int(minutes) * 60 if minutes else None,

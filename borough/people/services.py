@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borough.accounts.policies import may_change_resident_details
+from borough.accounts.policies import may_change_resident_details, may_record_need
 from borough.core.actors import Actor, acting_user
 from borough.core.services import audit_record
 
@@ -19,13 +19,20 @@ from .models import ConsentBasis, Resident, ResidentNeed
 @transaction.atomic
 def resident_need_record(
     *,
+    actor: Actor,
     resident: Resident,
     need: str,
     consent_basis: str,
-    recorded_by=None,
     note: str = "",
 ) -> ResidentNeed:
-    """Record a need or vulnerability flag with the consent that allows it to be kept."""
+    """Record a need or vulnerability flag with the consent that allows it to be kept.
+
+    Hub staff, the resident themselves and Borough itself may
+    (``accounts.policies.may_record_need``); the consent records who took it.
+    """
+    if not may_record_need(actor, resident):
+        raise PermissionDenied
+    recorded_by = acting_user(actor)
     if consent_basis not in ConsentBasis.values:
         raise ValueError("A need can only be recorded with a consent basis")
     item = ResidentNeed.objects.create(

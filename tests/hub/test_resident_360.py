@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from borough.accounts.models import Role, Team
 from borough.contacts.services import contact_record
+from borough.core.actors import SystemActor
 from borough.core.channels import Channel
 from borough.core.models import AuditEvent
 from borough.people.models import ConsentBasis, Household, Need, Resident
@@ -28,7 +29,10 @@ def family(make_case):
     )
     kofi = Resident.objects.create(first_name="Kofi", last_name="Owusu", household=household)
     resident_need_record(
-        resident=ama, need=Need.HEARING, consent_basis=ConsentBasis.EXPLICIT_CONSENT
+        actor=SystemActor("test"),
+        resident=ama,
+        need=Need.HEARING,
+        consent_basis=ConsentBasis.EXPLICIT_CONSENT,
     )
     case = make_case(100021500002, channel=Channel.PHONE, resident=ama)
     contact_record(

@@ -2,6 +2,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from borough.core.actors import StaffActor, SystemActor
 from borough.core.models import AuditEvent
 from borough.people.models import ConsentBasis, Need, ResidentNeed
 from borough.people.services import resident_need_record
@@ -27,7 +28,7 @@ def test_recording_a_need_keeps_the_consent_and_audits_it(waste_officer):
         resident=resident,
         need=Need.HEARING,
         consent_basis=ConsentBasis.EXPLICIT_CONSENT,
-        recorded_by=waste_officer,
+        actor=StaffActor(waste_officer),
     )
     assert need.consent_recorded_by == waste_officer
     audit = AuditEvent.objects.get()
@@ -41,4 +42,9 @@ def test_recording_a_need_keeps_the_consent_and_audits_it(waste_officer):
 @pytest.mark.django_db
 def test_a_need_without_a_known_consent_basis_is_refused():
     with pytest.raises(ValueError, match="consent basis"):
-        resident_need_record(resident=ResidentFactory(), need=Need.HEALTH, consent_basis="asked")
+        resident_need_record(
+            actor=SystemActor("test"),
+            resident=ResidentFactory(),
+            need=Need.HEALTH,
+            consent_basis="asked",
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from borough.assistant.state import DialogueState
 from borough.assistant.turns import NO_WORDS, YES_WORDS, Exchange, Turn
+from borough.core.actors import ResidentActor
 from borough.people.models import ConsentBasis, Need
 from borough.people.services import resident_need_record
 
@@ -61,6 +62,7 @@ def consent_answer(x: Exchange) -> bool:
         for driver in drivers:
             if not resident.needs.filter(need=DRIVER_NEEDS[driver], withdrawn_at=None).exists():
                 resident_need_record(
+                    actor=ResidentActor(resident=resident),
                     resident=resident,
                     need=DRIVER_NEEDS[driver],
                     consent_basis=ConsentBasis.EXPLICIT_CONSENT,

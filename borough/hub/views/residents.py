@@ -14,6 +14,7 @@ from borough.cases.selectors import cases_for_resident
 from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
 from borough.contacts.services import STAFFED_CHANNELS, ContactInvalid, contact_log
+from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.people.selectors import household_members, resident_get
 
@@ -74,7 +75,7 @@ def resident_contact(request, resident_id: int):
     form = ContactLogForm(request.POST)
     form.is_valid()  # every field is optional: contact_log says what is missing
     try:
-        contact_log(resident=resident, handled_by=request.user, **form.cleaned_data)
+        contact_log(actor=StaffActor(request.user), resident=resident, **form.cleaned_data)
     except ContactInvalid as invalid:
         return _render_resident(
             request, resident, resident_cases, errors=invalid.errors, entered=request.POST
