@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any, Final
 
 import environ
 
@@ -270,7 +271,10 @@ BOROUGH_OIDC_CLIENT_ID = env.str("BOROUGH_OIDC_CLIENT_ID", default="")
 _oidc_private_key = env.str("BOROUGH_OIDC_PRIVATE_KEY", default="").replace("\\n", "\n")
 if not _oidc_private_key and env.str("BOROUGH_OIDC_PRIVATE_KEY_FILE", default=""):
     _oidc_private_key = Path(env.str("BOROUGH_OIDC_PRIVATE_KEY_FILE")).read_text()
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}, "govuk_one_login": {"APPS": []}}
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, list[dict[str, Any]]]] = {
+    "openid_connect": {"APPS": []},
+    "govuk_one_login": {"APPS": []},
+}
 if BOROUGH_OIDC_CLIENT_ID:
     SOCIALACCOUNT_PROVIDERS["govuk_one_login"]["APPS"].append(
         {
@@ -374,7 +378,7 @@ LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
 LANGUAGE_COOKIE_NAME = "borough_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 STAFF_PATH_PREFIXES = ("/hub/", "/admin/", "/api/", "/open311/")
 TIME_ZONE = "Europe/London"

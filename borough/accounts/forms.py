@@ -8,6 +8,7 @@ from __future__ import annotations
 from allauth.account import forms as account_forms
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 ENTER_EMAIL = _("Enter your email address")
@@ -26,6 +27,7 @@ class GovukMessages:
     """Set GOV.UK "required" and "invalid" messages on the form's fields."""
 
     messages: dict[str, dict] = MESSAGES
+    fields: dict[str, forms.Field]  # the form's, which this is mixed into
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -34,14 +36,15 @@ class User(AbstractUser):
         RESIDENT = "resident", "Resident"
         STAFF = "staff", "Staff"
 
-    username = None
+    username = None  # type: ignore[assignment]  # no username: people sign in by email
     email = models.EmailField("email address", unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RESIDENT)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stub wants auth's UserManager, which needs a username; this one takes an email.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]

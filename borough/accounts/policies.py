@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from django.db.models import Q
 
 from borough.core.actors import Actor, ApiClientActor, ResidentActor, StaffActor, SystemActor
@@ -75,7 +77,7 @@ def can_transfer_case(user, case) -> bool:
     return can_work_case(user, case)
 
 
-def _team_ids_where_role(user, roles: set[str]) -> set[int] | None:
+def _team_ids_where_role(user, roles: AbstractSet[str]) -> set[int] | None:
     """Teams where ``user`` holds one of ``roles``; ``None`` (every team) for admins."""
     if not can_use_hub(user):
         return set()

@@ -57,7 +57,7 @@ def conversation_get(conversation_id: int) -> Conversation | None:
 def contact_without_case(conversation: Conversation) -> Contact | None:
     """The conversation's contact while no request is recorded on it: the first request a chat
     raises is recorded on the chat's own contact, so one chat counts as one contact."""
-    if conversation.contact_id is None:
-        return None
     contact = conversation.contact
+    if contact is None:
+        return None
     return contact if contact.case_id is None else None

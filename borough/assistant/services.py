@@ -219,7 +219,8 @@ def livechat_take(*, conversation: Conversation, actor: Actor) -> Conversation:
             text=_("%(name)s from the council has joined the chat.")
             % {"name": agent.first_name or _("A member of staff")},
         )
-        Contact.objects.filter(pk=conversation.contact_id).update(handled_by=agent)
+        if conversation.contact_id is not None:  # no contact, nothing to update
+            Contact.objects.filter(pk=conversation.contact_id).update(handled_by=agent)
     return conversation
 
 
@@ -261,10 +262,11 @@ def livechat_close(*, conversation: Conversation, actor: Actor) -> Conversation:
             author=agent,
             text=_("This chat has ended. Thank you for contacting us."),
         )
-        Contact.objects.filter(pk=conversation.contact_id).update(
-            handled_by=agent,
-            duration_seconds=int((now - conversation.started_at).total_seconds()),
-        )
+        if conversation.contact_id is not None:  # no contact, nothing to update
+            Contact.objects.filter(pk=conversation.contact_id).update(
+                handled_by=agent,
+                duration_seconds=int((now - conversation.started_at).total_seconds()),
+            )
     return conversation
 
 

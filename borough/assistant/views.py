@@ -135,7 +135,7 @@ def _sender_name(message: ChatMessage) -> str:
     if message.sender == ChatMessage.Sender.RESIDENT:
         return _("You")
     if message.sender == ChatMessage.Sender.AGENT:
-        first = message.author.first_name if message.author_id else ""
+        first = message.author.first_name if message.author is not None else ""
         return _("%(name)s (council staff)") % {"name": first} if first else _("Council staff")
     return _("Assistant")
 

@@ -31,7 +31,9 @@ class BulkResult:
     not_found: int = 0  # ids that are no case the actor may see
 
 
-def _each(actor: StaffActor, case_ids: Iterable[int], change: Callable[[Case], None]) -> BulkResult:
+def _each(
+    actor: StaffActor, case_ids: Iterable[int], change: Callable[[Case], object]
+) -> BulkResult:
     """Run ``change`` on each chosen case the actor may see, each in its own transaction."""
     ids = sorted(set(case_ids))[:BULK_MAX]
     cases = Case.objects.select_related("service", "team").filter(pk__in=ids).order_by("reference")

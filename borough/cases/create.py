@@ -39,9 +39,11 @@ def _locate(service: Service, answers: dict[str, Any]) -> _Location:
     value = answers[question.id]
     if question.type == "address":
         prop = property_get(value)
+        assert prop is not None  # the form's answer is a property that exists
         return _Location(property=prop, street=prop.usrn)
     if value.get("uprn"):
         prop = property_get(value["uprn"])
+        assert prop is not None  # the form's answer is a property that exists
         return _Location(property=prop, street=prop.usrn, description=value["description"])
     return _Location(street=street_get(value["usrn"]), description=value["description"])
 
@@ -86,6 +88,8 @@ def case_create(
     if errors:
         raise CaseInvalid(errors)
     location = _locate(service, cleaned)
+    initial = service.flow.state(service.flow.initial)
+    assert initial is not None  # a workflow's initial is one of its states
     now = timezone.now()
     prop = location.property
     try:
@@ -93,7 +97,7 @@ def case_create(
             case = _insert_with_unique_reference(
                 service=service,
                 team_id=service.team_id,
-                status=service.flow.state(service.flow.initial).status,
+                status=initial.status,
                 state=service.flow.initial,
                 priority=priority,
                 channel=channel,

@@ -105,8 +105,8 @@ def team_dashboard(*, team_ids: set[int] | None, now: dt.datetime) -> list[TeamR
             continue
         row = officers.get((team_id, assignee_id), unassigned[team_id])
         row.counts = _add(row.counts, Counts(**values))
-    for team_id, row in rows.items():
-        row.officers.append(unassigned[team_id])
+    for team_id, team_row in rows.items():
+        team_row.officers.append(unassigned[team_id])
     return list(rows.values())
 
 

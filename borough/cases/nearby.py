@@ -68,6 +68,7 @@ def duplicate_suggestions(
     )
     found = []
     for row in rows:
+        assert row.latitude is not None and row.longitude is not None  # filtered on above
         distance = haversine_metres(lat, lon, float(row.latitude), float(row.longitude))
         if distance <= radius:
             found.append(DuplicateSuggestion(case=row, distance_metres=distance))

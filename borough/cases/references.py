@@ -18,7 +18,7 @@ def new_reference() -> str:
 def normalise_reference(text: str) -> str | None:
     """Accept what people type ('k7p2 qxm4', 'K7P2QXM4', 'k7p2-qxmA') or ``None``."""
     compact = re.sub(r"[\s\-]", "", (text or "").upper())
-    compact = compact.translate(str.maketrans({"I": "1", "L": "1", "O": "0"}))
+    compact = compact.translate(str.maketrans("ILO", "110"))
     if len(compact) != 8:
         return None
     candidate = f"{compact[:4]}-{compact[4:]}"

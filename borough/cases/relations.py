@@ -43,7 +43,7 @@ def case_mark_duplicate(
     if original.pk == case.pk:
         raise TransitionRefused("A case cannot be a duplicate of itself")
     case, original = lock_pair(case, original, expected_version)
-    if case.duplicate_of_id:
+    if case.duplicate_of is not None:
         raise TransitionRefused(
             f"This case is already closed as a duplicate of {case.duplicate_of.reference}"
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from borough.accounts.models import Team
@@ -48,7 +49,7 @@ def response_template_save(
         errors["title"] = "The title must be 120 characters or less"
     elif (
         ResponseTemplate.objects.filter(team=team, title__iexact=title)
-        .exclude(pk=template.pk if template else None)
+        .exclude(Q(pk=template.pk) if template else Q())
         .exists()
     ):
         errors["title"] = f"The {team} team already has a template called {title!r}"

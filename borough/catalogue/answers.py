@@ -271,6 +271,7 @@ def next_step(form: ServiceForm, question: Question, value: Any) -> str | Exit:
     if route is not None:
         if route.is_exit:
             return Exit(question.id, route.exit_title, route.exit_body)
+        assert route.goto is not None  # not an exit
         return route.goto
     position = form.index(question.id)
     if position + 1 < len(form.questions):

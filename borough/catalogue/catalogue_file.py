@@ -64,7 +64,8 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
     problems: list[str] = []
     if not isinstance(data, dict):
         raise DefinitionError(["the file must be a mapping with teams, categories and services"])
-    teams, categories = [], []
+    teams: list[dict] = []
+    categories: list[dict] = []
     for key, target in (("teams", teams), ("categories", categories)):
         for n, raw in enumerate(data.get(key) or []):
             path = f"{key}[{n}]"

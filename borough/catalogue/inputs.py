@@ -73,6 +73,7 @@ def store_upload(question: Question, upload: UploadedFile) -> dict:
     can give away where the resident lives). PDFs that can run anything (scripts, launch
     actions, embedded files) are refused.
     """
+    assert upload.size is not None  # an uploaded file has its size
     if upload.size == 0:
         raise AnswerError(_("The selected file is empty"))
     if upload.size > question.max_size_mb * 1024 * 1024:
@@ -114,14 +115,14 @@ def _reencoded_image(upload: UploadedFile, kind: str) -> bytes:
                     _("The selected photo is too big. Choose one under 50 megapixels")
                 )
             image.load()
-            image = ImageOps.exif_transpose(image)  # keep it the right way up without EXIF
-            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            upright = ImageOps.exif_transpose(image)  # the right way up without EXIF
+            upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
             out = io.BytesIO()
             if kind == "image/jpeg":
-                image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+                upright.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
             else:
-                keep = "RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB"
-                image.convert(keep).save(out, format="PNG", optimize=True)
+                keep = "RGBA" if upright.mode in {"RGBA", "LA", "P"} else "RGB"
+                upright.convert(keep).save(out, format="PNG", optimize=True)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise unreadable from None
     return out.getvalue()

@@ -112,6 +112,7 @@ class FormJourney:
         not a postcode with addresses here."""
         error, normalised = postcode_check(entered)
         if error is None:
+            assert normalised is not None  # postcode_check gives one when there is no error
             self.postcodes[question.id] = normalised
         return error
 

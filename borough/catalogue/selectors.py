@@ -44,9 +44,7 @@ def service_search(
 ) -> list[Service | SearchDocument]:
     """Online services (and any other ``pages`` the caller offers) for a resident's words,
     best first (see ``catalogue.search``)."""
-    services: dict[str, Service | SearchDocument] = {
-        s.slug: s for s in services_online().select_related("lgsl")
-    }
+    online = {s.slug: s for s in services_online().select_related("lgsl")}
     index = ServiceIndex(
         [
             SearchDocument(
@@ -58,9 +56,10 @@ def service_search(
                 lgsl=s.lgsl.label,
                 description=s.description,
             )
-            for s in services.values()
+            for s in online.values()
         ]
         + list(pages)
     )
+    services: dict[str, Service | SearchDocument] = {**online}
     services.update({page.slug: page for page in pages})
     return [services[hit.slug] for hit in index.search(query, limit=limit)]

@@ -61,7 +61,9 @@ class Workflow:
         """The first state mapped to a base status (and resolution, if one fits)."""
         candidates = [s for s in self.states if s.status == status]
         if not candidates:
-            return self.state(self.initial)
+            initial = self.state(self.initial)
+            assert initial is not None  # a workflow's initial is one of its states
+            return initial
         return next((s for s in candidates if s.resolution == resolution), candidates[0])
 
 

@@ -182,6 +182,7 @@ def feedback_record(
         errors["score"] = _("This feedback cannot be recorded here")
     if errors:
         raise ContactInvalid(errors)
+    assert value is not None  # not one of the scores, so refused above
     return Feedback.objects.create(
         service=service,
         channel=channel,

@@ -55,7 +55,7 @@ def rate_limit_hit(request, scope: str, *, who: str = "", rate: str = "") -> int
     ``who`` counts for someone other than the signed-in user or the address (an API client:
     ``"api-client:12"``), and ``rate`` replaces the scope's configured rate (a client's own).
     """
-    rate = rate or settings.BOROUGH_RATE_LIMITS.get(scope)
+    rate = rate or settings.BOROUGH_RATE_LIMITS.get(scope, "")
     if not rate:
         return 0
     limit, period = parse_rate(rate)

@@ -46,7 +46,9 @@ def fast_insert(objects: Sequence[models.Model]) -> None:
     meta = model._meta
     auto_pk = isinstance(meta.pk, models.AutoField | models.BigAutoField)
     if auto_pk:
-        first = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        # every model given here has ``objects``, which the base Model does not declare
+        top = model.objects.aggregate(top=Max("pk"))["top"]  # type: ignore[attr-defined]
+        first = (top or 0) + 1
         for offset, obj in enumerate(objects):
             obj.pk = first + offset
     now = timezone.now()

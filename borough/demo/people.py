@@ -100,6 +100,7 @@ def make_people(demo: Demo, properties: list[Property]) -> tuple[list[Resident],
             residents.append(person)
     fast_insert(residents)
     for person in residents:
+        assert person.household is not None  # set above
         home_of[person.pk] = person.household.property_id
     consent_at = timezone.now()
     needs = [

@@ -70,7 +70,7 @@ def make_places(demo: Demo) -> list[Property]:
     for street in streets:
         ward, lat, lng = street_meta[street.usrn]
         district = rng.choice(wordlists.POSTCODE_DISTRICTS[street.town])
-        postcode = None
+        postcode = ""  # chosen for the first number
         number, in_postcode = 0, 99
         while len(properties) < properties_needed and number < per_street:
             if in_postcode >= rng.randint(12, 20):

@@ -6,6 +6,8 @@ is kept), so that page is not cached and the key is not put in the session or a 
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,6 +23,16 @@ from borough.clients.services import ApiClientInvalid, api_client_create, api_cl
 from borough.core.actors import StaffActor
 
 from .access import staff_required
+
+
+class _Entered(TypedDict):
+    """What the form was filled in with, to show it again."""
+
+    name: str
+    team: str
+    scopes: list[str]
+    rate_limit: str
+    expires_on: str
 
 
 def _admin_required(request) -> None:
@@ -41,7 +53,7 @@ def api_clients(request):
 def api_client_new(request):
     _admin_required(request)
     errors: dict[str, str] = {}
-    entered = {"name": "", "team": "", "scopes": [], "rate_limit": "", "expires_on": ""}
+    entered: _Entered = {"name": "", "team": "", "scopes": [], "rate_limit": "", "expires_on": ""}
     if request.method == "POST":
         entered = {
             "name": request.POST.get("name", ""),

@@ -56,9 +56,10 @@ class _Assisted:
         if data is None:
             raise Http404("This request is no longer in progress")
         self.data = data
-        self.service = service_get(data["service"])
-        if self.service is None:
+        service = service_get(data["service"])
+        if service is None:
             raise Http404("No such service")
+        self.service = service
         self.resident = _resident_for(request, data["resident"])
 
     @property
@@ -120,7 +121,7 @@ def assist_start(request, resident_id: int):
             errors["service"] = "Choose the service the resident needs"
         if chosen["channel"] not in {value for value, _ in _channel_choices()}:
             errors["channel"] = "Choose how the resident contacted us"
-        if not errors:
+        if service is not None and not errors:
             session = form_session_start(service=service, channel=chosen["channel"])
             token = str(session.token)
             everything = request.session.get(SESSION_KEY, {})

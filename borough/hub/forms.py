@@ -9,6 +9,8 @@ hand, an old link) becomes "none" for the action to judge rather than an error o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -60,7 +62,8 @@ def first_error(form: forms.Form) -> str:
     """The first problem with ``form``, in the order of its fields (pages show one at a time)."""
     for name in [*form.fields, "__all__"]:
         if name in form.errors:
-            return form.errors[name][0]
+            # ErrorList's own __getitem__ gives the message, never the ValidationError.
+            return str(form.errors[name][0])
     return ""
 
 
@@ -92,8 +95,9 @@ class BulkForm(BackToQueueForm):
     note = forms.CharField(required=False, strip=False)
     resolution = forms.CharField(required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("action") == "assign":
             if data.get("assignee") is None and self.data.get("assignee") != self.NOBODY:
                 self.add_error("assignee", "Choose who to assign the cases to")
@@ -216,8 +220,9 @@ class DuplicateForm(CaseActionForm):
     original_reference = forms.CharField(required=False)
     original = forms.CharField(required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         typed = data.get("original_reference") or data.get("original", "")
         data["other"] = self._other_case("original_reference", typed)
         return data
@@ -227,8 +232,9 @@ class LinkForm(CaseActionForm):
     other_reference = forms.CharField(required=False)
     link_reason = forms.CharField(required=False, strip=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         data["other"] = self._other_case("other_reference", data.get("other_reference", ""))
         return data
 
@@ -236,8 +242,9 @@ class LinkForm(CaseActionForm):
 class UnlinkForm(CaseActionForm):
     other = forms.CharField(required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         data["other"] = self._other_case("other", data.get("other", ""))
         return data
 
@@ -274,4 +281,6 @@ class ResponseTemplateForm(forms.Form):
 
     def __init__(self, data, *, teams):
         super().__init__(data)
-        self.fields["team"].queryset = teams
+        team_field = self.fields["team"]
+        assert isinstance(team_field, forms.ModelChoiceField)
+        team_field.queryset = teams

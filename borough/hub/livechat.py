@@ -79,7 +79,7 @@ def _answers(conversation: Conversation) -> tuple[object, list[dict]]:
     """The request the resident was making in the chat, and their answers so far."""
     form = DialogueState.of(conversation).form
     service = service_get(form.service) if form else None
-    if service is None:
+    if form is None or service is None:
         return None, []
     rows = [
         {"label": row.question.label, "value": row.value} for row in form.journey(service).rows()
@@ -110,7 +110,7 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
     service, answers = _answers(conversation)
     needs = (
         list(conversation.resident.needs.filter(withdrawn_at=None))
-        if conversation.resident_id
+        if conversation.resident is not None
         else []
     )
     return render(

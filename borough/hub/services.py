@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from borough.accounts.models import Team
@@ -39,7 +40,11 @@ def _check_view(*, owner, name: str, team: Team | None, exclude: int | None = No
         errors["name"] = "Enter a name for the view"
     elif len(name) > NAME_MAX:
         errors["name"] = f"Name must be {NAME_MAX} characters or fewer"
-    elif SavedView.objects.filter(owner=owner, name__iexact=name).exclude(pk=exclude).exists():
+    elif (
+        SavedView.objects.filter(owner=owner, name__iexact=name)
+        .exclude(Q() if exclude is None else Q(pk=exclude))
+        .exists()
+    ):
         errors["name"] = "You already have a view with this name"
     if team is not None and not can_share_view(owner, team):
         errors["team"] = "You can only share views with a team you lead"

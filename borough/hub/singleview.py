@@ -23,6 +23,7 @@ from borough.accounts.policies import may_use_single_view
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.singleview import labels, selectors
+from borough.singleview.models import LinkedPerson
 from borough.singleview.services import DecisionInvalid, match_decide
 
 from .access import staff_required
@@ -72,7 +73,8 @@ def search(request):
     if dob_error:
         errors["dob"] = dob_error
     searched = any(entered.values())
-    people, more = [], False
+    people: list[LinkedPerson] = []
+    more = False
     if searched and not errors:
         people, more = selectors.person_search(
             name=entered["name"],

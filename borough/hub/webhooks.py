@@ -8,6 +8,8 @@ page that answers the creation, which is not cached.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -34,6 +36,14 @@ from borough.integrations.services import (
 from .access import staff_required
 
 
+class _Entered(TypedDict):
+    """What the form was filled in with, to show it again."""
+
+    client: str
+    target_url: str
+    event_types: list[str]
+
+
 def _admin_required(request) -> None:
     if not can_manage_integrations(request.user):
         raise PermissionDenied
@@ -53,7 +63,7 @@ def webhooks(request):
 def webhook_new(request):
     _admin_required(request)
     errors: dict[str, str] = {}
-    entered = {"client": "", "target_url": "", "event_types": list(EventType.values)}
+    entered: _Entered = {"client": "", "target_url": "", "event_types": list(EventType.values)}
     if request.method == "POST":
         entered = {
             "client": request.POST.get("client", ""),
@@ -205,6 +215,7 @@ def connector_route(request):
             _connectors_context(errors=invalid.errors, entered=entered),
             status=400,
         )
+    assert service is not None  # route_set refuses no service
     if connector is None:
         messages.success(request, f"New {service.name} cases now stay in Borough only")
     else:

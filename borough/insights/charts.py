@@ -8,8 +8,10 @@ only lays them out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from . import formulas
 from .display import NO_DATA, Table, cell, label_cell, show_count, show_percent
@@ -58,7 +60,7 @@ class Chart:
     y_labels: list[tuple[str, str]]  # (y position, text)
     x_labels: list[tuple[str, str]]
     table: Table
-    last_year: list[Dot] = ()  # the same day a year earlier, where it has data
+    last_year: Sequence[Dot] = ()  # the same day a year earlier, where it has data
     target_y: str = ""  # where the target line runs, if there is a target
     target_label: str = ""
 
@@ -82,8 +84,8 @@ class Chart:
 class Series:
     key: str
     title: str
-    value: object  # Totals -> number or None
-    show: object
+    value: Callable[[Totals], Decimal | int | None]  # None: no data
+    show: Callable[[Any], str]  # takes what ``value`` gives
     percent: bool = False
 
 
@@ -163,12 +165,13 @@ def chart(
     bars, gaps, dots = [], [], []
     for i, (day, value) in enumerate(points):
         x = CHART_LEFT + step * i + (step - bar_w) / 2
-        if earlier[i] is not None:
+        earlier_value = earlier[i]
+        if earlier_value is not None:
             dots.append(
                 Dot(
                     x=f"{x + bar_w / 2:.1f}",
-                    y=f"{base - Decimal(earlier[i]) / top * plot_h:.1f}",
-                    label=f"{_day_label(year_earlier(day))}: {series.show(earlier[i])}",
+                    y=f"{base - Decimal(earlier_value) / top * plot_h:.1f}",
+                    label=f"{_day_label(year_earlier(day))}: {series.show(earlier_value)}",
                 )
             )
         if value is None:

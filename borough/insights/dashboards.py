@@ -57,6 +57,7 @@ def period_from(params) -> tuple[dt.date, dt.date]:
             errors["period-to"] = f"Choose a period of {LONGEST_RANGE_DAYS} days or fewer"
     if errors:
         raise PeriodInvalid(errors)
+    assert start is not None and end is not None  # a day not given is an error above
     return start, end
 
 

@@ -65,7 +65,7 @@ class Dataset:
     name: str
     about: str
     columns: list[Column]
-    rows: Callable[[dt.datetime | None, dt.datetime | None], QuerySet]
+    rows: Callable[[dt.datetime | None, dt.datetime | None], QuerySet] | None  # None: by day
 
 
 def _between(queryset: QuerySet, field: str, low, high) -> QuerySet:

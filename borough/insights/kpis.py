@@ -7,8 +7,10 @@ in ``charts.py``. Nothing here queries the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 
@@ -55,10 +57,10 @@ class Measure:
 
     key: str
     name: str
-    read: object  # Figures -> value
-    show: object  # Figures -> text
+    read: Callable[[Figures], Any]  # Figures -> value
+    show: Callable[[Figures], str]  # Figures -> text
     percent: bool = False
-    show_value: object = None  # value -> text, for a target
+    show_value: Callable[[Any], str] | None = None  # value -> text, for a target
 
 
 def _spend_shown(f: Figures) -> str:
@@ -177,8 +179,11 @@ def comparison_table(
 def satisfaction_table(now: Figures, before: Figures) -> Table:
     names = dict(Kpi.choices)
     # No answers at all in a period is no data, not five zeros.
-    now_counts = now.feedback_counts if any(now.feedback_counts) else [None] * 5
-    before_counts = before.feedback_counts if any(before.feedback_counts) else [None] * 5
+    nothing: list[int | None] = [None] * 5
+    now_counts: list[int | None] = [*now.feedback_counts] if any(now.feedback_counts) else nothing
+    before_counts: list[int | None] = (
+        [*before.feedback_counts] if any(before.feedback_counts) else nothing
+    )
     rows = [
         [label_cell(names[k]), cell(a, show_count(a)), cell(b, show_count(b))]
         for k, a, b in zip(FEEDBACK, now_counts, before_counts, strict=True)

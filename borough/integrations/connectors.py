@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -106,9 +107,9 @@ def handoff_send(*, handoff_id: int, now: dt.datetime | None = None) -> bool:
     except SendFailed as failure:
         error = str(failure)[:300]
         attempts = handoff.attempts + 1
-        next_at = now + backoff(attempts)
-        give_up = attempts >= MAX_ATTEMPTS or next_at - handoff.created_at > GIVE_UP_AFTER
-        next_at = None if give_up else next_at
+        retry_at = now + backoff(attempts)
+        give_up = attempts >= MAX_ATTEMPTS or retry_at - handoff.created_at > GIVE_UP_AFTER
+        next_at = None if give_up else retry_at
         Handoff.objects.filter(pk=handoff.pk).update(
             attempts=attempts,
             last_error=error,
@@ -320,7 +321,7 @@ def send_email_connector(connector: Connector, case: Case, route: ServiceRoute |
     return case.reference
 
 
-SENDERS = {
+SENDERS: dict[str, Callable[[Connector, Case, ServiceRoute | None], str]] = {
     Connector.Kind.OPEN311: send_open311,
     Connector.Kind.JSON: send_json,
     Connector.Kind.EMAIL: send_email_connector,

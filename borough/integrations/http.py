@@ -50,8 +50,8 @@ def request(
         reason = content.decode("utf-8", "replace").strip()[:200] or str(failure.reason)
         return Answer(failure.code, content, _since(started), f"HTTP {failure.code}: {reason}")
     except (urllib.error.URLError, OSError, ValueError) as failure:
-        reason = getattr(failure, "reason", failure)
-        return Answer(None, b"", _since(started), f"No answer: {reason}"[:300])
+        cause: object = getattr(failure, "reason", failure)
+        return Answer(None, b"", _since(started), f"No answer: {cause}"[:300])
 
 
 def _since(started: float) -> int:

@@ -257,7 +257,11 @@ def _poll_requests(*, connector: Connector, now: dt.datetime, batch: int = 100) 
     changed = 0
     for start in range(0, len(handoffs), batch):
         chunk = dict(handoffs[start : start + batch])
-        query = urlencode({"service_request_id": ",".join(chunk), "api_key": connector.credential})
+        # A sent handoff always has its external id (set with SENT): the filter only types it.
+        sent_ids = [external_id for external_id in chunk if external_id is not None]
+        query = urlencode(
+            {"service_request_id": ",".join(sent_ids), "api_key": connector.credential}
+        )
         answer = http.request(
             f"{connector.endpoint.rstrip('/')}/requests.json?{query}",
             headers={"Accept": "application/json"},

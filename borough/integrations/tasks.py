@@ -7,6 +7,7 @@ never queue tasks themselves, and queue what those leave to send (on commit).
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -31,9 +32,7 @@ def case_event_published(event_id: int) -> None:
     if published is not None:
         case_id = published.outbound.case_id
         for subscription_id in published.subscription_ids:
-            transaction.on_commit(
-                lambda subscription_id=subscription_id: webhook_deliver(subscription_id, case_id)
-            )
+            transaction.on_commit(partial(webhook_deliver, subscription_id, case_id))
     kind, case_id = CaseEvent.objects.filter(pk=event_id).values_list(
         "kind", "case_id"
     ).first() or ("", 0)

@@ -134,7 +134,9 @@ def sorted_address_tokens(addresses: list[str], postcodes: list[str]) -> tuple[l
     tokens only where one of its forms is in the cleaned text (it is removed as a word), so
     elsewhere the tokens without it are the answer.
     """
-    texts, token_lists, numbers = [], [], []
+    texts: list[str | None] = []
+    token_lists: list[list[str] | None] = []
+    numbers: list[str | None] = []
     last_address, text, plain = None, None, []
     for address, postcode in zip(addresses, postcodes, strict=True):
         if address != last_address or not token_lists:

@@ -41,7 +41,9 @@ def _numeric_date(text: str, fmt: str) -> dt.date | None:
     """What ``strptime(text, fmt)`` gives for an all-digit format, or None to ask strptime.
     Raises ValueError where strptime would (a day or month out of range)."""
     pattern = _NUMERIC_FORMATS.get(fmt)
-    match = pattern.fullmatch(text) if pattern else None
+    if pattern is None:
+        return None
+    match = pattern.fullmatch(text)
     if match is None:
         return None
     if pattern.groupindex:

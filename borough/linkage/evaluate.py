@@ -117,9 +117,17 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_csv: str | Path) -> Evaluatio
         """,
     )
     counts, (precision_sum, recall_sum) = row[:7], row[7:]
-    records = int(counts[0])
+    records, people, clusters, predicted, true, true_positive, exactly_right = (
+        int(value) for value in counts
+    )
     return Evaluation(
-        *(int(value) for value in counts),
+        records,
+        people,
+        clusters,
+        predicted,
+        true,
+        true_positive,
+        exactly_right,
         bcubed_precision=float(precision_sum) / records if records else 1.0,
         bcubed_recall=float(recall_sum) / records if records else 1.0,
     )

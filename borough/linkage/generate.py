@@ -141,12 +141,13 @@ def _record(spec: SourceSpec, person: Person, errors: _Errors, rng: random.Rando
     values["postcode"] = _postcode_text(address.postcode, rng)
     values["uprn"] = address.uprn
     values["true_uprn"] = address.uprn  # kept for truth.csv even when the source loses it
-    values["phone"] = person.phone
+    phone = person.phone
     if person.other_phone and rng.random() < 0.4:
-        values["phone"] = person.other_phone
-    if values["phone"] and rng.random() < 0.5:
-        national = "0" + values["phone"][3:]
-        values["phone"] = f"{national[:5]} {national[5:]}"
+        phone = person.other_phone
+    if phone and rng.random() < 0.5:
+        national = "0" + phone[3:]
+        phone = f"{national[:5]} {national[5:]}"
+    values["phone"] = phone
     email = person.other_email if person.other_email and rng.random() < 0.4 else person.email
     values["email"] = email.upper() if email and rng.random() < 0.05 else email
     values["ni_number"] = person.ni_number

@@ -69,12 +69,13 @@ def load_rules(path: str | Path | None = None) -> dict[str, FieldRule]:
     for name in fields:
         if name not in RULED_FIELDS:
             problems.append(f"fields: unknown field {name!r} (known: {', '.join(RULED_FIELDS)})")
-    rules = {}
+    rules: dict[str, FieldRule | None] = {}
     for name in RULED_FIELDS:
         rules[name] = parse(f"fields.{name}", fields[name]) if name in fields else default
     if problems:
         raise GoldenRulesError(f"{path}: " + "; ".join(problems))
-    return rules
+    # parse gives None only with a problem, so none is left here
+    return {name: rule for name, rule in rules.items() if rule is not None}
 
 
 def _winners_sql(field: str, rule: FieldRule) -> str:

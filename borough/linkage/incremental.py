@@ -43,7 +43,7 @@ from .schema import (
     PREDICTIONS_TABLE,
     RECORDS_TABLE,
 )
-from .staging import drop_staging, incoming_records_sql, stage_extracts
+from .staging import Staged, drop_staging, incoming_records_sql, stage_extracts
 from .standardise import clean_select, drop_lookups
 
 SNAPSHOT_TABLE = "link_snapshot"
@@ -67,7 +67,7 @@ def add_records(con: duckdb.DuckDBPyConnection, mapping_files: Iterable[str | Pa
 def _add_records(con: duckdb.DuckDBPyConnection, mapping_files: Iterable[str | Path]) -> dict:
     problems: list[Problem] = []
     mappings = load_mappings(mapping_files, problems)
-    staged = []
+    staged: list[Staged] = []
     try:
         staged, counts = stage_extracts(con, mappings, problems)
         if not sum(counts.values()) and not problems:
@@ -231,13 +231,13 @@ def link_incremental(
         between = linker.inference.predict_between(
             existing,
             new,
-            blocking_rules_to_generate_predictions=BLOCKING_RULES,
+            blocking_rules_to_generate_predictions=[*BLOCKING_RULES],
             threshold_match_probability=PREDICT_THRESHOLD,
             warning_mode="never",
         )
         within = linker.inference.predict_within(
             new,
-            blocking_rules_to_generate_predictions=BLOCKING_RULES,
+            blocking_rules_to_generate_predictions=[*BLOCKING_RULES],
             threshold_match_probability=PREDICT_THRESHOLD,
             warning_mode="never",
         )

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import splink.comparison_library as cl
@@ -35,12 +36,15 @@ from .schema import (
 )
 from .spark import predict_and_cluster_with_spark
 
+if TYPE_CHECKING:  # Splink exports the class only from its internals
+    from splink.internals.blocking_rule_creator import BlockingRuleCreator
+
 #: Where predictions and clusters can be computed; training is always on DuckDB.
 BACKENDS = ("duckdb", "spark")
 
 
 def _level(sql: str, label: str, tf_column: str | None = None) -> dict:
-    level = {"sql_condition": sql, "label_for_charts": label}
+    level: dict[str, object] = {"sql_condition": sql, "label_for_charts": label}
     if tf_column:
         level |= {"tf_adjustment_column": tf_column, "tf_adjustment_weight": 1.0}
     return level
@@ -211,7 +215,7 @@ PHONE_RULE = (
     "l.phone = r.phone AND (substr(l.first_name, 1, 1) = substr(r.first_name, 1, 1) "
     "OR l.last_name = r.last_name OR l.dob = r.dob)"
 )
-BLOCKING_RULES = [
+BLOCKING_RULES: list[BlockingRuleCreator | str] = [
     block_on("dob", "substr(last_name, 1, 1)"),
     block_on("dob", "substr(first_name_canonical, 1, 1)"),
     NAMES_RULE,
@@ -230,7 +234,7 @@ BLOCK_KEYS = {
 }
 
 #: Rules that admit very few false matches, to estimate how common matches are.
-DETERMINISTIC_RULES = [
+DETERMINISTIC_RULES: list[BlockingRuleCreator | str] = [
     block_on("first_name", "last_name", "dob"),
     block_on("ni_number"),
 ]
@@ -261,7 +265,8 @@ def settings() -> SettingsCreator:
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        # Splink turns SQL strings into rules (to_blocking_rule_creator); its annotation omits str
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,  # type: ignore[arg-type]
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=True,
         additional_columns_to_retain=["source"],

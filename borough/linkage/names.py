@@ -116,6 +116,8 @@ def nickname_lexicon() -> dict[str, str]:
             if not row:
                 continue
             formal = clean_text(row[0])
+            if formal is None:  # no name in the first column: nothing to map to
+                continue
             lexicon.setdefault(formal, formal)
             for variant in row[1:]:
                 key = clean_text(variant)

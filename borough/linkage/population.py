@@ -60,14 +60,16 @@ def _addresses(rng: random.Random, count: int) -> list[Address]:
         (word, suffix) for word in wordlists.STREET_WORDS for suffix in wordlists.STREET_SUFFIXES
     ]
     rng.shuffle(combos)
-    addresses, used_postcodes, uprn = [], set(), 100021000000
+    addresses: list[Address] = []
+    used_postcodes: set[str] = set()
+    uprn = 100021000000
     street_index = 0
     while len(addresses) < count:
         word, suffix = combos[street_index % len(combos)]
         town = wordlists.TOWNS[street_index % len(wordlists.TOWNS)]
         district = rng.choice(wordlists.POSTCODE_DISTRICTS[town])
         street_index += 1
-        postcode, in_postcode = None, 99
+        postcode, in_postcode = "", 99  # a postcode is chosen for the first number
         for number in range(1, rng.randint(20, 60)):
             if in_postcode >= rng.randint(10, 18):
                 # A district has 9 x 20 x 20 unit postcodes: past about 200,000 people they run

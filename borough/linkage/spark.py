@@ -162,14 +162,15 @@ def predict_and_cluster_on_spark(
     # Splink's Spark backend imports pyspark, the optional extra: only once Spark is in use.
     from splink.backends.spark import SparkAPI  # noqa: PLC0415 - imports pyspark
 
-    if not isinstance(model, dict):
-        model = json.loads(Path(model).read_text(encoding="utf-8"))
+    saved: dict = (
+        model if isinstance(model, dict) else json.loads(Path(model).read_text(encoding="utf-8"))
+    )
     with tempfile.TemporaryDirectory(prefix="borough-spark-io-", dir=work_dir) as tmp:
         clean = Path(tmp) / "clean.parquet"
         run(con, f"COPY {CLEAN_TABLE} TO '{clean}' (FORMAT parquet)")
         db_api = SparkAPI(spark_session=spark, break_lineage_method="parquet")
         data = db_api.register(spark.read.parquet(str(clean)), table_name=CLEAN_TABLE)
-        linker = Linker(data, model_for_spark(model), log_level=logging.ERROR)
+        linker = Linker(data, model_for_spark(saved), log_level=logging.ERROR)
         predictions = linker.inference.predict(
             threshold_match_probability=predict_threshold, warning_mode="never"
         )

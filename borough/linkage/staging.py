@@ -4,6 +4,7 @@ the staged records in the records table's shape."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -111,7 +112,9 @@ def _parse_distinct(con, staged: Staged) -> None:
             f"SELECT DISTINCT {name}_text FROM {staged.table} WHERE {name}_text IS NOT NULL"
         ).to_arrow_table()
         for batch in texts.to_batches(max_chunksize=BATCH_ROWS):
-            values, dates, errors = batch.column(0).to_pylist(), [], []
+            values = batch.column(0).to_pylist()
+            dates: list[dt.date | None] = []
+            errors: list[str | None] = []
             for text in values:
                 try:
                     dates.append(parse_date(text, formats))

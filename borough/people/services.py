@@ -97,9 +97,11 @@ def _resident_merge(*, keep: Resident, duplicate_ids: list[int]) -> None:
     for relation in Resident._meta.related_objects:
         if not relation.one_to_many or relation.related_model is ResidentNeed:
             continue
-        relation.related_model._default_manager.filter(
-            **{f"{relation.field.name}__in": duplicate_ids}
-        ).update(**{relation.field.name: keep})
+        model = relation.related_model
+        assert not isinstance(model, str)  # "self" is resolved to the model once apps load
+        model._default_manager.filter(**{f"{relation.field.name}__in": duplicate_ids}).update(
+            **{relation.field.name: keep}
+        )
     Resident.objects.filter(pk__in=duplicate_ids, needs__isnull=True).delete()
 
 

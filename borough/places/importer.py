@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO
@@ -176,11 +177,14 @@ def _parse_row(raw: dict[str, str]) -> _Row:
 
 
 def _read(source: IO[bytes] | IO[str], required: list[str] = REQUIRED_COLUMNS) -> csv.DictReader:
+    text: Iterable[str]
     if isinstance(source, io.TextIOBase):
         text = source
     else:
+        raw = source.read()
+        assert isinstance(raw, bytes)  # text comes as a TextIOBase, above
         try:
-            data = source.read().decode("utf-8-sig")
+            data = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ImportRefused(
                 f"The file is not UTF-8 text (byte {error.start} cannot be read). "
@@ -239,7 +243,7 @@ def _load(rows: list[_Row]) -> None:
     Ward.objects.bulk_create(new_wards.values())
     wards = {ward.code: ward for ward in Ward.objects.all()}
 
-    streets = {}
+    streets: dict[int, Street] = {}
     for row in rows:
         streets.setdefault(
             row.usrn, Street(usrn=row.usrn, name=row.street, locality=row.locality, town=row.town)

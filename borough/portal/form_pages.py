@@ -106,6 +106,7 @@ def _prefill_location(service: Service, state: FormState, uprn: str) -> bool:
     if prop is None:
         return False
     question = service.form.location_question
+    assert question is not None  # _prefill_property found one
     if question.type == "address":
         state.answers[question.id] = prop.uprn
     else:

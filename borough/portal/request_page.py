@@ -129,7 +129,7 @@ def public_headline(event: CaseEvent) -> str:
 
 
 def _location(case: Case) -> str:
-    if case.property_id:
+    if case.property is not None:
         place = case.property.single_line
     elif case.street_id:
         place = str(case.street)

@@ -125,7 +125,9 @@ class LinkedHousehold(models.Model):
         on_delete=models.SET_NULL,
         related_name="linked_households",
     )
-    people = models.ManyToManyField(LinkedPerson, through="HouseholdMember")
+    people: models.ManyToManyField[LinkedPerson, HouseholdMember] = models.ManyToManyField(
+        LinkedPerson, through="HouseholdMember"
+    )
 
     class Meta:
         ordering = ["household_id"]

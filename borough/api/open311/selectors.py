@@ -89,7 +89,7 @@ def updates_between(*, start: dt.datetime, end: dt.datetime, limit: int) -> list
             else:
                 to = str(data.get("to", ""))
                 state_then = (to, data.get("status") or to, data.get("resolution", ""))
-        event.state_then = state_then
+        event.state_then = state_then  # type: ignore[attr-defined]  # for the feed, not a field
     return events
 
 

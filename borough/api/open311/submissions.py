@@ -73,6 +73,7 @@ def _location_answer(service, fields: dict) -> tuple[object, float | None, float
         if address_string:
             raise Refusal(400, f"address_string alone cannot be placed on the map. {how}")
         raise Refusal(400, f"A location is required. {how}")
+    assert lon is not None  # lat and long come together (checked above)
     if question.type == "address":
         prop = property_nearest(lat, lon, within_metres=settings.OPEN311_SNAP_METRES)
         if prop is None:

@@ -151,7 +151,7 @@ def case_out(case: Case, *, personal: bool) -> dict:
         "priority": _PRIORITY.get(case.priority, str(case.priority)),
         "channel": case.channel,
         "team": case.team.slug,
-        "ward": case.ward.code if case.ward_id else None,
+        "ward": case.ward.code if case.ward is not None else None,
         "location": {
             "uprn": case.property_id,
             "usrn": case.street_id,
@@ -166,7 +166,7 @@ def case_out(case: Case, *, personal: bool) -> dict:
         "created_at": case.created_at,
         "updated_at": case.updated_at,
         "closed_at": case.closed_at,
-        "duplicate_of": case.duplicate_of.reference if case.duplicate_of_id else None,
+        "duplicate_of": case.duplicate_of.reference if case.duplicate_of is not None else None,
         "version": case.version,
     }
 
@@ -261,8 +261,9 @@ def case_create(request, payload: CaseIn, idempotency_key: str | None = Idempote
             ],
         ) from None
     log.info("api case created", extra={"case_id": case.pk, "api_client": client.pk})
-    case = case_by_reference(case.reference)
-    return 201, CaseOut.model_validate(case_out(case, personal=False))
+    saved = case_by_reference(case.reference)
+    assert saved is not None  # created above
+    return 201, CaseOut.model_validate(case_out(saved, personal=False))
 
 
 # ------------------------------------------------------------------------------ read

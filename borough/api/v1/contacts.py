@@ -78,8 +78,8 @@ def contact_out(contact: Contact) -> dict:
         "started_at": contact.started_at,
         "duration_seconds": contact.duration_seconds,
         "resident_id": contact.resident_id,
-        "case": contact.case.reference if contact.case_id else None,
-        "service": contact.service.slug if contact.service_id else None,
+        "case": contact.case.reference if contact.case is not None else None,
+        "service": contact.service.slug if contact.service is not None else None,
         "reason": contact.reason,
         "outcome": contact.outcome,
     }

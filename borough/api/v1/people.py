@@ -95,7 +95,8 @@ def resident_detail(request, resident_id: int):
         "household": (
             {"id": household.pk, "uprn": household.property_id} if household is not None else None
         ),
-        "needs": [need.need for need in resident.current_needs],
+        # current_needs: the Prefetch to_attr of people.selectors
+        "needs": [need.need for need in resident.current_needs],  # type: ignore[attr-defined]
     }
 
 

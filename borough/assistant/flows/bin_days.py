@@ -34,6 +34,7 @@ def bin_postcode_turn(x: Exchange, text: str) -> None:
         x.say(error)
         failed(x)
         return
+    assert normalised is not None  # postcode_check gives one when there is no error
     properties = properties_at_postcode(normalised)
     x.state.mode = Mode.BIN_ADDRESS
     x.state.bin_choices = [prop.uprn for prop in properties]
@@ -55,6 +56,7 @@ def bin_address_turn(x: Exchange) -> None:
     x.state.mode = Mode.ANYTHING
     x.state.failures = 0
     prop = property_get(choices[int(typed) - 1])
+    assert prop is not None  # the choices are addresses offered in the last turn
     upcoming = collections_coming(prop, start=timezone.localdate(), days=BIN_DAYS_SHOWN)
     link = {"url": reverse("portal:bin_days_at", args=[prop.uprn]), "text": _("Your bin days")}
     if not upcoming:

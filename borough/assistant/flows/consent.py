@@ -59,6 +59,7 @@ def consent_answer(x: Exchange) -> bool:
     drivers, x.state.consent = x.state.consent, []
     if x.lowered in YES_WORDS or x.u.intent == "yes":
         resident = x.conversation.resident
+        assert resident is not None  # consent is asked of a resident on record
         for driver in drivers:
             if not resident.needs.filter(need=DRIVER_NEEDS[driver], withdrawn_at=None).exists():
                 resident_need_record(

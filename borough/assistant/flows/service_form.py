@@ -319,6 +319,7 @@ def confirm_turn(x: Exchange) -> None:
     """The resident's reply to "shall I send the request?"."""
     form = _form(x)
     service = service_get(form.service)
+    assert service is not None  # the form in progress is of a service that exists
     lowered, u = x.lowered, x.u
     if lowered in YES_WORDS or (u.intent == "yes" and lowered not in NO_WORDS):
         _send(x, service)

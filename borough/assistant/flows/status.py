@@ -61,14 +61,10 @@ def status_turn(x: Exchange) -> None:
     user_id = x.conversation.user_id
     allowed = case is not None and (
         case.reference in x.state.own_cases
-        or (
-            user_id is not None
-            and case.resident_id is not None
-            and case.resident.user_id == user_id
-        )
+        or (user_id is not None and case.resident is not None and case.resident.user_id == user_id)
         or (token and tracking_token_valid(case.reference, token))
     )
-    if not allowed:
+    if case is None or not allowed:
         x.say(
             _(
                 "I cannot show you a request with that reference. If it is yours, sign in and "

@@ -111,7 +111,7 @@ def detect(text: str) -> str:
             else:
                 script = unicodedata.name(c, "other").split()[0].lower()
         counts[script] = counts.get(script, 0) + 1
-    script = max(counts, key=counts.get)
+    script = max(counts, key=counts.__getitem__)
     if script == "latin":
         return _latin(text)
     if script == "arabic":

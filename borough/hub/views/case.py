@@ -181,7 +181,7 @@ def case_event_file(request, reference: str, event_id: int):
     case = case_or_404(request, reference)
     event = case_event_get(case, event_id)
     attachment = event.data.get("attachment") if event else None
-    if not attachment:
+    if event is None or not attachment:
         raise Http404("No such file")
     return _audited_download(
         request,

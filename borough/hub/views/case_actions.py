@@ -4,8 +4,9 @@ raises ``NotAllowed``, answered with 403)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import Http404
@@ -46,7 +47,7 @@ class CaseAction:
     field: str  # the input a refusal is about, unless it names another
     # Where the page shows an error about a form field or an action's input, when its id
     # differs from the name: form field or input -> id.
-    inputs: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = dataclasses.field(default_factory=dict)
     may_move_case_away: bool = False  # the officer may no longer see the case afterwards
 
 
@@ -199,7 +200,9 @@ def case_action(request, reference: str, action: str):
         raise Http404("No such action")
     form = spec.form(request.POST, case=case, user=request.user)
     if not form.is_valid():
-        errors = {spec.inputs.get(name, name): errors[0] for name, errors in form.errors.items()}
+        errors = {
+            spec.inputs.get(name, name): str(errors[0]) for name, errors in form.errors.items()
+        }
         return _refused(request, case, errors)
     try:
         done = spec.run(StaffActor(request.user), case, form.cleaned_data)

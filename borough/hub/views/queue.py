@@ -75,7 +75,9 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         chosen = self.ids[bottom : bottom + self.per_page]
         rows = {case.pk: case for case in case_rows(chosen)}
-        return self._get_page([rows[pk] for pk in chosen if pk in rows], number, self)
+        return self._get_page(  # type: ignore[attr-defined]  # Paginator's, not in the stub
+            [rows[pk] for pk in chosen if pk in rows], number, self
+        )
 
 
 def _queue_context(request) -> dict:

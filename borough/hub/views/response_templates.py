@@ -92,7 +92,7 @@ def _template_save(request, template=None):
             messages.success(request, f"Template {template.title!r} saved")
             return redirect("hub:templates")
     else:
-        errors = {name: problems[0] for name, problems in form.errors.items()}
+        errors = {name: str(problems[0]) for name, problems in form.errors.items()}
     ordered = {key: errors[key] for key in FIELDS if key in errors}
     return _template_form(request, template, errors=ordered, entered=request.POST)
 

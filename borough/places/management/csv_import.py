@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from borough.places.importer import ImportRefused
+from borough.places.importer import ImportRefused, ImportReport
 
 
 class CsvImportCommand(BaseCommand):
     """Import one CSV file with ``importer(handle, policy=...)``: all or nothing by default."""
 
-    importer = None  # set by each command: a function returning an ImportReport
+    importer: Callable[..., ImportReport] | None = (
+        None  # set by each command: a function returning an ImportReport
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -26,6 +29,7 @@ class CsvImportCommand(BaseCommand):
         policy = "skip_invalid" if skip_invalid else "all_or_nothing"
         try:
             with path.open("rb") as handle:
+                assert self.importer is not None  # each command sets its own
                 report = self.importer(handle, policy=policy)
         except ImportRefused as error:
             raise CommandError(str(error)) from None

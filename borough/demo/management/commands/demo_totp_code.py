@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"There is no account with the email address {email}")
-        app = user.authenticator_set.filter(type="totp").first()
+        app = Authenticator.objects.filter(user=user, type="totp").first()
         if app is None:
             raise CommandError(f"{email} has no authenticator app set up")
         secret = totp_secret(app)

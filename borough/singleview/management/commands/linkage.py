@@ -74,6 +74,7 @@ class Command(BaseCommand):
             db = _option(engine_args, "--db")
             if command == "run":
                 db = str(Path(_option(engine_args, "--out") or ".") / "people.duckdb")
+            assert db is not None  # the engine requires --db, and stopped above without it
             try:
                 done = linkage_import(actor=SystemActor("manage.py linkage --import"), path=db)
             except LinkageImportError as error:
