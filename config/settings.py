@@ -10,6 +10,7 @@ Two modes:
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 from typing import Any, Final
@@ -444,6 +445,20 @@ LOGGING = {
         "django.security.csrf": {"filters": ["redact_path"]},
     },
 }
+
+# --- Outbound calls: webhooks and connectors (issue 16; docs/how-to/deploy.md) ------------
+# Borough calls only public addresses over HTTPS (the embedded mode may also call this
+# machine's loopback addresses, over http:// too, for the demo's local receivers). A council
+# that must reach an internal system lists its network here on purpose, as CIDR blocks:
+# "10.20.0.0/16,fd00:20::/64".
+BOROUGH_OUTBOUND_ALLOWED_NETWORKS = env.list("BOROUGH_OUTBOUND_ALLOWED_NETWORKS", default=[])
+for _network in BOROUGH_OUTBOUND_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network.strip(), strict=False)
+    except ValueError:
+        raise environ.ImproperlyConfigured(
+            f"BOROUGH_OUTBOUND_ALLOWED_NETWORKS: {_network!r} is not a network like 10.20.0.0/16"
+        ) from None
 
 # --- Email: an outbox folder in embedded mode (sandbox, nothing leaves the machine) ---------
 if env.str("EMAIL_URL", default=""):

@@ -26,7 +26,7 @@ from borough.notify.services import send_email
 
 from . import http
 from .models import Connector, Handoff, ServiceRoute
-from .webhooks import backoff, case_document, sign
+from .webhooks import SIGNATURE_HEADER, backoff, case_document, sign, standard_headers
 
 log = logging.getLogger(__name__)
 
@@ -275,9 +275,11 @@ def send_json(connector: Connector, case: Case, route: ServiceRoute | None) -> s
     if connector.credential:
         headers["Authorization"] = f"Bearer {connector.credential}"
     if connector.signing_secret:
-        headers["Borough-Signature"] = sign(
-            connector.signing_secret, body, int(timezone.now().timestamp())
+        timestamp = int(timezone.now().timestamp())
+        headers.update(
+            standard_headers(connector.signing_secret, f"borough-{case.reference}", body, timestamp)
         )
+        headers[SIGNATURE_HEADER] = sign(connector.signing_secret, body, timestamp)  # deprecated
     answer = http.request(connector.endpoint, method="POST", body=body, headers=headers)
     document = answer_json(answer, connector.name)
     external_id = ""

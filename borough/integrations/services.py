@@ -20,6 +20,7 @@ from borough.core.services import audit_record
 
 from .inbound import hash_token, new_token
 from .models import Connector, Delivery, EventType, ServiceRoute, WebhookSubscription
+from .outbound import url_refusal
 from .tasks import integrations_every_minute, webhook_replay
 from .webhooks import new_secret
 
@@ -45,8 +46,9 @@ def _url_error(url: str) -> str | None:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        return "Enter a URL starting with https:// (or http://)"
-    return None
+        return "Enter a URL starting with https://, like https://receiver.example/borough"
+    # HTTPS and a public address (outbound.py); every request checks again before it is sent.
+    return url_refusal(url)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ How a delivery goes (docs/how-to/webhooks.md, ADR 0017):
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import hmac
@@ -44,7 +46,9 @@ GIVE_UP_AFTER = dt.timedelta(hours=24)
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_WAIT = dt.timedelta(hours=6)
 LEASE = dt.timedelta(seconds=60)  # longer than one try (http.TIMEOUT_SECONDS)
+# Deprecated: sent beside the Standard Webhooks headers for one more release (ADR 0017 note).
 SIGNATURE_HEADER = "Borough-Signature"
+SECRET_PREFIX = "whsec_"
 
 # Timeline events other systems hear of. Internal notes, emails sent and SLA markers are not
 # changes to the case another system acts on.
@@ -73,18 +77,54 @@ def event_type_for(event: CaseEvent) -> str | None:
     return None
 
 
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of a secret, as Standard Webhooks defines it: the base64 after ``whsec_``,
+    decoded. Subscription secrets made before Standard Webhooks were URL-safe base64 and are
+    decoded as such (docs/how-to/webhooks.md says how to convert one for a library); a secret
+    without the prefix (a JSON connector's, typed by an admin) is used as its UTF-8 bytes."""
+    if not secret.startswith(SECRET_PREFIX):
+        return secret.encode()
+    encoded = secret[len(SECRET_PREFIX) :]
+    padded = encoded + "=" * (-len(encoded) % 4)
+    try:
+        return base64.b64decode(padded, validate=True)
+    except binascii.Error:
+        pass
+    try:
+        return base64.urlsafe_b64decode(padded)
+    except binascii.Error:
+        return secret.encode()
+
+
+def standard_signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` value: ``v1,`` and the base64 HMAC-SHA256 of
+    ``<webhook-id>.<webhook-timestamp>.<body>`` (Standard Webhooks 1.0, symmetric)."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def standard_headers(secret: str, message_id: str, body: bytes, timestamp: int) -> dict[str, str]:
+    """The three Standard Webhooks headers for one request; ``message_id`` stays the same on
+    every try and replay (receivers deduplicate on it) and holds no full stop."""
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": standard_signature(secret, message_id, timestamp, body),
+    }
+
+
 def sign(secret: str, body: bytes, timestamp: int) -> str:
-    """The ``Borough-Signature`` header value: HMAC-SHA256 of ``<timestamp>.<body>``."""
+    """The deprecated ``Borough-Signature`` header value (sent for one more release beside the
+    Standard Webhooks headers): HMAC-SHA256 of ``<timestamp>.<body>`` keyed with the secret's
+    text, as hex."""
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={digest.hexdigest()}"
 
 
 def verify(secret: str, body: bytes, header: str, *, now: int, tolerance: int = 300) -> bool:
-    """Whether ``header`` signs ``body`` with ``secret`` within ``tolerance`` seconds of ``now``.
-
-    What a receiver does (docs/how-to/webhooks.md); Borough uses it for its own tests and the
-    JSON connector's inbound updates.
-    """
+    """Whether a (deprecated) ``Borough-Signature`` header signs ``body`` with ``secret`` within
+    ``tolerance`` seconds of ``now``, compared in constant time."""
     try:
         parts = dict(item.split("=", 1) for item in header.split(","))
         timestamp = int(parts["t"])
@@ -97,7 +137,9 @@ def verify(secret: str, body: bytes, header: str, *, now: int, tolerance: int = 
 
 
 def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """A signing secret as Standard Webhooks serialises one: ``whsec_`` and 32 random bytes in
+    standard base64."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 # ------------------------------------------------------------------------------ payload
@@ -282,10 +324,13 @@ def _claim_head(subscription_id: int, case_id: int, now: dt.datetime) -> Deliver
 
 def _post(delivery: Delivery, *, now: dt.datetime, replay: bool = False) -> http.Answer:
     body = delivery.body.encode()
+    secret, timestamp = delivery.subscription.secret, int(now.timestamp())
+    event_id = str(delivery.event.event_id)
     headers = {
         "Content-Type": "application/json",
-        SIGNATURE_HEADER: sign(delivery.subscription.secret, body, int(now.timestamp())),
-        "Borough-Event-Id": str(delivery.event.event_id),
+        **standard_headers(secret, event_id, body, timestamp),
+        SIGNATURE_HEADER: sign(secret, body, timestamp),
+        "Borough-Event-Id": event_id,
         "Borough-Event-Type": delivery.event.type,
         "Borough-Delivery": str(delivery.pk),
     }

@@ -73,8 +73,10 @@ def test_json_connector_retries_until_the_system_takes_the_case(
     handoff = Handoff.objects.get(case=case)
     assert handoff.status == Handoff.Status.PENDING and handoff.attempts == 1
     assert "HTTP 503" in handoff.last_error
+    # Borough's words, not the system's answer body ("busy"), go on the timeline (issue 16).
     assert _notes(case) == [
-        "Could not send this case to Street works (HTTP 503: busy). Trying again automatically."
+        "Could not send this case to Street works (HTTP 503 (Service Unavailable): the receiver "
+        "had an error). Trying again automatically."
     ]
     now = timezone.now()
     assert handoffs_due(now=now + dt.timedelta(seconds=20)) == 0  # not due yet: nothing sent
