@@ -12,12 +12,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from borough.cases.models import CaseEvent
@@ -35,7 +40,7 @@ SECRET_BODY = "internal-token-4711 <b>from the receiver</b>"
 class Receiver:
     """A local HTTP server recording requests; answers ``(status, body, headers)`` in turn."""
 
-    def __init__(self):
+    def __init__(self, tls: ssl.SSLContext | None = None):
         self.requests: list[dict] = []
         self.answers: list[tuple[int, str, dict]] = []
         receiver = self
@@ -69,6 +74,8 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -252,6 +259,88 @@ def test_the_connection_goes_to_the_address_checked_with_the_name_as_host(
     assert len(receiver.requests) == 1
     assert receiver.requests[0]["headers"]["Host"] == f"hooks.partner.example:{receiver.port}"
     assert Delivery.objects.get().status == Delivery.Status.DELIVERED
+
+
+def _certificate(name: str, *, issuer=None, issuer_key=None, ca=False):
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.subject if issuer else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if ca:
+        usage = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
+        builder = builder.add_extension(usage, critical=True)
+    else:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False
+        )
+    return builder.sign(issuer_key or key, hashes.SHA256()), key
+
+
+@pytest.fixture
+def tls_receiver(tmp_path, monkeypatch):
+    """An HTTPS receiver on 127.0.0.1 whose certificate names hooks.partner.example, signed by
+    a test authority that Borough is made to trust (SSL_CERT_FILE); records the TLS server
+    name each connection asked for."""
+    authority, authority_key = _certificate("Test authority", ca=True)
+    leaf, leaf_key = _certificate(
+        "hooks.partner.example", issuer=authority, issuer_key=authority_key
+    )
+    (tmp_path / "ca.pem").write_bytes(authority.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "leaf.key").write_bytes(
+        leaf_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "leaf.pem", tmp_path / "leaf.key")
+    names: list[str | None] = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    server = Receiver(tls=context)
+    server.names = names  # type: ignore[attr-defined]
+    yield server
+    server.close()
+
+
+def test_https_in_production_goes_to_the_checked_address_with_the_names_certificate(
+    production, admin, api_client, make_case, tls_receiver, monkeypatch, committed
+):
+    """An allow-listed internal system over HTTPS: the connection goes to the address checked,
+    the TLS server name and Host header are the URL's name, and the certificate must match it."""
+    production.BOROUGH_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    monkeypatch.setattr(outbound, "resolve", lambda host, port: ["127.0.0.1"])
+    for host in ("hooks.partner.example", "impostor.example"):
+        subscription_create(
+            client=api_client,
+            target_url=f"https://{host}:{tls_receiver.port}/in",
+            event_types=["case.created"],
+            actor=StaffActor(admin),
+        )
+    with committed():
+        make_case()
+    assert [r["headers"]["Host"] for r in tls_receiver.requests] == [
+        f"hooks.partner.example:{tls_receiver.port}"
+    ]
+    assert sorted(tls_receiver.names) == ["hooks.partner.example", "impostor.example"]
+    good, impostor = (
+        Delivery.objects.get(subscription__target_url__contains=host)
+        for host in ("hooks.partner", "impostor")
+    )
+    assert good.status == Delivery.Status.DELIVERED
+    assert impostor.status == Delivery.Status.PENDING and impostor.delivered_at is None
+    assert "certificate could not be verified" in impostor.last_error
 
 
 def test_a_redirect_is_a_failed_delivery_and_is_not_followed(
