@@ -113,7 +113,7 @@ def address_refusal(address: str) -> str | None:
         return None  # allowed on purpose by the council
     if embedded() and ip.is_loopback:
         return None  # the embedded mode's local receivers (demo and tests)
-    kind = _kind(raw) or _kind(ip)
+    kind = _kind(ip) or _kind(raw)  # what it reaches first: ::ffff:127.0.0.1 is loopback
     if kind is None:
         return None
     return (
