@@ -438,6 +438,27 @@ def test_deliveries_are_signed_as_standard_webhooks_verified_by_the_reference_li
     assert headers["borough-signature"].startswith("t=")  # the deprecated header, one release
 
 
+def test_a_retry_is_signed_with_the_time_it_is_sent(
+    admin, api_client, make_case, receiver, committed
+):
+    """The periodic task passes the batch's start time; the signature must carry the time of the
+    try itself, or a receiver's library refuses it as too old (or too new)."""
+    new = subscription_create(
+        client=api_client,
+        target_url=receiver.url,
+        event_types=["case.created"],
+        actor=StaffActor(admin),
+    )
+    receiver.answers = [(503, "", {})]
+    with committed():
+        make_case()
+    deliver_due(now=timezone.now() + dt.timedelta(minutes=30))
+    retry = receiver.requests[-1]
+    assert len(receiver.requests) == 2
+    Webhook(new.secret).verify(retry["body"], dict(retry["headers"]))
+    assert Delivery.objects.get().status == Delivery.Status.DELIVERED
+
+
 def test_borough_signs_the_reference_implementations_test_vector():
     # standard-webhooks/libraries/python/tests/test_webhooks.py, test_sign_function
     assert (
