@@ -38,21 +38,28 @@ class Answer:
 
 
 class _Pinned:
-    """Connects to the checked address whatever the host name resolves to now."""
+    """Connects to the checked addresses (in turn, as ``socket.create_connection`` does for a
+    name) whatever the host name resolves to now."""
 
-    address: str
+    addresses: tuple[str, ...]
 
     def _pinned_socket(
         self, _where: object, timeout: float, source: tuple[str, int] | None = None
     ) -> socket.socket:
         port: int = self.port  # type: ignore[attr-defined]  # from the connection class
-        return socket.create_connection((self.address, port), timeout, source)
+        failure: OSError | None = None
+        for address in self.addresses:
+            try:
+                return socket.create_connection((address, port), timeout, source)
+            except OSError as error:
+                failure = error
+        raise failure or OSError("no address to connect to")
 
 
 class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
     def __init__(self, target: outbound.Target, timeout: float):
         super().__init__(target.host, target.port, timeout=timeout)
-        self.address = target.address
+        self.addresses = target.addresses
         self._create_connection = self._pinned_socket
 
 
@@ -62,7 +69,7 @@ class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
         super().__init__(
             target.host, target.port, timeout=timeout, context=ssl.create_default_context()
         )
-        self.address = target.address
+        self.addresses = target.addresses
         self._create_connection = self._pinned_socket
 
 

@@ -43,8 +43,12 @@ class Target:
     scheme: str  # "http" or "https"
     host: str  # the name (or literal address) from the URL: Host header and TLS server name
     port: int
-    address: str  # the checked IP address the connection goes to
+    addresses: tuple[str, ...]  # every address the name resolved to, all checked, tried in turn
     path: str  # path and query, as sent in the request line
+
+    @property
+    def address(self) -> str:
+        return self.addresses[0]
 
 
 def embedded() -> bool:
@@ -156,7 +160,7 @@ def check(url: str) -> Target:
             "Enter a URL starting with https://: http:// is only for receivers on this machine "
             "in the embedded mode"
         )
-    return Target(scheme, host, port, addresses[0], path)
+    return Target(scheme, host, port, tuple(addresses), path)
 
 
 def _is_loopback(address: str) -> bool:

@@ -343,6 +343,24 @@ def test_https_in_production_goes_to_the_checked_address_with_the_names_certific
     assert "certificate could not be verified" in impostor.last_error
 
 
+def test_every_checked_address_is_tried_in_turn_and_no_other(
+    admin, api_client, make_case, receiver, monkeypatch, committed
+):
+    """A name with several addresses (an IPv6 one this server cannot reach, say): the next
+    checked address is tried, as for any name; nothing is looked up again."""
+    monkeypatch.setattr(outbound, "resolve", lambda host, port: ["127.0.0.2", "127.0.0.1"])
+    subscription_create(
+        client=api_client,
+        target_url=f"http://hooks.partner.example:{receiver.port}/in",
+        event_types=["case.created"],
+        actor=StaffActor(admin),
+    )
+    with committed():
+        make_case()
+    assert len(receiver.requests) == 1  # 127.0.0.2 refused the connection; 127.0.0.1 took it
+    assert Delivery.objects.get().status == Delivery.Status.DELIVERED
+
+
 def test_a_redirect_is_a_failed_delivery_and_is_not_followed(
     admin, api_client, make_case, receiver, committed
 ):
