@@ -3,7 +3,8 @@
 Two modes:
 
 * ``embedded`` (the default): SQLite, Huey on SQLite, sandbox providers, a secret key, an
-  encryption key and an API key hashing key generated on first start and kept in ``var/``. This is what ``make run`` and ``make test`` use.
+  encryption key and an API key hashing key generated on first start and kept in ``var/``.
+  This is what ``make run`` and ``make test`` use.
 * ``production``: everything comes from the environment and ``manage.py check --deploy`` is
   clean. See ``docs/how-to/deploy.md``.
 """

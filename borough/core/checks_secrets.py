@@ -42,8 +42,7 @@ def secret_keys_check(app_configs=None, **kwargs) -> list[Error | Warning]:
             Warning(
                 "The first of BOROUGH_API_KEY_HASH_KEYS is short or is DJANGO_SECRET_KEY: "
                 "rotating the secret key would lock out every API client.",
-                hint=f"Use a random value of at least {MIN_HASH_KEY_LENGTH} characters of its "
-                "own.",
+                hint=f"Use a random value of at least {MIN_HASH_KEY_LENGTH} characters of its own.",
                 id="borough.W282",
             )
         )

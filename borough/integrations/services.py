@@ -201,7 +201,7 @@ def connector_create(
     elif len((credential or "").strip()) > 200:
         errors["credential"] = "The key or token must be 200 characters or less"
     if len((signing_secret or "").strip()) > 100:
-        errors["signing_secret"] = "The signing secret must be 100 characters or less"
+        errors["signing_secret"] = "The signing secret must be 100 characters or less"  # noqa: S105
     if kind == Connector.Kind.EMAIL:
         try:
             validate_email(email)
