@@ -261,6 +261,7 @@ LISTED = {
     "account_confirm_email", "account_email_verification_sent", "account_inactive",
     "account_request_login_code", "account_email", "account_change_password", "account_logout",
     "mfa_index", "mfa_deactivate_totp", "mfa_generate_recovery_codes",
+    "account_mfa_enrolment_needed", "hub:staff_sign_in",
     "hub:login", "hub:cases", "hub:saved_view_edit", "hub:dashboard", "hub:case", "hub:outbox",
     "hub:outbox_message", "hub:templates", "hub:template_create", "hub:template_edit",
     "hub:api_clients", "hub:api_client_new", "hub:webhooks", "hub:webhook_new", "hub:webhook",
