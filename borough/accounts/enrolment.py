@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -159,9 +160,17 @@ def links_open(user_ids) -> dict[int, MfaEnrolmentLink]:
     }
 
 
-def staff_sign_in_list() -> list:
-    """Active staff accounts, each with ``has_app`` (an authenticator app is set up) and
-    ``open_link`` (an unused, unexpired set-up link, or None)."""
+@dataclass(frozen=True)
+class StaffSignIn:
+    """A staff account, whether its authenticator app is set up, and its open set-up link."""
+
+    user: User
+    has_app: bool
+    open_link: MfaEnrolmentLink | None
+
+
+def staff_sign_in_list() -> list[StaffSignIn]:
+    """Active staff accounts, by email address, with where each stands with its app."""
     staff = list(
         User.objects.filter(kind=User.Kind.STAFF, is_active=True)
         .annotate(
@@ -172,6 +181,4 @@ def staff_sign_in_list() -> list:
         .order_by("email")
     )
     links = links_open(member.pk for member in staff)
-    for member in staff:
-        member.open_link = links.get(member.pk)
-    return staff
+    return [StaffSignIn(member, member.has_app, links.get(member.pk)) for member in staff]
