@@ -2,14 +2,16 @@
 
 Two modes:
 
-* ``embedded`` (the default): SQLite, Huey on SQLite, sandbox providers, a secret key generated
-  on first start and kept in ``var/``. This is what ``make run`` and ``make test`` use.
+* ``embedded`` (the default): SQLite, Huey on SQLite, sandbox providers, a secret key, an
+  encryption key and an API key hashing key generated on first start and kept in ``var/``.
+  This is what ``make run`` and ``make test`` use.
 * ``production``: everything comes from the environment and ``manage.py check --deploy`` is
   clean. See ``docs/how-to/deploy.md``.
 """
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import secrets
 from pathlib import Path
@@ -45,6 +47,46 @@ if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _embedded_secret_key()
+
+
+def _embedded_key(name: str, make) -> str:
+    """A key made on first start and kept in var/ (embedded mode only), like the secret key."""
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _key_list(name: str) -> list[str]:
+    """Keys from ``NAME`` (comma-separated) or from the file named by ``NAME_FILE`` (one a line
+    or comma-separated): a secrets manager can mount the file. First key first."""
+    text = env.str(name, default="")
+    if not text and env.str(f"{name}_FILE", default=""):
+        text = Path(env.str(f"{name}_FILE")).read_text().replace("\n", ",")
+    return [key.strip() for key in text.split(",") if key.strip()]
+
+
+# Encryption at rest of the secrets Borough keeps (ADR 0028; borough.core.encryption): Fernet
+# keys, the first encrypts, all decrypt. Rotate with `manage.py rotate_encryption_key`.
+# Production must set it (`check --deploy` says so); embedded mode makes one in var/.
+BOROUGH_FIELD_ENCRYPTION_KEYS = _key_list("BOROUGH_FIELD_ENCRYPTION_KEYS")
+# The keys API keys are hashed with (HMAC-SHA256), apart from SECRET_KEY so that rotating
+# SECRET_KEY does not lock out every API client: the first hashes, all verify (a key found with
+# an older one is hashed again with the first). Embedded mode makes one in var/ and keeps
+# verifying keys hashed with SECRET_KEY, as every key was before ADR 0028.
+BOROUGH_API_KEY_HASH_KEYS = _key_list("BOROUGH_API_KEY_HASH_KEYS")
+if not PRODUCTION:
+    BOROUGH_FIELD_ENCRYPTION_KEYS = BOROUGH_FIELD_ENCRYPTION_KEYS or [
+        _embedded_key(
+            "field-encryption-key",
+            lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        )
+    ]
+    BOROUGH_API_KEY_HASH_KEYS = BOROUGH_API_KEY_HASH_KEYS or [
+        _embedded_key("api-key-hash-key", lambda: secrets.token_urlsafe(48)),
+        SECRET_KEY,
+    ]
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from borough.accounts import views as account_views
 from borough.accounts.admin_site import admin_site_secure
 from borough.api.v1.api import api as api_v1
 from borough.core import views as core_views
@@ -13,6 +14,18 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # Before allauth's own: staff set up an authenticator app only through an admin's link.
+    path("account/2fa/totp/activate/", account_views.activate_totp),
+    path(
+        "account/2fa/set-up-link/<str:token>/",
+        account_views.mfa_enrolment,
+        name="account_mfa_enrol",
+    ),
+    path(
+        "account/2fa/ask-for-a-set-up-link/",
+        account_views.mfa_enrolment_needed,
+        name="account_mfa_enrolment_needed",
+    ),
     path("account/", include("allauth.urls")),
     path("hub/", include("borough.hub.urls")),
     path("open311/v2/", include("borough.api.open311.urls")),

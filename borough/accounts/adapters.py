@@ -20,6 +20,8 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
+from borough.core import encryption
+
 from .policies import can_use_hub
 
 # The resident's account pages (built by the portal). Until they exist, residents land on the
@@ -98,6 +100,13 @@ class MFAAdapter(DefaultMFAAdapter):
             "Council staff must keep an authenticator app to sign in to the Resident Hub"
         ),
     }
+
+    def encrypt(self, text: str) -> str:
+        """The seeds of authenticator apps and recovery codes are kept encrypted (ADR 0028)."""
+        return encryption.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return encryption.decrypt(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """Staff may not switch off the authenticator app the hub requires (ADR 0009)."""

@@ -1,10 +1,11 @@
 """Staff must use two-factor authentication (an authenticator app) to use the Resident Hub.
 
 One check, used by the hub's access layer: a member of staff who is signed in but has no
-authenticator is sent to set one up; one who has an authenticator but has not used it in this
-session (for example, they signed in with an emailed code before MFA was required, or were
-signed in by an older session) is asked for a code. allauth records how someone authenticated
-in their session; the check reads that record.
+authenticator is told to ask an administrator for a set-up link (or, having followed one in
+this session, sent to set the app up: borough.accounts.enrolment); one who has an
+authenticator but has not used it in this session (for example, they signed in with an
+emailed code before MFA was required, or were signed in by an older session) is asked for a
+code. allauth records how someone authenticated in their session; the check reads that record.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from allauth.mfa.utils import decrypt
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from .enrolment import enrolment_allowed
 
 # The keys allauth keeps its record under (allauth.account.internal.flows.login).
 METHODS_KEY = "account_authentication_methods"
@@ -55,14 +58,17 @@ def staff_mfa_state(request) -> StaffMFA:
 def staff_mfa_redirect(request):
     """Where a signed-in member of staff must go before a staff page, or ``None`` if nowhere.
 
-    No authenticator yet: set one up. One, but not used in this session: enter a code from it
+    No authenticator yet: ask an administrator for a set-up link, or, with one followed in
+    this session, set the app up. One, but not used in this session: enter a code from it
     (then come back to the page asked for).
     """
     state = staff_mfa_state(request)
     if state is StaffMFA.DONE:
         return None
     if state is StaffMFA.SET_UP:
-        return redirect(reverse("mfa_activate_totp"))
+        if enrolment_allowed(request):
+            return redirect(reverse("mfa_activate_totp"))
+        return redirect(reverse("account_mfa_enrolment_needed"))
     query = urlencode({"next": request.get_full_path()})
     return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
 

@@ -92,3 +92,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}, {self.team}"
+
+
+class MfaEnrolmentLink(models.Model):
+    """A single-use link an administrator sends a member of staff to set up their authenticator
+    app: staff cannot set one up with their password alone (ADR 0009, issue 16). Only the
+    SHA-256 of the token is kept; the token is in the emailed link only."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    # When the authenticator app was set up through it; it then works no more.
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"set-up link for user {self.user_id}"

@@ -204,6 +204,26 @@ def may_manage_integrations(actor: Actor) -> bool:
     return isinstance(actor, StaffActor) and can_manage_integrations(actor.user)
 
 
+def can_send_mfa_enrolment_links(user) -> bool:
+    """May ``user`` send staff the links that let them set up an authenticator app? Admins."""
+    return can_manage_api_clients(user)
+
+
+def may_send_mfa_enrolment_link(actor: Actor, staff_member) -> bool:
+    """May ``actor`` send ``staff_member`` a link to set up their authenticator app? A staff
+    admin, for someone else (nobody enrols themselves), or the operator's command line (the
+    first administrator's link: ``manage.py mfa_enrolment_link``). Only for active staff."""
+    if not getattr(staff_member, "is_council_staff", False):
+        return False
+    if isinstance(actor, SystemActor):
+        return True
+    return (
+        isinstance(actor, StaffActor)
+        and actor.user.pk != staff_member.pk
+        and can_send_mfa_enrolment_links(actor.user)
+    )
+
+
 # ------------------------------------------------------------------ single view
 
 #: The team that links the council's records into a single view and reviews uncertain matches.

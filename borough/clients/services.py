@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -37,10 +37,35 @@ class AuthenticationFailed(PermissionDenied):
     """No key, a key Borough does not know, a deactivated client or a missing scope."""
 
 
+class ApiKeyHashKeyMissing(ImproperlyConfigured):
+    """BOROUGH_API_KEY_HASH_KEYS is empty: no key can be made or checked."""
+
+
+def _hash_keys() -> list[str]:
+    keys = [key for key in settings.BOROUGH_API_KEY_HASH_KEYS if key]
+    if not keys:
+        raise ApiKeyHashKeyMissing(
+            "BOROUGH_API_KEY_HASH_KEYS is not set: Borough cannot make or check API keys "
+            "(docs/how-to/deploy.md, 'Keys and rotation')."
+        )
+    return keys
+
+
+def _hmac(key: str, raw_key: str) -> str:
+    return hmac.new(key.encode(), raw_key.encode(), hashlib.sha256).hexdigest()
+
+
 def hash_key(raw_key: str) -> str:
-    """The stored form of a key: SHA-256 keyed with the site's secret (keys are long and random,
-    so a slow hash adds nothing; the secret stops a stolen table being checked offline)."""
-    return hmac.new(settings.SECRET_KEY.encode(), raw_key.encode(), hashlib.sha256).hexdigest()
+    """The stored form of a key: HMAC-SHA256 with the first of BOROUGH_API_KEY_HASH_KEYS (keys
+    are long and random, so a slow hash adds nothing; the hash key, kept out of the database,
+    stops a stolen table being checked offline). Not SECRET_KEY, so that rotating SECRET_KEY
+    leaves every client's key working (ADR 0028)."""
+    return _hmac(_hash_keys()[0], raw_key)
+
+
+def key_hashes(raw_key: str) -> list[str]:
+    """The forms ``raw_key`` may be stored in: hashed with each hash key, newest first."""
+    return [_hmac(key, raw_key) for key in _hash_keys()]
 
 
 @dataclass(frozen=True)
@@ -169,9 +194,15 @@ def api_client_authenticate(raw_key: str | None, scope: str | None) -> ApiClient
     """
     if not raw_key:
         raise AuthenticationFailed("api_key is required")
-    client = ApiClient.objects.filter(key_hash=hash_key(raw_key.strip())).first()
+    raw_key = raw_key.strip()
+    hashes = key_hashes(raw_key)
+    client = ApiClient.objects.filter(key_hash__in=hashes).first()
     if client is None:
         raise AuthenticationFailed("api_key is not valid")
+    if client.key_hash != hashes[0]:
+        # Found with an older hash key: keep it under the newest, so the old one can go.
+        ApiClient.objects.filter(pk=client.pk).update(key_hash=hashes[0])
+        client.key_hash = hashes[0]
     if not client.is_active:
         raise AuthenticationFailed("api_key belongs to a client that has been deactivated")
     now = timezone.now()

@@ -1,7 +1,7 @@
 from allauth.account.views import logout
 from django.urls import path
 
-from . import api_clients, assist, insights, livechat, outbox, singleview, webhooks
+from . import api_clients, assist, insights, livechat, outbox, singleview, staff_sign_in, webhooks
 from .views import (
     case,
     case_actions,
@@ -60,6 +60,12 @@ urlpatterns = [
         "api-clients/<int:client_id>/deactivate/",
         api_clients.api_client_deactivate_view,
         name="api_client_deactivate",
+    ),
+    path("staff-sign-in/", staff_sign_in.staff_sign_in, name="staff_sign_in"),
+    path(
+        "staff-sign-in/<int:user_id>/set-up-link/",
+        staff_sign_in.staff_set_up_link_send,
+        name="staff_set_up_link",
     ),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("webhooks/new/", webhooks.webhook_new, name="webhook_new"),

@@ -8,6 +8,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from borough.core.encryption import EncryptedTextField
+
 
 class EventType(models.TextChoices):
     CASE_CREATED = "case.created", "A case is created"
@@ -23,8 +25,9 @@ class WebhookSubscription(models.Model):
         "clients.ApiClient", on_delete=models.CASCADE, related_name="webhook_subscriptions"
     )
     target_url = models.URLField(max_length=500)
-    # Kept to sign each delivery (HMAC needs the secret itself); shown to people only once.
-    secret = models.CharField(max_length=100)
+    # Kept to sign each delivery (HMAC needs the secret itself), encrypted at rest (ADR 0028);
+    # shown to people only once.
+    secret = EncryptedTextField()
     secret_prefix = models.CharField(max_length=12)
     event_types = models.JSONField(default=list)
     is_active = models.BooleanField(default=True)
@@ -145,10 +148,10 @@ class Connector(models.Model):
     # Open311: the base URL (".../open311/v2"); JSON: the URL cases are posted to.
     endpoint = models.URLField(max_length=500, blank=True)
     email = models.EmailField(blank=True)
-    # Open311: the api_key; JSON: the bearer token. Shown once.
-    credential = models.CharField(max_length=200, blank=True)
+    # Open311: the api_key; JSON: the bearer token. Shown once. Encrypted at rest (ADR 0028).
+    credential = EncryptedTextField(blank=True)
     # JSON: the HMAC secret for the Borough-Signature header, if the system checks one.
-    signing_secret = models.CharField(max_length=100, blank=True)
+    signing_secret = EncryptedTextField(blank=True)
     # The system's statuses and the workflow state (or base status) each becomes.
     status_map = models.JSONField(default=dict, blank=True)
     # Hash of the token the system sends to the inbound endpoint (shown once).

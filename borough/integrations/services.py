@@ -200,6 +200,10 @@ def connector_create(
             errors["endpoint"] = url_error
     if kind == Connector.Kind.OPEN311 and not (credential or "").strip():
         errors["credential"] = "Enter the api_key the Open311 endpoint gave the council"
+    elif len((credential or "").strip()) > 200:
+        errors["credential"] = "The key or token must be 200 characters or less"
+    if len((signing_secret or "").strip()) > 100:
+        errors["signing_secret"] = "The signing secret must be 100 characters or less"  # noqa: S105
     if kind == Connector.Kind.EMAIL:
         try:
             validate_email(email)

@@ -1,4 +1,5 @@
-"""Staff must use an authenticator app (TOTP) to reach any page of the Resident Hub."""
+"""Staff must use an authenticator app (TOTP) to reach any page of the Resident Hub, and set it
+up only through an administrator's link."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import RequestFactory
 
+from borough.accounts.enrolment import mfa_enrolment_link_send
 from borough.accounts.mfa import (
     StaffMFA,
     authenticator_app_add,
@@ -15,6 +17,7 @@ from borough.accounts.mfa import (
     staff_mfa_state,
     totp_code_now,
 )
+from borough.core.actors import StaffActor
 from tests.factories import PASSWORD
 from tests.signing_in import TEST_TOTP_SECRET
 
@@ -26,12 +29,24 @@ def _sign_in_with_password(client, user, next_url="/hub/"):
 
 
 @pytest.mark.django_db(transaction=True)  # allauth signals the new app on commit
-def test_staff_without_an_authenticator_app_must_set_one_up_before_the_hub(client, waste_officer):
+def test_staff_without_an_authenticator_app_set_one_up_only_through_an_admins_link(
+    client, waste_officer, admin, mailoutbox
+):
     response = _sign_in_with_password(client, waste_officer)
     assert response["Location"] == "/hub/"  # signed in: the password was right
     for url in ("/hub/", "/hub/dashboard/", "/hub/templates/", "/hub/insights/"):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"] == "/account/2fa/totp/activate/"
+        assert response.status_code == 302
+        assert response["Location"] == "/account/2fa/ask-for-a-set-up-link/"
+    page = client.get("/account/2fa/ask-for-a-set-up-link/").content.decode()
+    assert "Ask an administrator for a set-up link" in page
+    response = client.get("/account/2fa/totp/activate/")
+    assert response.status_code == 403 and "totp-secret" not in response.content.decode()
+
+    url = mfa_enrolment_link_send(staff_member=waste_officer, actor=StaffActor(admin))
+    assert url in mailoutbox[-1].body and mailoutbox[-1].to == [waste_officer.email]
+    response = client.get(url.removeprefix("http://localhost:8000"))
+    assert response["Location"] == "/account/2fa/totp/activate/"
 
     page = client.get("/account/2fa/totp/activate/").content.decode()
     assert "Council staff must use an authenticator app" in page
@@ -122,7 +137,7 @@ def test_the_admin_asks_for_sign_in_and_mfa_like_the_hub(client, catalogue, staf
 
     client.force_login(admin)  # a password only: no authenticator app yet
     response = client.get(client.get("/admin/")["Location"])
-    assert response["Location"] == "/account/2fa/totp/activate/"
+    assert response["Location"] == "/account/2fa/ask-for-a-set-up-link/"
 
     staff_login(client, admin)
     assert client.get("/admin/").status_code == 200

@@ -36,6 +36,8 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "services.council.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "BOROUGH_VAR_DIR": str(tmp_path),
+        "BOROUGH_FIELD_ENCRYPTION_KEYS": "mTvQepicKl7aayGpWwYRDXQlnxd0f63hUzgveeDihhw=",
+        "BOROUGH_API_KEY_HASH_KEYS": "y" * 20 + "-a-long-random-api-key-hash-key-0123456789",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
@@ -48,6 +50,33 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_refuses_production_without_encryption_and_api_key_hash_keys(tmp_path):
+    env = {
+        **os.environ,
+        "BOROUGH_MODE": "production",
+        "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "services.council.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "BOROUGH_VAR_DIR": str(tmp_path),
+        "BOROUGH_FIELD_ENCRYPTION_KEYS": "not-a-fernet-key",
+    }
+    for name in ("BOROUGH_API_KEY_HASH_KEYS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "borough.E280" in result.stderr and "not a Fernet key" in result.stderr
+    assert "borough.E281" in result.stderr and "BOROUGH_API_KEY_HASH_KEYS" in result.stderr
+    # Nothing was generated in var/ for production: the keys must come from outside.
+    assert not (tmp_path / "field-encryption-key").exists()
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

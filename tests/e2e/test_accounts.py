@@ -1,6 +1,7 @@
 """Accounts in a real browser without JavaScript: a resident registers, confirms their email
 from the email sent, signs out and in again (with a password and with an emailed code); staff
-sign in with a code from their authenticator app, or set one up on first sign-in. Every
+sign in with a code from their authenticator app, or set one up through an administrator's
+link. Every
 account page is checked with axe-core."""
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from borough.accounts.enrolment import mfa_enrolment_link_send
 from borough.accounts.mfa import authenticator_app_add, totp_code_now
+from borough.core.actors import StaffActor
 from tests.factories import PASSWORD, StaffFactory
 from tests.signing_in import TEST_TOTP_SECRET
 
@@ -166,7 +169,7 @@ def test_staff_sign_in_with_a_code_from_their_authenticator_app(visit, live_serv
 
 
 @pytest.mark.django_db(transaction=True)
-def test_staff_set_up_an_authenticator_app_on_first_sign_in(visit, live_server, catalogue):
+def test_staff_set_up_an_authenticator_app_through_an_admins_link(visit, live_server, catalogue):
     officer = StaffFactory(email="new.officer@council.example")
     staff = visit(javascript=False)
     page = staff.page
@@ -174,6 +177,13 @@ def test_staff_set_up_an_authenticator_app_on_first_sign_in(visit, live_server, 
     page.get_by_label("Email address").fill(officer.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Ask an administrator for a set-up link", use_inner_text=True
+    )
+    staff.assert_accessible()
+    admin = StaffFactory(email="admin@council.example", is_superuser=True)
+    mfa_enrolment_link_send(staff_member=officer, actor=StaffActor(admin))
+    page.goto(live_server.url + _path_in(mail.outbox[-1]))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Set up an authenticator app", use_inner_text=True
     )

@@ -39,6 +39,7 @@ SKIP = {
     "hub:connector_route": "POST-only: routes a service to a connector (errors re-render "
     "hub:connectors, which is checked)",
     "hub:connector_active": "POST-only: turns a connector off or on",
+    "hub:staff_set_up_link": "POST-only: emails a member of staff a set-up link",
     # Not walked here (namespace "integrations"): /integrations/inbound/<slug>/ is a JSON
     # endpoint for other systems, tested in tests/integrations/test_connectors.py.
     "portal:saved_form_delete": "POST-only: discards a saved form",
@@ -54,6 +55,7 @@ SKIP = {
     "account_confirm_login_code": "needs a login code in progress (login by code is off)",
     "mfa_authenticate": "needs a half-finished sign-in; checked in test_accounts",
     "mfa_activate_totp": "staff here already have an authenticator; checked in test_accounts",
+    "account_mfa_enrol": "needs an emailed set-up link with a real token; checked in test_accounts",
     "mfa_reauthenticate": "needs a stale sign-in; same template as mfa_authenticate",
     "account_reauthenticate": "needs a stale sign-in; redirects otherwise",
     "mfa_view_recovery_codes": "404 until recovery codes are generated (staff here have none)",
@@ -176,6 +178,12 @@ def _pages(data: dict) -> list[Page]:
         Page("mfa_index", OFFICER, "/account/2fa/", True),
         Page("mfa_deactivate_totp", OFFICER, "/account/2fa/totp/deactivate/", True),
         Page("mfa_generate_recovery_codes", OFFICER, "/account/2fa/recovery-codes/generate/", True),
+        Page(
+            "account_mfa_enrolment_needed",
+            OFFICER,
+            "/account/2fa/ask-for-a-set-up-link/",
+            True,
+        ),
         Page("hub:login", ANONYMOUS, "/hub/sign-in/", True),
     ]
     hub = [
@@ -196,6 +204,7 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:connectors", ADMIN, "/hub/connectors/", False, "Save where cases go"),
         Page("hub:connector_new", ADMIN, "/hub/connectors/new/", False, "Add the connector"),
         Page("hub:connector", ADMIN, f"/hub/connectors/{data['connector'].pk}/", False),
+        Page("hub:staff_sign_in", ADMIN, "/hub/staff-sign-in/", False),
         Page("hub:insights", LEAD, "/hub/insights/", False),
         Page("hub:insights_service", LEAD, f"/hub/insights/services/{slug}/", False),
         Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
@@ -252,6 +261,7 @@ LISTED = {
     "account_confirm_email", "account_email_verification_sent", "account_inactive",
     "account_request_login_code", "account_email", "account_change_password", "account_logout",
     "mfa_index", "mfa_deactivate_totp", "mfa_generate_recovery_codes",
+    "account_mfa_enrolment_needed", "hub:staff_sign_in",
     "hub:login", "hub:cases", "hub:saved_view_edit", "hub:dashboard", "hub:case", "hub:outbox",
     "hub:outbox_message", "hub:templates", "hub:template_create", "hub:template_edit",
     "hub:api_clients", "hub:api_client_new", "hub:webhooks", "hub:webhook_new", "hub:webhook",
