@@ -61,12 +61,11 @@ def reencoded_image(upload: UploadedFile, kind: str) -> bytes:
     unreadable = AnswerError(
         _("The selected file could not be opened as a photo. Try another file")
     )
+    too_big = AnswerError(_("The selected photo is too big. Choose one under 24 megapixels"))
     try:
         with Image.open(upload) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise AnswerError(
-                    _("The selected photo is too big. Choose one under 24 megapixels")
-                )
+                raise too_big
             image.load()
             upright = ImageOps.exif_transpose(image)  # the right way up without EXIF
             upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
@@ -76,7 +75,11 @@ def reencoded_image(upload: UploadedFile, kind: str) -> bytes:
             else:
                 keep = "RGBA" if upright.mode in {"RGBA", "LA", "P"} else "RGB"
                 upright.convert(keep).save(out, format="PNG", optimize=True)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except AnswerError:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own limit, far above ours
+        raise too_big from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise unreadable from None
     return out.getvalue()
 
