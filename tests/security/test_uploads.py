@@ -23,6 +23,8 @@ from borough.catalogue.tasks import uploads_purge_hourly
 from borough.clients.models import Scope
 from borough.contacts.services import form_session_save, form_session_start
 from borough.core.actors import ResidentActor
+from tests.factories import ResidentFactory
+from tests.signing_in import staff_login
 
 from . import hostile_pdfs
 
@@ -104,7 +106,7 @@ def assert_envelope(response, status: int, code: str) -> dict:
 
 
 def test_an_upload_is_checked_and_its_type_and_name_are_decided_by_borough(
-    client, keys, gazetteer, pothole, storage, staff_login, waste_officer, settings
+    client, keys, gazetteer, pothole, storage, waste_officer
 ):
     key, _other = keys
     response = upload(client, key, png(), name="evil.html", content_type="text/html")
@@ -380,3 +382,35 @@ def test_files_no_case_keeps_are_purged(client, keys, gazetteer, pothole, storag
     kept_paths = {storage / u.path for u in Upload.objects.all()}
     assert set(stored_files(storage)) == kept_paths
     assert not (storage / abandoned.path).exists() and not (storage / gone_path).exists()
+
+
+# ------------------------------------------------------------------ the hub's own forms
+
+
+def test_a_photo_an_agent_uploads_for_a_resident_is_recorded_as_theirs_and_kept_by_the_case(
+    client, agent, gazetteer, pothole, storage
+):
+    resident = ResidentFactory(first_name="Ama", last_name="Owusu", email="ama@example.com")
+    staff_login(client, agent)
+    first = client.post(
+        f"/hub/residents/{resident.pk}/requests/new/",
+        {"service": "report-pothole", "channel": "phone"},
+    )["Location"]
+    base = first.rsplit("/", 2)[0] + "/"
+    client.post(base + "location/", {"step": "postcode", "postcode": "UB8 1QA"})
+    client.post(base + "location/", {"location": "uprn:100021500001", "location-description": ""})
+    client.post(base + "where_on_street/", {"where_on_street": "road"})
+    client.post(base + "size/", {"size": "small"})
+    client.post(base + "depth/", {"depth": ""})
+    photo = SimpleUploadedFile("IMG 01<script>.jpg", png(), content_type="image/jpeg")
+    check_url = client.post(base + "photo/", {"photo": photo})["Location"]
+    assert check_url.endswith("/check/")
+    kept = Upload.objects.get()
+    assert (kept.uploader, kept.user, kept.case) == ("staff", agent, None)
+    assert (kept.content_type, kept.name) == ("image/png", "IMG 01-script.png")
+
+    client.post(check_url, {"minutes": "3"})
+    case = Case.objects.get()
+    kept.refresh_from_db()
+    assert (kept.case, kept.answer) == (case, "photo")
+    assert case.answers["photo"]["upload"] == kept.pk
