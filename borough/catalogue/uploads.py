@@ -73,7 +73,11 @@ def upload_keep(*, content: bytes, kind: str, original_name: str, actor: Actor) 
     upload.path = default_storage.save(
         f"uploads/{upload.id}.{EXTENSIONS[kind]}", ContentFile(content)
     )
-    upload.save(force_insert=True)
+    try:
+        upload.save(force_insert=True)
+    except Exception:
+        default_storage.delete(upload.path)  # no file without its record: nothing to purge
+        raise
     return upload
 
 
