@@ -175,6 +175,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Bodies over BOROUGH_MAX_REQUEST_BYTES get a 413 before anything reads them (issue 16).
+    "borough.core.body_limit.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -374,6 +376,8 @@ BOROUGH_RATE_LIMITS = {
     # The resident assistant: starting chats and sending messages without signing in.
     "chat-start": env.str("BOROUGH_RATE_CHAT_START", default="30/h"),
     "chat-message": env.str("BOROUGH_RATE_CHAT_MESSAGE", default="300/h"),
+    # Files sent: a form page, a chat message or POST /api/v1/uploads with a file (issue 16).
+    "upload": env.str("BOROUGH_RATE_UPLOAD", default="60/h"),
 }
 
 # --- Resident assistant (chat) ------------------------------------------------------------
@@ -451,6 +455,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest request body Borough reads at all (a form's largest file is 20MB, plus the form):
+# bigger ones are refused with a 413 before they are read (borough/core/body_limit.py).
+BOROUGH_MAX_REQUEST_BYTES = env.int("BOROUGH_MAX_REQUEST_BYTES", default=21 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Logging: JSON lines on stdout, never personal data ------------------------------------

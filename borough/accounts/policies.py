@@ -331,6 +331,21 @@ def may_create_case(actor: Actor) -> bool:
     return False
 
 
+def may_upload_file(actor: Actor) -> bool:
+    """May ``actor`` hand Borough a file for a form (issue 16)? Whoever may raise a request,
+    except Borough itself: residents, hub staff, API clients with a write scope."""
+    return not isinstance(actor, SystemActor) and may_create_case(actor)
+
+
+def may_use_upload(actor: Actor, upload) -> bool:
+    """May ``actor`` answer a file question with this upload? An API client only with the
+    uploads it sent itself. Files sent through Borough's own pages (portal, hub, chat) never
+    leave the server's keeping (their ids are not shown), and no API client may name them."""
+    if upload.api_client_id is not None or upload.uploader == "api_client":
+        return isinstance(actor, ApiClientActor) and actor.client_id == upload.api_client_id
+    return not isinstance(actor, ApiClientActor)
+
+
 def _resident_owns(actor: ResidentActor, case) -> bool:
     if actor.tracking_case_id is not None:
         return actor.tracking_case_id == case.pk

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from borough.catalogue.inputs import upload_rate_limited
 from borough.core.actors import ResidentActor
 from borough.core.ratelimit import rate_limit_hit, rate_limited
 from borough.people.selectors import resident_for_user
@@ -61,6 +62,7 @@ def _session_conversation(request) -> Conversation | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @rate_limited("chat-message")
+@upload_rate_limited
 def chat_page(request):
     """The chat as a plain page: each message is a form post and the page shows the whole
     conversation again. Works without JavaScript."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from borough.accounts.policies import may_create_case
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.models import Service
+from borough.catalogue.uploads import uploads_attach, uploads_refused
 from borough.contacts.models import Contact, FormSession
 from borough.contacts.services import contact_record, form_session_finish
 from borough.core.actors import Actor, staff_user
@@ -85,6 +86,7 @@ def case_create(
         if existing is not None:
             return existing
     cleaned, errors = validate_answers(service.form, answers, places=Gazetteer())
+    errors = {**uploads_refused(service.form, cleaned, actor), **errors}
     if errors:
         raise CaseInvalid(errors)
     location = _locate(service, cleaned)
@@ -117,6 +119,9 @@ def case_create(
                 updated_at=now,
                 idempotency_key=idempotency_key or None,
             )
+            taken = uploads_attach(case_id=case.pk, form=service.form, answers=cleaned)
+            if taken:  # another request used the same upload first: make nothing
+                raise CaseInvalid(taken)
             created_event = CaseEvent.objects.create(
                 case=case,
                 at=now,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from borough.accounts.policies import may_change_case
+from borough.catalogue.uploads import upload_attach_to_update
 from borough.core.actors import Actor
 
 from .errors import TransitionRefused, refuse_unless
@@ -68,6 +69,8 @@ def case_add_resident_update(
     event = record(
         case, kind=CaseEvent.Kind.PUBLIC_UPDATE, actor=actor, text=text, public=True, data=data
     )
+    if attachment and attachment.get("upload"):
+        upload_attach_to_update(upload_id=attachment["upload"], case_id=case.pk, event_id=event.pk)
     tell_team_on_commit(event.pk, "team_resident_update")
     return event
 

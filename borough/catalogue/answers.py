@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .definitions import CHECK_ANSWERS, Question, Route, ServiceForm
+from .uploads import upload_available
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_CHARS = re.compile(r"^[0-9+()\-\s]+$")
@@ -221,9 +222,21 @@ def clean_answer(
     if kind == "selection":
         return _clean_selection(question, raw)
     if kind == "file":
-        if not isinstance(raw, dict) or not {"name", "path", "content_type", "size"} <= set(raw):
-            raise AnswerError(_("Select a file"))
-        return {key: raw[key] for key in ("name", "path", "content_type", "size")}
+        # Only an upload Borough checked and issued an id for; its name and type are the ones
+        # Borough stored, whatever the answer says (issue 16).
+        upload = upload_available(raw)
+        if upload is None:
+            raise AnswerError(
+                _("Select a file: the file given is unknown, already used or no longer kept")
+            )
+        if upload.content_type not in question.accept:
+            raise AnswerError(_("The selected file is not a type this question accepts"))
+        if upload.size > question.max_size_mb * 1024 * 1024:
+            raise AnswerError(
+                _("The selected file must be smaller than %(size)sMB")
+                % {"size": question.max_size_mb}
+            )
+        return upload.as_answer()
     text = str(raw).strip()
     if kind == "email":
         if len(text) > 254 or not _EMAIL.match(text):

@@ -9,24 +9,25 @@ show back.
 
 from __future__ import annotations
 
-import io
-import uuid
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from borough.core.actors import Actor
+from borough.core.ratelimit import rate_limit_hit
 from borough.places.selectors import properties_at_postcode
 
 from .answers import AnswerError, Exit
 from .definitions import CHECK_ANSWERS, Question
+from .filecheck import checked_pdf, reencoded_image
 from .journey import FormJourney, place_chosen, property_choices, street_choices
+from .uploads import upload_keep
 
 # The first bytes of each file type we accept: what a file is, not what its name claims.
 _SIGNATURES = {
@@ -34,7 +35,6 @@ _SIGNATURES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "application/pdf": (b"%PDF-",),
 }
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 _NAMES = {"image/jpeg": "JPG", "image/png": "PNG", "application/pdf": "PDF"}
 
 
@@ -46,8 +46,8 @@ def file_kinds(question: Question) -> str:
     return _("%(first)s or %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
-def raw_answer(question: Question, post, files) -> Any:
-    """The raw answer to ``question`` from a POST (and its files)."""
+def raw_answer(question: Question, post, files, *, actor: Actor) -> Any:
+    """The raw answer to ``question`` from a POST (and its files), sent by ``actor``."""
     name = question.id
     if question.type == "date":
         return {part: post.get(f"{name}-{part}", "") for part in ("day", "month", "year")}
@@ -60,18 +60,20 @@ def raw_answer(question: Question, post, files) -> Any:
         }
     if question.type == "file":
         upload = files.get(name)
-        return store_upload(question, upload) if upload else None
+        return store_upload(question, upload, actor=actor) if upload else None
     return post.get(name, "")
 
 
-def store_upload(question: Question, upload: UploadedFile) -> dict:
-    """Check an uploaded file's real type and size, make it safe, and keep it under a random name.
+def store_upload(question: Question, upload: UploadedFile, *, actor: Actor) -> dict:
+    """Check an uploaded file's real type and size, make it safe, and keep it as an ``Upload``
+    (random id and storage name, type and name decided by Borough). Returns the answer that
+    names it.
 
     The type is read from the file's first bytes, so a program renamed ``photo.jpg`` is refused.
     Photos are decoded and saved again as new files: only the pixels are kept, so nothing
     hidden in the original survives, and neither does its metadata (a phone photo's EXIF data
     can give away where the resident lives). PDFs that can run anything (scripts, launch
-    actions, embedded files) are refused.
+    actions, embedded files) are refused (``filecheck``).
     """
     assert upload.size is not None  # an uploaded file has its size
     if upload.size == 0:
@@ -87,58 +89,28 @@ def store_upload(question: Question, upload: UploadedFile) -> dict:
         raise AnswerError(
             _("The selected file must be a %(kinds)s") % {"kinds": file_kinds(question)}
         )
-    content = _checked_pdf(upload) if kind == "application/pdf" else _reencoded_image(upload, kind)
-    path = default_storage.save(
-        f"uploads/{uuid.uuid4().hex}.{_EXTENSIONS[kind]}", ContentFile(content)
-    )
-    original = (upload.name or "file").rsplit("/", 1)[-1][:100]
-    return {"name": original, "path": path, "content_type": kind, "size": len(content)}
+    content = checked_pdf(upload) if kind == "application/pdf" else reencoded_image(upload, kind)
+    kept = upload_keep(content=content, kind=kind, original_name=upload.name or "", actor=actor)
+    return kept.as_answer()
 
 
-# A photo bigger than this many pixels is refused before it is decoded (a "decompression bomb"
-# is a small file that unpacks into gigabytes).
-MAX_IMAGE_PIXELS = 50_000_000
-# The longest side of a kept photo: enough to see a pothole, small enough to store and send.
-MAX_IMAGE_SIDE = 3000
-# PDF names that make a document do something when opened.
-_ACTIVE_PDF = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+def upload_rate_limited(view):
+    """Refuse a page's post with a 429 page when this client has sent too many files (the
+    ``upload`` rate limit). Posts without a file are not counted."""
 
-
-def _reencoded_image(upload: UploadedFile, kind: str) -> bytes:
-    unreadable = AnswerError(
-        _("The selected file could not be opened as a photo. Try another file")
-    )
-    try:
-        with Image.open(upload) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise AnswerError(
-                    _("The selected photo is too big. Choose one under 50 megapixels")
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and request.FILES:
+            wait = rate_limit_hit(request, "upload")
+            if wait:
+                response = render(
+                    request, "errors/429.html", {"minutes": max(1, round(wait / 60))}, status=429
                 )
-            image.load()
-            upright = ImageOps.exif_transpose(image)  # the right way up without EXIF
-            upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-            out = io.BytesIO()
-            if kind == "image/jpeg":
-                upright.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
-            else:
-                keep = "RGBA" if upright.mode in {"RGBA", "LA", "P"} else "RGB"
-                upright.convert(keep).save(out, format="PNG", optimize=True)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise unreadable from None
-    return out.getvalue()
+                response["Retry-After"] = str(wait)
+                return response
+        return view(request, *args, **kwargs)
 
-
-def _checked_pdf(upload: UploadedFile) -> bytes:
-    content = upload.read()
-    upload.seek(0)
-    if any(name in content for name in _ACTIVE_PDF):
-        raise AnswerError(
-            _(
-                "The selected PDF contains scripts or attachments. Save it again without them, "
-                "or send a photo instead"
-            )
-        )
-    return content
+    return wrapper
 
 
 @dataclass
@@ -183,9 +155,10 @@ class StepPages:
         return f"{url}?change=1" if change else url
 
 
-def question_page(journey: FormJourney, question_id: str, request) -> QuestionStep:
+def question_page(journey: FormJourney, question_id: str, request, *, actor: Actor) -> QuestionStep:
     """Handle one question's page (shown on GET, recorded on ``journey`` on POST) for any
-    channel's web pages. A question the form does not have is not found."""
+    channel's web pages; ``actor`` is who answers (a file is uploaded as theirs). A question
+    the form does not have is not found."""
     item = journey.question(question_id)
     if item is None:
         raise Http404("No such question")
@@ -199,13 +172,14 @@ def question_page(journey: FormJourney, question_id: str, request) -> QuestionSt
         post=request.POST,
         files=request.FILES,
         query=request.GET,
+        actor=actor,
     )
     step.change = change
     return step
 
 
 def _question_step(
-    item: Question, *, journey: FormJourney, method: str, post, files, query
+    item: Question, *, journey: FormJourney, method: str, post, files, query, actor: Actor
 ) -> QuestionStep:
     errors: dict[str, str] = {}
     entered = None
@@ -222,7 +196,7 @@ def _question_step(
         asks_postcode = True
     elif method == "POST":
         try:
-            raw = raw_answer(item, post, files)
+            raw = raw_answer(item, post, files, actor=actor)
             if item.type == "file" and raw is None and journey.answers.get(item.id):
                 raw = journey.answers[item.id]  # no new file chosen: keep the one uploaded
             journey.record(item, raw)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cached_property
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .definitions import ServiceForm, parse_form, translate_questions
@@ -172,3 +173,60 @@ class Service(models.Model):
     def paragraphs(self, field: str = "description") -> list[str]:
         text = self._local(field)
         return [part.strip() for part in text.split("\n\n") if part.strip()]
+
+
+def _upload_id() -> str:
+    return secrets.token_hex(16)
+
+
+class Upload(models.Model):
+    """A file Borough checked and kept (issue 16): the only way a file enters a case.
+
+    Everything here is decided by Borough, never by whoever sent the file: the random ``id``
+    a client answers a file question with, the ``path`` it is stored under, its real
+    ``content_type`` (read from its bytes) and a safe ``name``. ``case`` and ``answer`` say
+    which case keeps it once used (the question id, or ``update:<event id>`` for a file added
+    to a request later); an upload no case keeps is deleted after a day (or when the saved form
+    holding it, ``held_until``, expires).
+    """
+
+    class Uploader(models.TextChoices):
+        RESIDENT = "resident", "Resident"
+        STAFF = "staff", "Staff"
+        API_CLIENT = "api_client", "API client"
+
+    id = models.CharField(primary_key=True, max_length=32, default=_upload_id, editable=False)
+    path = models.CharField(max_length=200, unique=True)
+    content_type = models.CharField(max_length=40)
+    name = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploader = models.CharField(max_length=16, choices=Uploader.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    api_client = models.ForeignKey(
+        "clients.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Once used: the case that keeps the file (null again if that case is deleted).
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    answer = models.CharField(max_length=60, blank=True)
+    attached_at = models.DateTimeField(null=True, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["attached_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.content_type}, {self.size} bytes)"
+
+    def as_answer(self) -> dict:
+        """The answer to a file question that names this upload, as a case stores it."""
+        return {
+            "upload": self.id,
+            "name": self.name,
+            "content_type": self.content_type,
+            "size": self.size,
+        }

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from borough.accounts.policies import may_log_contact
+from borough.catalogue.uploads import uploads_hold
 from borough.core.actors import Actor, staff_user
 from borough.core.channels import Channel
 
@@ -102,9 +103,12 @@ SAVED_FORM_DAYS = 28
 
 def form_session_save(*, token, user, answers: dict, postcodes: dict) -> None:
     """Keep a signed-in resident's answers so far, to come back to on any device."""
+    now = timezone.now()
     FormSession.objects.filter(token=token, completed_at__isnull=True).update(
-        user=user, saved_answers=answers, saved_postcodes=postcodes, saved_at=timezone.now()
+        user=user, saved_answers=answers, saved_postcodes=postcodes, saved_at=now
     )
+    # The files the answers name are kept as long as the saved form is (issue 16).
+    uploads_hold(answers, until=now + dt.timedelta(days=SAVED_FORM_DAYS))
 
 
 def form_sessions_expire() -> int:

@@ -20,7 +20,7 @@ from borough.accounts.policies import can_see_resident
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
 from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
-from borough.catalogue.inputs import StepPages, question_page
+from borough.catalogue.inputs import StepPages, question_page, upload_rate_limited
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.selectors import categories_with_services, service_get
 from borough.contacts.models import FormSession
@@ -152,11 +152,12 @@ def assist_start(request, resident_id: int):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@upload_rate_limited
 def assist_question(request, token: str, question_id: str):
     """One of the service's questions, asked by the agent for the resident."""
     assisted = _Assisted(request, token)
     journey = assisted.journey
-    step = question_page(journey, question_id, request)
+    step = question_page(journey, question_id, request, actor=StaffActor(request.user))
     if step.unreachable:
         return redirect(assisted.next_url())
     item = step.question

@@ -22,7 +22,7 @@ from borough.cases.errors import CaseInvalid
 from borough.cases.selectors import case_by_reference
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import Exit
-from borough.catalogue.inputs import StepPages, question_page
+from borough.catalogue.inputs import StepPages, question_page, upload_rate_limited
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.models import Service
 from borough.catalogue.selectors import service_get
@@ -135,6 +135,7 @@ def _back_url(service: Service, journey: FormJourney, question_id: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@upload_rate_limited
 def question(request, slug: str, question_id: str):
     """One question, on its own page. Address and location questions have a postcode step."""
     service = _service_or_404(slug)
@@ -143,7 +144,8 @@ def question(request, slug: str, question_id: str):
     if state is None:
         return redirect("portal:start", slug=service.slug)
     journey = state.journey(service)
-    step = question_page(journey, question_id, request)
+    actor = ResidentActor(user=request.user if request.user.is_authenticated else None)
+    step = question_page(journey, question_id, request, actor=actor)
     if step.unreachable:
         # Not reachable with the answers given so far: go to where the resident is up to.
         return redirect(_step_url(service, journey.step))

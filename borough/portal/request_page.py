@@ -29,7 +29,7 @@ from borough.cases.selectors import (
 from borough.cases.tracking import tracking_token_valid
 from borough.catalogue.answers import AnswerError
 from borough.catalogue.definitions import Question
-from borough.catalogue.inputs import store_upload
+from borough.catalogue.inputs import store_upload, upload_rate_limited
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.selectors import services_online
 from borough.contacts.models import Feedback
@@ -212,6 +212,7 @@ def track_action(request, reference: str, token: str, action: str):
     return _request_action(request, _token_viewer(reference, token), action)
 
 
+@upload_rate_limited
 def _add_information(request, viewer: Viewer):
     """Add information (text and an optional photo). Nothing is kept unless all of it is."""
     errors: dict[str, str] = {}
@@ -228,7 +229,7 @@ def _add_information(request, viewer: Viewer):
         attachment = None
         if upload is not None and not errors:
             try:
-                attachment = store_upload(PHOTO, upload)
+                attachment = store_upload(PHOTO, upload, actor=viewer.actor)
             except AnswerError as error:
                 errors["photo"] = str(error)
         if not errors:

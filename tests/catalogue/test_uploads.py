@@ -7,10 +7,15 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
 
 from borough.catalogue.answers import AnswerError
 from borough.catalogue.definitions import Question
-from borough.catalogue.inputs import store_upload
+from borough.catalogue.inputs import store_upload as _store_upload
+from borough.catalogue.models import Upload
+from borough.core.actors import ResidentActor
+
+pytestmark = pytest.mark.django_db
 
 PHOTO = Question(
     id="photo",
@@ -46,6 +51,12 @@ def jpeg_with_location(size=(64, 48)) -> bytes:
 
 def upload(content: bytes, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
+
+
+def store_upload(question, file) -> dict:
+    """Upload as a resident; the answer, with where Borough keeps the file (not part of it)."""
+    answer = _store_upload(question, file, actor=ResidentActor())
+    return {**answer, "path": Upload.objects.get(pk=answer["upload"]).path}
 
 
 def test_a_photo_is_kept_without_its_location_or_camera_details(_storage):
@@ -95,9 +106,15 @@ def test_unsafe_or_wrong_files_are_refused_and_nothing_is_kept(_storage, content
     with pytest.raises(AnswerError, match=message):
         store_upload(PHOTO, upload(content, name))
     assert not any(_storage.rglob("*.*"))
+    assert not Upload.objects.exists()
 
 
 def test_a_plain_pdf_is_kept(_storage):
-    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"
+    # A real PDF (PDFs are parsed now, issue 16: one without a cross-reference table is not).
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = out.getvalue()
     stored = store_upload(PHOTO, upload(pdf, "tenancy.pdf"))
     assert (_storage / stored["path"]).read_bytes() == pdf

@@ -76,7 +76,10 @@ def test_a_resident_reports_fly_tipping_with_a_photo(visit, live_server, catalog
     stored = case.answers["photo"]
     from django.core.files.storage import default_storage
 
-    with default_storage.open(stored["path"]) as kept:
+    from borough.catalogue.models import Upload
+
+    kept_upload = Upload.objects.get(pk=stored["upload"], case=case, answer="photo")
+    with default_storage.open(kept_upload.path) as kept:
         image = Image.open(kept)
         assert image.size == (640, 480) and not image.getexif()
 

@@ -8,6 +8,7 @@ from PIL import Image
 
 from borough.cases.models import Case
 from borough.catalogue.answers import Exit, next_step
+from borough.catalogue.models import Upload
 
 # The smallest valid PNG: a 1x1 transparent pixel.
 PNG = bytes.fromhex(
@@ -96,7 +97,8 @@ def test_every_online_service_can_be_completed_online(
         ]
         for question in uploaded:
             assert case.answers[question.id]["content_type"] == "image/png"
-            stored = Image.open(tmp_path / case.answers[question.id]["path"])
+            kept = Upload.objects.get(pk=case.answers[question.id]["upload"], case=case)
+            stored = Image.open(tmp_path / kept.path)
             assert (stored.format, stored.size) == ("PNG", (1, 1))
 
 

@@ -96,7 +96,8 @@ class EventOut(Schema):
 class CaseIn(Schema):
     service: str = Field(description="The service's slug (see GET /services)", max_length=100)
     answers: dict[str, Any] = Field(
-        description="Answers by question id, as the service's form definition asks"
+        description="Answers by question id, as the service's form definition asks; a file "
+        "question's answer is the id POST /uploads returned"
     )
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
@@ -252,6 +253,21 @@ def case_create(request, payload: CaseIn, idempotency_key: str | None = Idempote
             longitude=payload.longitude,
         )
     except CaseInvalid as invalid:
+        files = {
+            key: message
+            for key, message in invalid.errors.items()
+            if key in service.form.by_id and service.form.by_id[key].type == "file"
+        }
+        if files:  # an upload id unknown, used, or another's (issue 16)
+            raise ApiError(
+                ErrorCode.BAD_REQUEST,
+                "A file answer does not name an upload of yours that can be used: answer with "
+                "the id POST /uploads returned",
+                details=[
+                    {"field": f"answers.{key}", "message": str(message)}
+                    for key, message in files.items()
+                ],
+            ) from None
         raise ApiError(
             ErrorCode.VALIDATION_FAILED,
             "The answers do not fit the service's form: see details",

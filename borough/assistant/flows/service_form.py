@@ -279,7 +279,9 @@ def _raw_answer(x: Exchange, service: Service, journey: FormJourney, question: Q
         return _selection(form, question, typed, skipped)
     if question.type == "file":
         if x.upload is not None:
-            return store_upload(question, x.upload)
+            return store_upload(
+                question, x.upload, actor=ResidentActor(resident=x.conversation.resident)
+            )
         if skipped:
             return None
         raise AnswerError(question.required_error)

@@ -26,6 +26,7 @@ from borough.cases.selectors import (
     sla_clock,
 )
 from borough.catalogue.answers import display_answer
+from borough.catalogue.uploads import EXTENSIONS, safe_name, upload_of_case
 from borough.core.services import audit_record
 from borough.places.selectors import Gazetteer
 
@@ -139,8 +140,28 @@ def case_detail(request, reference: str):
     return render_case(request, case, template=template)
 
 
-def _audited_download(request, *, path: str, name: str, content_type: str, object_id, summary):
-    """Hand staff a resident's file from a case, writing who opened it to the audit log."""
+def _stored_file(case, answer) -> tuple[str, str, str]:
+    """``(path, type, name)`` of a file a case keeps, all as Borough stored them: from the
+    ``Upload`` record the answer names (issue 16). Answers from before uploads were recorded
+    name their path, under a name Borough chose: the type then comes from its extension."""
+    if not isinstance(answer, dict):
+        raise Http404("No such file")
+    if "upload" in answer:
+        upload = upload_of_case(case.pk, answer["upload"])
+        if upload is None:
+            raise Http404("The file is no longer kept")
+        return upload.path, upload.content_type, upload.name
+    path = str(answer.get("path", ""))
+    kind = next((k for k, ext in EXTENSIONS.items() if path.endswith(f".{ext}")), None)
+    if kind is None or not path.startswith("uploads/") or ".." in path:
+        raise Http404("No such file")
+    return path, kind, safe_name(str(answer.get("name", "")), kind)
+
+
+def _audited_download(request, *, case, answer, object_id, summary):
+    """Hand staff a resident's file from a case, writing who opened it to the audit log. The
+    type and name are the ones Borough stored, and browsers are told not to guess another."""
+    path, content_type, name = _stored_file(case, answer)
     if not default_storage.exists(path):
         raise Http404("The file is no longer kept")
     audit_record(
@@ -150,12 +171,14 @@ def _audited_download(request, *, path: str, name: str, content_type: str, objec
         object_id=object_id,
         summary=summary,
     )
-    return FileResponse(
+    response = FileResponse(
         default_storage.open(path, "rb"),
         as_attachment=True,
         filename=name,
         content_type=content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @staff_required
@@ -167,9 +190,8 @@ def case_attachment(request, reference: str, question_id: str):
         raise Http404("No such file")
     return _audited_download(
         request,
-        path=case.answers[question_id]["path"],
-        name=attachment["name"],
-        content_type=attachment["content_type"],
+        case=case,
+        answer=case.answers[question_id],
         object_id=f"{case.pk}:{question_id}",
         summary=f"file {question_id} of case {case.reference}",
     )
@@ -185,9 +207,8 @@ def case_event_file(request, reference: str, event_id: int):
         raise Http404("No such file")
     return _audited_download(
         request,
-        path=attachment["path"],
-        name=attachment["name"],
-        content_type=attachment["content_type"],
+        case=case,
+        answer=attachment,
         object_id=f"{case.pk}:event-{event.pk}",
         summary=f"file added by the resident to case {case.reference}",
     )
