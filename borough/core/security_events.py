@@ -7,14 +7,13 @@ clients' rates), allauth's sign-in rate limits and django-axes lockouts.
 
 No personal data: the client's address only hashed (``ratelimit.address_digest``), the user
 only by id, the page only by its URL pattern. A flood of refusals writes every log line but at
-most one row per kind, client and minute (``stored`` says which lines made a row), so refusals
+most one row per kind and client a minute (``stored`` says which lines made a row), so refusals
 cannot be used to fill the database.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 
 from django.core.cache import cache
 from django.db import DatabaseError
@@ -25,6 +24,9 @@ from .ratelimit import address_digest
 log = logging.getLogger("borough.security")
 
 Kind = SecurityEvent.Kind
+
+# At most one row per kind and client in this many seconds (every event is still logged).
+ROW_EVERY_SECONDS = 60
 
 # Paths where a 401 or 403 means an API key (or inbound token) was refused.
 KEY_PATH_PREFIXES = ("/api/", "/open311/", "/integrations/")
@@ -60,8 +62,7 @@ def security_event_record(
         "detail": detail[:100],
         "request_id": getattr(request, "request_id", ""),
     }
-    minute = int(time.time() // 60)
-    stored = cache.add(f"security-event:{kind}:{address}:{minute}", 1, timeout=120)
+    stored = cache.add(f"security-event:{kind}:{address}", 1, timeout=ROW_EVERY_SECONDS)
     if stored:
         try:
             SecurityEvent.objects.create(
@@ -89,6 +90,8 @@ def _kind_for(request, status: int) -> str | None:
     marked = getattr(request, "security_event_kind", None)
     if marked:
         return marked
+    if getattr(request, "axes_locked_out", False):  # set by django-axes on a locked request
+        return Kind.LOCKOUT
     if status in (401, 403) and request.path_info.startswith(KEY_PATH_PREFIXES):
         return Kind.API_KEY_REFUSED
     if status == 403:
