@@ -52,31 +52,32 @@ def security_event_record(
         return
     request.security_event_recorded = True
     address = address_digest(request)
-    fields = {
-        "event": kind,
-        "status": status,
-        "method": request.method or "",
-        "route": _route(request),
-        "address_hash": address,
-        "user_id": user_id if user_id is not None else _user_id(request),
-        "detail": detail[:100],
-        "request_id": getattr(request, "request_id", ""),
-    }
+    event = SecurityEvent(
+        kind=kind,
+        status=status,
+        method=request.method or "",
+        route=_route(request),
+        address_hash=address,
+        user_id=user_id if user_id is not None else _user_id(request),
+        detail=detail[:100],
+        request_id=getattr(request, "request_id", ""),
+    )
     stored = cache.add(f"security-event:{kind}:{address}", 1, timeout=ROW_EVERY_SECONDS)
     if stored:
         try:
-            SecurityEvent.objects.create(
-                kind=kind,
-                status=fields["status"],
-                method=fields["method"],
-                route=fields["route"],
-                address_hash=address,
-                user_id=fields["user_id"],
-                detail=fields["detail"],
-                request_id=fields["request_id"],
-            )
+            event.save()
         except DatabaseError:  # the log line below still carries the event
             stored = False
+    fields = {
+        "event": kind,
+        "status": event.status,
+        "method": event.method,
+        "route": event.route,
+        "address_hash": address,
+        "user_id": event.user_id,
+        "detail": event.detail,
+        "request_id": event.request_id,
+    }
     log.warning("security event", extra={**fields, "stored": stored})
 
 
@@ -111,8 +112,8 @@ class SecurityEventMiddleware:
         response = self.get_response(request)
         kind = _kind_for(request, response.status_code)
         if kind is not None:
-            auth = getattr(request, "auth", None)
-            detail = f"api-client:{auth.pk}" if getattr(auth, "pk", None) else ""
+            client_id = getattr(getattr(request, "auth", None), "pk", None)
+            detail = f"api-client:{client_id}" if client_id else ""
             security_event_record(request, kind, status=response.status_code, detail=detail)
         return response
 
