@@ -165,8 +165,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "borough.core.middleware.RequestIdMiddleware",
+    # Every refused response (401 under the APIs, 403, 429) is a security event (issue 16).
+    "borough.core.security_events.SecurityEventMiddleware",
     "borough.api.middleware.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Cache-Control: no-store on everything but public pages and static files (issue 16).
+    "borough.core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "borough.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,6 +181,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Bodies over BOROUGH_MAX_REQUEST_BYTES get a 413 before anything reads them (issue 16).
     "borough.core.body_limit.RequestBodyLimitMiddleware",
+    "borough.accounts.idle.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -362,9 +367,12 @@ AXES_USERNAME_CALLABLE = "borough.accounts.lockout.username_for_lockout"
 
 # --- Rate limits -------------------------------------------------------------------------------
 # What anyone may do without signing in, per client (see borough.core.ratelimit). Counts live in
-# the cache: this process's memory by default; set CACHE_URL (redis://...) in production so all
-# web processes share them.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://borough")}
+# the cache, which every web process must share (issue 16): in production Redis (CACHE_URL
+# redis://host:6379/1, required by `check --deploy`); in the embedded mode, files under
+# var/cache/ that every worker process on the machine reads and writes (Borough's counters take
+# a file lock there, so two workers cannot both count the same last allowed request).
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+CACHES["default"].setdefault("KEY_PREFIX", env.str("BOROUGH_CACHE_PREFIX", default="borough"))
 BOROUGH_RATE_LIMITS = {
     "submit": env.str("BOROUGH_RATE_SUBMIT", default="30/h"),  # sending a request
     "start": env.str("BOROUGH_RATE_START", default="120/h"),  # starting a form
@@ -388,8 +396,12 @@ BOROUGH_ASSISTANT_LLM_URL = env.str("BOROUGH_ASSISTANT_LLM_URL", default="")
 BOROUGH_ASSISTANT_LLM_MODEL = env.str("BOROUGH_ASSISTANT_LLM_MODEL", default="")
 BOROUGH_ASSISTANT_LLM_KEY = env.str("BOROUGH_ASSISTANT_LLM_KEY", default="")
 BOROUGH_ASSISTANT_LLM_TIMEOUT = env.float("BOROUGH_ASSISTANT_LLM_TIMEOUT", default=10.0)
-# How many reverse proxies stand in front of Borough (their X-Forwarded-For is trusted).
-BOROUGH_TRUSTED_PROXIES = env.int("BOROUGH_TRUSTED_PROXIES", default=0)
+# How many reverse proxies stand in front of Borough: the client's address is the one that many
+# places from the right of X-Forwarded-For (0: the connection's own address; the header is then
+# ignored). One setting for Borough's rate limits, allauth's and django-axes's (issue 16).
+# Production must set it explicitly (`check --deploy`); unset, it counts as 0.
+BOROUGH_TRUSTED_PROXIES: int | None = env.int("BOROUGH_TRUSTED_PROXIES", default=None)
+AXES_CLIENT_IP_CALLABLE = "borough.core.ratelimit.client_address"
 
 # --- Sessions, cookies and security ---------------------------------------------------------
 # Browsing sets no cookies. A session cookie (strictly necessary) is set only once a resident
@@ -398,6 +410,9 @@ SESSION_COOKIE_NAME = "borough_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# Staff are signed out after this many minutes without a request (borough.accounts.idle);
+# residents keep SESSION_COOKIE_AGE.
+BOROUGH_STAFF_IDLE_MINUTES = env.int("BOROUGH_STAFF_IDLE_MINUTES", default=30)
 CSRF_USE_SESSIONS = True
 CSRF_FAILURE_VIEW = "borough.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from huey.contrib.djhuey import HUEY
@@ -48,6 +49,21 @@ def _notify_also_emails(settings):
     """Messages are kept in notify's outbox and also sent through Django's email backend, so
     tests can read them in either (``notify.Message`` or ``django.core.mail.outbox``)."""
     settings.BOROUGH_NOTIFY_PROVIDER = "email"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory):
+    """The embedded cache is a folder every process on the machine shares (issue 16); each test
+    run gets its own, so two runs side by side do not clear each other's rate-limit counts."""
+    default = settings.CACHES["default"]
+    if default["BACKEND"] != "django.core.cache.backends.filebased.FileBasedCache":
+        yield
+        return
+    folder = tmp_path_factory.mktemp("cache")
+    override = override_settings(CACHES={"default": {**default, "LOCATION": str(folder)}})
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)

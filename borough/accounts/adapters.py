@@ -16,13 +16,19 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from borough.core import encryption
+from borough.core.ratelimit import client_address
+from borough.core.security_events import Kind, security_event_record
 
 from .policies import can_use_hub
+
+# allauth's error codes that mean one of its rate limits refused the attempt.
+RATE_LIMIT_ERRORS = {"too_many_login_attempts", "rate_limited"}
 
 # The resident's account pages (built by the portal). Until they exist, residents land on the
 # portal's home page.
@@ -55,6 +61,20 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": _("You have tried this too many times. Wait a few minutes and try again"),
         "enter_current_password": _("Enter your current password"),
     }
+
+    def get_client_ip(self, request) -> str:
+        """The client's address behind Borough's trusted proxies (BOROUGH_TRUSTED_PROXIES),
+        the same one Borough's own rate limits and django-axes count by."""
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
+    def validation_error(self, code: str, *args) -> ValidationError:
+        """allauth's form errors; a rate-limit refusal is also written as a security event."""
+        if code in RATE_LIMIT_ERRORS and context.request is not None:
+            security_event_record(context.request, Kind.SIGN_IN_RATE_LIMITED, detail=code)
+        return super().validation_error(code, *args)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         super().send_mail(

@@ -1,7 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.decorators import method_decorator
 
 from .models import Membership, Team, User
+from .reauth import fresh_sign_in_required
+
+
+class FreshSignInToChange(admin.ModelAdmin):
+    """People's roles and teams change only after a fresh sign-in (borough.accounts.reauth)."""
+
+    @method_decorator(fresh_sign_in_required)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(fresh_sign_in_required)
+    def delete_view(self, request, object_id, extra_context=None):
+        return super().delete_view(request, object_id, extra_context)
 
 
 class MembershipInline(admin.TabularInline):
@@ -10,7 +24,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FreshSignInToChange, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "kind", "is_active", "is_superuser"]
     list_filter = ["kind", "is_active", "is_superuser"]
@@ -26,8 +40,12 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "kind", "password1", "password2")}),
     )
 
+    @method_decorator(fresh_sign_in_required)
+    def user_change_password(self, request, id, form_url=""):
+        return super().user_change_password(request, id, form_url)
+
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(FreshSignInToChange):
     list_display = ["name", "slug", "email"]
     prepopulated_fields = {"slug": ["name"]}

@@ -21,9 +21,12 @@ REFUSAL_STATUS = {
     EnrolmentRefused.Reason.ALREADY_SET_UP: 409,
 }
 
+from borough.core.security_events import Kind, security_event_mark
+
 
 def too_many_attempts(request, exception=None):
     """allauth's rate limits refuse a request with this page (config.urls.handler429)."""
+    security_event_mark(request, Kind.SIGN_IN_RATE_LIMITED)
     return render(request, "account/too_many_attempts.html", status=429)
 
 

@@ -107,3 +107,44 @@ class ResidentLocaleMiddleware(LocaleMiddleware):
         if not request.path_info.startswith(tuple(settings.STAFF_PATH_PREFIXES)):
             patch_vary_headers(response, ("Cookie",))  # the language cookie changes the page
         return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on everything that may carry personal data (OWASP ASVS 8.2.1).
+
+    The rule: a response may be kept by browsers and proxies only if it is a public page,
+    which means all of: a GET or HEAD; a path outside the private areas
+    (``PRIVATE_PATH_PREFIXES``: the hub, the admin, sign-in and account pages, MyAccount,
+    request tracking, the chat and the APIs); a request without a session cookie (so nobody
+    signed in and no form answers); a response that sets no cookie. Static files are never
+    personal and keep their caching. Everything else is ``no-store``, whatever the view said.
+    """
+
+    PRIVATE_PATH_PREFIXES = (
+        "/hub/",
+        "/admin/",
+        "/account/",
+        "/my-account/",
+        "/track/",
+        "/chat/",
+        "/api/",
+        "/open311/",
+        "/integrations/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(settings.STATIC_URL):
+            return response
+        public = (
+            request.method in ("GET", "HEAD")
+            and not request.path_info.startswith(self.PRIVATE_PATH_PREFIXES)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not response.cookies
+        )
+        if not public and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -48,3 +48,38 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class SecurityEvent(models.Model):
+    """One refused or failed access, for operators to read (admin) and alert on (the same
+    event is a JSON line on the ``borough.security`` logger).
+
+    Written by ``borough.core.security_events`` only. Holds no personal data: the client's
+    address only as a keyed hash (the same approach as rate limits), the user only by id, the
+    URL only as its pattern (``/hub/cases/<str:reference>/``), never an email or a password.
+    """
+
+    class Kind(models.TextChoices):
+        PERMISSION_DENIED = "permission_denied", "Permission denied (403)"
+        CSRF_FAILURE = "csrf_failure", "CSRF check failed (403)"
+        API_KEY_REFUSED = "api_key_refused", "API key refused"
+        RATE_LIMITED = "rate_limited", "Rate limited (429)"
+        SIGN_IN_RATE_LIMITED = "sign_in_rate_limited", "Sign-in rate limit hit"
+        LOCKOUT = "lockout", "Account locked out after failed sign-ins"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    route = models.CharField(max_length=200, blank=True)
+    address_hash = models.CharField(max_length=16, blank=True, db_index=True)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    detail = models.CharField(max_length=100, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.route}"

@@ -1,20 +1,36 @@
 """Rate limits for what anyone can do without signing in (submitting requests, searching).
 
-A fixed window per client and purpose, counted in Django's cache: the process's own memory in
-the embedded mode, Redis in production (``CACHE_URL``), so every web process shares the count.
-Clients are told with a 429 page that says how long to wait. The client's address is only
-used, hashed, as a cache key: it is never logged or stored.
+A fixed window per client and purpose, counted in Django's cache, which every web process
+shares: Redis in production (``CACHE_URL``, atomic ``INCR``), files under ``var/cache/`` in the
+embedded mode (the count is then taken under a file lock, so two worker processes cannot both
+let the last allowed request through). Clients are told with a 429 page that says how long to
+wait. The client's address is only used hashed (``address_digest``): never logged or stored.
+
+``client_address`` is the one answer to "who is this client" behind reverse proxies
+(``BOROUGH_TRUSTED_PROXIES``): Borough's limits, allauth's (``AccountAdapter.get_client_ip``)
+and django-axes's (``AXES_CLIENT_IP_CALLABLE``) all use it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+
+# Cache backends whose ``incr`` is one atomic step in a store all processes share.
+ATOMIC_BACKENDS = (
+    "django.core.cache.backends.redis.RedisCache",
+    "django_redis.cache.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -33,13 +49,35 @@ def client_address(request) -> str:
     With ``BOROUGH_TRUSTED_PROXIES = n`` (the number of proxies in front of Borough), the
     address is the n-th from the right of the header; with 0, it is the connection's.
     """
-    proxies = settings.BOROUGH_TRUSTED_PROXIES
+    proxies = settings.BOROUGH_TRUSTED_PROXIES or 0
     if proxies:
         forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
         forwarded = [a for a in forwarded if a]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def address_digest(request) -> str:
+    """The client's address, hashed with the secret key: enough to tell clients apart in
+    security events, not enough to get the address back."""
+    return hashlib.sha256(
+        f"ip|{client_address(request)}|{settings.SECRET_KEY}".encode()
+    ).hexdigest()[:16]
+
+
+@contextmanager
+def _counting() -> Iterator[None]:
+    """Hold the machine-wide counter lock when the cache cannot count atomically itself."""
+    if settings.CACHES["default"]["BACKEND"] in ATOMIC_BACKENDS:
+        yield
+        return
+    with open(settings.VAR_DIR / "ratelimit.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _who(request) -> str:
@@ -63,12 +101,13 @@ def rate_limit_hit(request, scope: str, *, who: str = "", rate: str = "") -> int
     who = who or _who(request)
     digest = hashlib.sha256(f"{scope}|{who}|{settings.SECRET_KEY}".encode()).hexdigest()
     key = f"ratelimit:{scope}:{digest[:32]}:{window}"
-    cache.add(key, 0, timeout=period + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 5)
-        count = 1
+    with _counting():
+        cache.add(key, 0, timeout=period + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=period + 5)
+            count = 1
     if count <= limit:
         return 0
     return max(1, int((window + 1) * period - time.time()))

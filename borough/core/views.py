@@ -11,6 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from huey.contrib.djhuey import HUEY
 
+from .models import SecurityEvent
+from .security_events import security_event_mark
+
 log = logging.getLogger(__name__)
 
 
@@ -54,6 +57,7 @@ def readyz(request):
 
 
 def csrf_failure(request, reason=""):
+    security_event_mark(request, SecurityEvent.Kind.CSRF_FAILURE)
     return render(request, "errors/csrf.html", status=403)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from borough.accounts.models import Team
 from borough.accounts.policies import can_manage_api_clients
+from borough.accounts.reauth import fresh_sign_in_required
 from borough.clients.models import Scope
 from borough.clients.selectors import client_get, clients_list
 from borough.clients.services import ApiClientInvalid, api_client_create, api_client_deactivate
@@ -50,6 +51,7 @@ def api_clients(request):
 
 @never_cache
 @staff_required
+@fresh_sign_in_required
 def api_client_new(request):
     _admin_required(request)
     errors: dict[str, str] = {}
@@ -104,6 +106,7 @@ def api_client_new(request):
 
 
 @staff_required
+@fresh_sign_in_required
 def api_client_deactivate_view(request, client_id: int):
     _admin_required(request)
     client = client_get(client_id)

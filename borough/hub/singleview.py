@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from borough.accounts.policies import may_use_single_view
+from borough.accounts.reauth import fresh_sign_in_to_download
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.singleview import labels, selectors
@@ -194,6 +195,7 @@ def _csv(name: str, header: list[str], rows) -> HttpResponse:
 
 
 @data_team_required
+@fresh_sign_in_to_download
 def data_quality(request):
     wanted = request.GET.get("download", "")
     if wanted:

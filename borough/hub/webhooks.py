@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from borough.accounts.policies import can_manage_integrations
+from borough.accounts.reauth import fresh_sign_in_required
 from borough.catalogue.models import Service
 from borough.clients.selectors import client_get, clients_active
 from borough.core.actors import StaffActor
@@ -60,6 +61,7 @@ def webhooks(request):
 
 @never_cache
 @staff_required
+@fresh_sign_in_required
 def webhook_new(request):
     _admin_required(request)
     errors: dict[str, str] = {}
@@ -100,6 +102,7 @@ def webhook_new(request):
 
 
 @staff_required
+@fresh_sign_in_required
 def webhook_detail(request, subscription_id: int):
     _admin_required(request)
     subscription = selectors.subscription_get(subscription_id)
@@ -120,6 +123,7 @@ def webhook_detail(request, subscription_id: int):
 
 @require_POST
 @staff_required
+@fresh_sign_in_required
 def webhook_active(request, subscription_id: int):
     _admin_required(request)
     subscription = selectors.subscription_get(subscription_id)
@@ -138,6 +142,7 @@ def webhook_active(request, subscription_id: int):
 
 @require_POST
 @staff_required
+@fresh_sign_in_required
 def webhook_replay(request, delivery_id: int):
     _admin_required(request)
     delivery = selectors.delivery_get(delivery_id)
@@ -177,6 +182,7 @@ def _connectors_context(**extra) -> dict:
 
 @require_POST
 @staff_required
+@fresh_sign_in_required
 def connector_route(request):
     _admin_required(request)
     entered = {
@@ -225,6 +231,7 @@ def connector_route(request):
 
 @never_cache
 @staff_required
+@fresh_sign_in_required
 def connector_new(request):
     _admin_required(request)
     errors: dict[str, str] = {}
@@ -262,6 +269,7 @@ def connector_new(request):
 
 
 @staff_required
+@fresh_sign_in_required
 def connector_detail(request, connector_id: int):
     _admin_required(request)
     connector = selectors.connector_get(connector_id)
@@ -280,6 +288,7 @@ def connector_detail(request, connector_id: int):
 
 @require_POST
 @staff_required
+@fresh_sign_in_required
 def connector_active(request, connector_id: int):
     _admin_required(request)
     connector = selectors.connector_get(connector_id)
