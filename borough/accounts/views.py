@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from borough.core.security_events import Kind, security_event_mark
+
 from .enrolment import SESSION_KEY, EnrolmentRefused, enrolment_allowed, link_check
 
 REFUSAL_STATUS = {
@@ -20,8 +22,6 @@ REFUSAL_STATUS = {
     EnrolmentRefused.Reason.WRONG_ACCOUNT: 403,
     EnrolmentRefused.Reason.ALREADY_SET_UP: 409,
 }
-
-from borough.core.security_events import Kind, security_event_mark
 
 
 def too_many_attempts(request, exception=None):
