@@ -28,6 +28,13 @@ class AuditEvent(models.Model):
         DELETED = "deleted", "Deleted"
         EXPORTED = "exported", "Exported"
 
+    class Channel(models.TextChoices):
+        HUB = "hub", "Resident Hub"
+        ADMIN = "admin", "Django admin"
+        API = "api", "API"
+        PORTAL = "portal", "Portal"
+        SYSTEM = "system", "Borough itself"
+
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,14 +43,25 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who acted, as they were named when they acted ("user 12: Ann Lee <ann@council.gov.uk>",
+    # "API client 3: Repairs system", "system: sla-check"): it outlives the account (issue 16).
+    actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
+    # The resident whose personal data this was (no foreign key: the row outlives the record).
+    resident_id = models.BigIntegerField(null=True, blank=True)
+    # Which fields were changed: their names, never their values.
+    changed_fields = models.JSONField(default=list, blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     summary = models.CharField(max_length=200, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            models.Index(fields=["resident_id", "at"], name="core_audit_resident_at_idx"),
+        ]
         ordering = ["-at"]
 
     def __str__(self) -> str:

@@ -200,6 +200,7 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:insights_service", LEAD, f"/hub/insights/services/{slug}/", False),
         Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
         Page("hub:resident", AGENT, f"/hub/residents/{data['resident'].pk}/", False),
+        Page("hub:resident_access", ADMIN, f"/hub/residents/{data['resident'].pk}/access/", False),
         Page(
             "hub:assist_start",
             AGENT,

@@ -123,6 +123,7 @@ def case_detail(request, reference: str):
         action="viewed",
         object_type="case",
         object_id=case.pk,
+        resident_id=case.resident_id,
         summary=f"case {case.reference}",
     )
     form = UseTemplateForm(request.GET)
@@ -139,7 +140,9 @@ def case_detail(request, reference: str):
     return render_case(request, case, template=template)
 
 
-def _audited_download(request, *, path: str, name: str, content_type: str, object_id, summary):
+def _audited_download(
+    request, *, path: str, name: str, content_type: str, object_id, summary, resident_id=None
+):
     """Hand staff a resident's file from a case, writing who opened it to the audit log."""
     if not default_storage.exists(path):
         raise Http404("The file is no longer kept")
@@ -148,6 +151,7 @@ def _audited_download(request, *, path: str, name: str, content_type: str, objec
         action="viewed",
         object_type="case_attachment",
         object_id=object_id,
+        resident_id=resident_id,
         summary=summary,
     )
     return FileResponse(
@@ -172,6 +176,7 @@ def case_attachment(request, reference: str, question_id: str):
         content_type=attachment["content_type"],
         object_id=f"{case.pk}:{question_id}",
         summary=f"file {question_id} of case {case.reference}",
+        resident_id=case.resident_id,
     )
 
 
@@ -190,4 +195,5 @@ def case_event_file(request, reference: str, event_id: int):
         content_type=attachment["content_type"],
         object_id=f"{case.pk}:event-{event.pk}",
         summary=f"file added by the resident to case {case.reference}",
+        resident_id=case.resident_id,
     )
