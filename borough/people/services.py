@@ -44,7 +44,7 @@ def resident_need_record(
         consent_recorded_by=recorded_by,
     )
     audit_record(
-        actor=recorded_by,
+        actor=actor,
         action="created",
         object_type="resident_need",
         object_id=item.pk,
