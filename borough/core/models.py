@@ -27,6 +27,8 @@ class AuditEvent(models.Model):
         CHANGED = "changed", "Changed"
         DELETED = "deleted", "Deleted"
         EXPORTED = "exported", "Exported"
+        DOWNLOADED = "downloaded", "Downloaded by the resident"
+        CLAIMED = "claimed", "Linked to the resident's account"
 
     class Channel(models.TextChoices):
         HUB = "hub", "Resident Hub"

@@ -95,5 +95,21 @@ class Migration(migrations.Migration):
             model_name="auditevent",
             index=models.Index(fields=["resident_id", "at"], name="core_audit_resident_at_idx"),
         ),
+        migrations.AlterField(
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("viewed", "Viewed"),
+                    ("created", "Created"),
+                    ("changed", "Changed"),
+                    ("deleted", "Deleted"),
+                    ("exported", "Exported"),
+                    ("downloaded", "Downloaded by the resident"),
+                    ("claimed", "Linked to the resident's account"),
+                ],
+                max_length=16,
+            ),
+        ),
         migrations.RunPython(fill_existing, migrations.RunPython.noop),
     ]
