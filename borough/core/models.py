@@ -68,3 +68,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def object_name(self) -> str:
+        """What was seen or changed, in staff words ("Request 12", "Need 3")."""
+        name = OBJECT_NAMES.get(self.object_type, self.object_type.replace("_", " ").capitalize())
+        return name if self.object_type == "resident_access_log" else f"{name} {self.object_id}"
+
+
+# How the audit log's object types read on the "who has seen or changed this record" page.
+OBJECT_NAMES = {
+    "resident": "Resident",
+    "resident_need": "Need",
+    "resident_access_log": "This list",
+    "case": "Request",
+    "case_event": "Request update",
+    "case_attachment": "File on request",
+    "contact": "Contact",
+    "conversation": "Chat",
+    "message": "Message",
+    "household": "Household",
+    "form_session": "Form",
+}

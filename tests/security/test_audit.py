@@ -116,7 +116,7 @@ def test_a_team_lead_sees_every_view_and_change_and_their_own_look_is_recorded(
     html = page.content.decode()
     assert f"user {agent.pk}: Sam {agent.last_name} &lt;agent@council.example&gt;" in html
     assert "Viewed" in html and "Changed" in html and "Resident Hub" in html
-    assert f"Case {case.pk}" in html and f"Resident {ama.pk}" in html
+    assert f"Request {case.pk}" in html and f"Resident {ama.pk}" in html
     assert "system: test" in html  # the need recorded by Borough itself
     row = _access_rows().get()
     assert (row.actor, row.resident_id, row.channel) == (lead, ama.pk, "hub")
