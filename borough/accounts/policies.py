@@ -402,3 +402,30 @@ def may_record_need(actor: Actor, resident) -> bool:
         case SystemActor():
             return True
     return False
+
+
+# ------------------------------------------------ who has seen or changed a resident's record
+
+#: Members of this team (any role) answer residents' subject access and data protection
+#: questions, so they may see who has seen or changed any resident's record.
+DATA_PROTECTION_TEAM_SLUG = "data-protection"
+
+
+def can_see_record_access(user, *, case_team_ids: AbstractSet[int]) -> bool:
+    """May ``user`` see who has viewed or changed a resident's record (issue 16)?
+
+    Admins, superusers and the data protection team for every resident; team leads for a
+    resident with a case in one of their teams (``case_team_ids``). Not agents or officers.
+    """
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    for slug, team_id, role in Membership.objects.filter(user=user).values_list(
+        "team__slug", "team_id", "role"
+    ):
+        if role == Role.ADMIN or slug == DATA_PROTECTION_TEAM_SLUG:
+            return True
+        if role == Role.TEAM_LEAD and team_id in case_team_ids:
+            return True
+    return False

@@ -1,12 +1,13 @@
 """How every action on a case writes: lock the case (refusing a change made from a page older
-than the case), save the changed fields with a new version, and write the one timeline event,
-announced to other apps after the commit (``signals.case_event_recorded``)."""
+than the case), save the changed fields with a new version, and write the one timeline event
+and its audit row, announced to other apps after the commit (``signals.case_event_recorded``)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from borough.core.actors import Actor, acting_user
+from borough.core.services import audit_record
 
 from .errors import CaseChanged
 from .models import Case, CaseEvent
@@ -60,6 +61,15 @@ def record(
         is_public=public,
         text=text,
         data=data or {},
+    )
+    audit_record(  # who changed a resident's case, as for any change of personal data
+        actor=actor,
+        action="created" if kind == CaseEvent.Kind.CREATED else "changed",
+        object_type="case",
+        object_id=case.pk,
+        resident_id=case.resident_id,
+        fields=fields,
+        summary=f"case {case.reference}: {CaseEvent.Kind(kind).label}",
     )
     announce_on_commit(event)  # other apps (integrations) hear of it after the commit
     return event

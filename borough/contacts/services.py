@@ -12,6 +12,7 @@ from borough.accounts.policies import may_log_contact
 from borough.catalogue.uploads import uploads_hold
 from borough.core.actors import Actor, staff_user
 from borough.core.channels import Channel
+from borough.core.services import audit_record
 
 from .models import Contact, Feedback, FormSession
 
@@ -156,7 +157,7 @@ def contact_log(
         errors["minutes"] = "Enter the length of the contact in minutes, from 1 to 600"
     if errors:
         raise ContactInvalid(errors)
-    return contact_record(
+    contact = contact_record(
         channel=channel,
         resident=resident,
         handled_by=staff_user(actor),
@@ -164,6 +165,15 @@ def contact_log(
         outcome=outcome,
         duration_seconds=int(minutes) * 60 if minutes else None,
     )
+    audit_record(
+        actor=actor,
+        action="created",
+        object_type="contact",
+        object_id=contact.pk,
+        resident_id=resident.pk,
+        summary=f"contact logged for resident {resident.pk}",
+    )
+    return contact
 
 
 FEEDBACK_COMMENT_LIMIT = 1200

@@ -8,6 +8,19 @@ import logging
 from django.urls import Resolver404, resolve
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# Where the request being served came in ("hub", "admin", "api", "portal"; empty outside a
+# request): the audit log records it with every view or change of personal data.
+channel_var: contextvars.ContextVar[str] = contextvars.ContextVar("channel", default="")
+
+_CHANNEL_PREFIXES = (("/hub/", "hub"), ("/admin/", "admin"), ("/api/", "api"), ("/open311/", "api"))
+
+
+def channel_of(path: str) -> str:
+    """The audit channel of a request path: the hub, the admin, an API, or else the portal."""
+    for prefix, channel in _CHANNEL_PREFIXES:
+        if path.startswith(prefix):
+            return channel
+    return "portal"
 
 
 class RequestIdFilter(logging.Filter):

@@ -12,7 +12,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from .logging import request_id_var
+from .logging import channel_of, channel_var, request_id_var
 
 access_log = logging.getLogger("borough.access")
 
@@ -32,11 +32,13 @@ class RequestIdMiddleware:
         request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_var.set(request_id)
+        channel_token = channel_var.set(channel_of(request.path_info))
         started = time.perf_counter()
         try:
             response = self.get_response(request)
         finally:
             request_id_var.reset(token)
+            channel_var.reset(channel_token)
         match = getattr(request, "resolver_match", None)
         access_log.info(
             "request",

@@ -27,6 +27,15 @@ class AuditEvent(models.Model):
         CHANGED = "changed", "Changed"
         DELETED = "deleted", "Deleted"
         EXPORTED = "exported", "Exported"
+        DOWNLOADED = "downloaded", "Downloaded by the resident"
+        CLAIMED = "claimed", "Linked to the resident's account"
+
+    class Channel(models.TextChoices):
+        HUB = "hub", "Resident Hub"
+        ADMIN = "admin", "Django admin"
+        API = "api", "API"
+        PORTAL = "portal", "Portal"
+        SYSTEM = "system", "Borough itself"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -36,18 +45,51 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who acted, as they were named when they acted ("user 12: Ann Lee <ann@council.gov.uk>",
+    # "API client 3: Repairs system", "system: sla-check"): it outlives the account (issue 16).
+    actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
+    # The resident whose personal data this was (no foreign key: the row outlives the record).
+    resident_id = models.BigIntegerField(null=True, blank=True)
+    # Which fields were changed: their names, never their values.
+    changed_fields = models.JSONField(default=list, blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     summary = models.CharField(max_length=200, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            models.Index(fields=["resident_id", "at"], name="core_audit_resident_at_idx"),
+        ]
         ordering = ["-at"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def object_name(self) -> str:
+        """What was seen or changed, in staff words ("Request 12", "Need 3")."""
+        name = OBJECT_NAMES.get(self.object_type, self.object_type.replace("_", " ").capitalize())
+        return name if self.object_type == "resident_access_log" else f"{name} {self.object_id}"
+
+
+# How the audit log's object types read on the "who has seen or changed this record" page.
+OBJECT_NAMES = {
+    "resident": "Resident",
+    "resident_need": "Need",
+    "resident_access_log": "This list",
+    "case": "Request",
+    "case_event": "Request update",
+    "case_attachment": "File on request",
+    "contact": "Contact",
+    "conversation": "Chat",
+    "message": "Message",
+    "household": "Household",
+    "form_session": "Form",
+}
 
 
 class SecurityEvent(models.Model):

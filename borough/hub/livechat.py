@@ -105,6 +105,7 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
             action="viewed",
             object_type="resident",
             object_id=conversation.resident_id,
+            resident_id=conversation.resident_id,
             summary=f"resident {conversation.resident_id} in chat {conversation.pk}",
         )
     service, answers = _answers(conversation)

@@ -99,6 +99,7 @@ def outbox_message(request, message_id: int):
         action="viewed",
         object_type="message",
         object_id=message.pk,
+        resident_id=message.case.resident_id if message.case is not None else None,
         summary=f"message {message.pk} ({message.template})",
     )
     return render(request, "hub/outbox_message.html", {"message": message})

@@ -103,6 +103,7 @@ urlpatterns = [
     ),
     path("single-view/data-quality/", singleview.data_quality, name="singleview_quality"),
     path("residents/<int:resident_id>/", residents.resident_detail, name="resident"),
+    path("residents/<int:resident_id>/access/", residents.resident_access, name="resident_access"),
     path(
         "residents/<int:resident_id>/contacts/", residents.resident_contact, name="resident_contact"
     ),

@@ -44,10 +44,11 @@ def resident_need_record(
         consent_recorded_by=recorded_by,
     )
     audit_record(
-        actor=recorded_by,
+        actor=actor,
         action="created",
         object_type="resident_need",
         object_id=item.pk,
+        resident_id=resident.pk,
         summary=f"need {need} for resident {resident.pk}",
     )
     return item
@@ -87,6 +88,7 @@ def resident_claim_for_user(*, user, email: str) -> Resident | None:
         action="claimed",
         object_type="resident",
         object_id=own.pk,
+        resident_id=own.pk,
         summary=f"linked to user {user.pk} on email confirmation; merged {len(merged)}",
     )
     return own
@@ -147,6 +149,8 @@ def resident_contact_update(
         action="changed",
         object_type="resident",
         object_id=resident.pk,
+        resident_id=resident.pk,
+        fields=["phone", "email_updates"],
         summary=f"contact details of resident {resident.pk} changed by the resident",
     )
     return resident

@@ -178,6 +178,7 @@ def my_data(request):
         action="downloaded",
         object_type="resident",
         object_id=resident.pk,
+        resident_id=resident.pk,
         summary=f"resident {resident.pk} downloaded their data",
     )
     response = HttpResponse(

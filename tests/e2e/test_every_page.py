@@ -209,6 +209,7 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:insights_service", LEAD, f"/hub/insights/services/{slug}/", False),
         Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
         Page("hub:resident", AGENT, f"/hub/residents/{data['resident'].pk}/", False),
+        Page("hub:resident_access", ADMIN, f"/hub/residents/{data['resident'].pk}/access/", False),
         Page(
             "hub:assist_start",
             AGENT,
@@ -267,7 +268,7 @@ LISTED = {
     "hub:api_clients", "hub:api_client_new", "hub:webhooks", "hub:webhook_new", "hub:webhook",
     "hub:connectors", "hub:connector_new", "hub:connector", "hub:insights", "hub:insights_service",
     "hub:insights_channel", "hub:resident", "hub:assist_start", "hub:assist_question",
-    "hub:assist_exit", "hub:assist_check", "assistant:chat", "hub:livechat",
+    "hub:resident_access", "hub:assist_exit", "hub:assist_check", "assistant:chat", "hub:livechat",
     "hub:livechat_chat",
     "hub:singleview_search", "hub:singleview_person", "hub:singleview_household",
     "hub:singleview_review", "hub:singleview_review_pair", "hub:singleview_quality",

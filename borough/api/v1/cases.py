@@ -193,10 +193,11 @@ def _personal(request, case: Case) -> bool:
     if not client.has_scope(Scope.RESIDENTS_READ):
         return False
     audit_record(
-        actor=None,
+        actor=client.as_actor(),
         action=AuditEvent.Action.VIEWED,
         object_type="case",
         object_id=case.pk,
+        resident_id=case.resident_id,
         summary=f"API client {client.pk} ({client.name})",
     )
     return True

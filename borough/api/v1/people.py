@@ -82,10 +82,11 @@ def resident_detail(request, resident_id: int):
         raise ApiError(ErrorCode.NOT_FOUND, f"There is no resident {resident_id}")
     client = client_of(request)
     audit_record(
-        actor=None,
+        actor=client.as_actor(),
         action=AuditEvent.Action.VIEWED,
         object_type="resident",
         object_id=resident.pk,
+        resident_id=resident.pk,
         summary=f"API client {client.pk} ({client.name})",
     )
     household = resident.household

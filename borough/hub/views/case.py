@@ -124,6 +124,7 @@ def case_detail(request, reference: str):
         action="viewed",
         object_type="case",
         object_id=case.pk,
+        resident_id=case.resident_id,
         summary=f"case {case.reference}",
     )
     form = UseTemplateForm(request.GET)
@@ -158,7 +159,7 @@ def _stored_file(case, answer) -> tuple[str, str, str]:
     return path, kind, safe_name(str(answer.get("name", "")), kind)
 
 
-def _audited_download(request, *, case, answer, object_id, summary):
+def _audited_download(request, *, case, answer, object_id, summary, resident_id=None):
     """Hand staff a resident's file from a case, writing who opened it to the audit log. The
     type and name are the ones Borough stored, and browsers are told not to guess another."""
     path, content_type, name = _stored_file(case, answer)
@@ -169,6 +170,7 @@ def _audited_download(request, *, case, answer, object_id, summary):
         action="viewed",
         object_type="case_attachment",
         object_id=object_id,
+        resident_id=resident_id,
         summary=summary,
     )
     response = FileResponse(
@@ -194,6 +196,7 @@ def case_attachment(request, reference: str, question_id: str):
         answer=case.answers[question_id],
         object_id=f"{case.pk}:{question_id}",
         summary=f"file {question_id} of case {case.reference}",
+        resident_id=case.resident_id,
     )
 
 
@@ -211,4 +214,5 @@ def case_event_file(request, reference: str, event_id: int):
         answer=attachment,
         object_id=f"{case.pk}:event-{event.pk}",
         summary=f"file added by the resident to case {case.reference}",
+        resident_id=case.resident_id,
     )

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from borough.accounts.policies import can_see_resident
+from borough.accounts.policies import can_see_record_access, can_see_resident
 from borough.cases.selectors import cases_for_resident
 from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
 from borough.contacts.services import STAFFED_CHANNELS, ContactInvalid, contact_log
 from borough.core.actors import StaffActor
+from borough.core.selectors import audit_for_resident
 from borough.core.services import audit_record
 from borough.people.selectors import household_members, resident_get
 
@@ -34,6 +36,13 @@ def _resident_or_403(request, resident_id: int):
     return resident, resident_cases
 
 
+ACCESS_PAGE_SIZE = 50
+
+
+def _case_team_ids(resident_cases) -> set[int]:
+    return {case.team_id for case in resident_cases}
+
+
 def _render_resident(request, resident, resident_cases, *, errors=None, entered=None):
     return render(
         request,
@@ -49,6 +58,9 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
             "entered": entered or {},
             "channels": [(c.value, c.label) for c in STAFFED_CHANNELS],
             "outcomes": Contact.Outcome.choices,
+            "may_see_access": can_see_record_access(
+                request.user, case_team_ids=_case_team_ids(resident_cases)
+            ),
         },
     )
 
@@ -62,6 +74,7 @@ def resident_detail(request, resident_id: int):
         action="viewed",
         object_type="resident",
         object_id=resident.pk,
+        resident_id=resident.pk,
         summary=f"resident {resident.pk}",
     )
     return _render_resident(request, resident, resident_cases)
@@ -82,3 +95,29 @@ def resident_contact(request, resident_id: int):
         )
     messages.success(request, "Contact logged")
     return redirect("hub:resident", resident_id=resident.pk)
+
+
+@staff_required
+def resident_access(request, resident_id: int):
+    """Who has viewed or changed this resident's record, their cases, contacts and needs: every
+    row of the audit log about them, newest first, from the hub, the admin and the APIs. Team
+    leads of their cases' teams, the data protection team and admins only; opening it is itself
+    audited."""
+    resident = resident_get(resident_id)
+    if resident is None:
+        raise Http404("No such resident")
+    case_team_ids = _case_team_ids(cases_for_resident(resident))
+    if not can_see_record_access(request.user, case_team_ids=case_team_ids):
+        raise PermissionDenied
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="resident_access_log",
+        object_id=resident.pk,
+        resident_id=resident.pk,
+        summary=f"who has seen or changed resident {resident.pk}",
+    )
+    page = Paginator(audit_for_resident(resident.pk), ACCESS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "hub/resident_access.html", {"resident": resident, "page": page})
