@@ -132,6 +132,12 @@ class Lexicon:
                 entries.append(_Entry(sign["sign"], sign["driver"], language, groups))
         self.entries = entries
         self.languages = sorted({e.language.split("-")[0] for e in entries})
+        # English anchor phrases for the cross-lingual encoder: [(driver, phrase)]
+        self.anchors = [
+            (driver, phrase)
+            for driver, phrases in (data.get("anchors") or {}).items()
+            for phrase in phrases
+        ]
 
     def matches(self, text: str) -> list[Match]:
         folded = fold(text)
