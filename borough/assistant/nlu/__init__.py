@@ -63,6 +63,13 @@ def understand(text: str, *, today: datetime.date | None = None) -> Understandin
     vector = brain.embed_one(cleaned)
     intent, confidence = brain.classifier.predict(vector[None, :])[0]
     language = _language.detect(cleaned)
+    vulnerability = brain.triage.assess(cleaned, vector, language)
+    if vulnerability.language and (
+        language == _language.DEFAULT or language not in brain.triage.multilingual.languages
+    ):
+        # Danger words of one language settle a language left in English or taken for one
+        # the lexicon does not have ('mera shohar mujhe maarta hai' is not Yoruba).
+        language = vulnerability.language
     return Understanding(
         text=cleaned,
         language=language,
@@ -70,7 +77,7 @@ def understand(text: str, *, today: datetime.date | None = None) -> Understandin
         confidence=round(confidence, 4),
         out_of_scope=intent is None,
         entities=_entities.extract(cleaned, today=today),
-        vulnerability=brain.triage.assess(cleaned, vector, language),
+        vulnerability=vulnerability,
         flags=found_flags,
     )
 
