@@ -31,16 +31,24 @@ DEV_URGENT = [(lang, t) for lang, g in _DEV["languages"].items() for t in g["urg
 DEV_ORDINARY = [(lang, t) for lang, g in _DEV["languages"].items() for t in g["ordinary"]]
 HELD_URGENT = [r for r in heldout_rows(HELDOUT) if r["urgent"] and r["language"] != "en"]
 
-# Held-out urgent messages in other languages that reached a person when the set was run once
-# (docs/benchmarks.md, "Safeguarding in every language"); the floor this test keeps.
-HELDOUT_RECALL_FLOOR = 0.0
+# Held-out urgent messages in other languages that reached a person when the set was run once,
+# after the lexicon and thresholds were frozen: 91 of 154 (docs/benchmarks.md, "Safeguarding in
+# every language"). Issue 22's target is 100%; this floor only stops it getting worse. Raise it
+# when a fix is measured on a NEW held-out set (this one has now been seen).
+HELDOUT_REACHED_FLOOR = 91
 
 
 def _tell(text: str) -> tuple[Conversation, list[str]]:
-    chat = Chat(Client())
+    # One resident per message, each from their own address (the chat's per-client rate limit).
+    _tell.residents += 1  # type: ignore[attr-defined]
+    n = _tell.residents  # type: ignore[attr-defined]
+    chat = Chat(Client(REMOTE_ADDR=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"))
     chat.start()
     replies = chat.say(text)
     return chat.conversation, replies
+
+
+_tell.residents = 0  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db
@@ -119,5 +127,5 @@ def test_held_out_urgent_messages_reach_a_person_at_safeguarding_priority(catalo
             missed.append((row["language"], row.get("kind"), row["text"]))
         else:
             assert ENGLISH_ONLY not in "\n".join(replies)
-    recall = 1 - len(missed) / len(HELD_URGENT)
-    assert recall >= HELDOUT_RECALL_FLOOR, missed
+    assert len(HELD_URGENT) == 154
+    assert len(HELD_URGENT) - len(missed) >= HELDOUT_REACHED_FLOOR, missed
