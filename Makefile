@@ -128,7 +128,8 @@ bench-portal: setup
 	$(BIN)/python bench/portal.py $(BENCH_PORTAL_ARGS)
 
 # The resident assistant's understanding on its held-out set: intent accuracy, out-of-scope
-# and safeguarding recall, p95 turn latency (docs/benchmarks.md, "Assistant").
+# and safeguarding recall, p95 turn latency (docs/benchmarks.md, "Assistant"); then safeguarding
+# recall, false alarms and language identification per language (ADR 0029).
 eval-assistant: setup
 	$(BIN)/python bench/assistant_eval.py
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import assistant_multilingual  # noqa: E402
 from borough.assistant import nlu  # noqa: E402
 from borough.assistant.nlu import content  # noqa: E402
 
@@ -192,6 +193,9 @@ def main() -> int:
     if args.errors:
         for kind, text, expected, got, confidence in r["errors"]:
             print(f"  miss [{kind}] {text!r}: expected {expected}, got {got} ({confidence:.2f})")
+    # Other languages (issue 22, ADR 0029): safeguarding recall, false alarms, language ID.
+    r["multilingual"] = assistant_multilingual.evaluate(rounds=args.rounds)
+    assistant_multilingual.print_report(r["multilingual"], show_languages=args.errors)
     if args.json:
         args.json.write_text(json.dumps(r, indent=2, default=str))
     return 0

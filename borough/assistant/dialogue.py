@@ -33,21 +33,21 @@ from .flows import consent, general, handover, service_form, status
 from .flows.bin_days import bin_address_turn, bin_postcode_turn
 from .models import Conversation
 from .state import DialogueState, Mode
-from .turns import CANCEL_WORDS, Exchange, Turn, Understood, fixed, starter_choices
+from .turns import (
+    CANCEL_WORDS,
+    Exchange,
+    Turn,
+    Understood,
+    fixed,
+    starter_choices,
+    supported_language,
+)
 
 # Identifying the language of a few words is guesswork ("Report fly-tipping" reads as Tagalog):
 # the conversation changes language only on a message long enough, or written with letters
 # English does not use.
 MIN_WORDS_FOR_LANGUAGE = 6
 _CHOICE = re.compile(r"^\s*\d{1,3}(\s*[,;]\s*\d{1,3})*\s*$")
-
-
-def supported_language(code: str) -> str | None:
-    """The portal language (Django code) for an ISO 639-1 code, if Borough has one."""
-    for django_code, _name in settings.LANGUAGES:
-        if django_code.split("-")[0] == (code or "").split("-")[0]:
-            return django_code
-    return None
 
 
 # ------------------------------------------------------------ 1. understand (no lock held)
@@ -62,7 +62,13 @@ def understand(conversation: Conversation, text: str) -> Understood:
     if supported_language(language) is None and llm.configured():
         english = llm.translate_to_english(text)
         if english:
+            original = understanding
             understanding = dataclasses.replace(nlu.understand(english), language=language)
+            if original.vulnerability.level == "safeguarding":
+                # What the resident wrote counts: a translation must not hide a sign.
+                understanding = dataclasses.replace(
+                    understanding, vulnerability=original.vulnerability
+                )
     passages = None
     if (
         state.mode == Mode.ANYTHING
@@ -124,16 +130,22 @@ def respond(conversation: Conversation, text: str, understood: Understood, *, up
     state = DialogueState.of(conversation)
     x = Exchange(conversation, state, understood, text, upload=upload)
     x.turn.understood = _summary(u)
+    urgent = u.vulnerability.level == "safeguarding"
     if _language_is_clear(text) and not (
         # Plain English letters the classifier (trained in English) understood: English, even
         # if a reference or a postcode made the words look like another language.
-        supported_language(language) is None and text.isascii() and u.intent
+        supported_language(language) is None and text.isascii() and u.intent and not urgent
     ):
+        conversation.language = language
+    elif urgent and language != "en":
+        # A sign of danger in another language: the agent must see the language at once (an
+        # interpreter), and the urgent reply is in it, however short the message.
         conversation.language = language
     portal_language = supported_language(conversation.language)
     with translation.override(portal_language or settings.LANGUAGE_CODE):
         _respond(x)
-        if portal_language is None and not state.interpreter_offered:
+        if portal_language is None and not state.interpreter_offered and not urgent:
+            # Never for an urgent message: its reply is in the resident's language already.
             state.interpreter_offered = True
             x.turn.say_first(
                 _(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from borough.assistant import nlu
@@ -89,6 +90,14 @@ class Exchange:
 
     def say(self, text: str, *, links=(), choices=()) -> Reply:
         return self.turn.say(text, links=links, choices=choices)
+
+
+def supported_language(code: str) -> str | None:
+    """The portal language (Django code) for an ISO 639-1 code, if Borough has one."""
+    for django_code, _name in settings.LANGUAGES:
+        if django_code.split("-")[0] == (code or "").split("-")[0]:
+            return django_code
+    return None
 
 
 def fixed(key: str, english: str, language: str) -> str:

@@ -4,28 +4,42 @@ not help with; the chat goes to the live queue (ordered by priority, then wait).
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from borough.assistant import nlu
 from borough.assistant.models import Conversation
 from borough.assistant.state import Mode
-from borough.assistant.turns import Exchange, fixed
+from borough.assistant.turns import Exchange, fixed, supported_language
 
 # Turns in a row the assistant cannot help with before it offers a person.
 FAILED_TURNS_BEFORE_HANDOVER = 2
 
 
+def _signposting_english() -> str:
+    return _(
+        "If you or someone else is in immediate danger, call 999 now. You can talk to "
+        "Samaritans free, day or night, on 116 123. Outside office hours, call the "
+        "council's emergency line on %(phone)s. I am passing you to a member of staff now."
+    ) % {"phone": settings.BOROUGH_OUT_OF_HOURS_PHONE}
+
+
 def signposting(language: str) -> str:
-    return fixed(
-        "safeguarding_signposting",
-        _(
-            "If you or someone else is in immediate danger, call 999 now. You can talk to "
-            "Samaritans free, day or night, on 116 123. Outside office hours, call the "
-            "council's emergency line on %(phone)s. I am passing you to a member of staff now."
-        )
-        % {"phone": settings.BOROUGH_OUT_OF_HOURS_PHONE},
-        language,
-    )
+    """The emergency numbers and the promise of a person, in the resident's language: the
+    portal's own translation where it has one (Polish), else a machine-made one from
+    nlu/data/urgent_replies.yaml, labelled as such, with the English under it (ADR 0029).
+    Never 'I can only reply in English'."""
+    text = fixed("safeguarding_signposting", _signposting_english(), language)
+    if not language or language.startswith("en") or supported_language(language):
+        return text  # English, or the portal's reviewed translation (gettext)
+    translated = nlu.urgent("safeguarding_signposting", language)
+    if translated is None:
+        return text
+    with translation.override("en"):
+        english = _signposting_english()
+    phone = {"phone": settings.BOROUGH_OUT_OF_HOURS_PHONE}
+    label = f"\n({translated.label})" if translated.machine and translated.label else ""
+    return f"{translated.text % phone}{label}\n\n{english}"
 
 
 def hand_over(x: Exchange, *, reason: str) -> None:

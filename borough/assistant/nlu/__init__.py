@@ -9,6 +9,7 @@ See docs/adr/0021-assistant-understanding.md and docs/architecture.md.
     understand(text) -> Understanding
     retrieve(text, limit=3) -> list[Passage]
     translate(key, language) -> str | None
+    urgent(key, language) -> UrgentText | None   (machine-made urgent replies, ADR 0029)
 """
 
 from __future__ import annotations
@@ -19,18 +20,20 @@ from . import entities as _entities
 from . import flags as _flags
 from . import language as _language
 from .brain import brain
-from .replies import translate
+from .replies import UrgentText, translate, urgent
 from .types import Entities, Passage, Understanding, Vulnerability
 
 __all__ = [
     "Entities",
     "Passage",
     "Understanding",
+    "UrgentText",
     "Vulnerability",
     "load",
     "retrieve",
     "translate",
     "understand",
+    "urgent",
 ]
 
 
@@ -59,14 +62,22 @@ def understand(text: str, *, today: datetime.date | None = None) -> Understandin
     brain = load()
     vector = brain.embed_one(cleaned)
     intent, confidence = brain.classifier.predict(vector[None, :])[0]
+    language = _language.detect(cleaned)
+    vulnerability = brain.triage.assess(cleaned, vector, language)
+    if vulnerability.language and (
+        language == _language.DEFAULT or language not in brain.triage.multilingual.languages
+    ):
+        # Danger words of one language settle a language left in English or taken for one
+        # the lexicon does not have ('mera shohar mujhe maarta hai' is not Yoruba).
+        language = vulnerability.language
     return Understanding(
         text=cleaned,
-        language=_language.detect(cleaned),
+        language=language,
         intent=intent,
         confidence=round(confidence, 4),
         out_of_scope=intent is None,
         entities=_entities.extract(cleaned, today=today),
-        vulnerability=brain.triage.assess(cleaned, vector),
+        vulnerability=vulnerability,
         flags=found_flags,
     )
 

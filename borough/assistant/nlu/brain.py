@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import content
+from . import content, multilingual
 from .classifier import OUT_OF_SCOPE, IntentClassifier, train
 from .embeddings import Encoder, encoder, model_dir
 from .retrieval import Index
@@ -95,7 +95,7 @@ class EmbeddingCache:
     """Sentence vectors of known texts, on disk between processes (keyed by the model and
     the exact text), so a restart does not re-embed hundreds of training utterances."""
 
-    def __init__(self, model: Encoder):
+    def __init__(self, model: Encoder | multilingual.E5, name: str | None = None):
         self.model = model
         self.path = None
         self.vectors: dict[str, np.ndarray] = {}
@@ -103,7 +103,7 @@ class EmbeddingCache:
         if directory is None:
             return
         self.directory = directory
-        self.path = directory / f"minilm-{model_stamp()}.npz"
+        self.path = directory / (name or f"minilm-{model_stamp()}.npz")
         try:
             with np.load(self.path) as stored:
                 self.vectors = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
@@ -158,9 +158,13 @@ class Brain:
         vectors = self.cache.embed(texts)
         in_scope = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
         self.training_vectors = vectors[in_scope]
+        self.training_texts = [texts[i] for i in in_scope]
         self.classifier: IntentClassifier
         self.classifier, self.validation = trained_classifier(vectors, texts, labels)
         self.index = Index(self)
+        # The multilingual encoder (ADR 0029): safeguarding signs in messages not in English.
+        self.e5 = multilingual.E5()
+        self.e5_cache = EmbeddingCache(self.e5, name=f"e5-{self.e5.stamp}.npz")
         self.triage = Triage(self)
         self.load_seconds = time.perf_counter() - started
         logger.info(

@@ -1,18 +1,24 @@
 """Offline language identification: writing system first, then lingua's n-gram models.
 
 Scripts settle the languages that have their own (Gurmukhi for Punjabi, Gujarati, Tamil, Bengali,
-...). Arabic script is Arabic, Urdu, Persian or Pashto: lingua tells them apart. Latin text goes
-to lingua (restricted to the languages London boroughs hear most, so short messages are not
-matched to an obscure language). Very short or ambiguous messages are English, the default.
+...). Arabic script is Arabic, Urdu, Persian or Pashto: letters only Urdu uses settle Urdu, else
+lingua tells them apart. Latin text that is mostly English words (the assistant's own English
+utterances and the commonest English words) is English however short: "How do I reset my
+iphone" is not German (ADR 0029). Other Latin text goes to lingua (restricted to the languages
+London boroughs hear most, so short messages are not matched to an obscure language), which must
+be confident. Very short or ambiguous messages are English, the site's language.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
 
 from lingua import Language, LanguageDetectorBuilder
+
+from . import content
 
 DEFAULT = "en"
 
@@ -53,6 +59,53 @@ _DEVANAGARI_LANGUAGES = ["HINDI", "MARATHI"]
 
 # Letters that only some Latin-script languages use: a strong hint even in one word.
 _POLISH_LETTERS = set("ąćęłńśźżĄĆĘŁŃŚŹŻ")
+_PORTUGUESE_LETTERS = set("ãõÃÕ")
+# Arabic-script letters Urdu uses and Arabic and Persian do not (ٹ ڈ ڑ ں ے ھ ہ ۓ).
+_URDU_LETTERS = set("ٹڈڑںےھہۓ")
+# A share of words at least this large in the English vocabulary: the message is English.
+ENGLISH_SHARE = 0.6
+# Lingua's confidence a language other than English needs (and twice English's).
+MIN_CONFIDENCE = 0.5
+# Marathi shares Devanagari with Hindi, far commoner here: Marathi only when lingua is sure.
+MARATHI_CONFIDENCE = 0.9
+
+# Words that make up most English sentences, beside the assistant's own English utterances.
+_COMMON_ENGLISH = """
+a about after again all also am an and any anyone are as at away back be because been before
+being but by can cannot could day did do does doing done dont down each even every for from get
+gets getting give go goes going gone good got had has have having he hello help her here hi him
+his how i if im in into is isnt it its ive just know last let like live look made make many may
+me more morning most much must my need never new next night no not now of off ok okay on once
+one only or other our out over please pls put really right said same say see she should since so
+some someone something still such sure take tell than thank thanks that the their them then there
+these they thing think this those through to today tomorrow too two under until up us very want
+was way we week well were what when where which while who why will with without would yeah yes
+yet you your youre phone iphone android app email password account reset login online website
+"""
+
+
+@functools.cache
+def english_vocabulary() -> frozenset[str]:
+    """Lower-case English words: the common ones above and every word of the assistant's English
+    training utterances and FAQ questions (data/training.yaml, data/faqs.yaml)."""
+    words = set(_COMMON_ENGLISH.split())
+    intents, out_of_scope = content.training()
+    texts = [t for examples in intents.values() for t in examples] + out_of_scope
+    texts += [q for faq in content.faqs() for q in faq.questions]
+    for text in texts:
+        words.update(w.lower() for w in _WORD.findall(text) if w.isascii())
+    return frozenset(words)
+
+
+def english_share(text: str) -> float:
+    """The share of a message's words that are English words (0 when it has none)."""
+    words = [w.lower() for w in _WORD.findall(_CODES.sub(" ", text))]
+    if not words:
+        return 0.0
+    vocabulary = english_vocabulary()
+    return sum(w in vocabulary for w in words) / len(words)
+
+
 _ROMANIAN_LETTERS = set("ăâîșşțţĂÂÎȘŞȚŢ")
 
 _detectors: dict[str, object] = {}
@@ -115,14 +168,20 @@ def detect(text: str) -> str:
     if script == "latin":
         return _latin(text)
     if script == "arabic":
+        if set(text) & _URDU_LETTERS:
+            return "ur"
         found = _detector("arabic", _ARABIC_LANGUAGES).detect_language_of(text)
         return _iso(found) if found else "ar"
     if script == "cyrillic":
         found = _detector("cyrillic", _CYRILLIC_LANGUAGES).detect_language_of(text)
         return _iso(found) if found else "ru"
     if script == "devanagari":
-        found = _detector("devanagari", _DEVANAGARI_LANGUAGES).detect_language_of(text)
-        return _iso(found) if found else "hi"
+        values = _detector("devanagari", _DEVANAGARI_LANGUAGES).compute_language_confidence_values(
+            text
+        )
+        if values and _iso(values[0].language) == "mr" and values[0].value >= MARATHI_CONFIDENCE:
+            return "mr"
+        return "hi"
     if len(script) == 2:
         return script
     return DEFAULT
@@ -138,6 +197,11 @@ def _latin(text: str) -> str:
         return "pl"
     if chars & _ROMANIAN_LETTERS and not chars & set("ãõçÃÕÇ"):
         return "ro"
+    if chars & _PORTUGUESE_LETTERS:
+        return "pt"
+    # Mostly English words, however few: English ('I smell gas' is not Hungarian).
+    if english_share(text) >= ENGLISH_SHARE:
+        return DEFAULT
     # One or two short words ('ok', 'hi', 'no') are too little to tell: English.
     if len(words) < 3 and sum(len(w) for w in words) < 12:
         return DEFAULT
@@ -149,6 +213,6 @@ def _latin(text: str) -> str:
     english = next((c.value for c in confidences if _iso(c.language) == "en"), 0.0)
     # Stay in English unless another language is clearly more likely: residents mix English
     # words into other languages far less than the reverse, and a wrong switch costs more.
-    if _iso(best.language) != "en" and best.value > max(0.5, english * 2):
+    if _iso(best.language) != "en" and best.value > max(MIN_CONFIDENCE, english * 2):
         return _iso(best.language)
     return DEFAULT

@@ -1,8 +1,11 @@
-"""The assistant's own fixed replies in the languages Borough has (data/replies.yaml)."""
+"""The assistant's own fixed replies in the languages Borough has (data/replies.yaml), and the
+urgent (safeguarding) reply in more languages, machine-made and shown beside the English
+(data/urgent_replies.yaml, ADR 0029)."""
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import yaml
 
@@ -29,3 +32,27 @@ def translate(key: str, language: str) -> str | None:
     texts = _replies().get(key) or {}
     code = (language or "").lower().replace("_", "-").split("-")[0]
     return texts.get(code)
+
+
+@dataclass(frozen=True)
+class UrgentText:
+    text: str  # may contain %(phone)s
+    label: str  # says, in the language and in English, that it is a machine translation
+    machine: bool
+
+
+@functools.cache
+def _urgent() -> dict[str, dict[str, dict]]:
+    with open(DATA / "urgent_replies.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def urgent(key: str, language: str) -> UrgentText | None:
+    """The urgent reply ``key`` in ``language`` from data/urgent_replies.yaml, or None."""
+    code = (language or "").lower().replace("_", "-").split("-")[0]
+    entry = (_urgent().get(key) or {}).get(code)
+    if not entry:
+        return None
+    return UrgentText(
+        text=entry["text"], label=entry.get("label", ""), machine=bool(entry.get("machine", True))
+    )

@@ -23,6 +23,9 @@ class Vulnerability:
     level: str = "none"  # 'none' | 'support' | 'safeguarding'
     drivers: tuple[str, ...] = ()  # FCA drivers: health, life_events, resilience, capability
     signs: tuple[str, ...] = ()  # the lexicon entries / example phrases that matched (audit)
+    # The language whose danger words matched (ADR 0029), when only one language's did: a short
+    # message language identification left in English ('Vreau sa ma sinucid') is Romanian.
+    language: str = ""
 
 
 @dataclass(frozen=True)

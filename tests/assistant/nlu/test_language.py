@@ -47,3 +47,34 @@ def test_a_reference_in_an_english_message_does_not_change_its_language(referenc
 
 def test_understanding_carries_the_language(brain):
     assert nlu.understand("Dzień dobry, chcę zgłosić dziurę w drodze").language == "pl"
+
+
+# Issue 22: short English is English however it looks to an n-gram model (main took these for
+# German, Hungarian, Tagalog and French), and a short urgent message in another language is not.
+@pytest.mark.parametrize(
+    "text",
+    ["How do I reset my iphone", "I smell gas", "Report fly-tipping", "I want to complain",
+     "bin not collected", "hello", "Pothole on my road", "Can I pay online"],
+)  # fmt: skip
+def test_short_english_is_english(text):
+    assert detect(text) == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("so", "Ninkaygu wuu i garaacaa, waan baqayaa"),
+        ("so", "Waxaan urinayaa gaas guriga"),
+        ("ur", "کوڑا اٹھانے کا دن کون سا ہے؟"),  # Urdu letters Arabic does not use
+        ("pt", "Não temos onde dormir"),
+        ("hi", "स्ट्रीट लाइट खराब है"),  # not Marathi
+    ],
+)
+def test_short_messages_in_other_languages(language, text):
+    assert detect(text) == language
+
+
+def test_danger_words_settle_the_language_of_a_short_urgent_message(brain):
+    understanding = nlu.understand("Vreau sa ma sinucid")
+    assert understanding.vulnerability.level == "safeguarding"
+    assert understanding.language == "ro"

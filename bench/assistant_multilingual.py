@@ -1,0 +1,230 @@
+"""Safeguarding and language identification in every language (part of make eval-assistant).
+
+Per language: safeguarding recall on urgent messages, the false-alarm rate on ordinary ones, and
+language identification accuracy; plus short English messages (under five words) that must stay
+English. Two sets, reported apart:
+
+- development: borough/assistant/nlu/data/multilingual_dev.yaml, written by the team and used to
+  build and tune the lexicon and thresholds (ADR 0029): a check that nothing regressed, not a
+  measure of accuracy;
+- held-out: borough/assistant/nlu/data/heldout_multilingual.jsonl, written by someone who never
+  saw the code, never used for tuning (data/README.md).
+
+Also the cost of the multilingual model: the turn latency (understand + retrieve) of messages
+in other languages (which go through the encoder) against English ones (which do not) in the
+same run, and the memory the encoder adds.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+import yaml
+
+from borough.assistant import nlu
+from borough.assistant.nlu import multilingual
+from borough.assistant.nlu.content import DATA
+
+DEV = DATA / "multilingual_dev.yaml"
+HELDOUT = DATA / "heldout_multilingual.jsonl"
+
+NAMES = {
+    "english": "en", "polish": "pl", "urdu": "ur", "punjabi": "pa", "panjabi": "pa",
+    "romanian": "ro", "gujarati": "gu", "tamil": "ta", "somali": "so", "arabic": "ar",
+    "bengali": "bn", "bangla": "bn", "portuguese": "pt", "hindi": "hi",
+}  # fmt: skip
+
+
+def code(language: str) -> str:
+    value = (language or "").strip().lower()
+    return NAMES.get(value, value.split("-")[0].split("_")[0])
+
+
+def dev_rows(path: Path = DEV) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    rows = []
+    for language, groups in data["languages"].items():
+        for kind in ("urgent", "ordinary"):
+            for text in groups.get(kind) or ():
+                rows.append({"language": language, "text": text, "urgent": kind == "urgent"})
+    # Short English for language identification only: some are urgent ('I smell gas').
+    rows += [{"language": "en", "text": t, "urgent": None} for t in data.get("english") or ()]
+    return rows
+
+
+def heldout_rows(path: Path = HELDOUT) -> list[dict]:
+    if not path.exists():
+        return []
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                row["language"] = code(row.get("language", ""))
+                row["urgent"] = bool(row.get("urgent"))
+                rows.append(row)
+    return rows
+
+
+def score(rows: list[dict]) -> dict:
+    """Per language: urgent, recall, ordinary, false alarms, language ID; plus short English."""
+    per: dict[str, dict] = {}
+    misses, alarms, wrong_language = [], [], []
+    for row in rows:
+        got = nlu.understand(row["text"])
+        stats = per.setdefault(
+            row["language"],
+            {"urgent": 0, "reached": 0, "ordinary": 0, "alarms": 0, "messages": 0, "identified": 0},
+        )
+        stats["messages"] += 1
+        # Roman-script Urdu, Hindi or Punjabi has no language of its own to identify.
+        if got.language == row["language"]:
+            stats["identified"] += 1
+        else:
+            wrong_language.append((row["language"], got.language, row["text"]))
+        safeguarding = got.vulnerability.level == "safeguarding"
+        if row["urgent"] is None:
+            continue
+        if row["urgent"]:
+            stats["urgent"] += 1
+            stats["reached"] += safeguarding
+            if not safeguarding:
+                misses.append((row["language"], row.get("kind", ""), row["text"]))
+        else:
+            stats["ordinary"] += 1
+            stats["alarms"] += safeguarding
+            if safeguarding:
+                alarms.append((row["language"], row["text"], list(got.vulnerability.signs)))
+    short = [r for r in rows if r["language"] == "en" and len(r["text"].split()) < 5]
+    short_ok = sum(nlu.understand(r["text"]).language == "en" for r in short)
+    other = [s for lang, s in per.items() if lang != "en"]
+    urgent = sum(s["urgent"] for s in other)
+    ordinary = sum(s["ordinary"] for s in other)
+    return {
+        "languages": per,
+        "urgent_other_languages": urgent,
+        "recall_other_languages": sum(s["reached"] for s in other) / urgent if urgent else None,
+        "false_alarm_rate_other_languages": (
+            sum(s["alarms"] for s in other) / ordinary if ordinary else None
+        ),
+        "short_english": len(short),
+        "short_english_kept": short_ok,
+        "misses": misses,
+        "false_alarms": alarms,
+        "wrong_language": wrong_language,
+    }
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cost(rows: list[dict], rounds: int = 3) -> dict:
+    """Turn latency, English (no encoder) against other languages (encoder), in one run; and
+    the resident memory of a second copy of the encoder after one sentence (what it adds)."""
+    english = [r["text"] for r in rows if r["language"] == "en"]
+    other = [r["text"] for r in rows if r["language"] != "en"]
+    timings: dict[str, list[float]] = {"en": [], "other": [], "encoder": []}
+    for text in english[:10] + other[:10]:
+        nlu.understand(text)
+        nlu.retrieve(text)
+    for _ in range(rounds):
+        for key, texts in (("en", english), ("other", other)):
+            for text in texts:
+                started = time.perf_counter()
+                nlu.understand(text)
+                nlu.retrieve(text)
+                timings[key].append((time.perf_counter() - started) * 1000)
+        model = nlu.load().e5
+        for text in other:
+            started = time.perf_counter()
+            model.encode([text])
+            timings["encoder"].append((time.perf_counter() - started) * 1000)
+    before = _rss_kb()
+    extra = multilingual.E5()
+    extra.encode(["Mój mąż mnie bije"])
+    added = _rss_kb() - before
+    del extra
+    out: dict = {"encoder_rss_mb": added / 1024, "process_rss_mb": _rss_kb() / 1024}
+    for key, values in timings.items():
+        if values:
+            values.sort()
+            out[f"{key}_median_ms"] = statistics.median(values)
+            out[f"{key}_p95_ms"] = values[int(0.95 * (len(values) - 1))]
+            out[f"{key}_turns"] = len(values)
+    return out
+
+
+def report(title: str, r: dict) -> None:
+    print(title)
+    if not r["languages"]:
+        print("  (no messages)")
+        return
+    print("  language  urgent  recall    ordinary  false alarms  language ID")
+    for language, s in sorted(r["languages"].items()):
+        recall = f"{s['reached'] / s['urgent']:.0%}" if s["urgent"] else "-"
+        alarms = f"{s['alarms'] / s['ordinary']:.0%}" if s["ordinary"] else "-"
+        print(
+            f"  {language:<8}  {s['urgent']:>6}  {recall:>6}  {s['ordinary']:>10}  {alarms:>12}"
+            f"  {s['identified'] / s['messages']:.0%} of {s['messages']}"
+        )
+    if r["recall_other_languages"] is not None:
+        print(
+            f"  all other languages: safeguarding recall {r['recall_other_languages']:.1%} of "
+            f"{r['urgent_other_languages']} (target 100%)"
+            + (
+                f", false alarms {r['false_alarm_rate_other_languages']:.1%}"
+                if r["false_alarm_rate_other_languages"] is not None
+                else ""
+            )
+        )
+    if r["short_english"]:
+        print(
+            f"  short English (< 5 words) kept English: {r['short_english_kept']} of "
+            f"{r['short_english']}"
+        )
+    for language, kind, text in r["misses"]:
+        print(f"      missed [{language} {kind}] {text}")
+    for language, text, signs in r["false_alarms"]:
+        print(f"      false alarm [{language}] {text} {signs}")
+
+
+def evaluate(*, rounds: int = 3) -> dict:
+    dev = dev_rows()
+    held = heldout_rows()
+    return {
+        "development": score(dev),
+        "heldout": score(held) if held else None,
+        "heldout_file": str(HELDOUT) if held else None,
+        "cost": cost(dev, rounds=rounds),
+    }
+
+
+def print_report(r: dict, *, show_languages: bool = False) -> None:
+    report("Safeguarding in every language: development set (used for tuning)", r["development"])
+    if r["heldout"] is not None:
+        report("Safeguarding in every language: HELD-OUT set (never used for tuning)", r["heldout"])
+        if show_languages:
+            for expected, got, text in r["heldout"]["wrong_language"]:
+                print(f"      language [{expected} -> {got}] {text}")
+    else:
+        print(f"  (no held-out set at {HELDOUT})")
+    c = r["cost"]
+    print(
+        f"  turn latency, English (MiniLM only) median {c['en_median_ms']:.1f} ms, p95 "
+        f"{c['en_p95_ms']:.1f} ms; other languages (+ e5) median {c['other_median_ms']:.1f} ms, "
+        f"p95 {c['other_p95_ms']:.1f} ms (target p95 < 300 ms); e5 alone median "
+        f"{c['encoder_median_ms']:.1f} ms"
+    )
+    print(
+        f"  memory: the e5 encoder adds {c['encoder_rss_mb']:.0f} MB resident; process "
+        f"{c['process_rss_mb']:.0f} MB"
+    )

@@ -1,0 +1,131 @@
+"""A resident in danger who writes in another language is put through to a person (issue 22).
+
+Through the real chat page (Django test client): each urgent message must put the chat in the
+live queue at safeguarding priority, with the emergency numbers in the resident's language where
+Borough has a (machine-made, labelled) translation and the English under it, and never "I can
+only reply in English". The development phrases (used to build the lexicon, ADR 0029) must all
+pass; the held-out phrases (written by someone who never saw the code, never used for tuning)
+have a recall floor at the level measured once (docs/benchmarks.md), so a change that loses any
+of them fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+from django.test import Client
+from django.utils import timezone
+
+from bench.assistant_multilingual import DEV, HELDOUT, heldout_rows
+from borough.assistant.models import Conversation
+from borough.assistant.selectors import live_queue
+from tests.assistant.conftest import Chat
+
+ENGLISH_ONLY = "I can only reply in English"
+
+with open(DEV, encoding="utf-8") as _handle:
+    _DEV = yaml.safe_load(_handle)
+DEV_URGENT = [(lang, t) for lang, g in _DEV["languages"].items() for t in g["urgent"]]
+DEV_ORDINARY = [(lang, t) for lang, g in _DEV["languages"].items() for t in g["ordinary"]]
+HELD_URGENT = [r for r in heldout_rows(HELDOUT) if r["urgent"] and r["language"] != "en"]
+
+# Held-out urgent messages in other languages that reached a person when the set was run once,
+# after the lexicon and thresholds were frozen: 91 of 154 (docs/benchmarks.md, "Safeguarding in
+# every language"). Issue 22's target is 100%; this floor only stops it getting worse. Raise it
+# when a fix is measured on a NEW held-out set (this one has now been seen).
+HELDOUT_REACHED_FLOOR = 91
+
+
+def _tell(text: str) -> tuple[Conversation, list[str]]:
+    # One resident per message, each from their own address (the chat's per-client rate limit).
+    _tell.residents += 1  # type: ignore[attr-defined]
+    n = _tell.residents  # type: ignore[attr-defined]
+    chat = Chat(Client(REMOTE_ADDR=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"))
+    chat.start()
+    replies = chat.say(text)
+    return chat.conversation, replies
+
+
+_tell.residents = 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "text"), DEV_URGENT)
+def test_an_urgent_message_in_another_language_reaches_a_person_first(
+    catalogue, gazetteer, language, text
+):
+    earlier = Conversation.objects.create(
+        started_at=timezone.now(),
+        updated_at=timezone.now(),
+        status=Conversation.Status.WAITING,
+        waiting_since=timezone.now() - dt.timedelta(minutes=20),
+    )
+    conversation, replies = _tell(text)
+    assert conversation.status == Conversation.Status.WAITING
+    assert conversation.priority == Conversation.Priority.SAFEGUARDING
+    assert conversation.handover_reason == "safeguarding"
+    assert list(live_queue())[0] == conversation != earlier
+    said = "\n".join(replies)
+    assert "999" in said and "116 123" in said and "0800 000 0000" in said
+    assert ENGLISH_ONLY not in said
+    # The resident's language is on the chat for the agent (an interpreter).
+    assert conversation.language == language
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text", "words"),
+    [
+        ("ur", "میرا شوہر مجھے مارتا ہے", "فوری خطرے"),
+        ("pa", "ਮੈਂ ਖੁਦਕੁਸ਼ੀ ਕਰਨਾ ਚਾਹੁੰਦਾ ਹਾਂ", "ਖ਼ਤਰੇ"),
+        ("so", "Waxaan doonayaa inaan is dilo", "khatar"),
+        ("ro", "Miroase a gaz în bucătărie", "pericol imediat"),
+        ("ar", "ليس لدينا مكان ننام فيه الليلة", "خطر مباشر"),
+    ],
+)
+def test_the_urgent_reply_is_in_the_residents_language_marked_and_with_the_english(
+    catalogue, gazetteer, language, text, words
+):
+    _conversation, replies = _tell(text)
+    said = "\n".join(replies)
+    assert words in said
+    assert "Machine translation; the English is below" in said
+    assert "If you or someone else is in immediate danger, call 999 now." in said
+    assert said.index(words) < said.index("If you or someone else")
+
+
+@pytest.mark.django_db
+def test_polish_keeps_the_portals_reviewed_translation(catalogue, gazetteer):
+    _conversation, replies = _tell("Mąż mnie bije i boję się wrócić do domu")
+    said = "\n".join(replies)
+    assert "999" in said and "Machine translation" not in said
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "text"), DEV_ORDINARY)
+def test_an_ordinary_request_in_another_language_does_not_jump_the_queue(
+    catalogue, gazetteer, language, text
+):
+    conversation, _replies = _tell(text)
+    assert conversation.priority != Conversation.Priority.SAFEGUARDING
+    assert conversation.handover_reason != "safeguarding"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not HELD_URGENT, reason="the held-out file is not in the repository")
+def test_held_out_urgent_messages_reach_a_person_at_safeguarding_priority(catalogue, gazetteer):
+    missed = []
+    for row in HELD_URGENT:
+        conversation, replies = _tell(row["text"])
+        reached = (
+            conversation.priority == Conversation.Priority.SAFEGUARDING
+            and conversation.status == Conversation.Status.WAITING
+        )
+        if not reached:
+            missed.append((row["language"], row.get("kind"), row["text"]))
+        else:
+            assert ENGLISH_ONLY not in "\n".join(replies)
+    assert len(HELD_URGENT) == 154
+    assert len(HELD_URGENT) - len(missed) >= HELDOUT_REACHED_FLOOR, missed
