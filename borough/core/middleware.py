@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import time
 import uuid
 
 from django.conf import settings
+from django.http import RawPostDataException, UnreadablePostError
+from django.shortcuts import render
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from .logging import request_id_var
+from .text import control_character_problem
 
 access_log = logging.getLogger("borough.access")
+log = logging.getLogger(__name__)
 
 
 class RequestIdMiddleware:
@@ -107,3 +112,40 @@ class ResidentLocaleMiddleware(LocaleMiddleware):
         if not request.path_info.startswith(tuple(settings.STAFF_PATH_PREFIXES)):
             patch_vary_headers(response, ("Cookie",))  # the language cookie changes the page
         return response
+
+
+class ControlCharacterMiddleware:
+    """Refuses (400) a page's request whose form fields, query or JSON body hold a control
+    character (``core.text``), before any view reads it: one rule for every form of the portal,
+    the hub, the admin and chat, so nothing with one is ever stored. The REST API and Open311
+    check their own input and answer in their own error documents, so they are passed on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(OWN_INPUT_CHECKS) and _control_characters_in(request):
+            log.info("request refused: control characters in its input")
+            return render(request, "errors/400.html", {"control_characters": True}, status=400)
+        return self.get_response(request)
+
+
+# The paths whose views check their input for control characters themselves.
+OWN_INPUT_CHECKS = ("/api/", "/open311/")
+
+
+def _control_characters_in(request) -> bool:
+    values: list = [list(request.GET.lists())]
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        if request.content_type == "application/json":
+            try:
+                values.append(json.loads(request.body or b"null"))
+            except ValueError:
+                pass  # the view answers a body it cannot read
+        else:
+            try:
+                values.append(list(request.POST.lists()))
+                values.append([f.name for f in request.FILES.values()])
+            except (RawPostDataException, UnreadablePostError):
+                pass
+    return control_character_problem(values) is not None
