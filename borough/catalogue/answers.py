@@ -220,26 +220,32 @@ _SHAPES = {
     "name": (lambda raw: isinstance(raw, str), "must be text"),
     "number": (lambda raw: _scalar(raw), "must be a number"),
     "date": (
-        lambda raw: isinstance(raw, str)
-        or isinstance(raw, dict)
-        and set(raw) <= {"day", "month", "year"}
-        and all(_place_part(v) for v in raw.values()),
+        lambda raw: (
+            isinstance(raw, str)
+            or isinstance(raw, dict)
+            and set(raw) <= {"day", "month", "year"}
+            and all(_place_part(v) for v in raw.values())
+        ),
         "must be a date as text, like 2026-11-05",
     ),
     "address": (
-        lambda raw: _scalar(raw)
-        or isinstance(raw, dict)
-        and "uprn" in raw
-        and all(_place_part(v) for v in raw.values()),
+        lambda raw: (
+            _scalar(raw)
+            or isinstance(raw, dict)
+            and "uprn" in raw
+            and all(_place_part(v) for v in raw.values())
+        ),
         "must be a UPRN",
     ),
     "location": (
-        lambda raw: _scalar(raw)
-        or isinstance(raw, dict)
-        and set(raw) <= {"uprn", "usrn", "description"}
-        and _place_part(raw.get("uprn"))
-        and _place_part(raw.get("usrn"))
-        and isinstance(raw.get("description") or "", str),
+        lambda raw: (
+            _scalar(raw)
+            or isinstance(raw, dict)
+            and set(raw) <= {"uprn", "usrn", "description"}
+            and _place_part(raw.get("uprn"))
+            and _place_part(raw.get("usrn"))
+            and isinstance(raw.get("description") or "", str)
+        ),
         "must be an object with uprn or usrn and description",
     ),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -9,14 +10,14 @@ import time
 import uuid
 
 from django.conf import settings
-from django.http import RawPostDataException, UnreadablePostError
-from django.shortcuts import render
+from django.http import JsonResponse, RawPostDataException, UnreadablePostError
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from .logging import request_id_var
-from .text import control_character_problem
+from .text import CONTROL_CHARACTER_MESSAGE, control_character_problem
 
 access_log = logging.getLogger("borough.access")
 log = logging.getLogger(__name__)
@@ -126,6 +127,10 @@ class ControlCharacterMiddleware:
     def __call__(self, request):
         if not request.path_info.startswith(OWN_INPUT_CHECKS) and _control_characters_in(request):
             log.info("request refused: control characters in its input")
+            if request.content_type == "application/json":  # chat's API, and others like it
+                message = f"The text {CONTROL_CHARACTER_MESSAGE}"
+                body = {"error": {"code": "bad_request", "message": message}}
+                return JsonResponse(body, status=400)
             return render(request, "errors/400.html", {"control_characters": True}, status=400)
         return self.get_response(request)
 
@@ -138,14 +143,11 @@ def _control_characters_in(request) -> bool:
     values: list = [list(request.GET.lists())]
     if request.method not in {"GET", "HEAD", "OPTIONS"}:
         if request.content_type == "application/json":
-            try:
+            # A body that cannot be read is the view's to answer.
+            with contextlib.suppress(ValueError):
                 values.append(json.loads(request.body or b"null"))
-            except ValueError:
-                pass  # the view answers a body it cannot read
         else:
-            try:
+            with contextlib.suppress(RawPostDataException, UnreadablePostError):
                 values.append(list(request.POST.lists()))
                 values.append([f.name for f in request.FILES.values()])
-            except (RawPostDataException, UnreadablePostError):
-                pass
     return control_character_problem(values) is not None

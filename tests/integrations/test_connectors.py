@@ -14,6 +14,7 @@ from django.utils import timezone
 from borough.cases.models import Case, CaseEvent
 from borough.core.actors import ResidentActor, StaffActor
 from borough.integrations.connectors import handoffs_due
+from borough.integrations.inbound import inbound_apply
 from borough.integrations.models import Connector, Handoff, InboundUpdate
 from borough.integrations.services import connector_create, route_set
 from borough.integrations.webhooks import verify
@@ -191,6 +192,7 @@ BAD_UPDATES = [
     ({"external_id": "SW-42", "status": ["done"]}, 400, "status must be a string"),
     (b"{not json", 400, "must be JSON"),
     ([1, 2], 400, "JSON object"),
+    ({"external_id": "SW-42", "status": "done", "description": "x\x1b"}, 400, "control char"),
 ]
 
 
@@ -207,6 +209,20 @@ def test_bad_inbound_updates_are_refused_and_write_nothing(sent_case):
     case.refresh_from_db()
     assert (CaseEvent.objects.count(), InboundUpdate.objects.count(), case.version) == before
     assert case.status == "new"
+
+
+def test_control_characters_in_a_polled_update_are_taken_out(sent_case, committed):
+    """Issue 16: what a polled system's feed holds is not refused (the update would be lost),
+    but its control characters never reach the timeline."""
+    case, new = sent_case
+    with committed():
+        inbound_apply(
+            connector=new.connector,
+            external_id="SW-42",
+            status="in hand",
+            description="Crew\x1b[31m sent\x00",
+        )
+    assert case.events.get(kind=CaseEvent.Kind.STATUS_CHANGED).text == "Crew[31m sent"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -187,9 +187,7 @@ def test_service_request_updates_validate_and_list_public_changes(
     public = parse_json(client.get(f"{BASE}servicerequestupdates.json"))
     public_update = next(u for u in public if u["update_id"] == update_id)
     assert public_update["description"] != "An inspector is on the way"
-    request = parse_json(client.get(f"{BASE}requests/{reference}.json", {"api_key": reader_key}))[
-        0
-    ]
+    request = parse_json(client.get(f"{BASE}requests/{reference}.json", {"api_key": reader_key}))[0]
     assert request["status"] == "open"
     assert request["status_notes"] == "An inspector is on the way"
     assert parse_json(client.get(f"{BASE}requests/{reference}.json"))[0]["status_notes"] is None

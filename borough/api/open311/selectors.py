@@ -23,9 +23,7 @@ def _cases(*, public: bool) -> QuerySet[Case]:
     # The services are prefetched, not joined: one query for the few services, and every case
     # of a service shares one instance, so its form and workflow are parsed once per page
     # rather than once per case (which was most of the time for 1,000 requests).
-    return cases.select_related(
-        "team", "property", "street", "property__usrn"
-    ).prefetch_related(
+    return cases.select_related("team", "property", "street", "property__usrn").prefetch_related(
         "service",
         Prefetch(
             "events",
@@ -51,7 +49,9 @@ def requests_search(
     public: bool,
 ) -> list[Case]:
     """Cases requested between ``start`` and ``end``, newest first, at most ``limit``."""
-    cases = _cases(public=public).filter(created_at__gte=start, created_at__lte=end, service__is_online=True)
+    cases = _cases(public=public).filter(
+        created_at__gte=start, created_at__lte=end, service__is_online=True
+    )
     if service_codes:
         cases = cases.filter(service__slug__in=service_codes)
     if statuses == ["open"]:
@@ -81,10 +81,7 @@ def updates_between(
         if client_id is not None:
             shown |= Q(case__api_client_id=client_id)
         found = found.filter(shown)
-    events = list(
-        found.select_related("case", "case__service")
-        .order_by("at", "id")[:limit]
-    )
+    events = list(found.select_related("case", "case__service").order_by("at", "id")[:limit])
     changes: dict[int, list[tuple]] = {}
     moves = CaseEvent.objects.filter(
         case_id__in={e.case_id for e in events},

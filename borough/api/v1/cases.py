@@ -257,7 +257,8 @@ def case_create(request, payload: CaseIn, idempotency_key: str | None = Idempote
             ErrorCode.BAD_REQUEST,
             "Some answers are not the kind of value their question takes: see details",
             details=[
-                {"field": f"answers.{key}", "message": message} for key, message in malformed.items()
+                {"field": f"answers.{key}", "message": message}
+                for key, message in malformed.items()
             ],
         )
     client = client_of(request)

@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0001_api_clients_from_api'),
-        ('integrations', '0002_subscription_client_in_clients_app'),
+        ("clients", "0001_api_clients_from_api"),
+        ("integrations", "0002_subscription_client_in_clients_app"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connector',
-            name='api_client',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='clients.apiclient'),
+            model_name="connector",
+            name="api_client",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="clients.apiclient",
+            ),
         ),
     ]
