@@ -10,6 +10,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse, RawPostDataException, UnreadablePostError
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
@@ -116,7 +117,7 @@ class ResidentLocaleMiddleware(LocaleMiddleware):
 
 
 class ControlCharacterMiddleware:
-    """Refuses (400) a page's request whose form fields, query or JSON body hold a control
+    """Refuses (400) a page's request whose address, form fields, query or JSON body hold a control
     character (``core.text``), before any view reads it: one rule for every form of the portal,
     the hub, the admin and chat, so nothing with one is ever stored. The REST API and Open311
     check their own input and answer in their own error documents, so they are passed on."""
@@ -140,14 +141,16 @@ OWN_INPUT_CHECKS = ("/api/", "/open311/")
 
 
 def _control_characters_in(request) -> bool:
-    values: list = [list(request.GET.lists())]
+    values: list = [request.path_info, list(request.GET.lists())]
     if request.method not in {"GET", "HEAD", "OPTIONS"}:
         if request.content_type == "application/json":
-            # A body that cannot be read is the view's to answer.
-            with contextlib.suppress(ValueError):
+            # A body that cannot be read (or is too large) is the view's to answer.
+            with contextlib.suppress(ValueError, SuspiciousOperation):
                 values.append(json.loads(request.body or b"null"))
         else:
-            with contextlib.suppress(RawPostDataException, UnreadablePostError):
+            with contextlib.suppress(
+                RawPostDataException, UnreadablePostError, SuspiciousOperation
+            ):
                 values.append(list(request.POST.lists()))
                 values.append([f.name for f in request.FILES.values()])
     return control_character_problem(values) is not None

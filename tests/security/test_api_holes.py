@@ -417,6 +417,7 @@ def test_control_characters_are_refused_by_portal_hub_and_chat_forms(
     assert page.status_code == 400
     assert "control characters" in page.content.decode()
     assert client.get("/search/", {"q": "bin\x00"}).status_code == 400
+    assert client.get("/track/%00/token/").status_code == 400
     chat = client.post(
         f"/chat/api/conversations/{uuid.uuid4()}/messages/",
         json.dumps({"text": "hello\x1b"}),
