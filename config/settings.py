@@ -182,6 +182,8 @@ MIDDLEWARE = [
     # Bodies over BOROUGH_MAX_REQUEST_BYTES get a 413 before anything reads them (issue 16).
     "borough.core.body_limit.RequestBodyLimitMiddleware",
     "borough.accounts.idle.StaffIdleTimeoutMiddleware",
+    # Issue 16: no control characters in any form, query or JSON body (core.text).
+    "borough.core.middleware.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",

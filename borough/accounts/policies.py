@@ -314,6 +314,8 @@ STAFF_CASE_ACTIONS = frozenset(
 API_CASE_ACTIONS = frozenset({"transition", "add_note"})
 # The API scopes that allow writing cases (``clients.Scope`` values).
 CASE_WRITE_SCOPES = frozenset({"cases.write", "open311.post"})
+# The API scopes that allow changing a case's status as well (issue 16).
+CASE_STATUS_SCOPES = frozenset({"cases.status", "open311.status"})
 # What a resident may do to their own request.
 RESIDENT_CASE_ACTIONS = frozenset({"add_information", "not_fixed"})
 
@@ -352,13 +354,27 @@ def _resident_owns(actor: ResidentActor, case) -> bool:
     return actor.resident is not None and case.resident_id == actor.resident.pk
 
 
+def api_client_may_update(client_id: int, case) -> bool:
+    """May the API client ``client_id`` update ``case`` at all? Only a case it sent (REST or
+    Open311), or one a connector handed off to the system that uses this client to send its
+    updates back (issue 16)."""
+    if case.api_client_id is not None and case.api_client_id == client_id:
+        return True
+    handoff = getattr(case, "handoff", None)  # a case never handed off has none
+    return handoff is not None and handoff.connector.api_client_id == client_id
+
+
 def may_change_case(actor: Actor, case, action: str) -> bool:
     """May ``actor`` do ``action`` (one of the ``*_CASE_ACTIONS``) to ``case``?"""
     match actor:
         case StaffActor(user=user):
             return action in STAFF_CASE_ACTIONS and can_work_case(user, case)
-        case ApiClientActor(scopes=scopes):
-            return action in API_CASE_ACTIONS and bool(scopes & CASE_WRITE_SCOPES)
+        case ApiClientActor(client_id=client_id, scopes=scopes):
+            if action == "transition":
+                allowed = bool(scopes & CASE_STATUS_SCOPES)
+            else:
+                allowed = action in API_CASE_ACTIONS and bool(scopes & CASE_WRITE_SCOPES)
+            return allowed and api_client_may_update(client_id, case)
         case ResidentActor():
             return action in RESIDENT_CASE_ACTIONS and _resident_owns(actor, case)
         case SystemActor():

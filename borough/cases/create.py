@@ -14,7 +14,7 @@ from borough.catalogue.models import Service
 from borough.catalogue.uploads import uploads_attach, uploads_refused
 from borough.contacts.models import Contact, FormSession
 from borough.contacts.services import contact_record, form_session_finish
-from borough.core.actors import Actor, staff_user
+from borough.core.actors import Actor, ApiClientActor, staff_user
 from borough.core.working_days import add_working_days
 from borough.places.selectors import Gazetteer, property_get, street_get
 
@@ -114,6 +114,7 @@ def case_create(
                 ),
                 location_description=location.description,
                 assisted_by=assisted_by,
+                api_client_id=actor.client_id if isinstance(actor, ApiClientActor) else None,
                 due_date=add_working_days(timezone.localdate(now), service.sla_working_days),
                 created_at=now,
                 updated_at=now,

@@ -91,6 +91,11 @@ class Case(models.Model):
     at_risk_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # The API client (REST or Open311) that sent the request, if one did: only it may update
+    # the case through the APIs (issue 16; accounts.policies.api_client_may_update).
+    api_client = models.ForeignKey(
+        "clients.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Goes up by one with every change, so two people editing at once cannot overwrite
     # each other's work without being told (see cases.errors.CaseChanged).
     version = models.PositiveIntegerField(default=1)

@@ -47,6 +47,12 @@ def _day(day) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def from_outside(event) -> bool:
+    """Whether an event's text was written by another system (an API client or a connector)."""
+    source = (event.data or {}).get("source") or {}
+    return bool(source.get("api_client") or source.get("connector"))
+
+
 @db_task(retries=3, retry_delay=30)
 def case_update_email(event_id: int) -> bool:
     """Email the resident a public update on their case. Returns whether one was sent."""
@@ -61,7 +67,10 @@ def case_update_email(event_id: int) -> bool:
         to=address,
         template_key="case_update",
         context={
-            "text": event.text,
+            # Words another system wrote (an API client, a connector) are not put in an email
+            # from the council unread: the resident is told there is an update, to read on
+            # the request's page (issue 16; docs/architecture.md).
+            "text": "" if from_outside(event) else event.text,
             "status": case.public_state_label,
             "reference": case.reference,
             "service": case.service.name,

@@ -28,6 +28,7 @@ SERVICE_KEYS = {
     "what_happens_next",
     "questions",
     "workflow",
+    "private",
 }
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -49,6 +50,8 @@ class ServiceDefinition:
     questions: list[dict]
     form: ServiceForm
     workflow: Workflow = DEFAULT_WORKFLOW
+    # Its requests say something about a person: never in a public (keyless) listing.
+    private: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,13 @@ class Catalogue:
     categories: list[dict]
     services: list[ServiceDefinition]
     workflows: dict[str, Workflow] = field(default_factory=dict)
+
+
+def is_at_a_home(form: ServiceForm) -> bool:
+    """Whether a service's requests are located at an address (a home, as a rule): such a
+    service is private unless its definition says ``private: false``."""
+    location = form.location_question
+    return location is not None and location.type == "address"
 
 
 def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue:
@@ -146,6 +156,12 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
             workflow = read_workflow(
                 raw_workflow, f"{path}.workflow", problems, key=f"{slug}-workflow"
             )
+        private = raw.get("private")
+        if private is None:
+            private = is_at_a_home(form)
+        elif not isinstance(private, bool):
+            problems.append(f"{path}.private: must be true or false")
+            private = True
         services.append(
             ServiceDefinition(
                 slug=slug,
@@ -163,6 +179,7 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
                 questions=raw.get("questions") or [],
                 form=form,
                 workflow=workflow,
+                private=private,
             )
         )
     slugs = [s.slug for s in services]

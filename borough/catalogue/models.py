@@ -94,6 +94,10 @@ class Service(models.Model):
         help_text="The service's workflow (states and transitions); empty for the default",
     )
     is_online = models.BooleanField(default=True)
+    # Its requests say something about a person (a discount, a move, a need for help): never
+    # listed without a key (Open311 feeds), whatever they hold. The catalogue file's
+    # ``private``; on unless said otherwise for services located at a home address.
+    is_private = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
     translations = models.JSONField(
         default=dict,

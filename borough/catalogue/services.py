@@ -125,6 +125,7 @@ def catalogue_load(path: Path | None = None) -> Catalogue:
                 "workflow": workflow_to_data(definition.workflow),
                 "translations": _translations_of(translations, "services", definition.slug),
                 "is_online": True,
+                "is_private": definition.private,
                 "position": position,
             },
         )

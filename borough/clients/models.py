@@ -13,8 +13,10 @@ from borough.core.actors import ApiClientActor
 
 class Scope(models.TextChoices):
     OPEN311_POST = "open311.post", "Send Open311 requests and updates"
+    OPEN311_STATUS = "open311.status", "Change the status of the Open311 requests it sent"
     CASES_READ = "cases.read", "Read cases, with addresses"
     CASES_WRITE = "cases.write", "Create and update cases"
+    CASES_STATUS = "cases.status", "Change the status of the cases it created"
     RESIDENTS_READ = "residents.read", "Read residents (every read is audited)"
     PROPERTIES_READ = "properties.read", "Read properties and streets"
     CONTACTS_READ = "contacts.read", "Read contacts"

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import secrets
 import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http import JsonResponse, RawPostDataException, UnreadablePostError
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from .logging import channel_of, channel_var, request_id_var
+from .text import CONTROL_CHARACTER_MESSAGE, control_character_problem
 
 access_log = logging.getLogger("borough.access")
+log = logging.getLogger(__name__)
 
 
 class RequestIdMiddleware:
@@ -150,3 +157,43 @@ class NoStoreMiddleware:
         if not public and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class ControlCharacterMiddleware:
+    """Refuses (400) a page's request whose address, form fields, query or JSON body hold a control
+    character (``core.text``), before any view reads it: one rule for every form of the portal,
+    the hub, the admin and chat, so nothing with one is ever stored. The REST API and Open311
+    check their own input and answer in their own error documents, so they are passed on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(OWN_INPUT_CHECKS) and _control_characters_in(request):
+            log.info("request refused: control characters in its input")
+            if request.content_type == "application/json":  # chat's API, and others like it
+                message = f"The text {CONTROL_CHARACTER_MESSAGE}"
+                body = {"error": {"code": "bad_request", "message": message}}
+                return JsonResponse(body, status=400)
+            return render(request, "errors/400.html", {"control_characters": True}, status=400)
+        return self.get_response(request)
+
+
+# The paths whose views check their input for control characters themselves.
+OWN_INPUT_CHECKS = ("/api/", "/open311/")
+
+
+def _control_characters_in(request) -> bool:
+    values: list = [request.path_info, list(request.GET.lists())]
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        if request.content_type == "application/json":
+            # A body that cannot be read (or is too large) is the view's to answer.
+            with contextlib.suppress(ValueError, SuspiciousOperation):
+                values.append(json.loads(request.body or b"null"))
+        else:
+            with contextlib.suppress(
+                RawPostDataException, UnreadablePostError, SuspiciousOperation
+            ):
+                values.append(list(request.POST.lists()))
+                values.append([f.name for f in request.FILES.values()])
+    return control_character_problem(values) is not None

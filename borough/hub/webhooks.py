@@ -235,7 +235,7 @@ def connector_route(request):
 def connector_new(request):
     _admin_required(request)
     errors: dict[str, str] = {}
-    fields = ("name", "kind", "endpoint", "email", "status_map")
+    fields = ("name", "kind", "endpoint", "email", "status_map", "api_client")
     entered = {name: "" for name in fields}
     if request.method == "POST":
         entered = {name: request.POST.get(name, "") for name in fields}
@@ -263,7 +263,12 @@ def connector_new(request):
     return render(
         request,
         "hub/connector_form.html",
-        {"errors": errors, "entered": entered, "kinds": Connector.Kind.choices},
+        {
+            "errors": errors,
+            "entered": entered,
+            "kinds": Connector.Kind.choices,
+            "api_clients": clients_active(),
+        },
         status=400 if errors else 200,
     )
 

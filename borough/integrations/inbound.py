@@ -22,6 +22,7 @@ from borough.cases.errors import TransitionRefused
 from borough.cases.models import Case, Status
 from borough.cases.workflow import case_add_note, case_transition_event
 from borough.core.actors import SystemActor
+from borough.core.text import CONTROL_CHARACTERS
 
 from . import http
 from .connectors import SendFailed, answer_json
@@ -125,7 +126,9 @@ def inbound_apply(
     """
     external_id = (external_id or "").strip()
     status = (status or "").strip()
-    description = (description or "").strip()
+    # What a polled system's feed holds is not refused (the update would be lost): its control
+    # characters are taken out (issue 16; what is sent to the inbound endpoint is refused).
+    description = CONTROL_CHARACTERS.sub("", description or "").strip()
     if not external_id:
         raise InboundRefused(400, "external_id is required")
     if updated_at and parse_datetime(str(updated_at)) is None:

@@ -157,6 +157,11 @@ class Connector(models.Model):
     # Hash of the token the system sends to the inbound endpoint (shown once).
     inbound_token_hash = models.CharField(max_length=64)
     is_active = models.BooleanField(default=True)
+    # The API client the system uses to send updates to Borough's Open311: it may update the
+    # cases handed off to this connector as well as its own (issue 16).
+    api_client = models.ForeignKey(
+        "clients.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Open311: the last time its service request updates were read.
     polled_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()

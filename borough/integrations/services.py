@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from borough.accounts.policies import may_manage_integrations
+from borough.clients.models import ApiClient
 from borough.core.actors import Actor, acting_user
 from borough.core.models import AuditEvent
 from borough.core.services import audit_record
@@ -179,10 +180,24 @@ def connector_create(
     credential: str = "",
     signing_secret: str = "",
     status_map: str = "",
+    api_client: str = "",
 ) -> NewConnector:
-    """Add a back-office system. Returns the token it must send to the inbound endpoint, once."""
+    """Add a back-office system. Returns the token it must send to the inbound endpoint, once.
+
+    ``api_client`` (an id, optional): the API client the system sends Open311 updates with; it
+    may then update the cases handed off to this connector (issue 16)."""
     _allowed(actor)
     errors: dict[str, str] = {}
+    client = None
+    if (api_client or "").strip():
+        raw_client = api_client.strip()
+        client = (
+            ApiClient.objects.filter(pk=raw_client, is_active=True).first()
+            if raw_client.isdigit()
+            else None
+        )
+        if client is None:
+            errors["api_client"] = "Choose an API client from the list"
     name = (name or "").strip()
     slug = slugify(name)[:60]
     if not name or not slug:
@@ -224,6 +239,7 @@ def connector_create(
                 credential=(credential or "").strip(),
                 signing_secret=(signing_secret or "").strip(),
                 status_map=mapped,
+                api_client=client,
                 inbound_token_hash=hash_token(token),
                 created_at=timezone.now(),
                 created_by=acting_user(actor),

@@ -82,6 +82,18 @@ def missed_bin_body(missed_bin, gazetteer):
 
 
 @pytest.fixture
+def own_case(api, missed_bin_body):
+    """``own_case()``: a case the ``api`` client created (the only cases it may change)."""
+
+    def make() -> Case:
+        response = api.post("/cases", missed_bin_body)
+        assert response.status_code == 201, response.content
+        return Case.objects.get(reference=response.json()["reference"])
+
+    return make
+
+
+@pytest.fixture
 def rows():
     """Counts of every table an API write touches, to show a refused call wrote nothing."""
     return lambda: (

@@ -75,8 +75,8 @@ def test_pages_follow_the_cursor_without_overlap_and_filters_apply(api, make_cas
     )
 
 
-def test_the_updated_order_is_a_feed_of_changes(api, make_case):
-    first, second = make_case(), make_case()
+def test_the_updated_order_is_a_feed_of_changes(api, own_case):
+    first, second = own_case(), own_case()
     api.post(f"/cases/{first.reference}/notes", {"text": "Crew asked to return"})
     since = (timezone.now() - dt.timedelta(hours=1)).isoformat()
     feed = api.get("/cases", {"order": "updated", "updated_since": since}).json()["data"]
@@ -90,8 +90,8 @@ def test_the_list_reads_a_fixed_number_of_queries(api, make_case, django_assert_
         assert len(api.get("/cases").json()["data"]) == 6
 
 
-def test_status_moves_follow_the_workflow_and_refusals_say_why(api, make_case):
-    case = make_case()
+def test_status_moves_follow_the_workflow_and_refusals_say_why(api, own_case):
+    case = own_case()
     moved = api.post(f"/cases/{case.reference}/status", {"state": "in_progress", "note": "On it"})
     assert moved.status_code == 200, moved.content
     assert moved.json()["status"] == "in_progress"
@@ -118,8 +118,8 @@ def test_status_moves_follow_the_workflow_and_refusals_say_why(api, make_case):
     assert_error(api.post("/cases/XX-NOPE/status", {"state": "closed"}), 404, "not_found")
 
 
-def test_notes_stay_internal_and_updates_are_public(api, make_case):
-    case = make_case()
+def test_notes_stay_internal_and_updates_are_public(api, own_case):
+    case = own_case()
     note = api.post(f"/cases/{case.reference}/notes", {"text": "Checked the round sheet"})
     update = api.post(f"/cases/{case.reference}/updates", {"text": "A crew will call tomorrow"})
     assert note.status_code == update.status_code == 201

@@ -30,8 +30,8 @@ def test_the_same_key_and_body_replays_the_first_response_without_a_second_case(
     assert Case.objects.count() == 1
 
 
-def test_notes_and_moves_are_idempotent_too(api, make_case):
-    case = make_case()
+def test_notes_and_moves_are_idempotent_too(api, own_case):
+    case = own_case()
     for _ in range(2):
         api.post(f"/cases/{case.reference}/notes", {"text": "Once"}, idempotency_key="note-1")
         api.post(

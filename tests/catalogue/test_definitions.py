@@ -103,3 +103,53 @@ def test_loading_twice_changes_nothing_and_a_bad_file_loads_nothing(tmp_path):
     with pytest.raises(CommandError, match="The catalogue was not loaded"):
         call_command("load_catalogue", "--file", str(broken))
     assert sorted(Service.objects.values_list("slug", "sla_working_days")) == first
+
+
+def _catalogue_with_service(**extra):
+    location = extra.pop("location", "address")
+    service = {
+        "slug": "a-service",
+        "lgsl": 524,
+        "name": "A service",
+        "summary": "s",
+        "description": "d",
+        "category": "bins",
+        "team": "waste",
+        "sla_working_days": 2,
+        "what_happens_next": "w",
+        "questions": [
+            {"id": "where", "type": location, "label": "Where?", "case_location": True},
+        ],
+        **extra,
+    }
+    return {
+        "teams": [{"slug": "waste", "name": "Waste"}],
+        "categories": [{"slug": "bins", "name": "Bins"}],
+        "services": [service],
+    }
+
+
+def test_services_at_an_address_are_private_unless_they_say_otherwise():
+    """Issue 16: the requests of a private service are never in a public listing."""
+    assert parse_catalogue(_catalogue_with_service()).services[0].private is True
+    assert (
+        parse_catalogue(_catalogue_with_service(location="location")).services[0].private is False
+    )
+    said = parse_catalogue(_catalogue_with_service(private=False)).services[0]
+    assert said.private is False
+    on_street = _catalogue_with_service(location="location", private=True)
+    assert parse_catalogue(on_street).services[0].private is True
+    with pytest.raises(DefinitionError) as caught:
+        parse_catalogue(_catalogue_with_service(private="yes"))
+    assert caught.value.problems == ["services[0].private: must be true or false"]
+
+
+def test_the_shipped_catalogue_keeps_personal_services_private():
+    private = {s.slug for s in catalogue_read().services if s.private}
+    assert {
+        "apply-single-person-discount",
+        "request-assisted-bin-collection",
+        "tell-us-you-have-moved",
+        "report-housing-repair",
+    } <= private
+    assert "report-pothole" not in private

@@ -14,6 +14,7 @@ from django.utils import timezone
 from borough.cases.models import Case, CaseEvent
 from borough.core.actors import ResidentActor, StaffActor
 from borough.integrations.connectors import handoffs_due
+from borough.integrations.inbound import inbound_apply
 from borough.integrations.models import Connector, Handoff, InboundUpdate
 from borough.integrations.services import connector_create, route_set
 from borough.integrations.webhooks import verify
@@ -193,6 +194,7 @@ BAD_UPDATES = [
     ({"external_id": "SW-42", "status": ["done"]}, 400, "status must be a string"),
     (b"{not json", 400, "must be JSON"),
     ([1, 2], 400, "JSON object"),
+    ({"external_id": "SW-42", "status": "done", "description": "x\x1b"}, 400, "control char"),
 ]
 
 
@@ -211,6 +213,20 @@ def test_bad_inbound_updates_are_refused_and_write_nothing(sent_case):
     assert case.status == "new"
 
 
+def test_control_characters_in_a_polled_update_are_taken_out(sent_case, committed):
+    """Issue 16: what a polled system's feed holds is not refused (the update would be lost),
+    but its control characters never reach the timeline."""
+    case, new = sent_case
+    with committed():
+        inbound_apply(
+            connector=new.connector,
+            external_id="SW-42",
+            status="in hand",
+            description="Crew\x1b[31m sent\x00",
+        )
+    assert case.events.get(kind=CaseEvent.Kind.STATUS_CHANGED).text == "Crew[31m sent"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_open311_round_trip_with_borough_as_the_other_system(
     live_server, catalogue, gazetteer, admin, new_api_client, waste_officer
@@ -223,7 +239,8 @@ def test_open311_round_trip_with_borough_as_the_other_system(
     from borough.cases.workflow import case_transition
     from borough.integrations.inbound import open311_poll
 
-    key = new_api_client("open311.post", name="Us, elsewhere").raw_key
+    # Reading the text of its updates back needs cases.read (issue 16).
+    key = new_api_client("open311.post", "cases.read", name="Us, elsewhere").raw_key
     connector = connector_create(
         name="Highways",
         kind="open311",

@@ -89,8 +89,9 @@ def parse_json(response):
 
 @pytest.fixture
 def fms_key(new_api_client):
-    """The key of a FixMyStreet-like client that may post requests and updates."""
-    return new_api_client(Scope.OPEN311_POST, name="FixMyStreet").raw_key
+    """The key of a FixMyStreet-like client that may post requests and updates, status changes
+    included."""
+    return new_api_client(Scope.OPEN311_POST, Scope.OPEN311_STATUS, name="FixMyStreet").raw_key
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from borough.catalogue.models import Service
+
 from .conftest import assert_valid, form_post, parse_json, parse_xml, xml_to_spark
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +132,9 @@ def test_requests_filter_by_id_code_status_and_dates(client, pothole_fields):
 def test_home_addresses_are_shown_in_full_only_to_keys_that_may_read_cases(
     client, catalogue, gazetteer, fms_key, reader_key
 ):
+    # A council that lists missed bins in public (``private: false`` in its catalogue): the
+    # home address is still given only as its street to callers without cases.read.
+    Service.objects.filter(slug="report-missed-bin").update(is_private=False)
     fields = {
         "api_key": fms_key,
         "service_code": "report-missed-bin",
@@ -149,7 +154,9 @@ def test_home_addresses_are_shown_in_full_only_to_keys_that_may_read_cases(
     assert full["address"].startswith("1 ACACIA AVENUE") or "Acacia" in full["address"].title()
 
 
-def test_service_request_updates_validate_and_list_public_changes(client, pothole_fields):
+def test_service_request_updates_validate_and_list_public_changes(
+    client, pothole_fields, reader_key
+):
     reference = parse_json(form_post(client, f"{BASE}requests.json", pothole_fields))[0][
         "service_request_id"
     ]
@@ -167,16 +174,23 @@ def test_service_request_updates_validate_and_list_public_changes(client, pothol
     )
     assert response.status_code == 200
     update_id = xml_to_spark(parse_xml(response, "service_request_updates"))[0]["update_id"]
-    from_xml, from_json = both(client, "servicerequestupdates", "service_request_updates")
+    from_xml, from_json = both(
+        client, "servicerequestupdates", "service_request_updates", api_key=reader_key
+    )
     assert from_xml == from_json
     update = next(u for u in from_json if u["update_id"] == update_id)
     assert update["service_request_id"] == reference
     assert update["status"] == "INVESTIGATING"
     assert update["description"] == "An inspector is on the way"
     assert update["updated_datetime"].endswith("Z")
-    request = parse_json(client.get(f"{BASE}requests/{reference}.json"))[0]
+    # Without a key, what happened in Borough's words, never the text (issue 16).
+    public = parse_json(client.get(f"{BASE}servicerequestupdates.json"))
+    public_update = next(u for u in public if u["update_id"] == update_id)
+    assert public_update["description"] != "An inspector is on the way"
+    request = parse_json(client.get(f"{BASE}requests/{reference}.json", {"api_key": reader_key}))[0]
     assert request["status"] == "open"
     assert request["status_notes"] == "An inspector is on the way"
+    assert parse_json(client.get(f"{BASE}requests/{reference}.json"))[0]["status_notes"] is None
     extended = parse_json(
         client.get(f"{BASE}requests/{reference}.json", {"extended_statuses": "true"})
     )[0]

@@ -18,6 +18,8 @@ from defusedxml.common import DefusedXmlException
 from django.http import HttpResponse
 from django.utils.dateparse import parse_date, parse_datetime
 
+from borough.core.text import CONTROL_CHARACTER_MESSAGE, control_character_problem, xml_safe
+
 FORMATS = ("xml", "json")
 CONTENT_TYPES = {
     "xml": "text/xml; charset=utf-8",
@@ -48,7 +50,8 @@ def _text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
         return w3c(value)
-    return str(value)
+    # Text stored before control characters were refused must not break the document.
+    return xml_safe(str(value))
 
 
 def w3c(moment: dt.datetime) -> str:
@@ -193,7 +196,18 @@ def _gather(pairs) -> dict[str, Any]:
         else:
             fields[key] = "" if value is None else str(value)
     fields["attribute"] = attributes
+    where = control_character_problem(fields)
+    if where is not None:
+        raise BadInput(f"{_field_name(where)} {CONTROL_CHARACTER_MESSAGE}")
     return fields
+
+
+def _field_name(path: str) -> str:
+    """A path from ``control_character_problem`` as the client named the field."""
+    head, _, rest = path.partition(".")
+    if head == "attribute" and rest:
+        return f"attribute[{rest.split('[')[0]}]"
+    return head.split("[")[0] or "A field name"
 
 
 def parse_moment(name: str, raw: str) -> dt.datetime | None:

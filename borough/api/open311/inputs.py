@@ -52,7 +52,7 @@ def read_post(request) -> dict:
     return fields
 
 
-def client_for(raw_key: str | None, scope: str) -> ApiClient:
+def client_for(raw_key: str | None, scope: str | None) -> ApiClient:
     """The active client owning ``raw_key`` if it holds ``scope``; else refused (403)."""
     try:
         return api_client_authenticate(raw_key, scope)
@@ -96,10 +96,17 @@ def window(params) -> tuple[dt.datetime, dt.datetime]:
 
 
 def read_access(request) -> bool:
-    """Whether the caller may see addresses in full: a key with cases.read. A key that is
-    given must be right."""
+    """Whether the caller may see addresses, text and private services in full: a key with
+    cases.read. A key that is given must be right."""
     raw_key = request.GET.get("api_key", "").strip()
     if not raw_key:
         return False
     client_for(raw_key, Scope.CASES_READ)
     return True
+
+
+def reading_client(request) -> ApiClient | None:
+    """The client whose key is given, whatever its scopes (systems that send updates read the
+    updates feed with their open311.post key); ``None`` without a key. A key given must work."""
+    raw_key = request.GET.get("api_key", "").strip()
+    return client_for(raw_key, None) if raw_key else None

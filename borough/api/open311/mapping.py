@@ -228,7 +228,8 @@ def request_entry(case, *, full: bool, extended: bool, local_tz) -> dict[str, An
             f"{case.location_description} ({address})" if address else case.location_description
         )
     places = 6 if (full or not home) else 3
-    notes = [e for e in getattr(case, "public_status_events", []) if e.text]
+    # What staff or a system wrote with a status change is shown only with a key (issue 16).
+    notes = [e for e in getattr(case, "public_status_events", []) if e.text] if full else []
     due = dt.datetime.combine(case.due_date, dt.time(17, 0), tzinfo=local_tz)
     status = (
         extended_status(case.state, case.status, case.resolution).lower()
@@ -256,8 +257,9 @@ def request_entry(case, *, full: bool, extended: bool, local_tz) -> dict[str, An
     }
 
 
-def update_entry(event, *, case) -> dict[str, Any]:
-    """A public timeline event as a mySociety service request update."""
+def update_entry(event, *, case, full: bool) -> dict[str, Any]:
+    """A public timeline event as a mySociety service request update. Its text only with
+    ``full`` (a key with cases.read); without, what happened in Borough's own words."""
     data = event.data or {}
     state, status, resolution = getattr(
         event, "state_then", (case.state, case.status, case.resolution)
@@ -269,6 +271,6 @@ def update_entry(event, *, case) -> dict[str, Any]:
         "service_request_id": case.reference,
         "status": status,
         "updated_datetime": event.at,
-        "description": event.text or event.headline,
+        "description": (event.text if full else "") or event.headline,
         "media_url": source.get("media_url") or None,
     }

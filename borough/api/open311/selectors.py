@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from borough.cases.models import Case, CaseEvent
 
@@ -15,26 +15,28 @@ PUBLIC_UPDATE_KINDS = (
 )
 
 
-def _cases() -> QuerySet[Case]:
+def _cases(*, public: bool) -> QuerySet[Case]:
+    """``public``: for a caller without a key, so no case of a private service (issue 16)."""
+    cases = Case.objects.all()
+    if public:
+        cases = cases.filter(service__is_private=False)
     # The services are prefetched, not joined: one query for the few services, and every case
     # of a service shares one instance, so its form and workflow are parsed once per page
     # rather than once per case (which was most of the time for 1,000 requests).
-    return Case.objects.select_related(
-        "team", "property", "street", "property__usrn"
-    ).prefetch_related(
+    return cases.select_related("team", "property", "street", "property__usrn").prefetch_related(
         "service",
         Prefetch(
             "events",
-            queryset=CaseEvent.objects.filter(
-                kind=CaseEvent.Kind.STATUS_CHANGED, is_public=True
-            ).order_by("at", "id"),
+            queryset=CaseEvent.objects.filter(kind=CaseEvent.Kind.STATUS_CHANGED, is_public=True)
+            .exclude(data__has_key="from_resident")
+            .order_by("at", "id"),
             to_attr="public_status_events",
         ),
     )
 
 
-def requests_by_reference(references: list[str]) -> list[Case]:
-    return list(_cases().filter(reference__in=references).order_by("-created_at"))
+def requests_by_reference(references: list[str], *, public: bool) -> list[Case]:
+    return list(_cases(public=public).filter(reference__in=references).order_by("-created_at"))
 
 
 def requests_search(
@@ -44,9 +46,12 @@ def requests_search(
     service_codes: list[str],
     statuses: list[str],
     limit: int,
+    public: bool,
 ) -> list[Case]:
     """Cases requested between ``start`` and ``end``, newest first, at most ``limit``."""
-    cases = _cases().filter(created_at__gte=start, created_at__lte=end, service__is_online=True)
+    cases = _cases(public=public).filter(
+        created_at__gte=start, created_at__lte=end, service__is_online=True
+    )
     if service_codes:
         cases = cases.filter(service__slug__in=service_codes)
     if statuses == ["open"]:
@@ -56,19 +61,27 @@ def requests_search(
     return list(cases.order_by("-created_at", "-id")[:limit])
 
 
-def updates_between(*, start: dt.datetime, end: dt.datetime, limit: int) -> list[CaseEvent]:
+def updates_between(
+    *, start: dt.datetime, end: dt.datetime, limit: int, public: bool, client_id: int | None = None
+) -> list[CaseEvent]:
     """Public timeline events (status changes, updates, duplicates) in a window, oldest first.
+
+    What residents wrote (information added, "not fixed") is never in the feed; with
+    ``public`` (a caller without cases.read), nothing about a case of a private service
+    either, but for the cases the client ``client_id`` sent itself.
 
     Each event gets ``state_then``: the case's (state, status, resolution) just after it, from
     the status changes before it (one more query for all the cases).
     """
-    events = list(
-        CaseEvent.objects.filter(
-            kind__in=PUBLIC_UPDATE_KINDS, is_public=True, at__gte=start, at__lte=end
-        )
-        .select_related("case", "case__service")
-        .order_by("at", "id")[:limit]
-    )
+    found = CaseEvent.objects.filter(
+        kind__in=PUBLIC_UPDATE_KINDS, is_public=True, at__gte=start, at__lte=end
+    ).exclude(data__has_key="from_resident")
+    if public:
+        shown = Q(case__service__is_private=False)
+        if client_id is not None:
+            shown |= Q(case__api_client_id=client_id)
+        found = found.filter(shown)
+    events = list(found.select_related("case", "case__service").order_by("at", "id")[:limit])
     changes: dict[int, list[tuple]] = {}
     moves = CaseEvent.objects.filter(
         case_id__in={e.case_id for e in events},

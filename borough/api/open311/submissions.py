@@ -12,6 +12,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from borough.accounts.policies import api_client_may_update
 from borough.cases.create import case_create
 from borough.cases.errors import CaseChanged, CaseInvalid, TransitionRefused
 from borough.cases.selectors import case_by_reference
@@ -232,7 +233,8 @@ def update_create(request, fmt: str):
     if media_url and not media_url.lower().startswith(("https://", "http://")):
         raise Refusal(400, "media_url must be an http or https URL")
     case = case_by_reference(reference)
-    if case is None:
+    if case is None or not api_client_may_update(client.pk, case):
+        # A case the client did not send is answered as one that does not exist.
         raise Refusal(404, f"service_request_id {reference} was not found")
     update_id = fields.get("update_id", "").strip()[:80]
     if update_id:
@@ -250,6 +252,12 @@ def update_create(request, fmt: str):
         ) from None
     if target is None and not description:
         raise Refusal(400, "The update changes nothing: send a description or a new status")
+    if target is not None and not client.has_scope(Scope.OPEN311_STATUS):
+        raise Refusal(
+            403,
+            f"This api_key may not change a request's status: it needs the "
+            f"{Scope.OPEN311_STATUS} scope (send the update without a new status)",
+        )
     source = {
         "api_client": client.pk,
         "channel": "open311",

@@ -17,11 +17,20 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from borough.catalogue.selectors import services_online
+from borough.clients.models import Scope
 from borough.core.ratelimit import rate_limit_hit
+from borough.core.text import CONTROL_CHARACTER_MESSAGE, control_character_problem
 
 from . import mapping, selectors
 from .formats import FORMATS, error, respond
-from .inputs import DEFAULT_WINDOW, Refusal, offered_service, read_access, window
+from .inputs import (
+    DEFAULT_WINDOW,
+    Refusal,
+    offered_service,
+    read_access,
+    reading_client,
+    window,
+)
 from .submissions import TOKEN_SALT, request_create, update_create
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -41,6 +50,9 @@ def open311_view(*methods: str):
                 response = error(fmt, 405, f"Use {' or '.join(methods)} for this resource")
                 response["Allow"] = ", ".join(methods)
                 return response
+            where = control_character_problem([dict(request.GET.lists()), kwargs])
+            if where is not None:
+                return error(fmt, 400, f"The address {CONTROL_CHARACTER_MESSAGE}")
             jurisdiction = request.GET.get("jurisdiction_id", "").strip()
             if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
                 return error(fmt, 404, f"jurisdiction_id {jurisdiction} was not found")
@@ -130,7 +142,7 @@ def requests(request, *, fmt: str):
     if ids:
         if len(ids) > MAX_RESULTS:
             raise Refusal(400, f"Ask for at most {MAX_RESULTS} service_request_id values")
-        cases = selectors.requests_by_reference(ids)
+        cases = selectors.requests_by_reference(ids, public=not full)
     else:
         start, end = window(params)
         if end - start > DEFAULT_WINDOW:
@@ -147,6 +159,7 @@ def requests(request, *, fmt: str):
             service_codes=codes,
             statuses=statuses if len(statuses) == 1 else [],
             limit=MAX_RESULTS,
+            public=not full,
         )
     body = [
         mapping.request_entry(case, full=full, extended=extended, local_tz=local_tz)
@@ -158,7 +171,8 @@ def requests(request, *, fmt: str):
 @open311_view("GET")
 def request_detail(request, request_id: str, *, fmt: str):
     full = read_access(request)
-    cases = selectors.requests_by_reference([request_id])
+    # A request of a private service is not found without a key (issue 16).
+    cases = selectors.requests_by_reference([request_id], public=not full)
     if not cases:
         raise Refusal(404, f"service_request_id {request_id} was not found")
     extended = _yes(request.GET.get("extended_statuses", ""))
@@ -186,7 +200,20 @@ def token_detail(request, token: str, *, fmt: str):
 def service_request_updates(request, *, fmt: str):
     if request.method == "POST":
         return update_create(request, fmt)
+    # Systems that send updates (FixMyStreet) read this feed with their open311.post key: with
+    # cases.read they read every update in full; else the public feed, and their own requests'
+    # updates in full (issue 16).
+    client = reading_client(request)
+    full = client is not None and client.has_scope(Scope.CASES_READ)
+    own = client.pk if client is not None else None
     start, end = window(request.GET)
-    events = selectors.updates_between(start=start, end=end, limit=MAX_RESULTS)
-    body = [mapping.update_entry(event, case=event.case) for event in events]
+    events = selectors.updates_between(
+        start=start, end=end, limit=MAX_RESULTS, public=not full, client_id=own
+    )
+    body = [
+        mapping.update_entry(
+            event, case=event.case, full=full or own is not None and event.case.api_client_id == own
+        )
+        for event in events
+    ]
     return respond(fmt, "service_request_updates", body)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
+from borough.accounts.policies import api_client_may_update
 from borough.api import selectors
 from borough.cases import create as case_services
 from borough.cases import lists
@@ -17,6 +18,7 @@ from borough.cases.errors import CaseChanged, CaseInvalid, TransitionRefused
 from borough.cases.models import Case, CaseEvent, Priority, Status
 from borough.cases.selectors import case_by_reference
 from borough.cases.workflow import case_add_note, case_transition
+from borough.catalogue.answers import answer_shape_problems
 from borough.catalogue.selectors import service_get
 from borough.clients.models import Scope
 from borough.core.channels import Channel
@@ -210,6 +212,15 @@ def _case(reference: str) -> Case:
     return case
 
 
+def _case_to_change(request, reference: str) -> Case:
+    """The case, if this client may update it (it created it, or a connector handed it off
+    to the client's system); any other is answered as not found (issue 16)."""
+    case = case_by_reference(reference)
+    if case is None or not api_client_may_update(client_of(request).pk, case):
+        raise ApiError(ErrorCode.NOT_FOUND, f"There is no case {reference!r}")
+    return case
+
+
 def _source(request) -> dict:
     return {"api_client": client_of(request).pk, "channel": "api"}
 
@@ -240,6 +251,16 @@ def case_create(request, payload: CaseIn, idempotency_key: str | None = Idempote
             "The request has problems: see details",
             details=[
                 {"field": "latitude", "message": "Send both latitude and longitude, or neither"}
+            ],
+        )
+    malformed = answer_shape_problems(service.form, payload.answers)
+    if malformed:
+        raise ApiError(
+            ErrorCode.BAD_REQUEST,
+            "Some answers are not the kind of value their question takes: see details",
+            details=[
+                {"field": f"answers.{key}", "message": message}
+                for key, message in malformed.items()
             ],
         )
     client = client_of(request)
@@ -379,7 +400,7 @@ def case_event_list(request, reference: str):
 
 @router.post(
     "/cases/{reference}/status",
-    auth=write,
+    auth=ApiKey(Scope.CASES_STATUS),
     response=with_errors({200: CaseOut}),
     summary="Move a case to another state",
 )
@@ -388,8 +409,8 @@ def case_status(
     request, reference: str, payload: TransitionIn, idempotency_key: str | None = IdempotencyKey
 ):
     """Only moves the service's workflow allows: anything else is refused with 409
-    ``transition_refused`` and the reason."""
-    case = _case(reference)
+    ``transition_refused`` and the reason. Only for cases this client created."""
+    case = _case_to_change(request, reference)
     flow = case.service.flow
     if flow.state(payload.state) is None and payload.state not in Status.values:
         raise ApiError(
@@ -424,7 +445,7 @@ def case_status(
 
 
 def _add_note(request, reference: str, text: str, *, public: bool):
-    case = _case(reference)
+    case = _case_to_change(request, reference)
     try:
         event = case_add_note(
             case=case,
@@ -452,7 +473,7 @@ def _add_note(request, reference: str, text: str, *, public: bool):
 def case_note(
     request, reference: str, payload: NoteIn, idempotency_key: str | None = IdempotencyKey
 ):
-    """Staff see it on the case; the resident does not."""
+    """Staff see it on the case; the resident does not. Only on cases this client created."""
     return _add_note(request, reference, payload.text, public=False)
 
 
@@ -466,5 +487,6 @@ def case_note(
 def case_update(
     request, reference: str, payload: NoteIn, idempotency_key: str | None = IdempotencyKey
 ):
-    """The resident sees it on their request and is emailed."""
+    """The resident sees it on their request's page and is emailed that there is an update
+    (the email does not carry the text). Only on cases this client created."""
     return _add_note(request, reference, payload.text, public=True)

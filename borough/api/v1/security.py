@@ -14,12 +14,30 @@ from borough.clients.auth import bearer_key, client_rate_wait
 from borough.clients.models import ApiClient
 from borough.clients.services import AuthenticationFailed, ScopeMissing, api_client_authenticate
 from borough.core.errors import ApiError, ErrorCode
+from borough.core.text import (
+    CONTROL_CHARACTER_MESSAGE,
+    control_character_problem,
+    has_control_characters,
+)
 
 MAX_BODY_BYTES = 1024 * 1024
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
+def _refuse_control_characters(where: str) -> None:
+    raise ApiError(
+        ErrorCode.BAD_REQUEST,
+        f"The request has control characters in {where}: see details",
+        details=[{"field": where, "message": f"The value {CONTROL_CHARACTER_MESSAGE}"}],
+    )
+
+
 def _check_body(request) -> None:
+    if has_control_characters(request.path):
+        _refuse_control_characters("path")
+    in_query = control_character_problem(dict(request.GET.lists()))
+    if in_query is not None:
+        _refuse_control_characters(in_query.split("[")[0])
     if request.method not in _BODY_METHODS:
         return
     try:
@@ -50,6 +68,9 @@ def _check_body(request) -> None:
             "The request has problems: see details",
             details=[{"field": "body", "message": "The body must be a JSON object"}],
         )
+    in_body = control_character_problem(document)
+    if in_body is not None:
+        _refuse_control_characters(in_body)
 
 
 class ApiKey(HttpBearer):
