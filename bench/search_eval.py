@@ -117,9 +117,7 @@ def main() -> int:
     find("warm up", pages=searchable_pages())
     result = evaluate(DEVELOPMENT if args.development else HELDOUT, show_errors=args.errors)
     print(f"Search ({result['set']}, {result['queries']} queries)")
-    print(
-        f"  first result right: {result['first_result_accuracy']:.1%} (target {TARGET:.0%})"
-    )
+    print(f"  first result right: {result['first_result_accuracy']:.1%} (target {TARGET:.0%})")
     if result["urgent_queries"]:
         print(
             f"  urgent number first: {result['urgent_number_first']:.1%} "

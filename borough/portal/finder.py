@@ -20,6 +20,7 @@ are written once (``urgent.py``).
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ WORDS_WEIGHT = 0.6
 MIN_SCORE = 0.12
 RELATIVE_FLOOR = 0.25
 RETRIEVAL_DEPTH = 8
+# How close a misspelling must be to stand in for a word when the assistant does not understand.
+CLOSE_SPELLING = 0.85
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,14 @@ def word_scores(
     query: str, documents: list[SearchDocument], *, respelled: bool = True
 ) -> dict[str, float]:
     """The word index's scores, scaled so the best is 1. With ``respelled=False``, nothing
-    unless a word of the query is found as typed (a guessed spelling alone is not enough)."""
+    unless a word of the query is found as typed or very nearly ("potholl"): a loose guess at
+    a spelling alone is not enough ("lessons" is not "less")."""
     index = ServiceIndex(documents)
-    if not respelled and not any(word in index.postings for word in words(query)):
+    if not respelled and not any(
+        word in index.postings
+        or difflib.get_close_matches(word, index.vocabulary, n=1, cutoff=CLOSE_SPELLING)
+        for word in words(query)
+    ):
         return {}
     hits = index.search(query, limit=20)
     if not hits:

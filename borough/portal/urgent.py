@@ -97,7 +97,9 @@ def urgent_notice(query: str, *, today: datetime.date | None = None) -> UrgentNo
     if GAS.search(text):
         return _notice("gas", "out-of-hours", "smell gas")
     if HOMELESS.search(text) or lexicon_matches(text, _homeless_tonight):
-        return _notice("homeless", "housing-advice", "nowhere to stay tonight", "/services/homelessness/")
+        return _notice(
+            "homeless", "housing-advice", "nowhere to stay tonight", "/services/homelessness/"
+        )
     month = (today or datetime.date.today()).month
     if EMERGENCY.search(text) or (month in HEATING_SEASON and NO_HEATING.search(text)):
         return _notice("emergency", "out-of-hours", "0800 000 0000")
