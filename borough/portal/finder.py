@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import logging
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ from borough.catalogue.search import SearchDocument, ServiceIndex, words
 from borough.catalogue.selectors import search_documents, services_online
 
 from .urgent import UrgentNotice, urgent_notice
+
+logger = logging.getLogger(__name__)
 
 # How much each reading counts (chosen on the development phrasings only).
 CLASSIFIER_WEIGHT = 1.0
@@ -139,7 +142,11 @@ def word_scores(
 def rank(query: str, documents: list[SearchDocument]) -> list[tuple[str, float]]:
     """Page ids for ``query``, best first, with their scores."""
     known = {doc.slug for doc in documents}
-    meaning, understood = meaning_scores(query)
+    try:
+        meaning, understood = meaning_scores(query)
+    except OSError:  # the model's files are missing or unreadable: the words alone still work
+        logger.exception("Search could not load the assistant's model; searching by words only")
+        meaning, understood = {}, True
     # When the assistant does not understand, a misspelling guessed from the query's words is
     # too weak on its own ("xylophone lessons" is not "less" council tax).
     found = word_scores(query, documents, respelled=understood)

@@ -8,6 +8,8 @@ import re
 import pytest
 from django.core.cache import cache
 
+from borough.portal import finder
+
 pytestmark = pytest.mark.django_db
 
 
@@ -130,3 +132,14 @@ def test_new_services_are_offered_with_their_service_levels(catalogue):
     assert catalogue["complaint"].sla_working_days == 10
     assert catalogue["homelessness"].team.slug == "housing-options"
     assert catalogue["duty-to-refer"].lgsl_id == 112
+
+
+def test_without_the_model_search_still_finds_services_by_their_words(
+    client, catalogue, monkeypatch
+):
+    def missing():
+        raise FileNotFoundError("model.safetensors")
+
+    monkeypatch.setattr(finder.nlu, "load", missing)
+    assert _results(_search(client, "potholes"))[0] == "/services/report-pothole/"
+    assert _results(_search(client, "grafitti"))[0] == "/services/report-graffiti/"
