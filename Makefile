@@ -15,7 +15,7 @@ help:
 	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
 	@echo "make bench  run the benchmarks in bench/ and print their results"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
-	@echo "make eval-assistant  the resident assistant's accuracy and latency on its held-out set"
+	@echo "make eval-assistant  the resident assistant's accuracy and latency, and search's first-result accuracy, on their held-out sets"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
 	@echo "make openapi      regenerate docs/api/openapi.json from the code"
@@ -132,6 +132,7 @@ bench-portal: setup
 # recall, false alarms and language identification per language (ADR 0029).
 eval-assistant: setup
 	$(BIN)/python bench/assistant_eval.py
+	$(BIN)/python bench/search_eval.py
 
 # Record linkage (issue 6): generated extracts under var/bench/linkage (reused when present),
 # the linked 1M database copied to BENCH_LINKAGE_KEEP; FEBRL needs the bench extra.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from .models import Category, Service
@@ -39,27 +41,29 @@ def category_get(slug: str) -> Category | None:
     )
 
 
+def search_documents(services: Iterable[Service]) -> list[SearchDocument]:
+    """What the word index knows about each service, in the active language."""
+    return [
+        SearchDocument(
+            slug=s.slug,
+            name=s.local_name,
+            summary=s.local_summary,
+            keywords=(*s.local_keywords, *({s.name} - {s.local_name})),
+            category=s.category.local_name,
+            lgsl=s.lgsl.label,
+            description=s.description,
+        )
+        for s in services
+    ]
+
+
 def service_search(
     query: str, *, limit: int = 10, pages: tuple[SearchDocument, ...] = ()
 ) -> list[Service | SearchDocument]:
     """Online services (and any other ``pages`` the caller offers) for a resident's words,
     best first (see ``catalogue.search``)."""
     online = {s.slug: s for s in services_online().select_related("lgsl")}
-    index = ServiceIndex(
-        [
-            SearchDocument(
-                slug=s.slug,
-                name=s.local_name,
-                summary=s.local_summary,
-                keywords=(*s.local_keywords, *({s.name} - {s.local_name})),
-                category=s.category.local_name,
-                lgsl=s.lgsl.label,
-                description=s.description,
-            )
-            for s in online.values()
-        ]
-        + list(pages)
-    )
+    index = ServiceIndex(search_documents(online.values()) + list(pages))
     services: dict[str, Service | SearchDocument] = {**online}
     services.update({page.slug: page for page in pages})
     return [services[hit.slug] for hit in index.search(query, limit=limit)]

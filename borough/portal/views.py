@@ -19,10 +19,12 @@ from django.views.decorators.http import require_http_methods
 from borough.cases.dashboard import case_counts_by_service
 from borough.catalogue.models import Service
 from borough.catalogue.search import SearchDocument
-from borough.catalogue.selectors import categories_with_services, category_get, service_search
+from borough.catalogue.selectors import categories_with_services, category_get
 from borough.core.ratelimit import rate_limited
 from borough.insights.dashboards import performance as performance_figures
 from borough.insights.display import show_average, show_count, show_money, show_percent
+
+from .finder import find
 
 TOP_TASKS = 8
 TOP_TASKS_CACHE_SECONDS = 60 * 60
@@ -97,13 +99,19 @@ def searchable_pages() -> tuple[SearchDocument, ...]:
 
 @rate_limited("search", methods=("GET",))
 def search(request):
-    """Services matching what the resident typed, in their own words."""
+    """Services and help pages for what the resident typed, in their own words, with the
+    number to call first when the need is urgent (``finder``)."""
     query = request.GET.get("q", "").strip()[:200]
-    results = service_search(query, pages=searchable_pages()) if query else []
+    found = find(query, pages=searchable_pages()) if query else None
     return render(
         request,
         "portal/search.html",
-        {"query": query, "results": results, "categories": categories_with_services()},
+        {
+            "query": query,
+            "results": found.results if found else [],
+            "urgent": found.urgent if found else None,
+            "categories": categories_with_services(),
+        },
     )
 
 

@@ -115,6 +115,8 @@ def _pages(data: dict) -> list[Page]:
     portal = [
         Page("portal:home", ANONYMOUS, "/", True),
         Page("portal:search", ANONYMOUS, "/search/?q=bin", True),
+        # Issue 17: the urgent number banner and help pages among the results
+        Page("portal:search", ANONYMOUS, "/search/?q=nowhere+to+sleep+tonight", True),
         Page("portal:category", ANONYMOUS, f"/topics/{data['category']}/", True),
         Page("portal:bin_days", ANONYMOUS, "/bin-days/?postcode=UB8+1QA", True),
         Page("portal:bin_days_at", ANONYMOUS, "/bin-days/100021500002/", True),

@@ -29,7 +29,7 @@ def test_every_catalogue_service_every_faq_and_the_conversation_are_intents(brai
     labels = set(brain.classifier.labels)
     services = {f"service:{s['slug']}" for s in content.services()}
     faqs = {f"faq:{f.key}" for f in content.faqs()}
-    assert len(services) == 25 and len(faqs) >= 10
+    assert len(services) == 32 and len(faqs) >= 10
     assert services | faqs | CONVERSATIONAL <= labels
 
 
