@@ -62,11 +62,13 @@ class Catalogue:
     workflows: dict[str, Workflow] = field(default_factory=dict)
 
 
-def is_at_a_home(form: ServiceForm) -> bool:
-    """Whether a service's requests are located at an address (a home, as a rule): such a
-    service is private unless its definition says ``private: false``."""
+def private_by_default(form: ServiceForm) -> bool:
+    """Whether a service's requests say something about a person unless its definition says
+    otherwise (``private:``): those located at an address (a home, as a rule) and those with no
+    place at all (a complaint, a benefit claim, a homelessness application). Only requests about
+    a street or a park, located by a point or a street, are public by default."""
     location = form.location_question
-    return location is not None and location.type == "address"
+    return location is None or location.type == "address"
 
 
 def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue:
@@ -158,7 +160,7 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
             )
         private = raw.get("private")
         if private is None:
-            private = is_at_a_home(form)
+            private = private_by_default(form)
         elif not isinstance(private, bool):
             problems.append(f"{path}.private: must be true or false")
             private = True

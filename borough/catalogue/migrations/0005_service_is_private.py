@@ -12,7 +12,7 @@ def default_privacy(apps, schema_editor):
             (q for q in service.questions or [] if isinstance(q, dict) and q.get("case_location")),
             None,
         )
-        private = location is not None and location.get("type") == "address"
+        private = location is None or location.get("type") == "address"
         Service.objects.filter(pk=service.pk).update(is_private=private)
 
 
