@@ -20,6 +20,7 @@ from borough.people.selectors import household_members, resident_get
 
 from ..access import staff_required
 from ..forms import ContactLogForm
+from ..resident_search import MAX_RESULTS, resident_search
 
 
 def _resident_or_403(request, resident_id: int):
@@ -82,3 +83,25 @@ def resident_contact(request, resident_id: int):
         )
     messages.success(request, "Contact logged")
     return redirect("hub:resident", resident_id=resident.pk)
+
+
+@staff_required
+def resident_search_page(request):
+    """Find a caller: residents by name, phone, email, address, postcode or case reference,
+    among those this member of staff may see. Audited: one entry per search with results,
+    naming the residents shown (never what was typed)."""
+    text = request.GET.get("q", "").strip()[:100]
+    found, more = resident_search(text, user=request.user) if text else ([], False)
+    if found:
+        audit_record(
+            actor=request.user,
+            action="searched",
+            object_type="resident",
+            object_id=",".join(str(resident.pk) for resident in found)[:64],
+            summary=f"resident search: {len(found)} shown",
+        )
+    return render(
+        request,
+        "hub/resident_search.html",
+        {"text": text, "residents": found, "more": more, "limit": MAX_RESULTS},
+    )
