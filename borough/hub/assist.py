@@ -20,8 +20,8 @@ from borough.accounts.policies import can_see_resident
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
 from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
-from borough.catalogue.inputs import StepPages, question_page
 from borough.catalogue.answers import AnswerError
+from borough.catalogue.inputs import StepPages, question_page
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.selectors import categories_with_services, service_get
 from borough.contacts.models import FormSession

@@ -104,7 +104,11 @@ def _queue_context(request) -> dict:
         "filters": filters,
         "team": chosen_team,
         "teams": visible_teams,
-        "statuses": [("open", "Any open status"), ("any", "Any status, closed too"), *Status.choices],
+        "statuses": [
+            ("open", "Any open status"),
+            ("any", "Any status, closed too"),
+            *Status.choices,
+        ],
         "states": sorted(states.items(), key=lambda item: item[1]),
         "sorts": SORT_CHOICES,
         "services": services,
