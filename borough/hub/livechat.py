@@ -32,6 +32,7 @@ from borough.core.services import audit_record
 from borough.people.models import Need
 
 from .access import staff_required
+from .words import language_name, understood_words
 
 DRIVER_LABELS = {
     "health": Need.HEALTH.label,
@@ -57,6 +58,8 @@ def queue(request):
     """Waiting chats, most urgent first, then chats agents have taken."""
     _allowed(request)
     chats = list(live_queue()[:100])
+    for chat in chats:
+        chat.reason_words = REASONS.get(chat.handover_reason, "")
     return render(
         request,
         "hub/livechat_queue.html",
@@ -108,6 +111,9 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
             summary=f"resident {conversation.resident_id} in chat {conversation.pk}",
         )
     service, answers = _answers(conversation)
+    messages_read = transcript(conversation)
+    for message in messages_read:
+        message.understood_lines = understood_words(message.understood)
     needs = (
         list(conversation.resident.needs.filter(withdrawn_at=None))
         if conversation.resident is not None
@@ -118,7 +124,8 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
         "hub/livechat.html",
         {
             "conversation": conversation,
-            "transcript": transcript(conversation),
+            "transcript": messages_read,
+            "language": language_name(conversation.language),
             "drivers": [DRIVER_LABELS.get(d, d) for d in conversation.drivers],
             "reason": REASONS.get(conversation.handover_reason, ""),
             "service": service,

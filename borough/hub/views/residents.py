@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from borough.accounts.policies import can_see_resident
+from borough.assistant.selectors import conversations_for_resident
 from borough.cases.selectors import cases_for_resident
 from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
@@ -21,6 +22,7 @@ from borough.people.selectors import household_members, resident_get
 from ..access import staff_required
 from ..forms import ContactLogForm
 from ..resident_search import MAX_RESULTS, resident_search
+from ..words import language_name
 
 
 def _resident_or_403(request, resident_id: int):
@@ -44,6 +46,8 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
             "household": household_members(resident),
             "cases": resident_cases,
             "contacts": contacts_for_resident(resident),
+            "chats": conversations_for_resident(resident),
+            "preferred_language": language_name(resident.preferred_language),
             "today": timezone.localdate(),
             "errors": errors or {},
             "form_has_errors": bool(errors),
