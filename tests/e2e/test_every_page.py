@@ -201,6 +201,12 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
         Page("hub:resident", AGENT, f"/hub/residents/{data['resident'].pk}/", False),
         Page(
+            "hub:resident_search",
+            AGENT,
+            f"/hub/residents/?q={data['resident'].last_name}",
+            False,
+        ),
+        Page(
             "hub:assist_start",
             AGENT,
             f"/hub/residents/{data['resident'].pk}/requests/new/",
@@ -256,7 +262,8 @@ LISTED = {
     "hub:outbox_message", "hub:templates", "hub:template_create", "hub:template_edit",
     "hub:api_clients", "hub:api_client_new", "hub:webhooks", "hub:webhook_new", "hub:webhook",
     "hub:connectors", "hub:connector_new", "hub:connector", "hub:insights", "hub:insights_service",
-    "hub:insights_channel", "hub:resident", "hub:assist_start", "hub:assist_question",
+    "hub:insights_channel", "hub:resident", "hub:resident_search", "hub:assist_start",
+    "hub:assist_question",
     "hub:assist_exit", "hub:assist_check", "assistant:chat", "hub:livechat",
     "hub:livechat_chat",
     "hub:singleview_search", "hub:singleview_person", "hub:singleview_household",
