@@ -37,7 +37,7 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 SORT_CHOICES = [
-    ("urgent", "Most urgent first (overdue, then priority)"),
+    ("urgent", "Most urgent first"),
     ("due", "Due date, soonest first"),
     ("priority", "Priority, highest first"),
     ("newest", "Received, newest first"),
