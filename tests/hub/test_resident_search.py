@@ -141,8 +141,18 @@ def test_the_search_is_fast_among_thousands_of_residents(client, agent, callers)
         for n in range(5000)
     )
     staff_login(client, agent)
-    for text in ("owusu", "07700 900982", "person4321@example.com", "ub8 1qa", "last49"):
+    client.get("/hub/residents/", {"q": "warm up"})  # templates, first queries
+    searches = {
+        "owusu": "Ama Owusu",
+        "07700 900982": "Ama Owusu",
+        "person4321@example.com": "First4321 Last4321",
+        "ub8 1qa": "Kofi Owusu",
+        "last4999": "First4999 Last4999",
+    }
+    for text, name in searches.items():
         started = time.perf_counter()
-        client.get("/hub/residents/", {"q": text})
-        assert time.perf_counter() - started < 1.0, text
+        page = client.get("/hub/residents/", {"q": text}).content.decode()
+        took = time.perf_counter() - started
+        assert took < 1.0, (text, took)
+        assert name in page, text
     assert Case.objects.count() == 1
