@@ -58,13 +58,16 @@ def queue(request):
     """Waiting chats, most urgent first, then chats agents have taken."""
     _allowed(request)
     chats = list(live_queue()[:100])
-    for chat in chats:
-        chat.reason_words = REASONS.get(chat.handover_reason, "")
     return render(
         request,
         "hub/livechat_queue.html",
         {
-            "waiting": [c for c in chats if c.status == Conversation.Status.WAITING],
+            # Each waiting chat with why it was handed over, in words.
+            "waiting": [
+                (c, REASONS.get(c.handover_reason, ""))
+                for c in chats
+                if c.status == Conversation.Status.WAITING
+            ],
             "live": [c for c in chats if c.status == Conversation.Status.LIVE],
             "reasons": REASONS,
         },
@@ -111,9 +114,10 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
             summary=f"resident {conversation.resident_id} in chat {conversation.pk}",
         )
     service, answers = _answers(conversation)
-    messages_read = transcript(conversation)
-    for message in messages_read:
-        message.understood_lines = understood_words(message.understood)
+    # Each message with what the assistant understood of it, in words.
+    messages_read = [
+        (message, understood_words(message.understood)) for message in transcript(conversation)
+    ]
     needs = (
         list(conversation.resident.needs.filter(withdrawn_at=None))
         if conversation.resident is not None

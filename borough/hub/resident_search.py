@@ -84,7 +84,7 @@ def resident_search(text: str, *, user) -> tuple[list[Resident], bool]:
         residents = residents.filter(
             Exists(Case.objects.filter(resident_id=OuterRef("pk"), team_id__in=team_ids))
         )
-    found = list(
+    found: list[Resident] = list(
         residents.select_related("household__property__usrn")
         .annotate(
             open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES), distinct=True)

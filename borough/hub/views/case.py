@@ -78,13 +78,13 @@ def render_case(
     viewers = case_viewers(case)
     events = case_events(case)
     deliveries = update_deliveries(case, events)
-    for event in events:
-        event.delivery = deliveries.get(event.pk)
     context = {
         "case": case,
         "answers": answers,
         "attachments": case_attachments(case),
         "events": events,
+        # Each event with what became of it if it is an update for the resident (issue 17).
+        "timeline": [(event, deliveries.get(event.pk)) for event in events],
         "links": case_links(case),
         "duplicates": case_duplicates(case),
         "sla": sla_clock(case, today),
