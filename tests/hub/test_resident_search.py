@@ -103,6 +103,11 @@ def test_a_search_is_audited_without_what_was_typed(client, agent, callers):
     event = AuditEvent.objects.get(action="searched", object_type="resident")
     assert event.object_id == str(callers["ama"].pk)
     assert "900982" not in event.summary and event.actor == agent
+    client.get("/hub/residents/", {"q": "owusu"})
+    shown = AuditEvent.objects.filter(action="searched", object_type="resident")
+    assert sorted(shown.values_list("object_id", flat=True)) == sorted(
+        [str(callers["ama"].pk)] * 2 + [str(callers["kofi"].pk)]
+    )
 
 
 @pytest.mark.django_db

@@ -92,17 +92,18 @@ def resident_contact(request, resident_id: int):
 @staff_required
 def resident_search_page(request):
     """Find a caller: residents by name, phone, email, address, postcode or case reference,
-    among those this member of staff may see. Audited: one entry per search with results,
-    naming the residents shown (never what was typed)."""
+    among those this member of staff may see. Audited: one entry for each resident shown
+    (never what was typed)."""
     text = request.GET.get("q", "").strip()[:100]
     found, more = resident_search(text, user=request.user) if text else ([], False)
-    if found:
+    for resident in found:
+        # Each resident whose details the results show, as the resident page records a view.
         audit_record(
             actor=request.user,
             action="searched",
             object_type="resident",
-            object_id=",".join(str(resident.pk) for resident in found)[:64],
-            summary=f"resident search: {len(found)} shown",
+            object_id=resident.pk,
+            summary=f"resident {resident.pk} in a resident search",
         )
     return render(
         request,
