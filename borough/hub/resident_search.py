@@ -10,7 +10,8 @@ properties' ``search_text`` (trigram-indexed on PostgreSQL).
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from borough.accounts.policies import visible_team_ids
 from borough.cases.models import OPEN_STATUSES, Case
@@ -42,12 +43,29 @@ def _kind_of(text: str) -> tuple[str, str]:
     return "words", text
 
 
+def _phone_compact():
+    """The stored phone number without the spaces, dashes, dots and brackets people type:
+    numbers residents gave in MyAccount are kept as typed ("07700 900 982")."""
+    compact = F("phone")
+    for character in " -().":
+        compact = Replace(compact, Value(character), Value(""))
+    return compact
+
+
+def _phone_forms(e164: str) -> list[str]:
+    """Every compact way a UK number in E.164 may have been typed and stored."""
+    if not e164.startswith("+44"):
+        return [e164]
+    national = e164[3:]
+    return [e164, f"0{national}", f"44{national}", f"0044{national}", f"+440{national}"]
+
+
 def _matching(text: str) -> Q | None:
     kind, value = _kind_of(text)
     if kind == "email":
         return Q(email__iexact=value)
     if kind == "phone":
-        return Q(phone=value)
+        return Q(phone_compact__in=_phone_forms(value))
     if kind == "reference":
         # A house number and a street may look like a reference ("124 hayes"): both are tried.
         by_case = Q(pk__in=Case.objects.filter(reference=value).values("resident_id"))
@@ -78,7 +96,9 @@ def resident_search(text: str, *, user) -> tuple[list[Resident], bool]:
     condition = _matching(text) if text else None
     if condition is None:
         return [], False
-    residents: QuerySet[Resident] = Resident.objects.filter(condition)
+    residents: QuerySet[Resident] = Resident.objects.annotate(
+        phone_compact=_phone_compact()
+    ).filter(condition)
     team_ids = visible_team_ids(user)
     if team_ids is not None:
         residents = residents.filter(

@@ -28,13 +28,15 @@ def callers(make_case):
     )
     # A household member with no cases and no contact details.
     kofi = Resident.objects.create(first_name="Kofi", last_name="Owusu", household=home)
+    # A number a resident typed in MyAccount is kept as typed.
+    yaw = Resident.objects.create(first_name="Yaw", last_name="Boateng", phone="020 7946 0018")
     elsewhere = Resident.objects.create(
         first_name="Bea",
         last_name="Mensah",
         household=Household.objects.create(property=Property.objects.get(uprn=100021500005)),
     )
     case = make_case(100021500002, resident=ama)
-    return {"ama": ama, "kofi": kofi, "bea": elsewhere, "case": case}
+    return {"ama": ama, "kofi": kofi, "bea": elsewhere, "yaw": yaw, "case": case}
 
 
 def found(client, text: str, callers: dict) -> set[str]:
@@ -54,6 +56,8 @@ def found(client, text: str, callers: dict) -> set[str]:
         ("07700 900982", {"ama"}),
         ("+44 (0)7700-900-982", {"ama"}),
         ("447700900982", {"ama"}),
+        ("+44 20 7946 0018", {"yaw"}),
+        ("02079460018", {"yaw"}),
         ("ama.owusu@EXAMPLE.com", {"ama"}),
         ("2 acacia avenue", {"ama", "kofi"}),
         ("UB8 1QA", {"ama", "kofi"}),
