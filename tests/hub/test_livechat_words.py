@@ -70,6 +70,7 @@ def test_the_agent_reads_what_was_understood_in_words(client, agent):
     page = client.get(f"/hub/live-chat/{conversation.pk}/").content.decode()
     assert "Asked about: Housing advice" in page and "Language: French" in page
     assert "faq:housing-advice" not in page and "language fr" not in page
+    assert "Chat with a resident not signed in</h1>" in page
 
 
 @pytest.mark.django_db
