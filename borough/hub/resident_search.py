@@ -43,11 +43,11 @@ def _kind_of(text: str) -> tuple[str, str]:
     return "words", text
 
 
-def _phone_compact():
+def _phone_compact() -> Replace:
     """The stored phone number without the spaces, dashes, dots and brackets people type:
     numbers residents gave in MyAccount are kept as typed ("07700 900 982")."""
-    compact = F("phone")
-    for character in " -().":
+    compact = Replace(F("phone"), Value(" "), Value(""))
+    for character in "-().":
         compact = Replace(compact, Value(character), Value(""))
     return compact
 
