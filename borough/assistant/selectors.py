@@ -3,7 +3,7 @@ chat queue, the contact a request is recorded on."""
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from borough.contacts.models import Contact
 
@@ -36,13 +36,33 @@ def choices_offered(messages: list[ChatMessage]) -> list[str]:
 
 def live_queue() -> QuerySet[Conversation]:
     """Chats waiting for a person, most urgent first (safeguarding, then signs of
-    vulnerability), then the longest waiting; then chats agents have taken."""
+    vulnerability), then the longest waiting; then chats agents have taken.
+
+    Each carries ``first_message``: the text of the resident's first message, so an agent
+    sees what the chat is about before opening it."""
+    first = ChatMessage.objects.filter(
+        conversation_id=OuterRef("pk"), sender=ChatMessage.Sender.RESIDENT
+    ).order_by("seq")
     return (
         Conversation.objects.filter(
             status__in=(Conversation.Status.WAITING, Conversation.Status.LIVE)
         )
         .select_related("agent", "resident")
+        .annotate(first_message=Subquery(first.values("text")[:1]))
         .order_by("-status", "-priority", F("waiting_since").asc(nulls_last=True), "pk")
+    )
+
+
+def conversations_for_resident(resident, *, limit: int = 20) -> list[Conversation]:
+    """A resident's chats, newest first, each with ``first_message`` (their first words)."""
+    first = ChatMessage.objects.filter(
+        conversation_id=OuterRef("pk"), sender=ChatMessage.Sender.RESIDENT
+    ).order_by("seq")
+    return list(
+        Conversation.objects.filter(resident=resident)
+        .select_related("agent")
+        .annotate(first_message=Subquery(first.values("text")[:1]))
+        .order_by("-started_at", "-pk")[:limit]
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from borough.people.models import Resident, ResidentNeed
@@ -17,7 +17,7 @@ from .models import OPEN_STATUSES, Case
 from .references import normalise_reference
 from .selectors import sla_at_risk_until
 
-SORTS = ("due", "newest", "oldest", "priority")
+SORTS = ("due", "newest", "oldest", "priority", "urgent")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,9 @@ class CaseFilters:
     overdue: bool = False
     at_risk: bool = False  # open, due today or within the at-risk threshold
     text: str = ""
-    sort: str = "due"  # one of SORTS: soonest due, newest, oldest, or highest priority first
+    # one of SORTS: soonest due, newest, oldest, highest priority first, or most urgent first
+    # (overdue open cases, then by priority, then by due date: the hub queue's default)
+    sort: str = "due"
     service_slug: str = ""
     team_slug: str = ""
     ward_code: str = ""
@@ -54,7 +56,23 @@ ORDERINGS = {
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
     "priority": ("-priority", "due_date", "id"),
+    "urgent": ("-overdue_first", "-priority", "due_date", "id"),
 }
+
+
+def _overdue_first() -> ExpressionWrapper:
+    """True for an open case past its due date: the "urgent" order puts these first."""
+    return ExpressionWrapper(
+        Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()),
+        output_field=BooleanField(),
+    )
+
+
+def _for_ordering(cases: QuerySet[Case], ordering: tuple[str, ...]) -> QuerySet[Case]:
+    """``cases`` with what ``ordering`` sorts by that is not a column (whether overdue)."""
+    if "-overdue_first" in ordering:
+        return cases.annotate(overdue_first=_overdue_first())
+    return cases
 
 
 def _text_conditions(word: str) -> list[Q]:
@@ -167,7 +185,8 @@ def case_list(filters: CaseFilters = CaseFilters(), *, user=None) -> QuerySet[Ca
         else:
             for word in _search_words(text):
                 cases = cases.filter(_matches_word(word))
-    return cases.order_by(*ORDERINGS.get(filters.sort, ORDERINGS["due"]))
+    ordering = ORDERINGS.get(filters.sort, ORDERINGS["due"])
+    return _for_ordering(cases, ordering).order_by(*ordering)
 
 
 def case_ids(filters: CaseFilters = CaseFilters(), *, user=None, limit: int) -> list[int]:
@@ -187,7 +206,7 @@ def case_ids(filters: CaseFilters = CaseFilters(), *, user=None, limit: int) -> 
     # The longest word is likely the rarest: it picks the candidates, the others narrow them.
     driver = max(words, key=len)
     others = [word for word in words if word is not driver]
-    cases = cases_filtered(filters, Case.objects.order_by(), user=user)
+    cases = _for_ordering(cases_filtered(filters, Case.objects.order_by(), user=user), ordering)
     columns = ["id"] + [name.lstrip("-") for name in ordering if name.lstrip("-") != "id"]
     first, *rest = (
         cases.filter(condition).values_list(*columns) for condition in _text_conditions(driver)
@@ -205,7 +224,7 @@ def case_ids(filters: CaseFilters = CaseFilters(), *, user=None, limit: int) -> 
     # The other words narrow the candidates, read by primary key: ``id = ANY(ARRAY(...))``
     # runs the candidates' query once. Joined instead, the planner guesses that the other
     # words match most cases and reads them all.
-    narrowed = Case.objects.order_by()
+    narrowed = _for_ordering(Case.objects.order_by(), ordering)
     for word in others:
         narrowed = narrowed.filter(_matches_word(word))
     table = connection.ops.quote_name(Case._meta.db_table)

@@ -17,30 +17,11 @@ from huey.contrib.djhuey import db_task
 from borough.accounts.models import Membership, Role
 from borough.notify.services import send_email
 
+from .delivery import resident_email
 from .models import Case, CaseEvent
 from .tracking import case_resident_url
 
 log = logging.getLogger(__name__)
-
-
-def _resident_email(case, *, update: bool = False) -> str | None:
-    """Where to write to the resident about a case: their record, or an email they answered.
-
-    For updates (not the acknowledgement), a resident who turned email updates off in
-    MyAccount is not written to.
-    """
-    if case.resident and case.resident.email:
-        if update and not case.resident.email_updates:
-            return None
-        return case.resident.email
-    return next(
-        (
-            case.answers.get(q.id)
-            for q in case.service.form.questions
-            if q.type == "email" and case.answers.get(q.id)
-        ),
-        None,
-    )
 
 
 def _day(day) -> str:
@@ -58,7 +39,7 @@ def case_update_email(event_id: int) -> bool:
     """Email the resident a public update on their case. Returns whether one was sent."""
     event = CaseEvent.objects.select_related("case__service", "case__resident").get(pk=event_id)
     case = event.case
-    address = _resident_email(case, update=True)
+    address = resident_email(case, update=True)
     if not address or not event.is_public or not event.text:
         return False
     if case.events.filter(kind=CaseEvent.Kind.EMAIL_SENT, data__event=event.pk).exists():
@@ -101,7 +82,7 @@ def case_acknowledge(case_id: int) -> bool:
     case = Case.objects.select_related("service", "resident").get(pk=case_id)
     if case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).exists():
         return False
-    address = _resident_email(case)
+    address = resident_email(case)
     if not address:
         return False
     message = send_email(

@@ -29,6 +29,7 @@ class AuditEvent(models.Model):
         EXPORTED = "exported", "Exported"
         DOWNLOADED = "downloaded", "Downloaded by the resident"
         CLAIMED = "claimed", "Linked to the resident's account"
+        SEARCHED = "searched", "Shown in a staff search"
 
     class Channel(models.TextChoices):
         HUB = "hub", "Resident Hub"

@@ -20,6 +20,7 @@ from borough.accounts.policies import can_see_resident
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
 from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
+from borough.catalogue.answers import AnswerError
 from borough.catalogue.inputs import StepPages, question_page, upload_rate_limited
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.selectors import categories_with_services, service_get
@@ -104,6 +105,29 @@ class _Assisted:
         }
 
 
+def _known_answers(service, resident) -> dict:
+    """What the council already knows, filled in for the agent (issue 17): the resident's
+    postcode for every address or location question, their home for an address question and
+    their email for an email question. Each is checked as if typed; one that fails is asked.
+    The check page shows them all, each with a "Change" link."""
+    journey = FormJourney(service.form, {}, {})
+    home = resident.household.property if resident.household_id else None
+    for question in service.form.questions:
+        known = None
+        if question.type in {"address", "location"} and home is not None:
+            journey.record_postcode(question, home.postcode)
+            if question.type == "address":
+                known = home.uprn
+        elif question.type == "email" and resident.email:
+            known = resident.email
+        if known is not None:
+            try:
+                journey.record(question, known)
+            except AnswerError:
+                continue  # not kept: the agent is asked it, as if nothing were known
+    return {"answers": journey.answers, "postcodes": journey.postcodes}
+
+
 def _channel_choices():
     return [(channel.value, channel.label) for channel in STAFFED_CHANNELS]
 
@@ -131,8 +155,7 @@ def assist_start(request, resident_id: int):
                 "service": service.slug,
                 "resident": resident.pk,
                 "channel": chosen["channel"],
-                "answers": {},
-                "postcodes": {},
+                **_known_answers(service, resident),
             }
             request.session[SESSION_KEY] = everything
             return redirect(_Assisted(request, token).next_url())

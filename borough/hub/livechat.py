@@ -32,6 +32,7 @@ from borough.core.services import audit_record
 from borough.people.models import Need
 
 from .access import staff_required
+from .words import language_name, understood_words
 
 DRIVER_LABELS = {
     "health": Need.HEALTH.label,
@@ -61,7 +62,12 @@ def queue(request):
         request,
         "hub/livechat_queue.html",
         {
-            "waiting": [c for c in chats if c.status == Conversation.Status.WAITING],
+            # Each waiting chat with why it was handed over, in words.
+            "waiting": [
+                (c, REASONS.get(c.handover_reason, ""))
+                for c in chats
+                if c.status == Conversation.Status.WAITING
+            ],
             "live": [c for c in chats if c.status == Conversation.Status.LIVE],
             "reasons": REASONS,
         },
@@ -109,6 +115,10 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
             summary=f"resident {conversation.resident_id} in chat {conversation.pk}",
         )
     service, answers = _answers(conversation)
+    # Each message with what the assistant understood of it, in words.
+    messages_read = [
+        (message, understood_words(message.understood)) for message in transcript(conversation)
+    ]
     needs = (
         list(conversation.resident.needs.filter(withdrawn_at=None))
         if conversation.resident is not None
@@ -119,7 +129,8 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
         "hub/livechat.html",
         {
             "conversation": conversation,
-            "transcript": transcript(conversation),
+            "transcript": messages_read,
+            "language": language_name(conversation.language),
             "drivers": [DRIVER_LABELS.get(d, d) for d in conversation.drivers],
             "reason": REASONS.get(conversation.handover_reason, ""),
             "service": service,

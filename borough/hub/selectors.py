@@ -44,6 +44,13 @@ def _assignee(value: str) -> str:
     return value if value in {"me", "nobody"} or (value.isdigit() and len(value) < 10) else ""
 
 
+# The queue as it opens, with no filter chosen: work to do, most urgent first (issue 17).
+DEFAULT_STATUS = "open"
+DEFAULT_SORT = "urgent"
+# Chosen in the status filter to see closed and cancelled cases too.
+ANY_STATUS = "any"
+
+
 def queue_filters(
     params: QueryDict, *, team_ids: set[int] | None
 ) -> tuple[CaseFilters, int | None]:
@@ -52,13 +59,18 @@ def queue_filters(
     ``team_ids`` are the teams the user may see (``None``: every team). Asking by URL for
     another team's cases shows the user's own: the team filter never widens what they see.
     Values that make no sense are ignored, not errors: a link someone edited still works.
+
+    With no filter at all the queue opens on open cases, most urgent first. Once any filter
+    is given, a missing status means every status and a missing sort the due date, as they
+    did before (issue 17), so saved views and links show what they always showed.
     """
     chosen_team = _int(params.get("team", ""))
     if chosen_team is not None and team_ids is not None and chosen_team not in team_ids:
         chosen_team = None
-    status = params.get("status", "")
+    opening = not any(params.get(name) for name in QUEUE_PARAMS)
+    status = DEFAULT_STATUS if opening else params.get("status", "")
     state = params.get("state", "")
-    sort = params.get("sort", "")
+    sort = DEFAULT_SORT if opening else params.get("sort", "")
     filters = CaseFilters(
         team_ids=frozenset({chosen_team})
         if chosen_team is not None
@@ -78,7 +90,11 @@ def queue_filters(
 
 
 def queue_query(filters: CaseFilters, *, team: int | None) -> str:
-    """The filters as a canonical query string (defaults left out), for links and saved views."""
+    """The filters as a canonical query string (defaults left out), for links and saved views.
+
+    The queue as it opens (open cases, most urgent first) is the empty string; every status
+    with nothing else chosen is ``status=any``, since an empty string opens on open cases.
+    """
     values = {
         "q": filters.text,
         "team": team or "",
@@ -92,10 +108,16 @@ def queue_query(filters: CaseFilters, *, team: int | None) -> str:
         "at_risk": "1" if filters.at_risk else "",
         "sort": "" if filters.sort == "due" else filters.sort,
     }
+    if filters.status == DEFAULT_STATUS and filters.sort == DEFAULT_SORT:
+        others = {name: value for name, value in values.items() if name not in ("status", "sort")}
+        if not any(value not in ("", None) for value in others.values()):
+            return ""
     query = QueryDict(mutable=True)
     for name in QUEUE_PARAMS:
         if values[name] not in ("", None):
             query[name] = str(values[name])
+    if not query:
+        query["status"] = ANY_STATUS
     return query.urlencode()
 
 

@@ -102,6 +102,7 @@ urlpatterns = [
         name="singleview_review_pair",
     ),
     path("single-view/data-quality/", singleview.data_quality, name="singleview_quality"),
+    path("residents/", residents.resident_search_page, name="resident_search"),
     path("residents/<int:resident_id>/", residents.resident_detail, name="resident"),
     path("residents/<int:resident_id>/access/", residents.resident_access, name="resident_access"),
     path(

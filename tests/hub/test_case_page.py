@@ -349,7 +349,8 @@ def test_the_timeline_marks_internal_notes_public_updates_and_emails(
         r"Internal note</strong>\s*<strong class=\"govuk-tag govuk-tag--grey\">Internal", timeline
     )
     assert re.search(
-        r"Update</strong>\s*<strong class=\"govuk-tag govuk-tag--green\">Sent to resident", timeline
+        r"Update</strong>\s*<strong class=\"govuk-tag govuk-tag--green\">Emailed to the resident<",
+        timeline,
     )
     assert "Update email sent" in timeline and "Emailed to the resident: update" in timeline
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from borough.accounts.policies import can_see_case, can_work_case
+from borough.cases.delivery import update_deliveries
 from borough.cases.models import Priority, Resolution, ResponseTemplate
 from borough.cases.nearby import duplicate_suggestions
 from borough.cases.responses import fill
@@ -76,11 +77,15 @@ def render_case(
     can_work = can_work_case(request.user, case)
     today = timezone.localdate()
     viewers = case_viewers(case)
+    events = case_events(case)
+    deliveries = update_deliveries(case, events)
     context = {
         "case": case,
         "answers": answers,
         "attachments": case_attachments(case),
-        "events": case_events(case),
+        "events": events,
+        # Each event with what became of it if it is an update for the resident (issue 17).
+        "timeline": [(event, deliveries.get(event.pk)) for event in events],
         "links": case_links(case),
         "duplicates": case_duplicates(case),
         "sla": sla_clock(case, today),

@@ -37,6 +37,7 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 SORT_CHOICES = [
+    ("urgent", "Most urgent first"),
     ("due", "Due date, soonest first"),
     ("priority", "Priority, highest first"),
     ("newest", "Received, newest first"),
@@ -103,7 +104,11 @@ def _queue_context(request) -> dict:
         "filters": filters,
         "team": chosen_team,
         "teams": visible_teams,
-        "statuses": [("open", "Any open status"), *Status.choices],
+        "statuses": [
+            ("open", "Any open status"),
+            ("any", "Any status, closed too"),
+            *Status.choices,
+        ],
         "states": sorted(states.items(), key=lambda item: item[1]),
         "sorts": SORT_CHOICES,
         "services": services,

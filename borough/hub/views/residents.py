@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from borough.accounts.policies import can_see_record_access, can_see_resident
+from borough.assistant.selectors import conversations_for_resident
 from borough.cases.selectors import cases_for_resident
 from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
@@ -22,6 +23,8 @@ from borough.people.selectors import household_members, resident_get
 
 from ..access import staff_required
 from ..forms import ContactLogForm
+from ..resident_search import MAX_RESULTS, resident_search
+from ..words import language_name
 
 
 def _resident_or_403(request, resident_id: int):
@@ -52,6 +55,8 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
             "household": household_members(resident),
             "cases": resident_cases,
             "contacts": contacts_for_resident(resident),
+            "chats": conversations_for_resident(resident),
+            "preferred_language": language_name(resident.preferred_language),
             "today": timezone.localdate(),
             "errors": errors or {},
             "form_has_errors": bool(errors),
@@ -121,3 +126,27 @@ def resident_access(request, resident_id: int):
         request.GET.get("page")
     )
     return render(request, "hub/resident_access.html", {"resident": resident, "page": page})
+
+
+@staff_required
+def resident_search_page(request):
+    """Find a caller: residents by name, phone, email, address, postcode or case reference,
+    among those this member of staff may see. Audited: one entry for each resident shown
+    (never what was typed)."""
+    text = request.GET.get("q", "").strip()[:100]
+    found, more = resident_search(text, user=request.user) if text else ([], False)
+    for resident in found:
+        # Each resident whose details the results show, as the resident page records a view.
+        audit_record(
+            actor=request.user,
+            action="searched",
+            object_type="resident",
+            object_id=resident.pk,
+            resident_id=resident.pk,
+            summary=f"resident {resident.pk} in a resident search",
+        )
+    return render(
+        request,
+        "hub/resident_search.html",
+        {"text": text, "residents": found, "more": more, "limit": MAX_RESULTS},
+    )

@@ -1,0 +1,81 @@
+"""Whether a public update on a case reached the resident, and how (issue 17, point 13).
+
+A public update is shown on the resident's tracking page and emailed to them if the council
+has an address for them (``case_update_email``). The timeline says which of these really
+happened, never "sent" to a resident the council has no way to reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Case, CaseEvent
+
+
+def resident_email(case: Case, *, update: bool = False) -> str | None:
+    """Where to write to the resident about a case: their record, or an email they answered.
+
+    For updates (not the acknowledgement), a resident who turned email updates off in
+    MyAccount is not written to.
+    """
+    if case.resident and case.resident.email:
+        if update and not case.resident.email_updates:
+            return None
+        return case.resident.email
+    return next(
+        (
+            case.answers.get(q.id)
+            for q in case.service.form.questions
+            if q.type == "email" and case.answers.get(q.id)
+        ),
+        None,
+    )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one public update: words for the timeline, and whether it reached them."""
+
+    words: str
+    reached: bool
+
+
+EMAILED = Delivery("Emailed to the resident", reached=True)
+QUEUED = Delivery("Being emailed to the resident", reached=True)
+OPTED_OUT = Delivery(
+    "Not emailed: the resident turned off email updates (on their tracking page only)",
+    reached=False,
+)
+PHONE_ONLY = Delivery("Not sent: no email address for the resident, phone them", reached=False)
+NO_CONTACT = Delivery("Not sent: no contact details for the resident", reached=False)
+
+
+def is_resident_update(event: CaseEvent) -> bool:
+    """An event the resident is told about: public, with words, and not theirs or an email."""
+    return (
+        event.is_public
+        and bool(event.text)
+        and not event.data.get("from_resident")
+        and event.kind not in (CaseEvent.Kind.EMAIL_SENT, CaseEvent.Kind.ACKNOWLEDGED)
+    )
+
+
+def update_deliveries(case: Case, events: list[CaseEvent]) -> dict[int, Delivery]:
+    """For each public update among ``events`` (the case's timeline), what became of it."""
+    emailed = {
+        event.data.get("event") for event in events if event.kind == CaseEvent.Kind.EMAIL_SENT
+    }
+    address = resident_email(case, update=True)
+    if address:
+        otherwise = QUEUED
+    elif case.resident and case.resident.email:
+        otherwise = OPTED_OUT
+    elif case.resident and case.resident.phone:
+        otherwise = PHONE_ONLY
+    else:
+        otherwise = NO_CONTACT
+    return {
+        event.pk: EMAILED if event.pk in emailed else otherwise
+        for event in events
+        if is_resident_update(event)
+    }
