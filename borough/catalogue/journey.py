@@ -16,7 +16,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from borough.core.postcodes import normalise_postcode
-from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
+from borough.places.selectors import (
+    Gazetteer,
+    example_postcode,
+    properties_at_postcode,
+    streets_at_postcode,
+)
 
 from .answers import Exit, PlaceLookup, clean_answer, display_answer, journey
 from .definitions import CHECK_ANSWERS, Question, ServiceForm
@@ -144,7 +149,7 @@ def postcode_check(entered: str) -> tuple[str | None, str | None]:
     if not entered.strip():
         return _("Enter a postcode"), None
     if normalised is None:
-        return _("Enter a real postcode, like UB8 1UW"), None
+        return _("Enter a real postcode, like %(postcode)s") % {"postcode": example_postcode()}, None
     if not properties_at_postcode(normalised):
         return (
             _(

@@ -38,7 +38,7 @@ from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
 from borough.people.selectors import resident_for_user
-from borough.places.selectors import property_get
+from borough.places.selectors import example_postcode, property_get
 
 from .progress import FormState, Journeys
 
@@ -166,6 +166,7 @@ def question(request, slug: str, question_id: str):
         "can_save": journeys.user is not None,
     }
     if step.asks_postcode:
+        context["example_postcode"] = example_postcode()
         return render(request, "portal/question_postcode.html", context)
     return render(request, "portal/question.html", context)
 

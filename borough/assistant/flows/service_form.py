@@ -33,7 +33,7 @@ from borough.contacts.models import FormSession
 from borough.contacts.services import form_session_finish, form_session_start
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
-from borough.places.selectors import properties_at_postcode
+from borough.places.selectors import example_postcode, properties_at_postcode
 
 from .handover import failed, hand_over
 
@@ -136,7 +136,10 @@ def ask_current(x: Exchange, service: Service) -> None:
         postcode = form.postcodes.get(question.id)
         if not postcode:
             form.step = Step.POSTCODE
-            parts.append(_("First, what is the postcode? For example, E8 1DY."))
+            parts.append(
+                _("First, what is the postcode? For example, %(postcode)s.")
+                % {"postcode": example_postcode()}
+            )
         else:
             form.choices = [
                 *(street_choices(postcode) if question.type == "location" else []),
