@@ -37,7 +37,7 @@ from borough.contacts.services import (
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
-from borough.people.selectors import resident_for_user
+from borough.people.services import resident_for_account
 from borough.places.selectors import example_postcode, property_get
 
 from .progress import FormState, Journeys
@@ -197,7 +197,7 @@ def check_answers(request, slug: str):
         return redirect(_step_url(service, journey.step))
     errors: dict[str, str] = {}
     if request.method == "POST":
-        resident = resident_for_user(request.user)
+        resident = _requester(request)
         try:
             case = case_create(
                 service=service,
@@ -234,6 +234,15 @@ def check_answers(request, slug: str):
             "back_url": _step_url(service, journey.last_question.id),
         },
     )
+
+
+def _requester(request):
+    """Whom a request is for: a signed-in resident's own record (started now for a new
+    account, so the request is theirs and acknowledged to the account's email), or nobody."""
+    user = request.user
+    if not user.is_authenticated or user.is_council_staff:
+        return None
+    return resident_for_account(user=user, actor=ResidentActor(user=user))
 
 
 FEEDBACK_KEY = "borough_feedback_given"
