@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from borough.cases.models import CaseEvent
 from borough.cases.selectors import resident_requests
+from borough.catalogue.journey import postcode_check
 from borough.contacts.selectors import (
     contacts_for_resident,
     feedback_for_cases,
@@ -25,7 +26,6 @@ from borough.contacts.selectors import (
 )
 from borough.contacts.services import SAVED_FORM_DAYS, form_session_discard
 from borough.core.actors import ResidentActor
-from borough.catalogue.journey import postcode_check
 from borough.core.services import audit_record
 from borough.people.export import resident_data
 from borough.people.services import (

@@ -46,7 +46,12 @@ def test_a_new_account_adds_its_name_phone_and_address(client, newcomer):
     assert not Resident.objects.filter(user=newcomer, first_name__gt="").exists()
     saved = client.post(
         HOME + "details/",
-        {"first_name": "Ola", "last_name": "Nowak", "phone": "07700 900982", "email_updates": "yes"},
+        {
+            "first_name": "Ola",
+            "last_name": "Nowak",
+            "phone": "07700 900982",
+            "email_updates": "yes",
+        },
     )
     assert saved["Location"] == HOME
     resident = Resident.objects.get(user=newcomer)
