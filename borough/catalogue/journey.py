@@ -149,7 +149,8 @@ def postcode_check(entered: str) -> tuple[str | None, str | None]:
     if not entered.strip():
         return _("Enter a postcode"), None
     if normalised is None:
-        return _("Enter a real postcode, like %(postcode)s") % {"postcode": example_postcode()}, None
+        example = example_postcode()
+        return _("Enter a real postcode, like %(postcode)s") % {"postcode": example}, None
     if not properties_at_postcode(normalised):
         return (
             _(
