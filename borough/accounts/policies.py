@@ -307,7 +307,7 @@ API_CASE_ACTIONS = frozenset({"transition", "add_note"})
 # The API scopes that allow writing cases (``clients.Scope`` values).
 CASE_WRITE_SCOPES = frozenset({"cases.write", "open311.post"})
 # What a resident may do to their own request.
-RESIDENT_CASE_ACTIONS = frozenset({"add_information", "not_fixed"})
+RESIDENT_CASE_ACTIONS = frozenset({"add_information", "not_fixed", "add_contact"})
 
 
 def may_create_case(actor: Actor) -> bool:

@@ -18,29 +18,14 @@ from borough.accounts.models import Membership, Role
 from borough.notify.services import send_email
 
 from .models import Case, CaseEvent
+from .selectors import case_contact_email
 from .tracking import case_resident_url
 
 log = logging.getLogger(__name__)
 
 
 def _resident_email(case, *, update: bool = False) -> str | None:
-    """Where to write to the resident about a case: their record, or an email they answered.
-
-    For updates (not the acknowledgement), a resident who turned email updates off in
-    MyAccount is not written to.
-    """
-    if case.resident and case.resident.email:
-        if update and not case.resident.email_updates:
-            return None
-        return case.resident.email
-    return next(
-        (
-            case.answers.get(q.id)
-            for q in case.service.form.questions
-            if q.type == "email" and case.answers.get(q.id)
-        ),
-        None,
-    )
+    return case_contact_email(case, update=update)
 
 
 def _day(day) -> str:

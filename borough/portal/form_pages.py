@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
-from borough.cases.selectors import case_by_reference
+from borough.cases.errors import TransitionRefused
+from borough.cases.resident import case_add_contact_email
+from borough.cases.selectors import case_by_reference, case_contact_email
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import Exit
 from borough.catalogue.inputs import StepPages, question_page
@@ -287,12 +291,31 @@ def exit_page(request, slug: str, question_id: str):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@rate_limited("submit", methods=("POST",))
 def confirmation(request, slug: str):
+    """The reference, what happens next, and exactly how we will keep the resident informed
+    given the contact details we hold: a resident who gave no way to reach them is told we will
+    not email them, and may give an email address here (optional) to get updates."""
     service = _service_or_404(slug)
     reference = Journeys(request.session, request.user).submitted_reference(service)
     if reference is None:
         return redirect("portal:start", slug=service.slug)
     case = case_by_reference(reference)
+    errors: dict[str, str] = {}
+    entered = ""
+    if request.method == "POST" and case is not None:
+        entered = request.POST.get("email", "")[:254]
+        try:
+            case_add_contact_email(
+                case=case, email=entered, actor=ResidentActor(tracking_case_id=case.pk)
+            )
+        except TransitionRefused as refused:
+            errors[refused.field or "email"] = str(refused)
+        else:
+            messages.success(request, _("We will email you about this request"))
+            return redirect("portal:confirmation", slug=service.slug)
+    contact_email = case_contact_email(case) if case else None
     return render(
         request,
         "portal/confirmation.html",
@@ -301,6 +324,12 @@ def confirmation(request, slug: str):
             "reference": reference,
             "follow_url": case_follow_path(case, user_id=request.user.pk) if case else "",
             "next_steps": service.paragraphs("what_happens_next"),
+            "contact_email": contact_email,
+            "updates_by_email": bool(case and case_contact_email(case, update=True)),
+            "offer_email": case is not None and case.resident_id is None and not contact_email,
+            "entered": entered,
+            "errors": errors,
+            "form_has_errors": bool(errors),
             "scores": FEEDBACK_SCORES,
             "feedback_given": _feedback_key(service, "submitted", reference)
             in request.session.get(FEEDBACK_KEY, []),
