@@ -20,8 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from borough.cases.create import case_create
-from borough.cases.errors import CaseInvalid
-from borough.cases.errors import TransitionRefused
+from borough.cases.errors import CaseInvalid, TransitionRefused
 from borough.cases.resident import case_add_contact_email
 from borough.cases.selectors import case_by_reference, case_contact_email
 from borough.cases.tracking import case_follow_path
