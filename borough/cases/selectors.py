@@ -197,6 +197,10 @@ def case_not_fixed_refusal(case: Case, *, now: dt.datetime) -> str | None:
     """Why the resident may not say this case is not fixed, or None if they may."""
     if case.is_open:
         return gettext("This request is still open")
+    if not case.service.not_fixed_online:
+        return gettext(
+            "There is nothing to be fixed on this request. Contact us if something is wrong"
+        )
     if case.resolution == "duplicate":
         return gettext("This request was closed because someone had already reported it")
     if case.closed_at and now - case.closed_at > dt.timedelta(days=settings.BOROUGH_NOT_FIXED_DAYS):

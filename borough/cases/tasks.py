@@ -88,6 +88,7 @@ def case_acknowledge(case_id: int) -> bool:
             "reference": case.reference,
             "due_date": _day(case.due_date),
             "track_url": case_resident_url(case),
+            "not_fixed": case.service.not_fixed_online,
         },
         case=case,
     )

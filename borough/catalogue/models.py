@@ -93,6 +93,11 @@ class Service(models.Model):
         help_text="The service's workflow (states and transitions); empty for the default",
     )
     is_online = models.BooleanField(default=True)
+    not_fixed_online = models.BooleanField(
+        default=True,
+        help_text="Residents may say a closed request is not fixed (reports of a problem; not "
+        "applications, subscriptions or bookings)",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     translations = models.JSONField(
         default=dict,
