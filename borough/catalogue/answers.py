@@ -18,6 +18,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .collection_days import collection_day_error
 from .definitions import CHECK_ANSWERS, Question, Route, ServiceForm
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -321,6 +322,10 @@ def validate_answers(
             value = clean_answer(question, raw_answers.get(question.id), places=places, on=on)
         except AnswerError as error:
             errors[question.id] = str(error)
+            break
+        not_collected = collection_day_error(question, cleaned, value)
+        if not_collected:
+            errors[question.id] = not_collected
             break
         cleaned[question.id] = value
         step = next_step(form, question, value)

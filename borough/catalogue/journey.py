@@ -23,7 +23,8 @@ from borough.places.selectors import (
     streets_at_postcode,
 )
 
-from .answers import Exit, PlaceLookup, clean_answer, display_answer, journey
+from .answers import AnswerError, Exit, PlaceLookup, clean_answer, display_answer, journey
+from .collection_days import collection_day_error
 from .definitions import CHECK_ANSWERS, Question, ServiceForm
 
 
@@ -109,6 +110,9 @@ class FormJourney:
     def record(self, question: Question, raw: Any) -> Any:
         """Check a raw answer and keep it. Raises ``AnswerError`` with the message to show."""
         value = clean_answer(question, raw, places=self.places)
+        not_collected = collection_day_error(question, self.answers, value)
+        if not_collected:
+            raise AnswerError(not_collected)
         self.answers[question.id] = value
         return value
 
