@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .error_words import select_error
 
 QUESTION_TYPES = (
     "address",
@@ -139,6 +142,10 @@ class Question:
     def required_error(self) -> str:
         if self.error_required:
             return self.error_required
+        if self.type == "selection" and (get_language() or "en").startswith("en"):
+            named = select_error(self.label, options=[option.value for option in self.options])
+            if named:
+                return named
         if self.type == "selection" and self.multiple:
             return str(_("Select at least one option"))
         return str(DEFAULT_REQUIRED_ERRORS[self.type])

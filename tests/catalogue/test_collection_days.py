@@ -17,7 +17,7 @@ from borough.core.channels import Channel
 from borough.places.collections import collections_between
 from borough.places.importer import import_collection_rounds
 from borough.places.models import CollectionSchedule
-from tests.portal.test_missed_bin_journey import Q, START, choose_address, start
+from tests.portal.test_missed_bin_journey import START, Q, choose_address, start
 
 ROUNDS = """USRN,STREAM,WEEKDAY,EVERY_WEEKS,FIRST_DATE
 20750001,general,Monday,2,2026-03-02
