@@ -22,6 +22,7 @@ from borough.assistant.state import FORM_MODES, DialogueState, FormInProgress, M
 from borough.assistant.turns import NO_WORDS, SKIP_WORDS, YES_WORDS, Exchange, numbered
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
+from borough.cases.selectors import case_contact_email
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import AnswerError, Exit
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
@@ -385,7 +386,16 @@ def _send(x: Exchange, service: Service) -> None:
         _("Your request has been sent. Your reference is %(reference)s.")
         % {"reference": case.reference}
         + " "
-        + " ".join(service.paragraphs("what_happens_next")),
+        + " ".join(service.paragraphs("what_happens_next"))
+        + " "
+        + (
+            _("We are emailing you the reference.")
+            if case_contact_email(case)
+            else _(
+                "We will not email you about it, because we do not have your email address: "
+                "keep your reference and follow your request with the link."
+            )
+        ),
         links=[
             {
                 "url": case_follow_path(case, user_id=conversation.user_id),
