@@ -224,7 +224,8 @@ def my_data(request):
                 "at": contact.started_at,
                 "channel": contact.get_channel_display(),
                 "direction": contact.get_direction_display(),
-                "about": contact.reason,
+                # What an agent typed about a contact is their note, not the resident's words.
+                "about": _contact_about(contact),
                 "outcome": contact.get_outcome_display(),
                 "request": contact.case.reference if contact.case else None,
             }
@@ -242,6 +243,16 @@ def my_data(request):
         ],
     }
     return _download(request, data, object_id=resident.pk)
+
+
+def _contact_about(contact) -> str | None:
+    """What a contact was about, as the resident may read it: the service, never the words
+    a member of staff wrote about it (internal notes are not shown to residents)."""
+    if contact.service_id:
+        return contact.service.name
+    if contact.handled_by_id is None:
+        return contact.reason or None
+    return None
 
 
 def _account_only_data(user) -> dict:

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from borough.cases.models import Case, CaseEvent
 from borough.cases.workflow import case_add_note, case_transition
+from borough.contacts.models import Contact
+from borough.contacts.services import contact_log
 from borough.core.actors import StaffActor
+from borough.core.channels import Channel
 from borough.core.working_days import add_working_days
 from borough.people.models import Resident
 from tests.factories import ResidentUserFactory
@@ -112,5 +115,15 @@ def test_internal_notes_never_reach_the_resident(client, owner, make_case, waste
     told_us = page[page.index("What you told us") : page.index("What has happened")]
     assert "The crew will come tomorrow." not in told_us
     assert "Caller was rude" not in client.get(HOME).content.decode()
+    # A contact an agent logged: what they typed about it is their note, not the resident's.
+    contact_log(
+        actor=StaffActor(waste_officer),
+        resident=owner,
+        channel=Channel.PHONE,
+        reason="Caller was rude again",
+        outcome=Contact.Outcome.ANSWERED,
+        minutes="3",
+    )
     data = json.loads(client.get(HOME + "download/").content)
     assert "Caller was rude" not in json.dumps(data)
+    assert len(data["contacts"]) == 2  # the request made on the web, and the phone call
