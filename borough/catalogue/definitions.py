@@ -136,7 +136,7 @@ class Question:
     routes: tuple[Route, ...] = ()
     # A date question about a bin collection: (address question id, bin question id). The date
     # must be one the address had that bin collected (``catalogue.collection_days``).
-    collection_of: tuple[str, str] = ()
+    collection_of: tuple[str, ...] = ()
 
     @property
     def required_error(self) -> str:
