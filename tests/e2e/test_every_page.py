@@ -125,7 +125,7 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:saved", RESIDENT, f"{start}saved/", True, prepare="save"),
         Page("portal:my_account", RESIDENT, "/my-account/", True),
         Page("portal:my_details", RESIDENT, "/my-account/details/", True),
-        Page("portal:my_address", RESIDENT, "/my-account/address/?postcode=UB8+1QA", True, "Save"),
+        Page("portal:my_address", RESIDENT, "/my-account/address/?postcode=UB8+1QB", True, "Save"),
         Page("portal:my_request", RESIDENT, f"/my-account/requests/{mine.reference}/", True),
         Page(
             "portal:my_request_action",
