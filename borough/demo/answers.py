@@ -75,7 +75,7 @@ def answers_for(demo: Demo, service: Service, *, prop, resident, created) -> dic
     """Answers that follow the form's routing to check-answers, or None if none found."""
     form = service.form
     for _ in range(10):
-        answers = {}
+        answers: dict = {}
         current = form.first.id
         ok = True
         while current != CHECK_ANSWERS:
