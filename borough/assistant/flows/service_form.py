@@ -34,6 +34,7 @@ from borough.contacts.models import FormSession
 from borough.contacts.services import form_session_finish, form_session_start
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
+from borough.people.services import resident_for_account
 from borough.places.selectors import example_postcode, properties_at_postcode
 
 from .handover import failed, hand_over
@@ -362,6 +363,11 @@ def _change_turn(x: Exchange, service: Service) -> None:
 def _send(x: Exchange, service: Service) -> None:
     form = _form(x)
     conversation = x.conversation
+    if conversation.resident is None and conversation.user_id is not None:
+        # A new account signed in: the request is theirs, so it starts their record.
+        user = conversation.user
+        if user is not None and not user.is_council_staff:
+            conversation.resident = resident_for_account(user=user, actor=ResidentActor(user=user))
     try:
         case = case_create(
             service=service,
