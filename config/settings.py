@@ -96,8 +96,12 @@ COUNCIL_NAME = env.str("BOROUGH_COUNCIL_NAME", default="Demo Borough Council")
 SERVICE_NAME = env.str("BOROUGH_SERVICE_NAME", default="Council services")
 SERVICE_PHASE = env.str("BOROUGH_SERVICE_PHASE", default="beta")
 FEEDBACK_EMAIL = env.str("BOROUGH_FEEDBACK_EMAIL", default="digital@council.example")
-# Where staff reach the hub, for links in emails to staff (escalations).
-SITE_URL = env.str("BOROUGH_SITE_URL", default="http://localhost:8000").rstrip("/")
+# The one address of this site (issue 17): every absolute link (emails to residents and staff,
+# allauth's sign-up, confirmation and password reset links) is built from it, never from the
+# host a request happened to use. The default is where `make run` serves the demo.
+SITE_URL = env.str(
+    "BOROUGH_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 # Open311 GeoReport v2 (docs/how-to/open311.md): the council's jurisdiction_id (its website
 # without www), and how far a reported point may be from a property to stand for it.
 OPEN311_JURISDICTION = env.str("BOROUGH_OPEN311_JURISDICTION", default="council.example")

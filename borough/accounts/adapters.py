@@ -6,6 +6,7 @@ Configured in settings (ACCOUNT_ADAPTER, MFA_ADAPTER, SOCIALACCOUNT_ADAPTER); se
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -43,6 +44,24 @@ def resident_home_url() -> str:
     return RESIDENT_HOME
 
 
+def on_site(url: str) -> str:
+    """An absolute link on this site's one address (``BOROUGH_SITE_URL``), whatever host the
+    request that made it came in on: ``http://localhost:8000/x/?y`` → ``<SITE_URL>/x/?y``."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return settings.SITE_URL + (url if url.startswith("/") else f"/{url}")
+    rest = parts.path + (f"?{parts.query}" if parts.query else "")
+    return settings.SITE_URL + rest + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def _links_on_site(value):
+    """allauth puts absolute links in its emails' context (sign-up, password reset): each is
+    moved onto the site's one address."""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return on_site(value)
+    return value
+
+
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -76,11 +95,21 @@ class AccountAdapter(DefaultAccountAdapter):
             security_event_record(context.request, Kind.SIGN_IN_RATE_LIMITED, detail=code)
         return super().validation_error(code, *args)
 
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_site(super().get_reset_password_from_key_url(key))
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         super().send_mail(
             template_prefix,
             email,
-            {**context, "council_name": settings.COUNCIL_NAME, "site_url": settings.SITE_URL},
+            {
+                **{key: _links_on_site(value) for key, value in context.items()},
+                "council_name": settings.COUNCIL_NAME,
+                "site_url": settings.SITE_URL,
+            },
         )
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:

@@ -276,6 +276,18 @@ def may_change_resident_details(actor: Actor, resident) -> bool:
     )
 
 
+def may_start_own_record(actor: Actor, user) -> bool:
+    """May ``actor`` start a resident record for this account? The account's own resident,
+    signed in (a new account keeps its details and requests there). Staff accounts have none."""
+    return (
+        isinstance(actor, ResidentActor)
+        and user is not None
+        and actor.user is not None
+        and actor.user.pk == user.pk
+        and not getattr(user, "is_council_staff", False)
+    )
+
+
 def may_write_in_chat(actor: Actor, conversation=None) -> bool:
     """May ``actor`` start a chat with the assistant (no ``conversation``) or write in this one?
     Anyone may start one. A chat started without signing in is open to whoever holds its
@@ -317,7 +329,7 @@ CASE_WRITE_SCOPES = frozenset({"cases.write", "open311.post"})
 # The API scopes that allow changing a case's status as well (issue 16).
 CASE_STATUS_SCOPES = frozenset({"cases.status", "open311.status"})
 # What a resident may do to their own request.
-RESIDENT_CASE_ACTIONS = frozenset({"add_information", "not_fixed"})
+RESIDENT_CASE_ACTIONS = frozenset({"add_information", "not_fixed", "add_contact"})
 
 
 def may_create_case(actor: Actor) -> bool:

@@ -10,26 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import Case, CaseEvent
-
-
-def resident_email(case: Case, *, update: bool = False) -> str | None:
-    """Where to write to the resident about a case: their record, or an email they answered.
-
-    For updates (not the acknowledgement), a resident who turned email updates off in
-    MyAccount is not written to.
-    """
-    if case.resident and case.resident.email:
-        if update and not case.resident.email_updates:
-            return None
-        return case.resident.email
-    return next(
-        (
-            case.answers.get(q.id)
-            for q in case.service.form.questions
-            if q.type == "email" and case.answers.get(q.id)
-        ),
-        None,
-    )
+from .selectors import case_contact_email
 
 
 @dataclass(frozen=True)
@@ -65,7 +46,7 @@ def update_deliveries(case: Case, events: list[CaseEvent]) -> dict[int, Delivery
     emailed = {
         event.data.get("event") for event in events if event.kind == CaseEvent.Kind.EMAIL_SENT
     }
-    address = resident_email(case, update=True)
+    address = case_contact_email(case, update=True)
     if address:
         otherwise = QUEUED
     elif case.resident and case.resident.email:

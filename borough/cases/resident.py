@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,12 +15,13 @@ from django.utils.translation import gettext
 from borough.accounts.policies import may_change_case
 from borough.catalogue.uploads import upload_attach_to_update
 from borough.core.actors import Actor
+from borough.people.models import Resident
 
 from .errors import TransitionRefused, refuse_unless
 from .events import lock, record
 from .models import Case, CaseEvent
-from .selectors import case_not_fixed_refusal, case_reopen_state
-from .side_effects import tell_team_on_commit
+from .selectors import case_contact_email, case_not_fixed_refusal, case_reopen_state
+from .side_effects import acknowledge_on_commit, tell_team_on_commit
 from .workflow import transition
 
 RESIDENT_TEXT_LIMIT = 2000
@@ -105,3 +108,34 @@ def case_not_fixed(
     )
     tell_team_on_commit(event.pk, "team_not_fixed")
     return event.case
+
+
+@transaction.atomic
+def case_add_contact_email(*, case: Case, email: str, actor: Actor) -> Case:
+    """A resident who made a request without giving an email address gives one afterwards
+    (on the confirmation page), to be sent the reference and told how it goes.
+
+    The address is kept as a new resident record for the request (one with only an email: it
+    becomes theirs if they make an account with it and confirm it). Refused if the request has
+    a resident or an email address already. The acknowledgement goes after the commit.
+    """
+    refuse_unless(may_change_case(actor, case, "add_contact"))
+    email = (email or "").strip()
+    if not email:
+        raise TransitionRefused(gettext("Enter your email address"), field="email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise TransitionRefused(
+            gettext("Enter an email address in the correct format, like name@example.com"),
+            field="email",
+        ) from None
+    case = lock(case, None)
+    if case_contact_email(case) or case.resident_id is not None:
+        # A resident record is changed only by that resident, never through a request.
+        raise TransitionRefused(gettext("We already have your contact details for this request"))
+    resident = Resident.objects.create(first_name="", last_name="", email=email)
+    case.resident = resident
+    case.save(update_fields=["resident", "updated_at"])
+    acknowledge_on_commit(case.pk)
+    return case

@@ -197,6 +197,10 @@ def case_not_fixed_refusal(case: Case, *, now: dt.datetime) -> str | None:
     """Why the resident may not say this case is not fixed, or None if they may."""
     if case.is_open:
         return gettext("This request is still open")
+    if not case.service.not_fixed_online:
+        return gettext(
+            "There is nothing to be fixed on this request. Contact us if something is wrong"
+        )
     if case.resolution == "duplicate":
         return gettext("This request was closed because someone had already reported it")
     if case.closed_at and now - case.closed_at > dt.timedelta(days=settings.BOROUGH_NOT_FIXED_DAYS):
@@ -221,3 +225,24 @@ def resident_requests(resident, *, limit: int = 100) -> list[ResidentRequest]:
     for event in CaseEvent.objects.filter(case__in=cases, is_public=True).order_by("at", "id"):
         latest[event.case_id] = event
     return [ResidentRequest(case=case, last_update=latest.get(case.pk)) for case in cases]
+
+
+def case_contact_email(case: Case, *, update: bool = False) -> str | None:
+    """Where to write to the resident about a case: their record, or an email they answered.
+
+    For updates (not the acknowledgement), a resident who turned email updates off in
+    MyAccount is not written to. ``None`` when we hold no address: then nothing is emailed,
+    and no page may say it will be.
+    """
+    if case.resident and case.resident.email:
+        if update and not case.resident.email_updates:
+            return None
+        return case.resident.email
+    return next(
+        (
+            case.answers.get(q.id)
+            for q in case.service.form.questions
+            if q.type == "email" and case.answers.get(q.id)
+        ),
+        None,
+    )

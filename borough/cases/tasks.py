@@ -17,8 +17,8 @@ from huey.contrib.djhuey import db_task
 from borough.accounts.models import Membership, Role
 from borough.notify.services import send_email
 
-from .delivery import resident_email
 from .models import Case, CaseEvent
+from .selectors import case_contact_email
 from .tracking import case_resident_url
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def case_update_email(event_id: int) -> bool:
     """Email the resident a public update on their case. Returns whether one was sent."""
     event = CaseEvent.objects.select_related("case__service", "case__resident").get(pk=event_id)
     case = event.case
-    address = resident_email(case, update=True)
+    address = case_contact_email(case, update=True)
     if not address or not event.is_public or not event.text:
         return False
     if case.events.filter(kind=CaseEvent.Kind.EMAIL_SENT, data__event=event.pk).exists():
@@ -82,7 +82,7 @@ def case_acknowledge(case_id: int) -> bool:
     case = Case.objects.select_related("service", "resident").get(pk=case_id)
     if case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).exists():
         return False
-    address = resident_email(case)
+    address = case_contact_email(case)
     if not address:
         return False
     message = send_email(
@@ -93,6 +93,7 @@ def case_acknowledge(case_id: int) -> bool:
             "reference": case.reference,
             "due_date": _day(case.due_date),
             "track_url": case_resident_url(case),
+            "not_fixed": case.service.not_fixed_online,
         },
         case=case,
     )

@@ -16,6 +16,7 @@ from borough.contacts.models import Contact
 from borough.contacts.services import contact_record
 from borough.core.actors import Actor, staff_user
 from borough.core.channels import Channel
+from borough.core.working_days import add_working_days
 
 from .errors import TransitionRefused, refuse_unless
 from .events import lock, record
@@ -136,10 +137,18 @@ def transition(
     case.state = target.key
     case.status = target.status
     case.resolution = resolution if target.is_closing else ""
+    fields = ["state", "status", "resolution", "closed_at"]
     if target.is_closing:
         case.closed_at = case.closed_at if from_status == Status.CLOSED else timezone.now()
     else:
         case.closed_at = None
+    if from_status == Status.CLOSED and not target.is_closing:
+        # Reopened: a new due date from the service's SLA, counted from today, and the
+        # at-risk and overdue marks of the first time round are cleared.
+        case.due_date = add_working_days(timezone.localdate(), case.service.sla_working_days)
+        case.at_risk_at = case.overdue_at = None
+        fields += ["due_date", "at_risk_at", "overdue_at"]
+        data = {**(data or {}), "due_date": case.due_date.isoformat()}
     event = record(
         case,
         kind=CaseEvent.Kind.STATUS_CHANGED,
@@ -156,7 +165,7 @@ def transition(
             "resolution": case.resolution,
             **(data or {}),
         },
-        fields=("state", "status", "resolution", "closed_at"),
+        fields=tuple(fields),
     )
     if email_resident:
         email_resident_on_commit(event.pk)

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from borough.core.text import control_character_problem
 
+from .collection_days import collection_day_error
 from .definitions import CHECK_ANSWERS, Question, Route, ServiceForm
 from .uploads import upload_available
 
@@ -127,14 +128,42 @@ def _clean_date(question: Question, raw: Any, on: dt.date | None) -> str:
     return value.isoformat()
 
 
+def _without_unit(question: Question, text: str) -> str:
+    """The number without the question's unit typed after it: "5cm", "5 cm", "3 months"."""
+    unit = question.unit.strip().lower()
+    if not unit:
+        return text
+    match = re.fullmatch(r"(.*?\d)\s*([^\d\s].*?)\.?", text.lower())
+    if match is None:
+        return text
+    typed = match.group(2).strip()
+    units = {unit, unit.rstrip("s"), f"{unit}s", *_UNIT_WORDS.get(unit, ())}
+    return match.group(1) if typed in units else text
+
+
+# The words residents type for the catalogue's units.
+_UNIT_WORDS = {
+    "cm": ("cms", "centimetre", "centimetres", "centimeter", "centimeters"),
+    "m": ("metre", "metres", "meter", "meters"),
+    "months": ("month", "mths", "mth"),
+    "items": ("item", "things"),
+}
+
+
+def _number_error(question: Question) -> str:
+    if question.unit:
+        return _("Enter a number of %(unit)s, like 5") % {"unit": question.unit}
+    return _("Enter a number, like 5")
+
+
 def _clean_number(question: Question, raw: Any) -> int | float:
-    text = str(raw).strip().replace(",", "")
+    text = _without_unit(question, str(raw).strip().replace(",", ""))
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise AnswerError(_("Enter a number")) from None
+        raise AnswerError(_number_error(question)) from None
     if not number.is_finite() or abs(number) >= _LARGEST_NUMBER:
-        raise AnswerError(_("Enter a number"))
+        raise AnswerError(_number_error(question))
     if question.integer and number != number.to_integral_value():
         raise AnswerError(_("Enter a whole number"))
     value: int | float = int(number) if question.integer else float(number)
@@ -432,6 +461,10 @@ def validate_answers(
             value = clean_answer(question, raw_answers.get(question.id), places=places, on=on)
         except AnswerError as error:
             errors[question.id] = str(error)
+            break
+        not_collected = collection_day_error(question, cleaned, value)
+        if not_collected:
+            errors[question.id] = not_collected
             break
         cleaned[question.id] = value
         step = next_step(form, question, value)

@@ -29,7 +29,17 @@ SERVICE_KEYS = {
     "questions",
     "workflow",
     "private",
+    "not_fixed",
 }
+
+
+def not_fixed_by_kind(slug: str) -> bool:
+    """Does "it is not fixed" mean something for this service, when its definition does not
+    say (``not_fixed``)? For reports of a problem ("report-..."), yes; for applications,
+    subscriptions, bookings and orders, no: there is nothing to be fixed."""
+    return slug.startswith("report-")
+
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -52,6 +62,7 @@ class ServiceDefinition:
     workflow: Workflow = DEFAULT_WORKFLOW
     # Its requests say something about a person: never in a public (keyless) listing.
     private: bool = True
+    not_fixed: bool = True
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,10 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
             problems.append(f"{path}.keywords: must be a list of words")
             keywords = []
         form = read_form(raw.get("questions"), f"{path}.questions", problems)
+        not_fixed = raw.get("not_fixed", not_fixed_by_kind(slug))
+        if not isinstance(not_fixed, bool):
+            problems.append(f"{path}.not_fixed: must be true or false")
+            not_fixed = False
         workflow = DEFAULT_WORKFLOW
         raw_workflow = raw.get("workflow")
         if isinstance(raw_workflow, str):
@@ -182,6 +197,7 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
                 form=form,
                 workflow=workflow,
                 private=private,
+                not_fixed=not_fixed,
             )
         )
     slugs = [s.slug for s in services]

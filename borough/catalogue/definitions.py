@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .error_words import select_error
 
 QUESTION_TYPES = (
     "address",
@@ -31,6 +34,7 @@ FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 CHECK_ANSWERS = "check_answers"
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 QUESTION_KEYS = {
+    "collection_of",
     "id",
     "type",
     "label",
@@ -130,11 +134,18 @@ class Question:
     max_size_mb: int = 10
     error_required: str = ""
     routes: tuple[Route, ...] = ()
+    # A date question about a bin collection: (address question id, bin question id). The date
+    # must be one the address had that bin collected (``catalogue.collection_days``).
+    collection_of: tuple[str, ...] = ()
 
     @property
     def required_error(self) -> str:
         if self.error_required:
             return self.error_required
+        if self.type == "selection" and (get_language() or "en").startswith("en"):
+            named = select_error(self.label, options=[option.value for option in self.options])
+            if named:
+                return named
         if self.type == "selection" and self.multiple:
             return str(_("Select at least one option"))
         return str(DEFAULT_REQUIRED_ERRORS[self.type])
@@ -241,6 +252,16 @@ def parse_question(data: Any, path: str, problems: list[str]) -> Question | None
                     problems.append(f"{path}.{key}: must be a whole number of days")
                 else:
                     kwargs[key] = data[key]
+        collection_of = data.get("collection_of")
+        if collection_of is not None:
+            if (
+                not isinstance(collection_of, dict)
+                or set(collection_of) != {"address", "bin"}
+                or not all(isinstance(v, str) for v in collection_of.values())
+            ):
+                problems.append(f"{path}.collection_of: must name an address and a bin question")
+            else:
+                kwargs["collection_of"] = (collection_of["address"], collection_of["bin"])
     if qtype == "number":
         for key in ("min", "max"):
             if data.get(key) is not None:

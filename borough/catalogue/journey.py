@@ -16,9 +16,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from borough.core.postcodes import normalise_postcode
-from borough.places.selectors import Gazetteer, properties_at_postcode, streets_at_postcode
+from borough.places.selectors import (
+    Gazetteer,
+    example_postcode,
+    properties_at_postcode,
+    streets_at_postcode,
+)
 
-from .answers import Exit, PlaceLookup, clean_answer, display_answer, journey
+from .answers import AnswerError, Exit, PlaceLookup, clean_answer, display_answer, journey
+from .collection_days import collection_day_error
 from .definitions import CHECK_ANSWERS, Question, ServiceForm
 
 
@@ -104,6 +110,9 @@ class FormJourney:
     def record(self, question: Question, raw: Any) -> Any:
         """Check a raw answer and keep it. Raises ``AnswerError`` with the message to show."""
         value = clean_answer(question, raw, places=self.places)
+        not_collected = collection_day_error(question, self.answers, value)
+        if not_collected:
+            raise AnswerError(not_collected)
         self.answers[question.id] = value
         return value
 
@@ -144,7 +153,8 @@ def postcode_check(entered: str) -> tuple[str | None, str | None]:
     if not entered.strip():
         return _("Enter a postcode"), None
     if normalised is None:
-        return _("Enter a real postcode, like UB8 1UW"), None
+        example = example_postcode()
+        return _("Enter a real postcode, like %(postcode)s") % {"postcode": example}, None
     if not properties_at_postcode(normalised):
         return (
             _(

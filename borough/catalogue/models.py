@@ -98,6 +98,11 @@ class Service(models.Model):
     # listed without a key (Open311 feeds), whatever they hold. The catalogue file's
     # ``private``; on unless said otherwise for services located at a home address.
     is_private = models.BooleanField(default=True)
+    not_fixed_online = models.BooleanField(
+        default=True,
+        help_text="Residents may say a closed request is not fixed (reports of a problem; not "
+        "applications, subscriptions or bookings)",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     translations = models.JSONField(
         default=dict,

@@ -123,6 +123,7 @@ def catalogue_load(path: Path | None = None) -> Catalogue:
                 "what_happens_next": definition.what_happens_next,
                 "questions": definition.questions,
                 "workflow": workflow_to_data(definition.workflow),
+                "not_fixed_online": definition.not_fixed,
                 "translations": _translations_of(translations, "services", definition.slug),
                 "is_online": True,
                 "is_private": definition.private,

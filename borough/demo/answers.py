@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from borough.catalogue.answers import Exit, next_step
+from borough.catalogue.collection_days import stream_of
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
 from borough.catalogue.models import Service
 from borough.people.models import Resident
+from borough.places.collections import collections_between, schedules_for
 from borough.places.models import Property
 
 from . import names
@@ -73,12 +75,14 @@ def answers_for(demo: Demo, service: Service, *, prop, resident, created) -> dic
     """Answers that follow the form's routing to check-answers, or None if none found."""
     form = service.form
     for _ in range(10):
-        answers = {}
+        answers: dict = {}
         current = form.first.id
         ok = True
         while current != CHECK_ANSWERS:
             question = form.by_id[current]
             value = answer(demo, question, prop=prop, resident=resident, created=created)
+            if question.collection_of and value is not None:
+                value = _collection_day(demo, question, answers, prop=prop, created=created)
             if value is None and question.required:
                 ok = False
                 break
@@ -91,3 +95,16 @@ def answers_for(demo: Demo, service: Service, *, prop, resident, created) -> dic
         if ok:
             return answers
     return None
+
+
+def _collection_day(demo: Demo, question: Question, answers: dict, *, prop, created: dt.date):
+    """A day in the form's window when the bin answered was collected at the property (a
+    missed collection must be one), or None if it had none; any day where rounds are unknown."""
+    stream = stream_of(answers.get(question.collection_of[1]))
+    schedules = schedules_for(prop)
+    back = min(question.max_days_past or 30, 30)
+    if stream is None or not schedules:
+        return (created - dt.timedelta(days=demo.rng.randint(0, back))).isoformat()
+    own = [schedule for schedule in schedules if schedule.stream == stream]
+    days = [c.day for c in collections_between(own, created - dt.timedelta(days=back), created)]
+    return demo.rng.choice(days).isoformat() if days else None

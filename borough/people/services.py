@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from borough.accounts.policies import may_change_resident_details, may_record_need
+from borough.accounts.policies import (
+    may_change_resident_details,
+    may_record_need,
+    may_start_own_record,
+)
 from borough.core.actors import Actor, acting_user
 from borough.core.services import audit_record
 
-from .models import ConsentBasis, Resident, ResidentNeed
+from .models import ConsentBasis, Household, Resident, ResidentNeed
 
 
 @transaction.atomic
@@ -118,6 +122,40 @@ class DetailsInvalid(ValueError):
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()-]+$")
 
 
+def _phone_checked(phone: str) -> str:
+    phone = (phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    if phone and (not _PHONE_CHARS.match(phone) or not 10 <= len(digits) <= 15):
+        raise DetailsInvalid(
+            {
+                "phone": _(
+                    "Enter a telephone number, like 01632 960 001, 07700 900 982 or "
+                    "+44 808 157 0192"
+                )
+            }
+        )
+    return phone
+
+
+NAME_LIMIT = 100
+
+
+def _names_checked(first_name: str, last_name: str) -> tuple[str, str]:
+    first, last = (first_name or "").strip(), (last_name or "").strip()
+    errors = {}
+    if not first:
+        errors["first_name"] = _("Enter your first name")
+    elif len(first) > NAME_LIMIT:
+        errors["first_name"] = _("First name must be 100 characters or fewer")
+    if not last:
+        errors["last_name"] = _("Enter your last name")
+    elif len(last) > NAME_LIMIT:
+        errors["last_name"] = _("Last name must be 100 characters or fewer")
+    if errors:
+        raise DetailsInvalid(errors)
+    return first, last
+
+
 @transaction.atomic
 def resident_contact_update(
     *, resident: Resident, phone: str, email_updates: bool, actor: Actor
@@ -130,27 +168,110 @@ def resident_contact_update(
     """
     if not may_change_resident_details(actor, resident):
         raise PermissionDenied
-    phone = (phone or "").strip()
-    digits = re.sub(r"\D", "", phone)
-    if phone and (not _PHONE_CHARS.match(phone) or not 10 <= len(digits) <= 15):
-        raise DetailsInvalid(
-            {
-                "phone": _(
-                    "Enter a telephone number, like 01632 960 001, 07700 900 982 or "
-                    "+44 808 157 0192"
-                )
-            }
-        )
-    resident.phone = phone
+    resident.phone = _phone_checked(phone)
     resident.email_updates = bool(email_updates)
     resident.save(update_fields=["phone", "email_updates", "updated_at"])
+    _audit_change(actor, resident, "contact details", ["phone", "email_updates"])
+    return resident
+
+
+@transaction.atomic
+def resident_details_update(
+    *,
+    resident: Resident,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    email_updates: bool,
+    actor: Actor,
+) -> Resident:
+    """A resident changes their name, phone number and whether we email them updates.
+
+    The same checks as ``resident_contact_update``, and a first and last name are needed.
+    Every error is raised together (``DetailsInvalid``) and nothing is saved unless all is right.
+    """
+    if not may_change_resident_details(actor, resident):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    names = ("", "")
+    try:
+        names = _names_checked(first_name, last_name)
+    except DetailsInvalid as invalid:
+        errors.update(invalid.errors)
+    try:
+        phone = _phone_checked(phone)
+    except DetailsInvalid as invalid:
+        errors.update(invalid.errors)
+    if errors:
+        raise DetailsInvalid(errors)
+    resident.first_name, resident.last_name = names
+    resident.phone = phone
+    resident.email_updates = bool(email_updates)
+    resident.save(update_fields=["first_name", "last_name", "phone", "email_updates", "updated_at"])
+    _audit_change(actor, resident, "details", ["first_name", "last_name", "phone", "email_updates"])
+    return resident
+
+
+@transaction.atomic
+def resident_address_set(*, resident: Resident, prop, actor: Actor) -> Resident:
+    """A resident tells us where they live (MyAccount): they join a household of their own at
+    that property. The household they leave is marked moved out if nobody else is in it; a
+    household shared with others is left as it is for staff to review."""
+    if not may_change_resident_details(actor, resident):
+        raise PermissionDenied
+    current = resident.household
+    if current is not None and current.property_id == prop.pk:
+        return resident
+    today = timezone.localdate()
+    resident.household = Household.objects.create(property=prop, moved_in=today)
+    resident.save(update_fields=["household", "updated_at"])
+    if current is not None and not current.members.exclude(pk=resident.pk).exists():
+        current.moved_out = today
+        current.save(update_fields=["moved_out", "updated_at"])
+    _audit_change(actor, resident, "address", ["household"])
+    return resident
+
+
+def _audit_change(actor: Actor, resident: Resident, what: str, fields: list[str]) -> None:
     audit_record(
         actor=acting_user(actor),
         action="changed",
         object_type="resident",
         object_id=resident.pk,
         resident_id=resident.pk,
-        fields=["phone", "email_updates"],
-        summary=f"contact details of resident {resident.pk} changed by the resident",
+        fields=fields,
+        summary=f"{what} of resident {resident.pk} changed by the resident",
     )
+
+
+def resident_for_account(*, user, actor: Actor) -> Resident:
+    """The signed-in resident's own record, started from their account if they have none yet.
+
+    A new account has no resident record until it makes a request or adds its details; the
+    record keeps the account's email address and name, so requests made while signed in are
+    theirs and acknowledged. Only the account's own resident may start it.
+    """
+    if not may_start_own_record(actor, user):
+        raise PermissionDenied
+    existing = Resident.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            resident = Resident.objects.create(
+                user=user,
+                email=user.email or "",
+                first_name=(user.first_name or "")[:NAME_LIMIT],
+                last_name=(user.last_name or "")[:NAME_LIMIT],
+            )
+            audit_record(
+                actor=user,
+                action="created",
+                object_type="resident",
+                object_id=resident.pk,
+                summary=f"resident record started for user {user.pk} by the resident",
+            )
+    except IntegrityError:
+        # The same account started one at the same moment (two tabs): use that one.
+        return Resident.objects.get(user=user)
     return resident

@@ -1,7 +1,11 @@
 """Bin collection days: the next collections at a street, bank holidays allowed for, and iCalendar.
 
 The rule most London boroughs use is followed: in a week with a bank holiday on or before the
-usual collection day (Monday to Friday), every collection that week is one day later.
+usual collection day (Monday to Friday), every collection that week is one day later for each
+such bank holiday, and a collection never lands on another bank holiday or a Sunday: it goes on
+to the next day that is neither (Thursday 31 December 2026, in the week of the Boxing Day bank
+holiday, is not collected on New Year's Day but on Saturday 2 January). The bank holidays are
+those of England (the ``holidays`` package, through ``core.working_days``).
 """
 
 from __future__ import annotations
@@ -30,11 +34,19 @@ class Collection:
 
 
 def _moved_for_bank_holidays(day: dt.date) -> dt.date:
+    if day.weekday() >= 5:
+        return day
     monday = day - dt.timedelta(days=day.weekday())
-    holidays_this_week = [
-        h for h in bank_holidays(day.year) | bank_holidays(monday.year) if monday <= h <= day
-    ]
-    return day + dt.timedelta(days=1) if holidays_this_week and day.weekday() < 5 else day
+    closed = bank_holidays(day.year) | bank_holidays(monday.year)
+    shift = sum(1 for holiday in closed if monday <= holiday <= day)
+    if not shift:
+        return day
+    moved = day + dt.timedelta(days=shift)
+    closed |= bank_holidays(moved.year)
+    while moved in closed or moved.weekday() == 6:
+        moved += dt.timedelta(days=1)
+        closed |= bank_holidays(moved.year)
+    return moved
 
 
 def collections_between(
@@ -48,7 +60,7 @@ def collections_between(
         offset = (start - schedule.first_date).days
         period = step.days
         day = schedule.first_date + dt.timedelta(days=-(-offset // period) * period)
-        # A collection moved by a bank holiday can fall after its usual day: look one step back.
+        # A collection moved by bank holidays can fall after its usual day: look one step back.
         day -= step
         while day <= end:
             actual = _moved_for_bank_holidays(day)

@@ -32,6 +32,22 @@ def properties_at_postcode(postcode: str) -> list[Property]:
     return sorted(found.select_related("usrn", "ward"), key=_natural_key)
 
 
+FALLBACK_EXAMPLE_POSTCODE = "UB8 1QA"
+
+
+def example_postcode() -> str:
+    """A postcode with addresses in this council's gazetteer, for a hint's "For example"
+    (a made-up example that finds nothing sends a resident trying it to a dead end)."""
+    found = (
+        Property.objects.filter(is_current=True)
+        .exclude(postcode="")
+        .order_by("postcode_key")
+        .values_list("postcode", flat=True)
+        .first()
+    )
+    return found or FALLBACK_EXAMPLE_POSTCODE
+
+
 def streets_at_postcode(postcode: str) -> list[Street]:
     normalised = normalise_postcode(postcode)
     if not normalised:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from borough.catalogue.journey import postcode_check
 from borough.catalogue.selectors import service_get
 from borough.places.collections import collections_by_day, collections_coming, icalendar
-from borough.places.selectors import properties_at_postcode, property_get
+from borough.places.selectors import example_postcode, properties_at_postcode, property_get
 
 COLLECTION_DAYS_SHOWN = 28
 CALENDAR_DAYS = 366
@@ -30,6 +30,7 @@ def bin_days(request):
             "properties": properties_at_postcode(postcode) if postcode else [],
             "errors": {"postcode": error} if error else {},
             "form_has_errors": bool(error),
+            "example_postcode": example_postcode(),
         },
     )
 

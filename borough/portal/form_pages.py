@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from borough.cases.create import case_create
-from borough.cases.errors import CaseInvalid
-from borough.cases.selectors import case_by_reference
+from borough.cases.errors import CaseInvalid, TransitionRefused
+from borough.cases.resident import case_add_contact_email
+from borough.cases.selectors import case_by_reference, case_contact_email
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import Exit
 from borough.catalogue.inputs import StepPages, question_page, upload_rate_limited
@@ -37,8 +40,8 @@ from borough.contacts.services import (
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
-from borough.people.selectors import resident_for_user
-from borough.places.selectors import property_get
+from borough.people.services import resident_for_account
+from borough.places.selectors import example_postcode, property_get
 
 from .progress import FormState, Journeys
 
@@ -168,6 +171,7 @@ def question(request, slug: str, question_id: str):
         "can_save": journeys.user is not None,
     }
     if step.asks_postcode:
+        context["example_postcode"] = example_postcode()
         return render(request, "portal/question_postcode.html", context)
     return render(request, "portal/question.html", context)
 
@@ -198,7 +202,7 @@ def check_answers(request, slug: str):
         return redirect(_step_url(service, journey.step))
     errors: dict[str, str] = {}
     if request.method == "POST":
-        resident = resident_for_user(request.user)
+        resident = _requester(request)
         try:
             case = case_create(
                 service=service,
@@ -235,6 +239,15 @@ def check_answers(request, slug: str):
             "back_url": _step_url(service, journey.last_question.id),
         },
     )
+
+
+def _requester(request):
+    """Whom a request is for: a signed-in resident's own record (started now for a new
+    account, so the request is theirs and acknowledged to the account's email), or nobody."""
+    user = request.user
+    if not user.is_authenticated or user.is_council_staff:
+        return None
+    return resident_for_account(user=user, actor=ResidentActor(user=user))
 
 
 FEEDBACK_KEY = "borough_feedback_given"
@@ -279,12 +292,31 @@ def exit_page(request, slug: str, question_id: str):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@rate_limited("submit", methods=("POST",))
 def confirmation(request, slug: str):
+    """The reference, what happens next, and exactly how we will keep the resident informed
+    given the contact details we hold: a resident who gave no way to reach them is told we will
+    not email them, and may give an email address here (optional) to get updates."""
     service = _service_or_404(slug)
     reference = Journeys(request.session, request.user).submitted_reference(service)
     if reference is None:
         return redirect("portal:start", slug=service.slug)
     case = case_by_reference(reference)
+    errors: dict[str, str] = {}
+    entered = ""
+    if request.method == "POST" and case is not None:
+        entered = request.POST.get("email", "")[:254]
+        try:
+            case_add_contact_email(
+                case=case, email=entered, actor=ResidentActor(tracking_case_id=case.pk)
+            )
+        except TransitionRefused as refused:
+            errors[refused.field or "email"] = str(refused)
+        else:
+            messages.success(request, _("We will email you about this request"))
+            return redirect("portal:confirmation", slug=service.slug)
+    contact_email = case_contact_email(case) if case else None
     return render(
         request,
         "portal/confirmation.html",
@@ -293,6 +325,12 @@ def confirmation(request, slug: str):
             "reference": reference,
             "follow_url": case_follow_path(case, user_id=request.user.pk) if case else "",
             "next_steps": service.paragraphs("what_happens_next"),
+            "contact_email": contact_email,
+            "updates_by_email": bool(case and case_contact_email(case, update=True)),
+            "offer_email": case is not None and case.resident_id is None and not contact_email,
+            "entered": entered,
+            "errors": errors,
+            "form_has_errors": bool(errors),
             "scores": FEEDBACK_SCORES,
             "feedback_given": _feedback_key(service, "submitted", reference)
             in request.session.get(FEEDBACK_KEY, []),

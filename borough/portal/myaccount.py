@@ -9,7 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from borough.cases.models import CaseEvent
 from borough.cases.selectors import resident_requests
+from borough.catalogue.journey import postcode_check
 from borough.contacts.selectors import (
     contacts_for_resident,
     feedback_for_cases,
@@ -27,8 +28,14 @@ from borough.contacts.services import SAVED_FORM_DAYS, form_session_discard
 from borough.core.actors import ResidentActor
 from borough.core.services import audit_record
 from borough.people.export import resident_data
-from borough.people.services import DetailsInvalid, resident_contact_update
+from borough.people.services import (
+    DetailsInvalid,
+    resident_address_set,
+    resident_details_update,
+    resident_for_account,
+)
 from borough.places.collections import collections_by_day, collections_coming
+from borough.places.selectors import example_postcode, properties_at_postcode
 
 from .progress import Journeys
 from .request_page import answer_rows, public_headline, signed_in_resident
@@ -64,30 +71,46 @@ def my_account(request):
     )
 
 
+def _own_record(request):
+    """The signed-in resident's record, started now if their account has none yet."""
+    signed_in_resident(request)  # staff are not residents
+    return resident_for_account(user=request.user, actor=ResidentActor(user=request.user))
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_details(request):
-    """Change phone number and whether we email updates. Nothing is saved if anything is wrong."""
+    """Change name, phone number and whether we email updates. A new account adds them here.
+    Nothing is saved if anything is wrong."""
     resident = signed_in_resident(request)
-    if resident is None:
-        raise Http404("No resident record")
+    user = request.user
     errors: dict[str, str] = {}
-    entered = {"phone": resident.phone, "email_updates": "yes" if resident.email_updates else "no"}
+    entered = {
+        "first_name": resident.first_name if resident else user.first_name,
+        "last_name": resident.last_name if resident else user.last_name,
+        "phone": resident.phone if resident else "",
+        "email_updates": "yes" if resident is None or resident.email_updates else "no",
+    }
     if request.method == "POST":
         entered = {
+            "first_name": request.POST.get("first_name", "")[:200],
+            "last_name": request.POST.get("last_name", "")[:200],
             "phone": request.POST.get("phone", "")[:40],
             "email_updates": request.POST.get("email_updates", ""),
         }
         if entered["email_updates"] not in ("yes", "no"):
             errors["email_updates"] = _("Select yes if you want updates on your requests by email")
         else:
+            resident = _own_record(request)
             try:
-                resident_contact_update(
+                resident_details_update(
                     resident=resident,
+                    first_name=entered["first_name"],
+                    last_name=entered["last_name"],
                     phone=entered["phone"],
                     email_updates=entered["email_updates"] == "yes",
-                    actor=ResidentActor(resident=resident, user=request.user),
+                    actor=ResidentActor(resident=resident, user=user),
                 )
             except DetailsInvalid as invalid:
                 errors = invalid.errors
@@ -100,6 +123,51 @@ def my_details(request):
         {
             "resident": resident,
             "entered": entered,
+            "errors": errors,
+            "form_has_errors": bool(errors),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_address(request):
+    """Add or change the address: a postcode, then the address from the list (as the forms
+    ask it). Nothing is saved until an address is chosen."""
+    resident = signed_in_resident(request)
+    entered = request.POST.get("postcode", request.GET.get("postcode", ""))[:20]
+    errors: dict[str, str] = {}
+    postcode = None
+    if entered or "postcode" in request.GET:
+        error, postcode = postcode_check(entered)
+        if error:
+            errors["postcode"] = error
+    properties = properties_at_postcode(postcode) if postcode else []
+    if request.method == "POST" and postcode:
+        chosen = next(
+            (prop for prop in properties if str(prop.uprn) == request.POST.get("uprn", "")), None
+        )
+        if chosen is None:
+            errors["uprn"] = _("Select your address")
+        else:
+            resident = _own_record(request)
+            resident_address_set(
+                resident=resident,
+                prop=chosen,
+                actor=ResidentActor(resident=resident, user=request.user),
+            )
+            messages.success(request, _("Your address has been saved"))
+            return redirect("portal:my_account")
+    return render(
+        request,
+        "portal/myaccount/address.html",
+        {
+            "resident": resident,
+            "entered": entered,
+            "postcode": postcode,
+            "properties": properties,
+            "example_postcode": example_postcode(),
             "errors": errors,
             "form_has_errors": bool(errors),
         },
@@ -123,7 +191,7 @@ def my_data(request):
     and feedback, as one JSON file. Audited."""
     resident = signed_in_resident(request)
     if resident is None:
-        raise Http404("No resident record")
+        return _download(request, _account_only_data(request.user), object_id=None)
     cases = [item.case for item in resident_requests(resident, limit=1000)]
     events: dict[int, list[CaseEvent]] = {}
     for event in CaseEvent.objects.filter(case__in=cases, is_public=True).order_by("at", "id"):
@@ -156,7 +224,8 @@ def my_data(request):
                 "at": contact.started_at,
                 "channel": contact.get_channel_display(),
                 "direction": contact.get_direction_display(),
-                "about": contact.reason,
+                # What an agent typed about a contact is their note, not the resident's words.
+                "about": _contact_about(contact),
                 "outcome": contact.get_outcome_display(),
                 "request": contact.case.reference if contact.case else None,
             }
@@ -173,13 +242,48 @@ def my_data(request):
             for item in feedback_for_cases(cases)
         ],
     }
+    return _download(request, data, object_id=resident.pk)
+
+
+def _contact_about(contact) -> str | None:
+    """What a contact was about, as the resident may read it: the service, never the words
+    a member of staff wrote about it (internal notes are not shown to residents)."""
+    if contact.service_id:
+        return contact.service.name
+    if contact.handled_by_id is None:
+        return contact.reason or None
+    return None
+
+
+def _account_only_data(user) -> dict:
+    """What we hold for an account with no resident record yet: the account itself."""
+    return {
+        "exported_at": timezone.now(),
+        "resident": {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "address": None,
+        },
+        "requests": [],
+        "contacts": [],
+        "feedback": [],
+    }
+
+
+def _download(request, data: dict, *, object_id: int | None) -> HttpResponse:
+    """The data as a JSON file to download; the download is audited."""
     audit_record(
         actor=request.user,
         action="downloaded",
-        object_type="resident",
-        object_id=resident.pk,
-        resident_id=resident.pk,
-        summary=f"resident {resident.pk} downloaded their data",
+        object_type="resident" if object_id else "user",
+        object_id=object_id or request.user.pk,
+        resident_id=object_id,
+        summary=(
+            f"resident {object_id} downloaded their data"
+            if object_id
+            else f"user {request.user.pk} downloaded their data"
+        ),
     )
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from borough.cases.errors import TransitionRefused
-from borough.cases.models import Case, CaseEvent
+from borough.cases.models import Case, CaseEvent, Status
 from borough.cases.resident import RESIDENT_TEXT_LIMIT, case_add_resident_update, case_not_fixed
 from borough.cases.selectors import (
     case_by_reference,
@@ -121,11 +121,27 @@ def public_headline(event: CaseEvent) -> str:
     if event.kind == CaseEvent.Kind.CREATED:
         return _("Request received")
     if event.kind == CaseEvent.Kind.STATUS_CHANGED:
-        label = event.data.get("to_public_label") or event.data.get("to_label") or ""
+        label = _status_label(event)
         return _("Status: %(label)s") % {"label": label} if label else _("Status changed")
     if event.kind == CaseEvent.Kind.MARKED_DUPLICATE:
         return _("Already reported")
     return _("Update from the council")
+
+
+def _status_label(event: CaseEvent) -> str:
+    """What a status change changed the request to, as the resident reads it: the label kept
+    on the event, or else the workflow state (or base status) it names."""
+    data = event.data
+    if data.get("to_public_label"):
+        return data["to_public_label"]
+    flow = event.case.service.flow
+    to = data.get("to") or data.get("status") or ""
+    state = flow.state(to)
+    if state is None and to in Status.values:
+        state = flow.state_for_status(to, data.get("resolution") or "")
+    if state is not None:
+        return state.public_label
+    return data.get("to_label") or ""
 
 
 def _location(case: Case) -> str:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("services/<slug:slug>/feedback/", form_pages.feedback, name="feedback"),
     path("my-account/", myaccount.my_account, name="my_account"),
     path("my-account/details/", myaccount.my_details, name="my_details"),
+    path("my-account/address/", myaccount.my_address, name="my_address"),
     path("my-account/download/", myaccount.my_data, name="my_data"),
     path(
         "my-account/saved-forms/<uuid:token>/delete/",

@@ -151,6 +151,12 @@ def test_every_service_is_requested_in_chat_with_the_answers_the_portal_stores(
         case = Case.objects.get(service=service)
         assert case.channel == Channel.CHAT
         assert f"Your reference is {case.reference}" in replies[0], (slug, replies)
+        # It says whether we will email, by the contact details held (issue 17, point 3).
+        gave_email = any(
+            q.type == "email" and case.answers.get(q.id) for q in service.form.questions
+        )
+        promise = "We are emailing you" if gave_email else "We will not email you about it"
+        assert promise in replies[0], (slug, replies)
         stored = dict(case.answers)
         assert set(stored) == set(expected), slug
         for key, value in expected.items():

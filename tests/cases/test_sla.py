@@ -4,6 +4,7 @@ about overdue ones. "Now" is passed in; the dates go round a bank holiday weeken
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -104,7 +105,7 @@ def test_overdue_cases_are_escalated_to_each_team_lead_once(
     assert message.body.startswith("Hello Priya,")
     # Oldest first, with a link to each case.
     assert message.body.index(older.reference) < message.body.index(overdue.reference)
-    assert f"http://localhost:8000/hub/cases/{overdue.reference}/" in message.body
+    assert f"{settings.SITE_URL}/hub/cases/{overdue.reference}/" in message.body
     assert "(due 21 August 2025)" in message.body
     assert kinds(overdue)[-2:] == ["overdue", "escalated"]
     escalated = overdue.events.get(kind=CaseEvent.Kind.ESCALATED)

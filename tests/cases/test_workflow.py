@@ -1,11 +1,13 @@
 """Cases move through their service's workflow; the base status follows the state."""
 
 import pytest
+from django.utils import timezone
 
 from borough.cases.errors import TransitionRefused
 from borough.cases.models import Case, Status
 from borough.cases.workflow import case_transition
 from borough.core.actors import StaffActor
+from borough.core.working_days import add_working_days
 
 
 @pytest.mark.django_db
@@ -37,7 +39,10 @@ def test_a_missed_bin_moves_through_its_own_workflow(make_case, waste_officer):
         "to_label": "Crew sent",
         "to_public_label": "A crew is on the way",
         "resolution": "",
+        # Reopened: a new due date from the SLA, counted from today (issue 17).
+        "due_date": case.due_date.isoformat(),
     }
+    assert case.due_date == add_working_days(timezone.localdate(), case.service.sla_working_days)
     assert event.headline == "Status changed to crew sent"
     assert Case.objects.get(pk=case.pk).version == 4
 

@@ -76,10 +76,10 @@ def test_dates_are_checked_like_the_gov_uk_date_input():
 def test_numbers_respect_their_range_and_kind():
     bags = q(type="number", min=1, max=10)
     assert clean_answer(bags, " 3 ", places=PLACES) == 3
-    assert error(bags, "three") == "Enter a number"
+    assert error(bags, "three") == "Enter a number, like 5"
     assert error(bags, "2.5") == "Enter a whole number"
     assert error(bags, "11") == "Enter a number between 1 and 10"
-    assert error(bags, "NaN") == "Enter a number"
+    assert error(bags, "NaN") == "Enter a number, like 5"
 
 
 def test_contact_details_are_checked():

@@ -129,6 +129,7 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:saved", RESIDENT, f"{start}saved/", True, prepare="save"),
         Page("portal:my_account", RESIDENT, "/my-account/", True),
         Page("portal:my_details", RESIDENT, "/my-account/details/", True),
+        Page("portal:my_address", RESIDENT, "/my-account/address/?postcode=UB8+1QB", True, "Save"),
         Page("portal:my_request", RESIDENT, f"/my-account/requests/{mine.reference}/", True),
         Page(
             "portal:my_request_action",
@@ -262,6 +263,7 @@ LISTED = {
     "portal:home", "portal:search", "portal:category", "portal:bin_days", "portal:bin_days_at",
     "portal:start", "portal:question", "portal:exit", "portal:saved", "portal:check",
     "portal:confirmation", "portal:feedback", "portal:my_account", "portal:my_details",
+    "portal:my_address",
     "portal:my_request", "portal:my_request_action", "portal:track", "portal:track_action",
     "portal:performance", "portal:accessibility", "portal:cookies", "portal:privacy",
     "portal:help", "portal:help_page",

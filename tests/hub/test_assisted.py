@@ -105,7 +105,7 @@ def test_the_form_rules_are_the_portals_rules(client, agent, missed_bin, ama):
     first = begin(client, ama)
     base = first.rsplit("/", 2)[0] + "/"
     page = client.post(base + "address/", {"step": "postcode", "postcode": "not a postcode"})
-    assert "Enter a real postcode, like UB8 1UW" in page.content.decode()
+    assert "Enter a real postcode, like UB3 2ZX" in page.content.decode()
     client.post(base + "address/", {"step": "postcode", "postcode": "UB8 1QA"})
     client.post(base + "address/", {"step": "answer", "address": "100021500002"})
     page = client.post(base + "bin_type/", {}).content.decode()

@@ -138,7 +138,7 @@ def test_residents_find_their_bin_days_by_postcode(client, gazetteer):
 def test_bin_days_explain_problems_plainly(client, gazetteer):
     load(ROUNDS)
     page = client.get("/bin-days/", {"postcode": "nonsense"}).content.decode()
-    assert "Enter a real postcode, like UB8 1UW" in page and 'href="#postcode"' in page
+    assert "Enter a real postcode, like UB3 2ZX" in page and 'href="#postcode"' in page
     page = client.get("/bin-days/", {"postcode": "UB9 9ZZ"}).content.decode()
     assert "We cannot find any addresses at UB9 9ZZ" in page
     assert client.get("/bin-days/123/").status_code == 404

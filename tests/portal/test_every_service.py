@@ -52,6 +52,13 @@ def post_data(question):
     return {name: "x" * max(question.min_length, min(12, question.max_length))}
 
 
+def _contact_promise(page: str) -> str:
+    """What the confirmation page says about how we will keep in touch."""
+    start = page.index('data-testid="contact-promise"')
+    follow = page[page.index('data-testid="follow-link"') : start]
+    return follow + page[start : page.index("</div>", start)]
+
+
 def next_step_for(question, value):
     return next_step(CURRENT_FORM[0], question, value)
 
@@ -93,6 +100,15 @@ def test_every_online_service_can_be_completed_online(
         assert location == base + "check-answers/", (slug, location)
         assert client.post(location)["Location"] == base + "confirmation/"
         case = Case.objects.get(service=service)
+        # The confirmation promises only what the contact details we hold allow.
+        promise = _contact_promise(client.get(base + "confirmation/").content.decode())
+        gave_email = any(
+            q.type == "email" and case.answers.get(q.id) for q in service.form.questions
+        )
+        if gave_email:
+            assert "confirmation email" in promise and "ama.owusu@example.com" in promise, slug
+        else:
+            assert "We will not email" in promise and "email we send" not in promise, slug
         assert case.team == service.team
         uploaded = [
             q for q in service.form.questions if q.type == "file" and case.answers.get(q.id)

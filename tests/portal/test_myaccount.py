@@ -114,14 +114,19 @@ def test_people_not_signed_in_are_sent_to_sign_in(client, db):
 
 @pytest.mark.django_db
 def test_my_details_are_changed_only_when_all_are_right(signed_in, ama):
-    response = signed_in.post(HOME + "details/", {"phone": "call me", "email_updates": "no"})
+    names = {"first_name": "Ama", "last_name": "Owusu"}
+    response = signed_in.post(
+        HOME + "details/", {**names, "phone": "call me", "email_updates": "no"}
+    )
     page = response.content.decode()
     assert "There is a problem" in page and "Enter a telephone number" in page
     assert 'value="call me"' in page  # what was typed is kept
     ama.refresh_from_db()
     assert ama.phone == "" and ama.email_updates is True
 
-    response = signed_in.post(HOME + "details/", {"phone": "07700 900982", "email_updates": "no"})
+    response = signed_in.post(
+        HOME + "details/", {**names, "phone": "07700 900982", "email_updates": "no"}
+    )
     assert response["Location"] == HOME
     ama.refresh_from_db()
     assert ama.phone == "07700 900982" and ama.email_updates is False
@@ -153,7 +158,10 @@ def test_with_email_updates_off_public_updates_are_not_emailed(
         case = make_case(resident=ama)
     with django_capture_on_commit_callbacks(execute=True):
         case_add_note(case=case, text="First update.", actor=StaffActor(waste_officer), public=True)
-    signed_in.post(HOME + "details/", {"phone": "", "email_updates": "no"})
+    signed_in.post(
+        HOME + "details/",
+        {"first_name": "Ama", "last_name": "Owusu", "phone": "", "email_updates": "no"},
+    )
     with django_capture_on_commit_callbacks(execute=True):
         case_add_note(
             case=case, text="We will come tomorrow.", actor=StaffActor(waste_officer), public=True

@@ -13,7 +13,7 @@ from borough.assistant.turns import Exchange, numbered
 from borough.catalogue.journey import postcode_check
 from borough.core.postcodes import normalise_postcode
 from borough.places.collections import collections_by_day, collections_coming
-from borough.places.selectors import properties_at_postcode, property_get
+from borough.places.selectors import example_postcode, properties_at_postcode, property_get
 
 from .handover import failed
 
@@ -22,7 +22,7 @@ BIN_DAYS_SHOWN = 14
 
 def ask_postcode(x: Exchange) -> None:
     x.state.mode = Mode.BIN_POSTCODE
-    x.say(_("What is your postcode? For example, E8 1DY."))
+    x.say(_("What is your postcode? For example, %(postcode)s.") % {"postcode": example_postcode()})
 
 
 def bin_postcode_turn(x: Exchange, text: str) -> None:

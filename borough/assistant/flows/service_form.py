@@ -22,6 +22,7 @@ from borough.assistant.state import FORM_MODES, DialogueState, FormInProgress, M
 from borough.assistant.turns import NO_WORDS, SKIP_WORDS, YES_WORDS, Exchange, numbered
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
+from borough.cases.selectors import case_contact_email
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import AnswerError, Exit
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
@@ -33,7 +34,8 @@ from borough.contacts.models import FormSession
 from borough.contacts.services import form_session_finish, form_session_start
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
-from borough.places.selectors import properties_at_postcode
+from borough.people.services import resident_for_account
+from borough.places.selectors import example_postcode, properties_at_postcode
 
 from .handover import failed, hand_over
 
@@ -136,7 +138,10 @@ def ask_current(x: Exchange, service: Service) -> None:
         postcode = form.postcodes.get(question.id)
         if not postcode:
             form.step = Step.POSTCODE
-            parts.append(_("First, what is the postcode? For example, E8 1DY."))
+            parts.append(
+                _("First, what is the postcode? For example, %(postcode)s.")
+                % {"postcode": example_postcode()}
+            )
         else:
             form.choices = [
                 *(street_choices(postcode) if question.type == "location" else []),
@@ -360,6 +365,11 @@ def _change_turn(x: Exchange, service: Service) -> None:
 def _send(x: Exchange, service: Service) -> None:
     form = _form(x)
     conversation = x.conversation
+    if conversation.resident is None and conversation.user_id is not None:
+        # A new account signed in: the request is theirs, so it starts their record.
+        user = conversation.user
+        if user is not None and not user.is_council_staff:
+            conversation.resident = resident_for_account(user=user, actor=ResidentActor(user=user))
     try:
         case = case_create(
             service=service,
@@ -384,7 +394,16 @@ def _send(x: Exchange, service: Service) -> None:
         _("Your request has been sent. Your reference is %(reference)s.")
         % {"reference": case.reference}
         + " "
-        + " ".join(service.paragraphs("what_happens_next")),
+        + " ".join(service.paragraphs("what_happens_next"))
+        + " "
+        + (
+            _("We are emailing you the reference.")
+            if case_contact_email(case)
+            else _(
+                "We will not email you about it, because we do not have your email address: "
+                "keep your reference and follow your request with the link."
+            )
+        ),
         links=[
             {
                 "url": case_follow_path(case, user_id=conversation.user_id),

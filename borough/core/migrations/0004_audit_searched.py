@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_audit_actor_label'),
+        ("core", "0003_audit_actor_label"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('viewed', 'Viewed'), ('created', 'Created'), ('changed', 'Changed'), ('deleted', 'Deleted'), ('exported', 'Exported'), ('downloaded', 'Downloaded by the resident'), ('claimed', "Linked to the resident's account"), ('searched', 'Shown in a staff search')], max_length=16),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("viewed", "Viewed"),
+                    ("created", "Created"),
+                    ("changed", "Changed"),
+                    ("deleted", "Deleted"),
+                    ("exported", "Exported"),
+                    ("downloaded", "Downloaded by the resident"),
+                    ("claimed", "Linked to the resident's account"),
+                    ("searched", "Shown in a staff search"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
