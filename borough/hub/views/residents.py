@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from borough.accounts.policies import can_see_resident
+from borough.accounts.policies import can_see_resident, may_use_single_view
 from borough.cases.selectors import cases_for_resident
 from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
@@ -17,6 +17,7 @@ from borough.contacts.services import STAFFED_CHANNELS, ContactInvalid, contact_
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.people.selectors import household_members, resident_get
+from borough.singleview.residents import people_for_resident
 
 from ..access import staff_required
 from ..forms import ContactLogForm
@@ -49,6 +50,10 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
             "entered": entered or {},
             "channels": [(c.value, c.label) for c in STAFFED_CHANNELS],
             "outcomes": Contact.Outcome.choices,
+            # The single view is the data team's: only they see the link to it.
+            "single_view": people_for_resident(resident)
+            if may_use_single_view(request.user)
+            else None,
         },
     )
 
