@@ -212,7 +212,7 @@ def review_pair(request, pair_id: int):
 
 
 def _skip(request, pair):
-    """"Not sure, skip": decide nothing, send this pair to the back of the queue for the rest
+    """ "Not sure, skip": decide nothing, send this pair to the back of the queue for the rest
     of the session, record it, and go on to the next pair not skipped."""
     skipped = [pk for pk in _skipped(request) if pk != pair.pk] + [pair.pk]
     request.session[SKIPPED_KEY] = skipped

@@ -25,9 +25,7 @@ AMA_DOB = dt.date(1980, 3, 27)
 
 
 def _ama(**fields):
-    return ResidentFactory(
-        first_name="Ama", last_name="Owusu", date_of_birth=AMA_DOB, **fields
-    )
+    return ResidentFactory(first_name="Ama", last_name="Owusu", date_of_birth=AMA_DOB, **fields)
 
 
 @pytest.fixture

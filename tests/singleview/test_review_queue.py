@@ -9,7 +9,6 @@ from borough.core.actors import SystemActor
 from borough.core.models import AuditEvent
 from borough.singleview.models import MatchDecision, ReviewPair
 from borough.singleview.services import linkage_import
-from tests.signing_in import staff_login
 
 from .linkage_files import EVIDENCE, PERSON_AMA, PERSON_AMY, PERSON_KOFI
 
@@ -69,9 +68,7 @@ def test_a_pair_shows_values_as_the_source_systems_hold_them(officer_client, imp
     assert ">amy</dd>" not in page and ">Amy</dd>" in page
 
 
-def test_not_sure_skip_moves_on_without_deciding_and_puts_the_pair_last(
-    officer_client, imported
-):
+def test_not_sure_skip_moves_on_without_deciding_and_puts_the_pair_last(officer_client, imported):
     first = ReviewPair.objects.get(unique_id_l="parking:P1")  # 0.52: first in the queue
     second = ReviewPair.objects.get(unique_id_l="housing:H1")
     page = officer_client.get(f"{QUEUE}{first.pk}/").content.decode()
