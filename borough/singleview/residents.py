@@ -63,7 +63,7 @@ def people_for_resident(resident: Resident) -> list[PersonLink]:
 
 def residents_for_person(person: LinkedPerson) -> list[ResidentLink]:
     """The hub's residents for ``person``: the linked one, else possible matches."""
-    if person.resident_id is not None:
+    if person.resident is not None:
         return [ResidentLink(person.resident, LINKED)]
     if not (person.first_name and person.last_name and person.dob):
         return []
