@@ -19,17 +19,25 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from borough.accounts.policies import may_use_single_view
+from borough.accounts.policies import can_see_resident, may_use_single_view
 from borough.accounts.reauth import fresh_sign_in_to_download
+from borough.cases.selectors import cases_for_resident
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.singleview import labels, selectors
 from borough.singleview.models import LinkedPerson
+from borough.singleview.residents import ResidentLink, residents_for_person
 from borough.singleview.services import DecisionInvalid, match_decide
 
 from .access import staff_required
 
 QUEUE_PAGE_SIZE = 25
+#: The session key of the review pairs skipped ("Not sure, skip") in this session, by pk.
+SKIPPED_KEY = "singleview_skipped"
+
+
+def _skipped(request) -> list[int]:
+    return [pk for pk in request.session.get(SKIPPED_KEY, []) if isinstance(pk, int)]
 
 
 def data_team_required(view):
@@ -118,7 +126,24 @@ def person(request, person_id: str):
         object_id=person_id,
         summary=f"single view of {person_id}",
     )
-    return render(request, "hub/singleview/person.html", {"view": view, "p": view.person})
+    return render(
+        request,
+        "hub/singleview/person.html",
+        {"view": view, "p": view.person, "residents": _resident_links(request, view.person)},
+    )
+
+
+def _resident_links(request, linked: LinkedPerson) -> list[ResidentLink]:
+    """The hub residents this person is (or may be), with their cases for those who may see
+    the resident (``can_see_resident``, as on the resident's own page)."""
+    links = residents_for_person(linked)
+    for link in links:
+        cases = list(cases_for_resident(link.resident))
+        link.may_see = can_see_resident(
+            request.user, link.resident, case_team_ids={case.team_id for case in cases}
+        )
+        link.cases = cases if link.may_see else []
+    return links
 
 
 @data_team_required
@@ -138,7 +163,8 @@ def household(request, household_id: str):
 
 @data_team_required
 def review_queue(request):
-    page = Paginator(selectors.review_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    queue = selectors.review_queue(skipped=_skipped(request))
+    page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "hub/singleview/review_queue.html", {"page": page})
 
 
@@ -150,6 +176,8 @@ def review_pair(request, pair_id: int):
         messages.info(request, "That pair has already been decided or is no longer in the queue")
         return redirect("hub:singleview_review")
     errors, entered = {}, {}
+    if request.method == "POST" and "skip" in request.POST:
+        return _skip(request, view.pair)
     if request.method == "POST":
         entered = request.POST
         try:
@@ -182,6 +210,26 @@ def review_pair(request, pair_id: int):
         {"view": view, "errors": errors, "entered": entered},
         status=400 if errors else 200,
     )
+
+
+def _skip(request, pair):
+    """ "Not sure, skip": decide nothing, send this pair to the back of the queue for the rest
+    of the session, record it, and go on to the next pair not skipped."""
+    skipped = [pk for pk in _skipped(request) if pk != pair.pk] + [pair.pk]
+    request.session[SKIPPED_KEY] = skipped
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="review_pair",
+        object_id=f"{pair.unique_id_l}|{pair.unique_id_r}",
+        summary="skipped: not sure",
+    )
+    following = selectors.review_queue(skipped=skipped).exclude(pk__in=skipped).first()
+    if following is None:
+        messages.info(request, "Skipped. Every pair left has been skipped in this session")
+        return redirect("hub:singleview_review")
+    messages.info(request, "Skipped without a decision: the pair is at the back of the queue")
+    return redirect("hub:singleview_review_pair", pair_id=following.pk)
 
 
 def _csv(name: str, header: list[str], rows) -> HttpResponse:

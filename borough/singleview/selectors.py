@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Sum, Value, When
+from django.db.models.functions import Abs
 
 from borough.core.postcodes import postcode_key
 from borough.linkage.schema import GOLDEN_FIELDS, SOURCE_FIELDS
@@ -156,9 +158,60 @@ def household_view(household_id: str) -> LinkedHousehold | None:
     )
 
 
-def review_queue():
-    """Pairs waiting for review, most likely matches first."""
-    return ReviewPair.objects.order_by("-match_probability", "unique_id_l", "unique_id_r")
+#: The probability at which the model is least sure: the queue starts with pairs nearest it.
+MOST_UNCERTAIN = 0.5
+
+
+def _already_joined() -> set[int]:
+    """Pairs whose two records are one person already: put together by the model, or by a
+    "same person" decision on other records of the two people (kept across imports)."""
+    parent: dict[str, str] = {}
+
+    def root(person_id: str) -> str:
+        while parent.get(person_id, person_id) != person_id:
+            person_id = parent[person_id]
+        return person_id
+
+    matched = list(
+        MatchDecision.objects.filter(decision=MatchDecision.Decision.MATCH).values_list(
+            "unique_id_l", "unique_id_r"
+        )
+    )
+    person_of = dict(
+        SourceRecord.objects.filter(
+            record_id__in={record for pair in matched for record in pair}
+        ).values_list("record_id", "person__person_id")
+    )
+    for left, right in matched:
+        if left in person_of and right in person_of:
+            parent[root(person_of[left])] = root(person_of[right])
+    joined = {
+        pk
+        for pk, left, right in ReviewPair.objects.values_list(
+            "pk", "person_id_l", "person_id_r"
+        ).filter(Q(person_id_l__in=parent) | Q(person_id_r__in=parent))
+        if root(left) == root(right)
+    }
+    return joined
+
+
+def review_queue(*, skipped: Collection[int] = ()):
+    """Pairs waiting for review, the model's least sure first (probability nearest
+    ``MOST_UNCERTAIN``); pairs skipped (``skipped``, by pk) go to the back. Pairs whose records
+    are one person already are left out: there is nothing to decide."""
+    return (
+        ReviewPair.objects.exclude(person_id_l=F("person_id_r"))
+        .exclude(pk__in=_already_joined())
+        .annotate(
+            uncertainty=Abs(F("match_probability") - Value(MOST_UNCERTAIN)),
+            skipped=Case(
+                When(pk__in=list(skipped), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("skipped", "uncertainty", "unique_id_l", "unique_id_r")
+    )
 
 
 @dataclass
@@ -167,6 +220,20 @@ class PairView:
     left: SourceRecord | None
     right: SourceRecord | None
     evidence: list[dict]
+
+
+def _as_held(record: SourceRecord | None, field: str, compared) -> str:
+    """A pair's value for ``field`` as the source system holds it (its own case and spacing):
+    the engine compares standardised, lower-cased values, which are for matching only. The
+    compared value is shown only when the record does not hold the field, and nothing when the
+    engine compared nothing (so the value agrees with the evidence beside it)."""
+    if compared in (None, ""):
+        return ""
+    if record is not None and field in RECORD_FIELDS:
+        held = getattr(record, field)
+        if held not in (None, ""):
+            return held.isoformat() if isinstance(held, dt.date) else str(held)
+    return str(compared)
 
 
 def review_pair_view(pair_id: int) -> PairView | None:
@@ -179,11 +246,12 @@ def review_pair_view(pair_id: int) -> PairView | None:
             record_id__in=[pair.unique_id_l, pair.unique_id_r]
         ).select_related("person")
     }
+    left, right = records.get(pair.unique_id_l), records.get(pair.unique_id_r)
     evidence = [
         {
             "field": str(item.get("field", "")),
-            "left": "" if item.get("left") is None else str(item.get("left")),
-            "right": "" if item.get("right") is None else str(item.get("right")),
+            "left": _as_held(left, str(item.get("field", "")), item.get("left")),
+            "right": _as_held(right, str(item.get("field", "")), item.get("right")),
             "level": str(item.get("level", "")),
         }
         for item in pair.evidence
@@ -191,8 +259,8 @@ def review_pair_view(pair_id: int) -> PairView | None:
     ]
     return PairView(
         pair=pair,
-        left=records.get(pair.unique_id_l),
-        right=records.get(pair.unique_id_r),
+        left=left,
+        right=right,
         evidence=evidence,
     )
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from borough.accounts.policies import can_see_record_access, can_see_resident
+from borough.accounts.policies import can_see_record_access, can_see_resident, may_use_single_view
 from borough.assistant.selectors import conversations_for_resident
 from borough.cases.selectors import cases_for_resident
 from borough.contacts.models import Contact
@@ -20,6 +20,7 @@ from borough.core.actors import StaffActor
 from borough.core.selectors import audit_for_resident
 from borough.core.services import audit_record
 from borough.people.selectors import household_members, resident_get
+from borough.singleview.residents import people_for_resident
 
 from ..access import staff_required
 from ..forms import ContactLogForm
@@ -66,6 +67,10 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
             "may_see_access": can_see_record_access(
                 request.user, case_team_ids=_case_team_ids(resident_cases)
             ),
+            # The single view is the data team's: only they see the link to it.
+            "single_view": people_for_resident(resident)
+            if may_use_single_view(request.user)
+            else None,
         },
     )
 
