@@ -4,12 +4,8 @@ that becomes a 500)."""
 
 import pytest
 
-from borough.catalogue.answers import (
-    AnswerError,
-    MalformedAnswer,
-    answer_shape_problems,
-    clean_answer,
-)
+from borough.catalogue.answer_shapes import answer_shape_problems
+from borough.catalogue.answers import AnswerError, MalformedAnswer, clean_answer
 from borough.catalogue.definitions import parse_form
 
 from .test_answers import PLACES, error, q

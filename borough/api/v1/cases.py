@@ -18,7 +18,7 @@ from borough.cases.errors import CaseChanged, CaseInvalid, TransitionRefused
 from borough.cases.models import Case, CaseEvent, Priority, Status
 from borough.cases.selectors import case_by_reference
 from borough.cases.workflow import case_add_note, case_transition
-from borough.catalogue.answers import answer_shape_problems
+from borough.catalogue.answer_shapes import answer_shape_problems
 from borough.catalogue.selectors import service_get
 from borough.clients.models import Scope
 from borough.core.channels import Channel
