@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from borough.assistant import nlu
 from borough.assistant.nlu import Passage, Understanding
+from borough.assistant.nlu.content import faq_get
 from borough.assistant.turns import Exchange, fixed, starter_choices
 from borough.catalogue.selectors import service_get
 
@@ -112,6 +113,8 @@ def open_turn(x: Exchange) -> None:
     passages = x.understood.passages
     if passages is None:  # not looked up before the turn (the conversation had moved on)
         passages = content_passages(x.text)
+    if not passages and intent.startswith("faq:"):
+        passages = _faq_passages(intent.split(":", 1)[1], u)
     if passages and (intent.startswith("faq:") or not u.out_of_scope):
         state.failures = 0
         _answer_from_content(x, passages)
@@ -125,6 +128,15 @@ def open_turn(x: Exchange) -> None:
             choices=[_("Talk to a person")],
         )
         failed(x, offered=True)
+
+
+def _faq_passages(key: str, u: Understanding) -> list[Passage]:
+    """The help page the message was understood to ask about ("I'm homeless": housing advice),
+    when searching the words found nothing good enough: its opening paragraph, quoted."""
+    faq = faq_get(key)
+    if faq is None or not faq.answer or u.out_of_scope:
+        return []
+    return [Passage(title=faq.title, url=faq.url, text=faq.answer[0], score=float(u.confidence))]
 
 
 def _answer_from_content(x: Exchange, passages: list[Passage]) -> None:
