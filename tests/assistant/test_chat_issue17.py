@@ -188,3 +188,15 @@ def test_check_for_new_messages_reloads_the_page_with_the_agents_reply(chat, cli
     newer = _check_link(page)
     assert newer != link  # the next check is a new address again
     assert "No new messages yet" in client.get(newer).content.decode()
+
+
+def test_a_subject_in_two_words_is_answered_from_the_councils_pages(chat):
+    """Too short for the classifier, but one of our pages answers it closely."""
+    replies = chat.start("council tax")
+    assert "cannot find an answer" not in replies[-1]
+    assert "council tax" in replies[-1].casefold()
+
+
+def test_a_question_we_have_no_page_for_still_offers_a_person(chat):
+    replies = chat.start("what is the capital of peru")
+    assert "cannot find an answer" in replies[-1]

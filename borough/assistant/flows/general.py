@@ -20,6 +20,9 @@ from .status import ask_reference, names_a_request, status_turn
 
 # A retrieved passage this good is quoted; below it the assistant says it does not know.
 MIN_PASSAGE_SCORE = 0.35
+# A passage this close to the words is quoted even when the classifier finds the message out of
+# scope: "council tax" is too short for it, but our page "Pay your council tax" answers it.
+STRONG_PASSAGE_SCORE = 0.85
 # Intents that start something other than an answer from the council's content.
 ACTION_INTENTS = {"human", "status", "bin_days", "greeting", "thanks", "goodbye", "report"}
 
@@ -115,7 +118,9 @@ def open_turn(x: Exchange) -> None:
         passages = content_passages(x.text)
     if not passages and intent.startswith("faq:"):
         passages = _faq_passages(intent.split(":", 1)[1], u)
-    if passages and (intent.startswith("faq:") or not u.out_of_scope):
+    if passages and (
+        intent.startswith("faq:") or not u.out_of_scope or passages[0].score >= STRONG_PASSAGE_SCORE
+    ):
         state.failures = 0
         _answer_from_content(x, passages)
         return
