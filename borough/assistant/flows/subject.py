@@ -13,6 +13,7 @@ from borough.assistant.turns import Exchange
 from borough.catalogue.selectors import service_get
 
 from .service_form import cancel_form, picks_place
+from .status import names_a_request
 
 # Words that leave what was being asked, whatever the mode.
 _LEAVING = re.compile(
@@ -50,12 +51,18 @@ def new_subject(x: Exchange) -> str | None:
             " ,.;:!-"
         )
     u, form = x.u, x.state.form
-    if _waits_for_free_text(x) or (
-        form is not None and form.step == Step.PICK and picks_place(form, x.text)
+    if (
+        _waits_for_free_text(x)
+        or (form is not None and form.step == Step.PICK and picks_place(form, x.text))
+        or (x.state.mode == Mode.STATUS and names_a_request(x))
     ):
         return None
     intent = u.intent or ""
-    current = f"service:{form.service}" if form else ""
+    current = {
+        Mode.STATUS: "status",
+        Mode.BIN_POSTCODE: "bin_days",
+        Mode.BIN_ADDRESS: "bin_days",
+    }.get(x.state.mode, f"service:{form.service}" if form else "")
     # Telling us about themselves ("I use a wheelchair and live alone") is not a new subject,
     # however sure the classifier is of a service it sounds like.
     if (
