@@ -200,3 +200,9 @@ def test_a_subject_in_two_words_is_answered_from_the_councils_pages(chat):
 def test_a_question_we_have_no_page_for_still_offers_a_person(chat):
     replies = chat.start("what is the capital of peru")
     assert "cannot find an answer" in replies[-1]
+
+
+def test_asking_for_a_service_in_words_is_not_taken_as_the_description(chat):
+    replies = chat.start("I want to report a pothole")
+    assert not any("I have noted" in reply for reply in replies)
+    assert chat.conversation.state["form"]["answers"] == {}

@@ -15,8 +15,16 @@ from borough.catalogue.journey import FormJourney
 # answered from words that merely contain "no".
 _WHAT_OR_WHERE = re.compile(r"^\s*(what|where|which)\b", re.IGNORECASE)
 _STOPWORDS = {"the", "a", "an", "or", "and", "of", "such", "as", "my", "your", "other"}
-# A message this short is a name of what is wanted, not a description of the problem.
-MIN_WORDS_TO_DESCRIBE = 3
+# A message with fewer words than this besides asking for the service ("I want to report a
+# pothole") names what is wanted; it does not describe the problem.
+MIN_WORDS_TO_DESCRIBE = 2
+_ASKING = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "i im want would like need to a an the please can you report request apply for ask about "
+        "there is s it help with me make get book tell us",
+    )
+)
 
 
 def _words(text: str) -> list[str]:
@@ -42,20 +50,27 @@ def _option_said(question: Question, said: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _raw_from(question: Question, said: str, described: bool) -> object | None:
+def _describes(said: str, service_name: str) -> bool:
+    named = set(_words(service_name)) | _ASKING
+    return len([word for word in _words(said) if word not in named]) >= MIN_WORDS_TO_DESCRIBE
+
+
+def _raw_from(question: Question, said: str, described: bool, service_name: str) -> object | None:
     if not _WHAT_OR_WHERE.match(question.label):
         return None
     if question.type == "selection" and not question.multiple:
         return _option_said(question, said)
     if question.type == "text" and question.multiline and not described:
-        return said.strip() if len(_words(said)) >= MIN_WORDS_TO_DESCRIBE else None
+        return said.strip() if _describes(said, service_name) else None
     return None
 
 
-def prefill(journey: FormJourney, question: Question, said: str, *, described: bool) -> str:
+def prefill(
+    journey: FormJourney, question: Question, said: str, *, described: bool, service_name: str
+) -> str:
     """Record the answer ``said`` gives to ``question`` when it clearly gives one; returns
     the answer as shown to the resident ("" when nothing was recorded)."""
-    raw = _raw_from(question, said, described)
+    raw = _raw_from(question, said, described, service_name)
     if raw is None:
         return ""
     try:

@@ -121,7 +121,9 @@ def _prefilled_step(x: Exchange, service: Service) -> str | Exit:
         described = any(
             service.form.by_id[q].type == "text" for q in form.tried[:-1] if q in form.answers
         )
-        shown = prefill(journey, question, form.said, described=described)
+        shown = prefill(
+            journey, question, form.said, described=described, service_name=service.name
+        )
         if not shown:
             break
         noted.append(f"{question.label} {shown}")
