@@ -29,7 +29,7 @@ from borough.assistant.nlu import Understanding
 from borough.core.postcodes import normalise_postcode
 
 from . import llm
-from .flows import consent, general, handover, service_form, status
+from .flows import consent, general, handover, service_form, status, subject
 from .flows.bin_days import bin_address_turn, bin_postcode_turn
 from .models import Conversation
 from .state import DialogueState, Mode
@@ -168,6 +168,7 @@ def _respond(x: Exchange) -> None:
         handover.note_signs(x)
         conversation.priority = Conversation.Priority.SAFEGUARDING
         x.say(handover.signposting(conversation.language))
+        handover.homeless_signposting(x)
         handover.hand_over(x, reason="safeguarding")
         return
     if u.vulnerability.level == "support":
@@ -222,6 +223,15 @@ def _respond(x: Exchange) -> None:
         service_form.cancel_form(state)
         state.mode = Mode.ANYTHING
         x.say(_("I have stopped that. What else can I help you with?"))
+        return
+    rest = subject.new_subject(x)
+    if rest is not None:
+        subject.leave(x)
+        if not rest:
+            x.say(_("What else can I help you with?"))
+            return
+        x.text = rest
+        general.open_turn(x)
         return
 
     if state.mode in (Mode.FORM, Mode.CHANGE):

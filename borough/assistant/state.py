@@ -58,6 +58,10 @@ class FormInProgress:
     step: Step = Step.NOT_ASKED
     choices: list[tuple[str, str]] = field(default_factory=list)
     place: dict[str, str] = field(default_factory=dict)
+    # The resident's words that started the request, and the questions already answered from
+    # them or tried (``flows.prefill``): each is tried once, so a changed answer stays changed.
+    said: str = ""
+    tried: list[str] = field(default_factory=list)
 
     def journey(self, service: Service) -> FormJourney:
         """The form journey over these answers: recording on it changes them."""
@@ -74,6 +78,8 @@ class FormInProgress:
             step=Step(data.get("step") or ""),
             choices=[(value, label) for value, label in data.get("choices") or []],
             place=dict(data.get("place") or {}),
+            said=data.get("said") or "",
+            tried=list(data.get("tried") or []),
         )
 
     def to_json(self) -> dict:
@@ -86,6 +92,8 @@ class FormInProgress:
             "step": self.step.value,
             "choices": [[value, label] for value, label in self.choices],
             "place": self.place,
+            "said": self.said,
+            "tried": self.tried,
         }
 
 

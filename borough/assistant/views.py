@@ -97,8 +97,22 @@ def chat_page(request):
             "errors": errors,
             "form_has_errors": bool(errors),
             "entered": entered,
+            # "Check for new messages" reloads the page at a new address (the last message
+            # shown), so the browser fetches it instead of scrolling to the anchor; the page
+            # then says how many messages came since the one the resident last saw.
+            "last_seq": messages[-1].seq if messages else 0,
+            "new_since": _new_since(request, messages),
         },
     )
+
+
+def _new_since(request, messages) -> int | None:
+    """Messages from the council (assistant or staff) after the one the resident last saw,
+    when the page was reloaded by "Check for new messages" (else None)."""
+    seen = request.GET.get("seen", "")
+    if not seen.isdigit():
+        return None
+    return sum(1 for m in messages if m.seq > int(seen) and m.sender != ChatMessage.Sender.RESIDENT)
 
 
 @csrf_exempt  # starting a chat changes nothing but the visitor's own session (like a form)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from borough.assistant import nlu
 from borough.assistant.nlu import Passage, Understanding
+from borough.assistant.nlu.content import faq_get
 from borough.assistant.turns import Exchange, fixed, starter_choices
 from borough.catalogue.selectors import service_get
 
@@ -19,6 +20,9 @@ from .status import ask_reference, names_a_request, status_turn
 
 # A retrieved passage this good is quoted; below it the assistant says it does not know.
 MIN_PASSAGE_SCORE = 0.35
+# A passage this close to the words is quoted even when the classifier finds the message out of
+# scope: "council tax" is too short for it, but our page "Pay your council tax" answers it.
+STRONG_PASSAGE_SCORE = 0.85
 # Intents that start something other than an answer from the council's content.
 ACTION_INTENTS = {"human", "status", "bin_days", "greeting", "thanks", "goodbye", "report"}
 
@@ -112,7 +116,11 @@ def open_turn(x: Exchange) -> None:
     passages = x.understood.passages
     if passages is None:  # not looked up before the turn (the conversation had moved on)
         passages = content_passages(x.text)
-    if passages and (intent.startswith("faq:") or not u.out_of_scope):
+    if not passages and intent.startswith("faq:"):
+        passages = _faq_passages(intent.split(":", 1)[1], u)
+    if passages and (
+        intent.startswith("faq:") or not u.out_of_scope or passages[0].score >= STRONG_PASSAGE_SCORE
+    ):
         state.failures = 0
         _answer_from_content(x, passages)
         return
@@ -125,6 +133,15 @@ def open_turn(x: Exchange) -> None:
             choices=[_("Talk to a person")],
         )
         failed(x, offered=True)
+
+
+def _faq_passages(key: str, u: Understanding) -> list[Passage]:
+    """The help page the message was understood to ask about ("I'm homeless": housing advice),
+    when searching the words found nothing good enough: its opening paragraph, quoted."""
+    faq = faq_get(key)
+    if faq is None or not faq.answer or u.out_of_scope:
+        return []
+    return [Passage(title=faq.title, url=faq.url, text=faq.answer[0], score=float(u.confidence))]
 
 
 def _answer_from_content(x: Exchange, passages: list[Passage]) -> None:

@@ -3,14 +3,23 @@ not help with; the chat goes to the live queue (ordered by priority, then wait).
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from borough.assistant import nlu
 from borough.assistant.models import Conversation
+from borough.assistant.nlu.content import faq_get
 from borough.assistant.state import Mode
 from borough.assistant.turns import Exchange, fixed, supported_language
+
+# The council's own help page for people who are homeless or may lose their home: the number
+# the chat gives is the one that page gives (one source of truth, the help page's text).
+HOUSING_HELP_PAGE = "housing-advice"
+HOMELESS_SIGN = "homeless tonight"
+_PHONE = re.compile(r"\b0\d{2,4}(?: \d{3,4}){1,2}\b")
 
 # Turns in a row the assistant cannot help with before it offers a person.
 FAILED_TURNS_BEFORE_HANDOVER = 2
@@ -40,6 +49,29 @@ def signposting(language: str) -> str:
     phone = {"phone": settings.BOROUGH_OUT_OF_HOURS_PHONE}
     label = f"\n({translated.label})" if translated.machine and translated.label else ""
     return f"{translated.text % phone}{label}\n\n{english}"
+
+
+def housing_options_phone() -> str:
+    """The Housing Options number the council's housing help page gives ("" if it gives none)."""
+    page = faq_get(HOUSING_HELP_PAGE)
+    found = _PHONE.search(" ".join(page.answer)) if page else None
+    return found.group(0) if found else ""
+
+
+def homeless_signposting(x: Exchange) -> None:
+    """For someone with nowhere to stay: the Housing Options number and page, from that page."""
+    phone, page = housing_options_phone(), faq_get(HOUSING_HELP_PAGE)
+    if HOMELESS_SIGN not in x.u.vulnerability.signs or not phone or page is None:
+        return
+    x.say(
+        _(
+            "If you have nowhere to stay tonight, call our Housing Options team on %(phone)s "
+            "during office hours, or the emergency line on %(out_of_hours)s at night and at "
+            "weekends."
+        )
+        % {"phone": phone, "out_of_hours": settings.BOROUGH_OUT_OF_HOURS_PHONE},
+        links=[{"url": page.url, "text": page.title}],
+    )
 
 
 def hand_over(x: Exchange, *, reason: str) -> None:

@@ -38,6 +38,7 @@ from borough.people.services import resident_for_account
 from borough.places.selectors import example_postcode, properties_at_postcode
 
 from .handover import failed, hand_over
+from .prefill import prefill
 
 
 def service_named(text: str) -> Service | None:
@@ -52,7 +53,9 @@ def service_named(text: str) -> Service | None:
 def start_form(x: Exchange, service: Service) -> None:
     session = form_session_start(service=service, channel=Channel.CHAT)
     x.state.mode = Mode.FORM
-    x.state.form = FormInProgress(service=service.slug, token=str(session.token))
+    # The resident's own words (not the service's name typed or chosen) may answer questions.
+    said = x.text if x.u.intent == f"service:{service.slug}" and not service_named(x.text) else ""
+    x.state.form = FormInProgress(service=service.slug, token=str(session.token), said=said)
     x.say(
         _("I can help you with “%(service)s”. I will ask you a few questions.")
         % {"service": service.local_name},
@@ -91,7 +94,7 @@ def _form(x: Exchange) -> FormInProgress:
 def advance(x: Exchange, service: Service) -> None:
     """Ask the next unanswered question, send the resident to an exit, or confirm."""
     form = _form(x)
-    step = form.journey(service).step
+    step = _prefilled_step(x, service)
     if isinstance(step, Exit):
         _exit(x, step)
         return
@@ -103,6 +106,39 @@ def advance(x: Exchange, service: Service) -> None:
     form.step = Step.NOT_ASKED
     x.state.mode = Mode.FORM
     ask_current(x, service)
+
+
+def _prefilled_step(x: Exchange, service: Service) -> str | Exit:
+    """The form's next step, after the questions the resident's first words answer (each
+    tried once) are filled; says what was noted from them."""
+    form = _form(x)
+    journey = form.journey(service)
+    noted = []
+    step = journey.step
+    while form.said and isinstance(step, str) and step in service.form.by_id:
+        if step in form.tried:
+            break
+        form.tried.append(step)
+        question = service.form.by_id[step]
+        described = any(
+            service.form.by_id[q].type == "text" for q in form.tried[:-1] if q in form.answers
+        )
+        shown = prefill(
+            journey, question, form.said, described=described, service_name=service.name
+        )
+        if not shown:
+            break
+        noted.append(f"{question.label} {shown}")
+        step = journey.step
+    if noted:
+        x.say(
+            _("From what you told me, I have noted:")
+            + "\n"
+            + "\n".join(noted)
+            + "\n"
+            + _("You can change this before the request is sent.")
+        )
+    return step
 
 
 def _exit(x: Exchange, step: Exit) -> None:
@@ -197,6 +233,26 @@ def _pick(form: FormInProgress, text: str) -> str | None:
     return None
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[0-9a-z]+", text.casefold())
+
+
+def _pick_place(form: FormInProgress, text: str) -> str | None:
+    """The place whose listed address holds every word the resident typed ("flat 4 hampton
+    mansions", "the old forge"), when exactly one does; numbers must match whole ("4" is not
+    "14")."""
+    typed = [word for word in _words(text) if word not in ("the", "at", "no", "number")]
+    if not typed:
+        return None
+    found = [value for value, label in form.choices if all(word in _words(label) for word in typed)]
+    return found[0] if len(found) == 1 else None
+
+
+def picks_place(form: FormInProgress, text: str) -> bool:
+    """Does ``text`` choose one of the places listed (by number or address)?"""
+    return (_pick(form, text) or _pick_place(form, text)) is not None
+
+
 def _date_from_text(text: str, u) -> Any:
     typed = text.strip().casefold()
     today = timezone.localdate()
@@ -265,7 +321,7 @@ def _raw_answer(x: Exchange, service: Service, journey: FormJourney, question: Q
             journey.forget_postcode(question.id)
             ask_current(x, service)
             return _ASKED
-        value = _pick(form, typed)
+        value = _pick(form, typed) or _pick_place(form, typed)
         if value is None:
             raise AnswerError(_("Type the number of a place from the list, or “change postcode”"))
         place = place_chosen(value)
