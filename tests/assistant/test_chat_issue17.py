@@ -206,3 +206,17 @@ def test_asking_for_a_service_in_words_is_not_taken_as_the_description(chat):
     replies = chat.start("I want to report a pothole")
     assert not any("I have noted" in reply for reply in replies)
     assert chat.conversation.state["form"]["answers"] == {}
+
+
+def test_an_option_that_sounds_like_another_service_is_still_the_answer(chat):
+    """A suggested answer the resident clicks ("A single item or bag", at fly-tipping's "How
+    much has been dumped?") is the answer, not a new request for bulky waste."""
+    chat.start()
+    chat.say("Report fly-tipping")
+    chat.say("UB8 1QA")
+    chat.say("1")
+    chat.say("By the bus stop")
+    assert "How much has been dumped?" in chat.say("1, 2")[-1]
+    replies = chat.say("A single item or bag")
+    assert not any("stopped your request" in r for r in replies)
+    assert "attach a file" in replies[-1]

@@ -39,6 +39,26 @@ def _waits_for_free_text(x: Exchange) -> bool:
     return form.step == Step.ANSWER and question is not None and question.type in _FREE_TEXT_TYPES
 
 
+def _names_an_option(x: Exchange) -> bool:
+    """Whether the message picks an option of the choice question being asked (its words, its
+    value or its number), as a suggested answer the resident clicked does: that is an answer,
+    however much it sounds like another service ("A single item or bag")."""
+    form = x.state.form
+    if x.state.mode != Mode.FORM or form is None or form.step != Step.ANSWER:
+        return False
+    service = service_get(form.service)
+    question = service.form.by_id.get(form.question) if service else None
+    if question is None or not question.options:
+        return False
+    text = " ".join(x.text.lower().split()).strip(" .!")
+    if re.fullmatch(r"\d+(?:\s*(?:,|and)\s*\d+)*", text):
+        return True
+    return any(
+        text in {option.label.lower(), option.value.lower()} or option.label.lower() in text
+        for option in question.options
+    )
+
+
 def new_subject(x: Exchange) -> str | None:
     """What is left of the message when it changes the subject while the assistant is asking
     something (maybe ""), or None when it answers what was asked."""
@@ -53,6 +73,7 @@ def new_subject(x: Exchange) -> str | None:
     u, form = x.u, x.state.form
     if (
         _waits_for_free_text(x)
+        or _names_an_option(x)
         or (form is not None and form.step == Step.PICK and picks_place(form, x.text))
         or (x.state.mode == Mode.STATUS and names_a_request(x))
     ):
