@@ -34,11 +34,12 @@ PRODUCTION = BOROUGH_MODE == "production"
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
-def _embedded_secret_key() -> str:
-    """A random key made on first start and kept in var/, so sessions survive restarts."""
-    path = VAR_DIR / "secret-key"
+def _embedded_key(name: str, make) -> str:
+    """A key made on first start and kept in var/ (embedded mode only), so sessions and stored
+    secrets survive restarts: the secret key, the encryption key, the API key hash key."""
+    path = VAR_DIR / name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -46,16 +47,9 @@ def _embedded_secret_key() -> str:
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 else:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _embedded_secret_key()
-
-
-def _embedded_key(name: str, make) -> str:
-    """A key made on first start and kept in var/ (embedded mode only), like the secret key."""
-    path = VAR_DIR / name
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _embedded_key(
+        "secret-key", lambda: secrets.token_urlsafe(64)
+    )
 
 
 def _key_list(name: str) -> list[str]:
