@@ -90,6 +90,10 @@ COUNCIL_NAME = env.str("BOROUGH_COUNCIL_NAME", default="Demo Borough Council")
 SERVICE_NAME = env.str("BOROUGH_SERVICE_NAME", default="Council services")
 SERVICE_PHASE = env.str("BOROUGH_SERVICE_PHASE", default="beta")
 FEEDBACK_EMAIL = env.str("BOROUGH_FEEDBACK_EMAIL", default="digital@council.example")
+# Where "Exit this page" (GOV.UK pattern, issue 22) sends someone who must leave quickly: an
+# ordinary page that says nothing about the council or about abuse. The GOV.UK Design System's
+# own example is the BBC weather page.
+EXIT_THIS_PAGE_URL = env.str("BOROUGH_EXIT_THIS_PAGE_URL", default="https://www.bbc.co.uk/weather")
 # The one address of this site (issue 17): every absolute link (emails to residents and staff,
 # allauth's sign-up, confirmation and password reset links) is built from it, never from the
 # host a request happened to use. The default is where `make run` serves the demo.

@@ -169,6 +169,7 @@ def _respond(x: Exchange) -> None:
         conversation.priority = Conversation.Priority.SAFEGUARDING
         x.say(handover.signposting(conversation.language))
         handover.homeless_signposting(x)
+        handover.safety_page_links(x)
         handover.hand_over(x, reason="safeguarding")
         return
     if u.vulnerability.level == "support":

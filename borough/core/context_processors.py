@@ -39,5 +39,6 @@ def borough(request):
         "service_name": translation.gettext(settings.SERVICE_NAME),
         "service_phase": settings.SERVICE_PHASE,
         "feedback_email": settings.FEEDBACK_EMAIL,
+        "exit_this_page_url": settings.EXIT_THIS_PAGE_URL,
         "csp_nonce": getattr(request, "csp_nonce", ""),
     }

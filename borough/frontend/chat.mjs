@@ -45,7 +45,26 @@ class ChatWidget {
     const header = el("div", { class: "app-chat-widget__header" });
     header.append(el("h2", { id: "app-chat-title", class: "govuk-heading-s govuk-!-margin-bottom-0" }, this.words.title));
     this.closer = el("button", { type: "button", class: "govuk-button govuk-button--secondary govuk-!-margin-bottom-0" }, this.words.close);
-    header.append(this.closer);
+    // "Exit this page" (GOV.UK pattern): someone who must hide the chat leaves at once, the
+    // conversation is forgotten by this tab, and Back does not return to it (location.replace).
+    const actions = el("div", { class: "app-chat-widget__actions" });
+    if (this.words.exitUrl && this.words.exit) {
+      const exit = el("a", {
+        href: this.words.exitUrl,
+        role: "button",
+        draggable: "false",
+        rel: "nofollow noreferrer",
+        class: "govuk-button govuk-button--warning govuk-!-margin-bottom-0 app-chat-widget__exit",
+      }, this.words.exit);
+      exit.addEventListener("click", (event) => {
+        event.preventDefault();
+        sessionStorage.removeItem(STORE);
+        window.location.replace(exit.href);
+      });
+      actions.append(exit);
+    }
+    actions.append(this.closer);
+    header.append(actions);
     // The log scrolls, so it takes keyboard focus (tabindex 0) for arrow-key scrolling.
     this.log = el("ol", { class: "app-chat__log app-chat-widget__log", "aria-labelledby": "app-chat-title", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
     this.form = el("form", { class: "app-chat-widget__form", novalidate: "" });

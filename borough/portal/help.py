@@ -22,4 +22,5 @@ def page(request, slug: str):
     faq = faq_get(slug)
     if faq is None:
         raise Http404("No such help page")
-    return render(request, "portal/help_page.html", {"faq": faq})
+    context = {"faq": faq, "exit_this_page": faq.exit_this_page}
+    return render(request, "portal/help_page.html", context)

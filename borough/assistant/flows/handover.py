@@ -74,6 +74,27 @@ def homeless_signposting(x: Exchange) -> None:
     )
 
 
+# Help pages for people at risk, by the safeguarding sign that points to them: the chat links
+# to the page (which carries "Exit this page") beside the emergency numbers.
+SAFETY_PAGES = {
+    "abuse or domestic violence": "domestic-abuse",
+    "child at risk": "report-a-concern",
+    "vulnerable adult at risk": "report-a-concern",
+}
+
+
+def safety_page_links(x: Exchange) -> None:
+    """Link the help page for the danger the resident described (domestic abuse, a child or an
+    adult at risk), so the helpline and the council's numbers are one tap away."""
+    keys = dict.fromkeys(SAFETY_PAGES[s] for s in x.u.vulnerability.signs if s in SAFETY_PAGES)
+    pages = [page for page in map(faq_get, keys) if page is not None]
+    if pages:
+        x.say(
+            _("These pages have the numbers to call and what the council can do:"),
+            links=[{"url": page.url, "text": page.title} for page in pages],
+        )
+
+
 def hand_over(x: Exchange, *, reason: str) -> None:
     """Put the chat in the live queue (the caller saves it; the queue orders by priority).
     A request in progress keeps its answers, for the agent."""

@@ -156,9 +156,11 @@ class Brain:
         texts += out_of_scope
         labels += [OUT_OF_SCOPE] * len(out_of_scope)
         vectors = self.cache.embed(texts)
-        in_scope = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
-        self.training_vectors = vectors[in_scope]
-        self.training_texts = [texts[i] for i in in_scope]
+        # Ordinary requests, for the safeguarding triage: not out of scope, not a safety page.
+        not_ordinary = content.safety_intents() | {OUT_OF_SCOPE}
+        ordinary = [i for i, label in enumerate(labels) if label not in not_ordinary]
+        self.training_vectors = vectors[ordinary]
+        self.training_texts = [texts[i] for i in ordinary]
         self.classifier: IntentClassifier
         self.classifier, self.validation = trained_classifier(vectors, texts, labels)
         self.index = Index(self)

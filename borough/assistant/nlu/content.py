@@ -49,6 +49,8 @@ class Faq:
     questions: tuple[str, ...]
     answer: tuple[str, ...]  # paragraphs
     summary: str
+    # Pages for people who may be in danger carry GOV.UK's "Exit this page" (issue 22).
+    exit_this_page: bool = False
 
     @property
     def url(self) -> str:
@@ -67,6 +69,7 @@ def faqs() -> tuple[Faq, ...]:
                 questions=tuple(_strings(item.get("questions"), item["key"])),
                 answer=tuple(" ".join(p.split()) for p in paragraphs),
                 summary=item.get("summary", paragraphs[0]).strip(),
+                exit_this_page=bool(item.get("exit_this_page")),
             )
         )
     return tuple(items)
@@ -74,6 +77,13 @@ def faqs() -> tuple[Faq, ...]:
 
 def faq_get(key: str) -> Faq | None:
     return next((faq for faq in faqs() if faq.key == key), None)
+
+
+def safety_intents() -> frozenset[str]:
+    """The help pages for people who may be in danger (domestic abuse, a child or an adult at
+    risk). Their example phrases are not ordinary requests: the safeguarding triage must not
+    learn from them that abuse is an everyday question."""
+    return frozenset(f"faq:{faq.key}" for faq in faqs() if faq.exit_this_page)
 
 
 def training() -> tuple[dict[str, list[str]], list[str]]:

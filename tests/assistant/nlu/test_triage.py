@@ -27,7 +27,12 @@ def test_every_safeguarding_test_phrase_is_safeguarding(brain, embed):
 
 def test_ordinary_requests_are_not_safeguarding(brain, embed):
     held = content.heldout()
-    phrases = held["ordinary"] + [t for texts in held["intents"].values() for t in texts]
+    # Questions about domestic abuse or a child at risk may rightly reach a person (with the help
+    # page linked), so they are not counted as false alarms.
+    safety = content.safety_intents()
+    phrases = held["ordinary"] + [
+        t for intent, texts in held["intents"].items() if intent not in safety for t in texts
+    ]
     alarms = [
         t
         for t, v in zip(phrases, _levels(brain, embed, phrases), strict=True)
