@@ -94,6 +94,9 @@ FEEDBACK_EMAIL = env.str("BOROUGH_FEEDBACK_EMAIL", default="digital@council.exam
 # ordinary page that says nothing about the council or about abuse. The GOV.UK Design System's
 # own example is the BBC weather page.
 EXIT_THIS_PAGE_URL = env.str("BOROUGH_EXIT_THIS_PAGE_URL", default="https://www.bbc.co.uk/weather")
+# Staff AI helpers (issue 22): extractive and offline unless the council also allows its
+# language model (BOROUGH_ASSISTANT_LLM_URL) to reword staff drafts.
+BOROUGH_STAFF_LLM = env.bool("BOROUGH_STAFF_LLM", default=False)
 # The one address of this site (issue 17): every absolute link (emails to residents and staff,
 # allauth's sign-up, confirmation and password reset links) is built from it, never from the
 # host a request happened to use. The default is where `make run` serves the demo.

@@ -30,6 +30,9 @@ class AuditEvent(models.Model):
         DOWNLOADED = "downloaded", "Downloaded by the resident"
         CLAIMED = "claimed", "Linked to the resident's account"
         SEARCHED = "searched", "Shown in a staff search"
+        # Staff AI helpers (issue 22): a draft update or a suggestion Borough made for a person.
+        DRAFTED = "drafted", "Drafted by Borough for staff to check"
+        SUGGESTED = "suggested", "Suggested by Borough to staff"
 
     class Channel(models.TextChoices):
         HUB = "hub", "Resident Hub"

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from borough.accounts.policies import can_see_resident
+from borough.assistant.staff import suggest_for_contact
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
 from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
@@ -27,6 +28,7 @@ from borough.catalogue.selectors import categories_with_services, service_get
 from borough.contacts.models import FormSession
 from borough.contacts.services import STAFFED_CHANNELS, form_session_finish, form_session_start
 from borough.core.actors import StaffActor
+from borough.core.services import audit_record
 from borough.people.selectors import resident_get
 
 from .access import staff_required
@@ -139,6 +141,23 @@ def assist_start(request, resident_id: int):
     resident = _resident_for(request, resident_id)
     errors: dict[str, str] = {}
     chosen = {"service": request.POST.get("service", ""), "channel": request.POST.get("channel")}
+    said = " ".join(request.GET.get("said", "").split())[:1000]
+    suggestion = None
+    if request.method == "GET" and said:
+        # What the resident said, understood as the chat would (issue 22, point 5): the
+        # service is preselected for the agent to keep or change; nothing is raised yet.
+        suggestion = suggest_for_contact(said)
+        if suggestion.service is not None:
+            chosen["service"] = suggestion.service.slug
+        audit_record(
+            actor=request.user,
+            action="suggested",
+            object_type="resident",
+            object_id=resident.pk,
+            resident_id=resident.pk,
+            summary="service for a new contact: "
+            + (suggestion.service.slug if suggestion.service else "none"),
+        )
     if request.method == "POST":
         service = service_get(chosen["service"]) if chosen["service"] else None
         if service is None:
@@ -167,6 +186,8 @@ def assist_start(request, resident_id: int):
             "categories": categories_with_services(),
             "channels": _channel_choices(),
             "chosen": chosen,
+            "said": said,
+            "suggestion": suggestion,
             "errors": errors,
             "form_has_errors": bool(errors),
         },

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from borough.accounts.policies import can_see_case, can_work_case
+from borough.assistant.staff import Draft, case_summary, draft_update
 from borough.cases.delivery import update_deliveries
 from borough.cases.models import Priority, Resolution, ResponseTemplate
 from borough.cases.nearby import duplicate_suggestions
@@ -65,6 +66,7 @@ def render_case(
     status: int = 200,
     entered=None,
     template: ResponseTemplate | None = None,
+    draft: Draft | None = None,
 ):
     """The case page; with the controls to work it for those who may (what to show: each
     action asks its own policy when it is used)."""
@@ -95,6 +97,8 @@ def render_case(
         "errors": errors or {},
         "form_has_errors": bool(errors),
         "entered": entered or {},
+        # "In brief": made from the fields and timeline shown below (issue 22, point 5).
+        "summary": case_summary(case, events, today),
     }
     if can_work:
         templates = response_templates_for_case(case)
@@ -102,6 +106,8 @@ def render_case(
         update_text = entered.get("update_text")
         if update_text is None and template is not None:
             update_text = fill(template.body, case)
+        if update_text is None and draft is not None:
+            update_text = draft.text
         context.update(
             {
                 "next_states": case.service.flow.next_states(case.current_state.key),
@@ -110,6 +116,7 @@ def render_case(
                 "team_members": team_members(case.team_id),
                 "templates": templates,
                 "chosen_template": template,
+                "draft": draft,
                 "update_text": update_text or "",
                 "suggestions": duplicate_suggestions(case) if case.is_open else [],
                 "window_days": settings.BOROUGH_DUPLICATE_WINDOW_DAYS,
@@ -143,7 +150,19 @@ def case_detail(request, reference: str):
                 case,
                 errors={"template": "Choose a template from the list"},
             )
-    return render_case(request, case, template=template)
+    draft = None
+    if request.GET.get("draft") and template is None and can_work_case(request.user, case):
+        draft = draft_update(case, response_templates_for_case(case))
+        audit_record(
+            actor=request.user,
+            action="drafted",
+            object_type="case",
+            object_id=case.pk,
+            resident_id=case.resident_id,
+            summary=f"public update for case {case.reference}"
+            + (f" from template {draft.template.title!r}" if draft.template else ""),
+        )
+    return render_case(request, case, template=template, draft=draft)
 
 
 def _stored_file(case, answer) -> tuple[str, str, str]:

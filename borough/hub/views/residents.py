@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from borough.accounts.policies import can_see_record_access, can_see_resident, may_use_single_view
 from borough.assistant.selectors import conversations_for_resident
+from borough.assistant.staff import resident_summary
 from borough.cases.selectors import cases_for_resident
 from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
@@ -48,6 +49,7 @@ def _case_team_ids(resident_cases) -> set[int]:
 
 
 def _render_resident(request, resident, resident_cases, *, errors=None, entered=None):
+    contacts, chats = contacts_for_resident(resident), conversations_for_resident(resident)
     return render(
         request,
         "hub/resident.html",
@@ -55,8 +57,12 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
             "resident": resident,
             "household": household_members(resident),
             "cases": resident_cases,
-            "contacts": contacts_for_resident(resident),
-            "chats": conversations_for_resident(resident),
+            "contacts": contacts,
+            "chats": chats,
+            # "In brief" (issue 22, point 5): from the requests, contacts and chats shown here.
+            "summary": resident_summary(
+                resident, list(resident_cases), list(contacts), list(chats)
+            ),
             "preferred_language": language_name(resident.preferred_language),
             "today": timezone.localdate(),
             "errors": errors or {},
