@@ -47,6 +47,11 @@ def _day(value: dt.datetime | dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def _by(channel: str, label: str) -> str:
+    """"online", "by phone", "by chat"."""
+    return "online" if channel == "web" else f"by {label.lower()}"
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -65,16 +70,16 @@ def _own_words(case: Case) -> str:
 def case_summary(case: Case, events: list[CaseEvent], today: dt.date | None = None) -> list[str]:
     """The case in a few lines, each from a field or a timeline event shown on the case page."""
     today = today or timezone.localdate()
-    how = case.get_channel_display().lower()
+    how = _by(case.channel, case.get_channel_display())
     assisted = " (raised by staff for the resident)" if case.assisted_by_id else ""
-    lines = [f"{case.service.name}, received on {_day(case.created_at)} by {how}{assisted}."]
+    lines = [f"{case.service.name}, received on {_day(case.created_at)} {how}{assisted}."]
     words = _own_words(case)
     if words:
         lines.append(f"The resident said: “{_quote(words)}”")
     if case.is_open:
         changes = [e for e in events if e.kind == CaseEvent.Kind.STATUS_CHANGED]
         since = changes[-1].at if changes else case.created_at
-        lines.append(f"Now {case.state_label.lower()}, since {_day(since)}.")
+        lines.append(f"Status: {case.state_label.lower()} since {_day(since)}.")
         clock = sla_clock(case, today)
         if clock.working_days_left < 0:
             late = _plural(-clock.working_days_left, "working day")
@@ -135,8 +140,8 @@ def resident_summary(
     quarter = today - dt.timedelta(days=90)
     latest_contacts = [c for c in contacts if timezone.localtime(c.started_at).date() >= quarter]
     if latest_contacts:
-        channels = Counter(c.get_channel_display().lower() for c in latest_contacts)
-        parts = ", ".join(f"{n} by {name}" for name, n in channels.most_common())
+        channels = Counter(_by(c.channel, c.get_channel_display()) for c in latest_contacts)
+        parts = ", ".join(f"{n} {how}" for how, n in channels.most_common())
         lines.append(f"{_plural(len(latest_contacts), 'contact')} in the last 90 days: {parts}.")
     urgent = [c for c in conversations if getattr(c, "handover_reason", "") == "safeguarding"]
     if urgent:
@@ -171,7 +176,8 @@ def _plain_draft(case: Case) -> str:
         step = "We have now closed your request."
     return (
         f"Hello {values['resident_first_name']}, this is an update on your {values['service']} "
-        f"request {values['reference']}. It is now {case.public_state_label.lower()}. {step}"
+        f"request {values['reference']}. Its status is now: {case.public_state_label.lower()}. "
+        f"{step}"
     )
 
 

@@ -93,8 +93,8 @@ def test_without_templates_the_draft_is_made_from_the_case(client, case, waste_o
     html = _page(client, f"/hub/cases/{case.reference}/", draft=1)
     textarea = html.split('id="update_text"', 1)[1].split("</textarea>", 1)[0]
     assert (
-        f"Hello Ama, this is an update on your Report a missed bin collection request {case.reference}"
-        in textarea
+        f"Hello Ama, this is an update on your Report a missed bin collection request "
+        f"{case.reference}. Its status is now: received." in textarea
     )
     assert f"We aim to finish by {case.due_date.day} {case.due_date:%B %Y}." in textarea
 
