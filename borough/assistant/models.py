@@ -96,6 +96,12 @@ class ChatMessage(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A machine translation of ``text`` for the other side of a live chat (issue 22): a
+    # resident's message in English for the agent, an agent's reply in the resident's
+    # language. Made only by the council's configured translation model; ``text`` is always
+    # what the person wrote.
+    translation = models.TextField(blank=True)
+    translation_language = models.CharField(max_length=12, blank=True)
     at = models.DateTimeField()
 
     class Meta:
@@ -106,3 +112,11 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} #{self.seq}"
+
+    @property
+    def for_resident(self) -> str:
+        """What the resident reads: an agent's reply in their language (marked as a machine
+        translation) with the agent's own words under it; anything else as written."""
+        if self.sender == self.Sender.AGENT and self.translation:
+            return f"{self.translation}\n\n(Machine translation. Original: {self.text})"
+        return self.text

@@ -23,7 +23,7 @@ from borough.contacts.services import contact_record
 from borough.core.actors import Actor, ResidentActor, staff_user
 from borough.core.channels import Channel
 
-from . import dialogue
+from . import crosslanguage, dialogue
 from .models import ChatMessage, Conversation
 from .selectors import contact_without_case
 from .state import DialogueState
@@ -85,7 +85,17 @@ def _next_seq(conversation: Conversation) -> int:
     return (last or 0) + 1
 
 
-def _add(conversation, *, sender, text="", reply=None, understood=None, author=None):
+def _add(
+    conversation,
+    *,
+    sender,
+    text="",
+    reply=None,
+    understood=None,
+    author=None,
+    translation="",
+    translation_language="",
+):
     return ChatMessage.objects.create(
         conversation=conversation,
         seq=_next_seq(conversation),
@@ -95,6 +105,8 @@ def _add(conversation, *, sender, text="", reply=None, understood=None, author=N
         choices=reply.choices if reply else [],
         understood=understood or {},
         author=author,
+        translation=translation,
+        translation_language=translation_language if translation else "",
         at=timezone.now(),
     )
 
@@ -161,7 +173,21 @@ def conversation_post(
         dialogue.polish(turn)
         with transaction.atomic():
             added += _add_replies(_locked(conversation), turn)
+    _translate_for_agent(conversation, added[0])
     return added
+
+
+def _translate_for_agent(conversation: Conversation, message: ChatMessage) -> None:
+    """A message to a person (waiting or live chat) in another language: its English, for the
+    agent, through the council's model (no lock held while it answers)."""
+    if conversation.status not in (Conversation.Status.WAITING, Conversation.Status.LIVE):
+        return
+    english = crosslanguage.to_english(message.text, conversation.language)
+    if english:
+        message.translation, message.translation_language = english, crosslanguage.ENGLISH
+        ChatMessage.objects.filter(pk=message.pk).update(
+            translation=english, translation_language=crosslanguage.ENGLISH
+        )
 
 
 def _add_replies(conversation: Conversation, turn: Turn) -> list[ChatMessage]:
@@ -237,8 +263,17 @@ def livechat_reply(*, conversation: Conversation, actor: Actor, text: str) -> Ch
         raise ChatInvalid("This chat has ended")
     if conversation.status != Conversation.Status.LIVE or conversation.agent_id != agent.pk:
         conversation = livechat_take(conversation=conversation, actor=actor)
+    # In the resident's language too, when the council's model can translate (no lock held).
+    translated = crosslanguage.to_resident(text, conversation.language)
     with transaction.atomic():
-        message = _add(conversation, sender=ChatMessage.Sender.AGENT, text=text, author=agent)
+        message = _add(
+            conversation,
+            sender=ChatMessage.Sender.AGENT,
+            text=text,
+            author=agent,
+            translation=translated,
+            translation_language=conversation.language,
+        )
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
     return message
 

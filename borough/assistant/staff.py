@@ -48,7 +48,7 @@ def _day(value: dt.datetime | dt.date) -> str:
 
 
 def _by(channel: str, label: str) -> str:
-    """"online", "by phone", "by chat"."""
+    """ "online", "by phone", "by chat"."""
     return "online" if channel == "web" else f"by {label.lower()}"
 
 

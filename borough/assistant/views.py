@@ -140,7 +140,7 @@ def _message_json(message: ChatMessage) -> dict:
         "seq": message.seq,
         "sender": message.sender,
         "name": _sender_name(message),
-        "text": message.text,
+        "text": message.for_resident,
         "links": message.links,
         "choices": message.choices,
         "at": message.at.isoformat(),

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from borough.accounts.policies import can_handle_live_chat
+from borough.assistant import crosslanguage
 from borough.assistant.models import ChatMessage, Conversation
 from borough.assistant.selectors import conversation_get, live_queue, transcript
 from borough.assistant.services import (
@@ -131,6 +132,8 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
             "conversation": conversation,
             "transcript": messages_read,
             "language": language_name(conversation.language),
+            "foreign_language": crosslanguage.needs_translation(conversation.language),
+            "can_translate": crosslanguage.available(),
             "drivers": [DRIVER_LABELS.get(d, d) for d in conversation.drivers],
             "reason": REASONS.get(conversation.handover_reason, ""),
             "service": service,
