@@ -107,10 +107,10 @@ def read_fee(raw: Any, path: str, problems: list[str], form: ServiceForm) -> Fee
     if unknown:
         problems.append(f"{path}: unknown keys {', '.join(map(str, unknown))}")
     before = len(problems)
-    amount = raw.get("amount_pence")
-    if not _pence(amount):
+    raw_amount = raw.get("amount_pence")
+    amount = raw_amount if isinstance(raw_amount, int) and _pence(raw_amount) else 0
+    if not _pence(raw_amount):
         problems.append(f"{path}.amount_pence: must be whole pence from 0 to {PAY_MAXIMUM_PENCE}")
-        amount = 0
     per = raw.get("per") or ""
     if per:
         question = form.by_id.get(per)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Payment, PayState
@@ -11,8 +12,8 @@ from .models import Payment, PayState
 
 @dataclass(frozen=True)
 class Outcome:
-    title: str
-    explanation: str
+    title: str | Promise
+    explanation: str | Promise
 
 
 DECLINED = Outcome(

@@ -281,6 +281,11 @@ def finish(payment: SandboxPayment, status: str, code: str = "") -> None:
 
 
 def webhook_body(payment: SandboxPayment) -> bytes:
+    """Pay's webhook message for the payment's finished state."""
+    return webhook_body_for(payment, EVENT_TYPES[payment.state])
+
+
+def webhook_body_for(payment: SandboxPayment, event_type: str) -> bytes:
     return json.dumps(
         {
             "webhook_message_id": "".join(secrets.choice(_ALPHABET) for _ in range(26)),
@@ -288,7 +293,7 @@ def webhook_body(payment: SandboxPayment) -> bytes:
             "resource_id": payment.payment_id,
             "api_version": 1,
             "resource_type": "payment",
-            "event_type": EVENT_TYPES[payment.state],
+            "event_type": event_type,
             "resource": payment_json(payment),
         }
     ).encode()

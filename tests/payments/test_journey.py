@@ -165,3 +165,31 @@ def test_the_sandbox_card_page_takes_only_test_cards(client, bulky, no_webhooks)
     assert "Enter one of GOV.UK Pay&#x27;s test card numbers" in page.content.decode()
     assert SandboxPayment.objects.get().state == "started"
     assert sandbox.SUCCESS_CARD in page.content.decode()
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_pay_down_or_busy_keeps_the_answers_and_charges_nothing(
+    client, bulky, no_webhooks, monkeypatch, status
+):
+    import requests
+
+    from borough.payments import services
+    from borough.payments.client import PayClient
+
+    from .test_contract import Canned
+
+    session = requests.Session()
+    session.mount("https://pay.test", Canned(status, {"code": "P0999", "description": "Down"}))
+    monkeypatch.setattr(
+        services, "pay_client", lambda: PayClient("https://pay.test", "k", session=session)
+    )
+    check = fill_form(client, bulky)
+    page = client.post(check)
+    assert page.status_code == 503
+    assert "Sorry, there is a problem with the service" in page.content.decode()
+    assert "You have not been charged" in page.content.decode()
+    assert not Case.objects.exists()
+    monkeypatch.undo()  # Pay is back: the same answers go through, with the same attempt
+    retry = client.post(check)
+    assert "/sandbox/pay/card/" in retry["Location"]
+    assert Payment.objects.count() == 1
