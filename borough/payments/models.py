@@ -16,6 +16,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from borough.catalogue.fees import pounds
+
 
 def _token() -> str:
     return secrets.token_urlsafe(24)
@@ -81,6 +83,14 @@ class Payment(models.Model):
     def in_progress(self) -> bool:
         return self.state in IN_PROGRESS
 
+    @property
+    def amount_display(self) -> str:
+        return pounds(self.amount_pence)
+
+    @property
+    def left_to_refund_display(self) -> str:
+        return pounds(max(self.amount_pence - self.refunded_pence, 0))
+
 
 class PayWebhookReceipt(models.Model):
     """A webhook message from Pay, kept by its id so a replayed message changes nothing."""
@@ -109,3 +119,27 @@ class SandboxPayment(models.Model):
 
     def __str__(self) -> str:
         return f"sandbox {self.payment_id} ({self.state})"
+
+
+class Refund(models.Model):
+    """Money given back on a paid request by an officer allowed to (``may_refund``), with why."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_pence = models.PositiveIntegerField()
+    reason = models.TextField()
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pay_refund_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.amount_pence}p refund of {self.payment.reference}"
+
+    @property
+    def amount_display(self) -> str:
+        return pounds(self.amount_pence)
