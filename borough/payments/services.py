@@ -166,7 +166,8 @@ def payment_complete(payment: Payment) -> Case:
         form_session_token=payment.form_token,
     )
     payment.case = case
-    payment.save(update_fields=["case", "updated_at"])
+    payment.answers = {}  # the case holds them now: one copy of the resident's answers
+    payment.save(update_fields=["case", "answers", "updated_at"])
     audit_record(
         actor=None,
         action="created",

@@ -193,3 +193,25 @@ def test_pay_down_or_busy_keeps_the_answers_and_charges_nothing(
     retry = client.post(check)
     assert "/sandbox/pay/card/" in retry["Location"]
     assert Payment.objects.count() == 1
+
+
+def test_answers_are_not_kept_longer_than_needed(client, bulky, no_webhooks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from borough.payments.tasks import unpaid_answers_expire
+
+    check = fill_form(client, bulky)
+    pay(client, client.post(check)["Location"], DECLINED)
+    client.get(f"/services/{bulky.slug}/payment/{Payment.objects.get().token}/")
+    paid = pay(client, client.post(check)["Location"])
+    client.get(paid)
+    done = Payment.objects.get(state=PayState.SUCCESS)
+    assert done.answers == {} and done.case.answers, "the case holds the answers, once"
+    unpaid = Payment.objects.get(state=PayState.FAILED)
+    assert unpaid.answers and unpaid_answers_expire() == 0  # kept to try again, for now
+    later = timezone.now() + dt.timedelta(days=29)
+    assert unpaid_answers_expire(now=later) == 1
+    unpaid.refresh_from_db()
+    assert unpaid.answers == {} and unpaid.email == ""
