@@ -78,3 +78,44 @@ def test_a_resident_books_bulky_waste_and_pays_after_a_decline(
         PayState.SUCCESS,
     ]
     assert Payment.objects.get(state=PayState.SUCCESS).case == case
+
+
+def test_a_team_lead_refunds_half_of_a_payment(
+    visit, live_server, catalogue, gazetteer, pay_on_live_server
+):
+    from django.test import Client
+
+    from borough.accounts.models import Role, Team
+    from tests.factories import StaffFactory
+    from tests.payments.conftest import fill_form, pay
+
+    resident = Client()
+    check = fill_form(
+        resident, catalogue["book-bulky-waste-collection"], {"item_count": {"item_count": "3"}}
+    )
+    resident.get(pay(resident, resident.post(check)["Location"]))
+    case = Case.objects.get()
+    lead = StaffFactory(
+        email="waste.lead@council.example",
+        membership__team=Team.objects.get(slug="waste"),
+        membership__role=Role.TEAM_LEAD,
+    )
+    visit = visit(javascript=True)
+    visit.sign_in(live_server, lead)
+    page = visit.page
+    page.goto(f"{live_server.url}/hub/cases/{case.reference}/")
+    assert "£30 by card on GOV.UK Pay" in page.get_by_test_id("payment").inner_text()
+    page.get_by_text("Give a refund").click()
+    visit.assert_accessible()
+    page.get_by_label("Amount to refund, in pounds").fill("40")
+    page.get_by_label("Why are you giving a refund?").fill("Only 2 items were collected")
+    page.get_by_role("button", name="Refund").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter an amount from £0.01 to £30"
+    )
+    visit.assert_accessible()
+    page.get_by_label("Amount to refund, in pounds").fill("15")
+    page.get_by_role("button", name="Refund").click()
+    expect(page.get_by_test_id("payment")).to_contain_text("Only 2 items were collected")
+    visit.assert_accessible()
+    assert Payment.objects.get(case=case).refunded_pence == 1500
