@@ -13,6 +13,10 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from borough.assistant.flows.payment_handoff import read_payment_link
+from borough.assistant.models import Conversation
+from borough.assistant.state import DialogueState
+from borough.assistant.views import SESSION_KEY as CHAT_SESSION_KEY
 from borough.catalogue.models import Service
 from borough.catalogue.selectors import service_get
 from borough.payments.client import PayError
@@ -69,3 +73,30 @@ def payment_return(request, slug: str, token: str):
         "unfinished": payment.state not in {PayState.FAILED, PayState.CANCELLED, PayState.ERROR},
     }
     return render(request, "portal/payment_failed.html", context)
+
+
+def chat_payment(request, slug: str, signed: str):
+    """A paid service asked for in the chat: its answers, from the chat's own conversation in
+    this browser session, become this form's, and the resident checks them and pays."""
+    service = service_get(slug)
+    data = read_payment_link(signed)
+    conversation = (
+        Conversation.objects.filter(token=data["c"]).first()
+        if data and data.get("s") == slug
+        else None
+    )
+    if (
+        service is None
+        or conversation is None
+        or request.session.get(CHAT_SESSION_KEY) != str(conversation.token)
+    ):
+        return render(request, "portal/payment_not_found.html", {"service": service}, status=404)
+    form = DialogueState.from_json(conversation.state).form
+    if form is None or form.service != slug:
+        return render(request, "portal/payment_not_found.html", {"service": service}, status=404)
+    journeys = Journeys(request.session, request.user)
+    journeys.save(
+        service,
+        FormState(token=form.token, answers=dict(form.answers), postcodes=dict(form.postcodes)),
+    )
+    return redirect("portal:check", slug=service.slug)

@@ -28,6 +28,11 @@ urlpatterns = [
         payment_pages.payment_return,
         name="payment_return",
     ),
+    path(
+        "services/<slug:slug>/pay-for-chat-request/<str:signed>/",
+        payment_pages.chat_payment,
+        name="chat_payment",
+    ),
     path("services/<slug:slug>/feedback/", form_pages.feedback, name="feedback"),
     path("my-account/", myaccount.my_account, name="my_account"),
     path("my-account/details/", myaccount.my_details, name="my_details"),
