@@ -9,7 +9,7 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: models must be ready first. The sandbox's webhooks go
         # to Borough's own receiver, as Pay's go to the URL set in Pay's admin tool.
-        from . import sandbox, webhooks  # noqa: PLC0415
+        from . import checks, sandbox, webhooks  # noqa: F401, PLC0415
 
         if webhooks.webhook_receive_safely not in sandbox.webhook_sink:
             sandbox.webhook_sink.append(webhooks.webhook_receive_safely)

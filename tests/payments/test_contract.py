@@ -231,3 +231,14 @@ def test_the_sandbox_refuses_what_pay_refuses(settings):
     assert call({**good, "language": "fr"})[1]["code"] == "P0102"
     assert call({k: v for k, v in good.items() if k != "return_url"})[1]["code"] == "P0101"
     assert sandbox.handle("GET", "/v1/payments/nope", {"Authorization": "Bearer k"}, b"")[0] == 404
+
+
+def test_real_pay_without_a_key_or_secret_is_flagged_at_deploy(settings):
+    from borough.payments.checks import govuk_pay_configured
+
+    settings.GOVUK_PAY_SANDBOX = False
+    settings.GOVUK_PAY_API_KEY = ""
+    settings.GOVUK_PAY_WEBHOOK_SECRET = ""
+    assert {w.id for w in govuk_pay_configured(None)} == {"payments.W001", "payments.W002"}
+    settings.GOVUK_PAY_API_KEY, settings.GOVUK_PAY_WEBHOOK_SECRET = "api_live_x", "secret"
+    assert govuk_pay_configured(None) == []
