@@ -136,3 +136,11 @@ def test_pay_down_during_a_refund_refunds_nothing(paid, waste_lead, monkeypatch)
     with pytest.raises(TransitionRefused, match="did not answer"):
         payment_refund(actor=StaffActor(waste_lead), payment=paid, amount_pence=100, reason="x")
     assert not Refund.objects.exists()
+
+
+def test_the_resident_sees_what_they_paid_and_got_back(client, paid, waste_lead):
+    from borough.cases.tracking import case_follow_path
+
+    payment_refund(actor=StaffActor(waste_lead), payment=paid, amount_pence=1500, reason="x")
+    page = client.get(case_follow_path(paid.case, user_id=None)).content.decode()
+    assert "You paid £30 by card on" in page and "We refunded £15 on" in page
