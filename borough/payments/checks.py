@@ -1,12 +1,12 @@
 """Deploy checks for GOV.UK Pay: real Pay needs a key and the webhook's signing secret."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import CheckMessage, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
 def govuk_pay_configured(app_configs, **kwargs):
-    problems = []
+    problems: list[CheckMessage] = []
     if settings.GOVUK_PAY_SANDBOX:
         return problems
     if not settings.GOVUK_PAY_API_KEY:
