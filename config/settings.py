@@ -116,6 +116,25 @@ SINGLEVIEW_SOURCE_NAMES = env.dict("BOROUGH_SINGLEVIEW_SOURCE_NAMES", default={}
 # The council's service catalogue (docs/how-to/service-definitions.md); Borough ships one.
 BOROUGH_CATALOGUE_FILE = env.str("BOROUGH_CATALOGUE_FILE", default="")
 
+# GOV.UK Pay (issue 20, docs/how-to/payments.md). With no API key Borough uses its embedded
+# sandbox, which speaks the same API under /sandbox/pay/ (clearly labelled, test cards only);
+# production must set a key and the webhook signing secret, and may not use the sandbox.
+GOVUK_PAY_API_KEY = env.str("GOVUK_PAY_API_KEY", default="")
+GOVUK_PAY_SANDBOX = env.bool(
+    "BOROUGH_PAY_SANDBOX", default=not GOVUK_PAY_API_KEY and not PRODUCTION
+)
+if PRODUCTION and GOVUK_PAY_SANDBOX:
+    raise environ.ImproperlyConfigured("the GOV.UK Pay sandbox is not for production")
+GOVUK_PAY_BASE_URL = (
+    f"{SITE_URL}/sandbox/pay"
+    if GOVUK_PAY_SANDBOX
+    else env.str("GOVUK_PAY_BASE_URL", default="https://publicapi.payments.service.gov.uk")
+).rstrip("/")
+GOVUK_PAY_WEBHOOK_SECRET = env.str("GOVUK_PAY_WEBHOOK_SECRET", default="") or (
+    "" if PRODUCTION else _embedded_key("pay-webhook-secret", lambda: secrets.token_hex(32))
+)
+GOVUK_PAY_TIMEOUT_SECONDS = env.float("GOVUK_PAY_TIMEOUT_SECONDS", default=10.0)
+
 # Cost of one contact by channel, in pounds (docs/how-to/kpis.md). The defaults are Socitm's
 # 2011 "Channel value benchmarking" figures: old, to be replaced with the council's own. A
 # channel left out has no cost set and the KPI pages say so rather than count it as free.
@@ -157,6 +176,7 @@ INSTALLED_APPS = [
     "borough.catalogue",
     "borough.cases",
     "borough.contacts",
+    "borough.payments",
     "borough.insights",
     "borough.singleview",
     "borough.notify",

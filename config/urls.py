@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("integrations/", include("borough.integrations.urls")),
     path("chat/", include("borough.assistant.urls")),
+    path("", include("borough.payments.urls")),
     path("", include("borough.portal.urls")),
 ]
 

@@ -457,3 +457,20 @@ def can_see_record_access(user, *, case_team_ids: AbstractSet[int]) -> bool:
         if role == Role.TEAM_LEAD and team_id in case_team_ids:
             return True
     return False
+
+
+# Roles that may give money back on a paid request (issue 20): not every officer.
+ROLES_REFUNDING = {Role.TEAM_LEAD, Role.ADMIN}
+
+
+def may_refund(actor: Actor, case) -> bool:
+    """May ``actor`` refund a payment for ``case``? Team leads of its team and admins."""
+    match actor:
+        case StaffActor(user=user):
+            if not can_use_hub(user):
+                return False
+            if user.is_superuser:
+                return True
+            roles = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
+            return Role.ADMIN in roles.values() or roles.get(case.team_id) in ROLES_REFUNDING
+    return False

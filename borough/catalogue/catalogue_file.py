@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .definitions import DefinitionError, ServiceForm, read_form, text_value
+from .fees import FeeRule, read_fee
 from .workflows import DEFAULT_WORKFLOW, Workflow, read_workflow
 
 SERVICE_KEYS = {
@@ -60,6 +61,7 @@ class ServiceDefinition:
     questions: list[dict]
     form: ServiceForm
     workflow: Workflow = DEFAULT_WORKFLOW
+    fee_rule: FeeRule | None = None
     # Its requests say something about a person: never in a public (keyless) listing.
     private: bool = True
     not_fixed: bool = True
@@ -141,23 +143,16 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
         sla = raw.get("sla_working_days")
         if not isinstance(sla, int) or not 0 < sla <= 365:
             problems.append(f"{path}.sla_working_days: must be a whole number of days, 1 to 365")
-        fee = raw.get("fee")
-        fee_pence, fee_description = None, ""
-        if fee is not None:
-            if (
-                not isinstance(fee, dict)
-                or not isinstance(fee.get("amount_pence"), int)
-                or fee["amount_pence"] < 0
-            ):
-                problems.append(f"{path}.fee: must be null or have amount_pence")
-            else:
-                fee_pence = fee["amount_pence"]
-                fee_description = text_value(problems, f"{path}.fee", fee, "description")
         keywords = raw.get("keywords") or []
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             problems.append(f"{path}.keywords: must be a list of words")
             keywords = []
         form = read_form(raw.get("questions"), f"{path}.questions", problems)
+        fee = raw.get("fee")
+        fee_rule = read_fee(fee, f"{path}.fee", problems, form)
+        fee_description = (
+            text_value(problems, f"{path}.fee", fee, "description") if fee_rule else ""
+        )
         not_fixed = raw.get("not_fixed", not_fixed_by_kind(slug))
         if not isinstance(not_fixed, bool):
             problems.append(f"{path}.not_fixed: must be true or false")
@@ -189,7 +184,7 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
                 category=str(raw.get("category")),
                 team=str(raw.get("team")),
                 sla_working_days=sla if isinstance(sla, int) else 0,
-                fee_pence=fee_pence,
+                fee_pence=fee_rule.amount_pence if fee_rule else None,
                 fee_description=fee_description,
                 keywords=tuple(k.strip().lower() for k in keywords),
                 what_happens_next=text_value(problems, path, raw, "what_happens_next"),
@@ -198,6 +193,7 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
                 workflow=workflow,
                 private=private,
                 not_fixed=not_fixed,
+                fee_rule=fee_rule,
             )
         )
     slugs = [s.slug for s in services]

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .definitions import ServiceForm, parse_form, translate_questions
+from .fees import FeeRule, pounds
 from .workflows import DEFAULT_WORKFLOW, Workflow, parse_workflow
 
 
@@ -83,6 +84,8 @@ class Service(models.Model):
     sla_working_days = models.PositiveSmallIntegerField()
     fee_pence = models.PositiveIntegerField(null=True, blank=True)
     fee_description = models.CharField(max_length=200, blank=True)
+    # How the amount is worked out from the answers (``catalogue.fees.FeeRule``); empty when free.
+    fee_rule = models.JSONField(default=dict, blank=True)
     keywords = models.JSONField(default=list, blank=True)
     what_happens_next = models.TextField()
     questions = models.JSONField(
@@ -174,10 +177,21 @@ class Service(models.Model):
         return self.fee_pence is not None
 
     @property
+    def fee(self) -> FeeRule | None:
+        """The fee rule, or None for a free service."""
+        return FeeRule.from_data(self.fee_rule) if self.fee_rule else None
+
+    def fee_for(self, answers: dict) -> int:
+        """What these answers cost, in pence (0 for a free service); ``FeeRefused`` if the
+        amount is one GOV.UK Pay cannot take."""
+        rule = self.fee
+        return rule.amount_for(answers) if rule else 0
+
+    @property
     def fee_display(self) -> str:
         if self.fee_pence is None:
             return _("Free")
-        return f"£{self.fee_pence / 100:,.2f}".replace(".00", "")
+        return pounds(self.fee_pence)
 
     def paragraphs(self, field: str = "description") -> list[str]:
         text = self._local(field)

@@ -119,6 +119,7 @@ def catalogue_load(path: Path | None = None) -> Catalogue:
                 "sla_working_days": definition.sla_working_days,
                 "fee_pence": definition.fee_pence,
                 "fee_description": definition.fee_description,
+                "fee_rule": definition.fee_rule.to_data() if definition.fee_rule else {},
                 "keywords": list(definition.keywords),
                 "what_happens_next": definition.what_happens_next,
                 "questions": definition.questions,

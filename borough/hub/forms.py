@@ -9,6 +9,7 @@ hand, an old link) becomes "none" for the action to judge rather than an error o
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -284,3 +285,27 @@ class ResponseTemplateForm(forms.Form):
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ModelChoiceField)
         team_field.queryset = teams
+
+
+_POUNDS = re.compile(r"^£?\s*(\d{1,6})(?:\.(\d{2}))?$")
+
+
+class RefundForm(CaseActionForm):
+    """A refund: an amount in pounds and pence (whole pence only) and why."""
+
+    refund_amount = forms.CharField(required=False)
+    refund_reason = forms.CharField(required=False)
+
+    def clean_refund_amount(self) -> int:
+        typed = self.cleaned_data.get("refund_amount", "").replace(",", "").strip()
+        found = _POUNDS.match(typed)
+        if not typed:
+            raise forms.ValidationError("Enter the amount to refund")
+        if found is None:
+            raise forms.ValidationError(
+                "Enter the amount in pounds and pence, like 22.50, more than £0"
+            )
+        pence = int(found.group(1)) * 100 + int(found.group(2) or 0)
+        if pence < 1:
+            raise forms.ValidationError("Enter an amount more than £0")
+        return pence

@@ -25,6 +25,7 @@ from borough.cases.resident import case_add_contact_email
 from borough.cases.selectors import case_by_reference, case_contact_email
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import Exit
+from borough.catalogue.fees import FeeRefused, pounds
 from borough.catalogue.inputs import StepPages, question_page, upload_rate_limited
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.models import Service
@@ -43,6 +44,7 @@ from borough.core.ratelimit import rate_limited
 from borough.people.services import resident_for_account
 from borough.places.selectors import example_postcode, property_get
 
+from .payment_pages import pay_for
 from .progress import FormState, Journeys
 
 
@@ -201,7 +203,15 @@ def check_answers(request, slug: str):
     if not journey.ready:
         return redirect(_step_url(service, journey.step))
     errors: dict[str, str] = {}
-    if request.method == "POST":
+    amount, fee_problem = _amount_due(service, state.answers)
+    if fee_problem:
+        errors = {"fee": fee_problem}
+    elif request.method == "POST" and amount:
+        try:
+            return pay_for(request, service, state, _requester(request), journeys)
+        except CaseInvalid as invalid:
+            errors = {f"change-{key}": message for key, message in invalid.errors.items()}
+    elif request.method == "POST":
         resident = _requester(request)
         try:
             case = case_create(
@@ -237,8 +247,19 @@ def check_answers(request, slug: str):
             "errors": errors,
             "form_has_errors": bool(errors),
             "back_url": _step_url(service, journey.last_question.id),
+            "amount_due": pounds(amount) if amount else "",
+            "every": service.fee.every if service.fee else "",
         },
     )
+
+
+def _amount_due(service: Service, answers: dict) -> tuple[int, str]:
+    """What the answers cost in pence, or a problem to show instead of sending anyone to pay
+    (an amount GOV.UK Pay cannot take)."""
+    try:
+        return service.fee_for(answers), ""
+    except FeeRefused:
+        return 0, _("We cannot work out what this costs from your answers. Check your answers.")
 
 
 def _requester(request):

@@ -38,6 +38,7 @@ from borough.contacts.services import ContactInvalid, feedback_record
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
+from borough.payments.selectors import case_payment
 from borough.people.selectors import resident_for_user
 
 # The one photo a resident may add with more information: the same checks as a form's file
@@ -186,6 +187,7 @@ def _render_request(request, viewer: Viewer, *, status: int = 200, **extra):
         "scores": Feedback.Score.choices[::-1],
         "point": Feedback.Point.CLOSED,
         "feedback_action": viewer.url("feedback"),
+        "payment": case_payment(case),
         **extra,
     }
     return render(request, "portal/myaccount/request.html", context, status=status)

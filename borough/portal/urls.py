@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bin_days, form_pages, help, myaccount, request_page, views
+from . import bin_days, form_pages, help, myaccount, payment_pages, request_page, views
 
 app_name = "portal"
 
@@ -23,6 +23,16 @@ urlpatterns = [
     ),
     path("services/<slug:slug>/confirmation/", form_pages.confirmation, name="confirmation"),
     path("services/<slug:slug>/saved/", form_pages.saved, name="saved"),
+    path(
+        "services/<slug:slug>/payment/<str:token>/",
+        payment_pages.payment_return,
+        name="payment_return",
+    ),
+    path(
+        "services/<slug:slug>/pay-for-chat-request/<str:signed>/",
+        payment_pages.chat_payment,
+        name="chat_payment",
+    ),
     path("services/<slug:slug>/feedback/", form_pages.feedback, name="feedback"),
     path("my-account/", myaccount.my_account, name="my_account"),
     path("my-account/details/", myaccount.my_details, name="my_details"),

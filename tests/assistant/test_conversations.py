@@ -4,6 +4,7 @@ the portal would, with channel chat; and the other things the assistant does."""
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -130,6 +131,20 @@ def _request_in_chat(chat, service) -> dict:
     return expected
 
 
+def _pay_on_the_portal(chat, service, replies) -> None:
+    """A paid service: the chat makes no case, and its link takes the answers to the portal,
+    where the resident pays on the sandbox (issue 20)."""
+    assert "I cannot take card payments in the chat" in replies[0], (service.slug, replies)
+    assert not Case.objects.filter(service=service).exists()
+    link = chat.conversation.messages.order_by("-seq").first().links[0]["url"]
+    check = chat.client.get(link)["Location"]
+    assert check == f"/services/{service.slug}/check-answers/"
+    assert 'data-testid="amount-due"' in chat.client.get(check).content.decode()
+    card = urlsplit(chat.client.post(check)["Location"]).path
+    back = chat.client.post(card, {"card_number": "4444333322221111"})["Location"]
+    assert chat.client.get(urlsplit(back).path)["Location"].endswith("/confirmation/")
+
+
 @pytest.mark.django_db
 def test_every_service_is_requested_in_chat_with_the_answers_the_portal_stores(
     catalogue, gazetteer, settings, tmp_path
@@ -148,7 +163,16 @@ def test_every_service_is_requested_in_chat_with_the_answers_the_portal_stores(
         chat = Chat(Client())
         expected = _request_in_chat(chat, service)
         replies = chat.say("yes")
+        still = chat.conversation.state.get("form")  # kept only while a payment is due
+        paid = bool(still) and service.fee_for(still["answers"])
+        if paid:
+            _pay_on_the_portal(chat, service, replies)
         case = Case.objects.get(service=service)
+        if paid:  # issue 20: made once paid, on the portal, with the chat's answers
+            assert case.channel == Channel.WEB
+            stored = dict(case.answers)
+            assert set(stored) == set(expected), slug
+            continue
         assert case.channel == Channel.CHAT
         assert f"Your reference is {case.reference}" in replies[0], (slug, replies)
         # It says whether we will email, by the contact details held (issue 17, point 3).

@@ -42,6 +42,9 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         "BOROUGH_TRUSTED_PROXIES": "1",
         "BOROUGH_FIELD_ENCRYPTION_KEYS": "mTvQepicKl7aayGpWwYRDXQlnxd0f63hUzgveeDihhw=",
         "BOROUGH_API_KEY_HASH_KEYS": "y" * 20 + "-a-long-random-api-key-hash-key-0123456789",
+        # GOV.UK Pay (borough.payments.checks): payments.W001 and W002 without them.
+        "GOVUK_PAY_API_KEY": "api_live_example",
+        "GOVUK_PAY_WEBHOOK_SECRET": "webhook_live_example",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     env.pop("HUEY_IMMEDIATE", None)

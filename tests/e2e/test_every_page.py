@@ -44,6 +44,9 @@ SKIP = {
     # endpoint for other systems, tested in tests/integrations/test_connectors.py.
     "portal:saved_form_delete": "POST-only: discards a saved form",
     "portal:language": "sets the language cookie and redirects back",
+    "portal:payment_return": "GOV.UK Pay's return: needs a payment of the browser's own form "
+    "(its declined page is checked with axe-core in test_payments)",
+    "portal:chat_payment": "a chat's signed link to pay: redirects to check answers (checked)",
     "hub:logout": "old address of account_logout, kept for links",
     # File downloads.
     "hub:case_attachment": "file download: a resident's upload",

@@ -26,6 +26,7 @@ from borough.cases.selectors import case_contact_email
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import AnswerError, Exit
 from borough.catalogue.definitions import CHECK_ANSWERS, Question
+from borough.catalogue.fees import FeeRefused
 from borough.catalogue.inputs import store_upload
 from borough.catalogue.journey import FormJourney, place_chosen, property_choices, street_choices
 from borough.catalogue.models import Service
@@ -38,6 +39,7 @@ from borough.people.services import resident_for_account
 from borough.places.selectors import example_postcode, properties_at_postcode
 
 from .handover import failed, hand_over
+from .payment_handoff import offer_payment
 from .prefill import prefill
 
 
@@ -426,6 +428,14 @@ def _send(x: Exchange, service: Service) -> None:
         user = conversation.user
         if user is not None and not user.is_council_staff:
             conversation.resident = resident_for_account(user=user, actor=ResidentActor(user=user))
+    try:
+        amount = service.fee_for(form.answers)
+    except FeeRefused:
+        x.say(_("We cannot work out what this costs from your answers. Check your answers."))
+        return
+    if amount:  # paid: made only once paid, on the portal (issue 20)
+        offer_payment(x, service, amount)
+        return
     try:
         case = case_create(
             service=service,

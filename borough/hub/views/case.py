@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from borough.accounts.policies import can_see_case, can_work_case
+from borough.accounts.policies import can_see_case, can_work_case, may_refund
 from borough.assistant.staff import Draft, case_summary, draft_update
 from borough.cases.delivery import update_deliveries
 from borough.cases.models import Priority, Resolution, ResponseTemplate
@@ -29,7 +29,9 @@ from borough.cases.selectors import (
 )
 from borough.catalogue.answers import display_answer
 from borough.catalogue.uploads import EXTENSIONS, safe_name, upload_of_case
+from borough.core.actors import StaffActor
 from borough.core.services import audit_record
+from borough.payments.selectors import case_payment
 from borough.places.selectors import Gazetteer
 
 from ..access import staff_required
@@ -81,6 +83,7 @@ def render_case(
     viewers = case_viewers(case)
     events = case_events(case)
     deliveries = update_deliveries(case, events)
+    payment = case_payment(case)
     context = {
         "case": case,
         "answers": answers,
@@ -94,6 +97,8 @@ def render_case(
         "views": [_viewed_label(row, today) for row in viewers],
         "view_count": sum(row["times"] for row in viewers),
         "can_work": can_work,
+        "payment": payment,
+        "may_refund": payment is not None and may_refund(StaffActor(request.user), case),
         "errors": errors or {},
         "form_has_errors": bool(errors),
         "entered": entered or {},

@@ -27,7 +27,10 @@ from borough.cases.workflow import (
     case_transfer,
     case_transition,
 )
+from borough.catalogue.fees import pounds
 from borough.core.actors import StaffActor
+from borough.payments.refunds import payment_refund
+from borough.payments.selectors import case_payment
 
 from .. import forms
 from ..access import staff_required
@@ -156,6 +159,19 @@ def _transfer(actor, case, data) -> Done:
     return Done(f"Transferred to the {team} team", case)
 
 
+def _refund(actor, case, data) -> Done:
+    payment = case_payment(case)
+    if payment is None:
+        raise TransitionRefused("This request was not paid for")
+    refund = payment_refund(
+        actor=actor,
+        payment=payment,
+        amount_pence=data["refund_amount"],
+        reason=data["refund_reason"],
+    )
+    return Done(f"Refunded {pounds(refund.amount_pence)}", case)
+
+
 ACTIONS: dict[str, CaseAction] = {
     "assign": CaseAction(forms.AssignForm, _assign, "assignee"),
     "status": CaseAction(forms.StatusForm, _status, "status"),
@@ -175,6 +191,7 @@ ACTIONS: dict[str, CaseAction] = {
         {"reason": "transfer_reason"},
         may_move_case_away=True,
     ),
+    "refund": CaseAction(forms.RefundForm, _refund, "refund_amount"),
 }
 
 
