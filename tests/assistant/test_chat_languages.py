@@ -1,0 +1,127 @@
+"""The chat answers residents in the languages they write most (issue 22 point 2; ADR 00XX-lang):
+machine-made catalogues for the chat only, labelled as machine translation once per
+conversation, typed yes/no/skip/cancel understood, and English with an interpreter otherwise."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+import yaml
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from borough.assistant import turns
+from borough.cases.models import Case
+from borough.catalogue.selectors import service_get
+from borough.places.models import CollectionSchedule
+
+from .conftest import Chat
+
+LOCALE = Path(settings.BASE_DIR) / "borough" / "locale"
+TRANSLATIONS = Path(settings.BASE_DIR) / "borough" / "catalogue" / "data" / "translations"
+CHAT_LANGUAGES = ["pa", "ur", "ro", "gu", "ta", "so", "ar", "bn", "pt", "hi"]
+LABEL_EN = "(Machine translation: ask for a person if anything is unclear.)"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+pytestmark = pytest.mark.django_db
+
+
+def _other_chat(chat: Chat) -> Chat:
+    return Chat(Client())
+
+
+def _in_language(chat: Chat, language: str) -> None:
+    """The conversation's language, as the understanding would set it from a message."""
+    conversation = chat.conversation
+    conversation.language = language
+    conversation.save(update_fields=["language"])
+
+
+# ------------------------------------------------------------------ Punjabi: a missed bin
+
+
+def _missed_bin(chat: Chat, answers: dict[str, str]) -> list[list[str]]:
+    """A missed bin reported through the chat page, each reply kept."""
+    said = [chat.say(answers["service"])]
+    for key in ("postcode", "address", "bin_type", "bin_out", "date", "details", "confirm"):
+        said.append(chat.say(answers[key]))
+    return said
+
+
+def test_a_punjabi_resident_reports_a_missed_bin_all_in_punjabi(chat):
+    chat.start()
+    _in_language(chat, "pa")
+    said = _missed_bin(
+        chat,
+        {
+            "service": "ਖੁੰਝੀ ਹੋਈ ਕੂੜਾ ਚੁਕਾਈ ਦੀ ਰਿਪੋਰਟ ਕਰੋ",  # the service's Punjabi name
+            "postcode": "UB8 1QA",
+            "address": "1",
+            "bin_type": "ਰੀਸਾਈਕਲਿੰਗ (ਨੀਲਾ ਕੂੜੇਦਾਨ)",  # an option typed in its words
+            "bin_out": "ਹਾਂ",  # yes, typed
+            "date": "ਅੱਜ",  # today
+            "details": "ਪੂਰੀ ਗਲੀ ਦਾ ਕੂੜਾ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ",
+            "confirm": "ਹਾਂ",
+        },
+    )
+    everything = "\n".join(reply for replies in said for reply in replies)
+    assert chat.conversation.language == "pa"
+    # Labelled once, in Punjabi and English, before the first Punjabi reply.
+    assert said[0][0] == (
+        "ਮਸ਼ੀਨੀ ਅਨੁਵਾਦ: ਜੇ ਕੁਝ ਵੀ ਸਪਸ਼ਟ ਨਹੀਂ ਹੈ ਤਾਂ ਕਿਸੇ ਵਿਅਕਤੀ ਨਾਲ ਗੱਲ ਕਰਨ ਲਈ ਕਹੋ। " + LABEL_EN
+    )
+    assert everything.count(LABEL_EN) == 1
+    assert "I can only reply in English" not in everything
+    assert "ਮੈਂ “ਖੁੰਝੀ ਹੋਈ ਕੂੜਾ ਚੁਕਾਈ ਦੀ ਰਿਪੋਰਟ ਕਰੋ” ਵਿੱਚ ਤੁਹਾਡੀ ਮਦਦ ਕਰ ਸਕਦਾ ਹਾਂ।" in said[0][1]
+    # Every question in Punjabi.
+    assert "ਜਿਸ ਪਤੇ ਤੋਂ ਕੂੜਾ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ, ਉਹ ਕੀ ਹੈ?" in said[0][-1]
+    assert "ਪਹਿਲਾਂ, ਪੋਸਟਕੋਡ ਕੀ ਹੈ?" in said[0][-1]
+    assert "ਇਸ ਸੂਚੀ ਵਿੱਚੋਂ ਥਾਂ ਦਾ ਨੰਬਰ ਲਿਖੋ:" in said[1][-1]
+    assert "ਕਿਹੜਾ ਕੂੜੇਦਾਨ ਖ਼ਾਲੀ ਨਹੀਂ ਕੀਤਾ ਗਿਆ?" in said[2][-1]
+    assert "1. ਆਮ ਕੂੜਾ (ਕਾਲਾ ਕੂੜੇਦਾਨ)" in said[2][-1]
+    assert "ਕੀ ਤੁਹਾਡਾ ਕੂੜੇਦਾਨ ਕੂੜਾ ਚੁੱਕਣ ਵਾਲੇ ਦਿਨ ਸਵੇਰੇ 6 ਵਜੇ ਤੱਕ ਬਾਹਰ ਰੱਖਿਆ ਹੋਇਆ ਸੀ?" in said[3][-1]
+    assert "ਇਹ ਕਦੋਂ ਚੁੱਕਿਆ ਜਾਣਾ ਚਾਹੀਦਾ ਸੀ?" in said[4][-1]
+    assert "ਕੀ ਕੋਈ ਹੋਰ ਗੱਲ ਹੈ ਜੋ ਸਾਨੂੰ ਪਤਾ ਹੋਣੀ ਚਾਹੀਦੀ ਹੈ?" in said[5][-1]
+    assert "“ਛੱਡੋ”" in said[5][-1]  # the optional question says the Punjabi word to skip
+    # The check answers in Punjabi, with the answers as the resident will read them.
+    check = said[6][-1]
+    assert check.startswith("ਕਿਰਪਾ ਕਰਕੇ ਆਪਣੇ ਜਵਾਬਾਂ ਦੀ ਜਾਂਚ ਕਰੋ:")
+    assert "ਕਿਹੜਾ ਕੂੜੇਦਾਨ ਖ਼ਾਲੀ ਨਹੀਂ ਕੀਤਾ ਗਿਆ?: ਰੀਸਾਈਕਲਿੰਗ (ਨੀਲਾ ਕੂੜੇਦਾਨ)" in check
+    assert "ਕੀ ਮੈਂ ਬੇਨਤੀ ਭੇਜ ਦੇਵਾਂ?" in check
+    # The confirmation with the reference, in Punjabi.
+    case = Case.objects.get()
+    confirmation = said[7][-1]
+    assert confirmation.startswith(
+        f"ਤੁਹਾਡੀ ਬੇਨਤੀ ਭੇਜ ਦਿੱਤੀ ਗਈ ਹੈ। ਤੁਹਾਡਾ ਹਵਾਲਾ ਨੰਬਰ {case.reference} ਹੈ।"
+    )
+    assert "ਅਸੀਂ ਅਮਲੇ ਨੂੰ 2 ਕੰਮਕਾਜੀ ਦਿਨਾਂ ਦੇ ਅੰਦਰ" in confirmation  # what happens next
+    # No English sentence of the assistant's was left untranslated on the way.
+    for english in ("Which bin", "Please check", "Type the", "Your request", "postcode?"):
+        assert english not in everything
+
+    # The case holds exactly the answers the same report in English gives.
+    english = _other_chat(chat)
+    english.start()
+    _missed_bin(
+        english,
+        {
+            "service": "Report a missed bin collection",
+            "postcode": "UB8 1QA",
+            "address": "1",
+            "bin_type": "Recycling (blue bin)",
+            "bin_out": "yes",
+            "date": "today",
+            "details": "ਪੂਰੀ ਗਲੀ ਦਾ ਕੂੜਾ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ",
+            "confirm": "yes",
+        },
+    )
+    first, second = Case.objects.order_by("id")
+    assert second.reference != first.reference
+    assert first.answers == second.answers
+    assert first.answers["bin_type"] == "recycling"
+    assert first.answers["bin_out"] == "yes"
+    assert first.answers["collection_date"] == timezone.localdate().isoformat()
