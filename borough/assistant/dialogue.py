@@ -39,6 +39,7 @@ from .turns import (
     Exchange,
     Turn,
     Understood,
+    answer_word,
     chat_language,
     fixed,
     machine_made,
@@ -62,7 +63,7 @@ def understand(conversation: Conversation, text: str) -> Understood:
     state = DialogueState.of(conversation)
     understanding = (
         _choice_only(state, conversation.language, text)
-        or _offered_choice(conversation.language, text)
+        or _known_reply(state, conversation.language, text)
         or nlu.understand(text)
     )
     language = understanding.language or "en"
@@ -108,28 +109,38 @@ def _choice_only(state: DialogueState, language: str, text: str) -> Understandin
 
 
 # Buttons the chat offers (``choices=``): in a chat language they are pressed in that language.
-_OFFERED = (
-    "Talk to a person",
-    "Report a problem",
-    "Check my bin days",
-    "Check a request",
-    "Yes",
-    "No",
-)
+_OFFERED = ("Talk to a person", "Report a problem", "Check my bin days", "Check a request")
 
 
-def _offered_choice(language: str, text: str) -> Understanding | None:
-    """One of the chat's own buttons, pressed (or typed) in the conversation's chat language:
-    understood as its English, kept in that language. Otherwise None."""
+def _known_reply(state: DialogueState, language: str, text: str) -> Understanding | None:
+    """A short reply in the conversation's chat language that the chat knows without the
+    understanding: a yes/no/skip/cancel word (data/answer_words.yaml), one of the chat's own
+    buttons, or one of the choices just listed. It is understood as its English and keeps the
+    conversation's language (a word or two is too short to tell Arabic from Urdu, or Punjabi
+    from English). None for anything else, or a conversation not in a chat language."""
     code = chat_language(language)
     if code is None or code.startswith("en"):
         return None
-    typed = text.strip().casefold()
-    with translation.override(code):
-        english = next((msgid for msgid in _OFFERED if _(msgid).casefold() == typed), None)
-    if english is None:
-        return None
-    return dataclasses.replace(nlu.understand(english), text=text, language=language)
+    typed = text.strip().rstrip(".!").casefold()
+    english = answer_word(code, text)
+    if not english:
+        with translation.override(code):
+            english = next((msgid for msgid in _OFFERED if _(msgid).casefold() == typed), "")
+    if english:
+        return dataclasses.replace(nlu.understand(english), text=text, language=language)
+    listed = state.form.choices if state.form and state.mode else []
+    if any(typed == label.casefold() for _value, label in listed):
+        return Understanding(
+            text=text,
+            language=language,
+            intent=None,
+            confidence=1.0,
+            out_of_scope=False,
+            entities=nlu.Entities(),
+            vulnerability=nlu.Vulnerability(),
+            flags=(),
+        )
+    return None
 
 
 def _summary(u: Understanding) -> dict:

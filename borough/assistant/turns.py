@@ -31,16 +31,25 @@ NO_WORDS = {"no", "n", "no thanks", "nope", "nie", "no thank you"}
 ANSWER_WORDS_FILE = Path(__file__).resolve().parent / "data" / "answer_words.yaml"
 
 
-def _answer_words() -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {"yes": set(), "no": set(), "skip": set(), "cancel": set()}
-    data = yaml.safe_load(ANSWER_WORDS_FILE.read_text(encoding="utf-8")) or {}
-    for words in data.values():
-        for kind, listed in words.items():
-            found[kind].update(word.casefold() for word in listed)
-    return found
+_BY_LANGUAGE: dict[str, dict[str, set[str]]] = {
+    language: {kind: {word.casefold() for word in listed} for kind, listed in words.items()}
+    for language, words in (
+        yaml.safe_load(ANSWER_WORDS_FILE.read_text(encoding="utf-8")) or {}
+    ).items()
+}
+_WORDS: dict[str, set[str]] = {
+    kind: {word for words in _BY_LANGUAGE.values() for word in words.get(kind, ())}
+    for kind in ("yes", "no", "skip", "cancel")
+}
 
 
-_WORDS = _answer_words()
+def answer_word(language: str, text: str) -> str:
+    """"yes", "no", "skip" or "cancel" when ``text`` is that answer in ``language``'s words
+    (data/answer_words.yaml), else ""."""
+    typed = text.strip().rstrip(".!").casefold()
+    words = _BY_LANGUAGE.get((language or "").split("-")[0], {})
+    return next((kind for kind, listed in words.items() if typed in listed), "")
+
 CANCEL_WORDS |= _WORDS["cancel"]
 SKIP_WORDS |= _WORDS["skip"]
 YES_WORDS |= _WORDS["yes"]

@@ -125,3 +125,133 @@ def test_a_punjabi_resident_reports_a_missed_bin_all_in_punjabi(chat):
     assert first.answers["bin_type"] == "recycling"
     assert first.answers["bin_out"] == "yes"
     assert first.answers["collection_date"] == timezone.localdate().isoformat()
+
+
+# ------------------------------------------------------- Arabic: a pothole; Romanian: fly-tipping
+
+
+def _journey(chat: Chat, language: str | None, messages: list[str]) -> list[list[str]]:
+    chat.start()
+    if language:
+        _in_language(chat, language)
+    return [chat.say(message) for message in messages]
+
+
+def test_an_arabic_resident_reports_a_pothole_in_arabic_and_the_case_matches_english(chat):
+    said = _journey(
+        chat,
+        "ar",
+        [
+            "الإبلاغ عن حفرة في الطريق",  # the service's Arabic name
+            "UB8 1QA",
+            "1",  # somewhere on the street
+            "بجانب موقف الحافلات أمام المنزل رقم 12",  # where exactly
+            "1",  # on the road
+            "أكبر من إطار السيارة",  # the size, typed in its Arabic words
+            "10",
+            "تخطَّ",  # skip the photo
+            "نعم",
+        ],
+    )
+    everything = "\n".join(reply for replies in said for reply in replies)
+    assert chat.conversation.language == "ar"
+    assert said[0][0].startswith("ترجمة آلية: اطلب التحدث إلى شخص إذا كان أي شيء غير واضح.")
+    assert everything.count(LABEL_EN) == 1
+    assert "أين توجد الحفرة؟" in said[0][-1]
+    assert "في مكان ما في" in said[1][-1]  # the street as a choice, in Arabic
+    assert "صف بالضبط مكان المشكلة" in said[2][-1]
+    assert "هل الحفرة في الطريق أم على الرصيف؟" in said[3][-1]
+    assert "ما حجم الحفرة؟" in said[4][-1]
+    assert "كم عمقها تقريبًا؟" in said[5][-1]
+    assert "أضف صورة للحفرة" in said[6][-1]
+    assert "“تخطَّ”" in said[6][-1]
+    check = said[7][-1]
+    assert check.startswith("من فضلك راجع إجاباتك:")
+    assert "ما حجم الحفرة؟: أكبر من إطار السيارة" in check
+    assert "كم عمقها تقريبًا؟: 10 سم" in check
+    case = Case.objects.get()
+    assert said[8][-1].startswith(f"تم إرسال طلبك. رقمك المرجعي هو {case.reference}.")
+    assert "سيفحص مفتش الطرق الحفرة خلال 5 أيام عمل." in said[8][-1]
+    assert "I can only reply in English" not in everything
+
+    _journey(
+        _other_chat(chat),
+        None,
+        [
+            "Report a pothole",
+            "UB8 1QA",
+            "1",
+            "By the bus stop outside number 12",
+            "1",
+            "Bigger than a car tyre",
+            "10",
+            "skip",
+            "yes",
+        ],
+    )
+    first, second = Case.objects.order_by("id")
+    assert first.answers["location"].pop("description") == "بجانب موقف الحافلات أمام المنزل رقم 12"
+    assert second.answers["location"].pop("description") == "By the bus stop outside number 12"
+    assert first.answers == second.answers  # the same street, options and number
+    assert first.answers["size"] == "large"
+
+
+def test_a_romanian_resident_reports_fly_tipping_in_romanian_and_the_case_matches_english(chat):
+    said = _journey(
+        chat,
+        "ro",
+        [
+            "Raportați gunoi aruncat ilegal",
+            "UB8 1QA",
+            "1",
+            "lângă stația de autobuz, în fața casei cu numărul 12",
+            "1, 2",
+            "Mai mult decât o dubă",
+            "omite",  # no photo
+            "omite",  # did not see who
+            "da",
+        ],
+    )
+    everything = "\n".join(reply for replies in said for reply in replies)
+    assert chat.conversation.language == "ro"
+    assert said[0][0].startswith(
+        "Traducere automată: cereți să vorbiți cu o persoană dacă ceva nu este clar."
+    )
+    assert everything.count(LABEL_EN) == 1
+    assert "Vă pot ajuta cu „Raportați gunoi aruncat ilegal”." in said[0][1]
+    assert "Unde este gunoiul aruncat?" in said[0][-1]
+    assert "Ce a fost aruncat?" in said[3][-1]
+    assert "Scrieți numerele tuturor variantelor potrivite, separate prin virgulă:" in said[3][-1]
+    assert "Cât gunoi a fost aruncat?" in said[4][-1]
+    assert "Adăugați o fotografie a gunoiului aruncat" in said[5][-1]
+    assert "Ați văzut cine l-a aruncat?" in said[6][-1]
+    check = said[7][-1]
+    assert check.startswith("Vă rog să vă verificați răspunsurile:")
+    assert "Ce a fost aruncat?: Saci negri sau gunoi menajer, Mobilă sau saltele" in check
+    assert "Ați văzut cine l-a aruncat?: Fără răspuns" in check
+    case = Case.objects.get()
+    assert said[8][-1].startswith(
+        f"Cererea dumneavoastră a fost trimisă. Numărul de referință este {case.reference}."
+    )
+    assert "I can only reply in English" not in everything
+
+    _journey(
+        _other_chat(chat),
+        None,
+        [
+            "Report fly-tipping",
+            "UB8 1QA",
+            "1",
+            "By the bus stop outside number 12",
+            "1, 2",
+            "More than a van load",
+            "skip",
+            "skip",
+            "yes",
+        ],
+    )
+    first, second = Case.objects.order_by("id")
+    assert first.answers["location"].pop("description").startswith("lângă stația de autobuz")
+    assert second.answers["location"].pop("description") == "By the bus stop outside number 12"
+    assert first.answers == second.answers
+    assert first.answers["waste_types"] == ["household_bags", "furniture"]
