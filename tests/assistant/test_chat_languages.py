@@ -255,3 +255,26 @@ def test_a_romanian_resident_reports_fly_tipping_in_romanian_and_the_case_matche
     assert second.answers["location"].pop("description") == "By the bus stop outside number 12"
     assert first.answers == second.answers
     assert first.answers["waste_types"] == ["household_bags", "furniture"]
+
+
+# ---------------------------------------------------------------------- Urdu: bin days
+
+
+def test_bin_days_in_urdu_from_the_urdu_button(chat):
+    today = timezone.localdate()
+    CollectionSchedule.objects.create(
+        street_id=20750001, stream="general", weekday=today.weekday(), first_date=today
+    )
+    said = _journey(chat, "ur", ["میرے کوڑے دان کے دن دیکھیں", "ub8 1qa", "1"])
+    assert said[0][0].startswith("مشینی ترجمہ: اگر کچھ بھی واضح نہ ہو تو کسی شخص سے بات کرنے کو کہیں۔")
+    assert said[0][-1].startswith("آپ کا پوسٹ کوڈ کیا ہے؟")
+    assert said[1][-1].startswith("کون سا پتہ؟ اس کا نمبر لکھیں:\n1. 1 Acacia Avenue")
+    days = said[2][-1]
+    assert days.startswith("1 Acacia Avenue")
+    assert "پر کوڑا اٹھانے کے اگلے دن:" in days
+    assert "عام کوڑا (کالا کوڑے دان)" in days
+    assert "General waste" not in days
+    assert chat.conversation.language == "ur"
+    # A postcode outside the council's area is refused in Urdu.
+    chat.say("میرے کوڑے دان کے دن دیکھیں")
+    assert chat.say("SW1A 1AA")[0].startswith("ہمیں SW1A 1AA پر کوئی پتہ نہیں ملا۔")
