@@ -19,6 +19,8 @@ from borough.cases.models import Case
 from borough.catalogue.selectors import service_get
 from borough.places.models import CollectionSchedule
 
+from tests.signing_in import staff_login
+
 from .conftest import Chat
 
 LOCALE = Path(settings.BASE_DIR) / "borough" / "locale"
@@ -278,3 +280,131 @@ def test_bin_days_in_urdu_from_the_urdu_button(chat):
     # A postcode outside the council's area is refused in Urdu.
     chat.say("میرے کوڑے دان کے دن دیکھیں")
     assert chat.say("SW1A 1AA")[0].startswith("ہمیں SW1A 1AA پر کوئی پتہ نہیں ملا۔")
+
+
+# ------------------------------------------------- other languages, labels, words, completeness
+
+
+def test_a_language_without_a_catalogue_gets_english_and_the_interpreter_offer(chat, settings):
+    chat.start()
+    replies = chat.say("Merhaba, belediye çalışanlarından biriyle konuşmak istiyorum lütfen")
+    assert chat.conversation.language == "tr"
+    assert replies[0].startswith("I can only reply in English. If you would like an interpreter")
+    assert LABEL_EN not in " ".join(replies)
+    # A chat language the council turned off is treated the same way.
+    settings.BOROUGH_ASSISTANT_LANGUAGES = ["ur"]
+    punjabi = _other_chat(chat)
+    punjabi.start()
+    _in_language(punjabi, "pa")
+    replies = punjabi.say("ਮੇਰੇ ਕੂੜੇਦਾਨ ਦੇ ਦਿਨ ਵੇਖੋ")
+    assert replies[0].startswith("I can only reply in English.")
+    assert "ਮਸ਼ੀਨੀ ਅਨੁਵਾਦ" not in " ".join(replies)
+
+
+def test_the_label_is_shown_once_and_a_reviewed_language_has_none(chat):
+    chat.start()
+    _in_language(chat, "pa")
+    first = chat.say("ਮੇਰੇ ਕੂੜੇਦਾਨ ਦੇ ਦਿਨ ਵੇਖੋ")  # the Punjabi "Check my bin days" button
+    assert first[0].endswith(LABEL_EN) and first[0].startswith("ਮਸ਼ੀਨੀ ਅਨੁਵਾਦ")
+    assert first[1].startswith("ਤੁਹਾਡਾ ਪੋਸਟਕੋਡ ਕੀ ਹੈ?")
+    assert chat.say("ਰੱਦ ਕਰੋ") == ["ਮੈਂ ਉਹ ਬੰਦ ਕਰ ਦਿੱਤਾ ਹੈ। ਮੈਂ ਤੁਹਾਡੀ ਹੋਰ ਕੀ ਮਦਦ ਕਰ ਸਕਦਾ ਹਾਂ?"]
+    assert not chat.conversation.state["mode"]  # cancel, typed in Punjabi, stopped it
+    assert turns.machine_made("pa")
+    assert not turns.machine_made("pl")  # the portal's reviewed Polish is never labelled
+
+    polish = _other_chat(chat)
+    polish.start()
+    _in_language(polish, "pl")
+    replies = polish.say("Sprawdź moje dni odbioru śmieci")
+    assert not any("Machine translation" in reply for reply in replies)
+
+
+def test_the_agent_sees_the_conversation_language(client, chat, agent):
+    chat.start()
+    _in_language(chat, "pa")
+    chat.say("ਕਿਸੇ ਵਿਅਕਤੀ ਨਾਲ ਗੱਲ ਕਰੋ")  # the Punjabi "Talk to a person" button
+    conversation = chat.conversation
+    assert conversation.status == conversation.Status.WAITING
+    staff = Client()
+    staff_login(staff, agent)
+    page = staff.get(f"/hub/live-chat/{conversation.pk}/").content.decode()
+    assert (
+        "Punjabi (the assistant replied in machine translation, not yet reviewed)" in page
+    )
+
+
+@pytest.mark.parametrize("language", CHAT_LANGUAGES)
+def test_typed_answer_words_are_understood_and_never_ambiguous(language):
+    data = yaml.safe_load((turns.ANSWER_WORDS_FILE).read_text(encoding="utf-8"))
+    words = data[language]
+    assert set(words) == {"yes", "no", "skip", "cancel"}
+    for kind, listed in words.items():
+        for word in listed:
+            assert turns.answer_word(language, word) == kind, (language, word)
+    # No word means two things, in any pair of languages.
+    kinds: dict[str, str] = {}
+    for other in data.values():
+        for kind, listed in other.items():
+            for word in listed:
+                assert kinds.setdefault(word.casefold(), kind) == kind, word
+    # The catalogue's own buttons are in the lists, so a pressed button is understood.
+    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    buttons = {e.msgid: e.msgstr for e in po}
+    assert turns.answer_word(language, buttons["Yes"]) == "yes"
+    assert turns.answer_word(language, buttons["No"]) == "no"
+    assert turns.answer_word(language, buttons["Skip"]) == "skip"
+
+
+def _assistant_msgids() -> set[str]:
+    """Every msgid borough/assistant asks gettext for (its own words, not the understanding's)."""
+    found: set[str] = set()
+    root = Path(settings.BASE_DIR) / "borough" / "assistant"
+    call = re.compile(r"\b(?:_|gettext|gettext_lazy|gettext_noop)\(\s*((?:\"[^\"]*\"\s*)+)\)")
+    for path in root.rglob("*.py"):
+        if "nlu" in path.parts or "migrations" in path.parts:
+            continue
+        for match in call.finditer(path.read_text(encoding="utf-8")):
+            found.add("".join(re.findall(r"\"([^\"]*)\"", match.group(1))))
+    return found
+
+
+@pytest.mark.parametrize("language", CHAT_LANGUAGES)
+def test_every_assistant_string_polish_has_is_translated_in_each_chat_language(language):
+    polish = {
+        e.msgid
+        for e in polib.pofile(str(LOCALE / "pl" / "LC_MESSAGES" / "django.po")).translated_entries()
+    }
+    wanted = _assistant_msgids() & polish
+    assert len(wanted) > 70  # the extraction works
+    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    translated = {e.msgid: e.msgstr for e in po.translated_entries() if "fuzzy" not in e.flags}
+    assert sorted(wanted - set(translated)) == []
+    for msgid, msgstr in translated.items():
+        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
+        assert msgstr != msgid or not re.search(r"[a-z]{4}", msgid), msgid  # really translated
+    # The header says who made it and that nobody has reviewed it yet.
+    assert "not reviewed" in po.metadata["X-Machine-Translation"]
+    mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
+    assert {(e.msgid, e.msgstr) for e in mo if e.msgid} == {
+        (e.msgid, e.msgstr) for e in po.translated_entries()
+    }, "Run `python scripts/compile_messages.py` and commit the .mo"
+
+
+@pytest.mark.parametrize("language", CHAT_LANGUAGES)
+def test_each_chat_language_translates_the_services_residents_report_most(catalogue, language):
+    data = yaml.safe_load((TRANSLATIONS / f"{language}.yaml").read_text(encoding="utf-8"))
+    assert "MACHINE-MADE" in (TRANSLATIONS / f"{language}.yaml").read_text(encoding="utf-8")
+    most = {
+        "report-missed-bin", "report-fly-tipping", "report-pothole", "report-housing-repair",
+        "report-noise", "request-new-bin", "book-bulky-waste-collection",
+    }  # fmt: skip
+    assert most <= set(data["services"])
+    for slug, words in data["services"].items():
+        service = service_get(slug)
+        assert service is not None, slug
+        assert words["name"] and words["what_happens_next"], slug
+        for question in service.form.questions:
+            local = (words.get("questions") or {}).get(question.id)
+            assert local and local.get("label"), f"{slug}.{question.id}"
+            assert bool(local.get("hint")) == bool(question.hint), f"{slug}.{question.id} hint"
+            assert set(local.get("options") or {}) == {o.value for o in question.options}
