@@ -441,7 +441,8 @@ LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
 # catalogues (borough/locale/<code>/, catalogue/data/translations/<code>.yaml; ADR 00XX-lang).
 # Not portal languages: the switcher and the portal's pages stay English and Polish.
 BOROUGH_ASSISTANT_LANGUAGES = env.list(
-    "BOROUGH_ASSISTANT_LANGUAGES", default=["pa", "ur", "ro", "gu", "ta", "so", "ar", "bn", "pt", "hi"]
+    "BOROUGH_ASSISTANT_LANGUAGES",
+    default=["pa", "ur", "ro", "gu", "ta", "so", "ar", "bn", "pt", "hi"],
 )
 LANGUAGE_COOKIE_NAME = "borough_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

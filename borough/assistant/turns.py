@@ -44,11 +44,12 @@ _WORDS: dict[str, set[str]] = {
 
 
 def answer_word(language: str, text: str) -> str:
-    """"yes", "no", "skip" or "cancel" when ``text`` is that answer in ``language``'s words
+    """ "yes", "no", "skip" or "cancel" when ``text`` is that answer in ``language``'s words
     (data/answer_words.yaml), else ""."""
     typed = text.strip().rstrip(".!").casefold()
     words = _BY_LANGUAGE.get((language or "").split("-")[0], {})
     return next((kind for kind, listed in words.items() if typed in listed), "")
+
 
 CANCEL_WORDS |= _WORDS["cancel"]
 SKIP_WORDS |= _WORDS["skip"]

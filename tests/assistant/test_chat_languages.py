@@ -18,7 +18,6 @@ from borough.assistant import turns
 from borough.cases.models import Case
 from borough.catalogue.selectors import service_get
 from borough.places.models import CollectionSchedule
-
 from tests.signing_in import staff_login
 
 from .conftest import Chat
@@ -97,9 +96,7 @@ def test_a_punjabi_resident_reports_a_missed_bin_all_in_punjabi(chat):
     # The confirmation with the reference, in Punjabi.
     case = Case.objects.get()
     confirmation = said[7][-1]
-    assert confirmation.startswith(
-        f"ਤੁਹਾਡੀ ਬੇਨਤੀ ਭੇਜ ਦਿੱਤੀ ਗਈ ਹੈ। ਤੁਹਾਡਾ ਹਵਾਲਾ ਨੰਬਰ {case.reference} ਹੈ।"
-    )
+    assert confirmation.startswith(f"ਤੁਹਾਡੀ ਬੇਨਤੀ ਭੇਜ ਦਿੱਤੀ ਗਈ ਹੈ। ਤੁਹਾਡਾ ਹਵਾਲਾ ਨੰਬਰ {case.reference} ਹੈ।")
     assert "ਅਸੀਂ ਅਮਲੇ ਨੂੰ 2 ਕੰਮਕਾਜੀ ਦਿਨਾਂ ਦੇ ਅੰਦਰ" in confirmation  # what happens next
     # No English sentence of the assistant's was left untranslated on the way.
     for english in ("Which bin", "Please check", "Type the", "Your request", "postcode?"):
@@ -268,7 +265,8 @@ def test_bin_days_in_urdu_from_the_urdu_button(chat):
         street_id=20750001, stream="general", weekday=today.weekday(), first_date=today
     )
     said = _journey(chat, "ur", ["میرے کوڑے دان کے دن دیکھیں", "ub8 1qa", "1"])
-    assert said[0][0].startswith("مشینی ترجمہ: اگر کچھ بھی واضح نہ ہو تو کسی شخص سے بات کرنے کو کہیں۔")
+    label = "مشینی ترجمہ: اگر کچھ بھی واضح نہ ہو تو کسی شخص سے بات کرنے کو کہیں۔"
+    assert said[0][0].startswith(label)
     assert said[0][-1].startswith("آپ کا پوسٹ کوڈ کیا ہے؟")
     assert said[1][-1].startswith("کون سا پتہ؟ اس کا نمبر لکھیں:\n1. 1 Acacia Avenue")
     days = said[2][-1]
@@ -328,9 +326,7 @@ def test_the_agent_sees_the_conversation_language(client, chat, agent):
     staff = Client()
     staff_login(staff, agent)
     page = staff.get(f"/hub/live-chat/{conversation.pk}/").content.decode()
-    assert (
-        "Punjabi (the assistant replied in machine translation, not yet reviewed)" in page
-    )
+    assert "Punjabi (the assistant replied in machine translation, not yet reviewed)" in page
 
 
 @pytest.mark.parametrize("language", CHAT_LANGUAGES)
