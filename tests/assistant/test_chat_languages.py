@@ -18,6 +18,7 @@ from borough.assistant import turns
 from borough.cases.models import Case
 from borough.catalogue.selectors import service_get
 from borough.places.models import CollectionSchedule
+from tests.factories import ResidentFactory, ResidentUserFactory
 from tests.signing_in import staff_login
 
 from .conftest import Chat
@@ -404,3 +405,44 @@ def test_each_chat_language_translates_the_services_residents_report_most(catalo
             assert local and local.get("label"), f"{slug}.{question.id}"
             assert bool(local.get("hint")) == bool(question.hint), f"{slug}.{question.id} hint"
             assert set(local.get("options") or {}) == {o.value for o in question.options}
+
+
+def test_a_bengali_resident_hears_the_status_of_their_request_in_bengali(client, chat, make_case):
+    user = ResidentUserFactory()
+    case = make_case(resident=ResidentFactory(user=user))
+    client.force_login(user)
+    said = _journey(chat, "bn", ["একটি অনুরোধ দেখুন", case.reference])  # "Check a request"
+    assert said[0][-1].startswith("আপনার অনুরোধের রেফারেন্স নম্বর কী?")
+    status = case.service.flow.public_label(case.state)
+    assert said[1][-1].startswith(f"অনুরোধ {case.reference} (ময়লা সংগ্রহ না হওয়ার কথা জানান): {status}।")
+    assert chat.conversation.language == "bn"
+
+
+SCRIPTS = {
+    "pa": "GURMUKHI",
+    "hi": "DEVANAGARI",
+    "gu": "GUJARATI",
+    "ta": "TAMIL",
+    "bn": "BENGALI",
+    "ur": "ARABIC",
+    "ar": "ARABIC",
+}
+
+
+@pytest.mark.parametrize(("language", "script"), SCRIPTS.items())
+def test_each_catalogue_is_written_in_its_own_script(language, script):
+    """No letter of another script slipped in (Devanagari in Punjabi, Bengali in Assamese
+    forms...): every non-Latin letter is in the language's Unicode block. Latin is allowed for
+    names kept in English (Samaritans, Housing Options, the example email)."""
+    import unicodedata
+
+    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    service_text = (TRANSLATIONS / f"{language}.yaml").read_text(encoding="utf-8")
+    texts = [e.msgstr for e in po] + [service_text.split("services:", 1)[1]]
+    wrong = {
+        ch
+        for text in texts
+        for ch in text
+        if ch.isalpha() and not ch.isascii() and not unicodedata.name(ch).startswith(script)
+    }
+    assert wrong == set()
