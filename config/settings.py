@@ -464,6 +464,13 @@ LANGUAGE_CODE = "en-gb"
 # Residents choose their language with the switcher in the page header (a cookie, see
 # docs/adr/0014-language-by-cookie.md); staff pages, the admin and APIs stay in English.
 LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
+# Languages the resident assistant's chat replies in beside LANGUAGES, from machine-made
+# catalogues (borough/locale/<code>/, catalogue/data/translations/<code>.yaml; ADR 00XX-lang).
+# Not portal languages: the switcher and the portal's pages stay English and Polish.
+BOROUGH_ASSISTANT_LANGUAGES = env.list(
+    "BOROUGH_ASSISTANT_LANGUAGES",
+    default=["pa", "ur", "ro", "gu", "ta", "so", "ar", "bn", "pt", "hi"],
+)
 LANGUAGE_COOKIE_NAME = "borough_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_HTTPONLY = True

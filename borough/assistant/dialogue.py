@@ -23,6 +23,7 @@ import re
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from borough.assistant import nlu
 from borough.assistant.nlu import Understanding
@@ -38,7 +39,10 @@ from .turns import (
     Exchange,
     Turn,
     Understood,
+    answer_word,
+    chat_language,
     fixed,
+    machine_made,
     starter_choices,
     supported_language,
 )
@@ -57,7 +61,11 @@ def understand(conversation: Conversation, text: str) -> Understood:
     """What the message means, from the conversation as last read. Runs the understanding
     and any language model call, so the caller runs it before locking the conversation."""
     state = DialogueState.of(conversation)
-    understanding = _choice_only(state, conversation.language, text) or nlu.understand(text)
+    understanding = (
+        _choice_only(state, conversation.language, text)
+        or _known_reply(state, conversation.language, text)
+        or nlu.understand(text)
+    )
     language = understanding.language or "en"
     if supported_language(language) is None and llm.configured():
         english = llm.translate_to_english(text)
@@ -98,6 +106,41 @@ def _choice_only(state: DialogueState, language: str, text: str) -> Understandin
         vulnerability=nlu.Vulnerability(),
         flags=(),
     )
+
+
+# Buttons the chat offers (``choices=``): in a chat language they are pressed in that language.
+_OFFERED = ("Talk to a person", "Report a problem", "Check my bin days", "Check a request")
+
+
+def _known_reply(state: DialogueState, language: str, text: str) -> Understanding | None:
+    """A short reply in the conversation's chat language that the chat knows without the
+    understanding: a yes/no/skip/cancel word (data/answer_words.yaml), one of the chat's own
+    buttons, or one of the choices just listed. It is understood as its English and keeps the
+    conversation's language (a word or two is too short to tell Arabic from Urdu, or Punjabi
+    from English). None for anything else, or a conversation not in a chat language."""
+    code = chat_language(language)
+    if code is None or code.startswith("en"):
+        return None
+    typed = text.strip().rstrip(".!").casefold()
+    english = answer_word(code, text)
+    if not english:
+        with translation.override(code):
+            english = next((msgid for msgid in _OFFERED if _(msgid).casefold() == typed), "")
+    if english:
+        return dataclasses.replace(nlu.understand(english), text=text, language=language)
+    listed = state.form.choices if state.form and state.mode else []
+    if any(typed == label.casefold() for _value, label in listed):
+        return Understanding(
+            text=text,
+            language=language,
+            intent=None,
+            confidence=1.0,
+            out_of_scope=False,
+            entities=nlu.Entities(),
+            vulnerability=nlu.Vulnerability(),
+            flags=(),
+        )
+    return None
 
 
 def _summary(u: Understanding) -> dict:
@@ -141,9 +184,11 @@ def respond(conversation: Conversation, text: str, understood: Understood, *, up
         # A sign of danger in another language: the agent must see the language at once (an
         # interpreter), and the urgent reply is in it, however short the message.
         conversation.language = language
-    portal_language = supported_language(conversation.language)
+    portal_language = chat_language(conversation.language)
     with translation.override(portal_language or settings.LANGUAGE_CODE):
         _respond(x)
+        if portal_language and not urgent:
+            _label_machine_made(x, portal_language)
         if portal_language is None and not state.interpreter_offered and not urgent:
             # Never for an urgent message: its reply is in the resident's language already.
             state.interpreter_offered = True
@@ -158,6 +203,18 @@ def respond(conversation: Conversation, text: str, understood: Understood, *, up
         x.turn.translate_to = conversation.language
     state.save_to(conversation)
     return x.turn
+
+
+MACHINE_LABEL = gettext_noop("Machine translation: ask for a person if anything is unclear.")
+
+
+def _label_machine_made(x: Exchange, language: str) -> None:
+    """The first reply in a machine-made chat language says so, once per conversation, in
+    that language and in English (an urgent reply carries its own label)."""
+    if x.state.machine_labelled or not machine_made(language) or not x.turn.replies:
+        return
+    x.state.machine_labelled = True
+    x.turn.say_first(f"{_(MACHINE_LABEL)} ({MACHINE_LABEL})")
 
 
 def _respond(x: Exchange) -> None:

@@ -113,6 +113,7 @@ class DialogueState:
     # The UPRNs offered, in order, when asking which address for bin days.
     bin_choices: list[int] = field(default_factory=list)
     interpreter_offered: bool = False
+    machine_labelled: bool = False  # told that replies are machine-translated (dialogue)
     support_acknowledged: bool = False
 
     @classmethod
@@ -129,6 +130,7 @@ class DialogueState:
             own_cases=list(data.get("own_cases") or []),
             bin_choices=list(data.get("bin_choices") or []),
             interpreter_offered=bool(data.get("interpreter_offered")),
+            machine_labelled=bool(data.get("machine_labelled")),
             support_acknowledged=bool(data.get("support_acknowledged")),
         )
 
@@ -143,6 +145,7 @@ class DialogueState:
             "own_cases": self.own_cases,
             "bin_choices": self.bin_choices,
             "interpreter_offered": self.interpreter_offered,
+            "machine_labelled": self.machine_labelled,
             "support_acknowledged": self.support_acknowledged,
         }
 

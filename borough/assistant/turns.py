@@ -4,9 +4,13 @@ the replies it leads to. Every flow (``assistant.flows``) works on an ``Exchange
 
 from __future__ import annotations
 
+import gettext as gnu_gettext
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -22,6 +26,35 @@ CANCEL_WORDS = {"cancel", "stop", "start again", "anuluj", "stop."}
 SKIP_WORDS = {"skip", "no answer", "none", "pomiń", "-"}
 YES_WORDS = {"yes", "y", "yes please", "yeah", "yep", "ok", "okay", "correct", "tak", "confirm"}
 NO_WORDS = {"no", "n", "no thanks", "nope", "nie", "no thank you"}
+# The same answers typed in the chat-only languages (data/answer_words.yaml): any language's
+# word counts in any conversation (none of them means something else in another).
+ANSWER_WORDS_FILE = Path(__file__).resolve().parent / "data" / "answer_words.yaml"
+
+
+_BY_LANGUAGE: dict[str, dict[str, set[str]]] = {
+    language: {kind: {word.casefold() for word in listed} for kind, listed in words.items()}
+    for language, words in (
+        yaml.safe_load(ANSWER_WORDS_FILE.read_text(encoding="utf-8")) or {}
+    ).items()
+}
+_WORDS: dict[str, set[str]] = {
+    kind: {word for words in _BY_LANGUAGE.values() for word in words.get(kind, ())}
+    for kind in ("yes", "no", "skip", "cancel")
+}
+
+
+def answer_word(language: str, text: str) -> str:
+    """ "yes", "no", "skip" or "cancel" when ``text`` is that answer in ``language``'s words
+    (data/answer_words.yaml), else ""."""
+    typed = text.strip().rstrip(".!").casefold()
+    words = _BY_LANGUAGE.get((language or "").split("-")[0], {})
+    return next((kind for kind, listed in words.items() if typed in listed), "")
+
+
+CANCEL_WORDS |= _WORDS["cancel"]
+SKIP_WORDS |= _WORDS["skip"]
+YES_WORDS |= _WORDS["yes"]
+NO_WORDS |= _WORDS["no"]
 
 
 @dataclass
@@ -98,6 +131,40 @@ def supported_language(code: str) -> str | None:
         if django_code.split("-")[0] == (code or "").split("-")[0]:
             return django_code
     return None
+
+
+def chat_language(code: str) -> str | None:
+    """The language the chat replies in for an ISO 639-1 code: a portal language (reviewed,
+    ``LANGUAGES``), else one of ``BOROUGH_ASSISTANT_LANGUAGES`` that has a compiled catalogue
+    (machine-made, chat only); None when the chat has no translation (English, and an
+    interpreter is offered)."""
+    portal = supported_language(code)
+    if portal is not None:
+        return portal
+    base = (code or "").split("-")[0].lower()
+    if base in settings.BOROUGH_ASSISTANT_LANGUAGES and _catalogue_info(base) is not None:
+        return base
+    return None
+
+
+@lru_cache(maxsize=32)
+def _catalogue_info(code: str) -> dict[str, str] | None:
+    """The header of a language's compiled catalogue (None when there is none)."""
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / code / "LC_MESSAGES" / "django.mo"
+        if path.exists():
+            with path.open("rb") as handle:
+                return dict(gnu_gettext.GNUTranslations(handle).info())
+    return None
+
+
+def machine_made(code: str) -> str:
+    """Who made a chat language's catalogue by machine, and when ("" when it is reviewed or
+    not a chat language): its header ``X-Machine-Translation``, removed once reviewed."""
+    if supported_language(code) is not None:
+        return ""  # the portal's languages are reviewed
+    info = _catalogue_info((code or "").split("-")[0].lower()) or {}
+    return info.get("x-machine-translation", "")
 
 
 def fixed(key: str, english: str, language: str) -> str:

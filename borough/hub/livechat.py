@@ -27,6 +27,7 @@ from borough.assistant.services import (
     livechat_take,
 )
 from borough.assistant.state import DialogueState
+from borough.assistant.turns import chat_language, machine_made
 from borough.catalogue.selectors import service_get
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
@@ -131,7 +132,8 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
         {
             "conversation": conversation,
             "transcript": messages_read,
-            "language": language_name(conversation.language),
+            "language": _language_words(conversation.language),
+            "language_plain": language_name(conversation.language),
             "foreign_language": crosslanguage.needs_translation(conversation.language),
             "can_translate": crosslanguage.available(),
             "drivers": [DRIVER_LABELS.get(d, d) for d in conversation.drivers],
@@ -190,3 +192,15 @@ def chat_action(request, conversation_id: int, action: str):
             },
         )
     return redirect("hub:livechat_chat", conversation_id=conversation.pk)
+
+
+def _language_words(code: str) -> str:
+    """The conversation's language, and how the assistant answered in it."""
+    name = language_name(code)
+    if not code or code.startswith("en"):
+        return name
+    if machine_made(code):
+        return f"{name} (the assistant replied in machine translation, not yet reviewed)"
+    if chat_language(code) is None:
+        return f"{name} (the assistant replied in English and offered an interpreter)"
+    return name

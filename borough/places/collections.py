@@ -26,7 +26,7 @@ class Collection:
 
     @property
     def label(self) -> str:
-        return WasteStream(self.stream).label
+        return str(WasteStream(self.stream).label)
 
     @property
     def moved(self) -> bool:

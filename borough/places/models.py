@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Ward(models.Model):
@@ -112,10 +113,10 @@ def build_search_text(
 
 
 class WasteStream(models.TextChoices):
-    GENERAL = "general", "General waste (black bin)"
-    RECYCLING = "recycling", "Recycling (blue bin)"
-    FOOD = "food", "Food waste (green caddy)"
-    GARDEN = "garden", "Garden waste (brown bin, if you subscribe)"
+    GENERAL = "general", _("General waste (black bin)")
+    RECYCLING = "recycling", _("Recycling (blue bin)")
+    FOOD = "food", _("Food waste (green caddy)")
+    GARDEN = "garden", _("Garden waste (brown bin, if you subscribe)")
 
 
 class CollectionSchedule(models.Model):

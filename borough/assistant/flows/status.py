@@ -78,7 +78,7 @@ def status_turn(x: Exchange) -> None:
     flow = case.service.flow
     reply = _("Request %(reference)s (%(service)s): %(status)s.") % {
         "reference": case.reference,
-        "service": case.service.name,
+        "service": case.service.local_name,
         "status": flow.public_label(case.state) if case.state else case.get_status_display(),
     }
     if case.is_open and case.due_date:
