@@ -65,8 +65,7 @@ class Clicks:
     def assert_at_most(self, minimum: int) -> None:
         """The journey took no more than ``minimum`` + ALLOWED_OVER clicks."""
         assert self.count <= minimum + ALLOWED_OVER, (
-            f"{self.journey}: {self.count} clicks, the pattern's minimum is {minimum}: "
-            f"{self.steps}"
+            f"{self.journey}: {self.count} clicks, the pattern's minimum is {minimum}: {self.steps}"
         )
 
     def look(self, name: str) -> None:
@@ -77,6 +76,4 @@ class Clicks:
         folder = os.environ.get("BOROUGH_SCREENSHOTS")
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(
-                path=f"{folder}/{self.journey}-{name}-{width}.png", full_page=True
-            )
+            self.page.screenshot(path=f"{folder}/{self.journey}-{name}-{width}.png", full_page=True)

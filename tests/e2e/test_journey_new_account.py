@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -115,7 +116,6 @@ def test_a_new_account_adds_an_address_reports_a_pothole_and_downloads_its_data(
     expect(page.locator("body")).to_contain_text("Amara Okafor")
     with page.expect_download() as download:
         details.link("Download my data")
-    data = json.loads(open(download.value.path()).read())
+    data = json.loads(Path(download.value.path()).read_text())
     assert reference in json.dumps(data) and "Amara" in json.dumps(data)
     details.assert_at_most(DETAILS_AND_DATA_MINIMUM)
-    print(sign_up.steps, address.steps, pothole.steps, track.steps, details.steps)

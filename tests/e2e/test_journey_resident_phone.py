@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from borough.assistant import nlu
-
 from tests.e2e.clicks import Clicks, journey_widths
 
 # GOV.UK pattern minimums (docs/benchmarks.md): finding the service (topic or search, then the
@@ -85,4 +84,3 @@ def test_a_resident_on_a_phone_reports_a_missed_bin_and_a_pothole(
     expect(page.locator(".govuk-panel--confirmation")).to_contain_text("Request sent")
     pothole.look("confirmation")
     pothole.assert_at_most(POTHOLE_MINIMUM)
-    print(bin_walk.count, bin_walk.steps, pothole.count, pothole.steps)
