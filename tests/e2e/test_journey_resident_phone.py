@@ -52,6 +52,14 @@ def test_a_resident_on_a_phone_reports_a_missed_bin_and_a_pothole(
     bin_walk.look("details")
     bin_walk.button("Continue")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    # One green button on the page, the one that sends: the chat launcher under it is not a
+    # second one that looks the same.
+    expect(page.get_by_role("button", name="Chat with us")).to_be_visible()
+    primary = page.locator(
+        "main .govuk-button:not(.govuk-button--secondary), "
+        ".app-chat-widget__launcher:not(.govuk-button--secondary)"
+    )
+    expect(primary).to_have_count(1)
     bin_walk.look("check")
     bin_walk.button("Accept and send")
     expect(page.locator(".govuk-panel--confirmation")).to_contain_text("Request sent")
