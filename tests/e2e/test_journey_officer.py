@@ -38,7 +38,12 @@ def test_an_officer_updates_a_case_from_the_queue(
     new_status = page.locator(f"label[for={status.get_attribute('id')}]").inner_text()
     status.check()
     walk.button("Send update")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Update sent")
+    # Nobody to write to (the resident gave no contact details): the banner does not say
+    # "sent", it says where the update is.
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("The update is on the resident’s request page only")
+    expect(banner).to_contain_text("Not sent: no contact details for the resident")
+    expect(banner).not_to_contain_text("Update sent")
     timeline = page.locator("h2:has-text('Timeline') + ol")
     expect(timeline).to_contain_text(message)
     expect(timeline).to_contain_text(
