@@ -17,6 +17,8 @@ from tests.e2e.clicks import Clicks, journey_widths
 # then choose), Accept and send.
 MISSED_BIN_MINIMUM = 2 + 1 + (2 + 4) + 1
 POTHOLE_MINIMUM = 2 + 1 + (2 + 4) + 1
+# Bin days: the link on the home page, Find address, the address.
+BIN_DAY_MINIMUM = 3
 
 
 @pytest.mark.django_db(transaction=True)
@@ -66,6 +68,16 @@ def test_a_resident_on_a_phone_reports_a_missed_bin_and_a_pothole(
     bin_walk.look("confirmation")
     resident.assert_accessible()
     bin_walk.assert_at_most(MISSED_BIN_MINIMUM)
+
+    bin_day = Clicks(page, "phone-bin-day")
+    page.goto(live_server.url + "/")
+    bin_day.link("Check your bin collection days")
+    page.get_by_label("Postcode").fill("UB8 1QA")
+    bin_day.button("Find address")
+    bin_day.link("2 Acacia Avenue, Uxbridge, UB8 1QA")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your bin collection days")
+    bin_day.look("bin-days")
+    bin_day.assert_at_most(BIN_DAY_MINIMUM)
 
     pothole = Clicks(page, "phone-pothole")
     page.goto(live_server.url + "/")
