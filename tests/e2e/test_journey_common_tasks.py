@@ -63,9 +63,8 @@ def _answer(page, walk: Clicks, question) -> None:
         page.locator(f"[name={name}]").fill("Ama Owusu")
     elif kind == "phone":
         page.locator(f"[name={name}]").fill("07700 900 982")
-    elif kind == "text":
-        if question.required:
-            page.locator(f"[name={name}]").fill("The kitchen tap drips all night and day")
+    elif kind == "text" and question.required:
+        page.locator(f"[name={name}]").fill("The kitchen tap drips all night and day")
     walk.button("Continue")
 
 
