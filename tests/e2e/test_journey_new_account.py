@@ -58,6 +58,11 @@ def test_a_new_account_adds_an_address_reports_a_pothole_and_downloads_its_data(
     sign_up.email_link(live_server.url + _path_in(message))
     sign_up.button("Confirm email address")
     expect(page).to_have_url(live_server.url + "/my-account/")
+    # One banner: confirming the email signed the resident in, and it says so once.
+    expect(page.locator(".govuk-notification-banner")).to_have_count(1)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your email address is confirmed"
+    )
     sign_up.look("new-account")
     resident.assert_accessible()
     sign_up.assert_at_most(SIGN_UP_MINIMUM + 2)  # reaching the form: Sign in, Create an account
