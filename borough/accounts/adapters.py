@@ -62,6 +62,10 @@ def _links_on_site(value):
     return value
 
 
+CONFIRMED_MESSAGE = "account/messages/email_confirmed.txt"
+SIGNED_IN_MESSAGE = "account/messages/logged_in.txt"
+
+
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -127,6 +131,17 @@ class AccountAdapter(DefaultAccountAdapter):
             if records and time.time() - records[-1]["at"] < timeout:
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def add_message(self, request, level, message_template=None, message_context=None, **kwargs):
+        """Confirming an email address signs the resident in too: one banner says so ("Your
+        email address is confirmed"), not a second "You are signed in" under it."""
+        if message_template == CONFIRMED_MESSAGE:
+            request._borough_email_confirmed = True
+        elif message_template == SIGNED_IN_MESSAGE and getattr(
+            request, "_borough_email_confirmed", False
+        ):
+            return
+        super().add_message(request, level, message_template, message_context, **kwargs)
 
     def get_login_redirect_url(self, request) -> str:
         if can_use_hub(request.user):

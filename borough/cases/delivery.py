@@ -41,20 +41,23 @@ def is_resident_update(event: CaseEvent) -> bool:
     )
 
 
+def next_update_delivery(case: Case) -> Delivery:
+    """What will become of a public update sent on ``case`` now."""
+    if case_contact_email(case, update=True):
+        return QUEUED
+    if case.resident and case.resident.email:
+        return OPTED_OUT
+    if case.resident and case.resident.phone:
+        return PHONE_ONLY
+    return NO_CONTACT
+
+
 def update_deliveries(case: Case, events: list[CaseEvent]) -> dict[int, Delivery]:
     """For each public update among ``events`` (the case's timeline), what became of it."""
     emailed = {
         event.data.get("event") for event in events if event.kind == CaseEvent.Kind.EMAIL_SENT
     }
-    address = case_contact_email(case, update=True)
-    if address:
-        otherwise = QUEUED
-    elif case.resident and case.resident.email:
-        otherwise = OPTED_OUT
-    elif case.resident and case.resident.phone:
-        otherwise = PHONE_ONLY
-    else:
-        otherwise = NO_CONTACT
+    otherwise = next_update_delivery(case)
     return {
         event.pk: EMAILED if event.pk in emailed else otherwise
         for event in events

@@ -28,9 +28,14 @@ class ChatWidget {
   build() {
     const link = this.root.querySelector("a");
     this.chatPage = link.getAttribute("href");
+    // On a page with its own button to press (Continue, Accept and send, Save), the launcher
+    // sits at the end of the page under it: a secondary button there, so the page's own
+    // button is the one green button (GOV.UK: one primary button a page).
+    const inPage = this.root.classList.contains("app-chat-widget--in-page");
+    const kind = inPage ? "govuk-button govuk-button--secondary" : "govuk-button";
     this.launcher = el("button", {
       type: "button",
-      class: "govuk-button govuk-!-margin-bottom-0 app-chat-widget__launcher",
+      class: `${kind} govuk-!-margin-bottom-0 app-chat-widget__launcher`,
       "aria-expanded": "false",
       "aria-controls": "app-chat-panel",
     }, this.words.title);

@@ -196,7 +196,7 @@ def review_pair(request, pair_id: int):
                 f"{labels.record_name(made.unique_id_r)}. "
                 "The next linkage run will use this decision.",
             )
-            return redirect("hub:singleview_review")
+            return _next_pair(request)
     audit_record(
         actor=request.user,
         action="viewed",
@@ -224,11 +224,23 @@ def _skip(request, pair):
         object_id=f"{pair.unique_id_l}|{pair.unique_id_r}",
         summary="skipped: not sure",
     )
-    following = selectors.review_queue(skipped=skipped).exclude(pk__in=skipped).first()
-    if following is None:
+    if not _pairs_left(skipped).exists():
         messages.info(request, "Skipped. Every pair left has been skipped in this session")
         return redirect("hub:singleview_review")
     messages.info(request, "Skipped without a decision: the pair is at the back of the queue")
+    return _next_pair(request)
+
+
+def _pairs_left(skipped: list[int]):
+    return selectors.review_queue(skipped=skipped).exclude(pk__in=skipped)
+
+
+def _next_pair(request):
+    """On to the next pair not skipped in this session, as a queue is worked (one click a
+    pair); back to the queue when none is left."""
+    following = _pairs_left(_skipped(request)).first()
+    if following is None:
+        return redirect("hub:singleview_review")
     return redirect("hub:singleview_review_pair", pair_id=following.pk)
 
 

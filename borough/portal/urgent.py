@@ -43,8 +43,26 @@ HOMELESS = _any(
     r"\bsleep(ing)?\s+(rough|on\s+the\s+streets?|outside|in\s+(my|the|a)\s+car|in\s+a\s+park)\b",
     r"\brough\s+sleep",
     r"\bon\s+the\s+streets?\s+(tonight|today|now)\b",
-    r"\b(kicked|thrown|locked|chucked)\s+(me\s+)?out\b",
+    r"\b(kicked|thrown|chucked)\s+(me\s+|us\s+)?out\b",
+    r"\blocked\s+(me\s+|us\s+)?out\b(?!\s+of\s+(my|the|our|his|her)\s+(car|van|account|phone|email))",
     r"\bevicted\s+(today|tonight|now|this\s+(morning|afternoon|evening))\b",
+    # Needing a roof now, in any words: "need somewhere to stay", "nowhere safe to go".
+    r"\b(need|needs|needing|looking\s+for|find)\s+(somewhere|a\s+place|anywhere|a\s+room)"
+    r"\s+(safe\s+)?to\s+(stay|sleep|live)\b",
+    r"\bnowhere\s+safe\b",
+    # Fleeing domestic abuse: the council must help at once (priority need), so the housing
+    # options number comes first.
+    r"\b(flee|fleeing|fled|escap(e|ed|ing)|leav(e|ing)|left|run(ning)?\s+(away\s+)?from|get(ting)?"
+    r"\s+away\s+from)\b.{0,40}\b(domestic\s+(violence|abuse)|abus(e|er|ive)|violen(t|ce))",
+    r"\b(domestic\s+(violence|abuse)|abusive\s+(partner|husband|wife|relationship|home))\b.{0,40}"
+    r"\b(somewhere|anywhere|nowhere|a\s+place)\b",
+    # An illegal eviction: a landlord who changes the locks or puts the tenant out.
+    r"\b(landlord|landlady|owner|agent)\b.{0,40}\b(chang(e|ed|ing)|swapp?(ed|ing))\s+(the|my|our)"
+    r"\s+locks?\b",
+    r"\blocks?\s+(have\s+been\s+|were\s+|was\s+)?changed\b",
+    r"\b(landlord|landlady)\b.{0,40}\b(locked|threw|thrown|put|kicked|chucked)\s+(me|us)\s+out\b",
+    r"\blocked\s+(me\s+|us\s+)?out\s+of\s+(my|our|the)\s+(home|flat|house|room|bedsit)\b",
+    r"\b(illegal(ly)?|unlawful(ly)?)\s+evict",
 )
 GAS = _any(r"\bsmell(s|ing)?\s+(of\s+)?gas\b", r"\bgas\s+(leak|smell)", r"\bleaking\s+gas\b")
 EMERGENCY = _any(

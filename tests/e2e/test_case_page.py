@@ -70,7 +70,11 @@ def test_an_officer_uses_a_template_sees_duplicates_and_links_cases(visit, live_
     officer.assert_accessible()
     message.fill(message.input_value() + " Sorry for the trouble.")
     page.get_by_role("button", name="Send update").click()
-    expect(page.locator("body")).to_contain_text("Update sent to the resident")
+    # The case has no resident to write to: the banner says where the update went.
+    expect(page.locator("body")).to_contain_text(
+        "The update is on the resident’s request page only. "
+        "Not sent: no contact details for the resident"
+    )
     expect(page.locator("body")).to_contain_text("Sorry for the trouble.")
 
     # An error on the page: a duplicate of itself.

@@ -26,6 +26,9 @@ def test_a_missed_bin_sent_without_contact_details_promises_no_email(client, sen
     assert "email we send you" not in page
     assert "We will not email or phone you about this request" in page
     assert "Get updates by email (optional)" in page and 'name="email"' in page
+    # It does not say we lack the details and then ask for them: it says how to get updates.
+    assert "because we do not have your contact details" not in page
+    assert "unless you give us your email address below" in page
 
 
 @pytest.mark.django_db

@@ -157,9 +157,12 @@ def test_confirming_a_match_keeps_the_decision_takes_it_off_the_queue_and_export
     response = officer_client.post(
         f"/hub/single-view/review/{pair.pk}/", {"decision": "match", "note": "Same NI number"}
     )
-    assert response.status_code == 302
+    # The officer goes on to the next pair at once, told what was kept.
+    following = ReviewPair.objects.exclude(pk=pair.pk).get()
+    assert response["Location"] == f"/hub/single-view/review/{following.pk}/"
     page = officer_client.get(response["Location"]).content.decode()
     assert "Same person: Housing H1 and Parking P1" in page
+    page = officer_client.get("/hub/single-view/review/").content.decode()
     assert "1 pair waiting" in page and f"/hub/single-view/review/{pair.pk}/" not in page
     decision = MatchDecision.objects.get()
     assert (decision.decision, decision.decided_by, decision.note) == (

@@ -61,7 +61,12 @@ def housing_options_phone() -> str:
 def homeless_signposting(x: Exchange) -> None:
     """For someone with nowhere to stay: the Housing Options number and page, from that page."""
     phone, page = housing_options_phone(), faq_get(HOUSING_HELP_PAGE)
-    if HOMELESS_SIGN not in x.u.vulnerability.signs or not phone or page is None:
+    # The sign as found in English, or in another language ("homeless tonight (pl)").
+    homeless = any(
+        sign == HOMELESS_SIGN or sign.startswith(f"{HOMELESS_SIGN} (")
+        for sign in x.u.vulnerability.signs
+    )
+    if not homeless or not phone or page is None:
         return
     x.say(
         _(

@@ -12,8 +12,11 @@ from borough.catalogue.definitions import Question
 from borough.catalogue.journey import FormJourney
 
 # Only questions asking what or where: a yes/no question ("Is this an emergency?") is never
-# answered from words that merely contain "no".
-_WHAT_OR_WHERE = re.compile(r"^\s*(what|where|which)\b", re.IGNORECASE)
+# answered from words that merely contain "no". In English and in Polish (the questions are
+# asked in the resident's language: "Co trzeba naprawić?", "Gdzie trzeba wykonać naprawę?").
+_WHAT_OR_WHERE = re.compile(
+    r"^\s*(what|where|which|co|gdzie|jaki|jaka|jakie|który|która|które)\b", re.IGNORECASE
+)
 _STOPWORDS = {"the", "a", "an", "or", "and", "of", "such", "as", "my", "your", "other"}
 # A message with fewer words than this besides asking for the service ("I want to report a
 # pothole") names what is wanted; it does not describe the problem.

@@ -18,7 +18,10 @@ from .status import names_a_request
 # Words that leave what was being asked, whatever the mode.
 _LEAVING = re.compile(
     r"\b(?:actually\s*,?\s*)?(?:forget\s+(?:about\s+)?(?:that|it|this)|never\s*mind|nevermind|"
-    r"something\s+else|changed\s+my\s+mind|scrap\s+that|different\s+question)\b[\s,.;:!-]*",
+    r"something\s+else|changed\s+my\s+mind|scrap\s+that|different\s+question|"
+    # and in Polish, the other language the assistant speaks
+    r"nie\s*ważne|zapomnij(?:\s+o\s+tym)?|coś\s+innego|zmieni(?:łem|łam)\s+zdanie|"
+    r"inne\s+pytanie)\b[\s,.;:!-]*",
     re.IGNORECASE,
 )
 # A new intent this sure starts a new subject when the answer waited for is not free text.

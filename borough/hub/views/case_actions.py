@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from borough.accounts.policies import can_see_case
+from borough.cases.delivery import next_update_delivery
 from borough.cases.errors import CaseChanged, TransitionRefused
 from borough.cases.models import Case, Status
 from borough.cases.relations import case_link, case_mark_duplicate, case_unlink
@@ -88,7 +89,18 @@ def _note(actor, case, data) -> Done:
         public=public,
         expected_version=data["version"],
     )
-    return Done("Update sent to the resident" if public else "Note added", case)
+    return Done(_sent("Update sent to the resident", case) if public else "Note added", case)
+
+
+def _sent(words: str, case, changed: str = "") -> str:
+    """``words`` when the update reaches the resident; otherwise what really happened to it,
+    never "sent" to a resident the council cannot reach (issue 17, point 13)."""
+    delivery = next_update_delivery(case)
+    if delivery.reached:
+        return words
+    shown = "The update is on the resident’s request page only"
+    lead = f"Status changed to {changed}. " if changed else ""
+    return f"{lead}{shown}. {delivery.words}"
 
 
 def _update(actor, case, data) -> Done:
@@ -104,10 +116,12 @@ def _update(actor, case, data) -> Done:
     )
     target = case.service.flow.state(to_status) if to_status else None
     if target is not None and target.key != case.current_state.key:
-        return Done(f"Update sent and status changed to {target.label.lower()}", case)
+        changed = target.label.lower()
+        return Done(_sent(f"Update sent and status changed to {changed}", case, changed), case)
     if to_status in Status.values and to_status != case.status:
-        return Done(f"Update sent and status changed to {Status(to_status).label.lower()}", case)
-    return Done("Update sent to the resident", case)
+        changed = Status(to_status).label.lower()
+        return Done(_sent(f"Update sent and status changed to {changed}", case, changed), case)
+    return Done(_sent("Update sent to the resident", case), case)
 
 
 def _time(actor, case, data) -> Done:
