@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "borough.api",
     "borough.integrations",
     "borough.assistant",
+    "borough.governance",
     "borough.demo",
 ]
 

@@ -457,3 +457,35 @@ def can_see_record_access(user, *, case_team_ids: AbstractSet[int]) -> bool:
         if role == Role.TEAM_LEAD and team_id in case_team_ids:
             return True
     return False
+
+
+# ------------------------------------------------------------------ information governance
+
+#: The team that answers information requests (subject access) and keeps the register.
+GOVERNANCE_TEAM_SLUG = "complaints-and-information"
+ROLES_GOVERNING_INFORMATION = {Role.OFFICER, Role.TEAM_LEAD}
+
+
+def can_govern_information(user) -> bool:
+    """May ``user`` keep the information asset register, the retention schedule and legal
+    holds, and handle subject access requests? Officers and team leads of the complaints and
+    information team, admins and superusers: a request gathers everything about a person."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Membership.objects.filter(user=user)
+        .filter(
+            Q(role=Role.ADMIN)
+            | Q(team__slug=GOVERNANCE_TEAM_SLUG, role__in=ROLES_GOVERNING_INFORMATION)
+        )
+        .exists()
+    )
+
+
+def may_govern_information(actor: Actor) -> bool:
+    """The same, for an action: staff who may, or Borough itself (the nightly retention run)."""
+    if isinstance(actor, SystemActor):
+        return True
+    return isinstance(actor, StaffActor) and can_govern_information(actor.user)
