@@ -159,7 +159,8 @@ class LegalHold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"hold on {'case ' + str(self.case_id) if self.case_id else 'resident ' + str(self.resident_id)}"
+        held = f"case {self.case_id}" if self.case_id else f"resident {self.resident_id}"
+        return f"hold on {held}"
 
 
 class RetentionRun(models.Model):

@@ -103,9 +103,7 @@ def _chats(resident: Resident) -> list[Item]:
 
 def _linked_records(resident: Resident) -> list[Item]:
     records = SourceRecord.objects.filter(person__resident=resident).order_by("source", "pk")
-    fields = [
-        f.name for f in SourceRecord._meta.concrete_fields if f.name not in ("id", "person")
-    ]
+    fields = [f.name for f in SourceRecord._meta.concrete_fields if f.name not in ("id", "person")]
     items = [
         {"key": f"source_record:{r.pk}", **{name: getattr(r, name) for name in fields}}
         for r in records
@@ -183,7 +181,13 @@ def gather(resident: Resident) -> dict[str, list[Item]]:
     if resident.email:
         to_them |= Q(to__iexact=resident.email)
     messages = [
-        {"key": f"message:{m.pk}", "at": m.created, "to": m.to, "subject": m.subject, "body": m.body}
+        {
+            "key": f"message:{m.pk}",
+            "at": m.created,
+            "to": m.to,
+            "subject": m.subject,
+            "body": m.body,
+        }
         for m in Message.objects.filter(to_them).order_by("created", "pk")
     ]
     access = [

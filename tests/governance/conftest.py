@@ -10,6 +10,18 @@ from borough.catalogue.models import Upload
 from tests.factories import StaffFactory
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Files these tests keep and remove live in a folder of their own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
 @pytest.fixture
 def governance_officer(catalogue):
     """An officer of the complaints and information team: keeps the register, runs retention,

@@ -5,109 +5,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0011_case_api_client'),
-        ('catalogue', '0006_service_not_fixed_online'),
-        ('people', '0002_resident_email_updates'),
+        ("cases", "0011_case_api_client"),
+        ("catalogue", "0006_service_not_fixed_online"),
+        ("people", "0002_resident_email_updates"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetentionRun',
+            name="RetentionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('dry_run', models.BooleanField(default=False)),
-                ('actor_label', models.CharField(max_length=200)),
-                ('counts', models.JSONField(default=dict)),
-                ('spared', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("dry_run", models.BooleanField(default=False)),
+                ("actor_label", models.CharField(max_length=200)),
+                ("counts", models.JSONField(default=dict)),
+                ("spared", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-started_at', '-pk'],
+                "ordering": ["-started_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='InformationAsset',
+            name="InformationAsset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150)),
-                ('system_key', models.CharField(blank=True, max_length=150)),
-                ('owner', models.CharField(help_text='The information asset owner (a role)', max_length=150)),
-                ('purpose', models.TextField()),
-                ('lawful_basis', models.CharField(choices=[('consent', '6(1)(a) Consent'), ('contract', '6(1)(b) Contract'), ('legal_obligation', '6(1)(c) Legal obligation'), ('vital_interests', '6(1)(d) Vital interests'), ('public_task', '6(1)(e) Public task'), ('legitimate_interests', '6(1)(f) Legitimate interests')], max_length=32)),
-                ('special_category', models.BooleanField(default=False)),
-                ('article9_condition', models.CharField(blank=True, choices=[('explicit_consent', '9(2)(a) Explicit consent'), ('employment', '9(2)(b) Employment and social protection'), ('vital_interests', '9(2)(c) Vital interests'), ('legal_claims', '9(2)(f) Legal claims'), ('substantial_public_interest', '9(2)(g) Substantial public interest (DPA 2018 Schedule 1)'), ('health_social_care', '9(2)(h) Health or social care')], max_length=32)),
-                ('data_categories', models.TextField(help_text='Categories of personal data')),
-                ('people_categories', models.TextField(help_text='Categories of people the data is about')),
-                ('where_held', models.CharField(max_length=300)),
-                ('shared_with', models.TextField(blank=True)),
-                ('retention', models.CharField(max_length=300)),
-                ('security_measures', models.TextField()),
-                ('dpia_status', models.CharField(choices=[('not_needed', 'Not needed (screened out)'), ('needed', 'Needed, not started'), ('in_progress', 'In progress'), ('done', 'Completed'), ('unknown', 'Not yet screened')], default='unknown', max_length=16)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150)),
+                ("system_key", models.CharField(blank=True, max_length=150)),
+                (
+                    "owner",
+                    models.CharField(
+                        help_text="The information asset owner (a role)", max_length=150
+                    ),
+                ),
+                ("purpose", models.TextField()),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "6(1)(a) Consent"),
+                            ("contract", "6(1)(b) Contract"),
+                            ("legal_obligation", "6(1)(c) Legal obligation"),
+                            ("vital_interests", "6(1)(d) Vital interests"),
+                            ("public_task", "6(1)(e) Public task"),
+                            ("legitimate_interests", "6(1)(f) Legitimate interests"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("special_category", models.BooleanField(default=False)),
+                (
+                    "article9_condition",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("explicit_consent", "9(2)(a) Explicit consent"),
+                            ("employment", "9(2)(b) Employment and social protection"),
+                            ("vital_interests", "9(2)(c) Vital interests"),
+                            ("legal_claims", "9(2)(f) Legal claims"),
+                            (
+                                "substantial_public_interest",
+                                "9(2)(g) Substantial public interest (DPA 2018 Schedule 1)",
+                            ),
+                            ("health_social_care", "9(2)(h) Health or social care"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("data_categories", models.TextField(help_text="Categories of personal data")),
+                (
+                    "people_categories",
+                    models.TextField(help_text="Categories of people the data is about"),
+                ),
+                ("where_held", models.CharField(max_length=300)),
+                ("shared_with", models.TextField(blank=True)),
+                ("retention", models.CharField(max_length=300)),
+                ("security_measures", models.TextField()),
+                (
+                    "dpia_status",
+                    models.CharField(
+                        choices=[
+                            ("not_needed", "Not needed (screened out)"),
+                            ("needed", "Needed, not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Completed"),
+                            ("unknown", "Not yet screened"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('system_key', ''), _negated=True), fields=('system_key',), name='information_asset_one_per_system'), models.CheckConstraint(condition=models.Q(('special_category', False), models.Q(('article9_condition', ''), _negated=True), _connector='OR'), name='information_asset_special_category_needs_article9')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("system_key", ""), _negated=True),
+                        fields=("system_key",),
+                        name="information_asset_one_per_system",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("special_category", False),
+                            models.Q(("article9_condition", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="information_asset_special_category_needs_article9",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SubjectAccessRequest',
+            name="SubjectAccessRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requester_name', models.CharField(max_length=200)),
-                ('received_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('extended_to', models.DateField(blank=True, null=True)),
-                ('extension_reason', models.CharField(blank=True, max_length=300)),
-                ('identity_checked', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('received', 'Received: gathering'), ('released', 'Released'), ('withdrawn', 'Withdrawn')], default='received', max_length=12)),
-                ('withheld', models.JSONField(blank=True, default=dict)),
-                ('logged_by', models.CharField(max_length=200)),
-                ('logged_at', models.DateTimeField()),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('released_by', models.CharField(blank=True, max_length=200)),
-                ('resident', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requester_name", models.CharField(max_length=200)),
+                ("received_on", models.DateField()),
+                ("due_on", models.DateField()),
+                ("extended_to", models.DateField(blank=True, null=True)),
+                ("extension_reason", models.CharField(blank=True, max_length=300)),
+                ("identity_checked", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received: gathering"),
+                            ("released", "Released"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="received",
+                        max_length=12,
+                    ),
+                ),
+                ("withheld", models.JSONField(blank=True, default=dict)),
+                ("logged_by", models.CharField(max_length=200)),
+                ("logged_at", models.DateTimeField()),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("released_by", models.CharField(blank=True, max_length=200)),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.resident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'pk'],
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300)),
-                ('placed_at', models.DateTimeField()),
-                ('placed_by', models.CharField(max_length=200)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('released_by', models.CharField(blank=True, max_length=200)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300)),
+                ("placed_at", models.DateTimeField()),
+                ("placed_by", models.CharField(max_length=200)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("released_by", models.CharField(blank=True, max_length=200)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.resident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-placed_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('case__isnull', False), ('resident__isnull', True)), models.Q(('case__isnull', True), ('resident__isnull', False)), _connector='OR'), name='legal_hold_one_case_or_one_person')],
+                "ordering": ["-placed_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("case__isnull", False), ("resident__isnull", True)),
+                            models.Q(("case__isnull", True), ("resident__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="legal_hold_one_case_or_one_person",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RetentionRule',
+            name="RetentionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('closed_cases', 'Closed requests (with their timeline)'), ('chats', 'Chats with the assistant and live chat'), ('uploads', 'Photos and files on closed requests'), ('outbox', 'Messages sent (the outbox)'), ('webhook_deliveries', 'Webhook deliveries and their bodies'), ('linkage_runs', 'Single view imports of earlier linkage runs'), ('audit_log', 'Audit log of who saw or changed personal data'), ('saved_forms', 'Answers of forms saved to finish later')], max_length=32)),
-                ('keep_days', models.PositiveIntegerField()),
-                ('action', models.CharField(choices=[('delete', 'Delete'), ('anonymise', 'Anonymise (keep the row, remove the personal data)')], default='delete', max_length=12)),
-                ('reason', models.CharField(blank=True, help_text='Why this long', max_length=300)),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("closed_cases", "Closed requests (with their timeline)"),
+                            ("chats", "Chats with the assistant and live chat"),
+                            ("uploads", "Photos and files on closed requests"),
+                            ("outbox", "Messages sent (the outbox)"),
+                            ("webhook_deliveries", "Webhook deliveries and their bodies"),
+                            ("linkage_runs", "Single view imports of earlier linkage runs"),
+                            ("audit_log", "Audit log of who saw or changed personal data"),
+                            ("saved_forms", "Answers of forms saved to finish later"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("keep_days", models.PositiveIntegerField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("delete", "Delete"),
+                            ("anonymise", "Anonymise (keep the row, remove the personal data)"),
+                        ],
+                        default="delete",
+                        max_length=12,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, help_text="Why this long", max_length=300)),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalogue.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'service__name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'service'), name='retention_rule_one_per_kind_service'), models.UniqueConstraint(condition=models.Q(('service__isnull', True)), fields=('kind',), name='retention_rule_one_default_per_kind')],
+                "ordering": ["kind", "service__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "service"), name="retention_rule_one_per_kind_service"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("service__isnull", True)),
+                        fields=("kind",),
+                        name="retention_rule_one_default_per_kind",
+                    ),
+                ],
             },
         ),
     ]

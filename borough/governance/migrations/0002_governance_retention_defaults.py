@@ -19,7 +19,9 @@ def add(apps, schema_editor):
     RetentionRule = apps.get_model("governance", "RetentionRule")
     for kind, days, action, reason in DEFAULTS:
         RetentionRule.objects.get_or_create(
-            kind=kind, service=None, defaults={"keep_days": days, "action": action, "reason": reason}
+            kind=kind,
+            service=None,
+            defaults={"keep_days": days, "action": action, "reason": reason},
         )
 
 
