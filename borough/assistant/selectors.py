@@ -89,7 +89,5 @@ def chats_of(resident, user=None) -> list[Conversation]:
     if user is not None and getattr(user, "pk", None):
         mine |= Q(user=user)
     return list(
-        Conversation.objects.filter(mine)
-        .prefetch_related("messages")
-        .order_by("started_at", "pk")
+        Conversation.objects.filter(mine).prefetch_related("messages").order_by("started_at", "pk")
     )
