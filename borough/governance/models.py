@@ -184,6 +184,15 @@ class RetentionRun(models.Model):
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def removed(self) -> list[tuple[str, int]]:
+        """(kind of record, how many) for each kind that had any, in staff words."""
+        return [
+            (RecordKind(kind).label if kind in RecordKind.values else kind, n)
+            for kind, n in self.counts.items()
+            if n
+        ]
+
 
 class SubjectAccessRequest(models.Model):
     """A person's request for a copy of their data, with its one-month clock (Article 12(3))."""
