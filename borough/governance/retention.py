@@ -184,11 +184,16 @@ def retention_plan(now: dt.datetime | None = None) -> Plan:
     return plan
 
 
+def _delete_files(paths: list[str]) -> None:
+    for path in paths:
+        default_storage.delete(path)
+
+
 def _delete_uploads(uploads: QuerySet) -> int:
     paths = list(uploads.values_list("path", flat=True))
     uploads.delete()
     # Files go only once the rows are gone for good.
-    transaction.on_commit(lambda: [default_storage.delete(path) for path in paths])
+    transaction.on_commit(lambda: _delete_files(paths))
     return len(paths)
 
 

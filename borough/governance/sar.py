@@ -128,12 +128,12 @@ def gather(resident: Resident) -> dict[str, list[Item]]:
         .select_related("service", "property")
         .order_by("created_at", "pk")
     )
-    prop = resident.household.property if resident.household_id else None
+    prop = resident.household.property if resident.household else None
     details = {
         "key": f"resident:{resident.pk}",
         **resident_data(resident),
         "address": prop.single_line if prop else "",
-        "account_email": resident.user.email if resident.user_id else "",
+        "account_email": resident.user.email if resident.user else "",
     }
     needs = [
         {
