@@ -121,10 +121,20 @@ def _page(request, sar, *, errors=None, status=200):
     )
 
 
+def _shown(name: str, value) -> str:
+    if isinstance(value, bool):
+        return "internal note" if name == "internal" and value else ""
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%d %b %Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d %b %Y}"
+    return "" if value is None else str(value)
+
+
 def _summary(item: dict) -> str:
     """One line saying what an item is, from its values (never its key)."""
-    values = [str(v) for k, v in item.items() if k not in ("key", "path") and v not in ("", None)]
-    line = " · ".join(values)
+    values = [_shown(k, v) for k, v in item.items() if k not in ("key", "path")]
+    line = " · ".join(value for value in values if value)
     return line if len(line) <= 300 else line[:299] + "…"
 
 
