@@ -228,3 +228,21 @@ class SubjectAccessRequest(models.Model):
     @property
     def deadline(self):
         return self.extended_to or self.due_on
+
+
+class ErasureRecord(models.Model):
+    """That a person's data was erased (Article 17): who asked for it, when, how many records
+    of each kind went, and what an exemption kept. Never the person's name or details."""
+
+    resident_id = models.BigIntegerField()
+    erased_at = models.DateTimeField()
+    erased_by = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300)
+    counts = models.JSONField(default=dict)
+    exemptions = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"erasure of resident {self.resident_id}"
