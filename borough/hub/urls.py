@@ -4,6 +4,7 @@ from django.urls import path
 from . import (
     api_clients,
     assist,
+    erasure,
     governance,
     insights,
     livechat,
@@ -138,6 +139,7 @@ urlpatterns = [
         governance.hold_release,
         name="governance_hold_release",
     ),
+    path("governance/erasure/", erasure.erasure, name="governance_erasure"),
     path("governance/requests/", subject_access.requests_list, name="governance_sars"),
     path("governance/requests/new/", subject_access.request_new, name="governance_sar_new"),
     path("governance/requests/<int:sar_id>/", subject_access.request_detail, name="governance_sar"),

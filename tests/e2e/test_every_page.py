@@ -281,6 +281,7 @@ def _pages(data: dict) -> list[Page]:
             "hub:governance_retention", ADMIN, "/hub/governance/retention/", False, "Place the hold"
         ),
         Page("hub:governance_sars", ADMIN, "/hub/governance/requests/", False),
+        Page("hub:governance_erasure", ADMIN, "/hub/governance/erasure/", False, "Erase the data"),
         Page(
             "hub:governance_sar_new",
             ADMIN,
@@ -328,6 +329,7 @@ LISTED = {
     "hub:governance", "hub:governance_asset_new", "hub:governance_asset",
     "hub:governance_asset_edit", "hub:governance_ropa", "hub:governance_retention",
     "hub:governance_sars", "hub:governance_sar_new", "hub:governance_sar",
+    "hub:governance_erasure",
 }  # fmt: skip
 
 

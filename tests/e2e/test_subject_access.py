@@ -91,6 +91,7 @@ def test_an_officer_takes_a_subject_access_request_from_logging_to_release(
         "/hub/governance/retention/",
         "/hub/governance/requests/",
         "/hub/governance/requests/new/",
+        "/hub/governance/erasure/",
         page.url.removeprefix(live_server.url),
     ]
     asset = asset_save(actor=StaffActor(officer), data=ENTRY)
@@ -103,7 +104,7 @@ def test_an_officer_takes_a_subject_access_request_from_logging_to_release(
         for path in visited:
             page.goto(live_server.url + path)
             staff.assert_accessible()
-            if path.endswith(("/new/", "/retention/")):  # the error state too
+            if path.endswith(("/new/", "/retention/", "/erasure/")):  # the error state too
                 page.locator("main button[type=submit]").last.click()
                 expect(page.get_by_text("There is a problem")).to_be_visible()
                 staff.assert_accessible()

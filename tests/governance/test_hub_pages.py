@@ -23,6 +23,7 @@ PAGES = [
     "/hub/governance/retention/",
     "/hub/governance/requests/",
     "/hub/governance/requests/new/",
+    "/hub/governance/erasure/",
 ]
 
 
@@ -150,3 +151,23 @@ def test_a_request_from_logging_to_release(officer_client, make_case):
     archive = zipfile.ZipFile(io.BytesIO(download.content))
     assert "Owusu" in archive.read("data.json").decode()
     assert "hearing" not in archive.read("data.json").decode()
+
+
+def test_erasure_needs_confirming_and_then_erases(officer_client):
+    from borough.governance.models import ErasureRecord
+    from borough.people.models import Resident
+
+    person = ResidentFactory(first_name="Zebedee")
+    response = officer_client.post(
+        "/hub/governance/erasure/", {"resident": str(person.pk), "reason": "They asked"}
+    )
+    assert response.status_code == 400
+    assert "Confirm that this person" in response.content.decode()
+    assert Resident.objects.filter(pk=person.pk).exists()
+    response = officer_client.post(
+        "/hub/governance/erasure/",
+        {"resident": str(person.pk), "reason": "They asked", "confirm": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Resident.objects.filter(pk=person.pk).exists()
+    assert ErasureRecord.objects.get().resident_id == person.pk
