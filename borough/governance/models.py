@@ -3,6 +3,8 @@ schedule and its legal holds and runs, and subject access requests (issue 23).""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 
@@ -246,3 +248,38 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of resident {self.resident_id}"
+
+
+class Breach(models.Model):
+    """A suspected personal data breach: what happened, which systems and data, whom it
+    affects, and the 72 hours from discovery to tell the ICO (Article 33)."""
+
+    class Risk(models.TextChoices):
+        UNLIKELY = "unlikely", "Unlikely to result in a risk to people (record only)"
+        RISK = "risk", "A risk to people: tell the ICO within 72 hours"
+        HIGH = "high", "A high risk to people: tell the ICO and the people affected"
+
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    discovered_at = models.DateTimeField()
+    risk = models.CharField(max_length=12, choices=Risk.choices)
+    # Register rows (their keys: "api_client:3", "own:7") the breach touched.
+    systems = models.JSONField(default=list, blank=True)
+    data_categories = models.TextField()
+    # Found through the audit log: whose records the account saw in the window.
+    affected_resident_ids = models.JSONField(default=list, blank=True)
+    affected_found_by = models.CharField(max_length=300, blank=True)
+    reported_to_ico_at = models.DateTimeField(null=True, blank=True)
+    ico_reference = models.CharField(max_length=60, blank=True)
+    logged_by = models.CharField(max_length=200)
+    logged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-discovered_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ico_deadline(self):
+        return self.discovered_at + dt.timedelta(hours=72)
