@@ -107,13 +107,8 @@ def breach_find_affected(
     assert start is not None and end is not None and account is not None
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    ids = sorted(
-        set(
-            AuditEvent.objects.filter(actor=account, at__gte=since, at__lt=until)
-            .exclude(resident_id=None)
-            .values_list("resident_id", flat=True)
-        )
-    )
+    seen = AuditEvent.objects.filter(actor=account, at__gte=since, at__lt=until)
+    ids = sorted({pk for pk in seen.values_list("resident_id", flat=True) if pk is not None})
     with transaction.atomic():
         breach.affected_resident_ids = ids
         breach.affected_found_by = (

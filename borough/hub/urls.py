@@ -4,6 +4,7 @@ from django.urls import path
 from . import (
     api_clients,
     assist,
+    breaches,
     erasure,
     governance,
     insights,
@@ -140,6 +141,9 @@ urlpatterns = [
         name="governance_hold_release",
     ),
     path("governance/erasure/", erasure.erasure, name="governance_erasure"),
+    path("governance/breaches/", breaches.breaches, name="governance_breaches"),
+    path("governance/breaches/new/", breaches.breach_new, name="governance_breach_new"),
+    path("governance/breaches/<int:breach_id>/", breaches.breach_detail, name="governance_breach"),
     path("governance/requests/", subject_access.requests_list, name="governance_sars"),
     path("governance/requests/new/", subject_access.request_new, name="governance_sar_new"),
     path("governance/requests/<int:sar_id>/", subject_access.request_detail, name="governance_sar"),

@@ -282,6 +282,21 @@ def _pages(data: dict) -> list[Page]:
         ),
         Page("hub:governance_sars", ADMIN, "/hub/governance/requests/", False),
         Page("hub:governance_erasure", ADMIN, "/hub/governance/erasure/", False, "Erase the data"),
+        Page("hub:governance_breaches", ADMIN, "/hub/governance/breaches/", False),
+        Page(
+            "hub:governance_breach_new",
+            ADMIN,
+            "/hub/governance/breaches/new/",
+            False,
+            "Log the breach",
+        ),
+        Page(
+            "hub:governance_breach",
+            ADMIN,
+            f"/hub/governance/breaches/{data['breach'].pk}/",
+            False,
+            "Record the report",
+        ),
         Page(
             "hub:governance_sar_new",
             ADMIN,
@@ -329,7 +344,8 @@ LISTED = {
     "hub:governance", "hub:governance_asset_new", "hub:governance_asset",
     "hub:governance_asset_edit", "hub:governance_ropa", "hub:governance_retention",
     "hub:governance_sars", "hub:governance_sar_new", "hub:governance_sar",
-    "hub:governance_erasure",
+    "hub:governance_erasure", "hub:governance_breaches", "hub:governance_breach_new",
+    "hub:governance_breach",
 }  # fmt: skip
 
 
@@ -464,6 +480,9 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
 
 def _governance(admin, resident) -> dict:
     """A council entry in the register and a subject access request about ``resident``."""
+    from django.utils import timezone
+
+    from borough.governance.breaches import breach_log
     from borough.governance.requests import sar_log
     from borough.governance.services import asset_save
 
@@ -491,7 +510,16 @@ def _governance(admin, resident) -> dict:
         requester_name=resident.full_name,
         received_on=dt.date.today(),
     )
-    return {"asset": asset, "sar": sar}
+    breach = breach_log(
+        actor=actor,
+        title="Lost laptop",
+        description="Left on a train",
+        discovered_at=timezone.now(),
+        risk="risk",
+        systems=[],
+        data_categories="Names",
+    )
+    return {"asset": asset, "sar": sar, "breach": breach}
 
 
 def _integrations(admin, case) -> dict:

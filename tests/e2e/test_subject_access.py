@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from borough.accounts.models import Role, Team
 from borough.core.actors import StaffActor
+from borough.governance.breaches import breach_log
 from borough.governance.services import asset_save
 from borough.people.models import ResidentNeed
 from tests.factories import ResidentFactory, StaffFactory
@@ -92,12 +93,24 @@ def test_an_officer_takes_a_subject_access_request_from_logging_to_release(
         "/hub/governance/requests/",
         "/hub/governance/requests/new/",
         "/hub/governance/erasure/",
+        "/hub/governance/breaches/",
+        "/hub/governance/breaches/new/",
         page.url.removeprefix(live_server.url),
     ]
     asset = asset_save(actor=StaffActor(officer), data=ENTRY)
+    breach = breach_log(
+        actor=StaffActor(officer),
+        title="Lost laptop",
+        description="Left on a train",
+        discovered_at=timezone.now(),
+        risk="risk",
+        systems=[f"own:{asset.pk}"],
+        data_categories="Names",
+    )
     visited += [
         f"/hub/governance/register/own:{asset.pk}/",
         f"/hub/governance/register/{asset.pk}/edit/",
+        f"/hub/governance/breaches/{breach.pk}/",
     ]
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})

@@ -24,6 +24,8 @@ PAGES = [
     "/hub/governance/requests/",
     "/hub/governance/requests/new/",
     "/hub/governance/erasure/",
+    "/hub/governance/breaches/",
+    "/hub/governance/breaches/new/",
 ]
 
 
@@ -171,3 +173,53 @@ def test_erasure_needs_confirming_and_then_erases(officer_client):
     assert response.status_code == 302
     assert not Resident.objects.filter(pk=person.pk).exists()
     assert ErasureRecord.objects.get().resident_id == person.pk
+
+
+def test_a_breach_is_logged_with_its_clock_and_the_people_affected(officer_client, waste_officer):
+    from borough.core.services import audit_record
+    from borough.governance.models import Breach
+
+    response = officer_client.post("/hub/governance/breaches/new/", {"title": "Lost laptop"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter what happened" in page and 'value="Lost laptop"' in page
+    assert not Breach.objects.exists()
+    found = timezone.localtime() - timezone.timedelta(hours=2)
+    response = officer_client.post(
+        "/hub/governance/breaches/new/",
+        {
+            "title": "Lost laptop",
+            "description": "Left on a train",
+            "discovered-day": found.day,
+            "discovered-month": found.month,
+            "discovered-year": found.year,
+            "discovered_time": f"{found:%H:%M}",
+            "risk": "risk",
+            "data_categories": "Names and needs",
+        },
+    )
+    breach = Breach.objects.get()
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "Tell the ICO by" in page
+    seen = ResidentFactory()
+    audit_record(
+        actor=waste_officer, action="viewed", object_type="resident", object_id=seen.pk,
+        resident_id=seen.pk,
+    )  # fmt: skip
+    today = timezone.localdate()
+    officer_client.post(
+        f"/hub/governance/breaches/{breach.pk}/",
+        {
+            "action": "affected",
+            "staff_email": waste_officer.email,
+            **{f"{p}-{k}": v for p in ("start", "end") for k, v in
+               (("day", today.day), ("month", today.month), ("year", today.year))},
+        },
+    )  # fmt: skip
+    breach.refresh_from_db()
+    assert breach.affected_resident_ids == [seen.pk]
+    officer_client.post(
+        f"/hub/governance/breaches/{breach.pk}/", {"action": "reported", "ico_reference": "IC-9"}
+    )
+    breach.refresh_from_db()
+    assert breach.ico_reference == "IC-9"
