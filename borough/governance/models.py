@@ -283,3 +283,31 @@ class Breach(models.Model):
     @property
     def ico_deadline(self):
         return self.discovered_at + dt.timedelta(hours=72)
+
+
+class Dpia(models.Model):
+    """A data protection impact assessment of one processing activity (Article 35), linked to
+    its register row, with the date it is next reviewed."""
+
+    class Outcome(models.TextChoices):
+        DRAFT = "draft", "In draft"
+        ACCEPTED = "accepted", "Risks mitigated: processing may go ahead"
+        WITH_ACTIONS = "with_actions", "May go ahead once the listed actions are done"
+        CONSULT_ICO = "consult_ico", "High risk remains: consult the ICO first (Article 36)"
+
+    activity = models.CharField(max_length=200)
+    register_key = models.CharField(max_length=150, blank=True)
+    description = models.TextField()
+    risks = models.TextField()
+    measures = models.TextField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.DRAFT)
+    dpo_advice = models.TextField(blank=True)
+    review_on = models.DateField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["review_on", "activity"]
+
+    def __str__(self) -> str:
+        return f"DPIA: {self.activity}"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from borough.accounts.policies import can_govern_information
 from borough.cases.selectors import case_by_reference
 from borough.core.actors import StaffActor
+from borough.governance.dpias import dpias_for
 from borough.governance.models import (
     Article9Condition,
     DpiaStatus,
@@ -72,7 +73,7 @@ def asset(request, key: str):
     row = register_row(key)
     if row is None:
         raise Http404
-    return render(request, "hub/governance/asset.html", {"row": row})
+    return render(request, "hub/governance/asset.html", {"row": row, "dpias": dpias_for(key)})
 
 
 def _asset_form(request, *, asset: InformationAsset | None, system_key: str = "", name: str = ""):

@@ -283,6 +283,11 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:governance_sars", ADMIN, "/hub/governance/requests/", False),
         Page("hub:governance_erasure", ADMIN, "/hub/governance/erasure/", False, "Erase the data"),
         Page("hub:governance_breaches", ADMIN, "/hub/governance/breaches/", False),
+        Page("hub:governance_dpias", ADMIN, "/hub/governance/dpias/", False),
+        Page(
+            "hub:governance_dpia_new", ADMIN, "/hub/governance/dpias/new/", False, "Save the DPIA"
+        ),
+        Page("hub:governance_dpia", ADMIN, f"/hub/governance/dpias/{data['dpia'].pk}/", False),
         Page(
             "hub:governance_breach_new",
             ADMIN,
@@ -345,7 +350,8 @@ LISTED = {
     "hub:governance_asset_edit", "hub:governance_ropa", "hub:governance_retention",
     "hub:governance_sars", "hub:governance_sar_new", "hub:governance_sar",
     "hub:governance_erasure", "hub:governance_breaches", "hub:governance_breach_new",
-    "hub:governance_breach",
+    "hub:governance_breach", "hub:governance_dpias", "hub:governance_dpia_new",
+    "hub:governance_dpia",
 }  # fmt: skip
 
 
@@ -483,6 +489,7 @@ def _governance(admin, resident) -> dict:
     from django.utils import timezone
 
     from borough.governance.breaches import breach_log
+    from borough.governance.dpias import dpia_save
     from borough.governance.requests import sar_log
     from borough.governance.services import asset_save
 
@@ -519,7 +526,19 @@ def _governance(admin, resident) -> dict:
         systems=[],
         data_categories="Names",
     )
-    return {"asset": asset, "sar": sar, "breach": breach}
+    dpia = dpia_save(
+        actor=actor,
+        data={
+            "activity": "Single view",
+            "register_key": f"own:{asset.pk}",
+            "description": "Linking records",
+            "risks": "Wrong matches",
+            "measures": "Review queue",
+            "outcome": "accepted",
+        },
+        review_on=dt.date.today() + dt.timedelta(days=365),
+    )
+    return {"asset": asset, "sar": sar, "breach": breach, "dpia": dpia}
 
 
 def _integrations(admin, case) -> dict:

@@ -95,6 +95,8 @@ def test_an_officer_takes_a_subject_access_request_from_logging_to_release(
         "/hub/governance/erasure/",
         "/hub/governance/breaches/",
         "/hub/governance/breaches/new/",
+        "/hub/governance/dpias/",
+        "/hub/governance/dpias/new/",
         page.url.removeprefix(live_server.url),
     ]
     asset = asset_save(actor=StaffActor(officer), data=ENTRY)

@@ -26,6 +26,8 @@ PAGES = [
     "/hub/governance/erasure/",
     "/hub/governance/breaches/",
     "/hub/governance/breaches/new/",
+    "/hub/governance/dpias/",
+    "/hub/governance/dpias/new/",
 ]
 
 
