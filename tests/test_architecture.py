@@ -43,10 +43,12 @@ ROOMS = [
     "inclusion",
     "directory",
     "homes",
-    "governance",
     "singleview",
     "linkage",
     "insights",
+    # Placed last, not above singleview as in the plan's table: it reads (and retention
+    # removes) every domain app's records, the single view's included (ADR 00XX-governance).
+    "governance",
 ]
 UI_AND_API = {"portal", "hub", "api"}
 # Apps outside the table: the demo borough is made by calling every domain app's services.

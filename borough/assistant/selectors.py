@@ -3,7 +3,7 @@ chat queue, the contact a request is recorded on."""
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from borough.contacts.models import Contact
 
@@ -81,3 +81,13 @@ def contact_without_case(conversation: Conversation) -> Contact | None:
     if contact is None:
         return None
     return contact if contact.case_id is None else None
+
+
+def chats_of(resident, user=None) -> list[Conversation]:
+    """Every chat of ``resident`` (or of their account), oldest first, messages prefetched."""
+    mine = Q(resident=resident) if resident is not None else Q(pk__in=[])
+    if user is not None and getattr(user, "pk", None):
+        mine |= Q(user=user)
+    return list(
+        Conversation.objects.filter(mine).prefetch_related("messages").order_by("started_at", "pk")
+    )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from .models import Category, Service
+from .models import Category, Service, Upload
 from .search import SearchDocument, ServiceIndex
 
 
@@ -67,3 +67,8 @@ def service_search(
     services: dict[str, Service | SearchDocument] = {**online}
     services.update({page.slug: page for page in pages})
     return [services[hit.slug] for hit in index.search(query, limit=limit)]
+
+
+def uploads_of_cases(case_ids: Iterable[int]) -> list[Upload]:
+    """The files the given cases keep (with their answers or added later), oldest first."""
+    return list(Upload.objects.filter(case_id__in=list(case_ids)).order_by("attached_at", "pk"))

@@ -1,7 +1,21 @@
 from allauth.account.views import logout
 from django.urls import path
 
-from . import api_clients, assist, insights, livechat, outbox, singleview, staff_sign_in, webhooks
+from . import (
+    api_clients,
+    assist,
+    breaches,
+    dpias,
+    erasure,
+    governance,
+    insights,
+    livechat,
+    outbox,
+    singleview,
+    staff_sign_in,
+    subject_access,
+    webhooks,
+)
 from .views import (
     case,
     case_actions,
@@ -102,6 +116,56 @@ urlpatterns = [
         name="singleview_review_pair",
     ),
     path("single-view/data-quality/", singleview.data_quality, name="singleview_quality"),
+    path("governance/", governance.register, name="governance"),
+    path("governance/register/new/", governance.asset_new, name="governance_asset_new"),
+    path(
+        "governance/register/<int:asset_id>/edit/",
+        governance.asset_edit,
+        name="governance_asset_edit",
+    ),
+    path("governance/register/<str:key>/", governance.asset, name="governance_asset"),
+    path(
+        "governance/record-of-processing/",
+        governance.record_of_processing,
+        name="governance_ropa",
+    ),
+    path(
+        "governance/record-of-processing.csv",
+        governance.record_of_processing_csv,
+        name="governance_ropa_csv",
+    ),
+    path("governance/retention/", governance.retention, name="governance_retention"),
+    path("governance/retention/holds/", governance.hold_place, name="governance_hold_place"),
+    path(
+        "governance/retention/holds/<int:hold_id>/release/",
+        governance.hold_release,
+        name="governance_hold_release",
+    ),
+    path("governance/erasure/", erasure.erasure, name="governance_erasure"),
+    path("governance/dpias/", dpias.dpias, name="governance_dpias"),
+    path("governance/dpias/new/", dpias.dpia_new, name="governance_dpia_new"),
+    path("governance/dpias/<int:dpia_id>/", dpias.dpia_edit, name="governance_dpia"),
+    path("governance/breaches/", breaches.breaches, name="governance_breaches"),
+    path("governance/breaches/new/", breaches.breach_new, name="governance_breach_new"),
+    path("governance/breaches/<int:breach_id>/", breaches.breach_detail, name="governance_breach"),
+    path("governance/requests/", subject_access.requests_list, name="governance_sars"),
+    path("governance/requests/new/", subject_access.request_new, name="governance_sar_new"),
+    path("governance/requests/<int:sar_id>/", subject_access.request_detail, name="governance_sar"),
+    path(
+        "governance/requests/<int:sar_id>/extend/",
+        subject_access.request_extend,
+        name="governance_sar_extend",
+    ),
+    path(
+        "governance/requests/<int:sar_id>/release/",
+        subject_access.request_release,
+        name="governance_sar_release",
+    ),
+    path(
+        "governance/requests/<int:sar_id>/package.zip",
+        subject_access.request_package,
+        name="governance_sar_package",
+    ),
     path("residents/", residents.resident_search_page, name="resident_search"),
     path("residents/<int:resident_id>/", residents.resident_detail, name="resident"),
     path("residents/<int:resident_id>/access/", residents.resident_access, name="resident_access"),

@@ -45,3 +45,8 @@ def resident_for_user(user) -> Resident | None:
         .filter(user=user)
         .first()
     )
+
+
+def needs_of(resident: Resident) -> list[ResidentNeed]:
+    """Every need recorded for ``resident``, withdrawn ones too, oldest first."""
+    return list(ResidentNeed.objects.filter(resident=resident).order_by("created_at", "pk"))

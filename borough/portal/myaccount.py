@@ -37,6 +37,7 @@ from borough.people.services import (
 from borough.places.collections import collections_by_day, collections_coming
 from borough.places.selectors import example_postcode, properties_at_postcode
 
+from .my_data import chats_data, files_data, needs_data
 from .progress import Journeys
 from .request_page import answer_rows, public_headline, signed_in_resident
 
@@ -187,8 +188,8 @@ def saved_form_delete(request, token):
 @never_cache
 @login_required
 def my_data(request):
-    """Download my data: the resident record, requests with their public timelines, contacts
-    and feedback, as one JSON file. Audited."""
+    """Download my data: the resident record, needs, requests with their public timelines and
+    files, chats, contacts and feedback, as one JSON file. Audited."""
     resident = signed_in_resident(request)
     if resident is None:
         return _download(request, _account_only_data(request.user), object_id=None)
@@ -241,6 +242,9 @@ def my_data(request):
             }
             for item in feedback_for_cases(cases)
         ],
+        "needs": needs_data(resident),
+        "files": files_data(cases),
+        "chats": chats_data(resident, request.user),
     }
     return _download(request, data, object_id=resident.pk)
 
@@ -268,6 +272,9 @@ def _account_only_data(user) -> dict:
         "requests": [],
         "contacts": [],
         "feedback": [],
+        "needs": [],
+        "files": [],
+        "chats": chats_data(None, user),
     }
 
 

@@ -300,3 +300,10 @@ def conflicts_rows():
     return DqConflict.objects.order_by("field", "person_id").values_list(
         "person_id", "field", "values", "sources"
     )
+
+
+def linkage_sources() -> list[tuple[str, int]]:
+    """Every source system in the single view's latest import, with how many records it gave
+    (the information asset register lists each one, issue 23)."""
+    rows = SourceRecord.objects.values("source").annotate(n=Count("pk")).order_by("source")
+    return [(row["source"], row["n"]) for row in rows]

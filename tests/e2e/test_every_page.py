@@ -68,6 +68,14 @@ SKIP = {
     "assistant:api_conversations": "JSON API (the widget's); the widget is on every page",
     "assistant:api_messages": "JSON API (the widget's); the widget is on every page",
     "hub:livechat_action": "POST-only: take, reply to, raise a request from or close a chat",
+    # Information governance (issue 23).
+    "hub:governance_ropa_csv": "CSV download of the record of processing activities",
+    "hub:governance_hold_place": "POST-only: places a legal hold (errors re-render "
+    "hub:governance_retention, which is checked)",
+    "hub:governance_hold_release": "POST-only: releases a legal hold",
+    "hub:governance_sar_extend": "POST-only: extends a subject access request's deadline",
+    "hub:governance_sar_release": "POST-only: releases a subject access request",
+    "hub:governance_sar_package": "zip download of a released subject access package",
 }
 
 RESIDENT, ANONYMOUS, OFFICER, AGENT, LEAD, ADMIN = (
@@ -250,6 +258,61 @@ def _pages(data: dict) -> list[Page]:
             "Save decision",
         ),
         Page("hub:singleview_quality", ADMIN, "/hub/single-view/data-quality/", False),
+        # Information governance (admins may use it, as the complaints and information team).
+        Page("hub:governance", ADMIN, "/hub/governance/", False),
+        Page(
+            "hub:governance_asset_new",
+            ADMIN,
+            "/hub/governance/register/new/",
+            False,
+            "Save in the register",
+        ),
+        Page(
+            "hub:governance_asset",
+            ADMIN,
+            f"/hub/governance/register/own:{data['asset'].pk}/",
+            False,
+        ),
+        Page(
+            "hub:governance_asset_edit",
+            ADMIN,
+            f"/hub/governance/register/{data['asset'].pk}/edit/",
+            False,
+        ),
+        Page("hub:governance_ropa", ADMIN, "/hub/governance/record-of-processing/", False),
+        Page(
+            "hub:governance_retention", ADMIN, "/hub/governance/retention/", False, "Place the hold"
+        ),
+        Page("hub:governance_sars", ADMIN, "/hub/governance/requests/", False),
+        Page("hub:governance_erasure", ADMIN, "/hub/governance/erasure/", False, "Erase the data"),
+        Page("hub:governance_breaches", ADMIN, "/hub/governance/breaches/", False),
+        Page("hub:governance_dpias", ADMIN, "/hub/governance/dpias/", False),
+        Page(
+            "hub:governance_dpia_new", ADMIN, "/hub/governance/dpias/new/", False, "Save the DPIA"
+        ),
+        Page("hub:governance_dpia", ADMIN, f"/hub/governance/dpias/{data['dpia'].pk}/", False),
+        Page(
+            "hub:governance_breach_new",
+            ADMIN,
+            "/hub/governance/breaches/new/",
+            False,
+            "Log the breach",
+        ),
+        Page(
+            "hub:governance_breach",
+            ADMIN,
+            f"/hub/governance/breaches/{data['breach'].pk}/",
+            False,
+            "Record the report",
+        ),
+        Page(
+            "hub:governance_sar_new",
+            ADMIN,
+            "/hub/governance/requests/new/",
+            False,
+            "Log the request",
+        ),
+        Page("hub:governance_sar", ADMIN, f"/hub/governance/requests/{data['sar'].pk}/", False),
         Page("hub:livechat", AGENT, "/hub/live-chat/", False),
         Page(
             "hub:livechat_chat",
@@ -286,6 +349,12 @@ LISTED = {
     "hub:livechat_chat",
     "hub:singleview_search", "hub:singleview_person", "hub:singleview_household",
     "hub:singleview_review", "hub:singleview_review_pair", "hub:singleview_quality",
+    "hub:governance", "hub:governance_asset_new", "hub:governance_asset",
+    "hub:governance_asset_edit", "hub:governance_ropa", "hub:governance_retention",
+    "hub:governance_sars", "hub:governance_sar_new", "hub:governance_sar",
+    "hub:governance_erasure", "hub:governance_breaches", "hub:governance_breach_new",
+    "hub:governance_breach", "hub:governance_dpias", "hub:governance_dpia_new",
+    "hub:governance_dpia",
 }  # fmt: skip
 
 
@@ -414,7 +483,65 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
         "chat": chat,
     }
     data.update(_integrations(people[ADMIN], case))
+    data.update(_governance(people[ADMIN], ama))
     return people, data
+
+
+def _governance(admin, resident) -> dict:
+    """A council entry in the register and a subject access request about ``resident``."""
+    from django.utils import timezone
+
+    from borough.governance.breaches import breach_log
+    from borough.governance.dpias import dpia_save
+    from borough.governance.requests import sar_log
+    from borough.governance.services import asset_save
+
+    actor = StaffActor(admin)
+    asset = asset_save(
+        actor=actor,
+        data={
+            "name": "Housing benefit system",
+            "owner": "Head of Revenues",
+            "purpose": "Assessing housing benefit",
+            "lawful_basis": "legal_obligation",
+            "special_category": "yes",
+            "article9_condition": "substantial_public_interest",
+            "data_categories": "Names, income, health",
+            "people_categories": "Claimants",
+            "where_held": "On premises",
+            "retention": "6 years",
+            "security_measures": "Role-based access",
+            "dpia_status": "done",
+        },
+    )
+    sar = sar_log(
+        actor=actor,
+        resident_id=str(resident.pk),
+        requester_name=resident.full_name,
+        received_on=dt.date.today(),
+    )
+    breach = breach_log(
+        actor=actor,
+        title="Lost laptop",
+        description="Left on a train",
+        discovered_at=timezone.now(),
+        risk="risk",
+        systems=[],
+        data_categories="Names",
+    )
+    dpia = dpia_save(
+        actor=actor,
+        data={
+            "activity": "Single view",
+            "register_key": f"own:{asset.pk}",
+            "description": "Linking records",
+            "risks": "Wrong matches",
+            "measures": "Review queue",
+            "outcome": "accepted",
+        },
+        review_on=dt.date.today() + dt.timedelta(days=365),
+    )
+    return {"asset": asset, "sar": sar, "breach": breach, "dpia": dpia}
 
 
 def _integrations(admin, case) -> dict:

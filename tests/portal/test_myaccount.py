@@ -451,3 +451,32 @@ def test_my_account_pages_are_not_kept_in_caches(signed_in, ama, make_case):
     case = make_case(resident=ama)
     for url in (HOME, request_url(case), HOME + "download/"):
         assert "no-store" in signed_in.get(url)["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_download_my_data_has_my_needs_chats_and_files_but_no_staff_notes(
+    signed_in, ama, ben, make_case, waste_officer
+):
+    from django.utils import timezone
+
+    from borough.assistant.models import Conversation
+    from borough.people.models import ResidentNeed
+
+    case = make_case(resident=ama)
+    signed_in.post(request_url(case, "add-information"), {"text": "Still there", "photo": png()})
+    ResidentNeed.objects.create(
+        resident=ama, need="mobility", note="Staff note: uses a frame",
+        consent_basis="explicit_consent", consent_recorded_at=timezone.now(),
+    )  # fmt: skip
+    now = timezone.now()
+    for person, words in ((ama, "My bin was missed"), (ben, "Ben's own chat")):
+        chat = Conversation.objects.create(resident=person, started_at=now, updated_at=now)
+        chat.messages.create(seq=1, sender="resident", text=words, at=now)
+    data = json.loads(signed_in.get(HOME + "download/").content)
+    assert [n["need"] for n in data["needs"]] == ["Limited mobility"]
+    assert data["needs"][0]["recorded_because"] == "The resident gave explicit consent"
+    assert [f["name"] for f in data["files"]] == ["bin.png"]
+    assert data["files"][0]["request"] == case.reference
+    assert [m["text"] for c in data["chats"] for m in c["messages"]] == ["My bin was missed"]
+    text = json.dumps(data)
+    assert "Staff note" not in text and "Ben's own chat" not in text
