@@ -57,7 +57,13 @@ def understand(conversation: Conversation, text: str) -> Understood:
     """What the message means, from the conversation as last read. Runs the understanding
     and any language model call, so the caller runs it before locking the conversation."""
     state = DialogueState.of(conversation)
-    understanding = _choice_only(state, conversation.language, text) or nlu.understand(text)
+    understanding = _choice_only(state, conversation.language, text) or nlu.understand(
+        text,
+        # When the message alone does not settle its language ('ok', a reference): the
+        # conversation's so far, else the site's (issue 22, point 4).
+        previous_language=conversation.language or None,
+        site_language=settings.LANGUAGE_CODE.split("-")[0],
+    )
     language = understanding.language or "en"
     if supported_language(language) is None and llm.configured():
         english = llm.translate_to_english(text)
