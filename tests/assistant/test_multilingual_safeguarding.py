@@ -33,10 +33,10 @@ V1_URGENT = [r for r in jsonl_rows(DEV_V1) if r["urgent"] and r["language"] != "
 
 # The formerly held-out set (data/development_multilingual.jsonl): 91 of 154 urgent messages in
 # other languages reached a person when it was run once as a held-out set; its misses have since
-# been studied (it is development data now) and 150 of 154 reach a person (docs/benchmarks.md).
+# been studied (it is development data now) and 151 of 154 reach a person (docs/benchmarks.md).
 # This floor stops that getting worse; the honest measure is the v2 held-out set
 # (test_multilingual_heldout.py).
-V1_REACHED_FLOOR = 150
+V1_REACHED_FLOOR = 151
 
 
 def _tell(text: str) -> tuple[Conversation, list[str]]:

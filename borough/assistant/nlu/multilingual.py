@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 # example than to every ordinary message to count as urgent. Chosen on the development sets
 # (data/multilingual_dev.yaml and the formerly held-out development_multilingual.jsonl), never on
 # the held-out set: see docs/adr/0029 for the sweep.
-MARGIN = 0.02
+MARGIN = 0.01
 # Below this share of English words, a message identified as English is checked too.
 NOT_ENGLISH_SHARE = 0.5
 
