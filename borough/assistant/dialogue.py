@@ -137,11 +137,9 @@ def respond(conversation: Conversation, text: str, understood: Understood, *, up
     x = Exchange(conversation, state, understood, text, upload=upload)
     x.turn.understood = _summary(u)
     urgent = u.vulnerability.level == "safeguarding"
-    if _language_is_clear(text) and not (
-        # Plain English letters the classifier (trained in English) understood: English, even
-        # if a reference or a postcode made the words look like another language.
-        supported_language(language) is None and text.isascii() and u.intent and not urgent
-    ):
+    if _language_is_clear(text):
+        # References, postcodes and codes do not count towards a language (nlu.language), and a
+        # message that settles nothing keeps the conversation's: the understanding's is right.
         conversation.language = language
     elif urgent and language != "en":
         # A sign of danger in another language: the agent must see the language at once (an

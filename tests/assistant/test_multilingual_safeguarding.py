@@ -132,3 +132,22 @@ def test_formerly_held_out_urgent_messages_reach_a_person_at_safeguarding_priori
             assert ENGLISH_ONLY not in "\n".join(replies)
     assert len(V1_URGENT) == 154
     assert len(V1_URGENT) - len(missed) >= V1_REACHED_FLOOR, missed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pa", "ਸਾਡੇ ਘਰ ਦਾ ਕੂੜਾ ਇਸ ਹਫ਼ਤੇ ਚੁੱਕਣ ਕੋਈ ਨਹੀਂ ਆਇਆ"),
+        ("pl", "Dzień dobry, nikt nie odebrał moich śmieci w tym tygodniu"),
+    ],
+)
+def test_a_missed_bin_in_another_language_starts_the_missed_bin_request(
+    catalogue, gazetteer, language, text
+):
+    # Issue 22: the same service as in English (the intent from the multilingual encoder), not
+    # "there is nothing about it in the council's information".
+    conversation, _replies = _tell(text)
+    assert conversation.language == language
+    assert conversation.state["form"]["service"] == "report-missed-bin"
+    assert conversation.priority != Conversation.Priority.SAFEGUARDING

@@ -154,11 +154,19 @@ def needed(text: str, language: str) -> bool:
     """Does a message need the multilingual checks? Anything not identified as English,
     anything written with letters English does not use, and anything whose words are mostly
     not English (a short Romanian message without diacritics is taken for English)."""
+    text = _NOT_WORDS.sub(" ", text)
+    if not any(c.isalpha() for c in text):
+        return False  # only an email address, a link or codes: no language to check
     return (
         language != "en"
         or any(c.isalpha() and not c.isascii() for c in text)
         or _language.english_share(text) < NOT_ENGLISH_SHARE
     )
+
+
+# Email addresses, links and codes with digits: no words of any language ('ama@example.com'
+# is not Tamil 'amma').
+_NOT_WORDS = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+|\S*\d\S*")
 
 
 class E5:

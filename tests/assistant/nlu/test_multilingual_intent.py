@@ -53,3 +53,10 @@ def test_english_messages_keep_the_english_model(brain):
     expected = brain.classifier.predict(vector[None, :])[0]
     got = nlu.understand(text)
     assert (got.intent, got.confidence) == (expected[0], round(expected[1], 4))
+
+
+@pytest.mark.parametrize("text", ["ama@example.com", "Ama Owusu", "07700 900 982", "UB8 1UW"])
+def test_answers_to_a_forms_questions_are_not_taken_for_danger(brain, text):
+    # An email address has no language: 'ama@' is not the Tamil for mother (a form answer once
+    # put a chat in the safeguarding queue).
+    assert nlu.understand(text).vulnerability.level == "none"
