@@ -1,14 +1,18 @@
-"""Safeguarding and language identification in every language (part of make eval-assistant).
+"""Every resident's language (issue 22; part of make eval-assistant).
 
-Per language: safeguarding recall on urgent messages, the false-alarm rate on ordinary ones, and
-language identification accuracy; plus short English messages (under five words) that must stay
-English. Two sets, reported apart:
+Per language: intent accuracy, safeguarding recall on urgent messages, the false-alarm rate on
+ordinary ones, and language identification accuracy; plus short English messages (under five
+words) that must stay English. Three sets, reported apart:
 
 - development: borough/assistant/nlu/data/multilingual_dev.yaml, written by the team and used to
   build and tune the lexicon and thresholds (ADR 0029): a check that nothing regressed, not a
   measure of accuracy;
-- held-out: borough/assistant/nlu/data/heldout_multilingual.jsonl, written by someone who never
-  saw the code, never used for tuning (data/README.md).
+- development (formerly held-out): data/development_multilingual.jsonl, written by an independent
+  person and run once as a held-out set; its misses were then studied to improve the approach,
+  so it is development data now. Intent here is agreement with what the English understanding
+  makes of the writer's English gloss (the set has no intent labels);
+- held-out: data/heldout_multilingual_v2.jsonl, written blind by another helper, with intent
+  labels on its ordinary messages; run once after the approach was frozen (data/README.md).
 
 Also the cost of the multilingual model: the turn latency (understand + retrieve) of messages
 in other languages (which go through the encoder) against English ones (which do not) in the
@@ -29,7 +33,8 @@ from borough.assistant.nlu import multilingual
 from borough.assistant.nlu.content import DATA
 
 DEV = DATA / "multilingual_dev.yaml"
-HELDOUT = DATA / "heldout_multilingual.jsonl"
+DEV_V1 = DATA / "development_multilingual.jsonl"
+HELDOUT = DATA / "heldout_multilingual_v2.jsonl"
 
 NAMES = {
     "english": "en", "polish": "pl", "urdu": "ur", "punjabi": "pa", "panjabi": "pa",
@@ -56,7 +61,7 @@ def dev_rows(path: Path = DEV) -> list[dict]:
     return rows
 
 
-def heldout_rows(path: Path = HELDOUT) -> list[dict]:
+def jsonl_rows(path: Path = HELDOUT) -> list[dict]:
     if not path.exists():
         return []
     rows = []
@@ -70,17 +75,50 @@ def heldout_rows(path: Path = HELDOUT) -> list[dict]:
     return rows
 
 
+heldout_rows = jsonl_rows
+
+_NO_INTENT = {"", "none", "null", "out_of_scope", "out-of-scope", "__out_of_scope__"}
+
+
+def expected_intent(row: dict) -> tuple[bool, str | None]:
+    """(whether the row has an intent to check, the intent expected: None for out of scope).
+    A row's own ``label`` (the held-out set's) counts; else, with ``reference`` set, what the
+    English understanding makes of the writer's English gloss."""
+    if row.get("urgent") or row.get("urgent") is None:
+        return False, None
+    if "label" in row:
+        # The held-out set labels every ordinary message; a short English one only when its
+        # intent is clear (its README): no label there means nothing to check.
+        label = row["label"]
+        if label is None:
+            return False, None
+        label = None if str(label).strip().lower() in _NO_INTENT else label
+        return True, label
+    if row.get("reference") and row.get("english") and row["language"] != "en":
+        return True, nlu.understand(row["english"]).intent
+    return False, None
+
+
 def score(rows: list[dict]) -> dict:
     """Per language: urgent, recall, ordinary, false alarms, language ID; plus short English."""
     per: dict[str, dict] = {}
-    misses, alarms, wrong_language = [], [], []
+    misses, alarms, wrong_language, wrong_intent = [], [], [], []
     for row in rows:
         got = nlu.understand(row["text"])
         stats = per.setdefault(
             row["language"],
-            {"urgent": 0, "reached": 0, "ordinary": 0, "alarms": 0, "messages": 0, "identified": 0},
-        )
+            {
+                "urgent": 0, "reached": 0, "ordinary": 0, "alarms": 0, "messages": 0,
+                "identified": 0, "labelled": 0, "intent_right": 0,
+            },
+        )  # fmt: skip
         stats["messages"] += 1
+        checked, intent = expected_intent(row)
+        if checked:
+            stats["labelled"] += 1
+            stats["intent_right"] += got.intent == intent
+            if got.intent != intent:
+                wrong_intent.append((row["language"], intent, got.intent, row["text"]))
         # Roman-script Urdu, Hindi or Punjabi has no language of its own to identify.
         if got.language == row["language"]:
             stats["identified"] += 1
@@ -100,8 +138,11 @@ def score(rows: list[dict]) -> dict:
             if safeguarding:
                 alarms.append((row["language"], row["text"], list(got.vulnerability.signs)))
     short = [r for r in rows if r["language"] == "en" and len(r["text"].split()) < 5]
-    short_ok = sum(nlu.understand(r["text"]).language == "en" for r in short)
+    short_wrong = [
+        (r["text"], got) for r in short if (got := nlu.understand(r["text"]).language) != "en"
+    ]
     other = [s for lang, s in per.items() if lang != "en"]
+    labelled = sum(s["labelled"] for s in other)
     urgent = sum(s["urgent"] for s in other)
     ordinary = sum(s["ordinary"] for s in other)
     return {
@@ -112,7 +153,17 @@ def score(rows: list[dict]) -> dict:
             sum(s["alarms"] for s in other) / ordinary if ordinary else None
         ),
         "short_english": len(short),
-        "short_english_kept": short_ok,
+        "short_english_kept": len(short) - len(short_wrong),
+        "short_english_wrong": short_wrong,
+        "intent_other_languages": (
+            sum(s["intent_right"] for s in other) / labelled if labelled else None
+        ),
+        "intent_english": (
+            per["en"]["intent_right"] / per["en"]["labelled"]
+            if per.get("en", {}).get("labelled")
+            else None
+        ),
+        "wrong_intent": wrong_intent,
         "misses": misses,
         "false_alarms": alarms,
         "wrong_language": wrong_language,
@@ -168,13 +219,23 @@ def report(title: str, r: dict) -> None:
     if not r["languages"]:
         print("  (no messages)")
         return
-    print("  language  urgent  recall    ordinary  false alarms  language ID")
+    print("  language  intent        urgent  recall    ordinary  false alarms  language ID")
     for language, s in sorted(r["languages"].items()):
         recall = f"{s['reached'] / s['urgent']:.0%}" if s["urgent"] else "-"
         alarms = f"{s['alarms'] / s['ordinary']:.0%}" if s["ordinary"] else "-"
+        intent = (
+            f"{s['intent_right'] / s['labelled']:.0%} of {s['labelled']}" if s["labelled"] else "-"
+        )
         print(
-            f"  {language:<8}  {s['urgent']:>6}  {recall:>6}  {s['ordinary']:>10}  {alarms:>12}"
-            f"  {s['identified'] / s['messages']:.0%} of {s['messages']}"
+            f"  {language:<8}  {intent:<12}  {s['urgent']:>6}  {recall:>6}  {s['ordinary']:>10}"
+            f"  {alarms:>12}  {s['identified'] / s['messages']:.0%} of {s['messages']}"
+        )
+    if r["intent_other_languages"] is not None:
+        english = r["intent_english"]
+        print(
+            f"  intent, all other languages: {r['intent_other_languages']:.1%} (target 85% in "
+            "every language, within 5 points of English on average)"
+            + (f"; English {english:.1%}" if english is not None else "")
         )
     if r["recall_other_languages"] is not None:
         print(
@@ -191,6 +252,8 @@ def report(title: str, r: dict) -> None:
             f"  short English (< 5 words) kept English: {r['short_english_kept']} of "
             f"{r['short_english']}"
         )
+    for text, got in r["short_english_wrong"]:
+        print(f"      short English taken for [{got}] {text}")
     for language, kind, text in r["misses"]:
         print(f"      missed [{language} {kind}] {text}")
     for language, text, signs in r["false_alarms"]:
@@ -199,22 +262,32 @@ def report(title: str, r: dict) -> None:
 
 def evaluate(*, rounds: int = 3) -> dict:
     dev = dev_rows()
-    held = heldout_rows()
+    dev_v1 = [dict(row, reference=True) for row in jsonl_rows(DEV_V1)]
+    held = jsonl_rows(HELDOUT)
     return {
         "development": score(dev),
+        "development_v1": score(dev_v1) if dev_v1 else None,
         "heldout": score(held) if held else None,
         "heldout_file": str(HELDOUT) if held else None,
-        "cost": cost(dev, rounds=rounds),
+        "cost": cost(dev + dev_v1 + held, rounds=rounds),
     }
 
 
 def print_report(r: dict, *, show_languages: bool = False) -> None:
-    report("Safeguarding in every language: development set (used for tuning)", r["development"])
+    report("Every language: development set (used for tuning)", r["development"])
+    if r["development_v1"] is not None:
+        report(
+            "Every language: development set, formerly held-out (studied since; intent = the "
+            "English gloss's)",
+            r["development_v1"],
+        )
     if r["heldout"] is not None:
-        report("Safeguarding in every language: HELD-OUT set (never used for tuning)", r["heldout"])
+        report("Every language: HELD-OUT set v2 (never used for tuning)", r["heldout"])
         if show_languages:
             for expected, got, text in r["heldout"]["wrong_language"]:
                 print(f"      language [{expected} -> {got}] {text}")
+            for language, expected, got, text in r["heldout"]["wrong_intent"]:
+                print(f"      intent [{language}] expected {expected}, got {got}: {text}")
     else:
         print(f"  (no held-out set at {HELDOUT})")
     c = r["cost"]

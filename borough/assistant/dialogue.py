@@ -64,7 +64,13 @@ def understand(conversation: Conversation, text: str) -> Understood:
     understanding = (
         _choice_only(state, conversation.language, text)
         or _known_reply(state, conversation.language, text)
-        or nlu.understand(text)
+        or nlu.understand(
+            text,
+            # When the message alone does not settle its language ('ok', a reference): the
+            # conversation's so far, else the site's (issue 22, point 4).
+            previous_language=conversation.language or None,
+            site_language=settings.LANGUAGE_CODE.split("-")[0],
+        )
     )
     language = understanding.language or "en"
     if supported_language(language) is None and llm.configured():
@@ -174,11 +180,9 @@ def respond(conversation: Conversation, text: str, understood: Understood, *, up
     x = Exchange(conversation, state, understood, text, upload=upload)
     x.turn.understood = _summary(u)
     urgent = u.vulnerability.level == "safeguarding"
-    if _language_is_clear(text) and not (
-        # Plain English letters the classifier (trained in English) understood: English, even
-        # if a reference or a postcode made the words look like another language.
-        supported_language(language) is None and text.isascii() and u.intent and not urgent
-    ):
+    if _language_is_clear(text):
+        # References, postcodes and codes do not count towards a language (nlu.language), and a
+        # message that settles nothing keeps the conversation's: the understanding's is right.
         conversation.language = language
     elif urgent and language != "en":
         # A sign of danger in another language: the agent must see the language at once (an

@@ -4,9 +4,9 @@ Through the real chat page (Django test client): each urgent message must put th
 live queue at safeguarding priority, with the emergency numbers in the resident's language where
 Borough has a (machine-made, labelled) translation and the English under it, and never "I can
 only reply in English". The development phrases (used to build the lexicon, ADR 0029) must all
-pass; the held-out phrases (written by someone who never saw the code, never used for tuning)
-have a recall floor at the level measured once (docs/benchmarks.md), so a change that loses any
-of them fails.
+pass; the formerly held-out phrases (written by someone who never saw the code; development
+data since their misses were studied) have a recall floor at the level measured
+(docs/benchmarks.md), so a change that loses any of them fails.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import yaml
 from django.test import Client
 from django.utils import timezone
 
-from bench.assistant_multilingual import DEV, HELDOUT, heldout_rows
+from bench.assistant_multilingual import DEV, DEV_V1, jsonl_rows
 from borough.assistant.models import Conversation
 from borough.assistant.selectors import live_queue
 from tests.assistant.conftest import Chat
@@ -29,15 +29,14 @@ with open(DEV, encoding="utf-8") as _handle:
     _DEV = yaml.safe_load(_handle)
 DEV_URGENT = [(lang, t) for lang, g in _DEV["languages"].items() for t in g["urgent"]]
 DEV_ORDINARY = [(lang, t) for lang, g in _DEV["languages"].items() for t in g["ordinary"]]
-HELD_URGENT = [r for r in heldout_rows(HELDOUT) if r["urgent"] and r["language"] != "en"]
+V1_URGENT = [r for r in jsonl_rows(DEV_V1) if r["urgent"] and r["language"] != "en"]
 
-# Held-out urgent messages in other languages that reached a person when the set was run once,
-# after the lexicon and thresholds were frozen: 91 of 154 (docs/benchmarks.md, "Safeguarding in
-# every language"). Issue 22's target is 100%; this floor only stops it getting worse. Raise it
-# when a fix is measured on a NEW held-out set (this one has now been seen). 89 since issue 17's
-# new services (homelessness among them) joined the ordinary requests the encoder compares with:
-# two urgent messages now sit closer to an ordinary request (docs/benchmarks.md).
-HELDOUT_REACHED_FLOOR = 89
+# The formerly held-out set (data/development_multilingual.jsonl): 91 of 154 urgent messages in
+# other languages reached a person when it was run once as a held-out set; its misses have since
+# been studied (it is development data now) and 151 of 154 reach a person (docs/benchmarks.md).
+# This floor stops that getting worse; the honest measure is the v2 held-out set
+# (test_multilingual_heldout.py).
+V1_REACHED_FLOOR = 151
 
 
 def _tell(text: str) -> tuple[Conversation, list[str]]:
@@ -116,10 +115,12 @@ def test_an_ordinary_request_in_another_language_does_not_jump_the_queue(
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not HELD_URGENT, reason="the held-out file is not in the repository")
-def test_held_out_urgent_messages_reach_a_person_at_safeguarding_priority(catalogue, gazetteer):
+@pytest.mark.skipif(not V1_URGENT, reason="the development file is not in the repository")
+def test_formerly_held_out_urgent_messages_reach_a_person_at_safeguarding_priority(
+    catalogue, gazetteer
+):
     missed = []
-    for row in HELD_URGENT:
+    for row in V1_URGENT:
         conversation, replies = _tell(row["text"])
         reached = (
             conversation.priority == Conversation.Priority.SAFEGUARDING
@@ -129,5 +130,24 @@ def test_held_out_urgent_messages_reach_a_person_at_safeguarding_priority(catalo
             missed.append((row["language"], row.get("kind"), row["text"]))
         else:
             assert ENGLISH_ONLY not in "\n".join(replies)
-    assert len(HELD_URGENT) == 154
-    assert len(HELD_URGENT) - len(missed) >= HELDOUT_REACHED_FLOOR, missed
+    assert len(V1_URGENT) == 154
+    assert len(V1_URGENT) - len(missed) >= V1_REACHED_FLOOR, missed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pa", "ਸਾਡੇ ਘਰ ਦਾ ਕੂੜਾ ਇਸ ਹਫ਼ਤੇ ਚੁੱਕਣ ਕੋਈ ਨਹੀਂ ਆਇਆ"),
+        ("pl", "Dzień dobry, nikt nie odebrał moich śmieci w tym tygodniu"),
+    ],
+)
+def test_a_missed_bin_in_another_language_starts_the_missed_bin_request(
+    catalogue, gazetteer, language, text
+):
+    # Issue 22: the same service as in English (the intent from the multilingual encoder), not
+    # "there is nothing about it in the council's information".
+    conversation, _replies = _tell(text)
+    assert conversation.language == language
+    assert conversation.state["form"]["service"] == "report-missed-bin"
+    assert conversation.priority != Conversation.Priority.SAFEGUARDING

@@ -19,6 +19,7 @@ import datetime
 from . import entities as _entities
 from . import flags as _flags
 from . import language as _language
+from . import multilingual as _multilingual
 from .brain import brain
 from .replies import UrgentText, translate, urgent
 from .types import Entities, Passage, Understanding, Vulnerability
@@ -42,9 +43,19 @@ def load():
     return brain()
 
 
-def understand(text: str, *, today: datetime.date | None = None) -> Understanding:
+def understand(
+    text: str,
+    *,
+    today: datetime.date | None = None,
+    previous_language: str | None = None,
+    site_language: str = _language.DEFAULT,
+) -> Understanding:
     """What a resident's message means. Never raises on odd input: an empty, very long,
-    abusive or injection-style message comes back flagged, with a safe reading."""
+    abusive or injection-style message comes back flagged, with a safe reading.
+
+    ``previous_language``: the conversation's language so far, and ``site_language``: the
+    site's, used when the message alone does not settle its language (a reference, 'ok').
+    A message in another language gets its intent from the multilingual encoder (ADR 0029)."""
     raw = text if isinstance(text, str) else ""
     found_flags = _flags.flags(raw)
     cleaned = _flags.truncate(" ".join(raw.split()))
@@ -62,14 +73,17 @@ def understand(text: str, *, today: datetime.date | None = None) -> Understandin
     brain = load()
     vector = brain.embed_one(cleaned)
     intent, confidence = brain.classifier.predict(vector[None, :])[0]
-    language = _language.detect(cleaned)
-    vulnerability = brain.triage.assess(cleaned, vector, language)
+    language = _language.detect(cleaned, previous=previous_language, site=site_language)
+    other = brain.embed_other(cleaned) if _multilingual.needed(cleaned, language) else None
+    vulnerability = brain.triage.assess(cleaned, vector, language, other)
     if vulnerability.language and (
         language == _language.DEFAULT or language not in brain.triage.multilingual.languages
     ):
         # Danger words of one language settle a language left in English or taken for one
         # the lexicon does not have ('mera shohar mujhe maarta hai' is not Yoruba).
         language = vulnerability.language
+    if other is not None and language != _language.DEFAULT:
+        intent, confidence = brain.other_classifier.predict(other[None, :])[0]
     return Understanding(
         text=cleaned,
         language=language,

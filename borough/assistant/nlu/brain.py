@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import content, multilingual
+from . import content, crosslingual, multilingual
 from .classifier import OUT_OF_SCOPE, IntentClassifier, train
 from .embeddings import Encoder, encoder, model_dir
 from .retrieval import Index
@@ -49,11 +49,21 @@ def model_stamp() -> str:
 CLASSIFIER_VERSION = "2"
 
 
-def trained_classifier(vectors: np.ndarray, texts: list[str], labels: list[str]):
-    """Train, or reuse the classifier trained on exactly these utterances by this model."""
+def trained_classifier(
+    vectors: np.ndarray,
+    texts: list[str],
+    labels: list[str],
+    *,
+    stamp: str | None = None,
+    judged: np.ndarray | None = None,
+):
+    """Train, or reuse the classifier trained on exactly these utterances by this model
+    (``stamp`` names the model: the English one unless given)."""
     directory = cache_dir()
     digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(f"{CLASSIFIER_VERSION}:{model_stamp()}".encode())
+    digest.update(f"{CLASSIFIER_VERSION}:{stamp or model_stamp()}".encode())
+    if judged is not None:
+        digest.update(judged.tobytes())
     for text, label in zip(texts, labels, strict=True):
         digest.update(f"\x00{label}\x01{text}".encode())
     path = directory / f"classifier-{digest.hexdigest()[:16]}.npz" if directory else None
@@ -71,7 +81,7 @@ def trained_classifier(vectors: np.ndarray, texts: list[str], labels: list[str])
             return classifier, report
         except (OSError, ValueError, KeyError):
             pass
-    classifier, report = train(vectors, labels)
+    classifier, report = train(vectors, labels, judged=judged)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +177,16 @@ class Brain:
         # The multilingual encoder (ADR 0029): safeguarding signs in messages not in English.
         self.e5 = multilingual.E5()
         self.e5_cache = EmbeddingCache(self.e5, name=f"e5-{self.e5.stamp}.npz")
+        # Intents of messages in other languages: a classifier over e5 vectors of the English
+        # utterances and the team's examples in each language (crosslingual.py).
+        self.examples = crosslingual.Examples.load()
+        texts, labels = crosslingual.training_set(intents, out_of_scope, self.examples)
+        self.other_classifier: IntentClassifier
+        # Its threshold is chosen on the examples in other languages only (cross-validated).
+        judged = np.arange(len(texts)) >= len(texts) - len(self.examples.ordinary)
+        self.other_classifier, self.other_validation = trained_classifier(
+            self.e5_cache.embed(texts), texts, labels, stamp=f"e5-{self.e5.stamp}", judged=judged
+        )
         self.triage = Triage(self)
         self.load_seconds = time.perf_counter() - started
         logger.info(
@@ -186,6 +206,20 @@ class Brain:
             vector.setflags(write=False)
             with self._recent_lock:
                 self._recent[text] = vector
+                while len(self._recent) > 64:
+                    self._recent.pop(next(iter(self._recent)))
+        return vector
+
+    def embed_other(self, text: str) -> np.ndarray:
+        """A message's multilingual (e5) vector, remembered like ``embed_one``'s."""
+        key = "\x00e5\x00" + text
+        with self._recent_lock:
+            vector = self._recent.get(key)
+        if vector is None:
+            vector = self.e5.encode([text])[0]
+            vector.setflags(write=False)
+            with self._recent_lock:
+                self._recent[key] = vector
                 while len(self._recent) > 64:
                     self._recent.pop(next(iter(self._recent)))
         return vector

@@ -113,9 +113,11 @@ def _folds(y: np.ndarray, k: int, seed: int = 7) -> list[np.ndarray]:
 
 
 def train(
-    x: np.ndarray, labels: list[str], *, folds: int = 5
+    x: np.ndarray, labels: list[str], *, folds: int = 5, judged: np.ndarray | None = None
 ) -> tuple[IntentClassifier, dict[str, float]]:
-    """Fit on all rows; choose temperature and threshold from out-of-fold predictions.
+    """Fit on all rows; choose temperature and threshold from out-of-fold predictions (of the
+    ``judged`` rows only when given: the messages in other languages for the multilingual
+    classifier, whose confidence runs lower than English utterances').
 
     Returns the classifier and the validation figures (accuracy on in-scope rows with the
     threshold applied, out-of-scope recall, the chosen threshold and temperature).
@@ -135,6 +137,9 @@ def train(
         return float(-np.log(p[np.arange(len(y)), y] + 1e-12).mean())
 
     temperature = min(np.arange(0.3, 3.01, 0.05), key=nll)
+    all_y = y
+    if judged is not None:
+        logits, y, labels = logits[judged], y[judged], [labels[i] for i in np.flatnonzero(judged)]
     probs = _softmax(logits / temperature)
     oos = index.get(OUT_OF_SCOPE)
     in_rows = y != oos if oos is not None else np.ones(len(y), dtype=bool)
@@ -158,7 +163,7 @@ def train(
     else:
         best = max(range(len(candidates)), key=lambda i: (round(results[i][0], 4), -candidates[i]))
     threshold = float(candidates[best])
-    weights, bias = fit_logistic(x, y, len(names))
+    weights, bias = fit_logistic(x, all_y, len(names))
     classifier = IntentClassifier(
         labels=names,
         weights=weights,

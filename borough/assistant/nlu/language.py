@@ -66,6 +66,9 @@ _URDU_LETTERS = set("ٹڈڑںےھہۓ")
 ENGLISH_SHARE = 0.6
 # Lingua's confidence a language other than English needs (and twice English's).
 MIN_CONFIDENCE = 0.5
+# How much likelier, before reading a message, the commonest Latin-script languages are.
+_COMMON_LATIN = {"en", "pl", "ro", "pt", "so"}
+LATIN_PRIOR = 10.0
 # Marathi shares Devanagari with Hindi, far commoner here: Marathi only when lingua is sure.
 MARATHI_CONFIDENCE = 0.9
 
@@ -138,11 +141,27 @@ def _in(code: int, block: tuple[int, int]) -> bool:
 _CODES = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b|\S*\d\S*")
 
 
-def detect(text: str) -> str:
+# A script other than Latin with at least this share of a message's letters is its language's:
+# 'ਮੇਰੇ gas ਬਿੱਲ ਤੇ meter reading ਗਲਤ' is Punjabi with English words, not English.
+MIXED_SCRIPT_SHARE = 0.25
+
+
+def detect(text: str, *, previous: str | None = None, site: str = DEFAULT) -> str:
+    """The language of ``text`` (ISO 639-1). When the text itself does not settle it (too short,
+    only a reference or a postcode, lingua not confident, a few English words in a conversation
+    held in another language), the conversation's ``previous`` language, else the ``site``'s."""
+    language, sure = _detect(text)
+    if sure:
+        return language
+    return previous or site or DEFAULT
+
+
+def _detect(text: str) -> tuple[str, bool]:
+    """(language, whether the text settles it)."""
     text = _CODES.sub(" ", text)
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 2:
-        return DEFAULT
+        return DEFAULT, False
     counts: dict[str, int] = {}
     for c in letters:
         code = ord(c)
@@ -165,54 +184,76 @@ def detect(text: str) -> str:
                 script = unicodedata.name(c, "other").split()[0].lower()
         counts[script] = counts.get(script, 0) + 1
     script = max(counts, key=counts.__getitem__)
+    others = {k: v for k, v in counts.items() if k != "latin"}
+    if script == "latin" and others:
+        other = max(others, key=others.__getitem__)
+        if others[other] >= MIXED_SCRIPT_SHARE * len(letters):
+            script = other
     if script == "latin":
         return _latin(text)
     if script == "arabic":
         if set(text) & _URDU_LETTERS:
-            return "ur"
+            return "ur", True
         found = _detector("arabic", _ARABIC_LANGUAGES).detect_language_of(text)
-        return _iso(found) if found else "ar"
+        return (_iso(found) if found else "ar"), True
     if script == "cyrillic":
         found = _detector("cyrillic", _CYRILLIC_LANGUAGES).detect_language_of(text)
-        return _iso(found) if found else "ru"
+        return (_iso(found) if found else "ru"), True
     if script == "devanagari":
         values = _detector("devanagari", _DEVANAGARI_LANGUAGES).compute_language_confidence_values(
             text
         )
         if values and _iso(values[0].language) == "mr" and values[0].value >= MARATHI_CONFIDENCE:
-            return "mr"
-        return "hi"
+            return "mr", True
+        return "hi", True
     if len(script) == 2:
-        return script
-    return DEFAULT
+        return script, True
+    return DEFAULT, False
 
 
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _latin(text: str) -> str:
+def _prior(language: str) -> float:
+    return LATIN_PRIOR if language in _COMMON_LATIN else 1.0
+
+
+# Fewer words than this, all or mostly English, in a conversation held in another language: the
+# conversation's language still (residents mix 'council tax' and 'ok thanks' into their own).
+SHORT_WORDS = 5
+
+
+def _latin(text: str) -> tuple[str, bool]:
     words = _WORD.findall(text)
     chars = set(text)
     if chars & _POLISH_LETTERS:
-        return "pl"
+        return "pl", True
     if chars & _ROMANIAN_LETTERS and not chars & set("ãõçÃÕÇ"):
-        return "ro"
+        return "ro", True
     if chars & _PORTUGUESE_LETTERS:
-        return "pt"
-    # Mostly English words, however few: English ('I smell gas' is not Hungarian).
+        return "pt", True
+    # Mostly English words, however few: English ('I smell gas' is not Hungarian). Under five
+    # words that is not enough to leave a conversation's own language.
     if english_share(text) >= ENGLISH_SHARE:
-        return DEFAULT
-    # One or two short words ('ok', 'hi', 'no') are too little to tell: English.
+        return DEFAULT, len(words) >= SHORT_WORDS
+    # One or two short words ('ok', 'hi', 'no') are too little to tell.
     if len(words) < 3 and sum(len(w) for w in words) < 12:
-        return DEFAULT
+        return DEFAULT, False
     detector = _detector("latin", _LATIN_LANGUAGES)
     confidences = detector.compute_language_confidence_values(text)
     if not confidences:
-        return DEFAULT
-    best = confidences[0]
-    english = next((c.value for c in confidences if _iso(c.language) == "en"), 0.0)
+        return DEFAULT, False
+    # A prior for the Latin-script languages London boroughs hear most (issue 22): lingua's
+    # Czech for Polish typed without diacritics, or Spanish for Romanian, is far less likely here.
+    weighted = sorted(
+        ((c.value * _prior(_iso(c.language)), _iso(c.language)) for c in confidences),
+        reverse=True,
+    )
+    total = sum(value for value, _ in weighted) or 1.0
+    best_value, best_language = weighted[0][0] / total, weighted[0][1]
+    english = next((v / total for v, code in weighted if code == "en"), 0.0)
     # Stay in English unless another language is clearly more likely: residents mix English
     # words into other languages far less than the reverse, and a wrong switch costs more.
-    if _iso(best.language) != "en" and best.value > max(MIN_CONFIDENCE, english * 2):
-        return _iso(best.language)
-    return DEFAULT
+    if best_language != "en" and best_value > max(MIN_CONFIDENCE, english * 2):
+        return best_language, True
+    return DEFAULT, best_language == "en" and best_value > MIN_CONFIDENCE

@@ -19,10 +19,12 @@ def test_intent_accuracy_and_out_of_scope_recall_meet_the_targets(brain, embed):
         rows
     )
     oos_recall = sum(p is None for p, _ in predicted[len(rows) :]) / len(held["out_of_scope"])
-    # 95% before issue 17's seven new services; their held-out phrases, written on 2026-12-07 by
-    # an evaluator who had not seen the training data, measured 93.2% overall (docs/benchmarks.md).
-    # Raising it means better training data, never edits to the held-out set.
-    assert accuracy >= 0.93
+    # Issue 8's target. Issue 17's seven new services first measured 93.2% (their held-out phrases
+    # written on 2026-12-07 by an evaluator who had not seen the training data); more varied
+    # training phrasings for them (and arrears, reminders and lost badges moved from the FAQs to
+    # the account and Blue Badge services) measured 97.9% (docs/benchmarks.md). Raising it means
+    # better training data, never edits to the held-out set.
+    assert accuracy >= 0.95
     assert oos_recall >= 0.80
 
 

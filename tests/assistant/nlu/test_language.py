@@ -78,3 +78,57 @@ def test_danger_words_settle_the_language_of_a_short_urgent_message(brain):
     understanding = nlu.understand("Vreau sa ma sinucid")
     assert understanding.vulnerability.level == "safeguarding"
     assert understanding.language == "ro"
+
+
+# Issue 22, point 4: when the message alone does not settle its language, the conversation's
+# language so far counts, then the site's; a message that does settle it is not overruled.
+@pytest.mark.parametrize("text", ["ok", "BR-2026-00417", "UB8 1UW", "K7P2-QXM4", "yes please", "?"])
+def test_a_message_that_settles_nothing_keeps_the_conversations_language(text):
+    assert detect(text, previous="pl") == "pl"
+    assert detect(text, previous=None, site="cy") == "cy"
+    assert detect(text) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["How do I reset my iphone please", "I would like to report a pothole on my road",
+     "What day is my bin collected this week"],
+)  # fmt: skip
+def test_english_of_five_words_or_more_leaves_a_conversation_in_another_language(text):
+    assert detect(text, previous="pl") == "en"
+
+
+def test_few_english_words_stay_in_the_conversations_language():
+    # A Polish resident typing 'council tax' or 'thank you' is still writing to us in Polish.
+    assert detect("council tax", previous="pl") == "pl"
+    assert detect("thank you", previous="ro") == "ro"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["reset my iphone", "I smell gas", "my bin is broken", "pay council tax",
+     "Where is the library", "book bulky waste", "reset my password", "Thanks a lot",
+     "is it bin day", "I need help"],
+)  # fmt: skip
+def test_no_short_english_message_is_taken_for_another_language_without_a_conversation(text):
+    assert len(text.split()) < 5
+    assert detect(text) == "en"
+    assert detect(text, previous="en") == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pa", "ਮੇਰੇ gas ਬਿੱਲ ਤੇ meter reading ਗਲਤ ਹੈ"),  # English words inside Gurmukhi
+        ("ta", "school bus இன்னைக்கும் late ஆச்சு"),
+        ("pl", "Czy dostane zasilek jak pracuje na pol etatu"),  # not Czech
+        ("ro", "Multumesc mult, o seara buna"),  # not Spanish
+    ],
+)
+def test_code_mixed_and_diacritic_free_messages(language, text):
+    assert detect(text) == language
+
+
+def test_the_chat_passes_the_conversations_language(brain):
+    assert nlu.understand("ok", previous_language="pl").language == "pl"
+    assert nlu.understand("ok").language == "en"

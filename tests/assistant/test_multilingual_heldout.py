@@ -1,0 +1,55 @@
+"""Issue 22 on the v2 held-out set: every language's intent, safeguarding and language ID.
+
+data/heldout_multilingual_v2.jsonl was written blind by another helper (data/README.md) and run
+once, after the approach was frozen (docs/benchmarks.md, "Every resident's language"). The
+floors below are what that run measured, not targets: issue 22 asks for 100% safeguarding
+recall and 85% intent in every language, which are NOT met. A change that loses any of these
+fails; raise a floor only with a measurement on a set the change was not tuned on.
+
+One pass over the set through the understanding (the chat turns an understanding at
+safeguarding level into a handover: test_multilingual_safeguarding.py).
+"""
+
+from __future__ import annotations
+
+from bench.assistant_multilingual import HELDOUT, jsonl_rows, score
+
+# language: (urgent messages reaching safeguarding, of 14; ordinary messages with the intent the
+# writer labelled, of 24; messages whose language was identified, of 38 (78 for English))
+MEASURED = {
+    "en": (12, 33, 77),  # English intent is of 35 labelled (24 ordinary and 11 short)
+    "ar": (12, 13, 37),
+    "bn": (13, 18, 37),
+    "gu": (13, 17, 35),
+    "hi": (14, 17, 30),  # six romanised Hinglish messages
+    "pa": (13, 15, 32),
+    "pl": (12, 15, 36),
+    "pt": (11, 21, 36),
+    "ro": (11, 16, 36),
+    "so": (13, 11, 38),
+    "ta": (13, 15, 37),
+    "ur": (14, 14, 32),  # six romanised Urdu messages
+}
+FALSE_ALARMS_OTHER_LANGUAGES = 14  # of 264 ordinary messages
+SHORT_ENGLISH_KEPT = 39  # of 40 ('Acacia Avenue' was taken for Spanish)
+
+
+def test_v2_held_out_floors():
+    rows = jsonl_rows(HELDOUT)
+    assert len(rows) == 496
+    result = score(rows)
+    got = {
+        language: (s["reached"], s["intent_right"], s["identified"])
+        for language, s in result["languages"].items()
+    }
+    below = {
+        language: (got[language], floor)
+        for language, floor in MEASURED.items()
+        if any(g < f for g, f in zip(got[language], floor, strict=True))
+    }
+    assert below == {}, below
+    alarms = sum(s["alarms"] for lang, s in result["languages"].items() if lang != "en")
+    assert alarms <= FALSE_ALARMS_OTHER_LANGUAGES, result["false_alarms"]
+    assert result["languages"]["en"]["alarms"] == 0
+    assert result["short_english"] == 40
+    assert result["short_english_kept"] >= SHORT_ENGLISH_KEPT, result["short_english_wrong"]
