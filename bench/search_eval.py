@@ -9,7 +9,10 @@ The held-out set (bench/data/search_heldout.jsonl, written by someone who never 
 catalogue's search words) is NOT for tuning: tune with ``--development`` on
 bench/data/search_development.jsonl. Target: first result right >= 92%.
 
-    .venv/bin/python bench/search_eval.py [--development] [--errors] [--json results.json]
+    .venv/bin/python bench/search_eval.py [--development | --v1] [--errors] [--json results.json]
+
+Without an option it runs the second held-out set (search_heldout_v2.jsonl), written blind
+after the first had been studied for misses; ``--v1`` runs the first.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ from borough.portal.views import searchable_pages  # noqa: E402
 DATA = ROOT / "bench" / "data"
 HELDOUT = DATA / "search_heldout.jsonl"
 DEVELOPMENT = DATA / "search_development.jsonl"
+# A second held-out set, written blind on 2026-12-07 after the first had been studied for misses
+# (bench/data/README.md): the fair measure from then on.
+HELDOUT_V2 = DATA / "search_heldout_v2.jsonl"
 TARGET = 0.92
 # The held-out set's names for help pages -> the help pages' slugs (faqs.yaml keys).
 HELP_NAMES = {
@@ -54,6 +60,19 @@ HOMELESSNESS = {"homelessness", "help:housing-advice", "duty-to-refer"}
 
 def _page(name: str) -> str:
     return HELP_NAMES.get(name, name)
+
+
+# The number that is right first for an urgent query, by the page it expects: the housing
+# options line for homelessness, the domestic abuse helpline, the safeguarding numbers, or the
+# out-of-hours line (gas, flooding, no heating...) for anything else.
+def _kind(page: str) -> frozenset[str]:
+    if page in HOMELESSNESS:
+        return frozenset({"homeless"})
+    if page == "help:domestic-abuse":
+        return frozenset({"abuse"})
+    if page == "help:report-a-concern":
+        return frozenset({"concern"})
+    return frozenset({"gas", "emergency"})
 
 
 def _url_id(result) -> str:
@@ -82,8 +101,8 @@ def evaluate(path: Path, *, show_errors: bool = False) -> dict:
             errors.append(f"  {row['query']!r}: expected {sorted(wanted)}, got {first}")
         if row.get("urgent"):
             urgent_total += 1
-            homeless = _page(row["expected"]) in HOMELESSNESS
-            if found.urgent is not None and (found.urgent.kind == "homeless") == homeless:
+            kinds = {_kind(page) for page in wanted}
+            if found.urgent is not None and found.urgent.kind in set().union(*kinds):
                 urgent_right += 1
             else:
                 kind = found.urgent.kind if found.urgent else None
@@ -109,13 +128,15 @@ def evaluate(path: Path, *, show_errors: bool = False) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--development", action="store_true", help="the tuning set instead")
+    parser.add_argument("--v1", action="store_true", help="the first held-out set (studied)")
     parser.add_argument("--errors", action="store_true", help="list every miss")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     catalogue_load()
     find("warm up", pages=searchable_pages())
-    result = evaluate(DEVELOPMENT if args.development else HELDOUT, show_errors=args.errors)
+    chosen = DEVELOPMENT if args.development else HELDOUT if args.v1 else HELDOUT_V2
+    result = evaluate(chosen, show_errors=args.errors)
     print(f"Search ({result['set']}, {result['queries']} queries)")
     print(f"  first result right: {result['first_result_accuracy']:.1%} (target {TARGET:.0%})")
     if result["urgent_queries"]:

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from borough.assistant.nlu.content import faq_get
 from borough.assistant.nlu.vulnerability import lexicon_matches, load_lexicon
 
+# Notices about people at risk: their search page carries "Exit this page".
+SAFETY_KINDS = frozenset({"abuse", "concern"})
 # Months in which no heating is an emergency (October to March).
 HEATING_SEASON = {10, 11, 12, 1, 2, 3}
 
 
 @dataclass(frozen=True)
 class UrgentNotice:
-    kind: str  # 'homeless', 'gas' or 'emergency'
+    kind: str  # 'homeless', 'abuse', 'concern', 'gas' or 'emergency'
     title: str  # the help page's title
     text: str  # the help page's own paragraph, with the number
     numbers: tuple[str, ...]
@@ -87,23 +89,35 @@ NO_HEATING = _any(
     r"\b(freezing|so\s+cold)\b.{0,30}\b(flat|house|home)\b",
 )
 
-_homeless_tonight = [sign for sign in load_lexicon()[0] if sign.name == "homeless tonight"]
+_SIGNS = load_lexicon()[0]
+_homeless_tonight = [sign for sign in _SIGNS if sign.name == "homeless tonight"]
+# The chat's own safeguarding signs (issue 22): someone being abused, or a child or an adult at
+# risk, sees the helpline or the council's safeguarding number before any result.
+_abuse = [sign for sign in _SIGNS if sign.name == "abuse or domestic violence"]
+_at_risk = [sign for sign in _SIGNS if sign.name in ("child at risk", "vulnerable adult at risk")]
 
 
-def _paragraph(key: str, needle: str) -> tuple[str, str, str]:
+def _paragraph(key: str, *needles: str) -> tuple[str, str, str]:
+    """The help page's paragraphs holding each needle (one paragraph each), joined."""
     faq = faq_get(key)
     if faq is None:
         return "", "", ""
-    text = next((p for p in faq.answer if needle in p), faq.answer[0])
+    found = [next((p for p in faq.answer if needle in p), "") for needle in needles]
+    text = " ".join(dict.fromkeys(p for p in found if p)) or faq.answer[0]
     return faq.title, text, faq.url
 
 
 def _numbers(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"\b0\d{3}\s\d{3}\s\d{3,4}\b|\b0\d{2}\s\d{4}\s\d{4}\b|\b999\b", text))
+    return tuple(
+        re.findall(
+            r"\b0\d{3}\s\d{3}\s\d{3,4}\b|\b0\d{3}\s\d{4}\s\d{3}\b|\b0\d{2}\s\d{4}\s\d{4}\b|\b999\b",
+            text,
+        )
+    )
 
 
-def _notice(kind: str, key: str, needle: str, service_url: str = "") -> UrgentNotice | None:
-    title, text, url = _paragraph(key, needle)
+def _notice(kind: str, key: str, *needles: str, service_url: str = "") -> UrgentNotice | None:
+    title, text, url = _paragraph(key, *needles)
     if not text:
         return None
     return UrgentNotice(kind, title, text, _numbers(text), url, service_url)
@@ -116,8 +130,15 @@ def urgent_notice(query: str, *, today: datetime.date | None = None) -> UrgentNo
         return _notice("gas", "out-of-hours", "smell gas")
     if HOMELESS.search(text) or lexicon_matches(text, _homeless_tonight):
         return _notice(
-            "homeless", "housing-advice", "nowhere to stay tonight", "/services/homelessness/"
+            "homeless",
+            "housing-advice",
+            "nowhere to stay tonight",
+            service_url="/services/homelessness/",
         )
+    if lexicon_matches(text, _abuse):
+        return _notice("abuse", "domestic-abuse", "in danger now", "Domestic Abuse Helpline")
+    if lexicon_matches(text, _at_risk):
+        return _notice("concern", "report-a-concern", "harmed or neglected", "care and support")
     month = (today or datetime.date.today()).month
     if EMERGENCY.search(text) or (month in HEATING_SEASON and NO_HEATING.search(text)):
         return _notice("emergency", "out-of-hours", "0800 000 0000")

@@ -25,6 +25,7 @@ from borough.insights.dashboards import performance as performance_figures
 from borough.insights.display import show_average, show_count, show_money, show_percent
 
 from .finder import find
+from .urgent import SAFETY_KINDS
 
 TOP_TASKS = 8
 TOP_TASKS_CACHE_SECONDS = 60 * 60
@@ -110,6 +111,8 @@ def search(request):
             "query": query,
             "results": found.results if found else [],
             "urgent": found.urgent if found else None,
+            # Someone searching about abuse or a child at risk may need to leave fast.
+            "exit_this_page": bool(found and found.urgent and found.urgent.kind in SAFETY_KINDS),
             "categories": categories_with_services(),
         },
     )

@@ -44,3 +44,26 @@ def test_losing_a_home_now_shows_the_housing_options_number(query):
 def test_ordinary_needs_with_the_same_words_are_not_urgent_housing(query):
     notice = urgent_notice(query)
     assert notice is None or notice.kind != "homeless", query
+
+
+@pytest.mark.parametrize("query", ["my boyfriend beats me", "domestic violence at home"])
+def test_someone_being_abused_sees_the_helpline_and_999_first(query):
+    notice = urgent_notice(query)
+    assert notice is not None and notice.kind == "abuse", query
+    assert "0808 2000 247" in notice.numbers and "999" in notice.numbers
+    assert notice.url == "/help/domestic-abuse/"
+
+
+def test_a_child_at_risk_shows_the_safeguarding_numbers_first():
+    notice = urgent_notice("worried the kids next door are left home alone at night")
+    assert notice is not None and notice.kind == "concern"
+    assert "020 7946 0500" in notice.numbers and notice.url == "/help/report-a-concern/"
+
+
+def test_the_search_page_for_abuse_has_exit_this_page(client, catalogue):
+    page = client.get("/search/", {"q": "my boyfriend beats me"}).content.decode()
+    number, results = page.find("0808 2000 247"), page.find('class="govuk-list app-results"')
+    assert number != -1 and (results == -1 or number < results)
+    assert "govuk-exit-this-page" in page
+    ordinary = client.get("/search/", {"q": "missed bin"}).content.decode()
+    assert "govuk-exit-this-page" not in ordinary
