@@ -75,13 +75,24 @@ def cmd_ingest(args) -> int:
         Steps("ingest", len(args.mappings) + 1, show=args.progress) as steps,
     ):
         try:
-            summary = ingest(args.mappings, con, force=args.force, progress=steps.start)
+            summary = ingest(
+                args.mappings,
+                con,
+                force=args.force,
+                set_aside_repeats=args.set_aside_repeated_ids,
+                progress=steps.start,
+            )
         except IngestError as error:
             _error(error)
             return 1
     for source, count in summary.records_by_source.items():
         say(f"{source}: {count} records")
     say(f"loaded {summary.total} records into {args.db}")
+    if summary.set_aside:
+        say(
+            f"set aside {summary.set_aside} rows whose id repeats (not loaded; listed in "
+            "dq_set_aside and by the quality command)"
+        )
     return 0
 
 
@@ -333,6 +344,11 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument(
         "--force", action="store_true", help="load an extract much smaller than last time"
+    )
+    command.add_argument(
+        "--set-aside-repeated-ids",
+        action="store_true",
+        help="load the good rows and set aside the rows whose id repeats (default: refuse)",
     )
     command.set_defaults(run=cmd_ingest)
 
