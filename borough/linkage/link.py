@@ -26,14 +26,9 @@ import duckdb
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
+from .clustering import threshold_from_predictions, write_clusters
 from .db import run, scalar
-from .schema import (
-    CLEAN_TABLE,
-    CLUSTER_THRESHOLD,
-    CLUSTERS_TABLE,
-    PREDICT_THRESHOLD,
-    PREDICTIONS_TABLE,
-)
+from .schema import CLEAN_TABLE, PREDICT_THRESHOLD, PREDICTIONS_TABLE
 from .spark import predict_and_cluster_with_spark
 
 if TYPE_CHECKING:  # Splink exports the class only from its internals
@@ -369,37 +364,48 @@ class LinkResult:
     pairs_kept: int
     clusters: int
     model_path: Path | None
+    threshold: float = PREDICT_THRESHOLD  # the clustering threshold used (chosen or given)
+    refused: dict[str, int] | None = None  # joins the clustering checks refused, by reason
+
+
+def predict(
+    linker: Linker, con: duckdb.DuckDBPyConnection, *, predict_threshold: float = PREDICT_THRESHOLD
+) -> int:
+    """Score the blocked pairs and keep those at or above ``predict_threshold`` in the
+    predictions table. Returns the pairs kept."""
+    predictions = linker.inference.predict(
+        threshold_match_probability=predict_threshold, warning_mode="never"
+    )
+    # The scored pairs are already a table in this database: rename it rather than copy it
+    # (Splink's clean-up below drops its tables by their old names, so it is left alone).
+    run(con, f"DROP TABLE IF EXISTS {PREDICTIONS_TABLE}")
+    run(con, f"ALTER TABLE {predictions.physical_name} RENAME TO {PREDICTIONS_TABLE}")
+    linker.table_management.delete_tables_created_by_splink_from_db()
+    return scalar(con, f"SELECT count(*) FROM {PREDICTIONS_TABLE}")
+
+
+def cluster_predictions(
+    con: duckdb.DuckDBPyConnection, *, threshold: float | None = None
+) -> tuple[int, float, dict[str, int]]:
+    """Cluster the predictions table at ``threshold`` (chosen from the predictions when None:
+    ``clustering.choose_threshold``), obeying people's decisions and the clustering checks.
+    Returns (clusters, threshold, joins refused by reason)."""
+    chosen = threshold_from_predictions(con) if threshold is None else threshold
+    clusters, refused = write_clusters(con, threshold=chosen)
+    return clusters, chosen, refused
 
 
 def predict_and_cluster(
     linker: Linker,
     con: duckdb.DuckDBPyConnection,
     *,
-    threshold: float = CLUSTER_THRESHOLD,
+    threshold: float | None = None,
     predict_threshold: float = PREDICT_THRESHOLD,
 ) -> tuple[int, int]:
-    """Score the blocked pairs, keep those above ``predict_threshold`` in the predictions table,
-    and write each record's cluster at ``threshold`` to the clusters table.
-    Returns (pairs kept, clusters)."""
-    predictions = linker.inference.predict(
-        threshold_match_probability=predict_threshold, warning_mode="never"
-    )
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
-    )
-    # The scored pairs are already a table in this database: rename it rather than copy it
-    # (Splink's clean-up below drops its tables by their old names, so it is left alone).
-    run(con, f"DROP TABLE IF EXISTS {PREDICTIONS_TABLE}")
-    run(con, f"ALTER TABLE {predictions.physical_name} RENAME TO {PREDICTIONS_TABLE}")
-    run(
-        con,
-        f"CREATE OR REPLACE TABLE {CLUSTERS_TABLE} AS "
-        f"SELECT unique_id, cluster_id, source FROM {clusters.physical_name}",
-    )
-    kept = scalar(con, f"SELECT count(*) FROM {PREDICTIONS_TABLE}")
-    count = scalar(con, f"SELECT count(DISTINCT cluster_id) FROM {CLUSTERS_TABLE}")
-    linker.table_management.delete_tables_created_by_splink_from_db()
-    return kept, count
+    """:func:`predict`, then :func:`cluster_predictions`. Returns (pairs kept, clusters)."""
+    kept = predict(linker, con, predict_threshold=predict_threshold)
+    clusters, _, _ = cluster_predictions(con, threshold=threshold)
+    return kept, clusters
 
 
 def link(
@@ -407,7 +413,7 @@ def link(
     *,
     models_dir: str | Path | None = "models",
     model: str | Path | None = None,
-    threshold: float = CLUSTER_THRESHOLD,
+    threshold: float | None = None,
     seed: int = 1,
     backend: str = "duckdb",
     spark_master: str = "local[*]",
@@ -416,7 +422,8 @@ def link(
     """Train (or load ``model``), report blocking, predict and cluster the clean table.
 
     Training is always on DuckDB; with ``backend="spark"`` the trained (or loaded) model
-    predicts and clusters on Spark (``borough.linkage.spark``), into the same tables.
+    predicts on Spark (``borough.linkage.spark``), into the same table. Clustering is on DuckDB
+    either way, at ``threshold`` or, when None, at the threshold chosen from the predictions.
     ``progress`` is told each step as it starts (counting pairs, training unless a model is
     given, predicting and clustering)."""
     if backend not in BACKENDS:
@@ -431,16 +438,18 @@ def link(
         train(linker, seed=seed)
         if models_dir is not None:
             model_path = save_model(linker, models_dir)
-    progress(f"predicting and clustering on {'Spark' if backend == 'spark' else 'DuckDB'}")
+    progress(f"predicting on {'Spark' if backend == 'spark' else 'DuckDB'}")
     if backend == "spark":
         trained = model_path or linker.misc.save_model_to_json()
         # The blocked pairs counted above are DuckDB's; Spark makes its own.
         linker.table_management.delete_tables_created_by_splink_from_db()
-        kept, clusters = predict_and_cluster_with_spark(
-            con, trained, master=spark_master, threshold=threshold
+        kept, _ = predict_and_cluster_with_spark(
+            con, trained, master=spark_master, threshold=threshold or PREDICT_THRESHOLD
         )
     else:
-        kept, clusters = predict_and_cluster(linker, con, threshold=threshold)
+        kept = predict(linker, con)
+    progress("clustering")
+    clusters, chosen, refused = cluster_predictions(con, threshold=threshold)
     records = scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")
     result = LinkResult(
         records=records,
@@ -448,5 +457,7 @@ def link(
         pairs_kept=kept,
         clusters=clusters,
         model_path=model_path,
+        threshold=chosen,
+        refused=refused,
     )
     return result, counts

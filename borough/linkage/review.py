@@ -18,24 +18,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+import math
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
+from .clustering import DECISIONS_DDL, DECISIONS_TABLE, write_clusters
 from .db import run, scalar, sql_string
 from .link import comparisons
 from .schema import (
     CLEAN_TABLE,
     CLUSTER_THRESHOLD,
-    CLUSTERS_TABLE,
     PREDICT_THRESHOLD,
     PREDICTIONS_TABLE,
 )
 
-DECISIONS_TABLE = "match_decisions"
 REVIEW_TABLE = "review_pairs"
 #: The probabilities the review band was last written for (one row).
 REVIEW_BAND_TABLE = "review_band"
@@ -52,16 +49,6 @@ EVIDENCE_FIELDS = [
     ("ni_number", "ni_number", ["ni_number"]),
     ("sex", "sex", ["sex"]),
 ]
-
-DECISIONS_DDL = f"""
-CREATE TABLE IF NOT EXISTS {DECISIONS_TABLE} (
-    unique_id_l VARCHAR NOT NULL,
-    unique_id_r VARCHAR NOT NULL,
-    decision VARCHAR NOT NULL,
-    decided_by VARCHAR,
-    decided_at TIMESTAMP NOT NULL
-)
-"""
 
 
 class DecisionsError(Exception):
@@ -121,119 +108,12 @@ def load_decisions(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
     return len(rows)
 
 
-def current_decisions(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
-    """The latest decision on each pair (the later row wins a tie on decided_at)."""
-    run(con, DECISIONS_DDL)
-    rows = run(
-        con,
-        f"SELECT unique_id_l, unique_id_r, arg_max(decision, (decided_at, rowid)) "
-        f"FROM {DECISIONS_TABLE} GROUP BY 1, 2",
-    )
-    return {(left, right): decision for left, right, decision in rows}
-
-
 # --- clustering that obeys decisions -------------------------------------------------------------
-@dataclass
-class Components:
-    """Union-find with cannot-link constraints."""
-
-    parent: dict[str, str]
-    apart: dict[str, set[str]]  # root -> records its cluster must never join
-    refused: int = 0  # joins not made because of a rejected pair
-
-    @classmethod
-    def of(cls, nodes: Iterable[str]) -> Components:
-        return cls(parent={node: node for node in nodes}, apart={})
-
-    def find(self, node: str) -> str:
-        parent = self.parent
-        root = node
-        while parent[root] != root:
-            root = parent[root]
-        while parent[node] != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    def keep_apart(self, left: str, right: str) -> None:
-        self.apart.setdefault(self.find(left), set()).add(right)
-        self.apart.setdefault(self.find(right), set()).add(left)
-
-    def join(self, left: str, right: str) -> bool:
-        a, b = self.find(left), self.find(right)
-        if a == b:
-            return True
-        apart_a, apart_b = self.apart.get(a, set()), self.apart.get(b, set())
-        if any(self.find(node) == b for node in apart_a) or any(
-            self.find(node) == a for node in apart_b
-        ):
-            self.refused += 1
-            return False
-        if b < a:
-            a, b = b, a
-        self.parent[b] = a
-        if apart_a or apart_b:
-            self.apart[a] = apart_a | apart_b
-            self.apart.pop(b, None)
-        return True
-
-    def clusters(self) -> dict[str, str]:
-        """record -> cluster id (the smallest record id in the cluster, as Splink does)."""
-        members: dict[str, list[str]] = {}
-        for node in self.parent:
-            members.setdefault(self.find(node), []).append(node)
-        return {node: min(group) for group in members.values() for node in group}
-
-
-def cluster_with_decisions(
-    nodes: Iterable[str],
-    edges: Iterable[tuple[str, str, float]],
-    decisions: dict[tuple[str, str], str],
-) -> tuple[dict[str, str], int]:
-    """Cluster ``nodes`` from scored ``edges`` (already at or above the threshold): confirmed
-    matches first, then edges most likely first, never joining a rejected pair. Returns
-    (record -> cluster id, joins refused)."""
-    components = Components.of(nodes)
-    for (left, right), decision in decisions.items():
-        if decision == "non_match" and left in components.parent and right in components.parent:
-            components.keep_apart(left, right)
-    for (left, right), decision in sorted(decisions.items()):
-        if decision == "match" and left in components.parent and right in components.parent:
-            components.join(left, right)
-    for left, right, _ in sorted(edges, key=lambda edge: -edge[2]):
-        if decisions.get((min(left, right), max(left, right))) == "non_match":
-            continue
-        components.join(left, right)
-    return components.clusters(), components.refused
-
-
 def recluster(con: duckdb.DuckDBPyConnection, *, threshold: float = CLUSTER_THRESHOLD) -> int:
-    """Rewrite the clusters table from the predictions table and the decisions.
-    Returns the number of clusters."""
-    decisions = current_decisions(con)
-    nodes = [row[0] for row in run(con, f"SELECT unique_id FROM {CLEAN_TABLE}")]
-    edges = run(
-        con,
-        f"SELECT unique_id_l, unique_id_r, match_probability FROM {PREDICTIONS_TABLE} "
-        "WHERE match_probability >= ?",
-        [threshold],
-    )
-    clusters, _ = cluster_with_decisions(nodes, edges, decisions)
-    table = pa.table(
-        {
-            "unique_id": pa.array(list(clusters), pa.string()),
-            "cluster_id": pa.array(list(clusters.values()), pa.string()),
-        }
-    )
-    con.register("incoming_clusters", table)
-    try:
-        run(
-            con,
-            f"CREATE OR REPLACE TABLE {CLUSTERS_TABLE} AS SELECT i.unique_id, i.cluster_id, "
-            f"c.source FROM incoming_clusters i JOIN {CLEAN_TABLE} c USING (unique_id)",
-        )
-    finally:
-        con.unregister("incoming_clusters")
-    return len(set(clusters.values()))
+    """Rewrite the clusters table from the predictions table and the decisions (with the
+    clustering checks, ``clustering.write_clusters``). Returns the number of clusters."""
+    clusters, _ = write_clusters(con, threshold=threshold)
+    return clusters
 
 
 # --- the review band out -------------------------------------------------------------------------
@@ -259,6 +139,22 @@ def _level_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, str]]:
     return labels
 
 
+def match_weight(probability: float) -> float:
+    """Splink's match weight (log2 of the odds) of a probability."""
+    probability = min(max(probability, 1e-12), 1 - 1e-12)
+    return math.log2(probability / (1 - probability))
+
+
+def _run_threshold(con: duckdb.DuckDBPyConnection) -> float:
+    """The clustering threshold of the latest run (0.99 before any run)."""
+    tables = {row[0] for row in run(con, "SELECT table_name FROM information_schema.tables")}
+    if "link_runs" in tables:
+        threshold = scalar(con, "SELECT threshold FROM link_runs ORDER BY run_id DESC LIMIT 1")
+        if threshold is not None:
+            return float(threshold)
+    return CLUSTER_THRESHOLD
+
+
 def _sql_text(value: str) -> str:
     return f"nullif(CAST({value} AS VARCHAR), '')"
 
@@ -272,6 +168,10 @@ def write_review_pairs(
 ) -> int:
     """Write ``review_pairs``: undecided pairs with lower <= probability < upper, with evidence.
     Returns how many.
+
+    The pairs are listed in the order a decision teaches the most: the pair whose match weight
+    is nearest the run's threshold first (the model is least sure which side it belongs on, so
+    either answer moves the next training, ``training.train_with_decisions``).
 
     Each pair is written with the smaller record id on the left, and its evidence as a JSON list
     of {field, left, right, level}, built in SQL (hundreds of thousands of pairs at a million
@@ -310,6 +210,7 @@ def write_review_pairs(
             f"level := {level})"
         )
     latest_run = scalar(con, "SELECT max(run_id) FROM person_ids")
+    threshold_weight = match_weight(_run_threshold(con))
     select = f"""
         SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l,
                greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r,
@@ -326,7 +227,8 @@ def write_review_pairs(
             AND d.unique_id_r = greatest(p.unique_id_l, p.unique_id_r)
         WHERE p.match_probability >= {float(lower)} AND p.match_probability < {float(upper)}
         {{scope}}
-        ORDER BY p.match_probability DESC, p.unique_id_l, p.unique_id_r
+        ORDER BY abs(CAST({column("match_weight")} AS DOUBLE) - {threshold_weight}),
+                 p.unique_id_l, p.unique_id_r
     """
     run(con, f"CREATE TABLE IF NOT EXISTS {REVIEW_BAND_TABLE} (lower DOUBLE, upper DOUBLE)")
     same_band = run(con, f"SELECT lower, upper FROM {REVIEW_BAND_TABLE}") == [
