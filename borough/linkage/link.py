@@ -127,6 +127,10 @@ def comparisons() -> list:
                 "len(list_intersect(address_tokens_l, address_tokens_r)) >= 3",
                 "same number and street, postcode differs or missing",
             ),
+            _level(
+                f"house_number_l = house_number_r AND {jw}(address_l, address_r) >= 0.9",
+                "same number, address nearly the same (typos)",
+            ),
             _level("postcode_l = postcode_r", "same postcode"),
             _level("postcode_sector_l = postcode_sector_r", "same postcode sector"),
             _level("postcode_district_l = postcode_district_r", "same postcode district"),
@@ -210,6 +214,20 @@ PHONE_RULE = (
     "l.phone = r.phone AND (substr(l.first_name, 1, 1) = substr(r.first_name, 1, 1) "
     "OR l.last_name = r.last_name OR l.dob = r.dob)"
 )
+#: The word after the house number (the street, usually): number and street with a name or a date
+#: in common pairs people whose date of birth is missing or wrong and whose postcode is missing
+#: or mistyped (FEBRL has no UK postcodes at all).
+_STREET = "{s}.address_tokens[list_position({s}.address_tokens, {s}.house_number) + 1]"
+STREET_RULE = (
+    f"l.house_number = r.house_number AND {_STREET.format(s='l')} = {_STREET.format(s='r')} "
+    "AND (substr(l.first_name, 1, 1) = substr(r.first_name, 1, 1) "
+    "OR l.last_name = r.last_name OR l.dob = r.dob)"
+)
+#: A UPRN is a household's: with a first initial, a surname or a date of birth in common.
+UPRN_RULE = (
+    "l.uprn = r.uprn AND (substr(l.first_name, 1, 1) = substr(r.first_name, 1, 1) "
+    "OR l.last_name = r.last_name OR l.dob = r.dob)"
+)
 BLOCKING_RULES: list[BlockingRuleCreator | str] = [
     block_on("dob", "substr(last_name, 1, 1)"),
     block_on("dob", "substr(first_name_canonical, 1, 1)"),
@@ -220,12 +238,16 @@ BLOCKING_RULES: list[BlockingRuleCreator | str] = [
     PHONE_RULE,
     block_on("ni_number"),
     "l.first_name = r.last_name AND l.last_name = r.first_name",
+    STREET_RULE,
+    UPRN_RULE,
 ]
 #: The rules that keep only some pairs of a block, by the keys their blocks are made of (Splink
 #: measures a block's size by its equality conditions alone).
 BLOCK_KEYS = {
     NAMES_RULE: block_on("first_name_canonical", "last_name"),
     PHONE_RULE: block_on("phone"),
+    UPRN_RULE: block_on("uprn"),
+    STREET_RULE: block_on("house_number"),
 }
 
 #: Rules that admit very few false matches, to estimate how common matches are.
