@@ -194,6 +194,8 @@ def cmd_link(args) -> int:
             spark_master=args.spark_master,
             progress=steps.start,
         )
+        if result.labelled:
+            say(f"training used {result.labelled:,} pairs people confirmed")
         if args.threshold is None:
             say(f"threshold chosen from the data: {result.threshold:.4f}")
         args.threshold = result.threshold

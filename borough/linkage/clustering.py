@@ -29,6 +29,7 @@ Confirmed pairs (``match`` decisions) are joined first and are never refused.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -54,6 +55,8 @@ MIN_EXPECTED_PRECISION = 0.995
 #: A source in which fewer than this share of records pair with another of its own records
 #: above the threshold holds each person once: two of its records need a direct link.
 SOURCE_DUPLICATES_AT_MOST = 0.05
+#: People's decisions correct the model's prior once there are this many of them.
+MIN_DECISIONS_TO_CORRECT = 10
 #: The chosen threshold stays within these bounds whatever the data.
 THRESHOLD_BOUNDS = (0.5, 0.999)
 
@@ -272,12 +275,59 @@ def current_decisions(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], s
     return {(left, right): decision for left, right, decision in rows}
 
 
+def _sigmoid(weight: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** (-weight))
+
+
+def prior_correction(decided: list[tuple[float, bool]]) -> float:
+    """The match weight to add to every pair so that the decided pairs' probabilities add up to
+    the matches people confirmed among them (bisection; 0 with fewer than
+    :data:`MIN_DECISIONS_TO_CORRECT` decisions). It re-estimates the prior, the part of an
+    unsupervised model that is most often wrong; clamped to +-10."""
+    if len(decided) < MIN_DECISIONS_TO_CORRECT:
+        return 0.0
+    matches = sum(label for _, label in decided)
+    low, high = -10.0, 10.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if sum(_sigmoid(weight + middle) for weight, _ in decided) > matches:
+            high = middle
+        else:
+            low = middle
+    return (low + high) / 2
+
+
 def threshold_from_predictions(con: duckdb.DuckDBPyConnection) -> float:
-    """:func:`choose_threshold` over the predictions table's probabilities."""
-    probabilities = (
-        con.sql(f"SELECT match_probability FROM {PREDICTIONS_TABLE}").to_arrow_table().column(0)
-    )
-    return choose_threshold(probabilities.to_pylist())
+    """:func:`choose_threshold` over the predictions table, corrected by people's decisions:
+    a decided pair counts as certain (1 for a match, 0 for not), and every other pair's match
+    weight moves by :func:`prior_correction`. Returns the threshold on the model's own
+    (uncorrected) probabilities, which is what the clustering compares."""
+    decisions = current_decisions(con)
+    rows = con.sql(
+        f"SELECT least(unique_id_l, unique_id_r), greatest(unique_id_l, unique_id_r), "
+        f"match_weight FROM {PREDICTIONS_TABLE}"
+    ).fetchall()
+    decided = [
+        (float(weight), decisions[(left, right)] == "match")
+        for left, right, weight in rows
+        if (left, right) in decisions
+    ]
+    shift = prior_correction(decided)
+    probabilities = [
+        float(decisions[(left, right)] == "match")
+        if (left, right) in decisions
+        else _sigmoid(float(weight) + shift)
+        for left, right, weight in rows
+    ]
+    chosen = choose_threshold(probabilities)
+    lower, upper = THRESHOLD_BOUNDS
+    raw = _sigmoid(_logit(chosen) - shift)
+    return min(max(raw, lower), upper)
+
+
+def _logit(probability: float) -> float:
+    probability = min(max(probability, 1e-12), 1 - 1e-12)
+    return math.log2(probability / (1 - probability))
 
 
 def write_clusters(con: duckdb.DuckDBPyConnection, *, threshold: float) -> tuple[int, dict]:

@@ -30,6 +30,7 @@ from .clustering import threshold_from_predictions, write_clusters
 from .db import run, scalar
 from .schema import CLEAN_TABLE, PREDICT_THRESHOLD, PREDICTIONS_TABLE
 from .spark import predict_and_cluster_with_spark
+from .training import learn_from_decisions
 
 if TYPE_CHECKING:  # Splink exports the class only from its internals
     from splink.internals.blocking_rule_creator import BlockingRuleCreator
@@ -388,6 +389,7 @@ class LinkResult:
     model_path: Path | None
     threshold: float = PREDICT_THRESHOLD  # the clustering threshold used (chosen or given)
     refused: dict[str, int] | None = None  # joins the clustering checks refused, by reason
+    labelled: int = 0  # people's confirmed matches the training used
 
 
 def predict(
@@ -455,9 +457,11 @@ def link(
     progress("counting blocked pairs")
     counts = blocking_counts(linker)
     model_path = Path(model) if model else None
+    labelled = 0
     if model is None:
         progress("training the model")
         train(linker, seed=seed)
+        labelled = learn_from_decisions(linker, con)
         if models_dir is not None:
             model_path = save_model(linker, models_dir)
     progress(f"predicting on {'Spark' if backend == 'spark' else 'DuckDB'}")
@@ -481,5 +485,6 @@ def link(
         model_path=model_path,
         threshold=chosen,
         refused=refused,
+        labelled=labelled,
     )
     return result, counts
