@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -117,26 +118,44 @@ def recluster(con: duckdb.DuckDBPyConnection, *, threshold: float = CLUSTER_THRE
 
 
 # --- the review band out -------------------------------------------------------------------------
-def _level_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, str]]:
-    """comparison -> gamma value -> the level's label, from the model the last run used."""
-    model = None
+def _last_model(con: duckdb.DuckDBPyConnection) -> dict | None:
     path = scalar(con, "SELECT model FROM link_runs ORDER BY run_id DESC LIMIT 1")
     if path and Path(path).exists():
-        model = json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    return None
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    weight: float  # log2(m / u): the level's match weight before term frequencies
+    u: float | None  # for the term-frequency adjustment of a level that has one
+    tf_column: str | None
+
+
+def _levels(model: dict | None) -> dict[str, dict[int, Level]]:
+    """comparison -> gamma value -> its level, from the model the last run used (labels only,
+    with no weights, before any run)."""
     if model is None:
         model = {"comparisons": [c.get_comparison("duckdb").as_dict() for c in comparisons()]}
-    labels: dict[str, dict[int, str]] = {}
+    levels: dict[str, dict[int, Level]] = {}
     for comparison in model["comparisons"]:
-        levels = comparison["comparison_levels"]
-        real = [level for level in levels if not level.get("is_null_level")]
-        by_gamma = {-1: "null"}
+        real = [
+            level for level in comparison["comparison_levels"] if not level.get("is_null_level")
+        ]
+        by_gamma = {-1: Level("null", 0.0, None, None)}
         for index, level in enumerate(real):
             label = level.get("label_for_charts") or level["sql_condition"]
-            by_gamma[len(real) - 1 - index] = (
-                "different" if label.startswith("all other") else label
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else 0.0
+            by_gamma[len(real) - 1 - index] = Level(
+                "different" if label.startswith("all other") else label,
+                weight,
+                u,
+                level.get("tf_adjustment_column"),
             )
-        labels[comparison["output_column_name"]] = by_gamma
-    return labels
+        levels[comparison["output_column_name"]] = by_gamma
+    return levels
 
 
 def match_weight(probability: float) -> float:
@@ -179,8 +198,25 @@ def write_review_pairs(
     and new): just the pairs of those people are written again, when the last band had the same
     bounds; every other pair, its scores and its people's ids are as they were."""
     run(con, DECISIONS_DDL)
-    labels = _level_labels(con)
+    model = _last_model(con)
+    levels = _levels(model)
     present = {row[0] for row in run(con, f"DESCRIBE {PREDICTIONS_TABLE}")}
+    tf_columns = sorted(
+        {level.tf_column for by in levels.values() for level in by.values() if level.tf_column}
+        & {name[:-2] for name in present if name.endswith("_l")}
+    )
+    # How common each value is among the records (Splink's term frequencies), for the exact
+    # levels whose weight depends on the value: Smith says less than Przybylski.
+    tf_ctes = ", ".join(
+        f"tf_{name} AS (SELECT {name} AS value, count(*) / sum(count(*)) OVER () AS tf "
+        f"FROM {CLEAN_TABLE} WHERE {name} IS NOT NULL GROUP BY 1)"
+        for name in tf_columns
+    )
+    tf_joins = " ".join(
+        f"LEFT JOIN tf_{name} tfl_{name} ON tfl_{name}.value = p.{name}_l "
+        f"LEFT JOIN tf_{name} tfr_{name} ON tfr_{name}.value = p.{name}_r"
+        for name in tf_columns
+    )
 
     def column(name: str) -> str:
         return f"p.{name}" if name in present else "NULL"
@@ -193,9 +229,24 @@ def write_review_pairs(
             parts = ", ".join(_sql_text(column(f"{value}_{side}")) for value in values)
             sides[side] = f"nullif(concat_ws(', ', {parts}), '')"
         level_column = column(f"gamma_{gamma}")
+        by_gamma = levels.get(gamma, {})
         cases = " ".join(
-            f"WHEN {int(level)} THEN {sql_string(label)}"
-            for level, label in labels.get(gamma, {}).items()
+            f"WHEN {int(value)} THEN {sql_string(level.label)}" for value, level in by_gamma.items()
+        )
+        weights = " ".join(
+            f"WHEN {int(value)} THEN {level.weight!r}"
+            + (
+                f" + log2({level.u!r} / greatest(tfl_{level.tf_column}.tf, "
+                f"tfr_{level.tf_column}.tf))"
+                if level.tf_column in tf_columns and level.u
+                else ""
+            )
+            for value, level in by_gamma.items()
+        )
+        weight = (
+            f"round(coalesce(CASE {level_column} {weights} END, 0), 2)"
+            if model is not None and weights
+            else "NULL::DOUBLE"
         )
         level = (
             f"coalesce(CASE {level_column} {cases} END, "
@@ -207,11 +258,12 @@ def write_review_pairs(
             f"struct_pack(field := {sql_string(field)}, "
             f'"left" := CASE WHEN {swap} THEN {sides["r"]} ELSE {sides["l"]} END, '
             f'"right" := CASE WHEN {swap} THEN {sides["l"]} ELSE {sides["r"]} END, '
-            f"level := {level})"
+            f"level := {level}, weight := {weight})"
         )
     latest_run = scalar(con, "SELECT max(run_id) FROM person_ids")
     threshold_weight = match_weight(_run_threshold(con))
     select = f"""
+        {"WITH " + tf_ctes if tf_ctes else ""}
         SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l,
                greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r,
                CAST(p.match_probability AS DOUBLE) AS match_probability,
@@ -220,6 +272,7 @@ def write_review_pairs(
                CASE WHEN {swap} THEN pl.person_id ELSE pr.person_id END AS person_id_r,
                CAST(to_json([{", ".join(items)}]) AS VARCHAR) AS evidence
         FROM {PREDICTIONS_TABLE} p
+        {tf_joins}
         LEFT JOIN person_ids pl ON pl.run_id = {latest_run or 0} AND pl.unique_id = p.unique_id_l
         LEFT JOIN person_ids pr ON pr.run_id = {latest_run or 0} AND pr.unique_id = p.unique_id_r
         ANTI JOIN {DECISIONS_TABLE} d
