@@ -219,9 +219,9 @@ def sources_keeping_people_apart(
         sizes[source] = sizes.get(source, 0) + 1
     duplicated: dict[str, set[str]] = {}
     for left, right, _ in edges:
-        source = source_of.get(left)
-        if source is not None and source == source_of.get(right):
-            duplicated.setdefault(source, set()).update((left, right))
+        found = source_of.get(left)
+        if found is not None and found == source_of.get(right):
+            duplicated.setdefault(found, set()).update((left, right))
     return {
         source
         for source, size in sizes.items()

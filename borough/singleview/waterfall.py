@@ -10,6 +10,7 @@ the starting point is what is left of the pair's match weight.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from borough.singleview import labels
@@ -155,4 +156,92 @@ def waterfall(
         height=PAD * 2 + len(steps) * ROW + 20,
         zero_x=x(0.0),
         ticks=ticks,
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    weight: float  # the bin's lower edge: pairs with weight in [weight, weight + 1)
+    pairs: int
+    linked: bool  # at or above the threshold
+    x: float
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """A run's scored pairs by match weight, with the threshold the run chose."""
+
+    bars: list[Bar]
+    threshold: float | None  # a probability
+    threshold_weight: float | None
+    threshold_x: float | None
+    bar_width: float
+    ticks: list[tuple[float, str]]
+    most: int
+
+    @property
+    def summary(self) -> str:
+        total = sum(bar.pairs for bar in self.bars)
+        linked = sum(bar.pairs for bar in self.bars if bar.linked)
+        text = f"{total:,} pairs scored with a probability of 0.5 or more"
+        if self.threshold is not None:
+            text += (
+                f"; the threshold, chosen from the data, is probability {self.threshold:.3f} "
+                f"(match weight {signed(self.threshold_weight)}), and about {linked:,} pairs "
+                "are at or above it"
+            )
+        return text + "."
+
+
+#: Histogram drawing (SVG user units).
+H_WIDTH, H_HEIGHT, H_LEFT, H_BOTTOM = 640, 220, 48, 28
+
+
+def weight_histogram(bins: list, threshold: float | None) -> Histogram | None:
+    """The histogram of a run's ``[[weight, pairs], ...]``, or None when the run has none."""
+    rows = [(float(weight), int(pairs)) for weight, pairs in bins or [] if pairs]
+    if not rows:
+        return None
+    threshold_weight = None
+    if threshold is not None and 0 < threshold < 1:
+        threshold_weight = math.log2(threshold / (1 - threshold))
+    low = min(weight for weight, _ in rows)
+    high = max(weight for weight, _ in rows) + 1
+    span = (high - low) or 1.0
+    plot_width = H_WIDTH - H_LEFT - 12
+    plot_height = H_HEIGHT - H_BOTTOM - 12
+    most = max(pairs for _, pairs in rows)
+
+    def x(value: float) -> float:
+        return round(H_LEFT + (value - low) / span * plot_width, 1)
+
+    width = max(plot_width / span - 1, 1.0)
+    bars = []
+    for weight, pairs in rows:
+        height = max(round(pairs / most * plot_height, 1), 1.0)
+        bars.append(
+            Bar(
+                weight=weight,
+                pairs=pairs,
+                linked=threshold_weight is not None and weight + 1 > threshold_weight,
+                x=x(weight),
+                y=round(H_HEIGHT - H_BOTTOM - height, 1),
+                height=height,
+            )
+        )
+    step = 5 if span <= 40 else 10
+    ticks = [
+        (x(value), f"{value:+d}" if value else "0")
+        for value in range(int(math.ceil(low / step) * step), int(high) + 1, step)
+    ]
+    return Histogram(
+        bars=bars,
+        threshold=threshold,
+        threshold_weight=threshold_weight,
+        threshold_x=x(threshold_weight) if threshold_weight is not None else None,
+        bar_width=round(width, 1),
+        ticks=ticks,
+        most=most,
     )

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from borough.core.actors import SystemActor
-from borough.singleview.models import ReviewPair
+from borough.singleview.models import LinkageImport, ReviewPair
 from borough.singleview.services import linkage_import
-from borough.singleview.waterfall import signed, waterfall
+from borough.singleview.waterfall import signed, waterfall, weight_histogram
 
 from .linkage_files import PERSON_AMA, PERSON_KOFI
 
@@ -106,3 +106,24 @@ def test_the_person_page_explains_each_pair_waiting_for_review(officer_client, w
     assert '<details class="govuk-details">' in page
     assert "Why Council tax CT1 and Waste W1 scored 0.51" in page
     assert 'aria-labelledby="weights-' in page and "Starting point" in page
+
+
+def test_the_histogram_marks_the_threshold_and_colours_the_linked_pairs():
+    chart = weight_histogram([[0.0, 40], [1.0, 10], [5.0, 3], [12.0, 300]], 0.9)
+    assert chart.threshold_weight == pytest.approx(3.17, abs=0.01)
+    assert [bar.linked for bar in chart.bars] == [False, False, True, True]
+    assert "353 pairs scored" in chart.summary and "about 303 pairs" in chart.summary
+    assert chart.bars[-1].height > chart.bars[0].height
+    assert weight_histogram([], 0.9) is None
+
+
+@pytest.mark.django_db
+def test_the_run_report_shows_the_histogram_of_the_imported_run(officer_client, linkage_file):
+    linkage_import(actor=SystemActor("tests"), path=linkage_file())
+    latest = LinkageImport.objects.get()
+    latest.weight_histogram, latest.threshold = [[0.0, 40], [12.0, 300]], 0.9
+    latest.save()
+    page = officer_client.get("/hub/single-view/data-quality/").content.decode()
+    assert 'aria-labelledby="histogram-title histogram-desc"' in page
+    assert "threshold 0.900" in page and "<details" in page
+    assert "+12.0 to +13.0" in page
