@@ -73,6 +73,11 @@ def comparisons() -> list:
                 "first_name_l = last_name_r AND last_name_l = first_name_r",
                 "first and last names swapped",
             ),
+            _level(
+                "(length(first_name_l) = 1 OR length(first_name_r) = 1) "
+                "AND substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
+                "initial agrees (one gives only an initial)",
+            ),
             _level(f"{jw}(first_name_l, first_name_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             _level(f"{jw}(first_name_l, first_name_r) >= 0.80", "Jaro-Winkler >= 0.80"),
             ELSE,
@@ -201,11 +206,17 @@ def comparisons() -> list:
 #: without one anywhere in the borough were most of the pairs (13 of 22 million at a million
 #: records, far more at five). The phone rule keeps pairs that share a first initial, a last name
 #: or a date of birth (docs/how-to/linkage.md).
+#: A name carried by at most this many records is rare enough to compare its holders without
+#: a date of birth wherever they live (a person who moved, in a system without dates): the
+#: pairs it adds are at most this many squared per name, so they grow with the records, not
+#: with their square.
+RARE_NAME_RECORDS = 30
 NAMES_DOB_AGREE = (
     "(year(l.dob) = year(r.dob) "
     "OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob)) "
     "OR ((l.dob IS NULL OR r.dob IS NULL) AND (l.postcode_district = r.postcode_district "
-    "OR l.postcode_district IS NULL OR r.postcode_district IS NULL)))"
+    "OR l.postcode_district IS NULL OR r.postcode_district IS NULL "
+    f"OR l.name_count <= {RARE_NAME_RECORDS})))"
 )
 NAMES_RULE = (
     "l.first_name_canonical = r.first_name_canonical AND l.last_name = r.last_name "
