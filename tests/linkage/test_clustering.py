@@ -22,7 +22,7 @@ D1, D2 = dt.date(1980, 1, 2), dt.date(1975, 6, 6)
 
 def test_the_threshold_follows_the_scores_not_a_constant():
     # Well separated scores: a low threshold loses no precision and finds every pair.
-    separated = [0.9999] * 200 + [0.6] * 2
+    separated = [0.99999] * 2000 + [0.6] * 2
     # The same matches with many doubtful pairs between 0.5 and 0.98.
     doubtful = [0.9999] * 200 + [0.55, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98] * 40
     low, high = choose_threshold(separated), choose_threshold(doubtful)
@@ -72,16 +72,23 @@ def test_a_source_that_holds_each_person_once_is_not_chained():
     # record of their household.
     records = [*_register(40), ("ct:1", "ct", None)]
     edges = [("er:1", "ct:1", 0.99), ("ct:1", "er:2", 0.98)]
-    clusters, refused = cluster(records, edges)
+    clusters, refused = cluster(records, edges, apart_sources=None)
     assert clusters["er:1"] == clusters["ct:1"] != clusters["er:2"]
     assert refused == {"two records of one source, not linked directly": 1}
+
+
+def test_by_default_no_source_is_assumed_to_hold_each_person_once():
+    records = [*_register(40), ("ct:1", "ct", None)]
+    edges = [("er:1", "ct:1", 0.99), ("ct:1", "er:2", 0.98)]
+    clusters, refused = cluster(records, edges)
+    assert clusters["er:1"] == clusters["er:2"] and refused == {}
 
 
 def test_a_source_with_many_duplicates_is_chained_as_before():
     # A single file being de-duplicated: a person's third record joins through the second.
     records = [(f"f:{i}", "f", None) for i in range(6)]
     edges = [("f:0", "f:1", 0.99), ("f:1", "f:2", 0.98), ("f:3", "f:4", 0.97)]
-    clusters, refused = cluster(records, edges)
+    clusters, refused = cluster(records, edges, apart_sources=None)
     assert clusters["f:0"] == clusters["f:1"] == clusters["f:2"]
     assert refused == {}
 
