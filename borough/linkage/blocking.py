@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # Splink exports the class only from its internals
 #: a date of birth wherever they live (a person who moved, in a system without dates): the
 #: pairs it adds are at most this many squared per name, so they grow with the records, not
 #: with their square.
-RARE_NAME_RECORDS = 30
+RARE_NAME_RECORDS = 10
 NAMES_DOB_AGREE = (
     "(year(l.dob) = year(r.dob) "
     "OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob)) "
