@@ -19,7 +19,7 @@ help:
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
 	@echo "make openapi      regenerate docs/api/openapi.json from the code"
-	@echo "make bench-linkage only the linkage benchmarks (100k accuracy, 1M and 5M on DuckDB, FEBRL 1-4)"
+	@echo "make bench-linkage only the linkage benchmarks (100k accuracy, 1M and 5M on DuckDB, FEBRL 1-4, the independent generator at 20k and 100k people)"
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -142,6 +142,9 @@ bench-linkage: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/linkage.py --keep $(BENCH_LINKAGE_KEEP) $(BENCH_LINKAGE_ARGS)
 	$(BIN)/python bench/linkage_febrl.py
+	# The independent generator (bench/independent/, or BOROUGH_LINKGEN_DIR), fresh seeds.
+	$(BIN)/python bench/linkage_independent.py --people 20000 --seeds 5
+	$(BIN)/python bench/linkage_independent.py --people 100000 --seeds 5
 
 clean:
 	rm -rf $(VENV) node_modules build var .pytest_cache .ruff_cache

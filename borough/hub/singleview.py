@@ -28,6 +28,7 @@ from borough.singleview import labels, selectors
 from borough.singleview.models import LinkedPerson
 from borough.singleview.residents import ResidentLink, residents_for_person
 from borough.singleview.services import DecisionInvalid, match_decide
+from borough.singleview.waterfall import weight_histogram
 
 from .access import staff_required
 
@@ -277,8 +278,13 @@ def data_quality(request):
         return _csv(
             "conflicts.csv", ["person_id", "field", "values", "sources"], selectors.conflicts_rows()
         )
+    latest = selectors.latest_import()
     return render(
         request,
         "hub/singleview/data_quality.html",
-        {"report": selectors.data_quality(), "latest_import": selectors.latest_import()},
+        {
+            "report": selectors.data_quality(),
+            "latest_import": latest,
+            "histogram": latest and weight_histogram(latest.weight_histogram, latest.threshold),
+        },
     )

@@ -50,9 +50,7 @@ from .person_ids import assign_person_ids
 from .quality import build_quality, write_quality_csv
 from .review import (
     DecisionsError,
-    current_decisions,
     load_decisions,
-    recluster,
     write_review_pairs,
 )
 from .schema import CLUSTER_THRESHOLD, PREDICT_THRESHOLD
@@ -75,13 +73,24 @@ def cmd_ingest(args) -> int:
         Steps("ingest", len(args.mappings) + 1, show=args.progress) as steps,
     ):
         try:
-            summary = ingest(args.mappings, con, force=args.force, progress=steps.start)
+            summary = ingest(
+                args.mappings,
+                con,
+                force=args.force,
+                set_aside_repeats=getattr(args, "set_aside_repeated_ids", False),
+                progress=steps.start,
+            )
         except IngestError as error:
             _error(error)
             return 1
     for source, count in summary.records_by_source.items():
         say(f"{source}: {count} records")
     say(f"loaded {summary.total} records into {args.db}")
+    if summary.set_aside:
+        say(
+            f"set aside {summary.set_aside} rows whose id repeats (not loaded; listed in "
+            "dq_set_aside and by the quality command)"
+        )
     return 0
 
 
@@ -149,7 +158,9 @@ def _after_link(con, args, steps: Steps, *, incremental: bool = False) -> int:
     duplicates, conflicts = build_quality(con, only=only)
     say(f"data quality: {duplicates:,} duplicates inside a system, {conflicts:,} conflicts")
     lower = getattr(args, "review_lower", None) or PREDICT_THRESHOLD
-    upper = args.threshold
+    # Pairs near the threshold are uncertain on both sides of it: the band reaches 0.99 (or the
+    # threshold, when one higher was given), so an officer can also undo a doubtful link.
+    upper = max(args.threshold or 0.0, CLUSTER_THRESHOLD)
     steps.start("listing pairs to review")
     count = write_review_pairs(con, lower=lower, upper=upper, only=only)
     say(f"pairs to review ({lower} <= p < {upper}): {count:,}")
@@ -159,7 +170,7 @@ def _after_link(con, args, steps: Steps, *, incremental: bool = False) -> int:
 def cmd_link(args) -> int:
     # Incremental: one step, then the rest; else pairs, training (without a model), predicting,
     # person ids.
-    linking = 1 if getattr(args, "incremental", False) else 3 + (args.model is None)
+    linking = 1 if getattr(args, "incremental", False) else 4 + (args.model is None)
     total = linking + AFTER_LINK_STEPS + bool(getattr(args, "gazetteer", None))
     with _connect(args.db) as con, Steps("link", total, show=args.progress) as steps:
         if not _load_decisions(con, args):
@@ -183,13 +194,17 @@ def cmd_link(args) -> int:
             spark_master=args.spark_master,
             progress=steps.start,
         )
-        if current_decisions(con):
-            steps.start("applying people's decisions")
-            clusters = recluster(con, threshold=args.threshold)
-            say(f"people after people's decisions: {clusters:,}")
+        if result.labelled:
+            say(f"training used {result.labelled:,} pairs people confirmed")
+        if args.threshold is None:
+            say(f"threshold chosen from the data: {result.threshold:.4f}")
+        args.threshold = result.threshold
+        if result.refused:
+            refused = ", ".join(f"{reason}: {n:,}" for reason, n in result.refused.items())
+            say(f"joins refused by the clustering checks: {refused}")
         model = str(result.model_path) if result.model_path else None
         steps.start("assigning person ids")
-        assignment = assign_person_ids(con, model=model, threshold=args.threshold)
+        assignment = assign_person_ids(con, model=model, threshold=result.threshold)
         write_snapshot(con)
         code = _after_link(con, args, steps)
     say("pairs compared, by blocking rule (each rule counts only pairs no earlier rule made),")
@@ -198,7 +213,7 @@ def cmd_link(args) -> int:
         say(f"  {count.comparisons:>10,}  {count.largest_block:>6,}  {count.rule}")
     say(f"  {result.pairs_scored:>10,}  in all, for {result.records:,} records")
     say(f"pairs kept (probability >= 0.5): {result.pairs_kept:,}")
-    say(f"people (clusters at {args.threshold}): {result.clusters:,}")
+    say(f"people (clusters at {result.threshold:.4f}): {result.clusters:,}")
     if result.model_path:
         say(f"model: {result.model_path}")
     say(f"person ids: {assignment.summary()}")
@@ -300,8 +315,10 @@ def _add_link_options(command) -> None:
     command.add_argument(
         "--threshold",
         type=float,
-        default=CLUSTER_THRESHOLD,
-        help="match probability at which two records are one person",
+        default=None,
+        help="match probability at which two records are one person (default: chosen from the "
+        "data, the best expected F1 at an expected precision of at least 0.995; an incremental "
+        "run keeps the last run's)",
     )
     command.add_argument(
         "--backend",
@@ -333,6 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--db", required=True, help="DuckDB database file")
     command.add_argument(
         "--force", action="store_true", help="load an extract much smaller than last time"
+    )
+    command.add_argument(
+        "--set-aside-repeated-ids",
+        action="store_true",
+        help="load the good rows and set aside the rows whose id repeats (default: refuse)",
     )
     command.set_defaults(run=cmd_ingest)
 

@@ -29,12 +29,12 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
+from .clustering import DECISIONS_TABLE, cluster, current_decisions
 from .db import memory_limit, run, scalar, transaction
 from .link import BLOCKING_RULES
 from .mapping import IngestError, Problem, load_mappings
 from .person_ids import DDL as PERSON_IDS_DDL
 from .person_ids import _id_number_sql, assign
-from .review import DECISIONS_TABLE, cluster_with_decisions, current_decisions
 from .schema import (
     CLEAN_TABLE,
     CLUSTER_THRESHOLD,
@@ -299,7 +299,11 @@ def link_incremental(
         UNION SELECT unique_id FROM delta
         """,
     )
-    nodes = [row[0] for row in run(con, "SELECT unique_id FROM touched")]
+    nodes = run(
+        con,
+        f"SELECT unique_id, source, dob FROM {CLEAN_TABLE} "
+        "WHERE unique_id IN (SELECT unique_id FROM touched)",
+    )
     edges = run(
         con,
         f"SELECT unique_id_l, unique_id_r, match_probability FROM {PREDICTIONS_TABLE} "
@@ -307,7 +311,7 @@ def link_incremental(
         "AND unique_id_r IN (SELECT unique_id FROM touched)",
         [threshold],
     )
-    clustered, _ = cluster_with_decisions(nodes, edges, decisions)
+    clustered, _ = cluster(nodes, edges, decisions)
     cluster_rows = pa.table(
         {
             "unique_id": pa.array(list(clustered), pa.string()),

@@ -30,8 +30,9 @@ from pathlib import Path
 
 import duckdb
 
-from .db import memory_limit, run, transaction
+from .db import memory_limit, run, scalar, transaction
 from .mapping import IngestError, Problem, load_mappings
+from .quality import SET_ASIDE_TABLE
 from .schema import RECORDS_DDL, RECORDS_TABLE
 from .staging import Staged, drop_staging, incoming_records_sql, stage_extracts
 
@@ -42,6 +43,7 @@ SHRINK_LIMIT = 0.5
 @dataclass(frozen=True)
 class IngestSummary:
     records_by_source: dict[str, int]
+    set_aside: int = 0  # rows not loaded because their id repeats (``dq_set_aside``)
 
     @property
     def total(self) -> int:
@@ -63,6 +65,7 @@ def ingest(
     con: duckdb.DuckDBPyConnection,
     *,
     force: bool = False,
+    set_aside_repeats: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """Replace the records table with the extracts the mappings describe, or raise
@@ -71,6 +74,10 @@ def ingest(
     An extract with fewer than half the records of that source's last load is refused unless
     ``force``: a truncated file must not dissolve thousands of people. ``progress`` is told each
     step as it starts (each extract's reading, then writing the records).
+
+    A row whose id another row of the extract repeats refuses the load, unless
+    ``set_aside_repeats`` (or the mapping's ``repeated_ids: set_aside``): then every row of that
+    id is left out and listed in ``dq_set_aside`` (source, id, row, reason), and the rest load.
     """
     problems: list[Problem] = []
     mappings = load_mappings(mapping_files, problems)
@@ -82,7 +89,9 @@ def ingest(
     staged: list[Staged] = []
     try:
         with memory_limit(con):
-            staged, counts = stage_extracts(con, mappings, problems, progress=progress)
+            staged, counts = stage_extracts(
+                con, mappings, problems, progress=progress, set_aside_repeats=set_aside_repeats
+            )
             previous = _previous_counts(con)
             for source, count in counts.items():
                 if not force and source in previous and count < previous[source] * SHRINK_LIMIT:
@@ -106,6 +115,12 @@ def ingest(
                     "INSERT INTO source_loads VALUES (?, ?, current_timestamp)",
                     list(counts.items()),
                 )
+                run(
+                    con,
+                    f"CREATE OR REPLACE TABLE {SET_ASIDE_TABLE} AS SELECT source, source_id, row, "
+                    "reason FROM ingest_set_aside ORDER BY source_order, row",
+                )
+            set_aside = scalar(con, f"SELECT count(*) FROM {SET_ASIDE_TABLE}")
     finally:
         drop_staging(con, staged)
-    return IngestSummary(records_by_source=counts)
+    return IngestSummary(records_by_source=counts, set_aside=set_aside)

@@ -26,15 +26,21 @@ import duckdb
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from .db import run, scalar
-from .schema import (
-    CLEAN_TABLE,
-    CLUSTER_THRESHOLD,
-    CLUSTERS_TABLE,
-    PREDICT_THRESHOLD,
-    PREDICTIONS_TABLE,
+from .blocking import (  # noqa: F401 - the rules are the model's: link is where they are read
+    BLOCK_KEYS,
+    BLOCKING_RULES,
+    NAMES_DOB_AGREE,
+    NAMES_RULE,
+    PHONE_RULE,
+    RARE_NAME_RECORDS,
+    STREET_RULE,
+    UPRN_RULE,
 )
+from .clustering import threshold_from_predictions, write_clusters
+from .db import run, scalar
+from .schema import CLEAN_TABLE, PREDICT_THRESHOLD, PREDICTIONS_TABLE
 from .spark import predict_and_cluster_with_spark
+from .training import learn_from_decisions
 
 if TYPE_CHECKING:  # Splink exports the class only from its internals
     from splink.internals.blocking_rule_creator import BlockingRuleCreator
@@ -77,6 +83,11 @@ def comparisons() -> list:
                 "first_name_l = last_name_r AND last_name_l = first_name_r",
                 "first and last names swapped",
             ),
+            _level(
+                "(length(first_name_l) = 1 OR length(first_name_r) = 1) "
+                "AND substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
+                "initial agrees (one gives only an initial)",
+            ),
             _level(f"{jw}(first_name_l, first_name_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             _level(f"{jw}(first_name_l, first_name_r) >= 0.80", "Jaro-Winkler >= 0.80"),
             ELSE,
@@ -87,7 +98,14 @@ def comparisons() -> list:
         comparison_levels=[
             _null("last_name"),
             _level("last_name_l = last_name_r", "exact", "last_name"),
-            _level("last_name_l = first_name_r AND first_name_l = last_name_r", "swapped"),
+            # Swapped names are weighed once, in the first-name comparison; here the pair is
+            # neither for nor against (counted twice, EM gave it +25, and some 600 pairs of
+            # different people whose names were only similar became one person).
+            {
+                "sql_condition": "last_name_l = first_name_r AND first_name_l = last_name_r",
+                "label_for_charts": "swapped (weighed under first name)",
+                "is_null_level": True,
+            },
             _level(f"{jw}(last_name_l, last_name_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             _level(f"{jw}(last_name_l, last_name_r) >= 0.80", "Jaro-Winkler >= 0.80"),
             ELSE,
@@ -131,6 +149,10 @@ def comparisons() -> list:
                 "house_number_l = house_number_r AND "
                 "len(list_intersect(address_tokens_l, address_tokens_r)) >= 3",
                 "same number and street, postcode differs or missing",
+            ),
+            _level(
+                f"house_number_l = house_number_r AND {jw}(address_l, address_r) >= 0.9",
+                "same number, address nearly the same (typos)",
             ),
             _level("postcode_l = postcode_r", "same postcode"),
             _level("postcode_sector_l = postcode_sector_r", "same postcode sector"),
@@ -185,54 +207,6 @@ def comparisons() -> list:
     return [first_name, last_name, dob, address, email, phone, ni_number, sex]
 
 
-#: Pairs are only scored where one of these holds. Each is narrow enough that no block explodes
-#: (every rule joins on a value shared by a household at most, or a person's own details), and
-#: together they catch a person whatever one thing went wrong: a typo or nickname (date of birth),
-#: a move (names), a married name (first name and postcode, or contact details), a transposed date
-#: (names), swapped names (the swapped join).
-#:
-#: Two rules join on a value many people share and then keep only the pairs that agree on
-#: something else. Names alone (John Smith) made 27 million pairs at a million records, phone
-#: numbers alone (a family's or a care home's landline) 12 million, nearly all different people:
-#: half the pairs scored, for 0.1% of the true pairs found by no other rule. The names rule keeps
-#: pairs whose dates of birth share the year or the day and month (so any one wrong digit, or
-#: day and month transposed), or where one date is missing and the postcode districts agree (or
-#: one is missing too): a third of some systems' records have no date of birth, and namesakes
-#: without one anywhere in the borough were most of the pairs (13 of 22 million at a million
-#: records, far more at five). The phone rule keeps pairs that share a first initial, a last name
-#: or a date of birth (docs/how-to/linkage.md).
-NAMES_DOB_AGREE = (
-    "(year(l.dob) = year(r.dob) "
-    "OR (month(l.dob) = month(r.dob) AND day(l.dob) = day(r.dob)) "
-    "OR ((l.dob IS NULL OR r.dob IS NULL) AND (l.postcode_district = r.postcode_district "
-    "OR l.postcode_district IS NULL OR r.postcode_district IS NULL)))"
-)
-NAMES_RULE = (
-    "l.first_name_canonical = r.first_name_canonical AND l.last_name = r.last_name "
-    f"AND {NAMES_DOB_AGREE}"
-)
-PHONE_RULE = (
-    "l.phone = r.phone AND (substr(l.first_name, 1, 1) = substr(r.first_name, 1, 1) "
-    "OR l.last_name = r.last_name OR l.dob = r.dob)"
-)
-BLOCKING_RULES: list[BlockingRuleCreator | str] = [
-    block_on("dob", "substr(last_name, 1, 1)"),
-    block_on("dob", "substr(first_name_canonical, 1, 1)"),
-    NAMES_RULE,
-    block_on("first_name_canonical", "postcode"),
-    block_on("last_name", "postcode"),
-    block_on("email"),
-    PHONE_RULE,
-    block_on("ni_number"),
-    "l.first_name = r.last_name AND l.last_name = r.first_name",
-]
-#: The rules that keep only some pairs of a block, by the keys their blocks are made of (Splink
-#: measures a block's size by its equality conditions alone).
-BLOCK_KEYS = {
-    NAMES_RULE: block_on("first_name_canonical", "last_name"),
-    PHONE_RULE: block_on("phone"),
-}
-
 #: Rules that admit very few false matches, to estimate how common matches are.
 DETERMINISTIC_RULES: list[BlockingRuleCreator | str] = [
     block_on("first_name", "last_name", "dob"),
@@ -282,6 +256,21 @@ def make_linker(con: duckdb.DuckDBPyConnection, model: str | Path | dict | None 
     return Linker(data, chosen, log_level=logging.ERROR)
 
 
+#: How many of the true pairs the deterministic rules would find if every record had a date
+#: of birth (typos, nicknames and missing NI numbers lose the rest).
+DETERMINISTIC_RECALL = 0.7
+
+
+def deterministic_recall(records: int, dated: int) -> float:
+    """The recall to assume for :data:`DETERMINISTIC_RULES` when estimating how often two
+    records match. The main rule needs a date of birth on both records, so it can only find the
+    pairs where both have one: about the square of the share of records with a date. Assuming
+    0.7 whatever the data under-estimated the prior 13 times over on extracts where three of
+    seven systems hold no dates, so every match weight was 3.7 too low."""
+    share = dated / records if records else 1.0
+    return max(DETERMINISTIC_RECALL * share * share, 0.01)
+
+
 def train(
     linker: Linker, *, seed: int = 1, max_pairs: float = 2e6, em_rules: list | None = None
 ) -> None:
@@ -289,11 +278,14 @@ def train(
 
     ``em_rules`` replaces :data:`EM_RULES` for data they do not suit (the FEBRL benchmark has
     no UK postcodes, so the postcode rule finds no pairs)."""
-    linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    counted = linker.misc.query_sql(f"SELECT count(*) AS n FROM {CLEAN_TABLE}")
-    records = int(counted.as_record_list()[0]["n"])
+    counted = linker.misc.query_sql(f"SELECT count(*) AS n, count(dob) AS dated FROM {CLEAN_TABLE}")
+    row = counted.as_record_list()[0]
+    records, dated = int(row["n"]), int(row["dated"])
     counted.drop_table_from_database_and_remove_from_cache()
+    linker.training.estimate_probability_two_random_records_match(
+        DETERMINISTIC_RULES, recall=deterministic_recall(records, dated)
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in em_rules or EM_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
             em_rule_on_sample(rule, records), estimate_without_term_frequencies=True
@@ -369,37 +361,49 @@ class LinkResult:
     pairs_kept: int
     clusters: int
     model_path: Path | None
+    threshold: float = PREDICT_THRESHOLD  # the clustering threshold used (chosen or given)
+    refused: dict[str, int] | None = None  # joins the clustering checks refused, by reason
+    labelled: int = 0  # people's confirmed matches the training used
+
+
+def predict(
+    linker: Linker, con: duckdb.DuckDBPyConnection, *, predict_threshold: float = PREDICT_THRESHOLD
+) -> int:
+    """Score the blocked pairs and keep those at or above ``predict_threshold`` in the
+    predictions table. Returns the pairs kept."""
+    predictions = linker.inference.predict(
+        threshold_match_probability=predict_threshold, warning_mode="never"
+    )
+    # The scored pairs are already a table in this database: rename it rather than copy it
+    # (Splink's clean-up below drops its tables by their old names, so it is left alone).
+    run(con, f"DROP TABLE IF EXISTS {PREDICTIONS_TABLE}")
+    run(con, f"ALTER TABLE {predictions.physical_name} RENAME TO {PREDICTIONS_TABLE}")
+    linker.table_management.delete_tables_created_by_splink_from_db()
+    return scalar(con, f"SELECT count(*) FROM {PREDICTIONS_TABLE}")
+
+
+def cluster_predictions(
+    con: duckdb.DuckDBPyConnection, *, threshold: float | None = None
+) -> tuple[int, float, dict[str, int]]:
+    """Cluster the predictions table at ``threshold`` (chosen from the predictions when None:
+    ``clustering.choose_threshold``), obeying people's decisions and the clustering checks.
+    Returns (clusters, threshold, joins refused by reason)."""
+    chosen = threshold_from_predictions(con) if threshold is None else threshold
+    clusters, refused = write_clusters(con, threshold=chosen)
+    return clusters, chosen, refused
 
 
 def predict_and_cluster(
     linker: Linker,
     con: duckdb.DuckDBPyConnection,
     *,
-    threshold: float = CLUSTER_THRESHOLD,
+    threshold: float | None = None,
     predict_threshold: float = PREDICT_THRESHOLD,
 ) -> tuple[int, int]:
-    """Score the blocked pairs, keep those above ``predict_threshold`` in the predictions table,
-    and write each record's cluster at ``threshold`` to the clusters table.
-    Returns (pairs kept, clusters)."""
-    predictions = linker.inference.predict(
-        threshold_match_probability=predict_threshold, warning_mode="never"
-    )
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
-    )
-    # The scored pairs are already a table in this database: rename it rather than copy it
-    # (Splink's clean-up below drops its tables by their old names, so it is left alone).
-    run(con, f"DROP TABLE IF EXISTS {PREDICTIONS_TABLE}")
-    run(con, f"ALTER TABLE {predictions.physical_name} RENAME TO {PREDICTIONS_TABLE}")
-    run(
-        con,
-        f"CREATE OR REPLACE TABLE {CLUSTERS_TABLE} AS "
-        f"SELECT unique_id, cluster_id, source FROM {clusters.physical_name}",
-    )
-    kept = scalar(con, f"SELECT count(*) FROM {PREDICTIONS_TABLE}")
-    count = scalar(con, f"SELECT count(DISTINCT cluster_id) FROM {CLUSTERS_TABLE}")
-    linker.table_management.delete_tables_created_by_splink_from_db()
-    return kept, count
+    """:func:`predict`, then :func:`cluster_predictions`. Returns (pairs kept, clusters)."""
+    kept = predict(linker, con, predict_threshold=predict_threshold)
+    clusters, _, _ = cluster_predictions(con, threshold=threshold)
+    return kept, clusters
 
 
 def link(
@@ -407,7 +411,7 @@ def link(
     *,
     models_dir: str | Path | None = "models",
     model: str | Path | None = None,
-    threshold: float = CLUSTER_THRESHOLD,
+    threshold: float | None = None,
     seed: int = 1,
     backend: str = "duckdb",
     spark_master: str = "local[*]",
@@ -416,7 +420,8 @@ def link(
     """Train (or load ``model``), report blocking, predict and cluster the clean table.
 
     Training is always on DuckDB; with ``backend="spark"`` the trained (or loaded) model
-    predicts and clusters on Spark (``borough.linkage.spark``), into the same tables.
+    predicts on Spark (``borough.linkage.spark``), into the same table. Clustering is on DuckDB
+    either way, at ``threshold`` or, when None, at the threshold chosen from the predictions.
     ``progress`` is told each step as it starts (counting pairs, training unless a model is
     given, predicting and clustering)."""
     if backend not in BACKENDS:
@@ -426,21 +431,25 @@ def link(
     progress("counting blocked pairs")
     counts = blocking_counts(linker)
     model_path = Path(model) if model else None
+    labelled = 0
     if model is None:
         progress("training the model")
         train(linker, seed=seed)
+        labelled = learn_from_decisions(linker, con)
         if models_dir is not None:
             model_path = save_model(linker, models_dir)
-    progress(f"predicting and clustering on {'Spark' if backend == 'spark' else 'DuckDB'}")
+    progress(f"predicting on {'Spark' if backend == 'spark' else 'DuckDB'}")
     if backend == "spark":
         trained = model_path or linker.misc.save_model_to_json()
         # The blocked pairs counted above are DuckDB's; Spark makes its own.
         linker.table_management.delete_tables_created_by_splink_from_db()
-        kept, clusters = predict_and_cluster_with_spark(
-            con, trained, master=spark_master, threshold=threshold
+        kept, _ = predict_and_cluster_with_spark(
+            con, trained, master=spark_master, threshold=threshold or PREDICT_THRESHOLD
         )
     else:
-        kept, clusters = predict_and_cluster(linker, con, threshold=threshold)
+        kept = predict(linker, con)
+    progress("clustering")
+    clusters, chosen, refused = cluster_predictions(con, threshold=threshold)
     records = scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")
     result = LinkResult(
         records=records,
@@ -448,5 +457,8 @@ def link(
         pairs_kept=kept,
         clusters=clusters,
         model_path=model_path,
+        threshold=chosen,
+        refused=refused,
+        labelled=labelled,
     )
     return result, counts

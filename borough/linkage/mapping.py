@@ -13,6 +13,8 @@ import yaml
 from .schema import DATE_FIELDS, MAPPABLE_FIELDS
 
 NAME_FORMATS = ("First Last", "LAST, First")
+#: What to do with rows that repeat an id: refuse the extract (default) or set them aside.
+REPEATED_IDS = ("refuse", "set_aside")
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -53,6 +55,7 @@ class Mapping:
     delimiter: str = ","
     name_format: str = "First Last"
     date_formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    repeated_ids: str = "refuse"
 
     @classmethod
     def load(cls, mapping_file: str | Path) -> Mapping:
@@ -98,6 +101,11 @@ class Mapping:
             problems.append(
                 Problem(source, f"name_format {name_format!r} is not one of {NAME_FORMATS}")
             )
+        repeated_ids = str(data.get("repeated_ids") or "refuse")
+        if repeated_ids not in REPEATED_IDS:
+            problems.append(
+                Problem(source, f"repeated_ids {repeated_ids!r} is not one of {REPEATED_IDS}")
+            )
         date_formats = {}
         for date_field, formats in (data.get("date_formats") or {}).items():
             if date_field not in DATE_FIELDS:
@@ -119,6 +127,7 @@ class Mapping:
             delimiter=str(data.get("delimiter") or ","),
             name_format=name_format,
             date_formats=date_formats,
+            repeated_ids=repeated_ids,
         )
 
 

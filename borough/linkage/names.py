@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from .text import clean_text
@@ -108,6 +109,12 @@ def nickname_lexicon() -> dict[str, str]:
 
     A nickname in more than one group (for example ``bert``: Albert, Herbert, Robert) keeps the
     first group in the file, which lists the commoner formal name first.
+
+    Borough's own short list (British usage) comes first; then the ``nicknames`` package's
+    table (Carlton Northern and Nick Crews, Apache-2.0, about 2,700 pairs of English names and
+    their nicknames, maintained on PyPI) fills in every name the short list does not know: a
+    nickname maps to the first formal name the package lists it under, a formal name to itself,
+    unless the short list already maps it.
     """
     lexicon: dict[str, str] = {}
     with NICKNAMES_FILE.open(encoding="utf-8", newline="") as handle:
@@ -123,7 +130,22 @@ def nickname_lexicon() -> dict[str, str]:
                 key = clean_text(variant)
                 if key:
                     lexicon.setdefault(key, formal)
+    for formal, nickname in _package_pairs():
+        formal = lexicon.get(formal, formal)
+        lexicon.setdefault(formal, formal)
+        lexicon.setdefault(nickname, formal)
     return lexicon
+
+
+def _package_pairs() -> list[tuple[str, str]]:
+    """(formal name, nickname) from the ``nicknames`` package's data file, cleaned as names."""
+    text = (files("nicknames") / "names.csv").read_text(encoding="utf-8")
+    pairs = []
+    for row in csv.DictReader(text.splitlines()):
+        formal, nickname = clean_text(row["name1"]), clean_text(row["name2"])
+        if formal and nickname and row["relationship"] == "has_nickname":
+            pairs.append((formal, nickname))
+    return pairs
 
 
 def name_canonical(first_name: str | None) -> str | None:

@@ -17,6 +17,7 @@ from .db import run, scalar
 from .schema import CLEAN_TABLE
 
 DUPLICATES_TABLE = "dq_duplicates"
+SET_ASIDE_TABLE = "dq_set_aside"  # written by ingest
 CONFLICTS_TABLE = "dq_conflicts"
 #: field -> the expression compared (and shown).
 CONFLICT_FIELDS = {
@@ -89,7 +90,10 @@ def write_quality_csv(con: duckdb.DuckDBPyConnection, out: str | Path) -> list[P
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for table in (DUPLICATES_TABLE, CONFLICTS_TABLE):
+    tables = {row[0] for row in run(con, "SELECT table_name FROM information_schema.tables")}
+    # Rows the last ingest set aside (repeated ids), when it was asked to.
+    extra = [SET_ASIDE_TABLE] if SET_ASIDE_TABLE in tables else []
+    for table in (DUPLICATES_TABLE, CONFLICTS_TABLE, *extra):
         path = out / f"{table}.csv"
         run(con, f"COPY {table} TO '{path.as_posix()}' (HEADER, DELIMITER ',')")
         paths.append(path)

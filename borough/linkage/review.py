@@ -18,24 +18,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
+from .clustering import DECISIONS_DDL, DECISIONS_TABLE, write_clusters
 from .db import run, scalar, sql_string
 from .link import comparisons
 from .schema import (
     CLEAN_TABLE,
     CLUSTER_THRESHOLD,
-    CLUSTERS_TABLE,
     PREDICT_THRESHOLD,
     PREDICTIONS_TABLE,
 )
 
-DECISIONS_TABLE = "match_decisions"
 REVIEW_TABLE = "review_pairs"
 #: The probabilities the review band was last written for (one row).
 REVIEW_BAND_TABLE = "review_band"
@@ -52,16 +50,6 @@ EVIDENCE_FIELDS = [
     ("ni_number", "ni_number", ["ni_number"]),
     ("sex", "sex", ["sex"]),
 ]
-
-DECISIONS_DDL = f"""
-CREATE TABLE IF NOT EXISTS {DECISIONS_TABLE} (
-    unique_id_l VARCHAR NOT NULL,
-    unique_id_r VARCHAR NOT NULL,
-    decision VARCHAR NOT NULL,
-    decided_by VARCHAR,
-    decided_at TIMESTAMP NOT NULL
-)
-"""
 
 
 class DecisionsError(Exception):
@@ -121,142 +109,69 @@ def load_decisions(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
     return len(rows)
 
 
-def current_decisions(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
-    """The latest decision on each pair (the later row wins a tie on decided_at)."""
-    run(con, DECISIONS_DDL)
-    rows = run(
-        con,
-        f"SELECT unique_id_l, unique_id_r, arg_max(decision, (decided_at, rowid)) "
-        f"FROM {DECISIONS_TABLE} GROUP BY 1, 2",
-    )
-    return {(left, right): decision for left, right, decision in rows}
-
-
 # --- clustering that obeys decisions -------------------------------------------------------------
-@dataclass
-class Components:
-    """Union-find with cannot-link constraints."""
-
-    parent: dict[str, str]
-    apart: dict[str, set[str]]  # root -> records its cluster must never join
-    refused: int = 0  # joins not made because of a rejected pair
-
-    @classmethod
-    def of(cls, nodes: Iterable[str]) -> Components:
-        return cls(parent={node: node for node in nodes}, apart={})
-
-    def find(self, node: str) -> str:
-        parent = self.parent
-        root = node
-        while parent[root] != root:
-            root = parent[root]
-        while parent[node] != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    def keep_apart(self, left: str, right: str) -> None:
-        self.apart.setdefault(self.find(left), set()).add(right)
-        self.apart.setdefault(self.find(right), set()).add(left)
-
-    def join(self, left: str, right: str) -> bool:
-        a, b = self.find(left), self.find(right)
-        if a == b:
-            return True
-        apart_a, apart_b = self.apart.get(a, set()), self.apart.get(b, set())
-        if any(self.find(node) == b for node in apart_a) or any(
-            self.find(node) == a for node in apart_b
-        ):
-            self.refused += 1
-            return False
-        if b < a:
-            a, b = b, a
-        self.parent[b] = a
-        if apart_a or apart_b:
-            self.apart[a] = apart_a | apart_b
-            self.apart.pop(b, None)
-        return True
-
-    def clusters(self) -> dict[str, str]:
-        """record -> cluster id (the smallest record id in the cluster, as Splink does)."""
-        members: dict[str, list[str]] = {}
-        for node in self.parent:
-            members.setdefault(self.find(node), []).append(node)
-        return {node: min(group) for group in members.values() for node in group}
-
-
-def cluster_with_decisions(
-    nodes: Iterable[str],
-    edges: Iterable[tuple[str, str, float]],
-    decisions: dict[tuple[str, str], str],
-) -> tuple[dict[str, str], int]:
-    """Cluster ``nodes`` from scored ``edges`` (already at or above the threshold): confirmed
-    matches first, then edges most likely first, never joining a rejected pair. Returns
-    (record -> cluster id, joins refused)."""
-    components = Components.of(nodes)
-    for (left, right), decision in decisions.items():
-        if decision == "non_match" and left in components.parent and right in components.parent:
-            components.keep_apart(left, right)
-    for (left, right), decision in sorted(decisions.items()):
-        if decision == "match" and left in components.parent and right in components.parent:
-            components.join(left, right)
-    for left, right, _ in sorted(edges, key=lambda edge: -edge[2]):
-        if decisions.get((min(left, right), max(left, right))) == "non_match":
-            continue
-        components.join(left, right)
-    return components.clusters(), components.refused
-
-
 def recluster(con: duckdb.DuckDBPyConnection, *, threshold: float = CLUSTER_THRESHOLD) -> int:
-    """Rewrite the clusters table from the predictions table and the decisions.
-    Returns the number of clusters."""
-    decisions = current_decisions(con)
-    nodes = [row[0] for row in run(con, f"SELECT unique_id FROM {CLEAN_TABLE}")]
-    edges = run(
-        con,
-        f"SELECT unique_id_l, unique_id_r, match_probability FROM {PREDICTIONS_TABLE} "
-        "WHERE match_probability >= ?",
-        [threshold],
-    )
-    clusters, _ = cluster_with_decisions(nodes, edges, decisions)
-    table = pa.table(
-        {
-            "unique_id": pa.array(list(clusters), pa.string()),
-            "cluster_id": pa.array(list(clusters.values()), pa.string()),
-        }
-    )
-    con.register("incoming_clusters", table)
-    try:
-        run(
-            con,
-            f"CREATE OR REPLACE TABLE {CLUSTERS_TABLE} AS SELECT i.unique_id, i.cluster_id, "
-            f"c.source FROM incoming_clusters i JOIN {CLEAN_TABLE} c USING (unique_id)",
-        )
-    finally:
-        con.unregister("incoming_clusters")
-    return len(set(clusters.values()))
+    """Rewrite the clusters table from the predictions table and the decisions (with the
+    clustering checks, ``clustering.write_clusters``). Returns the number of clusters."""
+    clusters, _ = write_clusters(con, threshold=threshold)
+    return clusters
 
 
 # --- the review band out -------------------------------------------------------------------------
-def _level_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, str]]:
-    """comparison -> gamma value -> the level's label, from the model the last run used."""
-    model = None
+def _last_model(con: duckdb.DuckDBPyConnection) -> dict | None:
     path = scalar(con, "SELECT model FROM link_runs ORDER BY run_id DESC LIMIT 1")
     if path and Path(path).exists():
-        model = json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    return None
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    weight: float  # log2(m / u): the level's match weight before term frequencies
+    u: float | None  # for the term-frequency adjustment of a level that has one
+    tf_column: str | None
+
+
+def _levels(model: dict | None) -> dict[str, dict[int, Level]]:
+    """comparison -> gamma value -> its level, from the model the last run used (labels only,
+    with no weights, before any run)."""
     if model is None:
         model = {"comparisons": [c.get_comparison("duckdb").as_dict() for c in comparisons()]}
-    labels: dict[str, dict[int, str]] = {}
+    levels: dict[str, dict[int, Level]] = {}
     for comparison in model["comparisons"]:
-        levels = comparison["comparison_levels"]
-        real = [level for level in levels if not level.get("is_null_level")]
-        by_gamma = {-1: "null"}
+        real = [
+            level for level in comparison["comparison_levels"] if not level.get("is_null_level")
+        ]
+        by_gamma = {-1: Level("null", 0.0, None, None)}
         for index, level in enumerate(real):
             label = level.get("label_for_charts") or level["sql_condition"]
-            by_gamma[len(real) - 1 - index] = (
-                "different" if label.startswith("all other") else label
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else 0.0
+            by_gamma[len(real) - 1 - index] = Level(
+                "different" if label.startswith("all other") else label,
+                weight,
+                u,
+                level.get("tf_adjustment_column"),
             )
-        labels[comparison["output_column_name"]] = by_gamma
-    return labels
+        levels[comparison["output_column_name"]] = by_gamma
+    return levels
+
+
+def match_weight(probability: float) -> float:
+    """Splink's match weight (log2 of the odds) of a probability."""
+    probability = min(max(probability, 1e-12), 1 - 1e-12)
+    return math.log2(probability / (1 - probability))
+
+
+def _run_threshold(con: duckdb.DuckDBPyConnection) -> float:
+    """The clustering threshold of the latest run (0.99 before any run)."""
+    tables = {row[0] for row in run(con, "SELECT table_name FROM information_schema.tables")}
+    if "link_runs" in tables:
+        threshold = scalar(con, "SELECT threshold FROM link_runs ORDER BY run_id DESC LIMIT 1")
+        if threshold is not None:
+            return float(threshold)
+    return CLUSTER_THRESHOLD
 
 
 def _sql_text(value: str) -> str:
@@ -273,14 +188,35 @@ def write_review_pairs(
     """Write ``review_pairs``: undecided pairs with lower <= probability < upper, with evidence.
     Returns how many.
 
+    The pairs are listed in the order a decision teaches the most: the pair whose match weight
+    is nearest the run's threshold first (the model is least sure which side it belongs on, so
+    either answer moves the next training, ``training.train_with_decisions``).
+
     Each pair is written with the smaller record id on the left, and its evidence as a JSON list
     of {field, left, right, level}, built in SQL (hundreds of thousands of pairs at a million
     records). ``only`` names a table of person_ids (an incremental run's touched people, old ids
     and new): just the pairs of those people are written again, when the last band had the same
     bounds; every other pair, its scores and its people's ids are as they were."""
     run(con, DECISIONS_DDL)
-    labels = _level_labels(con)
+    model = _last_model(con)
+    levels = _levels(model)
     present = {row[0] for row in run(con, f"DESCRIBE {PREDICTIONS_TABLE}")}
+    tf_columns = sorted(
+        {level.tf_column for by in levels.values() for level in by.values() if level.tf_column}
+        & {name[:-2] for name in present if name.endswith("_l")}
+    )
+    # How common each value is among the records (Splink's term frequencies), for the exact
+    # levels whose weight depends on the value: Smith says less than Przybylski.
+    tf_ctes = ", ".join(
+        f"tf_{name} AS (SELECT {name} AS value, count(*) / sum(count(*)) OVER () AS tf "
+        f"FROM {CLEAN_TABLE} WHERE {name} IS NOT NULL GROUP BY 1)"
+        for name in tf_columns
+    )
+    tf_joins = " ".join(
+        f"LEFT JOIN tf_{name} tfl_{name} ON tfl_{name}.value = p.{name}_l "
+        f"LEFT JOIN tf_{name} tfr_{name} ON tfr_{name}.value = p.{name}_r"
+        for name in tf_columns
+    )
 
     def column(name: str) -> str:
         return f"p.{name}" if name in present else "NULL"
@@ -293,9 +229,24 @@ def write_review_pairs(
             parts = ", ".join(_sql_text(column(f"{value}_{side}")) for value in values)
             sides[side] = f"nullif(concat_ws(', ', {parts}), '')"
         level_column = column(f"gamma_{gamma}")
+        by_gamma = levels.get(gamma, {})
         cases = " ".join(
-            f"WHEN {int(level)} THEN {sql_string(label)}"
-            for level, label in labels.get(gamma, {}).items()
+            f"WHEN {int(value)} THEN {sql_string(level.label)}" for value, level in by_gamma.items()
+        )
+        weights = " ".join(
+            f"WHEN {int(value)} THEN {level.weight!r}"
+            + (
+                f" + log2({level.u!r} / greatest(tfl_{level.tf_column}.tf, "
+                f"tfr_{level.tf_column}.tf))"
+                if level.tf_column in tf_columns and level.u
+                else ""
+            )
+            for value, level in by_gamma.items()
+        )
+        weight = (
+            f"round(coalesce(CASE {level_column} {weights} END, 0), 2)"
+            if model is not None and weights
+            else "NULL::DOUBLE"
         )
         level = (
             f"coalesce(CASE {level_column} {cases} END, "
@@ -307,10 +258,12 @@ def write_review_pairs(
             f"struct_pack(field := {sql_string(field)}, "
             f'"left" := CASE WHEN {swap} THEN {sides["r"]} ELSE {sides["l"]} END, '
             f'"right" := CASE WHEN {swap} THEN {sides["l"]} ELSE {sides["r"]} END, '
-            f"level := {level})"
+            f"level := {level}, weight := {weight})"
         )
     latest_run = scalar(con, "SELECT max(run_id) FROM person_ids")
+    threshold_weight = match_weight(_run_threshold(con))
     select = f"""
+        {"WITH " + tf_ctes if tf_ctes else ""}
         SELECT least(p.unique_id_l, p.unique_id_r) AS unique_id_l,
                greatest(p.unique_id_l, p.unique_id_r) AS unique_id_r,
                CAST(p.match_probability AS DOUBLE) AS match_probability,
@@ -319,6 +272,7 @@ def write_review_pairs(
                CASE WHEN {swap} THEN pl.person_id ELSE pr.person_id END AS person_id_r,
                CAST(to_json([{", ".join(items)}]) AS VARCHAR) AS evidence
         FROM {PREDICTIONS_TABLE} p
+        {tf_joins}
         LEFT JOIN person_ids pl ON pl.run_id = {latest_run or 0} AND pl.unique_id = p.unique_id_l
         LEFT JOIN person_ids pr ON pr.run_id = {latest_run or 0} AND pr.unique_id = p.unique_id_r
         ANTI JOIN {DECISIONS_TABLE} d
@@ -326,7 +280,8 @@ def write_review_pairs(
             AND d.unique_id_r = greatest(p.unique_id_l, p.unique_id_r)
         WHERE p.match_probability >= {float(lower)} AND p.match_probability < {float(upper)}
         {{scope}}
-        ORDER BY p.match_probability DESC, p.unique_id_l, p.unique_id_r
+        ORDER BY abs(CAST({column("match_weight")} AS DOUBLE) - {threshold_weight}),
+                 p.unique_id_l, p.unique_id_r
     """
     run(con, f"CREATE TABLE IF NOT EXISTS {REVIEW_BAND_TABLE} (lower DOUBLE, upper DOUBLE)")
     same_band = run(con, f"SELECT lower, upper FROM {REVIEW_BAND_TABLE}") == [

@@ -69,6 +69,15 @@ def _spark_functions(node: exp.Expression) -> exp.Expression:
         "array_intersect",
     }:
         return exp.Anonymous(this="array_intersect", expressions=list(node.expressions))
+    # Both 1-based: DuckDB's list_extract and list_position, Spark's element_at and
+    # array_position (the street rule: the word after the house number).
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "list_extract":
+        array, index = node.expressions
+        return exp.Anonymous(
+            this="element_at", expressions=[array, exp.cast(index, exp.DataType.build("int"))]
+        )
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "list_position":
+        return exp.Anonymous(this="array_position", expressions=list(node.expressions))
     if isinstance(node, exp.ArrayIntersect):
         return exp.Anonymous(this="array_intersect", expressions=list(node.expressions))
     if isinstance(node, exp.Length | exp.ArraySize) and (

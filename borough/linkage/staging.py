@@ -36,6 +36,8 @@ class Staged:
     order: int
     mapping: Mapping
     needed: list[str]  # the extract's columns read, as columns c0, c1, ... of the table
+    #: Rows whose id repeats are set aside (listed in ``ingest_set_aside``) rather than refused.
+    set_aside_repeats: bool = False
 
     @property
     def table(self) -> str:
@@ -170,27 +172,43 @@ def _insert(con, table: str, rows: pa.Table) -> None:
 
 
 def _row_problems(con, staged: Staged, found: Found) -> None:
-    """Unreadable dates, blank ids and repeated ids, by row."""
+    """Unreadable dates, blank ids and repeated ids, by row. With ``set_aside_repeats`` every
+    row of a repeated id is put in ``ingest_set_aside`` instead (nothing says which is right)."""
     mapping, fields = staged.mapping, staged.fields
     order_in_row = {name: index for index, name in enumerate(mapping.columns)}
     checks = [
-        f"SELECT v.row, {order_in_row[name]} AS check_order, '{name}' AS field, d.error AS detail, "
-        f"NULL::BIGINT AS first_row FROM {fields} v JOIN ingest_dates d "
+        f"SELECT v.row, {order_in_row[name]}, '{name}', d.error, NULL::BIGINT FROM {fields} v "
+        f"JOIN ingest_dates d "
         f"ON d.source_order = {staged.order} AND d.field = '{name}' AND d.text = v.{name}_text "
         "WHERE d.error IS NOT NULL"
         for name in staged.date_fields
     ]
     checks.append(
-        f"SELECT row, {_ID_CHECK}, 'source_id', NULL, NULL FROM {fields} v WHERE source_id IS NULL"
+        f"SELECT row, {_ID_CHECK}, 'source_id', NULL, NULL::BIGINT FROM {fields} v "
+        "WHERE source_id IS NULL"
     )
-    checks.append(
-        f"SELECT v.row, {_ID_CHECK}, 'source_id', v.source_id, f.first_row FROM {fields} v JOIN "
-        f"(SELECT source_id, min(row) AS first_row FROM {fields} v WHERE source_id IS NOT NULL "
-        "GROUP BY source_id HAVING count(*) > 1) f USING (source_id) WHERE v.row > f.first_row"
+    repeats = (
+        f"SELECT v.row, v.source_id, f.first_row, f.copies FROM {fields} v JOIN "
+        f"(SELECT source_id, min(row) AS first_row, count(*) AS copies FROM {fields} v "
+        "WHERE source_id IS NOT NULL GROUP BY source_id HAVING count(*) > 1) f USING (source_id)"
     )
+    if staged.set_aside_repeats:
+        run(
+            con,
+            f"INSERT INTO ingest_set_aside SELECT {staged.order}, '{mapping.source}', source_id, "
+            f"row, 'id ' || source_id || ' is on ' || copies || ' rows' FROM ({repeats})",
+        )
+    else:
+        checks.append(
+            f"SELECT row, {_ID_CHECK}, 'source_id', source_id, first_row FROM ({repeats}) "
+            "WHERE row > first_row"
+        )
+    # The branches' columns are named once here: a UNION ALL takes its names from its first
+    # branch, which is the blank-id check when the mapping has no date field.
     rows = run(
         con,
         f"SELECT *, count(*) OVER () FROM ({' UNION ALL '.join(checks)}) "
+        "AS checks (row, check_order, field, detail, first_row) "
         f"ORDER BY row, check_order LIMIT {MAX_PROBLEMS_PER_SOURCE}",
     )
     for row, check_order, name, detail, first_row, _total in rows:
@@ -211,11 +229,19 @@ def stage_extracts(
     problems: list[Problem],
     *,
     progress: Callable[[str], None] | None = None,
+    set_aside_repeats: bool = False,
 ) -> tuple[list[Staged], dict[str, int]]:
     """Read and check every extract into temp tables; each problem found is added to
     ``problems``. Returns the staged extracts (for :func:`incoming_records_sql`, when there were
     no problems) and each source's count of records. ``progress`` is told each extract's source
-    as its reading starts."""
+    as its reading starts. ``set_aside_repeats`` (or a mapping's ``repeated_ids: set_aside``)
+    sets the rows of a repeated id aside in ``ingest_set_aside`` instead of refusing the extract.
+    """
+    run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE ingest_set_aside (source_order INTEGER, source VARCHAR, "
+        "source_id VARCHAR, row BIGINT, reason VARCHAR)",
+    )
     run(
         con,
         "CREATE OR REPLACE TEMP TABLE ingest_dates (source_order INTEGER, field VARCHAR, "
@@ -231,7 +257,9 @@ def stage_extracts(
         if progress:
             progress(f"reading {mapping.source}")
         needed = list(dict.fromkeys(c for columns in mapping.columns.values() for c in columns))
-        staged = Staged(order, mapping, needed)
+        staged = Staged(
+            order, mapping, needed, set_aside_repeats or mapping.repeated_ids == "set_aside"
+        )
         found = Found()
         counts[mapping.source] = 0
         try:
@@ -243,7 +271,9 @@ def stage_extracts(
         _parse_distinct(con, staged)
         _row_problems(con, staged, found)
         counts[mapping.source] = scalar(
-            con, f"SELECT count(DISTINCT source_id) FROM {staged.fields}"
+            con,
+            f"SELECT count(DISTINCT source_id) FROM {staged.fields} WHERE source_id NOT IN "
+            f"(SELECT source_id FROM ingest_set_aside WHERE source_order = {order})",
         )
         found.keep_first()
         problems.extend(problem for _, _, problem in found.problems)
@@ -284,7 +314,9 @@ def incoming_records_sql(con: duckdb.DuckDBPyConnection, staged_extracts: list[S
             f"SELECT {staged.order} AS source_order, v.row, '{source}:' || v.source_id, "
             f"'{source}', v.source_id, {', '.join(names)}, v.full_name, {dates['dob']}, v.sex, "
             "v.address, v.postcode, v.uprn, v.phone, v.email, v.ni_number, "
-            f"{dates['last_seen']} FROM {staged.fields} v {' '.join(joins)}"
+            f"{dates['last_seen']} FROM {staged.fields} v {' '.join(joins)} "
+            f"WHERE v.source_id NOT IN (SELECT source_id FROM ingest_set_aside "
+            f"WHERE source_order = {staged.order})"
         )
     columns = ", ".join(COLUMNS)
     if not selects:
@@ -301,3 +333,4 @@ def drop_staging(con: duckdb.DuckDBPyConnection, staged_extracts: list[Staged]) 
         run(con, f"DROP TABLE IF EXISTS {staged.table}")
     run(con, "DROP TABLE IF EXISTS ingest_dates")
     run(con, "DROP TABLE IF EXISTS ingest_names")
+    run(con, "DROP TABLE IF EXISTS ingest_set_aside")

@@ -233,7 +233,15 @@ def standardise_table(con, *, progress: Callable[[str], None] | None = None) -> 
             select = clean_select(con, RECORDS_TABLE, progress=progress)
             if progress:
                 progress("writing the clean table")
-            run(con, f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS {select} ORDER BY unique_id")
+            # name_count: how many records carry the same first name (nickname folded) and
+            # surname; the names blocking rule compares namesakes without a date of birth
+            # anywhere in the borough only while the name is this rare (``link.NAMES_RULE``).
+            run(
+                con,
+                f"CREATE OR REPLACE TABLE {CLEAN_TABLE} AS SELECT *, count(*) OVER "
+                "(PARTITION BY first_name_canonical, last_name)::INTEGER AS name_count "
+                f"FROM ({select}) ORDER BY unique_id",
+            )
     finally:
         drop_lookups(con)
     return scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")

@@ -59,6 +59,8 @@ class Run:
     review_pairs: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
+    threshold: float | None = None  # the run's clustering threshold (chosen from the data)
+    weight_histogram: list[list[float]] = field(default_factory=list)  # [weight, pairs]
 
     @property
     def person_ids(self) -> list[str]:
@@ -130,6 +132,7 @@ def read_run(path: str | Path) -> Run:
         if not latest:
             raise LinkageImportError(f"{path} has no linkage run yet (link_runs is empty)")
         run = Run(database=str(path), run_id=int(latest[0]["run_id"]), ran_at=latest[0]["ran_at"])
+        _read_histogram(con, run)
         columns = ", ".join(f"r.{column}" for column in RECORD_COLUMNS)
         run.records = _rows(
             con,
@@ -170,6 +173,27 @@ def read_run(path: str | Path) -> Run:
         con.close()
     _check_references(run)
     return run
+
+
+def _read_histogram(con, run: Run) -> None:
+    """The run's threshold and its scored pairs by whole match weight (for the run report),
+    when the file has them (an engine before issue 18 wrote neither)."""
+    tables = {
+        row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    if "predictions" in tables:
+        rows = con.execute(
+            "SELECT floor(match_weight) AS weight, count(*) AS pairs FROM predictions "
+            "WHERE match_weight IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        run.weight_histogram = [[float(weight), int(pairs)] for weight, pairs in rows]
+    columns = {row[0] for row in con.execute("DESCRIBE link_runs").fetchall()}
+    if "threshold" in columns:
+        found = con.execute(
+            "SELECT threshold FROM link_runs WHERE run_id = ?", [run.run_id]
+        ).fetchall()
+        if found and found[0][0] is not None:
+            run.threshold = float(found[0][0])
 
 
 def _check_references(run: Run) -> None:

@@ -26,6 +26,10 @@ class LinkageImport(models.Model):
     records = models.PositiveIntegerField()
     households = models.PositiveIntegerField()
     review_pairs = models.PositiveIntegerField()
+    #: The run's clustering threshold (a match probability) and its scored pairs counted by
+    #: whole match weight, [[weight, pairs], ...]: the run report's histogram.
+    threshold = models.FloatField(null=True, blank=True)
+    weight_histogram = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-pk"]

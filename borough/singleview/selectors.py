@@ -24,6 +24,7 @@ from .models import (
     ReviewPair,
     SourceRecord,
 )
+from .waterfall import Waterfall, waterfall
 
 SEARCH_LIMIT = 50
 #: The fields of a source record shown side by side, in order (labelled by ``labels``): the
@@ -78,6 +79,14 @@ class PersonView:
     events: list[PersonEvent]
     pairs: list[ReviewPair]
     decisions: list[MatchDecision]
+
+    @property
+    def pair_charts(self) -> list[tuple[ReviewPair, Waterfall | None]]:
+        """Each pair waiting for review with why the engine scored it (its waterfall)."""
+        return [
+            (pair, waterfall(pair.evidence, pair.match_weight, pair.match_probability))
+            for pair in self.pairs
+        ]
 
     @property
     def record_cards(self) -> list[tuple[SourceRecord, list[tuple[str, str]]]]:
@@ -220,6 +229,7 @@ class PairView:
     left: SourceRecord | None
     right: SourceRecord | None
     evidence: list[dict]
+    chart: Waterfall | None = None
 
 
 def _as_held(record: SourceRecord | None, field: str, compared) -> str:
@@ -262,6 +272,7 @@ def review_pair_view(pair_id: int) -> PairView | None:
         left=left,
         right=right,
         evidence=evidence,
+        chart=waterfall(pair.evidence, pair.match_weight, pair.match_probability),
     )
 
 

@@ -257,6 +257,8 @@ def linkage_import(*, actor: Actor, path: str | Path) -> LinkageImport:
             ran_at=run.ran_at
             if run.ran_at is None or run.ran_at.tzinfo
             else run.ran_at.replace(tzinfo=dt.UTC),
+            threshold=run.threshold,
+            weight_histogram=run.weight_histogram,
             **counts,
         )
         audit_record(

@@ -314,3 +314,141 @@ def test_typed_parquet_columns_are_read_as_dates_and_text(con, tmp_path):
         ("parking:7", "Shah", dt.date(1970, 5, 6), "100021000001"),
         ("parking:8", None, None, None),
     ]
+
+
+# --- mappings with only some of the optional fields (issue 18) ----------------------------------
+EXTRACT = """
+Ref,Forename,Surname,Whole Name,DOB,Addr,Post Code,Tel
+A1,Margaret,Smith,Margaret Smith,03/04/1950,12 Mill Rd,UB8 1AA,01895 000001
+A2,Alan,Jones,Alan Jones,21/11/1984,1 High St,UB3 2BD,
+"""
+OPTIONAL = {
+    "first_name": "Forename",
+    "last_name": "Surname",
+    "dob": "DOB",
+    "address": "Addr",
+    "postcode": "Post Code",
+    "phone": "Tel",
+}
+SUBSETS = {
+    "no dates (a council tax extract)": ["first_name", "last_name", "address", "postcode"],
+    "no address": ["first_name", "last_name", "dob", "postcode"],
+    "no postcode": ["first_name", "last_name", "dob", "address"],
+    "names only as one column": ["full_name"],
+    "one name column and no dates": ["full_name", "address", "postcode", "phone"],
+    "id and surname only": ["last_name"],
+    "everything": [*OPTIONAL, "full_name"],
+}
+
+
+@pytest.mark.parametrize("fields", SUBSETS.values(), ids=SUBSETS.keys())
+def test_ingest_works_with_any_subset_of_the_optional_fields(con, tmp_path, fields):
+    write(tmp_path / "extract.csv", EXTRACT)
+    columns = {"source_id": "Ref"} | {field: OPTIONAL.get(field, "Whole Name") for field in fields}
+    lines = "\n".join(f"  {field}: {column}" for field, column in columns.items())
+    mapping = write(
+        tmp_path / "extract.yaml",
+        f'source: council_tax\npath: extract.csv\ndate_formats: {{dob: "%d/%m/%Y"}}\n'
+        f"columns:\n{lines}\n",
+    )
+    summary = ingest([mapping], con)
+    assert summary.total == 2
+    rows = con.sql(
+        "SELECT source_id, first_name, last_name, dob, address, postcode FROM records "
+        "ORDER BY source_id"
+    ).fetchall()
+    first = rows[0]
+    assert first[0] == "A1"
+    assert first[2].lower() == "smith"
+    assert ((first[1] or "").lower() == "margaret") == (
+        "first_name" in fields or "full_name" in fields
+    )
+    assert (first[3] == dt.date(1950, 4, 3)) == ("dob" in fields)
+    assert (first[3] is None) == ("dob" not in fields)
+    assert (first[4] is None) == ("address" not in fields)
+    assert (first[5] is None) == ("postcode" not in fields)
+    from borough.linkage.standardise import standardise_table
+
+    assert standardise_table(con) == 2  # and the clean table is made from what there is
+
+
+def test_a_mapping_without_dates_still_reports_repeated_and_blank_ids(con, tmp_path):
+    """The crash of issue 18: with no date field the first check had no column names."""
+    write(tmp_path / "ct.csv", "Ref,Surname\nA1,Smith\n,Jones\nA1,Smyth\n")
+    mapping = write(
+        tmp_path / "ct.yaml",
+        "source: council_tax\npath: ct.csv\ncolumns: {source_id: Ref, last_name: Surname}\n",
+    )
+    with pytest.raises(IngestError) as error:
+        ingest([mapping], con)
+    assert [str(problem) for problem in error.value.problems] == [
+        "council_tax, row 3, column 'Ref': no id",
+        "council_tax, row 4, column 'Ref': id 'A1' is also on row 2",
+    ]
+
+
+REPEATS = """
+Ref,Surname,DOB
+B1,Smith,01/02/1960
+B2,Jones,03/04/1970
+B1,Smyth,01/02/1960
+B3,Patel,05/06/1980
+"""
+
+
+def _benefits(tmp_path, extra=""):
+    write(tmp_path / "benefits.csv", REPEATS)
+    return write(
+        tmp_path / "benefits.yaml",
+        f"source: benefits\npath: benefits.csv\n{extra}"
+        'date_formats: {dob: "%d/%m/%Y"}\n'
+        "columns: {source_id: Ref, last_name: Surname, dob: DOB}\n",
+    )
+
+
+def test_repeated_ids_are_refused_whole_by_default(con, tmp_path):
+    with pytest.raises(
+        IngestError, match=r"benefits, row 4, column 'Ref': id 'B1' is also on row 2"
+    ):
+        ingest([_benefits(tmp_path)], con)
+    tables = {
+        row[0] for row in con.sql("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    assert "records" not in tables and "dq_set_aside" not in tables
+
+
+def test_repeated_ids_can_be_set_aside_and_the_good_rows_load(con, tmp_path):
+    summary = ingest([_benefits(tmp_path)], con, set_aside_repeats=True)
+    assert summary.records_by_source == {"benefits": 2}
+    assert summary.set_aside == 2
+    loaded = con.sql("SELECT source_id FROM records ORDER BY 1").fetchall()
+    assert loaded == [("B2",), ("B3",)]
+    assert con.sql("SELECT * FROM dq_set_aside").fetchall() == [
+        ("benefits", "B1", 2, "id B1 is on 2 rows"),
+        ("benefits", "B1", 4, "id B1 is on 2 rows"),
+    ]
+
+
+def test_a_mapping_can_ask_for_repeated_ids_to_be_set_aside(con, tmp_path):
+    summary = ingest([_benefits(tmp_path, "repeated_ids: set_aside\n")], con)
+    assert summary.total == 2 and summary.set_aside == 2
+    with pytest.raises(IngestError, match="repeated_ids 'skip' is not one of"):
+        ingest([_benefits(tmp_path, "repeated_ids: skip\n")], con)
+
+
+def test_the_command_line_sets_repeated_ids_aside_and_quality_lists_them(tmp_path, capsys):
+    from borough.linkage.cli import main
+
+    mapping, db = _benefits(tmp_path), str(tmp_path / "people.duckdb")
+    assert main(["ingest", str(mapping), "--db", db]) == 1
+    assert "id 'B1' is also on row 2" in capsys.readouterr().err
+    assert main(["ingest", str(mapping), "--db", db, "--set-aside-repeated-ids"]) == 0
+    assert "set aside 2 rows whose id repeats" in capsys.readouterr().out
+    from borough.linkage.quality import write_quality_csv
+
+    with duckdb.connect(db) as connection:
+        connection.sql("CREATE TABLE dq_duplicates (x INTEGER)")
+        connection.sql("CREATE TABLE dq_conflicts (x INTEGER)")
+        paths = write_quality_csv(connection, tmp_path / "dq")
+    text = (tmp_path / "dq" / "dq_set_aside.csv").read_text()
+    assert len(paths) == 3 and "benefits,B1,4,id B1 is on 2 rows" in text

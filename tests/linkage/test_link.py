@@ -37,8 +37,11 @@ def test_no_blocking_rule_explodes(linked):
     assert result.pairs_scored <= 3 * result.records
     for count in counts:
         assert count.comparisons <= result.records, count.rule
-        # Measured: the largest block anywhere is 9 records (one surname at one postcode).
-        assert count.largest_block <= 30, count.rule
+        # Measured: the largest block is 9 records (one surname at one postcode), except for
+        # one house number in one street: 38 records, a block of flats, before the rule keeps
+        # only the pairs that share an initial, a surname or a date of birth.
+        limit = 80 if count.rule == linkage.STREET_RULE else 30
+        assert count.largest_block <= limit, count.rule
     assert [count.comparisons > 0 for count in counts].count(True) >= 6
     # The narrowed rules come back from the model as written, so their blocks are measured by
     # their keys (BLOCK_KEYS), not by conditions Splink cannot measure a block by.
@@ -51,12 +54,13 @@ def _compared(records: list[dict]) -> set[tuple[str, str]]:
     con.execute(
         "CREATE TABLE t (unique_id VARCHAR, first_name VARCHAR, first_name_canonical VARCHAR, "
         "last_name VARCHAR, dob DATE, postcode VARCHAR, postcode_district VARCHAR, "
-        "email VARCHAR, phone VARCHAR, ni_number VARCHAR)"
+        "email VARCHAR, phone VARCHAR, ni_number VARCHAR, house_number VARCHAR, "
+        "address_tokens VARCHAR[], uprn VARCHAR, name_count INTEGER)"
     )
     for record in records:
         con.execute(
             "INSERT INTO t (unique_id, first_name, first_name_canonical, last_name, dob, "
-            "postcode, postcode_district) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "postcode, postcode_district, name_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 record["id"],
                 record["first"],
@@ -65,6 +69,7 @@ def _compared(records: list[dict]) -> set[tuple[str, str]]:
                 record.get("dob"),
                 record.get("postcode"),
                 postcode_parts(record.get("postcode"))[0],
+                record.get("name_count", 1000),  # a common name unless said
             ],
         )
     # The rules are the engine's own SQL, no outside input.
@@ -72,6 +77,18 @@ def _compared(records: list[dict]) -> set[tuple[str, str]]:
     pairs = "SELECT l.unique_id, r.unique_id FROM t l JOIN t r ON l.unique_id < r.unique_id"
     rows = con.execute(f"{pairs} WHERE {where}").fetchall()  # noqa: S608
     return set(rows)
+
+
+def test_rare_namesakes_without_a_date_of_birth_are_compared_wherever_they_live():
+    # A name at most RARE_NAME_RECORDS records carry: a person who moved, in a system without
+    # dates, is still compared with their old record.
+    rare = linkage.RARE_NAME_RECORDS
+    records = [
+        {"id": "a", "first": "agnieszka", "last": "przybylski", "postcode": "UB8 1AA"},
+        {"id": "b", "first": "agnieszka", "last": "przybylski", "postcode": "HA4 6EE"},
+    ]
+    assert _compared([r | {"name_count": rare} for r in records]) == {("a", "b")}
+    assert _compared([r | {"name_count": rare + 1} for r in records]) == set()
 
 
 def test_namesakes_without_a_date_of_birth_are_compared_only_in_one_district():

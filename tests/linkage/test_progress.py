@@ -80,12 +80,13 @@ def test_linking_draws_its_steps(tmp_path, capsys):
     assert main([*run, "--models-dir", str(tmp_path / "models"), "--progress"]) == 0
 
     captured = capsys.readouterr()
-    assert "people (clusters at 0.99)" in captured.out
+    assert "threshold chosen from the data: 0." in captured.out
     for step in (
         "link",
         "counting blocked pairs",
         "training the model",
-        "predicting and clustering on DuckDB",
+        "predicting on DuckDB",
+        "clustering",
         "assigning person ids",
         "grouping households",
         "choosing golden records",

@@ -230,7 +230,7 @@ def test_review_band_and_decisions_are_obeyed_in_later_runs(base, db_copy, tmp_p
         assert left < right and 0.5 <= probability < 0.99
         fields = json.loads(evidence)
         assert [f["field"] for f in fields][:3] == ["first_name", "last_name", "dob"]
-        assert all({"field", "left", "right", "level"} == set(f) for f in fields)
+        assert all({"field", "left", "right", "level", "weight"} == set(f) for f in fields)
     assert any(f["level"] == "exact" for f in json.loads(pairs[0][5]))
     # A pair the model kept apart, confirmed; a pair inside one person, rejected.
     apart = next(p for p in pairs if p[3] != p[4])
@@ -292,7 +292,11 @@ HOUSEHOLD_QUERIES = (
     "SELECT * FROM households ORDER BY ALL",
     "SELECT * FROM household_members ORDER BY ALL",
     "SELECT * FROM address_matches ORDER BY ALL",
-    "SELECT * FROM review_pairs ORDER BY ALL",
+    # A pair's field weights fold in how common its names are among all records, which an
+    # incremental run changes for everyone; the pairs of people it did not touch keep the
+    # weights (like the scores) of the run that scored them.
+    "SELECT * EXCLUDE (evidence), regexp_replace(evidence, ',\"weight\":[-0-9.e]+', '', 'g') "
+    "FROM review_pairs ORDER BY ALL",
 )
 
 

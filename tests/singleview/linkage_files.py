@@ -10,13 +10,14 @@ import duckdb
 
 PERSON_AMA, PERSON_KOFI, PERSON_AMY = "PER000000001", "PER000000002", "PER000000003"
 EVIDENCE = [
-    {"field": "first_name", "left": "ama", "right": "amy", "level": "Jaro-Winkler >= 0.9"},
-    {"field": "last_name", "left": "owusu", "right": "owusu", "level": "exact"},
-    {"field": "dob", "left": "1980-03-27", "right": "1980-03-27", "level": "exact"},
-    {"field": "email", "left": None, "right": "amy@example.com", "level": "null"},
-    {"field": "sex", "left": "f", "right": "f", "level": "same"},
-    {"field": "ni_number", "left": "QQ123456C", "right": None, "level": "null"},
-]
+    {"field": "first_name", "left": "ama", "right": "amy", "level": "Jaro-Winkler >= 0.9",
+     "weight": 3.1},
+    {"field": "last_name", "left": "owusu", "right": "owusu", "level": "exact", "weight": 6.2},
+    {"field": "dob", "left": "1980-03-27", "right": "1980-03-27", "level": "exact", "weight": 9.0},
+    {"field": "email", "left": None, "right": "amy@example.com", "level": "null", "weight": 0.0},
+    {"field": "sex", "left": "f", "right": "f", "level": "same", "weight": 0.4},
+    {"field": "ni_number", "left": "QQ123456C", "right": None, "level": "null", "weight": 0.0},
+]  # fmt: skip
 
 TABLES = {
     "records": """record_id VARCHAR, source VARCHAR, source_id VARCHAR, first_name VARCHAR,
@@ -37,6 +38,7 @@ TABLES = {
         match_weight DOUBLE, person_id_l VARCHAR, person_id_r VARCHAR, evidence VARCHAR""",
     "dq_duplicates": "source VARCHAR, person_id VARCHAR, records INTEGER, record_ids VARCHAR",
     "dq_conflicts": 'person_id VARCHAR, field VARCHAR, "values" VARCHAR, sources VARCHAR',
+    "predictions": "match_weight DOUBLE, match_probability DOUBLE",
 }
 
 
@@ -140,6 +142,7 @@ def make_linkage_file(
             ),
         ],
     }
+    rows["predictions"] = [(weight, 1 / (1 + 2**-weight)) for weight in (0.1, 2.3, 14.2, 15.5)]
     with duckdb.connect(str(path)) as con:
         for table, columns in TABLES.items():
             if table in leave_out:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from borough.singleview import labels
+from borough.singleview import labels, waterfall
 
 register = template.Library()
 
@@ -11,3 +11,4 @@ register.filter("record_name", labels.record_name)
 register.filter("field_label", labels.field_label)
 register.filter("field_value", labels.field_value)
 register.filter("evidence_level", labels.evidence_level)
+register.filter("signed", waterfall.signed)
