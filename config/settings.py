@@ -466,7 +466,7 @@ LANGUAGE_CODE = "en-gb"
 # docs/adr/0014-language-by-cookie.md); staff pages, the admin and APIs stay in English.
 LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
 # Languages the resident assistant's chat replies in beside LANGUAGES, from machine-made
-# catalogues (borough/locale/<code>/, catalogue/data/translations/<code>.yaml; ADR 00XX-lang).
+# catalogues (borough/locale/<code>/, catalogue/data/translations/<code>.yaml; ADR 0032).
 # Not portal languages: the switcher and the portal's pages stay English and Polish.
 BOROUGH_ASSISTANT_LANGUAGES = env.list(
     "BOROUGH_ASSISTANT_LANGUAGES",

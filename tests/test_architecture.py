@@ -47,7 +47,7 @@ ROOMS = [
     "linkage",
     "insights",
     # Placed last, not above singleview as in the plan's table: it reads (and retention
-    # removes) every domain app's records, the single view's included (ADR 00XX-governance).
+    # removes) every domain app's records, the single view's included (ADR 0031).
     "governance",
 ]
 UI_AND_API = {"portal", "hub", "api"}

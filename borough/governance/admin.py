@@ -5,7 +5,7 @@ from .models import RetentionRule, RetentionRun
 
 @admin.register(RetentionRule)
 class RetentionRuleAdmin(admin.ModelAdmin):
-    """The retention schedule: how long each kind of record is kept (ADR 00XX-governance)."""
+    """The retention schedule: how long each kind of record is kept (ADR 0031)."""
 
     list_display = ("kind", "service", "keep_days", "action")
     list_filter = ("kind", "action")

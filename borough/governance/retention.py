@@ -1,5 +1,5 @@
 """The retention schedule, applied: what each rule says may go, less what a legal hold keeps,
-deleted or anonymised in one transaction, and logged as counts only (issue 23, ADR 00XX).
+deleted or anonymised in one transaction, and logged as counts only (issue 23, ADR 0031).
 
 ``retention_plan`` works out what would go (the dry run shows it); ``retention_apply`` does it.
 Each kind of record has one function giving the records past their time; holds are taken off

@@ -1,4 +1,4 @@
-"""Payments through GOV.UK Pay (issue 20, ADR 00XX-pay-payment-state-machine).
+"""Payments through GOV.UK Pay (issue 20, ADR 0030).
 
 ``Payment`` is Borough's side of one attempt to pay for a request: the answers it pays for (so
 a failed or abandoned attempt loses nothing and a paid one can make the case even when the

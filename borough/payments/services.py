@@ -1,4 +1,4 @@
-"""Paying for a request (issue 20; the state machine is ADR 00XX-pay-payment-state-machine).
+"""Paying for a request (issue 20; the state machine is ADR 0030).
 
 - ``payment_start``: a resident with a paid service's answers is sent to Pay. An attempt still
   in progress for the same form and amount is reused; a paid one is finished instead; so a

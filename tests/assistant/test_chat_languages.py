@@ -1,4 +1,4 @@
-"""The chat answers residents in the languages they write most (issue 22 point 2; ADR 00XX-lang):
+"""The chat answers residents in the languages they write most (issue 22 point 2; ADR 0032):
 machine-made catalogues for the chat only, labelled as machine translation once per
 conversation, typed yes/no/skip/cancel understood, and English with an interpreter otherwise."""
 

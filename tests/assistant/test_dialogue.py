@@ -277,7 +277,7 @@ def test_polish_gets_polish_and_another_language_english_with_an_interpreter(cha
 
     other = type(chat)(chat.client.__class__())
     other.start()
-    # Turkish: neither a portal language nor a chat language (ADR 00XX-lang).
+    # Turkish: neither a portal language nor a chat language (ADR 0032).
     replies = other.say("Merhaba, belediye çalışanlarından biriyle konuşmak istiyorum lütfen")
     assert other.conversation.language == "tr"
     assert replies[0].startswith("I can only reply in English. If you would like an interpreter")
