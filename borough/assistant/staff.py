@@ -143,7 +143,7 @@ def resident_summary(
         channels = Counter(_by(c.channel, c.get_channel_display()) for c in latest_contacts)
         parts = ", ".join(f"{n} {how}" for how, n in channels.most_common())
         lines.append(f"{_plural(len(latest_contacts), 'contact')} in the last 90 days: {parts}.")
-    urgent = [c for c in conversations if getattr(c, "handover_reason", "") == "safeguarding"]
+    urgent = [c for c in conversations if c.handover_reason == "safeguarding"]
     if urgent:
         lines.append(
             f"A chat on {_day(urgent[0].started_at)} was passed to staff for safeguarding."
@@ -161,11 +161,10 @@ class Draft:
 def _best_template(case: Case, templates: list[ResponseTemplate]) -> ResponseTemplate | None:
     """The most specific template for the case: its service and status, then either, then any."""
 
-    def score(template: ResponseTemplate) -> tuple[int, int, str]:
-        return (template.service_id == case.service_id, template.status == case.status, "")
+    def specificity(template: ResponseTemplate) -> tuple[bool, bool]:
+        return (template.service_id == case.service_id, template.status == case.status)
 
-    ranked = sorted(templates, key=score, reverse=True)
-    return ranked[0] if ranked else None
+    return max(templates, key=specificity, default=None)
 
 
 def _plain_draft(case: Case) -> str:
@@ -186,7 +185,7 @@ def draft_update(case: Case, templates: list[ResponseTemplate]) -> Draft:
     case's values, or plain words from the case's facts if the team has none."""
     template = _best_template(case, templates)
     text = fill(template.body, case) if template is not None else _plain_draft(case)
-    if getattr(settings, "BOROUGH_STAFF_LLM", False) and llm.configured():
+    if settings.BOROUGH_STAFF_LLM and llm.configured():
         rewritten = _rewrite(text)
         if rewritten:
             return Draft(rewritten, template, rewritten=True)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from borough.accounts.governance_policies import may_govern_information
 from borough.cases.errors import NotAllowed
 from borough.core.actors import Actor
-from borough.core.services import actor_label, audit_record
 
 from .models import Dpia
 from .register import register_rows
-from .services import Invalid
+from .services import Invalid, save_audited
 
 #: Processing Borough does that needs a DPIA (high risk: new technology, matching data sets,
 #: special category data at scale, systematic monitoring, publication).
@@ -63,23 +60,7 @@ def dpia_save(
     clean["review_on"] = review_on
     if errors:
         raise Invalid(errors)
-    with transaction.atomic():
-        changed = [f for f, v in clean.items() if dpia is None or getattr(dpia, f) != v]
-        created = dpia is None
-        dpia = dpia or Dpia()
-        for field, value in clean.items():
-            setattr(dpia, field, value)
-        dpia.updated_by = actor_label(actor)
-        dpia.save()
-        audit_record(
-            actor=actor,
-            action="created" if created else "changed",
-            object_type="dpia",
-            object_id=dpia.pk,
-            fields=changed,
-            summary=f"DPIA {'added' if created else 'changed'}",
-        )
-    return dpia
+    return save_audited(dpia or Dpia(), clean, actor=actor, object_type="dpia", summary="DPIA {}")
 
 
 def dpias_for(key: str) -> list[Dpia]:

@@ -90,25 +90,34 @@ def asset_save(
         errors["name"] = "This system already has an entry: change that one"
     if errors:
         raise Invalid(errors)
+    return save_audited(
+        asset or InformationAsset(),
+        clean,
+        actor=actor,
+        object_type="information_asset",
+        summary="information asset register: {} an entry",
+    )
+
+
+def save_audited(record, clean: dict, *, actor: Actor, object_type: str, summary: str):
+    """Save ``record`` (new or not) with the checked values ``clean`` and who saved it, and
+    audit it by field name only; ``summary`` has one ``{}`` for "added" or "changed"."""
     with transaction.atomic():
-        changed = [f for f, v in clean.items() if asset is None or getattr(asset, f) != v]
-        if asset is None:
-            asset = InformationAsset(**clean)
-        else:
-            for field, value in clean.items():
-                setattr(asset, field, value)
-        asset.updated_by = actor_label(actor)
-        created = asset.pk is None
-        asset.save()
+        created = record.pk is None
+        changed = [f for f, v in clean.items() if created or getattr(record, f) != v]
+        for field, value in clean.items():
+            setattr(record, field, value)
+        record.updated_by = actor_label(actor)
+        record.save()
         audit_record(
             actor=actor,
             action="created" if created else "changed",
-            object_type="information_asset",
-            object_id=asset.pk,
+            object_type=object_type,
+            object_id=record.pk,
             fields=changed,
-            summary=f"information asset register: {'added' if created else 'changed'} an entry",
+            summary=summary.format("added" if created else "changed"),
         )
-    return asset
+    return record
 
 
 def legal_hold_place(*, actor: Actor, reason: str, case=None, resident=None) -> LegalHold:
