@@ -446,3 +446,14 @@ def test_each_catalogue_is_written_in_its_own_script(language, script):
         if ch.isalpha() and not ch.isascii() and not unicodedata.name(ch).startswith(script)
     }
     assert wrong == set()
+
+
+def test_a_residents_words_in_another_language_are_marked_for_screen_readers(chat):
+    """WCAG 3.1.2 (language of parts): the page is English, the resident's messages Punjabi."""
+    chat.start()
+    _in_language(chat, "pa")
+    chat.say("ਮੇਰਾ ਕੂੜਾ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ")
+    page = chat.page()
+    assert '<div class="app-chat__text" lang="pa">ਮੇਰਾ ਕੂੜਾ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ</div>' in page
+    english = [line for line in page.splitlines() if "Hello. I am the council" in line]
+    assert english and 'lang="pa"' not in english[0]
