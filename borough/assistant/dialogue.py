@@ -337,4 +337,6 @@ def polish(turn: Turn) -> None:
                 llm.rephrase(question=reply.question, passages=reply.passages) or reply.text
             )
         if turn.translate_to:
-            reply.text = llm.translate_reply(reply.text, turn.translate_to) or reply.text
+            translated = llm.translate_reply(reply.text, turn.translate_to)
+            if translated:
+                reply.text, reply.language = translated, turn.translate_to

@@ -102,6 +102,9 @@ class ChatMessage(models.Model):
     # what the person wrote.
     translation = models.TextField(blank=True)
     translation_language = models.CharField(max_length=12, blank=True)
+    # The language ``text`` is in (BCP 47; blank for messages kept before it was recorded):
+    # the chat page marks words in another language than the page's (WCAG 3.1.2).
+    language = models.CharField(max_length=12, blank=True)
     at = models.DateTimeField()
 
     class Meta:
@@ -120,3 +123,11 @@ class ChatMessage(models.Model):
         if self.sender == self.Sender.AGENT and self.translation:
             return f"{self.translation}\n\n(Machine translation. Original: {self.text})"
         return self.text
+
+    @property
+    def language_for_resident(self) -> str:
+        """The language of what the resident reads (``for_resident``): an agent's reply in its
+        translation's language, else the message's own ("" where it was not recorded)."""
+        if self.sender == self.Sender.AGENT and self.translation:
+            return self.translation_language
+        return self.language

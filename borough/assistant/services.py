@@ -95,6 +95,7 @@ def _add(
     author=None,
     translation="",
     translation_language="",
+    language="",
 ):
     return ChatMessage.objects.create(
         conversation=conversation,
@@ -107,6 +108,7 @@ def _add(
         author=author,
         translation=translation,
         translation_language=translation_language if translation else "",
+        language=reply.language if reply else language,
         at=timezone.now(),
     )
 
@@ -161,6 +163,7 @@ def conversation_post(
                 sender=ChatMessage.Sender.RESIDENT,
                 text=text,
                 understood=turn.understood,
+                language=conversation.language,
             )
         ]
         polish = dialogue.needs_polish(turn)

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from borough.assistant import nlu
@@ -57,11 +58,35 @@ YES_WORDS |= _WORDS["yes"]
 NO_WORDS |= _WORDS["no"]
 
 
+class InLanguage(str):
+    """Words that know their language: a fixed reply in the resident's language said while
+    the chat's active language is English (``fixed``), so the page can mark it (WCAG 3.1.2)."""
+
+    language: str
+
+    @classmethod
+    def of(cls, text: str, language: str) -> InLanguage:
+        worded = cls(text)
+        worded.language = language
+        return worded
+
+
+def _language_of(text: str) -> str:
+    """The language a reply is in: its own where it knows it, else the active one."""
+    return getattr(text, "language", "") or translation.get_language() or settings.LANGUAGE_CODE
+
+
 @dataclass
 class Reply:
     text: str
     links: list[dict] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)
+    # The language the text is in (BCP 47), for the page's lang attribute: the words' own
+    # (``InLanguage``) or the active language when the reply is made.
+    language: str = ""
+
+    def __post_init__(self) -> None:
+        self.language = self.language or _language_of(self.text)
     # A reply quoting the council's content: the resident's question and the passages quoted,
     # from which a configured language model may word a clearer answer (``dialogue.polish``).
     question: str = ""
@@ -174,7 +199,7 @@ def fixed(key: str, english: str, language: str) -> str:
     if language and not language.startswith("en"):
         translated = nlu.translate(key, language)
         if translated:
-            return translated
+            return InLanguage.of(translated, language)
     return english
 
 

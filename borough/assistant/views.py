@@ -141,6 +141,8 @@ def _message_json(message: ChatMessage) -> dict:
         "sender": message.sender,
         "name": _sender_name(message),
         "text": message.for_resident,
+        # The language of "text" (BCP 47; "" where not recorded), for a lang attribute.
+        "language": message.language_for_resident,
         "links": message.links,
         "choices": message.choices,
         "at": message.at.isoformat(),

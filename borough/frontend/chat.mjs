@@ -206,6 +206,10 @@ class ChatWidget {
       const item = el("li", { class: `app-chat__message app-chat__message--${message.sender}` });
       item.append(el("span", { class: "app-chat__sender" }, message.name));
       const body = el("div", { class: "app-chat__text" });
+      const pageLanguage = (document.documentElement.lang || "en").slice(0, 2);
+      if (message.language && message.language.slice(0, 2) !== pageLanguage) {
+        body.lang = message.language; // WCAG 3.1.2: read in its own language
+      }
       message.text.split("\n").forEach((line, index) => {
         if (index) body.append(el("br"));
         body.append(document.createTextNode(line));

@@ -34,6 +34,7 @@ def test_a_conversation_through_the_api(client, catalogue, gazetteer):
     assert [m["sender"] for m in messages][:2] == ["resident", "assistant"]
     assert "Report fly-tipping" in messages[1]["text"]
     assert messages[-1]["text"].startswith("Where is the fly-tipping?")
+    assert {m["language"][:2] for m in messages} == {"en"}  # the widget's lang attributes
 
     # Polling returns only what came after the last message seen.
     last = messages[-1]["seq"]

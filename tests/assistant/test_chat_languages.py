@@ -457,3 +457,26 @@ def test_a_residents_words_in_another_language_are_marked_for_screen_readers(cha
     assert '<div class="app-chat__text" lang="pa">ਮੇਰਾ ਕੂੜਾ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ</div>' in page
     english = [line for line in page.splitlines() if "Hello. I am the council" in line]
     assert english and 'lang="pa"' not in english[0]
+
+
+def test_the_assistants_replies_in_another_language_are_marked_for_screen_readers(chat):
+    """The assistant answers a Punjabi message in Punjabi on an English page: its reply is
+    marked lang="pa"; the English greeting before it is not marked."""
+    chat.start()
+    chat.say("ਮੇਰਾ ਕੂੜਾ ਇਸ ਹਫ਼ਤੇ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ")
+    messages = list(chat.conversation.messages.order_by("seq"))
+    assert [m.language[:2] for m in messages] == ["en"] + ["pa"] * (len(messages) - 1)
+    page = chat.page()
+    marked = re.findall(r'<div class="app-chat__text" lang="pa">', page)
+    assert len(marked) == len(messages) - 1
+    assert '<div class="app-chat__text">Hello. I am the council' in page
+
+
+def test_replies_in_the_pages_own_language_are_not_marked(chat, client):
+    """On the Polish site a Polish chat's replies are in the page's language: no lang."""
+    client.cookies["borough_language"] = "pl"
+    chat.start()
+    chat.say("Nikt nie odebrał moich śmieci w tym tygodniu")
+    page = chat.page()
+    assert "Nikt nie odebrał" in page
+    assert 'class="app-chat__text" lang=' not in page

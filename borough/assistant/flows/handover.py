@@ -13,7 +13,7 @@ from borough.assistant import nlu
 from borough.assistant.models import Conversation
 from borough.assistant.nlu.content import faq_get
 from borough.assistant.state import Mode
-from borough.assistant.turns import Exchange, fixed, supported_language
+from borough.assistant.turns import Exchange, InLanguage, fixed, supported_language
 
 # The council's own help page for people who are homeless or may lose their home: the number
 # the chat gives is the one that page gives (one source of truth, the help page's text).
@@ -48,7 +48,7 @@ def signposting(language: str) -> str:
         english = _signposting_english()
     phone = {"phone": settings.BOROUGH_OUT_OF_HOURS_PHONE}
     label = f"\n({translated.label})" if translated.machine and translated.label else ""
-    return f"{translated.text % phone}{label}\n\n{english}"
+    return InLanguage.of(f"{translated.text % phone}{label}\n\n{english}", language)
 
 
 def housing_options_phone() -> str:
