@@ -10,13 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from borough.assistant import nlu
 from borough.assistant.nlu import Passage, Understanding
+from borough.core import yamlfile
 
 from .models import Conversation
 from .state import DialogueState
@@ -35,7 +35,7 @@ ANSWER_WORDS_FILE = Path(__file__).resolve().parent / "data" / "answer_words.yam
 _BY_LANGUAGE: dict[str, dict[str, set[str]]] = {
     language: {kind: {word.casefold() for word in listed} for kind, listed in words.items()}
     for language, words in (
-        yaml.safe_load(ANSWER_WORDS_FILE.read_text(encoding="utf-8")) or {}
+        yamlfile.load(ANSWER_WORDS_FILE.read_text(encoding="utf-8")) or {}
     ).items()
 }
 _WORDS: dict[str, set[str]] = {
@@ -87,6 +87,7 @@ class Reply:
 
     def __post_init__(self) -> None:
         self.language = self.language or _language_of(self.text)
+
     # A reply quoting the council's content: the resident's question and the passages quoted,
     # from which a configured language model may word a clearer answer (``dialogue.polish``).
     question: str = ""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from borough.accounts.models import Team
 from borough.accounts.policies import may_manage_templates
 from borough.catalogue.models import Service
+from borough.core import yamlfile
 from borough.core.actors import Actor
 
 from .errors import TemplateInvalid, refuse_unless
@@ -94,7 +94,7 @@ def response_templates_seed(path: Path | str | None = None) -> int:
     on purpose is not brought back in another form, and running it again adds nothing.
     Returns how many were added. Teams or services not in the catalogue are skipped.
     """
-    data = yaml.safe_load(Path(path or STARTER_TEMPLATES).read_text(encoding="utf-8")) or {}
+    data = yamlfile.load(Path(path or STARTER_TEMPLATES).read_text(encoding="utf-8")) or {}
     teams = {team.slug: team for team in Team.objects.all()}
     services = {service.slug: service for service in Service.objects.all()}
     added = 0

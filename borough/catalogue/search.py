@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
+from borough.core import yamlfile
 
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.yaml"
 
@@ -112,7 +112,7 @@ class _Term:
 @cache
 def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[tuple[str, ...], ...]:
     """Synonym groups: each a tuple of folded words or phrases that mean the same."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlfile.load(path.read_text(encoding="utf-8")) or {}
     groups = []
     for group in data.get("groups", []):
         groups.append(tuple(" ".join(words(item)) for item in group if words(item)))

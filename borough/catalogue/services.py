@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from borough.accounts.models import Team
+from borough.core import yamlfile
 
 from .catalogue_file import Catalogue, parse_catalogue
 from .definitions import DefinitionError
@@ -44,7 +45,7 @@ def catalogue_read(path: Path | None = None) -> Catalogue:
     path = path or catalogue_path()
     with path.open(encoding="utf-8") as handle:
         try:
-            data = yaml.safe_load(handle)
+            data = yamlfile.load(handle)
         except yaml.YAMLError as error:
             raise DefinitionError([f"the file is not valid YAML: {error}"]) from None
     return parse_catalogue(data, lgsl_ids={row["identifier"] for row in lgsl_rows()})
@@ -60,7 +61,7 @@ def translations_read(catalogue_file: Path) -> dict[str, dict]:
     for file in sorted((catalogue_file.parent / "translations").glob("*.yaml")):
         with file.open(encoding="utf-8") as handle:
             try:
-                data = yaml.safe_load(handle) or {}
+                data = yamlfile.load(handle) or {}
             except yaml.YAMLError as error:
                 raise DefinitionError([f"{file.name} is not valid YAML: {error}"]) from None
         if not isinstance(data, dict):
@@ -78,11 +79,30 @@ def _translations_of(translations: dict[str, dict], kind: str, slug: str) -> dic
     }
 
 
+# The last catalogue read, by the files it came from (path, change time, size): a reload of
+# unchanged files (every test that loads the catalogue, a command run twice) skips the parse.
+_last_read: dict[str, tuple[tuple, tuple[Catalogue, dict[str, dict]]]] = {}
+
+
+def _files_read(path: Path | None) -> tuple[Catalogue, dict[str, dict]]:
+    catalogue_file = path or catalogue_path()
+    files = [
+        catalogue_file,
+        LGSL_CSV,
+        *sorted((catalogue_file.parent / "translations").glob("*.yaml")),
+    ]
+    key = tuple((str(file), file.stat().st_mtime_ns, file.stat().st_size) for file in files)
+    kept = _last_read.get("catalogue")
+    if kept is None or kept[0] != key:
+        kept = key, (catalogue_read(path), translations_read(catalogue_file))
+        _last_read["catalogue"] = kept
+    return kept[1]
+
+
 @transaction.atomic
 def catalogue_load(path: Path | None = None) -> Catalogue:
     """Load (or reload) LGSL and the service definitions. All or nothing; safe to run again."""
-    catalogue = catalogue_read(path)
-    translations = translations_read(path or catalogue_path())
+    catalogue, translations = _files_read(path)
     rows = lgsl_rows()
     LgslService.objects.bulk_create(
         [LgslService(**row) for row in rows],

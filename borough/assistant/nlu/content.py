@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from borough.core import yamlfile
 
 DATA = Path(__file__).resolve().parent / "data"
 CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue" / "data" / "services.yaml"
@@ -19,7 +19,7 @@ CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue" / "data" / "servic
 
 def _read(path: Path) -> dict:
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+        return yamlfile.load(handle) or {}
 
 
 def _strings(values, where: str) -> list[str]:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import yaml
+
+from borough.core import yamlfile
 
 from .classifier import OUT_OF_SCOPE
 from .content import DATA
@@ -39,7 +40,7 @@ class Examples:
     @classmethod
     def load(cls, path=EXAMPLES) -> Examples:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
+            data = yamlfile.load(handle) or {}
         examples = cls()
         for language, groups in (data.get("languages") or {}).items():
             examples.languages.append(language)

