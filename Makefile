@@ -89,10 +89,11 @@ test-postgres: setup
 		echo "PostgreSQL is not reachable (set DATABASE_URL or start it on 127.0.0.1:5432): skipped"; \
 	fi
 
-# The two databases' runs go side by side (each is mostly one core: Python, or the browser);
-# each run's output is printed whole when it ends.
-test: lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+# The checks and the two databases' runs go side by side (each is mostly one core: mypy,
+# Python or the browser; the checks would otherwise leave a core idle before the runs start);
+# each one's output is printed whole when it ends, and any that fails fails `make test`.
+test: setup
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres
 
 # Extract new resident-facing strings into the .po files (needs xgettext), then compile the .mo
 # files in pure Python. See docs/how-to/translations.md.
