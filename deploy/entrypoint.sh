@@ -13,7 +13,7 @@ case "$command" in
       --workers "${WEB_CONCURRENCY:-3}" --threads "${BOROUGH_WEB_THREADS:-4}" \
       --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}" \
       --max-requests 2000 --max-requests-jitter 200 \
-      --timeout 60 --graceful-timeout 30 --error-logfile - "$@" ;;
+      --timeout 60 --graceful-timeout 30 --error-logfile - --no-control-socket "$@" ;;
   worker)
     exec python manage.py run_huey --quiet "$@" ;;
   migrate)
