@@ -23,6 +23,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -205,7 +206,11 @@ def restore(folder: Path) -> Restored:
 
 
 def check_secrets() -> int:
-    """Decrypt every stored secret with the configured keys; how many there were."""
+    """Decrypt every stored secret with the configured keys; how many there were.
+
+    Reading an ``EncryptedTextField`` decrypts it; authenticator apps' seeds (allauth's
+    ``Authenticator.data``, ADR 0028) are decrypted here. A secret no key opens raises
+    ``DecryptionFailed``, which the restore command reports."""
     checked = 0
     for model in apps.get_models():
         fields = [
@@ -214,9 +219,10 @@ def check_secrets() -> int:
             if isinstance(f, encryption.EncryptedTextField)
         ]
         for values in model._default_manager.values_list(*fields) if fields else []:
-            for value in values:
-                if value:
-                    checked += 1
-    # Reading each row above decrypts it (EncryptedTextField.from_db_value): a key that does
-    # not open a secret raised DecryptionFailed, which the restore command reports.
+            checked += sum(1 for value in values if value)
+    for data in Authenticator.objects.values_list("data", flat=True):
+        for value in (data or {}).values():
+            if isinstance(value, str) and encryption.is_encrypted(value):
+                encryption.decrypt(value)
+                checked += 1
     return checked

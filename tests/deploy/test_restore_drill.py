@@ -8,18 +8,21 @@ import json
 import time
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from borough.accounts.mfa import authenticator_app_add
 from borough.cases.models import Case
 from borough.catalogue.uploads import upload_keep
 from borough.core.actors import ResidentActor
 from borough.core.backup import check_secrets
-from borough.core.encryption import DecryptionFailed
+from borough.core.encryption import DecryptionFailed, decrypt
 from borough.integrations.models import WebhookSubscription
 from tests.factories import PASSWORD, ResidentUserFactory
+from tests.signing_in import TEST_TOTP_SECRET
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="backups are of PostgreSQL (pg_dump)"
@@ -51,7 +54,7 @@ def _wipe(folder):
 
 @pytest.mark.django_db(transaction=True)  # pg_dump sees only what is committed
 def test_back_up_wipe_and_restore(
-    make_case, new_api_client, storage_folder, tmp_path, client, settings
+    make_case, new_api_client, admin, storage_folder, tmp_path, client, settings
 ):
     resident = ResidentUserFactory()
     case = make_case()
@@ -65,6 +68,7 @@ def test_back_up_wipe_and_restore(
         secret_prefix="whsec_dri",
         created_at=case.created_at,
     )
+    staff_app = authenticator_app_add(user=admin, secret=TEST_TOTP_SECRET)
     backups, keys = tmp_path / "backups", tmp_path / "keys"
 
     call_command("backup", backups, keys=keys)
@@ -91,6 +95,8 @@ def test_back_up_wipe_and_restore(
     with default_storage.open(upload.path, "rb") as handle:
         assert handle.read() == PHOTO
     assert WebhookSubscription.objects.get(pk=subscription.pk).secret == "whsec_drill_secret"
+    seed = Authenticator.objects.get(pk=staff_app.pk).data["secret"]
+    assert decrypt(seed) == TEST_TOTP_SECRET  # staff can still sign in with their app
     response = client.post("/account/login/", {"login": resident.email, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/my-account/"
     assert client.get("/my-account/").status_code == 200

@@ -42,8 +42,10 @@ class Command(BaseCommand):
                 f"The database and files are restored, but {error} Start Borough with the keys "
                 f"from {manifest['keys_file']}."
             ) from None
+        files, secrets = restored.files, restored.secrets_checked
         self.stdout.write(
             f"Restored the backup made at {manifest['made_at']}: the database, "
-            f"{restored.files} files; {restored.secrets_checked} stored secrets open with the "
-            f"configured keys; {restored.seconds:.1f} s"
+            f"{files} file{'' if files == 1 else 's'}; "
+            f"{secrets} stored secret{'' if secrets == 1 else 's'} "
+            f"open with the configured keys; {restored.seconds:.1f} s"
         )
