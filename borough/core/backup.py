@@ -132,18 +132,20 @@ def backup(destination: Path, keys_destination: Path, *, now: dt.datetime | None
             info = tarfile.TarInfo(name)
             info.size = len(content)
             archive.addfile(info, io.BytesIO(content))
+    keys_name = f"borough-keys-{stamp}.env"
     manifest = {
         "format": FORMAT,
         "made_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "database": str(database["NAME"]),
         "files": len(names),
-        "keys_file": f"borough-keys-{stamp}.env",
+        "keys_file": keys_name,
         "sha256": {name: _sha256(folder / name) for name in ("database.dump", "files.tar")},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     keys_destination.mkdir(parents=True, exist_ok=True)
-    keys = keys_destination / manifest["keys_file"]
+    keys = keys_destination / keys_name
     keys.touch(mode=0o600)
+    keys.chmod(0o600)  # before a key is written
     keys.write_text("".join(f"{name}={_setting_text(name)}\n" for name in KEY_SETTINGS))
     return folder
 
