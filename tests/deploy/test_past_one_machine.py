@@ -260,13 +260,15 @@ def test_two_web_servers_and_two_consumers_share_one_database_and_redis(
                 f".{line.get('task')}"
             ):
                 looked.append((name, line["minute"][-2:], "skipped"))
-    # Each of this minute's emails went once, by one consumer or the other.
+    # The request's two emails went once each, by one consumer or the other.
     assert executed["borough.cases.tasks.case_acknowledge"] == 1
     assert executed["borough.cases.tasks.case_update_email"] == 1
-    # Both consumers looked for the periodic tasks due; each minute's ran once.
-    assert sorted(name for name, _, _ in looked) == ["worker-1", "worker-2"], looked
-    enqueued = Counter(minute for _, minute, what in looked if what == "enqueued")
-    assert all(count == 1 for count in enqueued.values()), looked
-    assert executed[EVERY_MINUTE] == sum(enqueued.values())
-    if len({minute for _, minute, _ in looked}) == 1:
-        assert [what for _, _, what in looked].count("skipped") == 1, looked
+    # Both consumers looked for the periodic tasks due (at start, then each minute); in each
+    # minute one enqueued them and every other look found them claimed (when both looked in
+    # the same minute, as they do unless the test straddles one, that is the claim at work).
+    assert {name for name, _, _ in looked} == {"worker-1", "worker-2"}, looked
+    minutes = {minute for _, minute, _ in looked}
+    for minute in minutes:
+        outcomes = Counter(what for _, at, what in looked if at == minute)
+        assert outcomes["enqueued"] == 1, looked
+    assert 1 <= executed[EVERY_MINUTE] <= len(minutes)
