@@ -22,6 +22,7 @@ from kubernetes_validate import validate as kv_validate
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "deploy" / "compose" / "compose.yaml"
+DOCKERFILE = ROOT / "Dockerfile"
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 KUBERNETES_VERSION = "1.33.0"  # the oldest minor release still supported upstream
 BOROUGH_SERVICES = {"migrate", "web", "worker"}
@@ -71,10 +72,26 @@ def problems_in_compose(document: dict) -> list[str]:
     return problems
 
 
-def problems_in_manifests() -> list[str]:
+def problems_in_dockerfile(text: str) -> list[str]:
+    """What can be read of the Dockerfile without building it."""
+    problems = []
+    lines = [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+    final = lines[max(i for i, line in enumerate(lines) if line.startswith("FROM ")) :]
+    users = [line.split()[1] for line in final if line.startswith("USER ")]
+    if not users or users[-1].split(":")[0] in {"0", "root"}:
+        problems.append("the image does not end as a user other than root")
+    for line in lines:
+        if "pip install" in line and "--require-hashes" not in line:
+            problems.append(f"pip install without --require-hashes: {line}")
+    if not any(line.startswith("ENTRYPOINT") for line in final):
+        problems.append("no ENTRYPOINT in the final stage")
+    return problems
+
+
+def problems_in_manifests(folder: Path = MANIFESTS) -> list[str]:
     problems = []
     resources = []
-    for path in sorted(MANIFESTS.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         if path.name == "kustomization.yaml":
             continue
         for document in yaml.safe_load_all(path.read_text()):
@@ -180,13 +197,15 @@ def main() -> int:
     started = time.monotonic()
     problems = [f"compose: {p}" for p in problems_in_compose(yaml.safe_load(COMPOSE.read_text()))]
     problems += [f"kubernetes: {p}" for p in problems_in_manifests()]
+    problems += [f"Dockerfile: {p}" for p in problems_in_dockerfile(DOCKERFILE.read_text())]
     for problem in problems:
         print(f"FAILED {problem}")
     if problems:
         return 1
     print(
         f"deploy: compose file checked (services, healthchecks, secrets, order) and "
-        f"Kubernetes manifests validated against the {KUBERNETES_VERSION} schemas (strict)"
+        f"Kubernetes manifests validated against the {KUBERNETES_VERSION} schemas (strict); "
+        "Dockerfile read (non-root, hashed installs, entry point)"
     )
     compose, engine = compose_command(), engine_available()
     if engine and compose:
