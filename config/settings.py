@@ -415,7 +415,7 @@ AXES_USERNAME_CALLABLE = "borough.accounts.lockout.username_for_lockout"
 # a file lock there, so two workers cannot both count the same last allowed request).
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 CACHES["default"].setdefault("KEY_PREFIX", env.str("BOROUGH_CACHE_PREFIX", default="borough"))
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):  # Django's or django-redis
     # Sessions live in this cache with the database behind it (cached_db): every web server
     # reads them from Redis, and a Redis restart does not sign everyone out (issue 24).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
