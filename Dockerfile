@@ -6,7 +6,7 @@
 #   docker build -t borough .
 #   docker compose -f deploy/compose/compose.yaml up
 
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG PYTHON_IMAGE=python:3.11-slim-trixie
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 # --- GOV.UK Frontend and Borough's styles, built with npm (nothing of Node is kept) --------
@@ -28,7 +28,8 @@ RUN python -m venv /opt/borough \
 
 # --- The image ----------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE}
-# postgresql-client: pg_dump and pg_restore for scripts/backup.sh and scripts/restore.sh.
+# postgresql-client (17 on Debian 13): pg_dump and pg_restore for scripts/backup.sh and
+# scripts/restore.sh; they work with PostgreSQL servers up to 17.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
