@@ -113,6 +113,7 @@ def backup(destination: Path, keys_destination: Path, *, now: dt.datetime | None
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
     folder = destination / f"borough-{stamp}"
     folder.mkdir(parents=True)
+    folder.chmod(0o700)  # residents' personal data: readable by the backup's owner only
     dump = folder / "database.dump"
     _pg(
         "pg_dump",
@@ -142,6 +143,8 @@ def backup(destination: Path, keys_destination: Path, *, now: dt.datetime | None
         "sha256": {name: _sha256(folder / name) for name in ("database.dump", "files.tar")},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    for path in folder.iterdir():
+        path.chmod(0o600)
     keys_destination.mkdir(parents=True, exist_ok=True)
     keys = keys_destination / keys_name
     keys.touch(mode=0o600)

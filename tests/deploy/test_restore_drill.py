@@ -75,6 +75,8 @@ def test_back_up_wipe_and_restore(
     (folder,) = backups.iterdir()
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["files"] == 1
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {path.stat().st_mode & 0o777 for path in folder.iterdir()} == {0o600}
     keys_file = keys / manifest["keys_file"]
     assert keys_file.stat().st_mode & 0o777 == 0o600
     assert "BOROUGH_FIELD_ENCRYPTION_KEYS=" in keys_file.read_text()
