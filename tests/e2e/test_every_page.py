@@ -61,6 +61,10 @@ SKIP = {
     "account_mfa_enrol": "needs an emailed set-up link with a real token; checked in test_accounts",
     "mfa_reauthenticate": "needs a stale sign-in; same template as mfa_authenticate",
     "account_reauthenticate": "needs a stale sign-in; redirects otherwise",
+    # allauth 65.22's confirming by an emailed code: off (ACCOUNT_REAUTHENTICATION_METHODS),
+    # both refuse with 403 (tests/deploy/test_production_settings.py).
+    "account_request_reauthentication_code": "off: reauthentication by code is not allowed",
+    "account_confirm_reauthentication_code": "off: reauthentication by code is not allowed",
     "mfa_view_recovery_codes": "404 until recovery codes are generated (staff here have none)",
     "account_set_password": "only for users without a password; everyone here has one",
     # The resident assistant.

@@ -223,6 +223,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "services.council.example",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "BOROUGH_STORAGE_URL": "s3://council-uploads",
     "BOROUGH_TRUSTED_PROXIES": "1",
     "BOROUGH_FIELD_ENCRYPTION_KEYS": "mTvQepicKl7aayGpWwYRDXQlnxd0f63hUzgveeDihhw=",
     "BOROUGH_API_KEY_HASH_KEYS": "y" * 20 + "-a-long-random-api-key-hash-key-0123456789",
@@ -232,10 +233,8 @@ PRODUCTION = {
 @pytest.mark.parametrize(
     ("change", "code", "says"),
     [
-        ({"CACHE_URL": None}, "borough.E101", "Set CACHE_URL to Redis"),
         ({"CACHE_URL": "locmemcache://borough"}, "borough.E101", "Set CACHE_URL to Redis"),
         ({"HUEY_IMMEDIATE": "true"}, "borough.E102", "Unset HUEY_IMMEDIATE"),
-        ({"REDIS_URL": None}, "borough.E103", "Set REDIS_URL"),
         ({"BOROUGH_TRUSTED_PROXIES": None}, "borough.E104", "Set BOROUGH_TRUSTED_PROXIES"),
         ({"BOROUGH_FIELD_ENCRYPTION_KEYS": None}, "borough.E280", "BOROUGH_FIELD_ENCRYPTION_KEYS"),
         ({"BOROUGH_API_KEY_HASH_KEYS": None}, "borough.E281", "BOROUGH_API_KEY_HASH_KEYS"),
