@@ -22,7 +22,7 @@ from borough.core.ratelimit import rate_limit_hit
 from borough.core.text import CONTROL_CHARACTER_MESSAGE, control_character_problem
 
 from . import mapping, selectors
-from .formats import FORMATS, error, respond
+from .formats import FORMATS, error, respond, respond_rows
 from .inputs import (
     DEFAULT_WINDOW,
     Refusal,
@@ -137,7 +137,6 @@ def requests(request, *, fmt: str):
     params = request.GET
     full = read_access(request)
     extended = _yes(params.get("extended_statuses", ""))
-    local_tz = timezone.get_current_timezone()
     ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         if len(ids) > MAX_RESULTS:
@@ -161,11 +160,18 @@ def requests(request, *, fmt: str):
             limit=MAX_RESULTS,
             public=not full,
         )
-    body = [
-        mapping.request_entry(case, full=full, extended=extended, local_tz=local_tz)
-        for case in cases
-    ]
-    return respond(fmt, "service_requests", body)
+    return _request_list(fmt, cases, full=full, extended=extended)
+
+
+def _request_list(fmt: str, rows: list, *, full: bool, extended: bool):
+    entries = mapping.request_entries(
+        rows,
+        selectors.request_services(rows),
+        full=full,
+        extended=extended,
+        local_tz=timezone.get_current_timezone(),
+    )
+    return respond_rows(fmt, "service_requests", entries)
 
 
 @open311_view("GET")
@@ -175,13 +181,9 @@ def request_detail(request, request_id: str, *, fmt: str):
     cases = selectors.requests_by_reference([request_id], public=not full)
     if not cases:
         raise Refusal(404, f"service_request_id {request_id} was not found")
-    extended = _yes(request.GET.get("extended_statuses", ""))
-    body = [
-        mapping.request_entry(
-            cases[0], full=full, extended=extended, local_tz=timezone.get_current_timezone()
-        )
-    ]
-    return respond(fmt, "service_requests", body)
+    return _request_list(
+        fmt, cases, full=full, extended=_yes(request.GET.get("extended_statuses", ""))
+    )
 
 
 @open311_view("GET")
