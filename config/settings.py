@@ -582,3 +582,8 @@ BOROUGH_NOT_FIXED_DAYS = env.int("BOROUGH_NOT_FIXED_DAYS", default=28)
 # within this many days, are suggested as possible duplicates on the case page.
 BOROUGH_DUPLICATE_RADIUS_METRES = env.int("BOROUGH_DUPLICATE_RADIUS_METRES", default=100)
 BOROUGH_DUPLICATE_WINDOW_DAYS = env.int("BOROUGH_DUPLICATE_WINDOW_DAYS", default=30)
+
+# --- Open311 at scale and observability (issue 24, points 4 and 7) -------------------------
+# How long a request list (GET /open311/v2/requests) is kept in the cache; any saved case or
+# timeline event makes a new one at once (borough/api/open311/cache.py). 0: never kept.
+BOROUGH_OPEN311_CACHE_SECONDS = env.int("BOROUGH_OPEN311_CACHE_SECONDS", default=30)

@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core import signing
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,7 +23,8 @@ from borough.core.ratelimit import rate_limit_hit
 from borough.core.text import CONTROL_CHARACTER_MESSAGE, control_character_problem
 
 from . import mapping, selectors
-from .formats import FORMATS, error, respond, respond_rows
+from .cache import cached_list
+from .formats import CONTENT_TYPES, FORMATS, error, respond, respond_rows
 from .inputs import (
     DEFAULT_WINDOW,
     Refusal,
@@ -134,8 +136,15 @@ def _yes(value: str) -> bool:
 def requests(request, *, fmt: str):
     if request.method == "POST":
         return request_create(request, fmt)
-    params = request.GET
     full = read_access(request)
+    content = cached_list(
+        fmt, request.GET, full=full, build=lambda: _search(request, fmt, full=full).content
+    )
+    return HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+
+
+def _search(request, fmt: str, *, full: bool):
+    params = request.GET
     extended = _yes(params.get("extended_statuses", ""))
     ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
