@@ -76,6 +76,10 @@ def start_server(port: int, var_dir: str) -> subprocess.Popen:
         # The same secret as this process, so the key made here is recognised (keys are
         # stored as a hash keyed with it).
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        # And the keys API keys are hashed with, and secrets encrypted with (ADR 0028): the
+        # embedded mode keeps them in the var folder, which the server's is not.
+        "BOROUGH_API_KEY_HASH_KEYS": ",".join(settings.BOROUGH_API_KEY_HASH_KEYS),
+        "BOROUGH_FIELD_ENCRYPTION_KEYS": ",".join(settings.BOROUGH_FIELD_ENCRYPTION_KEYS),
         **os.environ,
         "BOROUGH_LOG_LEVEL": "WARNING",
         "DJANGO_DEBUG": "false",
@@ -180,22 +184,43 @@ def bench_client() -> str:
     return created.raw_key
 
 
+def missed_bin_answers(service, uprn: int) -> dict:
+    """A missed-bin report's answers at ``uprn``: a bin collected there in the last fortnight,
+    on its last collection day (the form checks the date against the street's rounds)."""
+    from borough.catalogue.collection_days import stream_of
+    from borough.places.collections import collections_between, schedules_for
+    from borough.places.models import Property
+
+    form = service.form
+    today = dt.date.today()
+    collected = collections_between(
+        schedules_for(Property.objects.get(uprn=uprn)), today - dt.timedelta(days=14), today
+    )
+    for option in form.by_id["bin_type"].options:
+        days = [c.day for c in collected if c.stream == stream_of(option.value)]
+        if days:
+            return {
+                "address": uprn,
+                "bin_type": option.value,
+                "bin_out": form.by_id["bin_out"].options[0].value,
+                "collection_date": days[-1].isoformat(),
+            }
+    raise SystemExit(f"No bin was collected at {uprn} in the last fortnight")
+
+
 def post_body() -> str:
-    """A missed-bin report at a property of the database, collected today."""
+    """A missed-bin report at a property of the database, on its last collection day."""
     from borough.catalogue.models import Service
+    from borough.places.collections import schedules_for
     from borough.places.models import Property
 
     service = Service.objects.get(slug="report-missed-bin")
-    uprn = (
-        Property.objects.filter(is_current=True).order_by("uprn").values_list("uprn", flat=True)[0]
+    uprn = next(
+        prop.uprn
+        for prop in Property.objects.filter(is_current=True).order_by("uprn")[:200]
+        if schedules_for(prop)
     )
-    form = service.form
-    answers = {
-        "address": uprn,
-        "bin_type": form.by_id["bin_type"].options[0].value,
-        "bin_out": form.by_id["bin_out"].options[0].value,
-        "collection_date": dt.date.today().isoformat(),
-    }
+    answers = missed_bin_answers(service, uprn)
     return json.dumps({"service": service.slug, "answers": answers}, separators=(",", ":"))
 
 

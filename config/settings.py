@@ -587,3 +587,31 @@ BOROUGH_DUPLICATE_WINDOW_DAYS = env.int("BOROUGH_DUPLICATE_WINDOW_DAYS", default
 # How long a request list (GET /open311/v2/requests) is kept in the cache; any saved case or
 # timeline event makes a new one at once (borough/api/open311/cache.py). 0: never kept.
 BOROUGH_OPEN311_CACHE_SECONDS = env.int("BOROUGH_OPEN311_CACHE_SECONDS", default=30)
+# /readyz fails when the periodic task runner's heartbeat (every minute) is older than this.
+BOROUGH_HEARTBEAT_MAX_AGE_SECONDS = env.int("BOROUGH_HEARTBEAT_MAX_AGE_SECONDS", default=300)
+# OpenTelemetry metrics (Prometheus at /metrics) and traces (borough/observability, ADR 0034).
+INSTALLED_APPS += ["borough.observability"]
+BOROUGH_TELEMETRY = env.bool("BOROUGH_TELEMETRY", default=True)
+# Where spans go: "none" (trace ids only, in the logs), "console" (stderr) or "otlp" (an
+# OpenTelemetry collector at OTEL_EXPORTER_OTLP_ENDPOINT; needs the otlp extra).
+BOROUGH_TRACES_EXPORTER = env.str("BOROUGH_TRACES_EXPORTER", default="none")
+BOROUGH_TRACES_SAMPLE_RATIO = env.float("BOROUGH_TRACES_SAMPLE_RATIO", default=0.1)
+# Who may read /metrics: callers from these networks, or with this bearer token.
+BOROUGH_METRICS_TOKEN = env.str("BOROUGH_METRICS_TOKEN", default="")
+BOROUGH_METRICS_ALLOWED_NETWORKS = []
+for _network in env.list("BOROUGH_METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"]):
+    try:
+        BOROUGH_METRICS_ALLOWED_NETWORKS.append(
+            ipaddress.ip_network(_network.strip(), strict=False)
+        )
+    except ValueError:
+        raise environ.ImproperlyConfigured(
+            f"BOROUGH_METRICS_ALLOWED_NETWORKS: {_network!r} is not a network like 10.0.0.0/8"
+        ) from None
+# Errors to Sentry (or GlitchTip), scrubbed of personal data; off unless a DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=BOROUGH_MODE)
+# Every JSON log line carries the trace and span ids of the request or task it belongs to.
+LOGGING["filters"]["trace"] = {"()": "borough.observability.logging.TraceContextFilter"}
+LOGGING["handlers"]["stdout"]["filters"].append("trace")
+LOGGING["formatters"]["json"]["fmt"] += " %(trace_id)s %(span_id)s"

@@ -41,10 +41,7 @@ def cached_list(fmt: str, params, *, full: bool, build: Callable[[], bytes]) -> 
         return build()
     version = cache.get(VERSION_KEY, 0)
     shown = sorted(
-        (name, value)
-        for name, values in params.lists()
-        if name != "api_key"
-        for value in values
+        (name, value) for name, values in params.lists() if name != "api_key" for value in values
     )
     digest = hashlib.sha256(repr((fmt, full, shown)).encode()).hexdigest()
     key = f"open311:requests:{version}:{digest}"
