@@ -518,11 +518,16 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "borough.core.logging.RequestIdFilter"},
         "redact_path": {"()": "borough.core.logging.PathRedactingFilter"},
+        # The trace and span ids of the request or task a line belongs to (issue 24).
+        "trace": {"()": "borough.observability.logging.TraceContextFilter"},
     },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "fmt": (
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(trace_id)s "
+                "%(span_id)s"
+            ),
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
@@ -530,7 +535,7 @@ LOGGING = {
         "stdout": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "trace"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
@@ -611,7 +616,3 @@ for _network in env.list("BOROUGH_METRICS_ALLOWED_NETWORKS", default=["127.0.0.1
 # Errors to Sentry (or GlitchTip), scrubbed of personal data; off unless a DSN is set.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=BOROUGH_MODE)
-# Every JSON log line carries the trace and span ids of the request or task it belongs to.
-LOGGING["filters"]["trace"] = {"()": "borough.observability.logging.TraceContextFilter"}
-LOGGING["handlers"]["stdout"]["filters"].append("trace")
-LOGGING["formatters"]["json"]["fmt"] += " %(trace_id)s %(span_id)s"

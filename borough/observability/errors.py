@@ -39,7 +39,7 @@ def _scrub_request(request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+def scrub_event(event: Any, hint: Any = None) -> Any:
     """Sentry's ``before_send``: the event without personal data (see the module's doc)."""
     if "request" in event:
         event["request"] = _scrub_request(event["request"])
@@ -66,6 +66,13 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     return event
 
 
+def _scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+    crumb.pop("data", None)
+    if isinstance(crumb.get("message"), str):
+        crumb["message"] = mask(crumb["message"])
+    return crumb
+
+
 def sentry_start() -> bool:
     """Start Sentry when ``SENTRY_DSN`` is set; returns whether it started."""
     if not settings.SENTRY_DSN:
@@ -73,12 +80,20 @@ def sentry_start() -> bool:
     sentry_sdk.init(
         dsn=settings.SENTRY_DSN,
         environment=settings.SENTRY_ENVIRONMENT,
-        send_default_pii=False,
-        include_local_variables=False,
+        # What the integrations collect at all (sentry-sdk 3): no user details, cookies,
+        # bodies, query values, query parameters or local variables.
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "stack_frame_variables": False,
+        },
         max_request_body_size="never",
         # Traces go through OpenTelemetry (telemetry.py), not Sentry.
         traces_sample_rate=0.0,
         before_send=scrub_event,
-        before_breadcrumb=lambda crumb, hint: {**crumb, "data": {}},
+        before_breadcrumb=_scrub_breadcrumb,
     )
     return True

@@ -68,8 +68,11 @@ def test_sentry_is_off_without_a_dsn(settings, monkeypatch):
     settings.SENTRY_DSN = "https://key@errors.council.example/3"
     assert errors.sentry_start() is True
     (options,) = started
-    assert options["send_default_pii"] is False
-    assert options["include_local_variables"] is False
+    collected = options["data_collection"]
+    assert collected["user_info"] is False
+    assert collected["stack_frame_variables"] is False
+    assert collected["http_bodies"] == []
+    assert collected["cookies"] == {"mode": "off"}
     assert options["before_send"] is errors.scrub_event
 
 
