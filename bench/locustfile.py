@@ -10,6 +10,7 @@ the check that every one exists exactly once.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import random
@@ -29,6 +30,15 @@ SUBMITTED: list[dict] = []
 def _write_submitted(environment, **_kwargs):
     with open(os.environ["BENCH_LOAD_SUBMITTED"], "w") as out:  # noqa: PTH123
         json.dump(SUBMITTED, out)
+
+
+@contextlib.contextmanager
+def _sending(channel: str):
+    """Record a submission before it is sent: its reference once answered, else ``None`` (no
+    answer: refused, the connection dropped, or the run ended before the reply)."""
+    record = {"channel": channel, "reference": None}
+    SUBMITTED.append(record)
+    yield record
 
 
 def _csrf(html: str) -> str:
@@ -80,9 +90,10 @@ class Resident(HttpUser):
         self.client.get("/my-account/", name="my account")
         reference = random.choice(PLAN["resident_references"])
         self.client.get(f"/my-account/requests/{reference}/", name="my request")
-        account = self.client.get("/my-account/", name="my account")
+        self.client.get("/my-account/", name="my account")
+        leaving = self.client.get("/account/logout/", name="sign out page")
         self.client.post(
-            "/account/logout/", {"csrfmiddlewaretoken": _csrf(account.text)}, name="sign out"
+            "/account/logout/", {"csrfmiddlewaretoken": _csrf(leaving.text)}, name="sign out"
         )
 
     @task(2)
@@ -131,17 +142,20 @@ class Resident(HttpUser):
         if not location.endswith("/check-answers/"):
             return
         check = self.client.get(location, name="report: check answers")
-        with self.client.post(
-            location,
-            {"csrfmiddlewaretoken": _csrf(check.text)},
-            name="report: send",
-            catch_response=True,
-        ) as sent:
+        with (
+            _sending("portal") as record,
+            self.client.post(
+                location,
+                {"csrfmiddlewaretoken": _csrf(check.text)},
+                name="report: send",
+                catch_response=True,
+            ) as sent,
+        ):
             found = REFERENCE.search(sent.text) if sent.status_code == 200 else None
             if found is None:
                 sent.failure(f"no reference on the confirmation page ({sent.status_code})")
                 return
-            SUBMITTED.append({"channel": "portal", "reference": found.group(0)})
+            record["reference"] = found.group(0)
 
 
 class Staff(HttpUser):
@@ -188,27 +202,31 @@ class Integrator(HttpUser):
     @task(1)
     def open311_post(self):
         fields = {**PLAN["open311_post"], "api_key": PLAN["api_key"]}
-        with self.client.post(
-            "/open311/v2/requests.json", fields, name="open311 post", catch_response=True
-        ) as sent:
+        with (
+            _sending("open311") as record,
+            self.client.post(
+                "/open311/v2/requests.json", fields, name="open311 post", catch_response=True
+            ) as sent,
+        ):
             if sent.status_code != 200:
                 sent.failure(f"answered {sent.status_code}")
                 return
-            SUBMITTED.append(
-                {"channel": "open311", "reference": sent.json()[0]["service_request_id"]}
-            )
+            record["reference"] = sent.json()[0]["service_request_id"]
 
     @task(1)
     def rest_post(self):
         headers = {**self.auth, "Idempotency-Key": str(uuid.uuid4())}
-        with self.client.post(
-            "/api/v1/cases",
-            json=PLAN["rest_post"],
-            headers=headers,
-            name="api case post",
-            catch_response=True,
-        ) as sent:
+        with (
+            _sending("api") as record,
+            self.client.post(
+                "/api/v1/cases",
+                json=PLAN["rest_post"],
+                headers=headers,
+                name="api case post",
+                catch_response=True,
+            ) as sent,
+        ):
             if sent.status_code != 201:
                 sent.failure(f"answered {sent.status_code}")
                 return
-            SUBMITTED.append({"channel": "api", "reference": sent.json()["reference"]})
+            record["reference"] = sent.json()["reference"]
