@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 DEMO_LINKED_PEOPLE ?= 2000
 
-.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant bench-linkage frontend clean openapi help messages
+.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api bench-load eval-assistant bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -20,6 +20,7 @@ help:
 	@echo "make eval-assistant  the resident assistant's accuracy and latency (English, and per language: intent, safeguarding, language ID), and search's first-result accuracy, on their held-out sets"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
+	@echo "make bench-load   200 simulated residents, staff and API clients for 5 minutes (Locust; PostgreSQL, Redis, gunicorn, two Huey workers)"
 	@echo "make openapi      regenerate docs/api/openapi.json from the code"
 	@echo "make bench-linkage only the linkage benchmarks (100k accuracy, 1M and 5M on DuckDB, FEBRL 1-4, the independent generator at 20k and 100k people)"
 
@@ -134,6 +135,13 @@ bench-api: setup
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 # Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/borough_bench).
+# Under a crowd (issue 24): Locust on localhost against gunicorn, PostgreSQL, Redis and two Huey
+# workers, 200 users for 5 minutes, then checks every report, email and webhook went once.
+# BENCH_LOAD_ARGS="--users 20 --minutes 1" for a short run; BENCH_LOAD_DATABASE_URL to move it.
+bench-load: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)
+
 bench-queue: setup
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 

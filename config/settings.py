@@ -540,11 +540,16 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "borough.core.logging.RequestIdFilter"},
         "redact_path": {"()": "borough.core.logging.PathRedactingFilter"},
+        # The trace and span ids of the request or task a line belongs to (issue 24).
+        "trace": {"()": "borough.observability.logging.TraceContextFilter"},
     },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "fmt": (
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(trace_id)s "
+                "%(span_id)s"
+            ),
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
@@ -552,7 +557,7 @@ LOGGING = {
         "stdout": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "trace"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
@@ -604,3 +609,32 @@ BOROUGH_NOT_FIXED_DAYS = env.int("BOROUGH_NOT_FIXED_DAYS", default=28)
 # within this many days, are suggested as possible duplicates on the case page.
 BOROUGH_DUPLICATE_RADIUS_METRES = env.int("BOROUGH_DUPLICATE_RADIUS_METRES", default=100)
 BOROUGH_DUPLICATE_WINDOW_DAYS = env.int("BOROUGH_DUPLICATE_WINDOW_DAYS", default=30)
+
+# --- Open311 at scale and observability (issue 24, points 4 and 7) -------------------------
+# How long a request list (GET /open311/v2/requests) is kept in the cache; any saved case or
+# timeline event makes a new one at once (borough/api/open311/cache.py). 0: never kept.
+BOROUGH_OPEN311_CACHE_SECONDS = env.int("BOROUGH_OPEN311_CACHE_SECONDS", default=30)
+# /readyz fails when the periodic task runner's heartbeat (every minute) is older than this.
+BOROUGH_HEARTBEAT_MAX_AGE_SECONDS = env.int("BOROUGH_HEARTBEAT_MAX_AGE_SECONDS", default=300)
+# OpenTelemetry metrics (Prometheus at /metrics) and traces (borough/observability, ADR 0034).
+INSTALLED_APPS += ["borough.observability"]
+BOROUGH_TELEMETRY = env.bool("BOROUGH_TELEMETRY", default=True)
+# Where spans go: "none" (trace ids only, in the logs), "console" (stderr) or "otlp" (an
+# OpenTelemetry collector at OTEL_EXPORTER_OTLP_ENDPOINT; needs the otlp extra).
+BOROUGH_TRACES_EXPORTER = env.str("BOROUGH_TRACES_EXPORTER", default="none")
+BOROUGH_TRACES_SAMPLE_RATIO = env.float("BOROUGH_TRACES_SAMPLE_RATIO", default=0.1)
+# Who may read /metrics: callers from these networks, or with this bearer token.
+BOROUGH_METRICS_TOKEN = env.str("BOROUGH_METRICS_TOKEN", default="")
+BOROUGH_METRICS_ALLOWED_NETWORKS = []
+for _network in env.list("BOROUGH_METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"]):
+    try:
+        BOROUGH_METRICS_ALLOWED_NETWORKS.append(
+            ipaddress.ip_network(_network.strip(), strict=False)
+        )
+    except ValueError:
+        raise environ.ImproperlyConfigured(
+            f"BOROUGH_METRICS_ALLOWED_NETWORKS: {_network!r} is not a network like 10.0.0.0/8"
+        ) from None
+# Errors to Sentry (or GlitchTip), scrubbed of personal data; off unless a DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=BOROUGH_MODE)

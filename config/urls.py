@@ -5,6 +5,7 @@ from borough.accounts import views as account_views
 from borough.accounts.admin_site import admin_site_secure
 from borough.api.v1.api import api as api_v1
 from borough.core import views as core_views
+from borough.observability import views as observability_views
 
 admin.site.site_header = "Borough administration"
 admin.site.site_title = "Borough administration"
@@ -13,6 +14,7 @@ admin_site_secure(admin.site)
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", observability_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     # Before allauth's own: staff set up an authenticator app only through an admin's link.
     path("account/2fa/totp/activate/", account_views.activate_totp),

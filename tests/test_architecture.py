@@ -49,6 +49,9 @@ ROOMS = [
     # Placed last, not above singleview as in the plan's table: it reads (and retention
     # removes) every domain app's records, the single view's included (ADR 0031).
     "governance",
+    # Reads every domain app's counts for the metrics (task queue, payments, messages, chats):
+    # below them all, and nothing imports it (issue 24).
+    "observability",
 ]
 UI_AND_API = {"portal", "hub", "api"}
 # Apps outside the table: the demo borough is made by calling every domain app's services.

@@ -74,22 +74,19 @@ class Property(models.Model):
     @property
     def street_lines(self) -> list[str]:
         """The flat, building and street lines: ["Flat 2", "Beech House", "14 Church Road"]."""
-        lines = [self.sao] if self.sao else []
-        name, _, number = self.pao.rpartition(" ")
-        if self.pao[:1].isdigit():
-            lines.append(f"{self.pao} {self.street_name}")
-        elif name and number[:1].isdigit():
-            # A named building with a number on the street: "Beech House 14".
-            lines.extend([name, f"{number} {self.street_name}"])
-        else:
-            lines.extend([self.pao, self.street_name])
-        return lines
+        return street_lines(self.sao, self.pao, self.street_name)
 
     @property
     def lines(self) -> list[str]:
         """Address lines in the order a letter would show them."""
-        lines = [*self.street_lines, self.locality, self.town, self.postcode]
-        return [line for line in lines if line]
+        return address_lines(
+            sao=self.sao,
+            pao=self.pao,
+            street=self.street_name,
+            locality=self.locality,
+            town=self.town,
+            postcode=self.postcode,
+        )
 
     @property
     def short_address(self) -> str:
@@ -103,6 +100,29 @@ class Property(models.Model):
     @property
     def is_residential(self) -> bool:
         return self.classification.startswith("R") or not self.classification
+
+
+def street_lines(sao: str, pao: str, street: str) -> list[str]:
+    """A property's flat, building and street lines, from its address fields."""
+    lines = [sao] if sao else []
+    name, _, number = pao.rpartition(" ")
+    if pao[:1].isdigit():
+        lines.append(f"{pao} {street}")
+    elif name and number[:1].isdigit():
+        # A named building with a number on the street: "Beech House 14".
+        lines.extend([name, f"{number} {street}"])
+    else:
+        lines.extend([pao, street])
+    return lines
+
+
+def address_lines(
+    *, sao: str, pao: str, street: str, locality: str, town: str, postcode: str
+) -> list[str]:
+    """Address lines in the order a letter would show them, from the address fields alone
+    (lists of thousands of addresses build them from ``values()`` rows, not instances)."""
+    lines = [*street_lines(sao, pao, street), locality, town, postcode]
+    return [line for line in lines if line]
 
 
 def build_search_text(

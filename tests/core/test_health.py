@@ -14,7 +14,11 @@ def test_healthz_says_the_process_is_up(client):
 def test_readyz_checks_the_database_and_task_queue(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "task_queue": "ok"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "task_queue": "ok",
+        "periodic_tasks": "ok",
+    }
 
 
 @pytest.mark.django_db
@@ -27,5 +31,5 @@ def test_readyz_is_unavailable_when_the_database_is_down(client, monkeypatch):
     assert response.status_code == 503
     assert response.json() == {
         "status": "unavailable",
-        "checks": {"database": "unavailable", "task_queue": "ok"},
+        "checks": {"database": "unavailable", "task_queue": "ok", "periodic_tasks": "ok"},
     }

@@ -110,6 +110,46 @@ def respond(fmt: str, root: str, body: list | dict, *, status: int = 200) -> Htt
     return HttpResponse(content, status=status, content_type=CONTENT_TYPES[fmt])
 
 
+def _escape(text: str) -> str:
+    # What ElementTree escapes in text (tostring above), so both writers give the same bytes.
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _flat_xml(root: str, rows: list[dict[str, Any]]) -> bytes:
+    """``to_xml`` for a list of flat entries (every value text, a number, true/false or
+    nothing), written as strings: the same bytes, without a tree of 17,000 elements."""
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    if not rows:
+        parts.append(f"<{root} />")
+        return "".join(parts).encode()
+    item = ITEM_TAGS[root]
+    parts.append(f"<{root}>")
+    for row in rows:
+        parts.append(f"<{item}>")
+        for key, value in row.items():
+            text = _text(value)
+            parts.append(f"<{key}>{_escape(text)}</{key}>" if text else f"<{key} />")
+        parts.append(f"</{item}>")
+    parts.append(f"</{root}>")
+    return "".join(parts).encode()
+
+
+def respond_rows(fmt: str, root: str, rows: list[dict[str, Any]]) -> HttpResponse:
+    """``respond`` for a list of flat entries whose values are already written (dates and
+    times as ``w3c`` text): the same document, at a fraction of the cost for long lists."""
+    if fmt == "json":
+        content = json.dumps(rows, ensure_ascii=False).encode()
+    else:
+        content = _flat_xml(root, rows)
+    return HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+
+
 def error(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     """The specification's error document: ``<errors><error><code/><description/>``."""
     body = [{"code": status, "description": d} for d in descriptions]

@@ -14,6 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from borough.catalogue.definitions import Question, ServiceForm
+from borough.places.models import address_lines
+
+from .formats import w3c
 
 # Question types an Open311 client answers through an attribute, and their datatype.
 STANDARD_FIELD_TYPES = {"email", "name", "phone"}
@@ -204,55 +207,105 @@ def _number(value: Decimal | None, places: int) -> float | None:
     return None if value is None else round(float(value), places)
 
 
-def request_entry(case, *, full: bool, extended: bool, local_tz) -> dict[str, Any]:
+class RequestService:
+    """What a request entry needs of its service, worked out once per service of a page (its
+    form is parsed once, not once per request)."""
+
+    def __init__(self, service) -> None:
+        form = service.form
+        location_q = form.location_question
+        description_q = description_question(form)
+        self.name: str = service.name
+        self.slug: str = service.slug
+        self.home = location_q is not None and location_q.type == "address"
+        self.has_description = description_q is not None
+        # The answer that is the description, unless it is personal data.
+        self.description_id = (
+            description_q.id
+            if description_q is not None and not description_q.personal_data
+            else None
+        )
+
+
+def request_entries(
+    rows: list[dict[str, Any]], services: dict, *, full: bool, extended: bool, local_tz
+) -> list[dict[str, Any]]:
+    """Cases (rows of ``selectors.REQUEST_FIELDS``) as Open311 requests, every value ready to
+    write (dates and times already in the specification's form)."""
+    by_service = {pk: RequestService(service) for pk, service in services.items()}
+    due_times: dict[dt.date, str] = {}
+    entries = []
+    for row in rows:
+        due = row["due_date"]
+        if due not in due_times:
+            due_times[due] = w3c(dt.datetime.combine(due, dt.time(17, 0), tzinfo=local_tz))
+        entries.append(
+            request_entry(
+                row,
+                by_service[row["service_id"]],
+                full=full,
+                extended=extended,
+                due=due_times[due],
+            )
+        )
+    return entries
+
+
+def request_entry(
+    row: dict[str, Any], service: RequestService, *, full: bool, extended: bool, due: str
+) -> dict[str, Any]:
     """A case as an Open311 request. Without ``full`` (no key with cases.read), a home address
     is given only as its street and the point only to about 100 metres."""
-    service = case.service
-    form = service.form
-    location_q = form.location_question
-    home = location_q is not None and location_q.type == "address"
-    description_q = description_question(form)
+    home = service.home
+    shown = full or not home
     description = None
-    if description_q is not None and not description_q.personal_data:
-        description = case.answers.get(description_q.id) or None
-    elif description_q is None and not home:
-        description = case.location_description or None
-    prop, street = case.property, case.street
+    if service.description_id is not None:
+        description = row["answers"].get(service.description_id) or None
+    elif not service.has_description and not home:
+        description = row["location_description"] or None
     address = address_id = zipcode = None
-    if prop is not None and (full or not home):
-        address, address_id, zipcode = prop.single_line, str(prop.uprn), prop.postcode
-    elif street is not None:
-        address = ", ".join(p for p in (street.name.title(), street.town.title()) if p)
-    if case.location_description and (full or not home):
-        address = (
-            f"{case.location_description} ({address})" if address else case.location_description
+    if row["property_id"] is not None and shown:
+        address = ", ".join(
+            address_lines(
+                sao=row["property__sao"],
+                pao=row["property__pao"],
+                street=row["property__usrn__name"],
+                locality=row["property__locality"],
+                town=row["property__town"],
+                postcode=row["property__postcode"],
+            )
         )
-    places = 6 if (full or not home) else 3
-    # What staff or a system wrote with a status change is shown only with a key (issue 16).
-    notes = [e for e in getattr(case, "public_status_events", []) if e.text] if full else []
-    due = dt.datetime.combine(case.due_date, dt.time(17, 0), tzinfo=local_tz)
+        address_id, zipcode = str(row["property_id"]), row["property__postcode"]
+    elif row["street__name"] is not None:
+        parts = (row["street__name"].title(), row["street__town"].title())
+        address = ", ".join(p for p in parts if p)
+    location = row["location_description"]
+    if location and shown:
+        address = f"{location} ({address})" if address else location
+    places = 6 if shown else 3
     status = (
-        extended_status(case.state, case.status, case.resolution).lower()
+        extended_status(row["state"], row["status"], row["resolution"]).lower()
         if extended
-        else simple_status(case.status)
+        else simple_status(row["status"])
     )
     return {
-        "service_request_id": case.reference,
+        "service_request_id": row["reference"],
         "status": status,
-        "status_notes": notes[-1].text if notes else None,
+        # What staff or a system wrote with a status change is shown only with a key (issue 16).
+        "status_notes": row.get("status_notes") if full else None,
         "service_name": service.name,
         "service_code": service.slug,
         "description": description,
-        "agency_responsible": case.team.name,
+        "agency_responsible": row["team__name"],
         "service_notice": None,
-        "requested_datetime": case.created_at,
-        "updated_datetime": case.updated_at,
+        "requested_datetime": w3c(row["created_at"]),
+        "updated_datetime": w3c(row["updated_at"]),
         "expected_datetime": due,
         "address": address,
         "address_id": address_id,
         "zipcode": zipcode,
-        "lat": _number(case.latitude, places),
-        "long": _number(case.longitude, places),
+        "lat": _number(row["latitude"], places),
+        "long": _number(row["longitude"], places),
         "media_url": None,
     }
 

@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core import signing
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,7 +23,8 @@ from borough.core.ratelimit import rate_limit_hit
 from borough.core.text import CONTROL_CHARACTER_MESSAGE, control_character_problem
 
 from . import mapping, selectors
-from .formats import FORMATS, error, respond
+from .cache import cached_list
+from .formats import CONTENT_TYPES, FORMATS, error, respond, respond_rows
 from .inputs import (
     DEFAULT_WINDOW,
     Refusal,
@@ -134,10 +136,16 @@ def _yes(value: str) -> bool:
 def requests(request, *, fmt: str):
     if request.method == "POST":
         return request_create(request, fmt)
-    params = request.GET
     full = read_access(request)
+    content = cached_list(
+        fmt, request.GET, full=full, build=lambda: _search(request, fmt, full=full).content
+    )
+    return HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+
+
+def _search(request, fmt: str, *, full: bool):
+    params = request.GET
     extended = _yes(params.get("extended_statuses", ""))
-    local_tz = timezone.get_current_timezone()
     ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         if len(ids) > MAX_RESULTS:
@@ -161,11 +169,18 @@ def requests(request, *, fmt: str):
             limit=MAX_RESULTS,
             public=not full,
         )
-    body = [
-        mapping.request_entry(case, full=full, extended=extended, local_tz=local_tz)
-        for case in cases
-    ]
-    return respond(fmt, "service_requests", body)
+    return _request_list(fmt, cases, full=full, extended=extended)
+
+
+def _request_list(fmt: str, rows: list, *, full: bool, extended: bool):
+    entries = mapping.request_entries(
+        rows,
+        selectors.request_services(rows),
+        full=full,
+        extended=extended,
+        local_tz=timezone.get_current_timezone(),
+    )
+    return respond_rows(fmt, "service_requests", entries)
 
 
 @open311_view("GET")
@@ -175,13 +190,9 @@ def request_detail(request, request_id: str, *, fmt: str):
     cases = selectors.requests_by_reference([request_id], public=not full)
     if not cases:
         raise Refusal(404, f"service_request_id {request_id} was not found")
-    extended = _yes(request.GET.get("extended_statuses", ""))
-    body = [
-        mapping.request_entry(
-            cases[0], full=full, extended=extended, local_tz=timezone.get_current_timezone()
-        )
-    ]
-    return respond(fmt, "service_requests", body)
+    return _request_list(
+        fmt, cases, full=full, extended=_yes(request.GET.get("extended_statuses", ""))
+    )
 
 
 @open311_view("GET")
