@@ -616,7 +616,7 @@ BOROUGH_DUPLICATE_WINDOW_DAYS = env.int("BOROUGH_DUPLICATE_WINDOW_DAYS", default
 BOROUGH_OPEN311_CACHE_SECONDS = env.int("BOROUGH_OPEN311_CACHE_SECONDS", default=30)
 # /readyz fails when the periodic task runner's heartbeat (every minute) is older than this.
 BOROUGH_HEARTBEAT_MAX_AGE_SECONDS = env.int("BOROUGH_HEARTBEAT_MAX_AGE_SECONDS", default=300)
-# OpenTelemetry metrics (Prometheus at /metrics) and traces (borough/observability, ADR 0034).
+# OpenTelemetry metrics (Prometheus at /metrics) and traces (borough/observability, ADR 0035).
 INSTALLED_APPS += ["borough.observability"]
 BOROUGH_TELEMETRY = env.bool("BOROUGH_TELEMETRY", default=True)
 # Where spans go: "none" (trace ids only, in the logs), "console" (stderr) or "otlp" (an
