@@ -582,3 +582,17 @@ BOROUGH_NOT_FIXED_DAYS = env.int("BOROUGH_NOT_FIXED_DAYS", default=28)
 # within this many days, are suggested as possible duplicates on the case page.
 BOROUGH_DUPLICATE_RADIUS_METRES = env.int("BOROUGH_DUPLICATE_RADIUS_METRES", default=100)
 BOROUGH_DUPLICATE_WINDOW_DAYS = env.int("BOROUGH_DUPLICATE_WINDOW_DAYS", default=30)
+# Reports on a map (issue 25): open reports of the same service within this distance of a
+# resident's pin are shown before they describe the problem; a pin snaps to the street of the
+# nearest property within BOROUGH_MAP_SNAP_METRES. Tiles come from BOROUGH_MAP_TILE_URL (an
+# {z}/{x}/{y} template, such as the council's Ordnance Survey Maps API URL with its key); by
+# default the demo borough's own tiles, drawn by `manage.py map_tiles` and served with the static
+# files, so the map works offline. BOROUGH_MAP_ATTRIBUTION is shown on the map (OS licence text).
+BOROUGH_NEARBY_RADIUS_METRES = env.int("BOROUGH_NEARBY_RADIUS_METRES", default=150)
+BOROUGH_MAP_SNAP_METRES = env.int("BOROUGH_MAP_SNAP_METRES", default=250)
+BOROUGH_MAP_TILE_URL = env.str("BOROUGH_MAP_TILE_URL", default="")
+BOROUGH_MAP_ATTRIBUTION = env.str(
+    "BOROUGH_MAP_ATTRIBUTION", default="Demo borough map, drawn from the gazetteer"
+)
+BOROUGH_MAP_MAX_ZOOM = env.int("BOROUGH_MAP_MAX_ZOOM", default=18)
+BOROUGH_MAP_TILE_DIR = Path(env.str("BOROUGH_MAP_TILE_DIR", default=str(VAR_DIR / "map-tiles")))

@@ -8,6 +8,7 @@ import logging
 import secrets
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -62,6 +63,16 @@ class RequestIdMiddleware:
         return response
 
 
+def _img_src() -> str:
+    """Images from Borough itself, data: URLs, and the map tiles' host when a council serves
+    its map from elsewhere (``BOROUGH_MAP_TILE_URL``, issue 25)."""
+    sources = ["'self'", "data:"]
+    tiles = urlsplit(settings.BOROUGH_MAP_TILE_URL.replace("{", "").replace("}", ""))
+    if tiles.scheme == "https" and tiles.netloc:
+        sources.append(f"https://{tiles.netloc}")
+    return " ".join(sources)
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy with a per-request nonce and no 'unsafe-inline'.
 
@@ -81,7 +92,7 @@ class ContentSecurityPolicyMiddleware:
                 "default-src 'self'",
                 f"script-src 'self' 'nonce-{request.csp_nonce}'",
                 "style-src 'self'",
-                "img-src 'self' data:",
+                f"img-src {_img_src()}",
                 "font-src 'self'",
                 f"connect-src {connect_src}",
                 "form-action 'self'",
