@@ -55,9 +55,9 @@ def _alert_from(token: str, purpose: str, *, max_age=None) -> Alert | None:
         data = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.BadSignature:  # SignatureExpired is one
         return None
-    if not isinstance(data, dict) or data.get("p") != purpose:
+    if not isinstance(data, dict) or data.get("p") != purpose or not isinstance(data.get("a"), int):
         return None
-    return Alert.objects.filter(pk=data.get("a")).first()
+    return Alert.objects.filter(pk=data["a"]).first()
 
 
 def _link(name: str, token: str) -> str:
@@ -152,7 +152,7 @@ def alert_end(token: str, *, actor: Actor) -> Alert | None:
 
 def alerts_for(case: Case) -> list[Alert]:
     """The live alerts ``case`` matches: following it, its street, or an area it is in."""
-    street_id = case.street_id or (case.property.usrn_id if case.property_id else None)
+    street_id = case.street_id or (case.property.usrn_id if case.property is not None else None)
     wanted = Q(kind=Alert.Kind.REPORT, case=case)
     if street_id:
         wanted |= Q(kind=Alert.Kind.STREET, street_id=street_id)

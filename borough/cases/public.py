@@ -56,7 +56,7 @@ class PublicReport:
 
     @classmethod
     def of(cls, case: Case, *, supporters: int, distance: float | None = None) -> PublicReport:
-        street = case.street or (case.property.usrn if case.property_id else None)
+        street = case.street or (case.property.usrn if case.property is not None else None)
         return cls(
             reference=case.reference,
             service_name=case.service.name,

@@ -10,6 +10,8 @@ at ``/map/tiles/``. Tiles with nothing on them are not written: the portal serve
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 from collections import defaultdict
 from collections.abc import Iterator
@@ -107,9 +109,16 @@ def render_tiles(out: Path, *, min_zoom: int = 12, max_zoom: int = 16) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             image.quantize(colors=16).save(path, optimize=True)
             written += 1
-    blank = Image.new("RGB", (TILE, TILE), LAND).quantize(colors=2)
-    blank.save(out / "blank.png", optimize=True)
+    (out / "blank.png").write_bytes(blank_tile())
     return written
+
+
+@functools.cache
+def blank_tile() -> bytes:
+    """A tile of plain land, where nothing is drawn."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (TILE, TILE), LAND).quantize(colors=2).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def borough_centre() -> tuple[float, float] | None:

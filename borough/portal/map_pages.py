@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -25,7 +25,7 @@ from borough.catalogue.definitions import Question
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.models import Service
 from borough.places.selectors import property_nearest
-from borough.places.tiles import borough_centre
+from borough.places.tiles import blank_tile, borough_centre
 
 PINS_KEY = "borough_pins"
 
@@ -85,7 +85,7 @@ def pin_post(request, service: Service, journey: FormJourney, question: Question
 def postcode_page_map(service: Service) -> dict:
     """The map on the postcode page of a location question."""
     centre = borough_centre()
-    return {"map": {**map_settings(), "centre": centre, "zoom": 14}} if centre else {}
+    return {"map": {**map_settings(), "centre": centre, "zoom": 13}} if centre else {}
 
 
 def location_page_extras(request, service: Service, question: Question, context: dict) -> dict:
@@ -139,7 +139,6 @@ def map_tile(request, z: int, x: int, y: int):
         raise Http404("No such zoom level")
     path = folder / str(z) / str(x) / f"{y}.png"
     if not path.is_file():
-        path = folder / "blank.png"
-        if not path.is_file():
-            raise Http404("The map's tiles have not been drawn: run manage.py map_tiles")
+        # Nothing drawn here (or no tiles drawn yet: ``manage.py map_tiles``): plain land.
+        return HttpResponse(blank_tile(), content_type="image/png")
     return FileResponse(path.open("rb"), content_type="image/png")

@@ -98,7 +98,7 @@ def alert_new(request, reference: str):
     """Get emails about a report, its street or the area around it."""
     case = _case_or_404(reference)
     shown = public_report(case)
-    street = case.street or (case.property.usrn if case.property_id else None)
+    street = case.street or (case.property.usrn if case.property is not None else None)
     errors: dict[str, str] = {}
     entered = {
         "email": request.user.email if request.user.is_authenticated else "",
