@@ -119,6 +119,20 @@ def test_pin_report_nearby_support_and_an_alert(visit, live_server, catalogue, t
     assert first.console_errors == [] and third.console_errors == []
 
 
+def tab_to(page, selector: str) -> None:
+    """Press Tab until ``selector`` has the focus."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def enter_to_send(page) -> None:
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_pothole_by_keyboard_only_without_javascript(visit, live_server, catalogue, tiles):
     for width in (1280, 375):
@@ -126,42 +140,31 @@ def test_a_pothole_by_keyboard_only_without_javascript(visit, live_server, catal
         page = resident.page
         keys = page.keyboard
 
-        def tab_to(selector: str) -> None:
-            for _ in range(80):
-                keys.press("Tab")
-                if page.evaluate(f"document.activeElement.matches({selector!r})"):
-                    return
-            raise AssertionError(f"Tab never reached {selector}")
-
-        def enter_to_send() -> None:
-            with page.expect_navigation():
-                keys.press("Enter")
-
         page.goto(f"{live_server.url}{START}")
-        tab_to("button.govuk-button")
-        enter_to_send()
+        tab_to(page, "button.govuk-button")
+        enter_to_send(page)
         # No JavaScript: no map, the postcode route instead.
         expect(page.get_by_role("heading", name="Or drop a pin on the map")).to_be_hidden()
-        tab_to("#postcode")
+        tab_to(page, "#postcode")
         keys.type("UB8 1QA")
-        enter_to_send()
+        enter_to_send(page)
         resident.assert_accessible()
-        tab_to("input[name=location][value='usrn:20750001']")
+        tab_to(page, "input[name=location][value='usrn:20750001']")
         keys.press("Space")
-        tab_to("textarea")
+        tab_to(page, "textarea")
         keys.type("In the road outside number 2")
-        tab_to("button[type=submit]")
-        enter_to_send()
+        tab_to(page, "button[type=submit]")
+        enter_to_send(page)
         for selector in ("#where_on_street", "#size"):
-            tab_to(selector)
+            tab_to(page, selector)
             keys.press("Space")
-            tab_to("button[type=submit]")
-            enter_to_send()
+            tab_to(page, "button[type=submit]")
+            enter_to_send(page)
         for _optional in ("depth", "photo"):
-            tab_to("button[type=submit]")
-            enter_to_send()
-        tab_to("button[type=submit]")
-        enter_to_send()
+            tab_to(page, "button[type=submit]")
+            enter_to_send(page)
+        tab_to(page, "button[type=submit]")
+        enter_to_send(page)
         reference = page.get_by_test_id("reference").inner_text()
         case = Case.objects.get(reference=reference)
         assert case.street_id == 20750001
