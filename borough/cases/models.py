@@ -107,6 +107,13 @@ class Case(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # Open reports of a service near a point (issue 25, ``cases.public``): a range on
+            # latitude within the service's open cases, longitude checked in the index.
+            models.Index(
+                fields=["service", "latitude", "longitude"],
+                name="case_open_nearby",
+                condition=models.Q(status__in=["new", "in_progress", "waiting"]),
+            ),
             models.Index(fields=["team", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["service", "created_at"]),
