@@ -62,7 +62,9 @@ def part_nearby(points: int, reuse: bool) -> None:
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
+        ).fetchone()
         if exists and not reuse:
             admin.execute(f'DROP DATABASE "{BENCH_DB}"')
         if not exists or not reuse:

@@ -19,6 +19,8 @@ from typing import Any, Final
 
 import environ
 
+from borough.core.branding import brand_colour_problem, footer_links
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("BOROUGH_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -582,6 +584,23 @@ BOROUGH_NOT_FIXED_DAYS = env.int("BOROUGH_NOT_FIXED_DAYS", default=28)
 # within this many days, are suggested as possible duplicates on the case page.
 BOROUGH_DUPLICATE_RADIUS_METRES = env.int("BOROUGH_DUPLICATE_RADIUS_METRES", default=100)
 BOROUGH_DUPLICATE_WINDOW_DAYS = env.int("BOROUGH_DUPLICATE_WINDOW_DAYS", default=30)
+# The council's brand (issue 25; docs/how-to/branding.md): a logo (an image address: a path
+# under /static/ or an https URL), the header's colour (refused unless white text on it meets WCAG
+# AA), extra footer links ("Label=https://..." items, comma-separated), contact details for the
+# footer, and a site-wide banner shown on every page ("Bin collections are delayed by snow").
+BOROUGH_LOGO_URL = env.str("BOROUGH_LOGO_URL", default="")
+BOROUGH_BRAND_COLOUR = env.str("BOROUGH_BRAND_COLOUR", default="")
+if BOROUGH_BRAND_COLOUR and (_brand_problem := brand_colour_problem(BOROUGH_BRAND_COLOUR)):
+    raise environ.ImproperlyConfigured(_brand_problem)
+try:
+    BOROUGH_FOOTER_LINKS = footer_links(env.list("BOROUGH_FOOTER_LINKS", default=[]))
+except ValueError as _error:
+    raise environ.ImproperlyConfigured(str(_error)) from None
+BOROUGH_CONTACT_PHONE = env.str("BOROUGH_CONTACT_PHONE", default="")
+BOROUGH_CONTACT_EMAIL = env.str("BOROUGH_CONTACT_EMAIL", default="")
+BOROUGH_CONTACT_ADDRESS = env.str("BOROUGH_CONTACT_ADDRESS", default="")
+BOROUGH_SITE_BANNER = env.str("BOROUGH_SITE_BANNER", default="")
+
 # Reports on a map (issue 25): open reports of the same service within this distance of a
 # resident's pin are shown before they describe the problem; a pin snaps to the street of the
 # nearest property within BOROUGH_MAP_SNAP_METRES. Tiles come from BOROUGH_MAP_TILE_URL (an

@@ -64,12 +64,13 @@ class RequestIdMiddleware:
 
 
 def _img_src() -> str:
-    """Images from Borough itself, data: URLs, and the map tiles' host when a council serves
-    its map from elsewhere (``BOROUGH_MAP_TILE_URL``, issue 25)."""
+    """Images from Borough itself, data: URLs, and the hosts of the map tiles and the logo when a
+    council serves them from elsewhere (``BOROUGH_MAP_TILE_URL``, ``BOROUGH_LOGO_URL``)."""
     sources = ["'self'", "data:"]
-    tiles = urlsplit(settings.BOROUGH_MAP_TILE_URL.replace("{", "").replace("}", ""))
-    if tiles.scheme == "https" and tiles.netloc:
-        sources.append(f"https://{tiles.netloc}")
+    for address in (settings.BOROUGH_MAP_TILE_URL, settings.BOROUGH_LOGO_URL):
+        parts = urlsplit(address.replace("{", "").replace("}", ""))
+        if parts.scheme == "https" and parts.netloc and f"https://{parts.netloc}" not in sources:
+            sources.append(f"https://{parts.netloc}")
     return " ".join(sources)
 
 

@@ -53,6 +53,7 @@ SKIP = {
     "hub:case_event_file": "file download: a file attached to a case update",
     "portal:bin_days_calendar": "calendar file (.ics)",
     "portal:map_tile": "PNG map tile",
+    "portal:brand_css": "stylesheet of the council's brand colour",
     "portal:report_support": "POST-only: this is my problem too (redirects to portal:report)",
     "portal:my_data": "JSON download of a resident's data",
     "mfa_download_recovery_codes": "text file download of recovery codes",

@@ -6,88 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_secrets_mfa_enrolment_links'),
-        ('cases', '0011_case_api_client'),
-        ('catalogue', '0007_pay_service_fee_rule'),
-        ('clients', '0001_api_clients_from_api'),
-        ('people', '0002_resident_email_updates'),
-        ('places', '0002_collection_schedules'),
+        ("accounts", "0004_secrets_mfa_enrolment_links"),
+        ("cases", "0011_case_api_client"),
+        ("catalogue", "0007_pay_service_fee_rule"),
+        ("clients", "0001_api_clients_from_api"),
+        ("people", "0002_resident_email_updates"),
+        ("places", "0002_collection_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('report', 'A report'), ('street', 'A street'), ('area', 'An area')], max_length=8)),
-                ('email', models.EmailField(max_length=254)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('radius_metres', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("report", "A report"),
+                            ("street", "A street"),
+                            ("area", "An area"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
+                ),
+                ("radius_metres", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Supporter',
+            name="Supporter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80)),
-                ('created_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80)),
+                ("created_at", models.DateTimeField()),
             ],
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Request received'), ('status_changed', 'Status changed'), ('assigned', 'Assigned'), ('priority_changed', 'Priority changed'), ('note', 'Internal note'), ('public_update', 'Update'), ('acknowledged', 'Acknowledgement sent'), ('email_sent', 'Update email sent'), ('marked_duplicate', 'Closed as a duplicate'), ('duplicate_attached', 'Duplicate attached'), ('linked', 'Linked to another case'), ('unlinked', 'Link removed'), ('transferred', 'Transferred to another team'), ('at_risk', 'At risk of missing its due date'), ('overdue', 'Overdue'), ('escalated', 'Escalated to the team lead'), ('time_recorded', 'Time recorded'), ('supported', 'Another resident reported this too')], max_length=24),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Request received"),
+                    ("status_changed", "Status changed"),
+                    ("assigned", "Assigned"),
+                    ("priority_changed", "Priority changed"),
+                    ("note", "Internal note"),
+                    ("public_update", "Update"),
+                    ("acknowledged", "Acknowledgement sent"),
+                    ("email_sent", "Update email sent"),
+                    ("marked_duplicate", "Closed as a duplicate"),
+                    ("duplicate_attached", "Duplicate attached"),
+                    ("linked", "Linked to another case"),
+                    ("unlinked", "Link removed"),
+                    ("transferred", "Transferred to another team"),
+                    ("at_risk", "At risk of missing its due date"),
+                    ("overdue", "Overdue"),
+                    ("escalated", "Escalated to the team lead"),
+                    ("time_recorded", "Time recorded"),
+                    ("supported", "Another resident reported this too"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('status__in', ['new', 'in_progress', 'waiting'])), fields=['service', 'latitude', 'longitude'], name='case_open_nearby'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("status__in", ["new", "in_progress", "waiting"])),
+                fields=["service", "latitude", "longitude"],
+                name="case_open_nearby",
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='cases.case'),
+            model_name="alert",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="alerts",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='street',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.street'),
+            model_name="alert",
+            name="street",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="places.street",
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alert",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='supporter',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supporters', to='cases.case'),
+            model_name="supporter",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="supporters",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='supporter',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="supporter",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['case'], name='alert_case'),
+            model_name="alert",
+            index=models.Index(fields=["case"], name="alert_case"),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['street'], name='alert_street'),
+            model_name="alert",
+            index=models.Index(fields=["street"], name="alert_street"),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['kind', 'latitude', 'longitude'], name='alert_area'),
+            model_name="alert",
+            index=models.Index(fields=["kind", "latitude", "longitude"], name="alert_area"),
         ),
         migrations.AddConstraint(
-            model_name='supporter',
-            constraint=models.UniqueConstraint(fields=('case', 'key'), name='supporter_once_per_case'),
+            model_name="supporter",
+            constraint=models.UniqueConstraint(
+                fields=("case", "key"), name="supporter_once_per_case"
+            ),
         ),
     ]
