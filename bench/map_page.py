@@ -185,7 +185,9 @@ def part_page(runs: int) -> None:
                 ("map", "report-pothole", "map"),
                 ("baseline", "report-missed-bin", "page"),
             ):
-                context = browser.new_context(viewport={"width": 375, "height": 800})
+                context = browser.new_context(
+                    viewport={"width": 375, "height": 800}, bypass_csp=True
+                )
                 page = context.new_page()
                 page.goto(f"{base}/services/{service}/")  # unthrottled: start the form
                 page.get_by_role("button", name="Start now").click()
