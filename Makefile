@@ -60,6 +60,7 @@ run: setup
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py seed_demo --if-empty --residents $(DEMO_RESIDENTS)
 	$(BIN)/python manage.py singleview_demo --if-empty --people $(DEMO_LINKED_PEOPLE)
+	test -f var/map-tiles/blank.png || $(BIN)/python manage.py map_tiles
 	PORT=$(PORT) scripts/run.sh
 
 lint: setup

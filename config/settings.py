@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import environ
 
+from borough.core.branding import brand_colour_problem, footer_links
 from config import deployment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -638,3 +639,34 @@ for _network in env.list("BOROUGH_METRICS_ALLOWED_NETWORKS", default=["127.0.0.1
 # Errors to Sentry (or GlitchTip), scrubbed of personal data; off unless a DSN is set.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=BOROUGH_MODE)
+# The council's brand (issue 25; docs/how-to/branding.md): a logo (an image address: a path
+# under /static/ or an https URL), the header's colour (refused unless white text on it meets WCAG
+# AA), extra footer links ("Label=https://..." items, comma-separated), contact details for the
+# footer, and a site-wide banner shown on every page ("Bin collections are delayed by snow").
+BOROUGH_LOGO_URL = env.str("BOROUGH_LOGO_URL", default="")
+BOROUGH_BRAND_COLOUR = env.str("BOROUGH_BRAND_COLOUR", default="")
+if BOROUGH_BRAND_COLOUR and (_brand_problem := brand_colour_problem(BOROUGH_BRAND_COLOUR)):
+    raise environ.ImproperlyConfigured(_brand_problem)
+try:
+    BOROUGH_FOOTER_LINKS = footer_links(env.list("BOROUGH_FOOTER_LINKS", default=[]))
+except ValueError as _error:
+    raise environ.ImproperlyConfigured(str(_error)) from None
+BOROUGH_CONTACT_PHONE = env.str("BOROUGH_CONTACT_PHONE", default="")
+BOROUGH_CONTACT_EMAIL = env.str("BOROUGH_CONTACT_EMAIL", default="")
+BOROUGH_CONTACT_ADDRESS = env.str("BOROUGH_CONTACT_ADDRESS", default="")
+BOROUGH_SITE_BANNER = env.str("BOROUGH_SITE_BANNER", default="")
+
+# Reports on a map (issue 25): open reports of the same service within this distance of a
+# resident's pin are shown before they describe the problem; a pin snaps to the street of the
+# nearest property within BOROUGH_MAP_SNAP_METRES. Tiles come from BOROUGH_MAP_TILE_URL (an
+# {z}/{x}/{y} template, such as the council's Ordnance Survey Maps API URL with its key); by
+# default the demo borough's own tiles, drawn by `manage.py map_tiles` and served with the static
+# files, so the map works offline. BOROUGH_MAP_ATTRIBUTION is shown on the map (OS licence text).
+BOROUGH_NEARBY_RADIUS_METRES = env.int("BOROUGH_NEARBY_RADIUS_METRES", default=150)
+BOROUGH_MAP_SNAP_METRES = env.int("BOROUGH_MAP_SNAP_METRES", default=250)
+BOROUGH_MAP_TILE_URL = env.str("BOROUGH_MAP_TILE_URL", default="")
+BOROUGH_MAP_ATTRIBUTION = env.str(
+    "BOROUGH_MAP_ATTRIBUTION", default="Demo borough map, drawn from the gazetteer"
+)
+BOROUGH_MAP_MAX_ZOOM = env.int("BOROUGH_MAP_MAX_ZOOM", default=18)
+BOROUGH_MAP_TILE_DIR = Path(env.str("BOROUGH_MAP_TILE_DIR", default=str(VAR_DIR / "map-tiles")))

@@ -23,6 +23,11 @@ writeFileSync(join(out, "borough", "application.css"), css.css);
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "borough", "govuk-frontend.min.js"));
 cpSync(join(own, "init.mjs"), join(out, "borough", "init.mjs"));
 cpSync(join(own, "chat.mjs"), join(out, "borough", "chat.mjs"));
+cpSync(join(own, "map.mjs"), join(out, "borough", "map.mjs"));
+// Leaflet, self-hosted (issue 25): only on pages with a map.
+const leaflet = join(root, "node_modules", "leaflet", "dist");
+cpSync(join(leaflet, "leaflet.js"), join(out, "borough", "leaflet.js"));
+cpSync(join(leaflet, "leaflet.css"), join(out, "borough", "leaflet.css"));
 cpSync(join(own, "favicon.svg"), join(out, "borough", "favicon.svg"));
 // Only the fonts folder is needed for print styles; the GOV.UK crown images are not used.
 mkdirSync(join(out, "govuk", "assets"), { recursive: true });

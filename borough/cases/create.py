@@ -31,6 +31,8 @@ class _Location:
     street: Any = None
     description: str = ""
     fields: dict = field(default_factory=dict)
+    latitude: float | None = None  # a map pin's point, where the resident dropped one
+    longitude: float | None = None
 
 
 def _locate(service: Service, answers: dict[str, Any]) -> _Location:
@@ -46,7 +48,12 @@ def _locate(service: Service, answers: dict[str, Any]) -> _Location:
         prop = property_get(value["uprn"])
         assert prop is not None  # the form's answer is a property that exists
         return _Location(property=prop, street=prop.usrn, description=value["description"])
-    return _Location(street=street_get(value["usrn"]), description=value["description"])
+    return _Location(
+        street=street_get(value["usrn"]),
+        description=value["description"],
+        latitude=value.get("latitude"),
+        longitude=value.get("longitude"),
+    )
 
 
 def case_create(
@@ -108,10 +115,8 @@ def case_create(
                 property=prop,
                 street=location.street,
                 ward_id=prop.ward_id if prop else None,
-                latitude=latitude if latitude is not None else (prop.latitude if prop else None),
-                longitude=(
-                    longitude if longitude is not None else (prop.longitude if prop else None)
-                ),
+                latitude=_first(latitude, location.latitude, prop.latitude if prop else None),
+                longitude=_first(longitude, location.longitude, prop.longitude if prop else None),
                 location_description=location.description,
                 assisted_by=assisted_by,
                 api_client_id=actor.client_id if isinstance(actor, ApiClientActor) else None,
@@ -159,6 +164,11 @@ def case_create(
                 return existing
         raise
     return case
+
+
+def _first(*values):
+    """The first of ``values`` that is not None (a client's point, a pin, the property's)."""
+    return next((value for value in values if value is not None), None)
 
 
 def _insert_with_unique_reference(**fields) -> Case:

@@ -107,6 +107,13 @@ class Case(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # Open reports of a service near a point (issue 25, ``cases.public``): a range on
+            # latitude within the service's open cases, longitude checked in the index.
+            models.Index(
+                fields=["service", "latitude", "longitude"],
+                name="case_open_nearby",
+                condition=models.Q(status__in=["new", "in_progress", "waiting"]),
+            ),
             models.Index(fields=["team", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["service", "created_at"]),
@@ -177,6 +184,7 @@ class CaseEvent(models.Model):
         OVERDUE = "overdue", "Overdue"
         ESCALATED = "escalated", "Escalated to the team lead"
         TIME_RECORDED = "time_recorded", "Time recorded"
+        SUPPORTED = "supported", "Another resident reported this too"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -284,3 +292,62 @@ class ResponseTemplate(models.Model):
 
     def status_label(self) -> str:
         return Status(self.status).label if self.status in Status.values else "Any status"
+
+
+class Supporter(models.Model):
+    """A resident who said "this is my problem too" about an open report instead of making a
+    duplicate (``cases.public.case_support``). ``key`` says who, once per case: ``user:<id>`` for
+    a signed-in account, ``browser:<hash>`` for a browser session; nothing else about them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supporters")
+    key = models.CharField(max_length=80)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="supporter_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.key}"
+
+
+class Alert(models.Model):
+    """Someone following a report, a street or an area (a circle) for email updates
+    (``cases.alerts``). Sent only once confirmed; ended by the one-click unsubscribe link."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "A report"
+        STREET = "street", "A street"
+        AREA = "area", "An area"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    street = models.ForeignKey(
+        "places.Street", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    radius_metres = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case"], name="alert_case"),
+            models.Index(fields=["street"], name="alert_street"),
+            models.Index(fields=["kind", "latitude", "longitude"], name="alert_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} alert {self.pk}"

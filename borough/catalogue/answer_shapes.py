@@ -57,12 +57,11 @@ _SHAPES = {
         lambda raw: (
             _scalar(raw)
             or isinstance(raw, dict)
-            and set(raw) <= {"uprn", "usrn", "description"}
-            and _place_part(raw.get("uprn"))
-            and _place_part(raw.get("usrn"))
+            and set(raw) <= {"uprn", "usrn", "description", "latitude", "longitude"}
+            and all(_place_part(raw.get(key)) for key in ("uprn", "usrn", "latitude", "longitude"))
             and isinstance(raw.get("description") or "", str)
         ),
-        "must be an object with uprn or usrn and description",
+        "must be an object with uprn or usrn, description, and optionally latitude and longitude",
     ),
 }
 

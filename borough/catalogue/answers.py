@@ -213,6 +213,32 @@ def _clean_id(raw: Any, label: str) -> int:
         raise AnswerError(_("%(label)s must be a number") % {"label": label}) from None
 
 
+# Where a pin may be dropped: Great Britain and Northern Ireland, as the gazetteer importer checks.
+PIN_LATITUDES = (49.8, 60.9)
+PIN_LONGITUDES = (-8.7, 1.8)
+
+
+def _clean_pin(raw: dict) -> dict | None:
+    """The point a map pin gave (``latitude``, ``longitude``, six decimal places), or None when
+    no pin was dropped. A pin outside the UK or not a number is refused."""
+    lat, lon = raw.get("latitude"), raw.get("longitude")
+    if is_blank(lat) and is_blank(lon):
+        return None
+    try:
+        latitude, longitude = round(float(str(lat)), 6), round(float(str(lon)), 6)
+    except ValueError:
+        raise AnswerError(
+            _("Drop the pin on the map again, or choose a street from the list")
+        ) from None
+    inside = (
+        PIN_LATITUDES[0] <= latitude <= PIN_LATITUDES[1]
+        and PIN_LONGITUDES[0] <= longitude <= PIN_LONGITUDES[1]
+    )
+    if not inside:
+        raise AnswerError(_("Drop the pin on the map again, or choose a street from the list"))
+    return {"latitude": latitude, "longitude": longitude}
+
+
 def _clean_location(question: Question, raw: Any, places: PlaceLookup) -> dict:
     if not isinstance(raw, dict):
         raw = {"uprn": raw}
@@ -228,6 +254,10 @@ def _clean_location(question: Question, raw: Any, places: PlaceLookup) -> dict:
         usrn = _clean_id(raw["usrn"], "USRN")
         if not places.street_exists(usrn):
             raise AnswerError(_("Select a street from the list"))
+        pin = _clean_pin(raw)
+        if pin is not None:
+            # A pin on the map says exactly where: the description is optional.
+            return {"usrn": usrn, "description": description, **pin}
         if not description:
             raise AnswerError(_("Describe exactly where the problem is on the street"))
         return {"usrn": usrn, "description": description}

@@ -54,14 +54,26 @@ def raw_answer(question: Question, post, files, *, actor: Actor) -> Any:
     if question.type == "selection" and question.multiple:
         return post.getlist(name)
     if question.type == "location":
+        chosen = place_chosen(post.get(name, ""))
         return {
-            **place_chosen(post.get(name, "")),
+            **chosen,
             "description": post.get(f"{name}-description", ""),
+            **_pin_with(chosen, post.get(f"{name}-pin", "")),
         }
     if question.type == "file":
         upload = files.get(name)
         return store_upload(question, upload, actor=actor) if upload else None
     return post.get(name, "")
+
+
+def _pin_with(chosen: dict, pin: str) -> dict:
+    """A map pin's point (posted as ``usrn:latitude:longitude``), kept with the answer only when
+    the street chosen is the one the pin snapped to."""
+    usrn, _sep, point = pin.partition(":")
+    latitude, _sep, longitude = point.partition(":")
+    if not chosen.get("usrn") or usrn != chosen["usrn"] or not latitude or not longitude:
+        return {}
+    return {"latitude": latitude, "longitude": longitude}
 
 
 def store_upload(question: Question, upload: UploadedFile, *, actor: Actor) -> dict:

@@ -41,4 +41,12 @@ def borough(request):
         "feedback_email": settings.FEEDBACK_EMAIL,
         "exit_this_page_url": settings.EXIT_THIS_PAGE_URL,
         "csp_nonce": getattr(request, "csp_nonce", ""),
+        # The council's brand (issue 25, ``core.branding``).
+        "logo_url": settings.BOROUGH_LOGO_URL,
+        "brand_colour": settings.BOROUGH_BRAND_COLOUR,
+        "footer_links": settings.BOROUGH_FOOTER_LINKS,
+        "contact_phone": settings.BOROUGH_CONTACT_PHONE,
+        "contact_email": settings.BOROUGH_CONTACT_EMAIL,
+        "contact_address": settings.BOROUGH_CONTACT_ADDRESS,
+        "site_banner": settings.BOROUGH_SITE_BANNER,
     }

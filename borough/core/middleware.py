@@ -8,6 +8,7 @@ import logging
 import secrets
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -62,6 +63,17 @@ class RequestIdMiddleware:
         return response
 
 
+def _img_src() -> str:
+    """Images from Borough itself, data: URLs, and the hosts of the map tiles and the logo when a
+    council serves them from elsewhere (``BOROUGH_MAP_TILE_URL``, ``BOROUGH_LOGO_URL``)."""
+    sources = ["'self'", "data:"]
+    for address in (settings.BOROUGH_MAP_TILE_URL, settings.BOROUGH_LOGO_URL):
+        parts = urlsplit(address.replace("{", "").replace("}", ""))
+        if parts.scheme == "https" and parts.netloc and f"https://{parts.netloc}" not in sources:
+            sources.append(f"https://{parts.netloc}")
+    return " ".join(sources)
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy with a per-request nonce and no 'unsafe-inline'.
 
@@ -81,7 +93,7 @@ class ContentSecurityPolicyMiddleware:
                 "default-src 'self'",
                 f"script-src 'self' 'nonce-{request.csp_nonce}'",
                 "style-src 'self'",
-                "img-src 'self' data:",
+                f"img-src {_img_src()}",
                 "font-src 'self'",
                 f"connect-src {connect_src}",
                 "form-action 'self'",

@@ -19,7 +19,7 @@ from borough.accounts.governance_policies import may_govern_information
 from borough.accounts.models import User
 from borough.assistant.models import Conversation
 from borough.cases.errors import NotAllowed
-from borough.cases.models import Case, CaseEvent
+from borough.cases.models import Alert, Case, CaseEvent, Supporter
 from borough.catalogue.models import Upload
 from borough.contacts.models import Contact, FormSession
 from borough.core.actors import Actor
@@ -93,6 +93,13 @@ def erasure_apply(*, actor: Actor, resident: Resident, reason: str) -> ErasureRe
         counts["chats"] = Conversation.objects.filter(chats).delete()[0]
         to_them = Q(case__in=cases) | (Q(to__iexact=email) if email else Q(pk__in=[]))
         counts["emails"] = Message.objects.filter(to_them).delete()[0]
+        # Alerts for reports (issue 25) to their address or account, and their support of reports.
+        followed = (Q(email__iexact=email) if email else Q(pk__in=[])) | (
+            Q(user=user) if user else Q(pk__in=[])
+        )
+        counts["alerts"] = Alert.objects.filter(followed).delete()[0]
+        if user is not None:
+            Supporter.objects.filter(user=user).delete()
         counts["contacts_kept_without_the_person"] = Contact.objects.filter(
             resident=resident
         ).update(resident=None)

@@ -31,6 +31,8 @@ TEMPLATES = {
     "team_not_fixed": "The resident says it is not fixed (to the team)",
     "team_overdue": "Cases now overdue (to team leads)",
     "case_handoff": "A new case sent on to a back-office mailbox (integrations connector)",
+    "alert_confirm": "Confirm an alert for reports (to the address given)",
+    "alert_update": "A report followed was made or updated (to an alert's address)",
 }
 
 PROVIDERS = ("outbox", "email")
@@ -53,8 +55,18 @@ def render(template_key: str, context: dict[str, Any]) -> tuple[str, str]:
     return " ".join(subject.split())[:250], body.strip() + "\n"
 
 
-def send_email(*, to: str, template_key: str, context: dict[str, Any], case=None) -> Message:
+def send_email(
+    *,
+    to: str,
+    template_key: str,
+    context: dict[str, Any],
+    case=None,
+    unsubscribe_url: str = "",
+) -> Message:
     """Write a message from a template, record it in the outbox and hand it to the provider.
+
+    ``unsubscribe_url`` (alerts, issue 25) is a one-click unsubscribe link: the email carries it
+    as the RFC 8058 ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers.
 
     Returns the recorded message. With the email provider a failed send is recorded as failed
     and the error raised again, so a background task can retry (each try is recorded).
@@ -73,7 +85,15 @@ def send_email(*, to: str, template_key: str, context: dict[str, Any], case=None
     )
     if provider == "email":
         try:
-            EmailMessage(subject=subject, body=body, to=[to]).send()
+            headers = (
+                {
+                    "List-Unsubscribe": f"<{unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+                if unsubscribe_url
+                else None
+            )
+            EmailMessage(subject=subject, body=body, to=[to], headers=headers).send()
         except Exception as error:
             message.status = Message.Status.FAILED
             message.error = type(error).__name__[:200]

@@ -98,6 +98,9 @@ def icalendar(prop: Property, collections: list[Collection], *, council: str) ->
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{_escape('Bin collections: ' + prop.single_line)}",
+        # A subscribed calendar (webcal) asks again twice a day, so changed rounds show up.
+        "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
+        "X-PUBLISHED-TTL:PT12H",
     ]
     for item in collections:
         lines += [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from borough.catalogue.journey import postcode_check
@@ -56,8 +57,17 @@ def bin_days_at(request, uprn: int):
             "days": collections_by_day(upcoming),
             "today": today,
             "related": [service for service in related if service],
+            "webcal_url": webcal_url(prop.uprn),
         },
     )
+
+
+def webcal_url(uprn: int) -> str:
+    """The calendar's address for subscribing (``webcal://``): calendar apps fetch it again
+    on their own, so a changed round reaches the resident's calendar (issue 25)."""
+    path = reverse("portal:bin_days_calendar", args=[uprn])
+    _scheme, _sep, rest = settings.SITE_URL.partition("://")
+    return f"webcal://{rest.rstrip('/')}{path}"
 
 
 def bin_days_calendar(request, uprn: int):

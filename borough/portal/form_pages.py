@@ -44,6 +44,7 @@ from borough.core.ratelimit import rate_limited
 from borough.people.services import resident_for_account
 from borough.places.selectors import example_postcode, property_get
 
+from .map_pages import location_page_extras, pin_post, postcode_page_map
 from .payment_pages import pay_for
 from .progress import FormState, Journeys
 
@@ -149,6 +150,8 @@ def question(request, slug: str, question_id: str):
     if state is None:
         return redirect("portal:start", slug=service.slug)
     journey = state.journey(service)
+    if request.method == "POST" and request.POST.get("step") == "pin":
+        return _pin_dropped(request, service, state, journeys, question_id)
     actor = ResidentActor(user=request.user if request.user.is_authenticated else None)
     step = question_page(journey, question_id, request, actor=actor)
     if step.unreachable:
@@ -173,9 +176,48 @@ def question(request, slug: str, question_id: str):
         "can_save": journeys.user is not None,
     }
     if step.asks_postcode:
-        context["example_postcode"] = example_postcode()
-        return render(request, "portal/question_postcode.html", context)
+        return _postcode_page(request, service, context)
+    if item.type == "location":
+        extras = location_page_extras(request, service, item, context)
+        context.update(extras)
+        context["map_config"] = extras.get("map")
     return render(request, "portal/question.html", context)
+
+
+def _postcode_page(request, service: Service, context: dict, *, status: int = 200):
+    """The postcode step of an address or location question; a location question's has the
+    map too (JavaScript only: the postcode is the way without it)."""
+    context["example_postcode"] = example_postcode()
+    if context["question"].type == "location":
+        found = postcode_page_map(service)
+        context["map_config"] = found.get("map")
+    return render(request, "portal/question_postcode.html", context, status=status)
+
+
+def _pin_dropped(request, service: Service, state: FormState, journeys: Journeys, question_id):
+    """A pin dropped on the map of a location question's postcode page (``map_pages``)."""
+    journey = state.journey(service)
+    item = journey.question(question_id)
+    if item is None or item.type != "location":
+        raise Http404("No such question")
+    if not journey.reaches(item.id):
+        return redirect(_step_url(service, journey.step))
+    error = pin_post(request, service, journey, item)
+    change = request.POST.get("change") == "1"
+    if error is None:
+        journeys.save(service, state)
+        return HttpResponseRedirect(_step_url(service, item.id, change=change))
+    context = {
+        "question": item,
+        "service": service,
+        "change": change,
+        "back_url": _back_url(service, journey, item.id),
+        "errors": {"postcode": error},
+        "postcode_error": error,
+        "form_has_errors": True,
+        "postcode": "",
+    }
+    return _postcode_page(request, service, context, status=400)
 
 
 def _answered(request, question_id: str) -> bool:

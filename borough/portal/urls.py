@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import bin_days, form_pages, help, myaccount, payment_pages, request_page, views
+from . import (
+    bin_days,
+    form_pages,
+    help,
+    map_pages,
+    myaccount,
+    payment_pages,
+    reports,
+    request_page,
+    views,
+)
 
 app_name = "portal"
 
@@ -55,6 +65,13 @@ urlpatterns = [
         request_page.track_action,
         name="track_action",
     ),
+    path("reports/<str:reference>/", reports.report, name="report"),
+    path("reports/<str:reference>/support/", reports.report_support, name="report_support"),
+    path("reports/<str:reference>/alerts/", reports.alert_new, name="alert_new"),
+    path("alerts/confirm/<str:token>/", reports.alert_confirm_page, name="alert_confirm"),
+    path("alerts/stop/<str:token>/", reports.alert_end_page, name="alert_end"),
+    path("map/tiles/<int:z>/<int:x>/<int:y>.png", map_pages.map_tile, name="map_tile"),
+    path("brand.css", views.brand_css, name="brand_css"),
     path("help/", help.index, name="help"),
     path("help/<slug:slug>/", help.page, name="help_page"),
     path("language/<slug:code>/", views.language, name="language"),

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from borough.cases.dashboard import case_counts_by_service
 from borough.catalogue.models import Service
 from borough.catalogue.search import SearchDocument
 from borough.catalogue.selectors import categories_with_services, category_get
+from borough.core.branding import brand_css as brand_stylesheet
 from borough.core.ratelimit import rate_limited
 from borough.insights.dashboards import performance as performance_figures
 from borough.insights.display import show_average, show_count, show_money, show_percent
@@ -183,3 +185,12 @@ def performance(request):
             },
         },
     )
+
+
+@cache_control(public=True, max_age=86_400)
+def brand_css(request):
+    """The council's brand colour on the header (``core.branding``; the colour was checked for
+    contrast when the settings loaded). A stylesheet, since the CSP allows no inline styles."""
+    if not settings.BOROUGH_BRAND_COLOUR:
+        raise Http404("No brand colour is set")
+    return HttpResponse(brand_stylesheet(settings.BOROUGH_BRAND_COLOUR), content_type="text/css")

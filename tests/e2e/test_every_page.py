@@ -52,6 +52,9 @@ SKIP = {
     "hub:case_attachment": "file download: a resident's upload",
     "hub:case_event_file": "file download: a file attached to a case update",
     "portal:bin_days_calendar": "calendar file (.ics)",
+    "portal:map_tile": "PNG map tile",
+    "portal:brand_css": "stylesheet of the council's brand colour",
+    "portal:report_support": "POST-only: this is my problem too (redirects to portal:report)",
     "portal:my_data": "JSON download of a resident's data",
     "mfa_download_recovery_codes": "text file download of recovery codes",
     # Pages reached only inside a sign-in or an emailed link with a real key.
@@ -81,6 +84,10 @@ SKIP = {
     "hub:governance_sar_release": "POST-only: releases a subject access request",
     "hub:governance_sar_package": "zip download of a released subject access package",
 }
+
+POTHOLE = "/services/report-pothole/"
+# A pin on Acacia Avenue in the test gazetteer.
+PIN = {"latitude": "51.545260", "longitude": "-0.478690"}
 
 RESIDENT, ANONYMOUS, OFFICER, AGENT, LEAD, ADMIN = (
     "resident",
@@ -161,6 +168,20 @@ def _pages(data: dict) -> list[Page]:
             True,
             "Send",
         ),
+        # Issue 25: the map page (a location question's postcode step), the page after a pin
+        # with reports nearby, a public report, alerts and their emailed links.
+        Page("portal:question", RESIDENT, POTHOLE + "questions/location/", True, prepare="map"),
+        Page("portal:question", RESIDENT, POTHOLE + "questions/location/", True, prepare="pin"),
+        Page("portal:report", ANONYMOUS, f"/reports/{data['pothole'].reference}/", True),
+        Page(
+            "portal:alert_new",
+            ANONYMOUS,
+            f"/reports/{data['pothole'].reference}/alerts/",
+            True,
+            "Get emails",
+        ),
+        Page("portal:alert_confirm", ANONYMOUS, f"/alerts/confirm/{data['alert_confirm']}/", True),
+        Page("portal:alert_end", ANONYMOUS, f"/alerts/stop/{data['alert_end']}/", True),
         Page("portal:performance", ANONYMOUS, "/performance/", True),
         Page("portal:accessibility", ANONYMOUS, "/accessibility/", True),
         Page("portal:cookies", ANONYMOUS, "/cookies/", True),
@@ -330,6 +351,7 @@ def _pages(data: dict) -> list[Page]:
 
 
 LISTED = {
+    "portal:report", "portal:alert_new", "portal:alert_confirm", "portal:alert_end",
     "portal:home", "portal:search", "portal:category", "portal:bin_days", "portal:bin_days_at",
     "portal:start", "portal:question", "portal:exit", "portal:saved", "portal:check",
     "portal:confirmation", "portal:feedback", "portal:my_account", "portal:my_details",
@@ -486,9 +508,35 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
         "review_pair": ReviewPair.objects.order_by("-match_probability").first(),
         "chat": chat,
     }
+    data.update(_map_reports(catalogue["report-pothole"]))
     data.update(_integrations(people[ADMIN], case))
     data.update(_governance(people[ADMIN], ama))
     return people, data
+
+
+def _map_reports(pothole) -> dict:
+    """A public pothole report with a pin, and an alert's emailed links (issue 25)."""
+    from borough.cases.alerts import alert_start, alert_token
+    from borough.cases.create import case_create
+
+    report = case_create(
+        actor=ResidentActor(),
+        service=pothole,
+        answers={
+            "location": {"usrn": 20750001, "description": "", **PIN},
+            "where_on_street": "road",
+            "size": "small",
+        },
+        channel="web",
+    )
+    alert = alert_start(
+        actor=ResidentActor(), kind="report", email="follow@example.com", case=report
+    )
+    return {
+        "pothole": report,
+        "alert_confirm": alert_token(alert, "confirm"),
+        "alert_end": alert_token(alert, "end"),
+    }
 
 
 def _governance(admin, resident) -> dict:
@@ -663,6 +711,10 @@ def _prepare(browser, page: Page, service) -> None:
         client.post("/chat/", {"message": "UB8 1QA"})
     elif page.prepare == "form":
         _missed_bin_to_check(client, service)
+    elif page.prepare in ("map", "pin"):
+        client.post(POTHOLE)
+        if page.prepare == "pin":
+            client.post(POTHOLE + "questions/location/", {"step": "pin", **PIN})
     elif page.prepare == "send":
         _missed_bin_to_check(client, service)
         client.post(start + "check-answers/")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from borough.assistant.models import Conversation
-from borough.cases.models import Case
+from borough.cases.models import Alert, Case
 from borough.cases.workflow import case_add_note
 from borough.contacts.models import Contact
 from borough.core.actors import StaffActor
@@ -62,6 +62,7 @@ def zebedee(make_case, make_upload, waste_officer, governance_officer):
         to=EMAIL, subject="Hello", body=f"Dear {FIRST}", template="t",
         provider="sandbox", status="sandbox", created=now,
     )  # fmt: skip
+    Alert.objects.create(kind="street", email=EMAIL, created_at=now)  # issue 25: alerts
     audit_record(actor=user, action="downloaded", object_type="resident", object_id=person.pk,
                  resident_id=person.pk)  # fmt: skip
     linked = LinkedPerson.objects.create(
