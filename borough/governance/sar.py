@@ -32,6 +32,8 @@ from borough.people.export import resident_data
 from borough.people.models import Resident, ResidentNeed
 from borough.singleview.models import GoldenField, SourceRecord
 
+from .models import RightsRequest
+
 Item = dict[str, Any]
 
 #: The sections of a package, in order, with their headings.
@@ -45,6 +47,7 @@ SECTIONS = {
     "contacts": "Contacts with the council",
     "feedback": "Feedback",
     "messages": "Emails sent",
+    "rights_requests": "Your requests to correct your data or object to its use",
     "linked_records": "Records in other council systems (single view)",
     "access_log": "Who has seen or changed your record",
 }
@@ -119,6 +122,21 @@ def _linked_records(resident: Resident) -> list[Item]:
         for g in golden
     ]
     return items
+
+
+def _rights_requests(resident: Resident) -> list[Item]:
+    return [
+        {
+            "key": f"rights_request:{r.pk}",
+            "reference": r.reference,
+            "kind": r.get_kind_display(),
+            "received_on": r.received_on,
+            "asked_for": r.corrected_value or r.activity,
+            "status": r.get_status_display(),
+            "reasons": r.decision_reasons,
+        }
+        for r in RightsRequest.objects.filter(resident=resident).order_by("pk")
+    ]
 
 
 def gather(resident: Resident) -> dict[str, list[Item]]:
@@ -211,6 +229,7 @@ def gather(resident: Resident) -> dict[str, list[Item]]:
         "contacts": contacts,
         "feedback": feedback,
         "messages": messages,
+        "rights_requests": _rights_requests(resident),
         "linked_records": _linked_records(resident),
         "access_log": access,
     }

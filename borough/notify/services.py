@@ -31,6 +31,7 @@ TEMPLATES = {
     "team_not_fixed": "The resident says it is not fixed (to the team)",
     "team_overdue": "Cases now overdue (to team leads)",
     "case_handoff": "A new case sent on to a back-office mailbox (integrations connector)",
+    "rights_outcome": "The outcome of a rectification or objection (to the person; governance)",
 }
 
 PROVIDERS = ("outbox", "email")
