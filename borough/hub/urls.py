@@ -180,6 +180,12 @@ urlpatterns = [
         subject_access.request_package,
         name="governance_sar_package",
     ),
+    path(
+        "governance/requests/<int:sar_id>/package.pdf",
+        subject_access.request_package,
+        {"as_pdf": True},
+        name="governance_sar_package_pdf",
+    ),
     path("residents/", residents.resident_search_page, name="resident_search"),
     path("residents/<int:resident_id>/", residents.resident_detail, name="resident"),
     path("residents/<int:resident_id>/access/", residents.resident_access, name="resident_access"),
