@@ -23,6 +23,7 @@ from borough.places.models import Property
 from .activity import make_activity
 from .context import Demo, Summary
 from .governance import make_information_requests
+from .integrations import make_integrations
 from .people import make_people, make_resident_account, make_staff
 from .places import make_places
 
@@ -34,7 +35,7 @@ STEPS = (
     "staff",
     "a year of activity",
     "a resident's sign-in",
-    "information requests",
+    "other systems and information requests",
 )
 
 
@@ -55,6 +56,7 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         step(STEPS[5])
         make_resident_account(demo)
         step(STEPS[6])
+        make_integrations(demo, staff)
         make_information_requests(demo, staff)
     return demo.summary
 
