@@ -27,7 +27,8 @@ from borough.core.models import AuditEvent
 from borough.core.services import actor_label, audit_record
 from borough.notify.models import Message
 from borough.people.models import Resident
-from borough.singleview.models import BOROUGH_RESIDENTS_SOURCE, SourceCorrection, SourceRecord
+from borough.singleview.models import BOROUGH_RESIDENTS_SOURCE, SourceCorrection
+from borough.singleview.objections import linking_stop
 
 from .models import ErasureRecord, LegalHold
 from .retention import _delete_uploads
@@ -100,9 +101,8 @@ def erasure_apply(*, actor: Actor, resident: Resident, reason: str) -> ErasureRe
         counts["contacts_kept_without_the_person"] = Contact.objects.filter(
             resident=resident
         ).update(resident=None)
-        counts["linked_records"] = SourceRecord.objects.filter(
-            source=BOROUGH_RESIDENTS_SOURCE, source_id=str(resident.pk)
-        ).delete()[0]
+        # Borough's own copy in the single view, and the golden fields chosen from it.
+        counts["linked_records"] = linking_stop(resident.pk)
         SourceCorrection.objects.filter(
             source=BOROUGH_RESIDENTS_SOURCE, source_id=str(resident.pk)
         ).delete()

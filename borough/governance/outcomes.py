@@ -5,6 +5,8 @@ address, else shown to the officer as a letter to print and post."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,7 +33,7 @@ FIELD_WORDS = {
 }
 
 #: The processing a person may object to, in their words.
-ACTIVITY_WORDS = {
+ACTIVITY_WORDS: dict[str, Any] = {
     ProcessingActivity.SINGLE_VIEW: gettext_lazy(
         "linking your records in different council systems to each other (the single view)"
     ),
@@ -41,7 +43,7 @@ ACTIVITY_WORDS = {
 }
 
 #: Why a request was refused, in the person's words.
-EXEMPTION_WORDS = {
+EXEMPTION_WORDS: dict[str, Any] = {
     RightsRequest.Exemption.ACCURATE: gettext_lazy(
         "we have checked, and the information we hold is accurate. We have added a note of "
         "your view to your request"

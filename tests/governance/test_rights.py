@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from borough.accounts.models import Role, Team
 from borough.assistant import crosslanguage, dialogue, llm, nlu
 from borough.assistant.nlu.types import Entities, Understanding, Vulnerability
 from borough.assistant.services import conversation_start
@@ -24,12 +25,23 @@ from borough.singleview.corrections import corrections_outstanding
 from borough.singleview.models import GoldenField, LinkedPerson, SourceCorrection, SourceRecord
 from borough.singleview.residents import people_for_resident
 from borough.singleview.services import linkage_import
-from tests.factories import ResidentFactory
+from tests.factories import ResidentFactory, StaffFactory
 from tests.singleview.linkage_files import PERSON_AMA, make_linkage_file
 
 pytestmark = pytest.mark.django_db
 IMPORTER = SystemActor("manage.py linkage_import")
 TODAY = timezone.localdate() - dt.timedelta(days=3)
+
+
+@pytest.fixture
+def governance_officer(db):
+    """As the package's fixture, without loading the whole catalogue (only its team)."""
+    team = Team.objects.get_or_create(
+        slug="complaints-and-information", defaults={"name": "Complaints and information"}
+    )[0]
+    return StaffFactory(
+        email="ig.officer@council.example", membership__team=team, membership__role=Role.OFFICER
+    )
 
 
 @pytest.fixture
@@ -179,7 +191,7 @@ def test_an_upheld_objection_to_the_single_view_stops_linking_now_and_at_every_i
 
 
 def test_an_upheld_objection_to_the_language_model_is_honoured_by_every_call(
-    governance_officer, make_case, settings, monkeypatch
+    catalogue, governance_officer, make_case, settings, monkeypatch
 ):
     settings.BOROUGH_ASSISTANT_LLM_URL = "http://127.0.0.1:9/v1"
     settings.BOROUGH_STAFF_LLM = True
