@@ -21,6 +21,7 @@ from borough.governance.sar import gather
 from borough.governance.services import Invalid
 from borough.notify.models import Message
 from borough.people.models import ProcessingObjection
+from borough.portal.my_data import objections_data
 from borough.singleview.corrections import corrections_outstanding
 from borough.singleview.models import GoldenField, LinkedPerson, SourceCorrection, SourceRecord
 from borough.singleview.residents import people_for_resident
@@ -177,6 +178,8 @@ def test_an_upheld_objection_to_the_single_view_stops_linking_now_and_at_every_i
     rights_decide(actor=StaffActor(governance_officer), request=request, decision="upheld",
                   exemption="", reasons="No compelling grounds outweigh hers")  # fmt: skip
     assert ProcessingObjection.objects.filter(resident=ama, activity="single_view").exists()
+    # Her own "download my data" says what was stopped, and since when.
+    assert [o["request"] for o in objections_data(ama)] == [request.reference]
 
     def nothing_of_hers():
         assert not LinkedPerson.objects.filter(resident=ama).exists()
