@@ -21,6 +21,7 @@ task, a legal obligation (to which the right does not apply), or legal claims.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -48,6 +49,8 @@ from .models import RightsRequest
 from .outcomes import outcome_message
 from .requests import add_months
 from .services import Invalid
+
+logger = logging.getLogger(__name__)
 
 RESIDENT_RECORD = "resident"
 #: The resident's own details a rectification may correct, and their single view field.
@@ -333,11 +336,17 @@ def _tell(actor: Actor, request: RightsRequest, resident: Resident) -> None:
         request.save(update_fields=["told_how"])
         return
     subject, text = outcome_message(request, resident.preferred_language)
-    send_email(
-        to=resident.email,
-        template_key="rights_outcome",
-        context={"subject": subject, "text": text},
-    )
+    try:
+        send_email(
+            to=resident.email,
+            template_key="rights_outcome",
+            context={"subject": subject, "text": text},
+        )
+    except Exception:  # the provider failed (recorded in the outbox): the decision stands
+        logger.warning("rights outcome email not sent", extra={"rights_request": request.pk})
+        request.told_how = "The email could not be sent (see the outbox): print the letter"
+        request.save(update_fields=["told_how"])
+        return
     request.told_at = timezone.now()
     request.told_how = f"By email to {resident.email}"
     request.save(update_fields=["told_at", "told_how"])

@@ -19,6 +19,7 @@ from borough.governance.requests import add_months
 from borough.governance.rights import rights_decide, rights_extend, rights_letter_posted, rights_log
 from borough.governance.sar import gather
 from borough.governance.services import Invalid
+from borough.notify import services as notify_services
 from borough.notify.models import Message
 from borough.people.models import ProcessingObjection
 from borough.portal.my_data import objections_data
@@ -232,3 +233,21 @@ def test_an_upheld_objection_to_the_language_model_is_honoured_by_every_call(
 
     assert model_calls(other) == 5  # asked every time for someone who has not objected
     assert model_calls(objector) == 0  # and never for the objector
+
+
+def test_a_failed_email_keeps_the_decision_and_asks_for_a_letter(
+    governance_officer, ama, settings, monkeypatch
+):
+    settings.BOROUGH_NOTIFY_PROVIDER = "email"
+
+    def refused(self, *args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(notify_services.EmailMessage, "send", refused)
+    request = log(governance_officer, "objection", ama, activity="assistant_llm")
+    rights_decide(actor=StaffActor(governance_officer), request=request, decision="upheld",
+                  exemption="", reasons="Upheld")  # fmt: skip
+    request.refresh_from_db()
+    assert request.status == "upheld" and ProcessingObjection.objects.filter(resident=ama).exists()
+    assert request.told_at is None and "could not be sent" in request.told_how
+    assert Message.objects.get(template="rights_outcome").status == Message.Status.FAILED
