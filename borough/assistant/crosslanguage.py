@@ -23,23 +23,24 @@ def needs_translation(language: str) -> bool:
     return bool(language) and not language.lower().startswith(ENGLISH)
 
 
-def available() -> bool:
-    """Can Borough translate free text here (the council's model is configured)?"""
-    return llm.configured()
+def available(resident_id: int | None = None) -> bool:
+    """Can Borough translate free text here (the council's model is configured, and the
+    resident has not objected to it)?"""
+    return llm.may_use_for(resident_id)
 
 
-def to_english(text: str, language: str) -> str:
-    """A resident's message in English for the agent, or "" (English already, no model, or a
-    translation that dropped or changed a fact)."""
-    if not needs_translation(language) or not available():
+def to_english(text: str, language: str, resident_id: int | None = None) -> str:
+    """A resident's message in English for the agent, or "" (English already, no model, the
+    resident objects to the model, or a translation that dropped or changed a fact)."""
+    if not needs_translation(language) or not available(resident_id):
         return ""
     translated = llm.translate_to_english(text)
     return translated if translated and translated.strip() != text.strip() else ""
 
 
-def to_resident(text: str, language: str) -> str:
+def to_resident(text: str, language: str, resident_id: int | None = None) -> str:
     """An agent's reply in the resident's language, or "" (see ``to_english``)."""
-    if not needs_translation(language) or not available():
+    if not needs_translation(language) or not available(resident_id):
         return ""
     translated = llm.translate_reply(text, language)
     return translated if translated and translated.strip() != text.strip() else ""

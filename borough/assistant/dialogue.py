@@ -73,7 +73,9 @@ def understand(conversation: Conversation, text: str) -> Understood:
         )
     )
     language = understanding.language or "en"
-    if supported_language(language) is None and llm.configured():
+    if supported_language(language) is None and llm.may_use_for(
+        llm.conversation_resident_id(conversation)
+    ):
         english = llm.translate_to_english(text)
         if english:
             original = understanding
@@ -319,9 +321,10 @@ def _respond(x: Exchange) -> None:
 # ------------------------------------------------------------------- 3. polish (no lock held)
 
 
-def needs_polish(turn: Turn) -> bool:
-    """Would a configured language model reword or translate any of the turn's replies?"""
-    return llm.configured() and bool(
+def needs_polish(turn: Turn, *, resident_id: int | None = None) -> bool:
+    """Would a configured language model reword or translate any of the turn's replies? Never
+    for a resident who objects to the model."""
+    return llm.may_use_for(resident_id) and bool(
         turn.translate_to or any(reply.passages for reply in turn.replies)
     )
 

@@ -22,6 +22,8 @@ import urllib.request
 
 from django.conf import settings
 
+from borough.people.objections import ProcessingActivity, objects_to
+
 logger = logging.getLogger(__name__)
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+|/[a-z0-9-]+(?:/[a-z0-9-]+)*/", re.IGNORECASE)
@@ -32,6 +34,22 @@ MAX_OUTPUT_CHARS = 1500
 
 def configured() -> bool:
     return bool(getattr(settings, "BOROUGH_ASSISTANT_LLM_URL", ""))
+
+
+def may_use_for(resident_id: int | None) -> bool:
+    """May this resident's words go to the model? Only if one is configured and the resident
+    has no upheld objection to it (UK GDPR Article 21, ``people.objections``). Every call site
+    that sends a resident's words or request asks this, not ``configured``."""
+    return configured() and not objects_to(resident_id, ProcessingActivity.ASSISTANT_LLM)
+
+
+def conversation_resident_id(conversation) -> int | None:
+    """The resident a chat is with: its own, else its signed-in account's."""
+    if conversation.resident_id is not None:
+        return conversation.resident_id
+    user = conversation.user
+    resident = getattr(user, "resident", None) if user is not None else None
+    return resident.pk if resident is not None else None
 
 
 def complete(messages: list[dict], *, max_tokens: int = 400) -> str | None:

@@ -23,7 +23,7 @@ from borough.contacts.services import contact_record
 from borough.core.actors import Actor, ResidentActor, staff_user
 from borough.core.channels import Channel
 
-from . import crosslanguage, dialogue
+from . import crosslanguage, dialogue, llm
 from .models import ChatMessage, Conversation
 from .selectors import contact_without_case
 from .state import DialogueState
@@ -166,7 +166,7 @@ def conversation_post(
                 language=conversation.language,
             )
         ]
-        polish = dialogue.needs_polish(turn)
+        polish = dialogue.needs_polish(turn, resident_id=llm.conversation_resident_id(conversation))
         if not polish:
             added += _add_replies(conversation, turn)
         _record_outcome(conversation, turn)
@@ -185,7 +185,9 @@ def _translate_for_agent(conversation: Conversation, message: ChatMessage) -> No
     agent, through the council's model (no lock held while it answers)."""
     if conversation.status not in (Conversation.Status.WAITING, Conversation.Status.LIVE):
         return
-    english = crosslanguage.to_english(message.text, conversation.language)
+    english = crosslanguage.to_english(
+        message.text, conversation.language, llm.conversation_resident_id(conversation)
+    )
     if english:
         message.translation, message.translation_language = english, crosslanguage.ENGLISH
         ChatMessage.objects.filter(pk=message.pk).update(
@@ -267,7 +269,9 @@ def livechat_reply(*, conversation: Conversation, actor: Actor, text: str) -> Ch
     if conversation.status != Conversation.Status.LIVE or conversation.agent_id != agent.pk:
         conversation = livechat_take(conversation=conversation, actor=actor)
     # In the resident's language too, when the council's model can translate (no lock held).
-    translated = crosslanguage.to_resident(text, conversation.language)
+    translated = crosslanguage.to_resident(
+        text, conversation.language, llm.conversation_resident_id(conversation)
+    )
     with transaction.atomic():
         message = _add(
             conversation,

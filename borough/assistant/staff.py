@@ -185,7 +185,7 @@ def draft_update(case: Case, templates: list[ResponseTemplate]) -> Draft:
     case's values, or plain words from the case's facts if the team has none."""
     template = _best_template(case, templates)
     text = fill(template.body, case) if template is not None else _plain_draft(case)
-    if settings.BOROUGH_STAFF_LLM and llm.configured():
+    if settings.BOROUGH_STAFF_LLM and llm.may_use_for(case.resident_id):
         rewritten = _rewrite(text)
         if rewritten:
             return Draft(rewritten, template, rewritten=True)

@@ -22,6 +22,8 @@ from borough.places.models import Property
 
 from .activity import make_activity
 from .context import Demo, Summary
+from .governance import make_information_requests
+from .integrations import make_integrations
 from .people import make_people, make_resident_account, make_staff
 from .places import make_places
 
@@ -33,6 +35,7 @@ STEPS = (
     "staff",
     "a year of activity",
     "a resident's sign-in",
+    "other systems and information requests",
 )
 
 
@@ -52,6 +55,9 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         make_activity(demo, residents, home_of, properties, staff)
         step(STEPS[5])
         make_resident_account(demo)
+        step(STEPS[6])
+        make_integrations(demo, staff)
+        make_information_requests(demo, staff)
     return demo.summary
 
 

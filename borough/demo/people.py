@@ -35,6 +35,15 @@ DEMO_STAFF = (
     ("housing.officer@council.example", "Harry", "Officer", "housing-repairs", Role.OFFICER, False),
     ("waste.lead@council.example", "Lena", "Lead", "waste", Role.TEAM_LEAD, False),
     ("data.officer@council.example", "Dev", "Data", "data", Role.OFFICER, False),
+    # Information governance (issue 23): subject access, rectification, objection, the register.
+    (
+        "information.officer@council.example",
+        "Ines",
+        "Information",
+        "complaints-and-information",
+        Role.OFFICER,
+        False,
+    ),
 )
 
 

@@ -27,7 +27,8 @@ from borough.core.models import AuditEvent
 from borough.core.services import actor_label, audit_record
 from borough.notify.models import Message
 from borough.people.models import Resident
-from borough.singleview.models import BOROUGH_RESIDENTS_SOURCE, SourceRecord
+from borough.singleview.models import BOROUGH_RESIDENTS_SOURCE, SourceCorrection
+from borough.singleview.objections import linking_stop
 
 from .models import ErasureRecord, LegalHold
 from .retention import _delete_uploads
@@ -40,8 +41,12 @@ EXEMPTIONS = {
     "(their legal obligations); replaced at the next linkage import, and erased there at source",
     "singleview_sourcerecord": "Single view: the same, record by record",
     "singleview_goldenfield": "Single view: the same, the golden record's fields",
+    "singleview_sourcecorrection": "Single view: corrections the person asked for to other "
+    "council systems' records, kept until those systems hold them (the same obligations)",
     "governance_subjectaccessrequest": "Subject access request log: the requester's name, "
     "kept to show the request was answered (accountability, Article 5(2))",
+    "governance_rightsrequest": "Rectification and objection log: the requester's name, what "
+    "they asked and the decision, kept to show the request was answered (Article 5(2))",
 }
 
 #: Answer types that are the person's own details, removed from requests that are kept.
@@ -103,9 +108,11 @@ def erasure_apply(*, actor: Actor, resident: Resident, reason: str) -> ErasureRe
         counts["contacts_kept_without_the_person"] = Contact.objects.filter(
             resident=resident
         ).update(resident=None)
-        counts["linked_records"] = SourceRecord.objects.filter(
+        # Borough's own copy in the single view, and the golden fields chosen from it.
+        counts["linked_records"] = linking_stop(resident.pk)
+        SourceCorrection.objects.filter(
             source=BOROUGH_RESIDENTS_SOURCE, source_id=str(resident.pk)
-        ).delete()[0]
+        ).delete()
         if user is not None:
             FormSession.objects.filter(user=user).update(
                 saved_answers={}, saved_postcodes={}, saved_at=None

@@ -311,3 +311,83 @@ class Dpia(models.Model):
 
     def __str__(self) -> str:
         return f"DPIA: {self.activity}"
+
+
+class RightsRequest(models.Model):
+    """A request to rectify (Article 16) or an objection to processing (Article 21), with its
+    one-month clock (Article 12(3)), the officer's decision and reasons, and when and how the
+    person was told the outcome."""
+
+    class Kind(models.TextChoices):
+        RECTIFICATION = "rectification", "Rectification (Article 16)"
+        OBJECTION = "objection", "Objection to processing (Article 21)"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received: to decide"
+        UPHELD = "upheld", "Upheld"
+        REFUSED = "refused", "Refused"
+
+    class Exemption(models.TextChoices):
+        ACCURATE = "accurate", "The data is accurate: the person's view is noted on the request"
+        UNFOUNDED = "unfounded", "Manifestly unfounded or excessive (Article 12(5))"
+        COMPELLING = (
+            "compelling_grounds",
+            "Compelling legitimate grounds for the public task override the person's interests "
+            "(Article 21(1))",
+        )
+        LEGAL_OBLIGATION = (
+            "legal_obligation",
+            "The processing is a legal obligation (Article 6(1)(c)): the right to object does "
+            "not apply",
+        )
+        LEGAL_CLAIMS = "legal_claims", "Needed for legal claims (Article 21(1))"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    resident = models.ForeignKey(
+        "people.Resident", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requester_name = models.CharField(max_length=200)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    extended_to = models.DateField(null=True, blank=True)
+    extension_reason = models.CharField(max_length=300, blank=True)
+    # What the person says, in their words (or the officer's note of them).
+    grounds = models.TextField()
+    # Rectification: which record ("resident" or a single view record id), field, values.
+    record = models.CharField(max_length=200, blank=True)
+    field = models.CharField(max_length=32, blank=True)
+    was = models.TextField(blank=True)
+    corrected_value = models.TextField(blank=True)
+    # Objection: the processing objected to (``people.ProcessingActivity``).
+    activity = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    exemption = models.CharField(max_length=24, choices=Exemption.choices, blank=True)
+    decision_reasons = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=200, blank=True)
+    told_at = models.DateTimeField(null=True, blank=True)
+    told_how = models.CharField(max_length=300, blank=True)
+    logged_by = models.CharField(max_length=200)
+    logged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="received")
+                | models.Q(status="upheld", exemption="")
+                | (models.Q(status="refused") & ~models.Q(exemption="")),
+                name="rights_request_refusal_names_its_exemption",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{'RR' if self.kind == self.Kind.RECTIFICATION else 'OB'}-{self.pk}"
+
+    @property
+    def deadline(self):
+        return self.extended_to or self.due_on

@@ -5,8 +5,8 @@ requests with every timeline entry (internal notes too: the officer decides what
 files, chats, contacts, feedback, messages sent to them, the single view's records linked to
 them and the audit log of who saw or changed their record. Each item has a key
 ("case_event:12") by which the officer withholds it (a third party's data, an exemption).
-``package`` writes what is released: a zip of JSON, one CSV per section, the files, and a
-printable HTML copy (no PDF library is a dependency; the browser prints the HTML to PDF).
+``package`` writes what is released: a zip of JSON, one CSV per section, the files, a PDF
+(``sar_pdf``) and an HTML copy to read in a browser.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from borough.people.export import resident_data
 from borough.people.models import Resident, ResidentNeed
 from borough.singleview.models import GoldenField, SourceRecord
 
+from .models import RightsRequest
+from .sar_pdf import package_pdf
+
 Item = dict[str, Any]
 
 #: The sections of a package, in order, with their headings.
@@ -45,6 +48,7 @@ SECTIONS = {
     "contacts": "Contacts with the council",
     "feedback": "Feedback",
     "messages": "Emails sent",
+    "rights_requests": "Your requests to correct your data or object to its use",
     "linked_records": "Records in other council systems (single view)",
     "access_log": "Who has seen or changed your record",
 }
@@ -119,6 +123,21 @@ def _linked_records(resident: Resident) -> list[Item]:
         for g in golden
     ]
     return items
+
+
+def _rights_requests(resident: Resident) -> list[Item]:
+    return [
+        {
+            "key": f"rights_request:{r.pk}",
+            "reference": r.reference,
+            "kind": r.get_kind_display(),
+            "received_on": r.received_on,
+            "asked_for": r.corrected_value or r.activity,
+            "status": r.get_status_display(),
+            "reasons": r.decision_reasons,
+        }
+        for r in RightsRequest.objects.filter(resident=resident).order_by("pk")
+    ]
 
 
 def gather(resident: Resident) -> dict[str, list[Item]]:
@@ -211,6 +230,7 @@ def gather(resident: Resident) -> dict[str, list[Item]]:
         "contacts": contacts,
         "feedback": feedback,
         "messages": messages,
+        "rights_requests": _rights_requests(resident),
         "linked_records": _linked_records(resident),
         "access_log": access,
     }
@@ -242,8 +262,9 @@ def _csv(items: list[Item]) -> str:
 
 def package(request_pk: int, gathered: dict[str, list[Item]], withheld: dict[str, str]) -> bytes:
     """The zip released to the person: data.json, a CSV per section, the files not withheld,
-    and index.html to read or print."""
+    the package as a PDF (package.pdf) and index.html to read in a browser."""
     data = released(gathered, withheld)
+    sections = [(SECTIONS[s], items) for s, items in data.items()]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -259,8 +280,17 @@ def package(request_pk: int, gathered: dict[str, list[Item]], withheld: dict[str
         archive.writestr(
             "index.html",
             render_to_string(
-                "governance/sar_package.html",
-                {"sections": [(SECTIONS[s], items) for s, items in data.items()], "pk": request_pk},
+                "governance/sar_package.html", {"sections": sections, "pk": request_pk}
             ),
         )
+        archive.writestr("package.pdf", pdf(request_pk, gathered, withheld))
     return buffer.getvalue()
+
+
+def pdf(request_pk: int, gathered: dict[str, list[Item]], withheld: dict[str, str]) -> bytes:
+    """The released package as a PDF alone (also inside the zip)."""
+    data = released(gathered, withheld)
+    details = data["details"][0] if data["details"] else {}
+    name = f"{details.get('first_name', '')} {details.get('last_name', '')}".strip()
+    sections = [(SECTIONS[s], items) for s, items in data.items()]
+    return package_pdf(request_pk, sections, withheld, name=name or "you")

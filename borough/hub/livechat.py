@@ -135,7 +135,7 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
             "language": _language_words(conversation.language),
             "language_plain": language_name(conversation.language),
             "foreign_language": crosslanguage.needs_translation(conversation.language),
-            "can_translate": crosslanguage.available(),
+            "can_translate": crosslanguage.available(conversation.resident_id),
             "drivers": [DRIVER_LABELS.get(d, d) for d in conversation.drivers],
             "reason": REASONS.get(conversation.handover_reason, ""),
             "service": service,

@@ -17,7 +17,7 @@ from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.governance.models import SubjectAccessRequest
 from borough.governance.requests import sar_extend, sar_log, sar_release, sar_review
-from borough.governance.sar import SECTIONS, gather, package
+from borough.governance.sar import SECTIONS, gather, package, pdf
 from borough.governance.services import Invalid
 
 from .governance import governance_required
@@ -198,12 +198,12 @@ def request_release(request, sar_id: int):
 
 @never_cache
 @governance_required
-def request_package(request, sar_id: int):
-    """The released package as a zip; only once released. Audited."""
+def request_package(request, sar_id: int, as_pdf: bool = False):
+    """The released package as a zip (or its PDF alone); only once released. Audited."""
     sar = _sar_or_404(sar_id)
     if sar.status != SubjectAccessRequest.Status.RELEASED or sar.resident is None:
         raise Http404
-    data = package(sar.pk, gather(sar.resident), sar.withheld)
+    data = (pdf if as_pdf else package)(sar.pk, gather(sar.resident), sar.withheld)
     audit_record(
         actor=request.user,
         action="exported",
@@ -212,6 +212,7 @@ def request_package(request, sar_id: int):
         resident_id=sar.resident_id,
         summary="subject access package downloaded",
     )
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.zip"'
+    kind, extension = ("application/pdf", "pdf") if as_pdf else ("application/zip", "zip")
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.{extension}"'
     return response

@@ -33,6 +33,7 @@ TEMPLATES = {
     "case_handoff": "A new case sent on to a back-office mailbox (integrations connector)",
     "alert_confirm": "Confirm an alert for reports (to the address given)",
     "alert_update": "A report followed was made or updated (to an alert's address)",
+    "rights_outcome": "The outcome of a rectification or objection (to the person; governance)",
 }
 
 PROVIDERS = ("outbox", "email")

@@ -110,3 +110,35 @@ class ResidentNeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.get_need_display()
+
+
+class ProcessingActivity(models.TextChoices):
+    """Processing a resident may object to (UK GDPR Article 21), each a row of the council's
+    information asset register. An upheld objection stops it for that resident."""
+
+    SINGLE_VIEW = "single_view", "Linking their records across council systems (the single view)"
+    ASSISTANT_LLM = (
+        "assistant_llm",
+        "Sending their words to the council's language model (assistant and drafts)",
+    )
+
+
+class ProcessingObjection(models.Model):
+    """An upheld objection: Borough no longer does ``activity`` with this resident's data.
+    Asked by every code path that does it (``people.objections``)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="objections")
+    activity = models.CharField(max_length=32, choices=ProcessingActivity.choices)
+    upheld_at = models.DateTimeField()
+    upheld_by = models.CharField(max_length=200)
+    reference = models.CharField(max_length=40, blank=True, help_text="The request that upheld it")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "activity"], name="processing_objection_one_per_activity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"resident {self.resident_id} objects to {self.activity}"

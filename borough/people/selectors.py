@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from .models import Resident, ResidentNeed
+from .models import ProcessingObjection, Resident, ResidentNeed
 
 
 def resident_get(resident_id: int) -> Resident | None:
@@ -50,3 +50,8 @@ def resident_for_user(user) -> Resident | None:
 def needs_of(resident: Resident) -> list[ResidentNeed]:
     """Every need recorded for ``resident``, withdrawn ones too, oldest first."""
     return list(ResidentNeed.objects.filter(resident=resident).order_by("created_at", "pk"))
+
+
+def objections_of(resident: Resident) -> list[ProcessingObjection]:
+    """The resident's upheld objections to processing, oldest first."""
+    return list(ProcessingObjection.objects.filter(resident=resident).order_by("upheld_at", "pk"))

@@ -9,7 +9,7 @@ from typing import Any
 
 from borough.assistant.selectors import chats_of
 from borough.catalogue.selectors import uploads_of_cases
-from borough.people.selectors import needs_of
+from borough.people.selectors import needs_of, objections_of
 
 
 def needs_data(resident) -> list[dict[str, Any]]:
@@ -21,6 +21,14 @@ def needs_data(resident) -> list[dict[str, Any]]:
             "withdrawn_at": need.withdrawn_at,
         }
         for need in needs_of(resident)
+    ]
+
+
+def objections_data(resident) -> list[dict[str, Any]]:
+    """What the resident has objected to and the council stopped doing (Article 21)."""
+    return [
+        {"stopped": o.get_activity_display(), "since": o.upheld_at, "request": o.reference}
+        for o in objections_of(resident)
     ]
 
 

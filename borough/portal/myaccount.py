@@ -37,7 +37,7 @@ from borough.people.services import (
 from borough.places.collections import collections_by_day, collections_coming
 from borough.places.selectors import example_postcode, properties_at_postcode
 
-from .my_data import chats_data, files_data, needs_data
+from .my_data import chats_data, files_data, needs_data, objections_data
 from .progress import Journeys
 from .request_page import answer_rows, public_headline, signed_in_resident
 
@@ -245,6 +245,7 @@ def my_data(request):
         "needs": needs_data(resident),
         "files": files_data(cases),
         "chats": chats_data(resident, request.user),
+        "objections_upheld": objections_data(resident),
     }
     return _download(request, data, object_id=resident.pk)
 

@@ -250,3 +250,33 @@ class DqConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.field}"
+
+
+class SourceCorrection(models.Model):
+    """A correction of one field of one source system's record (rectification, Article 16),
+    made by the council's information governance team. Unlike the rest of the single view it is
+    the council's own record and outlives imports: every import applies it again to the record
+    and the person's golden record, until the source system itself holds the corrected value
+    (``made_at_source_on``); till then it is listed for the source system's owner to correct."""
+
+    source = models.CharField(max_length=100)
+    source_id = models.CharField(max_length=200)
+    field = models.CharField(max_length=32)
+    value = models.TextField()
+    was = models.TextField(blank=True)
+    reference = models.CharField(max_length=40, help_text="The rectification request")
+    corrected_at = models.DateTimeField()
+    corrected_by = models.CharField(max_length=200)
+    reapplied_in_run = models.PositiveIntegerField(null=True, blank=True)
+    made_at_source_on = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id", "field"], name="source_correction_one_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id} {self.field}"

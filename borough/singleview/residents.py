@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from borough.core.postcodes import postcode_key
 from borough.people.models import Resident
+from borough.people.objections import ProcessingActivity, objectors, objects_to
 
 from .models import GoldenField, LinkedPerson
 
@@ -39,7 +40,10 @@ def _resident_postcode(resident: Resident) -> str:
 
 
 def people_for_resident(resident: Resident) -> list[PersonLink]:
-    """The single view's people for ``resident``: the linked one, else possible matches."""
+    """The single view's people for ``resident``: the linked one, else possible matches; none
+    for a resident who objects to the single view (Article 21)."""
+    if objects_to(resident.pk, ProcessingActivity.SINGLE_VIEW):
+        return []
     linked = list(LinkedPerson.objects.filter(resident=resident).order_by("person_id"))
     if linked:
         return [PersonLink(person, LINKED) for person in linked]
@@ -83,9 +87,13 @@ def residents_for_person(person: LinkedPerson) -> list[ResidentLink]:
         .select_related("household__property")
         .order_by("pk")
     )
+    objecting = objectors(ProcessingActivity.SINGLE_VIEW)
     return [
         ResidentLink(resident, POSSIBLE)
         for resident in candidates
-        if (postcode and _resident_postcode(resident) == postcode)
-        or (email and resident.email.strip().lower() == email.lower())
+        if resident.pk not in objecting
+        and (
+            (postcode and _resident_postcode(resident) == postcode)
+            or (email and resident.email.strip().lower() == email.lower())
+        )
     ]

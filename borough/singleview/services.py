@@ -18,6 +18,7 @@ from borough.core.services import audit_record
 from borough.people.models import Resident
 from borough.places.models import Property
 
+from .corrections import corrections_reapply
 from .importer import LinkageImportError, Run, read_run
 from .models import (
     BOROUGH_RESIDENTS_SOURCE,
@@ -33,6 +34,7 @@ from .models import (
     ReviewPair,
     SourceRecord,
 )
+from .objections import without_objectors
 
 __all__ = ["LinkageImportError", "DecisionInvalid", "NotAllowed", "linkage_import", "match_decide"]
 
@@ -241,15 +243,19 @@ def linkage_import(*, actor: Actor, path: str | Path) -> LinkageImport:
 
     The file is read and checked in full first; the old single view is then replaced in one
     transaction, so a refused or failed import leaves it exactly as it was. Raises
-    ``LinkageImportError`` with a message for the data team. Match decisions are kept.
+    ``LinkageImportError`` with a message for the data team. Match decisions are kept, the
+    council's corrections of source records applied again (``corrections``), and residents who
+    object to the single view left out (``objections``).
     ``actor`` is the system (``SystemActor("manage.py linkage_import")``) or a member of staff
     who may use the single view (``NotAllowed`` otherwise); the import records who it was.
     """
     _refuse_unless_single_view_user(actor)
-    run = read_run(path)
+    # Residents who object to the single view are left out; corrections are made again.
+    run = without_objectors(read_run(path))
     with transaction.atomic():
         _clear()
         counts = _write(run)
+        corrections_reapply(run.run_id)
         done = LinkageImport.objects.create(
             imported_by=str(actor),
             database=run.database,

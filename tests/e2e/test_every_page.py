@@ -83,6 +83,11 @@ SKIP = {
     "hub:governance_sar_extend": "POST-only: extends a subject access request's deadline",
     "hub:governance_sar_release": "POST-only: releases a subject access request",
     "hub:governance_sar_package": "zip download of a released subject access package",
+    "hub:governance_sar_package_pdf": "PDF download of a released subject access package "
+    "(its text is read in tests/governance/test_subject_access.py)",
+    "hub:governance_right_extend": "POST-only: extends a rectification's or objection's "
+    "deadline (errors re-render hub:governance_right, which is checked)",
+    "hub:governance_right_posted": "POST-only: records that the outcome letter was posted",
 }
 
 POTHOLE = "/services/report-pothole/"
@@ -338,6 +343,34 @@ def _pages(data: dict) -> list[Page]:
             "Log the request",
         ),
         Page("hub:governance_sar", ADMIN, f"/hub/governance/requests/{data['sar'].pk}/", False),
+        # Rectification and objection (issue 23, point 4): the list with a correction waiting
+        # for its source system, both forms, a request to decide and a decided one whose
+        # outcome letter is waiting to be posted.
+        Page("hub:governance_rights", ADMIN, "/hub/governance/rights/", False),
+        Page(
+            "hub:governance_right_new",
+            ADMIN,
+            "/hub/governance/rights/new/rectification/",
+            False,
+            "Log the request",
+        ),
+        Page(
+            "hub:governance_right_new",
+            ADMIN,
+            "/hub/governance/rights/new/objection/",
+            False,
+            "Log the request",
+        ),
+        Page(
+            "hub:governance_right",
+            ADMIN,
+            f"/hub/governance/rights/{data['rectification'].pk}/",
+            False,
+            "Decide and tell the person",
+        ),
+        Page(
+            "hub:governance_right", ADMIN, f"/hub/governance/rights/{data['objection'].pk}/", False
+        ),
         Page("hub:livechat", AGENT, "/hub/live-chat/", False),
         Page(
             "hub:livechat_chat",
@@ -380,7 +413,8 @@ LISTED = {
     "hub:governance_sars", "hub:governance_sar_new", "hub:governance_sar",
     "hub:governance_erasure", "hub:governance_breaches", "hub:governance_breach_new",
     "hub:governance_breach", "hub:governance_dpias", "hub:governance_dpia_new",
-    "hub:governance_dpia",
+    "hub:governance_dpia", "hub:governance_rights", "hub:governance_right_new",
+    "hub:governance_right",
 }  # fmt: skip
 
 
@@ -546,7 +580,9 @@ def _governance(admin, resident) -> dict:
     from borough.governance.breaches import breach_log
     from borough.governance.dpias import dpia_save
     from borough.governance.requests import sar_log
+    from borough.governance.rights import rights_decide, rights_log
     from borough.governance.services import asset_save
+    from borough.singleview.models import SourceCorrection
 
     actor = StaffActor(admin)
     asset = asset_save(
@@ -593,7 +629,50 @@ def _governance(admin, resident) -> dict:
         },
         review_on=dt.date.today() + dt.timedelta(days=365),
     )
-    return {"asset": asset, "sar": sar, "breach": breach, "dpia": dpia}
+    rectification = rights_log(
+        actor=actor,
+        kind="rectification",
+        received_on=dt.date.today(),
+        data={
+            "resident": str(resident.pk),
+            "requester_name": resident.full_name,
+            "record": "resident",
+            "field": "date_of_birth",
+            "corrected_value": "27/3/1980",
+            "grounds": "My date of birth is wrong on my letters",
+        },
+    )
+    no_email = ResidentFactory(email="")
+    objection = rights_log(
+        actor=actor,
+        kind="objection",
+        received_on=dt.date.today(),
+        data={
+            "resident": str(no_email.pk),
+            "requester_name": no_email.full_name,
+            "activity": "single_view",
+            "grounds": "I do not want my records joined up",
+        },
+    )
+    rights_decide(
+        actor=actor,
+        request=objection,
+        decision="refused",
+        exemption="compelling_grounds",
+        reasons="The single view finds people at risk",
+    )
+    SourceCorrection.objects.create(
+        source="council_tax", source_id="CT-100234", field="last_name", value="Owusu-Mensah",
+        was="Owusu", reference="RR-1", corrected_at=timezone.now(), corrected_by="user 1",
+    )  # fmt: skip
+    return {
+        "asset": asset,
+        "sar": sar,
+        "breach": breach,
+        "dpia": dpia,
+        "rectification": rectification,
+        "objection": objection,
+    }
 
 
 def _integrations(admin, case) -> dict:

@@ -8,12 +8,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from borough.accounts.models import Role, Team
 from borough.core.actors import StaffActor
 from borough.governance.breaches import breach_log
 from borough.governance.services import asset_save
-from borough.people.models import ResidentNeed
+from borough.people.models import ProcessingObjection, ResidentNeed
 from tests.factories import ResidentFactory, StaffFactory
 
 WIDTHS = (375, 1280)
@@ -41,7 +42,7 @@ def test_an_officer_takes_a_subject_access_request_from_logging_to_release(
         membership__team=Team.objects.get(slug="complaints-and-information"),
         membership__role=Role.OFFICER,
     )
-    ama = ResidentFactory(first_name="Ama", last_name="Owusu")
+    ama = ResidentFactory(first_name="Ama", last_name="Owusu", email="ama@example.com")
     make_case(resident=ama)
     ResidentNeed.objects.create(
         resident=ama,
@@ -84,6 +85,32 @@ def test_an_officer_takes_a_subject_access_request_from_logging_to_release(
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the package").click()
     assert download.value.suggested_filename.endswith(".zip")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF alone").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert "Ama Owusu" in pdf_text and "Deaf or hard of hearing" not in pdf_text  # withheld
+    staff.assert_accessible()
+    visited_release = page.url.removeprefix(live_server.url)
+
+    # An objection, from logging to the decision the person is told of (issue 23, point 4).
+    page.goto(f"{live_server.url}/hub/governance/")
+    page.get_by_role("link", name="Rectification and objection").click()
+    page.get_by_role("button", name="Log an objection").click()
+    page.get_by_label("Name of the person who asked").fill("Ama Owusu")
+    page.get_by_label("Their resident number").fill(str(ama.pk))
+    page.get_by_label("Day").fill(str(received.day))
+    page.get_by_label("Month").fill(str(received.month))
+    page.get_by_label("Year").fill(str(received.year))
+    page.get_by_label("Sending their words to the council's language model").check()
+    page.get_by_label("Their grounds").fill("I do not want a model reading my messages")
+    page.get_by_role("button", name="Log the request").click()
+    expect(page.get_by_text("is logged: decide it by")).to_be_visible()
+    page.get_by_label("Uphold: stop the processing for this person").check()
+    page.get_by_label("Reasons for the decision").fill("No compelling grounds")
+    page.get_by_role("button", name="Decide and tell the person").click()
+    expect(page.get_by_text("is upheld: By email to ama")).to_be_visible()
+    assert ProcessingObjection.objects.filter(resident=ama, activity="assistant_llm").exists()
     staff.assert_accessible()
     visited = [
         "/hub/governance/",
@@ -97,8 +124,8 @@ def test_an_officer_takes_a_subject_access_request_from_logging_to_release(
         "/hub/governance/breaches/new/",
         "/hub/governance/dpias/",
         "/hub/governance/dpias/new/",
-        page.url.removeprefix(live_server.url),
-    ]
+        visited_release,
+    ]  # the rectification and objection pages: in test_every_page
     asset = asset_save(actor=StaffActor(officer), data=ENTRY)
     breach = breach_log(
         actor=StaffActor(officer),

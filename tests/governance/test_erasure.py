@@ -15,9 +15,10 @@ from borough.core.services import audit_record
 from borough.governance.erasure import EXEMPTIONS, erasure_apply
 from borough.governance.models import ErasureRecord
 from borough.governance.requests import sar_log
+from borough.governance.rights import rights_decide, rights_log
 from borough.governance.services import Invalid, legal_hold_place
 from borough.notify.models import Message
-from borough.people.models import ResidentNeed
+from borough.people.models import ProcessingObjection, ResidentNeed
 from borough.singleview.models import BOROUGH_RESIDENTS_SOURCE, LinkedPerson, SourceRecord
 from tests.factories import ResidentFactory, ResidentUserFactory
 
@@ -81,6 +82,28 @@ def zebedee(make_case, make_upload, waste_officer, governance_officer):
         actor=StaffActor(governance_officer), resident_id=str(person.pk),
         requester_name=f"{FIRST} {LAST}", received_on=timezone.localdate(),
     )  # fmt: skip
+    # Their phone number corrected in the council tax record, and an upheld objection.
+    for kind, data in (
+        (
+            "rectification",
+            {
+                "record": "source",
+                "record_id": "council_tax:CT9",
+                "field": "phone",
+                "corrected_value": PHONE,
+            },
+        ),
+        ("objection", {"activity": "assistant_llm"}),
+    ):
+        rights_decide(
+            actor=StaffActor(governance_officer), decision="upheld", exemption="", reasons="Yes",
+            request=rights_log(
+                actor=StaffActor(governance_officer), kind=kind,
+                received_on=timezone.localdate(),
+                data={"resident": str(person.pk), "requester_name": f"{FIRST} {LAST}",
+                      "grounds": "Asked by letter", **data},
+            ),
+        )  # fmt: skip
     return person, case
 
 
@@ -99,8 +122,12 @@ def test_erasure_leaves_the_person_only_where_an_exemption_is_listed(
     assert set(after) == {
         "singleview_linkedperson",
         "singleview_sourcerecord",
+        "singleview_sourcecorrection",  # the council tax system has yet to correct the phone
+        "singleview_goldenfield",  # the corrected phone, chosen from the council tax record
         "governance_subjectaccessrequest",
+        "governance_rightsrequest",
     }
+    assert not ProcessingObjection.objects.exists()  # went with the person
     assert all(any(e.startswith(table) for e in record.exemptions) for table in after)
     # Borough's own copy in the single view went; the council tax system's copy is exempt.
     assert list(SourceRecord.objects.values_list("source", flat=True)) == ["council_tax"]

@@ -28,6 +28,9 @@ PAGES = [
     "/hub/governance/breaches/new/",
     "/hub/governance/dpias/",
     "/hub/governance/dpias/new/",
+    "/hub/governance/rights/",
+    "/hub/governance/rights/new/rectification/",
+    "/hub/governance/rights/new/objection/",
 ]
 
 
@@ -225,3 +228,42 @@ def test_a_breach_is_logged_with_its_clock_and_the_people_affected(officer_clien
     )
     breach.refresh_from_db()
     assert breach.ico_reference == "IC-9"
+
+
+def test_a_rectification_is_logged_and_decided_in_the_hub_and_bad_input_keeps_nothing(
+    officer_client, waste_officer, staff_login
+):
+    from borough.governance.models import RightsRequest
+    from borough.notify.models import Message
+
+    ama = ResidentFactory(first_name="Ama", last_name="Owsu", email="ama@example.com")
+    today = timezone.localdate()
+    form = {
+        "requester_name": "Ama Owusu", "resident": str(ama.pk), "received_on-day": today.day,
+        "received_on-month": today.month, "received_on-year": today.year,
+        "record": "resident", "resident_field": "last_name", "corrected_value": "",
+        "grounds": "My surname is misspelt",
+    }  # fmt: skip
+    refused = officer_client.post("/hub/governance/rights/new/rectification/", form)
+    assert refused.status_code == 400 and "Enter the correct name" in refused.content.decode()
+    assert "My surname is misspelt" in refused.content.decode()  # what was typed is kept
+    assert not RightsRequest.objects.exists()
+    made = officer_client.post(
+        "/hub/governance/rights/new/rectification/", {**form, "corrected_value": "Owusu"}
+    )
+    request = RightsRequest.objects.get()
+    assert made["Location"] == f"/hub/governance/rights/{request.pk}/"
+    page = f"/hub/governance/rights/{request.pk}/"
+    assert "Held: Owsu" in officer_client.get(page).content.decode()
+    # Another team's officer may not decide it.
+    other = Client()
+    staff_login(other, waste_officer)
+    assert other.post(page, {"decision": "upheld", "reasons": "x"}).status_code == 403
+    no_reasons = officer_client.post(page, {"decision": "upheld", "reasons": ""})
+    assert no_reasons.status_code == 400 and "Enter the reasons" in no_reasons.content.decode()
+    done = officer_client.post(page, {"decision": "upheld", "reasons": "Passport seen"})
+    assert done.status_code == 302
+    ama.refresh_from_db()
+    assert ama.last_name == "Owusu"
+    assert Message.objects.filter(to="ama@example.com", template="rights_outcome").exists()
+    assert "By email to ama@example.com" in officer_client.get(page).content.decode()

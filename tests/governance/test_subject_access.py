@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from borough.assistant.models import Conversation
 from borough.cases.workflow import case_add_note
@@ -16,7 +17,7 @@ from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.governance.models import SubjectAccessRequest
 from borough.governance.requests import add_months, sar_extend, sar_log, sar_release, sar_review
-from borough.governance.sar import gather, package
+from borough.governance.sar import gather, package, pdf
 from borough.governance.services import Invalid
 from borough.people.models import ResidentNeed
 from borough.singleview.models import LinkedPerson, SourceRecord
@@ -122,6 +123,33 @@ def test_the_package_has_json_csv_files_and_a_printable_copy_without_withheld_it
     assert "Spoke to Ama" not in json.dumps(released)
     assert "Spoke to Ama" not in archive.read("index.html").decode()
     assert "wheelchair" in archive.read("index.html").decode()
+    # The PDF: everything released, in the same order, and not the withheld note.
+    pdf_text = _pdf_text(archive.read("package.pdf"))
+    assert pdf_text == _pdf_text(pdf(1, found, {note["key"]: "Third party"}))
+    assert "The data Demo Borough Council holds about Ama Owusu" in pdf_text
+    for held in ("wheelchair", "my bin was missed", "council_tax:CT1", "ama.jpg", "Viewed"):
+        assert held in pdf_text, held
+    assert "Spoke to Ama" not in pdf_text
+    assert "1 item: Third party" in pdf_text  # how many were withheld, and why
+
+
+def _pdf_text(data: bytes) -> str:
+    """The PDF's text as a reader would copy it, lines joined (a long value wraps)."""
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_the_pdf_has_nothing_of_another_person_and_prints_any_latin_name(
+    make_case, make_upload, waste_officer, two_people
+):
+    ama, kofi = two_people
+    lucja = _person(make_case, make_upload, waste_officer, first="Łucja", last="Wójcik-Żak",
+                    email="lucja@example.com", source_id="CT3")  # fmt: skip
+    text = _pdf_text(pdf(2, gather(lucja), {}))
+    assert "holds about Łucja Wójcik-Żak" in text and "Łucja uses a wheelchair" in text
+    assert "Nothing: every item we hold about you is in this package" in text
+    for other in ("Ama", "Owusu", "ama@example.com", "Kofi", "Mensah", "CT1", "CT2"):
+        assert other not in text, other
 
 
 def test_the_clock_is_one_calendar_month_and_extends_by_at_most_two(governance_officer):

@@ -480,3 +480,4 @@ def test_download_my_data_has_my_needs_chats_and_files_but_no_staff_notes(
     assert [m["text"] for c in data["chats"] for m in c["messages"]] == ["My bin was missed"]
     text = json.dumps(data)
     assert "Staff note" not in text and "Ben's own chat" not in text
+    assert data["objections_upheld"] == []  # none yet: see test_rights for one upheld
