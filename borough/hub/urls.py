@@ -4,6 +4,7 @@ from django.urls import path
 from . import (
     api_clients,
     assist,
+    assist_pay,
     breaches,
     dpias,
     erasure,
@@ -174,6 +175,11 @@ urlpatterns = [
     ),
     path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),
     path("requests/<uuid:token>/check/", assist.assist_check, name="assist_check"),
+    path(
+        "requests/<uuid:token>/payment/<str:pay_token>/",
+        assist_pay.assist_payment_return,
+        name="assist_payment_return",
+    ),
     path(
         "requests/<uuid:token>/cannot-continue/<slug:question_id>/",
         assist.assist_exit,
