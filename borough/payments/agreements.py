@@ -47,6 +47,11 @@ def next_year(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
+def renewal_prefix(agreement: Agreement) -> str:
+    """The start of the references of the attempts to take the renewal due next."""
+    return f"{agreement.reference}-{agreement.renews_on:%Y%m%d}"
+
+
 def agreement_set_up(payment: Payment, *, client: PayClient) -> Agreement:
     """Create the agreement with Pay for ``payment`` to set up (before the payment is made)."""
     reference = "AGR-" + secrets.token_hex(5).upper()
@@ -77,7 +82,11 @@ def agreement_paid(payment: Payment) -> None:
     if agreement.state == AgreementState.CREATED and not payment.renewal:
         agreement.state = AgreementState.ACTIVE
         agreement.renews_on = next_year(paid_on)
-    elif payment.renewal and agreement.renews_on and agreement.renews_on <= paid_on:
+    elif (
+        payment.renewal
+        and agreement.renews_on
+        and payment.reference.startswith(renewal_prefix(agreement))
+    ):  # the renewal for the date now due: the next is a year on (once: the prefix moves)
         agreement.renews_on = next_year(agreement.renews_on)
         agreement.last_failure = ""
     agreement.save(update_fields=["state", "renews_on", "last_failure"])
