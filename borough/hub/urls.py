@@ -12,6 +12,7 @@ from . import (
     insights,
     livechat,
     outbox,
+    payments,
     singleview,
     staff_sign_in,
     subject_access,
@@ -175,6 +176,12 @@ urlpatterns = [
     ),
     path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),
     path("requests/<uuid:token>/check/", assist.assist_check, name="assist_check"),
+    path("payments/reconciliation/", payments.reconciliation, name="payments_reconciliation"),
+    path(
+        "payments/reconciliation.csv",
+        payments.reconciliation_csv,
+        name="payments_reconciliation_csv",
+    ),
     path(
         "requests/<uuid:token>/payment/<str:pay_token>/",
         assist_pay.assist_payment_return,
