@@ -6,7 +6,7 @@ requests for paid services raised and paid by card (the cashless share)."""
 
 from __future__ import annotations
 
-from django.db.models import Case as When_
+from django.db.models import Case as Choose
 from django.db.models import Count, F, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 
@@ -19,7 +19,7 @@ CANCELLED_CODES = ("P0030", "P0040")
 
 
 def _channel():
-    return When_(When(renewal=True, then=Value("")), default=F("channel"))
+    return Choose(When(renewal=True, then=Value("")), default=F("channel"))
 
 
 def _row(day, kpi, value, g: dict, prefix: str = "") -> DailyCount:
@@ -37,34 +37,42 @@ def _row(day, kpi, value, g: dict, prefix: str = "") -> DailyCount:
 def payment_counts(low, high) -> list[DailyCount]:
     rows: list[DailyCount] = []
     keys = ("service_id", "service__team_id", "case__ward_id")
-    taken = (
-        Payment.objects.filter(state=PayState.SUCCESS, paid_at__gte=low, paid_at__lt=high)
-        .annotate(day=TruncDate("paid_at"))
-        .values("day", *keys, pay_channel=_channel())
-        .annotate(n=Count("id"), pence=Sum("amount_pence"))
-        .order_by()
-    )
-    for g in taken:
-        rows.append(_row(g["day"], Kpi.PAYMENTS_TAKEN, g["n"], g))
-        rows.append(_row(g["day"], Kpi.INCOME_PENCE, g["pence"], g))
-    failed = (
-        Payment.objects.filter(
-            state__in=(PayState.FAILED, PayState.ERROR), updated_at__gte=low, updated_at__lt=high
+    # Taken (by the day it was paid) and failed (by the day it ended) in one query.
+    paid = Q(state=PayState.SUCCESS, paid_at__gte=low, paid_at__lt=high)
+    failed = Q(
+        state__in=(PayState.FAILED, PayState.ERROR), updated_at__gte=low, updated_at__lt=high
+    ) & ~Q(failure_code__in=CANCELLED_CODES)
+    finished = (
+        Payment.objects.filter(paid | failed)
+        .annotate(
+            day=Choose(
+                When(state=PayState.SUCCESS, then=TruncDate("paid_at")),
+                default=TruncDate("updated_at"),
+            )
         )
-        .exclude(failure_code__in=CANCELLED_CODES)
-        .annotate(day=TruncDate("updated_at"))
         .values("day", *keys, pay_channel=_channel())
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id", filter=Q(state=PayState.SUCCESS)),
+            pence=Sum("amount_pence", filter=Q(state=PayState.SUCCESS)),
+            failures=Count("id", filter=~Q(state=PayState.SUCCESS)),
+        )
         .order_by()
     )
-    rows += [_row(g["day"], Kpi.PAYMENTS_FAILED, g["n"], g) for g in failed]
+    for g in finished:
+        for kpi, value in (
+            (Kpi.PAYMENTS_TAKEN, g["n"]),
+            (Kpi.INCOME_PENCE, g["pence"]),
+            (Kpi.PAYMENTS_FAILED, g["failures"]),
+        ):
+            if value:
+                rows.append(_row(g["day"], kpi, value, g))
     refunds = (
         Refund.objects.filter(created_at__gte=low, created_at__lt=high)
         .annotate(day=TruncDate("created_at"))
         .values(
             "day",
             *(f"payment__{key}" for key in keys),
-            pay_channel=When_(
+            pay_channel=Choose(
                 When(payment__renewal=True, then=Value("")), default=F("payment__channel")
             ),
         )
