@@ -80,16 +80,19 @@ def test_a_resident_books_bulky_waste_and_pays_after_a_decline(
     assert Payment.objects.get(state=PayState.SUCCESS).case == case
 
 
-def test_a_team_lead_refunds_half_of_a_payment(
+def test_a_team_lead_refunds_half_of_a_payment_and_the_resident_sees_it_in_myaccount(
     visit, live_server, catalogue, gazetteer, pay_on_live_server
 ):
     from django.test import Client
 
     from borough.accounts.models import Role, Team
-    from tests.factories import StaffFactory
+    from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
     from tests.payments.conftest import fill_form, pay
 
+    account = ResidentUserFactory(email="ama@example.com")
+    ResidentFactory(first_name="Ama", last_name="Owusu", email="ama@example.com", user=account)
     resident = Client()
+    resident.force_login(account)
     check = fill_form(
         resident, catalogue["book-bulky-waste-collection"], {"item_count": {"item_count": "3"}}
     )
@@ -119,3 +122,12 @@ def test_a_team_lead_refunds_half_of_a_payment(
     expect(page.get_by_test_id("payment")).to_contain_text("Only 2 items were collected")
     visit.assert_accessible()
     assert Payment.objects.get(case=case).refunded_pence == 1500
+
+    # The resident sees what they paid and what came back, on their request in MyAccount.
+    for width in (375, 1280):
+        mine = visit(javascript=False, width=width)
+        mine.sign_in(live_server, account)
+        mine.page.goto(f"{live_server.url}/my-account/requests/{case.reference}/")
+        shown = mine.page.get_by_test_id("payment").inner_text()
+        assert "You paid £30 by card" in shown and "We refunded £15" in shown
+        mine.assert_accessible()
