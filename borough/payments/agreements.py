@@ -77,6 +77,8 @@ def agreement_set_up(payment: Payment, *, client: PayClient) -> Agreement:
 def agreement_paid(payment: Payment) -> None:
     """A payment on an agreement succeeded (inside ``payment_record``'s transaction): the
     first one activates it, a renewal moves the renewal date on a year. Once per payment."""
+    if payment.agreement_id is None:
+        return
     agreement = Agreement.objects.select_for_update().get(pk=payment.agreement_id)
     paid_on = timezone.localdate(payment.paid_at or timezone.now())
     if agreement.state == AgreementState.CREATED and not payment.renewal:
