@@ -93,24 +93,26 @@ def test_an_agent_takes_a_card_payment_and_only_then_is_the_case_made(
     assert SandboxPayment.objects.filter(state="success").count() == 1
 
 
-@pytest.mark.parametrize(
-    ("status", "says"),
-    [(503, "GOV.UK Pay is not answering"), (429, "GOV.UK Pay is busy"), (None, "not answering")],
-)
-def test_pay_down_or_busy_during_moto_loses_nothing(client, at_check, monkeypatch, status, says):
-    def refuse(self, request, **kwargs):
-        if status is None:
-            raise requests.ConnectionError("down")
-        response = requests.Response()
-        response.status_code, response._content = status, b'{"code": "P0999"}'
-        return response
+def test_pay_down_or_busy_during_moto_loses_nothing(client, at_check, monkeypatch):
+    for status, says in (
+        (503, "GOV.UK Pay is not answering"),
+        (429, "GOV.UK Pay is busy"),
+        (None, "not answering"),
+    ):
 
-    monkeypatch.setattr(sandbox.SandboxAdapter, "send", refuse)
-    response = client.post(at_check, {"minutes": ""})
-    page = response.content.decode()
-    assert response.status_code == 200 and says in page and "the answers are kept" in page
-    assert not Case.objects.exists()
-    monkeypatch.undo()
+        def refuse(self, request, status=status, **kwargs):
+            if status is None:
+                raise requests.ConnectionError("down")
+            response = requests.Response()
+            response.status_code, response._content = status, b'{"code": "P0999"}'
+            return response
+
+        monkeypatch.setattr(sandbox.SandboxAdapter, "send", refuse)
+        response = client.post(at_check, {"minutes": ""})
+        page = response.content.decode()
+        assert response.status_code == 200 and says in page and "the answers are kept" in page
+        assert not Case.objects.exists()
+        monkeypatch.undo()
     # Pay is back: the same answers are still there to pay for.
     assert "/sandbox/pay/card/" in client.post(at_check)["Location"]
 

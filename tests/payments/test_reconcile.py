@@ -14,24 +14,46 @@ from django.utils import timezone
 from borough.accounts.models import Role, Team
 from borough.core.models import AuditEvent
 from borough.payments import sandbox
+from borough.payments.client import NewPayment, pay_client
 from borough.payments.models import Payment, SandboxPayment
 from borough.payments.reconcile import reconcile_day
 from tests.factories import StaffFactory
-
-from .conftest import fill_form, pay
 
 pytestmark = pytest.mark.django_db
 URL = "/hub/payments/reconciliation/"
 
 
+def _paid(bulky, n: int) -> Payment:
+    """A payment of £10 times ``n`` made through the client and paid on the sandbox."""
+    payment = Payment.objects.create(
+        service=bulky,
+        form_token=f"form-{n}",
+        amount_pence=1000 * n,
+        reference=f"PAY-{n}",
+        description="Book a bulky waste collection",
+    )
+    made = pay_client().create_payment(
+        NewPayment(
+            amount=payment.amount_pence,
+            reference=payment.reference,
+            description=payment.description,
+            return_url="https://council.example/return/",
+        ),
+        idempotency_key=str(payment.idempotency_key),
+    )
+    sandbox.pay_with_card(
+        SandboxPayment.objects.get(payment_id=made.payment_id), sandbox.SUCCESS_CARD
+    )
+    Payment.objects.filter(pk=payment.pk).update(pay_id=made.payment_id, state="success")
+    payment.refresh_from_db()
+    return payment
+
+
 @pytest.fixture
-def day_of_payments(client, bulky, no_webhooks):
+def day_of_payments(catalogue, no_webhooks):
     """Three paid bookings, then the records made to disagree in every way there is."""
-    for items in ("1", "2", "3"):
-        check = fill_form(client, bulky, {"item_count": {"item_count": items}})
-        client.get(pay(client, client.post(check)["Location"]))
-        client.cookies.clear()
-    one, two, three = Payment.objects.order_by("amount_pence")
+    bulky = catalogue["book-bulky-waste-collection"]
+    one, two, three = (_paid(bulky, n) for n in (1, 2, 3))
     Payment.objects.filter(pk=one.pk).update(state="failed")  # Borough missed the success
     SandboxPayment.objects.filter(payment_id=two.pay_id).update(
         refunds=[{"refund_id": "r" * 26, "amount": 500, "status": "success"}]

@@ -45,7 +45,7 @@ def subscribed(client, catalogue, gazetteer, no_webhooks):
     return agreement
 
 
-def test_the_first_payment_sets_up_a_yearly_renewal_shown_in_myaccount(client, subscribed):
+def test_set_up_told_before_each_renewal_and_renewed_once(client, subscribed):
     paid_on = Payment.objects.get().paid_at.date()
     assert (subscribed.state, subscribed.amount_pence) == ("active", 13000)
     assert subscribed.renews_on == next_year(paid_on)
@@ -53,8 +53,6 @@ def test_the_first_payment_sets_up_a_yearly_renewal_shown_in_myaccount(client, s
     page = client.get("/my-account/").content.decode()
     assert "Your subscriptions" in page and "Renews on" in page and "£130" in page
 
-
-def test_the_resident_is_told_before_the_renewal_once_and_then_it_is_taken_once(subscribed):
     renews = subscribed.renews_on
     assert renewal_notices_send(today=renews - dt.timedelta(days=15)) == 0
     assert renewal_notices_send(today=renews - dt.timedelta(days=14)) == 1
@@ -76,15 +74,14 @@ def test_the_resident_is_told_before_the_renewal_once_and_then_it_is_taken_once(
     notes = subscribed.case.events.filter(kind=CaseEvent.Kind.NOTE)
     assert notes.filter(text__contains="Renewed for another year").exists()
 
-
-def test_a_refused_renewal_is_recorded_and_tried_again(subscribed, monkeypatch):
-    SandboxAgreement.objects.update(status="inactive")  # the card stopped working at Pay
+    # The next year the card has stopped working at Pay: recorded, and tried again.
+    SandboxAgreement.objects.update(status="inactive")
     assert renewals_take(today=subscribed.renews_on) == 0
     subscribed.refresh_from_db()
     assert "did not take the renewal" in subscribed.last_failure
     SandboxAgreement.objects.update(status="active")
     assert renewals_take(today=subscribed.renews_on) == 1
-    assert Payment.objects.filter(renewal=True, state="success").count() == 1
+    assert Payment.objects.filter(renewal=True, state="success").count() == 2
 
 
 def test_the_resident_cancels_in_myaccount_and_nothing_renews(client, subscribed, monkeypatch):
@@ -106,8 +103,7 @@ def test_the_resident_cancels_in_myaccount_and_nothing_renews(client, subscribed
     assert renewals_take(today=subscribed.renews_on) == 0
     assert renewal_notices_send(today=subscribed.renews_on) == 0
 
-
-def test_nobody_else_may_cancel_it(client, subscribed):
+    # Nobody else may cancel a subscription.
     other = ResidentUserFactory(email="ben@example.com")
     client.force_login(other)
     url = f"/my-account/subscriptions/{subscribed.reference}/cancel/"
