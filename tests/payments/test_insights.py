@@ -33,7 +33,7 @@ def _payment(service, n, *, state="success", channel="web", code="", renewal=Fal
     )
 
 
-def test_income_cashless_share_refunds_and_failures_are_counted(catalogue, gazetteer):
+def test_income_cashless_share_refunds_and_failures_are_counted(catalogue):
     bulky = catalogue["book-bulky-waste-collection"]
     garden = catalogue["subscribe-to-garden-waste"]
     now = timezone.now()
