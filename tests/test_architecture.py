@@ -61,6 +61,7 @@ ALSO_ALLOWED = {
     ("singleview", "linkage"): "the house plan: the single view imports the engine's runs",
     ("cases", "contacts"): "ADR 0003: case_create records the contact that raised the case",
     ("cases", "notify"): "notify imports only core: any app may send a message through it",
+    ("payments", "notify"): "notify imports only core: renewal notices go through the outbox",
 }
 # Apps that import nothing first-party, but for these pure-Python modules of core (no Django,
 # nothing first-party), each with the reason (ADR 0027).

@@ -44,6 +44,7 @@ DEMO_STAFF = (
         Role.OFFICER,
         False,
     ),
+    ("finance.officer@council.example", "Fola", "Finance", "finance", Role.OFFICER, False),
 )
 
 

@@ -22,6 +22,7 @@ from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid
 from borough.cases.selectors import case_by_idempotency_key, cases_for_resident
 from borough.catalogue.answers import AnswerError
+from borough.catalogue.fees import pounds
 from borough.catalogue.inputs import StepPages, question_page, upload_rate_limited
 from borough.catalogue.journey import FormJourney
 from borough.catalogue.selectors import categories_with_services, service_get
@@ -32,6 +33,7 @@ from borough.core.services import audit_record
 from borough.people.selectors import resident_get
 
 from .access import staff_required
+from .assist_pay import take_payment
 
 SESSION_KEY = "hub_assisted_requests"
 # An agent rarely has more than a couple of requests open at once; older ones are dropped.
@@ -245,9 +247,16 @@ def assist_check(request, token: str):
         return redirect(assisted.next_url())
     errors: dict[str, str] = {}
     minutes = request.POST.get("minutes", "").strip()
+    fee = assisted.service.fee_for(assisted.answers) if assisted.service.has_fee else 0
     if request.method == "POST":
         if minutes and not (minutes.isdigit() and 0 < int(minutes) <= 600):
             errors["minutes"] = "Enter the length of the contact in whole minutes, like 5"
+        elif fee:
+            # A paid service: the case is made only once the caller's card payment succeeded.
+            taken = take_payment(request, assisted, minutes=int(minutes) if minutes else None)
+            if taken.redirect_to:
+                return redirect(taken.redirect_to)
+            errors = taken.errors
         else:
             try:
                 case = case_create(
@@ -283,6 +292,7 @@ def assist_check(request, token: str):
         "hub/assist_check.html",
         assisted.context(
             rows=rows,
+            fee=pounds(fee) if fee else "",
             minutes=minutes,
             errors=errors,
             form_has_errors=bool(errors),

@@ -4,6 +4,7 @@ from django.urls import path
 from . import (
     api_clients,
     assist,
+    assist_pay,
     breaches,
     dpias,
     erasure,
@@ -11,6 +12,7 @@ from . import (
     insights,
     livechat,
     outbox,
+    payments,
     rights,
     singleview,
     staff_sign_in,
@@ -194,6 +196,17 @@ urlpatterns = [
     ),
     path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),
     path("requests/<uuid:token>/check/", assist.assist_check, name="assist_check"),
+    path("payments/reconciliation/", payments.reconciliation, name="payments_reconciliation"),
+    path(
+        "payments/reconciliation.csv",
+        payments.reconciliation_csv,
+        name="payments_reconciliation_csv",
+    ),
+    path(
+        "requests/<uuid:token>/payment/<str:pay_token>/",
+        assist_pay.assist_payment_return,
+        name="assist_payment_return",
+    ),
     path(
         "requests/<uuid:token>/cannot-continue/<slug:question_id>/",
         assist.assist_exit,

@@ -11,6 +11,7 @@ from . import charts, formulas, kpis, selectors
 from .charts import Chart, year_earlier
 from .display import Table
 from .formulas import Figures
+from .models import Kpi
 
 DEFAULT_DAYS = 28
 LONGEST_RANGE_DAYS = 366
@@ -113,13 +114,15 @@ def dashboard(
     ]
     if channel is None:
         tables.append(kpis.channel_table(totals, costs, link=channel_link or (lambda c: "")))
+    by_service = (
+        selectors.service_totals(start, end, channel=channel, ward_id=ward_id)
+        if service_id is None
+        else []
+    )
     if service_id is None:
-        tables.append(
-            kpis.service_table(
-                selectors.service_totals(start, end, channel=channel, ward_id=ward_id),
-                link=service_link or (lambda s: ""),
-            )
-        )
+        tables.append(kpis.service_table(by_service, link=service_link or (lambda s: "")))
+    if totals.has(Kpi.PAYMENTS_TAKEN) or totals.has(Kpi.PAYMENTS_FAILED):
+        tables.append(kpis.income_table(totals, by_service))
     return Dashboard(
         start=start,
         end=end,

@@ -117,6 +117,24 @@ def average_contact_minutes(totals: Totals) -> Decimal | None:
     return Decimal(totals.total(Kpi.CONTACT_SECONDS)) / 60 / timed if timed else None
 
 
+def pence_to_pounds(pence: int | None) -> Decimal | None:
+    return None if pence is None else Decimal(pence) / 100
+
+
+def cashless_share(totals: Totals) -> Decimal | None:
+    """Requests for a paid service that were paid by card through GOV.UK Pay, out of every
+    request raised for a paid service (the rest were raised without a card payment: by
+    another system, or before payments were taken)."""
+    return ratio(totals.total(Kpi.CASES_PAID_BY_CARD), totals.total(Kpi.PAYABLE_CASES_OPENED))
+
+
+def failed_payment_rate(totals: Totals) -> Decimal | None:
+    """Card payments declined, expired or failed at the provider, out of those that finished
+    (taken or failed); a payer cancelling is not a failure."""
+    failed = totals.total(Kpi.PAYMENTS_FAILED)
+    return ratio(failed, failed + totals.total(Kpi.PAYMENTS_TAKEN))
+
+
 @dataclass(frozen=True)
 class Spend:
     amount: Decimal | None
@@ -167,6 +185,11 @@ class Figures:
     business_support_spend: Decimal | None = None
     registrations: int | None = None
     signed_in_a_day: Decimal | None = None
+    payments_taken: int | None = None
+    income: Decimal | None = None
+    cashless_share: Decimal | None = None
+    failed_payment_rate: Decimal | None = None
+    refunds: Decimal | None = None
 
 
 def figures(
@@ -211,4 +234,9 @@ def figures(
         ),
         registrations=count_of(totals, Kpi.RESIDENTS_REGISTERED),
         signed_in_a_day=(Decimal(signed_in) / days if signed_in is not None and days else None),
+        payments_taken=count_of(totals, Kpi.PAYMENTS_TAKEN),
+        income=pence_to_pounds(count_of(totals, Kpi.INCOME_PENCE)),
+        cashless_share=cashless_share(totals),
+        failed_payment_rate=failed_payment_rate(totals),
+        refunds=pence_to_pounds(count_of(totals, Kpi.REFUND_PENCE)),
     )

@@ -147,6 +147,23 @@ MEASURES = [
     _measure("forms_started", "Online forms started", show_count),
     _measure("registrations", "MyAccount registrations", show_count),
     _measure("signed_in_a_day", "Residents signed in to MyAccount, average a day", show_average),
+    _measure("payments_taken", "Card payments taken", show_count),
+    Measure(
+        "income",
+        "Income taken by card",
+        lambda f: f.income,
+        lambda f: show_money(f.income, missing=NO_DATA),
+        show_value=show_money,
+    ),
+    _measure("cashless_share", "Cashless share of paid requests", show_percent),
+    _measure("failed_payment_rate", "Failed-payment rate", show_percent),
+    Measure(
+        "refunds",
+        "Refunds given",
+        lambda f: f.refunds,
+        lambda f: show_money(f.refunds, missing=NO_DATA),
+        show_value=show_money,
+    ),
 ]
 MEASURES_BY_KEY = {m.key: m for m in MEASURES}
 
@@ -262,3 +279,45 @@ def service_table(services, *, link) -> Table:
         ],
         rows,
     )
+
+
+def income_table(totals: Totals, services) -> Table:
+    """Income by channel (a yearly renewal has none) and by service: what was taken, how many
+    payments failed and what was given back."""
+    rows = []
+    labels = [*Channel.choices, ("", "Yearly renewals (no contact)")]
+    for channel, label in labels:
+        row = _income_row(label, totals, channel=channel)
+        if row is not None:
+            rows.append(row)
+    for item in services:
+        row = _income_row(item.name, item.totals)
+        if row is not None:
+            rows.append(row)
+    return Table(
+        "income",
+        "Card income by channel, then by service",
+        ["Channel or service", "Payments taken", "Income", "Failed-payment rate", "Refunds"],
+        rows,
+    )
+
+
+def _income_row(label: str, totals: Totals, *, channel: str | None = None) -> list[Cell] | None:
+    def total(kpi):
+        if channel is None:
+            return totals.total(kpi)
+        return totals.channels(kpi).get(channel, 0)
+
+    taken, failed = total(Kpi.PAYMENTS_TAKEN), total(Kpi.PAYMENTS_FAILED)
+    if not (taken or failed or total(Kpi.REFUNDS)):
+        return None
+    income = Decimal(total(Kpi.INCOME_PENCE)) / 100
+    refunded = Decimal(total(Kpi.REFUND_PENCE)) / 100
+    rate = ratio(failed, failed + taken)
+    return [
+        label_cell(label),
+        cell(taken, show_count(taken)),
+        cell(income, show_money(income)),
+        cell(rate, show_percent(rate)),
+        cell(refunded, show_money(refunded)),
+    ]

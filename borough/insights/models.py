@@ -32,6 +32,14 @@ class Kpi(models.TextChoices):
     STAFF_MINUTES = "staff_minutes", "Minutes of staff time recorded on requests"
     RESIDENTS_REGISTERED = "residents_registered", "Resident accounts created"
     RESIDENTS_SIGNED_IN = "residents_signed_in", "Residents who signed in"
+    # Payments (issue 20): by the day Pay took, failed or refunded the money.
+    PAYMENTS_TAKEN = "payments_taken", "Card payments taken"
+    INCOME_PENCE = "income_pence", "Pence taken by card"
+    PAYMENTS_FAILED = "payments_failed", "Card payments that failed (not cancellations)"
+    REFUNDS = "refunds", "Refunds given"
+    REFUND_PENCE = "refund_pence", "Pence refunded"
+    PAYABLE_CASES_OPENED = "payable_cases_opened", "Requests raised for a paid service"
+    CASES_PAID_BY_CARD = "cases_paid_by_card", "Requests for a paid service paid by card"
 
 
 class DailyCount(models.Model):

@@ -34,6 +34,7 @@ from borough.contacts.models import Contact, Feedback, FormSession
 from borough.core.channels import SELF_SERVICE_CHANNELS, Channel
 
 from .models import CountedDay, DailyCount, Kpi, ResidentSignIn
+from .payment_counts import payment_counts
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +311,7 @@ def counts_rebuild(*, start: dt.date, end: dt.date) -> RebuildReport:
             + _case_counts(low, high)
             + _staff_time_counts(low, high)
             + _account_counts(low, high, start, end)
+            + payment_counts(low, high)
         )
         DailyCount.objects.filter(day__gte=start, day__lte=end).delete()
         DailyCount.objects.bulk_create(rows, batch_size=2000)

@@ -67,6 +67,9 @@ class PayPayment:
     refund_amount_available: int = 0
     refund_amount_submitted: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    created_date: str = ""
+    moto: bool = False
+    agreement_id: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PayPayment:
@@ -86,6 +89,40 @@ class PayPayment:
             refund_amount_available=int(refunds.get("amount_available", 0)),
             refund_amount_submitted=int(refunds.get("amount_submitted", 0)),
             metadata=dict(data.get("metadata") or {}),
+            created_date=str(data.get("created_date", "")),
+            moto=bool(data.get("moto", False)),
+            agreement_id=str(data.get("agreement_id", "")),
+        )
+
+
+@dataclass(frozen=True)
+class PaySearchPage:
+    """One page of Pay's payment search (``GET /v1/payments``)."""
+
+    total: int
+    page: int
+    results: list[PayPayment]
+    has_next: bool
+
+
+@dataclass(frozen=True)
+class PayAgreement:
+    """A recurring-payments agreement (``/v1/agreements``)."""
+
+    agreement_id: str
+    reference: str
+    status: str
+    card_last4: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PayAgreement:
+        instrument = data.get("payment_instrument") or {}
+        card = instrument.get("card_details") or {}
+        return cls(
+            agreement_id=str(data["agreement_id"]),
+            reference=str(data.get("reference", "")),
+            status=str(data.get("status", "")),
+            card_last4=str(card.get("last_digits_card_number", "")),
         )
 
 
@@ -106,27 +143,48 @@ class PayRefund:
 
 @dataclass(frozen=True)
 class NewPayment:
-    """The body of a create-payment request (Pay's ``CreateCardPaymentRequest``)."""
+    """The body of a create-payment request (Pay's ``CreateCardPaymentRequest``).
+
+    Three kinds: a resident paying on Pay's page (``return_url``; with ``set_up_agreement``
+    the card is kept for an agreement's renewals); a member of staff taking a caller's card
+    (``moto``: Pay's page without 3-D Secure, the agent types what the caller reads out); and
+    a renewal Pay takes from an agreement's card (``agreement_id``, authorisation mode
+    ``agreement``: no page, no ``return_url``)."""
 
     amount: int
     reference: str
     description: str
-    return_url: str
+    return_url: str = ""
     email: str = ""
     language: str = "en"
     metadata: dict[str, str | int | bool] = field(default_factory=dict)
+    moto: bool = False
+    set_up_agreement: str = ""
+    agreement_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         check_amount(self.amount)
         if self.language not in {"en", "cy"}:
             raise ValueError("GOV.UK Pay's pages are in English or Welsh only")
+        if bool(self.agreement_id) == bool(self.return_url):
+            raise ValueError("a payment has a return_url, or an agreement_id and no page")
+        if self.moto and (self.agreement_id or self.set_up_agreement):
+            raise ValueError("a MOTO payment cannot set up or use a recurring agreement")
         body: dict[str, Any] = {
             "amount": self.amount,
             "reference": self.reference[:255],
             "description": self.description[:255],
-            "return_url": self.return_url,
             "language": self.language,
         }
+        if self.agreement_id:
+            body["agreement_id"] = self.agreement_id
+            body["authorisation_mode"] = "agreement"
+        else:
+            body["return_url"] = self.return_url
+        if self.set_up_agreement:
+            body["set_up_agreement"] = self.set_up_agreement
+        if self.moto:
+            body["moto"] = True
         if self.email:
             body["email"] = self.email
         if self.metadata:
@@ -187,6 +245,60 @@ class PayClient:
             self._call("GET", f"/v1/payments/{payment_id}/refunds/{refund_id}")
         )
 
+    def search_payments(
+        self, *, from_date: str, to_date: str, page: int = 1, display_size: int = 500
+    ) -> PaySearchPage:
+        """One page of the payments Pay made from ``from_date`` (inclusive) to ``to_date``
+        (exclusive), both ISO 8601 UTC like ``2026-12-07T00:00:00Z``."""
+        data = self._call(
+            "GET",
+            "/v1/payments",
+            params={
+                "from_date": from_date,
+                "to_date": to_date,
+                "page": str(page),
+                "display_size": str(display_size),
+            },
+        )
+        links = data.get("_links") or {}
+        return PaySearchPage(
+            total=int(data.get("total", 0)),
+            page=int(data.get("page", page)),
+            results=[PayPayment.from_json(item) for item in data.get("results", [])],
+            has_next=bool(links.get("next_page")),
+        )
+
+    def search_all_payments(self, *, from_date: str, to_date: str) -> list[PayPayment]:
+        """Every page of a search (Pay gives at most 500 a page)."""
+        found: list[PayPayment] = []
+        page = 1
+        while True:
+            result = self.search_payments(from_date=from_date, to_date=to_date, page=page)
+            found.extend(result.results)
+            if not result.has_next or not result.results:
+                return found
+            page += 1
+
+    def create_agreement(
+        self, *, reference: str, description: str, user_identifier: str
+    ) -> PayAgreement:
+        data = self._call(
+            "POST",
+            "/v1/agreements",
+            json={
+                "reference": reference[:255],
+                "description": description[:255],
+                "user_identifier": user_identifier[:255],
+            },
+        )
+        return PayAgreement.from_json(data)
+
+    def get_agreement(self, agreement_id: str) -> PayAgreement:
+        return PayAgreement.from_json(self._call("GET", f"/v1/agreements/{agreement_id}"))
+
+    def cancel_agreement(self, agreement_id: str) -> None:
+        self._call("POST", f"/v1/agreements/{agreement_id}/cancel")
+
     def _call(
         self,
         method: str,
@@ -194,6 +306,7 @@ class PayClient:
         *,
         json: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         sent = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
         try:
@@ -201,6 +314,7 @@ class PayClient:
                 method,
                 self.base_url + path,
                 json=json,
+                params=params,
                 headers={**sent, **(headers or {})},
                 timeout=self.timeout,
             )

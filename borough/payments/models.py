@@ -69,6 +69,24 @@ class Payment(models.Model):
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="payment"
     )
+    # How the money came: the resident online (web), or a member of staff for a caller (MOTO:
+    # the agent types the card details the caller reads out on Pay's own page), or a renewal
+    # Pay takes on its own from a recurring-payments agreement.
+    channel = models.CharField(max_length=20, default="web", db_index=True)
+    moto = models.BooleanField(default=False)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_seconds = models.PositiveIntegerField(null=True, blank=True)
+    agreement = models.ForeignKey(
+        "payments.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    # A renewal pays for another year of an agreement's service: it makes no new case.
+    renewal = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -90,6 +108,58 @@ class Payment(models.Model):
     @property
     def left_to_refund_display(self) -> str:
         return pounds(max(self.amount_pence - self.refunded_pence, 0))
+
+
+class AgreementState(models.TextChoices):
+    """GOV.UK Pay's agreement statuses."""
+
+    CREATED = "created", "Waiting for the first payment"
+    ACTIVE = "active", "Renews each year"
+    CANCELLED = "cancelled", "Cancelled"
+    INACTIVE = "inactive", "Stopped (the card can no longer be used)"
+
+
+class Agreement(models.Model):
+    """A recurring-payments agreement with GOV.UK Pay for a subscription that renews each year
+    (garden waste): set up by the resident's first payment, renewed by Pay from the card the
+    resident agreed to, cancelled by the resident in MyAccount (or by Pay when the card stops
+    working)."""
+
+    reference = models.CharField(max_length=64, unique=True)
+    pay_id = models.CharField(max_length=64, blank=True, db_index=True)
+    service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The request the subscription was first made by: renewals are written on its timeline.
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(blank=True)
+    description = models.CharField(max_length=255)
+    amount_pence = models.PositiveIntegerField()
+    state = models.CharField(
+        max_length=10, choices=AgreementState.choices, default=AgreementState.CREATED
+    )
+    renews_on = models.DateField(null=True, blank=True)
+    # The renewal date the resident was last told about (so each notice goes once).
+    notice_sent_for = models.DateField(null=True, blank=True)
+    last_failure = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.state})"
+
+    @property
+    def amount_display(self) -> str:
+        return pounds(self.amount_pence)
 
 
 class PayWebhookReceipt(models.Model):
@@ -119,6 +189,20 @@ class SandboxPayment(models.Model):
 
     def __str__(self) -> str:
         return f"sandbox {self.payment_id} ({self.state})"
+
+
+class SandboxAgreement(models.Model):
+    """An agreement in the embedded sandbox."""
+
+    agreement_id = models.CharField(max_length=26, unique=True)
+    request = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, default="created")
+    card_last4 = models.CharField(max_length=4, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sandbox agreement {self.agreement_id} ({self.status})"
 
 
 class Refund(models.Model):

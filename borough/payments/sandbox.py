@@ -25,7 +25,9 @@ import re
 import secrets
 import string
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import requests
 from django.conf import settings
@@ -35,7 +37,7 @@ from requests.adapters import BaseAdapter
 
 from borough.catalogue.fees import PAY_MAXIMUM_PENCE
 
-from .models import SandboxPayment
+from .models import SandboxAgreement, SandboxPayment
 
 SUCCESS_CARD = "4444333322221111"
 CARD_OUTCOMES = {
@@ -58,7 +60,8 @@ EVENT_TYPES = {
     "cancelled": "card_payment_cancelled",
 }
 _ALPHABET = string.ascii_lowercase + string.digits
-_REQUIRED = ("amount", "description", "reference", "return_url")
+_REQUIRED = ("amount", "description", "reference")
+LARGEST_PAGE = 500
 
 # Where the sandbox's webhooks go: Borough's receiver, set by payments.apps (a callable taking
 # the raw body and the signature), so the sandbox imports nothing above it.
@@ -84,11 +87,16 @@ def handle(method: str, path: str, headers: dict[str, str], body: bytes) -> tupl
 
 
 def _route(method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
-    parts = [p for p in path.split("?")[0].split("/") if p]
+    path, _, query = path.partition("?")
+    parts = [p for p in path.split("/") if p]
+    if parts[:2] == ["v1", "agreements"]:
+        return _agreements(method, parts[2:], body)
     if parts[:2] != ["v1", "payments"]:
         raise SandboxRefused(404, "P0200", "Not found")
     if len(parts) == 2 and method == "POST":
         return _create(_json(body), headers.get("Idempotency-Key", ""))
+    if len(parts) == 2 and method == "GET":
+        return 200, search(dict(parse_qsl(query)))
     payment = _payment(parts[2] if len(parts) > 2 else "")
     rest = parts[3:]
     if method == "GET" and not rest:
@@ -140,10 +148,15 @@ def _create(data: dict[str, Any], idempotency_key: str) -> tuple[int, Any]:
             422, "P0102", "Invalid attribute value: amount. Must be between 0 and 10000000"
         )
     for name, longest in (("description", 255), ("reference", 255), ("return_url", 2000)):
-        if not isinstance(data[name], str) or len(data[name]) > longest:
+        if name in data and (not isinstance(data[name], str) or len(data[name]) > longest):
             raise SandboxRefused(422, "P0102", f"Invalid attribute value: {name}")
-    if not re.match(r"^https?://", data["return_url"]):
+    agreement = _agreement_for_payment(data)
+    if agreement is None and "return_url" not in data:
+        raise SandboxRefused(400, "P0101", "Missing mandatory attribute: return_url")
+    if agreement is None and not re.match(r"^https?://", str(data.get("return_url", ""))):
         raise SandboxRefused(422, "P0102", "Invalid attribute value: return_url. Must be a URL")
+    if "moto" in data and not isinstance(data["moto"], bool):
+        raise SandboxRefused(422, "P0102", "Invalid attribute value: moto")
     if data.get("language", "en") not in {"en", "cy"}:
         raise SandboxRefused(422, "P0102", "Invalid attribute value: language")
     metadata = data.get("metadata") or {}
@@ -156,7 +169,126 @@ def _create(data: dict[str, Any], idempotency_key: str) -> tuple[int, Any]:
     )
     _event(payment, "created")
     payment.save(update_fields=["events"])
+    if agreement is not None:  # Pay takes it from the agreement's card, with no page
+        payment.card_last4 = agreement.card_last4
+        finish(payment, "success")
     return 201, payment_json(payment)
+
+
+def _agreement_for_payment(data: dict[str, Any]) -> SandboxAgreement | None:
+    """The active agreement a renewal is taken from (``authorisation_mode: agreement``), or
+    None for a payment on Pay's page; a ``set_up_agreement`` must name a new agreement."""
+    mode = data.get("authorisation_mode", "web")
+    if mode not in {"web", "agreement", "moto_api"}:
+        raise SandboxRefused(422, "P0102", "Invalid attribute value: authorisation_mode")
+    if mode == "moto_api":
+        raise SandboxRefused(422, "P0102", "The sandbox takes MOTO payments on its card page")
+    if "set_up_agreement" in data:
+        found = SandboxAgreement.objects.filter(agreement_id=data["set_up_agreement"]).first()
+        if found is None or found.status != "created" or mode == "agreement":
+            raise SandboxRefused(422, "P0102", "Invalid attribute value: set_up_agreement")
+        if data.get("moto"):
+            raise SandboxRefused(422, "P0102", "A MOTO payment cannot set up an agreement")
+    if mode != "agreement":
+        if "agreement_id" in data:
+            raise SandboxRefused(
+                422, "P0102", "agreement_id needs authorisation_mode to be agreement"
+            )
+        return None
+    if "return_url" in data:
+        raise SandboxRefused(422, "P0104", "return_url must not be sent with agreement mode")
+    found = SandboxAgreement.objects.filter(agreement_id=data.get("agreement_id", "")).first()
+    if found is None or found.status != "active":
+        raise SandboxRefused(400, "P0103", "The agreement is not active")
+    return found
+
+
+def _agreements(method: str, rest: list[str], body: bytes) -> tuple[int, Any]:
+    if method == "POST" and not rest:
+        data = _json(body)
+        for name in ("reference", "description", "user_identifier"):
+            if not isinstance(data.get(name), str) or not 1 <= len(data[name]) <= 255:
+                raise SandboxRefused(422, "P0102", f"Invalid attribute value: {name}")
+        made = SandboxAgreement.objects.create(
+            agreement_id="".join(secrets.choice(_ALPHABET) for _ in range(26)), request=data
+        )
+        return 201, agreement_json(made)
+    found = SandboxAgreement.objects.filter(agreement_id=rest[0] if rest else "").first()
+    if found is None:
+        raise SandboxRefused(404, "P2500", "Not found")
+    if method == "GET" and len(rest) == 1:
+        return 200, agreement_json(found)
+    if method == "POST" and rest[1:] == ["cancel"]:
+        if found.status not in {"created", "active"}:
+            raise SandboxRefused(400, "P2501", "Cancellation of agreement failed")
+        found.status, found.cancelled_at = "cancelled", timezone.now()
+        found.save(update_fields=["status", "cancelled_at"])
+        return 204, None
+    raise SandboxRefused(404, "P2500", "Not found")
+
+
+def agreement_json(agreement: SandboxAgreement) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "agreement_id": agreement.agreement_id,
+        "reference": agreement.request.get("reference", ""),
+        "description": agreement.request.get("description", ""),
+        "user_identifier": agreement.request.get("user_identifier", ""),
+        "status": agreement.status,
+        "created_date": _stamp(agreement.created_at),
+    }
+    if agreement.card_last4:
+        data["payment_instrument"] = {
+            "type": "card",
+            "card_details": {"last_digits_card_number": agreement.card_last4},
+        }
+    if agreement.cancelled_at:
+        data["cancelled_date"] = _stamp(agreement.cancelled_at)
+    return data
+
+
+def search(query: dict[str, str]) -> dict[str, Any]:
+    """Pay's payment search: by created date (``from_date`` inclusive, ``to_date``
+    exclusive), ``reference`` and ``state``, newest first, ``display_size`` a page."""
+    found = SandboxPayment.objects.order_by("-created_at", "-id")
+    try:
+        if query.get("from_date"):
+            found = found.filter(created_at__gte=_parse(query["from_date"]))
+        if query.get("to_date"):
+            found = found.filter(created_at__lt=_parse(query["to_date"]))
+        page = int(query.get("page", "1"))
+        size = int(query.get("display_size", str(LARGEST_PAGE)))
+    except ValueError as bad:
+        raise SandboxRefused(422, "P0401", "Invalid parameters: from_date, to_date") from bad
+    if page < 1 or not 1 <= size <= LARGEST_PAGE:
+        raise SandboxRefused(422, "P0401", "Invalid parameters: page, display_size")
+    if query.get("reference"):
+        found = found.filter(request__reference__iexact=query["reference"])
+    if query.get("state"):
+        found = found.filter(state=query["state"])
+    total = found.count()
+    results = [payment_json(p) for p in found[(page - 1) * size : page * size]]
+    base = f"{settings.GOVUK_PAY_BASE_URL}/v1/payments?"
+    links: dict[str, Any] = {"self": {"href": base + urlencode({**query, "page": page})}}
+    if page * size < total:
+        links["next_page"] = {"href": base + urlencode({**query, "page": page + 1})}
+    return {
+        "total": total,
+        "count": len(results),
+        "page": page,
+        "results": results,
+        "_links": links,
+    }
+
+
+def _parse(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError("a date without a time zone")
+    return parsed
+
+
+def _stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _payment(payment_id: str) -> SandboxPayment:
@@ -228,12 +360,12 @@ def payment_json(payment: SandboxPayment) -> dict[str, Any]:
         "amount": request["amount"],
         "description": request["description"],
         "reference": request["reference"],
-        "return_url": request["return_url"],
         "language": request.get("language", "en"),
-        "created_date": payment.created_at.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "created_date": _stamp(payment.created_at),
         "payment_provider": "sandbox",
         "delayed_capture": False,
-        "moto": False,
+        "moto": bool(request.get("moto", False)),
+        "authorisation_mode": request.get("authorisation_mode", "web"),
         "state": state,
         "refund_summary": {
             "status": "available" if available else ("full" if payment.refunds else "unavailable"),
@@ -242,6 +374,10 @@ def payment_json(payment: SandboxPayment) -> dict[str, Any]:
         },
         "_links": links,
     }
+    if request.get("return_url"):
+        data["return_url"] = request["return_url"]
+    if request.get("agreement_id") or request.get("set_up_agreement"):
+        data["agreement_id"] = request.get("agreement_id") or request["set_up_agreement"]
     if request.get("email"):
         data["email"] = request["email"]
     if request.get("metadata"):
@@ -276,6 +412,10 @@ def finish(payment: SandboxPayment, status: str, code: str = "") -> None:
     payment.state, payment.failure_code = status, code
     _event(payment, status)
     payment.save(update_fields=["state", "failure_code", "events", "card_last4"])
+    if status == "success" and payment.request.get("set_up_agreement"):
+        SandboxAgreement.objects.filter(
+            agreement_id=payment.request["set_up_agreement"], status="created"
+        ).update(status="active", card_last4=payment.card_last4)
     body = webhook_body(payment)
     transaction.on_commit(lambda: send_webhook(body))
 

@@ -29,7 +29,10 @@ def api(request, path: str):
         "Authorization": request.headers.get("Authorization", ""),
         "Idempotency-Key": request.headers.get("Idempotency-Key", ""),
     }
-    status, data = sandbox.handle(request.method or "GET", f"/v1/{path}", headers, request.body)
+    query = request.META.get("QUERY_STRING", "")
+    status, data = sandbox.handle(
+        request.method or "GET", f"/v1/{path}?{query}", headers, request.body
+    )
     return HttpResponse(
         b"" if data is None else json.dumps(data).encode(),
         status=status,
@@ -58,6 +61,8 @@ def card(request, payment_id: str):
         "payments/sandbox_card.html",
         {
             "payment": payment,
+            "moto": bool(payment.request.get("moto")),
+            "agreement": bool(payment.request.get("set_up_agreement")),
             "amount": f"£{payment.request['amount'] / 100:,.2f}",
             "description": payment.request["description"],
             "error": error,

@@ -28,13 +28,14 @@ from borough.cases.models import Case
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.fees import check_amount
 from borough.catalogue.models import Service
-from borough.core.actors import ResidentActor
+from borough.core.actors import Actor, ResidentActor, StaffActor
 from borough.core.channels import Channel
 from borough.core.services import audit_record
 from borough.places.selectors import Gazetteer
 
+from .agreements import agreement_paid, agreement_set_up, renews_yearly
 from .client import NewPayment, PayClient, PayPayment, pay_client
-from .models import IN_PROGRESS, Payment, PayState
+from .models import IN_PROGRESS, Agreement, Payment, PayState
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,19 @@ def payment_start(
     resident=None,
     user=None,
     client: PayClient | None = None,
+    taken_by=None,
+    channel: str = Channel.WEB,
+    contact_seconds: int | None = None,
 ) -> Payment:
     """The attempt to send the resident to (its ``next_url``), or a paid one (its ``case``
     set). Raises ``FeeRefused`` for an amount Pay cannot take and ``PayError`` when Pay
-    refuses or cannot be reached; the answers are kept either way."""
+    refuses or cannot be reached; the answers are kept either way.
+
+    With ``taken_by`` (a member of staff, asked by the caller on ``channel``) it is a MOTO
+    payment: the agent is sent to Pay's page and types the card details the caller reads out,
+    so card numbers never pass through Borough. A service that renews each year sets up a
+    recurring-payments agreement on the resident's own payment (not on MOTO: Pay keeps a
+    card for renewals only when its holder agreed to it on Pay's page)."""
     _cleaned, errors = validate_answers(service.form, answers, places=Gazetteer())
     if errors:  # checked before anyone pays: a paid request must be one we can make
         raise CaseInvalid(errors)
@@ -77,7 +87,8 @@ def payment_start(
         .order_by("-created_at")
         .first()
     )
-    if payment is None or payment.answers != answers:
+    moto = taken_by is not None
+    if payment is None or payment.answers != answers or payment.moto != moto:
         payment = Payment.objects.create(
             service=service,
             form_token=form_token,
@@ -89,7 +100,14 @@ def payment_start(
             description=service.name[:255],
             email=_email(service, answers),
             language="cy" if translation.get_language() == "cy" else "en",
+            moto=moto,
+            taken_by=taken_by,
+            channel=channel,
+            contact_seconds=contact_seconds,
         )
+    if not moto and renews_yearly(service) and payment.agreement_id is None:
+        payment.agreement = agreement_set_up(payment, client=client)
+        payment.save(update_fields=["agreement", "updated_at"])
     made = client.create_payment(
         NewPayment(
             amount=amount,
@@ -99,6 +117,8 @@ def payment_start(
             email=payment.email,
             language=payment.language,
             metadata={"borough_reference": payment.reference, "service": service.slug[:100]},
+            moto=moto,
+            set_up_agreement=payment.agreement.pay_id if payment.agreement else "",
         ),
         idempotency_key=str(payment.idempotency_key),
     )
@@ -120,8 +140,12 @@ def _email(service: Service, answers: dict) -> str:
 
 
 def return_url(payment: Payment) -> str:
-    """Where Pay sends the resident back: with this attempt's own random token."""
-    path = reverse("portal:payment_return", args=[payment.service.slug, payment.token])
+    """Where Pay sends the resident (or, for MOTO, the agent) back: with this attempt's own
+    random token."""
+    if payment.moto:
+        path = reverse("hub:assist_payment_return", args=[payment.form_token, payment.token])
+    else:
+        path = reverse("portal:payment_return", args=[payment.service.slug, payment.token])
     return f"{settings.SITE_URL}{path}"
 
 
@@ -148,23 +172,37 @@ def payment_record(payment_id: int, found: PayPayment) -> Payment:
         payment.save(
             update_fields=["state", "failure_code", "paid_at", "refunded_pence", "updated_at"]
         )
-        if payment.state == PayState.SUCCESS and payment.case_id is None:
+        if payment.state == PayState.SUCCESS and payment.agreement_id is not None:
+            agreement_paid(payment)
+        if payment.state == PayState.SUCCESS and payment.case_id is None and not payment.renewal:
             payment_complete(payment)
         return payment
 
 
 def payment_complete(payment: Payment) -> Case:
-    """Make the paid request's case (the payment row is locked by the caller)."""
+    """Make the paid request's case (the payment row is locked by the caller): raised by the
+    resident online, or by the member of staff who took the caller's card."""
     resident = payment.resident
+    if payment.moto and payment.taken_by is not None:
+        actor: Actor = StaffActor(payment.taken_by)
+        key = f"assisted:{payment.form_token}"
+    else:
+        actor, key = (
+            ResidentActor(resident=resident, user=payment.user),
+            f"web:{payment.form_token}",
+        )
     case = case_create(
         service=payment.service,
         answers=payment.answers,
-        channel=Channel.WEB,
+        channel=payment.channel or Channel.WEB,
         resident=resident,
-        actor=ResidentActor(resident=resident, user=payment.user),
-        idempotency_key=f"web:{payment.form_token}",
+        actor=actor,
+        idempotency_key=key,
         form_session_token=payment.form_token,
+        contact_duration_seconds=payment.contact_seconds,
     )
+    if payment.agreement_id is not None:
+        Agreement.objects.filter(pk=payment.agreement_id).update(case=case)
     payment.case = case
     payment.answers = {}  # the case holds them now: one copy of the resident's answers
     payment.save(update_fields=["case", "answers", "updated_at"])
@@ -173,9 +211,10 @@ def payment_complete(payment: Payment) -> Case:
         action="created",
         object_type="payment",
         object_id=payment.reference,
-        summary=f"Paid {payment.amount_pence}p through GOV.UK Pay for {case.reference}",
+        summary=f"Paid {payment.amount_pence}p through GOV.UK Pay for {case.reference}"
+        + (" (card taken by phone, MOTO)" if payment.moto else ""),
         resident_id=resident.pk if resident else None,
-        channel="portal",
+        channel="hub" if payment.moto else "portal",
     )
     return case
 

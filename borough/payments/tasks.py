@@ -11,6 +11,7 @@ from huey.contrib.djhuey import db_periodic_task
 from borough.contacts.services import SAVED_FORM_DAYS
 
 from .models import Payment
+from .renewals import renewal_notices_send, renewals_take
 
 
 def unpaid_answers_expire(*, now: dt.datetime | None = None) -> int:
@@ -29,3 +30,15 @@ def unpaid_answers_expire(*, now: dt.datetime | None = None) -> int:
 def unpaid_payments_expire() -> int:
     """Every night: wipe the answers of payments never made."""
     return unpaid_answers_expire()
+
+
+@db_periodic_task(crontab(hour="7", minute="10"))
+def renewal_notices() -> int:
+    """Every morning: tell residents whose subscription renews soon (before it is taken)."""
+    return renewal_notices_send()
+
+
+@db_periodic_task(crontab(hour="7", minute="40"))
+def renewals_due() -> int:
+    """Every morning: take the renewals due today from their agreements."""
+    return renewals_take()

@@ -27,6 +27,7 @@ from borough.contacts.selectors import (
 from borough.contacts.services import SAVED_FORM_DAYS, form_session_discard
 from borough.core.actors import ResidentActor
 from borough.core.services import audit_record
+from borough.payments.agreements import agreements_for_user
 from borough.people.export import resident_data
 from borough.people.services import (
     DetailsInvalid,
@@ -68,6 +69,7 @@ def my_account(request):
             "property": prop,
             "collections": collections_by_day(collections),
             "saved": saved,
+            "subscriptions": agreements_for_user(request.user),
         },
     )
 

@@ -9,6 +9,7 @@ from . import (
     payment_pages,
     reports,
     request_page,
+    subscriptions,
     views,
 )
 
@@ -46,6 +47,11 @@ urlpatterns = [
     path("services/<slug:slug>/feedback/", form_pages.feedback, name="feedback"),
     path("my-account/", myaccount.my_account, name="my_account"),
     path("my-account/details/", myaccount.my_details, name="my_details"),
+    path(
+        "my-account/subscriptions/<str:reference>/cancel/",
+        subscriptions.subscription_cancel,
+        name="subscription_cancel",
+    ),
     path("my-account/address/", myaccount.my_address, name="my_address"),
     path("my-account/download/", myaccount.my_data, name="my_data"),
     path(

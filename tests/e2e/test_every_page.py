@@ -44,6 +44,10 @@ SKIP = {
     # endpoint for other systems, tested in tests/integrations/test_connectors.py.
     "portal:saved_form_delete": "POST-only: discards a saved form",
     "portal:language": "sets the language cookie and redirects back",
+    "hub:payments_reconciliation_csv": "CSV download of the day's payments reconciliation",
+    "hub:assist_payment_return": "GOV.UK Pay's return to an agent: needs a MOTO payment the "
+    "browser's own agent took (its declined page is checked with axe-core at 375 and 1280 px "
+    "in test_payments_staff)",
     "portal:payment_return": "GOV.UK Pay's return: needs a payment of the browser's own form "
     "(its declined page is checked with axe-core in test_payments)",
     "portal:chat_payment": "a chat's signed link to pay: redirects to check answers (checked)",
@@ -156,6 +160,12 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:saved", RESIDENT, f"{start}saved/", True, prepare="save"),
         Page("portal:my_account", RESIDENT, "/my-account/", True),
         Page("portal:my_details", RESIDENT, "/my-account/details/", True),
+        Page(
+            "portal:subscription_cancel",
+            RESIDENT,
+            f"/my-account/subscriptions/{data['agreement'].reference}/cancel/",
+            True,
+        ),
         Page("portal:my_address", RESIDENT, "/my-account/address/?postcode=UB8+1QB", True, "Save"),
         Page("portal:my_request", RESIDENT, f"/my-account/requests/{mine.reference}/", True),
         Page(
@@ -252,6 +262,7 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:insights", LEAD, "/hub/insights/", False),
         Page("hub:insights_service", LEAD, f"/hub/insights/services/{slug}/", False),
         Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
+        Page("hub:payments_reconciliation", ADMIN, "/hub/payments/reconciliation/", False),
         Page("hub:resident", AGENT, f"/hub/residents/{data['resident'].pk}/", False),
         Page("hub:resident_access", ADMIN, f"/hub/residents/{data['resident'].pk}/access/", False),
         Page(
@@ -388,6 +399,7 @@ LISTED = {
     "portal:home", "portal:search", "portal:category", "portal:bin_days", "portal:bin_days_at",
     "portal:start", "portal:question", "portal:exit", "portal:saved", "portal:check",
     "portal:confirmation", "portal:feedback", "portal:my_account", "portal:my_details",
+    "portal:subscription_cancel", "hub:payments_reconciliation",
     "portal:my_address",
     "portal:my_request", "portal:my_request_action", "portal:track", "portal:track_action",
     "portal:performance", "portal:accessibility", "portal:cookies", "portal:privacy",
@@ -543,6 +555,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
         "chat": chat,
     }
     data.update(_map_reports(catalogue["report-pothole"]))
+    data["agreement"] = _subscription(user, catalogue)
     data.update(_integrations(people[ADMIN], case))
     data.update(_governance(people[ADMIN], ama))
     return people, data
@@ -571,6 +584,22 @@ def _map_reports(pothole) -> dict:
         "alert_confirm": alert_token(alert, "confirm"),
         "alert_end": alert_token(alert, "end"),
     }
+
+
+def _subscription(user, catalogue):
+    """A garden waste subscription of the resident's that renews each year (issue 20)."""
+    from borough.payments.models import Agreement
+
+    return Agreement.objects.create(
+        reference="AGR-EVERYPAGE",
+        pay_id="a" * 26,
+        service=catalogue["subscribe-to-garden-waste"],
+        user=user,
+        description="Subscribe to garden waste collection",
+        amount_pence=13000,
+        state="active",
+        renews_on=dt.date.today() + dt.timedelta(days=200),
+    )
 
 
 def _governance(admin, resident) -> dict:

@@ -80,16 +80,19 @@ def test_a_resident_books_bulky_waste_and_pays_after_a_decline(
     assert Payment.objects.get(state=PayState.SUCCESS).case == case
 
 
-def test_a_team_lead_refunds_half_of_a_payment(
+def test_a_team_lead_refunds_half_of_a_payment_and_the_resident_sees_it_in_myaccount(
     visit, live_server, catalogue, gazetteer, pay_on_live_server
 ):
     from django.test import Client
 
     from borough.accounts.models import Role, Team
-    from tests.factories import StaffFactory
+    from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
     from tests.payments.conftest import fill_form, pay
 
+    account = ResidentUserFactory(email="ama@example.com")
+    ResidentFactory(first_name="Ama", last_name="Owusu", email="ama@example.com", user=account)
     resident = Client()
+    resident.force_login(account)
     check = fill_form(
         resident, catalogue["book-bulky-waste-collection"], {"item_count": {"item_count": "3"}}
     )
@@ -100,22 +103,31 @@ def test_a_team_lead_refunds_half_of_a_payment(
         membership__team=Team.objects.get(slug="waste"),
         membership__role=Role.TEAM_LEAD,
     )
-    visit = visit(javascript=True)
-    visit.sign_in(live_server, lead)
-    page = visit.page
+    staff = visit(javascript=True)
+    staff.sign_in(live_server, lead)
+    page = staff.page
     page.goto(f"{live_server.url}/hub/cases/{case.reference}/")
     assert "£30 by card on GOV.UK Pay" in page.get_by_test_id("payment").inner_text()
     page.get_by_text("Give a refund").click()
-    visit.assert_accessible()
+    staff.assert_accessible()
     page.get_by_label("Amount to refund, in pounds").fill("40")
     page.get_by_label("Why are you giving a refund?").fill("Only 2 items were collected")
     page.get_by_role("button", name="Refund").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Enter an amount from £0.01 to £30"
     )
-    visit.assert_accessible()
+    staff.assert_accessible()
     page.get_by_label("Amount to refund, in pounds").fill("15")
     page.get_by_role("button", name="Refund").click()
     expect(page.get_by_test_id("payment")).to_contain_text("Only 2 items were collected")
-    visit.assert_accessible()
+    staff.assert_accessible()
     assert Payment.objects.get(case=case).refunded_pence == 1500
+
+    # The resident sees what they paid and what came back, on their request in MyAccount.
+    for width in (375, 1280):
+        mine = visit(javascript=False, width=width)
+        mine.sign_in(live_server, account)
+        mine.page.goto(f"{live_server.url}/my-account/requests/{case.reference}/")
+        shown = mine.page.get_by_test_id("payment").inner_text()
+        assert "You paid £30 by card" in shown and "We refunded £15" in shown
+        mine.assert_accessible()
