@@ -71,7 +71,5 @@ def update_deliveries(case: Case, events: list[CaseEvent]) -> dict[int, Delivery
     }
     otherwise = next_update_delivery(case)
     return {
-        event.pk: sent.get(event.pk, otherwise)
-        for event in events
-        if is_resident_update(event)
+        event.pk: sent.get(event.pk, otherwise) for event in events if is_resident_update(event)
     }

@@ -104,9 +104,9 @@ def case_acknowledge(case_id: int) -> bool:
 
     Returns whether a message was sent. Idempotent: a retry after success sends nothing.
     """
-    case = Case.objects.select_related(
-        "service", "resident__household__property__usrn"
-    ).get(pk=case_id)
+    case = Case.objects.select_related("service", "resident__household__property__usrn").get(
+        pk=case_id
+    )
     if case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).exists():
         return False
     route = case_contact_route(case)

@@ -32,7 +32,9 @@ def _post(client, name, payload, authorization):
 @pytest.fixture
 def sent(notify_on):
     """A text Notify has accepted, its receipt not yet in."""
-    return send_message(channel="sms", to="07700900982", template_key="case_update", context=CONTEXT)
+    return send_message(
+        channel="sms", to="07700900982", template_key="case_update", context=CONTEXT
+    )
 
 
 def _receipt(message, status="delivered"):
@@ -143,7 +145,9 @@ def test_a_returned_letter_is_marked_for_staff_on_the_resident(
     notify_on, gazetteer, django_capture_on_commit_callbacks
 ):
     home = Property.objects.filter(postcode__gt="").first()
-    resident = ResidentFactory(email="", phone="", household=Household.objects.create(property=home))
+    resident = ResidentFactory(
+        email="", phone="", household=Household.objects.create(property=home)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         letter = send_message(
             channel="letter",

@@ -59,7 +59,9 @@ def test_every_request_and_callback_matches_notifys_documented_shapes(
 ):
     requests, callbacks = recorded
     with django_capture_on_commit_callbacks(execute=True):
-        send_message(channel="email", to="ama@example.com", template_key="case_update", context=CONTEXT)
+        send_message(
+            channel="email", to="ama@example.com", template_key="case_update", context=CONTEXT
+        )
         send_message(channel="sms", to="+447700900982", template_key="case_update", context=CONTEXT)
         letter = send_message(
             channel="letter",

@@ -4,9 +4,14 @@ text, letter in that order. People with no email or phone get letters."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import Sum
+from django.utils import timezone
 
 from borough.cases.models import CaseEvent
 from borough.cases.selectors import case_contact_route, contact_choices
+from borough.insights.models import DailyCount, Kpi
+from borough.insights.services import counts_rebuild
+from borough.notify import sandbox
 from borough.notify.models import Message
 from borough.people.models import Household
 from borough.places.models import Property
@@ -23,19 +28,27 @@ def _resident(home, **kwargs):
 
 
 @pytest.mark.django_db
-def test_someone_with_no_email_or_phone_gets_a_letter_at_home(
-    notify_on, make_case, home, django_capture_on_commit_callbacks
+def test_someone_with_no_email_or_phone_gets_a_letter_at_home_counted_for_print_and_postage(
+    notify_on, make_case, home, monkeypatch, django_capture_on_commit_callbacks
 ):
     resident = _resident(home, email="", phone="")
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(resident=resident)
-    letter = Message.objects.get()
+    monkeypatch.setattr(sandbox, "handle", lambda *a: (400, {"errors": []}))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_case(resident=resident)  # Notify refused this one: nothing printed, not counted
+    today = timezone.localdate()
+    counts_rebuild(start=today, end=today)
+    letters = DailyCount.objects.filter(kpi=Kpi.LETTERS_SENT)
+    assert letters.aggregate(n=Sum("value"))["n"] == 1
+    assert {(row.channel, row.service_id, row.team_id) for row in letters} == {
+        ("letter", case.service_id, case.team_id)
+    }
+    letter = Message.objects.exclude(status=Message.Status.FAILED).get()
     assert letter.channel == "letter" and letter.to == ", ".join(home.lines)
     assert letter.personalisation["address_line_1"] == home.lines[0]
     assert case.reference in letter.body
-    assert case.events.get(kind=CaseEvent.Kind.ACKNOWLEDGED).text == (
-        "Acknowledgement letter sent"
-    )
+    assert case.events.get(kind=CaseEvent.Kind.ACKNOWLEDGED).text == ("Acknowledgement letter sent")
 
 
 @pytest.mark.django_db
