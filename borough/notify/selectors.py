@@ -68,3 +68,14 @@ def received_texts(*, unmatched_only: bool = False) -> QuerySet[ReceivedText]:
     if unmatched_only:
         texts = texts.filter(case__isnull=True)
     return texts.order_by("-received_at", "-id")
+
+
+# The messages written to residents (not to staff), shown on their request page.
+RESIDENT_TEMPLATES = ("case_acknowledgement", "case_update")
+
+
+def messages_to_resident(case) -> QuerySet[Message]:
+    """What we sent the resident about a case, oldest first (their request page)."""
+    return Message.objects.filter(case=case, template__in=RESIDENT_TEMPLATES).order_by(
+        "created", "id"
+    )
