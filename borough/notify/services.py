@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import TemplateDoesNotExist, render_to_string
 from django.utils import timezone
 
@@ -203,8 +204,15 @@ def retry_later(message: Message, reason: str, *, now: dt.datetime | None = None
 
 def message_deliver(message: Message, *, now: dt.datetime | None = None) -> Message:
     """One try at handing a message to GOV.UK Notify. Never raises for Notify's sake: the
-    outcome is on the message (sending, queued to try again, or failed for staff)."""
-    now = now or timezone.now()
+    outcome is on the message (sending, queued to try again, or failed for staff).
+
+    One transaction: a receipt that arrives before Notify's id is saved waits for it (the
+    receiver locks the row), and the sandbox sends its receipt only after the commit."""
+    with transaction.atomic():
+        return _deliver(message, now=now or timezone.now())
+
+
+def _deliver(message: Message, *, now: dt.datetime) -> Message:
     message.attempts += 1
     try:
         sent = notify_send(message)

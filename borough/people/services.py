@@ -229,9 +229,8 @@ def _contact_by_checked(resident: Resident, contact_by: str, phone: str) -> dict
         return {"contact_by": _("Select how you want us to contact you")}
     if contact_by == "sms" and not phone:
         return {"phone": _("Enter a mobile phone number to get text messages")}
-    if contact_by == "letter" and (
-        resident.household_id is None or resident.household.moved_out is not None
-    ):
+    household = resident.household
+    if contact_by == "letter" and (household is None or household.moved_out is not None):
         return {"contact_by": _("Add your address to your account to get letters")}
     return {}
 

@@ -249,7 +249,7 @@ CHOICE_LABELS = {
 }
 
 
-def _contact_choices(request) -> list[tuple[str, str]]:
+def _contact_choices(request) -> list[tuple[str, object]]:
     """How a signed-in resident may hear about a request: offered only when there is a choice."""
     resident = _requester(request) if request.user.is_authenticated else None
     choices = contact_choices(resident)
