@@ -8,14 +8,17 @@ import uuid
 
 import pytest
 
+from borough.accounts.models import Role, Team
 from borough.cases.models import CaseEvent
 from borough.contacts.models import Contact
+from borough.core.actors import StaffActor
+from borough.governance.erasure import erasure_apply
 from borough.notify import sandbox
 from borough.notify.models import Message, ReceivedText, SandboxNotification
 from borough.notify.services import send_message
 from borough.people.models import Household, Resident
 from borough.places.models import Property
-from tests.factories import ResidentFactory
+from tests.factories import ResidentFactory, StaffFactory
 
 CONTEXT = {"text": "Done.", "status": "Closed", "reference": "ABCD-EFGH", "service": "Bins"}
 
@@ -162,3 +165,31 @@ def test_a_returned_letter_is_marked_for_staff_on_the_resident(
     assert letter.status == Message.Status.RETURNED and letter.needs_attention
     assert "check the address" in letter.error
     assert Resident.objects.get(pk=resident.pk) == letter.resident
+
+
+@pytest.mark.django_db
+def test_erasing_a_resident_removes_their_texts_and_the_messages_sent_to_them(
+    client, notify_on, bearer, texter, django_capture_on_commit_callbacks
+):
+    resident, case = texter
+    payload = {
+        "id": str(uuid.uuid4()),
+        "source_number": "447700900982",
+        "destination_number": "07700900999",
+        "message": "Still there",
+        "date_received": "2026-12-07T10:00:00.000000Z",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, "received-text", payload, bearer)
+    send_message(
+        channel="sms", to="07700 900982", template_key="case_update", context=CONTEXT,
+        resident=resident,
+    )  # fmt: skip
+    officer = StaffFactory(
+        membership__team=Team.objects.get(slug="complaints-and-information"),
+        membership__role=Role.OFFICER,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_apply(actor=StaffActor(officer), resident=resident, reason="The person asked")
+    assert not ReceivedText.objects.exists()
+    assert not Message.objects.filter(to="07700 900982").exists()
