@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 import pytest
 import requests
 from django.utils import timezone
 
 from borough.notify import sandbox
+from borough.notify.checks import govuk_notify_configured
 from borough.notify.models import Message, SandboxNotification
-from borough.notify.services import MAX_ATTEMPTS, messages_retry_due, send_message
+from borough.notify.services import MAX_ATTEMPTS, TEMPLATES, messages_retry_due, send_message
 
 CONTEXT = {"text": "Done.", "status": "Closed", "reference": "ABCD-EFGH", "service": "Bins"}
 ADDRESS = ["Flat 2", "14 Church Road", "Uxbridge", "UB8 1AA"]
@@ -164,3 +166,19 @@ def test_smoke_test_addresses_get_an_answer_and_no_receipt(
     message.refresh_from_db()
     assert message.status == Message.Status.SENDING and message.notify_id
     assert not SandboxNotification.objects.exists()
+
+
+def test_the_deploy_check_names_every_message_real_notify_has_no_template_for(notify_on):
+    notify_on.NOTIFY_SANDBOX = False
+    wanted = [f"{key}.email" for key in TEMPLATES] + [
+        f"{key}.{channel}"
+        for key in ("case_acknowledgement", "case_update")
+        for channel in ("sms", "letter")
+    ]
+    notify_on.NOTIFY_TEMPLATES = {pair: str(uuid.uuid4()) for pair in wanted}
+    assert govuk_notify_configured(None) == []
+    del notify_on.NOTIFY_TEMPLATES["case_update.sms"]
+    notify_on.NOTIFY_CALLBACK_TOKEN = ""
+    problems = {problem.id: problem.msg for problem in govuk_notify_configured(None)}
+    assert problems["notify.E002"] == "No GOV.UK Notify template for: case_update.sms"
+    assert "notify.W001" in problems
