@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import secrets
+import uuid
 from pathlib import Path
 from typing import Any, Final
 
@@ -594,11 +595,42 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 DEFAULT_FROM_EMAIL = env.str("BOROUGH_FROM_EMAIL", default="no-reply@council.example")
+# GOV.UK Notify (issue 20, docs/how-to/notify.md). With no API key Borough uses its embedded
+# sandbox, which speaks Notify's API (clearly labelled at /sandbox/notify/, nothing leaves the
+# machine); production sets NOTIFY_API_KEY and the callbacks' bearer token, and may not use it.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_SANDBOX = env.bool("BOROUGH_NOTIFY_SANDBOX", default=not NOTIFY_API_KEY and not PRODUCTION)
+if PRODUCTION and NOTIFY_SANDBOX:
+    raise environ.ImproperlyConfigured("the GOV.UK Notify sandbox is not for production")
+if NOTIFY_SANDBOX:
+    # A key in Notify's own format, {name}-{service id}-{secret}: the sandbox checks the JWTs
+    # the client signs with it exactly as Notify does. The ".invalid" host never resolves, so
+    # nothing can leave the machine even if the sandbox were not mounted.
+    NOTIFY_API_KEY = _embedded_key(
+        "notify-sandbox-key", lambda: f"borough_sandbox-{uuid.uuid4()}-{uuid.uuid4()}"
+    )
+    NOTIFY_BASE_URL = "http://notify-sandbox.invalid"
+else:
+    NOTIFY_BASE_URL = env.str(
+        "NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+    ).rstrip("/")
+# The bearer token Notify puts on its callbacks (set the same one for delivery receipts,
+# received text messages and returned letters in Notify's "API integration" page).
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="") or (
+    "" if PRODUCTION else _embedded_key("notify-callback-token", lambda: secrets.token_hex(32))
+)
+# Which Notify template each of Borough's messages uses, by kind and channel:
+# "case_acknowledgement.email=<template id>,case_acknowledgement.sms=<id>,...". The sandbox
+# needs none; real Notify needs one for every message a council sends (notify.E002 says which).
+NOTIFY_TEMPLATES = env.dict("BOROUGH_NOTIFY_TEMPLATES", default={})
+NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=10.0)
 # Every message Borough sends goes through borough.notify and is kept in its outbox (Message).
-# "outbox": the embedded sandbox, recorded only, nothing is sent; "email": recorded and sent
-# through the email backend above (SMTP from EMAIL_URL).
+# "notify": GOV.UK Notify (or its sandbox), email, text and letter, with delivery receipts;
+# "email": email only, through the email backend above (SMTP from EMAIL_URL); "outbox":
+# recorded only, nothing is sent.
 BOROUGH_NOTIFY_PROVIDER = env.str(
-    "BOROUGH_NOTIFY_PROVIDER", default="email" if PRODUCTION else "outbox"
+    "BOROUGH_NOTIFY_PROVIDER",
+    default="notify" if NOTIFY_SANDBOX or env.str("NOTIFY_API_KEY", default="") else "email",
 )
 # How long the tracking link in a request's acknowledgement works (anonymous reporters).
 BOROUGH_TRACKING_LINK_DAYS = env.int("BOROUGH_TRACKING_LINK_DAYS", default=365)

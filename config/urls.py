@@ -35,6 +35,7 @@ urlpatterns = [
     path("integrations/", include("borough.integrations.urls")),
     path("chat/", include("borough.assistant.urls")),
     path("", include("borough.payments.urls")),
+    path("", include("borough.notify.urls")),
     path("", include("borough.portal.urls")),
 ]
 

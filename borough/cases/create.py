@@ -71,6 +71,7 @@ def case_create(
     contact=None,
     latitude=None,
     longitude=None,
+    contact_by: str = "",
 ) -> Case:
     """Create a case from answers to a service's form, on any channel.
 
@@ -79,6 +80,8 @@ def case_create(
     ``latitude``/``longitude`` are the point a client reported (Open311); without them the
     case takes its property's coordinates. ``contact`` is the contact the resident is in
     already (a chat's), which the request is recorded on instead of a new one.
+    ``contact_by`` is how the resident chose to hear about this request (email, sms, letter;
+    "" follows their MyAccount choice).
 
     Checks the answers against the service's form definition (raising ``CaseInvalid`` with
     every error), finds the location, sets the team and the due date from the SLA in working
@@ -124,6 +127,7 @@ def case_create(
                 created_at=now,
                 updated_at=now,
                 idempotency_key=idempotency_key or None,
+                contact_by=contact_by if contact_by in ("email", "sms", "letter") else "",
             )
             taken = uploads_attach(case_id=case.pk, form=service.form, answers=cleaned)
             if taken:  # another request used the same upload first: make nothing

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import Case, CaseEvent
-from .selectors import case_contact_email
+from .selectors import case_contact_email, case_contact_route
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,18 @@ def is_resident_update(event: CaseEvent) -> bool:
     )
 
 
+BY_TEXT = Delivery("Being sent to the resident by text message", reached=True)
+BY_LETTER = Delivery("Being sent to the resident by letter", reached=True)
+TEXTED = Delivery("Texted to the resident", reached=True)
+POSTED = Delivery("Posted to the resident in a letter", reached=True)
+SENT = {"sms": TEXTED, "letter": POSTED}
+
+
 def next_update_delivery(case: Case) -> Delivery:
     """What will become of a public update sent on ``case`` now."""
+    route = case_contact_route(case, update=True)
+    if route is not None:
+        return {"sms": BY_TEXT, "letter": BY_LETTER}.get(route.channel, QUEUED)
     if case_contact_email(case, update=True):
         return QUEUED
     if case.resident and case.resident.email:
@@ -54,12 +64,12 @@ def next_update_delivery(case: Case) -> Delivery:
 
 def update_deliveries(case: Case, events: list[CaseEvent]) -> dict[int, Delivery]:
     """For each public update among ``events`` (the case's timeline), what became of it."""
-    emailed = {
-        event.data.get("event") for event in events if event.kind == CaseEvent.Kind.EMAIL_SENT
+    sent = {
+        event.data.get("event"): SENT.get(event.data.get("channel", ""), EMAILED)
+        for event in events
+        if event.kind == CaseEvent.Kind.EMAIL_SENT
     }
     otherwise = next_update_delivery(case)
     return {
-        event.pk: EMAILED if event.pk in emailed else otherwise
-        for event in events
-        if is_resident_update(event)
+        event.pk: sent.get(event.pk, otherwise) for event in events if is_resident_update(event)
     }

@@ -54,6 +54,13 @@ class Case(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     answers = models.JSONField(default=dict)
+    # How the resident chose to hear about this request (check answers): "" follows their
+    # MyAccount choice (``selectors.case_contact_route``).
+    contact_by = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=[("email", "Email"), ("sms", "Text message"), ("letter", "Letter")],
+    )
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from borough.core.models import AuditEvent
 from borough.core.working_days import add_working_days, working_days_between
+from borough.notify.services import channels_available
 
 from .models import Case, CaseEvent, CaseLink, ResponseTemplate, Status
 from .references import normalise_reference
@@ -225,6 +226,68 @@ def resident_requests(resident, *, limit: int = 100) -> list[ResidentRequest]:
     for event in CaseEvent.objects.filter(case__in=cases, is_public=True).order_by("at", "id"):
         latest[event.case_id] = event
     return [ResidentRequest(case=case, last_update=latest.get(case.pk)) for case in cases]
+
+
+@dataclass(frozen=True)
+class ContactRoute:
+    """How to reach the resident about a case: a channel (email, sms, letter) and where."""
+
+    channel: str
+    to: str = ""
+    address: tuple[str, ...] = ()
+
+
+def _home_lines(resident) -> tuple[str, ...]:
+    household = resident.household if resident is not None else None
+    if household is None or household.moved_out is not None:
+        return ()
+    return tuple(household.property.lines)
+
+
+def case_contact_route(case: Case, *, update: bool = False) -> ContactRoute | None:
+    """How to tell the resident about a case (issue 20): the way they chose for this request,
+    else the way they chose in MyAccount, else email if we have an address, else a text if
+    we have a mobile, else a letter to their home. People with no email or phone get letters.
+
+    For updates (not the acknowledgement), a resident who turned updates off in MyAccount is
+    not written to. ``None`` when we hold no way to reach them: then nothing is sent, and no
+    page may say it will be.
+    """
+    resident = case.resident
+    if resident is not None and update and not resident.email_updates:
+        return None
+    email = case_contact_email(case) or ""
+    phone = resident.phone if resident is not None else ""
+    home = _home_lines(resident)
+    available = channels_available()
+    routes = {
+        "email": ContactRoute("email", to=email) if email else None,
+        "sms": ContactRoute("sms", to=phone) if phone and "sms" in available else None,
+        "letter": ContactRoute("letter", address=home)
+        if len(home) >= 3 and "letter" in available
+        else None,
+    }
+    for choice in (case.contact_by, resident.contact_by if resident is not None else ""):
+        if choice and routes.get(choice):
+            return routes[choice]
+    return routes["email"] or routes["sms"] or routes["letter"]
+
+
+def contact_choices(resident) -> list[str]:
+    """The ways a resident can be reached, in the order offered: each one we hold details for."""
+    if resident is None:
+        return []
+    home = _home_lines(resident)
+    available = channels_available()
+    return [
+        channel
+        for channel, held in (
+            ("email", resident.email),
+            ("sms", resident.phone),
+            ("letter", len(home) >= 3),
+        )
+        if held and channel in available
+    ]
 
 
 def case_contact_email(case: Case, *, update: bool = False) -> str | None:

@@ -15,10 +15,10 @@ from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 from borough.accounts.models import Membership, Role
-from borough.notify.services import send_email
+from borough.notify.services import send_email, send_message
 
 from .models import Case, CaseEvent
-from .selectors import case_contact_email
+from .selectors import ContactRoute, case_contact_route
 from .tracking import case_resident_url
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,27 @@ log = logging.getLogger(__name__)
 
 def _day(day) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+# How the timeline says a message went, by channel.
+SENT_BY = {"email": "Emailed", "sms": "Texted", "letter": "Posted a letter"}
+ACKNOWLEDGED_BY = {
+    "email": "Acknowledgement email sent",
+    "sms": "Acknowledgement text message sent",
+    "letter": "Acknowledgement letter sent",
+}
+
+
+def _send_to_resident(case, route: ContactRoute, template_key: str, context: dict):
+    return send_message(
+        channel=route.channel,
+        to=route.to,
+        address=list(route.address),
+        template_key=template_key,
+        context=context,
+        case=case,
+        resident=case.resident,
+    )
 
 
 def from_outside(event) -> bool:
@@ -36,17 +57,21 @@ def from_outside(event) -> bool:
 
 @db_task(retries=3, retry_delay=30)
 def case_update_email(event_id: int) -> bool:
-    """Email the resident a public update on their case. Returns whether one was sent."""
-    event = CaseEvent.objects.select_related("case__service", "case__resident").get(pk=event_id)
+    """Tell the resident about a public update on their case, the way they chose (email, text
+    or letter; ``selectors.case_contact_route``). Returns whether a message was sent."""
+    event = CaseEvent.objects.select_related(
+        "case__service", "case__resident__household__property__usrn"
+    ).get(pk=event_id)
     case = event.case
-    address = case_contact_email(case, update=True)
-    if not address or not event.is_public or not event.text:
+    route = case_contact_route(case, update=True)
+    if route is None or not event.is_public or not event.text:
         return False
     if case.events.filter(kind=CaseEvent.Kind.EMAIL_SENT, data__event=event.pk).exists():
-        return False  # a retry after the email went
-    message = send_email(
-        to=address,
-        template_key="case_update",
+        return False  # a retry after the message went
+    message = _send_to_resident(
+        case,
+        route,
+        "case_update",
         context={
             # Words another system wrote (an API client, a connector) are not put in an email
             # from the council unread: the resident is told there is an update, to read on
@@ -57,7 +82,6 @@ def case_update_email(event_id: int) -> bool:
             "service": case.service.name,
             "track_url": case_resident_url(case),
         },
-        case=case,
     )
     # The timeline shows every message sent; this records the sending, not a change to the
     # case, so the case's version stays as it is.
@@ -66,8 +90,8 @@ def case_update_email(event_id: int) -> bool:
         at=timezone.now(),
         kind=CaseEvent.Kind.EMAIL_SENT,
         is_public=False,
-        text=f"Emailed to the resident: {event.headline.lower()}",
-        data={"event": event.pk, "message": message.pk},
+        text=f"{SENT_BY[route.channel]} to the resident: {event.headline.lower()}",
+        data={"event": event.pk, "message": message.pk, "channel": route.channel},
     )
     log.info("update email sent", extra={"case_id": case.pk, "event_id": event.pk})
     return True
@@ -75,19 +99,23 @@ def case_update_email(event_id: int) -> bool:
 
 @db_task(retries=3, retry_delay=30)
 def case_acknowledge(case_id: int) -> bool:
-    """Email an acknowledgement with the reference, if the resident gave an email address.
+    """Send an acknowledgement with the reference, the way the resident chose (email, text or
+    letter), if we have a way to reach them.
 
     Returns whether a message was sent. Idempotent: a retry after success sends nothing.
     """
-    case = Case.objects.select_related("service", "resident").get(pk=case_id)
+    case = Case.objects.select_related("service", "resident__household__property__usrn").get(
+        pk=case_id
+    )
     if case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).exists():
         return False
-    address = case_contact_email(case)
-    if not address:
+    route = case_contact_route(case)
+    if route is None:
         return False
-    message = send_email(
-        to=address,
-        template_key="case_acknowledgement",
+    message = _send_to_resident(
+        case,
+        route,
+        "case_acknowledgement",
         context={
             "service": case.service.name,
             "reference": case.reference,
@@ -95,15 +123,14 @@ def case_acknowledge(case_id: int) -> bool:
             "track_url": case_resident_url(case),
             "not_fixed": case.service.not_fixed_online,
         },
-        case=case,
     )
     CaseEvent.objects.create(
         case=case,
         at=timezone.now(),
         kind=CaseEvent.Kind.ACKNOWLEDGED,
         is_public=False,
-        text="Acknowledgement email sent",
-        data={"message": message.pk},
+        text=ACKNOWLEDGED_BY[route.channel],
+        data={"message": message.pk, "channel": route.channel},
     )
     log.info("acknowledgement sent", extra={"case_id": case.pk})
     return True

@@ -11,6 +11,7 @@ class Channel(models.TextChoices):
     CHAT = "chat", "Web chat"
     VOICE = "voice", "Automated voice"
     LETTER = "letter", "Letter"
+    SMS = "sms", "Text message"
     API = "api", "Another system (API)"
 
 

@@ -25,7 +25,7 @@ from borough.contacts.models import Contact, FormSession
 from borough.core.actors import Actor
 from borough.core.models import AuditEvent
 from borough.core.services import actor_label, audit_record
-from borough.notify.models import Message
+from borough.notify.models import Message, ReceivedText
 from borough.people.models import Resident
 from borough.singleview.models import BOROUGH_RESIDENTS_SOURCE, SourceCorrection
 from borough.singleview.objections import linking_stop
@@ -96,7 +96,11 @@ def erasure_apply(*, actor: Actor, resident: Resident, reason: str) -> ErasureRe
         counts["requests_kept_without_the_person"] = _scrub_cases(cases, words)
         chats = Q(resident=resident) | (Q(user=user) if user else Q(pk__in=[]))
         counts["chats"] = Conversation.objects.filter(chats).delete()[0]
-        to_them = Q(case__in=cases) | (Q(to__iexact=email) if email else Q(pk__in=[]))
+        to_them = (
+            Q(case__in=cases)
+            | Q(resident=resident)
+            | (Q(to__iexact=email) if email else Q(pk__in=[]))
+        )
         counts["emails"] = Message.objects.filter(to_them).delete()[0]
         # Alerts for reports (issue 25) to their address or account, and their support of reports.
         followed = (Q(email__iexact=email) if email else Q(pk__in=[])) | (
@@ -105,6 +109,9 @@ def erasure_apply(*, actor: Actor, resident: Resident, reason: str) -> ErasureRe
         counts["alerts"] = Alert.objects.filter(followed).delete()[0]
         if user is not None:
             Supporter.objects.filter(user=user).delete()
+        counts["texts_received"] = ReceivedText.objects.filter(
+            Q(resident=resident) | Q(case__in=cases)
+        ).delete()[0]
         counts["contacts_kept_without_the_person"] = Contact.objects.filter(
             resident=resident
         ).update(resident=None)

@@ -196,7 +196,7 @@ def gather(resident: Resident) -> dict[str, list[Item]]:
         }
         for f in Feedback.objects.filter(case__in=cases).order_by("pk")
     ]
-    to_them = Q(case__in=cases)
+    to_them = Q(case__in=cases) | Q(resident=resident)
     if resident.email:
         to_them |= Q(to__iexact=resident.email)
     messages = [

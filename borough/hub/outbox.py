@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,9 +14,16 @@ from borough.accounts.policies import can_see_case, outbox_access
 from borough.cases.references import normalise_reference
 from borough.cases.selectors import case_by_reference
 from borough.core.services import audit_record
-from borough.notify.models import Message
-from borough.notify.selectors import OutboxFilters, message_get, messages_list
-from borough.notify.services import TEMPLATES
+from borough.notify.models import Message, MessageChannel
+from borough.notify.selectors import (
+    NEEDS_ATTENTION_FILTER,
+    OutboxFilters,
+    message_get,
+    messages_list,
+    messages_needing_attention_count,
+    received_texts,
+)
+from borough.notify.services import TEMPLATES, provider_name
 
 from .access import staff_required
 
@@ -24,7 +32,8 @@ PAGE_SIZE = 50
 
 @staff_required
 def outbox(request):
-    """Messages, newest first, filtered by case reference, message and status.
+    """Messages, newest first, filtered by case reference, message, channel and status
+    (or every message staff must act on).
 
     Team leads and admins see every message; other staff see the messages about one case
     they can see, once they give its reference.
@@ -38,7 +47,10 @@ def outbox(request):
         if request.GET.get("template") in TEMPLATES
         else "",
         status=request.GET.get("status", "")
-        if request.GET.get("status") in Message.Status.values
+        if request.GET.get("status") in [*Message.Status.values, NEEDS_ATTENTION_FILTER]
+        else "",
+        channel=request.GET.get("channel", "")
+        if request.GET.get("channel") in MessageChannel.values
         else "",
     )
     to = request.GET.get("to", "").strip()[:254] if access == "all" else ""
@@ -62,6 +74,7 @@ def outbox(request):
                 ("case", reference),
                 ("template", filters.template),
                 ("status", filters.status),
+                ("channel", filters.channel),
                 ("to", filters.to),
             )
             if value
@@ -75,7 +88,13 @@ def outbox(request):
             "filters": filters,
             "typed": typed,
             "templates": TEMPLATES.items(),
-            "statuses": Message.Status.choices,
+            "statuses": [
+                (NEEDS_ATTENTION_FILTER, "Needs attention (failed, wrong, returned)"),
+                *Message.Status.choices,
+            ],
+            "channels": MessageChannel.choices,
+            "attention": messages_needing_attention_count() if access == "all" else 0,
+            "sandbox": settings.NOTIFY_SANDBOX and provider_name() == "notify",
             "page": page,
             "query": query,
             "errors": errors,
@@ -103,3 +122,28 @@ def outbox_message(request, message_id: int):
         summary=f"message {message.pk} ({message.template})",
     )
     return render(request, "hub/outbox_message.html", {"message": message})
+
+
+@staff_required
+def outbox_texts(request):
+    """Texts residents sent back to the council's Notify number: those put on a request and
+    those from numbers Borough does not know, for staff to follow up. Team leads and admins;
+    every view is audited (they name people and hold their words)."""
+    if outbox_access(request.user) != "all":
+        raise PermissionDenied
+    unmatched = request.GET.get("unmatched") == "yes"
+    page = Paginator(received_texts(unmatched_only=unmatched), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit_record(
+        actor=request.user,
+        action="viewed",
+        object_type="received_text",
+        object_id="list",
+        summary=f"received texts, page {page.number}",
+    )
+    return render(
+        request,
+        "hub/outbox_texts.html",
+        {"page": page, "unmatched": unmatched, "query": "unmatched=yes" if unmatched else ""},
+    )

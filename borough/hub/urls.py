@@ -63,6 +63,7 @@ urlpatterns = [
     ),
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:message_id>/", outbox.outbox_message, name="outbox_message"),
+    path("outbox/texts/", outbox.outbox_texts, name="outbox_texts"),
     path("templates/", response_templates.templates_list, name="templates"),
     path("templates/new/", response_templates.template_create, name="template_create"),
     path("templates/<int:template_id>/", response_templates.template_edit, name="template_edit"),

@@ -32,6 +32,7 @@ from borough.accounts.models import User
 from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact, Feedback, FormSession
 from borough.core.channels import SELF_SERVICE_CHANNELS, Channel
+from borough.notify.models import Message, MessageChannel
 
 from .models import CountedDay, DailyCount, Kpi, ResidentSignIn
 from .payment_counts import payment_counts
@@ -135,6 +136,37 @@ def _contact_counts(low, high) -> list[DailyCount]:
             },
         )
     return rows
+
+
+def _notify_letter_counts(low, high) -> list[DailyCount]:
+    """Letters GOV.UK Notify took to print and post (issue 20), by the service, team and ward of
+    their request. Each costs print and postage, whether it arrives or comes back; one Notify
+    refused, or never took, is not counted. Added to the officers' posted letters above."""
+    grouped = (
+        Message.objects.filter(
+            channel=MessageChannel.LETTER,
+            provider="notify",
+            created__gte=low,
+            created__lt=high,
+        )
+        .exclude(notify_id="")
+        .annotate(day=TruncDate("created"))
+        .values("day", "case__service_id", "case__service__team_id", "case__ward_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        DailyCount(
+            day=g["day"],
+            kpi=Kpi.LETTERS_SENT,
+            service_id=g["case__service_id"],
+            channel=Channel.LETTER,
+            team_id=g["case__service__team_id"],
+            ward_id=g["case__ward_id"],
+            value=g["n"],
+        )
+        for g in grouped
+    ]
 
 
 def _form_counts(low, high) -> list[DailyCount]:
@@ -306,6 +338,7 @@ def counts_rebuild(*, start: dt.date, end: dt.date) -> RebuildReport:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
         rows = (
             _contact_counts(low, high)
+            + _notify_letter_counts(low, high)
             + _form_counts(low, high)
             + _feedback_counts(low, high)
             + _case_counts(low, high)

@@ -34,6 +34,13 @@ class Resident(TimeStampedModel):
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +447700900982")
     # Contact preference set in MyAccount: email me updates on my requests.
     email_updates = models.BooleanField(default=True)
+    # How they want to hear from us (MyAccount; a request may say otherwise): "" is "by email
+    # if we have an address, else by text, else by letter" (``cases.selectors.case_contact_route``).
+    contact_by = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=[("email", "Email"), ("sms", "Text message"), ("letter", "Letter")],
+    )
     preferred_language = models.CharField(
         max_length=12, default="en", help_text="ISO 639-1 code, e.g. en, pl, pa"
     )

@@ -184,11 +184,14 @@ def resident_details_update(
     phone: str,
     email_updates: bool,
     actor: Actor,
+    contact_by: str | None = None,
 ) -> Resident:
-    """A resident changes their name, phone number and whether we email them updates.
+    """A resident changes their name, phone number, whether we send them updates and how we
+    contact them (``contact_by``: email, sms or letter; ``None`` leaves it as it is).
 
-    The same checks as ``resident_contact_update``, and a first and last name are needed.
-    Every error is raised together (``DetailsInvalid``) and nothing is saved unless all is right.
+    The same checks as ``resident_contact_update``, and a first and last name are needed; a
+    text needs a phone number and a letter an address we hold. Every error is raised together
+    (``DetailsInvalid``) and nothing is saved unless all is right.
     """
     if not may_change_resident_details(actor, resident):
         raise PermissionDenied
@@ -202,14 +205,34 @@ def resident_details_update(
         phone = _phone_checked(phone)
     except DetailsInvalid as invalid:
         errors.update(invalid.errors)
+    if contact_by is not None:
+        errors.update(_contact_by_checked(resident, contact_by, phone))
     if errors:
         raise DetailsInvalid(errors)
     resident.first_name, resident.last_name = names
     resident.phone = phone
     resident.email_updates = bool(email_updates)
-    resident.save(update_fields=["first_name", "last_name", "phone", "email_updates", "updated_at"])
-    _audit_change(actor, resident, "details", ["first_name", "last_name", "phone", "email_updates"])
+    fields = ["first_name", "last_name", "phone", "email_updates"]
+    if contact_by is not None:
+        resident.contact_by = contact_by
+        fields.append("contact_by")
+    resident.save(update_fields=[*fields, "updated_at"])
+    _audit_change(actor, resident, "details", fields)
     return resident
+
+
+CONTACT_CHANNELS = ("email", "sms", "letter")
+
+
+def _contact_by_checked(resident: Resident, contact_by: str, phone: str) -> dict[str, str]:
+    if contact_by not in CONTACT_CHANNELS:
+        return {"contact_by": _("Select how you want us to contact you")}
+    if contact_by == "sms" and not phone:
+        return {"phone": _("Enter a mobile phone number to get text messages")}
+    household = resident.household
+    if contact_by == "letter" and (household is None or household.moved_out is not None):
+        return {"contact_by": _("Add your address to your account to get letters")}
+    return {}
 
 
 @transaction.atomic

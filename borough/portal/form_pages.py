@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid, TransitionRefused
 from borough.cases.resident import case_add_contact_email
-from borough.cases.selectors import case_by_reference, case_contact_email
+from borough.cases.selectors import case_by_reference, case_contact_email, contact_choices
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import Exit
 from borough.catalogue.fees import FeeRefused, pounds
@@ -254,25 +254,12 @@ def check_answers(request, slug: str):
         except CaseInvalid as invalid:
             errors = {f"change-{key}": message for key, message in invalid.errors.items()}
     elif request.method == "POST":
-        resident = _requester(request)
         try:
-            case = case_create(
-                service=service,
-                answers=state.answers,
-                channel=Channel.WEB,
-                resident=resident,
-                actor=ResidentActor(
-                    resident=resident,
-                    user=request.user if request.user.is_authenticated else None,
-                ),
-                idempotency_key=f"web:{state.token}",
-                form_session_token=state.token,
-            )
+            return _send_request(request, service, state, journeys)
         except CaseInvalid as invalid:
             errors = {f"change-{key}": message for key, message in invalid.errors.items()}
-        else:
-            journeys.finish(service, case.reference)
-            return redirect("portal:confirmation", slug=service.slug)
+        except ChoiceMissing as missing:
+            errors = {"contact_by": str(missing)}
     return render(
         request,
         "portal/check_answers.html",
@@ -291,8 +278,62 @@ def check_answers(request, slug: str):
             "back_url": _step_url(service, journey.last_question.id),
             "amount_due": pounds(amount) if amount else "",
             "every": service.fee.every if service.fee else "",
+            "contact_choices": _contact_choices(request) if not amount else [],
+            "contact_by": request.POST.get("contact_by", "") or _usual_choice(request),
         },
     )
+
+
+CHOICE_LABELS = {
+    "email": gettext_lazy("By email"),
+    "sms": gettext_lazy("By text message"),
+    "letter": gettext_lazy("By letter to your home"),
+}
+
+
+def _contact_choices(request) -> list[tuple[str, object]]:
+    """How a signed-in resident may hear about a request: offered only when there is a choice."""
+    resident = _requester(request) if request.user.is_authenticated else None
+    choices = contact_choices(resident)
+    return [(choice, CHOICE_LABELS[choice]) for choice in choices] if len(choices) > 1 else []
+
+
+def _usual_choice(request) -> str:
+    resident = _requester(request) if request.user.is_authenticated else None
+    choices = contact_choices(resident)
+    if resident is not None and resident.contact_by in choices:
+        return resident.contact_by
+    return choices[0] if choices else ""
+
+
+class ChoiceMissing(ValueError):
+    """The resident has more than one way to hear back and chose none of them."""
+
+
+def _send_request(request, service: Service, state: FormState, journeys: Journeys):
+    """Make the request (a free service) and go to the confirmation page. Raises
+    ``CaseInvalid`` for answers that no longer hold and ``ChoiceMissing`` when the resident
+    must say how they want to hear about it."""
+    resident = _requester(request)
+    choices = contact_choices(resident)
+    contact_by = request.POST.get("contact_by", "")
+    if len(choices) > 1 and contact_by not in choices:
+        raise ChoiceMissing(_("Select how you want to hear about this request"))
+    case = case_create(
+        service=service,
+        answers=state.answers,
+        channel=Channel.WEB,
+        resident=resident,
+        contact_by=contact_by if len(choices) > 1 else "",
+        actor=ResidentActor(
+            resident=resident,
+            user=request.user if request.user.is_authenticated else None,
+        ),
+        idempotency_key=f"web:{state.token}",
+        form_session_token=state.token,
+    )
+    journeys.finish(service, case.reference)
+    return redirect("portal:confirmation", slug=service.slug)
 
 
 def _amount_due(service: Service, answers: dict) -> tuple[int, str]:

@@ -84,8 +84,8 @@ def _own_record(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_details(request):
-    """Change name, phone number and whether we email updates. A new account adds them here.
-    Nothing is saved if anything is wrong."""
+    """Change name, phone number, whether we send updates and how (email, text or letter). A
+    new account adds them here. Nothing is saved if anything is wrong."""
     resident = signed_in_resident(request)
     user = request.user
     errors: dict[str, str] = {}
@@ -94,6 +94,7 @@ def my_details(request):
         "last_name": resident.last_name if resident else user.last_name,
         "phone": resident.phone if resident else "",
         "email_updates": "yes" if resident is None or resident.email_updates else "no",
+        "contact_by": (resident.contact_by if resident else "") or "email",
     }
     if request.method == "POST":
         entered = {
@@ -101,9 +102,10 @@ def my_details(request):
             "last_name": request.POST.get("last_name", "")[:200],
             "phone": request.POST.get("phone", "")[:40],
             "email_updates": request.POST.get("email_updates", ""),
+            "contact_by": request.POST.get("contact_by", "")[:10],
         }
         if entered["email_updates"] not in ("yes", "no"):
-            errors["email_updates"] = _("Select yes if you want updates on your requests by email")
+            errors["email_updates"] = _("Select yes if you want updates on your requests")
         else:
             resident = _own_record(request)
             try:
@@ -113,6 +115,7 @@ def my_details(request):
                     last_name=entered["last_name"],
                     phone=entered["phone"],
                     email_updates=entered["email_updates"] == "yes",
+                    contact_by=entered["contact_by"] or None,
                     actor=ResidentActor(resident=resident, user=user),
                 )
             except DetailsInvalid as invalid:

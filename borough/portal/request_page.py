@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -38,6 +39,7 @@ from borough.contacts.services import ContactInvalid, feedback_record
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
+from borough.notify.selectors import messages_to_resident
 from borough.payments.selectors import case_payment
 from borough.people.selectors import resident_for_user
 
@@ -164,6 +166,44 @@ def _report_here_services(case: Case) -> list:
     return sorted(found, key=lambda s: (s.pk != case.service_id, s.name))
 
 
+SENT_WHAT = {
+    "case_acknowledgement": gettext_lazy("Your reference"),
+    "case_update": gettext_lazy("An update"),
+}
+SENT_BY = {
+    "email": gettext_lazy("Email"),
+    "sms": gettext_lazy("Text message"),
+    "letter": gettext_lazy("Letter"),
+}
+# A message's status in a resident's words.
+SENT_STATUS = {
+    "delivered": gettext_lazy("Delivered"),
+    "received": gettext_lazy("Posted"),
+    "sent": gettext_lazy("Sent"),
+    "sandbox": gettext_lazy("Sent"),
+    "sending": gettext_lazy("Sent"),
+    "queued": gettext_lazy("Being sent"),
+    "temporary-failure": gettext_lazy("Being sent again"),
+    "technical-failure": gettext_lazy("Being sent again"),
+    "permanent-failure": gettext_lazy("Not delivered: check your contact details"),
+    "returned-letter": gettext_lazy("Returned to us: check your address"),
+    "failed": gettext_lazy("Not delivered: we will contact you another way"),
+}
+
+
+def sent_to_resident(case: Case) -> list[dict]:
+    return [
+        {
+            "at": message.created,
+            "what": SENT_WHAT.get(message.template, ""),
+            "by": SENT_BY.get(message.channel, ""),
+            "status": SENT_STATUS.get(message.status, ""),
+            "problem": message.needs_attention,
+        }
+        for message in messages_to_resident(case)
+    ]
+
+
 def _render_request(request, viewer: Viewer, *, status: int = 200, **extra):
     case = viewer.case
     now = timezone.now()
@@ -188,6 +228,8 @@ def _render_request(request, viewer: Viewer, *, status: int = 200, **extra):
         "point": Feedback.Point.CLOSED,
         "feedback_action": viewer.url("feedback"),
         "payment": case_payment(case),
+        # What we sent them about it (signed in only: a tracking link shows no contact details).
+        "sent": [] if viewer.anonymous else sent_to_resident(case),
         **extra,
     }
     return render(request, "portal/myaccount/request.html", context, status=status)

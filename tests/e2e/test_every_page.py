@@ -92,6 +92,14 @@ SKIP = {
     "hub:governance_right_extend": "POST-only: extends a rectification's or objection's "
     "deadline (errors re-render hub:governance_right, which is checked)",
     "hub:governance_right_posted": "POST-only: records that the outcome letter was posted",
+    # GOV.UK Notify (issue 20): callbacks and the sandbox's API are for Notify's client, not
+    # people; the sandbox's page is checked below.
+    "notify:delivery_receipt": "POST-only: Notify's delivery receipts (a bearer token)",
+    "notify:received_text": "POST-only: Notify's received text messages (a bearer token)",
+    "notify:returned_letter": "POST-only: Notify's returned letters (a bearer token)",
+    "notify:sandbox_api": "JSON API: the Notify sandbox answering Notify's client",
+    "notify:sandbox_act": "POST-only: the sandbox prints or returns a letter or texts back "
+    "(errors re-render notify:sandbox_index, checked in tests/e2e/test_notify.py)",
 }
 
 POTHOLE = "/services/report-pothole/"
@@ -131,7 +139,7 @@ def named_patterns() -> set[str]:
                 yield namespace, prefix + str(pattern.pattern), pattern.name
 
     for namespace, route, name in walk(get_resolver().url_patterns, "", ""):
-        if namespace in {"portal", "hub", "assistant"}:
+        if namespace in {"portal", "hub", "assistant", "notify"}:
             names.add(f"{namespace}:{name}")
         elif route.startswith("account/") and name.startswith(("account_", "mfa_")):
             names.add(name)
@@ -247,6 +255,8 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:case", OFFICER, f"/hub/cases/{case.reference}/", False),
         Page("hub:outbox", LEAD, "/hub/outbox/", False),
         Page("hub:outbox_message", LEAD, f"/hub/outbox/{data['message'].pk}/", False),
+        Page("hub:outbox_texts", LEAD, "/hub/outbox/texts/", False),
+        Page("notify:sandbox_index", ANONYMOUS, "/sandbox/notify/", True),
         Page("hub:templates", LEAD, "/hub/templates/", False),
         Page("hub:template_create", LEAD, "/hub/templates/new/", False, "Save template"),
         Page("hub:template_edit", LEAD, f"/hub/templates/{data['template'].pk}/", False),
@@ -412,6 +422,7 @@ LISTED = {
     "account_mfa_enrolment_needed", "hub:staff_sign_in",
     "hub:login", "hub:cases", "hub:saved_view_edit", "hub:dashboard", "hub:case", "hub:outbox",
     "hub:outbox_message", "hub:templates", "hub:template_create", "hub:template_edit",
+    "hub:outbox_texts", "notify:sandbox_index",
     "hub:api_clients", "hub:api_client_new", "hub:webhooks", "hub:webhook_new", "hub:webhook",
     "hub:connectors", "hub:connector_new", "hub:connector", "hub:insights", "hub:insights_service",
     "hub:insights_channel", "hub:resident", "hub:resident_search", "hub:assist_start",
@@ -558,6 +569,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     data["agreement"] = _subscription(user, catalogue)
     data.update(_integrations(people[ADMIN], case))
     data.update(_governance(people[ADMIN], ama))
+    _notify(ama, my_case)
     return people, data
 
 
@@ -600,6 +612,39 @@ def _subscription(user, catalogue):
         state="active",
         renews_on=dt.date.today() + dt.timedelta(days=200),
     )
+def _notify(resident, case) -> None:
+    """A text the resident sent back, one from an unknown number, and a text and a letter in
+    the Notify sandbox (so its page shows its forms)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from borough.notify.models import ReceivedText, SandboxNotification
+
+    for number, words, on_case in (
+        ("447700900982", "The bin is still out", case),
+        ("447700900111", "Who is this?", None),
+    ):
+        ReceivedText.objects.create(
+            notify_id=str(uuid.uuid4()),
+            source_number=number,
+            message=words,
+            received_at=timezone.now(),
+            case=on_case,
+            resident=resident if on_case else None,
+        )
+    for kind, to, status in (
+        ("sms", "07700 900982", "delivered"),
+        ("letter", "1 Acacia Avenue, Uxbridge, UB8 1QA", "accepted"),
+    ):
+        SandboxNotification.objects.create(
+            type=kind,
+            to=to,
+            status=status,
+            request={"template_id": str(uuid.uuid4())},
+            body=f"{case.reference}: we have your request",
+            created_at=timezone.now(),
+        )
 
 
 def _governance(admin, resident) -> dict:

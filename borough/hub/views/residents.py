@@ -20,6 +20,7 @@ from borough.contacts.services import STAFFED_CHANNELS, ContactInvalid, contact_
 from borough.core.actors import StaffActor
 from borough.core.selectors import audit_for_resident
 from borough.core.services import audit_record
+from borough.notify.selectors import returned_letters_for
 from borough.people.selectors import household_members, resident_get
 from borough.singleview.residents import people_for_resident
 
@@ -64,6 +65,8 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
                 resident, list(resident_cases), list(contacts), list(chats)
             ),
             "preferred_language": language_name(resident.preferred_language),
+            # Letters that came back (GOV.UK Notify's returned-letter callback): check the address.
+            "returned_letters": list(returned_letters_for(resident.pk)[:3]),
             "today": timezone.localdate(),
             "errors": errors or {},
             "form_has_errors": bool(errors),
