@@ -185,6 +185,7 @@ INSTALLED_APPS = [
     "borough.api",
     "borough.integrations",
     "borough.assistant",
+    "borough.homes",
     "borough.governance",
     "borough.demo",
 ]
