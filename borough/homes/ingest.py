@@ -96,7 +96,7 @@ class Ingestor:
         with transaction.atomic():
             Reading.objects.bulk_create(rows, batch_size=2000)
             for device_pk, message in latest.items():
-                update = {"last_seen_at": message.at}
+                update: dict[str, object] = {"last_seen_at": message.at}
                 if message.battery is not None:
                     update["battery_percent"] = message.battery
                 Device.objects.filter(pk=device_pk).filter(

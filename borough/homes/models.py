@@ -62,6 +62,9 @@ class Reading(models.Model):
     class Meta:
         indexes = [models.Index(fields=["device", "at"]), models.Index(fields=["at"])]
 
+    def __str__(self) -> str:
+        return f"{self.device_id} at {self.at:%Y-%m-%d %H:%M}"
+
 
 class HourlyReading(models.Model):
     """One device's readings in one hour, averaged: what charts and rules read."""
@@ -79,6 +82,9 @@ class HourlyReading(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["device", "hour"], name="homes_hour_one_per_device")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} hour {self.hour:%Y-%m-%d %H:00}"
 
 
 class RuleKind(models.TextChoices):
@@ -150,6 +156,9 @@ class Alert(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.property_id}"
+
 
 class MaintenanceTask(models.Model):
     """Work on a device (a sensor gone silent): not a repair to the home."""
@@ -168,6 +177,9 @@ class MaintenanceTask(models.Model):
                 name="homes_task_one_open_per_device",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.reason}"
 
 
 class Sharing(models.Model):
@@ -190,6 +202,9 @@ class Sharing(models.Model):
     class Meta:
         indexes = [models.Index(fields=["property", "recorded_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.property_id}: {'on' if self.sharing else 'off'}"
+
 
 class IngestCount(models.Model):
     """Messages the ingest took or refused, by reason: what the devices page shows."""
@@ -197,3 +212,6 @@ class IngestCount(models.Model):
     reason = models.CharField(max_length=24, unique=True)
     count = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.count}"

@@ -41,7 +41,9 @@ class Subscriber:
         self.client.loop_start()
         if not self._subscribed.wait(10):
             self.client.loop_stop()
-            raise ConnectionError(f"no subscription from the MQTT broker at {self.host}:{self.port}")
+            raise ConnectionError(
+                f"no subscription from the MQTT broker at {self.host}:{self.port}"
+            )
         return self
 
     def __exit__(self, *exc) -> None:

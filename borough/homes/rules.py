@@ -45,8 +45,8 @@ def _mould(rule: Rule, rows: list[HourlyReading]) -> str | None:
     ]
     if len(damp_cold) * 100 < rule.share_of_hours * rule.hours:
         return None
-    mean_rh = sum(r.humidity for r in damp_cold) / len(damp_cold)
-    mean_t = sum(r.temperature for r in damp_cold) / len(damp_cold)
+    mean_rh = sum(r.humidity or 0.0 for r in damp_cold) / len(damp_cold)
+    mean_t = sum(r.temperature or 0.0 for r in damp_cold) / len(damp_cold)
     return (
         f"{len(damp_cold)} of the last {rule.hours} hours at {rule.humidity_at_least:g}% relative "
         f"humidity or more and below {rule.temperature_below:g}°C (mean {mean_rh:.0f}%, "
@@ -54,8 +54,9 @@ def _mould(rule: Rule, rows: list[HourlyReading]) -> str | None:
     )
 
 
-def _no_heat(rule: Rule, env: list[HourlyReading], boiler: list[HourlyReading],
-             now: dt.datetime) -> str | None:
+def _no_heat(
+    rule: Rule, env: list[HourlyReading], boiler: list[HourlyReading], now: dt.datetime
+) -> str | None:
     latest = [r for r in boiler if r.hour >= now - dt.timedelta(hours=2)]
     faults = [r for r in latest if r.faults]
     if faults:
@@ -63,7 +64,11 @@ def _no_heat(rule: Rule, env: list[HourlyReading], boiler: list[HourlyReading],
     months = {int(m) for m in rule.heating_months.split(",") if m}
     if timezone.localtime(now).month not in months:
         return None
-    cold = [r for r in env if r.temperature is not None and r.temperature < (rule.temperature_below or 0)]
+    cold = [
+        r
+        for r in env
+        if r.temperature is not None and r.temperature < (rule.temperature_below or 0)
+    ]
     if len(cold) * 100 < rule.share_of_hours * rule.hours:
         return None
     return (
@@ -79,9 +84,13 @@ def evaluate(property_ids: set[int], now: dt.datetime | None = None) -> list[Ale
     property_ids = set(property_ids) - sharing_off(set(property_ids))
     longest = max([r.hours for r in rules.values()] + [EVIDENCE_HOURS])
     since = now - dt.timedelta(hours=longest)
-    devices = {d.pk: d for d in Device.objects.filter(property_id__in=property_ids, removed_on=None)}
+    devices = {
+        d.pk: d for d in Device.objects.filter(property_id__in=property_ids, removed_on=None)
+    }
     by_device: dict[int, list[HourlyReading]] = defaultdict(list)
-    for row in HourlyReading.objects.filter(device_id__in=devices, hour__gte=since).order_by("hour"):
+    for row in HourlyReading.objects.filter(device_id__in=devices, hour__gte=since).order_by(
+        "hour"
+    ):
         by_device[row.device_id].append(row)
     recent = {
         (a.property_id, a.kind): a.last_fired_at
@@ -119,8 +128,14 @@ def evaluate(property_ids: set[int], now: dt.datetime | None = None) -> list[Ale
                 "hours": _series([r for r in by_device[device.pk] if r.hour >= evidence_since]),
             }
             raised.append(
-                alert_raise(actor=ACTOR, property_id=property_id, kind=kind, evidence=evidence,
-                            room=device.room, now=now)
+                alert_raise(
+                    actor=ACTOR,
+                    property_id=property_id,
+                    kind=kind,
+                    evidence=evidence,
+                    room=device.room,
+                    now=now,
+                )
             )
     return raised
 
@@ -135,11 +150,15 @@ def check_silent(now: dt.datetime | None = None) -> int:
     silent = Device.objects.filter(removed_on=None, last_seen_at__lt=cutoff).exclude(
         pk__in=MaintenanceTask.objects.filter(done_at=None).values("device_id")
     )
-    silent = silent.exclude(property_id__in=sharing_off(set(silent.values_list("property_id", flat=True))))
+    silent = silent.exclude(
+        property_id__in=sharing_off(set(silent.values_list("property_id", flat=True)))
+    )
     raised = 0
     for device in silent:
         task_raise(
-            actor=ACTOR, device=device, now=now,
+            actor=ACTOR,
+            device=device,
+            now=now,
             reason=f"No message since {timezone.localtime(device.last_seen_at):%d %b %Y %H:%M}",
         )
         raised += 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from borough.people.models import Need, Resident, ResidentNeed
@@ -87,7 +87,7 @@ def homes_at_risk() -> list[Alert]:
     return list(
         Alert.objects.filter(closed_at__isnull=True)
         .select_related("property", "case")
-        .order_by(Q(investigate_by__isnull=True), "investigate_by", "-last_fired_at")
+        .order_by(F("investigate_by").asc(nulls_last=True), "-last_fired_at")
     )
 
 
@@ -102,15 +102,17 @@ def devices_needing_attention(now: dt.datetime | None = None) -> list[DeviceAtte
     now = now or timezone.now()
     silent = Rule.objects.filter(kind="silent").first()
     silent_since = now - dt.timedelta(hours=silent.hours if silent else 24)
-    tasks = {
-        t.device_id: t for t in MaintenanceTask.objects.filter(done_at__isnull=True)
-    }
-    devices = Device.objects.filter(removed_on__isnull=True).filter(
-        Q(last_seen_at__lt=silent_since)
-        | Q(last_seen_at__isnull=True)
-        | Q(battery_percent__lt=LOW_BATTERY)
-        | Q(pk__in=list(tasks))
-    ).select_related("property")[:500]
+    tasks = {t.device_id: t for t in MaintenanceTask.objects.filter(done_at__isnull=True)}
+    devices = (
+        Device.objects.filter(removed_on__isnull=True)
+        .filter(
+            Q(last_seen_at__lt=silent_since)
+            | Q(last_seen_at__isnull=True)
+            | Q(battery_percent__lt=LOW_BATTERY)
+            | Q(pk__in=list(tasks))
+        )
+        .select_related("property")[:500]
+    )
     rows = []
     for device in devices:
         reasons = []

@@ -8,8 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from borough.accounts.homes_policies import (
@@ -105,8 +104,13 @@ def rule_update(*, actor: Actor, rule: Rule, values: dict[str, Any]) -> Rule:
             setattr(rule, name, values[name])
     rule.heating_months = months
     rule.save()
-    audit_record(actor=actor, action="change", object_type="homes rule", object_id=rule.pk,
-                 summary=f"{rule.kind}: {values}")
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type="homes rule",
+        object_id=rule.pk,
+        summary=f"{rule.kind}: {values}",
+    )
     return rule
 
 
@@ -124,9 +128,14 @@ def sharing_set(*, actor: Actor, property_id: int, sharing: bool) -> Sharing:
         recorded_by=acting_user(actor),
         resident=resident,
     )
-    audit_record(actor=actor, action="change", object_type="homes sharing", object_id=property_id,
-                 summary="sharing on" if sharing else "sharing off",
-                 resident_id=resident.pk if resident else None)
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type="homes sharing",
+        object_id=property_id,
+        summary="sharing on" if sharing else "sharing off",
+        resident_id=resident.pk if resident else None,
+    )
     return choice
 
 
@@ -184,8 +193,15 @@ def _evidence_note(kind: str, evidence: dict, fired: int) -> str:
 
 
 @transaction.atomic
-def alert_raise(*, actor: Actor, property_id: int, kind: str, evidence: dict, room: str = "",
-                now: dt.datetime | None = None) -> Alert:
+def alert_raise(
+    *,
+    actor: Actor,
+    property_id: int,
+    kind: str,
+    evidence: dict,
+    room: str = "",
+    now: dt.datetime | None = None,
+) -> Alert:
     """A rule fired for a home: add to its open alert's case, or open a repair case (as the
     system) with the evidence, a priority that rises for a vulnerable household, and Awaab's Law
     deadline; the tenant is told on the case."""
@@ -204,18 +220,25 @@ def alert_raise(*, actor: Actor, property_id: int, kind: str, evidence: dict, ro
         alert.evidence = evidence
         alert.save(update_fields=["times_fired", "last_fired_at", "evidence"])
         if alert.case is not None:
-            case_add_note(case=alert.case, text=_evidence_note(kind, evidence, alert.times_fired),
-                          actor=actor, public=False)
+            case_add_note(
+                case=alert.case,
+                text=_evidence_note(kind, evidence, alert.times_fired),
+                actor=actor,
+                public=False,
+            )
             if priority > alert.case.priority:
                 case_set_priority(case=alert.case, priority=priority, actor=actor)
         return alert
     people = household_at(property_id)
     tenant = next((p for p in people if p.phone), people[0] if people else None)
     case = None
+    service = service_get(SERVICE_FOR[RuleKind(kind)])
+    if service is None:
+        raise LookupError(f"The catalogue has no {SERVICE_FOR[RuleKind(kind)]} service")
     try:
         case = case_create(
             actor=actor,
-            service=service_get(SERVICE_FOR[RuleKind(kind)]),
+            service=service,
             answers=_answers(kind, property_id, room, vulnerable, tenant.phone if tenant else ""),
             channel=Channel.API,
             resident=tenant,
@@ -226,15 +249,23 @@ def alert_raise(*, actor: Actor, property_id: int, kind: str, evidence: dict, ro
         evidence = {**evidence, "case_refused": invalid.errors}
     due = awaab.deadlines(hazard, now)
     alert = Alert.objects.create(
-        property_id=property_id, kind=kind, case=case, opened_at=now, last_fired_at=now,
-        vulnerable=vulnerable, hazard=due.hazard, investigate_by=due.investigate_by,
+        property_id=property_id,
+        kind=kind,
+        case=case,
+        opened_at=now,
+        last_fired_at=now,
+        vulnerable=vulnerable,
+        hazard=due.hazard,
+        investigate_by=due.investigate_by,
         evidence=evidence,
     )
     if case is not None:
         case_add_note(case=case, text=_evidence_note(kind, evidence, 1), actor=actor, public=False)
         if due.investigate_by:
             case_add_note(
-                case=case, actor=actor, public=False,
+                case=case,
+                actor=actor,
+                public=False,
                 text=f"Awaab's Law ({due.hazard} hazard): investigate by "
                 f"{timezone.localtime(due.investigate_by):%d %B %Y %H:%M}.",
             )
@@ -254,8 +285,14 @@ def alert_tenant_answer(*, actor: Actor, alert: Alert, answer: str) -> Alert:
     alert.tenant_answered_at = timezone.now()
     alert.save(update_fields=["tenant_answer", "tenant_answered_at"])
     if alert.case is not None:
-        case_add_note(case=alert.case, actor=actor, public=False,
-                      text=f"The tenant answered the sensor alert: {TenantAnswer(answer).label}.")
+        case_add_note(
+            case=alert.case,
+            # The tenant's right to answer is checked above; the note for the team is the
+            # system's (a resident does not write internal notes).
+            actor=SystemActor("homes: the tenant's answer"),
+            public=False,
+            text=f"The tenant answered the sensor alert: {TenantAnswer(answer).label}.",
+        )
     return alert
 
 
@@ -283,15 +320,22 @@ def alerts_escalate(*, actor: Actor, now: dt.datetime) -> int:
     Alert.objects.filter(closed_at__isnull=True, case__status=Status.CLOSED).update(closed_at=now)
     escalated = 0
     overdue = Alert.objects.filter(
-        closed_at__isnull=True, escalated_at__isnull=True, investigate_by__lt=now,
+        closed_at__isnull=True,
+        escalated_at__isnull=True,
+        investigate_by__lt=now,
         case__isnull=False,
     ).select_related("case")
     for alert in overdue:
+        case = alert.case
+        if case is None:
+            continue
         with transaction.atomic():
-            if alert.case.state == Status.NEW or alert.case.state == "received":
-                case_set_priority(case=alert.case, priority=Priority.URGENT, actor=actor)
+            if case.state in (Status.NEW, "received"):
+                case_set_priority(case=case, priority=Priority.URGENT, actor=actor)
                 case_add_note(
-                    case=alert.case, actor=actor, public=False,
+                    case=case,
+                    actor=actor,
+                    public=False,
                     text="Escalated: Awaab's Law investigation deadline "
                     f"{timezone.localtime(alert.investigate_by):%d %B %Y %H:%M} has passed.",
                 )

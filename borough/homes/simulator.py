@@ -25,7 +25,9 @@ class SimHome:
     room: str
 
 
-def homes(uprns: list[int], *, damp: int, boilers: int, silent: int, seed: int = 27) -> list[SimHome]:
+def homes(
+    uprns: list[int], *, damp: int, boilers: int, silent: int, seed: int = 27
+) -> list[SimHome]:
     """One environment sensor and one boiler monitor per home; the first ``damp`` homes develop
     damp, the next ``boilers`` boilers fail, the next ``silent`` sensors drop out."""
     rng = random.Random(seed)
@@ -70,8 +72,9 @@ def _boiler(home: SimHome, at: dt.datetime, now: dt.datetime) -> dict:
     }
 
 
-def history(sim_homes: list[SimHome], *, now: dt.datetime, hours: int,
-            silent_for: int = 48, seed: int = 27) -> Iterator[tuple[str, bytes]]:
+def history(
+    sim_homes: list[SimHome], *, now: dt.datetime, hours: int, silent_for: int = 48, seed: int = 27
+) -> Iterator[tuple[str, bytes]]:
     """Each device's last ``hours`` hourly readings as stored-and-forwarded messages (up to
     ``MAX_BATCH`` readings each); a sensor that drops out stops ``silent_for`` hours ago."""
     rng = random.Random(seed)
@@ -81,15 +84,17 @@ def history(sim_homes: list[SimHome], *, now: dt.datetime, hours: int,
         times = [now - dt.timedelta(hours=h) for h in range(hours, -1, -1)]
         times = [t for t in times if t <= last]
         for device, make in (
-            (home.env_device, lambda t: _env(home, t, rng)),
-            (home.boiler_device, lambda t: _boiler(home, t, now)),
+            (home.env_device, lambda t, home=home: _env(home, t, rng)),
+            (home.boiler_device, lambda t, home=home: _boiler(home, t, now)),
         ):
             for start in range(0, len(times), MAX_BATCH):
                 chunk = [make(t) for t in times[start : start + MAX_BATCH]]
                 yield topic_for(device), json.dumps({"readings": chunk}).encode()
 
 
-def live(sim_homes: list[SimHome], *, at: dt.datetime, seed: int = 27) -> Iterator[tuple[str, bytes]]:
+def live(
+    sim_homes: list[SimHome], *, at: dt.datetime, seed: int = 27
+) -> Iterator[tuple[str, bytes]]:
     """One live message from each environment sensor still talking (a bench's steady stream)."""
     rng = random.Random(seed)
     for home in sim_homes:

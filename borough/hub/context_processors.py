@@ -4,6 +4,7 @@ Callables, so pages that do not show the hub menu (the portal) never run the que
 """
 
 from borough.accounts.governance_policies import can_govern_information
+from borough.accounts.homes_policies import can_see_homes
 from borough.accounts.policies import (
     can_handle_live_chat,
     can_manage_api_clients,
@@ -24,4 +25,5 @@ def hub_navigation(request):
         "uses_single_view": lambda: may_use_single_view(request.user),
         "handles_live_chat": lambda: can_handle_live_chat(request.user),
         "governs_information": lambda: can_govern_information(request.user),
+        "sees_homes": lambda: can_see_homes(request.user),
     }

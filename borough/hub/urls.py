@@ -8,6 +8,7 @@ from . import (
     dpias,
     erasure,
     governance,
+    homes,
     insights,
     livechat,
     outbox,
@@ -116,6 +117,10 @@ urlpatterns = [
         name="singleview_review_pair",
     ),
     path("single-view/data-quality/", singleview.data_quality, name="singleview_quality"),
+    path("homes/", homes.homes, name="homes"),
+    path("homes/properties/<int:uprn>/", homes.home, name="homes_home"),
+    path("homes/devices/", homes.devices, name="homes_devices"),
+    path("homes/rules/", homes.rules_page, name="homes_rules"),
     path("governance/", governance.register, name="governance"),
     path("governance/register/new/", governance.asset_new, name="governance_asset_new"),
     path(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bin_days, form_pages, help, myaccount, payment_pages, request_page, views
+from . import bin_days, form_pages, help, my_home, myaccount, payment_pages, request_page, views
 
 app_name = "portal"
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("my-account/", myaccount.my_account, name="my_account"),
     path("my-account/details/", myaccount.my_details, name="my_details"),
     path("my-account/address/", myaccount.my_address, name="my_address"),
+    path("my-account/your-home/", my_home.my_home, name="my_home"),
     path("my-account/download/", myaccount.my_data, name="my_data"),
     path(
         "my-account/saved-forms/<uuid:token>/delete/",
@@ -62,4 +63,10 @@ urlpatterns = [
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
     path("cookies/", views.static_page, {"template": "cookies"}, name="cookies"),
     path("privacy/", views.static_page, {"template": "privacy"}, name="privacy"),
+    path(
+        "privacy/home-sensors/",
+        views.static_page,
+        {"template": "privacy_home_sensors"},
+        name="privacy_home_sensors",
+    ),
 ]

@@ -72,7 +72,9 @@ def test_the_damp_home_becomes_one_case_with_raised_priority_and_awaabs_deadline
     assert timezone.localdate(alert.investigate_by) == due
     texts = [e.text for e in case.events.all()]
     assert any("Awaab's Law (significant hazard): investigate by" in t for t in texts)
-    assert any("relative humidity" in t and f"/hub/homes/properties/{damp_uprn}/" in t for t in texts)
+    assert any(
+        "relative humidity" in t and f"/hub/homes/properties/{damp_uprn}/" in t for t in texts
+    )
     # The tenant is told, publicly, and can answer on MyAccount.
     told = case.events.get(kind=CaseEvent.Kind.PUBLIC_UPDATE)
     assert "already reported" in told.text
@@ -91,7 +93,9 @@ def test_a_duplicate_alarm_adds_to_the_open_case(played):
     notes = first.case.events.count()
     later = played["now"] + dt.timedelta(hours=13)
     sim = [h for h in played["sim"] if h.uprn == damp_uprn]
-    _through_broker(list(simulator.history(sim, now=later, hours=14)), played["ingestor"], now=later)
+    _through_broker(
+        list(simulator.history(sim, now=later, hours=14)), played["ingestor"], now=later
+    )
     alerts = Alert.objects.filter(property_id=damp_uprn, kind=RuleKind.MOULD)
     assert alerts.count() == 1
     again = alerts.get()
@@ -118,8 +122,14 @@ def test_bad_payloads_are_counted_and_refused_without_stopping_ingest(played):
     messages = [
         (topic_for(device), b"{not json"),
         (topic_for("env-unknown"), good.encode()),
-        (topic_for(device), json.dumps({"at": timezone.now().isoformat(), "humidity": 140}).encode()),
-        (topic_for(device), json.dumps({"at": timezone.now().isoformat(), "temperature": -80}).encode()),
+        (
+            topic_for(device),
+            json.dumps({"at": timezone.now().isoformat(), "humidity": 140}).encode(),
+        ),
+        (
+            topic_for(device),
+            json.dumps({"at": timezone.now().isoformat(), "temperature": -80}).encode(),
+        ),
         (topic_for(device), good.encode()),
     ]
     flooder = played["sim"][2].env_device

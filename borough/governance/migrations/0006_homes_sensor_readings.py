@@ -18,16 +18,28 @@ def add(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0005_governance_dpias'),
+        ("governance", "0005_governance_dpias"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='retentionrule',
-            name='kind',
-            field=models.CharField(choices=[('closed_cases', 'Closed requests (with their timeline)'), ('chats', 'Chats with the assistant and live chat'), ('uploads', 'Photos and files on closed requests'), ('outbox', 'Messages sent (the outbox)'), ('webhook_deliveries', 'Webhook deliveries and their bodies'), ('linkage_runs', 'Single view imports of earlier linkage runs'), ('audit_log', 'Audit log of who saw or changed personal data'), ('saved_forms', 'Answers of forms saved to finish later'), ('sensor_readings', 'Readings from sensors in council homes (and roll-ups)')], max_length=32),
+            model_name="retentionrule",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("closed_cases", "Closed requests (with their timeline)"),
+                    ("chats", "Chats with the assistant and live chat"),
+                    ("uploads", "Photos and files on closed requests"),
+                    ("outbox", "Messages sent (the outbox)"),
+                    ("webhook_deliveries", "Webhook deliveries and their bodies"),
+                    ("linkage_runs", "Single view imports of earlier linkage runs"),
+                    ("audit_log", "Audit log of who saw or changed personal data"),
+                    ("saved_forms", "Answers of forms saved to finish later"),
+                    ("sensor_readings", "Readings from sensors in council homes (and roll-ups)"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.RunPython(add, migrations.RunPython.noop),
     ]

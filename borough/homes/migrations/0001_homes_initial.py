@@ -6,156 +6,345 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0011_case_api_client'),
-        ('people', '0002_resident_email_updates'),
-        ('places', '0002_collection_schedules'),
+        ("cases", "0011_case_api_client"),
+        ("people", "0002_resident_email_updates"),
+        ("places", "0002_collection_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IngestCount',
+            name="IngestCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=24, unique=True)),
-                ('count', models.BigIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=24, unique=True)),
+                ("count", models.BigIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mould', 'Mould risk: damp and cold for days'), ('no_heat', 'Boiler fault or no heat in the heating season'), ('silent', 'Sensor gone silent')], max_length=16, unique=True)),
-                ('enabled', models.BooleanField(default=True)),
-                ('humidity_at_least', models.FloatField(blank=True, null=True)),
-                ('temperature_below', models.FloatField(blank=True, null=True)),
-                ('hours', models.PositiveIntegerField(help_text='How long the condition must last')),
-                ('share_of_hours', models.PositiveSmallIntegerField(default=75, help_text='Per cent of those hours the condition must hold')),
-                ('heating_months', models.CharField(blank=True, help_text='Months of the heating season, e.g. 10,11,12,1,2,3,4', max_length=40)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mould", "Mould risk: damp and cold for days"),
+                            ("no_heat", "Boiler fault or no heat in the heating season"),
+                            ("silent", "Sensor gone silent"),
+                        ],
+                        max_length=16,
+                        unique=True,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                ("humidity_at_least", models.FloatField(blank=True, null=True)),
+                ("temperature_below", models.FloatField(blank=True, null=True)),
+                (
+                    "hours",
+                    models.PositiveIntegerField(help_text="How long the condition must last"),
+                ),
+                (
+                    "share_of_hours",
+                    models.PositiveSmallIntegerField(
+                        default=75, help_text="Per cent of those hours the condition must hold"
+                    ),
+                ),
+                (
+                    "heating_months",
+                    models.CharField(
+                        blank=True,
+                        help_text="Months of the heating season, e.g. 10,11,12,1,2,3,4",
+                        max_length=40,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['kind'],
+                "ordering": ["kind"],
             },
         ),
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('device_id', models.CharField(help_text='As in its MQTT topic', max_length=40, unique=True)),
-                ('kind', models.CharField(choices=[('environment', 'Temperature, humidity and CO2 sensor'), ('boiler', 'Boiler monitor')], max_length=16)),
-                ('room', models.CharField(blank=True, max_length=40)),
-                ('installed_on', models.DateField()),
-                ('battery_percent', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('removed_on', models.DateField(blank=True, null=True)),
-                ('property', models.ForeignKey(db_column='uprn', on_delete=django.db.models.deletion.PROTECT, related_name='sensors', to='places.property')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "device_id",
+                    models.CharField(help_text="As in its MQTT topic", max_length=40, unique=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("environment", "Temperature, humidity and CO2 sensor"),
+                            ("boiler", "Boiler monitor"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("room", models.CharField(blank=True, max_length=40)),
+                ("installed_on", models.DateField()),
+                ("battery_percent", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True)),
+                ("removed_on", models.DateField(blank=True, null=True)),
+                (
+                    "property",
+                    models.ForeignKey(
+                        db_column="uprn",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sensors",
+                        to="places.property",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['property_id', 'device_id'],
+                "ordering": ["property_id", "device_id"],
             },
         ),
         migrations.CreateModel(
-            name='HourlyReading',
+            name="HourlyReading",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('hour', models.DateTimeField()),
-                ('count', models.PositiveIntegerField()),
-                ('temperature', models.FloatField(null=True)),
-                ('humidity', models.FloatField(null=True)),
-                ('co2', models.FloatField(null=True)),
-                ('faults', models.PositiveIntegerField(default=0)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hours', to='homes.device')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("hour", models.DateTimeField()),
+                ("count", models.PositiveIntegerField()),
+                ("temperature", models.FloatField(null=True)),
+                ("humidity", models.FloatField(null=True)),
+                ("co2", models.FloatField(null=True)),
+                ("faults", models.PositiveIntegerField(default=0)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hours",
+                        to="homes.device",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MaintenanceTask',
+            name="MaintenanceTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=200)),
-                ('raised_at', models.DateTimeField()),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='homes.device')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                ("raised_at", models.DateTimeField()),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="homes.device",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['raised_at'],
+                "ordering": ["raised_at"],
             },
         ),
         migrations.CreateModel(
-            name='Reading',
+            name="Reading",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField()),
-                ('temperature', models.FloatField(null=True)),
-                ('humidity', models.FloatField(null=True)),
-                ('co2', models.PositiveIntegerField(null=True)),
-                ('boiler', models.CharField(blank=True, choices=[('on', 'Heating'), ('off', 'Off'), ('fault', 'Fault')], max_length=8)),
-                ('fault_code', models.CharField(blank=True, max_length=16)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='homes.device')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField()),
+                ("temperature", models.FloatField(null=True)),
+                ("humidity", models.FloatField(null=True)),
+                ("co2", models.PositiveIntegerField(null=True)),
+                (
+                    "boiler",
+                    models.CharField(
+                        blank=True,
+                        choices=[("on", "Heating"), ("off", "Off"), ("fault", "Fault")],
+                        max_length=8,
+                    ),
+                ),
+                ("fault_code", models.CharField(blank=True, max_length=16)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readings",
+                        to="homes.device",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Sharing',
+            name="Sharing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sharing', models.BooleanField()),
-                ('recorded_at', models.DateTimeField()),
-                ('property', models.ForeignKey(db_column='uprn', on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.property')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resident', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sharing", models.BooleanField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "property",
+                    models.ForeignKey(
+                        db_column="uprn",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.property",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.resident",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mould', 'Mould risk: damp and cold for days'), ('no_heat', 'Boiler fault or no heat in the heating season'), ('silent', 'Sensor gone silent')], max_length=16)),
-                ('opened_at', models.DateTimeField()),
-                ('last_fired_at', models.DateTimeField()),
-                ('times_fired', models.PositiveIntegerField(default=1)),
-                ('vulnerable', models.BooleanField(default=False)),
-                ('hazard', models.CharField(blank=True, choices=[('significant', 'Significant hazard (damp and mould)'), ('emergency', 'Emergency hazard')], max_length=12)),
-                ('investigate_by', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('tenant_answer', models.CharField(blank=True, choices=[('already_reported', 'Already reported'), ('fine', 'The tenant says they are fine')], max_length=20)),
-                ('tenant_answered_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('evidence', models.JSONField(blank=True, default=dict)),
-                ('case', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('property', models.ForeignKey(db_column='uprn', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.property')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mould", "Mould risk: damp and cold for days"),
+                            ("no_heat", "Boiler fault or no heat in the heating season"),
+                            ("silent", "Sensor gone silent"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("last_fired_at", models.DateTimeField()),
+                ("times_fired", models.PositiveIntegerField(default=1)),
+                ("vulnerable", models.BooleanField(default=False)),
+                (
+                    "hazard",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("significant", "Significant hazard (damp and mould)"),
+                            ("emergency", "Emergency hazard"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("investigate_by", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "tenant_answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("already_reported", "Already reported"),
+                            ("fine", "The tenant says they are fine"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("tenant_answered_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("evidence", models.JSONField(blank=True, default=dict)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "property",
+                    models.ForeignKey(
+                        db_column="uprn",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.property",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_fired_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('property', 'kind'), name='homes_alert_one_open_per_home_and_kind')],
+                "ordering": ["-last_fired_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("closed_at__isnull", True)),
+                        fields=("property", "kind"),
+                        name="homes_alert_one_open_per_home_and_kind",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='device',
-            index=models.Index(fields=['removed_on', 'last_seen_at'], name='homes_devic_removed_f037cd_idx'),
+            model_name="device",
+            index=models.Index(
+                fields=["removed_on", "last_seen_at"], name="homes_devic_removed_f037cd_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hourlyreading',
-            constraint=models.UniqueConstraint(fields=('device', 'hour'), name='homes_hour_one_per_device'),
+            model_name="hourlyreading",
+            constraint=models.UniqueConstraint(
+                fields=("device", "hour"), name="homes_hour_one_per_device"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='maintenancetask',
-            constraint=models.UniqueConstraint(condition=models.Q(('done_at__isnull', True)), fields=('device',), name='homes_task_one_open_per_device'),
+            model_name="maintenancetask",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("done_at__isnull", True)),
+                fields=("device",),
+                name="homes_task_one_open_per_device",
+            ),
         ),
         migrations.AddIndex(
-            model_name='reading',
-            index=models.Index(fields=['device', 'at'], name='homes_readi_device__17ff8f_idx'),
+            model_name="reading",
+            index=models.Index(fields=["device", "at"], name="homes_readi_device__17ff8f_idx"),
         ),
         migrations.AddIndex(
-            model_name='reading',
-            index=models.Index(fields=['at'], name='homes_readi_at_bfad13_idx'),
+            model_name="reading",
+            index=models.Index(fields=["at"], name="homes_readi_at_bfad13_idx"),
         ),
         migrations.AddIndex(
-            model_name='sharing',
-            index=models.Index(fields=['property', 'recorded_at'], name='homes_shari_uprn_f4e926_idx'),
+            model_name="sharing",
+            index=models.Index(
+                fields=["property", "recorded_at"], name="homes_shari_uprn_f4e926_idx"
+            ),
         ),
     ]

@@ -20,11 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=getattr(settings, "HOMES_MQTT_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=getattr(settings, "HOMES_MQTT_PORT", 1883))
         parser.add_argument(
-            "--until-idle", type=float, default=None,
+            "--until-idle",
+            type=float,
+            default=None,
             help="Stop after this many seconds without a message (tests, demos, benchmarks)",
         )
-        parser.add_argument("--flood-limit", type=int, default=30,
-                            help="Messages one device may send a minute")
+        parser.add_argument(
+            "--flood-limit", type=int, default=30, help="Messages one device may send a minute"
+        )
 
     def handle(self, *args, host, port, until_idle, flood_limit, **options):
         ingestor = Ingestor(FloodGuard(limit=flood_limit))

@@ -28,10 +28,22 @@ ACTOR = SystemActor("homes-simulator")
 def register(sim_homes: list[simulator.SimHome]) -> None:
     today = timezone.localdate()
     for home in sim_homes:
-        device_register(actor=ACTOR, device_id=home.env_device, kind=DeviceKind.ENVIRONMENT,
-                        property_id=home.uprn, room=home.room, installed_on=today)
-        device_register(actor=ACTOR, device_id=home.boiler_device, kind=DeviceKind.BOILER,
-                        property_id=home.uprn, room="kitchen", installed_on=today)
+        device_register(
+            actor=ACTOR,
+            device_id=home.env_device,
+            kind=DeviceKind.ENVIRONMENT,
+            property_id=home.uprn,
+            room=home.room,
+            installed_on=today,
+        )
+        device_register(
+            actor=ACTOR,
+            device_id=home.boiler_device,
+            kind=DeviceKind.BOILER,
+            property_id=home.uprn,
+            room="kitchen",
+            installed_on=today,
+        )
 
 
 class Command(BaseCommand):
@@ -45,13 +57,16 @@ class Command(BaseCommand):
         parser.add_argument("--hours", type=int, default=96, help="Hours of history to send")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=1883)
-        parser.add_argument("--direct", action="store_true",
-                            help="Ingest in this process, without the MQTT broker")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when devices are registered already")
+        parser.add_argument(
+            "--direct", action="store_true", help="Ingest in this process, without the MQTT broker"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when devices are registered already"
+        )
 
-    def handle(self, *args, homes, damp, boilers, silent, hours, host, port, direct, if_empty,
-               **options):
+    def handle(
+        self, *args, homes, damp, boilers, silent, hours, host, port, direct, if_empty, **options
+    ):
         if if_empty and Device.objects.exists():
             self.stdout.write("Devices are registered already: nothing simulated.")
             return

@@ -1,0 +1,104 @@
+"""The housing team's pages and the tenant's "Your home" in MyAccount (issue 27)."""
+
+from __future__ import annotations
+
+import pytest
+
+from borough.cases.models import CaseEvent
+from borough.homes.models import Alert, Reading, Rule, RuleKind, Sharing, TenantAnswer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_homes_at_risk_lists_the_damp_and_the_boiler_homes_soonest_deadline_first(
+    seeded, housing_officer, client, staff_login, django_assert_max_num_queries
+):
+    staff_login(client, housing_officer)
+    with django_assert_max_num_queries(20):
+        page = client.get("/hub/homes/").content.decode()
+    damp = Alert.objects.get(kind=RuleKind.MOULD)
+    assert damp.case.reference in page and "Vulnerable household" in page
+    assert "Significant hazard (damp and mould)" in page
+    assert page.index("Mould risk") < page.index("Boiler fault")
+
+
+def test_a_homes_readings_are_a_chart_with_its_table(seeded, housing_officer, client, staff_login):
+    staff_login(client, housing_officer)
+    uprn = seeded["uprns"][0]
+    page = client.get(f"/hub/homes/properties/{uprn}/?days=7").content.decode()
+    assert "<polyline" in page and 'role="img"' in page
+    assert "Readings by day (daily means)" in page
+    assert "Relative humidity, hourly" in page
+    assert "°C" in page and "ppm" in page
+    assert client.get("/hub/homes/properties/1/").status_code == 404
+
+
+def test_devices_page_shows_refusal_counts(seeded, housing_officer, client, staff_login):
+    staff_login(client, housing_officer)
+    page = client.get("/hub/homes/devices/").content.decode()
+    assert "Stored" in page
+
+
+def test_only_the_housing_team_sees_homes(seeded, waste_officer, client, staff_login):
+    staff_login(client, waste_officer)
+    assert client.get("/hub/homes/").status_code == 403
+
+
+def test_a_team_lead_tunes_a_rule_and_bad_values_are_refused_with_the_reason(
+    seeded, housing_lead, housing_officer, client, staff_login
+):
+    staff_login(client, housing_lead)
+    form = {
+        "kind": "mould",
+        "enabled": "yes",
+        "humidity_at_least": "75",
+        "temperature_below": "16",
+        "hours": "48",
+        "share_of_hours": "80",
+    }
+    assert client.post("/hub/homes/rules/", form).status_code == 302
+    rule = Rule.objects.get(kind=RuleKind.MOULD)
+    assert (rule.humidity_at_least, rule.hours, rule.share_of_hours) == (75, 48, 80)
+    page = client.post("/hub/homes/rules/", {**form, "humidity_at_least": "150", "hours": "x"})
+    assert "Enter a number" in page.content.decode()
+    page = client.post("/hub/homes/rules/", {**form, "humidity_at_least": "150"})
+    assert "Enter a relative humidity from 30 to 100" in page.content.decode()
+    assert Rule.objects.get(kind=RuleKind.MOULD).humidity_at_least == 75
+    staff_login(client, housing_officer)
+    assert client.get("/hub/homes/rules/").status_code == 403
+
+
+def test_the_tenant_sees_readings_advice_and_answers_the_alert(seeded, client):
+    tenant = seeded["tenants"][0]
+    client.force_login(tenant.user)
+    assert "See your home" in client.get("/my-account/").content.decode()
+    page = client.get("/my-account/your-home/").content.decode()
+    assert "The air in your home is damp" in page
+    assert "Your home has been damp and cold for several days" in page
+    assert "<polyline" in page and "Readings by day" in page
+    alert = Alert.objects.get(property_id=seeded["uprns"][0], kind=RuleKind.MOULD)
+    refused = client.post("/my-account/your-home/", {"alert": alert.pk})
+    assert refused.status_code == 400 and "Select an answer" in refused.content.decode()
+    client.post("/my-account/your-home/", {"alert": alert.pk, "answer": "already_reported"})
+    alert.refresh_from_db()
+    assert alert.tenant_answer == TenantAnswer.ALREADY_REPORTED
+    assert alert.case.events.filter(
+        kind=CaseEvent.Kind.NOTE, text__contains="Already reported"
+    ).exists()
+
+
+def test_the_tenant_switches_sharing_off_and_the_page_says_so(seeded, client):
+    tenant = seeded["tenants"][0]
+    client.force_login(tenant.user)
+    response = client.post("/my-account/your-home/", {"sharing": "off"}, follow=True)
+    page = response.content.decode()
+    assert "We will not store or use new readings from your home." in page
+    assert "<polyline" not in page
+    choice = Sharing.objects.filter(property_id=seeded["uprns"][0]).latest("recorded_at")
+    assert choice.sharing is False and choice.resident == tenant
+    assert Reading.objects.exists()
+
+
+def test_the_privacy_notice_for_sensor_data_is_public(client, db):
+    page = client.get("/privacy/home-sensors/").content.decode()
+    assert "never your name or address" in page and "13 months" in page
