@@ -59,7 +59,9 @@ def played(homes):
     return {**homes, "sim": sim, "now": now, "ingestor": ingestor, "batches": batches}
 
 
-def test_the_damp_home_becomes_one_case_with_raised_priority_and_awaabs_deadline(played):
+def test_a_damp_home_becomes_one_case_with_awaabs_deadline_and_a_repeat_adds_to_it(
+    played,
+):
     damp_uprn = played["uprns"][0]
     alert = Alert.objects.get(property_id=damp_uprn, kind=RuleKind.MOULD)
     case = alert.case
@@ -86,8 +88,7 @@ def test_the_damp_home_becomes_one_case_with_raised_priority_and_awaabs_deadline
     assert boiler.case.service.slug == "report-housing-repair"
     assert boiler.case.priority == Priority.HIGH
 
-
-def test_a_duplicate_alarm_adds_to_the_open_case(played):
+    # Thirteen hours later the home is still damp: the alarm adds to the open case.
     damp_uprn = played["uprns"][0]
     first = Alert.objects.get(property_id=damp_uprn, kind=RuleKind.MOULD)
     notes = first.case.events.count()
@@ -115,7 +116,9 @@ def test_a_silent_sensor_raises_a_maintenance_task_not_a_case(played):
     assert homes_check(now=played["now"])["silent"] == 0
 
 
-def test_bad_payloads_are_counted_and_refused_without_stopping_ingest(played):
+def test_bad_payloads_and_homes_not_sharing_are_counted_and_refused_without_stopping_ingest(
+    played,
+):
     device = played["sim"][3].env_device
     before = Reading.objects.count()
     good = json.dumps({"at": timezone.now().isoformat(), "temperature": 19.0, "humidity": 50})
@@ -144,8 +147,7 @@ def test_bad_payloads_are_counted_and_refused_without_stopping_ingest(played):
     # The good message from the same device, and the flooder's first five, were stored.
     assert Reading.objects.count() == before + 6
 
-
-def test_switching_sharing_off_stores_no_new_readings(played):
+    # A home whose tenant switched sharing off: its readings are refused, not stored.
     tenant = played["tenants"][3]
     sharing_set(actor=ResidentActor(resident=tenant), property_id=played["uprns"][3], sharing=False)
     device = played["sim"][3].env_device

@@ -10,8 +10,8 @@ from borough.homes.models import Alert, Reading, Rule, RuleKind, Sharing, Tenant
 pytestmark = pytest.mark.django_db
 
 
-def test_homes_at_risk_lists_the_damp_and_the_boiler_homes_soonest_deadline_first(
-    seeded, housing_officer, client, staff_login, django_assert_max_num_queries
+def test_the_housing_team_sees_homes_at_risk_a_homes_charts_and_tables_and_devices(
+    seeded, housing_officer, waste_officer, client, staff_login, django_assert_max_num_queries
 ):
     staff_login(client, housing_officer)
     with django_assert_max_num_queries(20):
@@ -21,9 +21,7 @@ def test_homes_at_risk_lists_the_damp_and_the_boiler_homes_soonest_deadline_firs
     assert "Significant hazard (damp and mould)" in page
     assert page.index("Mould risk") < page.index("Boiler fault")
 
-
-def test_a_homes_readings_are_a_chart_with_its_table(seeded, housing_officer, client, staff_login):
-    staff_login(client, housing_officer)
+    # A home's readings: charts with their tables.
     uprn = seeded["uprns"][0]
     page = client.get(f"/hub/homes/properties/{uprn}/?days=7").content.decode()
     assert "<polyline" in page and 'role="img"' in page
@@ -32,14 +30,11 @@ def test_a_homes_readings_are_a_chart_with_its_table(seeded, housing_officer, cl
     assert "°C" in page and "ppm" in page
     assert client.get("/hub/homes/properties/1/").status_code == 404
 
-
-def test_devices_page_shows_refusal_counts(seeded, housing_officer, client, staff_login):
-    staff_login(client, housing_officer)
+    # Devices that need attention, and what the ingest refused.
     page = client.get("/hub/homes/devices/").content.decode()
     assert "Stored" in page
 
-
-def test_only_the_housing_team_sees_homes(seeded, waste_officer, client, staff_login):
+    # Other teams do not see homes.
     staff_login(client, waste_officer)
     assert client.get("/hub/homes/").status_code == 403
 
@@ -68,7 +63,9 @@ def test_a_team_lead_tunes_a_rule_and_bad_values_are_refused_with_the_reason(
     assert client.get("/hub/homes/rules/").status_code == 403
 
 
-def test_the_tenant_sees_readings_advice_and_answers_the_alert(seeded, client):
+def test_the_tenant_sees_readings_and_advice_answers_the_alert_and_switches_sharing_off(
+    seeded, client
+):
     tenant = seeded["tenants"][0]
     client.force_login(tenant.user)
     assert "See your home" in client.get("/my-account/").content.decode()
@@ -86,10 +83,7 @@ def test_the_tenant_sees_readings_advice_and_answers_the_alert(seeded, client):
         kind=CaseEvent.Kind.NOTE, text__contains="Already reported"
     ).exists()
 
-
-def test_the_tenant_switches_sharing_off_and_the_page_says_so(seeded, client):
-    tenant = seeded["tenants"][0]
-    client.force_login(tenant.user)
+    # Sharing switched off: the page says so and shows no readings.
     response = client.post("/my-account/your-home/", {"sharing": "off"}, follow=True)
     page = response.content.decode()
     assert "We will not store or use new readings from your home." in page
