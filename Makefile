@@ -47,6 +47,9 @@ run: setup
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py seed_demo --if-empty --residents $(DEMO_RESIDENTS)
 	$(BIN)/python manage.py singleview_demo --if-empty --people $(DEMO_LINKED_PEOPLE)
+	# Sensors in 40 council homes, 4 days of readings ingested without the broker (issue 27);
+	# `manage.py homes_ingest` and `homes_simulate` play them live over MQTT.
+	$(BIN)/python manage.py homes_simulate --direct --if-empty --homes 40 --damp 3 --boilers 2 --silent 2
 	PORT=$(PORT) scripts/run.sh
 
 lint: setup

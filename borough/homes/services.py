@@ -146,7 +146,7 @@ def _priority(kind: str, vulnerable: bool) -> tuple[int, str]:
     return (Priority.URGENT, "emergency") if vulnerable else (Priority.HIGH, "")
 
 
-def _answers(kind: str, property_id: int, room: str, vulnerable: bool, phone: str) -> dict:
+def _answers(kind: str, property_id: int, room: str, vulnerable: bool, phone: str | None) -> dict:
     if kind == RuleKind.MOULD:
         return {
             "address": property_id,
@@ -239,7 +239,7 @@ def alert_raise(
         case = case_create(
             actor=actor,
             service=service,
-            answers=_answers(kind, property_id, room, vulnerable, tenant.phone if tenant else ""),
+            answers=_answers(kind, property_id, room, vulnerable, tenant.phone if tenant else None),
             channel=Channel.API,
             resident=tenant,
             priority=priority,

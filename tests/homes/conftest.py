@@ -20,8 +20,8 @@ from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 
 @pytest.fixture
 def homes(catalogue, gazetteer):
-    """Four current properties, each with a household of one tenant with a phone; the first
-    household has a health condition recorded with consent."""
+    """Four current properties, each with a household of one tenant (the second without a
+    phone); the first tenant has an account and a health condition recorded with consent."""
     uprns = list(
         Property.objects.filter(is_current=True).order_by("uprn").values_list("uprn", flat=True)[:4]
     )
@@ -31,7 +31,8 @@ def homes(catalogue, gazetteer):
         tenants.append(
             ResidentFactory(
                 household=household,
-                phone=f"+4477009009{index:02d}",
+                # The second tenant has no phone: the sensors' repair must not wait for one.
+                phone="" if index == 1 else f"+4477009009{index:02d}",
                 user=ResidentUserFactory() if index == 0 else None,
             )
         )

@@ -82,7 +82,8 @@ def test_a_damp_home_becomes_one_case_with_awaabs_deadline_and_a_repeat_adds_to_
     assert "already reported" in told.text
     # Evidence: the last days' hourly readings for the chart.
     assert len(alert.evidence["hours"]) >= 70
-    # The fine homes raised nothing; the failing boiler raised a repair, high (no needs).
+    # The fine homes raised nothing; the failing boiler raised a repair, high (no needs),
+    # though its tenant has no phone on record.
     assert not Alert.objects.filter(property_id=played["uprns"][3]).exists()
     boiler = Alert.objects.get(property_id=played["uprns"][1], kind=RuleKind.NO_HEAT)
     assert boiler.case.service.slug == "report-housing-repair"
