@@ -86,7 +86,7 @@ def homes_at_risk() -> list[Alert]:
     """Every open alert, soonest Awaab's Law deadline first, with its home and case."""
     return list(
         Alert.objects.filter(closed_at__isnull=True)
-        .select_related("property", "case")
+        .select_related("property__usrn", "case")
         .order_by(F("investigate_by").asc(nulls_last=True), "-last_fired_at")
     )
 
@@ -111,7 +111,7 @@ def devices_needing_attention(now: dt.datetime | None = None) -> list[DeviceAtte
             | Q(battery_percent__lt=LOW_BATTERY)
             | Q(pk__in=list(tasks))
         )
-        .select_related("property")[:500]
+        .select_related("property__usrn")[:500]
     )
     rows = []
     for device in devices:
