@@ -10,6 +10,7 @@ from django.utils import timezone
 from borough.core.actors import SystemActor
 
 from .ingest import Batch, Ingestor
+from .partitions import ensure_partitions
 from .rules import check_silent, evaluate
 from .services import alerts_escalate
 
@@ -25,6 +26,7 @@ def ingest_and_evaluate(ingestor: Ingestor, raw: list, now: dt.datetime | None =
 def homes_check(now: dt.datetime | None = None) -> dict[str, int]:
     """Every few minutes: maintenance tasks for silent sensors, Awaab's Law escalations."""
     now = now or timezone.now()
+    ensure_partitions()
     return {
         "silent": check_silent(now),
         "escalated": alerts_escalate(actor=SystemActor("homes-check"), now=now),
