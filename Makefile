@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 DEMO_LINKED_PEOPLE ?= 2000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant bench-linkage frontend clean openapi help messages
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-homes bench-queue bench-insights bench-portal bench-api eval-assistant bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
 	@echo "make openapi      regenerate docs/api/openapi.json from the code"
+	@echo "make bench-homes  only the sensors benchmark (50,000 devices over MQTT into PostgreSQL)"
 	@echo "make bench-linkage only the linkage benchmarks (100k accuracy, 1M and 5M on DuckDB, FEBRL 1-4, the independent generator at 20k and 100k people)"
 
 $(BIN)/.installed: pyproject.toml
@@ -106,7 +107,7 @@ messages: setup
 
 BENCH_CASES ?= 1000000
 
-bench: setup bench-insights bench-portal bench-linkage
+bench: setup bench-insights bench-portal bench-linkage bench-homes
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 	$(BIN)/python bench/api.py
@@ -123,6 +124,12 @@ bench-queue: setup
 
 bench-insights: setup
 	$(BIN)/python bench/insights.py
+
+# Sensors in council homes (issue 27): 50,000 devices over the real Mosquitto at 127.0.0.1:1883
+# into PostgreSQL (BENCH_DATABASE_URL, default borough_bench_homes, made afresh).
+BENCH_HOMES_ARGS ?=
+bench-homes: setup
+	$(BIN)/python bench/homes.py $(BENCH_HOMES_ARGS)
 
 # The portal under concurrent load (wrk; installed with apt-get if missing) on the demo borough
 # with 100,000 residents, in SQLite files under var/bench/. BENCH_PORTAL_ARGS=--reuse keeps them.

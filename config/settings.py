@@ -570,6 +570,11 @@ DEFAULT_FROM_EMAIL = env.str("BOROUGH_FROM_EMAIL", default="no-reply@council.exa
 # Every message Borough sends goes through borough.notify and is kept in its outbox (Message).
 # "outbox": the embedded sandbox, recorded only, nothing is sent; "email": recorded and sent
 # through the email backend above (SMTP from EMAIL_URL).
+# Sensors in council homes (issue 27, docs/how-to/home-sensors.md): the MQTT broker the
+# ingest subscribes to.
+HOMES_MQTT_HOST = env.str("BOROUGH_HOMES_MQTT_HOST", default="127.0.0.1")
+HOMES_MQTT_PORT = env.int("BOROUGH_HOMES_MQTT_PORT", default=1883)
+
 BOROUGH_NOTIFY_PROVIDER = env.str(
     "BOROUGH_NOTIFY_PROVIDER", default="email" if PRODUCTION else "outbox"
 )

@@ -5,6 +5,7 @@ so every database write happens in one thread."""
 from __future__ import annotations
 
 import queue
+from collections import deque
 import threading
 import time
 import uuid
@@ -87,8 +88,15 @@ class Publisher:
         self.client.loop_start()
         return self
 
+    # MQTT message ids are 16 bits: never have more than this many waiting for the broker.
+    MAX_PENDING = 20_000
+
     def publish(self, topic: str, payload: bytes, qos: int = 1):
+        pending = self.__dict__.setdefault("_pending", deque())
+        while len(pending) >= self.MAX_PENDING:
+            pending.popleft().wait_for_publish(60)
         self._last = self.client.publish(topic, payload, qos=qos)
+        pending.append(self._last)
         return self._last
 
     def flush(self, timeout: float = 60) -> None:

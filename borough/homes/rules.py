@@ -96,9 +96,12 @@ def evaluate(property_ids: set[int], now: dt.datetime | None = None) -> list[Ale
         (a.property_id, a.kind): a.last_fired_at
         for a in Alert.objects.filter(property_id__in=property_ids, closed_at__isnull=True)
     }
+    homes: dict[int, list[Device]] = defaultdict(list)
+    for device in devices.values():
+        homes[device.property_id].append(device)
     raised = []
     for property_id in sorted(property_ids):
-        mine = [d for d in devices.values() if d.property_id == property_id]
+        mine = homes[property_id]
         for kind in (RuleKind.MOULD, RuleKind.NO_HEAT):
             rule = rules.get(kind)
             if rule is None or not rule.enabled:

@@ -17,8 +17,8 @@ class Command(BaseCommand):
     help = "Subscribe to the sensors' MQTT topics, store readings and run the rules."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=getattr(settings, "HOMES_MQTT_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=getattr(settings, "HOMES_MQTT_PORT", 1883))
+        parser.add_argument("--host", default=settings.HOMES_MQTT_HOST)
+        parser.add_argument("--port", type=int, default=settings.HOMES_MQTT_PORT)
         parser.add_argument(
             "--until-idle",
             type=float,
