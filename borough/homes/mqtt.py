@@ -5,10 +5,10 @@ so every database write happens in one thread."""
 from __future__ import annotations
 
 import queue
-from collections import deque
 import threading
 import time
 import uuid
+from collections import deque
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion

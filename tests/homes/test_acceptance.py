@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 
 import pytest
@@ -66,6 +67,12 @@ def test_a_damp_home_becomes_one_case_with_awaabs_deadline_and_a_repeat_adds_to_
     alert = Alert.objects.get(property_id=damp_uprn, kind=RuleKind.MOULD)
     case = alert.case
     assert case.service.slug == "report-damp-and-mould"
+    # What went over MQTT named devices only: no UPRN in any topic or payload.
+    messages = list(simulator.history(played["sim"], now=played["now"], hours=2))
+    topic = re.compile(r"^borough/homes/v1/(env|blr)-[0-9a-f]{10}/telemetry$")
+    assert all(topic.match(t) for t, _ in messages)
+    uprns = [str(u) for u in played["uprns"]]
+    assert not any(u in t or u.encode() in p for t, p in messages for u in uprns)
     # The household has a health condition recorded with consent: high, not normal.
     assert case.priority == Priority.HIGH
     assert case.resident == played["tenants"][0]
@@ -115,6 +122,16 @@ def test_a_silent_sensor_raises_a_maintenance_task_not_a_case(played):
     assert not Alert.objects.filter(property_id=silent.uprn).exists()
     # Checked again: no second task for the same device.
     assert homes_check(now=played["now"])["silent"] == 0
+
+
+def test_a_damp_case_still_received_after_awaabs_deadline_is_escalated_once(played):
+    alert = Alert.objects.get(property_id=played["uprns"][0], kind=RuleKind.MOULD)
+    assert homes_check(now=alert.investigate_by - dt.timedelta(minutes=1))["escalated"] == 0
+    assert homes_check(now=alert.investigate_by + dt.timedelta(minutes=1))["escalated"] == 1
+    alert.case.refresh_from_db()
+    assert alert.case.priority == Priority.URGENT
+    assert "Escalated: Awaab's Law investigation deadline" in alert.case.events.last().text
+    assert homes_check(now=alert.investigate_by + dt.timedelta(days=1))["escalated"] == 0
 
 
 def test_bad_payloads_and_homes_not_sharing_are_counted_and_refused_without_stopping_ingest(
