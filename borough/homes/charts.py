@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -165,3 +166,21 @@ def home_charts(
         ],
         "table": _day_rows(rows),
     }
+
+
+def evidence_charts(evidence: dict, *, rules: dict) -> dict | None:
+    """The charts and table of the hours a rule fired on (kept on the alert), for the case."""
+    hours = [
+        SimpleNamespace(
+            hour=dt.datetime.fromisoformat(row["hour"]),
+            temperature=row.get("temperature"),
+            humidity=row.get("humidity"),
+            co2=None,
+        )
+        for row in evidence.get("hours", [])
+    ]
+    if not hours:
+        return None
+    end = hours[-1].hour + dt.timedelta(hours=1)
+    days = max(1, round((end - hours[0].hour).total_seconds() / 86400))
+    return home_charts(hours, days=days, rules=rules, now=end)  # type: ignore[arg-type]

@@ -128,3 +128,14 @@ def devices_needing_attention(now: dt.datetime | None = None) -> list[DeviceAtte
 
 def ingest_counts() -> dict[str, int]:
     return dict(IngestCount.objects.values_list("reason", "count"))
+
+
+#: The catalogue services a sensor rule raises its cases under (``services.SERVICE_FOR``).
+SENSOR_SERVICES = {"report-damp-and-mould", "report-housing-repair"}
+
+
+def alert_for_case(case) -> Alert | None:
+    """The sensor alert that opened ``case``, if one did (no query for other cases)."""
+    if case.channel != "api" or case.service.slug not in SENSOR_SERVICES:
+        return None
+    return Alert.objects.filter(case=case).order_by("-opened_at").first()

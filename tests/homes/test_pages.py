@@ -21,6 +21,12 @@ def test_the_housing_team_sees_homes_at_risk_a_homes_charts_and_tables_and_devic
     assert "Significant hazard (damp and mould)" in page
     assert page.index("Mould risk") < page.index("Boiler fault")
 
+    # The case the rule opened shows the evidence: the hours it fired on, charts and a table.
+    case_page = client.get(f"/hub/cases/{damp.case.reference}/").content.decode()
+    assert "What the home's sensors showed" in case_page
+    assert case_page.count("<polyline") == 2 and "Readings by day (daily means)" in case_page
+    assert "Awaab's Law (significant hazard (damp and mould)): investigate by" in case_page
+
     # A home's readings: charts with their tables.
     uprn = seeded["uprns"][0]
     page = client.get(f"/hub/homes/properties/{uprn}/?days=7").content.decode()
