@@ -110,25 +110,29 @@ def evaluate(property_ids: set[int], now: dt.datetime | None = None) -> list[Ale
             if last is not None and now - last < REFIRE_AFTER:
                 continue
             window = now - dt.timedelta(hours=rule.hours)
-            found, device = None, None
-            for device in mine:
-                rows = [r for r in by_device[device.pk] if r.hour >= window]
-                if kind == RuleKind.MOULD and device.kind == DeviceKind.ENVIRONMENT:
+            found: str | None = None
+            fired_on: Device | None = None
+            for candidate in mine:
+                rows = [r for r in by_device[candidate.pk] if r.hour >= window]
+                if kind == RuleKind.MOULD and candidate.kind == DeviceKind.ENVIRONMENT:
                     found = _mould(rule, rows)
                 elif kind == RuleKind.NO_HEAT:
-                    env = rows if device.kind == DeviceKind.ENVIRONMENT else []
-                    boiler = rows if device.kind == DeviceKind.BOILER else []
+                    env = rows if candidate.kind == DeviceKind.ENVIRONMENT else []
+                    boiler = rows if candidate.kind == DeviceKind.BOILER else []
                     found = _no_heat(rule, env, boiler, now)
                 if found:
+                    fired_on = candidate
                     break
-            if not found or device is None:
+            if not found or fired_on is None:
                 continue
+            # The chart shows the room's temperature and humidity, whichever device fired.
+            shown = next((d for d in mine if d.kind == DeviceKind.ENVIRONMENT), fired_on)
             evidence_since = now - dt.timedelta(hours=EVIDENCE_HOURS)
             evidence = {
                 "uprn": property_id,
-                "device": device.device_id,
+                "device": fired_on.device_id,
                 "summary": found,
-                "hours": _series([r for r in by_device[device.pk] if r.hour >= evidence_since]),
+                "hours": _series([r for r in by_device[shown.pk] if r.hour >= evidence_since]),
             }
             raised.append(
                 alert_raise(
@@ -136,7 +140,7 @@ def evaluate(property_ids: set[int], now: dt.datetime | None = None) -> list[Ale
                     property_id=property_id,
                     kind=kind,
                     evidence=evidence,
-                    room=device.room,
+                    room=shown.room,
                     now=now,
                 )
             )
