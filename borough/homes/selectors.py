@@ -95,6 +95,7 @@ def homes_at_risk() -> list[Alert]:
 class DeviceAttention:
     device: Device
     reasons: list[str]
+    task: MaintenanceTask | None = None
 
 
 def devices_needing_attention(now: dt.datetime | None = None) -> list[DeviceAttention]:
@@ -122,7 +123,7 @@ def devices_needing_attention(now: dt.datetime | None = None) -> list[DeviceAtte
             reasons.append(f"Battery {device.battery_percent}%")
         if device.pk in tasks:
             reasons.append(f"Maintenance task since {tasks[device.pk].raised_at:%d %b %Y %H:%M}")
-        rows.append(DeviceAttention(device, reasons))
+        rows.append(DeviceAttention(device, reasons, tasks.get(device.pk)))
     return rows
 
 

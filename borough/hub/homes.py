@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from borough.accounts.homes_policies import can_see_homes, can_tune_home_rules
 from borough.core.actors import StaffActor
 from borough.homes.charts import home_charts
-from borough.homes.models import RuleKind
+from borough.homes.models import MaintenanceTask, RuleKind
 from borough.homes.selectors import (
     devices_at,
     devices_needing_attention,
@@ -27,6 +28,7 @@ from borough.homes.selectors import (
     sharing_of,
 )
 from borough.homes.services import Invalid, rule_update
+from borough.homes.services import task_done as task_done_service
 from borough.places.selectors import property_get
 
 from .access import staff_required
@@ -85,6 +87,18 @@ def home(request, uprn: int):
             "alerts": [a for a in homes_at_risk() if a.property_id == uprn],
         },
     )
+
+
+@homes_required
+@require_POST
+def task_done(request, task_id: int):
+    """A housing officer records a device's maintenance done (battery changed, sensor back)."""
+    task = MaintenanceTask.objects.filter(pk=task_id, done_at__isnull=True).first()
+    if task is None:
+        raise Http404
+    task_done_service(actor=StaffActor(request.user), task=task)
+    messages.success(request, f"Maintenance recorded as done: {task.device.device_id}")
+    return redirect("hub:homes_devices")
 
 
 @homes_required

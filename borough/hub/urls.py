@@ -120,6 +120,7 @@ urlpatterns = [
     path("homes/", homes.homes, name="homes"),
     path("homes/properties/<int:uprn>/", homes.home, name="homes_home"),
     path("homes/devices/", homes.devices, name="homes_devices"),
+    path("homes/tasks/<int:task_id>/done/", homes.task_done, name="homes_task_done"),
     path("homes/rules/", homes.rules_page, name="homes_rules"),
     path("governance/", governance.register, name="governance"),
     path("governance/register/new/", governance.asset_new, name="governance_asset_new"),

@@ -76,6 +76,8 @@ SKIP = {
     "hub:governance_sar_extend": "POST-only: extends a subject access request's deadline",
     "hub:governance_sar_release": "POST-only: releases a subject access request",
     "hub:governance_sar_package": "zip download of a released subject access package",
+    "hub:homes_task_done": "POST-only: records a device's maintenance done (redirects to "
+    "hub:homes_devices, which is checked)",
 }
 
 RESIDENT, ANONYMOUS, OFFICER, AGENT, LEAD, ADMIN = (

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from borough.cases.models import CaseEvent
-from borough.homes.models import Alert, Reading, Rule, RuleKind, Sharing, TenantAnswer
+from borough.homes.models import (
+    Alert,
+    MaintenanceTask,
+    Reading,
+    Rule,
+    RuleKind,
+    Sharing,
+    TenantAnswer,
+)
+from borough.homes.pipeline import homes_check
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +45,16 @@ def test_the_housing_team_sees_homes_at_risk_a_homes_charts_and_tables_and_devic
     assert "°C" in page and "ppm" in page
     assert client.get("/hub/homes/properties/1/").status_code == 404
 
-    # Devices that need attention, and what the ingest refused.
+    # Devices that need attention (the silent home's two), and what the ingest took; an
+    # officer records the maintenance done.
+    homes_check(now=seeded["now"])
     page = client.get("/hub/homes/devices/").content.decode()
-    assert "Stored" in page
+    assert "Stored" in page and page.count("Mark done") == 2
+    task = MaintenanceTask.objects.filter(done_at=None).first()
+    done = client.post(f"/hub/homes/tasks/{task.pk}/done/", follow=True).content.decode()
+    assert f"Maintenance recorded as done: {task.device.device_id}" in done
+    assert done.count("Mark done") == 1
+    assert client.get(f"/hub/homes/tasks/{task.pk}/done/").status_code == 405
 
     # Other teams do not see homes.
     staff_login(client, waste_officer)
