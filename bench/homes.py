@@ -133,7 +133,7 @@ def drain(total: int, *, store: bool, rate: float, timeout: float = 1800) -> dic
         done_at = multiprocessing.Value("d", 0.0)
         publisher = multiprocessing.Process(
             target=publish,
-            args=(drain.messages, started_at, done_at),  # type: ignore[attr-defined]
+            args=(drain.messages, started_at, done_at, rate),  # type: ignore[attr-defined]
         )
         publisher.start()
         deadline = time.time() + timeout
@@ -152,6 +152,8 @@ def drain(total: int, *, store: bool, rate: float, timeout: float = 1800) -> dic
             if seen >= total or time.time() > deadline:
                 break
         publisher.join()
+        if publisher.exitcode != 0:
+            raise SystemExit("the publisher process failed: see above")
     return {
         "seen": seen,
         "stored": stored,

@@ -175,7 +175,7 @@ def evidence_charts(evidence: dict, *, rules: dict) -> dict | None:
             hour=dt.datetime.fromisoformat(row["hour"]),
             temperature=row.get("temperature"),
             humidity=row.get("humidity"),
-            co2=None,
+            co2=row.get("co2"),
         )
         for row in evidence.get("hours", [])
     ]

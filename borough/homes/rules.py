@@ -28,6 +28,7 @@ def _series(rows: list[HourlyReading]) -> list[dict]:
             "hour": row.hour.isoformat(),
             "temperature": None if row.temperature is None else round(row.temperature, 1),
             "humidity": None if row.humidity is None else round(row.humidity, 1),
+            "co2": None if row.co2 is None else round(row.co2),
             "faults": row.faults,
         }
         for row in rows
