@@ -65,9 +65,9 @@ def publish(messages: list[tuple[str, bytes]], started_at, done_at, rate: float)
     with Publisher() as publisher:
         started_at.value = time.time()
         for index, (topic, payload) in enumerate(messages):
-            due = started_at.value + index / rate
-            if due > time.time():
-                time.sleep(due - time.time())
+            delay = started_at.value + index / rate - time.time()
+            if delay > 0:
+                time.sleep(delay)
             publisher.publish(topic, payload)
         publisher.flush()
         done_at.value = time.time()
