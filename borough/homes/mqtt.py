@@ -17,7 +17,9 @@ from .telemetry import TOPIC_FILTER
 
 
 class Subscriber:
-    """Subscribes to every device's telemetry (QoS 1) and queues what arrives."""
+    """Subscribes to every device's telemetry (QoS 1) and queues what arrives. With a
+    ``client_id`` the session is persistent: the broker keeps QoS 1 messages for the ingest
+    while it restarts (up to its ``max_queued_messages``)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 1883, client_id: str = ""):
         self.messages: queue.Queue[tuple[str, bytes, float]] = queue.Queue()
@@ -25,6 +27,7 @@ class Subscriber:
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=client_id or f"borough-ingest-{uuid.uuid4().hex[:8]}",
+            clean_session=not client_id,
         )
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = lambda *args: self._subscribed.set()

@@ -28,12 +28,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--flood-limit", type=int, default=30, help="Messages one device may send a minute"
         )
+        parser.add_argument(
+            "--client-id",
+            default="borough-ingest",
+            help="MQTT client id: a persistent session, so the broker keeps messages while the "
+            "ingest restarts ('' for a clean session)",
+        )
 
-    def handle(self, *args, host, port, until_idle, flood_limit, **options):
+    def handle(self, *args, host, port, until_idle, flood_limit, client_id, **options):
         ingestor = Ingestor(FloodGuard(limit=flood_limit))
         stored = refused = 0
         last_check = time.monotonic()
-        with Subscriber(host, port) as subscriber:
+        with Subscriber(host, port, client_id=client_id) as subscriber:
             ready = options.get("ready")
             if ready is not None:
                 ready.set()
