@@ -13,7 +13,7 @@ from collections import deque
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from .telemetry import TOPIC_FILTER
+from . import telemetry
 
 
 class Subscriber:
@@ -35,7 +35,7 @@ class Subscriber:
         self.host, self.port = host, port
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
-        client.subscribe(TOPIC_FILTER, qos=1)
+        client.subscribe(telemetry.topic_filter(), qos=1)
 
     def _on_message(self, client, userdata, message):
         self.messages.put((message.topic, message.payload, time.monotonic()))

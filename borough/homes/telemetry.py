@@ -13,12 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections import deque
 from dataclasses import dataclass
 
-TOPIC_PREFIX = "borough/homes/v1/"
-TOPIC_FILTER = TOPIC_PREFIX + "+/telemetry"
+# One broker may carry several councils or environments: BOROUGH_HOMES_TOPIC_PREFIX keeps them
+# apart (the tests use their own, so a device publishing beside them is not counted).
+TOPIC_PREFIX = os.environ.get("BOROUGH_HOMES_TOPIC_PREFIX", "borough/homes/v1/")
+
+
+def topic_filter() -> str:
+    """What the ingest subscribes to: every device's telemetry."""
+    return TOPIC_PREFIX + "+/telemetry"
+
+
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 MAX_PAYLOAD_BYTES = 32 * 1024
 MAX_BATCH = 192

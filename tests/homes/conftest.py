@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
 
 from borough.accounts.models import Role, Team
-from borough.homes import simulator
+from borough.homes import simulator, telemetry
 from borough.homes.ingest import Ingestor
 from borough.homes.management.commands.homes_simulate import register
 from borough.homes.pipeline import ingest_and_evaluate
@@ -16,6 +17,12 @@ from borough.homes.telemetry import FloodGuard
 from borough.people.models import ConsentBasis, Household, Need, ResidentNeed
 from borough.places.models import Property
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _own_topics(monkeypatch):
+    """Topics of this test alone: anything else publishing on the broker is not counted."""
+    monkeypatch.setattr(telemetry, "TOPIC_PREFIX", f"test-{uuid.uuid4().hex[:12]}/homes/v1/")
 
 
 @pytest.fixture

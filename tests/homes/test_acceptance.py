@@ -16,7 +16,7 @@ from django.utils import timezone
 from borough.cases.models import CaseEvent, Priority
 from borough.core.actors import ResidentActor
 from borough.core.working_days import add_working_days
-from borough.homes import simulator
+from borough.homes import simulator, telemetry
 from borough.homes.ingest import Ingestor
 from borough.homes.management.commands.homes_simulate import register
 from borough.homes.models import Alert, MaintenanceTask, Reading, RuleKind
@@ -69,7 +69,7 @@ def test_a_damp_home_becomes_one_case_with_awaabs_deadline_and_a_repeat_adds_to_
     assert case.service.slug == "report-damp-and-mould"
     # What went over MQTT named devices only: no UPRN in any topic or payload.
     messages = list(simulator.history(played["sim"], now=played["now"], hours=2))
-    topic = re.compile(r"^borough/homes/v1/(env|blr)-[0-9a-f]{10}/telemetry$")
+    topic = re.compile(rf"^{telemetry.TOPIC_PREFIX}(env|blr)-[0-9a-f]{{10}}/telemetry$")
     assert all(topic.match(t) for t, _ in messages)
     uprns = [str(u) for u in played["uprns"]]
     assert not any(u in t or u.encode() in p for t, p in messages for u in uprns)

@@ -10,10 +10,11 @@ import pytest
 from borough.homes.telemetry import MAX_BATCH, FloodGuard, Refused, parse, topic_for
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
-TOPIC = topic_for("env-0a1b2c3d4e")
+DEVICE = "env-0a1b2c3d4e"
 
 
-def _refused(payload, topic=TOPIC) -> str:
+def _refused(payload, topic=None) -> str:
+    topic = topic or topic_for(DEVICE)
     raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     with pytest.raises(Refused) as refused:
         parse(topic, raw, NOW)
@@ -21,11 +22,13 @@ def _refused(payload, topic=TOPIC) -> str:
 
 
 def test_good_messages_and_stored_batches_parse():
-    one = parse(TOPIC, b'{"at": "2026-12-07T08:45:00Z", "humidity": 71.5, "co2": 900}', NOW)
+    one = parse(
+        topic_for(DEVICE), b'{"at": "2026-12-07T08:45:00Z", "humidity": 71.5, "co2": 900}', NOW
+    )
     assert one[0].humidity == 71.5 and one[0].co2 == 900 and one[0].device_id == "env-0a1b2c3d4e"
     start = NOW.timestamp() - 3600
     stored = {"readings": [{"at": start + 900 * i, "temperature": 18} for i in range(3)]}
-    assert len(parse(TOPIC, json.dumps(stored).encode(), NOW)) == 3
+    assert len(parse(topic_for(DEVICE), json.dumps(stored).encode(), NOW)) == 3
 
 
 @pytest.mark.parametrize(
