@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 DEMO_LINKED_PEOPLE ?= 2000
 
-.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api bench-load eval-assistant bench-linkage frontend clean openapi help messages
+.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-homes bench-queue bench-insights bench-portal bench-api bench-load eval-assistant bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
 	@echo "make bench-load   200 simulated residents, staff and API clients for 5 minutes (Locust; PostgreSQL, Redis, gunicorn, two Huey workers)"
 	@echo "make openapi      regenerate docs/api/openapi.json from the code"
+	@echo "make bench-homes  only the sensors benchmark (50,000 devices over MQTT into PostgreSQL)"
 	@echo "make bench-linkage only the linkage benchmarks (100k accuracy, 1M and 5M on DuckDB, FEBRL 1-4, the independent generator at 20k and 100k people)"
 
 # Python packages come from the lock files, every file checked against its hash (issue 24);
@@ -61,6 +62,9 @@ run: setup
 	$(BIN)/python manage.py seed_demo --if-empty --residents $(DEMO_RESIDENTS)
 	$(BIN)/python manage.py singleview_demo --if-empty --people $(DEMO_LINKED_PEOPLE)
 	test -f var/map-tiles/blank.png || $(BIN)/python manage.py map_tiles
+	# Sensors in 40 council homes, 4 days of readings ingested without the broker (issue 27);
+	# `manage.py homes_ingest` and `homes_simulate` play them live over MQTT.
+	$(BIN)/python manage.py homes_simulate --direct --if-empty --homes 40 --damp 3 --boilers 2 --silent 2
 	PORT=$(PORT) scripts/run.sh
 
 lint: setup
@@ -124,7 +128,7 @@ messages: setup
 
 BENCH_CASES ?= 1000000
 
-bench: setup bench-insights bench-portal bench-linkage
+bench: setup bench-insights bench-portal bench-linkage bench-homes
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 	$(BIN)/python bench/api.py
@@ -148,6 +152,12 @@ bench-queue: setup
 
 bench-insights: setup
 	$(BIN)/python bench/insights.py
+
+# Sensors in council homes (issue 27): 50,000 devices over the real Mosquitto at 127.0.0.1:1883
+# into PostgreSQL (BENCH_DATABASE_URL, default borough_bench_homes, made afresh).
+BENCH_HOMES_ARGS ?=
+bench-homes: setup
+	$(BIN)/python bench/homes.py $(BENCH_HOMES_ARGS)
 
 # The portal under concurrent load (wrk; installed with apt-get if missing) on the demo borough
 # with 100,000 residents, in SQLite files under var/bench/. BENCH_PORTAL_ARGS=--reuse keeps them.

@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "borough.api",
     "borough.integrations",
     "borough.assistant",
+    "borough.homes",
     "borough.governance",
     "borough.demo",
 ]
@@ -628,6 +629,11 @@ NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=10.0)
 # "notify": GOV.UK Notify (or its sandbox), email, text and letter, with delivery receipts;
 # "email": email only, through the email backend above (SMTP from EMAIL_URL); "outbox":
 # recorded only, nothing is sent.
+# Sensors in council homes (issue 27, docs/how-to/home-sensors.md): the MQTT broker the
+# ingest subscribes to.
+HOMES_MQTT_HOST = env.str("BOROUGH_HOMES_MQTT_HOST", default="127.0.0.1")
+HOMES_MQTT_PORT = env.int("BOROUGH_HOMES_MQTT_PORT", default=1883)
+
 BOROUGH_NOTIFY_PROVIDER = env.str(
     "BOROUGH_NOTIFY_PROVIDER",
     default="notify" if NOTIFY_SANDBOX or env.str("NOTIFY_API_KEY", default="") else "email",

@@ -99,6 +99,7 @@ class RecordKind(models.TextChoices):
     LINKAGE_RUNS = "linkage_runs", "Single view imports of earlier linkage runs"
     AUDIT_LOG = "audit_log", "Audit log of who saw or changed personal data"
     SAVED_FORMS = "saved_forms", "Answers of forms saved to finish later"
+    SENSOR_READINGS = "sensor_readings", "Readings from sensors in council homes (and roll-ups)"
 
 
 class RetentionRule(models.Model):

@@ -26,6 +26,7 @@ from borough.contacts.models import FormSession
 from borough.core.actors import Actor
 from borough.core.models import AuditEvent
 from borough.core.services import actor_label
+from borough.homes.models import HourlyReading, Reading
 from borough.integrations.models import Delivery
 from borough.notify.models import Message
 from borough.people.models import Resident
@@ -153,6 +154,12 @@ def _saved_forms(rule, now, holds, others) -> tuple:
     return due.exclude(kept), due.filter(kept)
 
 
+def _sensor_readings(rule, now, holds, others) -> tuple:
+    # Readings name a device, never a person: a hold on a person or a request keeps none.
+    due = Reading.objects.filter(at__lt=_cutoff(rule, now))
+    return due, due.none()
+
+
 SELECTORS: dict[str, Callable[..., tuple]] = {
     RecordKind.CLOSED_CASES: _closed_cases,
     RecordKind.CHATS: _chats,
@@ -162,6 +169,7 @@ SELECTORS: dict[str, Callable[..., tuple]] = {
     RecordKind.LINKAGE_RUNS: _linkage_runs,
     RecordKind.AUDIT_LOG: _audit_log,
     RecordKind.SAVED_FORMS: _saved_forms,
+    RecordKind.SENSOR_READINGS: _sensor_readings,
 }
 
 
@@ -218,6 +226,9 @@ def _remove(item: KindPlan) -> int:
             return records.update(saved_answers={}, saved_postcodes={}, saved_at=None)
         if item.kind == RecordKind.WEBHOOK_DELIVERIES:
             return records.update(body="")
+    if item.kind == RecordKind.SENSOR_READINGS:
+        # The hourly roll-ups go with the readings they were made from.
+        HourlyReading.objects.filter(hour__lt=_cutoff(item.rule, timezone.now())).delete()
     records.delete()
     return len(ids)
 

@@ -4,6 +4,7 @@ Callables, so pages that do not show the hub menu (the portal) never run the que
 """
 
 from borough.accounts.governance_policies import can_govern_information
+from borough.accounts.homes_policies import can_see_homes
 from borough.accounts.payment_policies import can_reconcile_payments
 from borough.accounts.policies import (
     can_handle_live_chat,
@@ -26,4 +27,5 @@ def hub_navigation(request):
         "handles_live_chat": lambda: can_handle_live_chat(request.user),
         "governs_information": lambda: can_govern_information(request.user),
         "reconciles_payments": lambda: can_reconcile_payments(request.user),
+        "sees_homes": lambda: can_see_homes(request.user),
     }

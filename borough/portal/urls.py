@@ -5,6 +5,7 @@ from . import (
     form_pages,
     help,
     map_pages,
+    my_home,
     myaccount,
     payment_pages,
     reports,
@@ -53,6 +54,7 @@ urlpatterns = [
         name="subscription_cancel",
     ),
     path("my-account/address/", myaccount.my_address, name="my_address"),
+    path("my-account/your-home/", my_home.my_home, name="my_home"),
     path("my-account/download/", myaccount.my_data, name="my_data"),
     path(
         "my-account/saved-forms/<uuid:token>/delete/",
@@ -85,4 +87,10 @@ urlpatterns = [
     path("accessibility/", views.static_page, {"template": "accessibility"}, name="accessibility"),
     path("cookies/", views.static_page, {"template": "cookies"}, name="cookies"),
     path("privacy/", views.static_page, {"template": "privacy"}, name="privacy"),
+    path(
+        "privacy/home-sensors/",
+        views.static_page,
+        {"template": "privacy_home_sensors"},
+        name="privacy_home_sensors",
+    ),
 ]

@@ -100,6 +100,8 @@ SKIP = {
     "notify:sandbox_api": "JSON API: the Notify sandbox answering Notify's client",
     "notify:sandbox_act": "POST-only: the sandbox prints or returns a letter or texts back "
     "(errors re-render notify:sandbox_index, checked in tests/e2e/test_notify.py)",
+    "hub:homes_task_done": "POST-only: records a device's maintenance done (redirects to "
+    "hub:homes_devices, which is checked)",
 }
 
 POTHOLE = "/services/report-pothole/"
@@ -210,6 +212,9 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:cookies", ANONYMOUS, "/cookies/", True),
         Page("portal:privacy", ANONYMOUS, "/privacy/", True),
         Page("portal:help", ANONYMOUS, "/help/", True),
+        # Sensors in council homes (issue 27): Ama's home has sensors and a damp alert.
+        Page("portal:my_home", RESIDENT, "/my-account/your-home/", True, "Send"),
+        Page("portal:privacy_home_sensors", ANONYMOUS, "/privacy/home-sensors/", True),
         Page("portal:help_page", ANONYMOUS, "/help/council-tax-bands/", True),
         Page("assistant:chat", RESIDENT, "/chat/", True, "Send", prepare="chat"),
     ]
@@ -392,6 +397,10 @@ def _pages(data: dict) -> list[Page]:
         Page(
             "hub:governance_right", ADMIN, f"/hub/governance/rights/{data['objection'].pk}/", False
         ),
+        Page("hub:homes", ADMIN, "/hub/homes/", False),
+        Page("hub:homes_home", ADMIN, f"/hub/homes/properties/{data['home']}/?days=7", False),
+        Page("hub:homes_devices", ADMIN, "/hub/homes/devices/", False),
+        Page("hub:homes_rules", ADMIN, "/hub/homes/rules/", False),
         Page("hub:livechat", AGENT, "/hub/live-chat/", False),
         Page(
             "hub:livechat_chat",
@@ -438,6 +447,8 @@ LISTED = {
     "hub:governance_breach", "hub:governance_dpias", "hub:governance_dpia_new",
     "hub:governance_dpia", "hub:governance_rights", "hub:governance_right_new",
     "hub:governance_right",
+    "portal:my_home", "portal:privacy_home_sensors", "hub:homes", "hub:homes_home",
+    "hub:homes_devices", "hub:homes_rules",
 }  # fmt: skip
 
 
@@ -570,6 +581,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     data.update(_integrations(people[ADMIN], case))
     data.update(_governance(people[ADMIN], ama))
     _notify(ama, my_case)
+    data.update(_homes(ama))
     return people, data
 
 
@@ -612,6 +624,8 @@ def _subscription(user, catalogue):
         state="active",
         renews_on=dt.date.today() + dt.timedelta(days=200),
     )
+
+
 def _notify(resident, case) -> None:
     """A text the resident sent back, one from an unknown number, and a text and a letter in
     the Notify sandbox (so its page shows its forms)."""
@@ -645,6 +659,28 @@ def _notify(resident, case) -> None:
             body=f"{case.reference}: we have your request",
             created_at=timezone.now(),
         )
+
+
+def _homes(resident) -> dict:
+    """Sensors in ``resident``'s home, 80 hours of damp readings ingested: a case is open."""
+    import time
+
+    from django.utils import timezone
+
+    from borough.homes import simulator
+    from borough.homes.ingest import Ingestor
+    from borough.homes.management.commands.homes_simulate import register
+    from borough.homes.pipeline import ingest_and_evaluate
+    from borough.homes.telemetry import FloodGuard
+
+    uprn = resident.household.property_id
+    sim = simulator.homes([uprn], damp=1, boilers=0, silent=0)
+    register(sim)
+    raw = [
+        (t, p, time.monotonic()) for t, p in simulator.history(sim, now=timezone.now(), hours=80)
+    ]
+    ingest_and_evaluate(Ingestor(FloodGuard(limit=10**6)), raw)
+    return {"home": uprn}
 
 
 def _governance(admin, resident) -> dict:

@@ -31,6 +31,9 @@ from borough.catalogue.answers import display_answer
 from borough.catalogue.uploads import EXTENSIONS, safe_name, upload_of_case
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
+from borough.homes.charts import evidence_charts
+from borough.homes.selectors import alert_for_case
+from borough.homes.selectors import rules as homes_rules
 from borough.payments.selectors import case_payment
 from borough.places.selectors import Gazetteer
 
@@ -105,6 +108,11 @@ def render_case(
         # "In brief": made from the fields and timeline shown below (issue 22, point 5).
         "summary": case_summary(case, events, today),
     }
+    alert = alert_for_case(case)
+    if alert is not None:
+        # A case the home's sensors raised: the hours the rule fired on, as charts and a table.
+        context["sensor_alert"] = alert
+        context["sensor_evidence"] = evidence_charts(alert.evidence, rules=homes_rules())
     if can_work:
         templates = response_templates_for_case(case)
         entered = entered or {}
