@@ -177,6 +177,7 @@ class CaseEvent(models.Model):
         OVERDUE = "overdue", "Overdue"
         ESCALATED = "escalated", "Escalated to the team lead"
         TIME_RECORDED = "time_recorded", "Time recorded"
+        PROCESS_STEP = "process_step", "Process step"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

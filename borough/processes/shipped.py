@@ -1,0 +1,65 @@
+"""The processes Borough ships, with the staff minutes each automated step saves (the council
+changes these in the admin; the figures here are the defaults, from the time an officer spends
+doing the step by hand). ``load_shipped`` saves each as its current version if it changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .layout import add_diagram
+from .models import DecisionTable, ProcessDefinition
+from .services import load_definition, save_decision_table
+
+HERE = Path(__file__).parent / "definitions"
+
+
+@dataclass(frozen=True)
+class Shipped:
+    key: str
+    name: str
+    file: str
+    description: str
+    minutes_saved: dict[str, int]
+    service_slugs: list[str] = field(default_factory=list)
+    decisions: tuple[str, ...] = ()
+
+    @property
+    def process_id(self) -> str:
+        return self.file.removesuffix(".bpmn")
+
+
+SHIPPED = [
+    Shipped(
+        "sla-escalation", "SLA escalation", "sla_escalation.bpmn",
+        "Marks a case at risk, then overdue, and tells the team lead, unless it closes first. "
+        "Saves a team lead reading the queue for late cases each morning.",
+        {"mark_at_risk": 1, "escalate": 3},
+    ),
+    Shipped(
+        "missed-bin", "Missed bin", "missed_bin.bpmn",
+        "Checks a missed bin report against the crew's round record: refuses it politely while "
+        "the round runs, tells the resident the crew's reason, or books a return collection. "
+        "Saves the waste officer looking up the in-cab record and replying, about 6 minutes.",
+        {"check_round": 3, "refuse": 2, "explain": 3, "book_return": 3},
+        ["report-missed-bin"], ("missed_bin_outcome",),
+    ),
+]
+
+
+def load_shipped() -> list[ProcessDefinition]:
+    """Save the shipped decision tables and processes (new versions only where they changed)."""
+    for item in SHIPPED:
+        for key in item.decisions:
+            if not DecisionTable.objects.filter(key=key).exists():
+                dmn = (HERE / f"{key}.dmn").read_text()
+                save_decision_table(key=key, name=key.replace("_", " ").capitalize(), dmn=dmn,
+                                    reason="Shipped with Borough")
+    return [
+        load_definition(
+            key=item.key, name=item.name, process_id=item.process_id,
+            bpmn=add_diagram((HERE / item.file).read_text()), description=item.description,
+            minutes_saved=item.minutes_saved, service_slugs=item.service_slugs,
+        )
+        for item in SHIPPED
+    ]
