@@ -18,6 +18,8 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -33,6 +35,14 @@ _SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONF
 
 class DecisionNotCovered(Exception):
     """A decision table has no rule for the inputs it was given."""
+
+
+class StepFailed(Exception):
+    """A step of a run failed: which step, and the error it raised (``__cause__``)."""
+
+    def __init__(self, step: Step | None, error: Exception):
+        super().__init__(str(error))
+        self.step = step
 
 
 class ProcessDocumentError(Exception):
@@ -151,8 +161,10 @@ def run(workflow: BpmnWorkflow, context: dict) -> RunLog:
     empty answer."""
     workflow.script_engine = BoroughScriptEngine(context)
     log = RunLog()
+    current: list = [None]
 
     def before(task) -> None:
+        current[0] = task
         engine = getattr(task.task_spec, "dmnEngine", None)
         if engine is not None and not engine.decide(task):
             inputs = {
@@ -168,7 +180,10 @@ def run(workflow: BpmnWorkflow, context: dict) -> RunLog:
         if _visible(task):
             log.done.append(_step(task))
 
-    workflow.do_engine_steps(will_complete_task=before, did_complete_task=after)
+    try:
+        workflow.do_engine_steps(will_complete_task=before, did_complete_task=after)
+    except Exception as error:  # the step's error, whichever kind, with the step it came from
+        raise StepFailed(_step(current[0]) if current[0] is not None else None, error) from error
     return log
 
 
@@ -202,10 +217,18 @@ def complete_user_task(workflow: BpmnWorkflow, task_id: str, answers: dict) -> S
     return _step(task)
 
 
+def _has_timer(definition) -> bool:
+    if isinstance(definition, TimerEventDefinition):
+        return True  # a timer event
+    # an event-based gateway waits on several events at once (a timer or a message)
+    return isinstance(definition, MultipleEventDefinition) and any(
+        isinstance(child, TimerEventDefinition) for child in definition.event_definitions
+    )
+
+
 def _timers(workflow: BpmnWorkflow):
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, TimerEventDefinition):
+        if _has_timer(getattr(task.task_spec, "event_definition", None)):
             yield task
 
 
@@ -227,6 +250,8 @@ def fire_due_timers(workflow: BpmnWorkflow, now: dt.datetime) -> int:
     fired = 0
     for task in _timers(workflow):
         value = task._get_internal_data("event_value")
+        if isinstance(value, dict):
+            value = value.get("next")
         if value and TimerEventDefinition.get_datetime(value) <= now:
             task._set_internal_data(event_fired=True)
             fired += 1
@@ -235,17 +260,22 @@ def fire_due_timers(workflow: BpmnWorkflow, now: dt.datetime) -> int:
     return fired
 
 
+def _message_definitions(workflow: BpmnWorkflow):
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        for item in [definition, *getattr(definition, "event_definitions", [])]:
+            if isinstance(item, MessageEventDefinition):
+                yield item
+
+
 def messages_waited(workflow: BpmnWorkflow) -> list[str]:
-    return sorted(
-        {event.name for event in workflow.waiting_events() if event.event_type.startswith("Message")}
-    )
+    return sorted({definition.name for definition in _message_definitions(workflow)})
 
 
 def deliver(workflow: BpmnWorkflow, name: str, payload: dict) -> bool:
     """Deliver message ``name`` to the task waiting for it; False when none waits for it."""
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if definition is not None and getattr(definition, "name", None) == name:
+    for definition in _message_definitions(workflow):
+        if definition.name == name:
             workflow.send_event(BpmnEvent(definition, payload))
             return True
     return False
@@ -269,14 +299,17 @@ def check_decision(dmn: str) -> str:
 
 
 def rebind_decision(workflow: BpmnWorkflow, key: str, dmn: str) -> bool:
-    """Point the ready business rule steps of decision ``key`` at another version of its table
-    (a retry after an administrator fixed a table that did not cover an input)."""
+    """Point the business rule steps of decision ``key`` at another version of its table (a
+    retry after an administrator fixed a table that did not cover an input). The instance's
+    copy of the spec changes; other instances keep theirs."""
     parser = SpiffBpmnParser()
     parser.add_dmn_str(dmn.encode())
     rebound = False
-    for task in workflow.get_tasks(state=TaskState.READY):
-        engine = getattr(task.task_spec, "dmnEngine", None)
-        if engine is not None and decision_key(engine.decision_table) == key:
-            task.task_spec.dmnEngine = parser.get_engine(key, None)
-            rebound = True
+    specs = [workflow.spec, *workflow.subprocess_specs.values()]
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            engine = getattr(task_spec, "dmnEngine", None)
+            if engine is not None and decision_key(engine.decision_table) == key:
+                task_spec.dmnEngine = parser.get_engine(key, None)
+                rebound = True
     return rebound

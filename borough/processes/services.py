@@ -215,23 +215,22 @@ def _decision_detail(instance, step) -> dict | None:
 
 
 def _fail(instance: ProcessInstance, error: Exception, *, now) -> None:
-    task = getattr(error, "task", None)
-    step_id = getattr(getattr(task, "task_spec", None), "bpmn_id", "") or ""
-    step_name = getattr(getattr(task, "task_spec", None), "bpmn_name", "") or step_id
+    step = error.step if isinstance(error, engine.StepFailed) else None
     message = _message(error)
-    log.warning("process step failed", extra={"instance": instance.pk, "step": step_id})
+    log.warning("process step failed", extra={"instance": instance.pk,
+                                              "step": step.step_id if step else ""})
     with transaction.atomic():
+        step_name = step.name if step else ""
         ProcessInstance.objects.filter(pk=instance.pk).update(
             status=InstanceStatus.FAILED, error=message, error_step=step_name, updated_at=now
         )
         instance.status, instance.error, instance.error_step = InstanceStatus.FAILED, message, step_name
-        if task is not None:
+        if step is not None:
             ProcessStep.objects.update_or_create(
-                instance=instance, task_id=str(task.id),
-                defaults={"step_id": step_id, "name": step_name,
-                          "kind": task.task_spec.__class__.__name__, "state": StepState.FAILED,
-                          "team": ((getattr(task.task_spec, "extensions", None) or {}).get("properties") or {}).get("team", ""),
-                          "started_at": now, "error": message},
+                instance=instance, task_id=step.task_id,
+                defaults={"step_id": step.step_id, "name": step.name, "kind": step.kind,
+                          "state": StepState.FAILED, "team": step.team, "started_at": now,
+                          "error": message},
             )
         record_process_steps(instance.case_id, [ProcessStepEntry(
             at=now, process=_label(instance), step=step_name or "a step", outcome="failed",
@@ -298,7 +297,7 @@ def send_message(*, case_id: int, name: str, payload: dict, actor: Actor) -> int
             _advance(instance, now=now)
             delivered += 1
     if not delivered:
-        log.info("process message not awaited", extra={"case_id": case_id, "message": name})
+        log.info("process message not awaited", extra={"case_id": case_id, "process_message": name})
     return delivered
 
 

@@ -26,7 +26,9 @@ def _start_of(day: dt.date) -> str:
 def at_risk_day(due: dt.date) -> dt.date:
     """The first day on which a case due on ``due`` counts as at risk (same rule as the check)."""
     day = due
-    while sla_at_risk_until(day - dt.timedelta(days=1)) >= due and day > due - dt.timedelta(days=30):
+    for _ in range(14):  # a few working days back at most, bank holidays included
+        if sla_at_risk_until(day - dt.timedelta(days=1)) < due:
+            break
         day -= dt.timedelta(days=1)
     return day
 
