@@ -180,3 +180,42 @@ class CrewRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uprn} {self.outcome}"
+
+
+class CareChargingRates(models.Model):
+    """The Care Act 2014 charging figures in force from a date (England): data, not code. The
+    financial assessment uses the row in force on the day it runs. Amounts in pence."""
+
+    effective_from = models.DateField(unique=True)
+    upper_capital_limit = models.PositiveIntegerField()
+    lower_capital_limit = models.PositiveIntegerField()
+    tariff_step = models.PositiveIntegerField(help_text="Capital per £1 a week of tariff income")
+    tariff_per_step = models.PositiveIntegerField(default=100)
+    personal_expenses_allowance = models.PositiveIntegerField(help_text="Care home residents")
+    mig_pension_age_single = models.PositiveIntegerField(help_text="Minimum income guarantee")
+    mig_working_age_single = models.PositiveIntegerField(help_text="Minimum income guarantee, 25+")
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"Charging figures from {self.effective_from}"
+
+
+class FinancialAssessment(models.Model):
+    """A resident's answers, the calculation the process made (with the figures and decision
+    versions it used) and the letter sent."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="financial_assessment")
+    answers = models.JSONField()
+    rates = models.ForeignKey(CareChargingRates, null=True, on_delete=models.PROTECT, related_name="+")
+    calculation = models.JSONField(default=dict, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    letter = models.TextField(blank=True)
+    letter_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Financial assessment for case {self.case_id}"

@@ -22,7 +22,9 @@ from borough.cases.process_timeline import ProcessStepEntry, record_process_step
 from borough.core.actors import Actor, SystemActor, acting_user
 
 from . import engine, policies
+from .library import care
 from .models import (
+    FinancialAssessment,
     DecisionTable,
     InstanceStatus,
     ProcessDefinition,
@@ -354,3 +356,13 @@ def _table_named_in(error: str) -> DecisionTable | None:
         if f"decision table {table.key!r}" in error:
             return table
     return None
+
+
+def start_financial_assessment(*, case, answers: dict, actor: Actor) -> ProcessInstance:
+    """Keep a resident's financial assessment answers on their case and start the assessment
+    (``library.care``). Answers it cannot use are refused with a clear error; nothing is kept."""
+    cleaned = care.clean_answers(answers)
+    with transaction.atomic():
+        FinancialAssessment.objects.create(case=case, answers=cleaned)
+        return start_process(key="financial-assessment", case=case, actor=actor,
+                             data={"assessment": cleaned})

@@ -44,6 +44,16 @@ SHIPPED = [
         {"check_round": 3, "refuse": 2, "explain": 3, "book_return": 3},
         ["report-missed-bin"], ("missed_bin_outcome",),
     ),
+    Shipped(
+        "financial-assessment", "Adult social care financial assessment", "financial_assessment.bpmn",
+        "Applies the Care Act 2014 charging rules to the resident's answers (capital limits, "
+        "tariff income, minimum income guarantee), works out the weekly contribution, asks an "
+        "officer to check only the cases the rules flag, and sends the letter with the "
+        "calculation. Saves a financial assessment officer about 45 minutes on a case the "
+        "rules do not flag, and about 25 on one they do.",
+        {"rates": 5, "band": 10, "flags": 5, "calculate": 15, "recalculate": 5, "letter": 10},
+        [], ("care_charging_band", "care_officer_check"),
+    ),
 ]
 
 
