@@ -313,3 +313,15 @@ def rebind_decision(workflow: BpmnWorkflow, key: str, dmn: str) -> bool:
                 task_spec.dmnEngine = parser.get_engine(key, None)
                 rebound = True
     return rebound
+
+
+def parse_cached(bpmn: str, process_id: str, dmns: tuple[str, ...] = ()):
+    """``parse``, remembering the last documents parsed (loading the same version twice)."""
+    return _parsed(bpmn, process_id, dmns)
+
+
+def task_data(state: dict, task_id: str) -> dict:
+    """The data a waiting task holds (what a person needs to see to do it)."""
+    workflow = _SERIALIZER.deserialize_json(json.dumps(state))
+    task = user_task(workflow, task_id)
+    return dict(task.data) if task is not None else {}

@@ -56,7 +56,7 @@ def load_definition(
     """Save ``bpmn`` as the current version of process ``key`` if it changed (a new version:
     new instances use it, running ones finish on theirs). Refuses a document that does not
     parse with the current decision tables."""
-    engine.parse(bpmn, process_id, tuple(t.dmn for t in current_decisions()))
+    engine.parse_cached(bpmn, process_id, tuple(t.dmn for t in current_decisions()))
     checksum = hashlib.sha256(bpmn.encode()).hexdigest()
     with transaction.atomic():
         latest = ProcessDefinition.objects.select_for_update().filter(key=key).first()
