@@ -21,11 +21,19 @@ from borough.processes.services import NotWaiting, complete_task, retry, save_de
 from .access import staff_required
 
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
-_KINDS = {"startEvent": "Start", "endEvent": "End", "serviceTask": "Automated step",
-          "businessRuleTask": "Decision", "userTask": "Person's step",
-          "exclusiveGateway": "Choice", "eventBasedGateway": "Waits for an event",
-          "intermediateCatchEvent": "Waits", "boundaryEvent": "Timer or event",
-          "scriptTask": "Automated step", "parallelGateway": "In parallel"}
+_KINDS = {
+    "startEvent": "Start",
+    "endEvent": "End",
+    "serviceTask": "Automated step",
+    "businessRuleTask": "Decision",
+    "userTask": "Person's step",
+    "exclusiveGateway": "Choice",
+    "eventBasedGateway": "Waits for an event",
+    "intermediateCatchEvent": "Waits",
+    "boundaryEvent": "Timer or event",
+    "scriptTask": "Automated step",
+    "parallelGateway": "In parallel",
+}
 
 
 def _steps(bpmn: str) -> list[dict]:
@@ -36,14 +44,24 @@ def _steps(bpmn: str) -> list[dict]:
             continue
         kind = etree.QName(element.tag).localname
         if kind in _KINDS:
-            steps.append({"id": element.get("id"), "name": element.get("name") or element.get("id"),
-                          "kind": _KINDS[kind]})
+            steps.append(
+                {
+                    "id": element.get("id"),
+                    "name": element.get("name") or element.get("id"),
+                    "kind": _KINDS[kind],
+                }
+            )
     return steps
 
 
 def _decision_keys(bpmn: str) -> list[str]:
     root = etree.fromstring(bpmn.encode())
-    return sorted({el.text for el in root.iter("{http://spiffworkflow.org/bpmn/schema/1.0/core}calledDecisionId")})
+    return sorted(
+        {
+            el.text
+            for el in root.iter("{http://spiffworkflow.org/bpmn/schema/1.0/core}calledDecisionId")
+        }
+    )
 
 
 def _may_see(request) -> None:
@@ -54,11 +72,17 @@ def _may_see(request) -> None:
 @staff_required
 def processes(request):
     teams = policies.task_team_slugs(request.user)
-    return render(request, "hub/processes/list.html", {
-        "summaries": selectors.summaries() if policies.can_see_processes(request.user) else None,
-        "tasks": selectors.waiting_tasks(teams),
-        "manages": policies.can_manage_processes(request.user),
-    })
+    return render(
+        request,
+        "hub/processes/list.html",
+        {
+            "summaries": selectors.summaries()
+            if policies.can_see_processes(request.user)
+            else None,
+            "tasks": selectors.waiting_tasks(teams),
+            "manages": policies.can_manage_processes(request.user),
+        },
+    )
 
 
 @staff_required
@@ -69,20 +93,28 @@ def process(request, key: str):
     steps = _steps(definition.bpmn)
     for step in steps:
         step.update(counts.get(step["id"], {"waiting": 0, "done": 0, "failed": 0}))
-    return render(request, "hub/processes/process.html", {
-        "definition": definition,
-        "steps": steps,
-        "counts": counts,
-        "failed": selectors.failed_instances(key),
-        "decisions": DecisionTable.objects.filter(key__in=_decision_keys(definition.bpmn), is_current=True),
-        "versions": ProcessDefinition.objects.filter(key=key).order_by("-version"),
-    })
+    return render(
+        request,
+        "hub/processes/process.html",
+        {
+            "definition": definition,
+            "steps": steps,
+            "counts": counts,
+            "failed": selectors.failed_instances(key),
+            "decisions": DecisionTable.objects.filter(
+                key__in=_decision_keys(definition.bpmn), is_current=True
+            ),
+            "versions": ProcessDefinition.objects.filter(key=key).order_by("-version"),
+        },
+    )
 
 
 @staff_required
 @require_POST
 def process_retry(request, instance_id: int):
-    instance = get_object_or_404(ProcessInstance.objects.select_related("definition", "case"), pk=instance_id)
+    instance = get_object_or_404(
+        ProcessInstance.objects.select_related("definition", "case"), pk=instance_id
+    )
     try:
         instance = retry(instance=instance, actor=StaffActor(request.user))
     except NotWaiting as error:
@@ -91,8 +123,11 @@ def process_retry(request, instance_id: int):
         if instance.status == "failed":
             messages.error(request, f"{instance.case.reference} failed again: {instance.error}")
         else:
-            messages.success(request, f"{instance.case.reference} ran again and is now "
-                                      f"{instance.get_status_display().lower()}")
+            messages.success(
+                request,
+                f"{instance.case.reference} ran again and is now "
+                f"{instance.get_status_display().lower()}",
+            )
     return redirect("hub:process", key=instance.definition.key)
 
 
@@ -107,35 +142,57 @@ def decision(request, key: str):
         if not manages:
             raise PermissionDenied
         columns = len(table.inputs) + len(table.outputs)
-        cells = {(r, c): request.POST.get(f"cell-{r}-{c}", "")
-                 for r in range(len(table.rules)) for c in range(columns)}
+        cells = {
+            (r, c): request.POST.get(f"cell-{r}-{c}", "")
+            for r in range(len(table.rules))
+            for c in range(columns)
+        }
         reason = request.POST.get("reason", "").strip()[:500]
         try:
             if not reason:
                 raise tables.CellError("Say why the table is changing", -1, -1)
             dmn = tables.write(current.dmn, cells)
-            saved = save_decision_table(key=key, name=current.name, dmn=dmn,
-                                        actor=StaffActor(request.user), reason=reason)
+            saved = save_decision_table(
+                key=key, name=current.name, dmn=dmn, actor=StaffActor(request.user), reason=reason
+            )
         except (tables.CellError, ProcessDocumentError) as problem:
             error = problem
             for (r, c), text in cells.items():
                 table.rules[r]["cells"][c] = text
         else:
-            messages.success(request, f"Saved as version {saved.version}: new decisions use it; "
-                                      "cases already decided keep the version they used")
+            messages.success(
+                request,
+                f"Saved as version {saved.version}: new decisions use it; "
+                "cases already decided keep the version they used",
+            )
             return redirect("hub:decision", key=key)
-    return render(request, "hub/processes/decision.html", {
-        "current": current, "table": table, "manages": manages, "error": error,
-        "columns": [*table.inputs, *table.outputs], "width_in": len(table.inputs),
-        "versions": DecisionTable.objects.filter(key=key).select_related("created_by").order_by("-version"),
-        "reason": request.POST.get("reason", "") if error else "",
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "hub/processes/decision.html",
+        {
+            "current": current,
+            "table": table,
+            "manages": manages,
+            "error": error,
+            "columns": [*table.inputs, *table.outputs],
+            "width_in": len(table.inputs),
+            "versions": DecisionTable.objects.filter(key=key)
+            .select_related("created_by")
+            .order_by("-version"),
+            "reason": request.POST.get("reason", "") if error else "",
+        },
+        status=400 if error else 200,
+    )
 
 
 # The answers a person step asks for: (name, label, kind) per BPMN step id.
 TASK_FIELDS = {
     "officer_check": [
-        ("allowed_disability_expenses_pence", "Disability-related expenses allowed, in pounds a week", "money"),
+        (
+            "allowed_disability_expenses_pence",
+            "Disability-related expenses allowed, in pounds a week",
+            "money",
+        ),
         ("officer_note", "Note for the letter (optional)", "text"),
     ],
 }
@@ -151,8 +208,11 @@ def _money(text: str) -> int | None:
 
 @staff_required
 def task(request, step_id: int):
-    step = get_object_or_404(ProcessStep.objects.select_related("instance__case", "instance__definition"),
-                             pk=step_id, kind__endswith="UserTask")
+    step = get_object_or_404(
+        ProcessStep.objects.select_related("instance__case", "instance__definition"),
+        pk=step_id,
+        kind__endswith="UserTask",
+    )
     actor = StaffActor(request.user)
     if not policies.may_do_task(actor, step.team):
         raise PermissionDenied
@@ -161,7 +221,7 @@ def task(request, step_id: int):
     values = {name: request.POST.get(name, "") for name, _, _ in fields}
     if request.method == "POST":
         answers: dict = {}
-        for name, label, kind in fields:
+        for name, _label, kind in fields:
             text = values[name].strip()
             if kind == "money":
                 amount = _money(text)
@@ -180,10 +240,19 @@ def task(request, step_id: int):
             return redirect("hub:processes")
     if step.state != "waiting":
         raise Http404("This step is no longer waiting")
-    return render(request, "hub/processes/task.html", {
-        "step": step, "case": step.instance.case, "fields": fields, "values": values,
-        "errors": errors, "calculation": (_task_data(step).get("calculation") or {}),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "hub/processes/task.html",
+        {
+            "step": step,
+            "case": step.instance.case,
+            "fields": fields,
+            "values": values,
+            "errors": errors,
+            "calculation": (_task_data(step).get("calculation") or {}),
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _task_data(step: ProcessStep) -> dict:

@@ -34,18 +34,22 @@ def add_diagram(bpmn: str) -> str:
     process = root.find(f"{{{BPMN}}}process")
     flows = process.findall(f"{{{BPMN}}}sequenceFlow")
     nodes = {
-        el.get("id"): el for el in process
-        if el.get("id") and etree.QName(el.tag).localname not in {"sequenceFlow", "laneSet"}
+        el.get("id"): el
+        for el in process
+        if el.get("id")
+        and etree.QName(el.tag).localname not in {"sequenceFlow", "laneSet"}
         and not isinstance(el, etree._Comment)
         and etree.QName(el.tag).localname not in {"extensionElements", "documentation"}
     }
-    boundaries = {i: el for i, el in nodes.items() if etree.QName(el.tag).localname == "boundaryEvent"}
+    boundaries = {
+        i: el for i, el in nodes.items() if etree.QName(el.tag).localname == "boundaryEvent"
+    }
     outgoing: dict[str, list[str]] = {}
     for flow in flows:
         outgoing.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
     column: dict[str, int] = {}
     starts = [i for i, el in nodes.items() if etree.QName(el.tag).localname == "startEvent"]
-    stack = [(s, 0, frozenset()) for s in starts]
+    stack: list[tuple[str, int, frozenset[str]]] = [(s, 0, frozenset()) for s in starts]
     while stack:
         node, depth, seen = stack.pop()
         if node in seen or column.get(node, -1) >= depth:
@@ -59,7 +63,9 @@ def add_diagram(bpmn: str) -> str:
                     stack.append((target, depth + 1, seen | {node}))
     rows: dict[int, int] = {}
     bounds: dict[str, tuple[int, int, int, int]] = {}
-    for node in sorted((n for n in nodes if n in column), key=lambda n: (column[n], list(nodes).index(n))):
+    for node in sorted(
+        (n for n in nodes if n in column), key=lambda n: (column[n], list(nodes).index(n))
+    ):
         col = column[node]
         row = rows.get(col, 0)
         rows[col] = row + 1
@@ -72,23 +78,28 @@ def add_diagram(bpmn: str) -> str:
         if host:
             bounds[b_id] = (host[0] + 70 - 18 * (count % 2), host[1] + host[3] - 18, 36, 36)
     diagram = etree.SubElement(root, f"{{{BPMNDI}}}BPMNDiagram", id=f"{process.get('id')}_diagram")
-    plane = etree.SubElement(diagram, f"{{{BPMNDI}}}BPMNPlane", id=f"{process.get('id')}_plane",
-                             bpmnElement=process.get("id"))
+    plane = etree.SubElement(
+        diagram,
+        f"{{{BPMNDI}}}BPMNPlane",
+        id=f"{process.get('id')}_plane",
+        bpmnElement=process.get("id"),
+    )
     for node, (x, y, w, h) in bounds.items():
         shape = etree.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", id=f"{node}_di", bpmnElement=node)
         if _kind(nodes[node].tag) == "gateway":
             shape.set("isMarkerVisible", "true")
         etree.SubElement(shape, f"{{{DC}}}Bounds", x=str(x), y=str(y), width=str(w), height=str(h))
     for flow in flows:
-        source, target = bounds.get(flow.get("sourceRef")), bounds.get(flow.get("targetRef"))
-        if not source or not target:
+        src, dst = bounds.get(flow.get("sourceRef")), bounds.get(flow.get("targetRef"))
+        if not src or not dst:
             continue
-        edge = etree.SubElement(plane, f"{{{BPMNDI}}}BPMNEdge", id=f"{flow.get('id')}_di",
-                                bpmnElement=flow.get("id"))
-        sx, sy = source[0] + source[2], source[1] + source[3] // 2
+        edge = etree.SubElement(
+            plane, f"{{{BPMNDI}}}BPMNEdge", id=f"{flow.get('id')}_di", bpmnElement=flow.get("id")
+        )
+        sx, sy = src[0] + src[2], src[1] + src[3] // 2
         if flow.get("sourceRef") in boundaries:
-            sx, sy = source[0] + source[2] // 2, source[1] + source[3]
-        tx, ty = target[0], target[1] + target[3] // 2
+            sx, sy = src[0] + src[2] // 2, src[1] + src[3]
+        tx, ty = dst[0], dst[1] + dst[3] // 2
         points = [(sx, sy)] if sy == ty else [(sx, sy), ((sx + tx) // 2, sy), ((sx + tx) // 2, ty)]
         for px, py in [*points, (tx, ty)]:
             etree.SubElement(edge, f"{{{DI}}}waypoint", x=str(px), y=str(py))

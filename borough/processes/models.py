@@ -75,9 +75,15 @@ class InstanceStatus(models.TextChoices):
 class ProcessInstance(models.Model):
     """One run of a process for one case."""
 
-    definition = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="instances")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="process_instances")
-    status = models.CharField(max_length=12, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING)
+    definition = models.ForeignKey(
+        ProcessDefinition, on_delete=models.PROTECT, related_name="instances"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="process_instances"
+    )
+    status = models.CharField(
+        max_length=12, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING
+    )
     state = models.JSONField(default=dict)
     decisions = models.JSONField(default=dict, blank=True)  # decision key -> version used
     error = models.TextField(blank=True)
@@ -151,7 +157,9 @@ class CrewRound(models.Model):
     class Meta:
         ordering = ["-day", "round_ref"]
         constraints = [
-            models.UniqueConstraint(fields=["round_ref", "day", "street", "stream"], name="crewround_once")
+            models.UniqueConstraint(
+                fields=["round_ref", "day", "street", "stream"], name="crewround_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -207,9 +215,13 @@ class FinancialAssessment(models.Model):
     """A resident's answers, the calculation the process made (with the figures and decision
     versions it used) and the letter sent."""
 
-    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="financial_assessment")
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="financial_assessment"
+    )
     answers = models.JSONField()
-    rates = models.ForeignKey(CareChargingRates, null=True, on_delete=models.PROTECT, related_name="+")
+    rates = models.ForeignKey(
+        CareChargingRates, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     calculation = models.JSONField(default=dict, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -18,9 +18,10 @@ def can_see_processes(user) -> bool:
     """Team leads and administrators read the process pages (counts, stuck instances)."""
     if not can_use_hub(user):
         return False
-    return user.is_superuser or Membership.objects.filter(
-        user=user, role__in=(Role.ADMIN, Role.TEAM_LEAD)
-    ).exists()
+    return (
+        user.is_superuser
+        or Membership.objects.filter(user=user, role__in=(Role.ADMIN, Role.TEAM_LEAD)).exists()
+    )
 
 
 def task_team_slugs(user) -> set[str] | None:

@@ -30,12 +30,16 @@ class ProcessSummary:
 
 
 def _median_minutes(key: str, since: dt.datetime | None) -> float | None:
-    rows = ProcessInstance.objects.filter(definition__key=key, status=InstanceStatus.COMPLETED)
+    rows = ProcessInstance.objects.filter(
+        definition__key=key, status=InstanceStatus.COMPLETED, finished_at__isnull=False
+    )
     if since:
         rows = rows.filter(started_at__gte=since)
     durations = [
-        (finished - started).total_seconds() / 60
-        for started, finished in rows.order_by("-finished_at").values_list("started_at", "finished_at")[:5000]
+        (finished - started).total_seconds() / 60  # type: ignore[operator]
+        for started, finished in rows.order_by("-finished_at").values_list(
+            "started_at", "finished_at"
+        )[:5000]
     ]
     return round(statistics.median(durations), 1) if durations else None
 
@@ -54,38 +58,59 @@ def summaries(since: dt.datetime | None = None) -> list[ProcessSummary]:
             alone=Count("id", filter=Q(status=InstanceStatus.COMPLETED, touched_by_person=False)),
             person=Count("id", filter=Q(status=InstanceStatus.COMPLETED, touched_by_person=True)),
             failed=Count("id", filter=Q(status=InstanceStatus.FAILED)),
-            waiting=Count("id", filter=Q(status__in=(InstanceStatus.WAITING, InstanceStatus.RUNNING))),
+            waiting=Count(
+                "id", filter=Q(status__in=(InstanceStatus.WAITING, InstanceStatus.RUNNING))
+            ),
         )
     }
-    saved = dict(steps.filter(state=StepState.DONE).values("instance__definition__key")
-                 .annotate(total=Sum("minutes_saved")).values_list("instance__definition__key", "total"))
+    saved = dict(
+        steps.filter(state=StepState.DONE)
+        .values("instance__definition__key")
+        .annotate(total=Sum("minutes_saved"))
+        .values_list("instance__definition__key", "total")
+    )
     rows = []
     for definition in ProcessDefinition.objects.filter(is_current=True).order_by("name"):
         row = counts.get(definition.key, {})
-        rows.append(ProcessSummary(
-            key=definition.key, name=definition.name, version=definition.version,
-            description=definition.description, started=row.get("started", 0),
-            finished_alone=row.get("alone", 0), finished_with_person=row.get("person", 0),
-            failed=row.get("failed", 0), waiting=row.get("waiting", 0),
-            median_minutes=_median_minutes(definition.key, since) if row else None,
-            minutes_saved=saved.get(definition.key) or 0,
-        ))
+        rows.append(
+            ProcessSummary(
+                key=definition.key,
+                name=definition.name,
+                version=definition.version,
+                description=definition.description,
+                started=row.get("started", 0),
+                finished_alone=row.get("alone", 0),
+                finished_with_person=row.get("person", 0),
+                failed=row.get("failed", 0),
+                waiting=row.get("waiting", 0),
+                median_minutes=_median_minutes(definition.key, since) if row else None,
+                minutes_saved=saved.get(definition.key) or 0,
+            )
+        )
     return rows
 
 
 def step_counts(key: str) -> dict[str, dict[str, int]]:
     """Per BPMN element of process ``key`` (every version): waiting, done, failed."""
     counts: dict[str, dict[str, int]] = {}
-    rows = (ProcessStep.objects.filter(instance__definition__key=key)
-            .values("step_id", "state").annotate(n=Count("id")))
+    rows = (
+        ProcessStep.objects.filter(instance__definition__key=key)
+        .values("step_id", "state")
+        .annotate(n=Count("id"))
+    )
     for row in rows:
-        counts.setdefault(row["step_id"], {"waiting": 0, "done": 0, "failed": 0})[row["state"]] = row["n"]
+        counts.setdefault(row["step_id"], {"waiting": 0, "done": 0, "failed": 0})[row["state"]] = (
+            row["n"]
+        )
     return counts
 
 
 def failed_instances(key: str, limit: int = 50):
-    return (ProcessInstance.objects.filter(definition__key=key, status=InstanceStatus.FAILED)
-            .select_related("case", "definition").order_by("-updated_at")[:limit])
+    return (
+        ProcessInstance.objects.filter(definition__key=key, status=InstanceStatus.FAILED)
+        .select_related("case", "definition")
+        .order_by("-updated_at")[:limit]
+    )
 
 
 def waiting_tasks(team_slugs: set[str] | None, limit: int = 200):
@@ -93,7 +118,9 @@ def waiting_tasks(team_slugs: set[str] | None, limit: int = 200):
     rows = ProcessStep.objects.filter(state=StepState.WAITING, kind__endswith="UserTask")
     if team_slugs is not None:
         rows = rows.filter(team__in=team_slugs)
-    return rows.select_related("instance__case", "instance__definition").order_by("started_at")[:limit]
+    return rows.select_related("instance__case", "instance__definition").order_by("started_at")[
+        :limit
+    ]
 
 
 def minutes_saved_between(start: dt.datetime, end: dt.datetime) -> int:

@@ -24,8 +24,8 @@ from borough.core.actors import Actor, SystemActor, acting_user
 from . import engine, policies
 from .library import care
 from .models import (
-    FinancialAssessment,
     DecisionTable,
+    FinancialAssessment,
     InstanceStatus,
     ProcessDefinition,
     ProcessInstance,
@@ -50,8 +50,14 @@ def current_decisions() -> list[DecisionTable]:
 
 
 def load_definition(
-    *, key: str, name: str, process_id: str, bpmn: str, description: str = "",
-    minutes_saved: dict | None = None, service_slugs: list | None = None,
+    *,
+    key: str,
+    name: str,
+    process_id: str,
+    bpmn: str,
+    description: str = "",
+    minutes_saved: dict | None = None,
+    service_slugs: list | None = None,
 ) -> ProcessDefinition:
     """Save ``bpmn`` as the current version of process ``key`` if it changed (a new version:
     new instances use it, running ones finish on theirs). Refuses a document that does not
@@ -61,21 +67,33 @@ def load_definition(
     with transaction.atomic():
         latest = ProcessDefinition.objects.select_for_update().filter(key=key).first()
         if latest and latest.checksum == checksum:
-            fields = {"name": name, "description": description,
-                      "minutes_saved": minutes_saved or {}, "service_slugs": service_slugs or []}
+            fields = {
+                "name": name,
+                "description": description,
+                "minutes_saved": minutes_saved or {},
+                "service_slugs": service_slugs or [],
+            }
             ProcessDefinition.objects.filter(pk=latest.pk).update(**fields)
             return ProcessDefinition.objects.get(pk=latest.pk)
         ProcessDefinition.objects.filter(key=key).update(is_current=False)
         return ProcessDefinition.objects.create(
-            key=key, version=(latest.version + 1) if latest else 1, name=name,
-            process_id=process_id, bpmn=bpmn, checksum=checksum, description=description,
-            minutes_saved=minutes_saved or {}, service_slugs=service_slugs or [],
-            is_current=True, created_at=timezone.now(),
+            key=key,
+            version=(latest.version + 1) if latest else 1,
+            name=name,
+            process_id=process_id,
+            bpmn=bpmn,
+            checksum=checksum,
+            description=description,
+            minutes_saved=minutes_saved or {},
+            service_slugs=service_slugs or [],
+            is_current=True,
+            created_at=timezone.now(),
         )
 
 
-def save_decision_table(*, key: str, name: str, dmn: str, actor: Actor | None = None,
-                        reason: str = "") -> DecisionTable:
+def save_decision_table(
+    *, key: str, name: str, dmn: str, actor: Actor | None = None, reason: str = ""
+) -> DecisionTable:
     """Save a new current version of decision ``key`` (refusing one that does not parse)."""
     if actor is not None and not policies.may_change_decisions(actor):
         raise PermissionDenied("Only an administrator may change a decision table")
@@ -87,9 +105,14 @@ def save_decision_table(*, key: str, name: str, dmn: str, actor: Actor | None = 
             return latest
         DecisionTable.objects.filter(key=key).update(is_current=False)
         return DecisionTable.objects.create(
-            key=key, version=(latest.version + 1) if latest else 1, name=name, dmn=dmn,
-            is_current=True, created_at=timezone.now(),
-            created_by=acting_user(actor) if actor else None, reason=reason,
+            key=key,
+            version=(latest.version + 1) if latest else 1,
+            name=name,
+            dmn=dmn,
+            is_current=True,
+            created_at=timezone.now(),
+            created_by=acting_user(actor) if actor else None,
+            reason=reason,
         )
 
 
@@ -110,8 +133,12 @@ def start_process(*, key: str, case, actor: Actor, data: dict | None = None) -> 
     )
     with transaction.atomic():
         instance = ProcessInstance.objects.create(
-            definition=definition, case=case, state=engine.dump(workflow), started_at=now,
-            updated_at=now, decisions={t.key: t.version for t in tables},
+            definition=definition,
+            case=case,
+            state=engine.dump(workflow),
+            started_at=now,
+            updated_at=now,
+            decisions={t.key: t.version for t in tables},
         )
         _advance(instance, now=now)
     return instance
@@ -132,8 +159,9 @@ def start_for_case(case) -> list[ProcessInstance]:
     return started
 
 
-def _advance(instance: ProcessInstance, *, now: dt.datetime, user=None,
-             rebind: DecisionTable | None = None) -> None:
+def _advance(
+    instance: ProcessInstance, *, now: dt.datetime, user=None, rebind: DecisionTable | None = None
+) -> None:
     """Run the instance's engine steps from its saved state, saving the result; on an error,
     keep the saved state and mark the instance failed (in the hub, with the error)."""
     workflow = engine.load(instance.state, _context(instance))
@@ -158,32 +186,57 @@ def _save(instance, workflow, run: engine.RunLog, *, now, user=None) -> None:
     existing = {s.task_id: s for s in instance.steps.filter(task_id__in=done_ids)}
     new_rows = []
     for step in run.done:
-        saved = 0 if user is not None and step.kind.endswith("UserTask") else minutes.get(step.step_id, 0)
+        saved = (
+            0
+            if user is not None and step.kind.endswith("UserTask")
+            else minutes.get(step.step_id, 0)
+        )
         if step.task_id in existing:
             ProcessStep.objects.filter(pk=existing[step.task_id].pk).update(
-                state=StepState.DONE, finished_at=now, error="", minutes_saved=saved,
+                state=StepState.DONE,
+                finished_at=now,
+                error="",
+                minutes_saved=saved,
                 by=user if step.kind.endswith("UserTask") else None,
             )
         else:
-            new_rows.append(ProcessStep(
-                instance=instance, task_id=step.task_id, step_id=step.step_id, name=step.name,
-                kind=step.kind, state=StepState.DONE, team=step.team, started_at=now,
-                finished_at=now, minutes_saved=saved,
-            ))
+            new_rows.append(
+                ProcessStep(
+                    instance=instance,
+                    task_id=step.task_id,
+                    step_id=step.step_id,
+                    name=step.name,
+                    kind=step.kind,
+                    state=StepState.DONE,
+                    team=step.team,
+                    started_at=now,
+                    finished_at=now,
+                    minutes_saved=saved,
+                )
+            )
     waiting = engine.waiting(workflow)
     waiting_ids = {step.task_id for step in waiting}
     known = set(instance.steps.filter(task_id__in=waiting_ids).values_list("task_id", flat=True))
     new_waiting = [step for step in waiting if step.task_id not in known]
     new_rows += [
-        ProcessStep(instance=instance, task_id=step.task_id, step_id=step.step_id, name=step.name,
-                    kind=step.kind, state=StepState.WAITING, team=step.team, started_at=now)
+        ProcessStep(
+            instance=instance,
+            task_id=step.task_id,
+            step_id=step.step_id,
+            name=step.name,
+            kind=step.kind,
+            state=StepState.WAITING,
+            team=step.team,
+            started_at=now,
+        )
         for step in new_waiting
     ]
     ProcessStep.objects.bulk_create(new_rows)
     # Waiting steps the engine moved past without running them (a boundary timer cancelled
     # by the work it watched) are closed.
     instance.steps.filter(state=StepState.WAITING).exclude(task_id__in=waiting_ids).exclude(
-        task_id__in=done_ids).update(state=StepState.DONE, finished_at=now)
+        task_id__in=done_ids
+    ).update(state=StepState.DONE, finished_at=now)
 
     instance.state = engine.dump(workflow)
     instance.error = instance.error_step = ""
@@ -198,12 +251,18 @@ def _save(instance, workflow, run: engine.RunLog, *, now, user=None) -> None:
     instance.updated_at = now
     instance.save()
     entries = [
-        ProcessStepEntry(at=now, process=_label(instance), step=step.name,
-                         user_id=getattr(user, "pk", None) if step.kind.endswith("UserTask") else None,
-                         detail=_decision_detail(instance, step))
+        ProcessStepEntry(
+            at=now,
+            process=_label(instance),
+            step=step.name,
+            user_id=getattr(user, "pk", None) if step.kind.endswith("UserTask") else None,
+            detail=_decision_detail(instance, step),
+        )
         for step in run.done
-    ] + [ProcessStepEntry(at=now, process=_label(instance), step=step.name, outcome="waiting")
-         for step in new_waiting]
+    ] + [
+        ProcessStepEntry(at=now, process=_label(instance), step=step.name, outcome="waiting")
+        for step in new_waiting
+    ]
     if workflow.is_completed():
         entries.append(ProcessStepEntry(at=now, process=_label(instance), step="finished"))
     record_process_steps(instance.case_id, entries)
@@ -219,38 +278,62 @@ def _decision_detail(instance, step) -> dict | None:
 def _fail(instance: ProcessInstance, error: Exception, *, now) -> None:
     step = error.step if isinstance(error, engine.StepFailed) else None
     message = _message(error)
-    log.warning("process step failed", extra={"instance": instance.pk,
-                                              "step": step.step_id if step else ""})
+    log.warning(
+        "process step failed", extra={"instance": instance.pk, "step": step.step_id if step else ""}
+    )
     with transaction.atomic():
         step_name = step.name if step else ""
         ProcessInstance.objects.filter(pk=instance.pk).update(
             status=InstanceStatus.FAILED, error=message, error_step=step_name, updated_at=now
         )
-        instance.status, instance.error, instance.error_step = InstanceStatus.FAILED, message, step_name
+        instance.status, instance.error, instance.error_step = (
+            InstanceStatus.FAILED,
+            message,
+            step_name,
+        )
         if step is not None:
             ProcessStep.objects.update_or_create(
-                instance=instance, task_id=step.task_id,
-                defaults={"step_id": step.step_id, "name": step.name, "kind": step.kind,
-                          "state": StepState.FAILED, "team": step.team, "started_at": now,
-                          "error": message},
+                instance=instance,
+                task_id=step.task_id,
+                defaults={
+                    "step_id": step.step_id,
+                    "name": step.name,
+                    "kind": step.kind,
+                    "state": StepState.FAILED,
+                    "team": step.team,
+                    "started_at": now,
+                    "error": message,
+                },
             )
-        record_process_steps(instance.case_id, [ProcessStepEntry(
-            at=now, process=_label(instance), step=step_name or "a step", outcome="failed",
-            detail={"error": message})])
+        record_process_steps(
+            instance.case_id,
+            [
+                ProcessStepEntry(
+                    at=now,
+                    process=_label(instance),
+                    step=step_name or "a step",
+                    outcome="failed",
+                    detail={"error": message},
+                )
+            ],
+        )
 
 
 def _message(error: Exception) -> str:
     """The error in words: Spiff wraps a step's exception; the original says what happened."""
-    original = error
+    original: BaseException = error
     while original.__cause__ is not None or getattr(original, "exception", None) is not None:
-        original = original.__cause__ or original.exception
+        original = original.__cause__ or original.exception  # type: ignore[attr-defined]
     text = str(original).split("\n")[0] or original.__class__.__name__
     return text[:2000]
 
 
 def _locked(instance_id: int) -> ProcessInstance:
-    return ProcessInstance.objects.select_for_update().select_related("definition", "case").get(
-        pk=instance_id)
+    return (
+        ProcessInstance.objects.select_for_update()
+        .select_related("definition", "case")
+        .get(pk=instance_id)
+    )
 
 
 def complete_task(*, step: ProcessStep, actor: Actor, answers: dict) -> ProcessInstance:
@@ -271,9 +354,19 @@ def complete_task(*, step: ProcessStep, actor: Actor, answers: dict) -> ProcessI
         instance.touched_by_person = True
         instance.save(update_fields=["state", "touched_by_person"])
         ProcessStep.objects.filter(pk=step.pk).update(
-            state=StepState.DONE, finished_at=now, by=user, minutes_saved=0)
-        record_process_steps(instance.case_id, [ProcessStepEntry(
-            at=now, process=_label(instance), step=done.name, user_id=getattr(user, "pk", None))])
+            state=StepState.DONE, finished_at=now, by=user, minutes_saved=0
+        )
+        record_process_steps(
+            instance.case_id,
+            [
+                ProcessStepEntry(
+                    at=now,
+                    process=_label(instance),
+                    step=done.name,
+                    user_id=getattr(user, "pk", None),
+                )
+            ],
+        )
         _advance(instance, now=now, user=user)
     return instance
 
@@ -287,8 +380,11 @@ def send_message(*, case_id: int, name: str, payload: dict, actor: Actor) -> int
     now = timezone.now()
     delivered = 0
     with transaction.atomic():
-        for instance in ProcessInstance.objects.select_for_update().select_related(
-            "definition", "case").filter(case_id=case_id, status=InstanceStatus.WAITING):
+        for instance in (
+            ProcessInstance.objects.select_for_update()
+            .select_related("definition", "case")
+            .filter(case_id=case_id, status=InstanceStatus.WAITING)
+        ):
             if name not in (instance.waiting_for or []):
                 continue
             workflow = engine.load(instance.state, _context(instance))
@@ -308,14 +404,19 @@ def sweep_timers(*, now: dt.datetime, batch: int = 500) -> int:
     an instance is locked (others skip it) and re-checked before its timer fires, and a fired
     timer moves the instance's next due time on, so a second sweep finds nothing to do."""
     fired = 0
-    due = list(ProcessInstance.objects.filter(
-        status=InstanceStatus.WAITING, next_timer_at__lte=now).order_by("next_timer_at")
-        .values_list("pk", flat=True)[:batch])
+    due = list(
+        ProcessInstance.objects.filter(status=InstanceStatus.WAITING, next_timer_at__lte=now)
+        .order_by("next_timer_at")
+        .values_list("pk", flat=True)[:batch]
+    )
     for pk in due:
         with transaction.atomic():
-            instance = ProcessInstance.objects.select_for_update(skip_locked=True).select_related(
-                "definition", "case").filter(
-                pk=pk, status=InstanceStatus.WAITING, next_timer_at__lte=now).first()
+            instance = (
+                ProcessInstance.objects.select_for_update(skip_locked=True)
+                .select_related("definition", "case")
+                .filter(pk=pk, status=InstanceStatus.WAITING, next_timer_at__lte=now)
+                .first()
+            )
             if instance is None:
                 continue
             workflow = engine.load(instance.state, _context(instance))
@@ -344,9 +445,17 @@ def retry(*, instance: ProcessInstance, actor: Actor) -> ProcessInstance:
         rebind = _table_named_in(instance.error) if "has no rule" in instance.error else None
         instance.status, instance.error = InstanceStatus.RUNNING, ""
         instance.save(update_fields=["status", "error"])
-        record_process_steps(instance.case_id, [ProcessStepEntry(
-            at=now, process=_label(instance), step=f"retried by {actor}",
-            user_id=getattr(acting_user(actor), "pk", None))])
+        record_process_steps(
+            instance.case_id,
+            [
+                ProcessStepEntry(
+                    at=now,
+                    process=_label(instance),
+                    step=f"retried by {actor}",
+                    user_id=getattr(acting_user(actor), "pk", None),
+                )
+            ],
+        )
         _advance(instance, now=now, user=acting_user(actor), rebind=rebind)
     return instance
 
@@ -364,5 +473,6 @@ def start_financial_assessment(*, case, answers: dict, actor: Actor) -> ProcessI
     cleaned = care.clean_answers(answers)
     with transaction.atomic():
         FinancialAssessment.objects.create(case=case, answers=cleaned)
-        return start_process(key="financial-assessment", case=case, actor=actor,
-                             data={"assessment": cleaned})
+        return start_process(
+            key="financial-assessment", case=case, actor=actor, data={"assessment": cleaned}
+        )

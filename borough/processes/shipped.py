@@ -31,28 +31,36 @@ class Shipped:
 
 SHIPPED = [
     Shipped(
-        "sla-escalation", "SLA escalation", "sla_escalation.bpmn",
+        "sla-escalation",
+        "SLA escalation",
+        "sla_escalation.bpmn",
         "Marks a case at risk, then overdue, and tells the team lead, unless it closes first. "
         "Saves a team lead reading the queue for late cases each morning.",
         {"mark_at_risk": 1, "escalate": 3},
     ),
     Shipped(
-        "missed-bin", "Missed bin", "missed_bin.bpmn",
+        "missed-bin",
+        "Missed bin",
+        "missed_bin.bpmn",
         "Checks a missed bin report against the crew's round record: refuses it politely while "
         "the round runs, tells the resident the crew's reason, or books a return collection. "
         "Saves the waste officer looking up the in-cab record and replying, about 6 minutes.",
         {"check_round": 3, "refuse": 2, "explain": 3, "book_return": 3},
-        ["report-missed-bin"], ("missed_bin_outcome",),
+        ["report-missed-bin"],
+        ("missed_bin_outcome",),
     ),
     Shipped(
-        "financial-assessment", "Adult social care financial assessment", "financial_assessment.bpmn",
+        "financial-assessment",
+        "Adult social care financial assessment",
+        "financial_assessment.bpmn",
         "Applies the Care Act 2014 charging rules to the resident's answers (capital limits, "
         "tariff income, minimum income guarantee), works out the weekly contribution, asks an "
         "officer to check only the cases the rules flag, and sends the letter with the "
         "calculation. Saves a financial assessment officer about 45 minutes on a case the "
         "rules do not flag, and about 25 on one they do.",
         {"rates": 5, "band": 10, "flags": 5, "calculate": 15, "recalculate": 5, "letter": 10},
-        [], ("care_charging_band", "care_officer_check"),
+        [],
+        ("care_charging_band", "care_officer_check"),
     ),
 ]
 
@@ -63,13 +71,21 @@ def load_shipped() -> list[ProcessDefinition]:
         for key in item.decisions:
             if not DecisionTable.objects.filter(key=key).exists():
                 dmn = (HERE / f"{key}.dmn").read_text()
-                save_decision_table(key=key, name=key.replace("_", " ").capitalize(), dmn=dmn,
-                                    reason="Shipped with Borough")
+                save_decision_table(
+                    key=key,
+                    name=key.replace("_", " ").capitalize(),
+                    dmn=dmn,
+                    reason="Shipped with Borough",
+                )
     return [
         load_definition(
-            key=item.key, name=item.name, process_id=item.process_id,
-            bpmn=add_diagram((HERE / item.file).read_text()), description=item.description,
-            minutes_saved=item.minutes_saved, service_slugs=item.service_slugs,
+            key=item.key,
+            name=item.name,
+            process_id=item.process_id,
+            bpmn=add_diagram((HERE / item.file).read_text()),
+            description=item.description,
+            minutes_saved=item.minutes_saved,
+            service_slugs=item.service_slugs,
         )
         for item in SHIPPED
     ]

@@ -26,17 +26,31 @@ def read(dmn: str) -> Table:
     root = etree.fromstring(dmn.encode())
     decision = root.find("dmn:decision", NS)
     table = decision.find("dmn:decisionTable", NS)
-    inputs = [el.get("label") or el.findtext("dmn:inputExpression/dmn:text", "", NS)
-              for el in table.findall("dmn:input", NS)]
+    inputs = [
+        el.get("label") or el.findtext("dmn:inputExpression/dmn:text", "", NS)
+        for el in table.findall("dmn:input", NS)
+    ]
     outputs = [el.get("label") or el.get("name") for el in table.findall("dmn:output", NS)]
     rules = []
     for rule in table.findall("dmn:rule", NS):
-        cells = [(entry.findtext("dmn:text", "", NS) or "").strip()
-                 for entry in [*rule.findall("dmn:inputEntry", NS), *rule.findall("dmn:outputEntry", NS)]]
-        rules.append({"id": rule.get("id"), "description": rule.findtext("dmn:description", "", NS),
-                      "cells": cells})
-    return Table(decision.get("name") or decision.get("id"), table.get("hitPolicy", "UNIQUE"),
-                 inputs, outputs, rules)
+        cells = [
+            (entry.findtext("dmn:text", "", NS) or "").strip()
+            for entry in [*rule.findall("dmn:inputEntry", NS), *rule.findall("dmn:outputEntry", NS)]
+        ]
+        rules.append(
+            {
+                "id": rule.get("id"),
+                "description": rule.findtext("dmn:description", "", NS),
+                "cells": cells,
+            }
+        )
+    return Table(
+        decision.get("name") or decision.get("id"),
+        table.get("hitPolicy", "UNIQUE"),
+        inputs,
+        outputs,
+        rules,
+    )
 
 
 class CellError(ValueError):
@@ -82,8 +96,11 @@ def write(dmn: str, cells: dict[tuple[int, int], str]) -> str:
                 raise CellError("Enter what this rule decides", r, c)
             if not (_check_input(text) if is_input else _check_output(text)):
                 raise CellError(
-                    "Enter a value in quotes (\"refuse\"), a number, True or False, a comparison "
-                    "such as > 2500, or - for any value", r, c)
+                    'Enter a value in quotes ("refuse"), a number, True or False, a comparison '
+                    "such as > 2500, or - for any value",
+                    r,
+                    c,
+                )
             node = entry.find("dmn:text", NS)
             node.text = text or "-"
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()

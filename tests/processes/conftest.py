@@ -22,12 +22,19 @@ def benefits_case(catalogue, gazetteer):
 
     def make():
         return case_create(
-            actor=ResidentActor(), service=catalogue["benefits-and-council-tax-reduction"],
+            actor=ResidentActor(),
+            service=catalogue["benefits-and-council-tax-reduction"],
             channel=Channel.WEB,
-            answers={"help_with": "council_tax", "address": 100021500001,
-                     "universal_credit": "pension_credit", "income": 250, "people": 1,
-                     "name": "Ada Lovelace", "date_of_birth": "1940-03-31",
-                     "email": "ada@example.org"},
+            answers={
+                "help_with": "council_tax",
+                "address": 100021500001,
+                "universal_credit": "pension_credit",
+                "income": 250,
+                "people": 1,
+                "name": "Ada Lovelace",
+                "date_of_birth": "1940-03-31",
+                "email": "ada@example.org",
+            },
         )
 
     return make
@@ -38,6 +45,8 @@ def benefits_officer(catalogue):
     from borough.accounts.models import Role, Team
     from tests.factories import StaffFactory
 
-    return StaffFactory(email="benefits.officer@council.example",
-                        membership__team=Team.objects.get(slug="benefits"),
-                        membership__role=Role.OFFICER)
+    return StaffFactory(
+        email="benefits.officer@council.example",
+        membership__team=Team.objects.get(slug="benefits"),
+        membership__role=Role.OFFICER,
+    )

@@ -40,8 +40,11 @@ def _later(days: int) -> dt.datetime:
 def test_sla_timers_mark_at_risk_then_escalate_once_even_when_the_sweep_runs_twice(
     processes, make_case, django_capture_on_commit_callbacks
 ):
-    lead = StaffFactory(email="lead@council.example", membership__team=Team.objects.get(slug="waste"),
-                        membership__role=Role.TEAM_LEAD)
+    lead = StaffFactory(
+        email="lead@council.example",
+        membership__team=Team.objects.get(slug="waste"),
+        membership__role=Role.TEAM_LEAD,
+    )
     case = make_case()
     instance = start_process(key="sla-escalation", case=case, actor=SYSTEM)
     instance.refresh_from_db()
@@ -80,8 +83,9 @@ def test_a_case_closed_in_time_ends_its_sla_process_without_escalation(processes
     # a message nobody waits for is dropped; only Borough's services may send one
     assert send_message(case_id=case.pk, name="case_closed", payload={}, actor=SYSTEM) == 0
     with pytest.raises(PermissionDenied):
-        send_message(case_id=case.pk, name="case_closed", payload={},
-                     actor=StaffActor(StaffFactory()))
+        send_message(
+            case_id=case.pk, name="case_closed", payload={}, actor=StaffActor(StaffFactory())
+        )
 
 
 @pytest.mark.django_db
@@ -122,11 +126,23 @@ def test_a_decision_that_does_not_cover_an_input_fails_and_retries_on_the_fixed_
 ):
     # version 2 of the table loses the "no round" rule: a report on a day with no round
     table = DecisionTable.objects.get(key="missed_bin_outcome")
-    start, end = table.dmn.index('<rule id="r4">'), table.dmn.index("</rule>", table.dmn.index('<rule id="r4">'))
-    save_decision_table(key=table.key, name=table.name, actor=StaffActor(admin),
-                        dmn=table.dmn[:start] + table.dmn[end + len("</rule>"):], reason="test")
-    load_definition(key="missed-bin", name="Missed bin", process_id="missed_bin",
-                    bpmn=processes["missed-bin"].bpmn + "\n")  # a new version, same process
+    start, end = (
+        table.dmn.index('<rule id="r4">'),
+        table.dmn.index("</rule>", table.dmn.index('<rule id="r4">')),
+    )
+    save_decision_table(
+        key=table.key,
+        name=table.name,
+        actor=StaffActor(admin),
+        dmn=table.dmn[:start] + table.dmn[end + len("</rule>") :],
+        reason="test",
+    )
+    load_definition(
+        key="missed-bin",
+        name="Missed bin",
+        process_id="missed_bin",
+        bpmn=processes["missed-bin"].bpmn + "\n",
+    )  # a new version, same process
     case = make_case()
     instance = start_process(key="missed-bin", case=case, actor=SYSTEM)
     instance.refresh_from_db()
@@ -140,8 +156,9 @@ def test_a_decision_that_does_not_cover_an_input_fails_and_retries_on_the_fixed_
     instance.refresh_from_db()
     assert instance.status == InstanceStatus.COMPLETED
     assert instance.decisions == {"missed_bin_outcome": 3}
-    decided = case.events.filter(kind=CaseEvent.Kind.PROCESS_STEP, data__step="Decide what to do",
-                                 data__outcome="done")
+    decided = case.events.filter(
+        kind=CaseEvent.Kind.PROCESS_STEP, data__step="Decide what to do", data__outcome="done"
+    )
     assert decided.get().data["detail"] == {"decision": "missed_bin_outcome", "version": 3}
 
 
@@ -151,10 +168,13 @@ def test_only_an_administrator_changes_a_decision_table_and_a_bad_one_is_refused
 ):
     table = DecisionTable.objects.get(key="missed_bin_outcome")
     with pytest.raises(PermissionDenied):
-        save_decision_table(key=table.key, name=table.name, dmn=table.dmn + " ",
-                            actor=StaffActor(waste_officer))
+        save_decision_table(
+            key=table.key, name=table.name, dmn=table.dmn + " ", actor=StaffActor(waste_officer)
+        )
     with pytest.raises(Exception, match="could not be read"):
-        save_decision_table(key=table.key, name=table.name, dmn="<definitions", actor=StaffActor(admin))
+        save_decision_table(
+            key=table.key, name=table.name, dmn="<definitions", actor=StaffActor(admin)
+        )
     assert DecisionTable.objects.filter(key=table.key).count() == 1
 
 
@@ -165,10 +185,15 @@ def test_a_process_changed_while_instances_run_lets_them_finish_on_their_version
     old_case = make_case()
     old = start_process(key="sla-escalation", case=old_case, actor=SYSTEM)
     # version 2 drops the at-risk step: a new instance goes straight to waiting on the due date
-    bpmn = (HERE / "sla_escalation.bpmn").read_text().replace(
-        'sla["at_risk_at"]', 'sla["overdue_at"]').replace("Mark the case at risk", "No at risk")
-    v2 = load_definition(key="sla-escalation", name="SLA escalation", process_id="sla_escalation",
-                         bpmn=bpmn)
+    bpmn = (
+        (HERE / "sla_escalation.bpmn")
+        .read_text()
+        .replace('sla["at_risk_at"]', 'sla["overdue_at"]')
+        .replace("Mark the case at risk", "No at risk")
+    )
+    v2 = load_definition(
+        key="sla-escalation", name="SLA escalation", process_id="sla_escalation", bpmn=bpmn
+    )
     assert v2.version == 2
     new = start_process(key="sla-escalation", case=make_case(), actor=SYSTEM)
     old.refresh_from_db()
@@ -178,4 +203,6 @@ def test_a_process_changed_while_instances_run_lets_them_finish_on_their_version
     sweep_timers(now=old.next_timer_at + dt.timedelta(minutes=1))
     old_case.refresh_from_db()
     assert old_case.at_risk_at is not None  # version 1's step ran for the old instance
-    assert ProcessInstance.objects.get(pk=old.pk).steps.filter(name="Mark the case at risk").exists()
+    assert (
+        ProcessInstance.objects.get(pk=old.pk).steps.filter(name="Mark the case at risk").exists()
+    )

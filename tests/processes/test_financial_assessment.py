@@ -21,9 +21,15 @@ SYSTEM = SystemActor("portal")
 
 
 def _answers(**changes):
-    return {"weekly_income_pence": 30_000, "capital_pence": 1_000_000,
-            "disability_expenses_pence": 1_000, "care_cost_pence": 20_000,
-            "owns_property": False, "pension_age": True, "care_home": False} | changes
+    return {
+        "weekly_income_pence": 30_000,
+        "capital_pence": 1_000_000,
+        "disability_expenses_pence": 1_000,
+        "care_cost_pence": 20_000,
+        "owns_property": False,
+        "pension_age": True,
+        "care_home": False,
+    } | changes
 
 
 def _assess(case, **changes):
@@ -45,8 +51,11 @@ def test_capital_below_the_lower_limit_counts_income_only_and_the_letter_goes_wi
     assert "You will pay £52.70 a week" in assessment.letter
     assert "not more than the lower capital limit of £14,250.00" in assessment.letter
     assert case.events.filter(is_public=True, text__contains="£52.70").exists()
-    assert instance.decisions == {"care_charging_band": 1, "care_officer_check": 1,
-                                  "missed_bin_outcome": 1}
+    assert instance.decisions == {
+        "care_charging_band": 1,
+        "care_officer_check": 1,
+        "missed_bin_outcome": 1,
+    }
     assert not ProcessStep.objects.filter(instance=instance, step_id="officer_check").exists()
 
 
@@ -91,9 +100,14 @@ def test_a_flagged_case_waits_for_an_officer_of_the_team_then_the_letter_uses_th
     with pytest.raises(PermissionDenied):
         complete_task(step=step, actor=ResidentActor(), answers={})
 
-    complete_task(step=step, actor=StaffActor(benefits_officer), answers={
-        "allowed_disability_expenses_pence": 2_000,
-        "officer_note": "Receipts seen for £20 a week of the £40 claimed."})
+    complete_task(
+        step=step,
+        actor=StaffActor(benefits_officer),
+        answers={
+            "allowed_disability_expenses_pence": 2_000,
+            "officer_note": "Receipts seen for £20 a week of the £40 claimed.",
+        },
+    )
     instance.refresh_from_db()
     assessment.refresh_from_db()
     assert instance.status == InstanceStatus.COMPLETED and instance.touched_by_person
@@ -104,11 +118,14 @@ def test_a_flagged_case_waits_for_an_officer_of_the_team_then_the_letter_uses_th
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"capital_pence": -1}, "capital_pence"),
-    ({"weekly_income_pence": "300"}, "weekly_income_pence"),
-    ({"care_cost_pence": 0}, "care_cost_pence"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"capital_pence": -1}, "capital_pence"),
+        ({"weekly_income_pence": "300"}, "weekly_income_pence"),
+        ({"care_cost_pence": 0}, "care_cost_pence"),
+    ],
+)
 def test_answers_the_assessment_cannot_use_are_refused_and_nothing_is_kept(
     processes, benefits_case, changes, field
 ):

@@ -19,8 +19,11 @@ SYSTEM = SystemActor("test")
 
 @pytest.fixture
 def lead(catalogue):
-    return StaffFactory(email="waste.lead@council.example", membership__team=Team.objects.get(slug="waste"),
-                        membership__role=Role.TEAM_LEAD)
+    return StaffFactory(
+        email="waste.lead@council.example",
+        membership__team=Team.objects.get(slug="waste"),
+        membership__role=Role.TEAM_LEAD,
+    )
 
 
 @pytest.mark.django_db
@@ -41,10 +44,14 @@ def test_a_failed_instance_is_listed_with_its_error_and_retry_finishes_it(
     assert "Missed bin" in page and "Finished with no person" in page
 
     page = client.get(reverse("hub:process", args=["missed-bin"])).content.decode()
-    assert 'data-process-diagram' in page and "bpmn-viewer.production.min.js" in page
+    assert "data-process-diagram" in page and "bpmn-viewer.production.min.js" in page
     assert "The crew system did not answer" in page and failed.case.reference in page
     # the step table: one case passed "Check the crew's round record", one failed on it
-    row = page[page.index("<th scope=\"row\" class=\"govuk-table__header\">Check the crew&#x27;s round record"):]
+    row = page[
+        page.index(
+            '<th scope="row" class="govuk-table__header">Check the crew&#x27;s round record'
+        ) :
+    ]
     cells = row[: row.index("</tr>")]
     assert cells.count('numeric">1<') == 2
 
@@ -74,10 +81,14 @@ def test_an_administrator_changes_a_decision_table_and_a_bad_cell_is_refused(
     assert DecisionTable.objects.filter(key=table.key).count() == 1
 
     no_reason = client.post(url, cells)
-    assert no_reason.status_code == 400 and "Say why the table is changing" in no_reason.content.decode()
+    assert (
+        no_reason.status_code == 400
+        and "Say why the table is changing" in no_reason.content.decode()
+    )
 
-    saved = client.post(url, cells | {"cell-0-0": '"running"', "reason": "Crews now always go back"},
-                        follow=True)
+    saved = client.post(
+        url, cells | {"cell-0-0": '"running"', "reason": "Crews now always go back"}, follow=True
+    )
     assert "Saved as version 2" in saved.content.decode()
     current = DecisionTable.objects.get(key=table.key, is_current=True)
     assert current.version == 2 and current.reason == "Crews now always go back"
@@ -89,9 +100,18 @@ def test_an_officer_does_the_check_from_the_task_page(
     processes, benefits_case, benefits_officer, client, staff_login
 ):
     case = benefits_case()
-    start_financial_assessment(case=case, actor=SYSTEM, answers={
-        "weekly_income_pence": 30_000, "capital_pence": 100_000, "disability_expenses_pence": 4_000,
-        "care_cost_pence": 20_000, "owns_property": True, "pension_age": True})
+    start_financial_assessment(
+        case=case,
+        actor=SYSTEM,
+        answers={
+            "weekly_income_pence": 30_000,
+            "capital_pence": 100_000,
+            "disability_expenses_pence": 4_000,
+            "care_cost_pence": 20_000,
+            "owns_property": True,
+            "pension_age": True,
+        },
+    )
     staff_login(client, benefits_officer)
     listing = client.get(reverse("hub:processes")).content.decode()
     step = ProcessStep.objects.get(step_id="officer_check")
@@ -100,11 +120,15 @@ def test_an_officer_does_the_check_from_the_task_page(
     assert "Owns property: check whether its value counts as capital" in page
     assert "Minimum income guarantee you keep: £237.30" in page
 
-    bad = client.post(reverse("hub:process_task", args=[step.pk]), {"allowed_disability_expenses_pence": "lots"})
+    bad = client.post(
+        reverse("hub:process_task", args=[step.pk]), {"allowed_disability_expenses_pence": "lots"}
+    )
     assert bad.status_code == 400 and "Enter an amount in pounds" in bad.content.decode()
-    done = client.post(reverse("hub:process_task", args=[step.pk]),
-                       {"allowed_disability_expenses_pence": "20.00", "officer_note": "Receipts seen"},
-                       follow=True)
+    done = client.post(
+        reverse("hub:process_task", args=[step.pk]),
+        {"allowed_disability_expenses_pence": "20.00", "officer_note": "Receipts seen"},
+        follow=True,
+    )
     assert "Done: Officer checks the assessment" in done.content.decode()
     case.financial_assessment.refresh_from_db()
     assert "You will pay £42.70 a week" in case.financial_assessment.letter

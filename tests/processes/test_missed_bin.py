@@ -25,9 +25,13 @@ SYSTEM = SystemActor("test")
 def _round(case, *, finished=True):
     now = timezone.now()
     return CrewRound.objects.create(
-        round_ref="RD04", day=timezone.localdate(), street_id=case.property.usrn_id,
-        stream="general", started_at=now - dt.timedelta(hours=3),
-        finished_at=now - dt.timedelta(hours=1) if finished else None)
+        round_ref="RD04",
+        day=timezone.localdate(),
+        street_id=case.property.usrn_id,
+        stream="general",
+        started_at=now - dt.timedelta(hours=3),
+        finished_at=now - dt.timedelta(hours=1) if finished else None,
+    )
 
 
 def _run(case):
@@ -55,11 +59,14 @@ def test_round_still_running_is_refused_politely(processes, make_case):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("outcome", "words"), [
-    (CrewOutcome.ROAD_BLOCKED, "the road was blocked"),
-    (CrewOutcome.NOT_PRESENTED, "the bin was not out"),
-    (CrewOutcome.COLLECTED, "recorded emptying your bin at 07:42"),
-])
+@pytest.mark.parametrize(
+    ("outcome", "words"),
+    [
+        (CrewOutcome.ROAD_BLOCKED, "the road was blocked"),
+        (CrewOutcome.NOT_PRESENTED, "the bin was not out"),
+        (CrewOutcome.COLLECTED, "recorded emptying your bin at 07:42"),
+    ],
+)
 def test_crew_record_is_told_to_the_resident_at_once(processes, make_case, outcome, words):
     case = make_case()
     crew_round = _round(case)
@@ -82,11 +89,15 @@ def test_no_crew_record_books_a_return_collection(processes, make_case):
     assert "booked a return collection" in _told(case)
     # every step is on the case's timeline, and the decision's version is kept there
     timeline = case.events.filter(kind=CaseEvent.Kind.PROCESS_STEP)
-    assert [e.text for e in timeline][-2:] == ["Missed bin: Return collection booked",
-                                               "Missed bin: finished"]
+    assert [e.text for e in timeline][-2:] == [
+        "Missed bin: Return collection booked",
+        "Missed bin: finished",
+    ]
     decided = timeline.get(data__step="Decide what to do")
     assert decided.data["detail"] == {"decision": "missed_bin_outcome", "version": 1}
-    saved = sum(ProcessStep.objects.filter(instance=instance).values_list("minutes_saved", flat=True))
+    saved = sum(
+        ProcessStep.objects.filter(instance=instance).values_list("minutes_saved", flat=True)
+    )
     assert saved == 6
 
 

@@ -16,8 +16,12 @@ from ..models import CrewOutcome, CrewRecord, CrewRound
 from ..registry import StepContext, service_task
 from .common import actor, tell_and_close
 
-STREAMS = {"general_waste": "general", "recycling": "recycling", "food_waste": "food",
-           "garden_waste": "garden"}
+STREAMS = {
+    "general_waste": "general",
+    "recycling": "recycling",
+    "food_waste": "food",
+    "garden_waste": "garden",
+}
 _REASONS = {
     CrewOutcome.NOT_PRESENTED: "the bin was not out when they came",
     CrewOutcome.ROAD_BLOCKED: "the road was blocked, so they could not reach it",
@@ -35,39 +39,69 @@ def check_round(step: StepContext, params: dict) -> dict:
     case = step.case
     stream = STREAMS.get((case.answers or {}).get("bin_type", ""), "general")
     street_id = case.street_id or (case.property.usrn_id if case.property_id else None)
-    crew_round = (CrewRound.objects.filter(street_id=street_id, stream=stream,
-                                           day__lte=timezone.localdate())
-                  .order_by("-day").first()) if street_id else None
+    crew_round = (
+        (
+            CrewRound.objects.filter(
+                street_id=street_id, stream=stream, day__lte=timezone.localdate()
+            )
+            .order_by("-day")
+            .first()
+        )
+        if street_id
+        else None
+    )
     if crew_round is None:
         return {"status": "no_round", "record": "none"}
     if crew_round.finished_at is None:
         return {"status": "running", "record": "none", "round": crew_round.round_ref}
-    record = (CrewRecord.objects.filter(round=crew_round, uprn=case.property_id)
-              .order_by("-at").first()) if case.property_id else None
+    record = (
+        (CrewRecord.objects.filter(round=crew_round, uprn=case.property_id).order_by("-at").first())
+        if case.property_id
+        else None
+    )
     if record is None:
-        return {"status": "finished", "record": "none", "round": crew_round.round_ref,
-                "day": crew_round.day.isoformat()}
-    return {"status": "finished", "record": record.outcome, "at": _local(record.at),
-            "round": crew_round.round_ref, "day": crew_round.day.isoformat()}
+        return {
+            "status": "finished",
+            "record": "none",
+            "round": crew_round.round_ref,
+            "day": crew_round.day.isoformat(),
+        }
+    return {
+        "status": "finished",
+        "record": record.outcome,
+        "at": _local(record.at),
+        "round": crew_round.round_ref,
+        "day": crew_round.day.isoformat(),
+    }
 
 
 @service_task("bins.round_running", "Refuse politely: the crew is still out on the round")
 def round_running(step: StepContext, params: dict) -> dict:
-    return tell_and_close(step, (
-        "Thank you for telling us. The crew is still out on your street's round today, so your "
-        "bin may not have been reached yet. Please leave it out. If it has not been emptied by "
-        "the end of the day, report it again tomorrow."), Resolution.NOT_POSSIBLE, "missed-bin")
+    return tell_and_close(
+        step,
+        (
+            "Thank you for telling us. The crew is still out on your street's round today, so your "
+            "bin may not have been reached yet. Please leave it out. If it has not been emptied by "
+            "the end of the day, report it again tomorrow."
+        ),
+        Resolution.NOT_POSSIBLE,
+        "missed-bin",
+    )
 
 
 @service_task("bins.explain", "Tell the resident what the crew recorded at their address")
 def explain(step: StepContext, params: dict) -> dict:
     found = step.data["round"]
     if found["record"] == CrewOutcome.COLLECTED:
-        text = (f"Our crew recorded emptying your bin at {found['at']} on your collection day. "
-                "If it is still full, reply to this message and we will look into it.")
+        text = (
+            f"Our crew recorded emptying your bin at {found['at']} on your collection day. "
+            "If it is still full, reply to this message and we will look into it."
+        )
     else:
-        text = (f"Our crew recorded at {found['at']} that {_REASONS[found['record']]}. We cannot "
-                "go back this time; please put your bin out by 6am on your next collection day.")
+        text = (
+            f"Our crew recorded at {found['at']} that {_REASONS[found['record']]}. We cannot "
+            "go back this time; please put your bin out by 6am on your next collection day."
+        )
     return tell_and_close(step, text, Resolution.NOT_POSSIBLE, "missed-bin")
 
 
@@ -77,7 +111,13 @@ def book_return(step: StepContext, params: dict) -> dict:
     case.refresh_from_db()
     if case.status == Status.IN_PROGRESS:
         return {"booked": True}
-    case_send_update(case=case, to_status=Status.IN_PROGRESS, actor=actor("missed-bin"), text=(
-        "Our crew has no record of a reason for missing your bin, so we have booked a return "
-        "collection within 2 working days. Please leave your bin out until it is emptied."))
+    case_send_update(
+        case=case,
+        to_status=Status.IN_PROGRESS,
+        actor=actor("missed-bin"),
+        text=(
+            "Our crew has no record of a reason for missing your bin, so we have booked a return "
+            "collection within 2 working days. Please leave your bin out until it is emptied."
+        ),
+    )
     return {"booked": True}

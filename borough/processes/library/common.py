@@ -19,8 +19,9 @@ def tell_and_close(step: StepContext, text: str, resolution: str, process: str) 
     case.refresh_from_db()
     if case.status == Status.CLOSED:  # already closed (a retry after this step went)
         return {"closed": True}
-    case_send_update(case=case, text=text, actor=actor(process), to_status=Status.CLOSED,
-                     resolution=resolution)
+    case_send_update(
+        case=case, text=text, actor=actor(process), to_status=Status.CLOSED, resolution=resolution
+    )
     return {"closed": True}
 
 

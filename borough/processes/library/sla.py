@@ -39,21 +39,28 @@ def schedule(step: StepContext, params: dict) -> dict:
     if due is None:  # no SLA: wait until the case closes
         far = _start_of(dt.date(9999, 1, 1))
         return {"at_risk_at": far, "overdue_at": far}
-    return {"at_risk_at": _start_of(at_risk_day(due)),
-            "overdue_at": _start_of(due + dt.timedelta(days=1))}
+    return {
+        "at_risk_at": _start_of(at_risk_day(due)),
+        "overdue_at": _start_of(due + dt.timedelta(days=1)),
+    }
 
 
 @service_task("sla.mark_at_risk", "Mark the case at risk of missing its due date")
 def mark_at_risk(step: StepContext, params: dict) -> dict:
     now = timezone.now()
     with transaction.atomic():
-        marked = Case.objects.filter(pk=step.case.pk, status__in=OPEN_STATUSES,
-                                     at_risk_at__isnull=True).update(at_risk_at=now)
+        marked = Case.objects.filter(
+            pk=step.case.pk, status__in=OPEN_STATUSES, at_risk_at__isnull=True
+        ).update(at_risk_at=now)
         if marked:
             due = step.case.due_date
-            CaseEvent.objects.create(case_id=step.case.pk, at=now, kind=CaseEvent.Kind.AT_RISK,
-                                     text=f"Due {due.day} {due:%B %Y}: at risk of missing it",
-                                     data={"due_date": due.isoformat(), "process": True})
+            CaseEvent.objects.create(
+                case_id=step.case.pk,
+                at=now,
+                kind=CaseEvent.Kind.AT_RISK,
+                text=f"Due {due.day} {due:%B %Y}: at risk of missing it",
+                data={"due_date": due.isoformat(), "process": True},
+            )
     return {"marked": bool(marked)}
 
 
@@ -62,20 +69,35 @@ def escalate(step: StepContext, params: dict) -> dict:
     now = timezone.now()
     case = Case.objects.select_related("service").get(pk=step.case.pk)
     with transaction.atomic():
-        marked = Case.objects.filter(pk=case.pk, status__in=OPEN_STATUSES,
-                                     overdue_at__isnull=True).update(overdue_at=now)
+        marked = Case.objects.filter(
+            pk=case.pk, status__in=OPEN_STATUSES, overdue_at__isnull=True
+        ).update(overdue_at=now)
         if not marked:
             return {"told": []}
         due = case.due_date
-        CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.OVERDUE,
-                                 text=f"Was due {due.day} {due:%B %Y}",
-                                 data={"due_date": due.isoformat(), "process": True})
-        leads = [m.user for m in Membership.objects.filter(
-            team_id=case.team_id, role=Role.TEAM_LEAD, user__is_active=True).select_related("user")]
+        CaseEvent.objects.create(
+            case=case,
+            at=now,
+            kind=CaseEvent.Kind.OVERDUE,
+            text=f"Was due {due.day} {due:%B %Y}",
+            data={"due_date": due.isoformat(), "process": True},
+        )
+        leads = [
+            m.user
+            for m in Membership.objects.filter(
+                team_id=case.team_id, role=Role.TEAM_LEAD, user__is_active=True
+            ).select_related("user")
+        ]
         if leads:
-            CaseEvent.objects.create(case=case, at=now, kind=CaseEvent.Kind.ESCALATED,
-                                     text="Team lead told: " + ", ".join(str(u) for u in leads),
-                                     data={"told": [u.pk for u in leads]})
+            CaseEvent.objects.create(
+                case=case,
+                at=now,
+                kind=CaseEvent.Kind.ESCALATED,
+                text="Team lead told: " + ", ".join(str(u) for u in leads),
+                data={"told": [u.pk for u in leads]},
+            )
         for lead in leads:
-            tell_team_lead_on_commit(lead.email, _escalation(lead, [(case.reference, case.service.name, due)]))
+            tell_team_lead_on_commit(
+                lead.email, _escalation(lead, [(case.reference, case.service.name, due)])
+            )
     return {"told": [lead.email for lead in leads]}

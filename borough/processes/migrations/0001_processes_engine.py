@@ -6,151 +6,286 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0012_processes_process_step_kind'),
-        ('places', '0002_collection_schedules'),
+        ("cases", "0012_processes_process_step_kind"),
+        ("places", "0002_collection_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CrewRound',
+            name="CrewRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round_ref', models.CharField(max_length=40)),
-                ('day', models.DateField()),
-                ('stream', models.CharField(max_length=12)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.street')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round_ref", models.CharField(max_length=40)),
+                ("day", models.DateField()),
+                ("stream", models.CharField(max_length=12)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.street",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-day', 'round_ref'],
+                "ordering": ["-day", "round_ref"],
             },
         ),
         migrations.CreateModel(
-            name='CrewRecord',
+            name="CrewRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uprn', models.BigIntegerField()),
-                ('outcome', models.CharField(choices=[('collected', 'Collected'), ('not_presented', 'Bin not put out'), ('road_blocked', 'Road blocked'), ('contaminated', 'Wrong things in the bin'), ('too_heavy', 'Bin too heavy to lift safely')], max_length=16)),
-                ('at', models.DateTimeField()),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='processes.crewround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uprn", models.BigIntegerField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("collected", "Collected"),
+                            ("not_presented", "Bin not put out"),
+                            ("road_blocked", "Road blocked"),
+                            ("contaminated", "Wrong things in the bin"),
+                            ("too_heavy", "Bin too heavy to lift safely"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="processes.crewround",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at'],
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionTable',
+            name="DecisionTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text="The DMN decision element's id", max_length=100)),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=200)),
-                ('dmn', models.TextField()),
-                ('is_current', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField()),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(help_text="The DMN decision element's id", max_length=100),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=200)),
+                ("dmn", models.TextField()),
+                ("is_current", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField()),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key', '-version'],
+                "ordering": ["key", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessDefinition',
+            name="ProcessDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64)),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=200)),
-                ('process_id', models.CharField(help_text="The BPMN process element's id", max_length=100)),
-                ('bpmn', models.TextField()),
-                ('checksum', models.CharField(max_length=64)),
-                ('description', models.TextField(blank=True)),
-                ('minutes_saved', models.JSONField(blank=True, default=dict)),
-                ('service_slugs', models.JSONField(blank=True, default=list, help_text='Services whose new cases start this process')),
-                ('is_current', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=64)),
+                ("version", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "process_id",
+                    models.CharField(help_text="The BPMN process element's id", max_length=100),
+                ),
+                ("bpmn", models.TextField()),
+                ("checksum", models.CharField(max_length=64)),
+                ("description", models.TextField(blank=True)),
+                ("minutes_saved", models.JSONField(blank=True, default=dict)),
+                (
+                    "service_slugs",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Services whose new cases start this process",
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['key', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'version'), name='processdefinition_key_version')],
+                "ordering": ["key", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "version"), name="processdefinition_key_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProcessInstance',
+            name="ProcessInstance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('waiting', 'Waiting'), ('completed', 'Finished'), ('failed', 'Failed')], default='running', max_length=12)),
-                ('state', models.JSONField(default=dict)),
-                ('decisions', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('error_step', models.CharField(blank=True, max_length=100)),
-                ('next_timer_at', models.DateTimeField(blank=True, null=True)),
-                ('waiting_for', models.JSONField(blank=True, default=list)),
-                ('touched_by_person', models.BooleanField(default=False)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='process_instances', to='cases.case')),
-                ('definition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instances', to='processes.processdefinition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("waiting", "Waiting"),
+                            ("completed", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=12,
+                    ),
+                ),
+                ("state", models.JSONField(default=dict)),
+                ("decisions", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("error_step", models.CharField(blank=True, max_length=100)),
+                ("next_timer_at", models.DateTimeField(blank=True, null=True)),
+                ("waiting_for", models.JSONField(blank=True, default=list)),
+                ("touched_by_person", models.BooleanField(default=False)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="process_instances",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "definition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="instances",
+                        to="processes.processdefinition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessStep',
+            name="ProcessStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.CharField(max_length=40)),
-                ('step_id', models.CharField(max_length=100)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(max_length=40)),
-                ('state', models.CharField(choices=[('waiting', 'Waiting'), ('done', 'Done'), ('failed', 'Failed')], max_length=8)),
-                ('team', models.CharField(blank=True, max_length=64)),
-                ('minutes_saved', models.PositiveIntegerField(default=0)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='processes.processinstance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task_id", models.CharField(max_length=40)),
+                ("step_id", models.CharField(max_length=100)),
+                ("name", models.CharField(max_length=200)),
+                ("kind", models.CharField(max_length=40)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("waiting", "Waiting"), ("done", "Done"), ("failed", "Failed")],
+                        max_length=8,
+                    ),
+                ),
+                ("team", models.CharField(blank=True, max_length=64)),
+                ("minutes_saved", models.PositiveIntegerField(default=0)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="processes.processinstance",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
+                "ordering": ["started_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='crewround',
-            constraint=models.UniqueConstraint(fields=('round_ref', 'day', 'street', 'stream'), name='crewround_once'),
+            model_name="crewround",
+            constraint=models.UniqueConstraint(
+                fields=("round_ref", "day", "street", "stream"), name="crewround_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='crewrecord',
-            index=models.Index(fields=['round', 'uprn'], name='crewrecord_lookup'),
+            model_name="crewrecord",
+            index=models.Index(fields=["round", "uprn"], name="crewrecord_lookup"),
         ),
         migrations.AddConstraint(
-            model_name='decisiontable',
-            constraint=models.UniqueConstraint(fields=('key', 'version'), name='decisiontable_key_version'),
+            model_name="decisiontable",
+            constraint=models.UniqueConstraint(
+                fields=("key", "version"), name="decisiontable_key_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='processinstance',
-            index=models.Index(fields=['status', 'next_timer_at'], name='process_timer_due'),
+            model_name="processinstance",
+            index=models.Index(fields=["status", "next_timer_at"], name="process_timer_due"),
         ),
         migrations.AddIndex(
-            model_name='processinstance',
-            index=models.Index(fields=['definition', 'status'], name='process_def_status'),
+            model_name="processinstance",
+            index=models.Index(fields=["definition", "status"], name="process_def_status"),
         ),
         migrations.AddIndex(
-            model_name='processstep',
-            index=models.Index(fields=['state', 'team'], name='processstep_queue'),
+            model_name="processstep",
+            index=models.Index(fields=["state", "team"], name="processstep_queue"),
         ),
         migrations.AddConstraint(
-            model_name='processstep',
-            constraint=models.UniqueConstraint(fields=('instance', 'task_id'), name='processstep_once'),
+            model_name="processstep",
+            constraint=models.UniqueConstraint(
+                fields=("instance", "task_id"), name="processstep_once"
+            ),
         ),
     ]

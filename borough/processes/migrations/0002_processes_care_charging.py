@@ -6,43 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0012_processes_process_step_kind'),
-        ('processes', '0001_processes_engine'),
+        ("cases", "0012_processes_process_step_kind"),
+        ("processes", "0001_processes_engine"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CareChargingRates',
+            name="CareChargingRates",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(unique=True)),
-                ('upper_capital_limit', models.PositiveIntegerField()),
-                ('lower_capital_limit', models.PositiveIntegerField()),
-                ('tariff_step', models.PositiveIntegerField(help_text='Capital per £1 a week of tariff income')),
-                ('tariff_per_step', models.PositiveIntegerField(default=100)),
-                ('personal_expenses_allowance', models.PositiveIntegerField(help_text='Care home residents')),
-                ('mig_pension_age_single', models.PositiveIntegerField(help_text='Minimum income guarantee')),
-                ('mig_working_age_single', models.PositiveIntegerField(help_text='Minimum income guarantee, 25+')),
-                ('source', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(unique=True)),
+                ("upper_capital_limit", models.PositiveIntegerField()),
+                ("lower_capital_limit", models.PositiveIntegerField()),
+                (
+                    "tariff_step",
+                    models.PositiveIntegerField(help_text="Capital per £1 a week of tariff income"),
+                ),
+                ("tariff_per_step", models.PositiveIntegerField(default=100)),
+                (
+                    "personal_expenses_allowance",
+                    models.PositiveIntegerField(help_text="Care home residents"),
+                ),
+                (
+                    "mig_pension_age_single",
+                    models.PositiveIntegerField(help_text="Minimum income guarantee"),
+                ),
+                (
+                    "mig_working_age_single",
+                    models.PositiveIntegerField(help_text="Minimum income guarantee, 25+"),
+                ),
+                ("source", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['-effective_from'],
+                "ordering": ["-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='FinancialAssessment',
+            name="FinancialAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField()),
-                ('calculation', models.JSONField(blank=True, default=dict)),
-                ('letter', models.TextField(blank=True)),
-                ('letter_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='financial_assessment', to='cases.case')),
-                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rates', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='processes.carechargingrates')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answers", models.JSONField()),
+                ("calculation", models.JSONField(blank=True, default=dict)),
+                ("letter", models.TextField(blank=True)),
+                ("letter_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="financial_assessment",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rates",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="processes.carechargingrates",
+                    ),
+                ),
             ],
         ),
     ]
