@@ -14,7 +14,7 @@ from lxml import etree
 
 from borough.core.actors import StaffActor
 from borough.processes import policies, selectors, tables
-from borough.processes.engine import ProcessDocumentError, task_data
+from borough.processes.engine import ProcessDocumentError, decision_keys, task_data
 from borough.processes.models import DecisionTable, ProcessDefinition, ProcessInstance, ProcessStep
 from borough.processes.services import NotWaiting, complete_task, retry, save_decision_table
 
@@ -52,16 +52,6 @@ def _steps(bpmn: str) -> list[dict]:
                 }
             )
     return steps
-
-
-def _decision_keys(bpmn: str) -> list[str]:
-    root = etree.fromstring(bpmn.encode())
-    return sorted(
-        {
-            el.text
-            for el in root.iter("{http://spiffworkflow.org/bpmn/schema/1.0/core}calledDecisionId")
-        }
-    )
 
 
 def _may_see(request) -> None:
@@ -102,7 +92,7 @@ def process(request, key: str):
             "counts": counts,
             "failed": selectors.failed_instances(key),
             "decisions": DecisionTable.objects.filter(
-                key__in=_decision_keys(definition.bpmn), is_current=True
+                key__in=decision_keys(definition.bpmn), is_current=True
             ),
             "versions": ProcessDefinition.objects.filter(key=key).order_by("-version"),
         },
@@ -187,6 +177,10 @@ def decision(request, key: str):
 
 # The answers a person step asks for: (name, label, kind) per BPMN step id.
 TASK_FIELDS = {
+    "officer_decides": [
+        ("outcome", "Is the home eligible? Enter eligible or not_eligible", "choice")
+    ],
+    "review": [("review_note", "What the review found (optional)", "text")],
     "officer_check": [
         (
             "allowed_disability_expenses_pence",
@@ -228,6 +222,10 @@ def task(request, step_id: int):
                 if amount is None:
                     errors[name] = "Enter an amount in pounds, like 20 or 20.50"
                 answers[name] = amount
+            elif kind == "choice":
+                if text not in ("eligible", "not_eligible"):
+                    errors[name] = "Enter eligible or not_eligible"
+                answers[name] = text
             elif text:
                 answers[name] = text[:500]
         if not errors:

@@ -28,12 +28,11 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
-from borough.processes.models import ProcessStep, StepState
-
 from borough.accounts.models import User
 from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact, Feedback, FormSession
 from borough.core.channels import SELF_SERVICE_CHANNELS, Channel
+from borough.processes.models import ProcessStep, StepState
 
 from .models import CountedDay, DailyCount, Kpi, ResidentSignIn
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -30,6 +31,7 @@ from .registry import StepContext, lookup
 # Spiff logs every state change at INFO, with the task data (personal data): not kept.
 logging.getLogger("spiff").setLevel(logging.WARNING)
 
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 _SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 
 
@@ -325,3 +327,9 @@ def task_data(state: dict, task_id: str) -> dict:
     workflow = _SERIALIZER.deserialize_json(json.dumps(state))
     task = user_task(workflow, task_id)
     return dict(task.data) if task is not None else {}
+
+
+def decision_keys(bpmn: str) -> set[str]:
+    """The decisions a BPMN document's business rule steps call."""
+    root = etree.fromstring(bpmn.encode())
+    return {node.text.strip() for node in root.iter(f"{{{SPIFF_NS}}}calledDecisionId") if node.text}

@@ -62,7 +62,10 @@ def load_definition(
     """Save ``bpmn`` as the current version of process ``key`` if it changed (a new version:
     new instances use it, running ones finish on theirs). Refuses a document that does not
     parse with the current decision tables."""
-    engine.parse_cached(bpmn, process_id, tuple(t.dmn for t in current_decisions()))
+    used = engine.decision_keys(bpmn)
+    engine.parse_cached(
+        bpmn, process_id, tuple(t.dmn for t in current_decisions() if t.key in used)
+    )
     checksum = hashlib.sha256(bpmn.encode()).hexdigest()
     with transaction.atomic():
         latest = ProcessDefinition.objects.select_for_update().filter(key=key).first()
@@ -125,7 +128,8 @@ def start_process(*, key: str, case, actor: Actor, data: dict | None = None) -> 
     if not policies.may_start_process(actor, case):
         raise PermissionDenied("You may not start a process on this case")
     definition = current_definition(key)
-    tables = current_decisions()
+    used = engine.decision_keys(definition.bpmn)
+    tables = [table for table in current_decisions() if table.key in used]
     now = timezone.now()
     seed = {"case_id": case.pk, "reference": case.reference} | (data or {})
     workflow = engine.new_workflow(
@@ -155,16 +159,31 @@ def start_for_case(case) -> list[ProcessInstance]:
             continue
         if ProcessInstance.objects.filter(case=case, definition__key=definition.key).exists():
             continue
-        started.append(start_process(key=definition.key, case=case, actor=SYSTEM))
+        started.append(
+            start_process(
+                key=definition.key, case=case, actor=SYSTEM, data={"answers": case.answers}
+            )
+        )
     return started
 
 
 def _advance(
-    instance: ProcessInstance, *, now: dt.datetime, user=None, rebind: DecisionTable | None = None
+    instance: ProcessInstance,
+    *,
+    now: dt.datetime,
+    user=None,
+    rebind: DecisionTable | None = None,
+    workflow=None,
 ) -> None:
-    """Run the instance's engine steps from its saved state, saving the result; on an error,
-    keep the saved state and mark the instance failed (in the hub, with the error)."""
-    workflow = engine.load(instance.state, _context(instance))
+    """Run the instance's engine steps, saving the result; on an error, keep the state from
+    before the run and mark the instance failed (in the hub, with the error).
+
+    ``workflow`` is the instance's workflow already loaded, with an event just given to it (a
+    fired timer, a message): ``instance.state`` must then hold the state with that event, so a
+    failure keeps it (``_fail`` saves it) and loses nothing."""
+    if workflow is None:
+        workflow = engine.load(instance.state, _context(instance))
+    before = instance.state
     if rebind is not None and engine.rebind_decision(workflow, rebind.key, rebind.dmn):
         instance.decisions = (instance.decisions or {}) | {rebind.key: rebind.version}
     try:
@@ -172,6 +191,7 @@ def _advance(
             run = engine.run(workflow, _context(instance))
             _save(instance, workflow, run, now=now, user=user)
     except Exception as error:  # any step's failure is the instance's, shown in the hub
+        instance.state = before
         _fail(instance, error, now=now)
 
 
@@ -284,7 +304,11 @@ def _fail(instance: ProcessInstance, error: Exception, *, now) -> None:
     with transaction.atomic():
         step_name = step.name if step else ""
         ProcessInstance.objects.filter(pk=instance.pk).update(
-            status=InstanceStatus.FAILED, error=message, error_step=step_name, updated_at=now
+            status=InstanceStatus.FAILED,
+            error=message,
+            error_step=step_name,
+            updated_at=now,
+            state=instance.state,  # the state before the run (with the event it was given)
         )
         instance.status, instance.error, instance.error_step = (
             InstanceStatus.FAILED,
@@ -350,9 +374,9 @@ def complete_task(*, step: ProcessStep, actor: Actor, answers: dict) -> ProcessI
             done = engine.complete_user_task(workflow, step.task_id, answers)
         except LookupError as error:
             raise NotWaiting(str(error)) from error
-        instance.state = engine.dump(workflow)
+        instance.state = engine.dump(workflow)  # kept if the run fails
         instance.touched_by_person = True
-        instance.save(update_fields=["state", "touched_by_person"])
+        instance.save(update_fields=["touched_by_person"])
         ProcessStep.objects.filter(pk=step.pk).update(
             state=StepState.DONE, finished_at=now, by=user, minutes_saved=0
         )
@@ -367,7 +391,7 @@ def complete_task(*, step: ProcessStep, actor: Actor, answers: dict) -> ProcessI
                 )
             ],
         )
-        _advance(instance, now=now, user=user)
+        _advance(instance, now=now, user=user, workflow=workflow)
     return instance
 
 
@@ -390,9 +414,8 @@ def send_message(*, case_id: int, name: str, payload: dict, actor: Actor) -> int
             workflow = engine.load(instance.state, _context(instance))
             if not engine.deliver(workflow, name, payload):
                 continue
-            instance.state = engine.dump(workflow)
-            instance.save(update_fields=["state"])
-            _advance(instance, now=now)
+            instance.state = engine.dump(workflow)  # kept if the run fails
+            _advance(instance, now=now, workflow=workflow)
             delivered += 1
     if not delivered:
         log.info("process message not awaited", extra={"case_id": case_id, "process_message": name})
@@ -421,9 +444,8 @@ def sweep_timers(*, now: dt.datetime, batch: int = 500) -> int:
                 continue
             workflow = engine.load(instance.state, _context(instance))
             if engine.fire_due_timers(workflow, now):
-                instance.state = engine.dump(workflow)
-                instance.save(update_fields=["state"])
-                _advance(instance, now=now)
+                instance.state = engine.dump(workflow)  # kept if the run fails
+                _advance(instance, now=now, workflow=workflow)
                 fired += 1
             else:
                 instance.next_timer_at = engine.next_timer(workflow)

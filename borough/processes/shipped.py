@@ -37,6 +37,7 @@ SHIPPED = [
         "Marks a case at risk, then overdue, and tells the team lead, unless it closes first. "
         "Saves a team lead reading the queue for late cases each morning.",
         {"mark_at_risk": 1, "escalate": 3},
+        ["*"],
     ),
     Shipped(
         "missed-bin",
@@ -61,6 +62,18 @@ SHIPPED = [
         {"rates": 5, "band": 10, "flags": 5, "calculate": 15, "recalculate": 5, "letter": 10},
         [],
         ("care_charging_band", "care_officer_check"),
+    ),
+    Shipped(
+        "assisted-collection",
+        "Assisted bin collection",
+        "assisted_collection.bpmn",
+        "Decides eligibility for an assisted collection from the resident's answers, asks a "
+        "waste officer only when the answers leave it open, adds the home and tells the "
+        "resident, and brings the home back for review after two years (six months for "
+        "short-term help). Saves about 10 minutes of a waste officer's time a request.",
+        {"decide": 5, "approve": 4, "refuse": 4},
+        ["request-assisted-bin-collection"],
+        ("assisted_collection_eligibility",),
     ),
 ]
 

@@ -360,6 +360,7 @@ LISTED = {
     "hub:governance_erasure", "hub:governance_breaches", "hub:governance_breach_new",
     "hub:governance_breach", "hub:governance_dpias", "hub:governance_dpia_new",
     "hub:governance_dpia",
+    "hub:processes", "hub:process", "hub:decision", "hub:process_task",
 }  # fmt: skip
 
 

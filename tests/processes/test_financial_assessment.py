@@ -51,11 +51,7 @@ def test_capital_below_the_lower_limit_counts_income_only_and_the_letter_goes_wi
     assert "You will pay £52.70 a week" in assessment.letter
     assert "not more than the lower capital limit of £14,250.00" in assessment.letter
     assert case.events.filter(is_public=True, text__contains="£52.70").exists()
-    assert instance.decisions == {
-        "care_charging_band": 1,
-        "care_officer_check": 1,
-        "missed_bin_outcome": 1,
-    }
+    assert instance.decisions == {"care_charging_band": 1, "care_officer_check": 1}
     assert not ProcessStep.objects.filter(instance=instance, step_id="officer_check").exists()
 
 

@@ -53,7 +53,7 @@ def test_a_failed_instance_is_listed_with_its_error_and_retry_finishes_it(
         ) :
     ]
     cells = row[: row.index("</tr>")]
-    assert cells.count('numeric">1<') == 2
+    assert cells.count('">1</td>') == 2
 
     response = client.post(reverse("hub:process_retry", args=[failed.pk]), follow=True)
     assert "is now finished" in response.content.decode()

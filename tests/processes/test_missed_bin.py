@@ -107,3 +107,29 @@ def test_no_round_that_day_books_a_return_collection(processes, make_case):
     instance = _run(case)
     assert instance.steps.filter(step_id="book_return").exists()
     assert case.status == Status.IN_PROGRESS
+
+
+CSV = (
+    "round_ref,day,usrn,stream,started_at,finished_at,uprn,outcome,at\n"
+    "RD04,{day},{usrn},general,{day}T06:00:00+00:00,{day}T13:10:00+00:00,{uprn},road_blocked,"
+    "{day}T07:42:00+00:00\n"
+)
+
+
+@pytest.mark.django_db
+def test_the_crews_round_record_is_imported_and_the_report_is_told_the_reason(processes, make_case):
+    import io
+
+    from borough.processes.crew import import_crew_rounds
+
+    case = make_case()
+    day = timezone.localdate().isoformat()
+    text = CSV.format(day=day, usrn=case.property.usrn_id, uprn=case.property_id)
+    report = import_crew_rounds(io.StringIO(text))
+    assert report.ok and (report.rounds, report.records) == (1, 1)
+    assert import_crew_rounds(io.StringIO(text)).records == 0  # again: nothing twice
+    bad = import_crew_rounds(io.StringIO(text.replace("road_blocked", "lost").replace(day, "7/12")))
+    assert not bad.ok and "line 2: day must be a date" in bad.errors[0]
+    assert CrewRecord.objects.count() == 1
+    _run(case)
+    assert "the road was blocked" in _told(case)

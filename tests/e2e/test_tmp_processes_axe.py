@@ -1,0 +1,699 @@
+"""Every page of the portal, the Resident Hub and the account pages passes axe-core's WCAG 2.2 AA
+rules at desktop (1280px) and mobile (375px) widths, and nothing overflows sideways at 375px.
+Portal and account pages are also checked once with JavaScript off at mobile width.
+
+The list of pages is checked against the URL confs: a new named page in the portal, hub or
+account URLs must be added to ``PAGES`` below (and so get checked) or to ``SKIP`` with a reason,
+or ``test_every_named_page_is_checked_or_skipped`` fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from borough.accounts.models import Role, Team
+from borough.cases.tracking import case_tracking_token
+from borough.core.actors import ResidentActor, StaffActor, SystemActor
+from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
+
+# Named URL patterns that are not pages a person reads, with the reason.
+SKIP = {
+    # POST-only actions (they redirect back to a page that is checked).
+    "hub:cases_bulk": "POST-only bulk change of the work queue",
+    "hub:saved_view_save": "POST-only: saves a view of the work queue",
+    "hub:saved_view_delete": "POST-only: deletes a saved view",
+    "hub:case_action": "POST-only: every change to a case",
+    "hub:process_retry": "POST-only: runs a failed process instance again",
+    "hub:template_delete": "POST-only: deletes a response template",
+    "hub:api_client_deactivate": "POST-only: deactivates an API client",
+    "hub:resident_contact": "POST-only: records a contact with a resident",
+    "hub:webhook_active": "POST-only: pauses or resumes a webhook subscription",
+    "hub:webhook_replay": "POST-only: sends a webhook delivery again",
+    "hub:connector_route": "POST-only: routes a service to a connector (errors re-render "
+    "hub:connectors, which is checked)",
+    "hub:connector_active": "POST-only: turns a connector off or on",
+    "hub:staff_set_up_link": "POST-only: emails a member of staff a set-up link",
+    # Not walked here (namespace "integrations"): /integrations/inbound/<slug>/ is a JSON
+    # endpoint for other systems, tested in tests/integrations/test_connectors.py.
+    "portal:saved_form_delete": "POST-only: discards a saved form",
+    "portal:language": "sets the language cookie and redirects back",
+    "portal:payment_return": "GOV.UK Pay's return: needs a payment of the browser's own form "
+    "(its declined page is checked with axe-core in test_payments)",
+    "portal:chat_payment": "a chat's signed link to pay: redirects to check answers (checked)",
+    "hub:logout": "old address of account_logout, kept for links",
+    # File downloads.
+    "hub:case_attachment": "file download: a resident's upload",
+    "hub:case_event_file": "file download: a file attached to a case update",
+    "portal:bin_days_calendar": "calendar file (.ics)",
+    "portal:my_data": "JSON download of a resident's data",
+    "mfa_download_recovery_codes": "text file download of recovery codes",
+    # Pages reached only inside a sign-in or an emailed link with a real key.
+    "account_confirm_login_code": "needs a login code in progress (login by code is off)",
+    "mfa_authenticate": "needs a half-finished sign-in; checked in test_accounts",
+    "mfa_activate_totp": "staff here already have an authenticator; checked in test_accounts",
+    "account_mfa_enrol": "needs an emailed set-up link with a real token; checked in test_accounts",
+    "mfa_reauthenticate": "needs a stale sign-in; same template as mfa_authenticate",
+    "account_reauthenticate": "needs a stale sign-in; redirects otherwise",
+    "mfa_view_recovery_codes": "404 until recovery codes are generated (staff here have none)",
+    "account_set_password": "only for users without a password; everyone here has one",
+    # The resident assistant.
+    "assistant:start": "POST-only: starts a chat and redirects to the chat page",
+    "assistant:api_conversations": "JSON API (the widget's); the widget is on every page",
+    "assistant:api_messages": "JSON API (the widget's); the widget is on every page",
+    "hub:livechat_action": "POST-only: take, reply to, raise a request from or close a chat",
+    # Information governance (issue 23).
+    "hub:governance_ropa_csv": "CSV download of the record of processing activities",
+    "hub:governance_hold_place": "POST-only: places a legal hold (errors re-render "
+    "hub:governance_retention, which is checked)",
+    "hub:governance_hold_release": "POST-only: releases a legal hold",
+    "hub:governance_sar_extend": "POST-only: extends a subject access request's deadline",
+    "hub:governance_sar_release": "POST-only: releases a subject access request",
+    "hub:governance_sar_package": "zip download of a released subject access package",
+}
+
+RESIDENT, ANONYMOUS, OFFICER, AGENT, LEAD, ADMIN = (
+    "resident",
+    "anonymous",
+    "officer",
+    "agent",
+    "team lead",
+    "admin",
+)
+
+
+@dataclass
+class Page:
+    name: str  # the URL pattern's name
+    person: str
+    path: str
+    portal: bool  # also checked with JavaScript off
+    submit: str = ""  # a button to press with nothing filled in, to check the error state
+    prepare: str = ""  # what to do in the browser's session first (see _prepare)
+
+
+def named_patterns() -> set[str]:
+    """Names of the URL patterns in the portal and hub namespaces and allauth's account URLs."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str, prefix: str):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                yield from walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield namespace, prefix + str(pattern.pattern), pattern.name
+
+    for namespace, route, name in walk(get_resolver().url_patterns, "", ""):
+        if namespace in {"portal", "hub", "assistant"}:
+            names.add(f"{namespace}:{name}")
+        elif route.startswith("account/") and name.startswith(("account_", "mfa_")):
+            names.add(name)
+    return names
+
+
+def _pages(data: dict) -> list[Page]:
+    case, slug = data["case"], data["slug"]
+    token = case_tracking_token(case)
+    mine = data["my_case"]
+    start = f"/services/{slug}/"
+    portal = [
+        Page("portal:home", ANONYMOUS, "/", True),
+        Page("portal:search", ANONYMOUS, "/search/?q=bin", True),
+        # Issue 17: the urgent number banner and help pages among the results
+        Page("portal:search", ANONYMOUS, "/search/?q=nowhere+to+sleep+tonight", True),
+        Page("portal:category", ANONYMOUS, f"/topics/{data['category']}/", True),
+        Page("portal:bin_days", ANONYMOUS, "/bin-days/?postcode=UB8+1QA", True),
+        Page("portal:bin_days_at", ANONYMOUS, "/bin-days/100021500002/", True),
+        Page("portal:start", ANONYMOUS, start, True),
+        Page("portal:question", RESIDENT, f"{start}questions/bin_type/", True, prepare="form"),
+        Page("portal:exit", RESIDENT, data["exit"], True, prepare="form"),
+        Page("portal:check", RESIDENT, f"{start}check-answers/", True, prepare="form"),
+        Page("portal:confirmation", RESIDENT, f"{start}confirmation/", True, prepare="send"),
+        Page("portal:feedback", RESIDENT, f"{start}feedback/", True),
+        Page("portal:saved", RESIDENT, f"{start}saved/", True, prepare="save"),
+        Page("portal:my_account", RESIDENT, "/my-account/", True),
+        Page("portal:my_details", RESIDENT, "/my-account/details/", True),
+        Page("portal:my_address", RESIDENT, "/my-account/address/?postcode=UB8+1QB", True, "Save"),
+        Page("portal:my_request", RESIDENT, f"/my-account/requests/{mine.reference}/", True),
+        Page(
+            "portal:my_request_action",
+            RESIDENT,
+            f"/my-account/requests/{mine.reference}/add-information/",
+            True,
+            "Send",
+        ),
+        Page("portal:track", ANONYMOUS, f"/track/{case.reference}/{token}/", True),
+        Page(
+            "portal:track_action",
+            ANONYMOUS,
+            f"/track/{case.reference}/{token}/add-information/",
+            True,
+            "Send",
+        ),
+        Page("portal:performance", ANONYMOUS, "/performance/", True),
+        Page("portal:accessibility", ANONYMOUS, "/accessibility/", True),
+        Page("portal:cookies", ANONYMOUS, "/cookies/", True),
+        Page("portal:privacy", ANONYMOUS, "/privacy/", True),
+        Page("portal:help", ANONYMOUS, "/help/", True),
+        Page("portal:help_page", ANONYMOUS, "/help/council-tax-bands/", True),
+        Page("assistant:chat", RESIDENT, "/chat/", True, "Send", prepare="chat"),
+    ]
+    account = [
+        Page("account_login", ANONYMOUS, "/account/login/", True, "Sign in"),
+        Page("account_signup", ANONYMOUS, "/account/signup/", True),
+        Page("account_reset_password", ANONYMOUS, "/account/password/reset/", True),
+        Page("account_reset_password_done", ANONYMOUS, "/account/password/reset/done/", True),
+        Page(
+            "account_reset_password_from_key",
+            ANONYMOUS,
+            "/account/password/reset/key/1-not-a-key/",
+            True,
+        ),
+        Page(
+            "account_reset_password_from_key_done",
+            ANONYMOUS,
+            "/account/password/reset/key/done/",
+            True,
+        ),
+        Page("account_confirm_email", ANONYMOUS, "/account/confirm-email/not-a-key/", True),
+        Page("account_email_verification_sent", ANONYMOUS, "/account/confirm-email/", True),
+        Page("account_inactive", ANONYMOUS, "/account/inactive/", True),
+        Page("account_request_login_code", ANONYMOUS, "/account/login/code/", True),
+        Page("account_email", RESIDENT, "/account/email/", True),
+        Page("account_change_password", RESIDENT, "/account/password/change/", True),
+        Page("account_logout", RESIDENT, "/account/logout/", True),
+        Page("mfa_index", OFFICER, "/account/2fa/", True),
+        Page("mfa_deactivate_totp", OFFICER, "/account/2fa/totp/deactivate/", True),
+        Page("mfa_generate_recovery_codes", OFFICER, "/account/2fa/recovery-codes/generate/", True),
+        Page(
+            "account_mfa_enrolment_needed",
+            OFFICER,
+            "/account/2fa/ask-for-a-set-up-link/",
+            True,
+        ),
+        Page("hub:login", ANONYMOUS, "/hub/sign-in/", True),
+    ]
+    hub = [
+        Page("hub:cases", OFFICER, "/hub/", False),
+        Page("hub:saved_view_edit", OFFICER, f"/hub/views/{data['view'].pk}/", False),
+        Page("hub:dashboard", LEAD, "/hub/dashboard/", False),
+        Page("hub:case", OFFICER, f"/hub/cases/{case.reference}/", False),
+        Page("hub:outbox", LEAD, "/hub/outbox/", False),
+        Page("hub:outbox_message", LEAD, f"/hub/outbox/{data['message'].pk}/", False),
+        Page("hub:templates", LEAD, "/hub/templates/", False),
+        Page("hub:template_create", LEAD, "/hub/templates/new/", False, "Save template"),
+        Page("hub:template_edit", LEAD, f"/hub/templates/{data['template'].pk}/", False),
+        Page("hub:api_clients", ADMIN, "/hub/api-clients/", False),
+        Page("hub:api_client_new", ADMIN, "/hub/api-clients/new/", False),
+        Page("hub:webhooks", ADMIN, "/hub/webhooks/", False),
+        Page("hub:webhook_new", ADMIN, "/hub/webhooks/new/", False, "Add the subscription"),
+        Page("hub:webhook", ADMIN, f"/hub/webhooks/{data['subscription'].pk}/", False),
+        Page("hub:connectors", ADMIN, "/hub/connectors/", False, "Save where cases go"),
+        Page("hub:connector_new", ADMIN, "/hub/connectors/new/", False, "Add the connector"),
+        Page("hub:connector", ADMIN, f"/hub/connectors/{data['connector'].pk}/", False),
+        Page("hub:staff_sign_in", ADMIN, "/hub/staff-sign-in/", False),
+        Page("hub:insights", LEAD, "/hub/insights/", False),
+        Page("hub:processes", LEAD, "/hub/processes/", False),
+        Page("hub:process", LEAD, "/hub/processes/missed-bin/", False),
+        Page("hub:decision", ADMIN, "/hub/processes/decisions/missed_bin_outcome/", False),
+        Page("hub:process_task", ADMIN, f"/hub/processes/tasks/{data['process_task'].pk}/", False),
+        Page("hub:insights_service", LEAD, f"/hub/insights/services/{slug}/", False),
+        Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
+        Page("hub:resident", AGENT, f"/hub/residents/{data['resident'].pk}/", False),
+        Page("hub:resident_access", ADMIN, f"/hub/residents/{data['resident'].pk}/access/", False),
+        Page(
+            "hub:resident_search",
+            AGENT,
+            f"/hub/residents/?q={data['resident'].last_name}",
+            False,
+        ),
+        Page(
+            "hub:assist_start",
+            AGENT,
+            f"/hub/residents/{data['resident'].pk}/requests/new/",
+            False,
+            "Start",
+        ),
+        Page("hub:assist_question", AGENT, data["assist_question"], False),
+        Page("hub:assist_exit", AGENT, data["assist_exit"], False),
+        Page("hub:assist_check", AGENT, data["assist_check"], False),
+        # The single view (the data team's pages; admins may use them too).
+        Page("hub:singleview_search", ADMIN, "/hub/single-view/?name=owusu", False),
+        Page("hub:singleview_person", ADMIN, "/hub/single-view/people/PER000000001/", False),
+        Page(
+            "hub:singleview_household",
+            ADMIN,
+            "/hub/single-view/households/HH-100021500001/",
+            False,
+        ),
+        Page("hub:singleview_review", ADMIN, "/hub/single-view/review/", False),
+        Page(
+            "hub:singleview_review_pair",
+            ADMIN,
+            f"/hub/single-view/review/{data['review_pair'].pk}/",
+            False,
+            "Save decision",
+        ),
+        Page("hub:singleview_quality", ADMIN, "/hub/single-view/data-quality/", False),
+        # Information governance (admins may use it, as the complaints and information team).
+        Page("hub:governance", ADMIN, "/hub/governance/", False),
+        Page(
+            "hub:governance_asset_new",
+            ADMIN,
+            "/hub/governance/register/new/",
+            False,
+            "Save in the register",
+        ),
+        Page(
+            "hub:governance_asset",
+            ADMIN,
+            f"/hub/governance/register/own:{data['asset'].pk}/",
+            False,
+        ),
+        Page(
+            "hub:governance_asset_edit",
+            ADMIN,
+            f"/hub/governance/register/{data['asset'].pk}/edit/",
+            False,
+        ),
+        Page("hub:governance_ropa", ADMIN, "/hub/governance/record-of-processing/", False),
+        Page(
+            "hub:governance_retention", ADMIN, "/hub/governance/retention/", False, "Place the hold"
+        ),
+        Page("hub:governance_sars", ADMIN, "/hub/governance/requests/", False),
+        Page("hub:governance_erasure", ADMIN, "/hub/governance/erasure/", False, "Erase the data"),
+        Page("hub:governance_breaches", ADMIN, "/hub/governance/breaches/", False),
+        Page("hub:governance_dpias", ADMIN, "/hub/governance/dpias/", False),
+        Page(
+            "hub:governance_dpia_new", ADMIN, "/hub/governance/dpias/new/", False, "Save the DPIA"
+        ),
+        Page("hub:governance_dpia", ADMIN, f"/hub/governance/dpias/{data['dpia'].pk}/", False),
+        Page(
+            "hub:governance_breach_new",
+            ADMIN,
+            "/hub/governance/breaches/new/",
+            False,
+            "Log the breach",
+        ),
+        Page(
+            "hub:governance_breach",
+            ADMIN,
+            f"/hub/governance/breaches/{data['breach'].pk}/",
+            False,
+            "Record the report",
+        ),
+        Page(
+            "hub:governance_sar_new",
+            ADMIN,
+            "/hub/governance/requests/new/",
+            False,
+            "Log the request",
+        ),
+        Page("hub:governance_sar", ADMIN, f"/hub/governance/requests/{data['sar'].pk}/", False),
+        Page("hub:livechat", AGENT, "/hub/live-chat/", False),
+        Page(
+            "hub:livechat_chat",
+            AGENT,
+            f"/hub/live-chat/{data['chat'].pk}/",
+            False,
+            "Send reply",
+        ),
+    ]
+    return portal + account + hub
+
+
+LISTED = {
+    "portal:home", "portal:search", "portal:category", "portal:bin_days", "portal:bin_days_at",
+    "portal:start", "portal:question", "portal:exit", "portal:saved", "portal:check",
+    "portal:confirmation", "portal:feedback", "portal:my_account", "portal:my_details",
+    "portal:my_address",
+    "portal:my_request", "portal:my_request_action", "portal:track", "portal:track_action",
+    "portal:performance", "portal:accessibility", "portal:cookies", "portal:privacy",
+    "portal:help", "portal:help_page",
+    "account_login", "account_signup", "account_reset_password", "account_reset_password_done",
+    "account_reset_password_from_key", "account_reset_password_from_key_done",
+    "account_confirm_email", "account_email_verification_sent", "account_inactive",
+    "account_request_login_code", "account_email", "account_change_password", "account_logout",
+    "mfa_index", "mfa_deactivate_totp", "mfa_generate_recovery_codes",
+    "account_mfa_enrolment_needed", "hub:staff_sign_in",
+    "hub:login", "hub:cases", "hub:saved_view_edit", "hub:dashboard", "hub:case", "hub:outbox",
+    "hub:outbox_message", "hub:templates", "hub:template_create", "hub:template_edit",
+    "hub:api_clients", "hub:api_client_new", "hub:webhooks", "hub:webhook_new", "hub:webhook",
+    "hub:connectors", "hub:connector_new", "hub:connector", "hub:insights", "hub:insights_service",
+    "hub:insights_channel", "hub:resident", "hub:resident_search", "hub:assist_start",
+    "hub:assist_question", "hub:resident_access", "hub:assist_exit", "hub:assist_check",
+    "assistant:chat", "hub:livechat",
+    "hub:livechat_chat",
+    "hub:singleview_search", "hub:singleview_person", "hub:singleview_household",
+    "hub:singleview_review", "hub:singleview_review_pair", "hub:singleview_quality",
+    "hub:governance", "hub:governance_asset_new", "hub:governance_asset",
+    "hub:governance_asset_edit", "hub:governance_ropa", "hub:governance_retention",
+    "hub:governance_sars", "hub:governance_sar_new", "hub:governance_sar",
+    "hub:governance_erasure", "hub:governance_breaches", "hub:governance_breach_new",
+    "hub:governance_breach", "hub:governance_dpias", "hub:governance_dpia_new",
+    "hub:governance_dpia",
+    "hub:processes", "hub:process", "hub:decision", "hub:process_task",
+}  # fmt: skip
+
+
+def test_every_named_page_is_checked_or_skipped():
+    names = named_patterns()
+    assert names - LISTED - set(SKIP) == set(), "add these pages to PAGES (or SKIP, with a reason)"
+    assert LISTED & set(SKIP) == set()
+    assert (LISTED | set(SKIP)) - names == set(), "these pages no longer exist"
+
+
+ROUNDS = "USRN,STREAM,WEEKDAY,EVERY_WEEKS,FIRST_DATE\n20750001,general,Monday,2,2026-03-02\n"
+
+
+def _missed_bin_to_check(client: Client, service, *, exit_too: bool = False) -> str:
+    """Answer the missed-bin questions with the test client; returns the exit page's path."""
+    start = f"/services/{service.slug}/"
+    q = start + "questions/"
+    client.post(start)
+    client.post(q + "address/", {"step": "postcode", "postcode": "ub8 1qa"})
+    client.post(q + "address/", {"step": "answer", "address": "100021500002"})
+    client.post(q + "bin_type/", {"bin_type": service.form.by_id["bin_type"].options[0].value})
+    exit_path = client.post(q + "bin_out/", {"bin_out": "no"})["Location"]
+    client.post(q + "bin_out/", {"bin_out": "yes"})
+    today = dt.date.today()
+    client.post(
+        q + "collection_date/",
+        {
+            "collection_date-day": today.day,
+            "collection_date-month": today.month,
+            "collection_date-year": today.year,
+        },
+    )
+    client.post(q + "details/", {"details": "Missed again"})
+    return exit_path
+
+
+def _assist(client: Client, resident, service) -> tuple[str, str, str]:
+    """An agent starts a request for a resident; returns (question, exit, check) paths."""
+    response = client.post(
+        f"/hub/residents/{resident.pk}/requests/new/",
+        {"service": service.slug, "channel": "phone"},
+    )
+    first = response["Location"]  # .../requests/<token>/address/
+    base = first.rsplit("/", 2)[0] + "/"
+    client.post(first, {"step": "postcode", "postcode": "ub8 1qa"})
+    client.post(first, {"step": "answer", "address": "100021500002"})
+    client.post(base + "bin_type/", {"bin_type": service.form.by_id["bin_type"].options[0].value})
+    exit_path = client.post(base + "bin_out/", {"bin_out": "no"})["Location"]
+    client.post(base + "bin_out/", {"bin_out": "yes"})
+    today = dt.date.today()
+    client.post(
+        base + "collection_date/",
+        {
+            "collection_date-day": today.day,
+            "collection_date-month": today.month,
+            "collection_date-year": today.year,
+        },
+    )
+    check = client.post(base + "details/", {"details": "Missed again"})["Location"]
+    return base + "bin_type/", exit_path, check
+
+
+@pytest.fixture
+def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
+    from borough.assistant.services import conversation_post, conversation_start
+    from borough.cases.response_templates import response_template_save
+    from borough.hub.services import saved_view_create
+    from borough.notify.models import Message
+    from borough.people.models import Household
+    from borough.places.importer import import_collection_rounds
+    from borough.places.models import Property
+    from borough.singleview.models import ReviewPair
+    from borough.singleview.services import linkage_import
+    from tests.singleview.linkage_files import make_linkage_file
+
+    linkage_import(actor=SystemActor("tests"), path=make_linkage_file(tmp_path / "people.duckdb"))
+    import_collection_rounds(io.StringIO(ROUNDS))
+    waste = Team.objects.get(slug="waste")
+    user = ResidentUserFactory(email="ama@example.com")
+    household = Household.objects.create(property=Property.objects.get(uprn=100021500001))
+    ama = ResidentFactory(first_name="Ama", email="ama@example.com", user=user, household=household)
+    people = {
+        RESIDENT: user,
+        ANONYMOUS: None,
+        OFFICER: StaffFactory(membership__team=waste, membership__role=Role.OFFICER),
+        AGENT: StaffFactory(
+            membership__team=Team.objects.get(slug="customer-experience"),
+            membership__role=Role.AGENT,
+        ),
+        LEAD: StaffFactory(membership__team=waste, membership__role=Role.TEAM_LEAD),
+        ADMIN: StaffFactory(membership__team=waste, membership__role=Role.ADMIN),
+    }
+    case = make_case()
+    my_case = make_case(resident=ama)
+    lead = people[LEAD]
+    agent_client = Client()
+    staff_login(agent_client, people[AGENT])
+    assist_question, assist_exit, assist_check = _assist(agent_client, ama, missed_bin)
+    resident = ResidentActor(resident=ama, user=user)
+    chat = conversation_start(actor=resident)
+    conversation_post(conversation=chat, text="Report fly-tipping", actor=resident)
+    conversation_post(conversation=chat, text="Can I talk to a person?", actor=resident)
+    data = {
+        "case": case,
+        "my_case": my_case,
+        "slug": missed_bin.slug,
+        "service": missed_bin,
+        "exit": _missed_bin_to_check(Client(), missed_bin),
+        "category": missed_bin.category.slug,
+        "resident": ama,
+        "view": saved_view_create(
+            actor=StaffActor(people[OFFICER]), name="Mine", query="assigned=me"
+        ),
+        "template": response_template_save(
+            actor=StaffActor(lead),
+            team=waste,
+            title="Bin on its way",
+            body="We will collect it today.",
+        ),
+        "message": Message.objects.filter(case=my_case).first() or Message.objects.first(),
+        "assist_question": assist_question,
+        "assist_exit": assist_exit,
+        "assist_check": assist_check,
+        "agent_client": agent_client,
+        "review_pair": ReviewPair.objects.order_by("-match_probability").first(),
+        "chat": chat,
+    }
+    data.update(_integrations(people[ADMIN], case))
+    data.update(_governance(people[ADMIN], ama))
+    data.update(_processes(make_case))
+    return people, data
+
+
+def _processes(make_case) -> dict:
+    """The shipped processes, a missed bin run through, and an assessment waiting for a check."""
+    from borough.processes.models import ProcessStep
+    from borough.processes.services import start_financial_assessment, start_process
+    from borough.processes.shipped import load_shipped
+
+    load_shipped()
+    start_process(key="missed-bin", case=make_case(), actor=SystemActor("tests"))
+    start_financial_assessment(
+        case=make_case(),
+        actor=SystemActor("tests"),
+        answers={
+            "weekly_income_pence": 30_000,
+            "capital_pence": 100_000,
+            "care_cost_pence": 20_000,
+            "owns_property": True,
+        },
+    )
+    return {"process_task": ProcessStep.objects.get(step_id="officer_check")}
+
+
+def _governance(admin, resident) -> dict:
+    """A council entry in the register and a subject access request about ``resident``."""
+    from django.utils import timezone
+
+    from borough.governance.breaches import breach_log
+    from borough.governance.dpias import dpia_save
+    from borough.governance.requests import sar_log
+    from borough.governance.services import asset_save
+
+    actor = StaffActor(admin)
+    asset = asset_save(
+        actor=actor,
+        data={
+            "name": "Housing benefit system",
+            "owner": "Head of Revenues",
+            "purpose": "Assessing housing benefit",
+            "lawful_basis": "legal_obligation",
+            "special_category": "yes",
+            "article9_condition": "substantial_public_interest",
+            "data_categories": "Names, income, health",
+            "people_categories": "Claimants",
+            "where_held": "On premises",
+            "retention": "6 years",
+            "security_measures": "Role-based access",
+            "dpia_status": "done",
+        },
+    )
+    sar = sar_log(
+        actor=actor,
+        resident_id=str(resident.pk),
+        requester_name=resident.full_name,
+        received_on=dt.date.today(),
+    )
+    breach = breach_log(
+        actor=actor,
+        title="Lost laptop",
+        description="Left on a train",
+        discovered_at=timezone.now(),
+        risk="risk",
+        systems=[],
+        data_categories="Names",
+    )
+    dpia = dpia_save(
+        actor=actor,
+        data={
+            "activity": "Single view",
+            "register_key": f"own:{asset.pk}",
+            "description": "Linking records",
+            "risks": "Wrong matches",
+            "measures": "Review queue",
+            "outcome": "accepted",
+        },
+        review_on=dt.date.today() + dt.timedelta(days=365),
+    )
+    return {"asset": asset, "sar": sar, "breach": breach, "dpia": dpia}
+
+
+def _integrations(admin, case) -> dict:
+    """A webhook subscription with a delivery that failed (nothing listens on port 9) and an
+    email connector that a case was sent to."""
+    from borough.clients.services import api_client_create
+    from borough.integrations.services import connector_create, route_set, subscription_create
+    from borough.integrations.tasks import case_event_published
+
+    actor = StaffActor(admin)
+    client = api_client_create(name="Back office", scopes=["cases.read"], actor=actor).client
+    subscription = subscription_create(
+        client=client,
+        target_url="http://127.0.0.1:9/borough-events",
+        event_types=["case.created"],
+        actor=actor,
+    ).subscription
+    connector = connector_create(
+        name="Waste back office", kind="email", email="waste.bo@council.example", actor=actor
+    ).connector
+    route_set(service=case.service, connector=connector, actor=actor)
+    # What a new case sets off: its webhook delivery (tried and failed) and its handoff (sent).
+    case_event_published.call_local(case.events.get(kind="created").pk)
+    return {"subscription": subscription, "connector": connector}
+
+
+OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def _check(visit, page: Page, failures: list[str], *, width: int, javascript: bool) -> None:
+    where = f"{page.name} {page.path} as {page.person} at {width}px" + (
+        "" if javascript else " without JavaScript"
+    )
+    response = visit.page.goto(visit.base + page.path)
+    if response is None or response.status >= 400:
+        failures.append(f"{where}: HTTP {response and response.status}")
+        return
+    violations = visit.axe()
+    if violations:
+        failures.append(f"{where}: {json.dumps(violations)}")
+    if width < 400 and not visit.page.evaluate(OVERFLOW):
+        wide = visit.page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+            " > window.innerWidth).slice(-3).map(e => e.tagName + '.' + e.className)"
+        )
+        failures.append(f"{where}: overflows sideways: {wide}")
+    if page.submit and width < 400:
+        button = visit.page.get_by_role("button", name=page.submit, exact=True)
+        if not button.count():
+            failures.append(f"{where}: no {page.submit} button")
+            return
+        # The POSTs of the form pages so far count against the per-address "submit" rate
+        # limit; start afresh so the empty submit shows its error, not "too many attempts".
+        cache.clear()
+        # Pressing the button loads a new page; wait for it rather than look at the old one.
+        with visit.page.expect_navigation():
+            button.first.click()
+        if visit.page.locator(".govuk-error-summary").count():
+            violations = visit.axe()
+            if violations:
+                failures.append(f"{where} after an empty {page.submit}: {json.dumps(violations)}")
+        else:
+            failures.append(f"{where}: pressing {page.submit} with nothing showed no error")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_page_passes_axe_at_desktop_and_mobile_widths(visit, live_server, every_page):
+    people, data = every_page
+    pages = [p for p in _pages(data) if "process" in p.name or p.name == "hub:decision"]
+    failures: list[str] = []
+    for person, user in people.items():
+        mine = [page for page in pages if page.person == person]
+        if not mine:
+            continue
+        runs = [(1280, True), (375, True)]
+        if any(page.portal for page in mine):
+            runs.append((375, False))
+        for width, javascript in runs:
+            browser = visit(javascript=javascript, width=width, csp_for_axe=True)
+            browser.base = live_server.url
+            if person == AGENT:
+                # The agent's requests in progress live in the session of the client that
+                # started them.
+                from django.conf import settings
+
+                name = settings.SESSION_COOKIE_NAME
+                cookie = data["agent_client"].cookies[name].value
+                browser.context.add_cookies(
+                    [{"name": name, "value": cookie, "url": live_server.url}]
+                )
+            elif user is not None:
+                browser.sign_in(live_server, user)
+            for page in mine:
+                if page.portal or javascript:
+                    if page.prepare:
+                        # The form's pages need answers in the session first.
+                        _prepare(browser, page, data["service"])
+                    _check(browser, page, failures, width=width, javascript=javascript)
+            browser.close()
+    assert failures == [], "\n".join(failures)
+
+
+def _prepare(browser, page: Page, service) -> None:
+    """Put answers in the session behind this browser's cookie, with Django's test client."""
+    from django.conf import settings
+
+    name = settings.SESSION_COOKIE_NAME
+    session = next(c for c in browser.context.cookies() if c["name"] == name)["value"]
+    client = Client()
+    client.cookies[name] = session
+    start = f"/services/{service.slug}/"
+    if page.prepare == "chat":
+        client.post("/chat/start/", {"message": "When is my bin day?"})
+        client.post("/chat/", {"message": "UB8 1QA"})
+    elif page.prepare == "form":
+        _missed_bin_to_check(client, service)
+    elif page.prepare == "send":
+        _missed_bin_to_check(client, service)
+        client.post(start + "check-answers/")
+    elif page.prepare == "save":
+        client.post(start)
+        client.post(start + "questions/address/", {"step": "postcode", "postcode": "ub8 1qa"})
+        client.post(start + "questions/address/", {"step": "answer", "address": "100021500002"})
+        client.post(
+            start + "questions/bin_type/",
+            {"bin_type": service.form.by_id["bin_type"].options[0].value, "action": "save"},
+        )
