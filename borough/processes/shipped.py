@@ -75,6 +75,19 @@ SHIPPED = [
         ["request-assisted-bin-collection"],
         ("assisted_collection_eligibility",),
     ),
+    Shipped(
+        "damp-and-mould",
+        "Damp and mould repair (Awaab's Law)",
+        "damp_and_mould.bpmn",
+        "Triages a damp and mould report into an emergency, significant or routine hazard, "
+        "sets Awaab's Law's deadlines (24 hours; 10 working days to investigate, 3 for the "
+        "written summary, 5 to make safe) as timers on the repairs team's steps, and escalates "
+        "to the team leads when one passes. Saves the triage and the deadline watching, about "
+        "8 minutes a report.",
+        {"triage": 4, "deadlines": 2, "after_investigation": 1, "routine": 3, "tell_resident": 2},
+        ["report-damp-and-mould"],
+        ("awaab_triage",),
+    ),
 ]
 
 
