@@ -12,7 +12,7 @@ from django.utils import timezone
 from borough.accounts.models import Role, Team
 from borough.cases.create import case_create
 from borough.cases.models import CaseEvent, Status
-from borough.core.actors import ResidentActor, StaffActor, SystemActor
+from borough.core.actors import ResidentActor, StaffActor
 from borough.core.channels import Channel
 from borough.processes.models import InstanceStatus, ProcessStep, StepState
 from borough.processes.services import complete_task, start_for_case, sweep_timers
