@@ -8,12 +8,13 @@ PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 DEMO_LINKED_PEOPLE ?= 2000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-insights bench-portal bench-api eval-assistant bench-linkage frontend clean openapi help messages
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-queue bench-processes bench-insights bench-portal bench-api eval-assistant bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
 	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
 	@echo "make bench  run the benchmarks in bench/ and print their results"
+	@echo "make bench-processes only the process engine benchmark (100,000 instances waiting on timers, PostgreSQL)"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
 	@echo "make eval-assistant  the resident assistant's accuracy and latency (English, and per language: intent, safeguarding, language ID), and search's first-result accuracy, on their held-out sets"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
@@ -103,7 +104,7 @@ messages: setup
 
 BENCH_CASES ?= 1000000
 
-bench: setup bench-insights bench-portal bench-linkage
+bench: setup bench-insights bench-portal bench-linkage bench-processes
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 	$(BIN)/python bench/api.py
@@ -120,6 +121,12 @@ bench-queue: setup
 
 bench-insights: setup
 	$(BIN)/python bench/insights.py
+
+# 100,000 process instances waiting on timers: the timer sweep, a step's latency, memory.
+# Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/borough_bench).
+BENCH_PROCESSES_ARGS ?=
+bench-processes: setup
+	$(BIN)/python bench/processes.py $(BENCH_PROCESSES_ARGS)
 
 # The portal under concurrent load (wrk; installed with apt-get if missing) on the demo borough
 # with 100,000 residents, in SQLite files under var/bench/. BENCH_PORTAL_ARGS=--reuse keeps them.

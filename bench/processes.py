@@ -15,7 +15,8 @@
    stored size of an instance's state in the database.
 
 Usage: .venv/bin/python bench/processes.py [--instances 100000] [--due 1000] [--cases 200]
-Needs PostgreSQL: DATABASE_URL, or borough_processes on 127.0.0.1 as user postgres.
+Needs PostgreSQL: DATABASE_URL, or borough_bench on 127.0.0.1 as user postgres (its process
+instances are deleted first).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--messages", type=int, default=50)
     args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/borough_processes")
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/borough_bench")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("BOROUGH_LOG_LEVEL", "WARNING")
     import django
@@ -74,9 +75,17 @@ def main() -> None:
     service = Service.objects.get(slug="report-missed-bin")
     bin_type = service.form.by_id["bin_type"].options[0].value
     cases = [
-        case_create(actor=ResidentActor(), service=service, channel=Channel.WEB, answers={
-            "address": 100021500001, "bin_type": bin_type, "bin_out": "yes",
-            "collection_date": dt.date.today().isoformat()})
+        case_create(
+            actor=ResidentActor(),
+            service=service,
+            channel=Channel.WEB,
+            answers={
+                "address": 100021500001,
+                "bin_type": bin_type,
+                "bin_out": "yes",
+                "collection_date": dt.date.today().isoformat(),
+            },
+        )
         for _ in range(args.cases)
     ]
     model = start_process(key="sla-escalation", case=cases[0], actor=SystemActor("bench"))
@@ -100,9 +109,18 @@ def main() -> None:
             due, state = now - dt.timedelta(minutes=1), due_now
         else:
             due, state = now + dt.timedelta(days=n % 30 + 1), later[n % 30]
-        rows.append(ProcessInstance(
-            definition=model.definition, case=cases[n % len(cases)], status=InstanceStatus.WAITING,
-            state=state, decisions={}, next_timer_at=due, started_at=now, updated_at=now))
+        rows.append(
+            ProcessInstance(
+                definition=model.definition,
+                case=cases[n % len(cases)],
+                status=InstanceStatus.WAITING,
+                state=state,
+                decisions={},
+                next_timer_at=due,
+                started_at=now,
+                updated_at=now,
+            )
+        )
         if len(rows) == 2000:
             ProcessInstance.objects.bulk_create(rows)
             rows = []
@@ -132,27 +150,45 @@ def main() -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     again, again_seconds = timed(lambda: sweep_timers(now=now))
-    waiting = list(ProcessInstance.objects.filter(status=InstanceStatus.WAITING)
-                   .values_list("case_id", flat=True).distinct()[: args.messages])
+    waiting = list(
+        ProcessInstance.objects.filter(status=InstanceStatus.WAITING)
+        .values_list("case_id", flat=True)
+        .distinct()[: args.messages]
+    )
     latencies = []
     for case_id in waiting:
-        _, seconds = timed(lambda case_id=case_id: send_message(
-            case_id=case_id, name="case_closed", payload={}, actor=SystemActor("bench")))
+        _, seconds = timed(
+            lambda case_id=case_id: send_message(
+                case_id=case_id, name="case_closed", payload={}, actor=SystemActor("bench")
+            )
+        )
         latencies.append(seconds)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     base = statistics.median(baseline)
     per_timer = sweep_seconds / fired if fired else float("nan")
     print(f"## Processes: {args.instances:,} instances waiting on timers (issue 19)\n")
     print(f"Machine: {machine()}. Database: PostgreSQL ({connection.settings_dict['NAME']}).")
-    print(f"Command: `.venv/bin/python bench/processes.py --instances {args.instances} "
-          f"--due {args.due} --cases {args.cases}`\n")
+    print(
+        f"Command: `.venv/bin/python bench/processes.py --instances {args.instances} "
+        f"--due {args.due} --cases {args.cases}`\n"
+    )
     print("| measure | result |\n|---|---|")
-    print(f"| instances inserted (bulk copies of one waiting SLA instance) | {args.instances:,} in {load_seconds:.1f} s |")
+    print(
+        f"| instances inserted (bulk copies of one waiting SLA instance) | {args.instances:,} in {load_seconds:.1f} s |"
+    )
     print(f"| stored state per instance (PostgreSQL, compressed) | {stored / 1024:.1f} kB |")
-    print(f"| sweep with nothing due (baseline: the indexed query), median of 5 | {base * 1000:.1f} ms |")
-    print(f"| sweep firing {fired:,} due timers (each runs the next step) | {sweep_seconds:.2f} s, {per_timer * 1000:.1f} ms a timer ({per_timer / base:.0f}x the empty sweep) |")
-    print(f"| the same sweep again (nothing fires twice) | {again} fired, {again_seconds * 1000:.1f} ms |")
-    print(f"| one step: a message delivered and the instance run to its end, median / 95th percentile of {len(latencies)} | {statistics.median(latencies) * 1000:.1f} ms / {statistics.quantiles(latencies, n=20)[18] * 1000:.1f} ms |")
+    print(
+        f"| sweep with nothing due (baseline: the indexed query), median of 5 | {base * 1000:.1f} ms |"
+    )
+    print(
+        f"| sweep firing {fired:,} due timers (each runs the next step) | {sweep_seconds:.2f} s, {per_timer * 1000:.1f} ms a timer ({per_timer / base:.0f}x the empty sweep) |"
+    )
+    print(
+        f"| the same sweep again (nothing fires twice) | {again} fired, {again_seconds * 1000:.1f} ms |"
+    )
+    print(
+        f"| one step: a message delivered and the instance run to its end, median / 95th percentile of {len(latencies)} | {statistics.median(latencies) * 1000:.1f} ms / {statistics.quantiles(latencies, n=20)[18] * 1000:.1f} ms |"
+    )
     print(f"| peak Python memory during the sweep (tracemalloc) | {peak / 1e6:.1f} MB |")
     print(f"| peak RSS of the process | {rss:.0f} MB |")
 
