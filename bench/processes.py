@@ -22,7 +22,7 @@ instances are deleted first).
 from __future__ import annotations
 
 import argparse
-import copy
+import json
 import datetime as dt
 import os
 import resource
@@ -94,13 +94,13 @@ def main() -> None:
     started = time.perf_counter()
     rows = []
 
-    def waiting_until(when: dt.datetime) -> dict:
+    def waiting_until(when: dt.datetime) -> str:
         """The model's state with its timer due at ``when`` (as if started at another time)."""
-        state = copy.deepcopy(model.state)
+        state = json.loads(model.state)
         for task in state["tasks"].values():
             if "event_value" in task["internal_data"]:
                 task["internal_data"]["event_value"] = when.isoformat()
-        return state
+        return json.dumps(state)
 
     due_now = waiting_until(now - dt.timedelta(minutes=1))
     later = {day: waiting_until(now + dt.timedelta(days=day + 1)) for day in range(30)}

@@ -140,12 +140,13 @@ def new_workflow(bpmn: str, process_id: str, dmns: tuple[str, ...], data: dict) 
     return workflow
 
 
-def dump(workflow: BpmnWorkflow) -> dict:
-    return json.loads(_SERIALIZER.serialize_json(workflow))
+def dump(workflow: BpmnWorkflow) -> str:
+    """The workflow as Spiff's JSON (kept as text: key order matters to Spiff)."""
+    return _SERIALIZER.serialize_json(workflow)
 
 
-def load(state: dict, context: dict) -> BpmnWorkflow:
-    workflow = _SERIALIZER.deserialize_json(json.dumps(state))
+def load(state: str, context: dict) -> BpmnWorkflow:
+    workflow = _SERIALIZER.deserialize_json(state)
     workflow.script_engine = BoroughScriptEngine(context)
     return workflow
 
@@ -322,9 +323,9 @@ def parse_cached(bpmn: str, process_id: str, dmns: tuple[str, ...] = ()):
     return _parsed(bpmn, process_id, dmns)
 
 
-def task_data(state: dict, task_id: str) -> dict:
+def task_data(state: str, task_id: str) -> dict:
     """The data a waiting task holds (what a person needs to see to do it)."""
-    workflow = _SERIALIZER.deserialize_json(json.dumps(state))
+    workflow = _SERIALIZER.deserialize_json(state)
     task = user_task(workflow, task_id)
     return dict(task.data) if task is not None else {}
 

@@ -84,7 +84,9 @@ class ProcessInstance(models.Model):
     status = models.CharField(
         max_length=12, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING
     )
-    state = models.JSONField(default=dict)
+    # The engine's serialised workflow, as Spiff writes it. Text, not JSON: PostgreSQL's jsonb
+    # reorders keys, and Spiff restores tasks in the order it wrote them.
+    state = models.TextField(blank=True)
     decisions = models.JSONField(default=dict, blank=True)  # decision key -> version used
     error = models.TextField(blank=True)
     error_step = models.CharField(max_length=100, blank=True)

@@ -299,7 +299,9 @@ def _fail(instance: ProcessInstance, error: Exception, *, now) -> None:
     step = error.step if isinstance(error, engine.StepFailed) else None
     message = _message(error)
     log.warning(
-        "process step failed", extra={"instance": instance.pk, "step": step.step_id if step else ""}
+        "process step failed: %s",
+        message,
+        extra={"instance": instance.pk, "step": step.step_id if step else ""},
     )
     with transaction.atomic():
         step_name = step.name if step else ""

@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
                         max_length=12,
                     ),
                 ),
-                ("state", models.JSONField(default=dict)),
+                ("state", models.TextField(blank=True)),
                 ("decisions", models.JSONField(blank=True, default=dict)),
                 ("error", models.TextField(blank=True)),
                 ("error_step", models.CharField(blank=True, max_length=100)),
