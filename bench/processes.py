@@ -22,8 +22,8 @@ instances are deleted first).
 from __future__ import annotations
 
 import argparse
-import json
 import datetime as dt
+import json
 import os
 import resource
 import statistics
