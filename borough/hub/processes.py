@@ -16,7 +16,8 @@ from borough.core.actors import StaffActor
 from borough.processes import policies, selectors, tables
 from borough.processes.engine import ProcessDocumentError, decision_keys, task_data
 from borough.processes.models import DecisionTable, ProcessDefinition, ProcessInstance, ProcessStep
-from borough.processes.services import NotWaiting, complete_task, retry, save_decision_table
+from borough.processes.services import NotWaiting, complete_task, retry
+from borough.processes.versions import save_decision_table
 
 from .access import staff_required
 

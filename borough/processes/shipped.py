@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .layout import add_diagram
 from .models import DecisionTable, ProcessDefinition
-from .services import load_definition, save_decision_table
+from .versions import load_definition, save_decision_table
 
 HERE = Path(__file__).parent / "definitions"
 

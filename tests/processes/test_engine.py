@@ -18,15 +18,9 @@ from borough.cases.models import CaseEvent
 from borough.core.actors import StaffActor, SystemActor
 from borough.processes import registry
 from borough.processes.models import DecisionTable, InstanceStatus, ProcessInstance
-from borough.processes.services import (
-    load_definition,
-    retry,
-    save_decision_table,
-    send_message,
-    start_process,
-    sweep_timers,
-)
+from borough.processes.services import retry, send_message, start_process, sweep_timers
 from borough.processes.shipped import HERE
+from borough.processes.versions import load_definition, save_decision_table
 from tests.factories import StaffFactory
 
 SYSTEM = SystemActor("test")

@@ -34,7 +34,7 @@ def find(step: StepContext, params: dict) -> dict:
 @service_task("duplicates.link", "Close the report as a duplicate and tell the reporter")
 def link(step: StepContext, params: dict) -> dict:
     case = Case.objects.get(pk=step.case.pk)
-    if case.duplicate_of_id is not None:  # a retry after this step went
+    if case.duplicate_of is not None:  # a retry after this step went
         return {"original": case.duplicate_of.reference}
     original = Case.objects.get(reference=step.data["nearest"]["reference"])
     case_mark_duplicate(case=case, original=original, actor=actor("duplicates"))
