@@ -113,14 +113,13 @@ def failed_instances(key: str, limit: int = 50):
     )
 
 
-def waiting_tasks(team_slugs: set[str] | None, limit: int = 200):
+def waiting_tasks(team_slugs: set[str] | None, limit: int | None = 200):
     """Person steps waiting, for the given teams (None: every team), oldest first."""
     rows = ProcessStep.objects.filter(state=StepState.WAITING, kind__endswith="UserTask")
     if team_slugs is not None:
         rows = rows.filter(team__in=team_slugs)
-    return rows.select_related("instance__case", "instance__definition").order_by("started_at")[
-        :limit
-    ]
+    rows = rows.select_related("instance__case", "instance__definition").order_by("started_at")
+    return rows if limit is None else rows[:limit]
 
 
 def minutes_saved_between(start: dt.datetime, end: dt.datetime) -> int:

@@ -113,6 +113,8 @@ def test_an_officer_does_the_check_from_the_task_page(
         },
     )
     staff_login(client, benefits_officer)
+    queue = client.get(reverse("hub:cases")).content.decode()
+    assert "1 step of automated processes waits for your team" in queue
     listing = client.get(reverse("hub:processes")).content.decode()
     step = ProcessStep.objects.get(step_id="officer_check")
     assert reverse("hub:process_task", args=[step.pk]) in listing
