@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 DEMO_LINKED_PEOPLE ?= 2000
 
-.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-homes bench-queue bench-insights bench-portal bench-api bench-load eval-assistant bench-linkage frontend clean openapi help messages
+.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-homes bench-processes bench-queue bench-insights bench-portal bench-api bench-load eval-assistant bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lock   write requirements/*.lock again from pyproject.toml (hashes; newest allowed releases)"
 	@echo "make test   set up and run ruff, the migration check and every test (SQLite, then PostgreSQL)"
 	@echo "make bench  run the benchmarks in bench/ and print their results"
+	@echo "make bench-processes only the process engine benchmark (100,000 instances waiting on timers, PostgreSQL)"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
 	@echo "make eval-assistant  the resident assistant's accuracy and latency (English, and per language: intent, safeguarding, language ID), and search's first-result accuracy, on their held-out sets"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
@@ -128,7 +129,7 @@ messages: setup
 
 BENCH_CASES ?= 1000000
 
-bench: setup bench-insights bench-portal bench-linkage bench-homes
+bench: setup bench-insights bench-portal bench-linkage bench-homes bench-processes
 	$(BIN)/python bench/seed.py
 	$(BIN)/python bench/hub_queue.py --cases $(BENCH_CASES)
 	$(BIN)/python bench/api.py
@@ -158,6 +159,11 @@ bench-insights: setup
 BENCH_HOMES_ARGS ?=
 bench-homes: setup
 	$(BIN)/python bench/homes.py $(BENCH_HOMES_ARGS)
+# 100,000 process instances waiting on timers: the timer sweep, a step's latency, memory.
+# Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/borough_bench).
+BENCH_PROCESSES_ARGS ?=
+bench-processes: setup
+	$(BIN)/python bench/processes.py $(BENCH_PROCESSES_ARGS)
 
 # The portal under concurrent load (wrk; installed with apt-get if missing) on the demo borough
 # with 100,000 residents, in SQLite files under var/bench/. BENCH_PORTAL_ARGS=--reuse keeps them.

@@ -189,6 +189,7 @@ INSTALLED_APPS = [
     "borough.insights",
     "borough.singleview",
     "borough.notify",
+    "borough.processes",
     "borough.portal",
     "borough.hub",
     "borough.api",

@@ -29,6 +29,14 @@ const leaflet = join(root, "node_modules", "leaflet", "dist");
 cpSync(join(leaflet, "leaflet.js"), join(out, "borough", "leaflet.js"));
 cpSync(join(leaflet, "leaflet.css"), join(out, "borough", "leaflet.css"));
 cpSync(join(own, "favicon.svg"), join(out, "borough", "favicon.svg"));
+cpSync(join(own, "processes.mjs"), join(out, "borough", "processes.mjs"));
+// The hub draws processes with the bpmn-js viewer (its script and styles, no modeller).
+const bpmn = join(root, "node_modules", "bpmn-js", "dist");
+mkdirSync(join(out, "bpmn-js", "assets"), { recursive: true });
+cpSync(join(bpmn, "bpmn-viewer.production.min.js"), join(out, "bpmn-js", "bpmn-viewer.production.min.js"));
+for (const sheet of ["bpmn-js.css", "diagram-js.css"]) {
+  cpSync(join(bpmn, "assets", sheet), join(out, "bpmn-js", "assets", sheet));
+}
 // Only the fonts folder is needed for print styles; the GOV.UK crown images are not used.
 mkdirSync(join(out, "govuk", "assets"), { recursive: true });
 cpSync(join(govuk, "assets", "manifest.json"), join(out, "govuk", "assets", "manifest.json"));

@@ -192,6 +192,7 @@ class CaseEvent(models.Model):
         ESCALATED = "escalated", "Escalated to the team lead"
         TIME_RECORDED = "time_recorded", "Time recorded"
         SUPPORTED = "supported", "Another resident reported this too"
+        PROCESS_STEP = "process_step", "Process step"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -183,6 +183,8 @@ class Figures:
     forms_started: int | None
     staff_minutes: int | None = None
     business_support_spend: Decimal | None = None
+    automated_minutes: int | None = None
+    business_support_saved: Decimal | None = None
     registrations: int | None = None
     signed_in_a_day: Decimal | None = None
     payments_taken: int | None = None
@@ -205,6 +207,7 @@ def figures(
     letter = letter_cost() if letter is None else letter
     hourly = staff_cost_per_hour() if hourly is None else hourly
     minutes = count_of(totals, Kpi.STAFF_MINUTES)
+    automated = count_of(totals, Kpi.AUTOMATED_MINUTES)
     signed_in = count_of(totals, Kpi.RESIDENTS_SIGNED_IN)
     spend = contact_spend(totals, costs)
     raised = totals.total(Kpi.CASES_OPENED)
@@ -231,6 +234,10 @@ def figures(
         staff_minutes=minutes,
         business_support_spend=(
             hourly * minutes / 60 if hourly is not None and minutes is not None else None
+        ),
+        automated_minutes=automated,
+        business_support_saved=(
+            hourly * automated / 60 if hourly is not None and automated is not None else None
         ),
         registrations=count_of(totals, Kpi.RESIDENTS_REGISTERED),
         signed_in_a_day=(Decimal(signed_in) / days if signed_in is not None and days else None),

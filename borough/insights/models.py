@@ -30,6 +30,7 @@ class Kpi(models.TextChoices):
     FEEDBACK_4 = "feedback_4", "Satisfied"
     FEEDBACK_5 = "feedback_5", "Very satisfied"
     STAFF_MINUTES = "staff_minutes", "Minutes of staff time recorded on requests"
+    AUTOMATED_MINUTES = "automated_minutes", "Minutes of staff time saved by automated steps"
     RESIDENTS_REGISTERED = "residents_registered", "Resident accounts created"
     RESIDENTS_SIGNED_IN = "residents_signed_in", "Residents who signed in"
     # Payments (issue 20): by the day Pay took, failed or refunded the money.

@@ -33,6 +33,7 @@ from borough.cases.models import Case, CaseEvent
 from borough.contacts.models import Contact, Feedback, FormSession
 from borough.core.channels import SELF_SERVICE_CHANNELS, Channel
 from borough.notify.models import Message, MessageChannel
+from borough.processes.models import ProcessStep, StepState
 
 from .models import CountedDay, DailyCount, Kpi, ResidentSignIn
 from .payment_counts import payment_counts
@@ -290,6 +291,37 @@ def _staff_time_counts(low, high) -> list[DailyCount]:
     ]
 
 
+def _automated_counts(low, high) -> list[DailyCount]:
+    """Staff minutes that automated process steps saved (the council sets the minutes per step,
+    ``processes``), by the day the step finished and the case's service, team and ward."""
+    grouped = (
+        ProcessStep.objects.filter(
+            state=StepState.DONE, finished_at__gte=low, finished_at__lt=high, minutes_saved__gt=0
+        )
+        .annotate(day=TruncDate("finished_at"))
+        .values(
+            "day",
+            "instance__case__service_id",
+            "instance__case__team_id",
+            "instance__case__ward_id",
+        )
+        .annotate(total=Sum("minutes_saved"))
+        .order_by()
+    )
+    return [
+        DailyCount(
+            day=g["day"],
+            kpi=Kpi.AUTOMATED_MINUTES,
+            service_id=g["instance__case__service_id"],
+            channel="",
+            team_id=g["instance__case__team_id"],
+            ward_id=g["instance__case__ward_id"],
+            value=g["total"],
+        )
+        for g in grouped
+    ]
+
+
 def _account_counts(low, high, start: dt.date, end: dt.date) -> list[DailyCount]:
     """Resident accounts created, and residents who signed in, each day (no service or team)."""
     rows = [
@@ -343,6 +375,7 @@ def counts_rebuild(*, start: dt.date, end: dt.date) -> RebuildReport:
             + _feedback_counts(low, high)
             + _case_counts(low, high)
             + _staff_time_counts(low, high)
+            + _automated_counts(low, high)
             + _account_counts(low, high, start, end)
             + payment_counts(low, high)
         )

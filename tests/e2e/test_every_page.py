@@ -31,6 +31,7 @@ SKIP = {
     "hub:saved_view_save": "POST-only: saves a view of the work queue",
     "hub:saved_view_delete": "POST-only: deletes a saved view",
     "hub:case_action": "POST-only: every change to a case",
+    "hub:process_retry": "POST-only: runs a failed process instance again",
     "hub:template_delete": "POST-only: deletes a response template",
     "hub:api_client_deactivate": "POST-only: deactivates an API client",
     "hub:resident_contact": "POST-only: records a contact with a resident",
@@ -275,6 +276,10 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:connector", ADMIN, f"/hub/connectors/{data['connector'].pk}/", False),
         Page("hub:staff_sign_in", ADMIN, "/hub/staff-sign-in/", False),
         Page("hub:insights", LEAD, "/hub/insights/", False),
+        Page("hub:processes", LEAD, "/hub/processes/", False),
+        Page("hub:process", LEAD, "/hub/processes/missed-bin/", False),
+        Page("hub:decision", ADMIN, "/hub/processes/decisions/missed_bin_outcome/", False),
+        Page("hub:process_task", ADMIN, f"/hub/processes/tasks/{data['process_task'].pk}/", False),
         Page("hub:insights_service", LEAD, f"/hub/insights/services/{slug}/", False),
         Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
         Page("hub:payments_reconciliation", ADMIN, "/hub/payments/reconciliation/", False),
@@ -449,6 +454,7 @@ LISTED = {
     "hub:governance_right",
     "portal:my_home", "portal:privacy_home_sensors", "hub:homes", "hub:homes_home",
     "hub:homes_devices", "hub:homes_rules",
+    "hub:processes", "hub:process", "hub:decision", "hub:process_task",
 }  # fmt: skip
 
 
@@ -681,6 +687,29 @@ def _homes(resident) -> dict:
     ]
     ingest_and_evaluate(Ingestor(FloodGuard(limit=10**6)), raw)
     return {"home": uprn}
+    data.update(_processes(make_case))
+    return people, data
+
+
+def _processes(make_case) -> dict:
+    """The shipped processes, a missed bin run through, and an assessment waiting for a check."""
+    from borough.processes.models import ProcessStep
+    from borough.processes.services import start_financial_assessment, start_process
+    from borough.processes.shipped import load_shipped
+
+    load_shipped()
+    start_process(key="missed-bin", case=make_case(), actor=SystemActor("tests"))
+    start_financial_assessment(
+        case=make_case(),
+        actor=SystemActor("tests"),
+        answers={
+            "weekly_income_pence": 30_000,
+            "capital_pence": 100_000,
+            "care_cost_pence": 20_000,
+            "owns_property": True,
+        },
+    )
+    return {"process_task": ProcessStep.objects.get(step_id="officer_check")}
 
 
 def _governance(admin, resident) -> dict:

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0012_map_supporters_alerts'),
-        ('cases', '0012_notify_contact_by_and_text_channel'),
+        ("cases", "0012_map_supporters_alerts"),
+        ("cases", "0012_notify_contact_by_and_text_channel"),
     ]
 
-    operations = [
-    ]
+    operations = []

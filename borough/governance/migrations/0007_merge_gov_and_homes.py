@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0006_gov_rights_requests'),
-        ('governance', '0006_homes_sensor_readings'),
+        ("governance", "0006_gov_rights_requests"),
+        ("governance", "0006_homes_sensor_readings"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -20,6 +20,8 @@ from borough.cases.models import Priority, Resolution, Status
 from borough.cases.selectors import sla_at_risk_until
 from borough.core.actors import StaffActor
 from borough.places.selectors import ward_list
+from borough.processes.policies import task_team_slugs
+from borough.processes.selectors import waiting_tasks
 
 from ..access import staff_required
 from ..forms import BackToQueueForm, BulkForm, first_error
@@ -81,6 +83,10 @@ class CappedPaginator(Paginator):
         )
 
 
+def waiting_task_count(team_slugs) -> int:
+    return waiting_tasks(team_slugs, limit=None).count()
+
+
 def _queue_context(request) -> dict:
     """Everything the queue page shows, in a number of queries that does not grow with cases."""
     team_ids = visible_team_ids(request.user)
@@ -123,6 +129,8 @@ def _queue_context(request) -> dict:
         "can_bulk": can_bulk,
         "resolutions": Resolution.choices,
         "queue_messages": _messages_by_level(request),
+        # Steps of automated processes waiting for a person of my teams (issue 19)
+        "process_steps_waiting": waiting_task_count(task_team_slugs(request.user)),
     }
     if can_bulk:
         context["officers"] = bulk_assignees(may_work)

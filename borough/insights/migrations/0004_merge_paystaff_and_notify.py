@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insights', '0003_notify_text_channel'),
-        ('insights', '0003_paystaff_payment_kpis'),
+        ("insights", "0003_notify_text_channel"),
+        ("insights", "0003_paystaff_payment_kpis"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_gov_processing_objection'),
-        ('people', '0003_notify_contact_by'),
+        ("people", "0003_gov_processing_objection"),
+        ("people", "0003_notify_contact_by"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -1,0 +1,235 @@
+"""Process definitions (BPMN) and decision tables (DMN), each versioned; the instances that run
+them, one per case; and the steps each instance took (ADR 00XX-processes-engine).
+
+An instance keeps the engine's whole serialised state (``state``), which holds the parsed BPMN
+and DMN it started with: a new version of either applies to new instances, and a running one
+finishes on its own. ``definition`` and ``decisions`` say which versions those were.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ProcessDefinition(models.Model):
+    """One version of a process: its BPMN document, as loaded, and the minutes of staff time
+    each automated step saves (set by the council)."""
+
+    key = models.SlugField(max_length=64)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    process_id = models.CharField(max_length=100, help_text="The BPMN process element's id")
+    bpmn = models.TextField()
+    checksum = models.CharField(max_length=64)
+    description = models.TextField(blank=True)
+    minutes_saved = models.JSONField(default=dict, blank=True)
+    service_slugs = models.JSONField(
+        default=list, blank=True, help_text="Services whose new cases start this process"
+    )
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="processdefinition_key_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+
+class DecisionTable(models.Model):
+    """One version of a DMN decision. Administrators change a table by saving a new version;
+    instances record the version each decision used."""
+
+    key = models.CharField(max_length=100, help_text="The DMN decision element's id")
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    dmn = models.TextField()
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="decisiontable_key_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+
+class InstanceStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    WAITING = "waiting", "Waiting"
+    COMPLETED = "completed", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class ProcessInstance(models.Model):
+    """One run of a process for one case."""
+
+    definition = models.ForeignKey(
+        ProcessDefinition, on_delete=models.PROTECT, related_name="instances"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="process_instances"
+    )
+    status = models.CharField(
+        max_length=12, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING
+    )
+    # The engine's serialised workflow, as Spiff writes it. Text, not JSON: PostgreSQL's jsonb
+    # reorders keys, and Spiff restores tasks in the order it wrote them.
+    state = models.TextField(blank=True)
+    decisions = models.JSONField(default=dict, blank=True)  # decision key -> version used
+    error = models.TextField(blank=True)
+    error_step = models.CharField(max_length=100, blank=True)
+    next_timer_at = models.DateTimeField(null=True, blank=True)
+    waiting_for = models.JSONField(default=list, blank=True)  # message names it waits on
+    touched_by_person = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_timer_at"], name="process_timer_due"),
+            models.Index(fields=["definition", "status"], name="process_def_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition.key} for case {self.case_id}"
+
+
+class StepState(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ProcessStep(models.Model):
+    """A step an instance reached: waiting on it (a person, a timer, a message), done or failed.
+    The hub's counts on each step of the diagram are counts of these."""
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="steps")
+    task_id = models.CharField(max_length=40)  # the engine's task id
+    step_id = models.CharField(max_length=100)  # the BPMN element's id
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40)  # the BPMN element type
+    state = models.CharField(max_length=8, choices=StepState.choices)
+    team = models.CharField(max_length=64, blank=True)  # for user tasks: the lane's team slug
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    minutes_saved = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "task_id"], name="processstep_once")
+        ]
+        indexes = [models.Index(fields=["state", "team"], name="processstep_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} {self.state}"
+
+
+class CrewRound(models.Model):
+    """One collection round on one day, from the crews' in-cab system (``import_crew_rounds``):
+    which street and stream it covers, when it started, and when it finished (empty while the
+    crew is still out)."""
+
+    round_ref = models.CharField(max_length=40)
+    day = models.DateField()
+    street = models.ForeignKey("places.Street", on_delete=models.CASCADE, related_name="+")
+    stream = models.CharField(max_length=12)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "round_ref"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_ref", "day", "street", "stream"], name="crewround_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_ref} {self.day}"
+
+
+class CrewOutcome(models.TextChoices):
+    COLLECTED = "collected", "Collected"
+    NOT_PRESENTED = "not_presented", "Bin not put out"
+    ROAD_BLOCKED = "road_blocked", "Road blocked"
+    CONTAMINATED = "contaminated", "Wrong things in the bin"
+    TOO_HEAVY = "too_heavy", "Bin too heavy to lift safely"
+
+
+class CrewRecord(models.Model):
+    """What the crew recorded at one property on a round (in-cab data)."""
+
+    round = models.ForeignKey(CrewRound, on_delete=models.CASCADE, related_name="records")
+    uprn = models.BigIntegerField()
+    outcome = models.CharField(max_length=16, choices=CrewOutcome.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at"]
+        indexes = [models.Index(fields=["round", "uprn"], name="crewrecord_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.uprn} {self.outcome}"
+
+
+class CareChargingRates(models.Model):
+    """The Care Act 2014 charging figures in force from a date (England): data, not code. The
+    financial assessment uses the row in force on the day it runs. Amounts in pence."""
+
+    effective_from = models.DateField(unique=True)
+    upper_capital_limit = models.PositiveIntegerField()
+    lower_capital_limit = models.PositiveIntegerField()
+    tariff_step = models.PositiveIntegerField(help_text="Capital per £1 a week of tariff income")
+    tariff_per_step = models.PositiveIntegerField(default=100)
+    personal_expenses_allowance = models.PositiveIntegerField(help_text="Care home residents")
+    mig_pension_age_single = models.PositiveIntegerField(help_text="Minimum income guarantee")
+    mig_working_age_single = models.PositiveIntegerField(help_text="Minimum income guarantee, 25+")
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"Charging figures from {self.effective_from}"
+
+
+class FinancialAssessment(models.Model):
+    """A resident's answers, the calculation the process made (with the figures and decision
+    versions it used) and the letter sent."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="financial_assessment"
+    )
+    answers = models.JSONField()
+    rates = models.ForeignKey(
+        CareChargingRates, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    calculation = models.JSONField(default=dict, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    letter = models.TextField(blank=True)
+    letter_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Financial assessment for case {self.case_id}"
