@@ -588,6 +588,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     data.update(_governance(people[ADMIN], ama))
     _notify(ama, my_case)
     data.update(_homes(ama))
+    data.update(_processes(make_case))
     return people, data
 
 
@@ -687,8 +688,6 @@ def _homes(resident) -> dict:
     ]
     ingest_and_evaluate(Ingestor(FloodGuard(limit=10**6)), raw)
     return {"home": uprn}
-    data.update(_processes(make_case))
-    return people, data
 
 
 def _processes(make_case) -> dict:
