@@ -26,6 +26,7 @@ from borough.core.actors import Actor
 from borough.core.models import AuditEvent
 from borough.core.services import actor_label, audit_record
 from borough.notify.models import Message, ReceivedText
+from borough.payments.models import Agreement, AgreementState, Payment
 from borough.people.models import Resident
 from borough.singleview.models import BOROUGH_RESIDENTS_SOURCE, SourceCorrection
 from borough.singleview.objections import linking_stop
@@ -45,6 +46,10 @@ EXEMPTIONS = {
     "council systems' records, kept until those systems hold them (the same obligations)",
     "governance_subjectaccessrequest": "Subject access request log: the requester's name, "
     "kept to show the request was answered (accountability, Article 5(2))",
+    "payments_payment": "Payments: the amount, date, reference, service and GOV.UK Pay's id, "
+    "kept for the council's accounts (a legal obligation: financial records are kept six years), "
+    "without the person's name, email address or answers",
+    "payments_agreement": "Subscriptions that renewed: the same, for the council's accounts",
     "governance_rightsrequest": "Rectification and objection log: the requester's name, what "
     "they asked and the decision, kept to show the request was answered (Article 5(2))",
 }
@@ -57,6 +62,16 @@ ERASED = "[erased]"
 def _holds_for(resident: Resident) -> bool:
     active = LegalHold.objects.filter(released_at__isnull=True)
     return active.filter(Q(resident=resident) | Q(case__resident=resident)).exists()
+
+
+def _theirs(model, resident: Resident, cases: list[Case] | None = None):
+    """A payment app's rows that are the person's: by record, account, email or request."""
+    mine = Q(resident=resident) | Q(case__in=cases or [])
+    if resident.user_id:
+        mine |= Q(user_id=resident.user_id)
+    if resident.email:
+        mine |= Q(email__iexact=resident.email)
+    return model.objects.filter(mine)
 
 
 def _scrub_cases(cases: list[Case], words: list[str]) -> int:
@@ -83,6 +98,13 @@ def erasure_apply(*, actor: Actor, resident: Resident, reason: str) -> ErasureRe
         raise Invalid({"reason": "Enter why the data is erased (for example: the person asked)"})
     if _holds_for(resident):
         raise Invalid({"reason": "A legal hold keeps this person's records: release it first"})
+    if _theirs(Agreement, resident).filter(state=AgreementState.ACTIVE).exists():
+        raise Invalid(
+            {
+                "reason": "This person has a subscription that renews each year: cancel it "
+                "first (their MyAccount, or GOV.UK Pay), so no payment is taken after erasure"
+            }
+        )
     words = sorted(
         {w for w in (resident.full_name, resident.first_name, resident.last_name) if len(w) > 1},
         key=len,
@@ -109,6 +131,11 @@ def erasure_apply(*, actor: Actor, resident: Resident, reason: str) -> ErasureRe
         counts["alerts"] = Alert.objects.filter(followed).delete()[0]
         if user is not None:
             Supporter.objects.filter(user=user).delete()
+        # Payments stay for the accounts (an exemption), without who made them.
+        counts["payments_kept_without_the_person"] = _theirs(Payment, resident, cases).update(
+            email="", answers={}, resident=None, user=None
+        )
+        _theirs(Agreement, resident, cases).update(email="", resident=None, user=None)
         counts["texts_received"] = ReceivedText.objects.filter(
             Q(resident=resident) | Q(case__in=cases)
         ).delete()[0]

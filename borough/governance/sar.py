@@ -32,6 +32,7 @@ from borough.people.export import resident_data
 from borough.people.models import Resident, ResidentNeed
 from borough.singleview.models import GoldenField, SourceRecord
 
+from . import sar_more
 from .models import RightsRequest
 from .sar_pdf import package_pdf
 
@@ -48,6 +49,9 @@ SECTIONS = {
     "contacts": "Contacts with the council",
     "feedback": "Feedback",
     "messages": "Emails sent",
+    "payments": "Payments",
+    "subscriptions": "Subscriptions that renew each year",
+    "home_sensors": "Sensors in your home",
     "rights_requests": "Your requests to correct your data or object to its use",
     "linked_records": "Records in other council systems (single view)",
     "access_log": "Who has seen or changed your record",
@@ -230,6 +234,9 @@ def gather(resident: Resident) -> dict[str, list[Item]]:
         "contacts": contacts,
         "feedback": feedback,
         "messages": messages,
+        "payments": sar_more.payments(resident, cases),
+        "subscriptions": sar_more.subscriptions(resident, cases),
+        "home_sensors": sar_more.home_sensors(resident),
         "rights_requests": _rights_requests(resident),
         "linked_records": _linked_records(resident),
         "access_log": access,

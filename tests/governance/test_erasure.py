@@ -18,6 +18,7 @@ from borough.governance.requests import sar_log
 from borough.governance.rights import rights_decide, rights_log
 from borough.governance.services import Invalid, legal_hold_place
 from borough.notify.models import Message
+from borough.payments.models import Agreement, Payment
 from borough.people.models import ProcessingObjection, ResidentNeed
 from borough.singleview.models import BOROUGH_RESIDENTS_SOURCE, LinkedPerson, SourceRecord
 from tests.factories import ResidentFactory, ResidentUserFactory
@@ -64,6 +65,16 @@ def zebedee(make_case, make_upload, waste_officer, governance_officer):
         provider="sandbox", status="sandbox", created=now,
     )  # fmt: skip
     Alert.objects.create(kind="street", email=EMAIL, created_at=now)  # issue 25: alerts
+    # Issue 20: a paid request (the answers name them) and a subscription they cancelled.
+    Payment.objects.create(
+        service=case.service, form_token="f1", answers={"name": f"{FIRST} {LAST}"},
+        resident=person, user=user, amount_pence=3000, reference="PAY-Z1",
+        description="A new bin", email=EMAIL, state="success", case=case,
+    )  # fmt: skip
+    Agreement.objects.create(
+        reference="AGR-Z1", service=case.service, resident=person, email=EMAIL,
+        description="Garden waste", amount_pence=13000, state="cancelled",
+    )  # fmt: skip
     audit_record(actor=user, action="downloaded", object_type="resident", object_id=person.pk,
                  resident_id=person.pk)  # fmt: skip
     linked = LinkedPerson.objects.create(
@@ -135,6 +146,9 @@ def test_erasure_leaves_the_person_only_where_an_exemption_is_listed(
     kept = Case.objects.get(pk=case.pk)
     assert kept.resident_id is None and kept.events.filter(text__contains="[erased]").exists()
     assert Contact.objects.filter(case=kept, resident=None).exists()
+    # The payment stays for the accounts, without who made it.
+    paid = Payment.objects.get(reference="PAY-Z1")
+    assert (paid.amount_pence, paid.email, paid.answers, paid.resident_id) == (3000, "", {}, None)
     saved = ErasureRecord.objects.get()
     assert FIRST not in str(saved.counts) + saved.reason + saved.erased_by.replace("Sam", "")
     assert saved.counts["chats"] >= 1 and saved.counts["files"] == 1
@@ -156,3 +170,11 @@ def test_only_governance_staff_may_erase(zebedee, waste_officer):
     with pytest.raises(NotAllowed):
         erasure_apply(actor=StaffActor(waste_officer), resident=zebedee[0], reason="x")
     assert LinkedPerson.objects.filter(resident=zebedee[0]).exists()
+
+
+def test_an_active_subscription_refuses_erasure_until_it_is_cancelled(zebedee, governance_officer):
+    person, _case = zebedee
+    Agreement.objects.filter(reference="AGR-Z1").update(state="active")
+    with pytest.raises(Invalid, match="subscription"):
+        erasure_apply(actor=StaffActor(governance_officer), resident=person, reason="Asked")
+    assert Payment.objects.get(reference="PAY-Z1").email == EMAIL  # nothing went

@@ -19,6 +19,7 @@ from borough.governance.models import SubjectAccessRequest
 from borough.governance.requests import add_months, sar_extend, sar_log, sar_release, sar_review
 from borough.governance.sar import gather, package, pdf
 from borough.governance.services import Invalid
+from borough.payments.models import Agreement, Payment
 from borough.people.models import ResidentNeed
 from borough.singleview.models import LinkedPerson, SourceRecord
 from tests.factories import ResidentFactory
@@ -52,6 +53,16 @@ def _person(make_case, make_upload, officer, *, first, last, email, source_id):
         full_name=f"{last.upper()}, {first}",
         email=email,
     )
+    Payment.objects.create(
+        service=case.service, form_token=f"form-{source_id}", answers={}, resident=resident,
+        amount_pence=3000, reference=f"PAY-{source_id}", description="A new bin",
+        email=email, state="success", case=case,
+    )  # fmt: skip
+    Agreement.objects.create(
+        reference=f"AGR-{source_id}", service=case.service, resident=resident, email=email,
+        description="Garden waste", amount_pence=13000, state="active",
+        renews_on=dt.date.today() + dt.timedelta(days=100),
+    )  # fmt: skip
     audit_record(
         actor=officer,
         action="viewed",
@@ -97,6 +108,8 @@ def test_gather_returns_everything_of_the_person_and_nothing_of_another(two_peop
         "chats",
         "linked_records",
         "access_log",
+        "payments",
+        "subscriptions",
     ):
         assert found[section], f"nothing in {section}"
     text = json.dumps(found, default=str)
@@ -104,6 +117,7 @@ def test_gather_returns_everything_of_the_person_and_nothing_of_another(two_peop
     assert "ama.jpg" in text and "my bin was missed" in text
     assert any(item["internal"] for item in found["timeline"])  # internal notes are gathered
     assert any(item["did"] == "Viewed" for item in found["access_log"])
+    assert found["payments"][0]["amount"] == "£30.00" and "PAY-CT1" in text
     for of_kofi in ("Kofi", "Mensah", "kofi@example.com", "CT2", "kofi.jpg"):
         assert of_kofi not in text
 
