@@ -22,6 +22,7 @@ from borough.places.models import Property
 
 from .activity import make_activity
 from .context import Demo, Summary
+from .directory import make_directory
 from .people import make_people, make_resident_account, make_staff
 from .places import make_places
 
@@ -33,6 +34,7 @@ STEPS = (
     "staff",
     "a year of activity",
     "a resident's sign-in",
+    "the community directory",
 )
 
 
@@ -52,6 +54,8 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         make_activity(demo, residents, home_of, properties, staff)
         step(STEPS[5])
         make_resident_account(demo)
+        step(STEPS[6])
+        make_directory(demo)
     return demo.summary
 
 

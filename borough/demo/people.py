@@ -35,6 +35,7 @@ DEMO_STAFF = (
     ("housing.officer@council.example", "Harry", "Officer", "housing-repairs", Role.OFFICER, False),
     ("waste.lead@council.example", "Lena", "Lead", "waste", Role.TEAM_LEAD, False),
     ("data.officer@council.example", "Dev", "Data", "data", Role.OFFICER, False),
+    ("directory.officer@council.example", "Dina", "Directory", "directory", Role.OFFICER, False),
 )
 
 

@@ -3,6 +3,7 @@
 Callables, so pages that do not show the hub menu (the portal) never run the queries.
 """
 
+from borough.accounts.directory_policies import can_review_directory
 from borough.accounts.governance_policies import can_govern_information
 from borough.accounts.policies import (
     can_handle_live_chat,
@@ -24,4 +25,5 @@ def hub_navigation(request):
         "uses_single_view": lambda: may_use_single_view(request.user),
         "handles_live_chat": lambda: can_handle_live_chat(request.user),
         "governs_information": lambda: can_govern_information(request.user),
+        "reviews_directory": lambda: can_review_directory(request.user),
     }
