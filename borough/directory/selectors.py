@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -125,3 +126,24 @@ def proposals_pending() -> QuerySet[Proposal]:
     return Proposal.objects.filter(status=Proposal.Status.PENDING).select_related(
         "organisation", "service"
     )
+
+
+COMMON_WORDS = {"the", "and", "for", "with", "my", "our", "some", "any", "help", "get", "find"}
+
+
+def help_for(topic: str, *, limit: int = 3) -> list[Service]:
+    """Published services for a resident's topic ("debt", "food bank"): those of the needs
+    whose name or keywords hold one of its words, else those named with one; nearest to the
+    words, not to a place. Used by the assistant's "where can I get help with ..." answer."""
+    words = [
+        w for w in re.findall(r"[a-z]+", topic.lower()) if len(w) > 2 and w not in COMMON_WORDS
+    ][:6]
+    if not words:
+        return []
+    needs = TaxonomyTerm.objects.filter(
+        reduce(or_, (Q(name__icontains=w) | Q(keywords__icontains=w) for w in words))
+    )
+    found = published_services().filter(taxonomy_terms__in=needs).distinct()
+    if not found.exists():
+        found = published_services().filter(reduce(or_, (Q(name__icontains=w) for w in words)))
+    return list(found[:limit])

@@ -8,15 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from borough.assistant.helpfinders import HelpOffer
 from borough.catalogue.journey import postcode_check
 from borough.core.actors import ResidentActor
 from borough.core.ratelimit import rate_limited
 from borough.directory.models import Organisation
 from borough.directory.selectors import (
+    help_for,
     organisations_of,
     postcode_point,
     proposals_of,
@@ -193,3 +196,12 @@ def join(request, token: str):
         {"organisation": organisation},
         status=200 if organisation else 404,
     )
+
+
+def directory_help(topic: str) -> list[HelpOffer]:
+    """The assistant's answer to "where can I get help with ..." (registered in ``apps``)."""
+    return [
+        HelpOffer(title=service.name, provider=service.organisation.name,
+                  url=reverse("portal:directory_service", args=[service.pk]))
+        for service in help_for(topic)
+    ]
