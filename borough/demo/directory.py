@@ -38,7 +38,7 @@ NEEDS = (
 
 #: organisation, description, website, [(service, description, needs, days, opens, closes,
 #: cost, eligibility, minimum age, phone)]
-ORGANISATIONS = (
+ORGANISATIONS: tuple[tuple[str, str, str, list[tuple]], ...] = (
     (
         "Borough Community Food Bank",
         "A food bank run by local churches and volunteers.",

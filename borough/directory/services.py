@@ -10,8 +10,8 @@ import datetime as dt
 import re
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
-from django.core.validators import EmailValidator, URLValidator, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _

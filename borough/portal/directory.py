@@ -66,8 +66,8 @@ def directory_search(request):
         errors["need"] = _("Choose a need from the list")
     if entered:
         error, postcode = postcode_check(entered)
-        if error:
-            errors["postcode"] = error
+        if error or postcode is None:
+            errors["postcode"] = error or _("Enter a postcode")
         else:
             near = postcode_point(postcode)
     results = None
