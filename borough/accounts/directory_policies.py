@@ -2,10 +2,14 @@
 
 Representatives of an organisation (resident accounts the directory team linked to it) may
 propose changes to that organisation's services; only the directory team's officers and team
-leads (and superusers) may approve or reject them. Nobody publishes without a review.
+leads may approve or reject them, with admins and superusers as everywhere else in the hub
+(``may_use_single_view``, governance). Agents and other teams' officers may not. Nobody
+publishes without a review.
 """
 
 from __future__ import annotations
+
+from django.db.models import Q
 
 from borough.core.actors import Actor, ResidentActor, StaffActor
 
@@ -23,9 +27,14 @@ def can_review_directory(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        user=user, team__slug=DIRECTORY_TEAM_SLUG, role__in=ROLES_REVIEWING_DIRECTORY
-    ).exists()
+    return (
+        Membership.objects.filter(user=user)
+        .filter(
+            Q(role=Role.ADMIN)
+            | Q(team__slug=DIRECTORY_TEAM_SLUG, role__in=ROLES_REVIEWING_DIRECTORY)
+        )
+        .exists()
+    )
 
 
 def may_review_directory(actor: Actor) -> bool:

@@ -76,6 +76,9 @@ SKIP = {
     "hub:governance_sar_extend": "POST-only: extends a subject access request's deadline",
     "hub:governance_sar_release": "POST-only: releases a subject access request",
     "hub:governance_sar_package": "zip download of a released subject access package",
+    # The community directory (issue 26).
+    "hub:directory_invite": "POST-only: makes a representative's invite link (a one-paragraph "
+    "page with the link, from the checked hub:directory's buttons)",
 }
 
 RESIDENT, ANONYMOUS, OFFICER, AGENT, LEAD, ADMIN = (
@@ -120,6 +123,7 @@ def named_patterns() -> set[str]:
 
 def _pages(data: dict) -> list[Page]:
     case, slug = data["case"], data["slug"]
+    d = data["directory"]
     token = case_tracking_token(case)
     mine = data["my_case"]
     start = f"/services/{slug}/"
@@ -164,6 +168,33 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:help", ANONYMOUS, "/help/", True),
         Page("portal:help_page", ANONYMOUS, "/help/council-tax-bands/", True),
         Page("assistant:chat", RESIDENT, "/chat/", True, "Send", prepare="chat"),
+        # The community directory (issue 26).
+        Page(
+            "portal:directory", ANONYMOUS, "/community-directory/?need=food&postcode=UB8+1QA", True
+        ),
+        Page("portal:directory", ANONYMOUS, "/community-directory/?postcode=ZZ9+9ZZ", True),
+        Page(
+            "portal:directory_service",
+            ANONYMOUS,
+            f"/community-directory/services/{d.parcels.pk}/",
+            True,
+        ),
+        Page(
+            "portal:directory_organisations",
+            RESIDENT,
+            "/community-directory/your-organisations/",
+            True,
+        ),
+        Page(
+            "portal:directory_propose",
+            RESIDENT,
+            f"/community-directory/your-organisations/{d.bank.pk}/propose/",
+            True,
+            "Send for checking",
+        ),
+        Page(
+            "portal:directory_join", RESIDENT, f"/community-directory/join/{data['invite']}/", True
+        ),
     ]
     account = [
         Page("account_login", ANONYMOUS, "/account/login/", True, "Sign in"),
@@ -314,6 +345,14 @@ def _pages(data: dict) -> list[Page]:
         ),
         Page("hub:governance_sar", ADMIN, f"/hub/governance/requests/{data['sar'].pk}/", False),
         Page("hub:livechat", AGENT, "/hub/live-chat/", False),
+        Page("hub:directory", ADMIN, "/hub/directory/", False),
+        Page(
+            "hub:directory_proposal",
+            ADMIN,
+            f"/hub/directory/proposals/{data['proposal'].pk}/",
+            False,
+            "Save decision",
+        ),
         Page(
             "hub:livechat_chat",
             AGENT,
@@ -355,6 +394,8 @@ LISTED = {
     "hub:governance_erasure", "hub:governance_breaches", "hub:governance_breach_new",
     "hub:governance_breach", "hub:governance_dpias", "hub:governance_dpia_new",
     "hub:governance_dpia",
+    "portal:directory", "portal:directory_service", "portal:directory_organisations",
+    "portal:directory_propose", "portal:directory_join", "hub:directory", "hub:directory_proposal",
 }  # fmt: skip
 
 
@@ -484,7 +525,34 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     }
     data.update(_integrations(people[ADMIN], case))
     data.update(_governance(people[ADMIN], ama))
+    data.update(_directory(people[ADMIN], user))
     return people, data
+
+
+def _directory(admin, resident_user) -> dict:
+    """The test directory, the resident as the food bank's representative with a change sent,
+    and an invite link to the other organisation."""
+    from borough.directory.services import invite_token, proposal_create
+    from tests.directory.world import build_directory
+
+    d = build_directory()
+    d.bank.representatives.add(resident_user)
+    change = {
+        "name": "Emergency food parcels",
+        "description": "Four days of food.",
+        "url": "https://foodbank.example/parcels",
+        "days": ["MO", "FR"],
+        "opens_at": "10:00",
+        "closes_at": "13:00",
+        "needs": ["food"],
+        "location": str(d.near.pk),
+    }
+    proposal = proposal_create(ResidentActor(user=resident_user), d.bank, change, service=d.parcels)
+    return {
+        "directory": d,
+        "proposal": proposal,
+        "invite": invite_token(StaffActor(admin), d.advice),
+    }
 
 
 def _governance(admin, resident) -> dict:
