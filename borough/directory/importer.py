@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from borough.core.actors import SystemActor
+from borough.core.models import AuditEvent
 from borough.core.services import audit_record
 
 from .models import CostOption, Location, Organisation, Schedule, Service, TaxonomyTerm
@@ -84,10 +85,10 @@ def import_services(document) -> ImportReport:
         report.services, report.organisations = len(items), len(organisations)
         audit_record(
             actor=SystemActor("directory-import"),
-            action="directory.import",
+            action=AuditEvent.Action.CREATED,
             object_type="directory.service",
             object_id="*",
-            summary=f"{report.services} services from {report.organisations} organisations",
+            summary=f"Imported {report.services} services of {report.organisations} organisations",
         )
     return report
 

@@ -21,6 +21,7 @@ from borough.accounts.directory_policies import (
     may_review_directory,
 )
 from borough.core.actors import Actor, acting_user
+from borough.core.models import AuditEvent
 from borough.core.services import audit_record
 
 from .models import CostOption, Location, Organisation, Proposal, Schedule, Service, TaxonomyTerm
@@ -150,7 +151,7 @@ def proposal_create(
     )
     audit_record(
         actor=actor,
-        action="directory.propose",
+        action=AuditEvent.Action.CREATED,
         object_type="directory.proposal",
         object_id=proposal.pk,
         summary=f"{organisation.name}: {data['name']}",
@@ -203,10 +204,12 @@ def proposal_decide(actor: Actor, proposal: Proposal, *, approve: bool, reason: 
     proposal.save()
     audit_record(
         actor=actor,
-        action="directory.approve" if approve else "directory.reject",
+        action=AuditEvent.Action.CHANGED,
         object_type="directory.proposal",
         object_id=proposal.pk,
-        summary=f"{proposal.organisation.name}: {proposal.data['name']}",
+        summary=f"{'Approved' if approve else 'Rejected'}: {proposal.organisation.name}: "
+        f"{proposal.data['name']}",
+        fields=["status"],
     )
     return proposal
 
@@ -250,10 +253,10 @@ def invite_token(actor: Actor, organisation: Organisation) -> str:
         raise PermissionDenied("Only the directory team may invite representatives")
     audit_record(
         actor=actor,
-        action="directory.invite",
-        object_type="directory.organisation",
+        action=AuditEvent.Action.CREATED,
+        object_type="directory.invite",
         object_id=organisation.pk,
-        summary=organisation.name,
+        summary=f"Invite link for {organisation.name}",
     )
     return signing.dumps(str(organisation.pk), salt=INVITE_SALT)
 
@@ -274,9 +277,10 @@ def invite_accept(user, token: str) -> Organisation | None:
         organisation.representatives.add(user)
         audit_record(
             actor=user,
-            action="directory.representative",
-            summary=organisation.name,
+            action=AuditEvent.Action.CHANGED,
+            summary=f"Representative of {organisation.name}",
             object_type="directory.organisation",
+            fields=["representatives"],
             object_id=organisation.pk,
         )
     return organisation

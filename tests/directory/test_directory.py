@@ -33,8 +33,11 @@ def test_a_proposal_is_public_only_once_the_directory_team_approves_it(directory
     assert service.organisation == directory.bank
     assert service.schedules.get().byday == "TH"
     assert "Baby bank" in client.get(reverse("portal:directory"), {"words": "baby"}).text
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"directory.propose", "directory.approve"} <= actions
+    audited = AuditEvent.objects.filter(object_type="directory.proposal", object_id=proposal.pk)
+    assert [(e.action, e.summary) for e in audited.order_by("pk")] == [
+        ("created", "Hillside Food Bank: Baby bank"),
+        ("changed", "Approved: Hillside Food Bank: Baby bank"),
+    ]
 
 
 def test_a_change_shows_as_a_diff_and_replaces_the_published_service(directory, proposed):
