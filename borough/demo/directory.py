@@ -151,6 +151,18 @@ ORGANISATIONS: tuple[tuple[str, str, str, list[tuple]], ...] = (
                 60,
                 "020 7946 0105",
             ),
+            (
+                "Befriending calls",
+                "A friendly volunteer phones you every week for a chat.",
+                ["older-people", "mental-health"],
+                "",
+                "",
+                "",
+                "",
+                "People aged 60 and over who feel lonely",
+                60,
+                "020 7946 0107",
+            ),
         ],
     ),
     (
