@@ -201,7 +201,10 @@ def join(request, token: str):
 def directory_help(topic: str) -> list[HelpOffer]:
     """The assistant's answer to "where can I get help with ..." (registered in ``apps``)."""
     return [
-        HelpOffer(title=service.name, provider=service.organisation.name,
-                  url=reverse("portal:directory_service", args=[service.pk]))
+        HelpOffer(
+            title=service.name,
+            provider=service.organisation.name,
+            url=reverse("portal:directory_service", args=[service.pk]),
+        )
         for service in help_for(topic)
     ]
