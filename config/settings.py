@@ -196,6 +196,7 @@ INSTALLED_APPS = [
     "borough.integrations",
     "borough.assistant",
     "borough.homes",
+    "borough.directory",
     "borough.governance",
     "borough.demo",
 ]
@@ -431,6 +432,8 @@ BOROUGH_RATE_LIMITS = {
     # Per API client (a client's own rate_limit wins), and reading Open311 without a key.
     "api": env.str("BOROUGH_RATE_API", default="600/m"),
     "open311-read": env.str("BOROUGH_RATE_OPEN311_READ", default="300/m"),
+    # Reading the community directory's Open Referral UK API (public, no key).
+    "openreferral-read": env.str("BOROUGH_RATE_OPENREFERRAL_READ", default="300/m"),
     # The resident assistant: starting chats and sending messages without signing in.
     "chat-start": env.str("BOROUGH_RATE_CHAT_START", default="30/h"),
     "chat-message": env.str("BOROUGH_RATE_CHAT_MESSAGE", default="300/h"),

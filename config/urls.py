@@ -31,6 +31,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("hub/", include("borough.hub.urls")),
     path("open311/v2/", include("borough.api.open311.urls")),
+    path("openreferral/", include("borough.api.openreferral.urls")),
     path("api/v1/", api_v1.urls),
     path("integrations/", include("borough.integrations.urls")),
     path("chat/", include("borough.assistant.urls")),

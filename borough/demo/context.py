@@ -36,6 +36,7 @@ class Summary:
     form_sessions: int = 0
     staff: list[str] = field(default_factory=list)
     resident_account: str = ""
+    directory: str = ""
 
 
 class Demo:

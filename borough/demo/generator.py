@@ -22,6 +22,7 @@ from borough.places.models import Property
 
 from .activity import make_activity
 from .context import Demo, Summary
+from .directory import make_directory
 from .governance import make_information_requests
 from .integrations import make_integrations
 from .people import make_people, make_resident_account, make_staff
@@ -36,6 +37,7 @@ STEPS = (
     "a year of activity",
     "a resident's sign-in",
     "other systems and information requests",
+    "the community directory",
 )
 
 
@@ -58,6 +60,7 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         step(STEPS[6])
         make_integrations(demo, staff)
         make_information_requests(demo, staff)
+        make_directory(demo)
     return demo.summary
 
 

@@ -45,6 +45,7 @@ DEMO_STAFF = (
         False,
     ),
     ("finance.officer@council.example", "Fola", "Finance", "finance", Role.OFFICER, False),
+    ("directory.officer@council.example", "Dina", "Directory", "directory", Role.OFFICER, False),
 )
 
 

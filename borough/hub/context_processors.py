@@ -3,6 +3,7 @@
 Callables, so pages that do not show the hub menu (the portal) never run the queries.
 """
 
+from borough.accounts.directory_policies import can_review_directory
 from borough.accounts.governance_policies import can_govern_information
 from borough.accounts.homes_policies import can_see_homes
 from borough.accounts.payment_policies import can_reconcile_payments
@@ -28,4 +29,5 @@ def hub_navigation(request):
         "governs_information": lambda: can_govern_information(request.user),
         "reconciles_payments": lambda: can_reconcile_payments(request.user),
         "sees_homes": lambda: can_see_homes(request.user),
+        "reviews_directory": lambda: can_review_directory(request.user),
     }

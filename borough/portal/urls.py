@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     bin_days,
+    directory,
     form_pages,
     help,
     map_pages,
@@ -21,6 +22,23 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("topics/<slug:slug>/", views.category, name="category"),
     path("bin-days/", bin_days.bin_days, name="bin_days"),
+    path("community-directory/", directory.directory_search, name="directory"),
+    path(
+        "community-directory/services/<uuid:service_id>/",
+        directory.directory_service,
+        name="directory_service",
+    ),
+    path(
+        "community-directory/your-organisations/",
+        directory.your_organisations,
+        name="directory_organisations",
+    ),
+    path(
+        "community-directory/your-organisations/<uuid:organisation_id>/propose/",
+        directory.propose,
+        name="directory_propose",
+    ),
+    path("community-directory/join/<str:token>/", directory.join, name="directory_join"),
     path("bin-days/<int:uprn>/", bin_days.bin_days_at, name="bin_days_at"),
     path("bin-days/<int:uprn>/calendar.ics", bin_days.bin_days_calendar, name="bin_days_calendar"),
     path("services/<slug:slug>/", form_pages.service_start, name="start"),

@@ -10,6 +10,7 @@ from borough.catalogue.answers import validate_answers
 from borough.contacts.models import Contact
 from borough.core.channels import Channel
 from borough.core.postcodes import normalise_postcode
+from borough.directory.models import Organisation, Service
 from borough.insights.models import DailyCount, Kpi
 from borough.people.models import Household, Resident
 from borough.places.models import Property
@@ -43,6 +44,9 @@ def test_the_demo_borough_is_realistic_and_reproducible():
     counted = DailyCount.objects.filter(kpi=Kpi.CONTACTS).aggregate(n=Sum("value"))["n"]
     assert counted == Contact.objects.filter(direction=Contact.Direction.INBOUND).count()
     assert DailyCount.objects.filter(kpi=Kpi.CASES_OPENED).aggregate(n=Sum("value"))["n"] == cases
+    # The community directory (issue 26): a dozen services, one organisation's representative.
+    assert Service.objects.filter(status="active").count() == 12
+    assert Organisation.objects.filter(representatives__email="rep@foodbank.example").exists()
     first = fingerprint()
 
     call_command("flush", interactive=False, verbosity=0)

@@ -103,6 +103,9 @@ SKIP = {
     "(errors re-render notify:sandbox_index, checked in tests/e2e/test_notify.py)",
     "hub:homes_task_done": "POST-only: records a device's maintenance done (redirects to "
     "hub:homes_devices, which is checked)",
+    # The community directory (issue 26).
+    "hub:directory_invite": "POST-only: makes a representative's invite link (a one-paragraph "
+    "page with the link, from the checked hub:directory's buttons)",
 }
 
 POTHOLE = "/services/report-pothole/"
@@ -151,6 +154,7 @@ def named_patterns() -> set[str]:
 
 def _pages(data: dict) -> list[Page]:
     case, slug = data["case"], data["slug"]
+    d = data["directory"]
     token = case_tracking_token(case)
     mine = data["my_case"]
     start = f"/services/{slug}/"
@@ -218,6 +222,33 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:privacy_home_sensors", ANONYMOUS, "/privacy/home-sensors/", True),
         Page("portal:help_page", ANONYMOUS, "/help/council-tax-bands/", True),
         Page("assistant:chat", RESIDENT, "/chat/", True, "Send", prepare="chat"),
+        # The community directory (issue 26).
+        Page(
+            "portal:directory", ANONYMOUS, "/community-directory/?need=food&postcode=UB8+1QA", True
+        ),
+        Page("portal:directory", ANONYMOUS, "/community-directory/?postcode=ZZ9+9ZZ", True),
+        Page(
+            "portal:directory_service",
+            ANONYMOUS,
+            f"/community-directory/services/{d.parcels.pk}/",
+            True,
+        ),
+        Page(
+            "portal:directory_organisations",
+            RESIDENT,
+            "/community-directory/your-organisations/",
+            True,
+        ),
+        Page(
+            "portal:directory_propose",
+            RESIDENT,
+            f"/community-directory/your-organisations/{d.bank.pk}/propose/",
+            True,
+            "Send for checking",
+        ),
+        Page(
+            "portal:directory_join", RESIDENT, f"/community-directory/join/{data['invite']}/", True
+        ),
     ]
     account = [
         Page("account_login", ANONYMOUS, "/account/login/", True, "Sign in"),
@@ -407,6 +438,14 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:homes_devices", ADMIN, "/hub/homes/devices/", False),
         Page("hub:homes_rules", ADMIN, "/hub/homes/rules/", False),
         Page("hub:livechat", AGENT, "/hub/live-chat/", False),
+        Page("hub:directory", ADMIN, "/hub/directory/", False),
+        Page(
+            "hub:directory_proposal",
+            ADMIN,
+            f"/hub/directory/proposals/{data['proposal'].pk}/",
+            False,
+            "Save decision",
+        ),
         Page(
             "hub:livechat_chat",
             AGENT,
@@ -455,6 +494,8 @@ LISTED = {
     "portal:my_home", "portal:privacy_home_sensors", "hub:homes", "hub:homes_home",
     "hub:homes_devices", "hub:homes_rules",
     "hub:processes", "hub:process", "hub:decision", "hub:process_task",
+    "portal:directory", "portal:directory_service", "portal:directory_organisations",
+    "portal:directory_propose", "portal:directory_join", "hub:directory", "hub:directory_proposal",
 }  # fmt: skip
 
 
@@ -589,6 +630,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     _notify(ama, my_case)
     data.update(_homes(ama))
     data.update(_processes(make_case))
+    data.update(_directory(people[ADMIN], user))
     return people, data
 
 
@@ -709,6 +751,32 @@ def _processes(make_case) -> dict:
         },
     )
     return {"process_task": ProcessStep.objects.get(step_id="officer_check")}
+
+
+def _directory(admin, resident_user) -> dict:
+    """The test directory, the resident as the food bank's representative with a change sent,
+    and an invite link to the other organisation."""
+    from borough.directory.services import invite_token, proposal_create
+    from tests.directory.world import build_directory
+
+    d = build_directory()
+    d.bank.representatives.add(resident_user)
+    change = {
+        "name": "Emergency food parcels",
+        "description": "Four days of food.",
+        "url": "https://foodbank.example/parcels",
+        "days": ["MO", "FR"],
+        "opens_at": "10:00",
+        "closes_at": "13:00",
+        "needs": ["food"],
+        "location": str(d.near.pk),
+    }
+    proposal = proposal_create(ResidentActor(user=resident_user), d.bank, change, service=d.parcels)
+    return {
+        "directory": d,
+        "proposal": proposal,
+        "invite": invite_token(StaffActor(admin), d.advice),
+    }
 
 
 def _governance(admin, resident) -> dict:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from borough.assistant import nlu
+from borough.assistant.helpfinders import find_help
 from borough.assistant.nlu import Passage, Understanding
 from borough.assistant.nlu.content import faq_get
 from borough.assistant.turns import Exchange, fixed, starter_choices
@@ -112,6 +113,9 @@ def open_turn(x: Exchange) -> None:
             links=[{"url": reverse("portal:home"), "text": _("See all our services")}],
         )
         return
+    if _local_help(x):
+        state.failures = 0
+        return
     # A question (faq:...), or nothing we recognise: answer from the council's own content.
     passages = x.understood.passages
     if passages is None:  # not looked up before the turn (the conversation had moved on)
@@ -133,6 +137,20 @@ def open_turn(x: Exchange) -> None:
             choices=[_("Talk to a person")],
         )
         failed(x, offered=True)
+
+
+def _local_help(x: Exchange) -> bool:
+    """"Where can I get help with debt?": the community directory's services for it, linked."""
+    if not may_be_question(x.u):
+        return False
+    offers = find_help(x.text)
+    if not offers:
+        return False
+    x.say(
+        _("These local services can help. They are in the council's community directory:"),
+        links=[{"url": o.url, "text": f"{o.title} ({o.provider})"} for o in offers],
+    )
+    return True
 
 
 def _faq_passages(key: str, u: Understanding) -> list[Passage]:

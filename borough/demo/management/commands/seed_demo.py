@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from borough.core.progress import ENV_VAR as PROGRESS_ENV_VAR
 from borough.core.progress import Steps, say
+from borough.demo.directory import DEMO_REPRESENTATIVE_EMAIL
 from borough.demo.generator import STEPS, database_is_empty, generate
 from borough.demo.people import DEMO_PASSWORD
 
@@ -74,4 +75,9 @@ class Command(BaseCommand):
         if summary.resident_account:
             self.stdout.write(
                 f"Resident MyAccount sign-in (password {DEMO_PASSWORD}): {summary.resident_account}"
+            )
+        if summary.directory:
+            self.stdout.write(
+                f"Community directory: {summary.directory}; the food bank's representative "
+                f"signs in as {DEMO_REPRESENTATIVE_EMAIL} (password {DEMO_PASSWORD})"
             )

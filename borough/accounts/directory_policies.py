@@ -1,0 +1,48 @@
+"""Who may change the community directory (issue 26): least privilege, beside ``policies``.
+
+Representatives of an organisation (resident accounts the directory team linked to it) may
+propose changes to that organisation's services; only the directory team's officers and team
+leads may approve or reject them, with admins and superusers as everywhere else in the hub
+(``may_use_single_view``, governance). Agents and other teams' officers may not. Nobody
+publishes without a review.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from borough.core.actors import Actor, ResidentActor, StaffActor
+
+from .models import Membership, Role
+from .policies import can_use_hub
+
+#: The team that keeps the community directory.
+DIRECTORY_TEAM_SLUG = "directory"
+ROLES_REVIEWING_DIRECTORY = {Role.OFFICER, Role.TEAM_LEAD}
+
+
+def can_review_directory(user) -> bool:
+    """May ``user`` see proposed directory changes and approve or reject them?"""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Membership.objects.filter(user=user)
+        .filter(
+            Q(role=Role.ADMIN)
+            | Q(team__slug=DIRECTORY_TEAM_SLUG, role__in=ROLES_REVIEWING_DIRECTORY)
+        )
+        .exists()
+    )
+
+
+def may_review_directory(actor: Actor) -> bool:
+    return isinstance(actor, StaffActor) and can_review_directory(actor.user)
+
+
+def may_propose_for_organisation(actor: Actor, organisation) -> bool:
+    """A signed-in resident linked to ``organisation`` as its representative."""
+    if not isinstance(actor, ResidentActor) or actor.user is None:
+        return False
+    return organisation.representatives.filter(pk=actor.user.pk).exists()

@@ -1,0 +1,1 @@
+"""The community directory: local organisations' services to Open Referral UK (issue 26)."""
