@@ -74,6 +74,9 @@ class Payment(models.Model):
     # Pay takes on its own from a recurring-payments agreement.
     channel = models.CharField(max_length=20, default="web", db_index=True)
     moto = models.BooleanField(default=False)
+    # How the resident chose to hear about the request (email, sms, letter; "" their usual
+    # way), given on check answers before paying: the case made once paid takes it.
+    contact_by = models.CharField(max_length=10, blank=True)
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

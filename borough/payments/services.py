@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -40,7 +41,18 @@ from .models import IN_PROGRESS, Agreement, Payment, PayState
 log = logging.getLogger(__name__)
 
 
-def payment_start(
+def payment_start(*, contact_by: str = "", **attempt: Any) -> Payment:
+    """``_attempt`` (below), remembering how the resident chose to hear about the request
+    (``contact_by``: email, sms or letter, "" for their usual way) for the case made once
+    they have paid."""
+    payment = _attempt(**attempt)
+    if payment.case_id is None and payment.contact_by != contact_by:
+        payment.contact_by = contact_by
+        payment.save(update_fields=["contact_by", "updated_at"])
+    return payment
+
+
+def _attempt(
     *,
     service: Service,
     answers: dict,
@@ -196,6 +208,7 @@ def payment_complete(payment: Payment) -> Case:
         answers=payment.answers,
         channel=payment.channel or Channel.WEB,
         resident=resident,
+        contact_by=payment.contact_by,
         actor=actor,
         idempotency_key=key,
         form_session_token=payment.form_token,

@@ -250,9 +250,14 @@ def check_answers(request, slug: str):
         errors = {"fee": fee_problem}
     elif request.method == "POST" and amount:
         try:
-            return pay_for(request, service, state, _requester(request), journeys)
+            contact_by = _chosen_contact(request)
+            return pay_for(
+                request, service, state, _requester(request), journeys, contact_by=contact_by
+            )
         except CaseInvalid as invalid:
             errors = {f"change-{key}": message for key, message in invalid.errors.items()}
+        except ChoiceMissing as missing:
+            errors = {"contact_by": str(missing)}
     elif request.method == "POST":
         try:
             return _send_request(request, service, state, journeys)
@@ -278,7 +283,7 @@ def check_answers(request, slug: str):
             "back_url": _step_url(service, journey.last_question.id),
             "amount_due": pounds(amount) if amount else "",
             "every": service.fee.every if service.fee else "",
-            "contact_choices": _contact_choices(request) if not amount else [],
+            "contact_choices": _contact_choices(request),
             "contact_by": request.POST.get("contact_by", "") or _usual_choice(request),
         },
     )
@@ -310,21 +315,27 @@ class ChoiceMissing(ValueError):
     """The resident has more than one way to hear back and chose none of them."""
 
 
+def _chosen_contact(request) -> str:
+    """How the resident chose to hear about the request ("" when they have one way only).
+    Raises ``ChoiceMissing`` when they have a choice and made none."""
+    choices = contact_choices(_requester(request) if request.user.is_authenticated else None)
+    contact_by = request.POST.get("contact_by", "")
+    if len(choices) > 1 and contact_by not in choices:
+        raise ChoiceMissing(_("Select how you want to hear about this request"))
+    return contact_by if len(choices) > 1 else ""
+
+
 def _send_request(request, service: Service, state: FormState, journeys: Journeys):
     """Make the request (a free service) and go to the confirmation page. Raises
     ``CaseInvalid`` for answers that no longer hold and ``ChoiceMissing`` when the resident
     must say how they want to hear about it."""
     resident = _requester(request)
-    choices = contact_choices(resident)
-    contact_by = request.POST.get("contact_by", "")
-    if len(choices) > 1 and contact_by not in choices:
-        raise ChoiceMissing(_("Select how you want to hear about this request"))
     case = case_create(
         service=service,
         answers=state.answers,
         channel=Channel.WEB,
         resident=resident,
-        contact_by=contact_by if len(choices) > 1 else "",
+        contact_by=_chosen_contact(request),
         actor=ResidentActor(
             resident=resident,
             user=request.user if request.user.is_authenticated else None,

@@ -27,7 +27,9 @@ from borough.payments.services import payment_start, payment_sync
 from .progress import FormState, Journeys
 
 
-def pay_for(request, service: Service, state: FormState, resident, journeys: Journeys):
+def pay_for(
+    request, service: Service, state: FormState, resident, journeys: Journeys, contact_by=""
+):
     """Send the resident to Pay for these answers (or on, if they have paid already)."""
     try:
         payment = payment_start(
@@ -36,6 +38,7 @@ def pay_for(request, service: Service, state: FormState, resident, journeys: Jou
             form_token=state.token,
             resident=resident,
             user=request.user,
+            contact_by=contact_by,
         )
     except PayError:
         return render(request, "portal/payment_unavailable.html", {"service": service}, status=503)

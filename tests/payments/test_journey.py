@@ -215,3 +215,33 @@ def test_answers_are_not_kept_longer_than_needed(client, bulky, no_webhooks):
     assert unpaid_answers_expire(now=later) == 1
     unpaid.refresh_from_db()
     assert unpaid.answers == {} and unpaid.email == ""
+
+
+def test_a_paid_request_is_answered_the_way_chosen_before_paying(
+    client, bulky, no_webhooks, settings
+):
+    """Issue 20: "how do you want to hear" is asked on check answers before paying too; no
+    choice keeps the answers and sends nobody to pay; the case made once paid takes it."""
+    import uuid
+
+    from borough.people.models import Household
+    from borough.places.models import Property
+    from tests.factories import ResidentFactory, ResidentUserFactory
+
+    settings.BOROUGH_NOTIFY_PROVIDER = "notify"  # texts and letters too (the Notify sandbox)
+    settings.NOTIFY_SANDBOX, settings.NOTIFY_TEMPLATES = True, {}
+    settings.NOTIFY_API_KEY = f"borough_test-{uuid.uuid4()}-{uuid.uuid4()}"
+    settings.NOTIFY_BASE_URL = "http://notify-sandbox.invalid"
+    user = ResidentUserFactory(email="ama@example.com")
+    home = Household.objects.create(property=Property.objects.get(uprn=100021500001))
+    ResidentFactory(email="ama@example.com", phone="07700 900982", user=user, household=home)
+    client.force_login(user)
+    check = fill_form(client, bulky)
+    page = client.get(check).content.decode()
+    assert "How do you want to hear about this request?" in page and "£" in page
+    refused = client.post(check, {"contact_by": "pigeon"})
+    assert "Select how you want to hear about this request" in refused.content.decode()
+    assert not Payment.objects.exists()
+    back = pay(client, client.post(check, {"contact_by": "letter"})["Location"])
+    assert client.get(back)["Location"].endswith("/confirmation/")
+    assert Case.objects.get().contact_by == "letter"
