@@ -9,12 +9,10 @@ publishes without a review.
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from borough.core.actors import Actor, ResidentActor, StaffActor
 
-from .models import Membership, Role
-from .policies import can_use_hub
+from .models import Role
+from .policies import in_team_roles_or_admin
 
 #: The team that keeps the community directory.
 DIRECTORY_TEAM_SLUG = "directory"
@@ -23,18 +21,7 @@ ROLES_REVIEWING_DIRECTORY = {Role.OFFICER, Role.TEAM_LEAD}
 
 def can_review_directory(user) -> bool:
     """May ``user`` see proposed directory changes and approve or reject them?"""
-    if not can_use_hub(user):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Membership.objects.filter(user=user)
-        .filter(
-            Q(role=Role.ADMIN)
-            | Q(team__slug=DIRECTORY_TEAM_SLUG, role__in=ROLES_REVIEWING_DIRECTORY)
-        )
-        .exists()
-    )
+    return in_team_roles_or_admin(user, DIRECTORY_TEAM_SLUG, ROLES_REVIEWING_DIRECTORY)
 
 
 def may_review_directory(actor: Actor) -> bool:

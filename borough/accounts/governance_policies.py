@@ -4,12 +4,10 @@ length; the same rules: the actor's own rights, asked by every action and page."
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from borough.core.actors import Actor, StaffActor, SystemActor
 
-from .models import Membership, Role
-from .policies import can_use_hub
+from .models import Role
+from .policies import in_team_roles_or_admin
 
 # ------------------------------------------------------------------ information governance
 
@@ -22,18 +20,7 @@ def can_govern_information(user) -> bool:
     """May ``user`` keep the information asset register, the retention schedule and legal
     holds, and handle subject access requests? Officers and team leads of the complaints and
     information team, admins and superusers: a request gathers everything about a person."""
-    if not can_use_hub(user):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Membership.objects.filter(user=user)
-        .filter(
-            Q(role=Role.ADMIN)
-            | Q(team__slug=GOVERNANCE_TEAM_SLUG, role__in=ROLES_GOVERNING_INFORMATION)
-        )
-        .exists()
-    )
+    return in_team_roles_or_admin(user, GOVERNANCE_TEAM_SLUG, ROLES_GOVERNING_INFORMATION)
 
 
 def may_govern_information(actor: Actor) -> bool:

@@ -5,27 +5,17 @@ length; the same rules: the actor's own rights, asked by every action and page."
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from borough.core.actors import Actor, ResidentActor, StaffActor, SystemActor
 
-from .models import Membership, Role
-from .policies import can_use_hub
+from .models import Role
+from .policies import in_team_roles_or_admin
 
 HOUSING_TEAM_SLUG = "housing-repairs"
 ROLES_READING_HOMES = {Role.OFFICER, Role.TEAM_LEAD}
 
 
 def _housing_roles(user, roles) -> bool:
-    if not can_use_hub(user):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Membership.objects.filter(user=user)
-        .filter(Q(role=Role.ADMIN) | Q(team__slug=HOUSING_TEAM_SLUG, role__in=roles))
-        .exists()
-    )
+    return in_team_roles_or_admin(user, HOUSING_TEAM_SLUG, roles)
 
 
 def can_see_homes(user) -> bool:

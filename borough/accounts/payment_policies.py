@@ -4,12 +4,10 @@ length; the same rules: the actor's own rights, asked by every action and page. 
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from borough.core.actors import Actor, ResidentActor, StaffActor
 
-from .models import Membership, Role
-from .policies import can_use_hub
+from .models import Role
+from .policies import can_use_hub, in_team_roles_or_admin
 
 #: The team that balances the council's income against what GOV.UK Pay took.
 FINANCE_TEAM_SLUG = "finance"
@@ -20,15 +18,7 @@ def can_reconcile_payments(user) -> bool:
     """May ``user`` read the daily reconciliation of Borough's payments against GOV.UK Pay's
     (and download it)? Officers and team leads of the finance team, admins and superusers.
     Not agents, and not other teams' officers: it lists every payment the council took."""
-    if not can_use_hub(user):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Membership.objects.filter(user=user)
-        .filter(Q(role=Role.ADMIN) | Q(team__slug=FINANCE_TEAM_SLUG, role__in=ROLES_RECONCILING))
-        .exists()
-    )
+    return in_team_roles_or_admin(user, FINANCE_TEAM_SLUG, ROLES_RECONCILING)
 
 
 def may_take_payment(actor: Actor) -> bool:

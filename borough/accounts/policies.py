@@ -19,6 +19,21 @@ def can_use_hub(user) -> bool:
     return bool(user.is_authenticated and user.is_council_staff)
 
 
+def in_team_roles_or_admin(user, team_slug: str, roles) -> bool:
+    """The hub's least-privilege rule for a team's own work (the single view, governance,
+    payments, homes, the directory): ``roles`` in the team ``team_slug``, or an admin or a
+    superuser. Never agents or other teams' officers."""
+    if not can_use_hub(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Membership.objects.filter(user=user)
+        .filter(Q(role=Role.ADMIN) | Q(team__slug=team_slug, role__in=roles))
+        .exists()
+    )
+
+
 def visible_team_ids(user) -> set[int] | None:
     """Team ids whose cases ``user`` may see, or ``None`` for every team."""
     if user.is_superuser:
@@ -235,15 +250,7 @@ def may_use_single_view(user) -> bool:
     """May ``user`` search the single view, see linked people and households, review uncertain
     matches and read the data-quality report? Officers and team leads of the data team, admins
     and superusers: it joins personal data from every system."""
-    if not can_use_hub(user):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Membership.objects.filter(user=user)
-        .filter(Q(role=Role.ADMIN) | Q(team__slug=DATA_TEAM_SLUG, role__in=ROLES_USING_SINGLE_VIEW))
-        .exists()
-    )
+    return in_team_roles_or_admin(user, DATA_TEAM_SLUG, ROLES_USING_SINGLE_VIEW)
 
 
 # ------------------------------------------------------------------------------ live chat
