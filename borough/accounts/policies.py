@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 
-from django.db.models import Q
-
 from borough.core.actors import Actor, ApiClientActor, ResidentActor, StaffActor, SystemActor
 
 from .models import Membership, Role
@@ -19,6 +17,37 @@ def can_use_hub(user) -> bool:
     return bool(user.is_authenticated and user.is_council_staff)
 
 
+# A user's memberships, read once per user object (one request) instead of once per question:
+# the hub's menu alone asks a dozen. Any change to a membership or a team bumps the generation
+# (signals below), so a user object that outlives the change reads them again.
+_generation = 0
+
+
+def membership_changed(**kwargs) -> None:
+    global _generation
+    _generation += 1
+
+
+def memberships(user) -> tuple[tuple[int, str, str], ...]:
+    """``(team_id, team_slug, role)`` for each of ``user``'s memberships."""
+    if not user.is_authenticated:
+        return ()
+    cached = getattr(user, "_borough_memberships", None)
+    if cached is not None and cached[0] == _generation:
+        return cached[1]
+    rows = tuple(Membership.objects.filter(user=user).values_list("team_id", "team__slug", "role"))
+    user._borough_memberships = (_generation, rows)
+    return rows
+
+
+def _roles_by_team(user) -> dict[int, str]:
+    return {team_id: role for team_id, _, role in memberships(user)}
+
+
+def _holds_role(user, roles) -> bool:
+    return any(role in roles for _, _, role in memberships(user))
+
+
 def in_team_roles_or_admin(user, team_slug: str, roles) -> bool:
     """The hub's least-privilege rule for a team's own work (the single view, governance,
     payments, homes, the directory): ``roles`` in the team ``team_slug``, or an admin or a
@@ -27,10 +56,9 @@ def in_team_roles_or_admin(user, team_slug: str, roles) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        Membership.objects.filter(user=user)
-        .filter(Q(role=Role.ADMIN) | Q(team__slug=team_slug, role__in=roles))
-        .exists()
+    return any(
+        role == Role.ADMIN or (slug == team_slug and role in roles)
+        for _, slug, role in memberships(user)
     )
 
 
@@ -38,10 +66,10 @@ def visible_team_ids(user) -> set[int] | None:
     """Team ids whose cases ``user`` may see, or ``None`` for every team."""
     if user.is_superuser:
         return None
-    memberships = list(Membership.objects.filter(user=user).values_list("team_id", "role"))
-    if any(role in ROLES_SEEING_ALL_TEAMS for _, role in memberships):
+    rows = memberships(user)
+    if any(role in ROLES_SEEING_ALL_TEAMS for _, _, role in rows):
         return None
-    return {team_id for team_id, _ in memberships}
+    return {team_id for team_id, _, _ in rows}
 
 
 # Roles that may change a case (assign, move status, add notes) in their own team. Agents raise
@@ -55,7 +83,7 @@ def can_work_case(user, case) -> bool:
         return False
     if user.is_superuser:
         return True
-    roles = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
+    roles = _roles_by_team(user)
     if Role.ADMIN in roles.values():
         return True
     return roles.get(case.team_id) in ROLES_WORKING_CASES
@@ -98,10 +126,10 @@ def _team_ids_where_role(user, roles: AbstractSet[str]) -> set[int] | None:
         return set()
     if user.is_superuser:
         return None
-    memberships = list(Membership.objects.filter(user=user).values_list("team_id", "role"))
-    if any(role == Role.ADMIN for _, role in memberships):
+    rows = memberships(user)
+    if any(role == Role.ADMIN for _, _, role in rows):
         return None
-    return {team_id for team_id, role in memberships if role in roles}
+    return {team_id for team_id, _, role in rows if role in roles}
 
 
 # Roles that may write and change their team's response templates.
@@ -153,7 +181,7 @@ def can_see_insights(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role__in=ROLES_READING_INSIGHTS).exists()
+    return _holds_role(user, ROLES_READING_INSIGHTS)
 
 
 # Roles that read every message in the outbox (notify): those who run teams and the platform.
@@ -168,7 +196,7 @@ def outbox_access(user) -> str:
         return ""
     if user.is_superuser:
         return "all"
-    if Membership.objects.filter(user=user, role__in=ROLES_READING_OUTBOX).exists():
+    if _holds_role(user, ROLES_READING_OUTBOX):
         return "all"
     return "by_case"
 
@@ -200,7 +228,7 @@ def can_manage_api_clients(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    return _holds_role(user, {Role.ADMIN})
 
 
 def can_manage_integrations(user) -> bool:
@@ -265,7 +293,7 @@ def can_handle_live_chat(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role__in=ROLES_HANDLING_LIVE_CHAT).exists()
+    return _holds_role(user, ROLES_HANDLING_LIVE_CHAT)
 
 
 def may_handle_live_chat(actor: Actor) -> bool:
@@ -456,9 +484,7 @@ def can_see_record_access(user, *, case_team_ids: AbstractSet[int]) -> bool:
         return False
     if user.is_superuser:
         return True
-    for slug, team_id, role in Membership.objects.filter(user=user).values_list(
-        "team__slug", "team_id", "role"
-    ):
+    for team_id, slug, role in memberships(user):
         if role == Role.ADMIN or slug == DATA_PROTECTION_TEAM_SLUG:
             return True
         if role == Role.TEAM_LEAD and team_id in case_team_ids:
@@ -478,6 +504,6 @@ def may_refund(actor: Actor, case) -> bool:
                 return False
             if user.is_superuser:
                 return True
-            roles = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
+            roles = _roles_by_team(user)
             return Role.ADMIN in roles.values() or roles.get(case.team_id) in ROLES_REFUNDING
     return False

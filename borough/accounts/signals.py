@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from borough.core.models import AuditEvent
@@ -12,6 +13,8 @@ from borough.core.services import audit_record
 
 from .enrolment import email_send, enrolment_complete
 from .mfa import record_mfa_in_session
+from .models import Membership, Team
+from .policies import membership_changed
 
 # What each kind of authenticator is called in the email telling its owner of a change.
 KINDS = {
@@ -65,3 +68,13 @@ def _authenticator_removed(sender, request, user, authenticator, **kwargs):
 @receiver(authenticator_reset, dispatch_uid="accounts_mfa_reset_told")
 def _authenticator_reset(sender, request, user, authenticator, **kwargs):
     _tell_and_audit(request, user, authenticator, action=AuditEvent.Action.CHANGED, added=None)
+
+
+# A membership or a team saved or deleted: every user's memberships are read again (policies).
+for _model in (Membership, Team):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            membership_changed,
+            sender=_model,
+            dispatch_uid=f"policies-generation-{_model.__name__}-{id(_signal)}",
+        )

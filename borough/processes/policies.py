@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from borough.accounts.models import Membership, Role
-from borough.accounts.policies import can_use_hub, can_work_case
+from borough.accounts.models import Role
+from borough.accounts.policies import can_use_hub, can_work_case, memberships
 from borough.core.actors import Actor, ApiClientActor, StaffActor, SystemActor
 
 
@@ -11,16 +11,15 @@ def can_manage_processes(user) -> bool:
     """Administrators change decision tables and see every process."""
     if not can_use_hub(user):
         return False
-    return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    return user.is_superuser or any(role == Role.ADMIN for _, _, role in memberships(user))
 
 
 def can_see_processes(user) -> bool:
     """Team leads and administrators read the process pages (counts, stuck instances)."""
     if not can_use_hub(user):
         return False
-    return (
-        user.is_superuser
-        or Membership.objects.filter(user=user, role__in=(Role.ADMIN, Role.TEAM_LEAD)).exists()
+    return user.is_superuser or any(
+        role in (Role.ADMIN, Role.TEAM_LEAD) for _, _, role in memberships(user)
     )
 
 
@@ -28,10 +27,10 @@ def task_team_slugs(user) -> set[str] | None:
     """The teams whose process tasks ``user`` may do (None: every team)."""
     if user.is_superuser:
         return None
-    rows = Membership.objects.filter(user=user).values_list("team__slug", "role")
-    if any(role == Role.ADMIN for _, role in rows):
+    rows = memberships(user)
+    if any(role == Role.ADMIN for _, _, role in rows):
         return None
-    return {slug for slug, role in rows if role in (Role.OFFICER, Role.TEAM_LEAD)}
+    return {slug for _, slug, role in rows if role in (Role.OFFICER, Role.TEAM_LEAD)}
 
 
 def may_start_process(actor: Actor, case) -> bool:

@@ -121,11 +121,10 @@ def test_the_case_list_query_count_does_not_grow_with_cases(client, waste_office
     cell = '<td class="govuk-table__cell">Report a missed bin collection</td>'
     assert response.content.decode().count(cell) == 6
     # Session and user; the page and its capped count; services, teams, wards for the filters;
-    # saved views; officers for bulk assign; the permission checks of the page and the menu
-    # (templates, dashboard, insights, API clients, single view, live chat, information
-    # governance, payments reconciliation, homes, community directory) and the count of
-    # automated processes' steps waiting for the team.
-    assert len(six) == len(one) <= 24
+    # saved views; officers for bulk assign; the person's memberships, read once for every
+    # permission question of the page and the menu; the count of automated processes' steps
+    # waiting for the team.
+    assert len(six) == len(one) <= 12
 
 
 def _footer(page: str) -> str:

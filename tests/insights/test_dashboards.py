@@ -267,9 +267,8 @@ def test_dashboard_pages_take_the_same_number_of_queries_whatever_the_data(
         build_week(first=today - dt.timedelta(weeks=weeks_ago), catalogue=catalogue, agent=agent)
     counts_rebuild(start=today - dt.timedelta(days=400), end=today)
     assert counts() == empty
-    # The hub menu's checks include information governance (issue 23), payments (issue 20),
-    # homes (issue 27) and the community directory (issue 26).
-    assert max(empty) <= 19
+    # The hub menu asks a dozen permission questions of one read of the person's memberships.
+    assert max(empty) <= 10
 
 
 def test_the_performance_page_publishes_the_headline_kpis_without_sign_in(client, catalogue, agent):
