@@ -36,3 +36,11 @@ def start_processes(case_id: int) -> int:
 @db_task(retries=3, retry_delay=30)
 def deliver_message(case_id: int, name: str, payload: dict) -> int:
     return send_message(case_id=case_id, name=name, payload=payload, actor=SYSTEM)
+
+
+@db_periodic_task(crontab(day="1", hour="6", minute="0"))
+def single_person_discount_review_run() -> int:
+    """Each month: open reviews of single person discounts (``library.discount.review_run``)."""
+    from .library.discount import review_run
+
+    return len(review_run())
