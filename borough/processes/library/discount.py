@@ -36,7 +36,7 @@ from borough.singleview.models import LinkedHousehold, SourceRecord
 from ..models import InstanceStatus, ProcessInstance, ProcessStep, StepState
 from ..registry import ServiceUnavailable, StepContext, service_task
 from .common import actor
-from .moves import language
+from .moves import language, long_date
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def award(step: StepContext, params: dict) -> dict:
             "You will get a 25%% single person discount on your council tax from %(date)s. We "
             "will send you a new bill; keep paying your current instalments until then. Tell us "
             "within 21 days if another adult moves in."
-        ) % {"date": start}
+        ) % {"date": long_date(start)}
     _tell_and_close(step, text, Resolution.FIXED)
     return {"receipt": receipt}
 
@@ -184,7 +184,7 @@ def write(step: StepContext, params: dict) -> dict:
             "may live at your address. Please reply to this message by %(date)s to tell us "
             "whether anyone aged 18 or over lives with you. If you do not reply, we may end "
             "your discount."
-        ) % {"date": reply_by.isoformat()}
+        ) % {"date": long_date(reply_by)}
     case_send_update(case=case, text=text, actor=actor("single-person-discount"))
     return {"reply_by": reply_by.isoformat()}
 
@@ -214,7 +214,7 @@ def end(step: StepContext, params: dict) -> dict:
             "Your single person discount has ended from %(date)s, because another adult lives "
             "at your address. We will send you a new bill. If you think this is wrong, reply to "
             "this message."
-        ) % {"date": today}
+        ) % {"date": long_date(today)}
     _tell_and_close(step, text, Resolution.FIXED)
     return {"receipt": receipt}
 

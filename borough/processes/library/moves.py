@@ -11,6 +11,7 @@ resident gets one confirmation, in their language, listing what was updated.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.utils import translation
@@ -108,14 +109,17 @@ def electoral(step: StepContext, params: dict) -> dict:
     return _tell(step, CouncilSystem.ELECTORAL, "electoral_action")
 
 
-def _lines(actions: dict[str, str], moved_on: str) -> list[str]:
-    when = moved_on
+def long_date(value) -> str:
+    """A date as the resident's language writes it ("1 grudnia 2026"); as given if not one."""
     try:
-        import datetime as dt
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return date_format(day, "j E Y")
 
-        when = date_format(dt.date.fromisoformat(moved_on), "j F Y")
-    except (TypeError, ValueError):
-        pass
+
+def _lines(actions: dict[str, str], moved_on: str) -> list[str]:
+    when = long_date(moved_on)
     words = {
         "move_account": _(
             "Council tax: your account moves to your new address from %(date)s. We will send "
