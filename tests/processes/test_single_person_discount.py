@@ -160,7 +160,9 @@ def holder(catalogue, gazetteer, processes):
 def _review():
     opened = review_run()
     assert len(opened) == 1
-    instance = ProcessInstance.objects.get(case=opened[0], definition__key="single-person-discount-review")
+    instance = ProcessInstance.objects.get(
+        case=opened[0], definition__key="single-person-discount-review"
+    )
     return opened[0], instance
 
 

@@ -4,52 +4,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0004_connector_api_client'),
+        ("integrations", "0004_connector_api_client"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SandboxDiscount',
+            name="SandboxDiscount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('account_ref', models.CharField(max_length=20, unique=True)),
-                ('uprn', models.BigIntegerField(db_index=True)),
-                ('holder_name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('awarded_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("account_ref", models.CharField(max_length=20, unique=True)),
+                ("uprn", models.BigIntegerField(db_index=True)),
+                ("holder_name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("awarded_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['account_ref'],
+                "ordering": ["account_ref"],
             },
         ),
         migrations.CreateModel(
-            name='SandboxSystem',
+            name="SandboxSystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(choices=[('council_tax', 'Council tax'), ('waste', 'Waste and recycling (bins)'), ('parking', 'Parking permits'), ('electoral_registration', 'Electoral registration office')], max_length=32, unique=True)),
-                ('is_down', models.BooleanField(default=False, help_text='Pretend the system is down: every call to it fails')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "system",
+                    models.CharField(
+                        choices=[
+                            ("council_tax", "Council tax"),
+                            ("waste", "Waste and recycling (bins)"),
+                            ("parking", "Parking permits"),
+                            ("electoral_registration", "Electoral registration office"),
+                        ],
+                        max_length=32,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "is_down",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Pretend the system is down: every call to it fails",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['system'],
+                "ordering": ["system"],
             },
         ),
         migrations.CreateModel(
-            name='SandboxSystemCall',
+            name="SandboxSystemCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(choices=[('council_tax', 'Council tax'), ('waste', 'Waste and recycling (bins)'), ('parking', 'Parking permits'), ('electoral_registration', 'Electoral registration office')], max_length=32)),
-                ('operation', models.CharField(max_length=60)),
-                ('reference', models.CharField(max_length=40)),
-                ('payload', models.JSONField(default=dict)),
-                ('receipt', models.CharField(max_length=40)),
-                ('at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "system",
+                    models.CharField(
+                        choices=[
+                            ("council_tax", "Council tax"),
+                            ("waste", "Waste and recycling (bins)"),
+                            ("parking", "Parking permits"),
+                            ("electoral_registration", "Electoral registration office"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("operation", models.CharField(max_length=60)),
+                ("reference", models.CharField(max_length=40)),
+                ("payload", models.JSONField(default=dict)),
+                ("receipt", models.CharField(max_length=40)),
+                ("at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('system', 'operation', 'reference'), name='sandboxsystemcall_once')],
+                "ordering": ["-at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("system", "operation", "reference"), name="sandboxsystemcall_once"
+                    )
+                ],
             },
         ),
     ]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from borough.cases.create import case_create
 from borough.cases.models import Case, Resolution, Status
 from borough.cases.workflow import case_send_update
+from borough.catalogue.models import Service
 from borough.core.actors import SystemActor
 from borough.core.channels import Channel
 from borough.integrations import systems
@@ -233,9 +234,7 @@ def keep(step: StepContext, params: dict) -> dict:
 def review_run(*, today: dt.date | None = None) -> list[Case]:
     """Open a review for each discount holder the single view shows another adult living with,
     once: a holder with a review still running is not reviewed again. Returns the new cases."""
-    from borough.catalogue.models import Service
-
-    from ..services import SYSTEM, start_process
+    from ..services import SYSTEM, start_process  # noqa: PLC0415 (services imports this module)
 
     today = today or timezone.localdate()
     service = Service.objects.get(slug=REVIEW_SERVICE)
