@@ -126,9 +126,9 @@ def _advance(
         instance.state = before
         _fail(instance, error, now=now)
         return
-    for step, error in reversed(run.held):  # the first held step's error is the one shown
-        failed = engine.StepFailed(step, error)
-        failed.__cause__ = error
+    for step, problem in reversed(run.held):  # the first held step's error is the one shown
+        failed = engine.StepFailed(step, problem)
+        failed.__cause__ = problem
         _fail(instance, failed, now=now)
 
 

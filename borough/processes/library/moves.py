@@ -161,8 +161,8 @@ def confirm(step: StepContext, params: dict) -> dict:
     case = step.case
     case.refresh_from_db()
     data = step.data
-    actions = {
-        system: data[key]["action"]
+    actions: dict[str, str] = {
+        str(system): data[key]["action"]
         for system, key in (
             (CouncilSystem.COUNCIL_TAX, "council_tax"),
             (CouncilSystem.WASTE, "waste"),
