@@ -258,3 +258,40 @@ def test_the_end_step_refuses_to_run_without_a_persons_decision(holder, monkeypa
         end(step, {})
     assert SandboxDiscount.objects.get(account_ref="CT00001234").ended_on is None
     assert not case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED).exists()
+
+
+@pytest.mark.django_db
+def test_the_review_command_reports_and_a_council_tax_system_down_opens_nothing(holder):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from borough.integrations.models import SandboxSystem
+
+    SandboxSystem.objects.create(system="council_tax", is_down=True)
+    with pytest.raises(CommandError, match="Nothing opened: Council tax \\(sandbox\\)"):
+        call_command("review_single_person_discounts")
+    assert not ProcessInstance.objects.filter(definition__key="single-person-discount-review")
+    SandboxSystem.objects.update(is_down=False)
+    out = StringIO()
+    call_command("review_single_person_discounts", stdout=out)
+    assert out.getvalue().strip() == "Reviews opened: 1"
+
+
+@pytest.mark.django_db
+def test_the_residents_reply_on_their_case_moves_the_review_on(
+    holder, ctax_officer, django_capture_on_commit_callbacks
+):
+    from borough.cases.resident import case_add_resident_update
+
+    case, instance = _review()
+    _do(instance, "discount_review", ctax_officer, review="write")
+    with django_capture_on_commit_callbacks(execute=True):
+        case_add_resident_update(
+            case=case,
+            text="My brother moved out in August.",
+            actor=ResidentActor(tracking_case_id=case.pk),
+        )
+    instance.refresh_from_db()
+    decide = ProcessStep.objects.get(instance=instance, step_id="discount_decide")
+    assert decide.state == StepState.WAITING and instance.next_timer_at is None

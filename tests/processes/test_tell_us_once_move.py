@@ -195,3 +195,19 @@ def test_a_decision_table_without_a_rule_for_the_destination_fails_and_retries_w
     assert instance.status == InstanceStatus.COMPLETED
     assert instance.decisions == {"move_actions": 3}
     assert sorted(_calls(case)) == SYSTEMS
+
+
+@pytest.mark.django_db
+def test_load_processes_loads_the_move_and_discount_processes(catalogue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_processes", stdout=out)
+    for line in (
+        "Tell us once about a move: version 1",
+        "Single person discount application: version 1",
+        "Single person discount review: version 1",
+    ):
+        assert line in out.getvalue()
