@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from lxml import etree
 
+from borough.cases.models import Case
+from borough.cases.workflow import case_add_note
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.processes import policies, selectors, tables
@@ -194,15 +196,15 @@ TASK_FIELDS = {
     # Single person discount (processes.library.discount): the evidence is shown above.
     "discount_check": [
         ("decision", "Give the discount? Enter award or refuse", "choice"),
-        ("officer_note", "Why (kept on the case)", "text"),
+        ("note", "Why (kept on the case as an internal note)", "text"),
     ],
     "discount_review": [
         ("review", "Ask the resident? Enter write or no_change", "choice"),
-        ("officer_note", "Why (kept on the case)", "text"),
+        ("note", "Why (kept on the case as an internal note)", "text"),
     ],
     "discount_decide": [
         ("discount_decision", "End the discount? Enter end or keep", "choice"),
-        ("officer_note", "Why (kept on the case)", "text"),
+        ("note", "Why (kept on the case as an internal note)", "text"),
     ],
 }
 # The answers a "choice" field takes (the process's gateways test these words).
@@ -253,10 +255,17 @@ def task(request, step_id: int):
                 answers[name] = text[:500]
         if not errors:
             try:
-                complete_task(step=step, actor=actor, answers=answers)
+                instance = complete_task(step=step, actor=actor, answers=answers)
             except NotWaiting as problem:
                 messages.error(request, str(problem))
                 return redirect("hub:processes")
+            if answers.get("note"):  # the person's reasons, on the case for whoever reads it
+                case_add_note(
+                    case=Case.objects.get(pk=instance.case_id),
+                    text=f"{step.name}: {answers['note']}",
+                    actor=actor,
+                    public=False,
+                )
             messages.success(request, f"Done: {step.name} for {step.instance.case.reference}")
             return redirect("hub:processes")
     if step.state != "waiting":

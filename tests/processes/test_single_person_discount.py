@@ -121,12 +121,17 @@ def test_another_adult_on_record_asks_an_officer_who_sees_the_evidence(
     bad = client.post(reverse("hub:process_task", args=[step.pk]), {"decision": "maybe"})
     assert bad.status_code == 400 and "Enter award or refuse" in bad.content.decode()
 
-    client.post(reverse("hub:process_task", args=[step.pk]), {"decision": decision})
+    client.post(
+        reverse("hub:process_task", args=[step.pk]),
+        {"decision": decision, "note": "Checked: Mr Babbage is her lodger's son"},
+    )
     instance.refresh_from_db()
     case.refresh_from_db()
     assert instance.status == InstanceStatus.COMPLETED and instance.touched_by_person
     assert case.status == Status.CLOSED
     assert SandboxDiscount.objects.exists() == (decision == "award")
+    note = case.events.get(kind=CaseEvent.Kind.NOTE, is_public=False, text__contains="lodger")
+    assert note.text.startswith("Officer checks the evidence and decides:")
     if decision == "refuse":
         assert "another adult living at your address" in _told(case)
 
