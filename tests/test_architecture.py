@@ -62,6 +62,10 @@ ALSO_ALLOWED = {
     ("cases", "contacts"): "ADR 0003: case_create records the contact that raised the case",
     ("cases", "notify"): "notify imports only core: any app may send a message through it",
     ("payments", "notify"): "notify imports only core: renewal notices go through the outbox",
+    ("processes", "integrations"): "issue 19: service steps tell other council systems through "
+    "integrations.systems (connectors; integrations imports nothing of processes)",
+    ("processes", "singleview"): "issue 19: the single person discount reads the single view's "
+    "evidence (read only; the single view imports nothing of processes)",
 }
 # Apps that import nothing first-party, but for these pure-Python modules of core (no Django,
 # nothing first-party), each with the reason (ADR 0027).

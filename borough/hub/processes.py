@@ -12,7 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from lxml import etree
 
+from borough.cases.models import Case
+from borough.cases.workflow import case_add_note
 from borough.core.actors import StaffActor
+from borough.core.services import audit_record
 from borough.processes import policies, selectors, tables
 from borough.processes.engine import ProcessDocumentError, decision_keys, task_data
 from borough.processes.models import DecisionTable, ProcessDefinition, ProcessInstance, ProcessStep
@@ -190,6 +193,26 @@ TASK_FIELDS = {
         ),
         ("officer_note", "Note for the letter (optional)", "text"),
     ],
+    # Single person discount (processes.library.discount): the evidence is shown above.
+    "discount_check": [
+        ("decision", "Give the discount? Enter award or refuse", "choice"),
+        ("note", "Why (kept on the case as an internal note)", "text"),
+    ],
+    "discount_review": [
+        ("review", "Ask the resident? Enter write or no_change", "choice"),
+        ("note", "Why (kept on the case as an internal note)", "text"),
+    ],
+    "discount_decide": [
+        ("discount_decision", "End the discount? Enter end or keep", "choice"),
+        ("note", "Why (kept on the case as an internal note)", "text"),
+    ],
+}
+# The answers a "choice" field takes (the process's gateways test these words).
+CHOICES = {
+    "outcome": ("eligible", "not_eligible"),
+    "decision": ("award", "refuse"),
+    "review": ("write", "no_change"),
+    "discount_decision": ("end", "keep"),
 }
 
 
@@ -224,21 +247,38 @@ def task(request, step_id: int):
                     errors[name] = "Enter an amount in pounds, like 20 or 20.50"
                 answers[name] = amount
             elif kind == "choice":
-                if text not in ("eligible", "not_eligible"):
-                    errors[name] = "Enter eligible or not_eligible"
+                allowed = CHOICES.get(name, ("eligible", "not_eligible"))
+                if text not in allowed:
+                    errors[name] = "Enter " + " or ".join(allowed)
                 answers[name] = text
             elif text:
                 answers[name] = text[:500]
         if not errors:
             try:
-                complete_task(step=step, actor=actor, answers=answers)
+                instance = complete_task(step=step, actor=actor, answers=answers)
             except NotWaiting as problem:
                 messages.error(request, str(problem))
                 return redirect("hub:processes")
+            if answers.get("note"):  # the person's reasons, on the case for whoever reads it
+                case_add_note(
+                    case=Case.objects.get(pk=instance.case_id),
+                    text=f"{step.name}: {answers['note']}",
+                    actor=actor,
+                    public=False,
+                )
             messages.success(request, f"Done: {step.name} for {step.instance.case.reference}")
             return redirect("hub:processes")
     if step.state != "waiting":
         raise Http404("This step is no longer waiting")
+    data = _task_data(step)
+    if data.get("evidence"):
+        audit_record(
+            actor=request.user,
+            action="viewed",
+            object_type="process_evidence",
+            object_id=step.instance.case.reference,
+            summary=f"single view evidence for {step.name}",
+        )
     return render(
         request,
         "hub/processes/task.html",
@@ -248,7 +288,8 @@ def task(request, step_id: int):
             "fields": fields,
             "values": values,
             "errors": errors,
-            "calculation": (_task_data(step).get("calculation") or {}),
+            "calculation": (data.get("calculation") or {}),
+            "evidence": data.get("evidence") or None,
         },
         status=400 if errors else 200,
     )

@@ -247,3 +247,70 @@ class InboundUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"update from {self.connector_id}: {self.external_status}"
+
+
+class CouncilSystem(models.TextChoices):
+    """The council's own back-office systems a process updates (issue 19, tell us once)."""
+
+    COUNCIL_TAX = "council_tax", "Council tax"
+    WASTE = "waste", "Waste and recycling (bins)"
+    PARKING = "parking", "Parking permits"
+    ELECTORAL = "electoral_registration", "Electoral registration office"
+
+
+class SandboxSystem(models.Model):
+    """SANDBOX. The embedded stand-in for one council system that has no connector yet
+    (``integrations.systems``): it records what it was sent. An administrator may mark it down
+    to see a process step fail and be retried."""
+
+    system = models.CharField(max_length=32, choices=CouncilSystem.choices, unique=True)
+    is_down = models.BooleanField(
+        default=False, help_text="Pretend the system is down: every call to it fails"
+    )
+
+    class Meta:
+        ordering = ["system"]
+
+    def __str__(self) -> str:
+        return f"Sandbox: {self.get_system_display()}"
+
+
+class SandboxSystemCall(models.Model):
+    """SANDBOX. One thing a sandbox system was sent. The same operation for the same
+    reference is kept once and answered with the same receipt (as an idempotency key)."""
+
+    system = models.CharField(max_length=32, choices=CouncilSystem.choices)
+    operation = models.CharField(max_length=60)
+    reference = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    receipt = models.CharField(max_length=40)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "operation", "reference"], name="sandboxsystemcall_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.operation} {self.reference}"
+
+
+class SandboxDiscount(models.Model):
+    """SANDBOX. A single person discount as the council tax sandbox holds it: awarded,
+    and ended (only ever by a person's decision, through the discount review process)."""
+
+    account_ref = models.CharField(max_length=20, unique=True)
+    uprn = models.BigIntegerField(db_index=True)
+    holder_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    awarded_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["account_ref"]
+
+    def __str__(self) -> str:
+        return f"Sandbox discount {self.account_ref}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -68,6 +69,19 @@ class RunLog:
     """What one run did: steps finished, the decisions used, and what it now waits on."""
 
     done: list[Step] = field(default_factory=list)
+    # Steps marked to be retried alone that failed in this run, with their errors: the other
+    # branches ran on, and each of these waits (in Spiff's ERROR state) for a retry.
+    held: list[tuple[Step, Exception]] = field(default_factory=list)
+
+
+RETRY_ALONE = "alone"
+
+
+def retried_alone(task) -> bool:
+    """Whether a step is marked ``retry = alone`` (a ``spiffworkflow:property``): it calls
+    another system, so its failure holds only its own branch and a retry runs only it."""
+    properties = (getattr(task.task_spec, "extensions", None) or {}).get("properties") or {}
+    return properties.get("retry") == RETRY_ALONE
 
 
 def decision_key(table) -> str:
@@ -110,7 +124,11 @@ class BoroughScriptEngine(PythonScriptEngine):
         step = StepContext(
             instance_id=self.context["instance_id"], case=self.context["case"], data=task.data
         )
-        return json.dumps(lookup(operation_name)(step, params) or {})
+        # A step retried alone keeps nothing of its own when it fails (the caller's savepoint),
+        # while the steps of the other branches, in the same run, are kept.
+        guard = self.context.get("savepoint", nullcontext) if retried_alone(task) else nullcontext
+        with guard():
+            return json.dumps(lookup(operation_name)(step, params) or {})
 
 
 def parse(bpmn: str, process_id: str, dmns: tuple[str, ...] = ()):
@@ -158,11 +176,19 @@ def decision_outputs(task) -> list[str]:
     return [output.name for output in engine.decision_table.outputs]
 
 
-def run(workflow: BpmnWorkflow, context: dict) -> RunLog:
+def run(workflow: BpmnWorkflow, context: dict, *, release: bool = False) -> RunLog:
     """Run every engine step that can run now; raise on the first that fails (the caller
     keeps nothing of the run). A decision with no rule for its inputs is an error, not an
-    empty answer."""
+    empty answer.
+
+    A step marked ``retry = alone`` that fails does not stop the run: it is held (listed in
+    ``RunLog.held``) and the other branches run on. ``release`` (a retry) runs the held
+    steps again first."""
     workflow.script_engine = BoroughScriptEngine(context)
+    if release:
+        for task in workflow.get_tasks(state=TaskState.ERROR):
+            if retried_alone(task):
+                task._set_state(TaskState.READY)
     log = RunLog()
     current: list = [None]
 
@@ -183,11 +209,16 @@ def run(workflow: BpmnWorkflow, context: dict) -> RunLog:
         if _visible(task):
             log.done.append(_step(task))
 
-    try:
-        workflow.do_engine_steps(will_complete_task=before, did_complete_task=after)
-    except Exception as error:  # the step's error, whichever kind, with the step it came from
-        raise StepFailed(_step(current[0]) if current[0] is not None else None, error) from error
-    return log
+    while True:
+        try:
+            workflow.do_engine_steps(will_complete_task=before, did_complete_task=after)
+            return log
+        except Exception as error:  # the step's error, whichever kind, with the step it came from
+            task = current[0]
+            if task is not None and retried_alone(task) and task.state == TaskState.ERROR:
+                log.held.append((_step(task), error))
+                continue  # Spiff left it in ERROR: the other branches go on
+            raise StepFailed(_step(task) if task is not None else None, error) from error
 
 
 def _safe_eval(task, expression: str) -> Any:

@@ -46,7 +46,8 @@ def current_definition(key: str) -> ProcessDefinition:
 
 
 def _context(instance: ProcessInstance) -> dict:
-    return {"instance_id": instance.pk, "case": instance.case}
+    # ``savepoint``: a step retried alone runs in its own, so its failure keeps the rest.
+    return {"instance_id": instance.pk, "case": instance.case, "savepoint": transaction.atomic}
 
 
 def start_process(*, key: str, case, actor: Actor, data: dict | None = None) -> ProcessInstance:
@@ -100,13 +101,18 @@ def _advance(
     user=None,
     rebind: DecisionTable | None = None,
     workflow=None,
+    release: bool = False,
 ) -> None:
     """Run the instance's engine steps, saving the result; on an error, keep the state from
     before the run and mark the instance failed (in the hub, with the error).
 
     ``workflow`` is the instance's workflow already loaded, with an event just given to it (a
     fired timer, a message): ``instance.state`` must then hold the state with that event, so a
-    failure keeps it (``_fail`` saves it) and loses nothing."""
+    failure keeps it (``_fail`` saves it) and loses nothing.
+
+    A step retried alone (``retry = alone``) that fails does not undo the run: what the other
+    branches did is saved, and the instance is marked failed on that step; ``release`` (a
+    retry) runs such held steps again, and only them."""
     if workflow is None:
         workflow = engine.load(instance.state, _context(instance))
     before = instance.state
@@ -114,11 +120,16 @@ def _advance(
         instance.decisions = (instance.decisions or {}) | {rebind.key: rebind.version}
     try:
         with transaction.atomic():
-            run = engine.run(workflow, _context(instance))
+            run = engine.run(workflow, _context(instance), release=release)
             _save(instance, workflow, run, now=now, user=user)
     except Exception as error:  # any step's failure is the instance's, shown in the hub
         instance.state = before
         _fail(instance, error, now=now)
+        return
+    for step, problem in reversed(run.held):  # the first held step's error is the one shown
+        failed = engine.StepFailed(step, problem)
+        failed.__cause__ = problem
+        _fail(instance, failed, now=now)
 
 
 def _label(instance: ProcessInstance) -> str:
@@ -406,7 +417,7 @@ def retry(*, instance: ProcessInstance, actor: Actor) -> ProcessInstance:
                 )
             ],
         )
-        _advance(instance, now=now, user=acting_user(actor), rebind=rebind)
+        _advance(instance, now=now, user=acting_user(actor), rebind=rebind, release=True)
     return instance
 
 

@@ -111,6 +111,52 @@ SHIPPED = [
         ],
         ("duplicate_decision",),
     ),
+    Shipped(
+        "tell-us-once-move",
+        "Tell us once about a move",
+        "tell_us_once_move.bpmn",
+        "From one form, works out whether the resident moved within the borough and tells "
+        "council tax, waste (bins at the old and new address), parking permits and the "
+        "electoral registration office, each as its own step that can be retried alone, then "
+        "sends the resident one confirmation of everything updated. Saves re-keying the move "
+        "into four systems and four replies, about 24 minutes of officers' time a move.",
+        {
+            "where": 3,
+            "decide": 2,
+            "council_tax": 6,
+            "waste": 4,
+            "parking": 4,
+            "electoral": 3,
+            "confirm": 2,
+        },
+        ["tell-us-you-have-moved"],
+        ("move_actions",),
+    ),
+    Shipped(
+        "single-person-discount",
+        "Single person discount application",
+        "single_person_discount.bpmn",
+        "Checks the single view for other adults at the address (electoral register, benefits "
+        "records); with none on record the decision table gives the discount, tells the "
+        "council tax system and the resident; otherwise a council tax officer decides, seeing "
+        "the evidence. Saves the officer's checks of two systems and the award, about 12 "
+        "minutes an application.",
+        {"evidence": 6, "decide": 2, "award": 4, "refuse": 2},
+        ["apply-single-person-discount"],
+        ("single_person_discount_decision",),
+    ),
+    Shipped(
+        "single-person-discount-review",
+        "Single person discount review",
+        "single_person_discount_review.bpmn",
+        "Opened by the review run for each discount holder the single view shows another adult "
+        "living with: an officer reviews the evidence, the resident is written to and given 28 "
+        "days to reply, and an officer decides. The discount ends only after a person decides "
+        "so. Saves matching the discount list against two systems by hand and the letters, "
+        "about 15 minutes a review.",
+        {"write": 5, "end_discount": 4, "keep": 2},
+        [],
+    ),
 ]
 
 

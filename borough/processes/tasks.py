@@ -11,6 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from borough.cases.models import Case
 
+from .library.discount import review_run
 from .services import SYSTEM, send_message, start_for_case, sweep_timers
 
 log = logging.getLogger(__name__)
@@ -36,3 +37,9 @@ def start_processes(case_id: int) -> int:
 @db_task(retries=3, retry_delay=30)
 def deliver_message(case_id: int, name: str, payload: dict) -> int:
     return send_message(case_id=case_id, name=name, payload=payload, actor=SYSTEM)
+
+
+@db_periodic_task(crontab(day="1", hour="6", minute="0"))
+def single_person_discount_review_run() -> int:
+    """Each month: open reviews of single person discounts (``library.discount.review_run``)."""
+    return len(review_run())
