@@ -23,6 +23,9 @@ from .waste_words import day, their_language
 
 REMIND_DAYS = 21
 REMIND_AT = dt.time(9, 0)
+# Days after the end before the subscription lapses: Pay's renewal from an agreement is taken
+# on the end day, and a refused one is tried again each day.
+GRACE_DAYS = 7
 ACTOR = actor("garden-waste")
 
 
@@ -33,7 +36,7 @@ def _dates(ends_on: dt.date) -> dict:
     return {
         "ends_on": ends_on.isoformat(),
         "remind_at": at(ends_on - dt.timedelta(days=REMIND_DAYS), REMIND_AT),
-        "ends_at": at(ends_on),
+        "ends_at": at(ends_on + dt.timedelta(days=GRACE_DAYS)),
     }
 
 
@@ -71,23 +74,21 @@ def subscribe(step: StepContext, params: dict) -> dict:
 
 @service_task("garden.remind", "Remind the resident their subscription ends soon")
 def remind(step: StepContext, params: dict) -> dict:
+    """Residents whose card renews it are told by the payments app's own renewal notice
+    (``payments.renewals``): only the others are reminded here, so no one hears twice."""
     case = step.case
     ends_on = step.data["subscription"]["ends_on"]
     agreement = _agreement(case)
+    if agreement is not None and agreement.state == AgreementState.ACTIVE:
+        return {"on": ends_on, "sent": False}
     with their_language(case):
-        if agreement is not None and agreement.state == AgreementState.ACTIVE:
-            text = _(
-                "Your garden waste subscription renews on %(day)s: we will take %(amount)s "
-                "from the card you agreed to. To stop it, cancel it in your account."
-            ) % {"day": day(ends_on), "amount": agreement.amount_display}
-        else:
-            text = _(
-                "Your garden waste subscription ends on %(day)s. To keep your collections, "
-                "subscribe again before then."
-            ) % {"day": day(ends_on)}
+        text = _(
+            "Your garden waste subscription ends on %(day)s. To keep your collections, "
+            "subscribe again before then."
+        ) % {"day": day(ends_on)}
     case.refresh_from_db()
     case_send_update(case=case, text=text, actor=ACTOR)
-    return {"on": ends_on}
+    return {"on": ends_on, "sent": True}
 
 
 @service_task("garden.renew", "Extend the subscription a year (the renewal was paid)")
