@@ -199,9 +199,11 @@ def _announce_paid(payment: Payment) -> None:
     """Tell the case's processes the money came (a renewal: the subscription's first case)."""
     case_id = payment.case_id
     if case_id is None and payment.agreement_id is not None:
-        case_id = Agreement.objects.filter(pk=payment.agreement_id).values_list(
-            "case_id", flat=True
-        ).first()
+        case_id = (
+            Agreement.objects.filter(pk=payment.agreement_id)
+            .values_list("case_id", flat=True)
+            .first()
+        )
     if case_id is not None:
         announce(
             payment_taken,

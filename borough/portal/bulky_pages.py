@@ -23,6 +23,7 @@ from borough.people.services import resident_for_account
 from borough.places.selectors import property_get
 from borough.processes.library import bulky
 from borough.processes.models import BulkySlot
+from borough.processes.waste import refund_if_cancelled_today, request_cancel
 
 from .progress import Journeys
 
@@ -128,7 +129,7 @@ def cancel_booking(request, pk: int):
     booking = bulky.bookings_for_user(request.user).filter(pk=pk).first()
     if booking is None:
         raise Http404(_("No such booking"))
-    refund = bulky.refund_if_cancelled_today(booking) if booking.state == "booked" else 0
+    refund = refund_if_cancelled_today(booking) if booking.state == "booked" else 0
     if request.method == "POST" and booking.state == "booked":
         audit_record(
             actor=ResidentActor(user=request.user),
@@ -139,7 +140,7 @@ def cancel_booking(request, pk: int):
             resident_id=booking.case.resident_id,
             channel="portal",
         )
-        bulky.request_cancel(user=request.user, booking=booking)
+        request_cancel(user=request.user, booking=booking)
         booking.refresh_from_db()
         if booking.state == "cancelled":
             messages.success(
@@ -156,5 +157,5 @@ def cancel_booking(request, pk: int):
     return render(
         request,
         "portal/myaccount/bulky_cancel.html",
-        {"booking": booking, "refund": pounds(refund) if refund else ""},
+        {"booking": booking, "refund": pounds(refund) if refund else "", "unsure": refund is None},
     )

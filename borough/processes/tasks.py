@@ -11,6 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from borough.cases.models import Case
 
+from .library.bulky import release_lapsed_holds
 from .services import SYSTEM, send_message, start_for_case, sweep_timers
 
 log = logging.getLogger(__name__)
@@ -36,3 +37,9 @@ def start_processes(case_id: int) -> int:
 @db_task(retries=3, retry_delay=30)
 def deliver_message(case_id: int, name: str, payload: dict) -> int:
     return send_message(case_id=case_id, name=name, payload=payload, actor=SYSTEM)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def bulky_release_lapsed_holds() -> int:
+    """Give back bulky waste places held for residents who did not pay in time."""
+    return release_lapsed_holds()

@@ -162,16 +162,16 @@ def test_a_full_day_is_refused_politely_on_the_portal(client, catalogue, gazette
     fill_form(client, catalogue[bulky.SERVICE], {"item_count": {"item_count": "2"}})
     client.post("/services/book-bulky-waste-collection/check-answers/")
     BulkySlot.objects.filter(pk=slot.pk).update(booked=2)  # taken while the page was open
-    response = client.post("/services/book-bulky-waste-collection/collection-day/", {"slot": slot.pk})
+    response = client.post(
+        "/services/book-bulky-waste-collection/collection-day/", {"slot": slot.pk}
+    )
     page = response.content.decode()
     assert response.status_code == 409 and "someone has just taken the last place" in page
     assert "Choose a collection day" in page and "every collection day" in page  # none left
     assert not BulkyBooking.objects.exists() and not Payment.objects.exists()
 
 
-def test_an_unpaid_hold_is_released_and_a_late_payment_refunded_with_an_apology(
-    client, book, slot
-):
+def test_an_unpaid_hold_is_released_and_a_late_payment_refunded_with_an_apology(client, book, slot):
     BulkySlot.objects.filter(pk=slot.pk).update(capacity=1)
     original = book.__wrapped__ if hasattr(book, "__wrapped__") else None
     assert original is None
@@ -275,3 +275,67 @@ def test_a_refund_table_without_a_rule_stops_the_instance_until_it_is_fixed(
     assert instance.status == InstanceStatus.COMPLETED and booking.refunded_pence == 2000
     assert instance.decisions["bulky_refund"] == 3
     assert case.events.filter(kind=CaseEvent.Kind.PROCESS_STEP).exists()
+
+
+def test_waste_staff_set_days_with_a_command_and_bad_input_is_refused(ward):
+    from django.core.management import CommandError, call_command
+
+    call_command(
+        "bulky_slots",
+        ward="E05900001",
+        start="2027-01-04",
+        end="2027-01-17",
+        weekdays="tue,thu",
+        capacity=3,
+    )
+    days = list(BulkySlot.objects.values_list("date", "capacity"))
+    assert [d.isoformat() for d, _ in days] == [
+        "2027-01-05",
+        "2027-01-07",
+        "2027-01-12",
+        "2027-01-14",
+    ]
+    BulkySlot.objects.filter(date="2027-01-05").update(booked=3)
+    call_command(
+        "bulky_slots",
+        ward="E05900001",
+        start="2027-01-05",
+        end="2027-01-05",
+        capacity=1,
+    )
+    assert BulkySlot.objects.get(date="2027-01-05").capacity == 3  # never below what is booked
+    with pytest.raises(CommandError, match="No ward"):
+        call_command("bulky_slots", ward="nope", start="2027-01-04", end="2027-01-05", capacity=1)
+    with pytest.raises(CommandError, match="weekdays"):
+        call_command(
+            "bulky_slots",
+            ward="E05900001",
+            start="2027-01-04",
+            end="2027-01-05",
+            weekdays="someday",
+            capacity=1,
+        )
+
+
+def test_payments_tell_the_case_processes_they_were_paid_and_refunded(
+    client, resident, book, slot, django_capture_on_commit_callbacks
+):
+    from borough.payments.signals import payment_refunded, payment_taken
+
+    heard = []
+
+    def listen(sender, **kwargs):
+        heard.append((kwargs["signal"] is payment_taken, kwargs["case_id"], kwargs["amount_pence"]))
+
+    payment_taken.connect(listen, dispatch_uid="test-taken")
+    payment_refunded.connect(listen, dispatch_uid="test-refunded")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            case, instance = book(slot)
+        booking = BulkyBooking.objects.get(case=case)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/my-account/bulky-waste/{booking.pk}/cancel/")
+    finally:
+        payment_taken.disconnect(dispatch_uid="test-taken")
+        payment_refunded.disconnect(dispatch_uid="test-refunded")
+    assert heard == [(True, case.pk, 2000), (False, case.pk, 2000)]

@@ -1,5 +1,4 @@
 """The service tasks of the shipped processes, one module per concern; importing this package
 registers them all (``apps.ProcessesConfig.ready``)."""
 
-from . import assisted, awaab, bins, care, common, duplicates, sla  # noqa: F401
-from . import bulky, garden  # noqa: F401, E402  (waste processes)
+from . import assisted, awaab, bins, bulky, care, common, duplicates, garden, sla  # noqa: F401

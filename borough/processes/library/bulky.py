@@ -166,11 +166,11 @@ def confirm(step: StepContext, params: dict) -> dict:
             )
         if booking is None:
             return {"outcome": "no_slot"}
-        if booking.state == BookingState.RELEASED:  # paid after the hold lapsed
-            if not _take(booking.slot_id):
-                booking.case = case
-                booking.save(update_fields=["case"])
-                return {"outcome": "full", "date": booking.slot.date.isoformat()}
+        if booking.state == BookingState.RELEASED and not _take(booking.slot_id):
+            # paid after the hold lapsed, and someone else took the place meanwhile
+            booking.case = case
+            booking.save(update_fields=["case"])
+            return {"outcome": "full", "date": booking.slot.date.isoformat()}
         booking.case, booking.state = case, BookingState.BOOKED
         booking.save(update_fields=["case", "state"])
     date = booking.slot.date
@@ -322,30 +322,3 @@ def bookings_for_user(user):
         .select_related("slot", "case", "case__payment")
         .order_by("slot__date")
     )
-
-
-def refund_if_cancelled_today(booking: BulkyBooking) -> int:
-    """The refund, in pence, a cancellation today would give (the current refund rules): what
-    the resident is told before they confirm."""
-    from ..engine import evaluate_decision
-    from ..versions import current_decisions
-
-    table = next(t for t in current_decisions() if t.key == "bulky_refund")
-    days = (booking.slot.date - timezone.localdate()).days
-    percent = int(evaluate_decision(table.dmn, {"cancel": {"days": days}})["refund_percent"])
-    payment = booking.case.payment
-    return min(payment.amount_pence * percent // 100, payment.amount_pence - payment.refunded_pence)
-
-
-def request_cancel(*, user, booking: BulkyBooking) -> int:
-    """The resident cancels their booking from MyAccount: the process hears ``bulky_cancelled``
-    and refunds by the rules. Returns how many processes took it (0: nothing waited)."""
-    from ..services import SYSTEM, send_message
-
-    if (
-        booking.case is None
-        or booking.state != BookingState.BOOKED
-        or not bookings_for_user(user).filter(pk=booking.pk).exists()
-    ):
-        raise NotCancellable(str(booking.pk))
-    return send_message(case_id=booking.case_id, name="bulky_cancelled", payload={}, actor=SYSTEM)

@@ -97,9 +97,9 @@ def renew(step: StepContext, params: dict) -> dict:
     current = step.data["subscription"]
     ends_on = next_year(dt.date.fromisoformat(current["ends_on"]))
     with their_language(case):
-        text = _(
-            "Thank you: your garden waste subscription is renewed until %(day)s."
-        ) % {"day": day(ends_on)}
+        text = _("Thank you: your garden waste subscription is renewed until %(day)s.") % {
+            "day": day(ends_on)
+        }
     case.refresh_from_db()
     case_send_update(case=case, text=text, actor=ACTOR)
     return _dates(ends_on) | {"years": int(current.get("years", 1)) + 1}

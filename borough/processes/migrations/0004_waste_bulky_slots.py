@@ -5,54 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0015_event_kinds_of_map_and_processes'),
-        ('places', '0002_collection_schedules'),
-        ('processes', '0003_processes_care_rates_2025'),
+        ("cases", "0015_event_kinds_of_map_and_processes"),
+        ("places", "0002_collection_schedules"),
+        ("processes", "0003_processes_care_rates_2025"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BulkySlot',
+            name="BulkySlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('capacity', models.PositiveIntegerField()),
-                ('booked', models.PositiveIntegerField(default=0)),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("capacity", models.PositiveIntegerField()),
+                ("booked", models.PositiveIntegerField(default=0)),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.ward",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'ward__name'],
+                "ordering": ["date", "ward__name"],
             },
         ),
         migrations.CreateModel(
-            name='BulkyBooking',
+            name="BulkyBooking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_token', models.CharField(db_index=True, max_length=64)),
-                ('state', models.CharField(choices=[('held', 'Held while the resident pays'), ('booked', 'Booked'), ('cancelled', 'Cancelled'), ('released', 'Released (not paid in time)'), ('collected', 'Collected')], max_length=10)),
-                ('held_until', models.DateTimeField()),
-                ('refunded_pence', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bulky', to='cases.case')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='processes.bulkyslot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_token", models.CharField(db_index=True, max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("held", "Held while the resident pays"),
+                            ("booked", "Booked"),
+                            ("cancelled", "Cancelled"),
+                            ("released", "Released (not paid in time)"),
+                            ("collected", "Collected"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("held_until", models.DateTimeField()),
+                ("refunded_pence", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bulky",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="processes.bulkyslot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='bulkyslot',
-            constraint=models.UniqueConstraint(fields=('date', 'ward'), name='bulkyslot_once'),
+            model_name="bulkyslot",
+            constraint=models.UniqueConstraint(fields=("date", "ward"), name="bulkyslot_once"),
         ),
         migrations.AddConstraint(
-            model_name='bulkyslot',
-            constraint=models.CheckConstraint(condition=models.Q(('booked__lte', models.F('capacity'))), name='bulkyslot_not_over'),
+            model_name="bulkyslot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("booked__lte", models.F("capacity"))), name="bulkyslot_not_over"
+            ),
         ),
         migrations.AddIndex(
-            model_name='bulkybooking',
-            index=models.Index(fields=['state', 'held_until'], name='bulkybooking_holds'),
+            model_name="bulkybooking",
+            index=models.Index(fields=["state", "held_until"], name="bulkybooking_holds"),
         ),
     ]
