@@ -148,3 +148,22 @@ def test_an_answer_the_delivery_table_does_not_cover_stops_and_shows_in_the_hub(
     staff_login(hub, lead)
     page = hub.get("/hub/processes/garden-waste/").content.decode()
     assert "shared with next door" in page and case.reference in page
+
+
+def test_a_resident_who_reads_polish_is_told_in_polish(catalogue, gazetteer, processes):
+    resident = ResidentFactory(first_name="Ola", last_name="Nowak", preferred_language="pl")
+    case = case_create(
+        actor=ResidentActor(resident=resident),
+        service=catalogue[GARDEN],
+        channel=Channel.WEB,
+        resident=resident,
+        answers={
+            "address": 100021500001,
+            "has_bin": "yes",
+            "bin_count": 1,
+            "name": "Ola Nowak",
+            "email": "ola@example.org",
+        },
+    )
+    start_process(key="garden-waste", case=case, actor=SYSTEM, data={"answers": case.answers})
+    assert "Twoja subskrypcja odbioru odpadów zielonych się rozpoczęła" in _told(case)

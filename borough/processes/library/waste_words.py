@@ -23,4 +23,4 @@ def day(value: dt.date | str) -> str:
     """A date as residents read it ("Tuesday 8 December 2026"), in the active language."""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
-    return formats.date_format(value, "l j F Y")
+    return formats.date_format(value, "l j E Y")
