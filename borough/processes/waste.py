@@ -21,7 +21,11 @@ def refund_if_cancelled_today(booking: BulkyBooking) -> int | None:
         case=booking.case, definition__key="bulky-waste"
     ).first()
     version = (instance.decisions or {}).get("bulky_refund") if instance else None
-    table = DecisionTable.objects.filter(key="bulky_refund", version=version).first()
+    table = (
+        DecisionTable.objects.filter(key="bulky_refund", version=version).first()
+        if version is not None
+        else None
+    )
     if table is None:
         table = next(t for t in current_decisions() if t.key == "bulky_refund")
     days = (booking.slot.date - timezone.localdate()).days
@@ -30,17 +34,21 @@ def refund_if_cancelled_today(booking: BulkyBooking) -> int | None:
     except DecisionNotCovered:
         return None
     percent = int(outputs["refund_percent"])
-    payment = booking.case.payment
+    case = booking.case
+    if case is None:
+        return 0
+    payment = case.payment
     return min(payment.amount_pence * percent // 100, payment.amount_pence - payment.refunded_pence)
 
 
 def request_cancel(*, user, booking: BulkyBooking) -> int:
     """The resident cancels their booking from MyAccount: the process hears ``bulky_cancelled``
     and refunds by the rules. Returns how many processes took it (0: nothing waited)."""
+    case_id = booking.case_id
     if (
-        booking.case is None
+        case_id is None
         or booking.state != BookingState.BOOKED
         or not bookings_for_user(user).filter(pk=booking.pk).exists()
     ):
         raise NotCancellable(str(booking.pk))
-    return send_message(case_id=booking.case_id, name="bulky_cancelled", payload={}, actor=SYSTEM)
+    return send_message(case_id=case_id, name="bulky_cancelled", payload={}, actor=SYSTEM)
