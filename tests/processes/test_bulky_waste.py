@@ -339,3 +339,40 @@ def test_payments_tell_the_case_processes_they_were_paid_and_refunded(
         payment_taken.disconnect(dispatch_uid="test-taken")
         payment_refunded.disconnect(dispatch_uid="test-refunded")
     assert heard == [(True, case.pk, 2000), (False, case.pk, 2000)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_residents_at_the_same_moment_cannot_both_have_the_last_place(gazetteer):
+    """Two threads, two database connections, one place: the guarded update lets one in."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every write: the race needs PostgreSQL's row locks")
+    slot = BulkySlot.objects.create(
+        date=timezone.localdate() + dt.timedelta(days=5),
+        ward=Ward.objects.get(code="E05900001"),
+        capacity=3,
+        booked=2,
+    )
+    start, results = threading.Barrier(2), []
+
+    def take(token: str) -> None:
+        try:
+            start.wait()
+            bulky.hold(form_token=token, slot=slot)
+            results.append("held")
+        except bulky.SlotFull:
+            results.append("full")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take, args=(name,)) for name in ("ama", "ben")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["full", "held"]
+    slot.refresh_from_db()
+    assert slot.booked == 3 and BulkyBooking.objects.count() == 1
