@@ -190,6 +190,9 @@ TASK_FIELDS = {
         ),
         ("officer_note", "Note for the letter (optional)", "text"),
     ],
+    # Waste (bulky waste, garden waste)
+    "arrange": [("collection_note", "The day agreed with the resident (optional note)", "text")],
+    "deliver_bin": [("delivery_note", "Where the bins were left (optional)", "text")],
 }
 
 

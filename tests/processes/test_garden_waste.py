@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from borough.accounts.models import Role, Team
 from borough.cases.create import case_create
-from borough.core.actors import ResidentActor, StaffActor, SystemActor
+from borough.core.actors import ResidentActor, SystemActor
 from borough.core.channels import Channel
 from borough.payments.agreements import agreement_cancel, next_year
 from borough.payments.models import Agreement
 from borough.payments.renewals import renewals_take
 from borough.processes.library.garden import GRACE_DAYS
 from borough.processes.models import InstanceStatus, ProcessStep, StepState
-from borough.processes.services import complete_task, start_process, sweep_timers
+from borough.processes.services import start_process, sweep_timers
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 from tests.payments.conftest import fill_form, pay
 
@@ -103,13 +103,20 @@ def test_not_renewed_lapses_after_the_reminder(client, subscribed):
     assert "because it was not renewed" in _told(case)
 
 
-def test_a_home_without_a_bin_gets_one_delivered_by_the_waste_team(subscribed, waste_officer):
+def test_a_home_without_a_bin_gets_one_delivered_by_the_waste_team(
+    subscribed, waste_officer, staff_login
+):
     agreement, instance = subscribed("no")
     step = ProcessStep.objects.get(instance=instance, step_id="deliver_bin")
     assert step.state == StepState.WAITING and step.team == "waste"
     assert not instance.steps.filter(step_id="subscribe").exists()  # not before the bins
-    complete_task(step=step, actor=StaffActor(waste_officer), answers={"delivered": "yes"})
+    hub = Client()
+    staff_login(hub, waste_officer)
+    page = hub.get(f"/hub/processes/tasks/{step.pk}/").content.decode()
+    assert "Deliver the brown bins" in page and "Where the bins were left" in page
+    hub.post(f"/hub/processes/tasks/{step.pk}/", {"delivery_note": "By the side gate"})
     instance.refresh_from_db()
+    assert ProcessStep.objects.get(pk=step.pk).by == waste_officer
     assert instance.status == InstanceStatus.WAITING
     assert "brown bins have been delivered" in _told(agreement.case)
     assert instance.decisions == {"garden_waste_delivery": 1}
