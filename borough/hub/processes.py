@@ -206,6 +206,9 @@ TASK_FIELDS = {
         ("discount_decision", "End the discount? Enter end or keep", "choice"),
         ("note", "Why (kept on the case as an internal note)", "text"),
     ],
+    # Waste (bulky waste, garden waste)
+    "arrange": [("collection_note", "The day agreed with the resident (optional note)", "text")],
+    "deliver_bin": [("delivery_note", "Where the bins were left (optional)", "text")],
 }
 # The answers a "choice" field takes (the process's gateways test these words).
 CHOICES = {

@@ -16,10 +16,11 @@ from borough.cases.errors import TransitionRefused, refuse_unless
 from borough.cases.events import record
 from borough.cases.models import CaseEvent
 from borough.catalogue.fees import FeeRefused, check_amount, pounds
-from borough.core.actors import StaffActor
+from borough.core.actors import StaffActor, SystemActor
 
 from .client import PayClient, PayError, PayRequestRefused, pay_client
 from .models import Payment, PayState, Refund
+from .signals import announce, payment_refunded
 
 
 def payment_refund(
@@ -39,6 +40,41 @@ def payment_refund(
     reason = reason.strip()
     if not reason:
         raise TransitionRefused("Enter why you are giving a refund", field="refund_reason")
+    return _refund(
+        payment=payment,
+        amount_pence=amount_pence,
+        reason=reason,
+        actor=actor,
+        user=actor.user,
+        client=client,
+    )
+
+
+def payment_refund_by_rule(
+    *,
+    actor: SystemActor,
+    payment: Payment,
+    amount_pence: int,
+    reason: str,
+    client: PayClient | None = None,
+) -> Refund:
+    """A refund Borough gives by a rule the council set (a bulky waste booking the resident
+    cancelled in time: ``processes.library.bulky``), with the rule as the reason. Only a
+    system actor (a process) gives one; the same checks, audit and timeline note as an
+    officer's."""
+    refuse_unless(isinstance(actor, SystemActor) and payment.case is not None)
+    return _refund(
+        payment=payment,
+        amount_pence=amount_pence,
+        reason=reason.strip(),
+        actor=actor,
+        user=None,
+        client=client,
+    )
+
+
+def _refund(*, payment, amount_pence, reason, actor, user, client) -> Refund:
+    case = payment.case
     if payment.state != PayState.SUCCESS:
         raise TransitionRefused("This payment was not taken, so it cannot be refunded")
     try:
@@ -72,7 +108,7 @@ def payment_refund(
             payment=payment,
             amount_pence=amount_pence,
             reason=reason,
-            refunded_by=actor.user,
+            refunded_by=user,
             pay_refund_id=made.refund_id,
             status=made.status,
         )
@@ -85,5 +121,12 @@ def payment_refund(
             text=f"Refunded {pounds(amount_pence)} of {pounds(payment.amount_pence)} "
             f"(payment {payment.reference}). Reason: {reason}",
             data={"refund": refund.pk, "amount_pence": amount_pence},
+        )
+        announce(
+            payment_refunded,
+            case_id=case.pk,
+            payment_id=payment.pk,
+            reference=payment.reference,
+            amount_pence=amount_pence,
         )
     return refund

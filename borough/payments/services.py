@@ -37,6 +37,7 @@ from borough.places.selectors import Gazetteer
 from .agreements import agreement_paid, agreement_set_up, renews_yearly
 from .client import NewPayment, PayClient, PayPayment, pay_client
 from .models import IN_PROGRESS, Agreement, Payment, PayState
+from .signals import announce, payment_taken
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +176,7 @@ def payment_record(payment_id: int, found: PayPayment) -> Payment:
         if found.payment_id != payment.pay_id or found.amount != payment.amount_pence:
             log.warning("pay.mismatch", extra={"payment": payment.reference})
             return payment
+        newly_paid = payment.state != PayState.SUCCESS and found.status == PayState.SUCCESS
         if payment.state != PayState.SUCCESS and found.status in PayState.values:
             payment.state = found.status
             payment.failure_code = found.code
@@ -188,7 +190,29 @@ def payment_record(payment_id: int, found: PayPayment) -> Payment:
             agreement_paid(payment)
         if payment.state == PayState.SUCCESS and payment.case_id is None and not payment.renewal:
             payment_complete(payment)
+        if newly_paid:
+            _announce_paid(payment)
         return payment
+
+
+def _announce_paid(payment: Payment) -> None:
+    """Tell the case's processes the money came (a renewal: the subscription's first case)."""
+    case_id = payment.case_id
+    if case_id is None and payment.agreement_id is not None:
+        case_id = (
+            Agreement.objects.filter(pk=payment.agreement_id)
+            .values_list("case_id", flat=True)
+            .first()
+        )
+    if case_id is not None:
+        announce(
+            payment_taken,
+            case_id=case_id,
+            payment_id=payment.pk,
+            reference=payment.reference,
+            amount_pence=payment.amount_pence,
+            renewal=payment.renewal,
+        )
 
 
 def payment_complete(payment: Payment) -> Case:

@@ -24,13 +24,18 @@ from borough.payments.models import Payment, PayState
 from borough.payments.outcomes import outcome_for
 from borough.payments.services import payment_start, payment_sync
 
+from .bulky_pages import day_first
 from .progress import FormState, Journeys
 
 
 def pay_for(
     request, service: Service, state: FormState, resident, journeys: Journeys, contact_by=""
 ):
-    """Send the resident to Pay for these answers (or on, if they have paid already)."""
+    """Send the resident to Pay for these answers (or on, if they have paid already); a bulky
+    waste booking chooses its collection day first (``bulky_pages``)."""
+    day_page = day_first(request, service, state, contact_by)
+    if day_page is not None:
+        return day_page
     try:
         payment = payment_start(
             service=service,

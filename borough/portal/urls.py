@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     bin_days,
+    bulky_pages,
     directory,
     form_pages,
     help,
@@ -46,6 +47,7 @@ urlpatterns = [
         "services/<slug:slug>/questions/<slug:question_id>/", form_pages.question, name="question"
     ),
     path("services/<slug:slug>/check-answers/", form_pages.check_answers, name="check"),
+    path("services/<slug:slug>/collection-day/", bulky_pages.choose_day, name="bulky_day"),
     path(
         "services/<slug:slug>/cannot-continue/<slug:question_id>/",
         form_pages.exit_page,
@@ -70,6 +72,11 @@ urlpatterns = [
         "my-account/subscriptions/<str:reference>/cancel/",
         subscriptions.subscription_cancel,
         name="subscription_cancel",
+    ),
+    path(
+        "my-account/bulky-waste/<int:pk>/cancel/",
+        bulky_pages.cancel_booking,
+        name="bulky_cancel",
     ),
     path("my-account/address/", myaccount.my_address, name="my_address"),
     path("my-account/your-home/", my_home.my_home, name="my_home"),

@@ -6,7 +6,14 @@ from django.contrib import admin
 
 from borough.core.admin_audit import AuditedAdmin
 
-from .models import CareChargingRates, CrewRecord, CrewRound, ProcessDefinition
+from .models import (
+    BulkyBooking,
+    BulkySlot,
+    CareChargingRates,
+    CrewRecord,
+    CrewRound,
+    ProcessDefinition,
+)
 
 
 @admin.register(CareChargingRates)
@@ -41,3 +48,26 @@ class CrewRecordAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("round", "uprn", "outcome", "at")
     list_filter = ("outcome",)
     raw_id_fields = ("round",)
+
+
+@admin.register(BulkySlot)
+class BulkySlotAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Waste staff set the bulky waste collection days and how many bookings each takes
+    (``booked`` is moved only by bookings, so two residents cannot both have the last place)."""
+
+    audit_object_type = "bulky_slot"
+    list_display = ("date", "ward", "capacity", "booked")
+    list_filter = ("ward", "date")
+    readonly_fields = ("booked",)
+    date_hierarchy = "date"
+
+
+@admin.register(BulkyBooking)
+class BulkyBookingAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_object_type = "bulky_booking"
+    list_display = ("slot", "case", "state", "refunded_pence", "created_at")
+    list_filter = ("state",)
+    readonly_fields = ("slot", "form_token", "case", "state", "held_until", "refunded_pence")
+
+    def has_add_permission(self, request):
+        return False

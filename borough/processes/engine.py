@@ -365,3 +365,22 @@ def decision_keys(bpmn: str) -> set[str]:
     """The decisions a BPMN document's business rule steps call."""
     root = etree.fromstring(bpmn.encode())
     return {node.text.strip() for node in root.iter(f"{{{SPIFF_NS}}}calledDecisionId") if node.text}
+
+
+def evaluate_decision(dmn: str, data: dict) -> dict:
+    """The outputs of a decision table for ``data`` (to tell someone what a decision would say
+    before they act on it). Raises ``DecisionNotCovered`` when no rule matches."""
+    parser = SpiffBpmnParser()
+    parser.add_dmn_str(dmn.encode())
+    engine = parser.get_engine(check_decision(dmn), None)
+
+    class _Task:  # what Spiff's DMN engine reads of a task: its data and script engine
+        def __init__(self):
+            self.data = dict(data)
+            self.workflow = type("W", (), {"script_engine": PythonScriptEngine()})()
+
+    task = _Task()
+    result = engine.result(task)
+    if not result:
+        raise DecisionNotCovered(f"No rule for {data}")
+    return result

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from borough.catalogue.fees import pounds
+
 
 class ProcessDefinition(models.Model):
     """One version of a process: its BPMN document, as loaded, and the minutes of staff time
@@ -233,3 +235,66 @@ class FinancialAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"Financial assessment for case {self.case_id}"
+
+
+class BulkySlot(models.Model):
+    """A day the bulky waste crew collects in an area (a ward of the gazetteer), with how many
+    bookings it takes. Waste staff set these in the admin (or ``bulky_slots``); ``booked``
+    counts held and booked places, moved only by ``library.bulky`` with a guarded update, so
+    two residents taking the last place cannot both have it."""
+
+    date = models.DateField()
+    ward = models.ForeignKey("places.Ward", on_delete=models.PROTECT, related_name="+")
+    capacity = models.PositiveIntegerField()
+    booked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["date", "ward__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "ward"], name="bulkyslot_once"),
+            models.CheckConstraint(
+                condition=models.Q(booked__lte=models.F("capacity")), name="bulkyslot_not_over"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.ward_id} ({self.booked}/{self.capacity})"
+
+    @property
+    def room(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+class BookingState(models.TextChoices):
+    HELD = "held", "Held while the resident pays"
+    BOOKED = "booked", "Booked"
+    CANCELLED = "cancelled", "Cancelled"
+    RELEASED = "released", "Released (not paid in time)"
+    COLLECTED = "collected", "Collected"
+
+
+class BulkyBooking(models.Model):
+    """A place on a bulky waste slot: held for a resident's form while they pay (until
+    ``held_until``), then the case's booking once paid."""
+
+    slot = models.ForeignKey(BulkySlot, on_delete=models.PROTECT, related_name="bookings")
+    form_token = models.CharField(max_length=64, db_index=True)
+    case = models.OneToOneField(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="bulky"
+    )
+    state = models.CharField(max_length=10, choices=BookingState.choices)
+    held_until = models.DateTimeField()
+    refunded_pence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "held_until"], name="bulkybooking_holds")]
+
+    def __str__(self) -> str:
+        return f"booking {self.pk} on {self.slot_id} ({self.state})"
+
+    @property
+    def refund_display(self) -> str:
+        return pounds(self.refunded_pence)

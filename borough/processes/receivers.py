@@ -1,7 +1,9 @@
 """What the process engine hears from other apps: a new case starts its service's processes;
 a closed case tells its processes (message ``case_closed``); a resident's reply on their
-case tells them (message ``resident_replied``); a payment taken tells the case's
-processes (message ``payment_received``). Each is queued as its own background task."""
+case tells them (message ``resident_replied``); a payment taken tells the case's processes
+(message ``payment_received``, a renewal's too) and a refund given (message
+``payment_refunded``), from ``payments.signals`` after the payment's transaction commits.
+Each is queued as its own background task."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django.dispatch import receiver
 
 from borough.cases.models import Case, CaseEvent, Status
 from borough.cases.signals import case_event_recorded
+from borough.payments.signals import payment_refunded, payment_taken
 
 from . import tasks
 
@@ -30,3 +33,23 @@ def on_case_event(sender, event_id: int, case_id: int, **kwargs) -> None:
         and Case.objects.filter(pk=case_id, status=Status.CLOSED).exists()
     ):
         tasks.deliver_message(case_id, "case_closed", {})
+
+
+@receiver(payment_taken, dispatch_uid="processes-payment-taken")
+def on_payment_taken(sender, case_id: int, **kwargs) -> None:
+    """A payment taken (a first payment or a renewal) is the BPMN message ``payment_received``
+    to the case's processes, with what was paid."""
+    tasks.deliver_message(case_id, "payment_received", _payment(kwargs))
+
+
+@receiver(payment_refunded, dispatch_uid="processes-payment-refunded")
+def on_payment_refunded(sender, case_id: int, **kwargs) -> None:
+    tasks.deliver_message(case_id, "payment_refunded", _payment(kwargs))
+
+
+def _payment(kwargs: dict) -> dict:
+    return {
+        "payment": {
+            key: kwargs.get(key) for key in ("reference", "amount_pence", "renewal", "payment_id")
+        }
+    }

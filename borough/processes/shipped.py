@@ -158,6 +158,42 @@ SHIPPED = [
         [],
     ),
 ]
+# Waste (helper "waste"): appended, not reordered, so other additions merge cleanly.
+SHIPPED += [
+    Shipped(
+        "bulky-waste",
+        "Bulky waste booking",
+        "bulky_waste.bpmn",
+        "Books the collection day the resident chose (refunding in full and saying sorry if the "
+        "day filled up while they paid), reminds them the day before, closes the booking after "
+        "the collection, and on a cancellation from MyAccount refunds what the refund rules "
+        "say and gives the place back. Saves a waste officer booking, confirming, reminding "
+        "and refunding by hand, about 12 minutes a booking.",
+        {
+            "confirm": 3,
+            "tell_booked": 2,
+            "remind": 2,
+            "collected": 1,
+            "refund_full": 4,
+            "decide_refund": 2,
+            "cancel": 4,
+        },
+        ["book-bulky-waste-collection"],
+        ("bulky_refund",),
+    ),
+    Shipped(
+        "garden-waste",
+        "Garden waste subscription",
+        "garden_waste.bpmn",
+        "Asks the waste team to deliver brown bins only to homes without one, starts the "
+        "year, reminds the resident before it ends, extends it a year when the renewal is "
+        "paid and ends it when it is not. Saves a waste officer about 10 minutes a "
+        "subscription a year (the delivery itself is still a person's job).",
+        {"decide_delivery": 2, "subscribe": 3, "remind": 2, "renew": 3, "lapse": 3},
+        ["subscribe-to-garden-waste"],
+        ("garden_waste_delivery",),
+    ),
+]
 
 
 def load_shipped() -> list[ProcessDefinition]:

@@ -11,6 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from borough.cases.models import Case
 
+from .library.bulky import release_lapsed_holds
 from .library.discount import review_run
 from .services import SYSTEM, send_message, start_for_case, sweep_timers
 
@@ -43,3 +44,9 @@ def deliver_message(case_id: int, name: str, payload: dict) -> int:
 def single_person_discount_review_run() -> int:
     """Each month: open reviews of single person discounts (``library.discount.review_run``)."""
     return len(review_run())
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def bulky_release_lapsed_holds() -> int:
+    """Give back bulky waste places held for residents who did not pay in time."""
+    return release_lapsed_holds()

@@ -181,6 +181,20 @@ def _pages(data: dict) -> list[Page]:
             f"/my-account/subscriptions/{data['agreement'].reference}/cancel/",
             True,
         ),
+        Page(
+            "portal:bulky_day",
+            RESIDENT,
+            "/services/book-bulky-waste-collection/collection-day/",
+            True,
+            "Continue to payment",
+            prepare="bulky",
+        ),
+        Page(
+            "portal:bulky_cancel",
+            RESIDENT,
+            f"/my-account/bulky-waste/{data['bulky_booking'].pk}/cancel/",
+            True,
+        ),
         Page("portal:my_address", RESIDENT, "/my-account/address/?postcode=UB8+1QB", True, "Save"),
         Page("portal:my_request", RESIDENT, f"/my-account/requests/{mine.reference}/", True),
         Page(
@@ -463,6 +477,7 @@ LISTED = {
     "portal:start", "portal:question", "portal:exit", "portal:saved", "portal:check",
     "portal:confirmation", "portal:feedback", "portal:my_account", "portal:my_details",
     "portal:subscription_cancel", "hub:payments_reconciliation",
+    "portal:bulky_day", "portal:bulky_cancel",
     "portal:my_address",
     "portal:my_request", "portal:my_request_action", "portal:track", "portal:track_action",
     "portal:performance", "portal:accessibility", "portal:cookies", "portal:privacy",
@@ -630,6 +645,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     _notify(ama, my_case)
     data.update(_homes(ama))
     data.update(_processes(make_case))
+    data.update(_bulky(user, catalogue))
     data.update(_directory(people[ADMIN], user))
     return people, data
 
@@ -751,6 +767,54 @@ def _processes(make_case) -> dict:
         },
     )
     return {"process_task": ProcessStep.objects.get(step_id="officer_check")}
+
+
+def _bulky(user, catalogue) -> dict:
+    """Collection days in the resident's ward and a paid booking of theirs (processes loaded
+    by ``_processes``), for the day choice and cancel pages."""
+    from borough.cases.create import case_create
+    from borough.payments.models import Payment
+    from borough.places.models import Ward
+    from borough.processes.models import BulkyBooking, BulkySlot
+
+    ward = Ward.objects.get(code="E05900001")
+    slot = BulkySlot.objects.create(
+        date=dt.date.today() + dt.timedelta(days=9), ward=ward, capacity=5, booked=1
+    )
+    BulkySlot.objects.create(date=slot.date + dt.timedelta(days=7), ward=ward, capacity=5)
+    service = catalogue["book-bulky-waste-collection"]
+    case = case_create(
+        actor=ResidentActor(),
+        service=service,
+        channel="web",
+        answers={
+            "address": 100021500002,
+            "item_count": 2,
+            "item_types": ["furniture"],
+            "item_list": "1 sofa, 1 table",
+            "preferred_date": slot.date.isoformat(),
+            "email": "ama@example.com",
+        },
+    )
+    Payment.objects.create(
+        service=service,
+        form_token="everypage-bulky",
+        user=user,
+        amount_pence=2000,
+        reference="PAY-EVERYPAGE",
+        description=service.name,
+        pay_id="b" * 26,
+        state="success",
+        case=case,
+    )
+    booking = BulkyBooking.objects.create(
+        slot=slot,
+        form_token="everypage-bulky",
+        case=case,
+        state="booked",
+        held_until=dt.datetime.now(dt.UTC),
+    )
+    return {"bulky_booking": booking}
 
 
 def _directory(admin, resident_user) -> dict:
@@ -1000,6 +1064,12 @@ def _prepare(browser, page: Page, service) -> None:
         client.post(POTHOLE)
         if page.prepare == "pin":
             client.post(POTHOLE + "questions/location/", {"step": "pin", **PIN})
+    elif page.prepare == "bulky":
+        from borough.catalogue.models import Service
+        from tests.payments.conftest import fill_form
+
+        bulky = Service.objects.get(slug="book-bulky-waste-collection")
+        client.post(fill_form(client, bulky))  # check answers: on to choose a day
     elif page.prepare == "send":
         _missed_bin_to_check(client, service)
         client.post(start + "check-answers/")

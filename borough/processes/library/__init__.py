@@ -1,4 +1,16 @@
 """The service tasks of the shipped processes, one module per concern; importing this package
 registers them all (``apps.ProcessesConfig.ready``)."""
 
-from . import assisted, awaab, bins, care, common, discount, duplicates, moves, sla  # noqa: F401  # noqa: F401
+from . import (  # noqa: F401
+    assisted,
+    awaab,
+    bins,
+    bulky,
+    care,
+    common,
+    discount,
+    duplicates,
+    garden,
+    moves,
+    sla,
+)
