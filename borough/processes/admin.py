@@ -6,7 +6,14 @@ from django.contrib import admin
 
 from borough.core.admin_audit import AuditedAdmin
 
-from .models import CareChargingRates, CrewRecord, CrewRound, ProcessDefinition
+from .models import (
+    CareChargingRates,
+    CrewRecord,
+    CrewRound,
+    LandOwner,
+    ParkingZone,
+    ProcessDefinition,
+)
 
 
 @admin.register(CareChargingRates)
@@ -41,3 +48,17 @@ class CrewRecordAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("round", "uprn", "outcome", "at")
     list_filter = ("outcome",)
     raw_id_fields = ("round",)
+
+
+@admin.register(LandOwner)
+class LandOwnerAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_object_type = "land_owner"
+    list_display = ("street", "kind", "owner_name")
+    list_filter = ("kind",)
+
+
+@admin.register(ParkingZone)
+class ParkingZoneAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_object_type = "parking_zone"
+    list_display = ("code", "name")
+    filter_horizontal = ("streets",)

@@ -2,3 +2,4 @@
 registers them all (``apps.ProcessesConfig.ready``)."""
 
 from . import assisted, awaab, bins, care, common, duplicates, sla  # noqa: F401
+from . import flytipping, permits  # noqa: F401
