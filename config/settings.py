@@ -149,9 +149,11 @@ GOVUK_PAY_TIMEOUT_SECONDS = env.float("GOVUK_PAY_TIMEOUT_SECONDS", default=10.0)
 # (clearly labelled, documented test registrations only); production sets DVLA_VES_API_KEY
 # (a secret, from the DVLA) and may not use the sandbox.
 DVLA_VES_API_KEY = env.str("DVLA_VES_API_KEY", default="")
-DVLA_VES_SANDBOX = env.bool("BOROUGH_DVLA_VES_SANDBOX", default=not DVLA_VES_API_KEY and not PRODUCTION)
+DVLA_VES_SANDBOX = env.bool(
+    "BOROUGH_DVLA_VES_SANDBOX", default=not DVLA_VES_API_KEY and not PRODUCTION
+)
 if PRODUCTION and DVLA_VES_SANDBOX:
-    raise environ.ImproperlyConfigured("the DVLA Vehicle Enquiry Service sandbox is not for production")
+    raise environ.ImproperlyConfigured("the DVLA vehicle enquiry sandbox is not for production")
 DVLA_VES_BASE_URL = (
     f"{SITE_URL}/sandbox/dvla-ves"
     if DVLA_VES_SANDBOX

@@ -23,6 +23,8 @@ def api(request, path: str):
     status, data = ves.sandbox_handle(
         "POST", f"/{path}", {"x-api-key": request.headers.get("x-api-key", "")}, request.body
     )
-    response = HttpResponse(json.dumps(data).encode(), status=status, content_type="application/json")
+    response = HttpResponse(
+        json.dumps(data).encode(), status=status, content_type="application/json"
+    )
     response["X-Borough-Sandbox"] = "DVLA Vehicle Enquiry Service sandbox: test data only"
     return response

@@ -142,7 +142,9 @@ class VesClient:
             raise VesUnavailable(
                 f"The DVLA vehicle enquiry service answered {status}: {detail}", status=status
             )
-        raise VesError(f"The DVLA vehicle enquiry service refused: {status} {detail}", status=status)
+        raise VesError(
+            f"The DVLA vehicle enquiry service refused: {status} {detail}", status=status
+        )
 
 
 def _detail(response: requests.Response) -> str:
@@ -220,13 +222,18 @@ SANDBOX_VEHICLES: dict[str, dict[str, Any]] = {
 }
 SANDBOX_NOT_FOUND = "NF00NOT"  # any registration not above is not found; this one is documented
 SANDBOX_DOWN = "ER50DWN"  # answers 503, as VES does when it is down
+BAD_FORMAT = "Invalid format for field - vehicle registration number"
 
 
 def _errors(status: int, title: str, detail: str) -> dict[str, Any]:
-    return {"errors": [{"status": str(status), "code": str(status), "title": title, "detail": detail}]}
+    return {
+        "errors": [{"status": str(status), "code": str(status), "title": title, "detail": detail}]
+    }
 
 
-def sandbox_handle(method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
+def sandbox_handle(
+    method: str, path: str, headers: dict[str, str], body: bytes
+) -> tuple[int, dict]:
     """Answer one VES request as the DVLA's service does."""
     if path.split("?")[0].rstrip("/") != PATH:
         return 404, _errors(404, "Not Found", "No such resource")
@@ -238,9 +245,9 @@ def sandbox_handle(method: str, path: str, headers: dict[str, str], body: bytes)
     try:
         vrm = str(json.loads(body or b"{}")["registrationNumber"])
     except (ValueError, KeyError, TypeError):
-        return 400, _errors(400, "Bad Request", "Invalid format for field - vehicle registration number")
+        return 400, _errors(400, "Bad Request", BAD_FORMAT)
     if not VRM_PATTERN.match(vrm):
-        return 400, _errors(400, "Bad Request", "Invalid format for field - vehicle registration number")
+        return 400, _errors(400, "Bad Request", BAD_FORMAT)
     if vrm == SANDBOX_DOWN:
         return 503, _errors(503, "Service Unavailable", "The service is temporarily unavailable")
     record = SANDBOX_VEHICLES.get(vrm)

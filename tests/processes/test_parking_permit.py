@@ -60,7 +60,7 @@ def zones(gazetteer):
 def apply(catalogue, gazetteer, processes, zones):
     service = catalogue["apply-for-resident-parking-permit"]
 
-    def make(vrm="MD18 PET", *, uprn=IN_ZONE, paid=12000, start_in_days=5):
+    def make(vrm="MD18 PET", *, uprn=IN_ZONE, paid=12000, start_in_days=5, resident=None):
         start = timezone.localdate() + dt.timedelta(days=start_in_days)
         content = b"%PDF-1.4 log book"
         log_book = Upload.objects.create(
@@ -71,9 +71,10 @@ def apply(catalogue, gazetteer, processes, zones):
             uploader=Upload.Uploader.RESIDENT,
         )
         case = case_create(
-            actor=ResidentActor(),
+            actor=ResidentActor(resident=resident),
             service=service,
             channel=Channel.WEB,
+            resident=resident,
             answers={
                 "address": uprn,
                 "name": "Ada Lovelace",
@@ -203,9 +204,7 @@ def test_input_that_cannot_be_a_registration_is_not_sent_and_nothing_is_lost(app
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("decision", "issued"), [("issue", True), ("refuse", False)]
-)
+@pytest.mark.parametrize(("decision", "issued"), [("issue", True), ("refuse", False)])
 def test_paying_for_a_lower_band_than_the_dvla_holds_asks_an_officer(
     apply, parking_officer, decision, issued
 ):
@@ -226,7 +225,11 @@ def test_paying_for_a_lower_band_than_the_dvla_holds_asks_an_officer(
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("vrm", "band", "price"),
-    [("EV19ZAP", "up_to_100", 6000), ("XL15SUV", "over_200", 24000), ("K123ABC", "over_200", 24000)],
+    [
+        ("EV19ZAP", "up_to_100", 6000),
+        ("XL15SUV", "over_200", 24000),
+        ("K123ABC", "over_200", 24000),
+    ],
 )
 def test_the_price_follows_the_dvlas_co2_figure(apply, vrm, band, price):
     case, _instance = apply(vrm, paid=price)
@@ -267,9 +270,7 @@ def test_the_dvla_down_fails_the_step_visibly_and_a_retry_finishes_it(
     settings.DVLA_VES_TIMEOUT_SECONDS = 2
     case, instance = apply()
     assert instance.status == InstanceStatus.FAILED
-    assert instance.error == (
-        "The DVLA vehicle enquiry service did not answer: ConnectionError"
-    )
+    assert instance.error == ("The DVLA vehicle enquiry service did not answer: ConnectionError")
     step = ProcessStep.objects.get(instance=instance, step_id="check_vehicle")
     assert step.state == StepState.FAILED and "did not answer" in step.error
     assert case.status == Status.NEW and not ParkingPermit.objects.exists()
@@ -331,3 +332,68 @@ def test_the_client_sends_the_dvlas_request_shape():
         "headers": {"x-api-key": "k3y", "Accept": "application/json"},
     }
     assert vehicle.co2_emissions == 99 and vehicle.make == ""
+
+
+@pytest.mark.django_db
+def test_the_resident_sees_their_permit_and_officers_check_it_by_registration(
+    apply, client, staff_login, parking_officer, waste_officer
+):
+    from borough.core.models import AuditEvent
+    from tests.factories import ResidentFactory, ResidentUserFactory
+
+    resident = ResidentFactory(user=ResidentUserFactory(email="ama@example.com"))
+    case, _instance = apply(resident=resident, start_in_days=0)
+    permit = ParkingPermit.objects.get(case=case)
+    client.force_login(resident.user)
+    page = client.get("/my-account/").content.decode()
+    assert f"Permit {permit.number}" in page and "MD18PET (Blue Ford)" in page
+    assert "A (Acacia)" in page
+    client.logout()
+
+    url = "/hub/parking-permits/"
+    staff_login(client, waste_officer)
+    assert client.get(url, {"vrm": "MD18PET"}).status_code == 403
+    client.logout()
+    staff_login(client, parking_officer)
+    page = client.get(url, {"vrm": "md18 pet"}).content.decode()
+    assert "MD18PET has a permit" in page and "Zone A until" in page
+    assert case.reference in page and resident.last_name not in page
+    audit = AuditEvent.objects.filter(object_type="parking_permit", object_id="MD18PET")
+    assert audit.count() == 1
+    none = client.get(url, {"vrm": "ZZ99ZZZ"}).content.decode()
+    assert "ZZ99ZZZ has no resident permit valid today" in none
+    bad = client.get(url, {"vrm": "not a plate!"})
+    assert bad.status_code == 400
+    assert "Enter the registration number as it is on the number plate" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_officer_settles_a_price_difference_on_the_hubs_task_page(
+    apply, client, staff_login, parking_officer
+):
+    case, instance = apply("BG17 DSL", paid=12000)
+    step = _waiting(instance, "permit_price_check")
+    staff_login(client, parking_officer)
+    url = f"/hub/processes/tasks/{step.pk}/"
+    page = client.get(url).content.decode()
+    assert "Price for that band (from_151_to_200): £180" in page and "Paid: £120" in page
+    wrong = client.post(url, {"price_decision": "maybe"})
+    assert wrong.status_code == 400 and "Enter issue or refuse" in wrong.content.decode()
+    client.post(url, {"price_decision": "issue"})
+    assert ParkingPermit.objects.get(case=case).price_pence == 18000
+
+
+@pytest.mark.django_db
+def test_an_officer_corrects_a_registration_on_the_hubs_task_page(
+    apply, client, staff_login, parking_officer
+):
+    case, instance = apply(ves.SANDBOX_NOT_FOUND)
+    step = _waiting(instance, "permit_vehicle_check")
+    staff_login(client, parking_officer)
+    url = f"/hub/processes/tasks/{step.pk}/"
+    assert "the DVLA has no such vehicle" in client.get(url).content.decode()
+    bad = client.post(url, {"vehicle_decision": "retry", "vehicle_registration": "??"})
+    assert bad.status_code == 400 and "as it is on the number plate" in bad.content.decode()
+    assert _waiting(instance, "permit_vehicle_check")  # nothing was lost
+    client.post(url, {"vehicle_decision": "retry", "vehicle_registration": "md18 pet"})
+    assert ParkingPermit.objects.get(case=case).vrm == "MD18PET"

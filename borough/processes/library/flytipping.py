@@ -137,7 +137,8 @@ def raise_clearance(step: StepContext, params: dict) -> dict:
         actor=actor(PROCESS),
         text=f"Clearance job raised for the {team}.",
     )
-    if not step.data.get("hold") and case.status != Status.CLOSED:  # with evidence, the resident was told at the referral
+    # with evidence, the resident was told at the referral
+    if not step.data.get("hold") and case.status != Status.CLOSED:
         with translation.override(language(case)):
             case_send_update(
                 case=case,

@@ -5,55 +5,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0015_event_kinds_of_map_and_processes'),
-        ('places', '0002_collection_schedules'),
-        ('processes', '0003_processes_care_rates_2025'),
+        ("cases", "0015_event_kinds_of_map_and_processes"),
+        ("places", "0002_collection_schedules"),
+        ("processes", "0003_processes_care_rates_2025"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LandOwner',
+            name="LandOwner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('council_highway', 'Council: highway'), ('council_park', 'Council: park or open space'), ('council_housing', 'Council: housing estate'), ('private', 'Private land'), ('other_public', 'Another public body (such as Network Rail)')], max_length=32)),
-                ('owner_name', models.CharField(blank=True, help_text='e.g. Network Rail', max_length=200)),
-                ('contact', models.CharField(blank=True, help_text='How the owner is told', max_length=300)),
-                ('street', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='land_owner', to='places.street')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("council_highway", "Council: highway"),
+                            ("council_park", "Council: park or open space"),
+                            ("council_housing", "Council: housing estate"),
+                            ("private", "Private land"),
+                            ("other_public", "Another public body (such as Network Rail)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "owner_name",
+                    models.CharField(blank=True, help_text="e.g. Network Rail", max_length=200),
+                ),
+                (
+                    "contact",
+                    models.CharField(blank=True, help_text="How the owner is told", max_length=300),
+                ),
+                (
+                    "street",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="land_owner",
+                        to="places.street",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ParkingZone',
+            name="ParkingZone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('streets', models.ManyToManyField(blank=True, related_name='parking_zones', to='places.street')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "streets",
+                    models.ManyToManyField(
+                        blank=True, related_name="parking_zones", to="places.street"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ParkingPermit',
+            name="ParkingPermit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True)),
-                ('vrm', models.CharField(db_index=True, max_length=10)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField()),
-                ('co2_emissions', models.PositiveIntegerField(blank=True, null=True)),
-                ('band', models.CharField(max_length=32)),
-                ('price_pence', models.PositiveIntegerField()),
-                ('make', models.CharField(blank=True, max_length=60)),
-                ('colour', models.CharField(blank=True, max_length=40)),
-                ('issued_at', models.DateTimeField()),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='parking_permit', to='cases.case')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='permits', to='processes.parkingzone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True)),
+                ("vrm", models.CharField(db_index=True, max_length=10)),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField()),
+                ("co2_emissions", models.PositiveIntegerField(blank=True, null=True)),
+                ("band", models.CharField(max_length=32)),
+                ("price_pence", models.PositiveIntegerField()),
+                ("make", models.CharField(blank=True, max_length=60)),
+                ("colour", models.CharField(blank=True, max_length=40)),
+                ("issued_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parking_permit",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="permits",
+                        to="processes.parkingzone",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-valid_to'],
+                "ordering": ["-valid_to"],
             },
         ),
     ]
