@@ -238,3 +238,34 @@ def test_the_resident_is_told_in_polish(report):
     assert "obowiązkiem właściciela" in _told(case)
     with translation.override("en"):
         assert "landowner" not in _told(case)
+
+
+@pytest.mark.django_db
+def test_a_report_closed_as_a_duplicate_first_is_left_alone(report, catalogue, street_officer):
+    from borough.cases.workflow import case_send_update
+
+    _owner(ACACIA, LandOwnerKind.COUNCIL_HIGHWAY)
+    first, _ = report(ACACIA)
+    case = case_create(
+        actor=ResidentActor(),
+        service=catalogue["report-fly-tipping"],
+        channel=Channel.WEB,
+        answers={
+            "location": {"usrn": ACACIA, "description": "Same pile"},
+            "waste_types": ["furniture"],
+            "amount": "car_boot",
+            "evidence_in_waste": "yes",
+        },
+    )
+    case_send_update(
+        case=case,
+        text=f"Already reported as {first.reference}",
+        actor=SYSTEM,
+        to_status=Status.CLOSED,
+        resolution=Resolution.DUPLICATE,
+    )
+    instance = start_process(key="fly-tipping", case=case, actor=SYSTEM, data={"answers": {}})
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.COMPLETED
+    assert _steps(instance)[-2:] == ["still_open", "end_closed"]
+    assert not LegalHold.objects.filter(case=case).exists()

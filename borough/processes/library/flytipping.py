@@ -46,11 +46,17 @@ def _street_id(case):
 
 @service_task("flytipping.find_owner", "Look up who owns the land the fly-tipping is on")
 def find_owner(step: StepContext, params: dict) -> dict:
-    street_id = _street_id(step.case)
+    """Who owns the land, and whether the case is still open: the duplicate reports process
+    starts first and may have closed it as a duplicate of an open report (which this process
+    is already dealing with)."""
+    case = step.case
+    case.refresh_from_db()
+    street_id = _street_id(case)
     owner = LandOwner.objects.filter(street_id=street_id).first() if street_id else None
-    if owner is None:
-        return {"kind": "unknown", "owner_name": "", "contact": ""}
-    return {"kind": owner.kind, "owner_name": owner.owner_name, "contact": owner.contact}
+    found = {"kind": "unknown", "owner_name": "", "contact": ""}
+    if owner is not None:
+        found = {"kind": owner.kind, "owner_name": owner.owner_name, "contact": owner.contact}
+    return found | {"case_open": case.status != Status.CLOSED}
 
 
 @service_task("flytipping.record_owner", "Keep who an officer said owns the land, for next time")
@@ -64,7 +70,7 @@ def record_owner(step: StepContext, params: dict) -> dict:
         LandOwner.objects.update_or_create(
             street_id=street_id, defaults={"kind": kind, "owner_name": owner_name}
         )
-    return {"kind": kind, "owner_name": owner_name, "contact": ""}
+    return {"kind": kind, "owner_name": owner_name, "contact": "", "case_open": True}
 
 
 @service_task("flytipping.keep_evidence", "Keep the report and its photos from retention")
