@@ -14,15 +14,15 @@ from .context import Demo
 # (an officer says who owns it when fly-tipping is reported there).
 OWNERS = [
     (LandOwnerKind.COUNCIL_HIGHWAY, ""),
+    (LandOwnerKind.COUNCIL_HOUSING, "Council housing estate"),
+    (LandOwnerKind.PRIVATE, "Private landowner"),
+    (LandOwnerKind.OTHER_PUBLIC, "Network Rail"),
+    (LandOwnerKind.COUNCIL_HIGHWAY, ""),
+    (LandOwnerKind.COUNCIL_PARK, "Council park"),
     (LandOwnerKind.COUNCIL_HIGHWAY, ""),
     (LandOwnerKind.COUNCIL_HOUSING, "Council housing estate"),
     (LandOwnerKind.COUNCIL_HIGHWAY, ""),
     (LandOwnerKind.COUNCIL_PARK, "Council park"),
-    (LandOwnerKind.PRIVATE, "Private landowner"),
-    (LandOwnerKind.COUNCIL_HIGHWAY, ""),
-    (LandOwnerKind.OTHER_PUBLIC, "Network Rail"),
-    (LandOwnerKind.COUNCIL_HIGHWAY, ""),
-    (LandOwnerKind.COUNCIL_HOUSING, "Council housing estate"),
 ]
 
 
