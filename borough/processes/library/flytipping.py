@@ -14,18 +14,16 @@ resident says the waste holds evidence (names, addresses, documents).
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from borough.cases.events import record
 from borough.cases.models import CaseEvent, Resolution, Status
 from borough.cases.workflow import case_send_update
-from borough.core.services import audit_record
-from borough.governance.models import LegalHold
 
 from ..models import LandOwner, LandOwnerKind
 from ..registry import StepContext, service_task
+from ..signals import evidence_hold
 from .common import actor, tell_and_close
 
 PROCESS = "fly-tipping"
@@ -75,60 +73,37 @@ def record_owner(step: StepContext, params: dict) -> dict:
 
 @service_task("flytipping.keep_evidence", "Keep the report and its photos from retention")
 def keep_evidence(step: StepContext, params: dict) -> dict:
+    """Ask information governance for a legal hold on the case (``signals.evidence_hold``)
+    and tell the resident the enforcement officers will look first."""
     case = step.case
-    hold = LegalHold.objects.filter(case=case, released_at__isnull=True).first()
-    if hold is None:
-        case.refresh_from_db()
-        with transaction.atomic():
-            hold = LegalHold.objects.create(
-                case=case,
-                reason=HOLD_REASON,
-                placed_at=timezone.now(),
-                placed_by=f"process:{PROCESS}",
-            )
-            audit_record(
-                actor=None,
-                action="created",
-                object_type="legal_hold",
-                object_id=hold.pk,
-                resident_id=case.resident_id,
-                summary="legal hold placed by the fly-tipping process: enforcement possible",
-            )
-        if case.status == Status.CLOSED:  # closed meanwhile (as a duplicate): nothing to say
-            return {"hold_id": hold.pk}
-        with translation.override(language(case)):
-            case_send_update(
-                case=case,
-                to_status=Status.IN_PROGRESS,
-                actor=actor(PROCESS),
-                text=_(
-                    "Thank you for your report. You told us the rubbish may show who dumped it, "
-                    "so our enforcement officers will look at it before it is cleared. We keep "
-                    "your report and photos as evidence."
-                ),
-            )
-    return {"hold_id": hold.pk}
+    case.refresh_from_db()
+    answers = evidence_hold.send(sender=PROCESS, case=case, hold=True, reason=HOLD_REASON)
+    hold_id = next((answer for _receiver, answer in answers if answer), None)
+    if case.status == Status.CLOSED:  # closed meanwhile: nothing to tell
+        return {"hold_id": hold_id}
+    with translation.override(language(case)):
+        case_send_update(
+            case=case,
+            to_status=Status.IN_PROGRESS,
+            actor=actor(PROCESS),
+            text=_(
+                "Thank you for your report. You told us the rubbish may show who dumped it, "
+                "so our enforcement officers will look at it before it is cleared. We keep "
+                "your report and photos as evidence."
+            ),
+        )
+    return {"hold_id": hold_id}
 
 
 @service_task("flytipping.after_enforcement", "Release the evidence unless action was taken")
 def after_enforcement(step: StepContext, params: dict) -> dict:
+    """Evidence of an offence acted on stays held (until information governance releases it);
+    otherwise the process releases its hold."""
     outcome = str(step.data.get("enforcement_outcome", "")).strip()
-    hold = LegalHold.objects.filter(pk=(step.data.get("hold") or {}).get("hold_id")).first()
-    if outcome in ACTIONS or hold is None or hold.released_at is not None:
-        return {"outcome": outcome, "evidence_kept": hold is not None and outcome in ACTIONS}
-    hold.released_at = timezone.now()
-    hold.released_by = f"process:{PROCESS}"
-    hold.save(update_fields=["released_at", "released_by"])
-    audit_record(
-        actor=None,
-        action="changed",
-        object_type="legal_hold",
-        object_id=hold.pk,
-        resident_id=step.case.resident_id,
-        fields=["released_at"],
-        summary="legal hold released by the fly-tipping process: no enforcement action",
-    )
-    return {"outcome": outcome, "evidence_kept": False}
+    kept = outcome in ACTIONS
+    if not kept:
+        evidence_hold.send(sender=PROCESS, case=step.case, hold=False)
+    return {"outcome": outcome, "evidence_kept": kept}
 
 
 @service_task("flytipping.raise_clearance", "Raise a clearance job and tell the resident")
