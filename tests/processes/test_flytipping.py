@@ -269,3 +269,20 @@ def test_a_report_closed_as_a_duplicate_first_is_left_alone(report, catalogue, s
     assert instance.status == InstanceStatus.COMPLETED
     assert _steps(instance)[-2:] == ["still_open", "end_closed"]
     assert not LegalHold.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_the_hubs_task_page_refuses_a_landowner_kind_it_does_not_know(
+    report, client, staff_login, street_officer
+):
+    case, instance = report(MILL)
+    step = _waiting(instance, "ft_owner_check")
+    staff_login(client, street_officer)
+    url = f"/hub/processes/tasks/{step.pk}/"
+    wrong = client.post(url, {"land_kind": "the railway", "owner_name": "Network Rail"})
+    assert wrong.status_code == 400
+    assert "Enter council_highway or council_park or" in wrong.content.decode()
+    assert _waiting(instance, "ft_owner_check")  # still waiting: nothing was lost
+    client.post(url, {"land_kind": "other_public", "owner_name": "Network Rail"})
+    case.refresh_from_db()
+    assert "The land belongs to Network Rail" in _told(case)
