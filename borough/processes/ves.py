@@ -157,6 +157,8 @@ def _detail(response: requests.Response) -> str:
 
 def ves_client(session: requests.Session | None = None) -> VesClient:
     """The client the settings say: the embedded sandbox or the DVLA's service."""
+    if not settings.DVLA_VES_SANDBOX and not settings.DVLA_VES_API_KEY:
+        raise VesError("DVLA_VES_API_KEY is not set: the vehicle check cannot run")
     if session is None:
         session = requests.Session()
         if settings.DVLA_VES_SANDBOX:

@@ -266,9 +266,16 @@ def test_the_dvla_down_fails_the_step_visibly_and_a_retry_finishes_it(
     apply, parking_officer, settings
 ):
     settings.DVLA_VES_SANDBOX = False
+    settings.DVLA_VES_API_KEY = ""
     settings.DVLA_VES_BASE_URL = "http://127.0.0.1:9"  # nothing listens: connection refused
     settings.DVLA_VES_TIMEOUT_SECONDS = 2
     case, instance = apply()
+    assert instance.status == InstanceStatus.FAILED
+    assert instance.error == "DVLA_VES_API_KEY is not set: the vehicle check cannot run"
+
+    settings.DVLA_VES_API_KEY = "a-key-from-the-dvla"
+    retry(instance=instance, actor=StaffActor(parking_officer))
+    instance.refresh_from_db()
     assert instance.status == InstanceStatus.FAILED
     assert instance.error == ("The DVLA vehicle enquiry service did not answer: ConnectionError")
     step = ProcessStep.objects.get(instance=instance, step_id="check_vehicle")
@@ -276,6 +283,7 @@ def test_the_dvla_down_fails_the_step_visibly_and_a_retry_finishes_it(
     assert case.status == Status.NEW and not ParkingPermit.objects.exists()
 
     settings.DVLA_VES_SANDBOX = True
+    settings.DVLA_VES_API_KEY = ""
     settings.DVLA_VES_BASE_URL = "http://testserver/sandbox/dvla-ves"
     retry(instance=instance, actor=StaffActor(parking_officer))
     instance.refresh_from_db()
