@@ -144,6 +144,23 @@ GOVUK_PAY_WEBHOOK_SECRET = env.str("GOVUK_PAY_WEBHOOK_SECRET", default="") or (
 )
 GOVUK_PAY_TIMEOUT_SECONDS = env.float("GOVUK_PAY_TIMEOUT_SECONDS", default=10.0)
 
+# DVLA Vehicle Enquiry Service (resident parking permits, docs/how-to/processes.md). With no API
+# key Borough uses its embedded sandbox, which speaks the VES API under /sandbox/dvla-ves/
+# (clearly labelled, documented test registrations only); production sets DVLA_VES_API_KEY
+# (a secret, from the DVLA) and may not use the sandbox.
+DVLA_VES_API_KEY = env.str("DVLA_VES_API_KEY", default="")
+DVLA_VES_SANDBOX = env.bool(
+    "BOROUGH_DVLA_VES_SANDBOX", default=not DVLA_VES_API_KEY and not PRODUCTION
+)
+if PRODUCTION and DVLA_VES_SANDBOX:
+    raise environ.ImproperlyConfigured("the DVLA vehicle enquiry sandbox is not for production")
+DVLA_VES_BASE_URL = (
+    f"{SITE_URL}/sandbox/dvla-ves"
+    if DVLA_VES_SANDBOX
+    else env.str("DVLA_VES_BASE_URL", default="https://driver-vehicle-licensing.api.gov.uk")
+).rstrip("/")
+DVLA_VES_TIMEOUT_SECONDS = env.float("DVLA_VES_TIMEOUT_SECONDS", default=10.0)
+
 # Cost of one contact by channel, in pounds (docs/how-to/kpis.md). The defaults are Socitm's
 # 2011 "Channel value benchmarking" figures: old, to be replaced with the council's own. A
 # channel left out has no cost set and the KPI pages say so rather than count it as free.

@@ -37,6 +37,7 @@ urlpatterns = [
     path("chat/", include("borough.assistant.urls")),
     path("", include("borough.payments.urls")),
     path("", include("borough.notify.urls")),
+    path("", include("borough.processes.urls")),
     path("", include("borough.portal.urls")),
 ]
 

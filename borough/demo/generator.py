@@ -27,6 +27,7 @@ from .governance import make_information_requests
 from .integrations import make_integrations
 from .people import make_people, make_resident_account, make_staff
 from .places import make_places
+from .street import make_zones_and_land
 
 #: The steps :func:`generate` tells its ``step`` of, in order.
 STEPS = (
@@ -61,6 +62,7 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         make_integrations(demo, staff)
         make_information_requests(demo, staff)
         make_directory(demo)
+        make_zones_and_land(demo)
     return demo.summary
 
 

@@ -14,6 +14,7 @@ from lxml import etree
 
 from borough.cases.models import Case
 from borough.cases.workflow import case_add_note
+from borough.catalogue.fees import pounds
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.processes import policies, selectors, tables
@@ -21,6 +22,7 @@ from borough.processes.engine import ProcessDocumentError, decision_keys, task_d
 from borough.processes.models import DecisionTable, ProcessDefinition, ProcessInstance, ProcessStep
 from borough.processes.services import NotWaiting, complete_task, retry
 from borough.processes.versions import save_decision_table
+from borough.processes.ves import BadRegistration, normalise_vrm
 
 from .access import staff_required
 
@@ -185,6 +187,45 @@ TASK_FIELDS = {
         ("outcome", "Is the home eligible? Enter eligible or not_eligible", "choice")
     ],
     "review": [("review_note", "What the review found (optional)", "text")],
+    # Fly-tipping (library.flytipping)
+    "ft_owner_check": [
+        (
+            "land_kind",
+            "Who owns the land? Enter council_highway, council_park, council_housing, private "
+            "or other_public",
+            "choice:council_highway|council_park|council_housing|private|other_public",
+        ),
+        ("owner_name", "The owner's name, if known (optional)", "text"),
+    ],
+    "ft_enforcement": [
+        (
+            "enforcement_outcome",
+            "What did the investigation lead to? Enter fixed_penalty, prosecution, "
+            "warning_letter or no_further_action",
+            "choice:fixed_penalty|prosecution|warning_letter|no_further_action",
+        ),
+        ("enforcement_note", "Note (optional)", "text"),
+    ],
+    "ft_clearance": [("clearance_note", "Anything the crew found (optional)", "text")],
+    # Resident parking permit (library.permits)
+    "permit_vehicle_check": [
+        (
+            "vehicle_decision",
+            "Check the registration on the log book (V5C). Enter retry (with the corrected "
+            "number) or refuse",
+            "choice:retry|refuse",
+        ),
+        ("vehicle_registration", "Corrected registration number", "registration"),
+    ],
+    "permit_price_check": [
+        (
+            "price_decision",
+            "Take the rest of the price or refund the difference from the case page, then enter "
+            "issue; or enter refuse",
+            "choice:issue|refuse",
+        ),
+    ],
+    "permit_refund": [("refund_note", "Refund made (optional note)", "text")],
     "officer_check": [
         (
             "allowed_disability_expenses_pence",
@@ -219,6 +260,9 @@ CHOICES = {
 }
 
 
+CHOICE_DEFAULT = ["eligible", "not_eligible"]
+
+
 def _money(text: str) -> int | None:
     try:
         value = round(float(text.replace("£", "").replace(",", "").strip()) * 100)
@@ -249,11 +293,21 @@ def task(request, step_id: int):
                 if amount is None:
                     errors[name] = "Enter an amount in pounds, like 20 or 20.50"
                 answers[name] = amount
-            elif kind == "choice":
-                allowed = CHOICES.get(name, ("eligible", "not_eligible"))
+            elif kind.startswith("choice"):
+                allowed = (
+                    kind.partition(":")[2].split("|")
+                    if ":" in kind
+                    else list(CHOICES.get(name, CHOICE_DEFAULT))
+                )
                 if text not in allowed:
                     errors[name] = "Enter " + " or ".join(allowed)
                 answers[name] = text
+            elif kind == "registration":
+                try:
+                    answers[name] = normalise_vrm(text)
+                except BadRegistration as bad:
+                    if text or values.get("vehicle_decision") == "retry":
+                        errors[name] = str(bad)
             elif text:
                 answers[name] = text[:500]
         if not errors:
@@ -291,11 +345,32 @@ def task(request, step_id: int):
             "fields": fields,
             "values": values,
             "errors": errors,
-            "calculation": (data.get("calculation") or {}),
+            "calculation": (data.get("calculation") or _facts(step)),
             "evidence": data.get("evidence") or None,
         },
         status=400 if errors else 200,
     )
+
+
+def _facts(step: ProcessStep) -> dict:
+    """What the permit and fly-tipping steps' person needs to know, as lines."""
+    if step.step_id not in ("permit_vehicle_check", "permit_price_check", "ft_owner_check"):
+        return {}
+    data = _task_data(step)
+    vehicle, paid, land = data.get("vehicle") or {}, data.get("paid") or {}, data.get("land")
+    lines = []
+    if step.step_id == "permit_vehicle_check":
+        lines.append(f"Registration entered: {vehicle.get('entered', '')}")
+        lines.append(f"Why it was not checked: {vehicle.get('problem', '')}")
+    elif step.step_id == "permit_price_check":
+        lines.append(f"DVLA CO2 emissions: {vehicle.get('co2_emissions')} g/km")
+        lines.append(
+            f"Price for that band ({data.get('band')}): {pounds(paid.get('price_pence', 0))}"
+        )
+        lines.append(f"Paid: {pounds(paid.get('paid_pence', 0))}")
+    elif land:
+        lines.append("No land ownership record for this street: your answer is kept for it")
+    return {"lines": lines}
 
 
 def _task_data(step: ProcessStep) -> dict:

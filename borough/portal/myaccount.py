@@ -38,6 +38,7 @@ from borough.people.services import (
 from borough.places.collections import collections_by_day, collections_coming
 from borough.places.selectors import example_postcode, properties_at_postcode
 from borough.processes.library.bulky import bookings_for_user
+from borough.processes.selectors import permits_for_resident
 
 from .my_data import chats_data, files_data, needs_data, objections_data
 from .progress import Journeys
@@ -72,6 +73,7 @@ def my_account(request):
             "saved": saved,
             "subscriptions": agreements_for_user(request.user),
             "bulky_bookings": bookings_for_user(request.user),
+            "permits": permits_for_resident(resident),
         },
     )
 

@@ -12,6 +12,8 @@ from .models import (
     CareChargingRates,
     CrewRecord,
     CrewRound,
+    LandOwner,
+    ParkingZone,
     ProcessDefinition,
 )
 
@@ -71,3 +73,17 @@ class BulkyBookingAdmin(AuditedAdmin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(LandOwner)
+class LandOwnerAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_object_type = "land_owner"
+    list_display = ("street", "kind", "owner_name")
+    list_filter = ("kind",)
+
+
+@admin.register(ParkingZone)
+class ParkingZoneAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_object_type = "parking_zone"
+    list_display = ("code", "name")
+    filter_horizontal = ("streets",)

@@ -1,4 +1,4 @@
-"""The process engine: SpiffWorkflow parses and runs BPMN and DMN (ADR 00XX-processes-engine).
+"""The process engine: SpiffWorkflow parses and runs BPMN and DMN (ADR 0040).
 
 This module is the only one that imports SpiffWorkflow. It builds a workflow from a definition
 and decision tables, serialises and restores it, runs engine steps with Borough's script engine

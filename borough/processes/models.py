@@ -1,5 +1,5 @@
 """Process definitions (BPMN) and decision tables (DMN), each versioned; the instances that run
-them, one per case; and the steps each instance took (ADR 00XX-processes-engine).
+them, one per case; and the steps each instance took (ADR 0040).
 
 An instance keeps the engine's whole serialised state (``state``), which holds the parsed BPMN
 and DMN it started with: a new version of either applies to new instances, and a running one
@@ -298,3 +298,71 @@ class BulkyBooking(models.Model):
     @property
     def refund_display(self) -> str:
         return pounds(self.refunded_pence)
+
+
+class LandOwnerKind(models.TextChoices):
+    """Who is responsible for clearing waste dumped on a piece of land (fly-tipping routing)."""
+
+    COUNCIL_HIGHWAY = "council_highway", "Council: highway"
+    COUNCIL_PARK = "council_park", "Council: park or open space"
+    COUNCIL_HOUSING = "council_housing", "Council: housing estate"
+    PRIVATE = "private", "Private land"
+    OTHER_PUBLIC = "other_public", "Another public body (such as Network Rail)"
+
+
+class LandOwner(models.Model):
+    """Who owns the land along a street (the council's land ownership dataset, by USRN): the
+    fly-tipping process routes a report by it. A street with no row is unknown; an officer
+    says who owns it. ``kind`` is free text checked against the choices when imported, so a
+    new kind reaches the decision table, which must then have a rule for it."""
+
+    street = models.OneToOneField(
+        "places.Street", on_delete=models.CASCADE, related_name="land_owner"
+    )
+    kind = models.CharField(max_length=32, choices=LandOwnerKind.choices)
+    owner_name = models.CharField(max_length=200, blank=True, help_text="e.g. Network Rail")
+    contact = models.CharField(max_length=300, blank=True, help_text="How the owner is told")
+
+    def __str__(self) -> str:
+        return f"{self.street_id}: {self.kind}"
+
+
+class ParkingZone(models.Model):
+    """A controlled parking zone: which streets (USRNs) are in it. Residents of those streets
+    may have a resident permit for the zone."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    streets = models.ManyToManyField("places.Street", related_name="parking_zones", blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"Zone {self.code} ({self.name})"
+
+
+class ParkingPermit(models.Model):
+    """A virtual resident parking permit: nothing is displayed in the car; enforcement
+    officers look the registration number (VRM) up."""
+
+    number = models.CharField(max_length=20, unique=True)
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="parking_permit"
+    )
+    vrm = models.CharField(max_length=10, db_index=True)
+    zone = models.ForeignKey(ParkingZone, on_delete=models.PROTECT, related_name="permits")
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    co2_emissions = models.PositiveIntegerField(null=True, blank=True)
+    band = models.CharField(max_length=32)
+    price_pence = models.PositiveIntegerField()
+    make = models.CharField(max_length=60, blank=True)
+    colour = models.CharField(max_length=40, blank=True)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-valid_to"]
+
+    def __str__(self) -> str:
+        return f"Permit {self.number}"

@@ -10,8 +10,16 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from .models import InstanceStatus, ProcessDefinition, ProcessInstance, ProcessStep, StepState
+from .models import (
+    InstanceStatus,
+    ParkingPermit,
+    ProcessDefinition,
+    ProcessInstance,
+    ProcessStep,
+    StepState,
+)
 
 
 @dataclass(frozen=True)
@@ -128,3 +136,21 @@ def minutes_saved_between(start: dt.datetime, end: dt.datetime) -> int:
         state=StepState.DONE, finished_at__gte=start, finished_at__lt=end
     ).aggregate(total=Sum("minutes_saved"))["total"]
     return total or 0
+
+
+def permits_for_resident(resident) -> list:
+    """A resident's parking permits that have not ended (MyAccount)."""
+    if resident is None:
+        return []
+    return list(
+        ParkingPermit.objects.filter(case__resident=resident, valid_to__gte=timezone.localdate())
+        .select_related("zone")
+        .order_by("valid_from")
+    )
+
+
+def permits_for_vrm(vrm: str) -> list:
+    """Every permit for a registration number, newest first (enforcement officers' check)."""
+    return list(
+        ParkingPermit.objects.filter(vrm=vrm).select_related("zone", "case").order_by("-valid_to")
+    )

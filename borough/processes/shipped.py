@@ -194,6 +194,56 @@ SHIPPED += [
         ("garden_waste_delivery",),
     ),
 ]
+# Street (fly-tipping, parking permits): appended.
+SHIPPED += [
+    Shipped(
+        "fly-tipping",
+        "Fly-tipping",
+        "flytipping.bpmn",
+        "Looks up who owns the land, and routes the report by it: council land goes to a "
+        "clearance job, or first to the enforcement officers (with the report and photos kept "
+        "from retention) when the resident says the waste shows who dumped it; private land "
+        "gets a polite reply saying it is the landowner's duty and what the council will do; "
+        "another public body's land is passed to it. The resident is told each outcome. Saves "
+        "a street scene officer looking up the land, routing and replying, about 9 minutes a "
+        "report.",
+        {
+            "find_owner": 3,
+            "route": 2,
+            "keep_evidence": 2,
+            "after_enforcement": 1,
+            "raise_clearance": 2,
+            "tell_cleared": 2,
+            "tell_private": 3,
+            "pass_on": 4,
+            "record_owner": 1,
+        },
+        ["report-fly-tipping"],
+        ("flytipping_route",),
+    ),
+    Shipped(
+        "resident-parking-permit",
+        "Resident parking permit",
+        "resident_parking_permit.bpmn",
+        "Checks the address is in a controlled parking zone, checks the vehicle with the "
+        "DVLA Vehicle Enquiry Service, prices the permit by the vehicle's CO2 emissions (the "
+        "figures in force on the start date), checks the resident paid that, issues a virtual "
+        "permit and reminds the resident to renew. A parking officer sees only a registration "
+        "the DVLA does not know or a price that differs from what was paid. Saves about 14 "
+        "minutes of a parking officer's time an application.",
+        {
+            "find_zone": 2,
+            "check_vehicle": 4,
+            "price": 2,
+            "compare_paid": 1,
+            "issue": 5,
+            "remind": 2,
+            "refuse": 3,
+        },
+        ["apply-for-resident-parking-permit"],
+        ("permit_price",),
+    ),
+]
 
 
 def load_shipped() -> list[ProcessDefinition]:

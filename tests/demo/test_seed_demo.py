@@ -47,6 +47,11 @@ def test_the_demo_borough_is_realistic_and_reproducible():
     # The community directory (issue 26): a dozen services, one organisation's representative.
     assert Service.objects.filter(status="active").count() == 12
     assert Organisation.objects.filter(representatives__email="rep@foodbank.example").exists()
+    # Two controlled parking zones, and who owns the land along most streets (issue 19).
+    from borough.processes.models import LandOwner, ParkingZone
+
+    assert [(z.code, z.streets.count()) for z in ParkingZone.objects.all()] == [("A", 1), ("B", 1)]
+    assert LandOwner.objects.filter(kind="other_public", owner_name="Network Rail").exists()
     first = fingerprint()
 
     call_command("flush", interactive=False, verbosity=0)

@@ -328,6 +328,7 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:insights_service", LEAD, f"/hub/insights/services/{slug}/", False),
         Page("hub:insights_channel", LEAD, "/hub/insights/channels/web/", False),
         Page("hub:payments_reconciliation", ADMIN, "/hub/payments/reconciliation/", False),
+        Page("hub:permit_lookup", ADMIN, "/hub/parking-permits/?vrm=AB12CDE", False),
         Page("hub:resident", AGENT, f"/hub/residents/{data['resident'].pk}/", False),
         Page("hub:resident_access", ADMIN, f"/hub/residents/{data['resident'].pk}/access/", False),
         Page(
@@ -509,6 +510,7 @@ LISTED = {
     "portal:my_home", "portal:privacy_home_sensors", "hub:homes", "hub:homes_home",
     "hub:homes_devices", "hub:homes_rules",
     "hub:processes", "hub:process", "hub:decision", "hub:process_task",
+    "hub:permit_lookup",
     "portal:directory", "portal:directory_service", "portal:directory_organisations",
     "portal:directory_propose", "portal:directory_join", "hub:directory", "hub:directory_proposal",
 }  # fmt: skip

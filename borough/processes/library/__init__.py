@@ -10,7 +10,9 @@ from . import (  # noqa: F401
     common,
     discount,
     duplicates,
+    flytipping,
     garden,
     moves,
+    permits,
     sla,
 )
