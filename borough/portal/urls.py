@@ -98,6 +98,7 @@ urlpatterns = [
     path("alerts/stop/<str:token>/", reports.alert_end_page, name="alert_end"),
     path("map/tiles/<int:z>/<int:x>/<int:y>.png", map_pages.map_tile, name="map_tile"),
     path("brand.css", views.brand_css, name="brand_css"),
+    path("brand/logo/<int:version>/", views.brand_logo, name="brand_logo"),
     path("help/", help.index, name="help"),
     path("help/<slug:slug>/", help.page, name="help_page"),
     path("language/<slug:code>/", views.language, name="language"),
