@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     bin_days,
     directory,
+    follow_area,
     form_pages,
     help,
     map_pages,
@@ -94,6 +95,7 @@ urlpatterns = [
     path("reports/<str:reference>/", reports.report, name="report"),
     path("reports/<str:reference>/support/", reports.report_support, name="report_support"),
     path("reports/<str:reference>/alerts/", reports.alert_new, name="alert_new"),
+    path("alerts/area/", follow_area.follow_area, name="follow_area"),
     path("alerts/confirm/<str:token>/", reports.alert_confirm_page, name="alert_confirm"),
     path("alerts/stop/<str:token>/", reports.alert_end_page, name="alert_end"),
     path("map/tiles/<int:z>/<int:x>/<int:y>.png", map_pages.map_tile, name="map_tile"),
