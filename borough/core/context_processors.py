@@ -1,3 +1,6 @@
+import gettext as gnu_gettext
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,6 +11,19 @@ from .brand import brand_current
 
 # The BCP 47 tag for each language's <html lang>: Django's codes are lower case.
 HTML_LANG = {"en-gb": "en-GB"}
+
+
+@lru_cache(maxsize=16)
+def machine_made(code: str) -> bool:
+    """Is the portal's catalogue for ``code`` machine-made and not yet reviewed (its header
+    ``X-Machine-Translation``, ADR 0032)? Welsh is, until a Welsh speaker reviews it."""
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / code / "LC_MESSAGES" / "django.mo"
+        if path.exists():
+            with path.open("rb") as handle:
+                info = gnu_gettext.GNUTranslations(handle).info()
+            return bool(info.get("x-machine-translation"))
+    return False
 
 
 def _is_staff_path(request) -> bool:
@@ -30,7 +46,12 @@ def languages(request):
                     "url": f"{reverse('portal:language', args=[code])}?{urlencode({'next': here})}",
                 }
             )
-    return {"html_lang": HTML_LANG.get(current, current), "language_switcher": switcher}
+    return {
+        "html_lang": HTML_LANG.get(current, current),
+        "language_switcher": switcher,
+        # Shown under the switcher on every page in a machine-made language, until reviewed.
+        "machine_translated": bool(switcher) and machine_made(current),
+    }
 
 
 def borough(request):
