@@ -17,6 +17,7 @@ a new row (the history: who, when, which fields) and an audit event.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,8 @@ from .actors import StaffActor
 from .branding import AA_NORMAL_TEXT, brand_colour_problem, contrast_ratio, footer_links
 from .models import AuditEvent, BrandVersion
 from .services import _acting_user, actor_label, audit_record
+
+log = logging.getLogger(__name__)
 
 CACHE_KEY = "core.brand.v1"
 CACHE_SECONDS = 3600  # a lost invalidation heals within the hour
@@ -127,7 +130,13 @@ def brand_current() -> Brand:
     cached = cache.get(CACHE_KEY)
     if isinstance(cached, Brand):
         return cached
-    newest = _newest()
+    try:
+        newest = _newest()
+    except Exception:  # noqa: BLE001
+        # Every page shows the brand, the "database unavailable" error page too: without the
+        # database the environment's brand is shown (and not cached), never an error.
+        log.warning("brand not read from the database; the environment's is shown")
+        return brand_from_environment()
     brand = _brand_of(newest) if newest is not None else brand_from_environment()
     cache.set(CACHE_KEY, brand, CACHE_SECONDS)
     return brand

@@ -189,3 +189,11 @@ def test_only_administrators_may_open_or_change_the_brand(client, waste_officer,
     assert client.get("/hub/branding/").status_code == 403
     assert client.post("/hub/branding/", _form()).status_code == 403
     assert "Bin collections are delayed" not in client.get("/help/").content.decode()
+
+
+def test_a_page_without_the_database_shows_the_environments_brand(client, settings):
+    """No database (down, or a test without one): the page still renders, with the environment's
+    brand, and nothing is cached."""
+    settings.BOROUGH_SITE_BANNER = "From the environment"
+    page = client.get("/no-such-page/").content.decode()
+    assert "From the environment" in page and "Page not found" in page
