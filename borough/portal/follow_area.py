@@ -102,7 +102,7 @@ def follow_area(request):
                     },
                 )
     centre = borough_centre()
-    config = {**map_settings(), "centre": centre, "zoom": 14} if centre else None
+    config = {**map_settings(), "centre": centre, "zoom": 15} if centre else None
     return render(
         request,
         "portal/follow_area.html",

@@ -70,6 +70,7 @@ def report(request, reference: str):
             "updates": public_updates(case),
             "supported": shown.reference in request.session.get(SUPPORTED_KEY, []),
             "map_config": config,
+            "texts_available": texts_available(),
         },
     )
 
