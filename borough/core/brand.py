@@ -276,7 +276,8 @@ def brand_save(
     before = _brand_of(previous) if previous is not None else brand_from_environment()
     logo_from = None
     if logo_bytes is None and not remove_logo and previous is not None:
-        logo_from = BrandVersion.objects.filter(pk=_logo_version_id(previous)).first()
+        kept = _logo_version_id(previous)
+        logo_from = BrandVersion.objects.filter(pk=kept).first() if kept else None
     changed = [
         key
         for key in FIELDS

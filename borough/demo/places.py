@@ -58,14 +58,16 @@ def make_places(demo: Demo) -> list[Property]:
         streets.append(Street(usrn=usrn, name=name, locality=locality, town=town))
         ward = wards[index % len(wards)]
         lat, lng = ward_centres[ward.code]
-        start_lat = lat + rng.uniform(-0.01, 0.01)
+        # A ward's streets close together (within about 400 metres), so they meet and cross
+        # like a neighbourhood's rather than lie a kilometre apart.
+        start_lat = lat + rng.uniform(-0.004, 0.004)
         # Each street runs its own way (from its USRN, so the demo's other random choices stay
         # as they were): on the map the borough looks like streets, not parallel dashes.
         angle = random.Random(usrn).uniform(0, math.pi)
         street_meta[usrn] = (
             ward,
             start_lat,
-            lng + rng.uniform(-0.015, 0.015),
+            lng + rng.uniform(-0.006, 0.006),
             math.cos(angle),
             math.sin(angle) / math.cos(math.radians(start_lat)),
         )

@@ -86,7 +86,9 @@ def render_tiles(out: Path, *, min_zoom: int = 12, max_zoom: int = 16) -> int:
     for zoom in range(min_zoom, max_zoom + 1):
         by_tile: dict[tuple[int, int], list[int]] = defaultdict(list)
         pixels = []
-        margin = 12 + _metres_to_pixels(HOMES_METRES, lines, zoom)
+        # Far enough around each street for its homes and, from zoom 15, its name, so a tile
+        # draws its part of a name that starts in the next tile (no name cut at a tile's edge).
+        margin = 12 + _metres_to_pixels(HOMES_METRES, lines, zoom) + (160 if zoom >= 15 else 0)
         for index, (_name, pts) in enumerate(lines):
             px = [world_pixel(lat, lon, zoom) for lat, lon in pts]
             pixels.append(px)
@@ -124,7 +126,7 @@ def render_tiles(out: Path, *, min_zoom: int = 12, max_zoom: int = 16) -> int:
                 for i, pts in local.items():
                     name = lines[i][0]
                     x, y = pts[len(pts) // 2]
-                    if name and 0 <= x < TILE and 0 <= y < TILE:
+                    if name and -160 < x < TILE and -20 < y < TILE:
                         draw.text(
                             (x + road, y + road),
                             name,
@@ -135,7 +137,8 @@ def render_tiles(out: Path, *, min_zoom: int = 12, max_zoom: int = 16) -> int:
                         )
             path = out / str(zoom) / str(tx) / f"{ty}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
-            image.quantize(colors=16).save(path, optimize=True)
+            # No dithering: the same colour is the same pixels in every tile (no seams).
+            image.quantize(colors=16, dither=Image.Dither.NONE).save(path, optimize=True)
             written += 1
     (out / "blank.png").write_bytes(blank_tile())
     return written

@@ -9,6 +9,8 @@ form's hidden latitude and longitude, which win over a postcode when both are gi
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -30,11 +32,13 @@ FIELDS = ("postcode", "latitude", "longitude", "radius", "channel", "email", "ph
 
 def _place(entered: dict[str, str]) -> tuple[float, float, str] | str:
     """Where to follow, as (latitude, longitude, in words), or the error to show."""
+    lat: float | None
+    lon: float | None
     try:
         lat, lon = float(entered["latitude"]), float(entered["longitude"])
     except ValueError:
         lat = lon = None
-    if lat is not None and lon is not None:
+    if lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon):
         near = property_nearest(lat, lon, within_metres=settings.BOROUGH_MAP_SNAP_METRES)
         if near is None:
             return _(

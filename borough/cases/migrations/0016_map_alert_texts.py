@@ -5,31 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0015_event_kinds_of_map_and_processes'),
-        ('places', '0002_collection_schedules'),
+        ("cases", "0015_event_kinds_of_map_and_processes"),
+        ("places", "0002_collection_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='channel',
-            field=models.CharField(choices=[('email', 'Email'), ('sms', 'Text message')], default='email', max_length=8),
+            model_name="alert",
+            name="channel",
+            field=models.CharField(
+                choices=[("email", "Email"), ("sms", "Text message")], default="email", max_length=8
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='phone',
+            model_name="alert",
+            name="phone",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AlterField(
-            model_name='alert',
-            name='email',
+            model_name="alert",
+            name="email",
             field=models.EmailField(blank=True, max_length=254),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['phone'], name='alert_phone'),
+            model_name="alert",
+            index=models.Index(fields=["phone"], name="alert_phone"),
         ),
     ]

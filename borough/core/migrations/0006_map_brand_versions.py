@@ -6,34 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_lead_ai_helper_actions'),
+        ("core", "0005_lead_ai_helper_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BrandVersion',
+            name="BrandVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('council_name', models.CharField(max_length=120)),
-                ('brand_colour', models.CharField(blank=True, max_length=7)),
-                ('logo', models.BinaryField(blank=True, null=True)),
-                ('logo_type', models.CharField(blank=True, max_length=20)),
-                ('footer_links', models.JSONField(blank=True, default=list)),
-                ('contact_phone', models.CharField(blank=True, max_length=40)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('contact_address', models.CharField(blank=True, max_length=300)),
-                ('site_banner', models.CharField(blank=True, max_length=300)),
-                ('changed_at', models.DateTimeField()),
-                ('changed_by_label', models.CharField(max_length=200)),
-                ('changed_fields', models.JSONField(blank=True, default=list)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('logo_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.brandversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("council_name", models.CharField(max_length=120)),
+                ("brand_colour", models.CharField(blank=True, max_length=7)),
+                ("logo", models.BinaryField(blank=True, null=True)),
+                ("logo_type", models.CharField(blank=True, max_length=20)),
+                ("footer_links", models.JSONField(blank=True, default=list)),
+                ("contact_phone", models.CharField(blank=True, max_length=40)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("contact_address", models.CharField(blank=True, max_length=300)),
+                ("site_banner", models.CharField(blank=True, max_length=300)),
+                ("changed_at", models.DateTimeField()),
+                ("changed_by_label", models.CharField(max_length=200)),
+                ("changed_fields", models.JSONField(blank=True, default=list)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "logo_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.brandversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-pk'],
+                "ordering": ["-pk"],
             },
         ),
     ]
