@@ -506,7 +506,16 @@ CSP_EXTRA_CONNECT_SRC = env.list("BOROUGH_CSP_CONNECT_SRC", default=[])
 LANGUAGE_CODE = "en-gb"
 # Residents choose their language with the switcher in the page header (a cookie, see
 # docs/adr/0014-language-by-cookie.md); staff pages, the admin and APIs stay in English.
-LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
+# Welsh (issue 25): a council in Wales sets BOROUGH_WELSH=true and Cymraeg is a third portal
+# language, next to English in the switcher (borough/locale/cy: machine-made, labelled on every
+# Welsh page until reviewed, ADR 0032). Off by default: councils in England offer English and
+# Polish.
+BOROUGH_WELSH = env.bool("BOROUGH_WELSH", default=False)
+LANGUAGES = [
+    ("en-gb", "English"),
+    *([("cy", "Cymraeg")] if BOROUGH_WELSH else []),
+    ("pl", "Polski"),
+]
 # Languages the resident assistant's chat replies in beside LANGUAGES, from machine-made
 # catalogues (borough/locale/<code>/, catalogue/data/translations/<code>.yaml; ADR 0032).
 # Not portal languages: the switcher and the portal's pages stay English and Polish.

@@ -507,3 +507,9 @@ def may_refund(actor: Actor, case) -> bool:
             roles = _roles_by_team(user)
             return Role.ADMIN in roles.values() or roles.get(case.team_id) in ROLES_REFUNDING
     return False
+
+
+def can_manage_branding(user) -> bool:
+    """May ``user`` change the council's brand (logo, colour, footer, contact details, the
+    site-wide banner) in the hub? Administrators only (issue 25)."""
+    return can_manage_api_clients(user)

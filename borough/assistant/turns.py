@@ -185,10 +185,10 @@ def _catalogue_info(code: str) -> dict[str, str] | None:
 
 
 def machine_made(code: str) -> str:
-    """Who made a chat language's catalogue by machine, and when ("" when it is reviewed or
-    not a chat language): its header ``X-Machine-Translation``, removed once reviewed."""
-    if supported_language(code) is not None:
-        return ""  # the portal's languages are reviewed
+    """Who made a language's catalogue by machine, and when ("" when it is reviewed or there
+    is none): its header ``X-Machine-Translation``, removed once reviewed."""
+    # A portal language is labelled too while its catalogue is machine-made (Welsh, until
+    # reviewed); Polish is reviewed and has no such header.
     info = _catalogue_info((code or "").split("-")[0].lower()) or {}
     return info.get("x-machine-translation", "")
 

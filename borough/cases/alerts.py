@@ -1,5 +1,11 @@
-"""Alerts: follow a report, a street or an area, and get an email when reports are made or
-updated there (issue 25).
+"""Alerts: follow a report, a street or an area, and get an email or a text message when reports
+are made or updated there (issue 25).
+
+A text alert goes to a UK mobile number, which is confirmed first by the link texted to it (as
+for an email address other than the account's). Every text says "Reply STOP to stop these
+texts" and carries the unsubscribe link: a STOP reply reaches ``alert_text_received`` through
+Notify's received-texts callback (``notify.callbacks.text_handlers``) and ends every text alert
+to that number.
 
 An alert to the signed-in resident's own account address starts at once; an alert to any other
 address starts when the link emailed to it is followed (so no one can sign someone else up).
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,9 +36,11 @@ from huey.contrib.djhuey import db_task
 
 from borough.accounts.public_policies import may_end_alert, may_follow
 from borough.core.actors import Actor, ResidentActor
-from borough.notify.services import send_email
+from borough.notify.models import MessageChannel
+from borough.notify.services import channels_available, send_email, send_message
 
 from .errors import TransitionRefused, refuse_unless
+from .inbound import national_digits
 from .models import Alert, Case, CaseEvent
 from .nearby import EARTH_RADIUS_METRES, haversine_metres
 from .public import PUBLIC_KINDS
@@ -43,6 +52,27 @@ CONFIRM_DAYS = 7
 # The circles a resident may choose for an area alert, in metres.
 AREA_RADII = (200, 500, 1000)
 MAX_RADIUS = max(AREA_RADII)
+# A UK mobile number however it is written: 07700 900982, +44 7700 900982, 00447700900982.
+_MOBILE = re.compile(r"^(?:\+44|0044|44|0)(7\d{9})$")
+# Replies that end every text alert to the number (the words mobile networks and Notify use).
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "END", "CANCEL", "QUIT", "STOPIO", "DIM MWY"}
+
+
+def mobile_checked(phone: str) -> str:
+    """A UK mobile number in E.164 (+447700900982). Raises ``TransitionRefused`` if it is not
+    one: texts go to mobiles only."""
+    compact = re.sub(r"[\s().-]", "", phone or "")
+    match = _MOBILE.match(compact)
+    if match is None:
+        raise TransitionRefused(
+            _("Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982"), field="phone"
+        )
+    return f"+44{match.group(1)}"
+
+
+def texts_available() -> bool:
+    """Can alerts go by text message? Only through a provider that sends texts (Notify)."""
+    return MessageChannel.SMS in channels_available()
 
 
 def alert_token(alert: Alert, purpose: str) -> str:
@@ -60,6 +90,13 @@ def _alert_from(token: str, purpose: str, *, max_age=None) -> Alert | None:
     return Alert.objects.filter(pk=data["a"]).first()
 
 
+def alert_by_text(token: str, purpose: str) -> bool:
+    """Is the alert a link names (``confirm`` or ``end``) one by text message? For the words
+    of the page the link opens; changes nothing."""
+    alert = _alert_from(token, purpose)
+    return alert is not None and alert.channel == Alert.Channel.SMS
+
+
 def _link(name: str, token: str) -> str:
     return f"{settings.SITE_URL}{reverse(name, args=[token])}"
 
@@ -68,26 +105,48 @@ def alert_start(
     *,
     actor: Actor,
     kind: str,
-    email: str,
+    email: str = "",
+    channel: str = Alert.Channel.EMAIL,
+    phone: str = "",
     case: Case | None = None,
     street=None,
     latitude: float | None = None,
     longitude: float | None = None,
     radius_metres: int | None = None,
 ) -> Alert:
-    """Start following a report, a street or an area. Raises ``TransitionRefused`` (with the
-    field at fault) for an email address that is not one or an area radius not offered."""
+    """Start following a report, a street or an area, by email (``email``) or text message
+    (``channel="sms"``, ``phone``). Raises ``TransitionRefused`` (with the field at fault) for an
+    email address or mobile number that is not one or an area radius not offered. Only the
+    signed-in resident's own account address starts at once; any other address, and every
+    phone number, is sent a link to confirm it first."""
     email = (email or "").strip()
-    try:
-        validate_email(email)
-    except Exception:
+    by_text = channel == Alert.Channel.SMS
+    if channel not in Alert.Channel.values:
+        raise TransitionRefused(_("Choose how you want to hear about reports"), field="channel")
+    if by_text and not texts_available():
         raise TransitionRefused(
-            _("Enter an email address in the correct format, like name@example.com"),
-            field="email",
-        ) from None
+            _("We cannot send text messages at the moment. Choose email"), field="channel"
+        )
+    if by_text:
+        phone = mobile_checked(phone)
+        email = ""
+    else:
+        phone = ""
+        try:
+            validate_email(email)
+        except Exception:
+            raise TransitionRefused(
+                _("Enter an email address in the correct format, like name@example.com"),
+                field="email",
+            ) from None
     user = actor.user if isinstance(actor, ResidentActor) else None
-    own = user is not None and user.is_authenticated and user.email.lower() == email.lower()
-    refuse_unless(may_follow(actor, email=email, confirmed=own))
+    own = (
+        not by_text
+        and user is not None
+        and user.is_authenticated
+        and user.email.lower() == email.lower()
+    )
+    refuse_unless(may_follow(actor, email=email or phone, confirmed=own))
     if kind == Alert.Kind.AREA and radius_metres not in AREA_RADII:
         raise TransitionRefused(_("Choose how far around the place to follow"), field="radius")
     if kind == Alert.Kind.AREA and (latitude is None or longitude is None):
@@ -95,7 +154,9 @@ def alert_start(
     now = timezone.now()
     alert = Alert.objects.create(
         kind=kind,
+        channel=Alert.Channel.SMS if by_text else Alert.Channel.EMAIL,
         email=email,
+        phone=phone,
         user=user if own else None,
         case=case if kind == Alert.Kind.REPORT else None,
         street=street if kind == Alert.Kind.STREET else None,
@@ -106,8 +167,9 @@ def alert_start(
         confirmed_at=now if own else None,
     )
     if not own:
-        send_email(
-            to=email,
+        send_message(
+            channel=alert.channel,
+            to=phone or email,
             template_key="alert_confirm",
             context={
                 "what": alert_subject(alert),
@@ -199,27 +261,57 @@ def alerts_send(event_id: int) -> int:
     report_url = f"{settings.SITE_URL}{reverse('portal:report', args=[case.reference])}"
     sent: set[str] = set()
     for alert in alerts_for(case):
-        if alert.email.lower() in sent:
+        to = alert.phone if alert.channel == Alert.Channel.SMS else alert.email.lower()
+        if to in sent:
             continue
         if event.kind == CaseEvent.Kind.CREATED and alert.kind == Alert.Kind.REPORT:
             continue
-        sent.add(alert.email.lower())
-        send_email(
-            to=alert.email,
-            template_key="alert_update",
-            context={
-                "what": alert_subject(alert),
-                "new": event.kind == CaseEvent.Kind.CREATED,
-                "headline": event.headline,
-                "service": case.service.name,
-                "street": str(case.street) if case.street else "",
-                "reference": case.reference,
-                "status": case.public_state_label,
-                "report_url": report_url,
-                "unsubscribe_url": _link("portal:alert_end", alert_token(alert, "end")),
-            },
-            unsubscribe_url=_link("portal:alert_end", alert_token(alert, "end")),
-        )
+        sent.add(to)
+        unsubscribe_url = _link("portal:alert_end", alert_token(alert, "end"))
+        context = {
+            "what": alert_subject(alert),
+            "new": event.kind == CaseEvent.Kind.CREATED,
+            "headline": event.headline,
+            "service": case.service.name,
+            "street": str(case.street) if case.street else "",
+            "reference": case.reference,
+            "status": case.public_state_label,
+            "report_url": report_url,
+            "unsubscribe_url": unsubscribe_url,
+        }
+        if alert.channel == Alert.Channel.SMS:
+            send_message(
+                channel=MessageChannel.SMS,
+                to=alert.phone,
+                template_key="alert_update",
+                context=context,
+            )
+        else:
+            send_email(
+                to=alert.email,
+                template_key="alert_update",
+                context=context,
+                unsubscribe_url=unsubscribe_url,
+            )
     if sent:
         log.info("alerts sent", extra={"event_id": event_id, "count": len(sent)})
     return len(sent)
+
+
+def alert_text_received(text) -> bool:
+    """A text a resident sent the council's Notify number (``notify.callbacks.text_handlers``):
+    STOP (or UNSUBSCRIBE, END...) ends every text alert to the number it came from. True if it
+    ended any, so the text is not also added to the sender's request; anything else is left to
+    the next handler."""
+    words = " ".join(text.message.upper().replace(".", " ").replace("!", " ").split())
+    if words not in STOP_WORDS:
+        return False
+    digits = national_digits(text.source_number)
+    if len(digits) != 10 or not digits.startswith("7"):
+        return False
+    ended = Alert.objects.filter(
+        channel=Alert.Channel.SMS, phone=f"+44{digits}", ended_at__isnull=True
+    ).update(ended_at=timezone.now())
+    if ended:
+        log.info("text alerts ended by a STOP reply", extra={"text_id": text.pk, "count": ended})
+    return bool(ended)

@@ -18,5 +18,7 @@ class CasesConfig(AppConfig):
 
         case_event_recorded.connect(alerts.case_event_recorded, dispatch_uid="cases-alerts")
 
-        if inbound.case_text_received not in callbacks.text_handlers:
-            callbacks.text_handlers.append(inbound.case_text_received)
+        # A STOP reply ends text alerts first; any other text goes on the sender's request.
+        for handler in (alerts.alert_text_received, inbound.case_text_received):
+            if handler not in callbacks.text_handlers:
+                callbacks.text_handlers.append(handler)

@@ -324,16 +324,24 @@ class Supporter(models.Model):
 
 
 class Alert(models.Model):
-    """Someone following a report, a street or an area (a circle) for email updates
-    (``cases.alerts``). Sent only once confirmed; ended by the one-click unsubscribe link."""
+    """Someone following a report, a street or an area (a circle) for updates by email or text
+    message (``cases.alerts``). Sent only once confirmed; ended by the one-click unsubscribe link
+    or, for texts, by replying STOP."""
 
     class Kind(models.TextChoices):
         REPORT = "report", "A report"
         STREET = "street", "A street"
         AREA = "area", "An area"
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    email = models.EmailField()
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    email = models.EmailField(blank=True)
+    # A UK mobile number in E.164 (+447700900982), for alerts by text.
+    phone = models.CharField(max_length=16, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -355,6 +363,7 @@ class Alert(models.Model):
             models.Index(fields=["case"], name="alert_case"),
             models.Index(fields=["street"], name="alert_street"),
             models.Index(fields=["kind", "latitude", "longitude"], name="alert_area"),
+            models.Index(fields=["phone"], name="alert_phone"),
         ]
 
     def __str__(self) -> str:

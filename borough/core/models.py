@@ -129,3 +129,40 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.route}"
+
+
+class BrandVersion(models.Model):
+    """One saved version of the council's brand, set by an administrator in the hub (issue 25,
+    ``core.brand``). The newest row is the brand every page shows; older rows are its history.
+    Without any row, the environment's values apply (``config.settings``, ``core.branding``).
+
+    The logo is kept here (checked, re-encoded PNG or JPEG, at most ``brand.LOGO_MAX_BYTES``) so
+    every web server serves the same one without shared media storage."""
+
+    council_name = models.CharField(max_length=120)
+    brand_colour = models.CharField(max_length=7, blank=True)
+    logo = models.BinaryField(null=True, blank=True, editable=False)
+    logo_type = models.CharField(max_length=20, blank=True)
+    # The logo this version shows when it kept an earlier version's (its id), so history shows
+    # which logo each version had without copying its bytes.
+    logo_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    footer_links = models.JSONField(default=list, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_address = models.CharField(max_length=300, blank=True)
+    site_banner = models.CharField(max_length=300, blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who saved it, as they were named then (outlives the account, like AuditEvent.actor_label).
+    changed_by_label = models.CharField(max_length=200)
+    changed_fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"brand version {self.pk}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from decimal import Decimal
 
 from django.utils import timezone
@@ -57,10 +58,18 @@ def make_places(demo: Demo) -> list[Property]:
         streets.append(Street(usrn=usrn, name=name, locality=locality, town=town))
         ward = wards[index % len(wards)]
         lat, lng = ward_centres[ward.code]
+        # A ward's streets close together (within about 400 metres), so they meet and cross
+        # like a neighbourhood's rather than lie a kilometre apart.
+        start_lat = lat + rng.uniform(-0.004, 0.004)
+        # Each street runs its own way (from its USRN, so the demo's other random choices stay
+        # as they were): on the map the borough looks like streets, not parallel dashes.
+        angle = random.Random(usrn).uniform(0, math.pi)
         street_meta[usrn] = (
             ward,
-            lat + rng.uniform(-0.01, 0.01),
-            lng + rng.uniform(-0.015, 0.015),
+            start_lat,
+            lng + rng.uniform(-0.006, 0.006),
+            math.cos(angle),
+            math.sin(angle) / math.cos(math.radians(start_lat)),
         )
     Street.objects.bulk_create(streets, batch_size=BATCH)
     CollectionSchedule.objects.bulk_create(collection_rounds(streets), batch_size=BATCH)
@@ -68,7 +77,7 @@ def make_places(demo: Demo) -> list[Property]:
     uprn = 100021000000
     per_street = max(1, math.ceil(properties_needed / street_count))
     for street in streets:
-        ward, lat, lng = street_meta[street.usrn]
+        ward, lat, lng, along_lat, along_lng = street_meta[street.usrn]
         district = rng.choice(wordlists.POSTCODE_DISTRICTS[street.town])
         postcode = ""  # chosen for the first number
         number, in_postcode = 0, 99
@@ -92,6 +101,7 @@ def make_places(demo: Demo) -> list[Property]:
                 uprn += 1
                 sao = f"Flat {flat}" if is_block else ""
                 pao = f"{block} {number}" if is_block else str(number)
+                # About 13 metres between neighbouring numbers (0.00012 degrees of latitude).
                 offset = number * 0.00012
                 properties.append(
                     Property(
@@ -103,8 +113,8 @@ def make_places(demo: Demo) -> list[Property]:
                         town=street.town,
                         postcode=postcode,
                         postcode_key=postcode_key(postcode),
-                        latitude=Decimal(f"{lat + offset:.6f}"),
-                        longitude=Decimal(f"{lng + offset:.6f}"),
+                        latitude=Decimal(f"{lat + offset * along_lat:.6f}"),
+                        longitude=Decimal(f"{lng + offset * along_lng:.6f}"),
                         ward=ward,
                         classification="RD06" if is_block else rng.choice(["RD02", "RD03", "RD04"]),
                         is_current=True,

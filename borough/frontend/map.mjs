@@ -57,9 +57,12 @@ function setup(root) {
     }
     form.querySelector("[name=latitude]").value = latlng.lat.toFixed(6);
     form.querySelector("[name=longitude]").value = latlng.lng.toFixed(6);
+    // The pin's own form has a button to enable; the follow-an-area form has none of its own.
     const button = form.querySelector("button");
-    button.disabled = false;
-    button.removeAttribute("aria-disabled");
+    if (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-disabled");
+    }
     say(root, root.dataset[how] || "");
   };
   if (config.pin) {

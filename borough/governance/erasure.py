@@ -10,6 +10,8 @@ listed in ``EXEMPTIONS``, by table, with the reason; a person under a legal hold
 
 from __future__ import annotations
 
+import re
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 from django.db.models import Q
@@ -128,6 +130,10 @@ def erasure_apply(*, actor: Actor, resident: Resident, reason: str) -> ErasureRe
         followed = (Q(email__iexact=email) if email else Q(pk__in=[])) | (
             Q(user=user) if user else Q(pk__in=[])
         )
+        # Text alerts to their mobile (kept in E.164: +44 and the last ten digits).
+        mobile = re.sub(r"\D", "", resident.phone or "")[-10:]
+        if len(mobile) == 10 and mobile.startswith("7"):
+            followed |= Q(phone=f"+44{mobile}")
         counts["alerts"] = Alert.objects.filter(followed).delete()[0]
         if user is not None:
             Supporter.objects.filter(user=user).delete()

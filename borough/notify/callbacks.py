@@ -42,8 +42,9 @@ RETRYABLE = {Message.Status.TEMPORARY_FAILURE, Message.Status.TECHNICAL_FAILURE}
 
 # What to do with a text a resident sent: set by an app above notify (``cases.apps``), which
 # finds the resident and their case and records the contact there. Each takes the
-# ``ReceivedText`` and may set its ``case`` and ``resident``.
-text_handlers: list[Callable[[ReceivedText], None]] = []
+# ``ReceivedText`` and may set its ``case`` and ``resident``; one that returns True has dealt
+# with the text (a STOP reply ending alerts), and the handlers after it are not asked.
+text_handlers: list[Callable[[ReceivedText], bool | None]] = []
 
 
 def callback_authorised(header: str) -> bool:
@@ -140,7 +141,8 @@ def received_text_receive(body: bytes, authorization: str) -> int:
                 received_at=_when(data.get("date_received")),
             )
             for handler in text_handlers:
-                handler(text)
+                if handler(text):
+                    break
             if text.case_id or text.resident_id:
                 text.save(update_fields=["case", "resident"])
     except IntegrityError:

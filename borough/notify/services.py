@@ -26,6 +26,8 @@ from django.db import transaction
 from django.template.loader import TemplateDoesNotExist, render_to_string
 from django.utils import timezone
 
+from borough.core.brand import brand_current
+
 from .govuk_notify import NotifyRefused, NotifyUnavailable, notify_send
 from .models import Message, MessageChannel
 
@@ -68,7 +70,8 @@ def channels_available() -> tuple[str, ...]:
 
 
 def _context(context: dict[str, Any]) -> dict[str, Any]:
-    return {"council": settings.COUNCIL_NAME, "site_url": settings.SITE_URL, **context}
+    # The organisation's name as the hub set it (issue 25, ``core.brand``), else the setting's.
+    return {"council": brand_current().council_name, "site_url": settings.SITE_URL, **context}
 
 
 def render(template_key: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -85,7 +85,7 @@ def pin_post(request, service: Service, journey: FormJourney, question: Question
 def postcode_page_map(service: Service) -> dict:
     """The map on the postcode page of a location question."""
     centre = borough_centre()
-    return {"map": {**map_settings(), "centre": centre, "zoom": 13}} if centre else {}
+    return {"map": {**map_settings(), "centre": centre, "zoom": 15}} if centre else {}
 
 
 def location_page_extras(request, service: Service, question: Question, context: dict) -> dict:

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from borough.cases.alerts import AREA_RADII, alert_confirm, alert_end, alert_start
+from borough.cases.alerts import (
+    AREA_RADII,
+    alert_by_text,
+    alert_confirm,
+    alert_end,
+    alert_start,
+    texts_available,
+)
 from borough.cases.errors import TransitionRefused
 from borough.cases.models import Alert
 from borough.cases.public import (
@@ -63,6 +70,7 @@ def report(request, reference: str):
             "updates": public_updates(case),
             "supported": shown.reference in request.session.get(SUPPORTED_KEY, []),
             "map_config": config,
+            "texts_available": texts_available(),
         },
     )
 
@@ -103,9 +111,13 @@ def alert_new(request, reference: str):
     entered = {
         "email": request.user.email if request.user.is_authenticated else "",
         "kind": Alert.Kind.REPORT,
+        "channel": Alert.Channel.EMAIL,
+        "phone": "",
     }
     if request.method == "POST":
-        entered = {key: request.POST.get(key, "")[:254] for key in ("email", "kind")}
+        entered = {
+            key: request.POST.get(key, "")[:254] for key in ("email", "kind", "channel", "phone")
+        }
         kind, _sep, radius = entered["kind"].partition("-")
         if (
             kind not in Alert.Kind.values
@@ -121,6 +133,8 @@ def alert_new(request, reference: str):
                     actor=_actor(request),
                     kind=kind,
                     email=entered["email"],
+                    channel=entered["channel"] or Alert.Channel.EMAIL,
+                    phone=entered["phone"],
                     case=case,
                     street=street,
                     latitude=float(case.latitude) if case.latitude is not None else None,
@@ -146,7 +160,9 @@ def alert_new(request, reference: str):
             "entered": entered,
             "errors": errors,
             "form_has_errors": bool(errors),
+            "texts_available": texts_available(),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -157,8 +173,16 @@ def alert_confirm_page(request, token: str):
         alert = alert_confirm(token)
         if alert is None:
             return render(request, "portal/alert_link_invalid.html", status=404)
-        return render(request, "portal/alert_done.html", {"started": True})
-    return render(request, "portal/alert_confirm.html", {"token": token})
+        return render(
+            request,
+            "portal/alert_done.html",
+            {"started": True, "by_text": alert.channel == Alert.Channel.SMS},
+        )
+    return render(
+        request,
+        "portal/alert_confirm.html",
+        {"token": token, "by_text": alert_by_text(token, "confirm")},
+    )
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie or token
@@ -172,9 +196,17 @@ def alert_end_page(request, token: str):
             return render(request, "portal/alert_link_invalid.html", status=404)
         if request.POST.get("List-Unsubscribe") == "One-Click":
             return HttpResponse(status=200)
-        return render(request, "portal/alert_done.html", {"started": False})
+        return render(
+            request,
+            "portal/alert_done.html",
+            {"started": False, "by_text": alert.channel == Alert.Channel.SMS},
+        )
     return render(
         request,
         "portal/alert_end.html",
-        {"token": token, "action": reverse("portal:alert_end", args=[token])},
+        {
+            "token": token,
+            "action": reverse("portal:alert_end", args=[token]),
+            "by_text": alert_by_text(token, "end"),
+        },
     )

@@ -21,6 +21,7 @@ from borough.cases.dashboard import case_counts_by_service
 from borough.catalogue.models import Service
 from borough.catalogue.search import SearchDocument
 from borough.catalogue.selectors import categories_with_services, category_get
+from borough.core.brand import brand_current, logo_get
 from borough.core.branding import brand_css as brand_stylesheet
 from borough.core.ratelimit import rate_limited
 from borough.insights.dashboards import performance as performance_figures
@@ -189,8 +190,26 @@ def performance(request):
 
 @cache_control(public=True, max_age=86_400)
 def brand_css(request):
-    """The council's brand colour on the header (``core.branding``; the colour was checked for
-    contrast when the settings loaded). A stylesheet, since the CSP allows no inline styles."""
-    if not settings.BOROUGH_BRAND_COLOUR:
+    """The council's brand colour on the header (``core.brand``; the colour was checked for
+    contrast when it was set). A stylesheet, since the CSP allows no inline styles; its address
+    carries the brand's version and colour, so a change is fetched at once."""
+    colour = brand_current().brand_colour
+    if not colour:
         raise Http404("No brand colour is set")
-    return HttpResponse(brand_stylesheet(settings.BOROUGH_BRAND_COLOUR), content_type="text/css")
+    return HttpResponse(brand_stylesheet(colour), content_type="text/css")
+
+
+@cache_control(public=True, max_age=31_536_000, immutable=True)
+def brand_logo(request, version: int):
+    """A logo an administrator uploaded (``core.brand``): checked and re-encoded PNG or JPEG
+    pixels, served as nothing but an image (no sniffing, no scripts, its own address per
+    version)."""
+    found = logo_get(version)
+    if found is None:
+        raise Http404("No such logo")
+    data, content_type = found
+    response = HttpResponse(data, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = 'inline; filename="logo"'
+    return response

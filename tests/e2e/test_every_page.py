@@ -59,6 +59,7 @@ SKIP = {
     "portal:bin_days_calendar": "calendar file (.ics)",
     "portal:map_tile": "PNG map tile",
     "portal:brand_css": "stylesheet of the council's brand colour",
+    "portal:brand_logo": "image: a logo an administrator uploaded (tests/core/test_branding.py)",
     "portal:report_support": "POST-only: this is my problem too (redirects to portal:report)",
     "portal:my_data": "JSON download of a resident's data",
     "mfa_download_recovery_codes": "text file download of recovery codes",
@@ -226,6 +227,7 @@ def _pages(data: dict) -> list[Page]:
         ),
         Page("portal:alert_confirm", ANONYMOUS, f"/alerts/confirm/{data['alert_confirm']}/", True),
         Page("portal:alert_end", ANONYMOUS, f"/alerts/stop/{data['alert_end']}/", True),
+        Page("portal:follow_area", ANONYMOUS, "/alerts/area/", True, "Follow this area"),
         Page("portal:performance", ANONYMOUS, "/performance/", True),
         Page("portal:accessibility", ANONYMOUS, "/accessibility/", True),
         Page("portal:cookies", ANONYMOUS, "/cookies/", True),
@@ -314,6 +316,7 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:api_clients", ADMIN, "/hub/api-clients/", False),
         Page("hub:api_client_new", ADMIN, "/hub/api-clients/new/", False),
         Page("hub:webhooks", ADMIN, "/hub/webhooks/", False),
+        Page("hub:branding", ADMIN, "/hub/branding/", False),
         Page("hub:webhook_new", ADMIN, "/hub/webhooks/new/", False, "Add the subscription"),
         Page("hub:webhook", ADMIN, f"/hub/webhooks/{data['subscription'].pk}/", False),
         Page("hub:connectors", ADMIN, "/hub/connectors/", False, "Save where cases go"),
@@ -474,6 +477,7 @@ def _pages(data: dict) -> list[Page]:
 
 LISTED = {
     "portal:report", "portal:alert_new", "portal:alert_confirm", "portal:alert_end",
+    "portal:follow_area", "hub:branding",
     "portal:home", "portal:search", "portal:category", "portal:bin_days", "portal:bin_days_at",
     "portal:start", "portal:question", "portal:exit", "portal:saved", "portal:check",
     "portal:confirmation", "portal:feedback", "portal:my_account", "portal:my_details",

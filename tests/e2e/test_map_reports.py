@@ -1,8 +1,10 @@
 """Reporting on a map (issue 25), in a real browser: a resident reports a pothole by dropping a pin
-with the mouse; an alert subscriber follows the area; a third resident finds the first report
-nearby and supports it instead of reporting it again, and the subscriber gets the update; and a
-resident reports one by keyboard only with JavaScript off, by postcode. Every new page is checked
-with axe-core, at 1280px and 375px."""
+with the mouse; one neighbour follows the report's area by email, another follows an area by text
+message from the free-standing page (a pin dropped with the mouse); residents on a phone and on a
+desktop find the first report nearby and support it instead of reporting it again, and both
+subscribers get the update; and a resident reports one by keyboard only with JavaScript off, by
+postcode. Mouse pins, support and alerts happen at 1280px and at 375px; every new page is checked
+with axe-core."""
 
 from __future__ import annotations
 
@@ -52,7 +54,8 @@ def answer_the_pothole_questions(page) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_pin_report_nearby_support_and_an_alert(visit, live_server, catalogue, tiles):
+def test_pin_report_nearby_support_and_an_alert(visit, live_server, catalogue, tiles, settings):
+    settings.BOROUGH_NOTIFY_PROVIDER = "outbox"  # as through Notify: texts can be sent
     # 1. A pothole reported by dropping a pin with the mouse (desktop).
     first = visit(width=1280, csp_for_axe=True)
     page = first.page
@@ -78,10 +81,11 @@ def test_pin_report_nearby_support_and_an_alert(visit, live_server, catalogue, t
     page = neighbour.page
     page.goto(f"{live_server.url}/reports/{reference}/")
     neighbour.assert_accessible()
-    page.get_by_role("link", name="Get emails about this report or reports near it").click()
+    page.get_by_role("link", name="Get alerts about this report or reports near it").click()
     page.get_by_label("New reports and updates within 500 metres of this report").check()
+    page.get_by_label("Email", exact=True).check()
     page.get_by_label("Email address").fill("nextdoor@example.com")
-    page.get_by_role("button", name="Get emails").click()
+    page.get_by_role("button", name="Get alerts").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     neighbour.assert_accessible()
     body = Message.objects.get(template="alert_confirm", to="nextdoor@example.com").body
@@ -89,23 +93,48 @@ def test_pin_report_nearby_support_and_an_alert(visit, live_server, catalogue, t
     page.get_by_role("button", name="Start the emails").click()
     expect(page.get_by_role("heading", name="Your emails have started")).to_be_visible()
 
-    # 3. A third resident on a phone drops a pin nearby, finds the first report and supports it.
-    third = visit(width=375, csp_for_axe=True)
-    page = third.page
-    page.goto(f"{live_server.url}{START}")
-    page.get_by_role("button", name="Start now").click()
+    # 2b. Another neighbour, at a desktop, follows an area by text message without a report:
+    # a pin dropped with the mouse on the follow-an-area page, 200 metres around it.
+    texter = visit(width=1280, csp_for_axe=True)
+    page = texter.page
+    page.goto(f"{live_server.url}/alerts/area/")
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_visible()
+    texter.assert_accessible()
     drop_pin_with_the_mouse(page, ACACIA)
-    page.get_by_role("button", name="Continue with this place").click()
-    expect(page.get_by_role("heading", name="Reports nearby")).to_be_visible()
-    expect(page.locator(".app-nearby .leaflet-interactive").first).to_be_attached()
-    third.assert_accessible()
-    page.get_by_role("button", name=f"This is my problem too ({reference})").click()
-    expect(page.get_by_text(f"Thank you: we have added you to report {reference}")).to_be_visible()
-    third.assert_accessible()
-    assert Supporter.objects.filter(case=case).count() == 1
+    expect(page.locator("[data-map-status]")).to_contain_text("Pin dropped")
+    page.get_by_label("Within 200 metres").check()
+    page.get_by_label("Text message").check()
+    page.get_by_label("UK mobile number").fill("07700 900982")
+    page.get_by_role("button", name="Follow this area").click()
+    expect(page.get_by_role("heading", name="Check your phone")).to_be_visible()
+    text = Message.objects.get(template="alert_confirm", to="+447700900982")
+    page.goto(live_server.url + re.search(r"/alerts/confirm/\S+/", text.body).group(0))
+    page.get_by_role("button", name="Start the text messages").click()
+    expect(page.get_by_role("heading", name="Your text messages have started")).to_be_visible()
+
+    # 3. Residents on a phone and at a desktop drop a pin nearby with the mouse, find the first
+    # report and support it.
+    for supporters, width in enumerate((375, 1280), start=1):
+        third = visit(width=width, csp_for_axe=True)
+        page = third.page
+        page.goto(f"{live_server.url}{START}")
+        page.get_by_role("button", name="Start now").click()
+        drop_pin_with_the_mouse(page, ACACIA)
+        page.get_by_role("button", name="Continue with this place").click()
+        expect(page.get_by_role("heading", name="Reports nearby")).to_be_visible()
+        expect(page.locator(".app-nearby .leaflet-interactive").first).to_be_attached()
+        third.assert_accessible()
+        page.get_by_role("button", name=f"This is my problem too ({reference})").click()
+        expect(
+            page.get_by_text(f"Thank you: we have added you to report {reference}")
+        ).to_be_visible()
+        third.assert_accessible()
+        assert Supporter.objects.filter(case=case).count() == supporters
+        assert third.console_errors == []
     assert Case.objects.count() == 1  # no duplicate
 
-    # 4. The council updates the report: the subscriber is emailed, with a one-click unsubscribe.
+    # 4. The council updates the report: the subscribers are emailed (with a one-click
+    # unsubscribe) and texted (with "Reply STOP" and a link).
     case_add_note(
         case=case,
         text="Inspected",
@@ -116,7 +145,9 @@ def test_pin_report_nearby_support_and_an_alert(visit, live_server, catalogue, t
     )
     update = Message.objects.get(template="alert_update", to="nextdoor@example.com")
     assert f"/reports/{reference}/" in update.body and "Stop these emails" in update.body
-    assert first.console_errors == [] and third.console_errors == []
+    text = Message.objects.get(template="alert_update", to="+447700900982")
+    assert text.channel == "sms" and "Reply STOP" in text.body and "/alerts/stop/" in text.body
+    assert first.console_errors == [] and texter.console_errors == []
 
 
 def tab_to(page, selector: str) -> None:

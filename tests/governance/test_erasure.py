@@ -65,6 +65,7 @@ def zebedee(make_case, make_upload, waste_officer, governance_officer):
         provider="sandbox", status="sandbox", created=now,
     )  # fmt: skip
     Alert.objects.create(kind="street", email=EMAIL, created_at=now)  # issue 25: alerts
+    Alert.objects.create(kind="street", channel="sms", phone=PHONE, created_at=now)  # by text
     # Issue 20: a paid request (the answers name them) and a subscription they cancelled.
     Payment.objects.create(
         service=case.service, form_token="f1", answers={"name": f"{FIRST} {LAST}"},
