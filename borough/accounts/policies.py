@@ -6,7 +6,10 @@ from collections.abc import Set as AbstractSet
 
 from borough.core.actors import Actor, ApiClientActor, ResidentActor, StaffActor, SystemActor
 
-from .models import Membership, Role
+from .memberships import holds_role as _holds_role
+from .memberships import memberships
+from .memberships import roles_by_team as _roles_by_team
+from .models import Role
 
 # Roles that may look at cases of every team (agents raise requests for any service; admins
 # run the platform). Officers and team leads see the cases of their own teams only.
@@ -15,37 +18,6 @@ ROLES_SEEING_ALL_TEAMS = {Role.AGENT, Role.ADMIN}
 
 def can_use_hub(user) -> bool:
     return bool(user.is_authenticated and user.is_council_staff)
-
-
-# A user's memberships, read once per user object (one request) instead of once per question:
-# the hub's menu alone asks a dozen. Any change to a membership or a team bumps the generation
-# (signals below), so a user object that outlives the change reads them again.
-_generation = 0
-
-
-def membership_changed(**kwargs) -> None:
-    global _generation
-    _generation += 1
-
-
-def memberships(user) -> tuple[tuple[int, str, str], ...]:
-    """``(team_id, team_slug, role)`` for each of ``user``'s memberships."""
-    if not user.is_authenticated:
-        return ()
-    cached = getattr(user, "_borough_memberships", None)
-    if cached is not None and cached[0] == _generation:
-        return cached[1]
-    rows = tuple(Membership.objects.filter(user=user).values_list("team_id", "team__slug", "role"))
-    user._borough_memberships = (_generation, rows)
-    return rows
-
-
-def _roles_by_team(user) -> dict[int, str]:
-    return {team_id: role for team_id, _, role in memberships(user)}
-
-
-def _holds_role(user, roles) -> bool:
-    return any(role in roles for _, _, role in memberships(user))
 
 
 def in_team_roles_or_admin(user, team_slug: str, roles) -> bool:

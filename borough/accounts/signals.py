@@ -12,9 +12,9 @@ from borough.core.models import AuditEvent
 from borough.core.services import audit_record
 
 from .enrolment import email_send, enrolment_complete
+from .memberships import membership_changed
 from .mfa import record_mfa_in_session
 from .models import Membership, Team
-from .policies import membership_changed
 
 # What each kind of authenticator is called in the email telling its owner of a change.
 KINDS = {

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from borough.accounts.memberships import memberships
 from borough.accounts.models import Role
-from borough.accounts.policies import can_use_hub, can_work_case, memberships
+from borough.accounts.policies import can_use_hub, can_work_case
 from borough.core.actors import Actor, ApiClientActor, StaffActor, SystemActor
 
 
