@@ -1,10 +1,10 @@
 """Who may change the community directory (issue 26): least privilege, beside ``policies``.
 
 Members of an organisation's account (``accounts.Organisation``, linked to its listing), and
-representatives linked before it had one, may propose changes to that organisation's services; only the directory team's officers and team
-leads may approve or reject them, with admins and superusers as everywhere else in the hub
-(``may_use_single_view``, governance). Agents and other teams' officers may not. Nobody
-publishes without a review.
+representatives linked before it had one, may propose changes to that organisation's
+services; only the directory team's officers and team leads may approve or reject them, with
+admins and superusers as everywhere else in the hub (``may_use_single_view``, governance).
+Agents and other teams' officers may not. Nobody publishes without a review.
 """
 
 from __future__ import annotations

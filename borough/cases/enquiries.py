@@ -15,9 +15,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from borough.accounts.organisation_policies import may_raise_member_enquiry
+from borough.accounts.organisation_policies import may_follow_enquiry, may_raise_member_enquiry
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.models import Service
 from borough.core.actors import Actor, ResidentActor
@@ -30,7 +31,7 @@ from borough.places.selectors import Gazetteer
 
 from .create import case_create
 from .errors import CaseInvalid, refuse_unless
-from .models import Case, MemberEnquiry
+from .models import OPEN_STATUSES, Case, MemberEnquiry
 
 ENQUIRY_SERVICE = "member-enquiry"
 #: Consent older than this is not taken: ask the resident again.
@@ -127,8 +128,8 @@ def enquiry_raise(actor: Actor, data: dict) -> Case:
             )
             audit_record(
                 actor=user,
-                action="create",
-                object_type="member_enquiry",
+                action=AuditEvent.Action.CREATED,
+                object_type="cases.member_enquiry",
                 object_id=case.pk,
                 resident_id=resident.pk,
                 summary="Member enquiry raised with the resident's consent",
@@ -136,3 +137,35 @@ def enquiry_raise(actor: Actor, data: dict) -> Case:
     except CaseInvalid as invalid:
         raise EnquiryInvalid(invalid.errors) from invalid
     return case
+
+
+def councillor_enquiries(user) -> list[MemberEnquiry]:
+    """The enquiries ``user`` raised, newest first: theirs only, never another councillor's."""
+    return list(
+        MemberEnquiry.objects.filter(councillor=user)
+        .select_related("case__service", "ward")
+        .order_by("-created_at")
+    )
+
+
+def ward_open_enquiries(ward_ids) -> dict[int, int]:
+    """How many member enquiries are open in each ward, whoever raised them: numbers only."""
+    rows = (
+        MemberEnquiry.objects.filter(ward_id__in=ward_ids, case__status__in=OPEN_STATUSES)
+        .values("ward_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["ward_id"]: row["n"] for row in rows}
+
+
+def enquiry_for(actor: Actor, reference: str) -> MemberEnquiry | None:
+    """The enquiry with this reference if ``actor`` may follow it, else None (a 404)."""
+    enquiry = (
+        MemberEnquiry.objects.select_related("case__service", "ward")
+        .filter(case__reference=reference)
+        .first()
+    )
+    if enquiry is None or not may_follow_enquiry(actor, enquiry):
+        return None
+    return enquiry

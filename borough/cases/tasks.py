@@ -116,7 +116,7 @@ def _tell_councillor(case, event) -> None:
             "reference": case.reference,
             "ward": enquiry.ward.name if enquiry.ward else "",
             "enquiry_url": settings.SITE_URL.rstrip("/")
-            + reverse("portal:councillor-enquiry", args=[case.reference]),
+            + reverse("portal:councillor_enquiry", args=[case.reference]),
         },
         case=case,
     )
