@@ -122,7 +122,7 @@ def test_check_answers_asks_which_organisation(people, client, catalogue, gazett
     client.post(reverse("portal:start", args=[slug]))
     client.post(
         reverse("portal:question", args=[slug, "address"]),
-        {"step": "postcode", "postcode": "SW1A 1AA"},
+        {"step": "postcode", "postcode": "UB8 1QA"},
     )
     client.post(reverse("portal:question", args=[slug, "address"]), {"address": "100021500001"})
     for question, value in (("waste_type", "general"), ("frequency", "weekly"), ("bins", "2")):
