@@ -154,10 +154,12 @@ def test_councillors_see_only_their_enquiries_and_ward_numbers(cllr, ward, clien
         value=3,
     )
     client.force_login(other)
-    assert client.get(reverse("portal:councillor_enquiry", args=[case.reference])).status_code == 404
+    assert (
+        client.get(reverse("portal:councillor_enquiry", args=[case.reference])).status_code == 404
+    )
     home = client.get(reverse("portal:councillor")).content.decode()
     assert case.reference not in home and "Ada" not in home
-    assert "<th scope=\"row\" class=\"govuk-table__header\">Report a missed bin collection" in home
+    assert '<th scope="row" class="govuk-table__header">Report a missed bin collection' in home
     assert 'data-testid="ward-open-enquiries"' in home and "<strong>1</strong>" in home
     # Not the resident's other requests, nor the hub.
     assert client.get(reverse("portal:my_request", args=[own_request.reference])).status_code == 404

@@ -24,7 +24,12 @@ def cafe(catalogue, gazetteer):
     waste = case_create(
         actor=ResidentActor(user=owner),
         service=catalogue["trade-waste-collection"],
-        answers={"address": 100021500001, "waste_type": "general", "frequency": "weekly", "bins": 2},
+        answers={
+            "address": 100021500001,
+            "waste_type": "general",
+            "frequency": "weekly",
+            "bins": 2,
+        },
         channel=Channel.WEB,
         organisation=cafe,
     )
