@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from borough.core.actors import Actor, ResidentActor
 from borough.core.models import AuditEvent
@@ -45,17 +46,19 @@ def organisation_create(actor: Actor, *, name: str, kind: str, email: str = "") 
     errors = {}
     name = name.strip()
     if not name:
-        errors["name"] = "Enter the organisation's name"
+        errors["name"] = _("Enter the organisation's name")
     elif len(name) > 200:
-        errors["name"] = "The name must be 200 characters or fewer"
+        errors["name"] = _("The name must be 200 characters or fewer")
     if kind not in Organisation.Kind.values:
-        errors["kind"] = "Select what kind of organisation it is"
+        errors["kind"] = _("Select what kind of organisation it is")
     email = email.strip().lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = "Enter an email address in the correct format, like name@example.com"
+            errors["email"] = _(
+                "Enter an email address in the correct format, like name@example.com"
+            )
     if errors:
         raise OrganisationInvalid(errors)
     with transaction.atomic():
@@ -84,13 +87,13 @@ def invite_create(
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = "Enter an email address in the correct format, like name@example.com"
+        errors["email"] = _("Enter an email address in the correct format, like name@example.com")
     if role not in OrganisationRole.values:
-        errors["role"] = "Select a role"
+        errors["role"] = _("Select a role")
     elif not may_invite_with_role(actor, organisation, role):
-        errors["role"] = "Only an owner may invite another owner"
+        errors["role"] = _("Only an owner may invite another owner")
     if not errors and organisation.members.filter(user__email=email).exists():
-        errors["email"] = "This person is already a member"
+        errors["email"] = _("This person is already a member")
     if errors:
         raise OrganisationInvalid(errors)
     token = secrets.token_urlsafe(32)
@@ -158,10 +161,10 @@ def member_remove(actor: Actor, member: OrganisationMember) -> None:
         raise PermissionDenied("Only the organisation's owners and administrators remove members")
     if member.role == OrganisationRole.OWNER:
         if not may_invite_with_role(actor, organisation, OrganisationRole.OWNER):
-            raise OrganisationInvalid({"member": "Only an owner may remove an owner"})
+            raise OrganisationInvalid({"member": _("Only an owner may remove an owner")})
         if organisation.members.filter(role=OrganisationRole.OWNER).count() == 1:
             raise OrganisationInvalid(
-                {"member": "The organisation needs an owner: make someone else owner first"}
+                {"member": _("The organisation needs an owner: make someone else owner first")}
             )
     with transaction.atomic():
         member.delete()
