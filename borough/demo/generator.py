@@ -25,6 +25,7 @@ from .context import Demo, Summary
 from .directory import make_directory
 from .governance import make_information_requests
 from .integrations import make_integrations
+from .organisations import make_organisations
 from .people import make_people, make_resident_account, make_staff
 from .places import make_places
 
@@ -61,6 +62,7 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         make_integrations(demo, staff)
         make_information_requests(demo, staff)
         make_directory(demo)
+        make_organisations(demo)
     return demo.summary
 
 

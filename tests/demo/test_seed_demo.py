@@ -47,6 +47,16 @@ def test_the_demo_borough_is_realistic_and_reproducible():
     # The community directory (issue 26): a dozen services, one organisation's representative.
     assert Service.objects.filter(status="active").count() == 12
     assert Organisation.objects.filter(representatives__email="rep@foodbank.example").exists()
+    # Organisation accounts and a councillor (issue 26).
+    from borough.accounts.models import Organisation as Account
+    from borough.cases.models import MemberEnquiry
+
+    food_bank = Organisation.objects.get(representatives__email="rep@foodbank.example")
+    assert food_bank.account.members.get().user.email == "rep@foodbank.example"
+    cafe = Account.objects.get(name="Acacia Avenue Cafe")
+    assert cafe.cases.filter(service__slug="trade-waste-collection").count() == 1
+    assert cafe.members.count() == 2
+    assert MemberEnquiry.objects.filter(councillor__email="cllr.patel@council.example").count() == 2
     first = fingerprint()
 
     call_command("flush", interactive=False, verbosity=0)
