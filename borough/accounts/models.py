@@ -154,9 +154,7 @@ class OrganisationRole(models.TextChoices):
 
 
 class OrganisationMember(models.Model):
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="members"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_members")
     role = models.CharField(max_length=8, choices=OrganisationRole.choices)
     added_at = models.DateTimeField(auto_now_add=True)
@@ -176,15 +174,11 @@ class OrganisationMember(models.Model):
 class OrganisationInvite(models.Model):
     """An emailed invitation to join an organisation. Only the SHA-256 of the token is kept."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invites"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invites")
     email = models.EmailField()
     role = models.CharField(max_length=8, choices=OrganisationRole.choices)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -167,9 +167,7 @@ def test_staff_outside_the_directory_team_cannot_review(
     assert client.get(reverse("hub:directory")).status_code == 403
 
 
-def test_an_invite_link_makes_a_resident_a_member_of_the_organisations_account(
-    directory, client
-):
+def test_an_invite_link_makes_a_resident_a_member_of_the_organisations_account(directory, client):
     newcomer = directory.rep.__class__.objects.create(email="new@advice.example", kind="resident")
     token = invite_token(StaffActor(directory.officer), directory.advice)
     client.force_login(newcomer)

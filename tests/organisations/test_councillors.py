@@ -76,7 +76,7 @@ def test_a_councillor_raises_an_enquiry_with_consent_and_the_member_sla(cllr, wa
     assert case.due_date == add_working_days(timezone.localdate(), 10)  # the catalogue's data
     assert case.resident.email == "ada@example.com" and case.ward == ward
     assert AuditEvent.objects.filter(object_type="cases.member_enquiry").exists()
-    assert not client.get("/services/member-enquiry/").status_code == 200  # not for residents
+    assert client.get("/services/member-enquiry/").status_code == 404  # not for residents
 
 
 def test_bad_input_is_refused_and_nothing_is_written(cllr, ward, client):
