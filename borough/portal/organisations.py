@@ -57,11 +57,12 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 def role_label(role: str) -> str:
-    return {
-        OrganisationRole.OWNER: _("Owner"),
-        OrganisationRole.ADMIN: _("Administrator"),
-        OrganisationRole.MEMBER: _("Member"),
-    }.get(role, role)
+    labels: dict[str, str] = {
+        OrganisationRole.OWNER.value: _("Owner"),
+        OrganisationRole.ADMIN.value: _("Administrator"),
+        OrganisationRole.MEMBER.value: _("Member"),
+    }
+    return labels.get(role, role)
 
 
 def _actor(request) -> ResidentActor:
