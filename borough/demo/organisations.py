@@ -29,6 +29,7 @@ from borough.catalogue.models import Service
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.directory.models import Organisation as Listing
+from borough.people.models import Resident
 from borough.places.models import Property, Ward, WardCouncillor
 
 from .context import Demo
@@ -39,9 +40,9 @@ DEMO_COUNCILLOR_EMAIL = "cllr.patel@council.example"
 DEMO_COLLEAGUE_EMAIL = "sam@acacia-cafe.example"
 
 ENQUIRIES = (
-    ("Joan", "Whitfield", "writing", "Fly-tipping behind the shops", "Rubbish has been dumped "
+    ("writing", "Fly-tipping behind the shops", "Rubbish has been dumped "
      "behind the parade of shops for two weeks and is attracting rats."),
-    ("Dev", "Sharma", "in_person", "Missed bin collections", "The recycling has been missed "
+    ("in_person", "Missed bin collections", "The recycling has been missed "
      "three weeks running on this road; the resident has reported it each time."),
 )  # fmt: skip
 
@@ -56,6 +57,13 @@ def _account(email: str, first: str, last: str) -> User:
     )
     email_mark_verified(user=user)
     return user
+
+
+def _settle_reference(demo: Demo, case: Case) -> None:
+    """A reference from the demo's own random numbers, so the demo is reproducible
+    (``case_create`` draws a random one)."""
+    taken = set(Case.objects.values_list("reference", flat=True))
+    Case.objects.filter(pk=case.pk).update(reference=demo.reference(taken))
 
 
 def make_organisations(demo: Demo) -> None:
@@ -87,7 +95,7 @@ def make_organisations(demo: Demo) -> None:
         OrganisationMember.objects.create(
             organisation=cafe, user=colleague, role=OrganisationRole.MEMBER
         )
-        case_create(
+        case = case_create(
             actor=ResidentActor(user=colleague),
             service=Service.objects.get(slug="trade-waste-collection"),
             answers={
@@ -99,6 +107,7 @@ def make_organisations(demo: Demo) -> None:
             channel=Channel.WEB,
             organisation=cafe,
         )
+        _settle_reference(demo, case)
         made.append(cafe.name)
     councillor = _councillor(demo)
     demo.summary.organisations = ", ".join(made)
@@ -122,13 +131,17 @@ def _councillor(demo: Demo) -> str:
     )
     Membership.objects.create(user=user, team=team, role=Role.COUNCILLOR)
     WardCouncillor.objects.create(ward=ward, user=user)
-    for days_ago, (first, last, method, subject, details) in enumerate(ENQUIRIES, start=2):
+    # For residents of the ward the demo already has (found by their email address).
+    residents = Resident.objects.filter(household__property__ward=ward).exclude(email="")
+    pairs = list(zip(residents.order_by("id")[: len(ENQUIRIES)], ENQUIRIES, strict=False))
+    for days_ago, (resident, (method, subject, details)) in enumerate(pairs, start=2):
         given = timezone.localdate() - dt.timedelta(days=days_ago)
-        enquiry_raise(
+        enquiry = enquiry_raise(
             ResidentActor(user=user),
             {
-                "first_name": first,
-                "last_name": last,
+                "first_name": resident.first_name,
+                "last_name": resident.last_name,
+                "email": resident.email,
                 "ward": str(ward.pk),
                 "consent_method": method,
                 "consent_day": str(given.day),
@@ -138,4 +151,5 @@ def _councillor(demo: Demo) -> str:
                 "details": details,
             },
         )
-    return f"{DEMO_COUNCILLOR_EMAIL} ({ward.name}, {len(ENQUIRIES)} enquiries)"
+        _settle_reference(demo, enquiry)
+    return f"{DEMO_COUNCILLOR_EMAIL} ({ward.name}, {len(pairs)} enquiries)"
