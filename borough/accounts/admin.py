@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.decorators import method_decorator
 
-from .models import Membership, Team, User
+from .models import Membership, Organisation, OrganisationMember, Team, User
 from .reauth import fresh_sign_in_required
 
 
@@ -49,3 +49,19 @@ class UserAdmin(FreshSignInToChange, DjangoUserAdmin):
 class TeamAdmin(FreshSignInToChange):
     list_display = ["name", "slug", "email"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class OrganisationMemberInline(admin.TabularInline):
+    model = OrganisationMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(FreshSignInToChange):
+    """Organisation accounts (issue 26); their members manage them in MyAccount."""
+
+    list_display = ["name", "kind", "email", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "email", "members__user__email"]
+    inlines = [OrganisationMemberInline]

@@ -1,17 +1,17 @@
 """Who may change the community directory (issue 26): least privilege, beside ``policies``.
 
-Representatives of an organisation (resident accounts the directory team linked to it) may
-propose changes to that organisation's services; only the directory team's officers and team
-leads may approve or reject them, with admins and superusers as everywhere else in the hub
-(``may_use_single_view``, governance). Agents and other teams' officers may not. Nobody
-publishes without a review.
+Members of an organisation's account (``accounts.Organisation``, linked to its listing), and
+representatives linked before it had one, may propose changes to that organisation's
+services; only the directory team's officers and team leads may approve or reject them, with
+admins and superusers as everywhere else in the hub (``may_use_single_view``, governance).
+Agents and other teams' officers may not. Nobody publishes without a review.
 """
 
 from __future__ import annotations
 
 from borough.core.actors import Actor, ResidentActor, StaffActor
 
-from .models import Role
+from .models import OrganisationMember, Role
 from .policies import in_team_roles_or_admin
 
 #: The team that keeps the community directory.
@@ -29,7 +29,15 @@ def may_review_directory(actor: Actor) -> bool:
 
 
 def may_propose_for_organisation(actor: Actor, organisation) -> bool:
-    """A signed-in resident linked to ``organisation`` as its representative."""
+    """A member (any role) of the listing's organisation account (issue 26), or a resident the
+    directory team linked to it as a representative before it had an account."""
     if not isinstance(actor, ResidentActor) or actor.user is None:
         return False
+    if (
+        organisation.account_id is not None
+        and OrganisationMember.objects.filter(
+            organisation_id=organisation.account_id, user=actor.user
+        ).exists()
+    ):
+        return True
     return organisation.representatives.filter(pk=actor.user.pk).exists()

@@ -78,6 +78,9 @@ class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
     TEAM_LEAD = "team_lead", "Team lead"
     ADMIN = "admin", "Administrator"
+    #: An elected member: raises enquiries for residents and sees their ward's figures, never
+    #: the hub (``accounts.councillor_policies``). Held in the ``councillors`` team.
+    COUNCILLOR = "councillor", "Councillor"
 
 
 class Membership(models.Model):
@@ -114,3 +117,74 @@ class MfaEnrolmentLink(models.Model):
 
     def __str__(self) -> str:
         return f"set-up link for user {self.user_id}"
+
+
+class Organisation(models.Model):
+    """A business, charity or community group with an account several people use (issue 26).
+
+    Requests made for it are on its record (``cases.Case.organisation``); its members have a
+    role (``OrganisationRole``). Not the community directory's listing, which may point here
+    (``directory.Organisation.account``) so that the account's members propose its changes.
+    """
+
+    class Kind(models.TextChoices):
+        BUSINESS = "business", "Business"
+        CHARITY = "charity", "Charity or community group"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BUSINESS)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationRole(models.TextChoices):
+    """Least privilege inside an organisation: owners and admins invite and remove members,
+    members make requests and see the organisation's requests."""
+
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Administrator"
+    MEMBER = "member", "Member"
+
+
+class OrganisationMember(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_members")
+    role = models.CharField(max_length=8, choices=OrganisationRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="organisation_member_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+
+class OrganisationInvite(models.Model):
+    """An emailed invitation to join an organisation. Only the SHA-256 of the token is kept."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField()
+    role = models.CharField(max_length=8, choices=OrganisationRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation to {self.organisation}"

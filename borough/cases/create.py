@@ -8,13 +8,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from borough.accounts.organisation_policies import may_act_for_organisation
 from borough.accounts.policies import may_create_case
 from borough.catalogue.answers import validate_answers
 from borough.catalogue.models import Service
 from borough.catalogue.uploads import uploads_attach, uploads_refused
 from borough.contacts.models import Contact, FormSession
 from borough.contacts.services import contact_record, form_session_finish
-from borough.core.actors import Actor, ApiClientActor, staff_user
+from borough.core.actors import Actor, ApiClientActor, StaffActor, staff_user
 from borough.core.working_days import add_working_days
 from borough.places.selectors import Gazetteer, property_get, street_get
 
@@ -72,6 +73,7 @@ def case_create(
     latitude=None,
     longitude=None,
     contact_by: str = "",
+    organisation=None,
 ) -> Case:
     """Create a case from answers to a service's form, on any channel.
 
@@ -88,8 +90,13 @@ def case_create(
     days, and writes the case, its first timeline event and the contact in one transaction.
     With an ``idempotency_key`` already used, returns the case made the first time instead of
     making another (a double-clicked submit, a client retrying a request).
+
+    ``organisation`` is the organisation it is made for (issue 26): only its members may
+    (staff raising it for them too).
     """
     refuse_unless(may_create_case(actor))
+    if organisation is not None and not isinstance(actor, StaffActor):
+        refuse_unless(may_act_for_organisation(actor, organisation))
     assisted_by = staff_user(actor)
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -128,6 +135,7 @@ def case_create(
                 updated_at=now,
                 idempotency_key=idempotency_key or None,
                 contact_by=contact_by if contact_by in ("email", "sms", "letter") else "",
+                organisation=organisation,
             )
             taken = uploads_attach(case_id=case.pk, form=service.form, answers=cleaned)
             if taken:  # another request used the same upload first: make nothing

@@ -110,6 +110,14 @@ class Case(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    # The organisation the request was made for (issue 26): on its record, seen by its members.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -368,3 +376,31 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} alert {self.pk}"
+
+
+class MemberEnquiry(models.Model):
+    """A councillor's enquiry for a resident (issue 26): a case of the member enquiry service,
+    with the resident's consent as recorded and the councillor who follows it."""
+
+    class ConsentMethod(models.TextChoices):
+        IN_WRITING = "writing", "In writing (letter or form)"
+        EMAIL = "email", "By email"
+        IN_PERSON = "in_person", "In person (surgery or visit)"
+        PHONE = "phone", "By phone"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="member_enquiry")
+    councillor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="member_enquiries"
+    )
+    ward = models.ForeignKey(
+        "places.Ward", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consent_method = models.CharField(max_length=10, choices=ConsentMethod.choices)
+    consent_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"member enquiry {self.case_id}"

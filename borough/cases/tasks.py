@@ -17,7 +17,7 @@ from huey.contrib.djhuey import db_task
 from borough.accounts.models import Membership, Role
 from borough.notify.services import send_email, send_message
 
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, MemberEnquiry
 from .selectors import ContactRoute, case_contact_route
 from .tracking import case_resident_url
 
@@ -63,6 +63,8 @@ def case_update_email(event_id: int) -> bool:
         "case__service", "case__resident__household__property__usrn"
     ).get(pk=event_id)
     case = event.case
+    if event.is_public and event.text:
+        _tell_councillor(case, event)
     route = case_contact_route(case, update=True)
     if route is None or not event.is_public or not event.text:
         return False
@@ -95,6 +97,37 @@ def case_update_email(event_id: int) -> bool:
     )
     log.info("update email sent", extra={"case_id": case.pk, "event_id": event.pk})
     return True
+
+
+def _tell_councillor(case, event) -> None:
+    """A public update on a member enquiry goes to the councillor who raised it too (issue 26),
+    once: a retry finds the timeline's record and sends nothing."""
+    enquiry = MemberEnquiry.objects.select_related("councillor", "ward").filter(case=case).first()
+    if enquiry is None or not enquiry.councillor.email:
+        return
+    if case.events.filter(kind=CaseEvent.Kind.EMAIL_SENT, data__councillor_event=event.pk).exists():
+        return
+    message = send_email(
+        to=enquiry.councillor.email,
+        template_key="enquiry_update",
+        context={
+            "text": "" if from_outside(event) else event.text,
+            "status": case.public_state_label,
+            "reference": case.reference,
+            "ward": enquiry.ward.name if enquiry.ward else "",
+            "enquiry_url": settings.SITE_URL.rstrip("/")
+            + reverse("portal:councillor_enquiry", args=[case.reference]),
+        },
+        case=case,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=CaseEvent.Kind.EMAIL_SENT,
+        is_public=False,
+        text=f"Emailed the councillor: {event.headline.lower()}",
+        data={"councillor_event": event.pk, "message": message.pk, "channel": "email"},
+    )
 
 
 @db_task(retries=3, retry_delay=30)

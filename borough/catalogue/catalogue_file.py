@@ -31,7 +31,13 @@ SERVICE_KEYS = {
     "workflow",
     "private",
     "not_fixed",
+    "audience",
 }
+
+#: Who a service is for (``audience:``): residents (the default); organisations, whose members
+#: choose the organisation on check answers (issue 26); councillors only (member enquiries),
+#: which residents never see.
+AUDIENCES = ("residents", "organisations", "councillors")
 
 
 def not_fixed_by_kind(slug: str) -> bool:
@@ -65,6 +71,7 @@ class ServiceDefinition:
     # Its requests say something about a person: never in a public (keyless) listing.
     private: bool = True
     not_fixed: bool = True
+    audience: str = "residents"
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,10 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
         elif not isinstance(private, bool):
             problems.append(f"{path}.private: must be true or false")
             private = True
+        audience = raw.get("audience", "residents")
+        if audience not in AUDIENCES:
+            problems.append(f"{path}.audience: must be one of {', '.join(AUDIENCES)}")
+            audience = "residents"
         services.append(
             ServiceDefinition(
                 slug=slug,
@@ -194,6 +205,7 @@ def parse_catalogue(data: Any, *, lgsl_ids: set[int] | None = None) -> Catalogue
                 private=private,
                 not_fixed=not_fixed,
                 fee_rule=fee_rule,
+                audience=audience,
             )
         )
     slugs = [s.slug for s in services]

@@ -106,6 +106,17 @@ class Service(models.Model):
         help_text="Residents may say a closed request is not fixed (reports of a problem; not "
         "applications, subscriptions or bookings)",
     )
+    #: Who it is for (the catalogue file's ``audience``): residents, organisations (check
+    #: answers asks which of the person's organisations) or councillors (never online).
+    audience = models.CharField(
+        max_length=16,
+        default="residents",
+        choices=[
+            ("residents", "Residents"),
+            ("organisations", "Organisations"),
+            ("councillors", "Councillors"),
+        ],
+    )
     position = models.PositiveSmallIntegerField(default=0)
     translations = models.JSONField(
         default=dict,

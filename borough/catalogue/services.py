@@ -146,7 +146,9 @@ def catalogue_load(path: Path | None = None) -> Catalogue:
                 "workflow": workflow_to_data(definition.workflow),
                 "not_fixed_online": definition.not_fixed,
                 "translations": _translations_of(translations, "services", definition.slug),
-                "is_online": True,
+                # A councillors' service (member enquiries) is never offered to residents.
+                "is_online": definition.audience != "councillors",
+                "audience": definition.audience,
                 "is_private": definition.private,
                 "position": position,
             },

@@ -37,6 +37,8 @@ class Summary:
     staff: list[str] = field(default_factory=list)
     resident_account: str = ""
     directory: str = ""
+    organisations: str = ""
+    councillor: str = ""
 
 
 class Demo:

@@ -25,6 +25,7 @@ from .context import Demo, Summary
 from .directory import make_directory
 from .governance import make_information_requests
 from .integrations import make_integrations
+from .organisations import make_organisations
 from .people import make_people, make_resident_account, make_staff
 from .places import make_places
 from .street import make_zones_and_land
@@ -63,6 +64,7 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         make_information_requests(demo, staff)
         make_directory(demo)
         make_zones_and_land(demo)
+        make_organisations(demo)
     return demo.summary
 
 

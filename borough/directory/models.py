@@ -38,7 +38,16 @@ class Organisation(models.Model):
     description = models.TextField()
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
-    #: Resident accounts that may propose changes to this organisation's services.
+    #: The organisation's own account (issue 26): its members propose changes to its services.
+    account = models.OneToOneField(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="directory_entry",
+    )
+    #: Resident accounts that may propose changes to this organisation's services (invited by
+    #: the directory team before the organisation has an account).
     representatives = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="directory_organisations"
     )

@@ -136,7 +136,20 @@ def service_document(service: Service) -> dict:
         }
         for c in service.cost_options.all()
     ]
-    document["taxonomy_terms"] = [term_document(t) for t in service.taxonomy_terms.all()]
+    terms = list(service.taxonomy_terms.all())
+    document["taxonomy_terms"] = [term_document(t) for t in terms]
+    # HSDS 3.0 links a service to its terms through attributes (the compiled service.json
+    # nests the term in each): one for each need the service meets (issue 26).
+    document["attributes"] = [
+        {
+            "id": str(uuid.uuid5(service.pk, f"attribute:{t.pk}")),
+            "link_id": str(service.pk),
+            "link_entity": "service",
+            "taxonomy_term_id": str(t.pk),
+            "taxonomy_term": term_document(t),
+        }
+        for t in terms
+    ]
     document["service_at_locations"] = [
         {
             "id": str(uuid.uuid5(location.pk, str(service.pk))),

@@ -112,10 +112,15 @@ def _matches(word: str) -> Q:
 
 
 def organisations_of(user) -> QuerySet[Organisation]:
-    """The organisations ``user`` represents."""
+    """The listings ``user`` may propose changes to: those of the organisation accounts they
+    are a member of, and those they represent."""
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(representatives=user).order_by("name")
+    return (
+        Organisation.objects.filter(Q(representatives=user) | Q(account__members__user=user))
+        .distinct()
+        .order_by("name")
+    )
 
 
 def proposals_of(organisation: Organisation) -> QuerySet[Proposal]:

@@ -20,6 +20,8 @@ from borough.accounts.directory_policies import (
     may_propose_for_organisation,
     may_review_directory,
 )
+from borough.accounts.models import Organisation as AccountOrganisation
+from borough.accounts.models import OrganisationMember, OrganisationRole
 from borough.core.actors import Actor, acting_user
 from borough.core.models import AuditEvent
 from borough.core.services import audit_record
@@ -271,16 +273,33 @@ def invite_organisation(token: str) -> Organisation | None:
 
 
 def invite_accept(user, token: str) -> Organisation | None:
-    """Link the signed-in ``user`` to the invite's organisation; None if the link is bad or old."""
+    """Make the signed-in ``user`` a member of the listing's organisation account (issue 26);
+    None if the link is bad or old. A listing without an account gets one, with ``user`` as
+    its owner (they then invite the rest of the organisation themselves); otherwise ``user``
+    joins as a member. Proposals then come from the account's members."""
     organisation = invite_organisation(token)
-    if organisation is not None:
-        organisation.representatives.add(user)
+    if organisation is None:
+        return None
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        role = OrganisationRole.MEMBER
+        if organisation.account_id is None:
+            organisation.account = AccountOrganisation.objects.create(
+                name=organisation.name,
+                kind=AccountOrganisation.Kind.CHARITY,
+                email=organisation.email,
+            )
+            organisation.save(update_fields=["account"])
+            role = OrganisationRole.OWNER
+        OrganisationMember.objects.get_or_create(
+            organisation_id=organisation.account_id, user=user, defaults={"role": role}
+        )
         audit_record(
             actor=user,
             action=AuditEvent.Action.CHANGED,
-            summary=f"Representative of {organisation.name}",
+            summary=f"Member of the account of {organisation.name}",
             object_type="directory.organisation",
-            fields=["representatives"],
+            fields=["account"],
             object_id=organisation.pk,
         )
     return organisation

@@ -14,6 +14,7 @@ from . import (
     homes,
     insights,
     livechat,
+    organisations,
     outbox,
     payments,
     permits,
@@ -214,6 +215,8 @@ urlpatterns = [
         name="governance_sar_package_pdf",
     ),
     path("residents/", residents.resident_search_page, name="resident_search"),
+    path("organisations/", organisations.organisation_search, name="organisation_search"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation"),
     path("residents/<int:resident_id>/", residents.resident_detail, name="resident"),
     path("residents/<int:resident_id>/access/", residents.resident_access, name="resident_access"),
     path(

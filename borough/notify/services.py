@@ -46,6 +46,8 @@ TEMPLATES = {
     "alert_confirm": "Confirm an alert for reports (to the address given)",
     "alert_update": "A report followed was made or updated (to an alert's address)",
     "rights_outcome": "The outcome of a rectification or objection (to the person; governance)",
+    "organisation_invite": "An invitation to join an organisation's account (to the invitee)",
+    "enquiry_update": "A public update on a member enquiry (to the councillor who raised it)",
 }
 
 PROVIDERS = ("notify", "email", "outbox")

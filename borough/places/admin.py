@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Property, Street, Ward
+from .models import Property, Street, Ward, WardCouncillor
 
 
 @admin.register(Ward)
@@ -22,3 +22,13 @@ class PropertyAdmin(admin.ModelAdmin):
     search_fields = ["=uprn", "postcode", "search_text"]
     raw_id_fields = ["usrn"]
     list_select_related = ["usrn", "ward"]
+
+
+@admin.register(WardCouncillor)
+class WardCouncillorAdmin(admin.ModelAdmin):
+    """Which councillors are elected for which ward (issue 26): they see its figures."""
+
+    list_display = ["ward", "user"]
+    list_filter = ["ward"]
+    raw_id_fields = ["user"]
+    list_select_related = ["ward", "user"]

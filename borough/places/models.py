@@ -17,6 +17,23 @@ class Ward(models.Model):
         return self.name
 
 
+class WardCouncillor(models.Model):
+    """A councillor elected for a ward (issue 26): they see its figures, never its residents."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="councillors")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="councillor_wards"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "user"], name="ward_councillor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.ward}"
+
+
 class Street(models.Model):
     """A street, keyed by its Unique Street Reference Number."""
 

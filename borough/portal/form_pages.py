@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from borough.cases.create import case_create
 from borough.cases.errors import CaseInvalid, TransitionRefused
 from borough.cases.resident import case_add_contact_email
-from borough.cases.selectors import case_by_reference, case_contact_email, contact_choices
+from borough.cases.selectors import case_by_reference, case_contact_email
 from borough.cases.tracking import case_follow_path
 from borough.catalogue.answers import Exit
 from borough.catalogue.fees import FeeRefused, pounds
@@ -41,12 +41,20 @@ from borough.contacts.services import (
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
-from borough.people.services import resident_for_account
 from borough.places.selectors import example_postcode, property_get
 
 from .map_pages import location_page_extras, pin_post, postcode_page_map
 from .payment_pages import pay_for
 from .progress import FormState, Journeys
+from .request_choices import (
+    ChoiceMissing,
+    _chosen_contact,
+    _contact_choices,
+    _requester,
+    _usual_choice,
+    chosen_organisation,
+    organisation_choices,
+)
 
 
 def _service_or_404(slug: str) -> Service:
@@ -264,7 +272,7 @@ def check_answers(request, slug: str):
         except CaseInvalid as invalid:
             errors = {f"change-{key}": message for key, message in invalid.errors.items()}
         except ChoiceMissing as missing:
-            errors = {"contact_by": str(missing)}
+            errors = {missing.field: str(missing)}
     return render(
         request,
         "portal/check_answers.html",
@@ -285,44 +293,10 @@ def check_answers(request, slug: str):
             "every": service.fee.every if service.fee else "",
             "contact_choices": _contact_choices(request),
             "contact_by": request.POST.get("contact_by", "") or _usual_choice(request),
+            "organisation_choices": organisation_choices(request, service),
+            "organisation_chosen": request.POST.get("organisation", ""),
         },
     )
-
-
-CHOICE_LABELS = {
-    "email": gettext_lazy("By email"),
-    "sms": gettext_lazy("By text message"),
-    "letter": gettext_lazy("By letter to your home"),
-}
-
-
-def _contact_choices(request) -> list[tuple[str, object]]:
-    """How a signed-in resident may hear about a request: offered only when there is a choice."""
-    resident = _requester(request) if request.user.is_authenticated else None
-    choices = contact_choices(resident)
-    return [(choice, CHOICE_LABELS[choice]) for choice in choices] if len(choices) > 1 else []
-
-
-def _usual_choice(request) -> str:
-    resident = _requester(request) if request.user.is_authenticated else None
-    choices = contact_choices(resident)
-    if resident is not None and resident.contact_by in choices:
-        return resident.contact_by
-    return choices[0] if choices else ""
-
-
-class ChoiceMissing(ValueError):
-    """The resident has more than one way to hear back and chose none of them."""
-
-
-def _chosen_contact(request) -> str:
-    """How the resident chose to hear about the request ("" when they have one way only).
-    Raises ``ChoiceMissing`` when they have a choice and made none."""
-    choices = contact_choices(_requester(request) if request.user.is_authenticated else None)
-    contact_by = request.POST.get("contact_by", "")
-    if len(choices) > 1 and contact_by not in choices:
-        raise ChoiceMissing(_("Select how you want to hear about this request"))
-    return contact_by if len(choices) > 1 else ""
 
 
 def _send_request(request, service: Service, state: FormState, journeys: Journeys):
@@ -336,6 +310,7 @@ def _send_request(request, service: Service, state: FormState, journeys: Journey
         channel=Channel.WEB,
         resident=resident,
         contact_by=_chosen_contact(request),
+        organisation=chosen_organisation(request, service),
         actor=ResidentActor(
             resident=resident,
             user=request.user if request.user.is_authenticated else None,
@@ -354,15 +329,6 @@ def _amount_due(service: Service, answers: dict) -> tuple[int, str]:
         return service.fee_for(answers), ""
     except FeeRefused:
         return 0, _("We cannot work out what this costs from your answers. Check your answers.")
-
-
-def _requester(request):
-    """Whom a request is for: a signed-in resident's own record (started now for a new
-    account, so the request is theirs and acknowledged to the account's email), or nobody."""
-    user = request.user
-    if not user.is_authenticated or user.is_council_staff:
-        return None
-    return resident_for_account(user=user, actor=ResidentActor(user=user))
 
 
 FEEDBACK_KEY = "borough_feedback_given"

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from borough.accounts.organisation_policies import is_councillor
+from borough.accounts.organisations import organisations_of
 from borough.cases.models import CaseEvent
 from borough.cases.selectors import resident_requests
 from borough.catalogue.journey import postcode_check
@@ -74,6 +76,8 @@ def my_account(request):
             "subscriptions": agreements_for_user(request.user),
             "bulky_bookings": bookings_for_user(request.user),
             "permits": permits_for_resident(resident),
+            "organisations": organisations_of(request.user),
+            "is_councillor": is_councillor(request.user),
         },
     )
 

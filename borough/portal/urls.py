@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     bin_days,
     bulky_pages,
+    councillors,
     directory,
     follow_area,
     form_pages,
@@ -10,6 +11,7 @@ from . import (
     map_pages,
     my_home,
     myaccount,
+    organisations,
     payment_pages,
     reports,
     request_page,
@@ -86,6 +88,36 @@ urlpatterns = [
         "my-account/saved-forms/<uuid:token>/delete/",
         myaccount.saved_form_delete,
         name="saved_form_delete",
+    ),
+    path("my-account/organisations/", organisations.my_organisations, name="my_organisations"),
+    path(
+        "my-account/organisations/<int:pk>/",
+        organisations.organisation_page,
+        name="organisation",
+    ),
+    path(
+        "my-account/organisations/<int:pk>/invite/",
+        organisations.organisation_invite,
+        name="organisation_invite",
+    ),
+    path(
+        "my-account/organisations/<int:pk>/members/<int:member_pk>/remove/",
+        organisations.organisation_member_remove,
+        name="organisation_member_remove",
+    ),
+    path(
+        "organisations/join/<str:token>/", organisations.organisation_join, name="organisation_join"
+    ),
+    path("councillor/", councillors.councillor_home, name="councillor"),
+    path(
+        "councillor/enquiries/new/",
+        councillors.councillor_enquiry_new,
+        name="councillor_enquiry_new",
+    ),
+    path(
+        "councillor/enquiries/<str:reference>/",
+        councillors.councillor_enquiry,
+        name="councillor_enquiry",
     ),
     path("my-account/requests/<str:reference>/", request_page.my_request, name="my_request"),
     path(

@@ -52,6 +52,16 @@ def test_the_demo_borough_is_realistic_and_reproducible():
 
     assert [(z.code, z.streets.count()) for z in ParkingZone.objects.all()] == [("A", 1), ("B", 1)]
     assert LandOwner.objects.filter(kind="other_public", owner_name="Network Rail").exists()
+    # Organisation accounts and a councillor (issue 26).
+    from borough.accounts.models import Organisation as Account
+    from borough.cases.models import MemberEnquiry
+
+    food_bank = Organisation.objects.get(representatives__email="rep@foodbank.example")
+    assert food_bank.account.members.get().user.email == "rep@foodbank.example"
+    cafe = Account.objects.get(name="Acacia Avenue Cafe")
+    assert cafe.cases.filter(service__slug="trade-waste-collection").count() == 1
+    assert cafe.members.count() == 2
+    assert MemberEnquiry.objects.filter(councillor__email="cllr.patel@council.example").count() == 2
     first = fingerprint()
 
     call_command("flush", interactive=False, verbosity=0)

@@ -167,10 +167,18 @@ def test_staff_outside_the_directory_team_cannot_review(
     assert client.get(reverse("hub:directory")).status_code == 403
 
 
-def test_an_invite_link_makes_a_resident_a_representative(directory, client):
+def test_an_invite_link_makes_a_resident_a_member_of_the_organisations_account(directory, client):
     newcomer = directory.rep.__class__.objects.create(email="new@advice.example", kind="resident")
     token = invite_token(StaffActor(directory.officer), directory.advice)
     client.force_login(newcomer)
     assert client.get(reverse("portal:directory_join", args=[token + "x"])).status_code == 404
     client.post(reverse("portal:directory_join", args=[token]))
-    assert directory.advice.representatives.filter(pk=newcomer.pk).exists()
+    directory.advice.refresh_from_db()
+    account = directory.advice.account
+    assert account.name == directory.advice.name  # the listing had no account: one is made
+    assert account.members.get(user=newcomer).role == "owner"
+    assert not directory.advice.representatives.filter(pk=newcomer.pk).exists()
+    second = newcomer.__class__.objects.create(email="second@advice.example", kind="resident")
+    client.force_login(second)
+    client.post(reverse("portal:directory_join", args=[token]))
+    assert account.members.get(user=second).role == "member"

@@ -26,7 +26,7 @@ def _schema(name: str) -> dict:
 
 REGISTRY = Registry().with_resources(
     (name, Resource(contents=_schema(name), specification=DRAFT202012))
-    for name in ("taxonomy_term.json", "taxonomy.json", "service_list.json")
+    for name in ("taxonomy_term.json", "taxonomy.json", "service_list.json", "service.json")
 )
 
 
@@ -62,6 +62,8 @@ def test_services_pages_and_each_service_validate(directory, client):
     assert second["last_page"] and not second["first_page"] and second["size"] == 1
     full = client.get(f"/openreferral/services/{directory.parcels.pk}").json()
     valid(full, "service_list.json")
+    # The whole nested service against the profile's compiled service.json (issue 26).
+    valid(full, "service.json")
     for term in full["taxonomy_terms"]:
         valid(term, "taxonomy_term.json")
     assert full["schedules"][0]["byday"] == "MO,WE"
@@ -69,6 +71,25 @@ def test_services_pages_and_each_service_validate(directory, client):
     assert full["service_at_locations"][0]["location"]["addresses"][0]["postal_code"] == "UB8 1QB"
     with pytest.raises(AssertionError):  # the schema is really checked: a service needs a url
         valid({**full, "url": None, "status": "open"}, "service_list.json")
+
+
+def test_every_service_validates_against_the_nested_schema(directory, client):
+    """Every published service, with its schedules, cost options, locations and addresses,
+    organisation and needs (as attributes), is a valid ``service.json`` document; and the
+    nested parts are really checked: a schedule with an unknown frequency is refused."""
+    for listed in client.get("/openreferral/services", {"per_page": 50}).json()["contents"]:
+        full = client.get(f"/openreferral/services/{listed['id']}").json()
+        valid(full, "service.json")
+    full = client.get(f"/openreferral/services/{directory.parcels.pk}").json()
+    assert full["attributes"] and full["attributes"][0]["taxonomy_term"]["taxonomy"]
+    broken = json.loads(json.dumps(full))
+    broken["schedules"][0]["freq"] = "FORTNIGHTLY"
+    with pytest.raises(AssertionError):
+        valid(broken, "service.json")
+    del broken["schedules"]
+    broken["service_at_locations"][0]["location"]["addresses"][0].pop("country")
+    with pytest.raises(AssertionError):
+        valid(broken, "service.json")
 
 
 def test_search_and_need_filter(directory, client):

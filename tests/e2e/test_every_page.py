@@ -107,6 +107,10 @@ SKIP = {
     # The community directory (issue 26).
     "hub:directory_invite": "POST-only: makes a representative's invite link (a one-paragraph "
     "page with the link, from the checked hub:directory's buttons)",
+    # Organisation accounts (issue 26).
+    "portal:organisation_invite": "POST-only: emails an invitation (errors re-render "
+    "portal:organisation, whose empty submit is checked)",
+    "portal:organisation_member_remove": "POST-only: removes a member of an organisation",
 }
 
 POTHOLE = "/services/report-pothole/"
@@ -264,6 +268,41 @@ def _pages(data: dict) -> list[Page]:
         ),
         Page(
             "portal:directory_join", RESIDENT, f"/community-directory/join/{data['invite']}/", True
+        ),
+        # Organisation accounts and councillors (issue 26).
+        Page(
+            "portal:my_organisations",
+            RESIDENT,
+            "/my-account/organisations/",
+            True,
+            "Register organisation",
+        ),
+        Page(
+            "portal:organisation",
+            RESIDENT,
+            f"/my-account/organisations/{data['organisation'].pk}/",
+            True,
+            "Send invitation",
+        ),
+        Page(
+            "portal:organisation_join",
+            RESIDENT,
+            f"/organisations/join/{data['organisation_invite']}/",
+            True,
+        ),
+        Page("portal:councillor", RESIDENT, "/councillor/", True),
+        Page(
+            "portal:councillor_enquiry_new",
+            RESIDENT,
+            "/councillor/enquiries/new/",
+            True,
+            "Raise the enquiry",
+        ),
+        Page(
+            "portal:councillor_enquiry",
+            RESIDENT,
+            f"/councillor/enquiries/{data['enquiry'].reference}/",
+            True,
         ),
     ]
     account = [
@@ -457,6 +496,8 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:homes_rules", ADMIN, "/hub/homes/rules/", False),
         Page("hub:livechat", AGENT, "/hub/live-chat/", False),
         Page("hub:directory", ADMIN, "/hub/directory/", False),
+        Page("hub:organisation_search", AGENT, "/hub/organisations/?q=corner", False),
+        Page("hub:organisation", AGENT, f"/hub/organisations/{data['organisation'].pk}/", False),
         Page(
             "hub:directory_proposal",
             ADMIN,
@@ -517,6 +558,9 @@ LISTED = {
     "hub:permit_lookup",
     "portal:directory", "portal:directory_service", "portal:directory_organisations",
     "portal:directory_propose", "portal:directory_join", "hub:directory", "hub:directory_proposal",
+    "portal:my_organisations", "portal:organisation", "portal:organisation_join",
+    "portal:councillor", "portal:councillor_enquiry_new", "portal:councillor_enquiry",
+    "hub:organisation_search", "hub:organisation",
 }  # fmt: skip
 
 
@@ -653,6 +697,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     data.update(_processes(make_case))
     data.update(_bulky(user, catalogue))
     data.update(_directory(people[ADMIN], user))
+    data.update(_organisations(user, catalogue))
     return people, data
 
 
@@ -847,6 +892,56 @@ def _directory(admin, resident_user) -> dict:
         "proposal": proposal,
         "invite": invite_token(StaffActor(admin), d.advice),
     }
+
+
+def _organisations(resident_user, catalogue) -> dict:
+    """The resident owns Corner Cafe, which asked for trade waste, with an invitation out; and
+    is a councillor for Ashgrove with an enquiry raised (issue 26)."""
+    from django.utils import timezone
+
+    from borough.accounts.models import Membership
+    from borough.accounts.organisations import invite_create, organisation_create
+    from borough.cases.create import case_create
+    from borough.cases.enquiries import enquiry_raise
+    from borough.places.models import Ward, WardCouncillor
+
+    actor = ResidentActor(user=resident_user)
+    cafe = organisation_create(actor, name="Corner Cafe", kind="business")
+    case_create(
+        actor=actor,
+        service=catalogue["trade-waste-collection"],
+        answers={
+            "address": 100021500001,
+            "waste_type": "general",
+            "frequency": "weekly",
+            "bins": 2,
+        },
+        channel="web",
+        organisation=cafe,
+    )
+    _, token = invite_create(actor, cafe, email="new@cafe.example", role="member")
+    councillors, _ = Team.objects.get_or_create(
+        slug="councillors", defaults={"name": "Councillors"}
+    )
+    Membership.objects.create(user=resident_user, team=councillors, role=Role.COUNCILLOR)
+    ward = Ward.objects.get(name="Ashgrove")
+    WardCouncillor.objects.create(ward=ward, user=resident_user)
+    today = timezone.localdate()
+    enquiry = enquiry_raise(
+        actor,
+        {
+            "first_name": "Kofi",
+            "last_name": "Mensah",
+            "ward": str(ward.pk),
+            "consent_method": "in_person",
+            "consent_day": str(today.day),
+            "consent_month": str(today.month),
+            "consent_year": str(today.year),
+            "subject": "Overgrown hedge on Acacia Avenue",
+            "details": "The hedge blocks the pavement for wheelchair users.",
+        },
+    )
+    return {"organisation": cafe, "organisation_invite": token, "enquiry": enquiry}
 
 
 def _governance(admin, resident) -> dict:

@@ -81,3 +81,12 @@ class Command(BaseCommand):
                 f"Community directory: {summary.directory}; the food bank's representative "
                 f"signs in as {DEMO_REPRESENTATIVE_EMAIL} (password {DEMO_PASSWORD})"
             )
+        if summary.organisations:
+            self.stdout.write(
+                f"Organisation accounts: {summary.organisations}; the cafe's owner is the "
+                "resident above"
+            )
+        if summary.councillor:
+            self.stdout.write(
+                f"Councillor (password {DEMO_PASSWORD}, /councillor/): {summary.councillor}"
+            )
