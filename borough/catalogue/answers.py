@@ -134,6 +134,8 @@ def _without_unit(question: Question, text: str) -> str:
     unit = question.unit.strip().lower()
     if not unit:
         return text
+    if unit == "pounds" and text.startswith("£"):
+        text = text[1:].strip()  # "£20.50", as amounts of money are written
     match = re.fullmatch(r"(.*?\d)\s*([^\d\s].*?)\.?", text.lower())
     if match is None:
         return text
@@ -148,6 +150,7 @@ _UNIT_WORDS = {
     "m": ("metre", "metres", "meter", "meters"),
     "months": ("month", "mths", "mth"),
     "items": ("item", "things"),
+    "pounds": ("pound", "£", "gbp"),
 }
 
 

@@ -12,8 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from lxml import etree
 
+from borough.cases.selectors import case_contact_route
 from borough.core.actors import StaffActor
+from borough.core.services import audit_record
 from borough.processes import policies, selectors, tables
+from borough.processes.library.care import pounds
 from borough.processes.engine import ProcessDocumentError, decision_keys, task_data
 from borough.processes.models import DecisionTable, ProcessDefinition, ProcessInstance, ProcessStep
 from borough.processes.services import NotWaiting, complete_task, retry
@@ -190,7 +193,48 @@ TASK_FIELDS = {
         ),
         ("officer_note", "Note for the letter (optional)", "text"),
     ],
+    "check_contact": [
+        (
+            "contact_note",
+            "What you checked or changed (optional; the letter goes again to the "
+            "resident's details as they are now)",
+            "text",
+        )
+    ],
 }
+
+# The financial assessment's answers as an officer reads them (``library.care``).
+_ASSESSMENT_ROWS = (
+    ("care_cost_pence", "Weekly cost of care"),
+    ("weekly_income_pence", "Weekly income counted (pensions and benefits)"),
+    ("capital_pence", "Capital (savings, investments, other property)"),
+    ("disability_expenses_pence", "Disability-related expenses claimed, a week"),
+)
+_PART_ROWS = (
+    ("pension_weekly", "Pensions, a week"),
+    ("benefits_weekly", "Benefits, a week"),
+    ("earnings_weekly", "Earnings from work, a week (not counted)"),
+    ("savings", "Savings"),
+    ("investments", "Investments"),
+    ("other_property_value", "Other property or land"),
+)
+
+
+def assessment_rows(assessment: dict) -> list[tuple[str, str]]:
+    """The resident's answers to a financial assessment, for the officer checking it."""
+    if not assessment:
+        return []
+    rows = [(label, pounds(int(assessment.get(key, 0)))) for key, label in _ASSESSMENT_ROWS]
+    parts = assessment.get("parts") or {}
+    rows += [(label, pounds(int(parts[key]))) for key, label in _PART_ROWS if key in parts]
+    yes_no = {True: "Yes", False: "No"}
+    rows += [
+        ("Where they get care", "In a care home" if assessment.get("care_home") else "At home"),
+        ("State Pension age", yes_no[bool(assessment.get("pension_age"))]),
+        ("Owns the home they live in", yes_no[bool(parts.get("owns_home"))]),
+        ("Owns property that may count", yes_no[bool(assessment.get("owns_property"))]),
+    ]
+    return rows
 
 
 def _money(text: str) -> int | None:
@@ -239,6 +283,16 @@ def task(request, step_id: int):
             return redirect("hub:processes")
     if step.state != "waiting":
         raise Http404("This step is no longer waiting")
+    data = _task_data(step)
+    if data.get("assessment"):
+        audit_record(
+            actor=request.user,
+            action="viewed",
+            object_type="financial_assessment",
+            object_id=step.instance.case_id,
+            resident_id=step.instance.case.resident_id,
+            summary=f"financial assessment answers of {step.instance.case.reference}",
+        )
     return render(
         request,
         "hub/processes/task.html",
@@ -248,7 +302,11 @@ def task(request, step_id: int):
             "fields": fields,
             "values": values,
             "errors": errors,
-            "calculation": (_task_data(step).get("calculation") or {}),
+            "calculation": (data.get("calculation") or {}),
+            "answers": assessment_rows(data.get("assessment") or {}),
+            "contact": case_contact_route(step.instance.case)
+            if step.step_id == "check_contact"
+            else None,
         },
         status=400 if errors else 200,
     )
