@@ -59,3 +59,37 @@ def message_language(code: str | None) -> MessageLanguage:
     if header is None:
         return MessageLanguage("en", False)
     return MessageLanguage(base, bool(header.get("x-machine-translation")))
+
+
+# Each language Borough may write to residents in, in its own words.
+ENDONYMS = {
+    "en": "English",
+    "pl": "Polski",
+    "pa": "ਪੰਜਾਬੀ",
+    "ur": "اردو",
+    "ro": "Română",
+    "gu": "ગુજરાતી",
+    "ta": "தமிழ்",
+    "so": "Soomaali",
+    "ar": "العربية",
+    "bn": "বাংলা",
+    "pt": "Português",
+    "hi": "हिन्दी",
+}
+
+
+def language_choices() -> list[tuple[str, str, bool]]:
+    """(code, name in its own words, machine-made) of every language a resident may choose
+    for their messages: English, the portal's, then the machine-made ones with a catalogue."""
+    codes = ["en"]
+    for code, _name in settings.LANGUAGES:
+        base = code.split("-")[0]
+        if base not in codes:
+            codes.append(base)
+    codes += [code for code in settings.BOROUGH_ASSISTANT_LANGUAGES if code not in codes]
+    choices = []
+    for code in codes:
+        language = message_language(code)
+        if language.code == code:
+            choices.append((code, ENDONYMS.get(code, code), language.machine_made))
+    return choices

@@ -16,8 +16,8 @@ from borough.cases.selectors import case_contact_route
 from borough.core.actors import StaffActor
 from borough.core.services import audit_record
 from borough.processes import policies, selectors, tables
-from borough.processes.library.care import pounds
 from borough.processes.engine import ProcessDocumentError, decision_keys, task_data
+from borough.processes.library.care import pounds
 from borough.processes.models import DecisionTable, ProcessDefinition, ProcessInstance, ProcessStep
 from borough.processes.services import NotWaiting, complete_task, retry
 from borough.processes.versions import save_decision_table

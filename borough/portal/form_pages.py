@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -105,9 +105,7 @@ SIGN_IN_SERVICES = {"care-financial-assessment"}
 
 def _needs_sign_in(request, service: Service) -> bool:
     user = request.user
-    return service.slug in SIGN_IN_SERVICES and (
-        not user.is_authenticated or user.is_council_staff
-    )
+    return service.slug in SIGN_IN_SERVICES and (not user.is_authenticated or user.is_council_staff)
 
 
 def _prefill_property(service: Service, uprn: str):

@@ -36,14 +36,14 @@ from borough.catalogue.selectors import services_online
 from borough.contacts.models import Feedback
 from borough.contacts.selectors import feedback_given
 from borough.contacts.services import ContactInvalid, feedback_record
-from borough.processes.library.care import pounds
-from borough.processes.models import FinancialAssessment, ProcessStep, StepState
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.core.ratelimit import rate_limited
 from borough.notify.selectors import messages_to_resident
 from borough.payments.selectors import case_payment
 from borough.people.selectors import resident_for_user
+from borough.processes.library.care import pounds
+from borough.processes.models import FinancialAssessment, ProcessStep, StepState
 
 # The one photo a resident may add with more information: the same checks as a form's file
 # question (real type read from the file, photos re-encoded without metadata).

@@ -15,9 +15,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from borough.core.languages import message_language
-
 from borough.cases.workflow import case_send_update
+from borough.core.languages import message_language
 
 from ..models import CareChargingRates, FinancialAssessment
 from ..registry import ServiceUnavailable, StepContext, service_task
