@@ -7,8 +7,6 @@ or whose team is the client's team; any other case is not found. The payload is 
 process's data, so it is small, flat JSON.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from typing import Any
