@@ -455,6 +455,8 @@ def display_answer(question: Question, value: Any, *, places: PlaceLookup) -> st
     if kind == "selection":
         values = value if isinstance(value, list) else [value]
         return ", ".join(question.option_label(item) for item in values)
+    if kind == "number" and question.unit == "pounds":
+        return f"£{value:,.2f}"  # as money is written: £2,000.00
     if kind == "number":
         return (
             f"{value:g} {question.unit}".strip()
