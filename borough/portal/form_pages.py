@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,8 +70,6 @@ def service_start(request, slug: str):
     The start page sets no cookie: the session (and its CSRF token) begins with the form.
     """
     service = _service_or_404(slug)
-    if request.method == "POST" and _needs_sign_in(request, service):
-        return redirect_to_login(reverse("portal:start", args=[service.slug]))
     if request.method == "POST":
         journeys = Journeys(request.session, request.user)
         state = journeys.get(service)
@@ -96,16 +93,6 @@ def service_start(request, slug: str):
             "prefill": prefill,
         },
     )
-
-
-# Services only a signed-in resident may use: their answers are their finances, and the
-# outcome and letter are shown in their account (issue 19).
-SIGN_IN_SERVICES = {"care-financial-assessment"}
-
-
-def _needs_sign_in(request, service: Service) -> bool:
-    user = request.user
-    return service.slug in SIGN_IN_SERVICES and (not user.is_authenticated or user.is_council_staff)
 
 
 def _prefill_property(service: Service, uprn: str):
@@ -271,8 +258,6 @@ def check_answers(request, slug: str):
             errors = {f"change-{key}": message for key, message in invalid.errors.items()}
         except ChoiceMissing as missing:
             errors = {"contact_by": str(missing)}
-    elif request.method == "POST" and _needs_sign_in(request, service):
-        return redirect_to_login(reverse("portal:check", args=[service.slug]))
     elif request.method == "POST":
         try:
             return _send_request(request, service, state, journeys)
