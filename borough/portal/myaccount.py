@@ -108,7 +108,10 @@ def my_details(request):
             "phone": request.POST.get("phone", "")[:40],
             "email_updates": request.POST.get("email_updates", ""),
             "contact_by": request.POST.get("contact_by", "")[:10],
-            "preferred_language": request.POST.get("preferred_language", "")[:12],
+            # Not posted (an older page): the language stays as it is.
+            "preferred_language": request.POST.get(
+                "preferred_language", entered["preferred_language"]
+            )[:12],
         }
         if entered["email_updates"] not in ("yes", "no"):
             errors["email_updates"] = _("Select yes if you want updates on your requests")
