@@ -11,10 +11,12 @@ import logging
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from huey.contrib.djhuey import db_task
 
 from borough.accounts.models import Membership, Role
+from borough.core.languages import message_language
 from borough.notify.services import send_email, send_message
 
 from .models import Case, CaseEvent, MemberEnquiry
@@ -22,10 +24,6 @@ from .selectors import ContactRoute, case_contact_route
 from .tracking import case_resident_url
 
 log = logging.getLogger(__name__)
-
-
-def _day(day) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # How the timeline says a message went, by channel.
@@ -37,16 +35,21 @@ ACKNOWLEDGED_BY = {
 }
 
 
-def _send_to_resident(case, route: ContactRoute, template_key: str, context: dict):
-    return send_message(
-        channel=route.channel,
-        to=route.to,
-        address=list(route.address),
-        template_key=template_key,
-        context=context,
-        case=case,
-        resident=case.resident,
-    )
+def _send_to_resident(case, route: ContactRoute, template_key: str, context):
+    """Send a message about ``case`` in the resident's preferred language where Borough has it
+    (``core.languages``; a machine-made one carries its label), else English. ``context`` is a
+    function, called in that language, for the words it holds (the service's name, a date)."""
+    language = message_language(case.resident.preferred_language if case.resident else "")
+    with translation.override(language.code):
+        return send_message(
+            channel=route.channel,
+            to=route.to,
+            address=list(route.address),
+            template_key=template_key,
+            context=context() | {"machine_label": language.label()},
+            case=case,
+            resident=case.resident,
+        )
 
 
 def from_outside(event) -> bool:
@@ -74,14 +77,14 @@ def case_update_email(event_id: int) -> bool:
         case,
         route,
         "case_update",
-        context={
+        context=lambda: {
             # Words another system wrote (an API client, a connector) are not put in an email
             # from the council unread: the resident is told there is an update, to read on
             # the request's page (issue 16; docs/architecture.md).
             "text": "" if from_outside(event) else event.text,
-            "status": case.public_state_label,
+            "status": str(case.public_state_label),
             "reference": case.reference,
-            "service": case.service.name,
+            "service": case.service.local_name,
             "track_url": case_resident_url(case),
         },
     )
@@ -149,10 +152,10 @@ def case_acknowledge(case_id: int) -> bool:
         case,
         route,
         "case_acknowledgement",
-        context={
-            "service": case.service.name,
+        context=lambda: {
+            "service": case.service.local_name,
             "reference": case.reference,
-            "due_date": _day(case.due_date),
+            "due_date": date_format(case.due_date, "j F Y"),
             "track_url": case_resident_url(case),
             "not_fixed": case.service.not_fixed_online,
         },

@@ -134,6 +134,8 @@ def _without_unit(question: Question, text: str) -> str:
     unit = question.unit.strip().lower()
     if not unit:
         return text
+    if unit == "pounds" and text.startswith("£"):
+        text = text[1:].strip()  # "£20.50", as amounts of money are written
     match = re.fullmatch(r"(.*?\d)\s*([^\d\s].*?)\.?", text.lower())
     if match is None:
         return text
@@ -148,6 +150,7 @@ _UNIT_WORDS = {
     "m": ("metre", "metres", "meter", "meters"),
     "months": ("month", "mths", "mth"),
     "items": ("item", "things"),
+    "pounds": ("pound", "£", "gbp"),
 }
 
 
@@ -452,6 +455,8 @@ def display_answer(question: Question, value: Any, *, places: PlaceLookup) -> st
     if kind == "selection":
         values = value if isinstance(value, list) else [value]
         return ", ".join(question.option_label(item) for item in values)
+    if kind == "number" and question.unit == "pounds":
+        return f"£{value:,.2f}"  # as money is written: £2,000.00
     if kind == "number":
         return (
             f"{value:g} {question.unit}".strip()

@@ -21,6 +21,7 @@ class Scope(models.TextChoices):
     PROPERTIES_READ = "properties.read", "Read properties and streets"
     CONTACTS_READ = "contacts.read", "Read contacts"
     CONTACTS_WRITE = "contacts.write", "Record contacts"
+    PROCESSES_MESSAGE = "processes.message", "Send named messages to a case's processes"
 
 
 class ApiClient(models.Model):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from lxml import etree
 
 from borough.cases.models import Case
+from borough.cases.selectors import case_contact_route
 from borough.cases.workflow import case_add_note
 from borough.catalogue.fees import pounds
 from borough.core.actors import StaffActor
@@ -250,6 +251,14 @@ TASK_FIELDS = {
     # Waste (bulky waste, garden waste)
     "arrange": [("collection_note", "The day agreed with the resident (optional note)", "text")],
     "deliver_bin": [("delivery_note", "Where the bins were left (optional)", "text")],
+    "check_contact": [
+        (
+            "contact_note",
+            "What you checked or changed (optional; the letter goes again to the "
+            "resident's details as they are now)",
+            "text",
+        )
+    ],
 }
 # The answers a "choice" field takes (the process's gateways test these words).
 CHOICES = {
@@ -261,6 +270,39 @@ CHOICES = {
 
 
 CHOICE_DEFAULT = ["eligible", "not_eligible"]
+
+# The financial assessment's answers as an officer reads them (``library.care``).
+_ASSESSMENT_ROWS = (
+    ("care_cost_pence", "Weekly cost of care"),
+    ("weekly_income_pence", "Weekly income counted (pensions and benefits)"),
+    ("capital_pence", "Capital (savings, investments, other property)"),
+    ("disability_expenses_pence", "Disability-related expenses claimed, a week"),
+)
+_PART_ROWS = (
+    ("pension_weekly", "Pensions, a week"),
+    ("benefits_weekly", "Benefits, a week"),
+    ("earnings_weekly", "Earnings from work, a week (not counted)"),
+    ("savings", "Savings"),
+    ("investments", "Investments"),
+    ("other_property_value", "Other property or land"),
+)
+
+
+def assessment_rows(assessment: dict) -> list[tuple[str, str]]:
+    """The resident's answers to a financial assessment, for the officer checking it."""
+    if not assessment:
+        return []
+    rows = [(label, pounds(int(assessment.get(key, 0)))) for key, label in _ASSESSMENT_ROWS]
+    parts = assessment.get("parts") or {}
+    rows += [(label, pounds(int(parts[key]))) for key, label in _PART_ROWS if key in parts]
+    yes_no = {True: "Yes", False: "No"}
+    rows += [
+        ("Where they get care", "In a care home" if assessment.get("care_home") else "At home"),
+        ("State Pension age", yes_no[bool(assessment.get("pension_age"))]),
+        ("Owns the home they live in", yes_no[bool(parts.get("owns_home"))]),
+        ("Owns property that may count", yes_no[bool(assessment.get("owns_property"))]),
+    ]
+    return rows
 
 
 def _money(text: str) -> int | None:
@@ -336,6 +378,15 @@ def task(request, step_id: int):
             object_id=step.instance.case.reference,
             summary=f"single view evidence for {step.name}",
         )
+    if data.get("assessment"):
+        audit_record(
+            actor=request.user,
+            action="viewed",
+            object_type="financial_assessment",
+            object_id=step.instance.case_id,
+            resident_id=step.instance.case.resident_id,
+            summary=f"financial assessment answers of {step.instance.case.reference}",
+        )
     return render(
         request,
         "hub/processes/task.html",
@@ -347,6 +398,10 @@ def task(request, step_id: int):
             "errors": errors,
             "calculation": (data.get("calculation") or _facts(step)),
             "evidence": data.get("evidence") or None,
+            "answers": assessment_rows(data.get("assessment") or {}),
+            "contact": case_contact_route(step.instance.case)
+            if step.step_id == "check_contact"
+            else None,
         },
         status=400 if errors else 200,
     )

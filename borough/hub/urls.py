@@ -220,6 +220,11 @@ urlpatterns = [
     path("residents/<int:resident_id>/", residents.resident_detail, name="resident"),
     path("residents/<int:resident_id>/access/", residents.resident_access, name="resident_access"),
     path(
+        "residents/<int:resident_id>/language/",
+        residents.resident_language,
+        name="resident_language",
+    ),
+    path(
         "residents/<int:resident_id>/contacts/", residents.resident_contact, name="resident_contact"
     ),
     path("residents/<int:resident_id>/requests/new/", assist.assist_start, name="assist_start"),

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 
 from .models import Message, ReceivedText
 from .services import retry_later
+from .signals import announce
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,12 @@ def delivery_receipt_receive(body: bytes, authorization: str) -> int:
         message.save(update_fields=["status", "status_at", "error"])
         if status in RETRYABLE:
             retry_later(message, f"GOV.UK Notify: {data['status']}")
+        if status == Message.Status.PERMANENT_FAILURE:
+            announce(
+                message.case_id,
+                "delivery_failed",
+                {"message_id": message.pk, "channel": message.channel},
+            )
     log.info("notify receipt", extra={"message_id": message.pk, "status": status})
     return 200
 
@@ -105,15 +112,19 @@ def returned_letter_receive(body: bytes, authorization: str) -> int:
     data = _payload(body)
     if data is None or not data.get("notification_id"):
         return 400
-    updated = Message.objects.filter(
-        notify_id=str(data["notification_id"]), channel="letter"
-    ).exclude(status=Message.Status.RETURNED)
-    updated.update(
-        status=Message.Status.RETURNED,
-        status_at=timezone.now(),
-        error="Returned to the council: check the address",
-        next_attempt_at=None,
-    )
+    with transaction.atomic():
+        updated = Message.objects.filter(
+            notify_id=str(data["notification_id"]), channel="letter"
+        ).exclude(status=Message.Status.RETURNED)
+        returned = list(updated.values_list("pk", "case_id"))
+        updated.update(
+            status=Message.Status.RETURNED,
+            status_at=timezone.now(),
+            error="Returned to the council: check the address",
+            next_attempt_at=None,
+        )
+        for message_id, case_id in returned:  # a replay finds it returned: told once
+            announce(case_id, "letter_returned", {"message_id": message_id})
     return 200
 
 
@@ -145,6 +156,7 @@ def received_text_receive(body: bytes, authorization: str) -> int:
                     break
             if text.case_id or text.resident_id:
                 text.save(update_fields=["case", "resident"])
+            announce(text.case_id, "reply_received", {"received_text_id": text.pk})
     except IntegrityError:
         return 200  # the same text again (Notify retries): kept once already
     return 200

@@ -30,6 +30,7 @@ from borough.core.brand import brand_current
 
 from .govuk_notify import NotifyRefused, NotifyUnavailable, notify_send
 from .models import Message, MessageChannel
+from .signals import announce
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,9 @@ def _give_up(message: Message, reason: str) -> None:
     message.status_at = timezone.now()
     message.save(update_fields=["status", "error", "next_attempt_at", "status_at"])
     log.warning("message failed for good", extra={"message_id": message.pk})
+    announce(
+        message.case_id, "delivery_failed", {"message_id": message.pk, "channel": message.channel}
+    )
 
 
 def retry_later(message: Message, reason: str, *, now: dt.datetime | None = None) -> None:

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from borough.accounts.policies import (
+    can_use_hub,
     may_change_resident_details,
     may_record_need,
     may_start_own_record,
 )
-from borough.core.actors import Actor, acting_user
+from borough.core.actors import Actor, StaffActor, acting_user
+from borough.core.languages import language_choices
 from borough.core.services import audit_record
 
 from .models import ConsentBasis, Household, Resident, ResidentNeed
@@ -252,6 +254,29 @@ def resident_address_set(*, resident: Resident, prop, actor: Actor) -> Resident:
         current.moved_out = today
         current.save(update_fields=["moved_out", "updated_at"])
     _audit_change(actor, resident, "address", ["household"])
+    return resident
+
+
+def resident_language_set(*, resident: Resident, language: str, actor: Actor) -> Resident:
+    """The language we write to the resident in (emails, texts, letters; ``core.languages``):
+    set by the resident in MyAccount, or by staff for them (on the phone, at a desk)."""
+    staff = isinstance(actor, StaffActor) and can_use_hub(actor.user)
+    if not (staff or may_change_resident_details(actor, resident)):
+        raise PermissionDenied
+    if language not in {code for code, _name, _machine in language_choices()}:
+        raise DetailsInvalid({"preferred_language": _("Select a language from the list")})
+    if resident.preferred_language != language:
+        resident.preferred_language = language
+        resident.save(update_fields=["preferred_language", "updated_at"])
+        audit_record(
+            actor=acting_user(actor),
+            action="changed",
+            object_type="resident",
+            object_id=resident.pk,
+            resident_id=resident.pk,
+            fields=["preferred_language"],
+            summary=f"language of resident {resident.pk} changed",
+        )
     return resident
 
 

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +29,7 @@ from borough.contacts.selectors import (
 )
 from borough.contacts.services import SAVED_FORM_DAYS, form_session_discard
 from borough.core.actors import ResidentActor
+from borough.core.languages import language_choices
 from borough.core.services import audit_record
 from borough.payments.agreements import agreements_for_user
 from borough.people.export import resident_data
@@ -36,6 +38,7 @@ from borough.people.services import (
     resident_address_set,
     resident_details_update,
     resident_for_account,
+    resident_language_set,
 )
 from borough.places.collections import collections_by_day, collections_coming
 from borough.places.selectors import example_postcode, properties_at_postcode
@@ -103,6 +106,8 @@ def my_details(request):
         "phone": resident.phone if resident else "",
         "email_updates": "yes" if resident is None or resident.email_updates else "no",
         "contact_by": (resident.contact_by if resident else "") or "email",
+        "preferred_language": (resident.preferred_language if resident else "")
+        or (get_language() or "en").split("-")[0],
     }
     if request.method == "POST":
         entered = {
@@ -111,10 +116,16 @@ def my_details(request):
             "phone": request.POST.get("phone", "")[:40],
             "email_updates": request.POST.get("email_updates", ""),
             "contact_by": request.POST.get("contact_by", "")[:10],
+            # Not posted (an older page): the language stays as it is.
+            "preferred_language": request.POST.get(
+                "preferred_language", entered["preferred_language"]
+            )[:12],
         }
         if entered["email_updates"] not in ("yes", "no"):
             errors["email_updates"] = _("Select yes if you want updates on your requests")
-        else:
+        if entered["preferred_language"] not in {code for code, _n, _m in language_choices()}:
+            errors["preferred_language"] = _("Select a language from the list")
+        if not errors:
             resident = _own_record(request)
             try:
                 resident_details_update(
@@ -124,6 +135,11 @@ def my_details(request):
                     phone=entered["phone"],
                     email_updates=entered["email_updates"] == "yes",
                     contact_by=entered["contact_by"] or None,
+                    actor=ResidentActor(resident=resident, user=user),
+                )
+                resident_language_set(
+                    resident=resident,
+                    language=entered["preferred_language"],
                     actor=ResidentActor(resident=resident, user=user),
                 )
             except DetailsInvalid as invalid:
@@ -139,6 +155,7 @@ def my_details(request):
             "entered": entered,
             "errors": errors,
             "form_has_errors": bool(errors),
+            "languages": language_choices(),
         },
     )
 

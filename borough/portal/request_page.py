@@ -42,6 +42,8 @@ from borough.core.ratelimit import rate_limited
 from borough.notify.selectors import messages_to_resident
 from borough.payments.selectors import case_payment
 from borough.people.selectors import resident_for_user
+from borough.processes.library.care import pounds
+from borough.processes.models import FinancialAssessment, ProcessStep, StepState
 
 # The one photo a resident may add with more information: the same checks as a form's file
 # question (real type read from the file, photos re-encoded without metadata).
@@ -230,9 +232,34 @@ def _render_request(request, viewer: Viewer, *, status: int = 200, **extra):
         "payment": case_payment(case),
         # What we sent them about it (signed in only: a tracking link shows no contact details).
         "sent": [] if viewer.anonymous else sent_to_resident(case),
+        # A financial assessment's outcome and letter (signed in only: it is their finances).
+        "assessment": None if viewer.anonymous else assessment_for_resident(case),
         **extra,
     }
     return render(request, "portal/myaccount/request.html", context, status=status)
+
+
+def assessment_for_resident(case) -> dict | None:
+    """What the resident sees of their financial assessment: checking, or the letter."""
+    assessment = FinancialAssessment.objects.filter(case=case).first()
+    if assessment is None:
+        return None
+    if assessment.letter_sent_at is not None:
+        return {
+            "status": _("Letter sent"),
+            "contribution": pounds(assessment.calculation.get("contribution", 0)),
+            "letter": assessment.letter,
+            "sent_at": assessment.letter_sent_at,
+        }
+    checking = ProcessStep.objects.filter(
+        instance__case=case, step_id="officer_check", state=StepState.WAITING
+    ).exists()
+    return {
+        "status": _("An officer is checking your answers")
+        if checking
+        else _("We are working out your contribution"),
+        "letter": "",
+    }
 
 
 def _request_action(request, viewer: Viewer, action: str):

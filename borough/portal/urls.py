@@ -18,6 +18,7 @@ from . import (
     subscriptions,
     views,
 )
+from .signed_in_forms import sign_in_to_send
 
 app_name = "portal"
 
@@ -45,11 +46,15 @@ urlpatterns = [
     path("community-directory/join/<str:token>/", directory.join, name="directory_join"),
     path("bin-days/<int:uprn>/", bin_days.bin_days_at, name="bin_days_at"),
     path("bin-days/<int:uprn>/calendar.ics", bin_days.bin_days_calendar, name="bin_days_calendar"),
-    path("services/<slug:slug>/", form_pages.service_start, name="start"),
+    path("services/<slug:slug>/", sign_in_to_send(form_pages.service_start), name="start"),
     path(
         "services/<slug:slug>/questions/<slug:question_id>/", form_pages.question, name="question"
     ),
-    path("services/<slug:slug>/check-answers/", form_pages.check_answers, name="check"),
+    path(
+        "services/<slug:slug>/check-answers/",
+        sign_in_to_send(form_pages.check_answers),
+        name="check",
+    ),
     path("services/<slug:slug>/collection-day/", bulky_pages.choose_day, name="bulky_day"),
     path(
         "services/<slug:slug>/cannot-continue/<slug:question_id>/",

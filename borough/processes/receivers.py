@@ -2,8 +2,10 @@
 a closed case tells its processes (message ``case_closed``); a resident's reply on their
 case tells them (message ``resident_replied``); a payment taken tells the case's processes
 (message ``payment_received``, a renewal's too) and a refund given (message
-``payment_refunded``), from ``payments.signals`` after the payment's transaction commits.
-Each is queued as its own background task."""
+``payment_refunded``), from ``payments.signals`` after the payment's transaction commits;
+what became of a message to the resident tells the case's processes (``letter_returned``,
+``delivery_failed``, ``reply_received``; notify's ``message_event``). Each is queued as its
+own background task."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.dispatch import receiver
 
 from borough.cases.models import Case, CaseEvent, Status
 from borough.cases.signals import case_event_recorded
+from borough.notify.signals import message_event
 from borough.payments.signals import payment_refunded, payment_taken
 
 from . import tasks
@@ -53,3 +56,8 @@ def _payment(kwargs: dict) -> dict:
             key: kwargs.get(key) for key in ("reference", "amount_pence", "renewal", "payment_id")
         }
     }
+
+
+@receiver(message_event, dispatch_uid="processes-message-event")
+def on_message_event(sender, case_id: int, name: str, payload: dict, **kwargs) -> None:
+    tasks.deliver_message(case_id, name, payload)

@@ -86,6 +86,13 @@ def start_for_case(case) -> list[ProcessInstance]:
             continue
         if ProcessInstance.objects.filter(case=case, definition__key=definition.key).exists():
             continue
+        if definition.key == "financial-assessment":  # the online form's answers, in pence
+            started.append(
+                start_financial_assessment(
+                    case=case, answers=care.answers_from_form(case.answers), actor=SYSTEM
+                )
+            )
+            continue
         started.append(
             start_process(
                 key=definition.key, case=case, actor=SYSTEM, data={"answers": case.answers}

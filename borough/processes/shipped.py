@@ -58,9 +58,10 @@ SHIPPED = [
         "tariff income, minimum income guarantee), works out the weekly contribution, asks an "
         "officer to check only the cases the rules flag, and sends the letter with the "
         "calculation. Saves a financial assessment officer about 45 minutes on a case the "
-        "rules do not flag, and about 25 on one they do.",
+        "rules do not flag, and about 25 on one they do. A letter returned, or an email or "
+        "text not delivered, in the eight weeks after asks an officer to check the address.",
         {"rates": 5, "band": 10, "flags": 5, "calculate": 15, "recalculate": 5, "letter": 10},
-        [],
+        ["care-financial-assessment"],
         ("care_charging_band", "care_officer_check"),
     ),
     Shipped(

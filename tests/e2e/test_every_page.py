@@ -35,6 +35,8 @@ SKIP = {
     "hub:template_delete": "POST-only: deletes a response template",
     "hub:api_client_deactivate": "POST-only: deactivates an API client",
     "hub:resident_contact": "POST-only: records a contact with a resident",
+    "hub:resident_language": "POST-only: sets the language we write to a resident in "
+    "(redirects to hub:resident, which is checked)",
     "hub:webhook_active": "POST-only: pauses or resumes a webhook subscription",
     "hub:webhook_replay": "POST-only: sends a webhook delivery again",
     "hub:connector_route": "POST-only: routes a service to a connector (errors re-render "
@@ -172,6 +174,14 @@ def _pages(data: dict) -> list[Page]:
         Page("portal:bin_days", ANONYMOUS, "/bin-days/?postcode=UB8+1QA", True),
         Page("portal:bin_days_at", ANONYMOUS, "/bin-days/100021500002/", True),
         Page("portal:start", ANONYMOUS, start, True),
+        # Issue 19: the financial assessment's start page, and its letter in MyAccount.
+        Page("portal:start", ANONYMOUS, "/services/care-financial-assessment/", True),
+        Page(
+            "portal:my_request",
+            RESIDENT,
+            f"/my-account/requests/{data['assessment_case'].reference}/",
+            True,
+        ),
         Page("portal:question", RESIDENT, f"{start}questions/bin_type/", True, prepare="form"),
         Page("portal:exit", RESIDENT, data["exit"], True, prepare="form"),
         Page("portal:check", RESIDENT, f"{start}check-answers/", True, prepare="form"),
@@ -694,7 +704,7 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     data.update(_governance(people[ADMIN], ama))
     _notify(ama, my_case)
     data.update(_homes(ama))
-    data.update(_processes(make_case))
+    data.update(_processes(make_case, ama))
     data.update(_bulky(user, catalogue))
     data.update(_directory(people[ADMIN], user))
     data.update(_organisations(user, catalogue))
@@ -799,8 +809,9 @@ def _homes(resident) -> dict:
     return {"home": uprn}
 
 
-def _processes(make_case) -> dict:
-    """The shipped processes, a missed bin run through, and an assessment waiting for a check."""
+def _processes(make_case, resident) -> dict:
+    """The shipped processes, a missed bin run through, an assessment waiting for a check, and
+    the resident's own assessment with its letter."""
     from borough.processes.models import ProcessStep
     from borough.processes.services import start_financial_assessment, start_process
     from borough.processes.shipped import load_shipped
@@ -817,7 +828,16 @@ def _processes(make_case) -> dict:
             "owns_property": True,
         },
     )
-    return {"process_task": ProcessStep.objects.get(step_id="officer_check")}
+    assessment_case = make_case(resident=resident)
+    start_financial_assessment(
+        case=assessment_case,
+        actor=SystemActor("tests"),
+        answers={"weekly_income_pence": 30_000, "capital_pence": 0, "care_cost_pence": 20_000},
+    )
+    return {
+        "process_task": ProcessStep.objects.get(step_id="officer_check"),
+        "assessment_case": assessment_case,
+    }
 
 
 def _bulky(user, catalogue) -> dict:

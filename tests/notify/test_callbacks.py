@@ -193,3 +193,45 @@ def test_erasing_a_resident_removes_their_texts_and_the_messages_sent_to_them(
         erasure_apply(actor=StaffActor(officer), resident=resident, reason="The person asked")
     assert not ReceivedText.objects.exists()
     assert not Message.objects.filter(to="07700 900982").exists()
+
+
+@pytest.fixture
+def announced():
+    """What notify told the apps above it (``notify.signals.message_event``), in order."""
+    from borough.notify.signals import message_event
+
+    heard: list[tuple[int, str, dict]] = []
+
+    def listen(sender, case_id, name, payload, **kwargs):
+        heard.append((case_id, name, payload))
+
+    message_event.connect(listen, dispatch_uid="test-announced")
+    yield heard
+    message_event.disconnect(dispatch_uid="test-announced")
+
+
+@pytest.mark.django_db
+def test_a_failed_text_and_a_reply_are_told_to_the_cases_processes_once(
+    client, notify_on, bearer, texter, announced, django_capture_on_commit_callbacks
+):
+    _resident, case = texter
+    text = send_message(
+        channel="sms", to="07700900982", template_key="case_update", context=CONTEXT, case=case
+    )
+    failed = _receipt(text, "permanent-failure")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(client, "delivery-receipt", failed, bearer).status_code == 200
+        assert _post(client, "delivery-receipt", failed, bearer).status_code == 200  # replayed
+    assert announced == [(case.pk, "delivery_failed", {"message_id": text.pk, "channel": "sms"})]
+    reply = {
+        "id": str(uuid.uuid4()),
+        "source_number": "447700900982",
+        "destination_number": "07700900999",
+        "message": "My number changed",
+        "date_received": "2026-12-07T10:00:00.000000Z",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(client, "received-text", reply, bearer).status_code == 200
+    received = ReceivedText.objects.get()
+    # ids only: the resident's words stay in the text kept, not in the process's data
+    assert announced[-1] == (case.pk, "reply_received", {"received_text_id": received.pk})

@@ -44,7 +44,9 @@ def test_capital_below_the_lower_limit_counts_income_only_and_the_letter_goes_wi
 ):
     case = benefits_case()
     instance, assessment = _assess(case)
-    assert instance.status == InstanceStatus.COMPLETED and not instance.touched_by_person
+    # the letter went; the process watches for it coming back (``letter_returned``)
+    assert instance.status == InstanceStatus.WAITING and not instance.touched_by_person
+    assert instance.waiting_for == ["delivery_failed", "letter_returned"]
     # £300 income - £237.30 minimum income guarantee - £10 disability-related expenses
     assert assessment.calculation["contribution"] == 30_000 - 23_730 - 1_000
     assert assessment.calculation["band"] == "income_only"
@@ -105,7 +107,7 @@ def test_a_flagged_case_waits_for_an_officer_of_the_team_then_the_letter_uses_th
     )
     instance.refresh_from_db()
     assessment.refresh_from_db()
-    assert instance.status == InstanceStatus.COMPLETED and instance.touched_by_person
+    assert instance.status == InstanceStatus.WAITING and instance.touched_by_person
     assert assessment.calculation["contribution"] == 30_000 - 23_730 - 2_000
     assert "Receipts seen for £20 a week" in assessment.letter
     step.refresh_from_db()

@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from borough.core.errors import ApiError, ErrorCode, api_error_response, error_response
 
-from . import cases, contacts, people, services, uploads
+from . import cases, contacts, people, process_messages, services, uploads
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,14 @@ the scope it names. Every error has the same envelope with a stable `code`. Send
 `Idempotency-Key` with every POST. See docs/how-to/api.md."""
 
 # (router, tags): add a resource's router here and nowhere else.
-ROUTERS = [services.router, cases.router, uploads.router, people.router, contacts.router]
+ROUTERS = [
+    services.router,
+    cases.router,
+    uploads.router,
+    people.router,
+    contacts.router,
+    process_messages.router,
+]
 
 
 class BoroughApi(NinjaAPI):

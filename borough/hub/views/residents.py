@@ -18,10 +18,12 @@ from borough.contacts.models import Contact
 from borough.contacts.selectors import contacts_for_resident
 from borough.contacts.services import STAFFED_CHANNELS, ContactInvalid, contact_log
 from borough.core.actors import StaffActor
+from borough.core.languages import language_choices
 from borough.core.selectors import audit_for_resident
 from borough.core.services import audit_record
 from borough.notify.selectors import returned_letters_for
 from borough.people.selectors import household_members, resident_get
+from borough.people.services import DetailsInvalid, resident_language_set
 from borough.singleview.residents import people_for_resident
 
 from ..access import staff_required
@@ -65,6 +67,7 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
                 resident, list(resident_cases), list(contacts), list(chats)
             ),
             "preferred_language": language_name(resident.preferred_language),
+            "languages": language_choices(),
             # Letters that came back (GOV.UK Notify's returned-letter callback): check the address.
             "returned_letters": list(returned_letters_for(resident.pk)[:3]),
             "today": timezone.localdate(),
@@ -113,6 +116,24 @@ def resident_contact(request, resident_id: int):
             request, resident, resident_cases, errors=invalid.errors, entered=request.POST
         )
     messages.success(request, "Contact logged")
+    return redirect("hub:resident", resident_id=resident.pk)
+
+
+@staff_required
+@require_POST
+def resident_language(request, resident_id: int):
+    """Set the language we write to the resident in (they asked, on the phone or at a desk)."""
+    resident, _cases = _resident_or_403(request, resident_id)
+    try:
+        resident_language_set(
+            resident=resident,
+            language=request.POST.get("preferred_language", ""),
+            actor=StaffActor(request.user),
+        )
+    except DetailsInvalid as invalid:
+        messages.error(request, next(iter(invalid.errors.values())))
+    else:
+        messages.success(request, "Language changed: messages to them are now written in it")
     return redirect("hub:resident", resident_id=resident.pk)
 
 

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('processes', '0004_street_land_zones_permits'),
-        ('processes', '0004_waste_bulky_slots'),
+        ("processes", "0004_street_land_zones_permits"),
+        ("processes", "0004_waste_bulky_slots"),
     ]
 
-    operations = [
-    ]
+    operations = []
