@@ -197,6 +197,7 @@ INSTALLED_APPS = [
     "borough.assistant",
     "borough.homes",
     "borough.directory",
+    "borough.inclusion",
     "borough.governance",
     "borough.demo",
 ]

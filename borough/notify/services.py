@@ -44,6 +44,7 @@ TEMPLATES = {
     "alert_confirm": "Confirm an alert for reports (to the address given)",
     "alert_update": "A report followed was made or updated (to an alert's address)",
     "rights_outcome": "The outcome of a rectification or objection (to the person; governance)",
+    "inclusion_message": "A device loan, skills session or survey message (to the resident)",
 }
 
 PROVIDERS = ("notify", "email", "outbox")
