@@ -11,6 +11,8 @@ from . import (
     erasure,
     governance,
     homes,
+    inclusion,
+    inclusion_assist,
     insights,
     livechat,
     outbox,
@@ -128,6 +130,27 @@ urlpatterns = [
         name="singleview_review_pair",
     ),
     path("single-view/data-quality/", singleview.data_quality, name="singleview_quality"),
+    path("inclusion/", inclusion.overview, name="inclusion"),
+    path(
+        "inclusion/nominations/<int:nomination_id>/",
+        inclusion.nomination,
+        name="inclusion_nomination",
+    ),
+    path("inclusion/devices/", inclusion.devices, name="inclusion_devices"),
+    path(
+        "inclusion/devices/<int:device_id>/wipe/", inclusion.device_wipe, name="inclusion_wipe"
+    ),
+    path(
+        "inclusion/residents/<int:resident_id>/",
+        inclusion_assist.resident,
+        name="inclusion_resident",
+    ),
+    path("inclusion/sessions/", inclusion_assist.session_list, name="inclusion_sessions"),
+    path(
+        "inclusion/sessions/<int:session_id>/",
+        inclusion_assist.session_page,
+        name="inclusion_session",
+    ),
     path("homes/", homes.homes, name="homes"),
     path("homes/properties/<int:uprn>/", homes.home, name="homes_home"),
     path("homes/devices/", homes.devices, name="homes_devices"),

@@ -225,6 +225,19 @@ class Loan(TimeStampedModel):
         return f"loan {self.pk}"
 
 
+class CanDo(models.TextChoices):
+    """What a resident can now do online (the survey's question)."""
+
+    EMAIL = "email", _("Send and read emails")
+    VIDEO_CALLS = "video_calls", _("Make video calls to family and friends")
+    BANKING = "banking", _("Bank online")
+    JOB_SEARCH = "job_search", _("Look and apply for jobs or training")
+    COUNCIL = "council_services", _("Use council services online")
+    HEALTH = "health", _("Book GP appointments or use the NHS App")
+    SHOPPING = "shopping", _("Shop and pay bills online")
+    LEARNING = "learning", _("Learn something new online")
+
+
 class Survey(models.Model):
     """The follow-up three months after handover: what the resident can now do online."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from .models import Booking, Device, Loan, Nomination, SkillsSession, Survey
+from .models import Booking, CanDo, Device, Loan, Nomination, SkillsSession, Survey
 from .priority import explain
 
 
@@ -41,7 +41,7 @@ def partner_nominations(partner) -> QuerySet[Nomination]:
 
 
 def devices() -> QuerySet[Device]:
-    return Device.objects.order_by("status", "kind", "serial_number")
+    return Device.objects.prefetch_related("wipes__wiped_by").order_by("status", "kind", "serial_number")
 
 
 def loans_open() -> QuerySet[Loan]:
@@ -138,7 +138,9 @@ def stock_summary() -> dict[str, int]:
 def survey_outcomes() -> dict[str, int]:
     """How many answered residents can now do each thing online."""
     counts: dict[str, int] = {}
+    labels = dict(CanDo.choices)
     for can_do in Survey.objects.filter(answered_at__isnull=False).values_list("can_do", flat=True):
         for item in can_do:
-            counts[item] = counts.get(item, 0) + 1
+            label = str(labels.get(item, item))
+            counts[label] = counts.get(label, 0) + 1
     return counts

@@ -26,22 +26,13 @@ from borough.people.models import Resident
 
 from . import messages
 from .errors import Invalid, refuse_unless
-from .models import Device, DeviceKind, DeviceWipe, EligibilityRule, Loan, Nomination, Survey
+from .models import CanDo, Device, DeviceKind, DeviceWipe, EligibilityRule, Loan, Nomination, Survey
 from .priority import priority_of
 
 AGREEMENT_VERSION = "2026-1"
 LOAN_WEEKS = 26
 HANDOVER_DAYS_AHEAD = 28
-SURVEY_CAN_DO = (
-    "email",
-    "video_calls",
-    "banking",
-    "job_search",
-    "council_services",
-    "health",
-    "shopping",
-    "learning",
-)
+SURVEY_CAN_DO = tuple(CanDo.values)
 
 
 def audit(actor, action: str, thing, summary: str, resident_id: int | None, fields=()) -> None:
@@ -56,10 +47,7 @@ def audit(actor, action: str, thing, summary: str, resident_id: int | None, fiel
     )
 
 
-def resident_for_nomination(
-    *, actor: Actor, first_name: str, last_name: str, email: str, phone: str
-) -> Resident:
-    """The resident a partner nominates: the one with this email address, or a new record."""
+def _details_errors(first_name: str, last_name: str, email: str, phone: str) -> dict[str, str]:
     errors = {}
     if not first_name.strip():
         errors["first_name"] = _("Enter the resident's first name")
@@ -67,17 +55,31 @@ def resident_for_nomination(
         errors["last_name"] = _("Enter the resident's last name")
     if not email.strip() and not phone.strip():
         errors["email"] = _("Enter an email address or a phone number, so we can contact them")
-    if errors:
-        raise Invalid(errors)
-    email = email.strip().lower()
-    found = Resident.objects.filter(email__iexact=email).first() if email else None
-    if found is not None:
-        return found
-    resident = Resident.objects.create(
-        first_name=first_name.strip(), last_name=last_name.strip(), email=email, phone=phone.strip()
-    )
-    audit(actor, "created", resident, "resident added by a nomination", resident.pk)
-    return resident
+    elif email.strip() and ("@" not in email or len(email) > 254):
+        errors["email"] = _("Enter an email address in the correct format, like name@example.com")
+    elif phone.strip() and not phone.replace(" ", "").lstrip("+").isdigit():
+        errors["phone"] = _("Enter a phone number, like 07700 900 982")
+    return errors
+
+
+def _nomination_errors(
+    kind_wanted: str, reason: str, rule_ids: list[int], consent: bool
+) -> tuple[dict[str, str], list[EligibilityRule]]:
+    errors = {}
+    if kind_wanted not in DeviceKind.values:
+        errors["kind_wanted"] = _("Select the kind of device the resident needs")
+    if not reason.strip():
+        errors["reason"] = _("Enter why the resident needs a device")
+    elif len(reason) > 2000:
+        errors["reason"] = _("The reason must be 2,000 characters or fewer")
+    if not consent:
+        errors["consent"] = _(
+            "The resident must agree to be nominated and to us holding their details"
+        )
+    rules = list(EligibilityRule.objects.filter(pk__in=rule_ids, active=True))
+    if len(rules) != len(set(rule_ids)):
+        errors["rules"] = _("Select reasons from the list")
+    return errors, rules
 
 
 def nominate(
@@ -92,20 +94,48 @@ def nominate(
 ) -> Nomination:
     """Put ``resident`` forward for a device, with the reason and their consent recorded."""
     refuse_unless(may_nominate(actor, partner))
-    errors = {}
-    if kind_wanted not in DeviceKind.values:
-        errors["kind_wanted"] = _("Select the kind of device the resident needs")
-    if not reason.strip():
-        errors["reason"] = _("Enter why the resident needs a device")
-    elif len(reason) > 2000:
-        errors["reason"] = _("The reason must be 2,000 characters or fewer")
-    if not consent:
-        errors["consent"] = _("The resident must agree to be nominated and to us holding their details")
-    rules = list(EligibilityRule.objects.filter(pk__in=rule_ids, active=True))
-    if len(rules) != len(set(rule_ids)):
-        errors["rules"] = _("Select reasons from the list")
+    errors, rules = _nomination_errors(kind_wanted, reason, rule_ids, consent)
     if errors:
         raise Invalid(errors)
+    return _nominate(actor, resident, partner, kind_wanted, reason, rules)
+
+
+def nominate_new(
+    *,
+    actor: Actor,
+    partner,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    kind_wanted: str,
+    reason: str,
+    rule_ids: list[int],
+    consent: bool,
+) -> Nomination:
+    """A partner nominates someone by their details: the resident with this email address,
+    or a new record. Every mistake is reported at once and nothing is saved on error."""
+    refuse_unless(may_nominate(actor, partner))
+    errors = _details_errors(first_name, last_name, email, phone)
+    more, rules = _nomination_errors(kind_wanted, reason, rule_ids, consent)
+    errors.update(more)
+    if errors:
+        raise Invalid(errors)
+    email = email.strip().lower()
+    with transaction.atomic():
+        resident = Resident.objects.filter(email__iexact=email).first() if email else None
+        if resident is None:
+            resident = Resident.objects.create(
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                email=email,
+                phone=phone.strip(),
+            )
+            audit(actor, "created", resident, "resident added by a nomination", resident.pk)
+        return _nominate(actor, resident, partner, kind_wanted, reason, rules)
+
+
+def _nominate(actor, resident, partner, kind_wanted, reason, rules) -> Nomination:
     points, reasons = priority_of(rules)
     with transaction.atomic():
         nomination = Nomination.objects.create(
@@ -291,9 +321,9 @@ def give_back(*, actor: Actor, loan: Loan, condition: str, notes: str) -> Loan:
 def report_lost(*, actor: Actor, loan: Loan, notes: str) -> Loan:
     refuse_unless(may_run_inclusion(actor))
     if loan.status not in Loan.OPEN:
-        raise Invalid({"notes": "This loan has already ended"})
+        raise Invalid({"lost_notes": "This loan has already ended"})
     if not notes.strip():
-        raise Invalid({"notes": "Say what happened"})
+        raise Invalid({"lost_notes": "Say what happened"})
     with transaction.atomic():
         loan.status = Loan.Status.LOST
         loan.returned_at = None
