@@ -172,4 +172,3 @@ def device_wipe(request, device_id: int):
         )
     messages.success(request, f"Secure wipe recorded: {device}")
     return redirect("hub:inclusion_devices")
-

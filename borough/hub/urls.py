@@ -137,9 +137,7 @@ urlpatterns = [
         name="inclusion_nomination",
     ),
     path("inclusion/devices/", inclusion.devices, name="inclusion_devices"),
-    path(
-        "inclusion/devices/<int:device_id>/wipe/", inclusion.device_wipe, name="inclusion_wipe"
-    ),
+    path("inclusion/devices/<int:device_id>/wipe/", inclusion.device_wipe, name="inclusion_wipe"),
     path(
         "inclusion/residents/<int:resident_id>/",
         inclusion_assist.resident,

@@ -22,5 +22,7 @@ def date_from(post, prefix: str) -> dt.date | None:
 def handover_places() -> list[str]:
     """Where a device can be collected: the partner libraries."""
     return list(
-        Partner.objects.filter(kind=Partner.Kind.LIBRARY).order_by("name").values_list("name", flat=True)
+        Partner.objects.filter(kind=Partner.Kind.LIBRARY)
+        .order_by("name")
+        .values_list("name", flat=True)
     )

@@ -54,7 +54,10 @@ def loan_offered(loan) -> bool:
                 "We can lend you a %(device)s. Sign in to your account to read and accept the "
                 "loan agreement and choose how to get it: %(link)s"
             )
-            % {"device": loan.device.get_kind_display().lower(), "link": _link("/my-account/devices/")},
+            % {
+                "device": loan.device.get_kind_display().lower(),
+                "link": _link("/my-account/devices/"),
+            },
         )
 
 

@@ -25,7 +25,7 @@ def priority_of(rules: Iterable) -> tuple[int, list[dict]]:
 
 
 def explain(reasons: list[dict]) -> str:
-    """"No internet at home (30) + Looking for work (20)", or why there is no priority."""
+    """ "No internet at home (30) + Looking for work (20)", or why there is no priority."""
     if not reasons:
         return "No priority reasons: served in the order nominated"
     return " + ".join(f"{r['label']} ({r['points']})" for r in reasons)

@@ -41,7 +41,9 @@ def partner_nominations(partner) -> QuerySet[Nomination]:
 
 
 def devices() -> QuerySet[Device]:
-    return Device.objects.prefetch_related("wipes__wiped_by").order_by("status", "kind", "serial_number")
+    return Device.objects.prefetch_related("wipes__wiped_by").order_by(
+        "status", "kind", "serial_number"
+    )
 
 
 def loans_open() -> QuerySet[Loan]:
@@ -111,11 +113,15 @@ def report_by_ward() -> list[WardRow]:
         .order_by()
     ):
         row(g[WARD]).waiting = g["n"]
-    for g in Loan.objects.values(WARD).annotate(
-        out=Count("id", filter=Q(status=Loan.Status.OUT)),
-        returned=Count("id", filter=Q(status=Loan.Status.RETURNED)),
-        bad=Count("id", filter=Q(status__in=[Loan.Status.LOST, Loan.Status.DAMAGED])),
-    ).order_by():
+    for g in (
+        Loan.objects.values(WARD)
+        .annotate(
+            out=Count("id", filter=Q(status=Loan.Status.OUT)),
+            returned=Count("id", filter=Q(status=Loan.Status.RETURNED)),
+            bad=Count("id", filter=Q(status__in=[Loan.Status.LOST, Loan.Status.DAMAGED])),
+        )
+        .order_by()
+    ):
         r = row(g[WARD])
         r.out, r.returned, r.lost_or_damaged = g["out"], g["returned"], g["bad"]
     for g in (

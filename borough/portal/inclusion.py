@@ -68,9 +68,7 @@ def session_book(request, session_id: int):
 def my_devices(request):
     resident, actor = _me(request)
     if request.method == "POST":
-        booking = get_object_or_404(
-            Booking, pk=request.POST.get("booking") or 0, resident=resident
-        )
+        booking = get_object_or_404(Booking, pk=request.POST.get("booking") or 0, resident=resident)
         try:
             sessions.cancel(actor=actor, booking=booking)
         except Invalid as refused:

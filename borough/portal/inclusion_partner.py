@@ -15,8 +15,14 @@ from borough.core.actors import ResidentActor
 from borough.inclusion import selectors, sessions
 from borough.inclusion import services as lending
 from borough.inclusion.errors import Invalid
-from borough.inclusion.models import Booking, DeviceKind, EligibilityRule, Nomination, Partner
-from borough.inclusion.models import SkillsSession
+from borough.inclusion.models import (
+    Booking,
+    DeviceKind,
+    EligibilityRule,
+    Nomination,
+    Partner,
+    SkillsSession,
+)
 
 
 def _partners(request):

@@ -114,7 +114,9 @@ def test_only_the_inclusion_team_decides_and_partners_nominate_only_for_their_ow
 ):
     for actor in (StaffActor(agent), ResidentActor(user=world["librarian"])):
         with pytest.raises(NotAllowed):
-            services.decide(actor=actor, nomination=nominated, approve=True, reason="x", rule_ids=[])
+            services.decide(
+                actor=actor, nomination=nominated, approve=True, reason="x", rule_ids=[]
+            )
     with pytest.raises(NotAllowed):
         services.nominate(
             actor=ResidentActor(user=world["helper"]),
@@ -196,7 +198,9 @@ def test_an_agent_accepts_for_the_resident_on_the_phone_and_bad_bookings_are_ref
     with django_capture_on_commit_callbacks(execute=True):
         loan = services.offer(actor=officer_actor, nomination=nominated, device=world["laptop"])
     assert Message.objects.filter(template="inclusion_message", to="ama@example.com").exists()
-    saturday = timezone.localdate() + dt.timedelta(days=(5 - timezone.localdate().weekday()) % 7 or 7)
+    saturday = timezone.localdate() + dt.timedelta(
+        days=(5 - timezone.localdate().weekday()) % 7 or 7
+    )
     with pytest.raises(Invalid) as refused:
         services.accept(
             actor=StaffActor(agent),

@@ -6,189 +6,507 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0004_merge_gov_and_notify'),
-        ('places', '0002_collection_schedules'),
+        ("people", "0004_merge_gov_and_notify"),
+        ("places", "0002_collection_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('laptop', 'Laptop'), ('tablet', 'Tablet'), ('sim', 'Data SIM card')], max_length=8)),
-                ('serial_number', models.CharField(max_length=64, unique=True)),
-                ('model_name', models.CharField(help_text='Make and model, e.g. Lenovo 100e', max_length=120)),
-                ('condition', models.CharField(choices=[('new', 'New'), ('good', 'Good'), ('fair', 'Fair (marks, works)'), ('damaged', 'Damaged')], default='good', max_length=8)),
-                ('status', models.CharField(choices=[('available', 'Available'), ('allocated', 'Offered to a resident'), ('on_loan', 'On loan'), ('awaiting_wipe', 'Back, waiting for a secure wipe'), ('lost', 'Lost'), ('written_off', 'Damaged beyond repair')], default='available', max_length=16)),
-                ('notes', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("laptop", "Laptop"),
+                            ("tablet", "Tablet"),
+                            ("sim", "Data SIM card"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("serial_number", models.CharField(max_length=64, unique=True)),
+                (
+                    "model_name",
+                    models.CharField(help_text="Make and model, e.g. Lenovo 100e", max_length=120),
+                ),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("good", "Good"),
+                            ("fair", "Fair (marks, works)"),
+                            ("damaged", "Damaged"),
+                        ],
+                        default="good",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("available", "Available"),
+                            ("allocated", "Offered to a resident"),
+                            ("on_loan", "On loan"),
+                            ("awaiting_wipe", "Back, waiting for a secure wipe"),
+                            ("lost", "Lost"),
+                            ("written_off", "Damaged beyond repair"),
+                        ],
+                        default="available",
+                        max_length=16,
+                    ),
+                ),
+                ("notes", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['kind', 'serial_number'],
+                "ordering": ["kind", "serial_number"],
             },
         ),
         migrations.CreateModel(
-            name='EligibilityRule',
+            name="EligibilityRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('label', models.CharField(help_text='As partners and officers read it', max_length=160)),
-                ('points', models.PositiveSmallIntegerField(help_text='Priority points; more comes first')),
-                ('required', models.BooleanField(default=False)),
-                ('active', models.BooleanField(default=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                (
+                    "label",
+                    models.CharField(help_text="As partners and officers read it", max_length=160),
+                ),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(help_text="Priority points; more comes first"),
+                ),
+                ("required", models.BooleanField(default=False)),
+                ("active", models.BooleanField(default=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['order', 'label'],
+                "ordering": ["order", "label"],
             },
         ),
         migrations.CreateModel(
-            name='DeviceWipe',
+            name="DeviceWipe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('wiped_at', models.DateTimeField()),
-                ('method', models.CharField(choices=[('factory_reset', 'Factory reset with encryption on (NIST 800-88 clear)'), ('crypto_erase', 'Cryptographic erase (NIST 800-88 purge)'), ('reimage', 'Disk overwritten and reimaged'), ('sim_reset', 'SIM reset by the network, number recycled')], max_length=16)),
-                ('notes', models.CharField(blank=True, max_length=300)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wipes', to='inclusion.device')),
-                ('wiped_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("wiped_at", models.DateTimeField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            (
+                                "factory_reset",
+                                "Factory reset with encryption on (NIST 800-88 clear)",
+                            ),
+                            ("crypto_erase", "Cryptographic erase (NIST 800-88 purge)"),
+                            ("reimage", "Disk overwritten and reimaged"),
+                            ("sim_reset", "SIM reset by the network, number recycled"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("notes", models.CharField(blank=True, max_length=300)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="wipes",
+                        to="inclusion.device",
+                    ),
+                ),
+                (
+                    "wiped_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-wiped_at'],
+                "ordering": ["-wiped_at"],
             },
         ),
         migrations.CreateModel(
-            name='Nomination',
+            name="Nomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind_wanted', models.CharField(choices=[('laptop', 'Laptop'), ('tablet', 'Tablet'), ('sim', 'Data SIM card')], max_length=8)),
-                ('reason', models.TextField()),
-                ('consent_given', models.BooleanField()),
-                ('consent_recorded_at', models.DateTimeField()),
-                ('priority', models.PositiveSmallIntegerField(default=0)),
-                ('priority_reasons', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('decision', 'Waiting for a decision'), ('waiting', 'Approved, on the waiting list'), ('offered', 'Device offered'), ('lent', 'Device lent'), ('declined', 'Not approved'), ('closed', 'Closed')], default='decision', max_length=12)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('nominated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inclusion_nominations', to='people.resident')),
-                ('rules_met', models.ManyToManyField(blank=True, related_name='+', to='inclusion.eligibilityrule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind_wanted",
+                    models.CharField(
+                        choices=[
+                            ("laptop", "Laptop"),
+                            ("tablet", "Tablet"),
+                            ("sim", "Data SIM card"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("consent_given", models.BooleanField()),
+                ("consent_recorded_at", models.DateTimeField()),
+                ("priority", models.PositiveSmallIntegerField(default=0)),
+                ("priority_reasons", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("decision", "Waiting for a decision"),
+                            ("waiting", "Approved, on the waiting list"),
+                            ("offered", "Device offered"),
+                            ("lent", "Device lent"),
+                            ("declined", "Not approved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="decision",
+                        max_length=12,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nominated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inclusion_nominations",
+                        to="people.resident",
+                    ),
+                ),
+                (
+                    "rules_met",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="inclusion.eligibilityrule"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-priority', 'created_at'],
+                "ordering": ["-priority", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Loan',
+            name="Loan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('offered', 'Waiting for you to accept the agreement'), ('accepted', 'Agreement accepted, waiting for handover'), ('out', 'With you'), ('returned', 'Returned'), ('lost', 'Reported lost'), ('damaged', 'Returned damaged')], default='offered', max_length=10)),
-                ('due_back', models.DateField()),
-                ('session_credits', models.PositiveSmallIntegerField(default=2)),
-                ('agreement_version', models.CharField(blank=True, max_length=16)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_on_behalf', models.BooleanField(default=False)),
-                ('handover', models.CharField(blank=True, choices=[('collect', 'Collect it from a library'), ('deliver', 'Have it delivered to your home')], max_length=8)),
-                ('handover_on', models.DateField(blank=True, null=True)),
-                ('handover_place', models.CharField(blank=True, max_length=200)),
-                ('handed_over_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('returned_at', models.DateTimeField(blank=True, null=True)),
-                ('return_notes', models.CharField(blank=True, max_length=300)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='inclusion.device')),
-                ('offered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inclusion_loans', to='people.resident')),
-                ('nomination', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='loan', to='inclusion.nomination')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("offered", "Waiting for you to accept the agreement"),
+                            ("accepted", "Agreement accepted, waiting for handover"),
+                            ("out", "With you"),
+                            ("returned", "Returned"),
+                            ("lost", "Reported lost"),
+                            ("damaged", "Returned damaged"),
+                        ],
+                        default="offered",
+                        max_length=10,
+                    ),
+                ),
+                ("due_back", models.DateField()),
+                ("session_credits", models.PositiveSmallIntegerField(default=2)),
+                ("agreement_version", models.CharField(blank=True, max_length=16)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("accepted_on_behalf", models.BooleanField(default=False)),
+                (
+                    "handover",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("collect", "Collect it from a library"),
+                            ("deliver", "Have it delivered to your home"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("handover_on", models.DateField(blank=True, null=True)),
+                ("handover_place", models.CharField(blank=True, max_length=200)),
+                ("handed_over_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("returned_at", models.DateTimeField(blank=True, null=True)),
+                ("return_notes", models.CharField(blank=True, max_length=300)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="loans",
+                        to="inclusion.device",
+                    ),
+                ),
+                (
+                    "offered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inclusion_loans",
+                        to="people.resident",
+                    ),
+                ),
+                (
+                    "nomination",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="loan",
+                        to="inclusion.nomination",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('library', 'Library'), ('charity', 'Charity'), ('community_centre', 'Community centre')], max_length=20)),
-                ('members', models.ManyToManyField(blank=True, related_name='inclusion_partners', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("library", "Library"),
+                            ("charity", "Charity"),
+                            ("community_centre", "Community centre"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="inclusion_partners", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='nomination',
-            name='partner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='inclusion.partner'),
+            model_name="nomination",
+            name="partner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="nominations",
+                to="inclusion.partner",
+            ),
         ),
         migrations.CreateModel(
-            name='SkillsSession',
+            name="SkillsSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160)),
-                ('description', models.TextField(blank=True)),
-                ('venue', models.CharField(max_length=200)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('capacity', models.PositiveSmallIntegerField()),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='places.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=160)),
+                ("description", models.TextField(blank=True)),
+                ("venue", models.CharField(max_length=200)),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("capacity", models.PositiveSmallIntegerField()),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="places.ward",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('channel', models.CharField(choices=[('online', 'Online'), ('phone', 'By phone (agent)'), ('partner', 'By a partner')], max_length=8)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('attended', models.BooleanField(blank=True, null=True)),
-                ('booked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inclusion_bookings', to='people.resident')),
-                ('loan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bookings', to='inclusion.loan')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='inclusion.skillssession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("phone", "By phone (agent)"),
+                            ("partner", "By a partner"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("attended", models.BooleanField(blank=True, null=True)),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inclusion_bookings",
+                        to="people.resident",
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bookings",
+                        to="inclusion.loan",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookings",
+                        to="inclusion.skillssession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session__starts_at'],
+                "ordering": ["session__starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField()),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('can_do', models.JSONField(default=list)),
-                ('confidence', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('loan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='survey', to='inclusion.loan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("can_do", models.JSONField(default=list)),
+                ("confidence", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "loan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey",
+                        to="inclusion.loan",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='loan',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['offered', 'accepted', 'out'])), fields=('device',), name='inclusion_one_open_loan_per_device'),
+            model_name="loan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["offered", "accepted", "out"])),
+                fields=("device",),
+                name="inclusion_one_open_loan_per_device",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.CheckConstraint(condition=models.Q(('consent_given', True)), name='inclusion_nomination_needs_consent'),
+            model_name="nomination",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent_given", True)),
+                name="inclusion_nomination_needs_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(condition=models.Q(('cancelled_at__isnull', True)), fields=('session', 'resident'), name='inclusion_one_booking_per_session'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cancelled_at__isnull", True)),
+                fields=("session", "resident"),
+                name="inclusion_one_booking_per_session",
+            ),
         ),
     ]
