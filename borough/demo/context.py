@@ -37,6 +37,7 @@ class Summary:
     staff: list[str] = field(default_factory=list)
     resident_account: str = ""
     directory: str = ""
+    inclusion: str = ""
 
 
 class Demo:

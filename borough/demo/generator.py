@@ -23,6 +23,7 @@ from borough.places.models import Property
 from .activity import make_activity
 from .context import Demo, Summary
 from .directory import make_directory
+from .inclusion import make_inclusion
 from .governance import make_information_requests
 from .integrations import make_integrations
 from .people import make_people, make_resident_account, make_staff
@@ -61,6 +62,7 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         make_integrations(demo, staff)
         make_information_requests(demo, staff)
         make_directory(demo)
+        make_inclusion(demo, staff)
     return demo.summary
 
 

@@ -11,6 +11,8 @@ from borough.contacts.models import Contact
 from borough.core.channels import Channel
 from borough.core.postcodes import normalise_postcode
 from borough.directory.models import Organisation, Service
+from borough.inclusion.models import Device, Loan
+from borough.inclusion.selectors import waiting_list
 from borough.insights.models import DailyCount, Kpi
 from borough.people.models import Household, Resident
 from borough.places.models import Property
@@ -47,6 +49,11 @@ def test_the_demo_borough_is_realistic_and_reproducible():
     # The community directory (issue 26): a dozen services, one organisation's representative.
     assert Service.objects.filter(status="active").count() == 12
     assert Organisation.objects.filter(representatives__email="rep@foodbank.example").exists()
+    # Digital inclusion (issue 26): stock, a waiting list, loans out and the demo resident's
+    # laptop offered to accept in MyAccount.
+    assert Device.objects.count() == 16 and waiting_list()
+    assert Loan.objects.filter(status="out").count() == 4
+    assert Loan.objects.filter(resident__user__email="resident@example.com", status="offered")
     first = fingerprint()
 
     call_command("flush", interactive=False, verbosity=0)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from borough.accounts.models import Role, Team
 from borough.core.actors import ResidentActor, StaffActor
-from borough.inclusion.models import Device, EligibilityRule, Partner, SkillsSession
+from borough.inclusion.models import Device, Partner, SkillsSession
+from borough.inclusion.rules import default_rules_ensure
 from borough.inclusion.services import nominate
 from tests.factories import ResidentFactory, ResidentUserFactory, StaffFactory
 
@@ -61,7 +62,7 @@ def world(db):
         "laptop": laptop,
         "spare": spare,
         "session": session,
-        "rules": {r.code: r for r in EligibilityRule.objects.all()},
+        "rules": default_rules_ensure(),
     }
 
 
