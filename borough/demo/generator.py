@@ -23,8 +23,8 @@ from borough.places.models import Property
 from .activity import make_activity
 from .context import Demo, Summary
 from .directory import make_directory
-from .inclusion import make_inclusion
 from .governance import make_information_requests
+from .inclusion import make_inclusion
 from .integrations import make_integrations
 from .people import make_people, make_resident_account, make_staff
 from .places import make_places

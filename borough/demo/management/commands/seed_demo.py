@@ -9,8 +9,8 @@ from django.utils import timezone
 from borough.core.progress import ENV_VAR as PROGRESS_ENV_VAR
 from borough.core.progress import Steps, say
 from borough.demo.directory import DEMO_REPRESENTATIVE_EMAIL
-from borough.demo.inclusion import DEMO_LIBRARIAN_EMAIL
 from borough.demo.generator import STEPS, database_is_empty, generate
+from borough.demo.inclusion import DEMO_LIBRARIAN_EMAIL
 from borough.demo.people import DEMO_PASSWORD
 
 
