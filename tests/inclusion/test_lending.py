@@ -15,11 +15,16 @@ from borough.cases.errors import NotAllowed
 from borough.core.actors import ResidentActor, StaffActor
 from borough.core.models import AuditEvent
 from borough.inclusion import services
+from borough.inclusion import sessions as skills
 from borough.inclusion.errors import Invalid
 from borough.inclusion.models import Device, Loan, Nomination, Survey
 from borough.inclusion.reminders import reminders_send
 from borough.inclusion.selectors import report_by_ward, waiting_list
+from borough.insights.dashboards import dashboard
+from borough.insights.services import counts_rebuild
 from borough.notify.models import Message
+from borough.people.models import Household
+from borough.places.models import Property
 from tests.factories import ResidentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +278,22 @@ def test_every_change_of_a_residents_loan_is_audited(world, nominated, officer_a
     )
     assert summaries[:1] == ["nominated for a device"] or "nominated for a device" in summaries
     assert {"approved", "loan agreement accepted", "device handed over"} <= set(summaries)
+
+
+def test_insights_count_loans_sessions_and_surveys_by_ward(
+    world, nominated, officer_actor, gazetteer
+):
+    home = Property.objects.get(uprn=100021500001)
+    world["ama"].household = Household.objects.create(property=home, moved_in=dt.date(2020, 1, 1))
+    world["ama"].save()
+    loan = _lent(world, nominated, officer_actor)
+    booking = skills.book(
+        actor=officer_actor, session=world["session"], resident=world["ama"], channel="phone"
+    )
+    today = timezone.localdate()
+    counts_rebuild(start=today, end=today)
+    table = dashboard(today, today).table("inclusion")
+    assert table is not None
+    # Handed over 1, returned 0, booked 1 (with the loan's credit), attended 0, surveys 0, 0.
+    assert [c.text for c in table.rows[0]] == ["Ashgrove", "1", "0", "1", "0", "0", "0"]
+    assert booking.loan == loan
