@@ -27,6 +27,12 @@ def agent(db):
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> dict:
+    """The world, for the fixture and the browser test (which needs it made in its own
+    transaction)."""
     team, _ = Team.objects.get_or_create(slug="digital-inclusion", name="Digital inclusion")
     officer = StaffFactory(
         email="inclusion.officer@council.example",
