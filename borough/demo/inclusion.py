@@ -42,7 +42,7 @@ REASONS = (
 )
 
 #: (status, rule codes, kind)
-STAGES = (
+STAGES: tuple[tuple[str, list[str], str], ...] = (
     ("decision", ["no-device", "job-seeking"], "laptop"),
     ("decision", ["isolated", "older"], "tablet"),
     ("decision", ["no-internet"], "sim"),

@@ -105,31 +105,39 @@ def _act(actor: StaffActor, person: Resident, post) -> str:
     raise Invalid({"action": "Choose an action"})
 
 
+def _times(post) -> tuple[dt.datetime | None, dt.datetime | None]:
+    day = date_from(post, "day")
+    try:
+        start = dt.time.fromisoformat(post.get("start", "").strip())
+        end = dt.time.fromisoformat(post.get("end", "").strip())
+    except ValueError:
+        return None, None
+    if day is None:
+        return None, None
+    aware = timezone.make_aware
+    return aware(dt.datetime.combine(day, start)), aware(dt.datetime.combine(day, end))
+
+
 @run_required
 def session_list(request):
     errors: dict[str, str] = {}
     if request.method == "POST":
-        day = date_from(request.POST, "day")
-        start, end = request.POST.get("start", ""), request.POST.get("end", "")
-        try:
-            starts = dt.datetime.combine(day, dt.time.fromisoformat(start)) if day else None
-            ends = dt.datetime.combine(day, dt.time.fromisoformat(end)) if day else None
-        except ValueError:
-            starts = ends = None
-        capacity = request.POST.get("capacity", "")
-        session = SkillsSession(
-            title=request.POST.get("title", ""),
-            venue=request.POST.get("venue", ""),
-            description=request.POST.get("description", ""),
-            starts_at=timezone.make_aware(starts) if starts else None,
-            ends_at=timezone.make_aware(ends) if ends else None,
-            capacity=int(capacity) if capacity.isdigit() else 0,
-        )
-        if starts is None:
+        post = request.POST
+        starts, ends = _times(post)
+        capacity = post.get("capacity", "")
+        if starts is None or ends is None:
             errors["day"] = "Enter a real date, and times like 10:00"
-        elif starts <= dt.datetime.now():
+        elif starts <= timezone.now():
             errors["day"] = "The session must be in the future"
-        if not errors:
+        else:
+            session = SkillsSession(
+                title=post.get("title", ""),
+                venue=post.get("venue", ""),
+                description=post.get("description", ""),
+                starts_at=starts,
+                ends_at=ends,
+                capacity=int(capacity) if capacity.isdigit() else 0,
+            )
             try:
                 sessions.session_save(actor=StaffActor(request.user), session=session)
             except Invalid as refused:

@@ -72,6 +72,14 @@ def sessions_ahead() -> QuerySet[SkillsSession]:
     )
 
 
+def sessions_with_places() -> list[tuple[SkillsSession, int]]:
+    """Sessions ahead, each with the places left."""
+    return [
+        (s, max(s.capacity - s.booked, 0))  # type: ignore[attr-defined]  # annotated above
+        for s in sessions_ahead()
+    ]
+
+
 def sessions_recent() -> QuerySet[SkillsSession]:
     return (
         SkillsSession.objects.filter(starts_at__lte=timezone.now())

@@ -6,6 +6,7 @@ given back if they cancel."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,9 +77,7 @@ def cancel(*, actor: Actor, booking: Booking) -> Booking:
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["cancelled_at", "updated_at"])
         if booking.loan_id is not None:
-            Loan.objects.filter(pk=booking.loan_id).update(
-                session_credits=booking.loan.session_credits + 1
-            )
+            Loan.objects.filter(pk=booking.loan_id).update(session_credits=F("session_credits") + 1)
         audit(actor, "changed", booking, "booking cancelled", booking.resident_id)
     return booking
 

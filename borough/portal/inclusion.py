@@ -25,7 +25,7 @@ def skills_sessions(request):
     return render(
         request,
         "portal/inclusion/sessions.html",
-        {"sessions": [(s, max(s.capacity - s.booked, 0)) for s in selectors.sessions_ahead()]},
+        {"sessions": selectors.sessions_with_places()},
     )
 
 
