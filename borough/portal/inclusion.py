@@ -17,6 +17,7 @@ from borough.inclusion import services as lending
 from borough.inclusion.errors import Invalid
 from borough.inclusion.forms import date_from, handover_places
 from borough.inclusion.models import Booking, CanDo, Loan, SkillsSession, Survey
+from borough.people.services import resident_for_account
 
 from .request_page import signed_in_resident
 
@@ -40,9 +41,12 @@ def _me(request):
 @never_cache
 def session_book(request, session_id: int):
     session = get_object_or_404(SkillsSession, pk=session_id)
-    resident, actor = _me(request)
     errors: dict[str, str] = {}
     if request.method == "POST":
+        # A new account has no resident record yet: booking starts it from the account.
+        if signed_in_resident(request) is None:
+            resident_for_account(user=request.user, actor=ResidentActor(user=request.user))
+        resident, actor = _me(request)
         try:
             booking = sessions.book(
                 actor=actor, session=session, resident=resident, channel=Booking.Channel.ONLINE
@@ -66,6 +70,12 @@ def session_book(request, session_id: int):
 @login_required
 @never_cache
 def my_devices(request):
+    if signed_in_resident(request) is None:  # a new account: nothing lent or booked yet
+        return render(
+            request,
+            "portal/inclusion/my_devices.html",
+            {"nominations": [], "loans": [], "bookings": []},
+        )
     resident, actor = _me(request)
     if request.method == "POST":
         booking = get_object_or_404(Booking, pk=request.POST.get("booking") or 0, resident=resident)

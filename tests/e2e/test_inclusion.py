@@ -56,7 +56,7 @@ def test_a_nominated_resident_borrows_a_laptop_that_is_wiped_when_it_comes_back(
         label="LP-001, Lenovo 100e (Good)"
     )
     hub.get_by_role("button", name="Offer the device").click()
-    expect(hub.get_by_text("Device offered")).to_be_visible()
+    expect(hub.get_by_text("Device offered. The resident has been told")).to_be_visible()
     officer.assert_accessible()
 
     resident = visit(javascript=False)

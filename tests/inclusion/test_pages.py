@@ -13,7 +13,7 @@ from django.utils import timezone
 from borough.core.models import AuditEvent
 from borough.inclusion import services
 from borough.inclusion.models import Booking, Device, DeviceWipe, Loan, Nomination, SkillsSession
-from tests.factories import ResidentFactory
+from tests.factories import ResidentFactory, ResidentUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,12 @@ def test_attendance_return_and_wipe_in_the_hub(
         },
     )
     assert SkillsSession.objects.filter(title="Online banking", capacity=8).exists()
+
+
+def test_a_new_account_books_a_session_and_sees_it(world, client):
+    newcomer = ResidentUserFactory(email="new@example.com", first_name="Nia", last_name="Bello")
+    client.force_login(newcomer)
+    assert "You have not booked a session." in client.get("/my-account/devices/").content.decode()
+    assert client.post(f"/digital-skills/{world['session'].pk}/book/").status_code == 302
+    page = client.get("/my-account/devices/").content.decode()
+    assert "Getting started online" in page and "Cancel" in page
