@@ -86,7 +86,7 @@ def test_a_nominated_resident_borrows_a_laptop_that_is_wiped_when_it_comes_back(
     hub.get_by_label("Good").check()
     hub.get_by_role("button", name="Record the return").click()
     expect(hub.get_by_text("Wipe the device before it goes out again")).to_be_visible()
-    hub.get_by_role("link", name="Devices and wipes").click()
+    hub.get_by_role("link", name="Record the secure wipe").click()
     hub.get_by_label("How it was wiped").select_option(
         label="Cryptographic erase (NIST 800-88 purge)"
     )

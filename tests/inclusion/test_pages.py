@@ -173,6 +173,7 @@ def test_attendance_return_and_wipe_in_the_hub(
     assert client.post(url, {"action": "return", "condition": ""}).status_code == 400
     client.post(url, {"action": "return", "condition": "fair", "notes": "No charger"})
     assert Device.objects.get(pk=world["laptop"].pk).status == "awaiting_wipe"
+    assert "Record the secure wipe" in client.get(url).content.decode()
     devices = client.get("/hub/inclusion/devices/").content.decode()
     assert "Record the wipe" in devices
     wipe = f"/hub/inclusion/devices/{world['laptop'].pk}/wipe/"
