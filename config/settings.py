@@ -214,6 +214,7 @@ INSTALLED_APPS = [
     "borough.assistant",
     "borough.homes",
     "borough.directory",
+    "borough.inclusion",
     "borough.governance",
     "borough.demo",
 ]

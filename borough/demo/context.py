@@ -39,6 +39,7 @@ class Summary:
     directory: str = ""
     organisations: str = ""
     councillor: str = ""
+    inclusion: str = ""
 
 
 class Demo:

@@ -24,6 +24,7 @@ from .activity import make_activity
 from .context import Demo, Summary
 from .directory import make_directory
 from .governance import make_information_requests
+from .inclusion import make_inclusion
 from .integrations import make_integrations
 from .organisations import make_organisations
 from .people import make_people, make_resident_account, make_staff
@@ -65,6 +66,7 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         make_directory(demo)
         make_zones_and_land(demo)
         make_organisations(demo)
+        make_inclusion(demo, staff)
     return demo.summary
 
 

@@ -46,6 +46,15 @@ DEMO_STAFF = (
     ),
     ("finance.officer@council.example", "Fola", "Finance", "finance", Role.OFFICER, False),
     ("directory.officer@council.example", "Dina", "Directory", "directory", Role.OFFICER, False),
+    # Digital inclusion (issue 26): decides nominations, lends devices, runs skills sessions.
+    (
+        "inclusion.officer@council.example",
+        "Ife",
+        "Inclusion",
+        "digital-inclusion",
+        Role.OFFICER,
+        False,
+    ),
 )
 
 

@@ -6,6 +6,7 @@ Callables, so pages that do not show the hub menu (the portal) never run the que
 from borough.accounts.directory_policies import can_review_directory
 from borough.accounts.governance_policies import can_govern_information
 from borough.accounts.homes_policies import can_see_homes
+from borough.accounts.inclusion_policies import can_run_inclusion
 from borough.accounts.payment_policies import can_reconcile_payments
 from borough.accounts.policies import (
     can_handle_live_chat,
@@ -30,4 +31,5 @@ def hub_navigation(request):
         "reconciles_payments": lambda: can_reconcile_payments(request.user),
         "sees_homes": lambda: can_see_homes(request.user),
         "reviews_directory": lambda: can_review_directory(request.user),
+        "runs_inclusion": lambda: can_run_inclusion(request.user),
     }

@@ -123,6 +123,15 @@ def dashboard(
         tables.append(kpis.service_table(by_service, link=service_link or (lambda s: "")))
     if totals.has(Kpi.PAYMENTS_TAKEN) or totals.has(Kpi.PAYMENTS_FAILED):
         tables.append(kpis.income_table(totals, by_service))
+    if (
+        service_id is None
+        and channel is None
+        and any(totals.has(kpi) for kpi, _ in kpis.INCLUSION_KPIS)
+    ):
+        by_ward = selectors.ward_totals(
+            start, end, [kpi for kpi, _ in kpis.INCLUSION_KPIS], ward_id=ward_id
+        )
+        tables.append(kpis.inclusion_table(by_ward))
     return Dashboard(
         start=start,
         end=end,

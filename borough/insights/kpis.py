@@ -335,3 +335,33 @@ def _income_row(label: str, totals: Totals, *, channel: str | None = None) -> li
         cell(rate, show_percent(rate)),
         cell(refunded, show_money(refunded)),
     ]
+
+
+INCLUSION_KPIS = (
+    (Kpi.DEVICES_LENT, "Devices handed over"),
+    (Kpi.DEVICES_RETURNED, "Devices returned"),
+    (Kpi.SKILLS_BOOKED, "Skills places booked"),
+    (Kpi.SKILLS_ATTENDED, "Skills places attended"),
+    (Kpi.SURVEYS_ANSWERED, "Surveys answered"),
+    (Kpi.SURVEYS_DOING_MORE, "Can now do more online"),
+)
+
+
+def inclusion_table(by_ward: dict[str, dict[str, int]]) -> Table:
+    """Digital inclusion (issue 26) by the ward of the resident's home, wards by name."""
+    rows = []
+    for ward in sorted(by_ward, key=lambda name: (name == "Unknown", name)):
+        values = by_ward[ward]
+        rows.append(
+            [label_cell(ward)]
+            + [
+                cell(values.get(kpi, 0), show_count(values.get(kpi, 0)))
+                for kpi, _ in INCLUSION_KPIS
+            ]
+        )
+    return Table(
+        "inclusion",
+        "Digital inclusion by ward: device loans, skills sessions and the three-month survey",
+        ["Ward", *(name for _, name in INCLUSION_KPIS)],
+        rows,
+    )

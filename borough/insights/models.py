@@ -39,6 +39,13 @@ class Kpi(models.TextChoices):
     PAYMENTS_FAILED = "payments_failed", "Card payments that failed (not cancellations)"
     REFUNDS = "refunds", "Refunds given"
     REFUND_PENCE = "refund_pence", "Pence refunded"
+    # Digital inclusion (issue 26): by the ward of the resident's home.
+    DEVICES_LENT = "devices_lent", "Devices handed over on loan"
+    DEVICES_RETURNED = "devices_returned", "Devices returned"
+    SKILLS_BOOKED = "skills_booked", "Digital skills places booked"
+    SKILLS_ATTENDED = "skills_attended", "Digital skills places attended"
+    SURVEYS_ANSWERED = "surveys_answered", "Device surveys answered"
+    SURVEYS_DOING_MORE = "surveys_doing_more", "Device surveys: can now do something online"
     PAYABLE_CASES_OPENED = "payable_cases_opened", "Requests raised for a paid service"
     CASES_PAID_BY_CARD = "cases_paid_by_card", "Requests for a paid service paid by card"
 

@@ -112,6 +112,21 @@ def service_totals(
     return sorted(found.values(), key=lambda s: s.name)
 
 
+def ward_totals(start: dt.date, end: dt.date, kpis, *, ward_id=None) -> dict[str, dict[str, int]]:
+    """For each ward (by name; "Unknown" without one), the period's total of each of ``kpis``."""
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        _counts(start, end, ward_id=ward_id)
+        .filter(kpi__in=list(kpis))
+        .values("ward__name", "kpi")
+        .annotate(value=Sum("value"))
+        .order_by()
+    )
+    for row in rows:
+        found[row["ward__name"] or "Unknown"][row["kpi"]] = row["value"]
+    return dict(found)
+
+
 def monthly_totals(start: dt.date, end: dt.date) -> dict[dt.date, Totals]:
     """Totals for each calendar month with any count between ``start`` and ``end``."""
     months: dict[dt.date, Totals] = defaultdict(Totals)

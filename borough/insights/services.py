@@ -35,6 +35,7 @@ from borough.core.channels import SELF_SERVICE_CHANNELS, Channel
 from borough.notify.models import Message, MessageChannel
 from borough.processes.models import ProcessStep, StepState
 
+from .inclusion_counts import inclusion_counts
 from .models import CountedDay, DailyCount, Kpi, ResidentSignIn
 from .payment_counts import payment_counts
 
@@ -378,6 +379,7 @@ def counts_rebuild(*, start: dt.date, end: dt.date) -> RebuildReport:
             + _automated_counts(low, high)
             + _account_counts(low, high, start, end)
             + payment_counts(low, high)
+            + inclusion_counts(low, high)
         )
         DailyCount.objects.filter(day__gte=start, day__lte=end).delete()
         DailyCount.objects.bulk_create(rows, batch_size=2000)

@@ -49,6 +49,7 @@ TEMPLATES = {
     "rights_outcome": "The outcome of a rectification or objection (to the person; governance)",
     "organisation_invite": "An invitation to join an organisation's account (to the invitee)",
     "enquiry_update": "A public update on a member enquiry (to the councillor who raised it)",
+    "inclusion_message": "A device loan, skills session or survey message (to the resident)",
 }
 
 PROVIDERS = ("notify", "email", "outbox")

@@ -11,6 +11,8 @@ from borough.contacts.models import Contact
 from borough.core.channels import Channel
 from borough.core.postcodes import normalise_postcode
 from borough.directory.models import Organisation, Service
+from borough.inclusion.models import Device, Loan
+from borough.inclusion.selectors import waiting_list
 from borough.insights.models import DailyCount, Kpi
 from borough.people.models import Household, Resident
 from borough.places.models import Property
@@ -62,6 +64,11 @@ def test_the_demo_borough_is_realistic_and_reproducible():
     assert cafe.cases.filter(service__slug="trade-waste-collection").count() == 1
     assert cafe.members.count() == 2
     assert MemberEnquiry.objects.filter(councillor__email="cllr.patel@council.example").count() == 2
+    # Digital inclusion (issue 26): stock, a waiting list, loans out and the demo resident's
+    # laptop offered to accept in MyAccount.
+    assert Device.objects.count() == 16 and waiting_list()
+    assert Loan.objects.filter(status="out").count() == 4
+    assert Loan.objects.filter(resident__user__email="resident@example.com", status="offered")
     first = fingerprint()
 
     call_command("flush", interactive=False, verbosity=0)

@@ -106,6 +106,8 @@ SKIP = {
     "(errors re-render notify:sandbox_index, checked in tests/e2e/test_notify.py)",
     "hub:homes_task_done": "POST-only: records a device's maintenance done (redirects to "
     "hub:homes_devices, which is checked)",
+    "hub:inclusion_wipe": "POST-only: records a device's secure wipe (errors re-render "
+    "hub:inclusion_devices, which is checked)",
     # The community directory (issue 26).
     "hub:directory_invite": "POST-only: makes a representative's invite link (a one-paragraph "
     "page with the link, from the checked hub:directory's buttons)",
@@ -162,6 +164,7 @@ def named_patterns() -> set[str]:
 def _pages(data: dict) -> list[Page]:
     case, slug = data["case"], data["slug"]
     d = data["directory"]
+    i = data["inclusion"]
     token = case_tracking_token(case)
     mine = data["my_case"]
     start = f"/services/{slug}/"
@@ -313,6 +316,40 @@ def _pages(data: dict) -> list[Page]:
             RESIDENT,
             f"/councillor/enquiries/{data['enquiry'].reference}/",
             True,
+        ),
+        # Digital inclusion (issue 26): Ama has a laptop offered and a survey to answer, and is
+        # also a member of a partner library (so the partner pages show).
+        Page("portal:skills_sessions", ANONYMOUS, "/digital-skills/", True),
+        Page("portal:session_book", RESIDENT, f"/digital-skills/{i['session'].pk}/book/", True),
+        Page("portal:my_devices", RESIDENT, "/my-account/devices/", True),
+        Page(
+            "portal:loan_accept",
+            RESIDENT,
+            f"/my-account/devices/{i['loan'].pk}/accept/",
+            True,
+            "Accept and book",
+        ),
+        Page(
+            "portal:loan_survey",
+            RESIDENT,
+            f"/my-account/devices/survey/{i['loan'].pk}/",
+            True,
+            "Send",
+        ),
+        Page("portal:partner_home", RESIDENT, "/digital-inclusion/partners/", True),
+        Page(
+            "portal:partner_nominate",
+            RESIDENT,
+            f"/digital-inclusion/partners/{i['partner'].pk}/nominate/",
+            True,
+            "Send the nomination",
+        ),
+        Page(
+            "portal:partner_book",
+            RESIDENT,
+            f"/digital-inclusion/partners/nominations/{i['nomination'].pk}/book/",
+            True,
+            "Book",
         ),
     ]
     account = [
@@ -500,6 +537,29 @@ def _pages(data: dict) -> list[Page]:
         Page(
             "hub:governance_right", ADMIN, f"/hub/governance/rights/{data['objection'].pk}/", False
         ),
+        Page("hub:inclusion", ADMIN, "/hub/inclusion/", False),
+        Page(
+            "hub:inclusion_nomination",
+            ADMIN,
+            f"/hub/inclusion/nominations/{data['inclusion']['nomination'].pk}/",
+            False,
+            "Record the return",
+        ),
+        Page("hub:inclusion_devices", ADMIN, "/hub/inclusion/devices/", False),
+        Page(
+            "hub:inclusion_resident",
+            ADMIN,
+            f"/hub/inclusion/residents/{data['resident'].pk}/",
+            False,
+            "Nominate",
+        ),
+        Page("hub:inclusion_sessions", ADMIN, "/hub/inclusion/sessions/", False, "Add the session"),
+        Page(
+            "hub:inclusion_session",
+            ADMIN,
+            f"/hub/inclusion/sessions/{data['inclusion']['session'].pk}/",
+            False,
+        ),
         Page("hub:homes", ADMIN, "/hub/homes/", False),
         Page("hub:homes_home", ADMIN, f"/hub/homes/properties/{data['home']}/?days=7", False),
         Page("hub:homes_devices", ADMIN, "/hub/homes/devices/", False),
@@ -571,6 +631,10 @@ LISTED = {
     "portal:my_organisations", "portal:organisation", "portal:organisation_join",
     "portal:councillor", "portal:councillor_enquiry_new", "portal:councillor_enquiry",
     "hub:organisation_search", "hub:organisation",
+    "portal:skills_sessions", "portal:session_book", "portal:my_devices", "portal:loan_accept",
+    "portal:loan_survey", "portal:partner_home", "portal:partner_nominate", "portal:partner_book",
+    "hub:inclusion", "hub:inclusion_nomination", "hub:inclusion_devices",
+    "hub:inclusion_resident", "hub:inclusion_sessions", "hub:inclusion_session",
 }  # fmt: skip
 
 
@@ -708,7 +772,56 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     data.update(_bulky(user, catalogue))
     data.update(_directory(people[ADMIN], user))
     data.update(_organisations(user, catalogue))
+    data["inclusion"] = _inclusion(people[ADMIN], ama, user)
     return people, data
+
+
+def _inclusion(admin, ama, user) -> dict:
+    """Ama nominated by a library she is a member of, approved and offered a laptop, with a
+    survey to answer; a session ahead with her booked; a returned tablet waiting for its wipe."""
+    from django.utils import timezone
+
+    from borough.inclusion import services
+    from borough.inclusion import sessions as skills
+    from borough.inclusion.models import Device, Partner, SkillsSession, Survey
+    from borough.inclusion.rules import default_rules_ensure
+
+    rules = default_rules_ensure()
+    partner = Partner.objects.create(name="Central Library", kind=Partner.Kind.LIBRARY)
+    partner.members.add(user)
+    officer = StaffActor(admin)
+    nomination = services.nominate(
+        actor=ResidentActor(user=user),
+        resident=ama,
+        partner=partner,
+        kind_wanted="laptop",
+        reason="Needs to apply for jobs online",
+        rule_ids=[rules["lives-in-borough"].pk, rules["job-seeking"].pk],
+        consent=True,
+    )
+    services.decide(
+        actor=officer,
+        nomination=nomination,
+        approve=True,
+        reason="Meets the rules",
+        rule_ids=[rules["lives-in-borough"].pk, rules["job-seeking"].pk],
+    )
+    laptop = Device.objects.create(kind="laptop", serial_number="LP-001", model_name="Lenovo 100e")
+    Device.objects.create(
+        kind="tablet", serial_number="TB-001", model_name="Galaxy Tab A9", status="awaiting_wipe"
+    )
+    loan = services.offer(actor=officer, nomination=nomination, device=laptop)
+    Survey.objects.create(loan=loan, sent_at=timezone.now())
+    start = timezone.now() + dt.timedelta(days=3)
+    session = SkillsSession.objects.create(
+        title="Getting started online",
+        venue="Central Library",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        capacity=8,
+    )
+    skills.book(actor=officer, session=session, resident=ama, channel="phone")
+    return {"partner": partner, "nomination": nomination, "loan": loan, "session": session}
 
 
 def _map_reports(pothole) -> dict:

@@ -10,6 +10,7 @@ from borough.core.progress import ENV_VAR as PROGRESS_ENV_VAR
 from borough.core.progress import Steps, say
 from borough.demo.directory import DEMO_REPRESENTATIVE_EMAIL
 from borough.demo.generator import STEPS, database_is_empty, generate
+from borough.demo.inclusion import DEMO_LIBRARIAN_EMAIL
 from borough.demo.people import DEMO_PASSWORD
 
 
@@ -75,6 +76,11 @@ class Command(BaseCommand):
         if summary.resident_account:
             self.stdout.write(
                 f"Resident MyAccount sign-in (password {DEMO_PASSWORD}): {summary.resident_account}"
+            )
+        if summary.inclusion:
+            self.stdout.write(
+                f"Digital inclusion: {summary.inclusion}; the library's partner account "
+                f"signs in as {DEMO_LIBRARIAN_EMAIL} (password {DEMO_PASSWORD})"
             )
         if summary.directory:
             self.stdout.write(
