@@ -107,7 +107,7 @@ def ready_replies(language: str) -> list[ReadyReply]:
     return replies
 
 
-def ready_reply(number: str | int, language: str) -> ReadyReply | None:
+def ready_reply(number: str | int | None, language: str) -> ReadyReply | None:
     """The ready-made reply numbered ``number`` in ``language``, or None (no such reply, or
     none in that language)."""
     try:

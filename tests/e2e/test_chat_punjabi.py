@@ -36,7 +36,7 @@ def test_a_punjabi_resident_reports_a_missed_bin_and_an_agent_answers_in_punjabi
     nlu.load()  # the live server shares this process: its first reply needs no model load
     resident = visit(width=375)
     page = resident.page
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/", timeout=60000)  # the first page on a busy machine
     page.get_by_role("button", name="Chat with us").click()
     panel = page.locator("#app-chat-panel")
     expect(panel.locator(".app-chat__message--assistant").first).to_contain_text("Hello")

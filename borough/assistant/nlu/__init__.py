@@ -46,6 +46,10 @@ def load():
     return brain()
 
 
+# Words a message taken for English needs before the multilingual reading may answer it.
+FALLBACK_WORDS = 3
+
+
 def understand(
     text: str,
     *,
@@ -87,10 +91,10 @@ def understand(
         language = vulnerability.language
     if other is not None and language != _language.DEFAULT:
         intent, confidence = brain.other_classifier.predict(other[None, :])[0]
-    elif other is not None and intent is None:
+    elif other is not None and intent is None and len(cleaned.split()) >= FALLBACK_WORDS:
         # Taken for English but mostly not English words ('cum platesc council tax-ul?' is
         # Romanian without its diacritics) and the English model found nothing: the
-        # multilingual reading, when it finds something.
+        # multilingual reading, when it finds something (not for one or two words: 'zzzzz').
         found, found_confidence = brain.other_classifier.predict(other[None, :])[0]
         if found is not None:
             intent, confidence = found, found_confidence
