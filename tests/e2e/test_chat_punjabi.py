@@ -75,7 +75,7 @@ def test_a_punjabi_resident_reports_a_missed_bin_and_an_agent_answers_in_punjabi
     expect(follow_up).to_contain_text(
         "Closest English phrase the assistant knows (not a translation):"
     )
-    expect(follow_up.locator(".app-chat__translation")).to_contain_text("bin")
+    expect(follow_up.locator(".app-chat__translation")).to_contain_text("collection")
     expect(hub.page.locator("#language-note")).to_contain_text("The resident writes in Punjabi")
     expect(log).to_contain_text("Asked about: Report a missed bin collection")
     hub.assert_accessible()
