@@ -193,6 +193,20 @@ def _translate_for_agent(conversation: Conversation, message: ChatMessage) -> No
         ChatMessage.objects.filter(pk=message.pk).update(
             translation=english, translation_language=crosslanguage.ENGLISH
         )
+        return
+    # No translation: the closest English phrase the assistant knows, kept with what it
+    # understood of the message (the agent's page says it is not a translation).
+    words = [w for w in message.text.split() if any(c.isalpha() for c in w)]
+    nearest = (
+        crosslanguage.nearest_english(
+            message.text, conversation.language, (message.understood or {}).get("intent")
+        )
+        if len(words) >= 3
+        else ""
+    )
+    if nearest:
+        message.understood = {**(message.understood or {}), "nearest_english": nearest}
+        ChatMessage.objects.filter(pk=message.pk).update(understood=message.understood)
 
 
 def _add_replies(conversation: Conversation, turn: Turn) -> list[ChatMessage]:
@@ -255,11 +269,24 @@ def livechat_take(*, conversation: Conversation, actor: Actor) -> Conversation:
     return conversation
 
 
-def livechat_reply(*, conversation: Conversation, actor: Actor, text: str) -> ChatMessage:
-    """An agent's message to the resident; they see it in the widget or on the chat page."""
+def livechat_reply(
+    *, conversation: Conversation, actor: Actor, text: str, ready: str | int | None = None
+) -> ChatMessage:
+    """An agent's message to the resident; they see it in the widget or on the chat page.
+
+    ``ready``: the number of one of ``crosslanguage.READY_REPLIES`` instead of ``text``; the
+    resident reads it in their language from the chat's catalogue (issue 22, point 3)."""
     _refuse_unless(may_handle_live_chat(actor))
     agent = staff_user(actor)
     text = (text or "").strip()
+    chosen = None
+    if ready not in (None, ""):
+        chosen = crosslanguage.ready_reply(ready, conversation.language)
+        if chosen is None:
+            raise ChatInvalid("Choose one of the ready-made replies shown")
+        if text:
+            raise ChatInvalid("Send either your own reply or a ready-made one, not both")
+        text = chosen.english
     if not text:
         raise ChatInvalid("Enter a reply")
     if len(text) > MAX_AGENT_MESSAGE_LENGTH:
@@ -268,9 +295,14 @@ def livechat_reply(*, conversation: Conversation, actor: Actor, text: str) -> Ch
         raise ChatInvalid("This chat has ended")
     if conversation.status != Conversation.Status.LIVE or conversation.agent_id != agent.pk:
         conversation = livechat_take(conversation=conversation, actor=actor)
-    # In the resident's language too, when the council's model can translate (no lock held).
-    translated = crosslanguage.to_resident(
-        text, conversation.language, llm.conversation_resident_id(conversation)
+    # In the resident's language too: a ready-made reply from the catalogue, else through the
+    # council's model when it can translate (no lock held).
+    translated = (
+        chosen.translated
+        if chosen is not None
+        else crosslanguage.to_resident(
+            text, conversation.language, llm.conversation_resident_id(conversation)
+        )
     )
     with transaction.atomic():
         message = _add(

@@ -96,7 +96,13 @@ def _answers(conversation: Conversation) -> tuple[object, list[dict]]:
 
 
 @staff_required
-def chat(request, conversation_id: int, errors: dict | None = None, entered: str = ""):
+def chat(
+    request,
+    conversation_id: int,
+    errors: dict | None = None,
+    entered: str = "",
+    entered_ready: str = "",
+):
     """One chat: the transcript, what was detected, the resident's record, and the reply box."""
     _allowed(request)
     conversation = _conversation_or_404(conversation_id)
@@ -117,9 +123,11 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
             summary=f"resident {conversation.resident_id} in chat {conversation.pk}",
         )
     service, answers = _answers(conversation)
-    # Each message with what the assistant understood of it, in words.
+    # Each message with what the assistant understood of it, in words, and for a resident's
+    # message in another language with no translation, the closest English phrase to it.
     messages_read = [
-        (message, understood_words(message.understood)) for message in transcript(conversation)
+        (message, understood_words(message.understood), _nearest_english(conversation, message))
+        for message in transcript(conversation)
     ]
     needs = (
         list(conversation.resident.needs.filter(withdrawn_at=None))
@@ -136,6 +144,8 @@ def chat(request, conversation_id: int, errors: dict | None = None, entered: str
             "language_plain": language_name(conversation.language),
             "foreign_language": crosslanguage.needs_translation(conversation.language),
             "can_translate": crosslanguage.available(conversation.resident_id),
+            "ready_replies": crosslanguage.ready_replies(conversation.language),
+            "entered_ready": entered_ready,
             "drivers": [DRIVER_LABELS.get(d, d) for d in conversation.drivers],
             "reason": REASONS.get(conversation.handover_reason, ""),
             "service": service,
@@ -164,7 +174,10 @@ def chat_action(request, conversation_id: int, action: str):
             livechat_take(conversation=conversation, actor=actor)
         elif action == "reply":
             livechat_reply(
-                conversation=conversation, actor=actor, text=request.POST.get("text", "")
+                conversation=conversation,
+                actor=actor,
+                text=request.POST.get("text", ""),
+                ready=request.POST.get("ready") or None,
             )
         elif action == "case":
             case = livechat_case_create(conversation=conversation, actor=actor)
@@ -182,6 +195,7 @@ def chat_action(request, conversation_id: int, action: str):
             conversation_id,
             errors={field: str(invalid)},
             entered=request.POST.get("text", ""),
+            entered_ready=request.POST.get("ready", ""),
         )
     except CaseInvalid as invalid:
         return chat.__wrapped__(
@@ -204,3 +218,23 @@ def _language_words(code: str) -> str:
     if chat_language(code) is None:
         return f"{name} (the assistant replied in English and offered an interpreter)"
     return name
+
+
+# Fewer words than this ('ਹਾਂ', a postcode, '1') have no gist worth showing.
+GIST_WORDS = 3
+
+
+def _nearest_english(conversation: Conversation, message: ChatMessage) -> str:
+    """The closest English phrase to a resident's message in another language, when Borough
+    could not translate it (kept when the chat was with a person; found now otherwise)."""
+    if message.sender != ChatMessage.Sender.RESIDENT or message.translation:
+        return ""
+    kept = (message.understood or {}).get("nearest_english")
+    if kept:
+        return kept
+    words = [w for w in message.text.split() if any(c.isalpha() for c in w)]
+    if len(words) < GIST_WORDS:
+        return ""
+    return crosslanguage.nearest_english(
+        message.text, conversation.language, (message.understood or {}).get("intent")
+    )

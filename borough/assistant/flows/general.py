@@ -140,7 +140,7 @@ def open_turn(x: Exchange) -> None:
 
 
 def _local_help(x: Exchange) -> bool:
-    """"Where can I get help with debt?": the community directory's services for it, linked."""
+    """ "Where can I get help with debt?": the community directory's services for it, linked."""
     if not may_be_question(x.u):
         return False
     offers = find_help(x.text)

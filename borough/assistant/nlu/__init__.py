@@ -10,6 +10,8 @@ See docs/adr/0021-assistant-understanding.md and docs/architecture.md.
     retrieve(text, limit=3) -> list[Passage]
     translate(key, language) -> str | None
     urgent(key, language) -> UrgentText | None   (machine-made urgent replies, ADR 0029)
+    nearest_english(text) -> str | None   (the closest English phrase to a message, not a
+                                           translation: for staff without a translation model)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ __all__ = [
     "UrgentText",
     "Vulnerability",
     "load",
+    "nearest_english",
     "retrieve",
     "translate",
     "understand",
@@ -41,6 +44,10 @@ __all__ = [
 def load():
     """Load the model and train the classifier now (it happens on first use otherwise)."""
     return brain()
+
+
+# Words a message taken for English needs before the multilingual reading may answer it.
+FALLBACK_WORDS = 3
 
 
 def understand(
@@ -84,6 +91,13 @@ def understand(
         language = vulnerability.language
     if other is not None and language != _language.DEFAULT:
         intent, confidence = brain.other_classifier.predict(other[None, :])[0]
+    elif other is not None and intent is None and len(cleaned.split()) >= FALLBACK_WORDS:
+        # Taken for English but mostly not English words ('cum platesc council tax-ul?' is
+        # Romanian without its diacritics) and the English model found nothing: the
+        # multilingual reading, when it finds something (not for one or two words: 'zzzzz').
+        found, found_confidence = brain.other_classifier.predict(other[None, :])[0]
+        if found is not None:
+            intent, confidence = found, found_confidence
     return Understanding(
         text=cleaned,
         language=language,
@@ -105,3 +119,24 @@ def retrieve(text: str, *, limit: int = 3) -> list[Passage]:
     brain = load()
     vector = brain.embed_one(cleaned)
     return brain.index.search(vector, limit=limit)
+
+
+def nearest_english(text: str, *, language: str, intent: str | None) -> str | None:
+    """The English phrase, of those the assistant learnt ``intent`` from, closest in meaning to
+    a message in another ``language`` ('ਮੇਰਾ ਕੂੜਾ ਤਿੰਨ ਹਫ਼ਤਿਆਂ ਤੋਂ ਨਹੀਂ ਚੁੱਕਿਆ ਗਿਆ', understood as a
+    missed bin -> 'my bin was not collected this week'): the gist of it for an agent who reads
+    English when Borough has no model that translates free text. Not a translation: it says
+    what the request is most like, never a detail (a date, a name) only the message has. Both
+    sides have their language's mean taken away (crosslingual.Centring), which leaves mostly
+    meaning. None without an intent, for empty text and for English."""
+    cleaned = _flags.truncate(" ".join((text if isinstance(text, str) else "").split()))
+    if not intent or not any(c.isalpha() for c in cleaned) or language == _language.DEFAULT:
+        return None
+    brain = load()
+    rows = [i for i, (_, label) in enumerate(brain.english_phrases) if label == intent]
+    if not rows:
+        return None
+    centring = brain.triage.crosslingual.centring
+    vector = centring.one(brain.embed_other(cleaned), _multilingual._base(language))
+    english = centring.apply(brain.english_e5_raw[rows], [_language.DEFAULT] * len(rows))
+    return brain.english_phrases[rows[int((english @ vector).argmax())]][0]

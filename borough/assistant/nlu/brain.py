@@ -14,7 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from . import content, crosslingual, multilingual
-from .classifier import OUT_OF_SCOPE, IntentClassifier, train
+from .classifier import (
+    OOS_RECALL_FLOOR,
+    OTHER_OOS_RECALL_FLOOR,
+    OUT_OF_SCOPE,
+    IntentClassifier,
+    train,
+)
 from .embeddings import Encoder, encoder, model_dir
 from .retrieval import Index
 from .vulnerability import Triage
@@ -56,12 +62,13 @@ def trained_classifier(
     *,
     stamp: str | None = None,
     judged: np.ndarray | None = None,
+    oos_floor: float = OOS_RECALL_FLOOR,
 ):
     """Train, or reuse the classifier trained on exactly these utterances by this model
     (``stamp`` names the model: the English one unless given)."""
     directory = cache_dir()
     digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(f"{CLASSIFIER_VERSION}:{stamp or model_stamp()}".encode())
+    digest.update(f"{CLASSIFIER_VERSION}:{stamp or model_stamp()}:{oos_floor}".encode())
     if judged is not None:
         digest.update(judged.tobytes())
     for text, label in zip(texts, labels, strict=True):
@@ -81,7 +88,7 @@ def trained_classifier(
             return classifier, report
         except (OSError, ValueError, KeyError):
             pass
-    classifier, report = train(vectors, labels, judged=judged)
+    classifier, report = train(vectors, labels, judged=judged, oos_floor=oos_floor)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -184,9 +191,24 @@ class Brain:
         self.other_classifier: IntentClassifier
         # Its threshold is chosen on the examples in other languages only (cross-validated).
         judged = np.arange(len(texts)) >= len(texts) - len(self.examples.ordinary)
+        other_vectors = self.e5_cache.embed(texts)
         self.other_classifier, self.other_validation = trained_classifier(
-            self.e5_cache.embed(texts), texts, labels, stamp=f"e5-{self.e5.stamp}", judged=judged
+            other_vectors,
+            texts,
+            labels,
+            stamp=f"e5-{self.e5.stamp}",
+            judged=judged,
+            oos_floor=OTHER_OOS_RECALL_FLOOR,
         )
+        # The English utterances in the multilingual space, for the closest English phrase to a
+        # message in another language (nlu.nearest_english): ordinary requests only.
+        english = [
+            i
+            for i in range(len(texts) - len(self.examples.ordinary))
+            if labels[i] not in not_ordinary
+        ]
+        self.english_phrases = [(texts[i], labels[i]) for i in english]
+        self.english_e5_raw = other_vectors[english]
         self.triage = Triage(self)
         self.load_seconds = time.perf_counter() - started
         logger.info(

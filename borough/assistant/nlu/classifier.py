@@ -17,6 +17,12 @@ OUT_OF_SCOPE = "__out_of_scope__"
 # The out-of-scope recall the threshold must reach on the training data's validation folds:
 # above the 80% target, so a new phrasing has some room.
 OOS_RECALL_FLOOR = 0.85
+# The same floor for the classifier of messages in other languages (brain.Brain), judged on the
+# team's examples in those languages. Their out-of-scope examples are chosen to look like council
+# requests (a gas bill, a smoke alarm's battery, a school bus, a passport), harder than the
+# English ones, and a resident refused in their own language can rarely rephrase in English:
+# a lower floor (chosen on the development sets, docs/benchmarks.md) answers more of them.
+OTHER_OOS_RECALL_FLOOR = 0.7
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -113,7 +119,12 @@ def _folds(y: np.ndarray, k: int, seed: int = 7) -> list[np.ndarray]:
 
 
 def train(
-    x: np.ndarray, labels: list[str], *, folds: int = 5, judged: np.ndarray | None = None
+    x: np.ndarray,
+    labels: list[str],
+    *,
+    folds: int = 5,
+    judged: np.ndarray | None = None,
+    oos_floor: float = OOS_RECALL_FLOOR,
 ) -> tuple[IntentClassifier, dict[str, float]]:
     """Fit on all rows; choose temperature and threshold from out-of-fold predictions (of the
     ``judged`` rows only when given: the messages in other languages for the multilingual
@@ -153,11 +164,11 @@ def train(
         # Balanced: an in-scope message wrongly refused costs about as much as a wrong answer.
         return (float(correct_in) + recall) / 2, float(correct_in), recall
 
-    # The lowest threshold whose cross-validated out-of-scope recall reaches OOS_RECALL_FLOOR
+    # The lowest threshold whose cross-validated out-of-scope recall reaches ``oos_floor``
     # (each step up refuses more in-scope messages); the balanced best if none does.
     candidates = np.arange(0.05, 0.9, 0.01)
     results = [score(t) for t in candidates]
-    reaching = [i for i in range(len(candidates)) if results[i][2] >= OOS_RECALL_FLOOR]
+    reaching = [i for i in range(len(candidates)) if results[i][2] >= oos_floor]
     if reaching:
         best = reaching[0]
     else:

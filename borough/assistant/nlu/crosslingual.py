@@ -24,6 +24,9 @@ from .classifier import OUT_OF_SCOPE
 from .content import DATA
 
 EXAMPLES = DATA / "multilingual_examples.yaml"
+# More ordinary messages per language (and in Latin letters for the Indic languages and Urdu),
+# written later; read after EXAMPLES, their lists added to its.
+MORE_EXAMPLES = DATA / "multilingual_intents.yaml"
 
 
 @dataclass
@@ -38,12 +41,19 @@ class Examples:
     ordinary_languages: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, path=EXAMPLES) -> Examples:
+    def load(cls, *paths) -> Examples:
+        examples = cls()
+        for path in paths or (EXAMPLES, MORE_EXAMPLES):
+            examples._read(path)
+        return examples
+
+    def _read(self, path) -> None:
         with open(path, encoding="utf-8") as handle:
             data = yamlfile.load(handle) or {}
-        examples = cls()
+        examples = self
         for language, groups in (data.get("languages") or {}).items():
-            examples.languages.append(language)
+            if language not in examples.languages:
+                examples.languages.append(language)
             for driver, messages in (groups.get("urgent") or {}).items():
                 examples.urgent += [(driver, m) for m in messages]
                 examples.urgent_languages += [language] * len(messages)
@@ -51,7 +61,6 @@ class Examples:
                 label = OUT_OF_SCOPE if intent == "out_of_scope" else intent
                 examples.ordinary += [(label, m) for m in messages]
                 examples.ordinary_languages += [language] * len(messages)
-        return examples
 
     def intents(self) -> set[str]:
         return {intent for intent, _ in self.ordinary if intent != OUT_OF_SCOPE}

@@ -111,6 +111,55 @@ def english_share(text: str) -> float:
 
 _ROMANIAN_LETTERS = set("ăâîșşțţĂÂÎȘŞȚŢ")
 
+# Punjabi, Urdu, Hindi, Gujarati, Tamil and Bengali typed in Latin letters ('mera bin nahi
+# uthaya', 'saada kooda nahi chukkeya'): no n-gram model knows them (lingua calls them Tagalog,
+# Yoruba or Somali). Their commonest grammatical words, none of them an English, Polish,
+# Romanian, Portuguese or Somali word, tell them apart. Urdu and Hindi share theirs.
+_ROMAN_WORDS = {
+    "hindustani": """hai hain nahi nahin nhi mein mera meri mere mujhe kya kaise raha rahi rahe
+        gaya gayi gaye tha thi karo karna karein karun hota hoti koi kuch bahut abhi wala wali
+        wale aur bhi ghar pehle hafte saath chahiye sakta sakti sakte diya liya aaj raat kaam
+        apna apne yeh woh lekin agar zyada madad hamara hamari humara aap kab kahan kyun baad
+        uthaya jata jati milta milega baat insaan khana mila""",
+    "pa": """vich ton tuhanu mainu sanu saada sadda saadi saade kithe kiven kive hoya reha
+        kitta kiti ditta ditti chukkeya chukkya hun ajj tusi assi onu dasso pehlan chadd karde
+        karda kardi janda jandi gall haan chahida sakde sakdi naal layi hafteyan""",
+    "gu": """che chhe nathi maru mari mara mane tame tamaru amaru amari amara kevi rite shu
+        karvu joiye gayu thayu thai ane kyare aaje apvu lidho badlai mukyo kadhi suvu chu kem
+        vaat athvadiye athvadiya dabbo kachro sheri""",
+    "ta": """irukku illa illai enna naan enga engal veetla veetu pannanum pannunga vaaram
+        iravu indru inniku kitta thaan romba varala aachu theriyala venum vendum edukkala
+        anuppitanga irunthum idam thoonga irukken pesanum pannala kuppai pallam vilakku
+        manushan aagudhu edupaanga odanjiduchu""",
+    "bn": """ami amar amake amra amader apni apnar tumi ache achhe kotha bolbo korbo korche
+        hoye hoyeche jonno theke kono keu kemon kothay kobe parchi protidin sathe basha moyla
+        rastay soptaho soptahe lagbe geche neyni holo""",
+}
+_ROMAN_SETS = {name: frozenset(words.split()) for name, words in _ROMAN_WORDS.items()}
+# At least this many such words, making at least this share of the message's words.
+ROMAN_MIN_WORDS = 2
+ROMAN_SHARE = 0.2
+
+
+def _romanised(words: list[str]) -> str | None:
+    """The language of a message in one of those languages typed in Latin letters, or None.
+    Urdu or Hindi, which share their words, is Urdu (the commoner here) unless the
+    conversation says otherwise (``detect`` lets the conversation's language decide)."""
+    lower = [w.lower() for w in words]
+    hits = {name: sum(w in vocabulary for w in lower) for name, vocabulary in _ROMAN_SETS.items()}
+    total = sum(hits.values())
+    if total < ROMAN_MIN_WORDS or total < ROMAN_SHARE * len(lower):
+        return None
+    # A language of its own (Punjabi, Gujarati, Tamil, Bengali) wins over the shared words
+    # when it has any: Punjabi shares 'nahi', 'koi' and 'hai' with Urdu and Hindi.
+    own = {name: n for name, n in hits.items() if name != "hindustani" and n}
+    if own:
+        best = max(own, key=own.__getitem__)
+        if own[best] * 2 >= hits["hindustani"]:
+            return best
+    return "hindustani"
+
+
 _detectors: dict[str, object] = {}
 _lock = threading.Lock()
 
@@ -149,8 +198,11 @@ MIXED_SCRIPT_SHARE = 0.25
 def detect(text: str, *, previous: str | None = None, site: str = DEFAULT) -> str:
     """The language of ``text`` (ISO 639-1). When the text itself does not settle it (too short,
     only a reference or a postcode, lingua not confident, a few English words in a conversation
-    held in another language), the conversation's ``previous`` language, else the ``site``'s."""
+    held in another language), the conversation's ``previous`` language, else the ``site``'s.
+    Urdu or Hindi typed in Latin letters is the conversation's of the two, else Urdu."""
     language, sure = _detect(text)
+    if language == "hindustani":
+        return previous if previous in ("hi", "ur") else "ur"
     if sure:
         return language
     return previous or site or DEFAULT
@@ -239,6 +291,9 @@ def _latin(text: str) -> tuple[str, bool]:
     # One or two short words ('ok', 'hi', 'no') are too little to tell.
     if len(words) < 3 and sum(len(w) for w in words) < 12:
         return DEFAULT, False
+    romanised = _romanised(words)
+    if romanised is not None:
+        return romanised, True
     detector = _detector("latin", _LATIN_LANGUAGES)
     confidences = detector.compute_language_confidence_values(text)
     if not confidences:

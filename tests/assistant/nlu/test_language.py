@@ -132,3 +132,32 @@ def test_code_mixed_and_diacritic_free_messages(language, text):
 def test_the_chat_passes_the_conversations_language(brain):
     assert nlu.understand("ok", previous_language="pl").language == "pl"
     assert nlu.understand("ok").language == "en"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pa", "saada kooda is hafte nahi chukkeya, kithe dasiye"),
+        ("ur", "mera bin teen hafte se nahi uthaya gaya hai"),
+        ("gu", "amaro kachro aaje pan lidho nathi, kevi rite fariyad karvu"),
+        ("ta", "engal veetla kuppai edukkala, enna pannanum"),
+        ("bn", "amader bari theke moyla neyni, ki korbo"),
+    ],
+)
+def test_romanised_south_asian_languages_are_not_taken_for_tagalog_or_english(language, text):
+    assert detect(text) == language
+
+
+def test_romanised_urdu_or_hindi_follows_the_conversation():
+    text = "mera bin teen hafte se nahi uthaya gaya hai"
+    assert detect(text, previous="hi") == "hi"
+    assert detect(text, previous="ur") == "ur"
+    assert detect(text, previous="pl") == "ur"  # Urdu, the commoner of the two here
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I have a meeting at the bank", "the band plays at the park", "Acacia Road bin day"],
+)
+def test_english_with_a_word_romanised_languages_also_use_stays_english(text):
+    assert detect(text) == "en"
