@@ -53,8 +53,9 @@ def message_language(code: str | None) -> MessageLanguage:
     portal = {language.split("-")[0] for language, _name in settings.LANGUAGES}
     if not base or base == "en":
         return MessageLanguage("en", False)
-    if base in portal:
-        return MessageLanguage(base, False)
+    if base in portal:  # reviewed Polish; Welsh carries the label until a Welsh speaker reviews it
+        header = _catalogue_header(base) or {}
+        return MessageLanguage(base, bool(header.get("x-machine-translation")))
     header = _catalogue_header(base) if base in settings.BOROUGH_ASSISTANT_LANGUAGES else None
     if header is None:
         return MessageLanguage("en", False)

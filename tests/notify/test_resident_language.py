@@ -33,7 +33,7 @@ def test_a_polish_resident_gets_the_acknowledgement_and_update_emails_in_polish(
         make_case, waste_officer, django_capture_on_commit_callbacks, preferred_language="pl"
     )
     assert ack.channel == "email"
-    assert f"Numer referencyjny: {case.reference}." in ack.body
+    assert f"Twój numer referencyjny to {case.reference}." in ack.body
     assert "Staramy się załatwić sprawę do" in ack.body
     assert update.subject.startswith(f"Nowa informacja w sprawie wniosku {case.reference}")
     assert "The crew will come back on Friday." in update.body  # the officer's own words
@@ -112,3 +112,12 @@ def test_staff_set_the_language_for_a_resident(client, staff_login, agent):
     client.post(reverse("hub:resident_language", args=[resident.pk]), {"preferred_language": "x"})
     resident.refresh_from_db()
     assert resident.preferred_language == "pl"
+
+
+def test_welsh_messages_carry_the_machine_label_until_a_welsh_speaker_reviews_them(settings):
+    from borough.core.languages import message_language
+
+    settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("pl", "Polski")]
+    welsh, polish = message_language("cy"), message_language("pl")
+    assert (welsh.code, welsh.machine_made) == ("cy", True)
+    assert (polish.code, polish.machine_made) == ("pl", False)
