@@ -209,6 +209,7 @@ def test_a_romanian_resident_reports_fly_tipping_in_romanian_and_the_case_matche
             "Mai mult decât o dubă",
             "omite",  # no photo
             "omite",  # did not see who
+            "2",  # nothing in the rubbish shows whose it is
             "da",
         ],
     )
@@ -225,12 +226,14 @@ def test_a_romanian_resident_reports_fly_tipping_in_romanian_and_the_case_matche
     assert "Cât gunoi a fost aruncat?" in said[4][-1]
     assert "Adăugați o fotografie a gunoiului aruncat" in said[5][-1]
     assert "Ați văzut cine l-a aruncat?" in said[6][-1]
-    check = said[7][-1]
+    assert "Vedeți ceva în gunoaie care arată al cui este?" in said[7][-1]
+    check = said[8][-1]
     assert check.startswith("Vă rog să vă verificați răspunsurile:")
     assert "Ce a fost aruncat?: Saci negri sau gunoi menajer, Mobilă sau saltele" in check
     assert "Ați văzut cine l-a aruncat?: Fără răspuns" in check
+    assert "Vedeți ceva în gunoaie care arată al cui este?: Nu, sau nu știu" in check
     case = Case.objects.get()
-    assert said[8][-1].startswith(
+    assert said[9][-1].startswith(
         f"Cererea dumneavoastră a fost trimisă. Numărul de referință este {case.reference}."
     )
     assert "I can only reply in English" not in everything
@@ -247,6 +250,7 @@ def test_a_romanian_resident_reports_fly_tipping_in_romanian_and_the_case_matche
             "More than a van load",
             "skip",
             "skip",
+            "2",
             "yes",
         ],
     )
