@@ -39,6 +39,11 @@ SERVICE_KEYS = {
 #: which residents never see.
 AUDIENCES = ("residents", "organisations", "councillors")
 
+#: Forms only a signed-in resident may send (their finances; the outcome is in their account):
+#: the portal asks them to sign in first (``portal.signed_in_forms``), and the chat, which
+#: answers anyone, offers the form's page instead of asking its questions.
+SIGN_IN_SERVICES = frozenset({"care-financial-assessment"})
+
 
 def not_fixed_by_kind(slug: str) -> bool:
     """Does "it is not fixed" mean something for this service, when its definition does not

@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 
-SIGN_IN_SERVICES = {"care-financial-assessment"}
+from borough.catalogue.catalogue_file import SIGN_IN_SERVICES
 
 
 def sign_in_to_send(view):

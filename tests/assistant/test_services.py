@@ -94,6 +94,7 @@ def test_a_chat_that_raises_a_request_is_one_contact(waiting_chat, agent, catalo
         {
             "waste_types": [questions["waste_types"].options[0].value],
             "amount": questions["amount"].options[0].value,
+            "evidence_in_waste": "no",
         }
     )
     Conversation.objects.filter(pk=waiting_chat.pk).update(state=waiting_chat.state)

@@ -62,6 +62,7 @@ def test_an_agent_answers_a_chat_and_raises_its_request(
     form = catalogue["report-fly-tipping"].form
     state["form"]["answers"]["waste_types"] = [form.by_id["waste_types"].options[0].value]
     state["form"]["answers"]["amount"] = form.by_id["amount"].options[0].value
+    state["form"]["answers"]["evidence_in_waste"] = "no"
     Conversation.objects.filter(pk=conversation.pk).update(state=state)
     assert client.post(f"/hub/live-chat/{conversation.pk}/case/").status_code == 302
     case = Case.objects.get()

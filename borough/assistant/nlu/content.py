@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from borough.catalogue.catalogue_file import SIGN_IN_SERVICES
 from borough.core import yamlfile
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -40,6 +41,18 @@ def catalogue_file() -> Path:
 @functools.cache
 def services() -> tuple[dict, ...]:
     return tuple(_read(catalogue_file()).get("services") or ())
+
+
+def chat_services() -> tuple[dict, ...]:
+    """The services the chat raises requests for: a resident's own (not an organisation's or a
+    councillor's: the chat speaks for one resident), except forms only a signed-in resident
+    may send (``SIGN_IN_SERVICES``), whose pages the chat finds as answers instead."""
+    return tuple(
+        service
+        for service in services()
+        if service.get("audience", "residents") == "residents"
+        and service["slug"] not in SIGN_IN_SERVICES
+    )
 
 
 @dataclass(frozen=True)
@@ -95,7 +108,7 @@ def training() -> tuple[dict[str, list[str]], list[str]]:
         str(name): _strings(examples, str(name))
         for name, examples in (data.get("intents") or {}).items()
     }
-    for service in services():
+    for service in chat_services():
         examples = intents.setdefault(f"service:{service['slug']}", [])
         for text in (service.get("name"), service.get("summary")):
             if text and text.strip() not in examples:

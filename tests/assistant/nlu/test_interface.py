@@ -27,7 +27,7 @@ def test_understand_returns_the_contract_shape(brain):
 
 def test_every_catalogue_service_every_faq_and_the_conversation_are_intents(brain):
     labels = set(brain.classifier.labels)
-    services = {f"service:{s['slug']}" for s in content.services()}
+    services = {f"service:{s['slug']}" for s in content.chat_services()}
     faqs = {f"faq:{f.key}" for f in content.faqs()}
     assert len(services) == 32 and len(faqs) >= 10
     assert services | faqs | CONVERSATIONAL <= labels
