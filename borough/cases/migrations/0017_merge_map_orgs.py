@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0016_map_alert_texts'),
-        ('cases', '0016_orgs_case_organisation_member_enquiry'),
+        ("cases", "0016_map_alert_texts"),
+        ("cases", "0016_orgs_case_organisation_member_enquiry"),
     ]
 
-    operations = [
-    ]
+    operations = []
