@@ -110,8 +110,10 @@ def ready_replies(language: str) -> list[ReadyReply]:
 def ready_reply(number: str | int | None, language: str) -> ReadyReply | None:
     """The ready-made reply numbered ``number`` in ``language``, or None (no such reply, or
     none in that language)."""
+    if number is None:
+        return None
     try:
         wanted = int(number)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     return next((r for r in ready_replies(language) if r.number == wanted), None)

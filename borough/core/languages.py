@@ -54,8 +54,8 @@ def message_language(code: str | None) -> MessageLanguage:
     if not base or base == "en":
         return MessageLanguage("en", False)
     if base in portal:  # reviewed Polish; Welsh carries the label until a Welsh speaker reviews it
-        header = _catalogue_header(base) or {}
-        return MessageLanguage(base, bool(header.get("x-machine-translation")))
+        reviewed = _catalogue_header(base) or {}
+        return MessageLanguage(base, bool(reviewed.get("x-machine-translation")))
     header = _catalogue_header(base) if base in settings.BOROUGH_ASSISTANT_LANGUAGES else None
     if header is None:
         return MessageLanguage("en", False)
