@@ -272,7 +272,10 @@ def test_polish_gets_polish_and_another_language_english_with_an_interpreter(cha
     chat.start()
     replies = chat.say("Dzień dobry, chcę zgłosić nielegalne wysypisko śmieci na ulicy")
     assert chat.conversation.language == "pl"
-    assert "Pan/Pani" in " ".join(replies)  # a Polish reply (the offer of a person)
+    # Answered in Polish: the offer of a service or of a person (which service it understands
+    # is measured by make eval-assistant, not here).
+    said = " ".join(replies)
+    assert "Mogę pomóc w sprawie" in said or "Pan/Pani" in said
     assert "interpreter" not in " ".join(replies)
 
     other = type(chat)(chat.client.__class__())
