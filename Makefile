@@ -62,6 +62,10 @@ run: setup
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py seed_demo --if-empty --residents $(DEMO_RESIDENTS)
 	$(BIN)/python manage.py singleview_demo --if-empty --people $(DEMO_LINKED_PEOPLE)
+	# The shipped processes (issue 19; new requests start them), and bulky waste collection days
+	# on Tuesdays and Thursdays for the next eight weeks in every ward.
+	$(BIN)/python manage.py load_processes
+	$(BIN)/python manage.py bulky_slots --every-ward --from $$(date +%F) --to $$(date -d '+8 weeks' +%F) --weekdays tue,thu --capacity 20
 	test -f var/map-tiles/blank.png || $(BIN)/python manage.py map_tiles
 	# Sensors in 40 council homes, 4 days of readings ingested without the broker (issue 27);
 	# `manage.py homes_ingest` and `homes_simulate` play them live over MQTT.

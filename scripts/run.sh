@@ -21,12 +21,16 @@ cat <<INFO
   Staff sign-ins (password: borough-demo-2026)
     agent@council.example            customer experience agent (sees every team's cases)
     waste.officer@council.example    waste officer (sees waste cases)
-    admin@council.example            administrator (also /admin/)
+    admin@council.example            administrator (also /admin/, /hub/branding/, /hub/processes/)
+    inclusion.officer@council.example  digital inclusion officer (devices, waiting list, sessions)
   Then a code from the demo authenticator app:
     .venv/bin/python manage.py demo_totp_code agent@council.example
 
   Resident MyAccount sign-in (password: borough-demo-2026)
-    resident@example.com             the demo resident with the most requests
+    resident@example.com             the demo resident with the most requests (a laptop offered
+                                     on loan; owns Acacia Avenue Cafe's organisation account)
+    librarian@library.example        a partner library's member: nominates residents for devices
+    cllr.patel@council.example       a councillor: raises and follows enquiries for residents
 
   Press Ctrl-C to stop.
 

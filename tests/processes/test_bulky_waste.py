@@ -306,6 +306,9 @@ def test_waste_staff_set_days_with_a_command_and_bad_input_is_refused(ward):
     assert BulkySlot.objects.get(date="2027-01-05").capacity == 3  # never below what is booked
     with pytest.raises(CommandError, match="No ward"):
         call_command("bulky_slots", ward="nope", start="2027-01-04", end="2027-01-05", capacity=1)
+    # The demo (make run) sets days for every ward at once.
+    call_command("bulky_slots", every_ward=True, start="2027-02-01", end="2027-02-07", capacity=5)
+    assert BulkySlot.objects.filter(date="2027-02-02").count() == Ward.objects.count() >= 1
     with pytest.raises(CommandError, match="weekdays"):
         call_command(
             "bulky_slots",
