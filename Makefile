@@ -94,11 +94,12 @@ openapi: setup
 # Every test runs on both databases except two groups that run once: the linkage tests use
 # DuckDB files and Spark, never the database, so they run on the SQLite leg; the browser tests
 # run on the PostgreSQL leg (the production database), except the every-page accessibility
-# check, the Polish journey and four journeys of issues 19 and 26 (bulky waste, the financial
-# assessment, organisations and councillors, device lending), which run on the SQLite leg so
-# the two legs take about as long (CI has two cores). When PostgreSQL is not reachable, the SQLite leg runs them all.
+# check, the Polish and Punjabi journeys and four journeys of issues 19 and 26 (bulky waste,
+# the financial assessment, organisations and councillors, device lending), which run on the
+# SQLite leg so the two legs take about as long (CI has two cores). When PostgreSQL is not reachable, the SQLite leg runs them all.
 BROWSER_ON_SQLITE := tests/e2e/test_every_page.py tests/e2e/test_polish.py tests/e2e/test_bulky_waste.py \
-	tests/e2e/test_financial_assessment.py tests/e2e/test_organisations.py tests/e2e/test_inclusion.py
+	tests/e2e/test_financial_assessment.py tests/e2e/test_organisations.py tests/e2e/test_inclusion.py \
+	tests/e2e/test_chat_punjabi.py
 test-sqlite: setup
 	@if $(BIN)/python scripts/postgres_url.py >/dev/null 2>&1; then \
 		echo "Running the suite on SQLite (most browser tests run on PostgreSQL)"; \

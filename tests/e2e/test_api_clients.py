@@ -24,7 +24,7 @@ def test_an_admin_manages_api_clients_in_a_browser(visit, live_server, catalogue
     page.get_by_role("button", name="Create the key").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     staff.assert_accessible()
-    page.get_by_label("Name").fill("FixMyStreet")
+    page.get_by_label("Name", exact=True).fill("FixMyStreet")
     page.get_by_label("Send Open311 requests and updates").check()
     page.get_by_role("button", name="Create the key").click()
     assert page.locator("#api-key").inner_text().startswith("brgh_")

@@ -51,7 +51,8 @@ def test_report_fly_tipping_in_the_widget_and_an_agent_answers_another_resident(
         "attach a file", timeout=20000
     )
     _send(page, panel, "skip", "Did you see who dumped it?")
-    _send(page, panel, "skip", "Please check your answers")
+    _send(page, panel, "skip", "Can you see anything in the rubbish that shows whose it is?")
+    _send(page, panel, "2", "Please check your answers")
     _send(page, panel, "yes", "Your request has been sent")
     case = Case.objects.get()
     assert case.channel == "chat"

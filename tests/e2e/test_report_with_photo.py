@@ -60,6 +60,8 @@ def test_a_resident_reports_fly_tipping_with_a_photo(visit, live_server, catalog
     )
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue").click()  # who dumped it: optional, left empty
+    page.get_by_label("No, or I do not know").check()  # nothing in it shows whose it is
+    page.get_by_role("button", name="Continue").click()
 
     check = page.locator(".govuk-summary-list").inner_text()
     assert "In the alley behind number 4" in check and "mattress.jpg" in check

@@ -184,5 +184,5 @@ def test_counting_a_range_takes_the_same_number_of_queries_whatever_its_size(
         counts_rebuild(start=week.last - dt.timedelta(days=365), end=week.last)
     # 18 before payments (issue 20), which add three: payments taken or failed, refunds, and
     # requests for paid services; digital inclusion (issue 26) adds four: devices lent and
-    # returned, skills sessions booked and attended, surveys.
-    assert len(year) == len(one_day) <= 25
+    # returned, skills sessions booked and attended, surveys (one more read on PostgreSQL).
+    assert len(year) == len(one_day) <= 26
