@@ -38,7 +38,9 @@ def _kind_of(text: str) -> tuple[str, str]:
     if phone:
         return "phone", phone
     reference = normalise_reference(text)
-    if reference and any(ch.isdigit() for ch in text):
+    if reference:
+        # About one reference in twenty is letters only ("KMPQ-RSTV"): it is still a reference,
+        # and _matching tries the words as well, so eight letters of a name still find the name.
         return "reference", reference
     return "words", text
 

@@ -165,3 +165,16 @@ def test_the_search_is_fast_among_thousands_of_residents(client, agent, callers)
         assert took < 1.0, (text, took)
         assert name in page, text
     assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reference", ["KMPQ-RSTV", "2345-6789"])
+def test_a_reference_of_letters_only_or_digits_only_finds_its_resident(
+    client, agent, callers, reference
+):
+    case = callers["case"]
+    case.reference = reference
+    case.save(update_fields=["reference"])
+    staff_login(client, agent)
+    assert found(client, reference.lower().replace("-", " "), callers) == {"ama"}
+    assert found(client, reference.replace("-", ""), callers) == {"ama"}
