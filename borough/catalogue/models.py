@@ -70,6 +70,11 @@ class Category(models.Model):
     def local_description(self) -> str:
         return _active_translation(self.translations)[1].get("description") or self.description
 
+    @property
+    def machine_translated(self) -> bool:
+        """Is this category's text in the active language machine-made and not yet reviewed?"""
+        return bool(_active_translation(self.translations)[1].get("machine_made"))
+
 
 class Service(models.Model):
     """An online service: what residents can ask for, who owns it and what it asks."""
@@ -163,6 +168,12 @@ class Service(models.Model):
         translated into it, for a ``lang`` attribute on that text (WCAG 3.1.2); else empty."""
         language, found = _active_translation(self.translations)
         return "" if language == settings.LANGUAGE_CODE or found else "en-GB"
+
+    @property
+    def machine_translated(self) -> bool:
+        """Is this service's text in the active language machine-made and not yet reviewed (its
+        translation's ``machine_made`` line)? Its pages then carry the machine translation label."""
+        return bool(_active_translation(self.translations)[1].get("machine_made"))
 
     @property
     def local_summary(self) -> str:
