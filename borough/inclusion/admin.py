@@ -30,7 +30,8 @@ class PartnerForm(forms.ModelForm):
         self.fields["name"].help_text = "Leave empty to use the organisation account's name"
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         organisation = data.get("organisation")
         if organisation is not None:
             data["name"] = organisation.name
