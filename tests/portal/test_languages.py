@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation.template import templatize
 
 from borough.catalogue.models import Service
-from borough.catalogue.selectors import service_get, service_search
+from borough.catalogue.selectors import service_search
 from borough.catalogue.services import catalogue_read, translations_read
 
 LOCALE = Path(settings.BASE_DIR) / "borough" / "locale" / "pl" / "LC_MESSAGES"
