@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from borough.core.actors import Actor, ResidentActor, StaffActor, SystemActor
 
-from .models import Membership, Role
+from .models import Membership, OrganisationMember, Role
 from .policies import can_use_hub, in_team_roles_or_admin
 
 INCLUSION_TEAM_SLUG = "digital-inclusion"
@@ -33,11 +33,16 @@ def can_assist_inclusion(user) -> bool:
 
 
 def is_partner_member(user, partner) -> bool:
+    """Listed in the partner's ``members``, or a member of its organisation account."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if partner.members.filter(pk=user.pk).exists():
+        return True
     return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and partner.members.filter(pk=user.pk).exists()
+        partner.organisation_id
+        and OrganisationMember.objects.filter(
+            organisation_id=partner.organisation_id, user=user
+        ).exists()
     )
 
 
@@ -76,6 +81,11 @@ def may_act_for_resident(actor: Actor, resident, partner_ids: set[int]) -> bool:
                 user is not None
                 and user.is_authenticated
                 and partner_ids
-                and user.inclusion_partners.filter(pk__in=partner_ids).exists()
+                and (
+                    user.inclusion_partners.filter(pk__in=partner_ids).exists()
+                    or user.organisation_members.filter(
+                        organisation__inclusion_partner__pk__in=partner_ids
+                    ).exists()
+                )
             )
     return False

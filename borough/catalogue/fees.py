@@ -7,7 +7,12 @@ A rule is one of:
 - per unit: ``amount_pence`` times the answer to a number question (``per: item_count``),
   optionally for a period (``every: year``: a subscription that renews);
 - by answer: ``by: pest`` with ``amounts`` for each option of a selection question
-  (``amount_pence`` is then the lowest, shown as "from").
+  (``amount_pence`` is then the lowest, shown as "from");
+- by answer, priced by a decision table: ``by: emissions_band`` with ``decision:
+  permit_price`` instead of ``amounts``. The prices are the decision table's (the one the
+  service's process uses, versioned and edited in the hub), so the page, the payment and the
+  process read one source: the app that owns the table registers a function in
+  ``DECIDED_PRICES`` giving each option's price for a set of answers.
 
 Pure Python, no database. GOV.UK Pay takes whole pence from 0 to 10,000,000 (£100,000), so a
 rule that could ask for more is refused when the catalogue is loaded, and ``fee_for`` refuses
@@ -16,7 +21,8 @@ an amount outside that range rather than sending it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .definitions import ServiceForm
@@ -24,6 +30,11 @@ from .definitions import ServiceForm
 # GOV.UK Pay's limit on one payment, in pence (its create-payment ``amount`` maximum).
 PAY_MAXIMUM_PENCE = 10_000_000
 PERIODS = {"year"}
+
+#: Prices read from a decision table (``fee: {decision: key}``): key -> function of the answers
+#: giving the price in pence of each option of the ``by`` question. Registered by the app that
+#: owns the table (``processes.library.permits`` for ``permit_price``).
+DECIDED_PRICES: dict[str, Callable[[dict[str, Any]], dict[str, int]]] = {}
 
 
 class FeeRefused(ValueError):
@@ -38,6 +49,7 @@ class FeeRule:
     by: str = ""
     amounts: dict[str, int] = field(default_factory=dict)
     every: str = ""
+    decision: str = ""
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"amount_pence": self.amount_pence}
@@ -48,6 +60,9 @@ class FeeRule:
             data["amounts"] = dict(self.amounts)
         if self.every:
             data["every"] = self.every
+        if self.decision:
+            data["decision"] = self.decision
+            data.pop("amounts", None)
         return data
 
     @classmethod
@@ -58,7 +73,18 @@ class FeeRule:
             by=str(data.get("by", "")),
             amounts={str(k): int(v) for k, v in (data.get("amounts") or {}).items()},
             every=str(data.get("every", "")),
+            decision=str(data.get("decision", "")),
         )
+
+    def priced(self, answers: dict[str, Any]) -> FeeRule:
+        """The rule with its amounts filled in: a decision table's prices for these answers
+        (``DECIDED_PRICES``), or itself when the catalogue file gives the amounts."""
+        if not self.decision:
+            return self
+        source = DECIDED_PRICES.get(self.decision)
+        if source is None:
+            raise FeeRefused(f"no prices for the decision {self.decision!r}")
+        return replace(self, amounts={str(k): int(v) for k, v in source(answers).items()})
 
     @property
     def varies(self) -> bool:
@@ -103,7 +129,9 @@ def read_fee(raw: Any, path: str, problems: list[str], form: ServiceForm) -> Fee
     if not isinstance(raw, dict):
         problems.append(f"{path}: must be null or a mapping")
         return None
-    unknown = sorted(set(raw) - {"amount_pence", "description", "per", "by", "amounts", "every"})
+    unknown = sorted(
+        set(raw) - {"amount_pence", "description", "per", "by", "amounts", "every", "decision"}
+    )
     if unknown:
         problems.append(f"{path}: unknown keys {', '.join(map(str, unknown))}")
     before = len(problems)
@@ -120,7 +148,13 @@ def read_fee(raw: Any, path: str, problems: list[str], form: ServiceForm) -> Fee
             problems.append(f"{path}.per: the most it could cost is over GOV.UK Pay's limit")
     by = raw.get("by") or ""
     amounts = raw.get("amounts") or {}
-    if by:
+    decision = raw.get("decision") or ""
+    if decision:
+        if not isinstance(decision, str) or not by or amounts:
+            problems.append(f"{path}.decision: needs by, and no amounts (the table has them)")
+        elif form.by_id.get(by) is None or form.by_id[by].type != "selection":
+            problems.append(f"{path}.by: must name a single-choice selection question")
+    elif by:
         question = form.by_id.get(by)
         if question is None or question.type != "selection" or question.multiple:
             problems.append(f"{path}.by: must name a single-choice selection question")
@@ -139,8 +173,9 @@ def read_fee(raw: Any, path: str, problems: list[str], form: ServiceForm) -> Fee
         amount_pence=amount,
         per=per,
         by=by,
-        amounts={str(k): v for k, v in amounts.items()} if by else {},
+        amounts={str(k): v for k, v in amounts.items()} if by and not decision else {},
         every=every,
+        decision=decision,
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .definitions import ServiceForm, parse_form, translate_questions
-from .fees import FeeRule, pounds
+from .fees import FeeRefused, FeeRule, pounds
 from .workflows import DEFAULT_WORKFLOW, Workflow, parse_workflow
 
 
@@ -69,6 +69,11 @@ class Category(models.Model):
     @property
     def local_description(self) -> str:
         return _active_translation(self.translations)[1].get("description") or self.description
+
+    @property
+    def machine_translated(self) -> bool:
+        """Is this category's text in the active language machine-made and not yet reviewed?"""
+        return bool(_active_translation(self.translations)[1].get("machine_made"))
 
 
 class Service(models.Model):
@@ -145,9 +150,38 @@ class Service(models.Model):
         if language not in self._forms:
             questions = found.get("questions")
             self._forms[language] = parse_form(
-                translate_questions(self.questions, questions) if questions else self.questions
+                self._with_decided_prices(
+                    translate_questions(self.questions, questions) if questions else self.questions
+                )
             )
         return self._forms[language]
+
+    def _with_decided_prices(self, questions: list[dict]) -> list[dict]:
+        """A fee priced by a decision table (``fee: {decision: ...}``) shows each option's price
+        as its hint, from the table as it stands today: the page says what the payment takes."""
+        rule = self.fee
+        if rule is None or not rule.decision:
+            return questions
+        try:
+            prices = rule.priced({}).amounts
+        except FeeRefused:
+            return questions
+        result = []
+        for question in questions:
+            if isinstance(question, dict) and question.get("id") == rule.by:
+                question = {
+                    **question,
+                    "options": [
+                        {**option, "hint": pounds(prices[str(option.get("value"))])}
+                        if isinstance(option, dict)
+                        and not option.get("hint")
+                        and str(option.get("value")) in prices
+                        else option
+                        for option in question.get("options") or []
+                    ],
+                }
+            result.append(question)
+        return result
 
     def _local(self, field: str) -> str:
         return _active_translation(self.translations)[1].get(field) or getattr(self, field)
@@ -163,6 +197,12 @@ class Service(models.Model):
         translated into it, for a ``lang`` attribute on that text (WCAG 3.1.2); else empty."""
         language, found = _active_translation(self.translations)
         return "" if language == settings.LANGUAGE_CODE or found else "en-GB"
+
+    @property
+    def machine_translated(self) -> bool:
+        """Is this service's text in the active language machine-made and not yet reviewed (its
+        translation's ``machine_made`` line)? Its pages then carry the machine translation label."""
+        return bool(_active_translation(self.translations)[1].get("machine_made"))
 
     @property
     def local_summary(self) -> str:
@@ -196,7 +236,7 @@ class Service(models.Model):
         """What these answers cost, in pence (0 for a free service); ``FeeRefused`` if the
         amount is one GOV.UK Pay cannot take."""
         rule = self.fee
-        return rule.amount_for(answers) if rule else 0
+        return rule.priced(answers).amount_for(answers) if rule else 0
 
     @property
     def fee_display(self) -> str:

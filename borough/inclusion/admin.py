@@ -1,6 +1,7 @@
 """The council sets the eligibility rules, partners and stock here; loans and nominations
 hold residents' data, so their admin pages are audited and read-only where the hub acts."""
 
+from django import forms
 from django.contrib import admin
 
 from borough.core.admin_audit import AuditedAdmin
@@ -15,9 +16,35 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ("label",)}
 
 
+class PartnerForm(forms.ModelForm):
+    """A partner linked to an organisation account takes its name from it: the organisation
+    is not typed twice."""
+
+    class Meta:
+        model = Partner
+        fields = ("organisation", "name", "kind", "members")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = "Leave empty to use the organisation account's name"
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        organisation = data.get("organisation")
+        if organisation is not None:
+            data["name"] = organisation.name
+        elif not data.get("name"):
+            self.add_error("name", "Enter the partner's name, or choose its organisation account")
+        return data
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind")
+    form = PartnerForm
+    list_display = ("name", "kind", "organisation")
+    autocomplete_fields = ("organisation",)
     filter_horizontal = ("members",)
 
 

@@ -77,9 +77,22 @@ class DeviceWipe(models.Model):
         return f"wipe of {self.device} on {self.wiped_at:%Y-%m-%d}"
 
 
+class PartnerQuerySet(models.QuerySet):
+    def for_member(self, user) -> PartnerQuerySet:
+        """The partners ``user`` nominates for: listed in ``members``, or a member of the
+        partner's organisation account."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            models.Q(members=user) | models.Q(organisation__members__user=user)
+        ).distinct()
+
+
 class Partner(models.Model):
-    """A library, charity or community centre that may nominate residents. Its ``members`` are
-    accounts that nominate through the portal's partner pages, seeing only its nominations."""
+    """A library, charity or community centre that may nominate residents. Those who nominate
+    for it through the portal's partner pages, seeing only its nominations, are the members of
+    its ``organisation`` account (ADR 0045: the organisation manages its own people) and, for
+    partners set up before organisations had accounts, the accounts in ``members``."""
 
     class Kind(models.TextChoices):
         LIBRARY = "library", "Library"
@@ -88,9 +101,23 @@ class Partner(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="inclusion_partners"
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inclusion_partner",
+        help_text="The organisation's account: its members nominate for this partner, and its "
+        "name is the partner's",
     )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="inclusion_partners",
+        help_text="Accounts that nominate for this partner besides its organisation's members",
+    )
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -28,7 +28,7 @@ from borough.inclusion.models import (
 def _partners(request):
     if request.user.is_council_staff:
         raise Http404("Staff nominate in the hub")
-    partners = list(Partner.objects.filter(members=request.user))
+    partners = list(Partner.objects.for_member(request.user))
     if not partners:
         raise Http404("Not a member of a partner")
     return partners
@@ -52,7 +52,7 @@ def partner_home(request):
 @login_required
 @never_cache
 def partner_nominate(request, partner_id: int):
-    partner = get_object_or_404(Partner, pk=partner_id, members=request.user)
+    partner = get_object_or_404(Partner.objects.for_member(request.user), pk=partner_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         post = request.POST

@@ -31,6 +31,7 @@ from borough.contacts.services import SAVED_FORM_DAYS, form_session_discard
 from borough.core.actors import ResidentActor
 from borough.core.languages import language_choices
 from borough.core.services import audit_record
+from borough.inclusion.models import Partner
 from borough.payments.agreements import agreements_for_user
 from borough.people.export import resident_data
 from borough.people.services import (
@@ -81,6 +82,7 @@ def my_account(request):
             "permits": permits_for_resident(resident),
             "organisations": organisations_of(request.user),
             "is_councillor": is_councillor(request.user),
+            "inclusion_partner": Partner.objects.for_member(request.user).exists(),
         },
     )
 

@@ -367,6 +367,34 @@ def decision_keys(bpmn: str) -> set[str]:
     return {node.text.strip() for node in root.iter(f"{{{SPIFF_NS}}}calledDecisionId") if node.text}
 
 
+def decision_rows(dmn: str, data: dict, *, columns: tuple[int, ...]) -> list[dict]:
+    """The outputs of every rule of a decision table whose input ``columns`` (0-based) match
+    ``data``, the other inputs left out: what a table says for each value of an input the
+    caller does not know yet (a permit's price for each band, on a date). Spiff's own engine
+    judges each cell, so a cell means here what it means in a process."""
+    parser = SpiffBpmnParser()
+    parser.add_dmn_str(dmn.encode())
+    engine = parser.get_engine(check_decision(dmn), None)
+
+    class _Task:  # what Spiff's DMN engine reads of a task: its data and script engine
+        def __init__(self):
+            self.data = dict(data)
+            self.workflow = type("W", (), {"script_engine": PythonScriptEngine()})()
+
+    task = _Task()
+    found = []
+    for rule in engine.decision_table.rules:
+        entries = [rule.inputEntries[i] for i in columns]
+        if all(
+            engine.evaluate(entry.input.expression, lhs, task)
+            for entry in entries
+            for lhs in entry.lhs
+            if lhs is not None
+        ):
+            found.append(rule.output_as_dict(task))
+    return found
+
+
 def evaluate_decision(dmn: str, data: dict) -> dict:
     """The outputs of a decision table for ``data`` (to tell someone what a decision would say
     before they act on it). Raises ``DecisionNotCovered`` when no rule matches."""

@@ -39,7 +39,10 @@ def test_garden_waste_renews_each_year_and_a_food_caddy_is_free(catalogue):
 @pytest.mark.django_db
 def test_the_start_page_says_how_the_fee_is_worked_out(client, catalogue):
     page = client.get("/services/apply-for-resident-parking-permit/").content.decode()
-    assert "What you pay depends on your answers" in page and "From £60 to £240" in page
+    assert (
+        "What you pay depends on your answers" in page
+        and "price is shown when you choose it" in page
+    )
     fixed = client.get("/services/blue-badge/").content.decode()
     assert "There is a charge for this service: £10." in fixed
 
@@ -84,9 +87,20 @@ def _catalogue_with(slug: str, fee) -> dict:
         ({"amount_pence": 100, "by": "item_types", "amounts": {}, "description": "x"}, "by"),
         ({"amount_pence": 100, "every": "fortnight", "description": "x"}, "every"),
         ({"amount_pence": 100, "price": 3, "description": "x"}, "unknown keys"),
+        ({"amount_pence": 0, "decision": "permit_price", "description": "x"}, "decision"),
+        (
+            {"amount_pence": 0, "by": "item_types", "decision": "d", "amounts": {"furniture": 1}},
+            "decision",
+        ),
     ],
 )
 def test_a_fee_pay_could_not_take_is_refused_when_the_catalogue_loads(fee, problem):
     with pytest.raises(DefinitionError) as refused:
         parse_catalogue(_catalogue_with("book-bulky-waste-collection", fee))
     assert any("fee" in p and problem in p for p in refused.value.problems), refused.value.problems
+
+
+def test_a_fee_priced_by_an_unknown_decision_is_refused_not_guessed():
+    rule = FeeRule(amount_pence=0, by="band", decision="no_such_table")
+    with pytest.raises(FeeRefused, match="no_such_table"):
+        rule.priced({"band": "a"})

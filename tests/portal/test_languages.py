@@ -12,7 +12,8 @@ from django.utils import translation
 from django.utils.translation.template import templatize
 
 from borough.catalogue.models import Service
-from borough.catalogue.selectors import service_get, service_search
+from borough.catalogue.selectors import service_search
+from borough.catalogue.services import catalogue_read, translations_read
 
 LOCALE = Path(settings.BASE_DIR) / "borough" / "locale" / "pl" / "LC_MESSAGES"
 RESIDENT_TEMPLATES = [
@@ -127,6 +128,8 @@ def test_service_form_is_translated_but_keeps_its_values(catalogue):
 
 
 def test_a_service_without_a_translation_falls_back_to_english(client, catalogue):
+    # Every shipped service has Polish; a council's own catalogue may not.
+    Service.objects.filter(slug="report-graffiti").update(translations={})
     page = client.get("/services/report-graffiti/", **POLISH).content.decode()
     assert '<html lang="pl"' in page
     assert Service.objects.get(slug="report-graffiti").name in page
@@ -171,13 +174,83 @@ def test_translation_file_names_only_real_services_questions_and_options(catalog
         (Path(settings.BASE_DIR) / "borough/catalogue/data/translations/pl.yaml").read_text()
     )
     for slug, words in data["services"].items():
-        service = service_get(slug)
+        service = Service.objects.filter(slug=slug).first()  # online or not (member enquiries)
         assert service is not None, slug
         for question_id, question_words in (words.get("questions") or {}).items():
             question = service.form.by_id.get(question_id)
             assert question is not None, f"{slug}.{question_id}"
             values = {o.value for o in question.options}
             assert set(question_words.get("options") or {}) <= values, f"{slug}.{question_id}"
+
+
+def _missing_polish(definition, words: dict) -> list[str]:
+    """Every piece of a service's English text that its Polish entry does not translate."""
+    missing = [
+        field
+        for field in ("name", "summary", "description", "what_happens_next", "fee_description")
+        if getattr(definition, field) and not words.get(field)
+    ]
+    for question in definition.form.questions:
+        polish = (words.get("questions") or {}).get(question.id) or {}
+        where = f"questions.{question.id}"
+        missing += [
+            f"{where}.{key}"
+            for key in ("label", "hint", "error_required", "unit")
+            if getattr(question, key) and not polish.get(key)
+        ]
+        options = polish.get("options") or {}
+        for option in question.options:
+            found = options.get(option.value)
+            label, hint = (
+                (found, "")
+                if isinstance(found, str)
+                else ((found or {}).get("label"), (found or {}).get("hint"))
+            )
+            if not label or (option.hint and not hint):
+                missing.append(f"{where}.options.{option.value}")
+        exits = [route for route in question.routes if route.exit_title]
+        translated_exits = polish.get("exits") or []
+        if len(translated_exits) < len(exits) or not all(
+            e.get("title") and e.get("body") for e in translated_exits
+        ):
+            missing.append(f"{where}.exits")
+    return missing
+
+
+def test_every_service_and_category_of_the_catalogue_has_polish():
+    """A service added in English without its Polish fails here, with what is missing."""
+    catalogue_file = Path(settings.BASE_DIR) / "borough/catalogue/data/services.yaml"
+    catalogue = catalogue_read(catalogue_file)
+    polish = translations_read(catalogue_file)["pl"]
+    missing = [
+        f"categories.{category['slug']}"
+        for category in catalogue.categories
+        if not (polish["categories"].get(category["slug"]) or {}).get("name")
+    ]
+    for definition in catalogue.services:
+        words = polish["services"].get(definition.slug)
+        if not words:
+            missing.append(f"services.{definition.slug}")
+            continue
+        missing += [f"services.{definition.slug}.{m}" for m in _missing_polish(definition, words)]
+    assert not missing, "pl.yaml lacks: " + ", ".join(missing)
+
+
+def test_machine_made_polish_is_labelled_until_reviewed(client, catalogue):
+    label = "Ta strona została przetłumaczona maszynowo"
+    english_label = "(This page was translated by machine and has not been checked yet.)"
+    machine = client.get("/services/report-graffiti/", **POLISH).content.decode()
+    assert "Zgłoś graffiti" in machine and label in machine and english_label in machine
+    reviewed = client.get("/services/report-pothole/", **POLISH).content.decode()
+    assert "Zgłoś dziurę w drodze" in reviewed and english_label not in reviewed
+    # A reviewer removes the entry's machine_made line: the label goes.
+    service = Service.objects.get(slug="report-graffiti")
+    service.translations["pl"].pop("machine_made")
+    service.save(update_fields=["translations"])
+    checked = client.get("/services/report-graffiti/", **POLISH).content.decode()
+    assert "Zgłoś graffiti" in checked and english_label not in checked
+    # English pages never carry it.
+    assert english_label not in client.get("/services/report-dog-fouling/").content.decode()
 
 
 def test_polish_template_renders_plural_forms():

@@ -191,6 +191,23 @@ def test_an_unpaid_hold_is_released_and_a_late_payment_refunded_with_an_apology(
     assert Refund.objects.get().amount_pence == 2000
 
 
+def test_a_late_payment_retakes_the_place_when_it_is_still_free(client, book, slot):
+    """The hold lapsed while the resident paid, but nobody took the place: the process books
+    it again, so a slow payer keeps the day they chose."""
+    check = fill_form(client, slot_service(slot), {"item_count": {"item_count": "2"}})
+    location = client.post(client.post(check)["Location"], {"slot": slot.pk})["Location"]
+    assert bulky.release_lapsed_holds(now=timezone.now() + dt.timedelta(minutes=10)) == 0
+    assert bulky.release_lapsed_holds(now=timezone.now() + dt.timedelta(minutes=50)) == 1
+    assert BulkyBooking.objects.get().state == BookingState.RELEASED
+    assert BulkySlot.objects.get().booked == 0
+    client.get(pay(client, location))
+    case = Payment.objects.get().case
+    start_process(key="bulky-waste", case=case, actor=SYSTEM)
+    booking = BulkyBooking.objects.get(case=case)
+    assert booking.state == BookingState.BOOKED and BulkySlot.objects.get().booked == 1
+    assert "booked for" in _told(case) and not Refund.objects.exists()
+
+
 def slot_service(slot):
     from borough.catalogue.models import Service
 

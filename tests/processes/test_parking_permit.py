@@ -18,7 +18,7 @@ from django.utils import timezone
 from borough.accounts.models import Role, Team
 from borough.cases.create import case_create
 from borough.cases.models import Status
-from borough.catalogue.models import Upload
+from borough.catalogue.models import Service, Upload
 from borough.core.actors import ResidentActor, StaffActor, SystemActor
 from borough.core.channels import Channel
 from borough.payments.models import Payment, PayState
@@ -405,3 +405,43 @@ def test_an_officer_corrects_a_registration_on_the_hubs_task_page(
     assert _waiting(instance, "permit_vehicle_check")  # nothing was lost
     client.post(url, {"vehicle_decision": "retry", "vehicle_registration": "md18 pet"})
     assert ParkingPermit.objects.get(case=case).vrm == "MD18PET"
+
+
+@pytest.mark.django_db
+def test_the_band_page_the_payment_and_the_permit_take_one_price(client, apply, admin, settings):
+    """The prices live in the ``permit_price`` table alone: the band question shows them, the
+    payment takes them and the process prices the permit from them, before and after an
+    administrator saves new prices in the hub."""
+    from tests.payments.conftest import fill_form
+
+    settings.GOVUK_PAY_SANDBOX_WEBHOOKS = False
+    service = Service.objects.get(slug="apply-for-resident-parking-permit")
+    band_page = "/services/apply-for-resident-parking-permit/questions/emissions_band/"
+
+    def charged() -> int:
+        check = fill_form(
+            client, service, {"emissions_band": {"emissions_band": "from_151_to_200"}}
+        )
+        page = client.get(band_page).content.decode()
+        client.post(check)
+        return page, Payment.objects.latest("created_at").amount_pence
+
+    page, paid = charged()
+    assert paid == 18000 and "£180" in page and "£60" in page and "£240" in page
+    case, instance = apply("BG17 DSL", paid=paid)  # 178 g/km: the DVLA agrees with the band
+    assert ParkingPermit.objects.get(case=case).price_pence == paid
+    assert not ProcessStep.objects.filter(instance=instance, step_id="permit_price_check").exists()
+
+    table = DecisionTable.objects.get(key="permit_price", is_current=True)
+    save_decision_table(
+        key=table.key,
+        name=table.name,
+        dmn=table.dmn.replace("<text>18000</text>", "<text>19800</text>"),
+        actor=StaffActor(admin),
+        reason="New prices",
+    )
+    page, paid = charged()
+    assert paid == 19800 and "£198" in page and "£180" not in page
+    case, instance = apply("BG17 DSL", paid=paid)
+    assert ParkingPermit.objects.get(case=case).price_pence == 19800
+    assert not ProcessStep.objects.filter(instance=instance, step_id="permit_price_check").exists()

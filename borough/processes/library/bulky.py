@@ -12,6 +12,15 @@ the last place only one has it; ``HOLD_MINUTES`` later an unpaid hold is release
    through Notify), and closes the case after the collection day (timer);
 3. hears ``bulky_cancelled`` from MyAccount: the refund decision (DMN; the cut-off is data)
    says how much comes back, the payments app refunds it, and the place is released.
+
+Why the hold's expiry is a periodic task (``tasks.bulky_release_lapsed_holds``) and not a timer
+in ``bulky_waste.bpmn`` like the reminder and the garden waste waits: a hold is taken before
+there is a case (a case only once paid, ADR 0030), and a process instance is always a case's
+(``ProcessInstance.case``). Most holds belong to residents who leave the payment page; running a
+process for each would mean a case for every abandoned payment (in the hub, the KPIs and the
+resident's account) or caseless instances that every process page and policy would have to
+allow for. What the process does own is the consequence of a lapse: ``confirm`` re-takes the
+place if it is still free, and refunds with an apology if it is not.
 """
 
 from __future__ import annotations

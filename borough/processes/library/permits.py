@@ -20,22 +20,25 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from borough.cases.models import Resolution
 from borough.cases.workflow import case_send_update
-from borough.catalogue.fees import pounds
+from borough.catalogue.fees import DECIDED_PRICES, pounds
 from borough.payments.models import Payment, PayState
 
-from .. import ves
-from ..models import ParkingPermit, ParkingZone
+from .. import engine, ves
+from ..models import DecisionTable, ParkingPermit, ParkingZone
 from ..registry import ServiceUnavailable, StepContext, service_task
 from .common import actor, tell_and_close
 from .flytipping import language
 
 PROCESS = "resident-parking-permit"
+PRICE_DECISION = "permit_price"
+SHIPPED = Path(__file__).resolve().parent.parent / "definitions"
 REMIND_DAYS_BEFORE = 28
 
 
@@ -46,6 +49,25 @@ def _start_date(answers: dict) -> dt.date:
     except ValueError:
         return today
     return max(start, today)
+
+
+def band_prices(answers: dict) -> dict[str, int]:
+    """Each emissions band's price in pence for a permit starting on the answers' start date
+    (today when there is none yet): the current ``permit_price`` table's rows for that date.
+    The portal charges this and shows it beside each band (``catalogue.fees.DECIDED_PRICES``),
+    and the process prices the permit from the same table, so the page, the payment and the
+    permit agree; a new version saved in the hub changes all three."""
+    table = DecisionTable.objects.filter(key=PRICE_DECISION, is_current=True).first()
+    # Before the processes are loaded (a new install), the table Borough ships.
+    dmn = table.dmn if table else (SHIPPED / f"{PRICE_DECISION}.dmn").read_text(encoding="utf-8")
+    data = {"zone": {"valid_from": _start_date(answers).isoformat()}}
+    prices: dict[str, int] = {}
+    for row in engine.decision_rows(dmn, data, columns=(0,)):  # column 0: the permit's start
+        prices.setdefault(str(row["band"]), int(row["price_pence"]))
+    return prices
+
+
+DECIDED_PRICES[PRICE_DECISION] = band_prices
 
 
 @service_task("permits.find_zone", "Find the controlled parking zone the address is in")
