@@ -400,7 +400,7 @@ def call_take(*, call: Call, actor: Actor) -> Call:
         raise NotAllowed("You may not take calls to this line")
     agent = staff_user(actor)
     with transaction.atomic():
-        call = Call.objects.select_for_update().select_related("line").get(pk=call.pk)
+        call = Call.objects.select_for_update(of=("self",)).select_related("line").get(pk=call.pk)
         entry = QueueEntry.objects.select_for_update().filter(call=call).first()
         if call.ended_at is not None or entry is None or entry.left_at is not None:
             raise CallInvalid("The caller is no longer waiting")

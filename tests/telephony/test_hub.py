@@ -190,3 +190,17 @@ def test_importing_a_bad_plan_in_the_hub_lists_the_problems(client, staff_login,
     good = SimpleUploadedFile("plan.json", exported.content)
     response = client.post("/hub/routing-plan/import/", {"plan": good}, follow=True)
     assert "Routing plan imported: 2 lines, 2 queues, 2 numbers" in response.content.decode()
+
+
+def test_a_call_is_on_the_residents_history_with_a_link_to_its_transcript(
+    client, staff_login, plan, agent
+):
+    resident = ResidentFactory(phone="+447700900001")
+    call = _waiting()
+    services.call_ended(call, outcome="abandoned")
+    staff_login(client, agent)
+    page = client.get(f"/hub/residents/{resident.pk}/").content.decode()
+    assert "Phone calls" in page and f"/hub/calls/{call.pk}/" in page
+    assert "caller hung up" in page
+    # The contact is on the history too: automated voice, never reached a person.
+    assert "Automated voice" in page

@@ -30,7 +30,7 @@ def test_export_then_import_gives_the_same_plan(plan):
         counts = plan_import(actor=SYSTEM, text=text)
         assert counts == {"lines": 2, "queues": 2, "numbers": 2}
         assert plan_export() == before
-    assert json.loads(plan_dump("json"))["lines"][1]["voicemail_service"] == "member-enquiry"
+    assert json.loads(plan_dump("json"))["lines"][1]["voicemail_service"] == "phone-message"
 
 
 def test_an_import_replaces_the_plan_and_the_next_call_uses_it(plan):
