@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -25,7 +26,7 @@ from .context import Demo
 
 WEEKDAYS = {day: ["08:30-17:30"] for day in ("mon", "tue", "wed", "thu", "fri")}
 
-PLAN = {
+PLAN: dict[str, Any] = {
     "version": 1,
     "queues": [
         {"slug": "contact-centre", "name": "Contact centre", "team": "customer-experience"},

@@ -117,7 +117,8 @@ def wallboard(user, *, now: dt.datetime | None = None) -> list[Board]:
     queue_of = {line.pk: line.queue_id for line in lines}
     for line_id, outcome, agent_id in calls:
         # A line's calls count on its board and its queue's.
-        for board in filter(None, (by_line[line_id], by_queue.get(queue_of[line_id]))):
+        queue_board = by_queue.get(queue_of[line_id] or 0)
+        for board in filter(None, (by_line[line_id], queue_board)):
             board.calls += 1
             board.abandoned += outcome == Call.Outcome.ABANDONED
             board.resolved_by_assistant += outcome == Call.Outcome.RESOLVED and agent_id is None
