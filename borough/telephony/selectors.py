@@ -97,6 +97,12 @@ class Board:
     calls: int = 0
 
     @property
+    def longest_wait_text(self) -> str:
+        """The longest wait as a wallboard shows it: "45 s", "4 min 05 s"."""
+        minutes, seconds = divmod(self.longest_wait_seconds, 60)
+        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+    @property
     def answered_in_target_percent(self) -> int | None:
         return round(100 * self.answered_in_target / self.answered) if self.answered else None
 

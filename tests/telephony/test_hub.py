@@ -128,7 +128,7 @@ def test_the_wallboard_counts_today(client, staff_login, plan, agent):
     assert queue.waiting == 1 and queue.calls == 5
     staff_login(client, agent)
     page = client.get("/hub/calls/wallboard/").content.decode()
-    assert "50%" in page and "Check again" in page
+    assert "50%" in page and "Check again" in page and " min " in page
 
 
 def test_only_administrators_see_the_routing_plan(client, staff_login, plan, agent, admin):

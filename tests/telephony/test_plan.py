@@ -111,3 +111,13 @@ def test_the_management_command_exports_and_imports(plan, tmp_path, capsys):
         call_command("routing_plan", "import", str(bad))
     assert "greeting is missing" in capsys.readouterr().err
     assert Line.objects.count() == 2
+
+
+def test_a_recording_line_gets_the_default_notice_unless_one_is_given_empty(plan):
+    data = plan_export()
+    del data["lines"][1]["recording_notice"]  # repairs records calls
+    plan_import(actor=SYSTEM, text=yaml.safe_dump(data))
+    assert "may be recorded" in Line.objects.get(slug="repairs").recording_notice
+    data["lines"][1]["recording_notice"] = " "
+    with pytest.raises(PlanInvalid, match="needs the recording notice"):
+        plan_import(actor=SYSTEM, text=yaml.safe_dump(data))
