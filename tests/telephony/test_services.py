@@ -267,3 +267,8 @@ def test_a_caller_who_hangs_up_in_the_queue_is_abandoned(plan):
     assert call.queue_entry.left_at is not None and call.queue_entry.taken_at is None
     with pytest.raises(CallInvalid):
         call_ended(_call(), outcome="exploded")
+
+
+def test_the_voicemail_service_is_never_offered_online(catalogue):
+    service = catalogue["phone-message"]
+    assert service.is_online is False and service.audience == "phone"
