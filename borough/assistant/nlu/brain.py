@@ -172,6 +172,8 @@ class Brain:
             labels += [intent] * len(examples)
         texts += out_of_scope
         labels += [OUT_OF_SCOPE] * len(out_of_scope)
+        self.out_of_scope = list(out_of_scope)
+        self.cache_directory = cache_dir()
         vectors = self.cache.embed(texts)
         # Ordinary requests, for the safeguarding triage: not out of scope, not a safety page.
         not_ordinary = content.safety_intents() | {OUT_OF_SCOPE}

@@ -27,6 +27,9 @@ EXAMPLES = DATA / "multilingual_examples.yaml"
 # More ordinary messages per language (and in Latin letters for the Indic languages and Urdu),
 # written later; read after EXAMPLES, their lists added to its.
 MORE_EXAMPLES = DATA / "multilingual_intents.yaml"
+# The intents the development sets showed least known (a complaint, a Blue Badge, the tip...),
+# a few more messages each per language; read last.
+LONG_TAIL = DATA / "multilingual_long_tail.yaml"
 
 
 @dataclass
@@ -43,7 +46,7 @@ class Examples:
     @classmethod
     def load(cls, *paths) -> Examples:
         examples = cls()
-        for path in paths or (EXAMPLES, MORE_EXAMPLES):
+        for path in paths or (EXAMPLES, MORE_EXAMPLES, LONG_TAIL):
             examples._read(path)
         return examples
 
