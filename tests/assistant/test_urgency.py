@@ -49,7 +49,7 @@ def test_the_threshold_is_chosen_for_recall_on_held_out_folds():
 
 def test_only_words_are_read():
     assert not urgency.readable("ama@example.com")
-    assert not urgency.readable("REF 4471-22")
+    assert not urgency.readable("4471-22, E8 1DY")
     assert urgency.readable("help me")
 
 

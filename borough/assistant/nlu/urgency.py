@@ -200,8 +200,9 @@ def training_data(
     english_examples: list[tuple[str, str]], ordinary: list[str], out_of_scope: list[str]
 ) -> Data:
     """Everything the classifier learns from: data/urgency.yaml; the English safeguarding
-    example phrases and anchors ([(driver, phrase)]) as urgent; the ordinary requests (every
-    intent's utterances but the safety pages') and the out-of-scope phrases as not urgent.
+    example phrases and anchors ([(driver, phrase)]) as urgent; the ordinary requests (the
+    support-level example phrases and every intent's utterances but the safety pages') and the
+    out-of-scope phrases as not urgent.
     (The examples in other languages are left out: the classifier reads English, ADR XXXX.)"""
     data = read_examples()
     for driver, phrase in english_examples:
