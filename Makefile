@@ -18,7 +18,7 @@ help:
 	@echo "make bench  run the benchmarks in bench/ and print their results"
 	@echo "make bench-processes only the process engine benchmark (100,000 instances waiting on timers, PostgreSQL)"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
-	@echo "make eval-assistant  the resident assistant's accuracy and latency (English, and per language: intent, safeguarding, language ID), and search's first-result accuracy, on their held-out sets"
+	@echo "make eval-assistant  the resident assistant's accuracy and latency (English, and per language: intent, safeguarding, language ID), and search's first-result accuracy, on their held-out sets; BOROUGH_MULTILINGUAL_HELDOUT=file.jsonl for a blind multilingual set"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
 	@echo "make bench-load   200 simulated residents, staff and API clients for 5 minutes (Locust; PostgreSQL, Redis, gunicorn, two Huey workers)"

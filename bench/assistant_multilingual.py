@@ -16,9 +16,12 @@ words) that must stay English. Three sets, reported apart:
   the approach was frozen, then made development data on 2026-12-07 (fourth session): its misses
   were studied to improve the approach (never its sentences copied), so it is no longer a
   measure;
-- held-out: data/heldout_multilingual_v3.jsonl, written blind on 2026-12-07 by a helper who saw
-  no code or data of the product, and run once after the approach was frozen (data/README.md);
-  BOROUGH_MULTILINGUAL_HELDOUT points the bench at another file of the same fields.
+- development v3 (formerly held-out): data/heldout_multilingual_v3.jsonl, written blind on
+  2026-12-07 by a helper who saw no code or data of the product, run once as the held-out set
+  (fourth session), studied since (fifth session: its misses by kind, never its sentences);
+- held-out: BOROUGH_MULTILINGUAL_HELDOUT (a file of the same fields: language, text, urgent, kind,
+  label), else data/heldout_multilingual_v4.jsonl when it exists. Run once, after the approach
+  is frozen:  BOROUGH_MULTILINGUAL_HELDOUT=/path/to/v4.jsonl make eval-assistant
 
 Also the cost of the multilingual model: the turn latency (understand + retrieve) of messages
 in other languages (which go through the encoder) against English ones (which do not) in the
@@ -268,29 +271,78 @@ def report(title: str, r: dict) -> None:
         print(f"      false alarm [{language}] {text} {signs}")
 
 
-HELDOUT_V3 = DATA / "heldout_multilingual_v3.jsonl"
+# v3: held-out in the fourth session, development data since the fifth (data/README.md).
+DEV_V3 = HELDOUT_V3 = DATA / "heldout_multilingual_v3.jsonl"
+HELDOUT_V4 = DATA / "heldout_multilingual_v4.jsonl"
 
 
 def heldout_path() -> Path | None:
-    """The blind held-out set's file: v3 (data/README.md), or BOROUGH_MULTILINGUAL_HELDOUT."""
+    """The blind held-out set's file: BOROUGH_MULTILINGUAL_HELDOUT, else data/
+    heldout_multilingual_v4.jsonl when it exists (none else: every other set has been seen)."""
     configured = os.environ.get("BOROUGH_MULTILINGUAL_HELDOUT", "").strip()
-    return Path(configured) if configured else HELDOUT_V3
+    if configured:
+        path = Path(configured)
+        if not path.exists():
+            raise SystemExit(f"BOROUGH_MULTILINGUAL_HELDOUT: no such file: {path}")
+        return path
+    return HELDOUT_V4 if HELDOUT_V4.exists() else None
 
 
 def evaluate(*, rounds: int = 3) -> dict:
     dev = dev_rows()
     dev_v1 = [dict(row, reference=True) for row in jsonl_rows(DEV_V1)]
     dev_v2 = jsonl_rows(DEV_V2)
+    dev_v3 = jsonl_rows(DEV_V3)
     path = heldout_path()
     held = jsonl_rows(path) if path else []
     return {
         "development": score(dev),
         "development_v1": score(dev_v1) if dev_v1 else None,
         "development_v2": score(dev_v2) if dev_v2 else None,
+        "development_v3": score(dev_v3) if dev_v3 else None,
         "heldout": score(held) if held else None,
         "heldout_file": str(path) if held else None,
-        "cost": cost(dev + dev_v1 + dev_v2 + held, rounds=rounds),
+        "cost": cost(dev + dev_v1 + dev_v2 + dev_v3 + held, rounds=rounds),
     }
+
+
+def targets(r: dict) -> list[str]:
+    """Issue 22's acceptance, one line each, on one set's scores."""
+    lines = []
+    per = r["languages"]
+    intents = {
+        language: s["intent_right"] / s["labelled"] for language, s in per.items() if s["labelled"]
+    }
+    below = sorted(f"{lang} {v:.0%}" for lang, v in intents.items() if v < 0.85)
+    if intents:
+        lines.append(
+            "intent >= 85% in every language: "
+            + ("met" if not below else "NOT met (" + ", ".join(below) + ")")
+        )
+    other, english = r["intent_other_languages"], r["intent_english"]
+    if other is not None and english is not None:
+        gap = (english - other) * 100
+        lines.append(
+            f"intent within 5 points of English on average: {'met' if gap <= 5 else 'NOT met'} "
+            f"({other:.1%} against {english:.1%}, {gap:+.1f} points)"
+        )
+    recall = sorted(
+        f"{lang} {s['reached']} of {s['urgent']}"
+        for lang, s in per.items()
+        if s["urgent"] and s["reached"] < s["urgent"]
+    )
+    if any(s["urgent"] for s in per.values()):
+        lines.append(
+            "safeguarding recall 100% in every language: "
+            + ("met" if not recall else "NOT met (" + ", ".join(recall) + ")")
+        )
+    if r["short_english"]:
+        wrong = r["short_english"] - r["short_english_kept"]
+        lines.append(
+            "no English message under five words taken for another language: "
+            + ("met" if not wrong else f"NOT met ({wrong} of {r['short_english']})")
+        )
+    return lines
 
 
 def _wrong(r: dict) -> None:
@@ -315,15 +367,28 @@ def print_report(r: dict, *, show_languages: bool = False) -> None:
         )
         if show_languages:
             _wrong(r["development_v2"])
+    if r.get("development_v3") is not None:
+        report(
+            "Every language: development set v3, formerly held-out (studied since the fifth "
+            "session)",
+            r["development_v3"],
+        )
+        if show_languages:
+            _wrong(r["development_v3"])
     if r["heldout"] is not None:
         report(f"Every language: HELD-OUT set ({r['heldout_file']})", r["heldout"])
+        for line in targets(r["heldout"]):
+            print(f"  issue 22 target: {line}")
         if show_languages:
             _wrong(r["heldout"])
     else:
-        print("  (no held-out set: data/heldout_multilingual_v3.jsonl is missing)")
+        print(
+            "  (no held-out set: set BOROUGH_MULTILINGUAL_HELDOUT to a blind set's file, or put it"
+            " at data/heldout_multilingual_v4.jsonl)"
+        )
     c = r["cost"]
     print(
-        f"  turn latency, English (MiniLM only) median {c['en_median_ms']:.1f} ms, p95 "
+        f"  turn latency, English (MiniLM + e5 urgency) median {c['en_median_ms']:.1f} ms, p95 "
         f"{c['en_p95_ms']:.1f} ms; other languages (+ e5) median {c['other_median_ms']:.1f} ms, "
         f"p95 {c['other_p95_ms']:.1f} ms (target p95 < 300 ms); e5 alone median "
         f"{c['encoder_median_ms']:.1f} ms"

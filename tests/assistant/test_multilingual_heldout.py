@@ -1,4 +1,5 @@
-"""Issue 22 on the v2 set: every language's intent, safeguarding and language ID.
+"""Issue 22 on the v2 set: every language's intent, safeguarding and language ID (and the bench's
+blind-set switch and target lines).
 
 data/heldout_multilingual_v2.jsonl was written blind by another helper (data/README.md), run
 once as the held-out set, and is DEVELOPMENT data since 2026-12-07 (fourth session): its misses
@@ -56,3 +57,42 @@ def test_v2_held_out_floors():
     assert result["languages"]["en"]["alarms"] == 0
     assert result["short_english"] == 40
     assert result["short_english_kept"] >= SHORT_ENGLISH_KEPT, result["short_english_wrong"]
+
+
+def test_a_blind_set_is_named_by_the_environment_and_a_missing_file_is_a_clear_error(
+    tmp_path, monkeypatch
+):
+    from bench import assistant_multilingual
+
+    blind = tmp_path / "v4.jsonl"
+    blind.write_text('{"language": "pl", "text": "kiedy wywóz śmieci", "urgent": false}\n')
+    monkeypatch.setenv("BOROUGH_MULTILINGUAL_HELDOUT", str(blind))
+    assert assistant_multilingual.heldout_path() == blind
+    monkeypatch.setenv("BOROUGH_MULTILINGUAL_HELDOUT", str(tmp_path / "missing.jsonl"))
+    try:
+        assistant_multilingual.heldout_path()
+    except SystemExit as error:
+        assert "missing.jsonl" in str(error)
+    else:
+        raise AssertionError("a missing blind set must stop the run")
+
+
+def test_the_report_names_each_language_below_a_target():
+    from bench.assistant_multilingual import targets
+
+    def stats(urgent, reached, labelled, right):
+        return {"urgent": urgent, "reached": reached, "labelled": labelled, "intent_right": right}
+
+    lines = targets(
+        {
+            "languages": {"en": stats(10, 10, 20, 19), "so": stats(10, 9, 20, 15)},
+            "intent_other_languages": 0.75,
+            "intent_english": 0.95,
+            "short_english": 30,
+            "short_english_kept": 30,
+        }
+    )
+    assert "NOT met (so 75%)" in lines[0]
+    assert "NOT met" in lines[1] and "+20.0 points" in lines[1]
+    assert "NOT met (so 9 of 10)" in lines[2]
+    assert lines[3].endswith("met")

@@ -172,6 +172,8 @@ class Brain:
             labels += [intent] * len(examples)
         texts += out_of_scope
         labels += [OUT_OF_SCOPE] * len(out_of_scope)
+        self.out_of_scope = list(out_of_scope)
+        self.cache_directory = cache_dir()
         vectors = self.cache.embed(texts)
         # Ordinary requests, for the safeguarding triage: not out of scope, not a safety page.
         not_ordinary = content.safety_intents() | {OUT_OF_SCOPE}
@@ -189,8 +191,12 @@ class Brain:
         self.examples = crosslingual.Examples.load()
         texts, labels = crosslingual.training_set(intents, out_of_scope, self.examples)
         self.other_classifier: IntentClassifier
-        # Its threshold is chosen on the examples in other languages only (cross-validated).
-        judged = np.arange(len(texts)) >= len(texts) - len(self.examples.ordinary)
+        # Its threshold is chosen on the examples in other languages only (cross-validated), not
+        # on the long tail's (few per intent, they would move it for every intent).
+        rows = np.arange(len(texts))
+        judged = (rows >= len(texts) - len(self.examples.labelled())) & (
+            rows < len(texts) - len(self.examples.intent_only)
+        )
         other_vectors = self.e5_cache.embed(texts)
         self.other_classifier, self.other_validation = trained_classifier(
             other_vectors,
@@ -204,7 +210,7 @@ class Brain:
         # message in another language (nlu.nearest_english): ordinary requests only.
         english = [
             i
-            for i in range(len(texts) - len(self.examples.ordinary))
+            for i in range(len(texts) - len(self.examples.labelled()))
             if labels[i] not in not_ordinary
         ]
         self.english_phrases = [(texts[i], labels[i]) for i in english]
