@@ -1,4 +1,4 @@
-"""Is someone in danger? A binary classifier over the multilingual encoder (ADR XXXX).
+"""Is someone in danger? A binary classifier over the multilingual encoder (ADR 0048).
 
 The lexicons (vulnerability.yaml, vulnerability_multilingual.yaml) catch danger said with its
 words, and similarity to a few example phrases catches wording close to one of them. Residents
@@ -41,7 +41,7 @@ RECALL_FLOOR = 0.93
 VERSION = "2"
 # Training: L2 on the weights and full-batch Adam steps (classifier.fit_logistic). Of 1e-4, 1e-3
 # and 1e-2 (and standardised features), 1e-4 gave the fewest out-of-fold false alarms at the
-# recall floor (docs/adr/XXXX).
+# recall floor (docs/adr/0048-urgency-classifier.md).
 L2 = 1e-4
 ITERATIONS = 300
 
@@ -203,7 +203,7 @@ def training_data(
     example phrases and anchors ([(driver, phrase)]) as urgent; the ordinary requests (the
     support-level example phrases and every intent's utterances but the safety pages') and the
     out-of-scope phrases as not urgent.
-    (The examples in other languages are left out: the classifier reads English, ADR XXXX.)"""
+    (The examples in other languages are left out: the classifier reads English, ADR 0048.)"""
     data = read_examples()
     for driver, phrase in english_examples:
         data.add([phrase], True, driver)
