@@ -1,4 +1,4 @@
-"""Danger described without its words reaches a person (issue 22; urgency.py, ADR XXXX).
+"""Danger described without its words reaches a person (issue 22; urgency.py, ADR 0048).
 
 The messages below were written for this test, not taken from any evaluation or development set
 or from data/urgency.yaml: indirect descriptions a resident might type, and everyday messages
