@@ -212,6 +212,7 @@ INSTALLED_APPS = [
     "borough.api",
     "borough.integrations",
     "borough.assistant",
+    "borough.telephony",
     "borough.homes",
     "borough.directory",
     "borough.inclusion",

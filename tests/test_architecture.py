@@ -39,6 +39,8 @@ ROOMS = [
     "processes",
     "integrations",
     "assistant",
+    # Issue 21: the routing plan, calls and the call queue; the voice gateway calls it.
+    "telephony",
     "voice",
     "inclusion",
     "directory",
