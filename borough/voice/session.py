@@ -157,6 +157,7 @@ class CallSession:
         self.timings: list[Timing] = []
         self.heard: list[str] = []  # what the caller said, as understood (for tests and eval)
         self.said: list[str] = []  # what the assistant said
+        self.posted: list[str] = []  # what went to the dialogue (the caller's words or keys)
         self.call = None
         self.conversation: Conversation | None = None
         self.outcome = "resolved"
@@ -165,6 +166,7 @@ class CallSession:
         self._barge_ms = 0
         self._last_said = ""
         self._choices: list[str] = []
+        self._listed = 0  # the numbered lines of the last reply (addresses, kinds of bin...)
         self._keys = ""
         self._keys_at = 0.0
         self._waiting = False
@@ -200,7 +202,9 @@ class CallSession:
 
     # ---------------------------------------------------------------- the call's life
 
-    def run(self) -> None:
+    def run(self, *, own_connection: bool = True) -> None:
+        """The call, start to end. In the gateway each call has a thread and so a database
+        connection of its own, closed at the end (``own_connection``)."""
         try:
             self._run()
         except Exception:
@@ -210,8 +214,9 @@ class CallSession:
             try:
                 self._finish()
             finally:
-                close_old_connections()
-                connection.close()
+                if own_connection:
+                    close_old_connections()
+                    connection.close()
                 self._done.set()
 
     def _run(self) -> None:
@@ -251,7 +256,8 @@ class CallSession:
             opening.append(spoken.speak_replies([(welcome.text, welcome.choices)]))
         if routing.record_calls and routing.recording_notice:
             # The notice is said first: the recording starts with it, never before.
-            self.say(opening.pop(0))
+            self.say(opening.pop(0), wait=True)
+            telephony.recording_notice_played(self.call)
             self._recording = True
         self.say(" ".join(opening))
         self._listen()
@@ -324,6 +330,8 @@ class CallSession:
             self._choose_callback(key)
             return
         self._speech_end = self.clock()
+        if self.call is not None:
+            _telephony().call_turn(self.call, speaker="caller", text="", dtmf=key)
         if self.playing:
             self.transport.stop_playing()
             self._playing_until = 0.0
@@ -342,9 +350,9 @@ class CallSession:
         if key == "#":
             self._send_keys()
             return
-        if key.isdigit() and self._choices and not self._keys and 1 <= int(key) <= len(
-            self._choices
-        ):
+        # One key picks one of up to nine things listed; more are keyed then # (or a pause).
+        listed = max(len(self._choices), self._listed)
+        if key.isdigit() and not self._keys and 1 <= int(key) <= listed <= 9:
             self.post(key)
             return
         self._keys += key
@@ -361,8 +369,11 @@ class CallSession:
         """The caller's words (or keys) through the chat's dialogue, and the replies said."""
         if not text or self.conversation is None:
             return
+        logger.debug("voice turn posted")
+        self.posted.append(text)
         telephony = _telephony()
-        telephony.call_turn(self.call, speaker="caller", text=text)
+        if not text.isdigit():
+            telephony.call_turn(self.call, speaker="caller", text=text)
         if self._waiting:
             # Waiting for a person: the words go to the conversation for the agent to read.
             self.say("Thank you. A member of staff will be with you as soon as possible.")
@@ -382,6 +393,7 @@ class CallSession:
             if m.sender == ChatMessage.Sender.ASSISTANT
         ]
         self._choices = replies[-1][1] if replies else []
+        self._listed = len(spoken.NUMBERED_LINE.findall(replies[-1][0])) if replies else 0
         words = spoken.speak_replies(replies)
         if conversation.status == Conversation.Status.WAITING and not self._waiting:
             words = (words + " " + self._join_queue(conversation)).strip()

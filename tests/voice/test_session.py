@@ -1,0 +1,82 @@
+"""A call's dialogue with the audio path faked at its two ends (speech to text scripted, the
+transport keeping what is played); the voice activity detection, the keys, barge-in and the
+dialogue are real. The calls placed over SIP are in test_calls.py."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from borough.cases.models import Case
+from borough.telephony.models import Call, CallTurn, QueueEntry
+from borough.voice import audio
+from borough.voice.session import CallSession
+
+from .conftest import CALLER, COUNCIL, FakeTransport, ScriptedRecogniser
+
+pytestmark = pytest.mark.django_db
+
+SILENCE = b"\0" * audio.FRAME_BYTES
+
+
+class Caller:
+    """Puts a caller's turns (spoken by eSpeak NG, then 0.6 s of silence) and keys in the
+    session's queue, then runs the call to its end in this thread."""
+
+    def __init__(self, tts, script):
+        self.tts = tts
+        self.transport = FakeTransport()
+        self.stt = ScriptedRecogniser([text for kind, text in script if kind == "say"])
+        clock = itertools.count(0.0, 0.25)
+        self.session = CallSession(
+            self.transport,
+            dialled=COUNCIL,
+            caller=CALLER,
+            stt=self.stt,
+            tts=tts,
+            clock=lambda: next(clock),
+        )
+        for kind, value in script:
+            if kind == "say":
+                self.session.feed_audio(tts.synthesise(value) + SILENCE * 40)
+            else:
+                for key in value:
+                    self.session.feed_dtmf(key)
+        self.session.caller_hung_up()
+
+    def run(self):
+        self.session._hung_up.clear()  # the hang-up is the last event in the queue
+        self.session.run(own_connection=False)
+        return self.session
+
+
+def test_a_missed_bin_reported_by_voice_confirms_the_postcode_and_spells_the_reference(
+    line, tts
+):
+    session = Caller(
+        tts,
+        [
+            ("say", "I want to report a missed bin"),
+            ("say", "U B 8, 1 Q A."),
+            ("keys", "1"),  # the first address listed
+            ("keys", "2"),  # the second kind of bin
+            ("say", "Yes."),
+            ("say", "Today."),
+            ("say", "Skip."),
+            ("say", "Yes."),
+        ],
+    ).run()
+    said = "\n".join(session.said)
+    print(said, session.heard, session.posted, session.outcome)
+    case = Case.objects.get()
+    assert case.service.slug == "report-missed-bin"
+    assert "UB8 1QA" in case.address_text() if hasattr(case, "address_text") else True
+    # The postcode and the house number are read back, the reference spelt out.
+    assert "U, B, 8; 1, Q, A" in said
+    assert "Press 1 for number" in said
+    assert "That is: " in said and case.reference in said
+    call = Call.objects.get()
+    assert call.outcome == Call.Outcome.RESOLVED
+    assert CallTurn.objects.filter(call=call, speaker="caller", dtmf="1").exists()
+    print(said)
