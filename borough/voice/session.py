@@ -335,8 +335,10 @@ class CallSession:
         if self.playing:
             self.transport.stop_playing()
             self._playing_until = 0.0
-        if key == spoken.PERSON_KEY and not self._keys:
-            self.post("Talk to a person" if not self._waiting else "")
+        # 0 is a person at any time; where digits are asked for (a date, a number), 0 alone
+        # then a pause is (a 0 followed by more keys is part of what is keyed).
+        if key == spoken.PERSON_KEY and not self._keys and (self._choices or self._listed):
+            self._ask_for_person()
             return
         if self._waiting and key == CALLBACK_KEY:
             self._offer_callback_times()
@@ -358,10 +360,16 @@ class CallSession:
         self._keys += key
         self._keys_at = self.clock()
 
+    def _ask_for_person(self) -> None:
+        if not self._waiting:
+            self.post("Talk to a person")
+
     def _send_keys(self) -> None:
         keys, self._keys = self._keys, ""
-        if keys:
-            self.post(keys)
+        if keys == spoken.PERSON_KEY:
+            self._ask_for_person()
+        elif keys:
+            self.post(spoken.keyed_text(keys, self._last_said))
 
     # ---------------------------------------------------------------- the dialogue
 
@@ -408,11 +416,12 @@ class CallSession:
         self._waiting = True
         self._choices = []
         position, wait = telephony.queue_position(self.call)
-        words = "Please stay on the line."
+        words = ""
         if position == 1:
             words += " You are next in the queue."
         elif position:
             words += f" You are number {position} in the queue."
+        words = words.strip()
         if wait and wait >= getattr(settings, "BOROUGH_VOICE_OFFER_CALLBACK_AFTER_S", 120):
             minutes = max(1, round(wait / 60))
             words += (

@@ -181,11 +181,15 @@ class SipGateway:
         closed = asyncio.Event()
 
         def on_event(event) -> None:
-            if getattr(event.event, "name", "") == "CALL_CLOSED":
+            name = getattr(event.event, "name", "")
+            if name == "CALL_CLOSED":
                 closed.set()
+            elif name == "CALL_DTMF_START" and event.text:
+                # A key counts when pressed (RFC 4733's first packet or SIP INFO): some phones
+                # never send the end of a key, and the caller expects an answer at once.
+                session.feed_dtmf(event.text[:1])
 
         call.on(on_event)
-        call.on_dtmf(lambda digit: session.feed_dtmf(digit.digit))
         await call.answer()
         try:
             await call.wait_established(timeout=10)
@@ -225,3 +229,35 @@ class SipGateway:
     async def close(self) -> None:
         if self.runtime is not None:
             await self.runtime.close()
+            self.runtime = None
+
+    # -- in a thread of its own (the management command, the tests)
+    def serve_in_thread(self) -> SipGateway:
+        """Start the gateway's event loop in a daemon thread; returns once it listens."""
+        failure: list[BaseException] = []
+
+        def main() -> None:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self.start())
+            except BaseException as error:  # noqa: BLE001 - handed to the starting thread
+                failure.append(error)
+                self._ready.set()
+                return
+            self._stopped = asyncio.Event()
+            loop.run_until_complete(self._stopped.wait())
+            loop.run_until_complete(self.close())
+            loop.close()
+
+        self._thread = threading.Thread(target=main, name="voice-sip", daemon=True)
+        self._thread.start()
+        self._ready.wait(30)
+        if failure:
+            raise failure[0]
+        return self
+
+    def stop(self) -> None:
+        if self.loop is not None and getattr(self, "_stopped", None) is not None:
+            self.loop.call_soon_threadsafe(self._stopped.set)
+            self._thread.join(10)

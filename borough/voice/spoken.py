@@ -108,7 +108,10 @@ REFERENCE = re.compile(rf"\b({_CROCKFORD}{{4}})-({_CROCKFORD}{{4}})\b")
 POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b")
 _MONTH_NAMES = "|".join(MONTHS)
 DATE_IN_TEXT = re.compile(rf"\b(\d{{1,2}}) ({_MONTH_NAMES})(?: (\d{{4}}))?\b")
+DATE_EXAMPLE = re.compile(r"For example, \d{1,2} \d{1,2} \d{4}")
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Phone numbers are said digit by digit ("nine nine nine", not "nine hundred and ninety-nine").
+PHONE_NUMBER = re.compile(r"(?<![\d-])(999|111|101|0\d{3,4} ?\d{3} ?\d{3,4}|0\d{9,10})(?![\d-])")
 URL = re.compile(r"https?://\S+|/\S*/\S*")
 # A numbered line of a list in a reply ("1. 12 High Street, UB8 1QA").
 NUMBERED_LINE = re.compile(r"^\s*(\d{1,2})[.)]\s+(.*)$", re.MULTILINE)
@@ -192,6 +195,12 @@ def speak_text(text: str) -> str:
     )
     text = POSTCODE.sub(lambda m: spell_postcode(f"{m.group(1)} {m.group(2)}"), text)
     text = _dates(text)
+    text = PHONE_NUMBER.sub(
+        lambda m: ", ".join(
+            " ".join(DIGIT_WORDS[int(d)] for d in group) for group in m.group(1).split()
+        ),
+        text,
+    )
     text = text.replace("“", "").replace("”", "").replace("•", "")
     text = re.sub(r"\n+", ". ", text)
     text = re.sub(r"([.:;?!])\s*\.", r"\1", text)
@@ -212,7 +221,10 @@ def speak_replies(replies: Iterable[tuple[str, list[str]]]) -> str:
     parts = []
     for text, choices in replies:
         parts.append(speak_text(text))
-        if choices:
+        if DATE_EXAMPLE.search(text):
+            parts.append("You can also key the day, month and year as 8 digits.")
+        # A reply that lists its choices in its text (a selection question) is not read twice.
+        if choices and not NUMBERED_LINE.search(text):
             parts.append(choices_text(choices))
     return " ".join(p for p in parts if p)
 
@@ -238,7 +250,42 @@ def spoken_postcode(text: str) -> str | None:
         else:
             compact += token.upper()
     match = re.fullmatch(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})", compact)
+    if match is None:
+        match = re.fullmatch(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})", _digits_where_due(compact))
     return f"{match.group(1)} {match.group(2)}" if match else None
+
+
+# Letters speech to text writes for a digit it misheard ("U B eight" heard as "UBA").
+_SOUNDS_LIKE_DIGIT = {"A": "8", "O": "0", "I": "1", "L": "1", "S": "5", "Z": "2", "G": "6"}
+
+
+def _digits_where_due(compact: str) -> str:
+    """A postcode with a letter where a digit must be (the inward code's first character, the
+    outward code's first after its letters) read as the digit it sounds like."""
+    if len(compact) < 5:
+        return compact
+    chars = list(compact)
+    inward = len(chars) - 3
+    chars[inward] = _SOUNDS_LIKE_DIGIT.get(chars[inward], chars[inward])
+    # The outward code's digit follows one letter ("N1") or two ("UB8", "SW1A").
+    due = 2 if inward >= 3 and chars[1].isalpha() else 1
+    chars[due] = _SOUNDS_LIKE_DIGIT.get(chars[due], chars[due])
+    return "".join(chars)
+
+
+def keyed_text(keys: str, last_said: str) -> str:
+    """Keys pressed as the chat would have them typed: a date asked for and keyed as eight
+    digits (day, month, year) becomes "07/12/2026"."""
+    if len(keys) == 8 and keys.isdigit() and "date" in last_said.casefold() or (
+        len(keys) == 8 and keys.isdigit() and "when" in last_said.casefold()
+    ):
+        day, month, year = int(keys[:2]), int(keys[2:4]), int(keys[4:])
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            return keys
+        return f"{day:02d}/{month:02d}/{year}"
+    return keys
 
 
 def caller_text(heard: str, last_said: str) -> str:
