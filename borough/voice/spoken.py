@@ -18,6 +18,7 @@ number they stand for.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Iterable
@@ -141,9 +142,7 @@ def spell_reference(reference: str) -> str:
 
     first, second = reference.split("-")
     return (
-        ", ".join(character(c) for c in first)
-        + "; then "
-        + ", ".join(character(c) for c in second)
+        ", ".join(character(c) for c in first) + "; then " + ", ".join(character(c) for c in second)
     )
 
 
@@ -159,10 +158,8 @@ def date_in_words(day: int, month: int, year: int | None = None, *, weekday: boo
     if year:
         words += f" {year}"
         if weekday:
-            try:
+            with contextlib.suppress(ValueError):
                 words = datetime.date(year, month, day).strftime("%A ") + words
-            except ValueError:
-                pass
     return words
 
 
@@ -190,9 +187,7 @@ def speak_text(text: str) -> str:
         text = re.sub(rf"(?<!\w){re.escape(screen)}(?!\w)", phone, text)
     text = URL.sub("", text)
     text = NUMBERED_LINE.sub(lambda m: f"Press {m.group(1)} for {_address_line(m.group(2))}.", text)
-    text = REFERENCE.sub(
-        lambda m: f"{m.group(0)}. That is: {spell_reference(m.group(0))}", text
-    )
+    text = REFERENCE.sub(lambda m: f"{m.group(0)}. That is: {spell_reference(m.group(0))}", text)
     text = POSTCODE.sub(lambda m: spell_postcode(f"{m.group(1)} {m.group(2)}"), text)
     text = _dates(text)
     text = PHONE_NUMBER.sub(
@@ -251,7 +246,9 @@ def spoken_postcode(text: str) -> str | None:
             compact += token.upper()
     match = re.fullmatch(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})", compact)
     if match is None:
-        match = re.fullmatch(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})", _digits_where_due(compact))
+        match = re.fullmatch(
+            r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})", _digits_where_due(compact)
+        )
     return f"{match.group(1)} {match.group(2)}" if match else None
 
 
@@ -276,8 +273,11 @@ def _digits_where_due(compact: str) -> str:
 def keyed_text(keys: str, last_said: str) -> str:
     """Keys pressed as the chat would have them typed: a date asked for and keyed as eight
     digits (day, month, year) becomes "07/12/2026"."""
-    if len(keys) == 8 and keys.isdigit() and "date" in last_said.casefold() or (
-        len(keys) == 8 and keys.isdigit() and "when" in last_said.casefold()
+    if (
+        len(keys) == 8
+        and keys.isdigit()
+        and "date" in last_said.casefold()
+        or (len(keys) == 8 and keys.isdigit() and "when" in last_said.casefold())
     ):
         day, month, year = int(keys[:2]), int(keys[2:4]), int(keys[4:])
         try:

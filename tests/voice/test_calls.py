@@ -19,7 +19,7 @@ from borough.assistant import nlu
 from borough.cases.models import Case
 from borough.telephony import services as telephony
 from borough.telephony.models import Call, QueueEntry
-from borough.voice import speech
+from borough.voice import audio, speech
 from borough.voice.session import CallSession
 from borough.voice.sip import SipGateway, SipSettings
 
@@ -86,9 +86,26 @@ class Conversation:
         time.sleep(0.5)
 
 
-def heard_lately(phone: Phone, seconds: float) -> str:
+def last_reply_heard(phone: Phone, seconds: float = 6.0) -> str:
+    """The start of the last reply the phone received, transcribed: the audio after the last
+    pause of 0.7 s or more (the caller's turn and the gateway's thinking), ``seconds`` of it."""
     received = phone.heard()
-    return speech.recogniser().transcribe(received[-int(seconds * 16000) :])
+    frames = [received[i : i + 320] for i in range(0, len(received) - 319, 320)]
+    quiet = [audio.level_db(frame) < -45 for frame in frames]
+    start, run = 0, 0
+    for index, silent in enumerate(quiet):
+        run = run + 1 if silent else 0
+        if not silent and index and quiet[index - 1] and run_before(quiet, index) >= 35:
+            start = index
+    clip = b"".join(frames[start : start + int(seconds * 50)])
+    return speech.recogniser().transcribe(clip).casefold()
+
+
+def run_before(quiet: list[bool], index: int) -> int:
+    count = 0
+    while index - count - 1 >= 0 and quiet[index - count - 1]:
+        count += 1
+    return count
 
 
 def test_a_missed_bin_reported_by_voice_creates_the_case_at_the_address(
@@ -106,8 +123,8 @@ def test_a_missed_bin_reported_by_voice_creates_the_case_at_the_address(
         call.say("No.")
         call.say("Yes")
         case = wait_for(lambda: Case.objects.filter(service__slug="report-missed-bin").first())
-        time.sleep(6)  # the confirmation is heard
-        heard = heard_lately(phone, 6).casefold()
+        time.sleep(7)  # the confirmation is heard
+        heard = last_reply_heard(phone)
     finally:
         phone.hang_up()
         print(gateway.sessions[-1].posted, gateway.sessions[-1].heard, gateway.sessions[-1].said)
@@ -122,9 +139,7 @@ def test_a_missed_bin_reported_by_voice_creates_the_case_at_the_address(
     assert Call.objects.get().contact.case == case
 
 
-def test_a_safeguarding_phrase_puts_the_call_at_the_head_of_the_queue(
-    gateway, line, tts, tmp_path
-):
+def test_a_safeguarding_phrase_puts_the_call_at_the_head_of_the_queue(gateway, line, tts, tmp_path):
     # Someone is already waiting for a person on the same line.
     routing = telephony.route_call(dialled=COUNCIL, caller="+447700900999")
     earlier = telephony.call_started(
@@ -136,8 +151,8 @@ def test_a_safeguarding_phrase_puts_the_call_at_the_head_of_the_queue(
         call = Conversation(gateway, phone, tts, tmp_path)
         call.say("I am frightened, my partner hits me and I am not safe at home")
         entry = wait_for(lambda: QueueEntry.objects.exclude(call=earlier).first())
-        time.sleep(5)
-        heard = heard_lately(phone, 5).casefold()
+        time.sleep(6)
+        heard = last_reply_heard(phone)
     finally:
         phone.hang_up()
     urgent = entry.call
@@ -168,4 +183,3 @@ def test_pressing_0_puts_the_caller_through_to_a_person(gateway, line, tts, tmp_
     assert any("Putting you through" in said for said in call.session.said)
     wait_for(lambda: Call.objects.filter(pk=waiting.call_id, ended_at__isnull=False).exists())
     assert Call.objects.get(pk=waiting.call_id).outcome == Call.Outcome.TRANSFERRED
-

@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from borough.cases.models import Case
-from borough.telephony.models import Call, CallTurn, QueueEntry
+from borough.telephony.models import Call, CallTurn
 from borough.voice import audio
 from borough.voice.session import CallSession
 
@@ -51,9 +51,7 @@ class Caller:
         return self.session
 
 
-def test_a_missed_bin_reported_by_voice_confirms_the_postcode_and_spells_the_reference(
-    line, tts
-):
+def test_a_missed_bin_reported_by_voice_confirms_the_postcode_and_spells_the_reference(line, tts):
     session = Caller(
         tts,
         [
