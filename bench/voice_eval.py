@@ -139,7 +139,7 @@ def concurrency(levels: list[int], seconds: float, seed: int) -> dict:
         lock = threading.Lock()
         stop = time.monotonic() + seconds
 
-        def caller(index: int) -> None:
+        def caller(index: int, stop=stop, lock=lock, latencies=latencies) -> None:
             local = random.Random(seed + index)
             time.sleep(local.random() * 3)  # callers do not all start speaking at once
             while time.monotonic() < stop:

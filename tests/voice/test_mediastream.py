@@ -57,31 +57,33 @@ def test_a_media_stream_carries_audio_both_ways_keys_barge_in_and_transfer():
 
     async def scenario():
         port = free_port(kind=1)
-        async with serve(media_handler(factory), "127.0.0.1", port):
-            async with connect(f"ws://127.0.0.1:{port}/media") as ws:
-                await ws.send(json.dumps({"event": "connected", "protocol": "Call"}))
-                await ws.send(
-                    json.dumps(
-                        {
-                            "event": "start",
-                            "start": {
-                                "streamSid": "MZ1",
-                                "customParameters": {
-                                    "to": "+441632960300",
-                                    "from": "+447700900123",
-                                },
+        async with (
+            serve(media_handler(factory), "127.0.0.1", port),
+            connect(f"ws://127.0.0.1:{port}/media") as ws,
+        ):
+            await ws.send(json.dumps({"event": "connected", "protocol": "Call"}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "event": "start",
+                        "start": {
+                            "streamSid": "MZ1",
+                            "customParameters": {
+                                "to": "+441632960300",
+                                "from": "+447700900123",
                             },
-                        }
-                    )
+                        },
+                    }
                 )
-                sound = base64.b64encode(audio.pcm_to_ulaw(b"\x00\x10" * 160)).decode()
-                await ws.send(json.dumps({"event": "media", "media": {"payload": sound}}))
-                got = [json.loads(await ws.recv()) for _ in range(4)]
-                await ws.send(json.dumps({"event": "dtmf", "dtmf": {"digit": "#"}}))
-                cleared = json.loads(await ws.recv())
-                await ws.send(json.dumps({"event": "dtmf", "dtmf": {"digit": "0"}}))
-                transfer = json.loads(await ws.recv())
-                await asyncio.wait_for(ws.wait_closed(), 5)
+            )
+            sound = base64.b64encode(audio.pcm_to_ulaw(b"\x00\x10" * 160)).decode()
+            await ws.send(json.dumps({"event": "media", "media": {"payload": sound}}))
+            got = [json.loads(await ws.recv()) for _ in range(4)]
+            await ws.send(json.dumps({"event": "dtmf", "dtmf": {"digit": "#"}}))
+            cleared = json.loads(await ws.recv())
+            await ws.send(json.dumps({"event": "dtmf", "dtmf": {"digit": "0"}}))
+            transfer = json.loads(await ws.recv())
+            await asyncio.wait_for(ws.wait_closed(), 5)
         return got, cleared, transfer
 
     got, cleared, transfer = asyncio.run(scenario())
