@@ -52,6 +52,9 @@ MAX_TURN_MS = 10_000
 KEYS_PAUSE_S = 2.5
 WAIT_POLL_S = 1.0
 CALLBACK_KEY, VOICEMAIL_KEY, REPEAT_KEY = "8", "9", "*"
+# The recording notice offers "say 'no recording' or press 9" (telephony's default notice).
+NO_RECORDING_KEY = "9"
+NO_RECORDING_WORDS = ("no recording", "don't record", "do not record")
 VOICEMAIL_MAX_S = 60
 
 
@@ -322,6 +325,9 @@ class CallSession:
             self.say("Sorry, I did not catch that. Please say it again, or press 0 for a person.")
             return
         self.heard.append(heard)
+        if self._recording and any(w in heard.casefold() for w in NO_RECORDING_WORDS):
+            self._stop_recording()
+            return
         self.post(spoken.caller_text(heard, self._last_said))
 
     @property
@@ -355,6 +361,10 @@ class CallSession:
         if self._waiting and key == VOICEMAIL_KEY:
             self._start_voicemail()
             return
+        listed = max(len(self._choices), self._listed)
+        if key == NO_RECORDING_KEY and self._recording and not self._keys and listed < 9:
+            self._stop_recording()
+            return
         if key == REPEAT_KEY:
             self.say(self._last_said)
             return
@@ -362,12 +372,17 @@ class CallSession:
             self._send_keys()
             return
         # One key picks one of up to nine things listed; more are keyed then # (or a pause).
-        listed = max(len(self._choices), self._listed)
         if key.isdigit() and not self._keys and 1 <= int(key) <= listed <= 9:
             self.post(key)
             return
         self._keys += key
         self._keys_at = self.clock()
+
+    def _stop_recording(self) -> None:
+        """The caller does not want the call recorded: nothing recorded is kept."""
+        self._recording = False
+        self._record_in, self._record_out = [], []
+        self.say("This call will not be recorded. " + self._last_said)
 
     def _ask_for_person(self) -> None:
         if not self._waiting:

@@ -9,7 +9,8 @@ import itertools
 import pytest
 
 from borough.cases.models import Case
-from borough.telephony.models import Call, CallTurn
+from borough.telephony import services as telephony_services
+from borough.telephony.models import Call, CallRecording, CallTurn, QueueEntry
 from borough.voice import audio
 from borough.voice.session import CallSession
 
@@ -66,10 +67,9 @@ def test_a_missed_bin_reported_by_voice_confirms_the_postcode_and_spells_the_ref
         ],
     ).run()
     said = "\n".join(session.said)
-    print(said, session.heard, session.posted, session.outcome)
     case = Case.objects.get()
     assert case.service.slug == "report-missed-bin"
-    assert "UB8 1QA" in case.address_text() if hasattr(case, "address_text") else True
+    assert case.channel == "voice" and "1 Acacia Avenue" in str(case.property)
     # The postcode and the house number are read back, the reference spelt out.
     assert "U, B, 8; 1, Q, A" in said
     assert "Press 1 for number" in said
@@ -77,4 +77,41 @@ def test_a_missed_bin_reported_by_voice_confirms_the_postcode_and_spells_the_ref
     call = Call.objects.get()
     assert call.outcome == Call.Outcome.RESOLVED
     assert CallTurn.objects.filter(call=call, speaker="caller", dtmf="1").exists()
-    print(said)
+    # The line records calls: the recording is kept, from the notice on.
+    assert CallRecording.objects.filter(call=call).exists()
+
+
+def test_pressing_0_joins_the_queue_and_the_caller_is_put_through_when_an_agent_takes_it(
+    line, tts, monkeypatch
+):
+    caller = Caller(tts, [("keys", "0")])
+    session = caller.session
+    taken = {"done": False}
+
+    def agent_takes_it(call):
+        # The hub's agent takes the call once it waits (telephony.call_take sets transfer_to).
+        entry = QueueEntry.objects.filter(call=call).first()
+        if entry is not None and not taken["done"]:
+            Call.objects.filter(pk=call.pk).update(transfer_to="sip:agent@council.example")
+            taken["done"] = True
+        return Call.objects.get(pk=call.pk).transfer_to or None
+
+    monkeypatch.setattr(telephony_services, "transfer_target", agent_takes_it)
+    session._hung_up.clear()
+    # The caller stays on the line: no hang-up after the key.
+    items = [item for item in session.events.items.queue if item[0] != "hangup"]
+    session.events.items.queue.clear()
+    for item in items:
+        session.events.items.put(item)
+    session.run(own_connection=False)
+    entry = QueueEntry.objects.get()
+    assert entry.reason == "asked"
+    assert caller.transport.transferred_to == ["sip:agent@council.example"]
+    assert "Putting you through now." in session.said
+    assert Call.objects.get().outcome == Call.Outcome.TRANSFERRED
+
+
+def test_pressing_9_after_the_notice_means_the_call_is_not_recorded(line, tts):
+    session = Caller(tts, [("keys", "9")]).run()
+    assert any(said.startswith("This call will not be recorded.") for said in session.said)
+    assert not CallRecording.objects.exists()
