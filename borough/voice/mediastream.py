@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from . import audio
 
@@ -31,7 +32,7 @@ logger = logging.getLogger(__name__)
 class StreamTransport:
     """The ``session.Transport`` of one media stream; sends go through the event loop."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, send: Callable[[dict], None]):
+    def __init__(self, loop: asyncio.AbstractEventLoop, send: Callable[[dict | None], None]):
         self._loop = loop
         self._send = send
         self.stream_sid = ""
@@ -61,14 +62,14 @@ class StreamTransport:
         self._loop.call_soon_threadsafe(self._send, None)
 
 
-def media_handler(session_factory: Callable[..., object]):
+def media_handler(session_factory: Callable[..., Any]):
     """A ``websockets`` connection handler that gives each stream to a new session."""
 
     async def handle(websocket) -> None:
         loop = asyncio.get_running_loop()
         outbox: asyncio.Queue = asyncio.Queue()
         transport = StreamTransport(loop, outbox.put_nowait)
-        session = None
+        session: Any = None
 
         async def sender() -> None:
             while True:
@@ -122,7 +123,7 @@ def media_handler(session_factory: Callable[..., object]):
     return handle
 
 
-async def serve(host: str, port: int, session_factory: Callable[..., object]):
+async def serve(host: str, port: int, session_factory: Callable[..., Any]):
     """Serve media streams until cancelled."""
     from websockets.asyncio.server import serve as ws_serve  # noqa: PLC0415 - gateway only
 

@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from . import audio
 
@@ -39,7 +40,7 @@ class SipSettings:
     user: str = "borough"
     max_calls: int = 8
     codecs: tuple[str, ...] = ("pcmu", "pcma")
-    dtmf_mode: str = "rtpevent"
+    dtmf_mode: Literal["rtpevent", "info", "auto"] = "rtpevent"
     rtp_ports: str = "10000-10999"
 
 
@@ -47,8 +48,8 @@ class SipSettings:
 class _Leg:
     """One call's audio pump between baresip's ``aumem`` buffers and a session."""
 
-    call: object
-    session: object
+    call: Any  # baresip.Call
+    session: Any  # session.CallSession
     out: bytearray = field(default_factory=bytearray)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -106,12 +107,12 @@ class SipTransport:
 class SipGateway:
     """Answers SIP calls and gives each to a new session (``session_factory``), in a thread."""
 
-    def __init__(self, settings: SipSettings, session_factory: Callable[..., object]):
+    def __init__(self, settings: SipSettings, session_factory: Callable[..., Any]):
         self.settings = settings
         self.session_factory = session_factory
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.runtime = None
-        self.sessions: list[object] = []
+        self.runtime: Any = None  # baresip.Runtime once started
+        self.sessions: list[Any] = []
         self._dialled: dict[int, str] = {}
         self._ready = threading.Event()
 
@@ -168,7 +169,7 @@ class SipGateway:
         self.ua.on_incoming(lambda call: asyncio.ensure_future(self._answer(call)))
         self._ready.set()
 
-    async def _answer(self, call) -> None:
+    async def _answer(self, call: Any) -> None:
         dialled = self._dialled.pop(call.handle, "")
         caller = number_of(call.peer)
         holder: dict = {}
