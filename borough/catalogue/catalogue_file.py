@@ -36,8 +36,8 @@ SERVICE_KEYS = {
 
 #: Who a service is for (``audience:``): residents (the default); organisations, whose members
 #: choose the organisation on check answers (issue 26); councillors only (member enquiries),
-#: which residents never see.
-AUDIENCES = ("residents", "organisations", "councillors")
+#: which residents never see; messages left on the phone (voicemails, issue 21), never online.
+AUDIENCES = ("residents", "organisations", "councillors", "phone")
 
 #: Forms only a signed-in resident may send (their finances; the outcome is in their account):
 #: the portal asks them to sign in first (``portal.signed_in_forms``), and the chat, which

@@ -107,7 +107,8 @@ class Service(models.Model):
         "applications, subscriptions or bookings)",
     )
     #: Who it is for (the catalogue file's ``audience``): residents, organisations (check
-    #: answers asks which of the person's organisations) or councillors (never online).
+    #: answers asks which of the person's organisations), councillors or phone messages (voicemails
+    #: raised by the voice gateway; neither is ever online).
     audience = models.CharField(
         max_length=16,
         default="residents",
@@ -115,6 +116,7 @@ class Service(models.Model):
             ("residents", "Residents"),
             ("organisations", "Organisations"),
             ("councillors", "Councillors"),
+            ("phone", "Phone messages"),
         ],
     )
     position = models.PositiveSmallIntegerField(default=0)

@@ -146,8 +146,9 @@ def catalogue_load(path: Path | None = None) -> Catalogue:
                 "workflow": workflow_to_data(definition.workflow),
                 "not_fixed_online": definition.not_fixed,
                 "translations": _translations_of(translations, "services", definition.slug),
-                # A councillors' service (member enquiries) is never offered to residents.
-                "is_online": definition.audience != "councillors",
+                # A councillors' service (member enquiries) and phone messages (voicemails)
+                # are never offered to residents.
+                "is_online": definition.audience not in ("councillors", "phone"),
                 "audience": definition.audience,
                 "is_private": definition.private,
                 "position": position,

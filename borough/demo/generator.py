@@ -30,6 +30,7 @@ from .organisations import make_organisations
 from .people import make_people, make_resident_account, make_staff
 from .places import make_places
 from .street import make_zones_and_land
+from .telephony import make_telephony
 
 #: The steps :func:`generate` tells its ``step`` of, in order.
 STEPS = (
@@ -67,6 +68,7 @@ def build(demo: Demo, step: Callable[[str], None]) -> Summary:
         make_zones_and_land(demo)
         make_organisations(demo)
         make_inclusion(demo, staff)
+        make_telephony(demo, staff)
     return demo.summary
 
 

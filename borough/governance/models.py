@@ -100,6 +100,7 @@ class RecordKind(models.TextChoices):
     AUDIT_LOG = "audit_log", "Audit log of who saw or changed personal data"
     SAVED_FORMS = "saved_forms", "Answers of forms saved to finish later"
     SENSOR_READINGS = "sensor_readings", "Readings from sensors in council homes (and roll-ups)"
+    CALL_RECORDINGS = "call_recordings", "Call recordings (each line's own period, at most this)"
 
 
 class RetentionRule(models.Model):

@@ -31,6 +31,7 @@ from borough.integrations.models import Delivery
 from borough.notify.models import Message
 from borough.people.models import Resident
 from borough.singleview.models import LinkageImport
+from borough.telephony.models import CallRecording
 
 from .models import LegalHold, RecordKind, RetentionRule, RetentionRun
 
@@ -160,6 +161,16 @@ def _sensor_readings(rule, now, holds, others) -> tuple:
     return due, due.none()
 
 
+def _call_recordings(rule, now, holds, others) -> tuple:
+    # Each line sets how long its recordings are kept (``delete_after``); the rule is the
+    # longest any may be kept, whatever a line says.
+    due = CallRecording.objects.filter(
+        Q(delete_after__lt=now) | Q(stored_at__lt=_cutoff(rule, now))
+    )
+    kept = Q(call__resident_id__in=holds.resident_ids) | Q(call__case_id__in=holds.case_ids)
+    return due.exclude(kept), due.filter(kept)
+
+
 SELECTORS: dict[str, Callable[..., tuple]] = {
     RecordKind.CLOSED_CASES: _closed_cases,
     RecordKind.CHATS: _chats,
@@ -170,6 +181,7 @@ SELECTORS: dict[str, Callable[..., tuple]] = {
     RecordKind.AUDIT_LOG: _audit_log,
     RecordKind.SAVED_FORMS: _saved_forms,
     RecordKind.SENSOR_READINGS: _sensor_readings,
+    RecordKind.CALL_RECORDINGS: _call_recordings,
 }
 
 
@@ -221,6 +233,11 @@ def _remove(item: KindPlan) -> int:
             return len(ids)
     elif item.kind == RecordKind.UPLOADS:
         return _delete_uploads(records)
+    elif item.kind == RecordKind.CALL_RECORDINGS:
+        paths = list(records.values_list("audio", flat=True))
+        records.delete()
+        transaction.on_commit(lambda: _delete_files(paths))
+        return len(paths)
     elif item.kind == RecordKind.SAVED_FORMS or anonymise:
         if item.kind == RecordKind.SAVED_FORMS:
             return records.update(saved_answers={}, saved_postcodes={}, saved_at=None)

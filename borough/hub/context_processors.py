@@ -16,6 +16,7 @@ from borough.accounts.policies import (
     can_see_insights,
     may_use_single_view,
 )
+from borough.accounts.telephony_policies import can_handle_calls, can_manage_routing_plan
 
 
 def hub_navigation(request):
@@ -27,6 +28,8 @@ def hub_navigation(request):
         "manages_api_clients": lambda: can_manage_api_clients(request.user),
         "uses_single_view": lambda: may_use_single_view(request.user),
         "handles_live_chat": lambda: can_handle_live_chat(request.user),
+        "handles_calls": lambda: can_handle_calls(request.user),
+        "manages_routing_plan": lambda: can_manage_routing_plan(request.user),
         "governs_information": lambda: can_govern_information(request.user),
         "reconciles_payments": lambda: can_reconcile_payments(request.user),
         "sees_homes": lambda: can_see_homes(request.user),

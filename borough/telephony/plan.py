@@ -153,6 +153,8 @@ def line_problems(
         problems.append(
             f"recording_retention_days must be a whole number from 1 to {MAX_RETENTION_DAYS}"
         )
-    if data.get("record_calls") and not str(data.get("recording_notice") or "").strip():
+    # Left out of a plan file, the notice is the default one; given empty, it is refused.
+    notice = data.get("recording_notice", "default")
+    if data.get("record_calls") and not str(notice or "").strip():
         problems.append("a line that records calls needs the recording notice read to callers")
     return problems

@@ -243,3 +243,64 @@ def plan_import(*, actor: Actor, text: str) -> dict[str, int]:
         "queues": len(queues),
         "numbers": PhoneNumber.objects.count(),
     }
+
+
+def line_save(*, actor: Actor, data: dict[str, Any], line: Line | None = None) -> Line:
+    """Add a line, or change ``line``, from the hub's form (the plan file's fields). Checked
+    by the same rules as an import; ``PlanInvalid`` lists every problem and nothing changes."""
+    if not may_manage_routing_plan(actor):
+        raise NotAllowed("Only administrators may change the routing plan")
+    teams = {t.slug: t for t in Team.objects.all()}
+    services = {s.slug: s for s in Service.objects.all()}
+    queues = {q.slug: q for q in CallQueue.objects.all()}
+    problems = line_problems(data, services=services, teams=set(teams), queues=set(queues))
+    others = Line.objects.exclude(pk=line.pk) if line else Line.objects.all()
+    if others.filter(slug=data.get("slug")).exists():
+        problems.append("slug is used by another line")
+    taken = PhoneNumber.objects.filter(number__in=data.get("numbers") or [])
+    if line is not None:
+        taken = taken.exclude(line=line)
+    problems += [
+        f"number {n.number} is on line {n.line.name}" for n in taken.select_related("line")
+    ]
+    if problems:
+        raise PlanInvalid(problems)
+    with transaction.atomic():
+        fields = _line_fields(data, services, teams, queues)
+        if line is None:
+            line = Line.objects.create(slug=data["slug"], **fields)
+        else:
+            for name, value in {"slug": data["slug"], **fields}.items():
+                setattr(line, name, value)
+            line.save()
+        line.numbers.exclude(number__in=data.get("numbers") or []).delete()
+        for number in data.get("numbers") or []:
+            PhoneNumber.objects.get_or_create(number=number, line=line)
+        audit_record(
+            actor=actor,
+            action="changed",
+            object_type="phone_line",
+            object_id=line.pk,
+            summary=f"phone line {line.slug} saved",
+        )
+    return line
+
+
+def queue_save(*, actor: Actor, slug: str, name: str, team_slug: str = "") -> CallQueue:
+    """Add a call queue (or rename one) from the hub."""
+    if not may_manage_routing_plan(actor):
+        raise NotAllowed("Only administrators may change the routing plan")
+    problems = []
+    if not slug or not slug.replace("-", "").isalnum() or slug != slug.lower():
+        problems.append("Enter a short name of lower-case letters, digits and dashes")
+    if not name.strip():
+        problems.append("Enter the queue's name")
+    team = Team.objects.filter(slug=team_slug).first() if team_slug else None
+    if team_slug and team is None:
+        problems.append("Choose a team that exists")
+    if problems:
+        raise PlanInvalid(problems)
+    queue, _ = CallQueue.objects.update_or_create(
+        slug=slug, defaults={"name": name.strip(), "team": team}
+    )
+    return queue

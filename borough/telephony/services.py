@@ -183,7 +183,7 @@ def call_wants_person(call: Call, *, reason: str) -> QueueEntry:
     with consent, everyone else) then by how long it has waited. Asking again keeps the place.
     """
     call.refresh_from_db(fields=["priority", "line"])
-    queue = call.line.queue if call.line_id else None
+    queue = call.line.queue if call.line is not None else None
     entry, created = QueueEntry.objects.get_or_create(
         call=call,
         defaults={
@@ -239,8 +239,8 @@ def transfer_whisper(call: Call) -> str:
     why, and any signs. The hub's call page shows the same."""
     call.refresh_from_db()
     entry = QueueEntry.objects.filter(call=call).first()
-    who = call.resident.full_name if call.resident_id else "A caller we could not identify"
-    line = call.line.name if call.line_id else "an unknown number"
+    who = call.resident.full_name if call.resident else "A caller we could not identify"
+    line = call.line.name if call.line else "an unknown number"
     parts = [f"{who}, calling {line}."]
     if entry and entry.reason:
         parts.append(f"They want: {entry.reason}.")
@@ -269,9 +269,9 @@ def book_callback(call: Call, *, when: dt.datetime, number: str) -> Callback:
 
 
 def _contact_of(call: Call) -> Contact | None:
-    if call.contact_id:
+    if call.contact is not None:
         return call.contact
-    if call.conversation_id and call.conversation.contact_id:
+    if call.conversation is not None and call.conversation.contact is not None:
         return call.conversation.contact
     return None
 
@@ -284,7 +284,7 @@ def leave_voicemail(call: Call, *, transcript: str, audio_wav: bytes | None) -> 
     call.refresh_from_db()
     line = call.line
     service = (line.voicemail_service or line.service) if line else None
-    if service is None:
+    if line is None or service is None:
         raise CallInvalid("This line has no service to raise voicemails on")
     case = case_create(
         actor=GATEWAY,
@@ -320,7 +320,7 @@ def _keep_audio(call: Call, audio_wav: bytes) -> CallRecording:
     if not _is_wav(audio_wav):
         raise RecordingRefused("The recording is not a WAV file")
     now = timezone.now()
-    days = call.line.recording_retention_days if call.line_id else 0
+    days = call.line.recording_retention_days if call.line else 0
     recording = CallRecording(call=call, stored_at=now, delete_after=now + dt.timedelta(days=days))
     recording.audio.save(f"call-{call.pk}.wav", ContentFile(audio_wav), save=False)
     recording.save()
@@ -340,7 +340,7 @@ def store_recording(call: Call, *, audio_wav: bytes) -> None:
     _keep_audio(call, audio_wav)
 
 
-CONTACT_OUTCOMES = {
+CONTACT_OUTCOMES: dict[str, str] = {
     Call.Outcome.RESOLVED: Contact.Outcome.ANSWERED,
     Call.Outcome.TRANSFERRED: Contact.Outcome.ANSWERED,
     Call.Outcome.ABANDONED: Contact.Outcome.NO_ACTION,
@@ -357,12 +357,12 @@ def call_ended(call: Call, *, outcome: str) -> Contact:
         raise CallInvalid(f"Unknown outcome {outcome!r}")
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
-        if call.ended_at is not None and call.contact_id:
-            return call.contact  # type: ignore[return-value]
+        if call.ended_at is not None and call.contact is not None:
+            return call.contact
         now = timezone.now()
         transferred_out = outcome == Call.Outcome.TRANSFERRED and call.agent_id is None
         case = call.case or (
-            call.conversation.cases.order_by("pk").first() if call.conversation_id else None
+            call.conversation.cases.order_by("pk").first() if call.conversation else None
         )
         channel = Channel.PHONE if call.agent_id else Channel.VOICE
         contact_outcome = Contact.Outcome.REFERRED if transferred_out else CONTACT_OUTCOMES[outcome]
@@ -372,9 +372,9 @@ def call_ended(call: Call, *, outcome: str) -> Contact:
             channel=channel,
             resident=call.resident,
             case=case,
-            service=case.service if case else (call.line.service if call.line_id else None),
+            service=case.service if case else (call.line.service if call.line else None),
             handled_by=call.agent,
-            reason=f"Phone call to {call.line.name}" if call.line_id else "Phone call",
+            reason=f"Phone call to {call.line.name}" if call.line else "Phone call",
             outcome=contact_outcome,
             duration_seconds=max(0, int((now - call.started_at).total_seconds())),
             started_at=call.started_at,
@@ -400,7 +400,7 @@ def call_take(*, call: Call, actor: Actor) -> Call:
         raise NotAllowed("You may not take calls to this line")
     agent = staff_user(actor)
     with transaction.atomic():
-        call = Call.objects.select_for_update().select_related("line").get(pk=call.pk)
+        call = Call.objects.select_for_update(of=("self",)).select_related("line").get(pk=call.pk)
         entry = QueueEntry.objects.select_for_update().filter(call=call).first()
         if call.ended_at is not None or entry is None or entry.left_at is not None:
             raise CallInvalid("The caller is no longer waiting")

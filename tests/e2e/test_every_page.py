@@ -55,6 +55,13 @@ SKIP = {
     "(its declined page is checked with axe-core in test_payments)",
     "portal:chat_payment": "a chat's signed link to pay: redirects to check answers (checked)",
     "hub:logout": "old address of account_logout, kept for links",
+    "hub:calls_my_phone": "POST-only: saves an agent's SIP address (errors re-render hub:calls)",
+    "hub:call_take": "POST-only: takes a call (errors re-render hub:call, which is checked)",
+    "hub:calls_callback_done": "POST-only: marks a call back made",
+    "hub:routing_plan_export": "file download: the routing plan as YAML or JSON",
+    "hub:routing_plan_import": "POST-only: imports a plan file (errors re-render "
+    "hub:routing_plan, which is checked)",
+    "hub:routing_queue_new": "POST-only: adds a call queue (errors re-render hub:routing_plan)",
     # File downloads.
     "hub:case_attachment": "file download: a resident's upload",
     "hub:case_event_file": "file download: a file attached to a case update",
@@ -565,6 +572,13 @@ def _pages(data: dict) -> list[Page]:
         Page("hub:homes_devices", ADMIN, "/hub/homes/devices/", False),
         Page("hub:homes_rules", ADMIN, "/hub/homes/rules/", False),
         Page("hub:livechat", AGENT, "/hub/live-chat/", False),
+        Page("hub:calls", AGENT, "/hub/calls/", False),
+        Page("hub:call", AGENT, f"/hub/calls/{data['call'].pk}/", False),
+        Page("hub:calls_callbacks", AGENT, "/hub/calls/callbacks/", False),
+        Page("hub:calls_wallboard", AGENT, "/hub/calls/wallboard/", False),
+        Page("hub:routing_plan", ADMIN, "/hub/routing-plan/", False),
+        Page("hub:routing_line_new", ADMIN, "/hub/routing-plan/lines/new/", False, "Save the line"),
+        Page("hub:routing_line", ADMIN, "/hub/routing-plan/lines/repairs/", False),
         Page("hub:directory", ADMIN, "/hub/directory/", False),
         Page("hub:organisation_search", AGENT, "/hub/organisations/?q=corner", False),
         Page("hub:organisation", AGENT, f"/hub/organisations/{data['organisation'].pk}/", False),
@@ -613,6 +627,8 @@ LISTED = {
     "hub:assist_question", "hub:resident_access", "hub:assist_exit", "hub:assist_check",
     "assistant:chat", "hub:livechat",
     "hub:livechat_chat",
+    "hub:calls", "hub:call", "hub:calls_callbacks", "hub:calls_wallboard", "hub:routing_plan",
+    "hub:routing_line_new", "hub:routing_line",
     "hub:singleview_search", "hub:singleview_person", "hub:singleview_household",
     "hub:singleview_review", "hub:singleview_review_pair", "hub:singleview_quality",
     "hub:governance", "hub:governance_asset_new", "hub:governance_asset",
@@ -773,7 +789,47 @@ def every_page(make_case, missed_bin, catalogue, staff_login, tmp_path):
     data.update(_directory(people[ADMIN], user))
     data.update(_organisations(user, catalogue))
     data["inclusion"] = _inclusion(people[ADMIN], ama, user)
+    data["call"] = _calls(ama)
     return people, data
+
+
+def _calls(ama):
+    """A routing plan of one line (issue 21); Ama calls it, the assistant notices a sign, she
+    asks for a person and books a call back."""
+    from django.utils import timezone
+
+    from borough.telephony import services
+    from borough.telephony.models import CallQueue, Line, PhoneNumber
+
+    queue = CallQueue.objects.create(slug="repairs", name="Repairs")
+    line = Line.objects.create(
+        slug="repairs",
+        name="Housing repairs",
+        greeting="Housing repairs.",
+        opening_hours={"mon": ["08:00-18:00"]},
+        queue=queue,
+        record_calls=True,
+        teams_queue_uri="sip:repairs-cq@council.example",
+    )
+    PhoneNumber.objects.create(number="+441632960100", line=line)
+    ama.phone = "+447700900555"
+    ama.save()
+    routing = services.route_call(dialled="+441632960100", caller=ama.phone)
+    call = services.call_started(
+        dialled="+441632960100", caller=ama.phone, channel="sip", routing=routing
+    )
+    services.call_turn(call, speaker="assistant", text="Housing repairs. How can I help?")
+    services.call_turn(call, speaker="caller", text="My heating is off and I live alone")
+    services.call_signs(call, signs=["lives alone"], urgent=False)
+    services.call_wants_person(call, reason="Heating repair")
+    services.book_callback(
+        services.call_started(
+            dialled="+441632960100", caller=ama.phone, channel="sip", routing=routing
+        ),
+        when=timezone.now(),
+        number=ama.phone,
+    )
+    return call
 
 
 def _inclusion(admin, ama, user) -> dict:

@@ -46,7 +46,7 @@ def plan(catalogue):
         record_calls=True,
         recording_retention_days=30,
         teams_queue_uri="sip:repairs-cq@council.example",
-        voicemail_service=catalogue["member-enquiry"],
+        voicemail_service=catalogue["phone-message"],
     )
     parking = Line.objects.create(
         slug="parking",

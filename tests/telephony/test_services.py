@@ -199,9 +199,9 @@ def test_a_voicemail_becomes_a_request_once(plan):
     resident = ResidentFactory(phone="+447700900030")
     call = _call(caller="+447700900030")
     case = leave_voicemail(call, transcript="My boiler is broken, please call me.", audio_wav=wav())
-    assert case.service.slug == "member-enquiry" and case.channel == Channel.VOICE
+    assert case.service.slug == "phone-message" and case.channel == Channel.VOICE
     assert case.resident == resident
-    assert "My boiler is broken" in case.answers["details"]
+    assert "My boiler is broken" in case.answers["message"]
     assert leave_voicemail(call, transcript="again", audio_wav=None) == case
     assert Case.objects.count() == 1
     assert CallRecording.objects.filter(call=call).exists()
@@ -267,3 +267,8 @@ def test_a_caller_who_hangs_up_in_the_queue_is_abandoned(plan):
     assert call.queue_entry.left_at is not None and call.queue_entry.taken_at is None
     with pytest.raises(CallInvalid):
         call_ended(_call(), outcome="exploded")
+
+
+def test_the_voicemail_service_is_never_offered_online(catalogue):
+    service = catalogue["phone-message"]
+    assert service.is_online is False and service.audience == "phone"

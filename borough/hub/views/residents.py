@@ -25,6 +25,7 @@ from borough.notify.selectors import returned_letters_for
 from borough.people.selectors import household_members, resident_get
 from borough.people.services import DetailsInvalid, resident_language_set
 from borough.singleview.residents import people_for_resident
+from borough.telephony.selectors import resident_calls
 
 from ..access import staff_required
 from ..forms import ContactLogForm
@@ -62,6 +63,8 @@ def _render_resident(request, resident, resident_cases, *, errors=None, entered=
             "cases": resident_cases,
             "contacts": contacts,
             "chats": chats,
+            # Phone calls through the voice gateway, each with its transcript (issue 21).
+            "calls": resident_calls(resident.pk),
             # "In brief" (issue 22, point 5): from the requests, contacts and chats shown here.
             "summary": resident_summary(
                 resident, list(resident_cases), list(contacts), list(chats)
