@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from django.conf import settings
@@ -36,6 +36,7 @@ from borough.assistant.models import ChatMessage, Conversation
 from borough.assistant.services import ChatInvalid, conversation_post, conversation_start
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
+from borough.telephony import services as telephony
 
 from . import audio, spoken
 from .speech import Recogniser, Synthesiser, recogniser, synthesiser
@@ -139,12 +140,6 @@ class Endpointer:
         )
 
 
-def _telephony():
-    from borough.telephony import services  # noqa: PLC0415 - the telephony app, loaded per call
-
-    return services
-
-
 class CallSession:
     def __init__(
         self,
@@ -168,7 +163,7 @@ class CallSession:
         self.heard: list[str] = []  # what the caller said, as understood (for tests and eval)
         self.said: list[str] = []  # what the assistant said
         self.posted: list[str] = []  # what went to the dialogue (the caller's words or keys)
-        self.call = None
+        self.call: Any = None  # telephony.models.Call once answered
         self.conversation: Conversation | None = None
         self.outcome = "resolved"
         self._pending = b""
@@ -230,7 +225,6 @@ class CallSession:
                 self._done.set()
 
     def _run(self) -> None:
-        telephony = _telephony()
         routing = telephony.route_call(dialled=self.dialled, caller=self.caller)
         if routing.line is None:
             self.say("Sorry, this number is not in service.", wait=True)
@@ -346,7 +340,7 @@ class CallSession:
             return
         self._speech_end = self.clock()
         if self.call is not None:
-            _telephony().call_turn(self.call, speaker="caller", text="", dtmf=key)
+            telephony.call_turn(self.call, speaker="caller", text="", dtmf=key)
         if self.playing:
             self.transport.stop_playing()
             self._playing_until = 0.0
@@ -403,7 +397,6 @@ class CallSession:
             return
         logger.debug("voice turn posted")
         self.posted.append(text)
-        telephony = _telephony()
         if not text.isdigit():
             telephony.call_turn(self.call, speaker="caller", text=text)
         if self._waiting:
@@ -430,7 +423,6 @@ class CallSession:
         self.say(words or "Sorry, I cannot help with that on the phone. Press 0 for a person.")
 
     def _join_queue(self, conversation: Conversation) -> str:
-        telephony = _telephony()
         urgent = conversation.handover_reason == "safeguarding"
         if conversation.signs or urgent:
             telephony.call_signs(self.call, signs=list(conversation.signs), urgent=urgent)
@@ -453,7 +445,7 @@ class CallSession:
         return words
 
     def _put_through(self) -> bool:
-        target = _telephony().transfer_target(self.call)
+        target = telephony.transfer_target(self.call)
         if not target:
             return False
         self.say("Putting you through now.", wait=True)
@@ -489,7 +481,7 @@ class CallSession:
             self.say("Please press 1, 2 or 3.")
             return
         label, when = times[int(key) - 1]
-        _telephony().book_callback(self.call, when=when, number=self.caller)
+        telephony.book_callback(self.call, when=when, number=self.caller)
         self.outcome = "callback"
         self._waiting = False
         self.say(f"Thank you. We will call you back {label}. Goodbye.", wait=True)
@@ -510,9 +502,7 @@ class CallSession:
     def _end_voicemail(self) -> None:
         pcm = b"".join(self._voicemail_audio)
         transcript = self.stt.transcribe(pcm) if pcm else ""
-        _telephony().leave_voicemail(
-            self.call, transcript=transcript, audio_wav=audio.wav_bytes(pcm)
-        )
+        telephony.leave_voicemail(self.call, transcript=transcript, audio_wav=audio.wav_bytes(pcm))
         self.outcome = "voicemail"
         self._waiting = False
         self.say("Thank you. Your message has been passed on. Goodbye.", wait=True)
@@ -528,7 +518,7 @@ class CallSession:
         self._last_said = text
         self.said.append(text)
         if self.call is not None:
-            _telephony().call_turn(self.call, speaker="assistant", text=text)
+            telephony.call_turn(self.call, speaker="assistant", text=text)
         pcm = self.tts.synthesise(text)
         now = self.clock()
         if self._speech_end:
@@ -549,7 +539,6 @@ class CallSession:
             self._end_voicemail_after_hang_up()
         if self.call is None:
             return
-        telephony = _telephony()
         if self._recording and self._record_in:
             telephony.store_recording(self.call, audio_wav=audio.wav_bytes(self._mixed()))
         telephony.call_ended(self.call, outcome=self.outcome)
@@ -560,7 +549,7 @@ class CallSession:
             self._voicemail_audio.append(turn)
         pcm = b"".join(self._voicemail_audio)
         if pcm and self.call is not None:
-            _telephony().leave_voicemail(
+            telephony.leave_voicemail(
                 self.call, transcript=self.stt.transcribe(pcm), audio_wav=audio.wav_bytes(pcm)
             )
             self.outcome = "voicemail"
