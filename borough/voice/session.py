@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from borough.assistant.models import ChatMessage, Conversation
 from borough.assistant.services import ChatInvalid, conversation_post, conversation_start
+from borough.assistant.state import DialogueState
 from borough.core.actors import ResidentActor
 from borough.core.channels import Channel
 from borough.telephony import services as telephony
@@ -175,6 +176,7 @@ class CallSession:
         self._keys = ""
         self._keys_at = 0.0
         self._waiting = False
+        self._verified = False  # the caller answered the security question
         self._offered_options = False
         self._recording = False
         self._record_in: list[bytes] = []
@@ -338,6 +340,14 @@ class CallSession:
         if self._mode == "callback":
             self._choose_callback(key)
             return
+        if self._mode == "security":
+            if key.isdigit():
+                self._keys += key
+                self._keys_at = self.clock()
+                if len(self._keys) == 8:
+                    keys, self._keys = self._keys, ""
+                    self._check_date_of_birth(keys)
+            return
         self._speech_end = self.clock()
         if self.call is not None:
             telephony.call_turn(self.call, speaker="caller", text="", dtmf=key)
@@ -372,6 +382,46 @@ class CallSession:
         self._keys += key
         self._keys_at = self.clock()
 
+    # ---------------------------------------------------------------- the security question
+
+    def _security_question(self) -> bool:
+        """A caller whose number is a resident's (``call_started`` found exactly one) asks about
+        their requests: their date of birth, keyed, before any personal data. True when asked."""
+        resident = getattr(self.call, "resident", None)
+        if self._verified or resident is None or resident.date_of_birth is None:
+            return False
+        self._mode = "security"
+        self.say(
+            "For your security, before I tell you about your requests, please key your date of "
+            "birth as 8 digits: the day, the month and the year. Or say the reference of your "
+            "request instead."
+        )
+        return True
+
+    def _check_date_of_birth(self, keys: str) -> None:
+        self._mode = "dialogue"
+        resident = self.call.resident
+        keyed = spoken.keyed_text(keys, "date")
+        if keyed != resident.date_of_birth.strftime("%d/%m/%Y"):
+            self.say(
+                "That does not match our records. Please say the reference of your request, "
+                "or press 0 for a person."
+            )
+            return
+        self._verified = True
+        cases = list(resident.cases.order_by("-created_at").values_list("reference", flat=True)[:5])
+        if not cases:
+            self.say("Thank you. We have no requests from you on our records.")
+            return
+        conversation = self.conversation
+        assert conversation is not None  # noqa: S101 - set before the caller can speak
+        state = DialogueState.of(conversation)
+        state.own_cases = list(dict.fromkeys([*state.own_cases, *cases]))
+        state.save_to(conversation)
+        conversation.save(update_fields=["state"])
+        self.say("Thank you. Your latest request is:", wait=False)
+        self.post(cases[0])
+
     def _stop_recording(self) -> None:
         """The caller does not want the call recorded: nothing recorded is kept."""
         self._recording = False
@@ -384,7 +434,9 @@ class CallSession:
 
     def _send_keys(self) -> None:
         keys, self._keys = self._keys, ""
-        if keys == spoken.PERSON_KEY:
+        if self._mode == "security":
+            self._check_date_of_birth(keys)
+        elif keys == spoken.PERSON_KEY:
             self._ask_for_person()
         elif keys:
             self.post(spoken.keyed_text(keys, self._last_said))
@@ -412,6 +464,9 @@ class CallSession:
             return
         conversation = Conversation.objects.get(pk=self.conversation.pk)
         self.conversation = conversation
+        asked = (messages[0].understood or {}).get("intent") if messages else None
+        if asked == "status" and self._security_question():
+            return
         replies = [
             (m.text, list(m.choices)) for m in messages if m.sender == ChatMessage.Sender.ASSISTANT
         ]

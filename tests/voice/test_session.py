@@ -4,6 +4,7 @@ dialogue are real. The calls placed over SIP are in test_calls.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -13,6 +14,7 @@ from borough.telephony import services as telephony_services
 from borough.telephony.models import Call, CallRecording, CallTurn, QueueEntry
 from borough.voice import audio
 from borough.voice.session import CallSession
+from tests.factories import ResidentFactory
 
 from .conftest import CALLER, COUNCIL, FakeTransport, ScriptedRecogniser
 
@@ -115,3 +117,19 @@ def test_pressing_9_after_the_notice_means_the_call_is_not_recorded(line, tts):
     session = Caller(tts, [("keys", "9")]).run()
     assert any(said.startswith("This call will not be recorded.") for said in session.said)
     assert not CallRecording.objects.exists()
+
+
+def test_a_caller_known_by_their_number_answers_a_security_question_before_hearing_their_request(
+    line, tts, make_case
+):
+    resident = ResidentFactory(phone=CALLER, date_of_birth=dt.date(1970, 3, 14))
+    case = make_case(resident=resident)
+    wrong = Caller(tts, [("say", "Where is my request?"), ("keys", "01011980")]).run()
+    assert "For your security" in wrong.said[-2]
+    assert "does not match our records" in wrong.said[-1]
+    assert not any(case.reference in said for said in wrong.said)
+
+    right = Caller(tts, [("say", "Where is my request?"), ("keys", "14031970")]).run()
+    said = "\n".join(right.said)
+    assert f"Request {case.reference}. That is: " in said  # the reference spelt out
+    assert "(Report a missed bin collection): Received." in said
