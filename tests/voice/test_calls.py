@@ -86,6 +86,12 @@ class Conversation:
         time.sleep(0.5)
 
 
+def hung_up(gateway) -> None:
+    """The gateway has finished with the last call (before the test's database goes)."""
+    if gateway.sessions:
+        wait_for(lambda: gateway.sessions[-1].done, timeout=15)
+
+
 def last_reply_heard(phone: Phone, seconds: float = 6.0) -> str:
     """The start of the last reply the phone received, transcribed: the audio after the last
     pause of 0.7 s or more (the caller's turn and the gateway's thinking), ``seconds`` of it."""
@@ -120,14 +126,14 @@ def test_a_missed_bin_reported_by_voice_creates_the_case_at_the_address(
         call.press("2")  # recycling
         call.press("1")  # the bin was out
         call.press(timezone.localdate().strftime("%d%m%Y") + "#")  # the date, keyed
-        call.say("No.")
+        call.press("1")  # "Press 1 for Skip": nothing else to add
         call.say("Yes")
         case = wait_for(lambda: Case.objects.filter(service__slug="report-missed-bin").first())
         time.sleep(7)  # the confirmation is heard
         heard = last_reply_heard(phone)
     finally:
         phone.hang_up()
-        print(gateway.sessions[-1].posted, gateway.sessions[-1].heard, gateway.sessions[-1].said)
+        hung_up(gateway)
     session = call.session
     assert session.posted[:2] == ["My bin was not collected.", "UB8 1QA"]
     assert case.property is not None and "1 Acacia Avenue" in str(case.property)
@@ -155,6 +161,7 @@ def test_a_safeguarding_phrase_puts_the_call_at_the_head_of_the_queue(gateway, l
         heard = last_reply_heard(phone)
     finally:
         phone.hang_up()
+        hung_up(gateway)
     urgent = entry.call
     urgent.refresh_from_db()
     assert urgent.urgent
@@ -162,7 +169,9 @@ def test_a_safeguarding_phrase_puts_the_call_at_the_head_of_the_queue(gateway, l
     assert telephony.queue_position(earlier)[0] == 2 or urgent.ended_at is not None
     # The emergency numbers are read out, digit by digit.
     assert "call nine nine nine now" in " ".join(call.session.said)
-    assert any(word in heard for word in ("999", "nine", "danger"))
+    # What the caller heard starts with it ("If you or someone else is in immediate danger, call
+    # nine nine nine now"), as well as Whisper tiny hears eSpeak NG on G.711.
+    assert any(w in heard for w in ("999", "9 9 9", "nine", "danger", "immediate", "someone else"))
 
 
 def test_pressing_0_puts_the_caller_through_to_a_person(gateway, line, tts, tmp_path):
@@ -179,6 +188,7 @@ def test_pressing_0_puts_the_caller_through_to_a_person(gateway, line, tts, tmp_
     finally:
         phone.hang_up()
         agent.hang_up()
+        hung_up(gateway)
     assert waiting.reason == "asked"
     assert any("Putting you through" in said for said in call.session.said)
     wait_for(lambda: Call.objects.filter(pk=waiting.call_id, ended_at__isnull=False).exists())
