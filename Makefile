@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_RESIDENTS ?= 5000
 DEMO_LINKED_PEOPLE ?= 2000
 
-.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-homes bench-processes bench-queue bench-insights bench-portal bench-api bench-load eval-assistant bench-linkage frontend clean openapi help messages
+.PHONY: setup lock deploy-check run test test-sqlite test-postgres lint bench bench-homes bench-processes bench-queue bench-insights bench-portal bench-api bench-load eval-assistant eval-voice bench-linkage frontend clean openapi help messages
 
 help:
 	@echo "make run    set up and start Borough with demo data on SQLite (http://127.0.0.1:$(PORT)/)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-processes only the process engine benchmark (100,000 instances waiting on timers, PostgreSQL)"
 	@echo "make bench-queue  only the hub queue benchmark (1,000,000 cases on PostgreSQL; BENCH_CASES=100000 for fewer)"
 	@echo "make eval-assistant  the resident assistant's accuracy and latency (English, and per language: intent, safeguarding, language ID), and search's first-result accuracy, on their held-out sets; BOROUGH_MULTILINGUAL_HELDOUT=file.jsonl for a blind multilingual set"
+	@echo "make eval-voice    the voice gateway: the assistant's held-out set spoken by synthetic voices through G.711 (word error rate, right answer vs typed, reply latency, simultaneous calls)"
 	@echo "make bench-portal only the portal load benchmark (wrk, 100,000 residents on SQLite; BENCH_PORTAL_ARGS=--reuse)"
 	@echo "make bench-api    only the REST API and Open311 benchmark (wrk and gunicorn over borough_bench)"
 	@echo "make bench-load   200 simulated residents, staff and API clients for 5 minutes (Locust; PostgreSQL, Redis, gunicorn, two Huey workers)"
@@ -97,13 +98,15 @@ openapi: setup
 # check, the Polish and Punjabi journeys and four journeys of issues 19 and 26 (bulky waste,
 # the financial assessment, organisations and councillors, device lending), which run on the
 # SQLite leg so the two legs take about as long (CI has two cores). When PostgreSQL is not reachable, the SQLite leg runs them all.
+# The voice gateway's real calls (marker "calls": baresip, the speech models, about 80 s) run on
+# the PostgreSQL leg only, like the browser tests.
 BROWSER_ON_SQLITE := tests/e2e/test_every_page.py tests/e2e/test_polish.py tests/e2e/test_bulky_waste.py \
 	tests/e2e/test_financial_assessment.py tests/e2e/test_organisations.py tests/e2e/test_inclusion.py \
 	tests/e2e/test_chat_punjabi.py
 test-sqlite: setup
 	@if $(BIN)/python scripts/postgres_url.py >/dev/null 2>&1; then \
 		echo "Running the suite on SQLite (most browser tests run on PostgreSQL)"; \
-		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=10 -m "not browser" && \
+		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=10 -m "not browser and not calls" && \
 		DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -p no:cacheprovider --durations=5 -m browser $(BROWSER_ON_SQLITE); \
 	else \
 		echo "Running the suite on SQLite"; \
@@ -184,6 +187,13 @@ bench-portal: setup
 eval-assistant: setup
 	$(BIN)/python bench/assistant_eval.py
 	$(BIN)/python bench/search_eval.py
+
+# The voice gateway (issue 21): the held-out set spoken by eSpeak NG voices (en-gb, en-us,
+# en-gb-scotland), through µ-law and the gateway's own audio path; BENCH_VOICE_ARGS="--limit 40"
+# for a shorter run, "--concurrency 1,2,4" for the simultaneous calls.
+BENCH_VOICE_ARGS ?=
+eval-voice: setup
+	DATABASE_URL=sqlite:///var/bench/voice.sqlite3 $(BIN)/python bench/voice_eval.py $(BENCH_VOICE_ARGS)
 
 # Record linkage (issue 6): generated extracts under var/bench/linkage (reused when present),
 # the linked 1M database copied to BENCH_LINKAGE_KEEP; FEBRL needs the bench extra.

@@ -213,6 +213,7 @@ INSTALLED_APPS = [
     "borough.integrations",
     "borough.assistant",
     "borough.telephony",
+    "borough.voice",
     "borough.homes",
     "borough.directory",
     "borough.inclusion",
@@ -468,6 +469,23 @@ BOROUGH_ASSISTANT_LLM_URL = env.str("BOROUGH_ASSISTANT_LLM_URL", default="")
 BOROUGH_ASSISTANT_LLM_MODEL = env.str("BOROUGH_ASSISTANT_LLM_MODEL", default="")
 BOROUGH_ASSISTANT_LLM_KEY = env.str("BOROUGH_ASSISTANT_LLM_KEY", default="")
 BOROUGH_ASSISTANT_LLM_TIMEOUT = env.float("BOROUGH_ASSISTANT_LLM_TIMEOUT", default=10.0)
+
+# The voice gateway (borough.voice, issue 21; docs/how-to/voice-gateway.md). Speech runs offline
+# (Whisper tiny.en and eSpeak NG, ADR XXXX-voice-speech-models); "hosted" sends it to a hosted
+# speech service at BOROUGH_VOICE_SPEECH_URL instead (off by default).
+BOROUGH_VOICE_SPEECH = env.str("BOROUGH_VOICE_SPEECH", default="offline")
+BOROUGH_VOICE_SPEECH_URL = env.str("BOROUGH_VOICE_SPEECH_URL", default="")
+BOROUGH_VOICE_SPEECH_KEY = env.str("BOROUGH_VOICE_SPEECH_KEY", default="")
+BOROUGH_VOICE_STT_MODEL = env.str("BOROUGH_VOICE_STT_MODEL", default="")  # a CTranslate2 folder
+BOROUGH_VOICE_STT_THREADS = env.int("BOROUGH_VOICE_STT_THREADS", default=0)
+BOROUGH_VOICE_TTS_VOICE = env.str("BOROUGH_VOICE_TTS_VOICE", default="en-gb")
+BOROUGH_VOICE_OFFER_CALLBACK_AFTER_S = env.int("BOROUGH_VOICE_OFFER_CALLBACK_AFTER_S", default=120)
+BOROUGH_VOICE = {
+    "SIP_LISTEN": env.str("BOROUGH_VOICE_SIP_LISTEN", default="0.0.0.0:5060"),
+    "RTP_PORTS": env.str("BOROUGH_VOICE_RTP_PORTS", default="10000-10999"),
+    "MEDIA_LISTEN": env.str("BOROUGH_VOICE_MEDIA_LISTEN", default="0.0.0.0:8765"),
+    "MAX_CALLS": env.int("BOROUGH_VOICE_MAX_CALLS", default=8),
+}
 # How many reverse proxies stand in front of Borough: the client's address is the one that many
 # places from the right of X-Forwarded-For (0: the connection's own address; the header is then
 # ignored). One setting for Borough's rate limits, allauth's and django-axes's (issue 16).

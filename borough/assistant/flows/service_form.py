@@ -53,7 +53,8 @@ def service_named(text: str) -> Service | None:
 
 
 def start_form(x: Exchange, service: Service) -> None:
-    session = form_session_start(service=service, channel=Channel.CHAT)
+    # The conversation's channel: web chat, or automated voice for a phone call (issue 21).
+    session = form_session_start(service=service, channel=x.conversation.channel or Channel.CHAT)
     x.state.mode = Mode.FORM
     # The resident's own words (not the service's name typed or chosen) may answer questions.
     said = x.text if x.u.intent == f"service:{service.slug}" and not service_named(x.text) else ""
@@ -440,7 +441,7 @@ def _send(x: Exchange, service: Service) -> None:
         case = case_create(
             service=service,
             answers=form.answers,
-            channel=Channel.CHAT,
+            channel=conversation.channel or Channel.CHAT,
             resident=conversation.resident,
             actor=ResidentActor(resident=conversation.resident),
             idempotency_key=f"chat:{form.token}",
