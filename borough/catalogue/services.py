@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from borough.accounts.memberships import membership_changed
 from borough.accounts.models import Team
@@ -100,17 +101,20 @@ def _files_read(path: Path | None) -> tuple[Catalogue, dict[str, dict], list[dic
     return kept[1]
 
 
-def _upsert_by_slug(model, rows: list[dict]) -> dict:
+def _upsert_by_slug(model: type[models.Model], rows: list[dict]) -> dict[str, Any]:
     """Insert or update ``model``'s rows by slug in one statement (an upsert), then read them
     back: ``{slug: row}``. Every field given is written, as ``update_or_create`` did (two or
     three queries a row before; the catalogue has about a hundred rows)."""
-    model.objects.bulk_create(
+    model._default_manager.bulk_create(
         [model(**row) for row in rows],
         update_conflicts=True,
         unique_fields=["slug"],
         update_fields=[name for name in rows[0] if name != "slug"] if rows else [],
     )
-    return model.objects.in_bulk([row["slug"] for row in rows], field_name="slug")
+    found: dict[str, Any] = model._default_manager.in_bulk(
+        [row["slug"] for row in rows], field_name="slug"
+    )
+    return found
 
 
 @transaction.atomic
