@@ -184,6 +184,27 @@ def comparisons() -> list:
             ELSE,
         ],
     )
+    # Where an address differs, a household that moved together: another name given at one
+    # record's address is given at the other's too (``standardise.add_household_names``). At
+    # the same address it says nothing (every household shares its own names), so it is the
+    # null level there (and within one postcode, where one address is written two ways), and
+    # the address comparison weighs the address.
+    shared = "len(list_intersect(household_names_l, household_names_r))"
+    household = cl.CustomComparison(
+        output_column_name="household",
+        comparison_levels=[
+            {
+                "sql_condition": "household_names_l IS NULL OR household_names_r IS NULL "
+                "OR len(household_names_l) = 0 OR len(household_names_r) = 0 "
+                "OR postcode_l = postcode_r",
+                "label_for_charts": "household unknown, or the same postcode",
+                "is_null_level": True,
+            },
+            _level(f"{shared} >= 2", "two or more other names moved with them"),
+            _level(f"{shared} >= 1", "another name moved with them"),
+            ELSE,
+        ],
+    )
     ni_number = cl.CustomComparison(
         output_column_name="ni_number",
         comparison_levels=[
@@ -204,7 +225,7 @@ def comparisons() -> list:
             ELSE | {"m_probability": 0.01, "fix_m_probability": True},
         ],
     )
-    return [first_name, last_name, dob, address, email, phone, ni_number, sex]
+    return [first_name, last_name, dob, address, household, email, phone, ni_number, sex]
 
 
 #: Rules that admit very few false matches, to estimate how common matches are.

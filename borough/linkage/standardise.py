@@ -15,6 +15,7 @@ import pyarrow as pa
 from borough.core.postcodes import normalise_postcode
 
 from .addresses import address_tokens, house_number, postcode_parts, sorted_address_tokens
+from .blocking import RARE_NAME_RECORDS
 from .db import memory_limit, run, scalar
 from .names import name_canonical, standard_name
 from .personal_details import (
@@ -225,6 +226,46 @@ def drop_lookups(con) -> None:
         run(con, f"DROP TABLE IF EXISTS {_LOOKUP_PREFIX}{name}")
 
 
+#: The address a record's household is known by: postcode and house number (a UPRN is missing
+#: from most systems, and both sides of a pair need the same key).
+_HOME = "postcode || '|' || house_number"
+
+
+def add_household_names(con) -> None:
+    """Add ``household_names`` to the clean table: the other rare names (first name with
+    nicknames folded, and surname, carried by at most ``RARE_NAME_RECORDS`` records: a common
+    name at two addresses says little) that any record gives at the record's address. A person
+    who moved usually moved with their household, so two records of one name at two addresses
+    at which another name also appears are far more likely one person than namesakes
+    (``link``'s household comparison). Empty when the address has no postcode or house
+    number; incremental runs leave it empty for new records until the next full standardise."""
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TEMP TABLE household_names_by_home AS
+        SELECT {_HOME} AS home, first_name_canonical || ' ' || last_name AS name
+        FROM {CLEAN_TABLE}
+        WHERE postcode IS NOT NULL AND house_number IS NOT NULL
+          AND first_name_canonical IS NOT NULL AND last_name IS NOT NULL
+          AND name_count <= {RARE_NAME_RECORDS}
+        GROUP BY ALL
+        """,
+    )
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE {CLEAN_TABLE} AS
+        SELECT c.*, (
+            SELECT list(h.name ORDER BY h.name) FROM household_names_by_home h
+            WHERE h.home = c.postcode || '|' || c.house_number
+              AND h.name <> coalesce(c.first_name_canonical || ' ' || c.last_name, '')
+        ) AS household_names
+        FROM {CLEAN_TABLE} c ORDER BY unique_id
+        """,
+    )
+    run(con, "DROP TABLE household_names_by_home")
+
+
 def standardise_table(con, *, progress: Callable[[str], None] | None = None) -> int:
     """Build the clean table from the records table (replacing it); returns its row count.
     ``progress`` is told each of the :data:`STEPS` as it starts."""
@@ -242,6 +283,7 @@ def standardise_table(con, *, progress: Callable[[str], None] | None = None) -> 
                 "(PARTITION BY first_name_canonical, last_name)::INTEGER AS name_count "
                 f"FROM ({select}) ORDER BY unique_id",
             )
+            add_household_names(con)
     finally:
         drop_lookups(con)
     return scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")

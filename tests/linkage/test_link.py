@@ -55,12 +55,13 @@ def _compared(records: list[dict]) -> set[tuple[str, str]]:
         "CREATE TABLE t (unique_id VARCHAR, first_name VARCHAR, first_name_canonical VARCHAR, "
         "last_name VARCHAR, dob DATE, postcode VARCHAR, postcode_district VARCHAR, "
         "email VARCHAR, phone VARCHAR, ni_number VARCHAR, house_number VARCHAR, "
-        "address_tokens VARCHAR[], uprn VARCHAR, name_count INTEGER)"
+        "address_tokens VARCHAR[], uprn VARCHAR, name_count INTEGER, household_names VARCHAR[])"
     )
     for record in records:
         con.execute(
             "INSERT INTO t (unique_id, first_name, first_name_canonical, last_name, dob, "
-            "postcode, postcode_district, name_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "postcode, postcode_district, name_count, household_names) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 record["id"],
                 record["first"],
@@ -70,6 +71,7 @@ def _compared(records: list[dict]) -> set[tuple[str, str]]:
                 record.get("postcode"),
                 postcode_parts(record.get("postcode"))[0],
                 record.get("name_count", 1000),  # a common name unless said
+                record.get("household"),
             ],
         )
     # The rules are the engine's own SQL, no outside input.
@@ -126,6 +128,7 @@ def test_the_trained_model_is_saved_as_versioned_json(linked):
         "last_name",
         "dob",
         "address",
+        "household",
         "email",
         "phone",
         "ni_number",
