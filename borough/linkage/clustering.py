@@ -29,7 +29,7 @@ refused when it would put into one person:
 **Household evidence alone is not one person.** A scored pair is not a link at all when its
 first names disagree outright (the first-name comparison's "all other" level: not the same, not
 a nickname, an initial, swapped or a near spelling) or its dates of birth do (more than a year
-apart and no keying slip), unless the NI numbers agree (:data:`CONTRADICTED`). A household
+apart and no keying slip), unless the NI numbers agree (:data:`CONTRADICTIONS`). A household
 shares a surname, an address, a landline and often an email, and the model weighs each as if
 independent, so two members of one household can outscore the threshold on shared evidence
 alone (a rare surname's term frequency at one address); on the independent generator's
@@ -69,12 +69,10 @@ MIN_EXPECTED_PRECISION = 0.999
 SOURCE_DUPLICATES_AT_MOST = 0.05
 #: People's decisions correct the model's prior once there are this many of them.
 MIN_DECISIONS_TO_CORRECT = 10
-#: A scored pair whose person's own details contradict it (first names or dates of birth that
-#: disagree outright, NI numbers not agreeing): never a link (module docstring). Gamma 0 is
-#: each comparison's "all other comparisons" level; a missing value is -1, not a contradiction.
-CONTRADICTED = (
-    "((gamma_first_name = 0 OR gamma_dob = 0) AND NOT coalesce(ni_number_l = ni_number_r, false))"
-)
+#: A scored pair whose person's own details contradict it: a comparison of a person's own
+#: details at its "all other comparisons" level (gamma 0; a missing value is -1, no
+#: contradiction), and NI numbers not agreeing. Never a link (module docstring).
+CONTRADICTIONS = ("gamma_first_name", "gamma_middle_names", "gamma_dob")
 #: The chosen threshold stays within these bounds whatever the data.
 THRESHOLD_BOUNDS = (0.5, 0.999)
 
@@ -321,11 +319,19 @@ def prior_correction(decided: list[tuple[float, bool]]) -> float:
 
 
 def uncontradicted(con: duckdb.DuckDBPyConnection, table: str = PREDICTIONS_TABLE) -> str:
-    """SQL that keeps the pairs of ``table`` that :data:`CONTRADICTED` does not rule out (every
-    pair when the table lacks the columns it reads, as an old run's predictions may)."""
+    """SQL that keeps the pairs of ``table`` whose person's own details do not contradict them
+    (:data:`CONTRADICTIONS`), as far as the table has the columns (an old run's predictions
+    may lack some)."""
     columns = {row[0] for row in run(con, f"DESCRIBE {table}")}
-    needed = {"gamma_first_name", "gamma_dob", "ni_number_l", "ni_number_r"}
-    return f"NOT {CONTRADICTED}" if needed <= columns else "true"
+    disagree = [f"{gamma} = 0" for gamma in CONTRADICTIONS if gamma in columns]
+    if not disagree:
+        return "true"
+    ni_agrees = (
+        "coalesce(ni_number_l = ni_number_r, false)"
+        if {"ni_number_l", "ni_number_r"} <= columns
+        else "false"
+    )
+    return f"NOT (({' OR '.join(disagree)}) AND NOT {ni_agrees})"
 
 
 def threshold_from_predictions(con: duckdb.DuckDBPyConnection) -> float:

@@ -93,6 +93,24 @@ def comparisons() -> list:
             ELSE,
         ],
     )
+    # Middle names are held by some systems only (a register's full name, a "forenames"
+    # field), so missing on either side is no evidence; where both have them, a father and a
+    # son of one name, or a person who moved, are told apart.
+    middle_names = cl.CustomComparison(
+        output_column_name="middle_names",
+        comparison_levels=[
+            _null("middle_names"),
+            # One level for both: a level for "initial agrees" alone, where no system gives
+            # initials, is learnt as impossible (m = 0) and would veto any pair that reaches it.
+            _level(
+                "middle_names_l = middle_names_r OR ((length(middle_names_l) = 1 "
+                "OR length(middle_names_r) = 1) "
+                "AND substr(middle_names_l, 1, 1) = substr(middle_names_r, 1, 1))",
+                "same, or the initial of the same",
+            ),
+            ELSE,
+        ],
+    )
     last_name = cl.CustomComparison(
         output_column_name="last_name",
         comparison_levels=[
@@ -225,7 +243,18 @@ def comparisons() -> list:
             ELSE | {"m_probability": 0.01, "fix_m_probability": True},
         ],
     )
-    return [first_name, last_name, dob, address, household, email, phone, ni_number, sex]
+    return [
+        first_name,
+        middle_names,
+        last_name,
+        dob,
+        address,
+        household,
+        email,
+        phone,
+        ni_number,
+        sex,
+    ]
 
 
 #: Rules that admit very few false matches, to estimate how common matches are.

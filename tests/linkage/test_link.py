@@ -125,6 +125,7 @@ def test_the_trained_model_is_saved_as_versioned_json(linked):
     names = [comparison["output_column_name"] for comparison in model["comparisons"]]
     assert names == [
         "first_name",
+        "middle_names",
         "last_name",
         "dob",
         "address",

@@ -331,6 +331,25 @@ def _awkward_records(count: int) -> list[dict]:
     return records
 
 
+@pytest.mark.parametrize(
+    ("first_name", "middle_names", "expected"),
+    [
+        ("JORDAN TREVOR", None, ("jordan", "jordan", "trevor")),  # a "forenames" field
+        ("O G", None, ("o", "o", "g")),  # initials only
+        ("Bill", None, ("bill", "william", None)),
+        ("Bill James", "Arthur", ("bill", "william", "arthur")),  # a middle-name field wins
+    ],
+)
+def test_a_forenames_field_gives_the_first_name_and_the_middle_names(
+    first_name, middle_names, expected
+):
+    row = s.standardise_record(
+        {"record_id": "s:1", "source": "s", "source_id": "1", "first_name": first_name,
+         "middle_names": middle_names, "last_name": "Smith"}
+    )  # fmt: skip
+    assert (row["first_name"], row["first_name_canonical"], row["middle_names"]) == expected
+
+
 def test_household_names_are_the_other_rare_names_given_at_an_address(tmp_path):
     (tmp_path / "ctax.csv").write_text(
         "Ref,First,Last,Address,Postcode\n"
