@@ -67,8 +67,16 @@ def _null(column: str) -> dict:
 ELSE = {"sql_condition": "ELSE", "label_for_charts": "all other comparisons"}
 
 
-def comparisons() -> list:
-    """The evidence the model weighs, strongest level first in each comparison."""
+#: The first-name level for an initial that agrees (its m is the data's: :func:`initial_m`).
+INITIAL_LEVEL = "initial agrees (one gives only an initial)"
+
+
+def comparisons(initial_m: float | None = None) -> list:
+    """The evidence the model weighs, strongest level first in each comparison. ``initial_m``
+    fixes the m probability of the first name's initial level (:func:`initial_m`)."""
+    initial_fixed = (
+        {"m_probability": initial_m, "fix_m_probability": True} if initial_m is not None else {}
+    )
     jw = "jaro_winkler_similarity"
     first_name = cl.CustomComparison(
         output_column_name="first_name",
@@ -86,8 +94,9 @@ def comparisons() -> list:
             _level(
                 "(length(first_name_l) = 1 OR length(first_name_r) = 1) "
                 "AND substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
-                "initial agrees (one gives only an initial)",
-            ),
+                INITIAL_LEVEL,
+            )
+            | initial_fixed,
             _level(f"{jw}(first_name_l, first_name_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             _level(f"{jw}(first_name_l, first_name_r) >= 0.80", "Jaro-Winkler >= 0.80"),
             ELSE,
@@ -284,11 +293,11 @@ def em_rule_on_sample(rule, records: int, sample_records: int = EM_SAMPLE_RECORD
     return f"({sql}) AND hash(l.unique_id) % {every} = 0 AND hash(r.unique_id) % {every} = 0"
 
 
-def settings() -> SettingsCreator:
+def settings(initial_m: float | None = None) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(initial_m),
         # Splink turns SQL strings into rules (to_blocking_rule_creator); its annotation omits str
         blocking_rules_to_generate_predictions=BLOCKING_RULES,  # type: ignore[arg-type]
         retain_intermediate_calculation_columns=False,
@@ -302,7 +311,10 @@ def make_linker(con: duckdb.DuckDBPyConnection, model: str | Path | dict | None 
     """A linker over the clean table, untrained or from a saved model."""
     db_api = DuckDBAPI(con)
     data = db_api.register(CLEAN_TABLE)
-    chosen = settings() if model is None else (str(model) if isinstance(model, Path) else model)
+    if model is None:
+        chosen: SettingsCreator | str | dict = settings(initial_m(con))
+    else:
+        chosen = str(model) if isinstance(model, Path) else model
     return Linker(data, chosen, log_level=logging.ERROR)
 
 
@@ -340,6 +352,21 @@ def train(
         linker.training.estimate_parameters_using_expectation_maximisation(
             em_rule_on_sample(rule, records), estimate_without_term_frequencies=True
         )
+
+
+def initial_m(con: duckdb.DuckDBPyConnection) -> float:
+    """How often one person's two records have one first name given only as an initial: about
+    2s(1 - s), s the share of records whose first name is an initial. EM cannot learn it: the
+    systems that give initials (a council tax account, "J Smith") seldom hold a date of birth,
+    so no training sample holds such pairs, and the level was left unweighed. It is fixed from
+    the data instead (like sex's m), when the linker is made (:func:`make_linker`)."""
+    given, initials = run(
+        con,
+        f"SELECT count(first_name), count(*) FILTER (WHERE length(first_name) = 1) "
+        f"FROM {CLEAN_TABLE}",
+    )[0]
+    share = initials / given if given else 0.0
+    return max(2 * share * (1 - share), 1e-4)
 
 
 def save_model(linker: Linker, models_dir: str | Path, *, now: dt.datetime | None = None) -> Path:

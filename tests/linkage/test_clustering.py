@@ -120,29 +120,32 @@ def test_a_pair_whose_names_or_dates_disagree_outright_is_no_link():
     run(con, "CREATE TABLE records_clean (unique_id VARCHAR, source VARCHAR, dob DATE)")
     con.executemany(
         "INSERT INTO records_clean VALUES (?, 'x', NULL)",
-        [[f"{pair}{side}"] for pair in "abcdef" for side in "lr"],
+        [[f"{pair}{side}"] for pair in "abcdefg" for side in "lr"],
     )
     run(
         con,
         "CREATE TABLE predictions (unique_id_l VARCHAR, unique_id_r VARCHAR, match_weight "
         "DOUBLE, match_probability DOUBLE, gamma_first_name INTEGER, gamma_middle_names "
-        "INTEGER, gamma_dob INTEGER, ni_number_l VARCHAR, ni_number_r VARCHAR)",
+        "INTEGER, gamma_dob INTEGER, ni_number_l VARCHAR, ni_number_r VARCHAR, dob_l DATE, "
+        "dob_r DATE)",
     )
+    old, young = dt.date(1950, 3, 4), dt.date(1979, 8, 1)
     con.executemany(
-        "INSERT INTO predictions VALUES (?, ?, 20, 0.999999, ?, ?, ?, ?, ?)",
+        "INSERT INTO predictions VALUES (?, ?, 20, 0.999999, ?, ?, ?, ?, ?, ?, ?)",
         [
-            ("al", "ar", 0, -1, -1, None, None),  # first names differ outright, no dates
-            ("bl", "br", 6, -1, 0, None, None),  # same name, dates years apart
-            ("cl", "cr", 0, -1, 4, "AB123456C", "AB123456C"),  # the NI number: one person
-            ("dl", "dr", 1, -1, -1, None, None),  # similar first names: the model decides
-            ("el", "er", 6, -1, 1, None, None),  # dates within a year: the model decides
-            ("fl", "fr", 6, 0, -1, None, None),  # John Paul and John Michael Smith
+            ("al", "ar", 0, -1, -1, None, None, None, None),  # first names differ, no dates
+            ("bl", "br", 6, -1, 0, None, None, old, young),  # same name, dates years apart
+            ("cl", "cr", 0, -1, 0, "AB123456C", "AB123456C", old, young),  # NI: one person
+            ("dl", "dr", 1, -1, -1, None, None, None, None),  # similar first names: the model
+            ("el", "er", 6, -1, 1, None, None, None, None),  # dates within a year: the model
+            ("fl", "fr", 6, 0, -1, None, None, None, None),  # John Paul and John Michael
+            ("gl", "gr", 0, -1, 4, None, None, old, old),  # a name damaged, the date agrees
         ],
     )
     clustering.write_clusters(con, threshold=0.99)
     clusters = dict(run(con, "SELECT unique_id, cluster_id FROM clusters"))
-    together = {pair for pair in "abcdef" if clusters[f"{pair}l"] == clusters[f"{pair}r"]}
-    assert together == {"c", "d", "e"}
+    together = {pair for pair in "abcdefg" if clusters[f"{pair}l"] == clusters[f"{pair}r"]}
+    assert together == {"c", "d", "e", "g"}
 
 
 def test_decisions_that_reject_confident_pairs_raise_the_threshold():
