@@ -221,8 +221,8 @@ def comparisons(initial_m: float | None = None) -> list:
         output_column_name="household",
         comparison_levels=[
             {
+                # (standardise leaves a record with no other name at its address NULL)
                 "sql_condition": "household_names_l IS NULL OR household_names_r IS NULL "
-                "OR len(household_names_l) = 0 OR len(household_names_r) = 0 "
                 "OR postcode_l = postcode_r",
                 "label_for_charts": "household unknown, or the same postcode",
                 "is_null_level": True,
