@@ -33,7 +33,7 @@ from .blocking import (  # noqa: F401 - the rules are the model's: link is where
     NAMES_RULE,
     PHONE_RULE,
     RARE_NAME_RECORDS,
-    STREET_RULE,
+    STREET_RULES,
     UPRN_RULE,
 )
 from .clustering import threshold_from_predictions, write_clusters
