@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from .clustering import DECISIONS_TABLE, cluster, current_decisions
+from .clustering import DECISIONS_TABLE, cluster, current_decisions, uncontradicted
 from .db import memory_limit, run, scalar, transaction
 from .link import BLOCKING_RULES
 from .mapping import IngestError, Problem, load_mappings
@@ -307,7 +307,8 @@ def link_incremental(
     edges = run(
         con,
         f"SELECT unique_id_l, unique_id_r, match_probability FROM {PREDICTIONS_TABLE} "
-        "WHERE match_probability >= ? AND unique_id_l IN (SELECT unique_id FROM touched) "
+        f"WHERE match_probability >= ? AND {uncontradicted(con)} "
+        "AND unique_id_l IN (SELECT unique_id FROM touched) "
         "AND unique_id_r IN (SELECT unique_id FROM touched)",
         [threshold],
     )

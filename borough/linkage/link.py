@@ -33,7 +33,7 @@ from .blocking import (  # noqa: F401 - the rules are the model's: link is where
     NAMES_RULE,
     PHONE_RULE,
     RARE_NAME_RECORDS,
-    STREET_RULE,
+    STREET_RULES,
     UPRN_RULE,
 )
 from .clustering import threshold_from_predictions, write_clusters
@@ -67,8 +67,16 @@ def _null(column: str) -> dict:
 ELSE = {"sql_condition": "ELSE", "label_for_charts": "all other comparisons"}
 
 
-def comparisons() -> list:
-    """The evidence the model weighs, strongest level first in each comparison."""
+#: The first-name level for an initial that agrees (its m is the data's: :func:`initial_m`).
+INITIAL_LEVEL = "initial agrees (one gives only an initial)"
+
+
+def comparisons(initial_m: float | None = None) -> list:
+    """The evidence the model weighs, strongest level first in each comparison. ``initial_m``
+    fixes the m probability of the first name's initial level (:func:`initial_m`)."""
+    initial_fixed = (
+        {"m_probability": initial_m, "fix_m_probability": True} if initial_m is not None else {}
+    )
     jw = "jaro_winkler_similarity"
     first_name = cl.CustomComparison(
         output_column_name="first_name",
@@ -86,10 +94,29 @@ def comparisons() -> list:
             _level(
                 "(length(first_name_l) = 1 OR length(first_name_r) = 1) "
                 "AND substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
-                "initial agrees (one gives only an initial)",
-            ),
+                INITIAL_LEVEL,
+            )
+            | initial_fixed,
             _level(f"{jw}(first_name_l, first_name_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             _level(f"{jw}(first_name_l, first_name_r) >= 0.80", "Jaro-Winkler >= 0.80"),
+            ELSE,
+        ],
+    )
+    # Middle names are held by some systems only (a register's full name, a "forenames"
+    # field), so missing on either side is no evidence; where both have them, a father and a
+    # son of one name, or a person who moved, are told apart.
+    middle_names = cl.CustomComparison(
+        output_column_name="middle_names",
+        comparison_levels=[
+            _null("middle_names"),
+            # One level for both: a level for "initial agrees" alone, where no system gives
+            # initials, is learnt as impossible (m = 0) and would veto any pair that reaches it.
+            _level(
+                "middle_names_l = middle_names_r OR ((length(middle_names_l) = 1 "
+                "OR length(middle_names_r) = 1) "
+                "AND substr(middle_names_l, 1, 1) = substr(middle_names_r, 1, 1))",
+                "same, or the initial of the same",
+            ),
             ELSE,
         ],
     )
@@ -184,6 +211,27 @@ def comparisons() -> list:
             ELSE,
         ],
     )
+    # Where an address differs, a household that moved together: another name given at one
+    # record's address is given at the other's too (``standardise.add_household_names``). At
+    # the same address it says nothing (every household shares its own names), so it is the
+    # null level there (and within one postcode, where one address is written two ways), and
+    # the address comparison weighs the address.
+    shared = "len(list_intersect(household_names_l, household_names_r))"
+    household = cl.CustomComparison(
+        output_column_name="household",
+        comparison_levels=[
+            {
+                # (standardise leaves a record with no other name at its address NULL)
+                "sql_condition": "household_names_l IS NULL OR household_names_r IS NULL "
+                "OR postcode_l = postcode_r",
+                "label_for_charts": "household unknown, or the same postcode",
+                "is_null_level": True,
+            },
+            _level(f"{shared} >= 2", "two or more other names moved with them"),
+            _level(f"{shared} >= 1", "another name moved with them"),
+            ELSE,
+        ],
+    )
     ni_number = cl.CustomComparison(
         output_column_name="ni_number",
         comparison_levels=[
@@ -204,7 +252,18 @@ def comparisons() -> list:
             ELSE | {"m_probability": 0.01, "fix_m_probability": True},
         ],
     )
-    return [first_name, last_name, dob, address, email, phone, ni_number, sex]
+    return [
+        first_name,
+        middle_names,
+        last_name,
+        dob,
+        address,
+        household,
+        email,
+        phone,
+        ni_number,
+        sex,
+    ]
 
 
 #: Rules that admit very few false matches, to estimate how common matches are.
@@ -234,11 +293,11 @@ def em_rule_on_sample(rule, records: int, sample_records: int = EM_SAMPLE_RECORD
     return f"({sql}) AND hash(l.unique_id) % {every} = 0 AND hash(r.unique_id) % {every} = 0"
 
 
-def settings() -> SettingsCreator:
+def settings(initial_m: float | None = None) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(initial_m),
         # Splink turns SQL strings into rules (to_blocking_rule_creator); its annotation omits str
         blocking_rules_to_generate_predictions=BLOCKING_RULES,  # type: ignore[arg-type]
         retain_intermediate_calculation_columns=False,
@@ -252,7 +311,10 @@ def make_linker(con: duckdb.DuckDBPyConnection, model: str | Path | dict | None 
     """A linker over the clean table, untrained or from a saved model."""
     db_api = DuckDBAPI(con)
     data = db_api.register(CLEAN_TABLE)
-    chosen = settings() if model is None else (str(model) if isinstance(model, Path) else model)
+    if model is None:
+        chosen: SettingsCreator | str | dict = settings(initial_m(con))
+    else:
+        chosen = str(model) if isinstance(model, Path) else model
     return Linker(data, chosen, log_level=logging.ERROR)
 
 
@@ -290,6 +352,21 @@ def train(
         linker.training.estimate_parameters_using_expectation_maximisation(
             em_rule_on_sample(rule, records), estimate_without_term_frequencies=True
         )
+
+
+def initial_m(con: duckdb.DuckDBPyConnection) -> float:
+    """How often one person's two records have one first name given only as an initial: about
+    2s(1 - s), s the share of records whose first name is an initial. EM cannot learn it: the
+    systems that give initials (a council tax account, "J Smith") seldom hold a date of birth,
+    so no training sample holds such pairs, and the level was left unweighed. It is fixed from
+    the data instead (like sex's m), when the linker is made (:func:`make_linker`)."""
+    given, initials = run(
+        con,
+        f"SELECT count(first_name), count(*) FILTER (WHERE length(first_name) = 1) "
+        f"FROM {CLEAN_TABLE}",
+    )[0]
+    share = initials / given if given else 0.0
+    return max(2 * share * (1 - share), 1e-4)
 
 
 def save_model(linker: Linker, models_dir: str | Path, *, now: dt.datetime | None = None) -> Path:

@@ -103,6 +103,16 @@ def standard_name(value: str | None) -> str | None:
     return _join(_name_words(value)) if value else None
 
 
+def split_forenames(standard: str | None) -> tuple[str | None, str | None]:
+    """A standardised first-name field -> (first name, the names after it). Systems that keep
+    one "forenames" field ("JORDAN TREVOR", or initials "O G") give the first name and the
+    middle names together; every source is split the same way, so the first names compare."""
+    if not standard:
+        return None, None
+    first, _, rest = standard.partition(" ")
+    return first, rest or None
+
+
 @cache
 def nickname_lexicon() -> dict[str, str]:
     """Every known form of a first name -> the formal name of its group (bill -> william).

@@ -45,6 +45,7 @@ EVIDENCE_FIELDS = [
     ("last_name", "last_name", ["last_name"]),
     ("dob", "dob", ["dob"]),
     ("address", "address", ["address", "postcode"]),
+    ("household", "household", ["household_names"]),
     ("email", "email", ["email"]),
     ("phone", "phone", ["phone"]),
     ("ni_number", "ni_number", ["ni_number"]),
@@ -175,6 +176,8 @@ def _run_threshold(con: duckdb.DuckDBPyConnection) -> float:
 
 
 def _sql_text(value: str) -> str:
+    if value.endswith("household_names_l") or value.endswith("household_names_r"):
+        value = f"array_to_string({value}, '; ')"  # a list of names
     return f"nullif(CAST({value} AS VARCHAR), '')"
 
 

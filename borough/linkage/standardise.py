@@ -15,8 +15,9 @@ import pyarrow as pa
 from borough.core.postcodes import normalise_postcode
 
 from .addresses import address_tokens, house_number, postcode_parts, sorted_address_tokens
+from .blocking import RARE_NAME_RECORDS
 from .db import memory_limit, run, scalar
-from .names import name_canonical, standard_name
+from .names import name_canonical, split_forenames, standard_name
 from .personal_details import (
     normalise_email,
     normalise_ni_number,
@@ -44,7 +45,7 @@ def _uprn(value: str | None) -> str | None:
 
 def standardise_record(record: dict) -> dict:
     """One row of the records table -> the row that is linked on."""
-    first_name = standard_name(record.get("first_name"))
+    first_name, more_names = split_forenames(standard_name(record.get("first_name")))
     last_name = standard_name(record.get("last_name"))
     postcode = normalise_postcode(record.get("postcode"))
     district, sector = postcode_parts(postcode)
@@ -55,7 +56,7 @@ def standardise_record(record: dict) -> dict:
         "source_id": record["source_id"],
         "first_name": first_name,
         "first_name_canonical": name_canonical(first_name),
-        "middle_names": standard_name(record.get("middle_names")),
+        "middle_names": standard_name(record.get("middle_names")) or more_names,
         "last_name": last_name,
         "dob": record.get("dob"),
         "sex": normalise_sex(record.get("sex")) or sex_from_title(record.get("full_name")),
@@ -129,9 +130,16 @@ def _build_lookup(con, name: str, keys_sql: str, columns: dict[str, str], comput
             con.unregister("clean_lookup_batch")
 
 
-def _names(raws: list[str]) -> tuple[list, list]:
+def _names(raws: list[str]) -> tuple[list, list, list, list]:
     standard = [standard_name(raw) for raw in raws]
-    return standard, [name_canonical(name) for name in standard]
+    split = [split_forenames(name) for name in standard]
+    firsts = [first for first, _ in split]
+    return (
+        standard,
+        firsts,
+        [rest for _, rest in split],
+        [name_canonical(first) for first in firsts],
+    )
 
 
 def _postcodes(raws: list[str]) -> tuple[list, list, list]:
@@ -157,7 +165,13 @@ def clean_select(con, source: str, *, progress: Callable[[str], None] | None = N
             "SELECT first_name FROM {s} WHERE first_name IS NOT NULL UNION "
             "SELECT middle_names FROM {s} WHERE middle_names IS NOT NULL UNION "
             "SELECT last_name FROM {s} WHERE last_name IS NOT NULL",
-            {"raw": text, "standard": text, "canonical": text},
+            {
+                "raw": text,
+                "standard": text,
+                "first": text,
+                "rest": text,
+                "first_canonical": text,
+            },
             _names,
         ),
         ("sex", "sex", {"raw": text, "sex": text}, _each(normalise_sex)),
@@ -198,8 +212,8 @@ def clean_select(con, source: str, *, progress: Callable[[str], None] | None = N
     p = _LOOKUP_PREFIX
     return f"""
         SELECT r.record_id AS unique_id, r.source, r.source_id,
-            fn.standard AS first_name, fn.canonical AS first_name_canonical,
-            mn.standard AS middle_names, ln.standard AS last_name, r.dob,
+            fn.first AS first_name, fn.first_canonical AS first_name_canonical,
+            coalesce(mn.standard, fn.rest) AS middle_names, ln.standard AS last_name, r.dob,
             coalesce(sx.sex, tt.sex) AS sex,
             ad.address, ad.tokens AS address_tokens, ad.house_number,
             pc.postcode, pc.district AS postcode_district, pc.sector AS postcode_sector,
@@ -225,6 +239,46 @@ def drop_lookups(con) -> None:
         run(con, f"DROP TABLE IF EXISTS {_LOOKUP_PREFIX}{name}")
 
 
+#: The address a record's household is known by: postcode and house number (a UPRN is missing
+#: from most systems, and both sides of a pair need the same key).
+_HOME = "postcode || '|' || house_number"
+
+
+def add_household_names(con) -> None:
+    """Add ``household_names`` to the clean table: the other rare names (first name with
+    nicknames folded, and surname, carried by at most ``RARE_NAME_RECORDS`` records: a common
+    name at two addresses says little) that any record gives at the record's address. A person
+    who moved usually moved with their household, so two records of one name at two addresses
+    at which another name also appears are far more likely one person than namesakes
+    (``link``'s household comparison). Empty when the address has no postcode or house
+    number; incremental runs leave it empty for new records until the next full standardise."""
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TEMP TABLE household_names_by_home AS
+        SELECT {_HOME} AS home, first_name_canonical || ' ' || last_name AS name
+        FROM {CLEAN_TABLE}
+        WHERE postcode IS NOT NULL AND house_number IS NOT NULL
+          AND first_name_canonical IS NOT NULL AND last_name IS NOT NULL
+          AND name_count <= {RARE_NAME_RECORDS}
+        GROUP BY ALL
+        """,
+    )
+    run(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE {CLEAN_TABLE} AS
+        SELECT c.*, (
+            SELECT list(h.name ORDER BY h.name) FROM household_names_by_home h
+            WHERE h.home = c.postcode || '|' || c.house_number
+              AND h.name <> coalesce(c.first_name_canonical || ' ' || c.last_name, '')
+        ) AS household_names
+        FROM {CLEAN_TABLE} c ORDER BY unique_id
+        """,
+    )
+    run(con, "DROP TABLE household_names_by_home")
+
+
 def standardise_table(con, *, progress: Callable[[str], None] | None = None) -> int:
     """Build the clean table from the records table (replacing it); returns its row count.
     ``progress`` is told each of the :data:`STEPS` as it starts."""
@@ -242,6 +296,7 @@ def standardise_table(con, *, progress: Callable[[str], None] | None = None) -> 
                 "(PARTITION BY first_name_canonical, last_name)::INTEGER AS name_count "
                 f"FROM ({select}) ORDER BY unique_id",
             )
+            add_household_names(con)
     finally:
         drop_lookups(con)
     return scalar(con, f"SELECT count(*) FROM {CLEAN_TABLE}")

@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "dob": "Date of birth",
     "sex": "Sex",
     "address": "Address",
+    "household": "Other names at the address",
     "postcode": "Postcode",
     "uprn": "UPRN",
     "phone": "Phone",

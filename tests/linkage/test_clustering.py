@@ -112,6 +112,42 @@ def _predictions(con, rows):
     )
 
 
+def test_a_pair_whose_names_or_dates_disagree_outright_is_no_link():
+    # Two members of one household score above any threshold on a shared surname, address and
+    # landline; their own details (first name, date of birth) disagree, so they stay two people
+    # unless the NI numbers say they are one.
+    con = duckdb.connect()
+    run(con, "CREATE TABLE records_clean (unique_id VARCHAR, source VARCHAR, dob DATE)")
+    con.executemany(
+        "INSERT INTO records_clean VALUES (?, 'x', NULL)",
+        [[f"{pair}{side}"] for pair in "abcdefg" for side in "lr"],
+    )
+    run(
+        con,
+        "CREATE TABLE predictions (unique_id_l VARCHAR, unique_id_r VARCHAR, match_weight "
+        "DOUBLE, match_probability DOUBLE, gamma_first_name INTEGER, gamma_middle_names "
+        "INTEGER, gamma_dob INTEGER, ni_number_l VARCHAR, ni_number_r VARCHAR, dob_l DATE, "
+        "dob_r DATE)",
+    )
+    old, young = dt.date(1950, 3, 4), dt.date(1979, 8, 1)
+    con.executemany(
+        "INSERT INTO predictions VALUES (?, ?, 20, 0.999999, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ("al", "ar", 0, -1, -1, None, None, None, None),  # first names differ, no dates
+            ("bl", "br", 6, -1, 0, None, None, old, young),  # same name, dates years apart
+            ("cl", "cr", 0, -1, 0, "AB123456C", "AB123456C", old, young),  # NI: one person
+            ("dl", "dr", 1, -1, -1, None, None, None, None),  # similar first names: the model
+            ("el", "er", 6, -1, 1, None, None, None, None),  # dates within a year: the model
+            ("fl", "fr", 6, 0, -1, None, None, None, None),  # John Paul and John Michael
+            ("gl", "gr", 0, -1, 4, None, None, old, old),  # a name damaged, the date agrees
+        ],
+    )
+    clustering.write_clusters(con, threshold=0.99)
+    clusters = dict(run(con, "SELECT unique_id, cluster_id FROM clusters"))
+    together = {pair for pair in "abcdefg" if clusters[f"{pair}l"] == clusters[f"{pair}r"]}
+    assert together == {"c", "d", "e", "g"}
+
+
 def test_decisions_that_reject_confident_pairs_raise_the_threshold():
     con = duckdb.connect()
     # 300 pairs the model is sure of, 60 it gives 0.85 to 0.97 (weights 2.5 to 5).

@@ -230,6 +230,7 @@ def test_the_clean_table_holds_the_standard_forms(tmp_path):
         "ni_number": "AB123456C",
         "last_seen": None,
         "name_count": 1,  # records with this first name and surname (rare-name blocking)
+        "household_names": None,  # no other name is given at this address
     }
 
 
@@ -330,6 +331,55 @@ def _awkward_records(count: int) -> list[dict]:
     return records
 
 
+@pytest.mark.parametrize(
+    ("first_name", "middle_names", "expected"),
+    [
+        ("JORDAN TREVOR", None, ("jordan", "jordan", "trevor")),  # a "forenames" field
+        ("O G", None, ("o", "o", "g")),  # initials only
+        ("Bill", None, ("bill", "william", None)),
+        ("Bill James", "Arthur", ("bill", "william", "arthur")),  # a middle-name field wins
+    ],
+)
+def test_a_forenames_field_gives_the_first_name_and_the_middle_names(
+    first_name, middle_names, expected
+):
+    row = s.standardise_record(
+        {"record_id": "s:1", "source": "s", "source_id": "1", "first_name": first_name,
+         "middle_names": middle_names, "last_name": "Smith"}
+    )  # fmt: skip
+    assert (row["first_name"], row["first_name_canonical"], row["middle_names"]) == expected
+
+
+def test_household_names_are_the_other_rare_names_given_at_an_address(tmp_path):
+    (tmp_path / "ctax.csv").write_text(
+        "Ref,First,Last,Address,Postcode\n"
+        "C1,Peggy,Mitchell,12 Mill Road,UB8 1AA\n"
+        "C2,Phil,Mitchell,12 Mill Road,UB8 1AA\n"
+        "C3,Margaret,Mitchell,12 Mill Road,UB8 1AA\n"  # Peggy again, her formal name
+        "C4,Phil,Mitchell,3 Bridge Street,HA4 6EE\n"
+        "C5,Peggy,Mitchell,3 Bridge Street,HA4 6EE\n"
+        "C6,Sharon,Watts,3 Bridge Street,\n",  # no postcode: no address to be known by
+        encoding="utf-8",
+    )
+    (tmp_path / "ctax.yaml").write_text(
+        "source: council_tax\npath: ctax.csv\ncolumns: {source_id: Ref, first_name: First, "
+        "last_name: Last, address: Address, postcode: Postcode}\n",
+        encoding="utf-8",
+    )
+    con = duckdb.connect()
+    ingest([tmp_path / "ctax.yaml"], con)
+    s.standardise_table(con)
+    rows = dict(con.sql("SELECT source_id, household_names FROM records_clean").fetchall())
+    assert rows == {
+        "C1": ["philip mitchell"],
+        "C2": ["margaret mitchell"],
+        "C3": ["philip mitchell"],
+        "C4": ["margaret mitchell"],
+        "C5": ["philip mitchell"],
+        "C6": None,
+    }
+
+
 def test_the_clean_table_is_standardise_record_for_every_row():
     records = _awkward_records(600)
     con = duckdb.connect()
@@ -346,7 +396,9 @@ def test_the_clean_table_is_standardise_record_for_every_row():
     assert s.standardise_table(con) == 600
 
     # name_count is of the table, not of a record: how many records share the names.
-    clean = con.sql("SELECT * EXCLUDE (name_count) FROM records_clean").to_arrow_table()
+    clean = con.sql(
+        "SELECT * EXCLUDE (name_count, household_names) FROM records_clean"
+    ).to_arrow_table()
     assert clean.schema == s.clean_arrow(records[:1]).schema
     assert clean.to_pylist() == [s.standardise_record(record) for record in records]
     assert con.sql(
