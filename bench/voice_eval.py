@@ -39,7 +39,7 @@ django.setup()
 from borough.assistant import nlu  # noqa: E402
 from borough.assistant.nlu import content  # noqa: E402
 from borough.voice import audio, speech  # noqa: E402
-from borough.voice.session import END_SILENCE_MS, Endpointer  # noqa: E402
+from borough.voice.listening import END_SILENCE_MS, Endpointer  # noqa: E402
 
 VOICES = ["en-gb", "en-us", "en-gb-scotland"]
 REPLY = "I can help you with that. I will ask you a few questions. First, what is the postcode?"

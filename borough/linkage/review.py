@@ -25,8 +25,8 @@ from pathlib import Path
 import duckdb
 
 from .clustering import DECISIONS_DDL, DECISIONS_TABLE, write_clusters
+from .comparisons import comparisons
 from .db import run, scalar, sql_string
-from .link import comparisons
 from .schema import (
     CLEAN_TABLE,
     CLUSTER_THRESHOLD,

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 class StreamTransport:
-    """The ``session.Transport`` of one media stream; sends go through the event loop."""
+    """The ``listening.Transport`` of one media stream; sends go through the event loop."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, send: Callable[[dict | None], None]):
         self._loop = loop

@@ -18,19 +18,15 @@ Nothing the caller says is logged; the transcript goes to the call's record only
 
 from __future__ import annotations
 
-import datetime
 import logging
 import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db import close_old_connections, connection
-from django.utils import timezone
 
 from borough.assistant.models import ChatMessage, Conversation
 from borough.assistant.services import ChatInvalid, conversation_post, conversation_start
@@ -40,16 +36,14 @@ from borough.core.channels import Channel
 from borough.telephony import services as telephony
 
 from . import audio, spoken
+from .listening import END_SILENCE_MS, Endpointer, Events, Timing, Transport, mixed
 from .speech import Recogniser, Synthesiser, recogniser, synthesiser
+from .waiting import WhileWaiting
 
 logger = logging.getLogger(__name__)
 
-# End of the caller's turn: this much silence after speech (the reply starts after it).
-END_SILENCE_MS = 500
 # Speech this long while the assistant talks stops its playback (shorter is a cough or a click).
 BARGE_IN_MS = 200
-# A turn is cut at this length (Whisper hears 10 seconds at a time).
-MAX_TURN_MS = 10_000
 # Keys typed without a choice to pick (a house number, a reference): sent after # or this pause.
 KEYS_PAUSE_S = 2.5
 WAIT_POLL_S = 1.0
@@ -60,88 +54,7 @@ NO_RECORDING_WORDS = ("no recording", "don't record", "do not record")
 VOICEMAIL_MAX_S = 60
 
 
-class Transport(Protocol):
-    """What carries the call's audio: SIP/RTP (``sip``) or a media stream (``mediastream``)."""
-
-    def play(self, pcm: bytes) -> None:
-        """Queue 8 kHz 16-bit PCM for the caller; returns at once."""
-
-    def stop_playing(self) -> None:
-        """Drop what is queued and not yet heard (barge-in)."""
-
-    def transfer(self, uri: str) -> bool:
-        """Hand the call to ``uri`` (blind transfer); True when the far end took it."""
-
-    def hang_up(self) -> None: ...
-
-
-@dataclass
-class Timing:
-    """For the evaluation: when each caller turn ended and when the reply started."""
-
-    speech_end: float
-    reply_start: float = 0.0
-    heard: str = ""
-
-    @property
-    def latency(self) -> float:
-        return self.reply_start - self.speech_end
-
-
-@dataclass
-class _Events:
-    items: queue.Queue = field(default_factory=queue.Queue)
-
-    def put(self, kind: str, value=None) -> None:
-        self.items.put((kind, value))
-
-
-class Endpointer:
-    """Finds the caller's turns in 20 ms frames with WebRTC's voice activity detector."""
-
-    def __init__(self, aggressiveness: int = 2):
-        import webrtcvad  # noqa: PLC0415 - a native module, only where calls are answered
-
-        self._vad = webrtcvad.Vad(aggressiveness)
-        self.frames: list[bytes] = []
-        self.voiced_ms = 0
-        self.silence_ms = 0
-        self.in_speech = False
-        self._onset: list[bytes] = []
-
-    def push(self, frame: bytes) -> bytes | None:
-        """The turn's audio when this frame ends it, else None."""
-        voiced = self._vad.is_speech(frame, audio.RATE)
-        if not self.in_speech:
-            # Keep 200 ms before speech starts, so the first sound is not cut.
-            self._onset = (self._onset + [frame])[-10:]
-            self.voiced_ms = self.voiced_ms + audio.FRAME_MS if voiced else 0
-            if self.voiced_ms >= 60:
-                self.in_speech, self.frames, self.silence_ms = True, list(self._onset), 0
-            return None
-        self.frames.append(frame)
-        if voiced:
-            self.voiced_ms += audio.FRAME_MS
-            self.silence_ms = 0
-        else:
-            self.silence_ms += audio.FRAME_MS
-        if self.silence_ms >= END_SILENCE_MS or len(self.frames) * audio.FRAME_MS >= MAX_TURN_MS:
-            turn = b"".join(self.frames)
-            self.reset()
-            return turn
-        return None
-
-    def reset(self) -> None:
-        self.frames, self._onset, self.in_speech, self.voiced_ms, self.silence_ms = (
-            [],
-            [],
-            False,
-            0,
-            0,
-        )
-
-
-class CallSession:
+class CallSession(WhileWaiting):
     def __init__(
         self,
         transport: Transport,
@@ -158,7 +71,7 @@ class CallSession:
         self.stt = stt or recogniser()
         self.tts = tts or synthesiser()
         self.clock = clock
-        self.events = _Events()
+        self.events = Events()
         self.endpointer = Endpointer()
         self.timings: list[Timing] = []
         self.heard: list[str] = []  # what the caller said, as understood (for tests and eval)
@@ -510,60 +423,6 @@ class CallSession:
         self.say("Sorry, I could not put you through. Please stay on the line.")
         return False
 
-    # ---------------------------------------------------------------- callback and voicemail
-
-    def _callback_times(self) -> list[tuple[str, datetime.datetime]]:
-        now = timezone.localtime()
-        tomorrow = (now + datetime.timedelta(days=1)).replace(
-            hour=9, minute=30, second=0, microsecond=0
-        )
-        afternoon = (now + datetime.timedelta(days=1)).replace(hour=14, minute=0, second=0)
-        return [
-            ("within the next hour", now + datetime.timedelta(minutes=45)),
-            ("tomorrow morning, after half past nine", tomorrow),
-            ("tomorrow afternoon, after two o'clock", afternoon.replace(microsecond=0)),
-        ]
-
-    def _offer_callback_times(self) -> None:
-        self._mode = "callback"
-        times = self._callback_times()
-        said = " ".join(f"Press {i} for {label}." for i, (label, _) in enumerate(times, start=1))
-        self.say(f"When should we call you back on the number you are calling from? {said}")
-
-    def _choose_callback(self, key: str) -> None:
-        times = self._callback_times()
-        if not key.isdigit() or not 1 <= int(key) <= len(times):
-            self.say("Please press 1, 2 or 3.")
-            return
-        label, when = times[int(key) - 1]
-        telephony.book_callback(self.call, when=when, number=self.caller)
-        self.outcome = "callback"
-        self._waiting = False
-        self.say(f"Thank you. We will call you back {label}. Goodbye.", wait=True)
-        self._mode = "ended"
-        self.transport.hang_up()
-
-    def _start_voicemail(self) -> None:
-        self._mode = "voicemail"
-        self._voicemail_audio: list[bytes] = []
-        self._voicemail_started = self.clock()
-        self.say(
-            "Please leave your message after the tone, then press the hash key or hang up.",
-            wait=True,
-        )
-        self.transport.play(_tone())
-        self._recording_voicemail = True
-
-    def _end_voicemail(self) -> None:
-        pcm = b"".join(self._voicemail_audio)
-        transcript = self.stt.transcribe(pcm) if pcm else ""
-        telephony.leave_voicemail(self.call, transcript=transcript, audio_wav=audio.wav_bytes(pcm))
-        self.outcome = "voicemail"
-        self._waiting = False
-        self.say("Thank you. Your message has been passed on. Goodbye.", wait=True)
-        self._mode = "ended"
-        self.transport.hang_up()
-
     # ---------------------------------------------------------------- audio out
 
     def say(self, text: str, *, wait: bool = False) -> None:
@@ -595,32 +454,7 @@ class CallSession:
         if self.call is None:
             return
         if self._recording and self._record_in:
-            telephony.store_recording(self.call, audio_wav=audio.wav_bytes(self._mixed()))
-        telephony.call_ended(self.call, outcome=self.outcome)
-
-    def _end_voicemail_after_hang_up(self) -> None:
-        turn = b"".join(self.endpointer.frames)
-        if turn:
-            self._voicemail_audio.append(turn)
-        pcm = b"".join(self._voicemail_audio)
-        if pcm and self.call is not None:
-            telephony.leave_voicemail(
-                self.call, transcript=self.stt.transcribe(pcm), audio_wav=audio.wav_bytes(pcm)
+            telephony.store_recording(
+                self.call, audio_wav=audio.wav_bytes(mixed(self._record_in, self._record_out))
             )
-            self.outcome = "voicemail"
-
-    def _mixed(self) -> bytes:
-        """Both sides of the call as heard, from the recording notice on."""
-        caller = audio.to_float(b"".join(self._record_in))
-        length = max([caller.size] + [at + len(pcm) // 2 for at, pcm in self._record_out])
-        mix = np.zeros(length, dtype=np.float32)
-        mix[: caller.size] += caller
-        for at, pcm in self._record_out:
-            said = audio.to_float(pcm)
-            mix[at : at + said.size] += said
-        return audio.to_pcm(mix)
-
-
-def _tone(seconds: float = 0.4, hertz: float = 1000.0) -> bytes:
-    t = np.arange(int(audio.RATE * seconds)) / audio.RATE
-    return audio.to_pcm(0.3 * np.sin(2 * np.pi * hertz * t))
+        telephony.call_ended(self.call, outcome=self.outcome)

@@ -55,7 +55,7 @@ class _Leg:
 
 
 class SipTransport:
-    """The ``session.Transport`` of one SIP call: audio and commands go to the asyncio loop."""
+    """The ``listening.Transport`` of one SIP call: audio and commands go to the asyncio loop."""
 
     def __init__(self, gateway: SipGateway, leg_holder: dict):
         self._gateway = gateway
