@@ -4,6 +4,7 @@ server, with the call session replaced by one that records what reaches it and a
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import base64
 import json
 
@@ -86,7 +87,9 @@ def test_a_media_stream_carries_audio_both_ways_keys_barge_in_and_transfer():
             await asyncio.wait_for(ws.wait_closed(), 5)
         return got, cleared, transfer
 
-    got, cleared, transfer = asyncio.run(scenario())
+    # In a thread of its own: a browser test's Playwright may hold the main thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        got, cleared, transfer = pool.submit(asyncio.run, scenario()).result(timeout=60)
     session = sessions[0]
     assert (session.dialled, session.caller, session.channel) == (
         "+441632960300",
