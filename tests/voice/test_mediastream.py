@@ -4,8 +4,8 @@ server, with the call session replaced by one that records what reaches it and a
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import base64
+import concurrent.futures
 import json
 
 from websockets.asyncio.client import connect
